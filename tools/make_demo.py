@@ -1290,19 +1290,14 @@ class Demo:
                 da, db = self.region.depth(a), self.region.depth(b)
                 tt = da / (da - db)
                 x = (a[0] + tt * (b[0] - a[0]), a[1] + tt * (b[1] - a[1]))
-                inbound_fwd = ib           # travelling a->b goes inwards
-                if ow in ("yes", "true", "1"):
-                    if not inbound_fwd:
-                        continue           # outbound carriageway
-                elif ow == "-1":
-                    if inbound_fwd:
-                        continue
-                    inbound_fwd = not inbound_fwd
-                # inbound direction vector
-                if inbound_fwd:
-                    v = (b[0] - a[0], b[1] - a[1])
-                else:
-                    v = (a[0] - b[0], a[1] - b[1])
+                # travelling a->b goes inwards iff b is inside; one-way roads
+                # keep only the carriageway whose traffic drives inwards
+                if ow in ("yes", "true", "1") and not ib:
+                    continue
+                if ow == "-1" and ib:
+                    continue
+                # inbound direction vector (outside -> inside)
+                v = (b[0] - a[0], b[1] - a[1]) if ib else (a[0] - b[0], a[1] - b[1])
                 ln = math.sqrt(v[0] * v[0] + v[1] * v[1])
                 hits.append((rank[cls], int(wid), i, x, (v[0] / ln, v[1] / ln),
                              cls, t.get("name", "")))
@@ -1321,11 +1316,13 @@ class Demo:
         feats = []
         for k, (rk, wid, i, x, v, cls, name) in enumerate(chosen):
             d = r.uniform(40.0, 80.0)
-            q = (x[0] + v[0] * d, x[1] + v[1] * d)
             off = HALF_WIDTH[cls] + r.uniform(1.5, 3.0)   # right-hand verge
-            p = (q[0] + v[1] * off, q[1] - v[0] * off)
-            if not self.region.inside(p, 1.0):
-                p = q
+            while True:           # move inwards until clearly inside
+                q = (x[0] + v[0] * d, x[1] + v[1] * d)
+                p = (q[0] + v[1] * off, q[1] - v[0] * off)
+                if self.region.inside(p, 5.0) or d > 400.0:
+                    break
+                d += 10.0
             props = {"id": "K%02d" % (k + 1), "type": "checkpoint",
                      "heading": norm_heading(bearing(v[0], v[1])),
                      "hfov": r.randint(40, 60), "range": r.randint(60, 100),
