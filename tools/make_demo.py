@@ -980,7 +980,7 @@ class Demo:
         rx = (p[0] - cx) / ((self.bbox[2] - self.bbox[0]) / 2.0)
         ry = (p[1] - cy) / ((self.bbox[3] - self.bbox[1]) / 2.0)
         r = math.sqrt(rx * rx + ry * ry)
-        f = 1.0 if r < 0.5 else max(0.12, 1.0 - 1.3 * (r - 0.5))
+        f = 1.0 if r < 0.5 else max(0.08, 1.0 - 2.0 * (r - 0.5))
         for c, rad in self.blind:
             if dist(p, c) < rad:
                 f *= 0.08
@@ -1128,7 +1128,7 @@ class Demo:
                 break
             f = self.coverage_factor(j["c"])
             big = len(j["legs"]) >= 3 and j["score"] >= 8.0
-            if r.random() > f * (1.0 if big else 0.55):
+            if r.random() > f * (1.0 if big else 0.9):
                 continue
             legs = list(j["legs"])
             if not big:
@@ -1206,6 +1206,7 @@ class Demo:
                 s += 220.0
         r.shuffle(cand)
         added = 0
+        self.fill_pass = [0, 0]
         for pass_ in (0, 1):
             for wid, s, pl, cls in cand:
                 if added >= need:
@@ -1225,6 +1226,7 @@ class Demo:
                 props["mount"] = "main_road"
                 add(p, props, 1.0)
                 added += 1
+                self.fill_pass[pass_] += 1
         if len(cams) != N_CAM_CITY:
             raise SystemExit("could not place %d city cameras (%d)" % (N_CAM_CITY, len(cams)))
         # -- phases: the earliest phases went to the centre, big junctions
