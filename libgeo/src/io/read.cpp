@@ -68,7 +68,13 @@ DatasetPtr open_vector(const LayerSpec& spec) {
     if (!is_db && !std::filesystem::exists(spec.source))
         throw Error(ErrorCode::io, "cannot open '" + spec.source + "': no such file" + where);
     GdalErrorCapture cap;
-    GDALDatasetH ds = GDALOpenEx(spec.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    // GeoJSON: keep dates and times as the strings they are ("2025-03-01T08:00:00").
+    std::string ext = std::filesystem::path(spec.source).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char* geojson_opts[] = {"DATE_AS_STRING=YES", nullptr};
+    const bool is_geojson = ext == ".geojson" || ext == ".json";
+    GDALDatasetH ds = GDALOpenEx(spec.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                 is_geojson ? geojson_opts : nullptr, nullptr);
     if (!ds)
         throw Error(ErrorCode::io, "cannot open '" + spec.source + "' as a vector data source" + where +
                                        (cap.last_error().empty() ? "" : ": " + cap.last_error()));
