@@ -324,6 +324,20 @@ FeatureTable read_layer(const LayerSpec& spec, const ReadOptions& options) {
     }
     if (!cap.errors.empty() && table.features.empty())
         throw Error(ErrorCode::io, "reading " + what + " failed: " + cap.last_error());
+    // A required field looked up in OSM's other_tags that no feature carries is as missing as
+    // a column that does not exist.
+    for (std::size_t i = 0; i < options.required_fields.size(); ++i) {
+        if (srcs[i].osm_key.empty() || table.features.empty()) continue;
+        bool any = false;
+        for (const auto& f : table.features)
+            if (f.values[i]) { any = true; break; }
+        if (!any)
+            throw Error(ErrorCode::missing_field,
+                        what + " has no field or OSM tag '" + srcs[i].osm_key + "' (lugeo field '" +
+                            options.required_fields[i] + "')" + where + "; OSM layers have the columns osm_id, name, "
+                            "highway, waterway, railway, … and other tags in other_tags. Map it in the scene: [layers." +
+                            spec.role + ".fields] " + options.required_fields[i] + " = \"…\"");
+    }
 
     // What the OSM driver dropped or cut at the edge of a bounding-box extract.
     if (is_osm) {
