@@ -11,6 +11,7 @@
 #include <ogr_api.h>
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -276,4 +277,22 @@ TEST_CASE("CRS: UTM zones and transformations round-trip") {
     CHECK(back.lon == doctest::Approx(chuxiong.lon).epsilon(1e-9));
     CHECK(back.lat == doctest::Approx(chuxiong.lat).epsilon(1e-9));
     CHECK_THROWS_AS(validate_crs("EPSG:0"), Error);
+}
+
+TEST_CASE("[network] one-way values for non-OSM sources (Geofabrik F/T/B)") {
+    TempDir d;
+    d.write("roads.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"fclass":"residential","oneway":"F"},"geometry":{"type":"LineString","coordinates":[[104.060,30.66],[104.061,30.66]]}},
+{"type":"Feature","properties":{"fclass":"residential","oneway":"T"},"geometry":{"type":"LineString","coordinates":[[104.061,30.66],[104.062,30.66]]}},
+{"type":"Feature","properties":{"fclass":"residential","oneway":"B"},"geometry":{"type":"LineString","coordinates":[[104.062,30.66],[104.063,30.66]]}}]})");
+    const auto p = d.write("s.toml", scene_with("source = \"roads.geojson\"\n[layers.roads.fields]\nclass = \"fclass\"") +
+                                         "[network]\noneway_forward = [\"F\"]\noneway_backward = [\"T\"]\n");
+    const Scene s = load_scene(p);
+    const Network net = build_network(s.layer("roads"), s.network);
+    REQUIRE(net.edge_count() == 3);
+    auto fwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, true)); };
+    auto bwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, false)); };
+    CHECK((fwd(0) && !bwd(0)));
+    CHECK((!fwd(1) && bwd(1)));
+    CHECK((fwd(2) && bwd(2)));
 }
