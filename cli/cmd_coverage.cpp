@@ -85,9 +85,9 @@ std::string plate_text(const CoverageInput& in, const std::optional<PlateRef>& p
     return p ? in.plates[p->plate].id : std::string();
 }
 
-CoverageInput load_input(const Scene& scene, const std::string& osm_cameras) {
+CoverageInput load_input(const Scene& scene, const Network& net, const std::string& osm_cameras) {
     CameraReadOptions ro;
-    ro.metric_crs = scene.crs;
+    ro.metric_crs = net.crs(); // = the scene's metric CRS; for --roads, the UTM zone the network chose
     CoverageInput in = read_coverage_input(scene, ro);
     if (!osm_cameras.empty()) {
         CameraSet cs = read_osm_cameras(osm_cameras, ro);
@@ -103,7 +103,7 @@ int run_coverage(const CoverageCliOptions& o) {
     if (!o.output.empty()) check_not_input(scene, o.output);
     const Network net = load_network(scene, o.scene);
     const auto t0 = clock::now();
-    const CoverageInput in = load_input(scene, o.osm_cameras);
+    const CoverageInput in = load_input(scene, net, o.osm_cameras);
     const auto t1 = clock::now();
     CoverageOptions opt;
     opt.profile = parse_profile(o.profile);
@@ -127,7 +127,7 @@ int run_coverage(const CoverageCliOptions& o) {
                     {{"camera_id", FieldType::string}, {"type", FieldType::string}, {"heading", FieldType::real},
                      {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"phase", FieldType::integer},
                      {"owner", FieldType::string}, {"road_m", FieldType::real}, {"issue", FieldType::string}},
-                    scene.crs, "lugeo coverage: camera views (sector minus building shadows)"};
+                    net.crs(), "lugeo coverage: camera views (sector minus building shadows)"};
         const auto LV = w.add_layer(vd);
         std::vector<std::string> issue(r.cameras.size());
         for (const auto& is : r.camera_issues) issue[is.camera] = issue_name(is.kind);
@@ -141,7 +141,7 @@ int run_coverage(const CoverageCliOptions& o) {
         LayerDef pd{"covered", Geometry::Type::line,
                     {{"edge_id", FieldType::integer}, {"class", FieldType::string}, {"name", FieldType::string},
                      {"cameras", FieldType::integer}, {"length_m", FieldType::real}},
-                    scene.crs, "lugeo coverage: road pieces seen by at least one camera (cameras = how many)"};
+                    net.crs(), "lugeo coverage: road pieces seen by at least one camera (cameras = how many)"};
         const auto LC = w.add_layer(pd);
         pd.name = "uncovered";
         pd.description = "lugeo coverage: road pieces no camera sees";
@@ -157,7 +157,7 @@ int run_coverage(const CoverageCliOptions& o) {
                     {{"rank", FieldType::integer}, {"road", FieldType::string}, {"class", FieldType::string},
                      {"length_m", FieldType::real}, {"from_plate", FieldType::string}, {"from_plate_m", FieldType::real},
                      {"to_plate", FieldType::string}, {"to_plate_m", FieldType::real}},
-                    scene.crs, "lugeo coverage: uncovered stretches longer than the minimum, merged along the road"};
+                    net.crs(), "lugeo coverage: uncovered stretches longer than the minimum, merged along the road"};
         const auto LG = w.add_layer(gd);
         for (std::size_t i = 0; i < r.gaps.size(); ++i) {
             const Gap& g = r.gaps[i];
@@ -171,7 +171,7 @@ int run_coverage(const CoverageCliOptions& o) {
                     {{"camera_id", FieldType::string}, {"type", FieldType::string}, {"heading", FieldType::real},
                      {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"phase", FieldType::integer},
                      {"road_m", FieldType::real}},
-                    scene.crs, "lugeo coverage: cameras that see (almost) no road — misplaced or turned away"};
+                    net.crs(), "lugeo coverage: cameras that see (almost) no road — misplaced or turned away"};
         const auto LN = w.add_layer(cd);
         for (std::size_t c : r.cameras_no_road) {
             const Camera& cam = r.cameras[c];
@@ -181,7 +181,7 @@ int run_coverage(const CoverageCliOptions& o) {
         }
         LayerDef kd{"key_sites_unseen", Geometry::Type::point,
                     {{"site_id", FieldType::string}, {"kind", FieldType::string}, {"name", FieldType::string}},
-                    scene.crs, "lugeo coverage: key sites no camera view comes near"};
+                    net.crs(), "lugeo coverage: key sites no camera view comes near"};
         const auto LK = w.add_layer(kd);
         for (std::size_t s : r.key_sites_unseen) {
             const KeySite& k = in.key_sites[s];
@@ -287,7 +287,7 @@ int run_plan(const PlanCliOptions& o) {
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
     const Network net = load_network(scene, o.scene);
-    const CoverageInput in = load_input(scene, {});
+    const CoverageInput in = load_input(scene, net, {});
     PlanOptions opt;
     opt.add = o.add;
     opt.phases = o.phases;
@@ -318,11 +318,11 @@ int run_plan(const PlanCliOptions& o) {
                      {"type", FieldType::string}, {"heading", FieldType::real}, {"hfov", FieldType::real},
                      {"range_m", FieldType::real}, {"gain", FieldType::real}, {"gain_m", FieldType::real},
                      {"covered_m", FieldType::real}, {"phase", FieldType::integer}},
-                    scene.crs, "lugeo coverage plan: new cameras in pick order (lazy greedy)"};
+                    net.crs(), "lugeo coverage plan: new cameras in pick order (lazy greedy)"};
         const auto LP = w.add_layer(pd);
         LayerDef vd{"pick_views", Geometry::Type::polygon,
                     {{"rank", FieldType::integer}, {"camera_id", FieldType::string}, {"phase", FieldType::integer}},
-                    scene.crs, "lugeo coverage plan: views of the new cameras"};
+                    net.crs(), "lugeo coverage plan: views of the new cameras"};
         const auto LV = w.add_layer(vd);
         for (std::size_t i = 0; i < r.picks.size(); ++i) {
             const Pick& p = r.picks[i];

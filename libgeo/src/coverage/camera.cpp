@@ -7,11 +7,18 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 
 namespace lugeo {
 
 namespace {
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -185,7 +192,7 @@ CameraSet read_cameras(const LayerSpec& spec, const CameraReadOptions& o) {
         out.warnings.push_back(std::to_string(dori_range) + " ranges derived from DORI level and resolution");
     if (default_range)
         out.warnings.push_back(std::to_string(default_range) + " cameras without a range: " +
-                               std::to_string(o.default_range_m) + " m assumed");
+                               num(o.default_range_m) + " m assumed");
     return out;
 }
 
@@ -247,8 +254,8 @@ CameraSet read_osm_cameras(const std::string& osm_path, const CameraReadOptions&
     if (not_camera) out.warnings.push_back(std::to_string(not_camera) + " surveillance:type=guard nodes left out");
     if (no_direction)
         out.warnings.push_back(std::to_string(no_direction) + " fixed cameras without camera:direction modelled as 360°");
-    out.warnings.push_back("OSM cameras: range " + std::to_string(o.default_range_m) + " m, angle " +
-                           std::to_string(o.default_hfov_deg) + "° assumed (OSM has neither)");
+    out.warnings.push_back("OSM cameras: range " + num(o.default_range_m) + " m, angle " +
+                           num(o.default_hfov_deg) + "° assumed (OSM has neither)");
     return out;
 }
 
