@@ -63,13 +63,18 @@ namespace {
 /// Call f(true_digits, weight, edit) for every single edit whose inverse turns the heard digits
 /// `h` into a candidate true ID with weight >= min_weight.
 template <typename F>
-void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& f) {
+void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std::uint32_t lengths, int max_pos,
+                   F&& f) {
     Digits t;
     const int n = h.n;
+    const int lim = std::min(n, max_pos); // edits only at positions < max_pos
+    const bool same = (lengths >> n) & 1u;
+    const bool longer = n + 1 <= max_digits && ((lengths >> (n + 1)) & 1u);
+    const bool shorter = n >= 1 && ((lengths >> (n - 1)) & 1u);
     // substitution: same length
-    if (n >= 1) {
+    if (n >= 1 && same) {
         const double per = m.r_substitute / n;
-        for (int i = 0; i < n; ++i) {
+        for (int i = 0; i < lim; ++i) {
             const int b = h.d[static_cast<std::size_t>(i)];
             for (int a = 0; a < 10; ++a) {
                 if (a == b) continue;
@@ -83,10 +88,10 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& 
         }
     }
     // adjacent transposition
-    if (n >= 2) {
+    if (n >= 2 && same) {
         const double w = m.r_swap / (n - 1);
         if (w >= min_weight)
-            for (int i = 0; i + 1 < n; ++i) {
+            for (int i = 0; i + 1 < n && i < lim; ++i) {
                 const auto u = static_cast<std::size_t>(i);
                 if (h.d[u] == h.d[u + 1]) continue;
                 t = h;
@@ -95,9 +100,9 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& 
             }
     }
     // a digit of the true ID was dropped: insert it back (true length n+1)
-    if (n + 1 <= max_digits) {
+    if (longer) {
         const double per = m.r_drop / (n + 1);
-        for (int i = 0; i <= n; ++i) {
+        for (int i = 0; i <= lim; ++i) {
             for (int a = 0; a < 10; ++a) {
                 const bool repeat = (i > 0 && h.d[static_cast<std::size_t>(i - 1)] == a) ||
                                     (i < n && h.d[static_cast<std::size_t>(i)] == a);
@@ -115,9 +120,9 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& 
         }
     }
     // an extra digit was heard (doubled or spurious): remove it (true length n-1)
-    if (n >= 2) {
+    if (n >= 2 && shorter) {
         const double per = m.r_extra / (n - 1);
-        for (int i = 0; i < n; ++i) {
+        for (int i = 0; i < lim; ++i) {
             const auto b = h.d[static_cast<std::size_t>(i)];
             if (i > 0 && h.d[static_cast<std::size_t>(i - 1)] == b) continue; // same candidate
             const bool doubled = i + 1 < n && h.d[static_cast<std::size_t>(i + 1)] == b;
@@ -131,7 +136,7 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& 
     }
     // 四/十: true 4 heard as "10", or true "10" heard as 4
     if (m.r_four_ten >= min_weight) {
-        for (int i = 0; i + 1 < n; ++i) {
+        for (int i = 0; shorter && i + 1 < n && i < lim; ++i) {
             if (h.d[static_cast<std::size_t>(i)] != 1 || h.d[static_cast<std::size_t>(i + 1)] != 0) continue;
             t.n = n - 1;
             for (int k = 0, s = 0; k < n; ++k) {
@@ -140,8 +145,8 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, F&& 
             }
             f(t, m.r_four_ten, Edit{EditKind::four_ten, static_cast<std::uint8_t>(i), 4, 10});
         }
-        if (n + 1 <= max_digits)
-            for (int i = 0; i < n; ++i) {
+        if (longer)
+            for (int i = 0; i < lim; ++i) {
                 if (h.d[static_cast<std::size_t>(i)] != 4) continue;
                 t.n = n + 1;
                 for (int k = 0, s = 0; k < n; ++k) {
@@ -166,9 +171,8 @@ bool same_digits(const Digits& x, const Digits& y) {
 
 } // namespace
 
-void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const KeyIndex& index,
-                          const std::vector<std::uint8_t>& has_check, bool two_edits,
-                          std::vector<Hit>& hits) {
+void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
+                          int stage, std::vector<Hit>& hits) {
     const ErrorModel& m = ErrorModel::standard();
     Digits h;
     h.n = static_cast<int>(std::min<std::size_t>(heard.digits.size(), max_digits));
@@ -197,10 +201,12 @@ void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const
     }
 
     auto probe = [&](const Digits& t, double w, const Explanation& base) {
+        if (!((index.lengths >> t.n) & 1u)) return;
         for (std::size_t c = 0; c < nchoices; ++c) {
             const auto& ch = choices[c];
             if (ch.changed && base.n_edits >= 2) continue; // at most two edits in all
-            const auto found = index.find(make_key(ch.type, t.d.data(), t.n));
+            if (!index.has_head(ch.type, t.d.data(), t.n)) continue;
+            const auto found = index.keys.find(make_key(ch.type, t.d.data(), t.n));
             if (!found) continue;
             Hit hit;
             hit.plate = *found;
@@ -210,24 +216,40 @@ void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const
             hit.why.prefix_missing = !heard.type;
             hit.why.heard_type = heard.type.value_or(ch.type);
             hit.why.true_type = ch.type;
-            hit.why.check_omitted = has_check[*found] && t.n == id_digits;
+            hit.why.check_omitted = index.has_check[*found] && t.n == id_digits;
             if (heard_check_valid && base.n_edits == 1 && t.n == h.n) hit.weight *= 0.01;
             hits.push_back(hit);
         }
     };
 
-    Explanation none;
-    probe(h, m.p_correct, none);
+    if (stage == 0) {
+        probe(h, m.p_correct, Explanation{});
+        return;
+    }
 
     constexpr double first_min = 5e-4;  // first edits of two-edit explanations
     constexpr double second_min = 1e-4; // second edits
-    for_each_edit(h, m, 0.0, [&](const Digits& t1, double w1, const Edit& e1) {
+    const std::uint32_t final_lengths = index.lengths;
+    if (stage == 1) {
+        for_each_edit(h, m, 0.0, final_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
+            Explanation one;
+            one.edits[0] = e1;
+            one.n_edits = 1;
+            probe(t1, w1, one);
+        });
+        return;
+    }
+    const std::uint32_t first_lengths = final_lengths | (final_lengths << 1) | (final_lengths >> 1);
+    for_each_edit(h, m, first_min, first_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
         Explanation one;
         one.edits[0] = e1;
         one.n_edits = 1;
-        probe(t1, w1, one);
-        if (!two_edits || w1 < first_min) return;
-        for_each_edit(t1, m, second_min, [&](const Digits& t2, double w2, const Edit& e2) {
+        // when no type has this road, the second edit must repair the district/road digits
+        bool head_ok = false;
+        for (std::size_t c = 0; c < nchoices && !head_ok; ++c)
+            head_ok = !choices[c].changed && index.has_head(choices[c].type, t1.d.data(), t1.n);
+        const int max_pos = head_ok ? max_digits : index.head_digits;
+        for_each_edit(t1, m, second_min, final_lengths, max_pos, [&](const Digits& t2, double w2, const Edit& e2) {
             if (same_digits(t2, h)) return; // undoes the first edit
             if (e1.kind == EditKind::substitute && e2.kind == EditKind::substitute && e1.pos == e2.pos)
                 return; // a single substitution, already counted

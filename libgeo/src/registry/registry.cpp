@@ -67,8 +67,13 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
     const auto n = im.plates.size();
     if (n >= 0xFFFFFFFFu) throw Error(ErrorCode::invalid_argument, "too many plates");
     im.parts.resize(n);
-    im.has_check.assign(n, 0);
-    im.index.reserve(2 * n);
+    auto& lk = im.lookup;
+    lk.has_check.assign(n, 0);
+    lk.keys.reserve(2 * n);
+    lk.head_digits = im.scheme.head_digits();
+    lk.head_space = 1;
+    for (int k = 0; k < lk.head_digits; ++k) lk.head_space *= 10;
+    lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
     // base key (without check digit) -> first index, to report duplicates
     for (std::size_t i = 0; i < n; ++i) {
         Plate& p = im.plates[i];
@@ -85,7 +90,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
         if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y))
             throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": position is not finite");
         im.parts[i] = *parts;
-        im.has_check[i] = parts->check ? 1 : 0;
+        lk.has_check[i] = parts->check ? 1 : 0;
 
         std::string digits;
         for (char c : p.id)
@@ -94,14 +99,20 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
         for (std::size_t k = 0; k < digits.size(); ++k) d[k] = static_cast<std::uint8_t>(digits[k] - '0');
         const int id_digits = im.scheme.id_digits();
         const auto base = make_key(parts->type, d.data(), id_digits);
-        if (!im.index.insert(base, static_cast<std::uint32_t>(i))) {
-            const auto other = *im.index.find(base);
+        if (!lk.keys.insert(base, static_cast<std::uint32_t>(i))) {
+            const auto other = *lk.keys.find(base);
             throw Error(ErrorCode::duplicate_id,
                         "duplicate plate ID: " + plate_context(p, i) + " has the number of " +
                             plate_context(im.plates[other], other));
         }
-        if (parts->check)
-            im.index.insert(make_key(parts->type, d.data(), id_digits + 1), static_cast<std::uint32_t>(i));
+        lk.lengths |= 1u << id_digits;
+        if (parts->check) {
+            lk.keys.insert(make_key(parts->type, d.data(), id_digits + 1), static_cast<std::uint32_t>(i));
+            lk.lengths |= 1u << (id_digits + 1);
+        }
+        std::size_t head = 0;
+        for (int k = 0; k < lk.head_digits; ++k) head = head * 10 + d[static_cast<std::size_t>(k)];
+        lk.heads[parts->type * lk.head_space + head] = 1;
     }
 
     // uniform grid
@@ -166,7 +177,7 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
         d[static_cast<std::size_t>(n++)] = static_cast<std::uint8_t>(c - '0');
     }
     if (id.size() <= head + 1 || id[head + 1] != '-') return std::nullopt;
-    const auto hit = im.index.find(make_key(*type, d.data(), n));
+    const auto hit = im.lookup.keys.find(make_key(*type, d.data(), n));
     if (!hit) return std::nullopt;
     // the base key of a check-digit plate answers only the ID without check digit
     return static_cast<std::size_t>(*hit);
@@ -184,10 +195,59 @@ double distance_factor(double d, double radius) {
 
 } // namespace
 
+namespace {
+
+/// Merge hits per plate (sum of path probabilities, explained by the most likely path) and
+/// score them. Sorted best first.
+struct Merged {
+    Candidate c;
+    const Hit* best = nullptr;
+};
+
+std::vector<Merged> merge_hits(std::vector<Hit>& hits, const Registry::Impl& im,
+                               const std::optional<CallerPosition>& near) {
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+        return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
+    });
+    std::vector<Merged> out;
+    for (std::size_t i = 0; i < hits.size();) {
+        std::size_t j = i;
+        double sum = 0;
+        while (j < hits.size() && hits[j].plate == hits[i].plate) sum += hits[j++].weight;
+        Merged m;
+        m.c.plate = hits[i].plate;
+        m.c.prior = sum;
+        m.c.edits = hits[i].why.n_edits + (hits[i].why.prefix_changed ? 1 : 0);
+        m.c.score = sum;
+        if (near) {
+            m.c.distance_m = distance(im.plates[m.c.plate].position, near->position);
+            m.c.score *= distance_factor(m.c.distance_m, near->radius_m);
+        }
+        m.best = &hits[i];
+        out.push_back(m);
+        i = j;
+    }
+    std::sort(out.begin(), out.end(), [&](const Merged& a, const Merged& b) {
+        if (a.c.score != b.c.score) return a.c.score > b.c.score;
+        return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
+    });
+    return out;
+}
+
+} // namespace
+
 LocateResult Registry::locate(std::string_view text, const LocateOptions& options) const {
     const Impl& im = *m_impl;
     LocateResult out;
-    const HeardId heard = parse_heard(text, im.scheme);
+    HeardId heard;
+    if (const auto parts = parse_plate_id(text, im.scheme)) { // fast path: already canonical
+        heard.type = parts->type;
+        for (char c : text)
+            if (c >= '0' && c <= '9') heard.digits += c;
+        heard.display = std::string(text);
+    } else {
+        heard = parse_heard(text, im.scheme);
+    }
     if (!heard.error.empty()) {
         out.kind = MatchKind::invalid;
         out.error = heard.error;
@@ -196,15 +256,14 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
     out.normalized = heard.display;
 
     std::vector<Hit> hits;
-    hits.reserve(64);
-    enumerate_candidates(heard, im.scheme, im.index, im.has_check, false, hits);
+    enumerate_candidates(heard, im.scheme, im.lookup, 0, hits);
     // exact: the digits as heard, with the prefix as heard (or the only type that matches)
     std::optional<std::size_t> exact;
     {
         std::size_t zero_edit = 0;
         std::optional<std::size_t> found;
         for (const auto& h : hits)
-            if (h.why.n_edits == 0 && !h.why.prefix_changed) {
+            if (!h.why.prefix_changed) {
                 ++zero_edit;
                 found = h.plate;
             }
@@ -217,51 +276,31 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
         out.far_from_caller = d > options.far_factor * std::max(near->radius_m, 1.0);
     }
     const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller;
+    std::vector<Merged> merged;
     if (fuzzy) {
-        hits.clear();
-        enumerate_candidates(heard, im.scheme, im.index, im.has_check, options.two_edits, hits);
-    } else {
-        std::erase_if(hits, [&](const Hit& h) { return h.plate != *exact || h.why.n_edits != 0 || h.why.prefix_changed; });
-    }
-
-    // merge paths per plate: sum the probabilities, explain by the most likely path
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-        return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
-    });
-    std::vector<Candidate> cands;
-    std::vector<const Hit*> best;
-    for (std::size_t i = 0; i < hits.size();) {
-        std::size_t j = i;
-        double sum = 0;
-        while (j < hits.size() && hits[j].plate == hits[i].plate) sum += hits[j++].weight;
-        Candidate c;
-        c.plate = hits[i].plate;
-        c.prior = sum;
-        c.edits = hits[i].why.n_edits + (hits[i].why.prefix_changed ? 1 : 0);
-        c.score = sum;
-        if (near) {
-            c.distance_m = distance(im.plates[c.plate].position, near->position);
-            c.score *= distance_factor(c.distance_m, near->radius_m);
+        enumerate_candidates(heard, im.scheme, im.lookup, 1, hits);
+        if (options.two_edits) {
+            // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
+            // could enter the top `candidates`
+            merged = merge_hits(hits, im, near);
+            std::size_t above = 0;
+            for (const auto& m : merged) above += m.c.score > two_edit_bound;
+            if (above < options.candidates) enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
         }
-        cands.push_back(c);
-        best.push_back(&hits[i]);
-        i = j;
+    } else {
+        std::erase_if(hits, [&](const Hit& h) { return h.plate != *exact || h.why.prefix_changed; });
     }
-    std::vector<std::size_t> order(cands.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (cands[a].score != cands[b].score) return cands[a].score > cands[b].score;
-        return im.plates[cands[a].plate].id < im.plates[cands[b].plate].id;
-    });
+    merged = merge_hits(hits, im, near);
+
     double total = 0;
-    for (const auto& c : cands) total += c.score;
-    const double top = order.empty() ? 0.0 : cands[order[0]].score;
-    for (std::size_t r = 0; r < order.size() && out.candidates.size() < options.candidates; ++r) {
-        Candidate c = cands[order[r]];
+    for (const auto& m : merged) total += m.c.score;
+    const double top = merged.empty() ? 0.0 : merged.front().c.score;
+    for (std::size_t r = 0; r < merged.size() && out.candidates.size() < options.candidates; ++r) {
+        Candidate c = merged[r].c;
         if (c.score < options.min_relative_score * top) break;
         c.id = im.plates[c.plate].id;
         c.confidence = total > 0 ? c.score / total : 0.0;
-        c.explanation = explain(best[order[r]]->why, im.scheme);
+        c.explanation = explain(merged[r].best->why, im.scheme);
         out.candidates.push_back(std::move(c));
     }
     if (exact) out.kind = out.far_from_caller ? MatchKind::exact_far : MatchKind::exact;

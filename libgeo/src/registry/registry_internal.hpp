@@ -124,11 +124,31 @@ struct Hit {
     Explanation why;
 };
 
-/// Enumerate the true IDs that explain `heard` with up to one (two with `two_edits`) edits,
-/// probe each in `index`, append hits (possibly several per plate). Exact matches included.
-void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const KeyIndex& index,
-                          const std::vector<std::uint8_t>& has_check, bool two_edits,
-                          std::vector<Hit>& hits);
+/// What the resolver probes: the hash index and two cheap filters in front of it.
+struct LookupIndex {
+    KeyIndex keys;                       ///< full keys and, for check plates, the base key
+    std::vector<std::uint8_t> has_check; ///< per plate
+    std::uint32_t lengths = 0;           ///< bit L set: some key has L digits
+    int head_digits = 0;
+    std::size_t head_space = 1;          ///< 10^head_digits
+    std::vector<std::uint8_t> heads;     ///< [type * head_space + head value]: a road in use
+
+    bool has_head(std::size_t type, const std::uint8_t* d, int n) const noexcept {
+        if (n < head_digits) return false;
+        std::size_t v = 0;
+        for (int i = 0; i < head_digits; ++i) v = v * 10 + d[i];
+        return heads[type * head_space + v] != 0;
+    }
+};
+
+/// Upper bound of the weight of any two-edit explanation (prefix kept).
+inline constexpr double two_edit_bound = 1e-4;
+
+/// Enumerate the true IDs that explain `heard`, probe each in the index, append hits
+/// (possibly several per plate). Stage 0: the digits as heard (under every type when no prefix
+/// was heard, and with a changed prefix); stage 1: one edit; stage 2: two edits.
+void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
+                          int stage, std::vector<Hit>& hits);
 
 std::string explain(const Explanation& why, const PlateScheme& scheme);
 
@@ -140,8 +160,7 @@ struct Registry::Impl {
     PlateScheme scheme;
     std::vector<Plate> plates;
     std::vector<PlateIdParts> parts;
-    std::vector<std::uint8_t> has_check; ///< per plate
-    registry_detail::KeyIndex index;     ///< full keys and, for check plates, the base key
+    registry_detail::LookupIndex lookup;
 
     // uniform grid for nearest()
     double min_x = 0, min_y = 0, cell = 1;
