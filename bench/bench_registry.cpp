@@ -3,7 +3,7 @@
 // with and without a caller position, and a batch of 100,000 IDs.
 //
 //   bench_registry [misreads=20000] [seed=7301]
-#include "../tests/registry_synth.hpp"
+#include "support/registry_synth.hpp"
 
 #include <algorithm>
 #include <chrono>

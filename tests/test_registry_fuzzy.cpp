@@ -3,9 +3,10 @@
 // issue 3:
 //   - misreads that are not valid IDs, no position: top-3 >= 95%;
 //   - caller position within 300 m of the true plate: top-1 >= 95% over all misreads.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include "registry_synth.hpp"
+#include "support/registry_synth.hpp"
 
 #include <cmath>
 #include <map>
