@@ -1,0 +1,124 @@
+// lugeo: vector I/O through GDAL/OGR (any source GDAL reads; GPKG, GeoJSON, CSV, Shapefile out).
+//
+// Reading maps a layer's fields to lugeo's own field names (the scene config says which
+// source field feeds which lugeo field) and transforms geometries into the scene's metric
+// CRS. Writing goes to a temporary file that is renamed into place on commit(), so a
+// failed run never leaves a half-written output and never touches an input.
+#pragma once
+
+#include <lugeo/geometry.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lugeo {
+
+/// One layer of a scene: where it comes from and how its fields map to lugeo's names.
+struct LayerSpec {
+    std::string role;   ///< "roads", "poles", … (for messages)
+    std::string source; ///< GDAL dataset name: a path, or "PG:…"
+    std::string layer;  ///< layer name; empty = the source's only (first) layer
+    std::map<std::string, std::string> fields; ///< lugeo field -> source field (default: same name)
+    std::string crs;    ///< overrides the source's CRS ("EPSG:4326"); empty = as declared
+    std::string where;  ///< optional OGR SQL attribute filter
+    bool synthetic = false;
+    std::string origin; ///< where this spec was declared, for messages ("scene.toml [layers.roads]")
+
+    /// The source field that feeds `lugeo_field`.
+    std::string source_field(const std::string& lugeo_field) const;
+    /// "data/x.geojson" or "data/x.osm (layer lines)", for messages.
+    std::string describe() const;
+};
+
+/// Parses "FILE[:LAYER]" as given on the command line (a Windows drive letter or "PG:" is kept).
+LayerSpec layer_spec_from_arg(const std::string& arg, const std::string& role);
+
+/// Called with a fraction in [0, 1] and a short message; return false to cancel.
+using ProgressFn = std::function<bool(double, const char*)>;
+
+struct ReadOptions {
+    /// Transform geometries into this CRS; "" = leave them as they are; "UTM" = the WGS84 UTM
+    /// zone of the layer's centre (FeatureTable::crs tells which).
+    std::string target_crs;
+    std::vector<std::string> required_fields; ///< lugeo names that must be present
+    std::vector<std::string> optional_fields; ///< lugeo names read when present
+    /// Features with empty geometry: skipped and counted (false) or an Error (true).
+    bool empty_geometry_is_error = false;
+    ProgressFn progress;
+};
+
+struct Feature {
+    std::int64_t fid = 0;
+    Geometry geometry;
+    std::vector<std::optional<std::string>> values; ///< required fields, then optional ones
+};
+
+struct FeatureTable {
+    std::string source_crs;           ///< the source's CRS ("EPSG:4326" where it has a code)
+    std::string crs;                  ///< the CRS of the geometries returned
+    std::vector<std::string> fields;  ///< lugeo names, in the order of Feature::values
+    std::vector<bool> field_present;  ///< per field: found in the layer (or OSM other_tags)
+    std::vector<Feature> features;
+    std::size_t skipped_empty = 0;    ///< features without geometry
+    std::vector<std::string> warnings; ///< e.g. what the OSM driver dropped
+    std::string description;          ///< the layer's DESCRIPTION metadata, if any
+
+    /// Index of a lugeo field in Feature::values; throws Error(internal) if not requested.
+    std::size_t field_index(const std::string& name) const;
+};
+
+/// Reads a whole layer. Throws Error(io | missing_layer | missing_field | crs) with the file,
+/// layer and field named. OSM sources: a field missing as a column is looked up in the
+/// driver's `other_tags`.
+FeatureTable read_layer(const LayerSpec& spec, const ReadOptions& options);
+
+/// Counts the features of a layer (fast, for tests and reports).
+std::int64_t count_features(const LayerSpec& spec);
+
+// ---- writing ----
+
+enum class FieldType { integer, real, string };
+struct FieldDef {
+    std::string name;
+    FieldType type = FieldType::string;
+};
+struct LayerDef {
+    std::string name;
+    Geometry::Type geometry_type = Geometry::Type::none;
+    std::vector<FieldDef> fields;
+    std::string crs; ///< the CRS of the coordinates written
+    std::string description;
+};
+using FieldValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+/// Writes one or more layers into one dataset (GPKG by default; GeoJSON, CSV, Shapefile,
+/// FlatGeobuf by extension), atomically: all goes to a temporary file renamed on commit().
+class VectorWriter {
+public:
+    /// `driver` empty: chosen by the extension of `path`.
+    explicit VectorWriter(std::string path, std::string driver = {});
+    ~VectorWriter();
+    VectorWriter(const VectorWriter&) = delete;
+    VectorWriter& operator=(const VectorWriter&) = delete;
+
+    std::size_t add_layer(const LayerDef& def);
+    /// `values` in the order of LayerDef::fields (monostate = NULL).
+    void add_feature(std::size_t layer, const Geometry& geometry, const std::vector<FieldValue>& values);
+    /// Closes the dataset and renames it into place. Without commit(), nothing is left behind.
+    void commit();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Driver name for an output path by its extension ("GPKG", "GeoJSON", "CSV", …).
+std::string driver_for_path(const std::string& path);
+
+} // namespace lugeo
