@@ -336,12 +336,12 @@ HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
         } else if (is_separator(c)) {
             new_group();
         } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-            char buf[16];
+            char buf[32];
             std::snprintf(buf, sizeof buf, "U+%04lX", c);
             out.error = std::string("control character ") + buf + " at byte " + std::to_string(at);
             return out;
         } else {
-            char buf[16];
+            char buf[32];
             std::snprintf(buf, sizeof buf, "U+%04lX", cp);
             out.error = "unexpected character '" + std::string(text.substr(at, i - at)) + "' (" +
                         buf + ") at byte " + std::to_string(at);
