@@ -184,7 +184,8 @@ public:
     const std::vector<Plate>& plates() const noexcept;
     std::size_t size() const noexcept;
 
-    /// Exact lookup of a canonical ID (no normalisation): a hash probe.
+    /// Exact lookup of a canonical ID (no normalisation): a hash probe. A plate that carries a
+    /// check digit is also found by its ID without it ("L207-0042" finds "L207-00427").
     std::optional<std::size_t> find(std::string_view canonical_id) const;
 
     /// Normalise, look up exactly, and resolve fuzzily when needed (see LocateOptions).
