@@ -1,0 +1,113 @@
+// Registry benchmarks (a plain timed driver): build time for a demo-shaped registry of 7,300
+// plates, exact lookups per second, fuzzy top-5 latency (p50 / p99) on simulated misreads,
+// with and without a caller position, and a batch of 100,000 IDs.
+//
+//   bench_registry [misreads=20000] [seed=7301]
+#include "support/registry_synth.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+using namespace lugeo;
+using namespace lugeo::test_support;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double us_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1), p / 100.0 * static_cast<double>(v.size())));
+    return v[i];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const int misreads = argc > 1 ? std::atoi(argv[1]) : 20000;
+    const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 7301;
+    const auto plates = make_synthetic_plates();
+
+    // build (best of 5)
+    double build_us = 1e300;
+    for (int r = 0; r < 5; ++r) {
+        auto copy = plates;
+        const auto t0 = Clock::now();
+        Registry reg(std::move(copy));
+        build_us = std::min(build_us, us_since(t0));
+    }
+    const Registry reg(plates);
+    std::printf("plates                      %zu\n", reg.size());
+    std::printf("build                       %.2f ms\n", build_us / 1000.0);
+
+    // exact: find() on canonical IDs, and locate() on canonical IDs (normalise + probe)
+    std::mt19937_64 rng(seed);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 100000; ++i)
+        ids.push_back(plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)].id);
+    std::size_t found = 0;
+    auto t0 = Clock::now();
+    for (int rep = 0; rep < 10; ++rep)
+        for (const auto& id : ids) found += reg.find(id).has_value();
+    const double find_us = us_since(t0) / (10.0 * static_cast<double>(ids.size()));
+    t0 = Clock::now();
+    for (const auto& id : ids) found += reg.locate(id).kind == MatchKind::exact;
+    const double locate_exact_us = us_since(t0) / static_cast<double>(ids.size());
+    std::printf("exact find()                %.3f us/lookup  (%.1f M lookups/s)\n", find_us, 1.0 / find_us);
+    std::printf("exact locate()              %.3f us/lookup  (normalise + probe)\n", locate_exact_us);
+
+    // fuzzy top-5 on simulated misreads
+    MisreadSimulator sim(seed);
+    std::vector<std::string> heard;
+    std::vector<XY> truth;
+    for (int i = 0; i < misreads; ++i) {
+        const auto& p = plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
+        heard.push_back(sim.misread(p.id).text);
+        truth.push_back(p.position);
+    }
+    for (int mode = 0; mode < 3; ++mode) {
+        std::vector<double> lat;
+        lat.reserve(heard.size());
+        for (std::size_t i = 0; i < heard.size(); ++i) {
+            LocateOptions opt;
+            opt.candidates = 5;
+            opt.always_fuzzy = true;
+            if (mode == 1) opt.near = CallerPosition{{truth[i].x + 150, truth[i].y - 100}, 300};
+            if (mode == 2) opt.two_edits = false;
+            const auto t = Clock::now();
+            const auto r = reg.locate(heard[i], opt);
+            lat.push_back(us_since(t));
+            found += r.candidates.size();
+        }
+        const char* name = mode == 0 ? "fuzzy top-5" : mode == 1 ? "fuzzy top-5 + position" : "fuzzy top-5, one edit";
+        std::printf("%-27s p50 %.1f us  p99 %.1f us  max %.1f us\n", name, percentile(lat, 50), percentile(lat, 99),
+                    percentile(lat, 100));
+    }
+
+    // batch: 100,000 IDs as a dispatcher batch would hold them (80% correct, 20% misread)
+    std::vector<std::string> batch;
+    for (int i = 0; i < 100000; ++i) {
+        const auto& p = plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
+        batch.push_back(i % 5 == 0 ? sim.misread(p.id).text : p.id);
+    }
+    t0 = Clock::now();
+    for (const auto& b : batch) found += reg.locate(b).candidates.size();
+    std::printf("batch 100,000 IDs (20%% misread) %.1f ms\n", us_since(t0) / 1000.0);
+
+    // nearest
+    std::vector<XY> pts;
+    for (int i = 0; i < 100000; ++i)
+        pts.push_back({std::uniform_real_distribution<double>(0, 8000)(rng), std::uniform_real_distribution<double>(0, 8000)(rng)});
+    t0 = Clock::now();
+    for (const auto& p : pts) found += reg.nearest(p, 5).size();
+    std::printf("nearest k=5                 %.3f us/query\n", us_since(t0) / static_cast<double>(pts.size()));
+    return found == 0 ? 1 : 0;
+}

@@ -1,0 +1,291 @@
+// lugeo: the registry of numbered plates (10-kV power poles, street lamps).
+//
+// What a caller reads or says ("路灯二零七 四十二号", "L207 0047") is normalised to a canonical
+// plate ID, looked up exactly (a hash probe) and, when that fails or is doubtful, resolved
+// under an error model of how plate numbers are misread and misheard. A rough caller position
+// re-ranks the candidates. The registry also answers "which plates are near this point",
+// checks itself for errors, and numbers new plates with a Damm check digit.
+//
+// Pure C++: no GDAL, PROJ or GEOS. Loading plates from a GDAL layer lives in `io`.
+// A Registry is immutable after construction; every query is const and safe to call from
+// several threads at once.
+#pragma once
+
+#include <lugeo/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lugeo {
+
+// ---------------------------------------------------------------------------------------------
+// The ID scheme
+
+/// One kind of plate: its one-letter prefix and the words a caller may use for it.
+struct PlateType {
+    char prefix = 'G';              ///< upper-case ASCII letter, e.g. 'G'
+    std::string kind;               ///< "pole", "lamp": the value of Plate::kind
+    std::vector<std::string> words; ///< UTF-8 type words mapped to the prefix ("电杆", "杆")
+    bool two_sided = false;         ///< odd numbers on the left, even on the right (lamps)
+};
+
+/// Check digit carried by newly assigned plates (see docs/locate.md for the choice).
+enum class CheckDigit { none, damm };
+
+/// A city's plate ID scheme: `{T}{D}{RR}-{NNNN}[C]`.
+///
+/// The default is Chuxiong's: `G` = 10-kV power pole (电杆), `L` = street lamp (路灯),
+/// one district digit 1-9, a two-digit road code, a four-digit number along the road, and a
+/// Damm check digit after the number on plates issued by `assign_plate_ids` (existing plates
+/// have none: both forms are valid, `L207-0042` and `L207-00427`).
+struct PlateScheme {
+    std::vector<PlateType> types = {
+        {'G', "pole", {"电线杆", "电杆", "杆号", "杆"}, false},
+        {'L', "lamp", {"路灯杆", "路灯", "灯杆", "灯号", "灯"}, true},
+    };
+    int district_digits = 1; ///< first digit 1-9 (never 0)
+    int road_digits = 2;     ///< road code within the district
+    int number_digits = 4;   ///< plate number along the road
+    CheckDigit check_digit = CheckDigit::damm;
+
+    /// Digits before the dash (district + road).
+    int head_digits() const noexcept { return district_digits + road_digits; }
+    /// Digits of an ID without check digit.
+    int id_digits() const noexcept { return head_digits() + number_digits; }
+};
+
+/// The components of a canonical ID.
+struct PlateIdParts {
+    std::size_t type = 0; ///< index into PlateScheme::types
+    int district = 0;
+    int road = 0;
+    int number = 0;
+    std::optional<int> check; ///< the check digit, when the ID carries one
+};
+
+/// Parse a canonical ID ("L207-0042", "L207-00427"); nullopt when it does not fit the scheme
+/// (including a check digit that fails).
+std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme& scheme = {});
+
+/// Format parts as a canonical ID; the check digit is computed when `with_check` is set.
+std::string format_plate_id(const PlateIdParts& parts, bool with_check,
+                            const PlateScheme& scheme = {});
+
+/// Damm check digit ('0'..'9') over the decimal digits in `digits` (other characters are
+/// skipped). Catches every single-digit error and every adjacent transposition.
+char damm_check_digit(std::string_view digits);
+/// True when the last digit of `digits` is the Damm check digit of the digits before it.
+bool is_damm_valid(std::string_view digits);
+
+/// Result of normalising what was typed or heard.
+struct NormalizedId {
+    std::string id;            ///< canonical ID; else the cleaned text ("L27-0042"); empty for garbage
+    bool is_canonical = false; ///< id fits the scheme exactly
+    std::string error;         ///< why it is not canonical; empty when it is
+};
+
+/// Normalise a typed or transcribed plate ID (UTF-8): full-width digits and letters, case,
+/// spaces, any dash (- – — ＿ _ · or none), Chinese type words (电杆, 杆, 路灯, 灯杆 ...) to the
+/// prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1) 两(2) 拐(7) 勾(9) 洞(0),
+/// numerals with 十 ("四十二" = 42), "号"/"第"/"编号" ignored; a short number after the
+/// dash is zero-padded ("L207-42" = "L207-0042"). Never throws.
+NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme& scheme = {});
+
+// ---------------------------------------------------------------------------------------------
+// Plates and the registry
+
+enum class PlateStatus { ok, damaged, missing, unknown };
+/// "ok", "damaged", "missing", "unknown".
+const char* plate_status_name(PlateStatus status) noexcept;
+/// Parse a status name (also 正常/损坏/缺失); nullopt when unknown.
+std::optional<PlateStatus> plate_status_from_name(std::string_view name);
+
+struct Plate {
+    std::string id;          ///< canonical ID
+    std::string kind;        ///< PlateType::kind; filled from the prefix when empty
+    XY position;             ///< scene metric CRS, metres
+    LonLat lonlat;           ///< WGS84 (informational; not checked by the registry)
+    std::string road;        ///< road name, optional
+    PlateStatus status = PlateStatus::ok;
+    std::string installed;   ///< install date as given, optional
+};
+
+/// A rough caller position (handset fix or cell) and its uncertainty.
+struct CallerPosition {
+    XY position;
+    double radius_m = 300.0; ///< about one standard deviation of the position error
+};
+
+/// Options for Registry::locate. Defaults in the comments.
+struct LocateOptions {
+    std::size_t candidates = 5;          ///< at most this many candidates returned (5)
+    bool always_fuzzy = false;           ///< add fuzzy candidates even after an exact match (false)
+    std::optional<CallerPosition> near;  ///< rough caller position (none)
+    double far_factor = 2.0;             ///< exact match farther than far_factor*radius is flagged (2)
+    bool two_edits = true;               ///< also enumerate two-edit explanations (true)
+    double min_relative_score = 1e-4;    ///< drop candidates scoring below this fraction of the best
+};
+
+enum class MatchKind {
+    exact,       ///< the ID is a plate, and (with a position) it lies near the caller
+    exact_far,   ///< the ID is a plate but far from the caller; nearby alternatives follow
+    fuzzy,       ///< no plate has this ID; candidates from the error model
+    none,        ///< a plausible ID but nothing in the registry explains it
+    invalid      ///< not a plate ID at all (see LocateResult::error)
+};
+const char* match_kind_name(MatchKind kind) noexcept;
+
+struct Candidate {
+    std::size_t plate = 0;   ///< index into Registry::plates()
+    std::string id;
+    double score = 0.0;      ///< prior x distance factor: comparable across error kinds
+    double confidence = 0.0; ///< score / sum of the scores returned
+    double prior = 0.0;      ///< P(what was heard | this plate) under the error model
+    double distance_m = -1;  ///< from the caller position; -1 without one
+    int edits = 0;           ///< 0 exact, 1 or 2
+    std::string explanation; ///< "exact", "6 read as 9 (digit 5)", "digits 3 and 4 swapped" ...
+};
+
+struct LocateResult {
+    MatchKind kind = MatchKind::none;
+    std::string normalized;        ///< normalised input (see NormalizedId::id)
+    std::string error;             ///< for MatchKind::invalid
+    std::optional<std::size_t> exact; ///< the plate whose ID matched exactly
+    bool far_from_caller = false;  ///< the exact match lies beyond far_factor*radius
+    std::vector<Candidate> candidates; ///< best first
+};
+
+/// A plate near a point.
+struct NearbyPlate {
+    std::size_t plate = 0;
+    double distance_m = 0.0;
+    double bearing_deg = 0.0; ///< from the query point to the plate, clockwise from grid north
+};
+
+class Registry {
+public:
+    /// Build the index. Throws Error(duplicate_id) for a repeated ID and
+    /// Error(invalid_argument) for an ID that does not fit the scheme or a non-finite
+    /// position; the message names the ID and its index.
+    explicit Registry(std::vector<Plate> plates, PlateScheme scheme = {});
+    ~Registry();
+    Registry(Registry&&) noexcept;
+    Registry& operator=(Registry&&) noexcept;
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+    const PlateScheme& scheme() const noexcept;
+    const std::vector<Plate>& plates() const noexcept;
+    std::size_t size() const noexcept;
+
+    /// Exact lookup of a canonical ID (no normalisation): a hash probe. A plate that carries a
+    /// check digit is also found by its ID without it ("L207-0042" finds "L207-00427").
+    std::optional<std::size_t> find(std::string_view canonical_id) const;
+
+    /// Normalise, look up exactly, and resolve fuzzily when needed (see LocateOptions).
+    LocateResult locate(std::string_view heard, const LocateOptions& options = {}) const;
+
+    /// The k plates nearest to `point` (uniform grid, not a scan), nearest first;
+    /// ties by index. Empty registry or k = 0: empty result.
+    std::vector<NearbyPlate> nearest(XY point, std::size_t k) const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Registry checks
+
+enum class Severity { warning, error };
+enum class CheckKind {
+    duplicate_id,     ///< error
+    invalid_id,       ///< error: does not fit the scheme
+    invalid_position, ///< error: non-finite position or lon/lat out of range
+    same_spot,        ///< warning: two plates closer than same_spot_m
+    out_of_order,     ///< warning: numbers not in order along the road (swapped plates)
+    confusable,       ///< warning: one misreading apart but far from each other
+    far_from_road     ///< warning: farther than max_road_distance_m from every road
+};
+const char* check_kind_name(CheckKind kind) noexcept;
+
+struct CheckIssue {
+    CheckKind kind = CheckKind::invalid_id;
+    Severity severity = Severity::warning;
+    std::vector<std::size_t> plates; ///< indices into the checked vector
+    std::vector<std::string> ids;
+    double distance_m = -1;          ///< the distance involved, where one is
+    std::string message;
+};
+
+struct StatusCount {
+    std::string kind;
+    std::size_t ok = 0, damaged = 0, missing = 0, unknown = 0;
+};
+
+struct CheckOptions {
+    double same_spot_m = 1.0;          ///< closer than this: two plates at one spot (1 m)
+    double confusable_min_m = 500.0;   ///< confusable pairs farther apart than this (500 m)
+    double max_road_distance_m = 50.0; ///< plates farther than this from every road (50 m)
+    /// Distance from a point to the nearest road in metres; unset: no road check.
+    std::function<double(XY)> distance_to_road;
+    bool check_lonlat = true;          ///< lon in [-180,180], lat in [-90,90]
+    bool check_order = true;
+    bool check_confusable = true;
+};
+
+struct CheckReport {
+    std::vector<CheckIssue> issues;      ///< ordered by kind, then first plate index
+    std::vector<StatusCount> status;     ///< per kind, in scheme order
+    std::size_t plate_count = 0;
+    std::size_t error_count = 0;
+    std::size_t warning_count = 0;
+    bool has_errors() const noexcept { return error_count > 0; }
+};
+
+/// Check a plate layer (it may hold duplicates and bad IDs: they are reported, not thrown).
+CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& options = {},
+                         const PlateScheme& scheme = {});
+
+// ---------------------------------------------------------------------------------------------
+// Numbering new plates
+
+enum class PlateSide { any, left, right }; ///< left = odd numbers, right = even (two-sided types)
+
+struct NewPlate {
+    XY position;
+    std::string kind;            ///< PlateType::kind, or the prefix as a one-letter string
+    int district = 1;
+    int road = 1;
+    PlateSide side = PlateSide::any;
+};
+
+struct AssignOptions {
+    bool with_check_digit = true; ///< append the scheme's check digit (true; none if the scheme has none)
+    /// Number a road's new plates in chain order starting from its highest-numbered existing
+    /// plate (nearest first), instead of input order (true).
+    bool order_along_road = true;
+};
+
+struct AssignedPlate {
+    std::size_t input = 0; ///< index into the new plates
+    std::string id;
+    PlateIdParts parts;
+};
+
+/// Number new plates: on each district/road the next free numbers after the highest one in
+/// use (existing plates and earlier new ones; a number is never reused, with or without check
+/// digit). Throws Error(invalid_argument) for an unknown kind, a district/road out of range, or
+/// a road whose numbers run out. Result in input order.
+std::vector<AssignedPlate> assign_plate_ids(const Registry& existing,
+                                            const std::vector<NewPlate>& new_plates,
+                                            const AssignOptions& options = {});
+
+} // namespace lugeo

@@ -1,0 +1,304 @@
+// The resolver's error model: how plate numbers are misread and misheard, and the enumeration
+// of the true IDs that explain what was heard.
+//
+// P(heard | true) is modelled per ID as one of a few edits, each with a rate; a substitution
+// is weighted by a confusion table (the larger of a reading table for worn or dirty plates and
+// a hearing table for Mandarin digits on a phone line). Candidates are generated from the
+// heard digits by inverting each edit and probed in the hash index: the cost depends on the
+// length of the ID, not on the size of the registry.
+#include "registry_internal.hpp"
+
+#include <algorithm>
+
+namespace lugeo::registry_detail {
+
+namespace {
+
+struct PairWeight {
+    int a, b;
+    double w;
+};
+
+// Reading: digits printed or stencilled on a plate, worn, dirty, seen at night.
+constexpr PairWeight reading_pairs[] = {
+    {1, 7, 1.0}, {6, 8, 0.8}, {3, 8, 0.8}, {0, 8, 0.7}, {5, 6, 0.6}, {6, 9, 0.5}, {8, 9, 0.5},
+    {4, 9, 0.5}, {2, 7, 0.4}, {0, 6, 0.4}, {0, 9, 0.3}, {3, 5, 0.3}, {1, 4, 0.3}, {5, 8, 0.3},
+    {5, 9, 0.2}, {2, 3, 0.2}, {7, 9, 0.2}, {0, 3, 0.15},
+};
+// Hearing: Mandarin digits over a phone or radio (yī/qī, liù/jiǔ, wǔ/jiǔ, sān/sì ...).
+// 四/十 is an edit of its own (it changes the length).
+constexpr PairWeight hearing_pairs[] = {
+    {1, 7, 1.0}, {6, 9, 1.0}, {5, 9, 0.4}, {3, 4, 0.3}, {2, 8, 0.2}, {1, 9, 0.15}, {0, 1, 0.1},
+};
+
+constexpr double base_pair = 0.03; // any digit for any other
+
+} // namespace
+
+ErrorModel::ErrorModel() {
+    for (auto& row : pair) row.fill(0.0);
+    for (const auto& p : reading_pairs) {
+        pair[p.a][p.b] = std::max(pair[p.a][p.b], p.w);
+        pair[p.b][p.a] = std::max(pair[p.b][p.a], p.w);
+    }
+    for (const auto& p : hearing_pairs) {
+        pair[p.a][p.b] = std::max(pair[p.a][p.b], p.w);
+        pair[p.b][p.a] = std::max(pair[p.b][p.a], p.w);
+    }
+    for (int a = 0; a < 10; ++a) {
+        double sum = 0;
+        for (int b = 0; b < 10; ++b)
+            if (a != b) sum += base_pair + pair[a][b];
+        for (int b = 0; b < 10; ++b) conf[a][b] = a == b ? 0.0 : (base_pair + pair[a][b]) / sum;
+    }
+}
+
+const ErrorModel& ErrorModel::standard() {
+    static const ErrorModel model;
+    return model;
+}
+
+namespace {
+
+/// Call f(true_digits, weight, edit) for every single edit whose inverse turns the heard digits
+/// `h` into a candidate true ID with weight >= min_weight.
+template <typename F>
+void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std::uint32_t lengths, int max_pos,
+                   F&& f) {
+    Digits t;
+    const int n = h.n;
+    const int lim = std::min(n, max_pos); // edits only at positions < max_pos
+    const bool same = (lengths >> n) & 1u;
+    const bool longer = n + 1 <= max_digits && ((lengths >> (n + 1)) & 1u);
+    const bool shorter = n >= 1 && ((lengths >> (n - 1)) & 1u);
+    // substitution: same length
+    if (n >= 1 && same) {
+        const double per = m.r_substitute / n;
+        for (int i = 0; i < lim; ++i) {
+            const int b = h.d[static_cast<std::size_t>(i)];
+            for (int a = 0; a < 10; ++a) {
+                if (a == b) continue;
+                const double w = per * m.conf[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)];
+                if (w < min_weight) continue;
+                t = h;
+                t.d[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(a);
+                f(t, w, Edit{EditKind::substitute, static_cast<std::uint8_t>(i),
+                             static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b)});
+            }
+        }
+    }
+    // adjacent transposition
+    if (n >= 2 && same) {
+        const double w = m.r_swap / (n - 1);
+        if (w >= min_weight)
+            for (int i = 0; i + 1 < n && i < lim; ++i) {
+                const auto u = static_cast<std::size_t>(i);
+                if (h.d[u] == h.d[u + 1]) continue;
+                t = h;
+                std::swap(t.d[u], t.d[u + 1]);
+                f(t, w, Edit{EditKind::swap, static_cast<std::uint8_t>(i), 0, 0});
+            }
+    }
+    // a digit of the true ID was dropped: insert it back (true length n+1)
+    if (longer) {
+        const double per = m.r_drop / (n + 1);
+        for (int i = 0; i <= lim; ++i) {
+            for (int a = 0; a < 10; ++a) {
+                const bool repeat = (i > 0 && h.d[static_cast<std::size_t>(i - 1)] == a) ||
+                                    (i < n && h.d[static_cast<std::size_t>(i)] == a);
+                // inserting a repeated digit before or after its twin gives one candidate:
+                // count it once, at the first position
+                if (i < n && h.d[static_cast<std::size_t>(i)] == a) continue;
+                const double w = per * (repeat ? 0.5 : 0.5 / 9.0);
+                if (w < min_weight) continue;
+                t.n = n + 1;
+                for (int k = 0, s = 0; k <= n; ++k)
+                    t.d[static_cast<std::size_t>(k)] =
+                        k == i ? static_cast<std::uint8_t>(a) : h.d[static_cast<std::size_t>(s++)];
+                f(t, w, Edit{EditKind::drop, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(a), 0});
+            }
+        }
+    }
+    // an extra digit was heard (doubled or spurious): remove it (true length n-1)
+    if (n >= 2 && shorter) {
+        const double per = m.r_extra / (n - 1);
+        for (int i = 0; i < lim; ++i) {
+            const auto b = h.d[static_cast<std::size_t>(i)];
+            if (i > 0 && h.d[static_cast<std::size_t>(i - 1)] == b) continue; // same candidate
+            const bool doubled = i + 1 < n && h.d[static_cast<std::size_t>(i + 1)] == b;
+            const double w = per * (doubled ? 0.8 : 0.2 / 9.0);
+            if (w < min_weight) continue;
+            t.n = n - 1;
+            for (int k = 0, s = 0; k < n; ++k)
+                if (k != i) t.d[static_cast<std::size_t>(s++)] = h.d[static_cast<std::size_t>(k)];
+            f(t, w, Edit{EditKind::extra, static_cast<std::uint8_t>(i), 0, b});
+        }
+    }
+    // 四/十: true 4 heard as "10", or true "10" heard as 4
+    if (m.r_four_ten >= min_weight) {
+        for (int i = 0; shorter && i + 1 < n && i < lim; ++i) {
+            if (h.d[static_cast<std::size_t>(i)] != 1 || h.d[static_cast<std::size_t>(i + 1)] != 0) continue;
+            t.n = n - 1;
+            for (int k = 0, s = 0; k < n; ++k) {
+                if (k == i + 1) continue;
+                t.d[static_cast<std::size_t>(s++)] = k == i ? 4 : h.d[static_cast<std::size_t>(k)];
+            }
+            f(t, m.r_four_ten, Edit{EditKind::four_ten, static_cast<std::uint8_t>(i), 4, 10});
+        }
+        if (longer)
+            for (int i = 0; i < lim; ++i) {
+                if (h.d[static_cast<std::size_t>(i)] != 4) continue;
+                t.n = n + 1;
+                for (int k = 0, s = 0; k < n; ++k) {
+                    if (k == i) {
+                        t.d[static_cast<std::size_t>(s++)] = 1;
+                        t.d[static_cast<std::size_t>(s++)] = 0;
+                    } else {
+                        t.d[static_cast<std::size_t>(s++)] = h.d[static_cast<std::size_t>(k)];
+                    }
+                }
+                f(t, m.r_four_ten, Edit{EditKind::ten_four, static_cast<std::uint8_t>(i), 10, 4});
+            }
+    }
+}
+
+bool same_digits(const Digits& x, const Digits& y) {
+    if (x.n != y.n) return false;
+    for (int i = 0; i < x.n; ++i)
+        if (x.d[static_cast<std::size_t>(i)] != y.d[static_cast<std::size_t>(i)]) return false;
+    return true;
+}
+
+} // namespace
+
+void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
+                          int stage, std::vector<Hit>& hits) {
+    const ErrorModel& m = ErrorModel::standard();
+    Digits h;
+    h.n = static_cast<int>(std::min<std::size_t>(heard.digits.size(), max_digits));
+    for (int i = 0; i < h.n; ++i)
+        h.d[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(heard.digits[static_cast<std::size_t>(i)] - '0');
+    if (h.n == 0) return;
+
+    const std::size_t ntypes = scheme.types.size();
+    const int id_digits = scheme.id_digits();
+    // A heard ID whose check digit is valid was not hit by one substitution or transposition
+    // (Damm detects all of those): such one-edit explanations are nearly impossible.
+    const bool heard_check_valid = scheme.check_digit == CheckDigit::damm && h.n == id_digits + 1 &&
+                                   is_damm_valid(heard.digits);
+
+    struct TypeChoice {
+        std::size_t type;
+        double factor;
+        bool changed;
+    };
+    std::array<TypeChoice, 16> choices{};
+    std::size_t nchoices = 0;
+    for (std::size_t t = 0; t < ntypes && nchoices < choices.size(); ++t) {
+        if (!heard.type) choices[nchoices++] = {t, 1.0, false};
+        else if (*heard.type == t) choices[nchoices++] = {t, 1.0, false};
+        else choices[nchoices++] = {t, m.r_prefix / static_cast<double>(ntypes - 1), true};
+    }
+
+    auto probe = [&](const Digits& t, double w, const Explanation& base) {
+        if (!((index.lengths >> t.n) & 1u)) return;
+        for (std::size_t c = 0; c < nchoices; ++c) {
+            const auto& ch = choices[c];
+            if (ch.changed && base.n_edits >= 2) continue; // at most two edits in all
+            if (!index.has_head(ch.type, t.d.data(), t.n)) continue;
+            const auto found = index.keys.find(make_key(ch.type, t.d.data(), t.n));
+            if (!found) continue;
+            Hit hit;
+            hit.plate = *found;
+            hit.weight = w * ch.factor;
+            hit.why = base;
+            hit.why.prefix_changed = ch.changed;
+            hit.why.prefix_missing = !heard.type;
+            hit.why.heard_type = heard.type.value_or(ch.type);
+            hit.why.true_type = ch.type;
+            hit.why.check_omitted = index.has_check[*found] && t.n == id_digits;
+            if (heard_check_valid && base.n_edits == 1 && t.n == h.n) hit.weight *= 0.01;
+            hits.push_back(hit);
+        }
+    };
+
+    if (stage == 0) {
+        probe(h, m.p_correct, Explanation{});
+        return;
+    }
+
+    constexpr double first_min = 5e-4;  // first edits of two-edit explanations
+    constexpr double second_min = 1e-4; // second edits
+    const std::uint32_t final_lengths = index.lengths;
+    if (stage == 1) {
+        for_each_edit(h, m, 0.0, final_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
+            Explanation one;
+            one.edits[0] = e1;
+            one.n_edits = 1;
+            probe(t1, w1, one);
+        });
+        return;
+    }
+    const std::uint32_t first_lengths = final_lengths | (final_lengths << 1) | (final_lengths >> 1);
+    for_each_edit(h, m, first_min, first_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
+        Explanation one;
+        one.edits[0] = e1;
+        one.n_edits = 1;
+        // when no type has this road, the second edit must repair the district/road digits
+        bool head_ok = false;
+        for (std::size_t c = 0; c < nchoices && !head_ok; ++c)
+            head_ok = !choices[c].changed && index.has_head(choices[c].type, t1.d.data(), t1.n);
+        const int max_pos = head_ok ? max_digits : index.head_digits;
+        for_each_edit(t1, m, second_min, final_lengths, max_pos, [&](const Digits& t2, double w2, const Edit& e2) {
+            if (same_digits(t2, h)) return; // undoes the first edit
+            if (e1.kind == EditKind::substitute && e2.kind == EditKind::substitute && e1.pos == e2.pos)
+                return; // a single substitution, already counted
+            Explanation two = one;
+            two.edits[1] = e2;
+            two.n_edits = 2;
+            probe(t2, w1 * w2, two);
+        });
+    });
+}
+
+std::string explain(const Explanation& why, const PlateScheme& scheme) {
+    std::string s;
+    auto add = [&](const std::string& part) {
+        if (!s.empty()) s += ", ";
+        s += part;
+    };
+    auto d = [](int v) { return std::to_string(v); };
+    for (int k = 0; k < why.n_edits; ++k) {
+        const Edit& e = why.edits[static_cast<std::size_t>(k)];
+        const int pos = e.pos + 1;
+        switch (e.kind) {
+        case EditKind::substitute:
+            add(d(e.a) + " read as " + d(e.b) + " (digit " + d(pos) + ")");
+            break;
+        case EditKind::swap:
+            add("digits " + d(pos) + " and " + d(pos + 1) + " swapped");
+            break;
+        case EditKind::drop:
+            add(d(e.a) + " dropped (digit " + d(pos) + ")");
+            break;
+        case EditKind::extra:
+            add("extra " + d(e.b) + " (digit " + d(pos) + ")");
+            break;
+        case EditKind::four_ten:
+            add("4 heard as 10 (四/十)");
+            break;
+        case EditKind::ten_four:
+            add("10 heard as 4 (十/四)");
+            break;
+        }
+    }
+    if (why.prefix_changed)
+        add(std::string("prefix ") + scheme.types[why.heard_type].prefix + " for " +
+            scheme.types[why.true_type].prefix);
+    if (why.prefix_missing) add("type prefix not given");
+    if (why.check_omitted) add("check digit not given");
+    if (s.empty()) s = "exact";
+    return s;
+}
+
+} // namespace lugeo::registry_detail

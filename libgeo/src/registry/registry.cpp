@@ -1,0 +1,373 @@
+// The registry: build, exact and fuzzy lookup, nearest plates.
+#include "registry_internal.hpp"
+
+#include <lugeo/error.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace lugeo {
+
+using namespace registry_detail;
+
+// ------------------------------------------------------------------------------- KeyIndex
+
+void registry_detail::KeyIndex::reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n + 1) cap <<= 1;
+    m_keys.assign(cap, 0);
+    m_values.assign(cap, 0);
+    m_mask = cap - 1;
+}
+
+bool registry_detail::KeyIndex::insert(std::uint64_t key, std::uint32_t value) {
+    std::size_t i = mix(key) & m_mask;
+    while (m_keys[i] != 0) {
+        if (m_keys[i] == key) return false;
+        i = (i + 1) & m_mask;
+    }
+    m_keys[i] = key;
+    m_values[i] = value;
+    return true;
+}
+
+// ------------------------------------------------------------------------------- names
+
+const char* match_kind_name(MatchKind kind) noexcept {
+    switch (kind) {
+    case MatchKind::exact: return "exact";
+    case MatchKind::exact_far: return "exact_far";
+    case MatchKind::fuzzy: return "fuzzy";
+    case MatchKind::none: return "none";
+    case MatchKind::invalid: return "invalid";
+    }
+    return "none";
+}
+
+// ------------------------------------------------------------------------------- build
+
+namespace {
+
+std::string plate_context(const Plate& p, std::size_t i) {
+    return "plate '" + p.id + "' (index " + std::to_string(i) + ")";
+}
+
+} // namespace
+
+Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::make_unique<Impl>()) {
+    Impl& im = *m_impl;
+    if (scheme.types.empty() || scheme.types.size() > 15)
+        throw Error(ErrorCode::invalid_config, "plate scheme needs 1 to 15 plate types");
+    if (scheme.district_digits < 1 || scheme.road_digits < 0 || scheme.number_digits < 1 ||
+        scheme.id_digits() + 1 > max_digits)
+        throw Error(ErrorCode::invalid_config, "plate scheme digit groups out of range");
+    im.scheme = std::move(scheme);
+    im.plates = std::move(plates);
+    const auto n = im.plates.size();
+    if (n >= 0xFFFFFFFFu) throw Error(ErrorCode::invalid_argument, "too many plates");
+    im.parts.resize(n);
+    auto& lk = im.lookup;
+    lk.has_check.assign(n, 0);
+    lk.keys.reserve(2 * n);
+    lk.head_digits = im.scheme.head_digits();
+    lk.head_space = 1;
+    for (int k = 0; k < lk.head_digits; ++k) lk.head_space *= 10;
+    lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
+    // base key (without check digit) -> first index, to report duplicates
+    for (std::size_t i = 0; i < n; ++i) {
+        Plate& p = im.plates[i];
+        const auto parts = parse_plate_id(p.id, im.scheme);
+        if (!parts)
+            throw Error(ErrorCode::invalid_argument,
+                        plate_context(p, i) + ": ID does not fit the plate scheme");
+        const auto& type = im.scheme.types[parts->type];
+        if (p.kind.empty()) p.kind = type.kind;
+        else if (p.kind != type.kind)
+            throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": kind '" + p.kind +
+                                                         "' does not match prefix " + type.prefix +
+                                                         " (" + type.kind + ")");
+        if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y))
+            throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": position is not finite");
+        im.parts[i] = *parts;
+        lk.has_check[i] = parts->check ? 1 : 0;
+
+        std::string digits;
+        for (char c : p.id)
+            if (c >= '0' && c <= '9') digits += c;
+        std::array<std::uint8_t, max_digits + 2> d{};
+        for (std::size_t k = 0; k < digits.size(); ++k) d[k] = static_cast<std::uint8_t>(digits[k] - '0');
+        const int id_digits = im.scheme.id_digits();
+        const auto base = make_key(parts->type, d.data(), id_digits);
+        if (!lk.keys.insert(base, static_cast<std::uint32_t>(i))) {
+            const auto other = *lk.keys.find(base);
+            throw Error(ErrorCode::duplicate_id,
+                        "duplicate plate ID: " + plate_context(p, i) + " has the number of " +
+                            plate_context(im.plates[other], other));
+        }
+        lk.lengths |= 1u << id_digits;
+        if (parts->check) {
+            lk.keys.insert(make_key(parts->type, d.data(), id_digits + 1), static_cast<std::uint32_t>(i));
+            lk.lengths |= 1u << (id_digits + 1);
+        }
+        std::size_t head = 0;
+        for (int k = 0; k < lk.head_digits; ++k) head = head * 10 + d[static_cast<std::size_t>(k)];
+        lk.heads[parts->type * lk.head_space + head] = 1;
+    }
+
+    // uniform grid
+    if (n > 0) {
+        double min_x = im.plates[0].position.x, max_x = min_x;
+        double min_y = im.plates[0].position.y, max_y = min_y;
+        for (const auto& p : im.plates) {
+            min_x = std::min(min_x, p.position.x);
+            max_x = std::max(max_x, p.position.x);
+            min_y = std::min(min_y, p.position.y);
+            max_y = std::max(max_y, p.position.y);
+        }
+        const double w = max_x - min_x, h = max_y - min_y;
+        double cell = std::sqrt(std::max(w * h, 1.0) / std::max(1.0, static_cast<double>(n) / 2.0));
+        cell = std::max({cell, std::max(w, h) / 2048.0, 1.0});
+        im.min_x = min_x;
+        im.min_y = min_y;
+        im.cell = cell;
+        im.cols = static_cast<int>(w / cell) + 1;
+        im.rows = static_cast<int>(h / cell) + 1;
+        const auto ncells = static_cast<std::size_t>(im.cols) * static_cast<std::size_t>(im.rows);
+        im.cell_start.assign(ncells + 1, 0);
+        std::vector<std::uint32_t> cell_of(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& q = im.plates[i].position;
+            const int cx = std::min(im.cols - 1, static_cast<int>((q.x - min_x) / cell));
+            const int cy = std::min(im.rows - 1, static_cast<int>((q.y - min_y) / cell));
+            cell_of[i] = static_cast<std::uint32_t>(cy * im.cols + cx);
+            ++im.cell_start[cell_of[i] + 1];
+        }
+        for (std::size_t c = 0; c < ncells; ++c) im.cell_start[c + 1] += im.cell_start[c];
+        im.cell_items.resize(n);
+        std::vector<std::uint32_t> fill(im.cell_start.begin(), im.cell_start.end() - 1);
+        for (std::size_t i = 0; i < n; ++i) im.cell_items[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
+    }
+}
+
+Registry::~Registry() = default;
+Registry::Registry(Registry&&) noexcept = default;
+Registry& Registry::operator=(Registry&&) noexcept = default;
+
+const PlateScheme& Registry::scheme() const noexcept { return m_impl->scheme; }
+const std::vector<Plate>& Registry::plates() const noexcept { return m_impl->plates; }
+std::size_t Registry::size() const noexcept { return m_impl->plates.size(); }
+
+// ------------------------------------------------------------------------------- lookup
+
+std::optional<std::size_t> Registry::find(std::string_view id) const {
+    const Impl& im = *m_impl;
+    if (id.empty()) return std::nullopt;
+    std::optional<std::size_t> type;
+    for (std::size_t t = 0; t < im.scheme.types.size(); ++t)
+        if (im.scheme.types[t].prefix == id[0]) type = t;
+    if (!type) return std::nullopt;
+    std::array<std::uint8_t, max_digits + 2> d{};
+    int n = 0;
+    const auto head = static_cast<std::size_t>(im.scheme.head_digits());
+    for (std::size_t k = 1; k < id.size(); ++k) {
+        const char c = id[k];
+        if (c == '-' && k == head + 1) continue;
+        if (c < '0' || c > '9' || n >= max_digits) return std::nullopt;
+        d[static_cast<std::size_t>(n++)] = static_cast<std::uint8_t>(c - '0');
+    }
+    if (id.size() <= head + 1 || id[head + 1] != '-') return std::nullopt;
+    const auto hit = im.lookup.keys.find(make_key(*type, d.data(), n));
+    if (!hit) return std::nullopt;
+    // the base key of a check-digit plate answers only the ID without check digit
+    return static_cast<std::size_t>(*hit);
+}
+
+namespace {
+
+double distance(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+double distance_factor(double d, double radius) {
+    const double r = std::max(radius, 1.0);
+    const double z = d / r;
+    return std::max(std::exp(-0.5 * z * z), 1e-6);
+}
+
+} // namespace
+
+namespace {
+
+/// Merge hits per plate (sum of path probabilities, explained by the most likely path) and
+/// score them. Sorted best first.
+struct Merged {
+    Candidate c;
+    const Hit* best = nullptr;
+};
+
+std::vector<Merged> merge_hits(std::vector<Hit>& hits, const Registry::Impl& im,
+                               const std::optional<CallerPosition>& near) {
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+        return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
+    });
+    std::vector<Merged> out;
+    for (std::size_t i = 0; i < hits.size();) {
+        std::size_t j = i;
+        double sum = 0;
+        while (j < hits.size() && hits[j].plate == hits[i].plate) sum += hits[j++].weight;
+        Merged m;
+        m.c.plate = hits[i].plate;
+        m.c.prior = sum;
+        m.c.edits = hits[i].why.n_edits + (hits[i].why.prefix_changed ? 1 : 0);
+        m.c.score = sum;
+        if (near) {
+            m.c.distance_m = distance(im.plates[m.c.plate].position, near->position);
+            m.c.score *= distance_factor(m.c.distance_m, near->radius_m);
+        }
+        m.best = &hits[i];
+        out.push_back(m);
+        i = j;
+    }
+    std::sort(out.begin(), out.end(), [&](const Merged& a, const Merged& b) {
+        if (a.c.score != b.c.score) return a.c.score > b.c.score;
+        return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
+    });
+    return out;
+}
+
+} // namespace
+
+LocateResult Registry::locate(std::string_view text, const LocateOptions& options) const {
+    const Impl& im = *m_impl;
+    LocateResult out;
+    HeardId heard;
+    if (const auto parts = parse_plate_id(text, im.scheme)) { // fast path: already canonical
+        heard.type = parts->type;
+        for (char c : text)
+            if (c >= '0' && c <= '9') heard.digits += c;
+        heard.display = std::string(text);
+    } else {
+        heard = parse_heard(text, im.scheme);
+    }
+    if (!heard.error.empty()) {
+        out.kind = MatchKind::invalid;
+        out.error = heard.error;
+        return out;
+    }
+    out.normalized = heard.display;
+
+    std::vector<Hit> hits;
+    enumerate_candidates(heard, im.scheme, im.lookup, 0, hits);
+    // exact: the digits as heard, with the prefix as heard (or the only type that matches)
+    std::optional<std::size_t> exact;
+    {
+        std::size_t zero_edit = 0;
+        std::optional<std::size_t> found;
+        for (const auto& h : hits)
+            if (!h.why.prefix_changed) {
+                ++zero_edit;
+                found = h.plate;
+            }
+        if (zero_edit == 1 && !heard.unknown_prefix) exact = found;
+    }
+    out.exact = exact;
+    const auto& near = options.near;
+    if (exact && near) {
+        const double d = distance(im.plates[*exact].position, near->position);
+        out.far_from_caller = d > options.far_factor * std::max(near->radius_m, 1.0);
+    }
+    const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller;
+    std::vector<Merged> merged;
+    if (fuzzy) {
+        enumerate_candidates(heard, im.scheme, im.lookup, 1, hits);
+        if (options.two_edits) {
+            // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
+            // could enter the top `candidates`
+            merged = merge_hits(hits, im, near);
+            std::size_t above = 0;
+            for (const auto& m : merged) above += m.c.score > two_edit_bound;
+            if (above < options.candidates) enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
+        }
+    } else {
+        std::erase_if(hits, [&](const Hit& h) { return h.plate != *exact || h.why.prefix_changed; });
+    }
+    merged = merge_hits(hits, im, near);
+
+    double total = 0;
+    for (const auto& m : merged) total += m.c.score;
+    const double top = merged.empty() ? 0.0 : merged.front().c.score;
+    for (std::size_t r = 0; r < merged.size() && out.candidates.size() < options.candidates; ++r) {
+        Candidate c = merged[r].c;
+        if (c.score < options.min_relative_score * top) break;
+        c.id = im.plates[c.plate].id;
+        c.confidence = total > 0 ? c.score / total : 0.0;
+        c.explanation = explain(merged[r].best->why, im.scheme);
+        out.candidates.push_back(std::move(c));
+    }
+    if (exact) out.kind = out.far_from_caller ? MatchKind::exact_far : MatchKind::exact;
+    else out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
+    return out;
+}
+
+// ------------------------------------------------------------------------------- nearest
+
+std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
+    const Impl& im = *m_impl;
+    std::vector<NearbyPlate> out;
+    if (k == 0 || im.plates.empty() || !std::isfinite(point.x) || !std::isfinite(point.y)) return out;
+    k = std::min(k, im.plates.size());
+    const auto cell_coord = [&](double v, double lo, int count) {
+        const double c = std::floor((v - lo) / im.cell);
+        return static_cast<int>(std::clamp(c, 0.0, static_cast<double>(count - 1)));
+    };
+    const int cx = cell_coord(point.x, im.min_x, im.cols);
+    const int cy = cell_coord(point.y, im.min_y, im.rows);
+    // max-heap on (distance, index) of the best k so far
+    std::vector<std::pair<double, std::uint32_t>> heap;
+    heap.reserve(k + 1);
+    const int max_ring = std::max(im.cols, im.rows);
+    auto visit = [&](int x, int y) {
+        if (x < 0 || y < 0 || x >= im.cols || y >= im.rows) return;
+        const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) + static_cast<std::size_t>(x);
+        for (auto s = im.cell_start[c]; s < im.cell_start[c + 1]; ++s) {
+            const std::uint32_t i = im.cell_items[s];
+            const double d = distance(point, im.plates[i].position);
+            const std::pair<double, std::uint32_t> e{d, i};
+            if (heap.size() < k) {
+                heap.push_back(e);
+                std::push_heap(heap.begin(), heap.end());
+            } else if (e < heap.front()) {
+                std::pop_heap(heap.begin(), heap.end());
+                heap.back() = e;
+                std::push_heap(heap.begin(), heap.end());
+            }
+        }
+    };
+    for (int r = 0; r <= max_ring; ++r) {
+        if (r == 0) {
+            visit(cx, cy);
+        } else {
+            for (int x = cx - r; x <= cx + r; ++x) {
+                visit(x, cy - r);
+                visit(x, cy + r);
+            }
+            for (int y = cy - r + 1; y <= cy + r - 1; ++y) {
+                visit(cx - r, y);
+                visit(cx + r, y);
+            }
+        }
+        // every cell of ring r+1 is at least r cells away from the point
+        if (heap.size() == k && heap.front().first <= static_cast<double>(r) * im.cell) break;
+    }
+    std::sort_heap(heap.begin(), heap.end());
+    out.reserve(heap.size());
+    for (const auto& [d, i] : heap) {
+        const XY q = im.plates[i].position;
+        double bearing = std::atan2(q.x - point.x, q.y - point.y) * 180.0 / std::numbers::pi;
+        if (bearing < 0) bearing += 360.0;
+        if (d == 0) bearing = 0;
+        out.push_back({i, d, bearing});
+    }
+    return out;
+}
+
+} // namespace lugeo

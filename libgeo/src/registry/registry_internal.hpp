@@ -1,0 +1,172 @@
+// Private to the registry module: parsed input, keys, the hash index, the error model.
+#pragma once
+
+#include <lugeo/registry.hpp>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lugeo::registry_detail {
+
+/// Maximum number of digits an ID (or a heard string) may carry for the resolver.
+inline constexpr int max_digits = 15;
+
+/// What a caller gave, leniently parsed: an optional type and a digit string.
+struct HeardId {
+    std::optional<std::size_t> type; ///< index into scheme.types
+    bool unknown_prefix = false;     ///< a letter that is no type prefix was given
+    std::string digits;              ///< '0'..'9' only
+    std::string display;             ///< cleaned text, e.g. "L207-0042"
+    std::string error;               ///< garbage: not a plate ID at all
+};
+
+HeardId parse_heard(std::string_view text, const PlateScheme& scheme);
+
+/// Digits as small integers.
+struct Digits {
+    std::array<std::uint8_t, max_digits + 2> d{};
+    int n = 0;
+};
+
+/// Hash key of (type, digit string): never 0.
+inline std::uint64_t make_key(std::size_t type, const std::uint8_t* d, int n) noexcept {
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = v * 10 + d[i];
+    return (static_cast<std::uint64_t>(type + 1) << 56) | (static_cast<std::uint64_t>(n) << 50) | v;
+}
+
+/// Open-addressing hash map uint64 -> uint32 (linear probing, power-of-two capacity).
+class KeyIndex {
+public:
+    void reserve(std::size_t n);
+    /// False when the key is already present (the value is left unchanged).
+    bool insert(std::uint64_t key, std::uint32_t value);
+    std::optional<std::uint32_t> find(std::uint64_t key) const noexcept {
+        if (m_keys.empty()) return std::nullopt;
+        std::size_t i = mix(key) & m_mask;
+        while (true) {
+            const std::uint64_t k = m_keys[i];
+            if (k == key) return m_values[i];
+            if (k == 0) return std::nullopt;
+            i = (i + 1) & m_mask;
+        }
+    }
+
+private:
+    static std::size_t mix(std::uint64_t x) noexcept {
+        x ^= x >> 30;
+        x *= 0xbf58476d1ce4e5b9ULL;
+        x ^= x >> 27;
+        x *= 0x94d049bb133111ebULL;
+        x ^= x >> 31;
+        return static_cast<std::size_t>(x);
+    }
+    std::vector<std::uint64_t> m_keys;
+    std::vector<std::uint32_t> m_values;
+    std::size_t m_mask = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Error model of the resolver
+
+enum class EditKind : std::uint8_t {
+    substitute, ///< true digit a heard as b at pos
+    swap,       ///< digits pos and pos+1 swapped
+    drop,       ///< true digit a at pos not heard
+    extra,      ///< heard an extra digit b at pos (doubled when equal to a neighbour)
+    four_ten,   ///< true 4 heard as 10 (四/十) at pos
+    ten_four,   ///< true 10 heard as 4 at pos
+};
+
+struct Edit {
+    EditKind kind = EditKind::substitute;
+    std::uint8_t pos = 0;
+    std::uint8_t a = 0;
+    std::uint8_t b = 0;
+};
+
+/// P(heard | true) for each edit (per ID, probability-like) and the confusion table.
+struct ErrorModel {
+    double p_correct = 0.85;
+    double r_substitute = 0.08;
+    double r_swap = 0.03;
+    double r_drop = 0.015;
+    double r_extra = 0.015;
+    double r_four_ten = 0.01;
+    double r_prefix = 0.02;
+    /// conf[a][b]: P(b heard | a said, a substitution happened); rows sum to 1.
+    std::array<std::array<double, 10>, 10> conf{};
+    /// raw pair weight in [0,1] (max of reading and hearing tables), for confusable checks
+    std::array<std::array<double, 10>, 10> pair{};
+
+    ErrorModel();
+    static const ErrorModel& standard();
+};
+
+/// One explanation of a candidate: up to two digit edits plus a prefix change.
+struct Explanation {
+    std::array<Edit, 2> edits{};
+    int n_edits = 0;
+    bool prefix_changed = false;
+    bool prefix_missing = false;
+    bool check_omitted = false; ///< a check-digit plate matched without its check digit
+    std::size_t heard_type = 0;
+    std::size_t true_type = 0;
+};
+
+struct Hit {
+    std::uint32_t plate = 0;
+    double weight = 0.0;
+    Explanation why;
+};
+
+/// What the resolver probes: the hash index and two cheap filters in front of it.
+struct LookupIndex {
+    KeyIndex keys;                       ///< full keys and, for check plates, the base key
+    std::vector<std::uint8_t> has_check; ///< per plate
+    std::uint32_t lengths = 0;           ///< bit L set: some key has L digits
+    int head_digits = 0;
+    std::size_t head_space = 1;          ///< 10^head_digits
+    std::vector<std::uint8_t> heads;     ///< [type * head_space + head value]: a road in use
+
+    bool has_head(std::size_t type, const std::uint8_t* d, int n) const noexcept {
+        if (n < head_digits) return false;
+        std::size_t v = 0;
+        for (int i = 0; i < head_digits; ++i) v = v * 10 + d[i];
+        return heads[type * head_space + v] != 0;
+    }
+};
+
+/// Upper bound of the weight of any two-edit explanation (prefix kept).
+inline constexpr double two_edit_bound = 1e-4;
+
+/// Enumerate the true IDs that explain `heard`, probe each in the index, append hits
+/// (possibly several per plate). Stage 0: the digits as heard (under every type when no prefix
+/// was heard, and with a changed prefix); stage 1: one edit; stage 2: two edits.
+void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
+                          int stage, std::vector<Hit>& hits);
+
+std::string explain(const Explanation& why, const PlateScheme& scheme);
+
+} // namespace lugeo::registry_detail
+
+namespace lugeo {
+
+struct Registry::Impl {
+    PlateScheme scheme;
+    std::vector<Plate> plates;
+    std::vector<PlateIdParts> parts;
+    registry_detail::LookupIndex lookup;
+
+    // uniform grid for nearest()
+    double min_x = 0, min_y = 0, cell = 1;
+    int cols = 0, rows = 0;
+    std::vector<std::uint32_t> cell_start; ///< size cols*rows+1
+    std::vector<std::uint32_t> cell_items;
+};
+
+} // namespace lugeo
