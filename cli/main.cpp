@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
                                   "  lugeo <command> --help                  # every command has examples\n");
     lugeo::cli::register_network(app);
     lugeo::cli::register_isochrones(app);
+    lugeo::cli::register_coverage(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

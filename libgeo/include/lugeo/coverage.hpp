@@ -1,0 +1,289 @@
+// lugeo: camera coverage — what the cameras see, where the gaps are, where new cameras go.
+//
+// A camera is a position, a heading, a horizontal field of view and a range (given, or
+// derived from a DORI level of IEC 62676-4 and the camera's resolution); domes and PTZ see
+// all around. Its view is the sector minus the "shadow" every building wall casts from the
+// camera position (2D visibility). Road coverage is computed exactly on the network's
+// edges as parameter intervals: per segment, the part inside the range circle and the
+// angle, minus the part behind any wall; covered + uncovered = total by construction.
+// See docs/coverage.md for the method and a worked example.
+#pragma once
+
+#include <lugeo/geometry.hpp>
+#include <lugeo/io.hpp>
+#include <lugeo/network.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lugeo {
+
+struct Scene;
+
+// ---- camera model ----
+
+/// DORI levels of IEC 62676-4 (pixel density on the target at the range's end).
+enum class DoriLevel : std::uint8_t { detection, observation, recognition, identification };
+/// 25, 62.5, 125, 250 pixels per metre.
+double dori_pixels_per_metre(DoriLevel level) noexcept;
+const char* dori_level_name(DoriLevel level) noexcept;
+/// "detection" / "observation" / "recognition" / "identification" (also "D", "O", "R", "I").
+std::optional<DoriLevel> dori_level_from_name(std::string_view name) noexcept;
+/// range = horizontal_pixels / (2 · tan(hfov / 2) · ppm). Throws Error(invalid_argument)
+/// unless 0 < hfov < 180 and horizontal_pixels > 0.
+double dori_range_m(double horizontal_pixels, double hfov_deg, DoriLevel level);
+
+struct Camera {
+    std::string id;
+    XY position;               ///< metric CRS
+    double heading_deg = 0.0;  ///< clockwise from grid north
+    double hfov_deg = 360.0;   ///< horizontal field of view; >= 360 sees all around
+    double range_m = 50.0;
+    std::string type;          ///< bullet | dome | ptz | checkpoint | … (as read)
+    int phase = 0;
+    std::string owner;
+    bool all_around() const { return hfov_deg >= 360.0; }
+};
+
+struct CameraReadOptions {
+    std::string metric_crs;         ///< the scene's metric CRS
+    double default_range_m = 50.0;  ///< neither range nor DORI + resolution given
+    double default_hfov_deg = 60.0; ///< a fixed camera without an angle
+    /// Range from this DORI level when a camera has no range but a resolution (and an angle
+    /// below 180°). The layer may also name the level per camera (field `dori`).
+    DoriLevel dori = DoriLevel::observation;
+    double default_resolution_px = 0.0; ///< horizontal pixels when the layer has none (0: none)
+};
+
+struct CameraSet {
+    std::vector<Camera> cameras;
+    std::size_t skipped = 0;            ///< features left out (indoor, not a camera, no position)
+    std::vector<std::string> warnings;  ///< what was assumed, with counts
+};
+
+/// Cameras of a scene layer. Fields (lugeo names): id (required), type, heading, hfov,
+/// range, phase, owner, dori, resolution (all optional). dome / ptz: 360°. A camera with
+/// neither heading nor a 360° type is modelled as 360° and counted in the warnings.
+/// Throws Error naming the layer, feature and field for unparseable numbers.
+CameraSet read_cameras(const LayerSpec& layer, const CameraReadOptions& options);
+
+/// Cameras of an OSM file: `man_made=surveillance` nodes of the GDAL OSM driver's `points`
+/// layer with `camera:direction` (degrees or N/NE/…), `camera:type` (fixed / dome /
+/// panning), `surveillance:type` (camera / ALPR / guard) and `surveillance` (indoor ones
+/// are skipped). OSM's `camera:angle` is the tilt from horizontal, not the field of view,
+/// so it is not used for hfov. No direction: modelled as 360° (counted in the warnings).
+CameraSet read_osm_cameras(const std::string& osm_path, const CameraReadOptions& options);
+
+// ---- occluders and visibility ----
+
+/// Building footprints as 2D occluders, with a grid index over their walls.
+class Occluders {
+public:
+    struct Wall {
+        XY a, b;
+        std::uint32_t building;
+    };
+    Occluders();
+    explicit Occluders(std::vector<Polygon> footprints, std::vector<std::string> ids = {},
+                       double cell_m = 50.0);
+    ~Occluders();
+    Occluders(Occluders&&) noexcept;
+    Occluders& operator=(Occluders&&) noexcept;
+
+    std::size_t size() const;
+    const Polygon& footprint(std::size_t i) const;
+    const std::string& id(std::size_t i) const; ///< "" when not given
+    /// The footprint containing p, if any.
+    std::optional<std::size_t> footprint_at(XY p) const;
+    /// Walls whose bounding box meets `box` (each once); `out` is cleared first.
+    void walls_near(const Box& box, std::vector<const Wall*>& out) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Buildings of a layer (polygons) in the metric CRS; field `id` used when present.
+Occluders read_occluders(const LayerSpec& buildings, const std::string& metric_crs);
+
+/// A part of a polyline, in metres from its first vertex.
+struct Interval {
+    double from = 0.0, to = 0.0;
+};
+
+/// Whether the camera sees p: within range and angle, and no wall between.
+bool camera_sees(const Camera& cam, const Occluders& occ, XY p);
+/// The parts of a polyline the camera sees (sorted, disjoint, metres from its start).
+std::vector<Interval> visible_intervals(const Camera& cam, const Occluders& occ, std::span<const XY> line);
+/// The view polygon: the sector (arc densified every `arc_step_deg`) minus the shadow of
+/// every wall within range. Empty when the camera sees nothing.
+MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_step_deg = 2.0);
+
+// ---- coverage of roads ----
+
+struct Plate {
+    std::string id;
+    XY position;
+    std::string road;
+};
+struct KeySite {
+    std::string id, kind, name;
+    XY position;
+};
+struct Zone {
+    std::string id;
+    MultiPolygon area;
+};
+
+/// Everything coverage reads besides the network.
+struct CoverageInput {
+    std::vector<Camera> cameras;
+    Occluders occluders;
+    std::vector<Plate> plates;        ///< poles and lamps (gap ends, plan candidates)
+    std::vector<KeySite> key_sites;
+    std::vector<Zone> zones;          ///< patrol zones, when the scene has them
+    std::vector<XY> incidents;        ///< plan weights
+    /// The study area: only road edges whose middle lies inside count (empty: all roads).
+    MultiPolygon boundary;
+    std::vector<std::string> warnings;
+};
+/// Reads the scene's cameras, buildings, poles, lamps, key sites, zones, incidents and
+/// boundary (each only when the scene declares it).
+CoverageInput read_coverage_input(const Scene& scene, const CameraReadOptions& options);
+
+struct CoverageOptions {
+    /// Which edges are "road": the profile's usable edges (car: the drivable network).
+    Profile profile = Profile::car;
+    double min_gap_m = 50.0;          ///< shorter uncovered stretches are not reported as gaps
+    double key_site_radius_m = 30.0;  ///< a site is seen when a view comes this close to it
+    /// A camera inside a building footprint is moved out to the nearest wall (a facade
+    /// camera surveyed a little inside) when that wall is this close; farther inside it is
+    /// an indoor camera and sees nothing. Either way it is listed in camera_issues.
+    double relocate_max_m = 15.0;
+    double no_road_below_m = 1.0;     ///< a camera seeing less road than this "sees no road"
+    double plate_same_road_m = 150.0; ///< gap ends prefer a plate of the same road this close
+    bool view_polygons = true;        ///< compute views (also needed for key sites)
+    double arc_step_deg = 2.0;
+    ProgressFn progress;
+};
+
+/// Road length split: total, covered by >= 1 camera, by >= 2 (backup).
+struct LengthSplit {
+    double total_m = 0.0, covered_m = 0.0, backup_m = 0.0;
+    double uncovered_m() const { return total_m - covered_m; }
+    double share() const { return total_m > 0 ? covered_m / total_m : 0.0; }
+};
+
+/// A piece of an edge with the number of cameras that see it (0 = uncovered).
+struct RoadPiece {
+    std::uint32_t edge = 0;
+    double from_m = 0.0, to_m = 0.0;
+    std::uint32_t cameras = 0;
+};
+
+struct PlateRef {
+    std::size_t plate = 0;   ///< index into CoverageInput::plates
+    double distance_m = 0.0;
+};
+
+/// An uncovered stretch of one road (pieces merged across nodes where the same road
+/// continues), longer than min_gap_m.
+struct Gap {
+    std::string road;        ///< name ("" unnamed)
+    std::string road_class;  ///< of its longest piece
+    double length_m = 0.0;
+    LineString line;         ///< in order from one end to the other
+    std::vector<RoadPiece> pieces;
+    std::optional<PlateRef> from_plate, to_plate; ///< nearest plate to each end
+};
+
+struct CameraIssue {
+    std::size_t camera = 0;
+    enum class Kind { moved_out_of_building, inside_building } kind = Kind::moved_out_of_building;
+    std::string building;    ///< id of the footprint
+    double distance_m = 0.0; ///< how far it was moved / how deep inside
+};
+
+struct CoverageResult {
+    Profile profile = Profile::car;
+    LengthSplit total;
+    std::map<std::string, LengthSplit> by_class;
+    std::map<int, LengthSplit> by_phase;            ///< road seen by that phase's cameras alone
+    std::map<int, LengthSplit> by_phase_cumulative; ///< by cameras of phases <= p
+    std::map<std::string, LengthSplit> by_owner;
+    std::map<std::string, LengthSplit> by_zone;     ///< all cameras; pieces by their midpoint
+    std::vector<RoadPiece> pieces;    ///< every road edge cut into pieces (edge, offset order)
+    std::vector<Gap> gaps;            ///< longest first
+    std::vector<std::size_t> key_sites_unseen;
+    std::vector<std::size_t> cameras_no_road;
+    std::vector<double> camera_road_m;   ///< per camera: road length it sees
+    std::vector<Camera> cameras;         ///< as used (positions after relocation)
+    std::vector<MultiPolygon> views;     ///< per camera (when view_polygons)
+    std::vector<CameraIssue> camera_issues;
+    std::size_t road_edges = 0;
+};
+
+CoverageResult analyze_coverage(const Network& net, const CoverageInput& input, const CoverageOptions& options);
+
+// ---- placement of new cameras ----
+
+struct PlanOptions {
+    std::size_t add = 10;         ///< cameras to place
+    std::size_t phases = 1;       ///< split the picks into this many yearly phases
+    Profile profile = Profile::car;
+    /// The new cameras: type, angle and range (bullet 60°, 80 m unless set).
+    std::string type = "bullet";
+    double hfov_deg = 60.0;
+    double range_m = 80.0;
+    /// Headings per candidate mounting point: the two directions of the nearest road
+    /// (when road_headings) plus `headings` evenly spaced from north. 360° types: one.
+    bool road_headings = true;
+    int headings = 4;
+    /// Road class weights (others: other_weight).
+    std::map<std::string, double> class_weights = {
+        {"trunk", 3.0},     {"trunk_link", 3.0},     {"primary", 3.0},  {"primary_link", 3.0},
+        {"secondary", 2.5}, {"secondary_link", 2.5}, {"tertiary", 2.0}, {"tertiary_link", 2.0}};
+    double other_weight = 1.0;
+    /// Incident density: a piece's weight is multiplied by 1 + incident_weight · n / n̄, n the
+    /// incidents within incident_radius_m of the piece's middle, n̄ the mean over pieces.
+    double incident_weight = 1.0;
+    double incident_radius_m = 100.0;
+    double piece_m = 50.0;        ///< road cut into pieces of at most this length for weights
+    /// Candidates: empty = every plate of the input (poles and lamps) with the headings above.
+    std::vector<Camera> candidates;
+    double relocate_max_m = 15.0; ///< as CoverageOptions (candidates inside buildings)
+    ProgressFn progress;
+};
+
+struct Pick {
+    Camera camera;
+    std::string plate;         ///< the mounting plate ("" for given candidates)
+    std::size_t candidate = 0; ///< index into PlanResult::candidates
+    double gain = 0.0;         ///< newly covered weighted length
+    double gain_m = 0.0;       ///< newly covered length, metres
+    double covered_m = 0.0;    ///< total covered after this pick
+    double weighted = 0.0;     ///< total covered weighted length after this pick
+    int phase = 1;
+};
+
+struct PlanResult {
+    std::vector<Pick> picks;
+    std::vector<Camera> candidates;
+    std::vector<std::string> candidate_plates;
+    double total_m = 0.0, covered_before_m = 0.0;
+    double weighted_total = 0.0, weighted_before = 0.0;
+    std::size_t gain_evaluations = 0; ///< lazy greedy's re-evaluations (plain greedy: add · candidates)
+};
+
+/// Lazy greedy placement: each step takes the candidate with the largest newly covered
+/// weighted road length. Coverage is monotone submodular, so the picks cover at least
+/// (1 − 1/e) ≈ 63 % of what the best possible set of `add` candidates would add.
+PlanResult plan_cameras(const Network& net, const CoverageInput& input, const PlanOptions& options);
+
+} // namespace lugeo
