@@ -71,6 +71,7 @@ std::string fmt(double v, int decimals);
 
 // Subcommand registration (one per cmd_*.cpp).
 void register_network(CLI::App& app);
+void register_isochrones(CLI::App& app);
 void register_coverage(CLI::App& app);
 
 } // namespace lugeo::cli

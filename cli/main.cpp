@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
                                   "  lugeo network info --roads malta.osm.pbf --json\n"
                                   "  lugeo <command> --help                  # every command has examples\n");
     lugeo::cli::register_network(app);
+    lugeo::cli::register_isochrones(app);
     lugeo::cli::register_coverage(app);
     try {
         app.parse(argc, argv);

@@ -157,6 +157,16 @@ GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
 }
 GeomPtr union2(const GEOSGeometry* a, const GEOSGeometry* b) { return check(GEOSUnion_r(ctx(), a, b), "union"); }
 GeomPtr make_valid(const GEOSGeometry* g) { return check(GEOSMakeValid_r(ctx(), g), "make valid"); }
+GeomPtr line_merge(const GEOSGeometry* g) { return check(GEOSLineMerge_r(ctx(), g), "line merge"); }
+GeomPtr concave_hull(const GEOSGeometry* g, double ratio, bool allow_holes) {
+#if GEOS_VERSION_MAJOR > 3 || (GEOS_VERSION_MAJOR == 3 && GEOS_VERSION_MINOR >= 11)
+    return check(GEOSConcaveHull_r(ctx(), g, ratio, allow_holes ? 1u : 0u), "concave hull");
+#else
+    (void)ratio;
+    (void)allow_holes;
+    return check(GEOSConvexHull_r(ctx(), g), "convex hull (GEOS < 3.11 has no concave hull)");
+#endif
+}
 GeomPtr clone(const GEOSGeometry* g) { return check(GEOSGeom_clone_r(ctx(), g), "clone"); }
 double area(const GEOSGeometry* g) {
     double a = 0;

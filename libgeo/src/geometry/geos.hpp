@@ -53,6 +53,10 @@ GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b);
 GeomPtr union2(const GEOSGeometry* a, const GEOSGeometry* b);
 GeomPtr make_valid(const GEOSGeometry* g);
+/// Lines merged into maximal chains (GEOSLineMerge).
+GeomPtr line_merge(const GEOSGeometry* g);
+/// Concave hull of g's vertices (GEOS >= 3.11): ratio 0 tightest, 1 convex.
+GeomPtr concave_hull(const GEOSGeometry* g, double ratio, bool allow_holes);
 GeomPtr clone(const GEOSGeometry* g);
 double area(const GEOSGeometry* g);
 double length(const GEOSGeometry* g);

@@ -1,0 +1,93 @@
+// Isochrone timings: demo (Chengdu centre, 6 kiosks) and Malta (6 sources spread over the
+// network), 6 sources x {1, 5, 30} minutes by car: search alone, polygons (union + per
+// source), and the 30-minute union polygon alone. A plain timed driver (best of N runs).
+//
+//   build/bench/bench_isochrone [runs]
+#include <lugeo/io.hpp>
+#include <lugeo/isochrone.hpp>
+#include <lugeo/routing.hpp>
+#include <lugeo/scene.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+
+using namespace lugeo;
+using Clock = std::chrono::steady_clock;
+
+static double best_of(int runs, const std::function<void()>& f) {
+    double best = 1e30;
+    for (int i = 0; i < runs; ++i) {
+        const auto t0 = Clock::now();
+        f();
+        best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return best;
+}
+
+static void run(const char* name, const Network& net, const std::vector<XY>& sources, int runs) {
+    std::printf("%s: %zu nodes, %zu edges, %zu sources\n", name, net.node_count(), net.edge_count(), sources.size());
+    std::vector<RoutingSource> src;
+    for (const XY& p : sources) src.push_back({*net.snap(p), 0.0});
+    RoutingOptions ro;
+    ro.profile = Profile::car;
+    ro.limit_s = 1800;
+    std::size_t settled = 0, pieces = 0;
+    const double t_search = best_of(runs, [&] {
+        const Reach r = shortest_times(net, src, ro);
+        settled = r.settled;
+        pieces = reached_pieces(net, r, 1800).size();
+    });
+    std::printf("  search 30 min, 6 sources, + pieces: %8.2f ms  (%zu nodes settled, %zu pieces)\n", t_search * 1e3,
+                settled, pieces);
+    const Reach r = shortest_times(net, src, ro);
+    const auto p30 = reached_pieces(net, r, 1800);
+    double area30 = 0;
+    const double t_union = best_of(runs, [&] { area30 = area(pieces_to_polygon(net, p30, 50.0, 20000.0, 4)); });
+    std::printf("  30-min union polygon alone:          %8.2f ms  (%.2f km2)\n", t_union * 1e3, area30 / 1e6);
+    IsochroneOptions io;
+    io.minutes = {1, 5, 30};
+    io.profile = Profile::car;
+    io.per_source = false;
+    IsochroneResult res;
+    const double t_unions = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
+    std::printf("  1/5/30 unions end to end:            %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
+                t_unions * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+    io.per_source = true;
+    const double t_all = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
+    std::printf("  + per source (6 x 3 polygons):       %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
+                t_all * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+}
+
+int main(int argc, char** argv) {
+    const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
+    {
+        const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
+        NetworkOptions no = scene.network;
+        no.metric_crs = scene.crs;
+        const Network net = build_network(scene.layer("roads"), no);
+        ReadOptions ro;
+        ro.target_crs = scene.crs;
+        ro.required_fields = {"kind"};
+        std::vector<XY> kiosks;
+        for (const auto& f : read_layer(scene.layer("units"), ro).features)
+            if (f.values[0] && *f.values[0] == "kiosk") kiosks.push_back(f.geometry.points[0]);
+        run("demo (Chengdu centre)", net, kiosks, runs);
+    }
+    {
+        const Scene scene = scene_from_roads(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf");
+        NetworkOptions no = scene.network;
+        no.metric_crs = scene.crs;
+        const Network net = build_network(scene.layer("roads"), no);
+        // 6 sources: nodes of the car network's largest component at fixed ranks
+        std::vector<XY> src;
+        const auto& comp = net.node_components(Profile::car);
+        std::vector<std::uint32_t> in_largest;
+        for (std::uint32_t n = 0; n < net.node_count(); ++n)
+            if (comp[n] == net.largest_component(Profile::car)) in_largest.push_back(n);
+        for (int k = 0; k < 6; ++k) src.push_back(net.node(in_largest[in_largest.size() * (2 * k + 1) / 12]));
+        run("Malta", net, src, runs);
+    }
+}

@@ -1,0 +1,112 @@
+// lugeo: isochrones — what the road network reaches within 1, 5, 30 minutes of one or
+// many sources, as exact edge pieces and as polygons.
+//
+// Method (docs/isochrones.md): one multi-source search per threshold (routing.hpp) gives
+// the reached edge pieces cut exactly at the threshold; the polygon is the buffer of those
+// pieces by the trim distance (one buffer call over the whole multilinestring), with holes
+// smaller than an area threshold filled. It is never a convex hull: a river, a walled
+// compound or a hill the network does not enter stays outside.
+//
+// Thresholds may use different profiles (say 1 minute by e-bike, 5 and 30 by car). The
+// result for threshold k is cumulative: a piece reached within an earlier, shorter
+// threshold is also reached within k, so polygons nest (1 ⊆ 5 ⊆ 30) by construction.
+#pragma once
+
+#include <lugeo/geometry.hpp>
+#include <lugeo/network.hpp>
+#include <lugeo/routing.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace lugeo {
+
+struct IsochroneOptions {
+    std::vector<double> minutes = {1, 5, 30}; ///< thresholds, increasing, > 0
+    /// Profile per threshold; empty: `profile` for all; one entry: for all.
+    std::vector<Profile> profiles;
+    Profile profile = Profile::car;
+    Direction direction = Direction::outbound;
+    double trim_m = 50.0;               ///< buffer distance around reached pieces
+    double fill_holes_below_m2 = 20000; ///< holes smaller than this (2 ha) are filled; 0: keep all
+    int quadrant_segments = 4;          ///< buffer arc resolution (segments per quarter circle)
+    double max_snap_m = 500.0;          ///< a source farther from every usable edge: Error(off_network)
+    bool per_source = true;             ///< also one polygon per source and threshold
+    bool concave_hull = false;          ///< also a concave-hull display variant per union
+    double concave_ratio = 0.2;         ///< GEOS concave hull length ratio (0: tightest, 1: convex)
+    double beyond_minutes = 5;          ///< list the road pieces not reached within this threshold
+};
+
+/// Points counted inside each polygon and within each threshold (metric XY, scene CRS).
+struct IsochronePoints {
+    std::vector<XY> key_sites;
+    std::vector<XY> cameras;
+    std::vector<XY> incidents;
+    double max_snap_m = 300.0; ///< a point is timed at its snap onto the network within this
+};
+
+/// A reached piece of an edge within a threshold (cumulative over thresholds).
+struct IsochronePiece {
+    std::size_t threshold = 0; ///< index into minutes: the first threshold that reaches it
+    Profile profile = Profile::car;
+    EdgePiece piece;           ///< with the time by that threshold's profile
+};
+
+struct IsochronePolygon {
+    long source = -1;          ///< index of the source; -1 for the union over all sources
+    std::size_t threshold = 0;
+    double minutes = 0;
+    Profile profile = Profile::car;
+    MultiPolygon polygon;
+    double area_m2 = 0;
+    double road_length_m = 0;  ///< reached road length (the pieces the polygon is made from)
+    std::size_t key_sites = 0; ///< inside the polygon
+    std::size_t cameras = 0;
+    double recall = 1;         ///< reached road length inside the polygon / reached road length
+    double unreachable_inside_m = 0; ///< road length inside the polygon not reached (precision)
+};
+
+/// One threshold of the city-wide standard (for the union over all sources).
+struct StandardFigure {
+    double minutes = 0;
+    Profile profile = Profile::car;
+    double road_km = 0, reached_km = 0; ///< roads the profile may use, and the part reached
+    std::size_t key_sites = 0, key_sites_within = 0;
+    std::size_t incidents = 0, incidents_within = 0;
+    double road_share() const { return road_km > 0 ? reached_km / road_km : 0; }
+};
+
+/// A stretch of road not reached within `beyond_minutes`.
+struct BeyondPiece {
+    std::uint32_t edge = 0;
+    double from_m = 0, to_m = 0;
+    double length_m = 0;
+    double time_s = 0; ///< least time to reach it by the last threshold's search (inf: never)
+};
+
+struct IsochroneResult {
+    std::vector<double> minutes;
+    std::vector<Profile> profiles;
+    std::vector<Network::Snap> sources;     ///< snaps by the first threshold's profile
+    std::vector<IsochronePiece> pieces;     ///< union over sources, each piece once
+    std::vector<IsochronePolygon> unions;   ///< one per threshold (nested)
+    std::vector<IsochronePolygon> per_source; ///< source-major, then threshold
+    std::vector<MultiPolygon> bands;        ///< 0–t1, t1–t2, …: union_k minus union_{k-1}
+    std::vector<MultiPolygon> concave;      ///< per threshold, when asked
+    std::vector<StandardFigure> standard;   ///< per threshold
+    std::vector<BeyondPiece> beyond;        ///< longest first
+    double search_seconds = 0, polygon_seconds = 0, stats_seconds = 0;
+};
+
+/// Isochrones from sources (metric XY; snapped onto the nearest usable edge of each
+/// profile's largest component). Throws Error(invalid_argument) for bad thresholds and
+/// Error(off_network) naming the source when it lies beyond `max_snap_m`.
+IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& sources,
+                                   const IsochroneOptions& options = {}, const IsochronePoints& points = {});
+
+/// The polygon of a set of reached pieces: buffer by trim_m, holes < fill_holes_below_m2 filled.
+MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces, double trim_m,
+                               double fill_holes_below_m2 = 0, int quadrant_segments = 4);
+
+} // namespace lugeo

@@ -1,0 +1,363 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "support/ascii_map.hpp"
+
+#include <lugeo/error.hpp>
+#include <lugeo/routing.hpp>
+#include <lugeo/scene.hpp>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace lugeo;
+using lugeo::test::AsciiMap;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+const double walk_mps = 4.5 / 3.6;   // default walking speed
+const double res_car_mps = 15.0 / 3.6; // default car speed on residential streets
+
+/// A source at a lettered node: the snap of its position (an edge end).
+RoutingSource at_node(const Network& net, const AsciiMap& map, char c, Profile p = Profile::walk, double off = 0) {
+    Network::SnapOptions so;
+    so.profile = p;
+    so.largest_component_only = false;
+    auto s = net.snap(map.at(c), so);
+    REQUIRE(s);
+    return {*s, off};
+}
+
+std::uint32_t node_at(const Network& net, XY p) {
+    for (std::uint32_t n = 0; n < net.node_count(); ++n)
+        if (distance(net.node(n), p) < 1e-6) return n;
+    FAIL("no node at the point");
+    return 0;
+}
+
+std::uint32_t edge_between(const Network& net, std::uint32_t a, std::uint32_t b) {
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const auto& ed = net.edge(e);
+        if ((ed.from == a && ed.to == b) || (ed.from == b && ed.to == a)) return e;
+    }
+    FAIL("no edge");
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("a line walked from one end: node times and the partial edge at the frontier") {
+    const AsciiMap map(R"(
+A---B---C
+)", 10.0);
+    const Network net = map.build({{"AB"}, {"BC"}});
+    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
+    RoutingOptions o;
+    o.profile = Profile::walk;
+    const Reach r = shortest_times(net, {at_node(net, map, 'A')}, o);
+    CHECK(r.node_time[A] == doctest::Approx(0.0));
+    CHECK(r.node_time[B] == doctest::Approx(40.0 / walk_mps));
+    CHECK(r.node_time[C] == doctest::Approx(80.0 / walk_mps));
+    CHECK(r.node_source[C] == 0);
+
+    // at 60 m worth of time: AB whole, 20 m of BC
+    const double t60 = 60.0 / walk_mps;
+    const auto bc = edge_between(net, B, C);
+    const auto ab = edge_between(net, A, B);
+    CHECK(reached_length(net, r, ab, t60) == doctest::Approx(40.0));
+    CHECK(reached_length(net, r, bc, t60) == doctest::Approx(20.0));
+    const auto pieces = reached_pieces(net, r, t60);
+    double total = 0;
+    for (const auto& p : pieces) {
+        total += p.length_m();
+        CHECK(p.max_time_s() <= t60 + 1e-9);
+    }
+    CHECK(total == doctest::Approx(60.0));
+    CHECK(time_at(net, r, bc, net.edge(bc).from == B ? 10.0 : 30.0) == doctest::Approx(50.0 / walk_mps));
+
+    // a limit leaves C unreached
+    o.limit_s = t60;
+    const Reach lim = shortest_times(net, {at_node(net, map, 'A')}, o);
+    CHECK(lim.is_reached(B));
+    CHECK_FALSE(lim.is_reached(C));
+    CHECK(std::isinf(lim.node_time[C]));
+    CHECK(reached_length(net, lim, bc, t60) == doctest::Approx(20.0));
+    CHECK(reached_length(net, lim, bc, 1e9) == doctest::Approx(20.0)); // thresholds are capped by the limit
+}
+
+TEST_CASE("one-way streets are obeyed by car, not on foot; inbound reverses them") {
+    const AsciiMap map(R"(
+A-----B
+)", 10.0);
+    const Network net = map.build({{"AB", "residential", "yes"}});
+    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B'));
+    RoutingOptions car;
+    car.profile = Profile::car;
+    RoutingOptions walk;
+    walk.profile = Profile::walk;
+
+    // from B, against the one-way
+    const Reach rc = shortest_times(net, {at_node(net, map, 'B', Profile::car)}, car);
+    CHECK_FALSE(rc.is_reached(A));
+    const Reach rw = shortest_times(net, {at_node(net, map, 'B', Profile::walk)}, walk);
+    CHECK(rw.node_time[A] == doctest::Approx(60.0 / walk_mps));
+    // from A, with it
+    const Reach ra = shortest_times(net, {at_node(net, map, 'A', Profile::car)}, car);
+    CHECK(ra.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    // inbound to B: A can drive there; inbound to A: B cannot
+    car.direction = Direction::inbound;
+    const Reach ib = shortest_times(net, {at_node(net, map, 'B', Profile::car)}, car);
+    CHECK(ib.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    const Reach ia = shortest_times(net, {at_node(net, map, 'A', Profile::car)}, car);
+    CHECK_FALSE(ia.is_reached(B));
+}
+
+TEST_CASE("a source in the middle of a one-way edge") {
+    const AsciiMap map(R"(
+A---------B---C
+)", 10.0);
+    const Network net = map.build({{"AB", "residential", "yes"}, {"BC", "residential"}});
+    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
+    const auto ab = edge_between(net, A, B);
+    REQUIRE(net.edge(ab).from == A);
+    RoutingSource s{Network::Snap{ab, 30.0, 0.0, net.point_along(ab, 30.0)}, 0.0};
+    RoutingOptions car;
+    car.profile = Profile::car;
+
+    const Reach out = shortest_times(net, {s}, car);
+    CHECK_FALSE(out.is_reached(A));
+    CHECK(out.node_time[B] == doctest::Approx(70.0 / res_car_mps));
+    CHECK(out.node_time[C] == doctest::Approx(110.0 / res_car_mps));
+    std::vector<EdgePiece> pieces;
+    append_edge_pieces(net, out, ab, 1e9, pieces);
+    REQUIRE(pieces.size() == 1);
+    CHECK(pieces[0].from_m == doctest::Approx(30.0));
+    CHECK(pieces[0].to_m == doctest::Approx(100.0));
+    CHECK(pieces[0].time_from_s == doctest::Approx(0.0));
+    CHECK(std::isinf(time_at(net, out, ab, 10.0)));
+
+    car.direction = Direction::inbound;
+    const Reach in = shortest_times(net, {s}, car);
+    CHECK(in.node_time[A] == doctest::Approx(30.0 / res_car_mps));
+    CHECK_FALSE(in.is_reached(B)); // B cannot drive back against the one-way
+    pieces.clear();
+    append_edge_pieces(net, in, ab, 1e9, pieces);
+    REQUIRE(pieces.size() == 1);
+    CHECK(pieces[0].from_m == doctest::Approx(0.0));
+    CHECK(pieces[0].to_m == doctest::Approx(30.0));
+    CHECK(pieces[0].time_to_s == doctest::Approx(0.0));
+    CHECK(pieces[0].time_from_s == doctest::Approx(30.0 / res_car_mps));
+
+    // on foot, both ways from the middle
+    RoutingOptions walk;
+    walk.profile = Profile::walk;
+    const Reach w = shortest_times(net, {s}, walk);
+    CHECK(w.node_time[A] == doctest::Approx(30.0 / walk_mps));
+    CHECK(w.node_time[B] == doctest::Approx(70.0 / walk_mps));
+    CHECK(reached_length(net, w, ab, 20.0 / walk_mps) == doctest::Approx(40.0));
+}
+
+TEST_CASE("an unreachable component is left out") {
+    const AsciiMap map(R"(
+A---B
+
+D---E
+)", 10.0);
+    const Network net = map.build({{"AB"}, {"DE"}});
+    RoutingOptions walk;
+    walk.profile = Profile::walk;
+    const Reach r = shortest_times(net, {at_node(net, map, 'A')}, walk);
+    CHECK_FALSE(r.is_reached(node_at(net, map.at('D'))));
+    CHECK_FALSE(r.is_reached(node_at(net, map.at('E'))));
+    const auto de = edge_between(net, node_at(net, map.at('D')), node_at(net, map.at('E')));
+    CHECK(reached_length(net, r, de, 1e9) == 0.0);
+    for (const auto& p : reached_pieces(net, r, 1e9)) CHECK(p.edge != de);
+    // no sources: nothing reached, no error
+    const Reach none = shortest_times(net, {}, walk);
+    CHECK(reached_pieces(net, none, 1e9).empty());
+}
+
+TEST_CASE("two sources: equal-time split, lower index wins ties, additive offsets move the split") {
+    const AsciiMap map(R"(
+A---B---C
+)", 10.0);
+    const Network net = map.build({{"AB"}, {"BC"}});
+    const auto B = node_at(net, map.at('B'));
+    RoutingOptions walk;
+    walk.profile = Profile::walk;
+    for (int order = 0; order < 2; ++order) {
+        std::vector<RoutingSource> src = {at_node(net, map, order ? 'C' : 'A'), at_node(net, map, order ? 'A' : 'C')};
+        const Reach r = shortest_times(net, src, walk);
+        CHECK(r.node_source[B] == 0); // a tie: the lower index
+        const auto pieces = reached_pieces(net, r, 1e9);
+        double l0 = 0, l1 = 0;
+        for (const auto& p : pieces) (p.source == 0 ? l0 : l1) += p.length_m();
+        CHECK(l0 == doctest::Approx(40.0));
+        CHECK(l1 == doctest::Approx(40.0));
+    }
+    // source 1 (at C) starts 16 s late: the split moves 10 m towards C
+    std::vector<RoutingSource> src = {at_node(net, map, 'A'), at_node(net, map, 'C', Profile::walk, 16.0)};
+    const Reach r = shortest_times(net, src, walk);
+    double l0 = 0, l1 = 0;
+    for (const auto& p : reached_pieces(net, r, 1e9)) {
+        (p.source == 0 ? l0 : l1) += p.length_m();
+        CHECK(p.min_time_s() >= (p.source == 1 ? 16.0 - 1e-9 : 0.0));
+    }
+    CHECK(l0 == doctest::Approx(50.0));
+    CHECK(l1 == doctest::Approx(30.0));
+    CHECK(r.node_time[node_at(net, map.at('C'))] == doctest::Approx(16.0));
+
+    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{99, 0, 0, {}}, 0}}, walk), Error);
+    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{0, 0, 0, {}}, -1}}, walk), Error);
+}
+
+// ---- agreement with an independent reference on real roads -------------------------------
+
+namespace {
+
+/// Plain Bellman–Ford over the edge list (no CSR, no heap), outbound or inbound, then the
+/// time at a point on an edge by enumerating the ways into it.
+struct Reference {
+    std::vector<double> t;
+    Reference(const Network& net, const std::vector<RoutingSource>& src, Profile p, bool outbound) {
+        t.assign(net.node_count(), inf);
+        for (const auto& s : src) {
+            const auto& ed = net.edge(s.at.edge);
+            const double f = s.at.offset_m / ed.length_m;
+            const double ta = net.travel_time(p, s.at.edge, true), tg = net.travel_time(p, s.at.edge, false);
+            // outbound: drive along to `to` or against to `from`; inbound: reverse
+            const double to_cost = outbound ? (1 - f) * ta : (1 - f) * tg;
+            const double from_cost = outbound ? f * tg : f * ta;
+            t[ed.to] = std::min(t[ed.to], s.offset_s + to_cost);
+            t[ed.from] = std::min(t[ed.from], s.offset_s + from_cost);
+        }
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+                const auto& ed = net.edge(e);
+                const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
+                // outbound: t[to] <= t[from] + ta; inbound: t[from] <= t[to] + ta
+                auto relax = [&](std::uint32_t u, std::uint32_t v, double w) {
+                    if (t[u] + w < t[v]) {
+                        t[v] = t[u] + w;
+                        changed = true;
+                    }
+                };
+                if (outbound) {
+                    relax(ed.from, ed.to, ta);
+                    relax(ed.to, ed.from, tg);
+                } else {
+                    relax(ed.to, ed.from, ta);
+                    relax(ed.from, ed.to, tg);
+                }
+            }
+        }
+    }
+    double at(const Network& net, const std::vector<RoutingSource>& src, Profile p, bool outbound, std::uint32_t e,
+              double x) const {
+        const auto& ed = net.edge(e);
+        const double L = ed.length_m;
+        const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
+        double best = outbound ? std::min(t[ed.from] + x / L * ta, t[ed.to] + (L - x) / L * tg)
+                               : std::min(t[ed.to] + (L - x) / L * ta, t[ed.from] + x / L * tg);
+        for (const auto& s : src) {
+            if (s.at.edge != e) continue;
+            const double d = x - s.at.offset_m; // > 0: x lies along the geometry from the source
+            const double w = outbound ? (d >= 0 ? ta : tg) : (d >= 0 ? tg : ta);
+            best = std::min(best, s.offset_s + std::abs(d) / L * w);
+        }
+        return best;
+    }
+};
+
+/// A real subgraph: the demo roads within 3 km of the centre, rebuilt from the edges.
+Network demo_subgraph() {
+    const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
+    NetworkOptions no = scene.network;
+    no.metric_crs = scene.crs;
+    const Network full = build_network(scene.layer("roads"), no);
+    Box box;
+    for (const XY& n : full.nodes()) box.extend(n);
+    const XY c{(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
+    std::vector<RoadInput> roads;
+    for (std::uint32_t e = 0; e < full.edge_count(); ++e) {
+        const auto& ed = full.edge(e);
+        if (distance(full.node(ed.from), c) > 3000 || distance(full.node(ed.to), c) > 3000) continue;
+        RoadInput r;
+        auto g = full.edge_geometry(e);
+        r.line.assign(g.begin(), g.end());
+        r.road_class = full.class_of(e);
+        r.oneway = ed.oneway == 1 ? "yes" : ed.oneway == -1 ? "-1" : ed.oneway == 2 ? "reversible" : "";
+        r.fid = static_cast<std::int64_t>(e);
+        roads.push_back(std::move(r));
+    }
+    return build_network(std::move(roads), full.crs(), no);
+}
+
+} // namespace
+
+TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)") {
+    const Network net = demo_subgraph();
+    INFO("subgraph: " << net.node_count() << " nodes, " << net.edge_count() << " edges");
+    REQUIRE(net.edge_count() > 300);
+    const unsigned seed = 20261129;
+    std::mt19937 rng(seed);
+    INFO("seed " << seed);
+    std::uniform_int_distribution<std::uint32_t> pick_edge(0, static_cast<std::uint32_t>(net.edge_count() - 1));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    int checks = 0, reached = 0;
+    for (int round = 0; round < 6; ++round) {
+        const Profile p = all_profiles[static_cast<std::size_t>(round % 3)];
+        const bool outbound = round < 3;
+        std::vector<RoutingSource> src;
+        const int ns = 1 + round % 3;
+        while (static_cast<int>(src.size()) < ns) {
+            const auto e = pick_edge(rng);
+            if (!net.is_usable(p, e)) continue;
+            src.push_back({Network::Snap{e, unit(rng) * net.edge(e).length_m, 0, {}}, round == 5 ? unit(rng) * 30 : 0.0});
+        }
+        RoutingOptions o;
+        o.profile = p;
+        o.direction = outbound ? Direction::outbound : Direction::inbound;
+        o.limit_s = round % 2 ? 240.0 : inf;
+        const Reach r = shortest_times(net, src, o);
+        const Reference ref(net, src, p, outbound);
+        std::vector<Reference> solo;
+        for (const auto& s : src) solo.emplace_back(net, std::vector<RoutingSource>{s}, p, outbound);
+        INFO("round " << round << " profile " << profile_name(p) << (outbound ? " outbound" : " inbound"));
+        for (std::uint32_t n = 0; n < net.node_count(); ++n) {
+            const double want = ref.t[n] <= o.limit_s ? ref.t[n] : inf;
+            if (std::isinf(want)) CHECK(std::isinf(r.node_time[n]));
+            else CHECK(r.node_time[n] == doctest::Approx(want).epsilon(1e-9));
+        }
+        for (int k = 0; k < 60; ++k) {
+            const auto e = pick_edge(rng);
+            const double x = unit(rng) * net.edge(e).length_m;
+            const double want_raw = ref.at(net, src, p, outbound, e, x);
+            const double want = want_raw <= o.limit_s ? want_raw : inf;
+            std::uint32_t label = 0;
+            const double got = time_at(net, r, e, x, &label);
+            INFO("edge " << e << " at " << x);
+            if (std::isinf(want)) {
+                CHECK(std::isinf(got));
+            } else {
+                ++reached;
+                CHECK(got == doctest::Approx(want).epsilon(1e-9));
+                // the label's own search gives the same time
+                REQUIRE(label < src.size());
+                CHECK(solo[label].at(net, {src[label]}, p, outbound, e, x) == doctest::Approx(want).epsilon(1e-9));
+                // the pieces at a threshold above this time cover x
+                std::vector<EdgePiece> pieces;
+                append_edge_pieces(net, r, e, std::min(o.limit_s, want + 1.0), pieces);
+                bool inside = false;
+                for (const auto& pc : pieces) inside |= pc.from_m - 1e-6 <= x && x <= pc.to_m + 1e-6;
+                CHECK(inside);
+            }
+            ++checks;
+        }
+    }
+    CHECK(checks == 360);
+    CHECK(reached > 100);
+}
