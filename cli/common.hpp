@@ -73,5 +73,9 @@ std::string fmt(double v, int decimals);
 void register_network(CLI::App& app);
 void register_isochrones(CLI::App& app);
 void register_coverage(CLI::App& app);
+void register_locate(CLI::App& app);
+void register_nearest(CLI::App& app);
+void register_poles(CLI::App& app);
+void register_incident(CLI::App& app);
 
 } // namespace lugeo::cli

@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
     lugeo::cli::register_network(app);
     lugeo::cli::register_isochrones(app);
     lugeo::cli::register_coverage(app);
+    lugeo::cli::register_locate(app);
+    lugeo::cli::register_nearest(app);
+    lugeo::cli::register_poles(app);
+    lugeo::cli::register_incident(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -205,7 +205,9 @@ A-----B-----C
                        10.0);
     const Network net = map.build({{"ABC", "primary", "", "Main"}, {"BD", "residential", "", "Side"}});
     CoverageInput in = input({});
-    in.plates = {{"G1-0001", {0, 5}, "Main"}, {"G1-0009", {120, 5}, "Main"}, {"L9-0001", {119, 1}, "Other"}};
+    in.plates = {Plate{.id = "G1-0001", .position = {0, 5}, .road = "Main"},
+                 Plate{.id = "G1-0009", .position = {120, 5}, .road = "Main"},
+                 Plate{.id = "L9-0001", .position = {119, 1}, .road = "Other"}};
     CoverageOptions o;
     o.min_gap_m = 50.0;
     auto r = analyze_coverage(net, in, o);

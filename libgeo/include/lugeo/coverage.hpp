@@ -12,6 +12,7 @@
 #include <lugeo/geometry.hpp>
 #include <lugeo/io.hpp>
 #include <lugeo/network.hpp>
+#include <lugeo/registry.hpp>
 
 #include <cstdint>
 #include <map>
@@ -127,11 +128,7 @@ MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_st
 
 // ---- coverage of roads ----
 
-struct Plate {
-    std::string id;
-    XY position;
-    std::string road;
-};
+// Plates (poles, lamps) are lugeo::Plate of the registry module (id, position, road used here).
 struct KeySite {
     std::string id, kind, name;
     XY position;

@@ -185,8 +185,6 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
 
 namespace {
 
-double distance(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }
-
 double distance_factor(double d, double radius) {
     const double r = std::max(radius, 1.0);
     const double z = d / r;

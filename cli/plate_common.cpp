@@ -1,0 +1,121 @@
+// Shared pieces of the plate commands.
+#include "plate_common.hpp"
+
+#include <lugeo/error.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace lugeo::cli {
+
+namespace {
+
+std::optional<double> to_number(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : text) {
+        if (c == ',') {
+            parts.push_back(cur);
+            cur.clear();
+        } else if (c != ' ') {
+            cur += c;
+        }
+    }
+    parts.push_back(cur);
+    return parts;
+}
+
+} // namespace
+
+bool looks_like_lonlat(const std::string& text) {
+    const auto parts = split_commas(text);
+    return parts.size() >= 2 && to_number(parts[0]) && to_number(parts[1]);
+}
+
+LonLatArg parse_lonlat_arg(const std::string& text, const std::string& option, bool allow_radius) {
+    const auto parts = split_commas(text);
+    const std::string form = allow_radius ? "LON,LAT[,RADIUS_M]" : "LON,LAT";
+    auto bad = [&](const std::string& why) {
+        return Error(ErrorCode::invalid_argument, option + " '" + text + "': " + why + " (expected " + form +
+                                                      ", WGS84 degrees, e.g. 104.0665,30.6598" +
+                                                      (allow_radius ? ",300" : "") + ")");
+    };
+    if (parts.size() < 2 || parts.size() > (allow_radius ? 3u : 2u)) throw bad("wrong number of values");
+    const auto lon = to_number(parts[0]), lat = to_number(parts[1]);
+    if (!lon || !lat) throw bad("not numbers");
+    if (std::abs(*lon) > 180.0) throw bad("longitude outside [-180, 180]");
+    if (std::abs(*lat) > 90.0) throw bad("latitude outside [-90, 90]");
+    LonLatArg out;
+    out.lonlat = {*lon, *lat};
+    if (parts.size() == 3) {
+        const auto r = to_number(parts[2]);
+        if (!r || *r <= 0.0) throw bad("the radius must be a positive number of metres");
+        out.radius_m = *r;
+    }
+    return out;
+}
+
+PlateWorld load_plate_world(const SceneArgs& args, bool with_network) {
+    Scene scene = resolve_scene(args);
+    Registry reg = load_registry(scene);
+    MetricFrame frame(scene.crs);
+    PlateWorld w{std::move(scene), std::move(reg), std::move(frame), std::nullopt, std::nullopt};
+    if (with_network && w.scene.has_layer("roads")) {
+        w.network.emplace(load_network(w.scene, args));
+        w.junctions.emplace(*w.network);
+    }
+    return w;
+}
+
+const char* compass(double b) {
+    static const char* names[] = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+                                  "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"};
+    const int i = static_cast<int>(std::floor(std::fmod(b + 11.25 + 720.0, 360.0) / 22.5)) % 16;
+    return names[i];
+}
+
+nlohmann::json plate_json(const Plate& p, const std::string& crs) {
+    nlohmann::json j;
+    j["id"] = p.id;
+    j["kind"] = p.kind;
+    j["road"] = p.road;
+    j["status"] = plate_status_name(p.status);
+    j["installed"] = p.installed.empty() ? nlohmann::json() : nlohmann::json(p.installed);
+    j["lon"] = std::round(p.lonlat.lon * 1e7) / 1e7;
+    j["lat"] = std::round(p.lonlat.lat * 1e7) / 1e7;
+    j["x"] = std::round(p.position.x * 100) / 100;
+    j["y"] = std::round(p.position.y * 100) / 100;
+    j["crs"] = crs;
+    return j;
+}
+
+nlohmann::json junction_json(const std::optional<Junction>& j, const MetricFrame& frame) {
+    if (!j) return nullptr;
+    const LonLat ll = frame.to_lonlat(j->position);
+    return {{"node", j->node},
+            {"distance_m", std::round(j->distance_m * 10) / 10},
+            {"bearing_deg", std::round(j->bearing_deg * 10) / 10},
+            {"lon", std::round(ll.lon * 1e7) / 1e7},
+            {"lat", std::round(ll.lat * 1e7) / 1e7},
+            {"roads", j->roads}};
+}
+
+std::string cross_streets(const Junction& j, const std::string& own_road) {
+    std::string s;
+    const bool has_own = std::find(j.roads.begin(), j.roads.end(), own_road) != j.roads.end();
+    if (has_own) s = own_road;
+    for (const auto& r : j.roads)
+        if (!has_own || r != own_road) s += (s.empty() ? "" : " × ") + r;
+    return s.empty() ? std::string("(unnamed roads)") : s;
+}
+
+} // namespace lugeo::cli

@@ -1,0 +1,48 @@
+// Shared pieces of the plate commands (locate, nearest, poles, incident): loading the
+// registry, parsing LON,LAT[,RADIUS], plates as JSON and text.
+#pragma once
+
+#include "common.hpp"
+
+#include <lugeo/crs.hpp>
+#include <lugeo/incident.hpp>
+#include <lugeo/registry.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lugeo::cli {
+
+/// "LON,LAT" or "LON,LAT,RADIUS_M". Throws Error(invalid_argument) naming the option for
+/// anything else: not numbers, lon outside [-180, 180], lat outside [-90, 90], radius <= 0.
+struct LonLatArg {
+    LonLat lonlat;
+    std::optional<double> radius_m;
+};
+LonLatArg parse_lonlat_arg(const std::string& text, const std::string& option, bool allow_radius);
+/// True when the text looks like "number,number[,…]" (to tell a position from a plate ID).
+bool looks_like_lonlat(const std::string& text);
+
+/// The registry of a scene, its WGS84 frame, and (optionally) the network's junctions.
+struct PlateWorld {
+    Scene scene;
+    Registry registry;
+    MetricFrame frame;
+    std::optional<Network> network;
+    std::optional<JunctionIndex> junctions;
+};
+/// Loads the scene's plates (strict); the network too unless `with_network` is false.
+PlateWorld load_plate_world(const SceneArgs& args, bool with_network);
+
+/// 16-point compass name of a bearing ("NNE").
+const char* compass(double bearing_deg);
+
+/// A plate as JSON: id, kind, road, status, installed, lon, lat, x, y, crs.
+nlohmann::json plate_json(const Plate& p, const std::string& crs);
+/// A junction as JSON (null when none).
+nlohmann::json junction_json(const std::optional<Junction>& j, const MetricFrame& frame);
+/// "驷马桥路 × 昭觉寺南路": the roads meeting at the junction, `own_road` first when it is one.
+std::string cross_streets(const Junction& j, const std::string& own_road);
+
+} // namespace lugeo::cli

@@ -1,0 +1,300 @@
+// Incident surroundings: cameras, units in rings and by road, zone, grid, nearest junction.
+#include <lugeo/error.hpp>
+#include <lugeo/incident.hpp>
+#include <lugeo/routing.hpp>
+#include <lugeo/scene.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace lugeo {
+
+namespace {
+
+double bearing_from(XY from, XY to) {
+    if (from.x == to.x && from.y == to.y) return 0.0;
+    double b = std::atan2(to.x - from.x, to.y - from.y) * 180.0 / 3.14159265358979323846;
+    if (b < 0) b += 360.0;
+    return b;
+}
+
+/// Within range and angle (no occlusion), the same sector test as the coverage model.
+bool in_sector(const Camera& cam, XY p) {
+    const double d = distance(cam.position, p);
+    if (d > cam.range_m) return false;
+    if (cam.all_around() || d == 0.0) return true;
+    double diff = std::fmod(bearing_from(cam.position, p) - cam.heading_deg + 540.0, 360.0) - 180.0;
+    return std::abs(diff) <= cam.hfov_deg / 2.0 + 1e-9;
+}
+
+std::optional<XY> first_point(const Geometry& g) {
+    if (!g.points.empty()) return g.points.front();
+    if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
+    if (!g.polygons.empty() && !g.polygons.front().outer.empty()) return g.polygons.front().outer.front();
+    return std::nullopt;
+}
+
+std::vector<NamedArea> read_areas(const LayerSpec& spec, const std::string& crs) {
+    ReadOptions ro;
+    ro.target_crs = crs;
+    ro.optional_fields = {"id", "name"};
+    const FeatureTable t = read_layer(spec, ro);
+    std::vector<NamedArea> out;
+    for (const Feature& f : t.features) {
+        if (f.geometry.type != Geometry::Type::polygon) continue;
+        NamedArea a;
+        a.id = f.values[0].value_or(std::to_string(f.fid));
+        a.name = f.values[1].value_or("");
+        a.area = f.geometry.polygons;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+} // namespace
+
+// ------------------------------------------------------------------------------- context
+
+IncidentContext read_incident_context(const Scene& scene) {
+    IncidentContext ctx;
+    if (scene.has_layer("cameras")) {
+        CameraReadOptions co;
+        co.metric_crs = scene.crs;
+        CameraSet cs = read_cameras(scene.layer("cameras"), co);
+        ctx.cameras = std::move(cs.cameras);
+        ctx.warnings = std::move(cs.warnings);
+    }
+    if (scene.has_layer("buildings")) ctx.occluders = read_occluders(scene.layer("buildings"), scene.crs);
+    if (scene.has_layer("units")) {
+        const LayerSpec& spec = scene.layer("units");
+        ReadOptions ro;
+        ro.target_crs = scene.crs;
+        ro.required_fields = {"id"};
+        ro.optional_fields = {"kind", "name", "crew"};
+        ro.empty_geometry_is_error = true;
+        const FeatureTable t = read_layer(spec, ro);
+        for (const Feature& f : t.features) {
+            Unit u;
+            u.id = f.values[0].value_or(std::to_string(f.fid));
+            u.kind = f.values[1].value_or("");
+            u.name = f.values[2].value_or("");
+            if (const auto& c = f.values[3]; c && !c->empty()) {
+                try {
+                    std::size_t used = 0;
+                    u.crew = std::stoi(*c, &used);
+                    if (used != c->size() || u.crew < 0) throw std::invalid_argument(*c);
+                } catch (const std::exception&) {
+                    throw Error(ErrorCode::invalid_argument, spec.describe() + " feature " + std::to_string(f.fid) +
+                                                                 " field '" + spec.source_field("crew") + "': '" + *c +
+                                                                 "' is not a crew size");
+                }
+            }
+            const auto p = first_point(f.geometry);
+            if (!p || !std::isfinite(p->x) || !std::isfinite(p->y))
+                throw Error(ErrorCode::invalid_geometry,
+                            spec.describe() + " feature " + std::to_string(f.fid) + ": no valid position");
+            u.position = *p;
+            ctx.units.push_back(std::move(u));
+        }
+    }
+    if (scene.has_layer("zones")) ctx.zones = read_areas(scene.layer("zones"), scene.crs);
+    if (scene.has_layer("grids")) ctx.grids = read_areas(scene.layer("grids"), scene.crs);
+    return ctx;
+}
+
+// ------------------------------------------------------------------------------- junctions
+
+struct JunctionIndex::Impl {
+    const Network* net = nullptr;
+    std::vector<std::uint32_t> nodes;            ///< junction nodes
+    std::vector<std::vector<std::string>> names; ///< per junction
+    double cell = 100.0, minx = 0, miny = 0;
+    int cols = 0, rows = 0;
+    std::vector<std::uint32_t> start, items;
+};
+
+JunctionIndex::JunctionIndex(const Network& net, double cell_m) : m_impl(std::make_unique<Impl>()) {
+    Impl& im = *m_impl;
+    im.net = &net;
+    im.cell = std::max(cell_m, 1.0);
+    const std::size_t nn = net.node_count();
+    std::vector<std::uint32_t> degree(nn, 0);
+    for (const auto& e : net.edges()) {
+        ++degree[e.from];
+        ++degree[e.to];
+    }
+    std::vector<std::uint32_t> junction_of(nn, Network::npos);
+    for (std::uint32_t n = 0; n < nn; ++n)
+        if (degree[n] >= 3) {
+            junction_of[n] = static_cast<std::uint32_t>(im.nodes.size());
+            im.nodes.push_back(n);
+        }
+    im.names.resize(im.nodes.size());
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const std::string& name = net.name_of(e);
+        if (name.empty()) continue;
+        for (std::uint32_t n : {net.edge(e).from, net.edge(e).to}) {
+            const auto j = junction_of[n];
+            if (j == Network::npos) continue;
+            auto& v = im.names[j];
+            if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
+        }
+    }
+    for (auto& v : im.names) std::sort(v.begin(), v.end());
+    if (im.nodes.empty()) return;
+    double maxx = -std::numeric_limits<double>::infinity(), maxy = maxx;
+    im.minx = im.miny = std::numeric_limits<double>::infinity();
+    for (auto n : im.nodes) {
+        const XY p = net.node(n);
+        im.minx = std::min(im.minx, p.x);
+        im.miny = std::min(im.miny, p.y);
+        maxx = std::max(maxx, p.x);
+        maxy = std::max(maxy, p.y);
+    }
+    im.cell = std::max(im.cell, std::max(maxx - im.minx, maxy - im.miny) / 4096.0);
+    im.cols = static_cast<int>((maxx - im.minx) / im.cell) + 1;
+    im.rows = static_cast<int>((maxy - im.miny) / im.cell) + 1;
+    const auto ncells = static_cast<std::size_t>(im.cols) * static_cast<std::size_t>(im.rows);
+    im.start.assign(ncells + 1, 0);
+    std::vector<std::uint32_t> cell_of(im.nodes.size());
+    for (std::size_t j = 0; j < im.nodes.size(); ++j) {
+        const XY p = net.node(im.nodes[j]);
+        const int cx = std::min(im.cols - 1, static_cast<int>((p.x - im.minx) / im.cell));
+        const int cy = std::min(im.rows - 1, static_cast<int>((p.y - im.miny) / im.cell));
+        cell_of[j] = static_cast<std::uint32_t>(cy * im.cols + cx);
+        ++im.start[cell_of[j] + 1];
+    }
+    for (std::size_t c = 0; c < ncells; ++c) im.start[c + 1] += im.start[c];
+    im.items.resize(im.nodes.size());
+    std::vector<std::uint32_t> fill(im.start.begin(), im.start.end() - 1);
+    for (std::size_t j = 0; j < im.nodes.size(); ++j) im.items[fill[cell_of[j]]++] = static_cast<std::uint32_t>(j);
+}
+
+JunctionIndex::~JunctionIndex() = default;
+JunctionIndex::JunctionIndex(JunctionIndex&&) noexcept = default;
+JunctionIndex& JunctionIndex::operator=(JunctionIndex&&) noexcept = default;
+std::size_t JunctionIndex::size() const { return m_impl->nodes.size(); }
+
+std::optional<Junction> JunctionIndex::nearest(XY p, double max_m) const {
+    const Impl& im = *m_impl;
+    if (im.nodes.empty() || !std::isfinite(p.x) || !std::isfinite(p.y) || !(max_m >= 0)) return std::nullopt;
+    const int cx = static_cast<int>(std::floor((p.x - im.minx) / im.cell));
+    const int cy = static_cast<int>(std::floor((p.y - im.miny) / im.cell));
+    const int reach = static_cast<int>(std::ceil(max_m / im.cell)) + 1;
+    const int x0 = std::max(0, cx - reach), x1 = std::min(im.cols - 1, cx + reach);
+    const int y0 = std::max(0, cy - reach), y1 = std::min(im.rows - 1, cy + reach);
+    double best = max_m;
+    std::optional<std::uint32_t> pick;
+    for (int y = y0; y <= y1; ++y)
+        for (int x = x0; x <= x1; ++x) {
+            const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) + static_cast<std::size_t>(x);
+            for (auto s = im.start[c]; s < im.start[c + 1]; ++s) {
+                const auto j = im.items[s];
+                const double d = distance(p, im.net->node(im.nodes[j]));
+                if (d < best || (d == best && pick && j < *pick) || (d <= best && !pick)) {
+                    best = d;
+                    pick = j;
+                }
+            }
+        }
+    if (!pick) return std::nullopt;
+    Junction out;
+    out.node = im.nodes[*pick];
+    out.position = im.net->node(out.node);
+    out.distance_m = best;
+    out.bearing_deg = bearing_from(p, out.position);
+    out.roads = im.names[*pick];
+    return out;
+}
+
+// ------------------------------------------------------------------------------- incident
+
+IncidentResult describe_incident(const IncidentContext& ctx, XY point, const IncidentOptions& o, const Network* net,
+                                 const JunctionIndex* junctions) {
+    IncidentResult r;
+    r.point = point;
+    if (!std::isfinite(point.x) || !std::isfinite(point.y)) return r;
+
+    // cameras: those that see the point first, then the nearest others
+    std::vector<CameraNear> seeing, others;
+    for (std::size_t i = 0; i < ctx.cameras.size(); ++i) {
+        const Camera& cam = ctx.cameras[i];
+        const double d = distance(cam.position, point);
+        if (d > o.camera_radius_m) continue;
+        CameraNear c;
+        c.camera = i;
+        c.distance_m = d;
+        c.bearing_deg = bearing_from(cam.position, point);
+        c.in_sector = in_sector(cam, point);
+        c.sees = c.in_sector && camera_sees(cam, ctx.occluders, point);
+        (c.sees ? seeing : others).push_back(c);
+    }
+    auto by_distance = [](const CameraNear& a, const CameraNear& b) {
+        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera < b.camera;
+    };
+    std::sort(seeing.begin(), seeing.end(), by_distance);
+    std::sort(others.begin(), others.end(), by_distance);
+    r.cameras_seeing = seeing.size();
+    r.cameras = std::move(seeing);
+    for (const auto& c : others) {
+        if (r.cameras.size() >= std::max(o.cameras, r.cameras_seeing)) break;
+        r.cameras.push_back(c);
+    }
+
+    // units in straight-line rings
+    std::vector<UnitNear> units;
+    for (std::size_t i = 0; i < ctx.units.size(); ++i)
+        units.push_back({i, distance(point, ctx.units[i].position), bearing_from(point, ctx.units[i].position)});
+    std::sort(units.begin(), units.end(), [](const UnitNear& a, const UnitNear& b) {
+        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.unit < b.unit;
+    });
+    std::vector<double> rings = o.rings_m;
+    std::sort(rings.begin(), rings.end());
+    for (double radius : rings) {
+        UnitRing ring;
+        ring.radius_m = radius;
+        for (const auto& u : units)
+            if (u.distance_m <= radius) ring.units.push_back(u);
+        r.rings.push_back(std::move(ring));
+    }
+
+    // zone and grid: the first polygon that holds the point
+    for (std::size_t i = 0; i < ctx.zones.size() && !r.zone; ++i)
+        if (contains(ctx.zones[i].area, point)) r.zone = i;
+    for (std::size_t i = 0; i < ctx.grids.size() && !r.grid; ++i)
+        if (contains(ctx.grids[i].area, point)) r.grid = i;
+
+    if (junctions) r.junction = junctions->nearest(point, o.junction_max_m);
+
+    // units by road: one inbound search from the incident (time TO the incident)
+    if (net && !ctx.units.empty()) {
+        Network::SnapOptions so;
+        so.profile = o.profile;
+        so.max_distance_m = o.snap_max_m;
+        so.largest_component_only = true;
+        r.snap = net->snap(point, so);
+        if (r.snap) {
+            RoutingOptions ro;
+            ro.profile = o.profile;
+            ro.direction = Direction::inbound;
+            ro.limit_s = o.limit_s;
+            const Reach reach = shortest_times(*net, {RoutingSource{*r.snap, 0.0}}, ro);
+            for (std::size_t i = 0; i < ctx.units.size(); ++i) {
+                const auto us = net->snap(ctx.units[i].position, so);
+                if (!us) continue;
+                const double t = time_at(*net, reach, us->edge, us->offset_m);
+                if (!std::isfinite(t) || t > o.limit_s) continue;
+                r.by_road.push_back({i, t, us->distance_m, distance(point, ctx.units[i].position)});
+            }
+            std::sort(r.by_road.begin(), r.by_road.end(), [](const UnitByRoad& a, const UnitByRoad& b) {
+                return a.time_s != b.time_s ? a.time_s < b.time_s : a.unit < b.unit;
+            });
+            if (r.by_road.size() > o.road_units) r.by_road.resize(o.road_units);
+        }
+    }
+    return r;
+}
+
+} // namespace lugeo
