@@ -106,17 +106,20 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
     for (const auto& [kind, t] : by_kind_pos)
         MESSAGE("  with position, " << kind << " (" << t.n << "): top-1 " << t.p1() << "%, top-3 " << t.p3() << "%");
 
-    // The aims of issue 3 are reported, not asserted: with this simulated caller they are not
-    // met (see docs/locate.md, "Accuracy"): 17% of its misreads are themselves valid plate IDs
-    // (mostly on the same road, within 300 m: indistinguishable by position), and a dropped
-    // last digit or two errors at once are often ambiguous. WARN prints when an aim is missed.
-    WARN_MESSAGE(invalid_no_pos.p3() >= 95.0, "aim missed: top-3 without position, invalid misreads");
-    WARN_MESSAGE(all_pos.p1() >= 95.0, "aim missed: top-1 with position, all misreads");
-    // Regression floors: the figures measured when this test was written, minus 2 points.
-    CHECK(invalid_no_pos.p3() >= 81.0);
-    CHECK(invalid_pos.p1() >= 86.0);
-    CHECK(invalid_pos.p3() >= 91.5);
-    CHECK(all_pos.p1() >= 77.0);
+    // The aims of issue 3. Neither is met with this simulated caller (docs/locate.md, "Accuracy"):
+    // 17% of its misreads are themselves valid plate IDs, mostly on the same road within 300 m
+    // (indistinguishable by position), and a dropped last digit or two errors at once are
+    // often ambiguous. They are recorded here; an aim that becomes met is asserted from then on.
+    MESSAGE("aim (top-3 >= 95%, no position, misreads that are not valid IDs): "
+            << (invalid_no_pos.p3() >= 95.0 ? "met" : "NOT met") << ", " << invalid_no_pos.p3() << "%");
+    MESSAGE("aim (top-1 >= 95%, position within 300 m, all misreads): "
+            << (all_pos.p1() >= 95.0 ? "met" : "NOT met") << ", " << all_pos.p1() << "%");
+    // Regression floors: the figures measured at the last change of the resolver, minus 1.5 points.
+    CHECK(invalid_no_pos.p3() >= 81.5);
+    CHECK(invalid_pos.p1() >= 88.0);
+    CHECK(invalid_pos.p3() >= 93.5);
+    CHECK(all_pos.p1() >= 81.0);
+    CHECK(all_pos.p3() >= 88.5);
     // single-error classes the model covers directly
     CHECK(by_kind_no_pos["swap"].p3() >= 94.0);
     CHECK(by_kind_no_pos["prefix"].p3() >= 97.0);

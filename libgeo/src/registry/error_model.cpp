@@ -231,6 +231,20 @@ void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const
     constexpr double second_min = 1e-4; // second edits
     const std::uint32_t final_lengths = index.lengths;
     if (stage == 1) {
+        // leading zeros of the number left out: pad after the district and road digits
+        if (h.n > index.head_digits && h.n < id_digits) {
+            Digits t;
+            const int pad = id_digits - h.n;
+            t.n = id_digits;
+            for (int k = 0, s = 0; k < id_digits; ++k)
+                t.d[static_cast<std::size_t>(k)] =
+                    k >= index.head_digits && k < index.head_digits + pad ? 0 : h.d[static_cast<std::size_t>(s++)];
+            Explanation z;
+            z.edits[0] = Edit{EditKind::zeros, static_cast<std::uint8_t>(index.head_digits),
+                              static_cast<std::uint8_t>(pad), 0};
+            z.n_edits = 1;
+            probe(t, m.r_zeros, z);
+        }
         for_each_edit(h, m, 0.0, final_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
             Explanation one;
             one.edits[0] = e1;
@@ -289,6 +303,10 @@ std::string explain(const Explanation& why, const PlateScheme& scheme) {
             break;
         case EditKind::ten_four:
             add("10 heard as 4 (十/四)");
+            break;
+        case EditKind::zeros:
+            add(e.a == 1 ? std::string("leading zero of the number not said")
+                         : d(e.a) + " leading zeros of the number not said");
             break;
         }
     }

@@ -185,9 +185,12 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
 
 namespace {
 
+/// Likelihood of the caller's position when the plate is d metres away: an isotropic
+/// Gaussian with sigma = radius / 2 per axis (the caller lies within `radius` about 86% of the
+/// time, within 1.5 radius 99%), floored so that a far plate is never ruled out.
 double distance_factor(double d, double radius) {
-    const double r = std::max(radius, 1.0);
-    const double z = d / r;
+    const double sigma = std::max(radius, 1.0) / 2.0;
+    const double z = d / sigma;
     return std::max(std::exp(-0.5 * z * z), 1e-6);
 }
 
@@ -273,7 +276,12 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
         const double d = distance(im.plates[*exact].position, near->position);
         out.far_from_caller = d > options.far_factor * std::max(near->radius_m, 1.0);
     }
-    const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller;
+    // With a caller position, an exact match beyond the radius is weighed against the
+    // misreadings that lie nearer (a misread number that is another valid plate).
+    bool beyond_radius = false;
+    if (exact && near)
+        beyond_radius = distance(im.plates[*exact].position, near->position) > std::max(near->radius_m, 1.0);
+    const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller || beyond_radius;
     std::vector<Merged> merged;
     if (fuzzy) {
         enumerate_candidates(heard, im.scheme, im.lookup, 1, hits);

@@ -80,6 +80,7 @@ enum class EditKind : std::uint8_t {
     extra,      ///< heard an extra digit b at pos (doubled when equal to a neighbour)
     four_ten,   ///< true 4 heard as 10 (四/十) at pos
     ten_four,   ///< true 10 heard as 4 at pos
+    zeros,      ///< the number's leading zeros not said ("207 42" for 207-0042); a = how many
 };
 
 struct Edit {
@@ -98,6 +99,9 @@ struct ErrorModel {
     double r_extra = 0.015;
     double r_four_ten = 0.01;
     double r_prefix = 0.02;
+    /// The number said as a number ("四十二", "42"), its leading zeros left out, with no dash
+    /// to show where it starts: as common as a wrong digit in speech.
+    double r_zeros = 0.05;
     /// conf[a][b]: P(b heard | a said, a substitution happened); rows sum to 1.
     std::array<std::array<double, 10>, 10> conf{};
     /// raw pair weight in [0,1] (max of reading and hearing tables), for confusable checks
