@@ -121,7 +121,7 @@ struct Plate {
 /// A rough caller position (handset fix or cell) and its uncertainty.
 struct CallerPosition {
     XY position;
-    double radius_m = 300.0; ///< about one standard deviation of the position error
+    double radius_m = 300.0; ///< the caller is within this radius (~86%): sigma = radius / 2 per axis
 };
 
 /// Options for Registry::locate. Defaults in the comments.

@@ -100,8 +100,8 @@ struct ErrorModel {
     double r_four_ten = 0.01;
     double r_prefix = 0.02;
     /// The number said as a number ("四十二", "42"), its leading zeros left out, with no dash
-    /// to show where it starts: as common as a wrong digit in speech.
-    double r_zeros = 0.05;
+    /// to show where it starts (as likely as a wrong prefix; the simulated caller never does it).
+    double r_zeros = 0.02;
     /// conf[a][b]: P(b heard | a said, a substitution happened); rows sum to 1.
     std::array<std::array<double, 10>, 10> conf{};
     /// raw pair weight in [0,1] (max of reading and hearing tables), for confusable checks
