@@ -71,5 +71,6 @@ std::string fmt(double v, int decimals);
 
 // Subcommand registration (one per cmd_*.cpp).
 void register_network(CLI::App& app);
+void register_zones(CLI::App& app);
 
 } // namespace lugeo::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
                                   "  lugeo network info --roads malta.osm.pbf --json\n"
                                   "  lugeo <command> --help                  # every command has examples\n");
     lugeo::cli::register_network(app);
+    lugeo::cli::register_zones(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
