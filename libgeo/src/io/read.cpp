@@ -68,7 +68,13 @@ DatasetPtr open_vector(const LayerSpec& spec) {
     if (!is_db && !std::filesystem::exists(spec.source))
         throw Error(ErrorCode::io, "cannot open '" + spec.source + "': no such file" + where);
     GdalErrorCapture cap;
-    GDALDatasetH ds = GDALOpenEx(spec.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    // GeoJSON: keep dates and times as the strings they are ("2025-03-01T08:00:00").
+    std::string ext = std::filesystem::path(spec.source).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char* geojson_opts[] = {"DATE_AS_STRING=YES", nullptr};
+    const bool is_geojson = ext == ".geojson" || ext == ".json";
+    GDALDatasetH ds = GDALOpenEx(spec.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                 is_geojson ? geojson_opts : nullptr, nullptr);
     if (!ds)
         throw Error(ErrorCode::io, "cannot open '" + spec.source + "' as a vector data source" + where +
                                        (cap.last_error().empty() ? "" : ": " + cap.last_error()));
@@ -318,6 +324,20 @@ FeatureTable read_layer(const LayerSpec& spec, const ReadOptions& options) {
     }
     if (!cap.errors.empty() && table.features.empty())
         throw Error(ErrorCode::io, "reading " + what + " failed: " + cap.last_error());
+    // A required field looked up in OSM's other_tags that no feature carries is as missing as
+    // a column that does not exist.
+    for (std::size_t i = 0; i < options.required_fields.size(); ++i) {
+        if (srcs[i].osm_key.empty() || table.features.empty()) continue;
+        bool any = false;
+        for (const auto& f : table.features)
+            if (f.values[i]) { any = true; break; }
+        if (!any)
+            throw Error(ErrorCode::missing_field,
+                        what + " has no field or OSM tag '" + srcs[i].osm_key + "' (lugeo field '" +
+                            options.required_fields[i] + "')" + where + "; OSM layers have the columns osm_id, name, "
+                            "highway, waterway, railway, … and other tags in other_tags. Map it in the scene: [layers." +
+                            spec.role + ".fields] " + options.required_fields[i] + " = \"…\"");
+    }
 
     // What the OSM driver dropped or cut at the edge of a bounding-box extract.
     if (is_osm) {

@@ -98,7 +98,7 @@ Scene load_scene(const std::string& path) {
 
     for (auto&& [k, v] : root) {
         const std::string key(k.str());
-        if (key != "scene" && key != "layers" && key != "profiles" && !v.is_table())
+        if (!v.is_table())
             throw Error(ErrorCode::invalid_config, where_of(path, v, key) + ": top-level keys must be tables");
     }
     if (const toml::table* s = root["scene"].as_table()) {
@@ -217,9 +217,34 @@ Scene load_scene(const std::string& path) {
             }
         }
     }
+    if (const toml::table* nt = root["network"].as_table()) {
+        // One-way values of the roads layer's oneway field, for sources that are not OSM
+        // (e.g. Geofabrik shapefiles: oneway_forward = ["F"], oneway_backward = ["T"]).
+        for (auto&& [k, v] : *nt) {
+            const std::string key(k.str());
+            std::vector<std::string>* dst = key == "oneway_forward"    ? &scene.network.oneway_forward
+                                            : key == "oneway_backward" ? &scene.network.oneway_backward
+                                            : key == "oneway_closed"   ? &scene.network.oneway_closed
+                                                                       : nullptr;
+            if (!dst)
+                throw Error(ErrorCode::invalid_config, where_of(path, v, "network." + key) +
+                                                           ": unknown key; [network] takes oneway_forward, "
+                                                           "oneway_backward, oneway_closed");
+            const toml::array* arr = v.as_array();
+            if (!arr) throw Error(ErrorCode::invalid_config, where_of(path, v, "network." + key) + ": expected a list of strings");
+            dst->clear();
+            for (const auto& item : *arr) {
+                if (!item.is_string())
+                    throw Error(ErrorCode::invalid_config, where_of(path, item, "network." + key) + ": expected strings");
+                std::string val = item.as_string()->get();
+                for (auto& c : val) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                dst->push_back(val);
+            }
+        }
+    }
     for (auto&& [k, v] : root) {
         const std::string key(k.str());
-        if (key == "scene" || key == "layers" || key == "profiles") continue;
+        if (key == "scene" || key == "layers" || key == "profiles" || key == "network") continue;
         flatten(*v.as_table(), key, scene.settings);
     }
     return scene;

@@ -1,0 +1,298 @@
+// The scene config and GDAL I/O: every bad-config error names what is wrong and where.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <lugeo/crs.hpp>
+#include <lugeo/error.hpp>
+#include <lugeo/io.hpp>
+#include <lugeo/scene.hpp>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <filesystem>
+#include <cmath>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace lugeo;
+
+namespace {
+
+const std::string fixtures = LUGEO_TEST_FIXTURES;
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("lugeo-test-scene-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    static int& counter() {
+        static int c = 0;
+        return c;
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(path / name) << text;
+        return (path / name).string();
+    }
+};
+
+/// The error a call throws: its code and message (fails the test if nothing is thrown).
+template <class F> std::pair<ErrorCode, std::string> error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return {e.code(), e.what()};
+    }
+    FAIL("no lugeo::Error thrown");
+    return {ErrorCode::internal, ""};
+}
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::string roads_osm() { return fs::absolute(fixtures + "/network/noding.osm").string(); }
+
+/// A Shapefile of two lines without a .prj file.
+std::string shapefile_without_prj(const fs::path& dir) {
+    GDALAllRegister();
+    const std::string path = (dir / "roads.shp").string();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("ESRI Shapefile"), path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    REQUIRE(ds);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "roads", nullptr, wkbLineString, nullptr);
+    OGRFieldDefnH fd = OGR_Fld_Create("class", OFTString);
+    REQUIRE(OGR_L_CreateField(l, fd, TRUE) == OGRERR_NONE);
+    OGR_Fld_Destroy(fd);
+    for (int i = 0; i < 2; ++i) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGR_F_SetFieldString(f, 0, "residential");
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+        OGR_G_AddPoint_2D(g, 104.06 + 0.001 * i, 30.66);
+        OGR_G_AddPoint_2D(g, 104.061 + 0.001 * i, 30.66);
+        OGR_F_SetGeometryDirectly(f, g);
+        REQUIRE(OGR_L_CreateFeature(l, f) == OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    fs::remove(dir / "roads.prj");
+    return path;
+}
+
+std::string scene_with(const std::string& roads_block, const std::string& scene_block = "crs = \"EPSG:32648\"") {
+    return "[scene]\nname = \"t\"\n" + scene_block + "\n\n[layers.roads]\n" + roads_block + "\n";
+}
+
+} // namespace
+
+TEST_CASE("the demo scene loads, with every layer and the metric CRS") {
+    const Scene s = load_scene(default_scene_path());
+    CHECK(s.crs == "EPSG:32648");
+    for (const char* role : {"roads", "poles", "lamps", "cameras", "units", "buildings", "key_sites", "boundary", "incidents"}) {
+        CAPTURE(role);
+        CHECK(s.has_layer(role));
+        CHECK(fs::exists(s.layer(role).source));
+    }
+    CHECK(s.layer("poles").synthetic);
+    CHECK_FALSE(s.layer("roads").synthetic);
+    CHECK(count_features(s.layer("poles")) == 3034);
+    CHECK(count_features(s.layer("lamps")) == 4266);
+}
+
+TEST_CASE("a good scene: relative sources, field maps, profiles and settings") {
+    TempDir d;
+    fs::copy_file(roads_osm(), d.path / "r.osm");
+    const auto p = d.write("s.toml", scene_with("source = \"r.osm\"\nlayer = \"lines\"\n[layers.roads.fields]\nclass = \"highway\"\n") +
+                                         "[profiles.car]\nobey_oneway = true\n[profiles.car.speeds]\nprimary = 50\n"
+                                         "[isochrones]\nminutes = [1, 5, 30]\n");
+    const Scene s = load_scene(p);
+    CHECK(s.layer("roads").source == (d.path / "r.osm").lexically_normal().string());
+    CHECK(s.layer("roads").source_field("class") == "highway");
+    CHECK(s.layer("roads").source_field("name") == "name");
+    CHECK(s.network.profiles[static_cast<std::size_t>(Profile::car)].kmh.at("primary") == 50.0);
+    CHECK(s.setting("isochrones.minutes") == "1,5,30");
+    CHECK_FALSE(s.setting("isochrones.nope"));
+}
+
+TEST_CASE("bad scene files: each error names the file and the key") {
+    TempDir d;
+    const std::string osm = roads_osm();
+    SUBCASE("missing scene file") {
+        auto [code, msg] = error_of([&] { load_scene((d.path / "nope.toml").string()); });
+        CHECK(code == ErrorCode::io);
+        CHECK(has(msg, "nope.toml"));
+    }
+    SUBCASE("not TOML") {
+        const auto p = d.write("s.toml", "[scene\ncrs = 1\n");
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "line 1"));
+    }
+    SUBCASE("missing source file") {
+        const auto p = d.write("s.toml", scene_with("source = \"missing.gpkg\""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::io);
+        CHECK(has(msg, "missing.gpkg"));
+        CHECK(has(msg, "layers.roads"));
+    }
+    SUBCASE("no source at all") {
+        const auto p = d.write("s.toml", scene_with("layer = \"lines\""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "source is missing"));
+    }
+    SUBCASE("unknown layer role") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[layers.rivers]\nsource = \"" + osm + "\"\n");
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "rivers"));
+        CHECK(has(msg, "known layers"));
+    }
+    SUBCASE("unknown key in a layer") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"\nsrc = 1"));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "layers.roads.src"));
+    }
+    SUBCASE("unknown CRS") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:999999\""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::crs);
+        CHECK(has(msg, "EPSG:999999"));
+    }
+    SUBCASE("missing scene CRS") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"", ""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "crs is missing"));
+    }
+    SUBCASE("a geographic scene CRS is refused: lugeo measures in metres") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:4326\""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::crs);
+        CHECK(has(msg, "not a projected"));
+    }
+    SUBCASE("unknown layer CRS override") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"\ncrs = \"nonsense\""));
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::crs);
+        CHECK(has(msg, "nonsense"));
+    }
+    SUBCASE("a speed that is not a number") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[profiles.car.speeds]\nprimary = \"fast\"\n");
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "profiles.car.speeds.primary"));
+    }
+    SUBCASE("an unknown profile") {
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[profiles.tank]\nother_kmh = 5\n");
+        auto [code, msg] = error_of([&] { load_scene(p); });
+        CHECK(code == ErrorCode::invalid_config);
+        CHECK(has(msg, "tank"));
+    }
+}
+
+TEST_CASE("bad layers: missing layer, missing mapped field, no CRS") {
+    TempDir d;
+    SUBCASE("a layer the source does not have") {
+        LayerSpec spec = layer_spec_from_arg(roads_osm() + ":roadz", "roads");
+        auto [code, msg] = error_of([&] { build_network(spec, NetworkOptions{}); });
+        CHECK(code == ErrorCode::missing_layer);
+        CHECK(has(msg, "roadz"));
+        CHECK(has(msg, "lines")); // lists the layers it has
+    }
+    SUBCASE("a mapped field the layer does not have") {
+        LayerSpec spec = layer_spec_from_arg(roads_osm(), "roads");
+        spec.fields["class"] = "road_type";
+        auto [code, msg] = error_of([&] { build_network(spec, NetworkOptions{}); });
+        CHECK(code == ErrorCode::missing_field);
+        CHECK(has(msg, "road_type"));
+        CHECK(has(msg, "noding.osm"));
+        CHECK(has(msg, "highway")); // lists the fields it has
+    }
+    SUBCASE("a Shapefile without .prj: says so and how to set the CRS") {
+        const std::string shp = shapefile_without_prj(d.path);
+        const Scene s = scene_from_roads(shp);
+        auto [code, msg] = error_of([&] { build_network(s.layer("roads"), s.network); });
+        CHECK(code == ErrorCode::crs);
+        CHECK(has(msg, ".prj"));
+        CHECK(has(msg, "--roads-crs EPSG:4326"));
+        // ... and with the CRS given, it builds
+        const Scene ok = scene_from_roads(shp, "EPSG:4326");
+        const Network net = build_network(ok.layer("roads"), ok.network);
+        CHECK(net.edge_count() == 2);
+        CHECK(net.crs() == "EPSG:32648"); // the UTM zone of 104E, 30N
+    }
+    SUBCASE("not a vector file") {
+        const auto p = d.write("junk.gpkg", "this is not a geopackage");
+        auto [code, msg] = error_of([&] { count_features(layer_spec_from_arg(p, "roads")); });
+        CHECK(code == ErrorCode::io);
+        CHECK(has(msg, "junk.gpkg"));
+    }
+}
+
+TEST_CASE("writing is atomic: no output before commit, nothing left after a failure") {
+    TempDir d;
+    const std::string out = (d.path / "out.gpkg").string();
+    {
+        VectorWriter w(out);
+        const auto L = w.add_layer({"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
+        Geometry g;
+        g.type = Geometry::Type::point;
+        g.points.push_back({500000, 3390000});
+        w.add_feature(L, g, {std::int64_t(1)});
+        CHECK_FALSE(fs::exists(out));
+        // destroyed without commit: as if the run had failed
+    }
+    CHECK_FALSE(fs::exists(out));
+    CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 0);
+    {
+        VectorWriter w(out);
+        const auto L = w.add_layer({"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
+        Geometry g;
+        g.type = Geometry::Type::point;
+        g.points.push_back({500000, 3390000});
+        w.add_feature(L, g, {std::int64_t(7)});
+        w.commit();
+    }
+    REQUIRE(fs::exists(out));
+    const FeatureTable t = read_layer(layer_spec_from_arg(out, "x"), ReadOptions{"EPSG:32648", {"n"}, {}, false, {}});
+    REQUIRE(t.features.size() == 1);
+    CHECK(*t.features[0].values[0] == "7");
+    CHECK(t.features[0].geometry.points[0].x == doctest::Approx(500000));
+}
+
+TEST_CASE("CRS: UTM zones and transformations round-trip") {
+    CHECK(utm_crs_for({104.06, 30.66}) == "EPSG:32648");
+    CHECK(utm_crs_for({101.5, 25.0}) == "EPSG:32647"); // Chuxiong
+    CHECK(utm_crs_for({-43.2, -22.9}) == "EPSG:32723");
+    const MetricFrame f("EPSG:4543"); // CGCS2000 / 3-degree GK CM 102E: Chuxiong's metric CRS
+    const LonLat chuxiong{101.546, 25.033};
+    const XY m = f.to_metric(chuxiong);
+    CHECK(m.x == doctest::Approx(455000).epsilon(0.01)); // west of the central meridian (false easting 500 km)
+    const LonLat back = f.to_lonlat(m);
+    CHECK(back.lon == doctest::Approx(chuxiong.lon).epsilon(1e-9));
+    CHECK(back.lat == doctest::Approx(chuxiong.lat).epsilon(1e-9));
+    CHECK_THROWS_AS(validate_crs("EPSG:0"), Error);
+}
+
+TEST_CASE("[network] one-way values for non-OSM sources (Geofabrik F/T/B)") {
+    TempDir d;
+    d.write("roads.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"fclass":"residential","oneway":"F"},"geometry":{"type":"LineString","coordinates":[[104.060,30.66],[104.061,30.66]]}},
+{"type":"Feature","properties":{"fclass":"residential","oneway":"T"},"geometry":{"type":"LineString","coordinates":[[104.061,30.66],[104.062,30.66]]}},
+{"type":"Feature","properties":{"fclass":"residential","oneway":"B"},"geometry":{"type":"LineString","coordinates":[[104.062,30.66],[104.063,30.66]]}}]})");
+    const auto p = d.write("s.toml", scene_with("source = \"roads.geojson\"\n[layers.roads.fields]\nclass = \"fclass\"") +
+                                         "[network]\noneway_forward = [\"F\"]\noneway_backward = [\"T\"]\n");
+    const Scene s = load_scene(p);
+    const Network net = build_network(s.layer("roads"), s.network);
+    REQUIRE(net.edge_count() == 3);
+    auto fwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, true)); };
+    auto bwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, false)); };
+    CHECK((fwd(0) && !bwd(0)));
+    CHECK((!fwd(1) && bwd(1)));
+    CHECK((fwd(2) && bwd(2)));
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages lugeo needs, when they are missing (apt-get only; nothing else
+# is downloaded). Used by both set-up commands of the README and by .ci/run.
+#   tools/setup.sh            build and run-time packages
+#   tools/setup.sh --report   also what the HTML report test needs (headless Chromium)
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ pkg-config
+    libgdal-dev gdal-bin libproj-dev libgeos-dev
+    libcli11-dev doctest-dev libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
+    python3
+)
+if [[ "${1:-}" == "--report" ]]; then
+    packages+=(chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if ((${#missing[@]})); then
+    echo "lugeo setup: installing ${missing[*]}" >&2
+    SUDO=""
+    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "lugeo setup: all Debian packages present" >&2
+fi
