@@ -73,5 +73,6 @@ std::string fmt(double v, int decimals);
 void register_network(CLI::App& app);
 void register_isochrones(CLI::App& app);
 void register_coverage(CLI::App& app);
+void register_zones(CLI::App& app);
 
 } // namespace lugeo::cli
