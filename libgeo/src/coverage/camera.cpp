@@ -297,7 +297,12 @@ CoverageInput read_coverage_input(const Scene& scene, const CameraReadOptions& o
         const FeatureTable t = read_layer(scene.layer(role), ro);
         for (const Feature& f : t.features) {
             if (f.geometry.empty()) continue;
-            in.plates.push_back({f.values[0].value_or(""), first_point(f.geometry), f.values[1].value_or("")});
+            Plate plate;
+            plate.id = f.values[0].value_or("");
+            plate.kind = std::string(role) == "poles" ? "pole" : "lamp";
+            plate.position = first_point(f.geometry);
+            plate.road = f.values[1].value_or("");
+            in.plates.push_back(std::move(plate));
         }
     }
     if (scene.has_layer("key_sites")) {
