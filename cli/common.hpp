@@ -74,5 +74,6 @@ void register_network(CLI::App& app);
 void register_isochrones(CLI::App& app);
 void register_coverage(CLI::App& app);
 void register_zones(CLI::App& app);
+void register_report(CLI::App& app);
 
 } // namespace lugeo::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     lugeo::cli::register_isochrones(app);
     lugeo::cli::register_coverage(app);
     lugeo::cli::register_zones(app);
+    lugeo::cli::register_report(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -110,3 +110,11 @@ MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>&
                                double fill_holes_below_m2 = 0, int quadrant_segments = 4);
 
 } // namespace lugeo
+
+namespace lugeo {
+struct Scene;
+/// The scene's `[isochrones]` settings (minutes, profiles, trim_m) over the defaults:
+/// 1, 5, 30 minutes by e-bike, car, car (the city's "1 minute to handle, 5 to seal off,
+/// 30 for the whole city"). Throws Error(invalid_config) for a bad value.
+IsochroneOptions isochrone_options_from_scene(const Scene& scene);
+} // namespace lugeo
