@@ -143,10 +143,7 @@ void write_gpkg(const ZonePlan& plan, const Network& net, const std::string& pat
     const std::size_t lz = w.add_layer(zd);
     for (std::size_t i = 0; i < plan.zones.size(); ++i) {
         const auto& z = plan.zones[i];
-        Geometry g;
-        g.type = Geometry::Type::polygon;
-        g.polygons = z.polygon;
-        w.add_feature(lz, g,
+        w.add_feature(lz, Geometry::of_polygons(z.polygon),
                       {std::int64_t(i), z.kiosk_id, z.kiosk_name, r2(z.weight_s), std::round(z.area_m2 / 1e4) / 100.0,
                        r2(z.road_length_m / 1000.0), std::int64_t(z.incidents[0]), std::int64_t(z.incidents[1]),
                        std::int64_t(z.incidents[2]), std::int64_t(z.incidents[3]), r2(z.incident_workload),
@@ -163,9 +160,7 @@ void write_gpkg(const ZonePlan& plan, const Network& net, const std::string& pat
                  {"extra_s", FieldType::real}};
     const std::size_t le = w.add_layer(ed);
     for (const auto& p : plan.pieces) {
-        Geometry g;
-        g.type = Geometry::Type::line;
-        g.lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
+        Geometry g = Geometry::of_line(net.sub_line(p.edge, p.from_m, p.to_m));
         if (g.lines.back().size() < 2) continue;
         w.add_feature(le, g,
                       {std::int64_t(p.zone), plan.kiosks[p.zone].id, std::int64_t(p.edge), r2(p.from_m), r2(p.to_m),
@@ -183,10 +178,7 @@ void write_gpkg(const ZonePlan& plan, const Network& net, const std::string& pat
                  {"snap_distance_m", FieldType::real}};
     const std::size_t lk = w.add_layer(kd);
     for (std::size_t i = 0; i < plan.kiosks.size(); ++i) {
-        Geometry g;
-        g.type = Geometry::Type::point;
-        g.points.push_back(plan.kiosks[i].position);
-        w.add_feature(lk, g,
+        w.add_feature(lk, Geometry::of_point(plan.kiosks[i].position),
                       {std::int64_t(i), plan.kiosks[i].id, plan.kiosks[i].name, r2(plan.zones[i].weight_s),
                        r2(plan.kiosk_snaps[i].distance_m)});
     }

@@ -87,24 +87,6 @@ svg{max-width:100%;height:auto}
 @media print{main{max-width:none}h2{break-before:page}}
 )CSS";
 
-Geometry lines_geometry(std::vector<LineString> lines) {
-    Geometry g;
-    g.type = Geometry::Type::line;
-    g.lines = std::move(lines);
-    return g;
-}
-Geometry polygon_geometry(const MultiPolygon& mp) {
-    Geometry g;
-    g.type = Geometry::Type::polygon;
-    g.polygons = mp;
-    return g;
-}
-Geometry point_geometry(XY p) {
-    Geometry g;
-    g.type = Geometry::Type::point;
-    g.points.push_back(p);
-    return g;
-}
 
 bool is_main_road(const std::string& c) {
     return c.rfind("motorway", 0) == 0 || c.rfind("trunk", 0) == 0 || c.rfind("primary", 0) == 0 ||
@@ -235,7 +217,7 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         const auto L = add_layer(d);
         for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
             auto g = net.edge_geometry(e);
-            gpkg.add_feature(L, lines_geometry({LineString(g.begin(), g.end())}),
+            gpkg.add_feature(L, Geometry::of_lines({LineString(g.begin(), g.end())}),
                              {std::int64_t(e), net.class_of(e), net.name_of(e), std::round(net.edge(e).length_m * 10) / 10});
         }
     }
@@ -294,7 +276,7 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
                                   {{"band", FieldType::integer}, {"from_min", FieldType::real}, {"to_min", FieldType::real},
                                    {"profile", FieldType::string}, {"area_km2", FieldType::real}}, "", ""});
         for (std::size_t b = 0; b < iso.bands.size(); ++b)
-            gpkg.add_feature(L, polygon_geometry(iso.bands[b]),
+            gpkg.add_feature(L, Geometry::of_polygons(iso.bands[b]),
                              {std::int64_t(b), b ? iso.minutes[b - 1] : 0.0, iso.minutes[b],
                               std::string(profile_name(iso.profiles[b])), area(iso.bands[b]) / 1e6});
     } else {
@@ -349,13 +331,13 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
                                    {"cameras", FieldType::integer}, {"mean_min", FieldType::real},
                                    {"p95_min", FieldType::real}, {"worst_min", FieldType::real}}, "", ""});
         for (const auto& z : plan.zones)
-            gpkg.add_feature(L, polygon_geometry(z.polygon),
+            gpkg.add_feature(L, Geometry::of_polygons(z.polygon),
                              {z.kiosk_id, z.area_m2 / 1e6, z.road_length_m / 1000.0,
                               std::int64_t(z.incidents[0] + z.incidents[1] + z.incidents[2] + z.incidents[3]),
                               std::int64_t(z.key_sites), std::int64_t(z.cameras), z.mean_time_s / 60.0,
                               z.p95_time_s / 60.0, z.worst_time_s / 60.0});
         const auto K = add_layer({"kiosks", Geometry::Type::point, {{"id", FieldType::string}, {"name", FieldType::string}}, "", ""});
-        for (const auto& k : kiosks) gpkg.add_feature(K, point_geometry(k.position), {k.id, k.name});
+        for (const auto& k : kiosks) gpkg.add_feature(K, Geometry::of_point(k.position), {k.id, k.name});
     } else {
         body += "<section id=\"zones\"><h2>3. Patrol zones</h2><p class=\"note\">The scene has no kiosks: no "
                 "zones.</p></section>\n";
@@ -444,13 +426,13 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         const auto LC = add_layer({"coverage_roads", Geometry::Type::line,
                                    {{"edge_id", FieldType::integer}, {"cameras", FieldType::integer}, {"length_m", FieldType::real}}, "", ""});
         for (const auto& p : cov.pieces)
-            gpkg.add_feature(LC, lines_geometry({net.sub_line(p.edge, p.from_m, p.to_m)}),
+            gpkg.add_feature(LC, Geometry::of_lines({net.sub_line(p.edge, p.from_m, p.to_m)}),
                              {std::int64_t(p.edge), std::int64_t(p.cameras), p.to_m - p.from_m});
         const auto LG = add_layer({"coverage_gaps", Geometry::Type::line,
                                    {{"road", FieldType::string}, {"class", FieldType::string}, {"length_m", FieldType::real},
                                     {"from_plate", FieldType::string}, {"to_plate", FieldType::string}}, "", ""});
         for (const auto& gp : cov.gaps)
-            gpkg.add_feature(LG, lines_geometry({gp.line}),
+            gpkg.add_feature(LG, Geometry::of_lines({gp.line}),
                              {gp.road, gp.road_class, gp.length_m,
                               gp.from_plate ? FieldValue(in.plates[gp.from_plate->plate].id) : FieldValue(),
                               gp.to_plate ? FieldValue(in.plates[gp.to_plate->plate].id) : FieldValue()});
@@ -459,7 +441,7 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
                                     {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"gain_m", FieldType::real}}, "", ""});
         for (std::size_t i = 0; i < plan.picks.size(); ++i) {
             const auto& p = plan.picks[i];
-            gpkg.add_feature(LP, point_geometry(p.camera.position),
+            gpkg.add_feature(LP, Geometry::of_point(p.camera.position),
                              {std::int64_t(i + 1), p.plate, p.camera.heading_deg, p.camera.hfov_deg, p.camera.range_m, p.gain_m});
         }
     } else {
@@ -519,7 +501,7 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
             for (const auto& id : i.ids) ids += (ids.empty() ? "" : " ") + id;
             const XY at = plates[i.plates[0]].position;
             if (!std::isfinite(at.x) || !std::isfinite(at.y)) continue;
-            gpkg.add_feature(L, point_geometry(at),
+            gpkg.add_feature(L, Geometry::of_point(at),
                              {std::string(check_kind_name(i.kind)), std::string(i.severity == Severity::error ? "error" : "warning"),
                               ids, i.message});
         }
