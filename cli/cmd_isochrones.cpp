@@ -24,6 +24,8 @@ struct IsochronesOptions {
     bool inbound = false;
     double trim_m = 50.0;
     double fill_holes_m2 = 20000.0;
+    double cell_m = 5.0;           ///< raster cell size of the polygons
+    bool buffer_union = false;     ///< exact GEOS buffer union instead of the raster (slow)
     double max_snap_m = 500.0;
     bool concave = false;
     bool no_per_source = false;
@@ -128,6 +130,8 @@ int run_isochrones(const IsochronesOptions& o) {
     io.direction = o.inbound ? Direction::inbound : Direction::outbound;
     io.trim_m = o.trim_m;
     io.fill_holes_below_m2 = o.fill_holes_m2;
+    io.cell_m = o.cell_m;
+    io.method = o.buffer_union ? PolygonMethod::buffer : PolygonMethod::raster;
     io.max_snap_m = o.max_snap_m;
     io.concave_hull = o.concave;
     io.per_source = !o.no_per_source;
@@ -365,6 +369,11 @@ void register_isochrones(CLI::App& app) {
     cmd->add_flag("--inbound", opts->inbound, "Time to reach the sources instead of from them");
     cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")->capture_default_str();
     cmd->add_option("--fill-holes", opts->fill_holes_m2, "Fill holes smaller than this, m2")->capture_default_str();
+    cmd->add_option("--cell", opts->cell_m,
+                    "Raster cell of the polygons, metres (<= trim/2; boundary within 0.79 cell of the exact buffer)")
+        ->capture_default_str();
+    cmd->add_flag("--buffer-union", opts->buffer_union,
+                  "Build polygons as the exact GEOS buffer union (slow reference) instead of the raster");
     cmd->add_option("--max-snap", opts->max_snap_m, "Refuse a source farther than this from a usable road, metres")
         ->capture_default_str();
     cmd->add_flag("--concave", opts->concave, "Also write a concave-hull display variant (layer 'concave')");
