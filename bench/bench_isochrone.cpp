@@ -87,6 +87,10 @@ static void run(const char* name, const Network& net, const std::vector<XY>& sou
 
 int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
+    if (runs < 1) {
+        std::fprintf(stderr, "usage: bench_isochrone [runs >= 1] [--buffer]\n");
+        return 2;
+    }
     with_buffer = argc > 2 && std::string(argv[2]) == "--buffer";
     {
         const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
