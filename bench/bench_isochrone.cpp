@@ -2,7 +2,10 @@
 // network), 6 sources x {1, 5, 30} minutes by car: search alone, polygons (union + per
 // source), and the 30-minute union polygon alone. A plain timed driver (best of N runs).
 //
-//   build/bench/bench_isochrone [runs]
+//   build/bench/bench_isochrone [runs] [--buffer]
+//
+// Default polygons: the raster construction (5 m cells). --buffer also times the GEOS
+// buffer-union construction (the "before") in the same run, for the same inputs.
 #include <lugeo/io.hpp>
 #include <lugeo/isochrone.hpp>
 #include <lugeo/routing.hpp>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <string>
 
 using namespace lugeo;
 using Clock = std::chrono::steady_clock;
@@ -26,6 +30,8 @@ static double best_of(int runs, const std::function<void()>& f) {
     }
     return best;
 }
+
+static bool with_buffer = false;
 
 static void run(const char* name, const Network& net, const std::vector<XY>& sources, int runs) {
     std::printf("%s: %zu nodes, %zu edges, %zu sources\n", name, net.node_count(), net.edge_count(), sources.size());
@@ -45,8 +51,15 @@ static void run(const char* name, const Network& net, const std::vector<XY>& sou
     const Reach r = shortest_times(net, src, ro);
     const auto p30 = reached_pieces(net, r, 1800);
     double area30 = 0;
-    const double t_union = best_of(runs, [&] { area30 = area(pieces_to_polygon(net, p30, 50.0, 20000.0, 4)); });
-    std::printf("  30-min union polygon alone:          %8.2f ms  (%.2f km2)\n", t_union * 1e3, area30 / 1e6);
+    PolygonOptions po; // raster, 5 m cells, trim 50 m, holes < 2 ha filled
+    const double t_union = best_of(runs, [&] { area30 = area(pieces_to_polygon(net, p30, po)); });
+    std::printf("  30-min union polygon alone (raster): %8.2f ms  (%.2f km2)\n", t_union * 1e3, area30 / 1e6);
+    if (with_buffer) {
+        po.method = PolygonMethod::buffer;
+        double area_b = 0;
+        const double t_b = best_of(runs, [&] { area_b = area(pieces_to_polygon(net, p30, po)); });
+        std::printf("  30-min union polygon alone (buffer): %8.2f ms  (%.2f km2)\n", t_b * 1e3, area_b / 1e6);
+    }
     IsochroneOptions io;
     io.minutes = {1, 5, 30};
     io.profile = Profile::car;
@@ -59,10 +72,26 @@ static void run(const char* name, const Network& net, const std::vector<XY>& sou
     const double t_all = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
     std::printf("  + per source (6 x 3 polygons):       %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
                 t_all * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+    if (with_buffer) { // the same pipeline with the GEOS buffer union (before), same run
+        io.method = PolygonMethod::buffer;
+        io.per_source = false;
+        const double tb = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
+        std::printf("  buffer: 1/5/30 unions end to end:    %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
+                    tb * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+        io.per_source = true;
+        const double tba = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
+        std::printf("  buffer: + per source (6 x 3):        %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
+                    tba * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+    }
 }
 
 int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
+    if (runs < 1) {
+        std::fprintf(stderr, "usage: bench_isochrone [runs >= 1] [--buffer]\n");
+        return 2;
+    }
+    with_buffer = argc > 2 && std::string(argv[2]) == "--buffer";
     {
         const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
         NetworkOptions no = scene.network;

@@ -58,24 +58,6 @@ nlohmann::json split_json(const LengthSplit& s) {
             {"covered_share", std::round(s.share() * 10000.0) / 10000.0}};
 }
 
-Geometry point_geom(XY p) {
-    Geometry g;
-    g.type = Geometry::Type::point;
-    g.points.push_back(p);
-    return g;
-}
-Geometry line_geom(LineString l) {
-    Geometry g;
-    g.type = Geometry::Type::line;
-    g.lines.push_back(std::move(l));
-    return g;
-}
-Geometry poly_geom(const MultiPolygon& mp) {
-    Geometry g;
-    g.type = Geometry::Type::polygon;
-    g.polygons = mp;
-    return g;
-}
 
 const char* issue_name(CameraIssue::Kind k) {
     return k == CameraIssue::Kind::moved_out_of_building ? "moved_out_of_building" : "inside_building";
@@ -134,7 +116,7 @@ int run_coverage(const CoverageCliOptions& o) {
         for (std::size_t c = 0; c < r.cameras.size(); ++c) {
             if (r.views[c].empty()) continue;
             const Camera& cam = r.cameras[c];
-            w.add_feature(LV, poly_geom(r.views[c]),
+            w.add_feature(LV, Geometry::of_polygons(r.views[c]),
                           {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m, std::int64_t(cam.phase), cam.owner,
                            round2(r.camera_road_m[c]), issue[c].empty() ? FieldValue() : FieldValue(issue[c])});
         }
@@ -149,7 +131,7 @@ int run_coverage(const CoverageCliOptions& o) {
         for (const RoadPiece& p : r.pieces) {
             LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
             if (l.size() < 2) continue;
-            w.add_feature(p.cameras ? LC : LU, line_geom(std::move(l)),
+            w.add_feature(p.cameras ? LC : LU, Geometry::of_line(std::move(l)),
                           {std::int64_t(p.edge), net.class_of(p.edge), net.name_of(p.edge), std::int64_t(p.cameras),
                            round2(p.to_m - p.from_m)});
         }
@@ -161,7 +143,7 @@ int run_coverage(const CoverageCliOptions& o) {
         const auto LG = w.add_layer(gd);
         for (std::size_t i = 0; i < r.gaps.size(); ++i) {
             const Gap& g = r.gaps[i];
-            w.add_feature(LG, line_geom(g.line),
+            w.add_feature(LG, Geometry::of_line(g.line),
                           {std::int64_t(i + 1), g.road, g.road_class, round2(g.length_m), plate_text(in, g.from_plate),
                            g.from_plate ? FieldValue(round2(g.from_plate->distance_m)) : FieldValue(),
                            plate_text(in, g.to_plate),
@@ -175,7 +157,7 @@ int run_coverage(const CoverageCliOptions& o) {
         const auto LN = w.add_layer(cd);
         for (std::size_t c : r.cameras_no_road) {
             const Camera& cam = r.cameras[c];
-            w.add_feature(LN, point_geom(cam.position),
+            w.add_feature(LN, Geometry::of_point(cam.position),
                           {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m, std::int64_t(cam.phase),
                            round2(r.camera_road_m[c])});
         }
@@ -185,7 +167,7 @@ int run_coverage(const CoverageCliOptions& o) {
         const auto LK = w.add_layer(kd);
         for (std::size_t s : r.key_sites_unseen) {
             const KeySite& k = in.key_sites[s];
-            w.add_feature(LK, point_geom(k.position), {k.id, k.kind, k.name});
+            w.add_feature(LK, Geometry::of_point(k.position), {k.id, k.kind, k.name});
         }
         w.commit();
         std::cerr << "wrote views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen to " << o.output << "\n";
@@ -326,12 +308,12 @@ int run_plan(const PlanCliOptions& o) {
         const auto LV = w.add_layer(vd);
         for (std::size_t i = 0; i < r.picks.size(); ++i) {
             const Pick& p = r.picks[i];
-            w.add_feature(LP, point_geom(p.camera.position),
+            w.add_feature(LP, Geometry::of_point(p.camera.position),
                           {std::int64_t(i + 1), p.camera.id, p.plate, p.camera.type, p.camera.heading_deg,
                            p.camera.hfov_deg, round2(p.camera.range_m), round2(p.gain), round2(p.gain_m),
                            round2(p.covered_m), std::int64_t(p.phase)});
             const MultiPolygon v = view_polygon(p.camera, in.occluders);
-            if (!v.empty()) w.add_feature(LV, poly_geom(v), {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
+            if (!v.empty()) w.add_feature(LV, Geometry::of_polygons(v), {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
         }
         w.commit();
         std::cerr << "wrote picks, pick_views to " << o.output << "\n";

@@ -24,6 +24,8 @@ struct IsochronesOptions {
     bool inbound = false;
     double trim_m = 50.0;
     double fill_holes_m2 = 20000.0;
+    double cell_m = 5.0;           ///< raster cell size of the polygons
+    bool buffer_union = false;     ///< exact GEOS buffer union instead of the raster (slow)
     double max_snap_m = 500.0;
     bool concave = false;
     bool no_per_source = false;
@@ -94,13 +96,6 @@ std::vector<XY> read_points(const Scene& scene, const std::string& role) {
     return out;
 }
 
-Geometry polygon_geometry(const MultiPolygon& mp) {
-    Geometry g;
-    g.type = Geometry::Type::polygon;
-    g.polygons = mp;
-    return g;
-}
-
 double round_to(double v, double step) { return std::round(v / step) * step; }
 
 int run_isochrones(const IsochronesOptions& o) {
@@ -108,30 +103,31 @@ int run_isochrones(const IsochronesOptions& o) {
     if (!o.output.empty()) check_not_input(scene, o.output);
 
     // thresholds and profiles: command line, else the scene's [isochrones], else 1,5,30 by e-bike, car, car
-    IsochroneOptions io;
-    std::vector<std::string> minutes = split(o.minutes);
-    if (minutes.empty())
-        if (auto s = scene.setting("isochrones.minutes")) minutes = split(*s);
-    if (minutes.empty()) minutes = {"1", "5", "30"};
-    io.minutes.clear();
-    for (const auto& m : minutes) io.minutes.push_back(parse_number(m, "--minutes"));
-    std::vector<std::string> profiles;
-    if (!o.profile.empty()) profiles = {o.profile};
-    else if (auto s = scene.setting("isochrones.profiles")) profiles = split(*s);
-    else if (minutes == std::vector<std::string>{"1", "5", "30"}) profiles = {"ebike", "car", "car"};
-    else profiles = {"car"};
-    for (const auto& p : profiles) {
-        const auto pr = profile_from_name(p);
-        if (!pr) throw Error(ErrorCode::invalid_argument, "unknown profile '" + p + "' (walk, ebike, car)");
-        io.profiles.push_back(*pr);
+    IsochroneOptions io = isochrone_options_from_scene(scene);
+    const std::vector<std::string> minutes = split(o.minutes);
+    if (!minutes.empty()) {
+        io.minutes.clear();
+        for (const auto& m : minutes) io.minutes.push_back(parse_number(m, "--minutes"));
+        if (!scene.setting("isochrones.profiles") && io.minutes != std::vector<double>{1, 5, 30})
+            io.profiles = {Profile::car};
     }
+    if (!o.profile.empty()) {
+        const auto pr = profile_from_name(o.profile);
+        if (!pr) throw Error(ErrorCode::invalid_argument, "unknown profile '" + o.profile + "' (walk, ebike, car)");
+        io.profiles = {*pr};
+    }
+    if (io.profiles.size() > 1 && io.profiles.size() != io.minutes.size())
+        throw Error(ErrorCode::invalid_argument, "the scene's [isochrones] profiles name " +
+                                                     std::to_string(io.profiles.size()) + " profiles for " +
+                                                     std::to_string(io.minutes.size()) + " thresholds; pass --profile");
     io.direction = o.inbound ? Direction::inbound : Direction::outbound;
-    io.trim_m = o.trim_m;
+    if (o.trim_m != 50.0 || !scene.setting("isochrones.trim_m")) io.trim_m = o.trim_m; // --trim given, or no scene value
     io.fill_holes_below_m2 = o.fill_holes_m2;
+    io.cell_m = o.cell_m;
+    io.method = o.buffer_union ? PolygonMethod::buffer : PolygonMethod::raster;
     io.max_snap_m = o.max_snap_m;
     io.concave_hull = o.concave;
     io.per_source = !o.no_per_source;
-    if (auto s = scene.setting("isochrones.trim_m"); s && o.trim_m == 50.0) io.trim_m = parse_number(*s, "isochrones.trim_m");
 
     // sources
     std::vector<Site> sources;
@@ -208,7 +204,7 @@ int run_isochrones(const IsochronesOptions& o) {
             return w.add_layer(d);
         };
         auto add_poly = [&](std::size_t layer, const IsochronePolygon& p) {
-            w.add_feature(layer, polygon_geometry(p.polygon),
+            w.add_feature(layer, Geometry::of_polygons(p.polygon),
                           {p.source < 0 ? FieldValue() : FieldValue(std::int64_t(p.source)),
                            p.source < 0 ? std::string("all") : sources[static_cast<std::size_t>(p.source)].id,
                            p.minutes, std::string(profile_name(p.profile)), round_to(p.area_m2 / 1e6, 1e-4),
@@ -225,14 +221,14 @@ int run_isochrones(const IsochronesOptions& o) {
         bd.fields = {{"from_min", FieldType::real}, {"to_min", FieldType::real}, {"area_km2", FieldType::real}};
         const std::size_t LB = w.add_layer(bd);
         for (std::size_t k = 0; k < r.bands.size(); ++k)
-            w.add_feature(LB, polygon_geometry(r.bands[k]),
+            w.add_feature(LB, Geometry::of_polygons(r.bands[k]),
                           {k ? r.minutes[k - 1] : 0.0, r.minutes[k], round_to(area(r.bands[k]) / 1e6, 1e-4)});
         if (!r.concave.empty()) {
             LayerDef cd{"concave", Geometry::Type::polygon, {}, crs, "concave-hull display variant of each union"};
             cd.fields = {{"minutes", FieldType::real}, {"area_km2", FieldType::real}};
             const std::size_t LC = w.add_layer(cd);
             for (std::size_t k = r.concave.size(); k-- > 0;)
-                w.add_feature(LC, polygon_geometry(r.concave[k]), {r.minutes[k], round_to(area(r.concave[k]) / 1e6, 1e-4)});
+                w.add_feature(LC, Geometry::of_polygons(r.concave[k]), {r.minutes[k], round_to(area(r.concave[k]) / 1e6, 1e-4)});
         }
         LayerDef by{"beyond", Geometry::Type::line, {}, crs, "road pieces not reached within the standard, longest first"};
         by.fields = {{"rank", FieldType::integer}, {"edge_id", FieldType::integer}, {"name", FieldType::string},
@@ -365,6 +361,11 @@ void register_isochrones(CLI::App& app) {
     cmd->add_flag("--inbound", opts->inbound, "Time to reach the sources instead of from them");
     cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")->capture_default_str();
     cmd->add_option("--fill-holes", opts->fill_holes_m2, "Fill holes smaller than this, m2")->capture_default_str();
+    cmd->add_option("--cell", opts->cell_m,
+                    "Raster cell of the polygons, metres (<= trim/2; boundary within 0.79 cell of the exact buffer)")
+        ->capture_default_str();
+    cmd->add_flag("--buffer-union", opts->buffer_union,
+                  "Build polygons as the exact GEOS buffer union (slow reference) instead of the raster");
     cmd->add_option("--max-snap", opts->max_snap_m, "Refuse a source farther than this from a usable road, metres")
         ->capture_default_str();
     cmd->add_flag("--concave", opts->concave, "Also write a concave-hull display variant (layer 'concave')");

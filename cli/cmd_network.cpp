@@ -134,10 +134,8 @@ int run_network_export(const NetworkExportOptions& o) {
     Progress bar("writing edges", !o.scene.quiet);
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
         const auto& ed = net.edge(e);
-        Geometry g;
-        g.type = Geometry::Type::line;
-        auto geom = net.edge_geometry(e);
-        g.lines.emplace_back(geom.begin(), geom.end());
+        const auto geom = net.edge_geometry(e);
+        const Geometry g = Geometry::of_line(LineString(geom.begin(), geom.end()));
         std::vector<FieldValue> v = {std::int64_t(e),
                                      std::int64_t(ed.from),
                                      std::int64_t(ed.to),
@@ -167,9 +165,7 @@ int run_network_export(const NetworkExportOptions& o) {
         nd.fields = {{"node_id", FieldType::integer}, {"component_car", FieldType::integer}};
         const std::size_t N = w.add_layer(nd);
         for (std::uint32_t n = 0; n < net.node_count(); ++n) {
-            Geometry g;
-            g.type = Geometry::Type::point;
-            g.points.push_back(net.node(n));
+            const Geometry g = Geometry::of_point(net.node(n));
             const auto c = net.node_components(Profile::car)[n];
             w.add_feature(N, g, {std::int64_t(n), c == Network::npos ? FieldValue() : FieldValue(std::int64_t(c))});
         }

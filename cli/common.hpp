@@ -77,5 +77,7 @@ void register_locate(CLI::App& app);
 void register_nearest(CLI::App& app);
 void register_poles(CLI::App& app);
 void register_incident(CLI::App& app);
+void register_zones(CLI::App& app);
+void register_report(CLI::App& app);
 
 } // namespace lugeo::cli

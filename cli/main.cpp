@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     lugeo::cli::register_nearest(app);
     lugeo::cli::register_poles(app);
     lugeo::cli::register_incident(app);
+    lugeo::cli::register_zones(app);
+    lugeo::cli::register_report(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -205,9 +205,14 @@ A-----B-----C
                        10.0);
     const Network net = map.build({{"ABC", "primary", "", "Main"}, {"BD", "residential", "", "Side"}});
     CoverageInput in = input({});
-    in.plates = {Plate{.id = "G1-0001", .position = {0, 5}, .road = "Main"},
-                 Plate{.id = "G1-0009", .position = {120, 5}, .road = "Main"},
-                 Plate{.id = "L9-0001", .position = {119, 1}, .road = "Other"}};
+    auto plate = [](const char* id, XY at, const char* road) {
+        Plate p;
+        p.id = id;
+        p.position = at;
+        p.road = road;
+        return p;
+    };
+    in.plates = {plate("G1-0001", {0, 5}, "Main"), plate("G1-0009", {120, 5}, "Main"), plate("L9-0001", {119, 1}, "Other")};
     CoverageOptions o;
     o.min_gap_m = 50.0;
     auto r = analyze_coverage(net, in, o);

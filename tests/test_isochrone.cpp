@@ -3,6 +3,8 @@
 
 #include "support/ascii_map.hpp"
 
+#include "geometry/geos.hpp"
+
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
 #include <lugeo/isochrone.hpp>
@@ -63,6 +65,8 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
     o.profiles = {Profile::ebike, Profile::car, Profile::car};
     o.per_source = true;
     const IsochroneResult r = compute_isochrones(d.net, d.kiosks, o);
+    const double tol = polygon_tolerance_m(o.polygon_options());
+    CHECK(tol == doctest::Approx(0.7906 * o.cell_m));
     MESSAGE("search " << r.search_seconds << " s, polygons " << r.polygon_seconds << " s, figures " << r.stats_seconds << " s");
     REQUIRE(r.unions.size() == 3);
     REQUIRE(r.per_source.size() == 18);
@@ -86,14 +90,15 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
         if (in3) CHECK(in6);
         inside_1 += in1;
         // farther than the trim distance from every reached piece: outside (holes < 2 ha are
-        // filled, which can add at most the radius of a 2 ha disc)
+        // filled, which can add at most the radius of a 2 ha disc; the raster construction
+        // is exact up to its stated tolerance, 0.79 cell)
         const double slack = std::sqrt(o.fill_holes_below_m2 / M_PI);
         const double dist = distance_to_pieces(d.net, r.pieces, 2, q);
-        if (dist > o.trim_m + slack + 1.0) {
+        if (dist > o.trim_m + tol + slack) {
             ++far_checked;
             CHECK_FALSE(in6);
         }
-        if (dist < o.trim_m - 1.0) CHECK(in6); // and near a reached piece: inside
+        if (dist < o.trim_m - tol) CHECK(in6); // and near a reached piece: inside
     }
     CHECK(far_checked > 50);
 
@@ -120,7 +125,7 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
                 const XY q = poly.outer[i];
                 if (!contains(r.unions[p.threshold].polygon, q)) {
                     const double dd = distance_to_pieces(d.net, r.pieces, p.threshold, q);
-                    CHECK(dd >= o.trim_m * std::cos(M_PI / (4.0 * o.quadrant_segments)) - 0.5); // chords of the arcs
+                    CHECK(dd >= o.trim_m - tol); // (raster grids share one lattice: never, in fact)
                 }
             }
     }
@@ -233,4 +238,117 @@ D----------C
     CHECK(filled.unions[0].polygon[0].holes.empty());
     CHECK(contains(filled.unions[0].polygon, centre));
     CHECK(filled.unions[0].unreachable_inside_m == doctest::Approx(0.0));
+}
+
+namespace {
+
+double perimeter(const MultiPolygon& mp) {
+    double s = 0;
+    for (const auto& p : mp) {
+        s += length(p.outer);
+        for (const auto& h : p.holes) s += length(h);
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("raster polygons agree with the exact GEOS buffer union within the stated tolerance") {
+    // the 2-minute e-bike reach of the demo kiosks: a few hundred pieces, a few km2
+    const Demo& d = demo();
+    IsochroneOptions o;
+    o.minutes = {2};
+    o.profile = Profile::ebike;
+    o.per_source = false;
+    o.fill_holes_below_m2 = 0; // compare the constructions, not the hole filling
+    for (double cell : {2.0, 5.0, 10.0}) {
+        CAPTURE(cell);
+        o.cell_m = cell;
+        o.method = PolygonMethod::raster;
+        const IsochroneResult ras = compute_isochrones(d.net, d.kiosks, o);
+        o.method = PolygonMethod::buffer;
+        o.quadrant_segments = 16; // a close reference: chord error 0.2 m
+        const IsochroneResult ref = compute_isochrones(d.net, d.kiosks, o);
+        const MultiPolygon& a = ras.unions[0].polygon;
+        const MultiPolygon& b = ref.unions[0].polygon;
+        REQUIRE(!b.empty());
+        const double tol_b = polygon_tolerance_m(o.polygon_options());
+        PolygonOptions po = o.polygon_options();
+        po.method = PolygonMethod::raster;
+        const double tol_r = polygon_tolerance_m(po);
+        // symmetric difference (exact, GEOS): both boundaries lie within their tolerance of
+        // the exact one, so the area between them is at most the perimeter times the sum
+        const auto ga = geos::multi_polygon(a), gb = geos::multi_polygon(b);
+        CHECK(geos::is_valid(ga.get()));
+        const auto d1 = geos::difference(ga.get(), gb.get()), d2 = geos::difference(gb.get(), ga.get());
+        const double sym = geos::area(d1.get()) + geos::area(d2.get());
+        // points on a jittered grid: classified correctly beyond the tolerance
+        Box box;
+        for (const auto& p : b)
+            for (const XY& q : p.outer) box.extend(q);
+        const int n = 200;
+        const double sx = (box.maxx - box.minx) / n, sy = (box.maxy - box.miny) / n;
+        const unsigned seed = 77;
+        INFO("seed " << seed);
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<double> jitter(0.0, 1.0);
+        int near_checked = 0;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                const XY q{box.minx + (i + jitter(rng)) * sx, box.miny + (j + jitter(rng)) * sy};
+                if ((i * n + j) % 11 == 0) {
+                    const bool in_a = contains(a, q);
+                    const double dist = distance_to_pieces(d.net, ras.pieces, 0, q);
+                    if (std::abs(dist - o.trim_m) < 10) ++near_checked;
+                    if (dist < o.trim_m - tol_r) CHECK(in_a);
+                    if (dist > o.trim_m + tol_r) CHECK_FALSE(in_a);
+                }
+            }
+        const double bound = perimeter(b) * (tol_r + tol_b);
+        MESSAGE("cell " << cell << " m: area raster " << area(a) << " m2, exact " << area(b) << " m2, symmetric difference "
+                        << sym << " m2 (" << 100 * sym / area(b) << " %), bound " << bound << " m2");
+        CHECK(sym <= bound);
+        CHECK(sym / area(b) < cell * 0.01); // ~1 % of the area per metre of cell
+        CHECK(std::abs(area(a) - area(b)) <= bound);
+        CHECK(near_checked > 50);
+    }
+}
+
+TEST_CASE("raster polygons: cell size validated; nested bands; every reached node inside at any cell") {
+    const AsciiMap map(R"(
+A-----B-----C
+|     |
+D-----E     F-----G
+)", 20.0);
+    const Network net = map.build({{"AB"}, {"BC"}, {"AD"}, {"BE"}, {"DE"}, {"FG"}});
+    IsochroneOptions o;
+    o.minutes = {1, 2, 4};
+    o.profile = Profile::walk;
+    o.trim_m = 20;
+    o.fill_holes_below_m2 = 0;
+    o.per_source = true;
+    o.cell_m = 11; // > trim / 2
+    CHECK_THROWS_AS(compute_isochrones(net, {map.at('A')}, o), Error);
+    o.cell_m = 0;
+    CHECK_THROWS_AS(compute_isochrones(net, {map.at('A')}, o), Error);
+    for (double cell : {0.5, 2.0, 7.0, 10.0}) {
+        CAPTURE(cell);
+        o.cell_m = cell;
+        const auto r = compute_isochrones(net, {map.at('A'), map.at('C')}, o);
+        for (const auto& ip : r.pieces) {
+            const auto& ed = net.edge(ip.piece.edge);
+            for (auto [nd, at] : {std::pair{ed.from, 0.0}, std::pair{ed.to, ed.length_m}})
+                if (std::abs(ip.piece.from_m - at) < 1e-9 || std::abs(ip.piece.to_m - at) < 1e-9)
+                    for (std::size_t k = ip.threshold; k < 3; ++k) CHECK(contains(r.unions[k].polygon, net.node(nd)));
+        }
+        CHECK_FALSE(contains(r.unions[2].polygon, map.at('F'))); // another component
+        for (std::size_t k = 1; k < 3; ++k) {
+            CHECK(area(r.unions[k].polygon) >= area(r.unions[k - 1].polygon));
+            // bands tile the union: band areas add up
+            double bands = 0;
+            for (std::size_t j = 0; j <= k; ++j) bands += area(r.bands[j]);
+            CHECK(bands == doctest::Approx(area(r.unions[k].polygon)).epsilon(1e-6));
+        }
+        for (const auto& p : r.per_source) CHECK(area(p.polygon) <= area(r.unions[p.threshold].polygon) + 1e-6);
+    }
 }

@@ -296,3 +296,12 @@ TEST_CASE("[network] one-way values for non-OSM sources (Geofabrik F/T/B)") {
     CHECK((!fwd(1) && bwd(1)));
     CHECK((fwd(2) && bwd(2)));
 }
+
+TEST_CASE("a position outside the valid WGS84 range is refused with a clear message") {
+    const MetricFrame f("EPSG:32648");
+    for (LonLat bad : {LonLat{200, 30}, LonLat{104, 95}, LonLat{NAN, 30}}) {
+        auto [code, msg] = error_of([&] { f.to_metric(bad); });
+        CHECK(code == ErrorCode::invalid_argument);
+        CHECK(has(msg, "longitude first"));
+    }
+}

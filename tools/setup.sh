@@ -12,7 +12,7 @@ packages=(
     python3
 )
 if [[ "${1:-}" == "--report" ]]; then
-    packages+=(chromium)
+    packages+=(chromium fonts-noto-cjk)
 fi
 
 missing=()

@@ -128,12 +128,11 @@ MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_st
 
 // ---- coverage of roads ----
 
-// Plates (poles, lamps) are lugeo::Plate of the registry module (id, position, road used here).
 struct KeySite {
     std::string id, kind, name;
     XY position;
 };
-struct Zone {
+struct ZoneArea {
     std::string id;
     MultiPolygon area;
 };
@@ -144,7 +143,7 @@ struct CoverageInput {
     Occluders occluders;
     std::vector<Plate> plates;        ///< poles and lamps (gap ends, plan candidates)
     std::vector<KeySite> key_sites;
-    std::vector<Zone> zones;          ///< patrol zones, when the scene has them
+    std::vector<ZoneArea> zones;          ///< patrol zones, when the scene has them
     std::vector<XY> incidents;        ///< plan weights
     /// The study area: only road edges whose middle lies inside count (empty: all roads).
     MultiPolygon boundary;

@@ -47,6 +47,7 @@ private:
 class MetricFrame {
 public:
     explicit MetricFrame(const std::string& metric_crs);
+    /// Throws Error(invalid_argument) for a longitude or latitude out of range.
     XY to_metric(LonLat p) const;
     LonLat to_lonlat(XY p) const;
     const std::string& crs() const { return m_crs; }

@@ -7,6 +7,7 @@
 #include <lugeo/types.hpp>
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace lugeo {
@@ -28,6 +29,31 @@ struct Geometry {
     std::vector<LineString> lines; ///< type == line
     MultiPolygon polygons;         ///< type == polygon
     bool empty() const { return points.empty() && lines.empty() && polygons.empty(); }
+
+    static Geometry of_point(XY p) {
+        Geometry g;
+        g.type = Type::point;
+        g.points.push_back(p);
+        return g;
+    }
+    static Geometry of_line(LineString l) {
+        Geometry g;
+        g.type = Type::line;
+        g.lines.push_back(std::move(l));
+        return g;
+    }
+    static Geometry of_lines(std::vector<LineString> ls) {
+        Geometry g;
+        g.type = Type::line;
+        g.lines = std::move(ls);
+        return g;
+    }
+    static Geometry of_polygons(MultiPolygon mp) {
+        Geometry g;
+        g.type = Type::polygon;
+        g.polygons = std::move(mp);
+        return g;
+    }
 };
 
 inline double distance(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }

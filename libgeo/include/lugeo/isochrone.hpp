@@ -2,10 +2,17 @@
 // many sources, as exact edge pieces and as polygons.
 //
 // Method (docs/isochrones.md): one multi-source search per threshold (routing.hpp) gives
-// the reached edge pieces cut exactly at the threshold; the polygon is the buffer of those
-// pieces by the trim distance (one buffer call over the whole multilinestring), with holes
-// smaller than an area threshold filled. It is never a convex hull: a river, a walled
-// compound or a hill the network does not enter stays outside.
+// the reached edge pieces cut exactly at the threshold; the polygon is the union of those
+// pieces buffered by the trim distance, with holes smaller than an area threshold filled.
+// It is never a convex hull: a river, a walled compound or a hill the network does not
+// enter stays outside.
+//
+// Two constructions of that polygon (PolygonMethod):
+//  - raster (default): grid cells of `cell_m` whose centre lies within the trim distance of
+//    a reached piece, traced into polygons (marching squares). Equal to the exact buffer
+//    union up to polygon_tolerance_m() = 0.7906 × cell_m (4 m for 5 m cells); nested
+//    thresholds come from one grid, so nesting is exact; ~20× faster than the buffer.
+//  - buffer: GEOS buffers of merged chains and a cascaded union — the reference, slow.
 //
 // Thresholds may use different profiles (say 1 minute by e-bike, 5 and 30 by car). The
 // result for threshold k is cumulative: a piece reached within an earlier, shorter
@@ -17,10 +24,29 @@
 #include <lugeo/routing.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace lugeo {
+
+/// How polygons are built from reached pieces (see the header comment).
+enum class PolygonMethod : std::uint8_t { raster, buffer };
+
+/// Options of the polygon of a set of reached pieces.
+struct PolygonOptions {
+    double trim_m = 50.0;               ///< buffer distance around reached pieces
+    double fill_holes_below_m2 = 20000; ///< holes smaller than this are filled; 0: keep all
+    PolygonMethod method = PolygonMethod::raster;
+    double cell_m = 5.0;                ///< raster: cell size, (0, trim_m / 2]
+    int quadrant_segments = 4;          ///< buffer: arc resolution (segments per quarter circle)
+};
+
+/// How far the polygon's boundary may lie from the exact buffer's (metres): 0.7906 × cell_m
+/// for the raster method (a point inside is within trim + this of a reached piece, a point
+/// outside farther than trim − this); for the buffer method the chord error of its arcs,
+/// trim_m × (1 − cos(π / (4 × quadrant_segments))), inward only.
+double polygon_tolerance_m(const PolygonOptions& options);
 
 struct IsochroneOptions {
     std::vector<double> minutes = {1, 5, 30}; ///< thresholds, increasing, > 0
@@ -30,12 +56,17 @@ struct IsochroneOptions {
     Direction direction = Direction::outbound;
     double trim_m = 50.0;               ///< buffer distance around reached pieces
     double fill_holes_below_m2 = 20000; ///< holes smaller than this (2 ha) are filled; 0: keep all
-    int quadrant_segments = 4;          ///< buffer arc resolution (segments per quarter circle)
+    PolygonMethod method = PolygonMethod::raster; ///< polygon construction
+    double cell_m = 5.0;                ///< raster cell size, (0, trim_m / 2]
+    int quadrant_segments = 4;          ///< buffer method: segments per quarter circle
     double max_snap_m = 500.0;          ///< a source farther from every usable edge: Error(off_network)
     bool per_source = true;             ///< also one polygon per source and threshold
     bool concave_hull = false;          ///< also a concave-hull display variant per union
     double concave_ratio = 0.2;         ///< GEOS concave hull length ratio (0: tightest, 1: convex)
     double beyond_minutes = 5;          ///< list the road pieces not reached within this threshold
+    PolygonOptions polygon_options() const {
+        return {trim_m, fill_holes_below_m2, method, cell_m, quadrant_segments};
+    }
 };
 
 /// Points counted inside each polygon and within each threshold (metric XY, scene CRS).
@@ -105,8 +136,18 @@ struct IsochroneResult {
 IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& sources,
                                    const IsochroneOptions& options = {}, const IsochronePoints& points = {});
 
-/// The polygon of a set of reached pieces: buffer by trim_m, holes < fill_holes_below_m2 filled.
-MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces, double trim_m,
-                               double fill_holes_below_m2 = 0, int quadrant_segments = 4);
+/// The polygon of a set of reached pieces: their union buffered by trim_m, holes below
+/// fill_holes_below_m2 filled, by the chosen method. Throws Error(invalid_argument) for a
+/// trim <= 0 or a cell size outside (0, trim / 2].
+MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces,
+                               const PolygonOptions& options = {});
 
+} // namespace lugeo
+
+namespace lugeo {
+struct Scene;
+/// The scene's `[isochrones]` settings (minutes, profiles, trim_m) over the defaults:
+/// 1, 5, 30 minutes by e-bike, car, car (the city's "1 minute to handle, 5 to seal off,
+/// 30 for the whole city"). Throws Error(invalid_config) for a bad value.
+IsochroneOptions isochrone_options_from_scene(const Scene& scene);
 } // namespace lugeo

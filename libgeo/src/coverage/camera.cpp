@@ -299,6 +299,7 @@ CoverageInput read_coverage_input(const Scene& scene, const CameraReadOptions& o
             if (f.geometry.empty()) continue;
             Plate plate;
             plate.id = f.values[0].value_or("");
+            plate.kind = std::string(role) == "poles" ? "pole" : "lamp";
             plate.position = first_point(f.geometry);
             plate.road = f.values[1].value_or("");
             in.plates.push_back(std::move(plate));

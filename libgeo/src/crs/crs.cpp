@@ -4,6 +4,7 @@
 #include <proj.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace lugeo {
@@ -109,7 +110,15 @@ void Transformer::forward(std::vector<XY>& pts) const { trans_many(m_impl->pj, p
 void Transformer::inverse(std::vector<XY>& pts) const { trans_many(m_impl->pj, pts, PJ_INV, m_impl->from, m_impl->to); }
 
 MetricFrame::MetricFrame(const std::string& metric_crs) : m_crs(metric_crs), m_fwd("EPSG:4326", metric_crs) {}
-XY MetricFrame::to_metric(LonLat p) const { return m_fwd.forward(XY{p.lon, p.lat}); }
+XY MetricFrame::to_metric(LonLat p) const {
+    if (!(p.lon >= -180.0 && p.lon <= 180.0 && p.lat >= -90.0 && p.lat <= 90.0)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "(%.6f, %.6f) is not a WGS84 longitude, latitude (longitude -180..180, "
+                                       "latitude -90..90; longitude first)", p.lon, p.lat);
+        throw Error(ErrorCode::invalid_argument, buf);
+    }
+    return m_fwd.forward(XY{p.lon, p.lat});
+}
 LonLat MetricFrame::to_lonlat(XY p) const {
     const XY r = m_fwd.inverse(p);
     return {r.x, r.y};

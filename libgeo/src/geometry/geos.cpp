@@ -196,4 +196,26 @@ bool prepared_covers_xy(const GEOSPreparedGeometry* p, XY xy) {
     return GEOSPreparedCovers_r(ctx(), p, pt.get()) == 1;
 }
 
+GeomPtr multi_point(const std::vector<XY>& pts) {
+    std::vector<GeomPtr> parts;
+    parts.reserve(pts.size());
+    for (XY p : pts) parts.push_back(point(p));
+    return collect(std::move(parts), GEOS_MULTIPOINT);
+}
+GeomPtr voronoi(const GEOSGeometry* sites, const GEOSGeometry* envelope) {
+    return check(GEOSVoronoiDiagram_r(ctx(), sites, envelope, 0.0, 0), "Voronoi diagram");
+}
+GeomPtr coverage_union(const GEOSGeometry* collection) {
+    return check(GEOSCoverageUnion_r(ctx(), collection), "coverage union");
+}
+int part_count(const GEOSGeometry* g) { return GEOSGetNumGeometries_r(ctx(), g); }
+const GEOSGeometry* part(const GEOSGeometry* g, int i) { return GEOSGetGeometryN_r(ctx(), g, i); }
+XY centroid(const GEOSGeometry* g) {
+    GeomPtr c = check(GEOSGetCentroid_r(ctx(), g), "centroid");
+    XY xy;
+    GEOSGeomGetX_r(ctx(), c.get(), &xy.x);
+    GEOSGeomGetY_r(ctx(), c.get(), &xy.y);
+    return xy;
+}
+
 } // namespace lugeo::geos

@@ -67,4 +67,19 @@ bool prepared_contains(const GEOSPreparedGeometry* p, const GEOSGeometry* g);
 bool prepared_intersects(const GEOSPreparedGeometry* p, const GEOSGeometry* g);
 bool prepared_covers_xy(const GEOSPreparedGeometry* p, XY xy);
 
+// ---- Voronoi and coverages (zones) ----
+/// A MultiPoint of the given points (duplicates are kept).
+GeomPtr multi_point(const std::vector<XY>& pts);
+/// Voronoi cells (a GeometryCollection of polygons, in no particular order) of the points
+/// of `sites`, covering at least the envelope of `envelope` (may be null).
+GeomPtr voronoi(const GEOSGeometry* sites, const GEOSGeometry* envelope);
+/// Union of polygons that form an exact coverage (shared edges with identical vertices, as
+/// Voronoi cells do): much faster than unary_union.
+GeomPtr coverage_union(const GEOSGeometry* collection);
+/// Number of parts of a collection, and part i (owned by the collection).
+int part_count(const GEOSGeometry* g);
+const GEOSGeometry* part(const GEOSGeometry* g, int i);
+/// Centroid of g (an interior point for a convex polygon).
+XY centroid(const GEOSGeometry* g);
+
 } // namespace lugeo::geos

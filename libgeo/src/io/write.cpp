@@ -164,15 +164,16 @@ void VectorWriter::add_feature(std::size_t layer, const Geometry& geometry, cons
         throw Error(ErrorCode::internal, "layer '" + L.def.name + "': " + std::to_string(values.size()) +
                                              " values for " + std::to_string(L.def.fields.size()) + " fields");
     if (!L.in_tx) {
-        // GPKG transactions are per dataset: finish another layer's before starting this one's.
+        // A GeoPackage has one transaction for the whole dataset: finish another layer's
+        // before starting this one's (else GDAL reports "Transaction already established"
+        // for every feature written to a second layer).
         for (auto& other : m_impl->layers)
-            if (other.in_tx) {
+            if (other.in_tx && &other != &L) {
                 GdalErrorCapture cap;
                 if (OGR_L_CommitTransaction(other.layer) != OGRERR_NONE)
                     throw Error(ErrorCode::io, "cannot commit layer '" + other.def.name + "': " + cap.last_error());
                 other.in_tx = false;
             }
-        GdalErrorCapture cap;
         L.in_tx = OGR_L_StartTransaction(L.layer) == OGRERR_NONE;
     }
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(L.layer));

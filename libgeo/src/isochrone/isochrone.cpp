@@ -3,11 +3,14 @@
 #include <lugeo/isochrone.hpp>
 
 #include "geometry/geos.hpp"
+#include "isochrone/raster_polygon.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <thread>
 #include <string>
 #include <unordered_map>
 
@@ -89,6 +92,38 @@ geos::GeomPtr buffer_lines(const std::vector<LineString>& lines, double trim_m, 
     for (int i = 0; i < n; ++i) parts.push_back(geos::buffer(GEOSGetGeometryN_r(geos::ctx(), src, i), trim_m, quadsegs));
     const geos::GeomPtr all = geos::collect(std::move(parts));
     return geos::unary_union(all.get());
+}
+
+void check_polygon_options(const PolygonOptions& o) {
+    if (!(o.trim_m > 0)) throw Error(ErrorCode::invalid_argument, "isochrones: the trim distance must be > 0 m");
+    if (o.method == PolygonMethod::raster && !(o.cell_m > 0 && o.cell_m <= o.trim_m / 2))
+        throw Error(ErrorCode::invalid_argument, "isochrones: the raster cell size must be in (0, trim / 2] = (0, " +
+                                                     std::to_string(o.trim_m / 2) + "] m, got " +
+                                                     std::to_string(o.cell_m) + " m");
+    if (o.method == PolygonMethod::buffer && o.quadrant_segments < 1)
+        throw Error(ErrorCode::invalid_argument, "isochrones: quadrant segments must be >= 1");
+}
+
+/// Work buffers of the raster construction, reused from one set of pieces to the next.
+struct RasterWork {
+    std::vector<std::uint8_t> band, scratch;
+};
+
+/// Raster polygons of nested thresholds: each line burnt with its band (the first
+/// threshold reaching it); polygon k = cells with band <= k. `origin` aligns the grid.
+std::vector<MultiPolygon> raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>>& lines,
+                                          std::size_t bands, const PolygonOptions& o, XY origin, RasterWork& work) {
+    Box box;
+    for (const auto& [l, b] : lines)
+        for (const XY& p : l) box.extend(p);
+    std::vector<MultiPolygon> out(bands);
+    if (!box.valid()) return out;
+    raster::BandGrid g = raster::make_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
+    for (const auto& [l, b] : lines) raster::burn_line(g, l, o.trim_m, b);
+    for (std::size_t k = 0; k < bands; ++k)
+        out[k] = raster::polygonize(g, static_cast<std::uint8_t>(k), o.fill_holes_below_m2, work.scratch);
+    work.band = std::move(g.band);
+    return out;
 }
 
 /// Cumulative reach of one set of sources at every threshold.
@@ -198,14 +233,26 @@ void polygon_figures(const Network& net, IsochronePolygon& out, const IntervalMa
 
 } // namespace
 
-MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces, double trim_m,
-                               double fill_holes_below_m2, int quadrant_segments) {
+double polygon_tolerance_m(const PolygonOptions& o) {
+    if (o.method == PolygonMethod::raster) return raster::tolerance_cells * o.cell_m;
+    return o.trim_m * (1 - std::cos(M_PI / (4.0 * std::max(1, o.quadrant_segments))));
+}
+
+MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces, const PolygonOptions& o) {
+    check_polygon_options(o);
+    if (o.method == PolygonMethod::raster) {
+        std::vector<std::pair<LineString, std::uint8_t>> lines;
+        lines.reserve(pieces.size());
+        for (const EdgePiece& p : pieces) lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
+        RasterWork work;
+        return raster_polygons(lines, 1, o, {0, 0}, work)[0];
+    }
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
     for (const EdgePiece& p : pieces) lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
-    const geos::GeomPtr b = buffer_lines(lines, trim_m, quadrant_segments);
+    const geos::GeomPtr b = buffer_lines(lines, o.trim_m, o.quadrant_segments);
     MultiPolygon mp = geos::to_multi_polygon(b.get());
-    fill_small_holes(mp, fill_holes_below_m2);
+    fill_small_holes(mp, o.fill_holes_below_m2);
     return mp;
 }
 
@@ -220,7 +267,10 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
                         "isochrones: thresholds must be positive and increasing, got " + std::to_string(m) +
                             " minutes at position " + std::to_string(k + 1));
     }
-    if (!(o.trim_m > 0)) throw Error(ErrorCode::invalid_argument, "isochrones: the trim distance must be > 0 m");
+    const PolygonOptions po = o.polygon_options();
+    check_polygon_options(po);
+    if (o.minutes.size() >= raster::BandGrid::none)
+        throw Error(ErrorCode::invalid_argument, "isochrones: at most 254 thresholds");
     if (o.profiles.size() > 1 && o.profiles.size() != o.minutes.size())
         throw Error(ErrorCode::invalid_argument, "isochrones: " + std::to_string(o.profiles.size()) +
                                                      " profiles for " + std::to_string(o.minutes.size()) +
@@ -265,21 +315,70 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
 
     // polygons
     const auto t1 = Clock::now();
-    auto make = [&](const IntervalMap& reached, long source, std::size_t k) {
+    const std::size_t nk = o.minutes.size();
+    auto shell = [&](long source, std::size_t k) {
         IsochronePolygon poly;
         poly.source = source;
         poly.threshold = k;
         poly.minutes = o.minutes[k];
         poly.profile = res.profiles[k];
-        const geos::GeomPtr b = buffer_lines(interval_lines(net, reached), o.trim_m, o.quadrant_segments);
-        poly.polygon = geos::to_multi_polygon(b.get());
-        fill_small_holes(poly.polygon, o.fill_holes_below_m2);
         return poly;
     };
-    for (std::size_t k = 0; k < o.minutes.size(); ++k) res.unions.push_back(make(all.reached[k], -1, k));
-    for (std::size_t i = 0; i < each.size(); ++i)
-        for (std::size_t k = 0; k < o.minutes.size(); ++k)
-            res.per_source.push_back(make(each[i].reached[k], static_cast<long>(i), k));
+    // every threshold of one set of pieces at once: one band grid (raster), or one buffer
+    // union per threshold of the cumulative reach (buffer)
+    const XY origin{0, 0};
+    auto make_all = [&](const std::vector<IsochronePiece>& pieces, const std::vector<IntervalMap>& reached,
+                        long source, std::vector<IsochronePolygon>& out, RasterWork& work) {
+        if (po.method == PolygonMethod::raster) {
+            std::vector<std::pair<LineString, std::uint8_t>> lines;
+            lines.reserve(pieces.size());
+            for (const IsochronePiece& ip : pieces)
+                lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
+                                   static_cast<std::uint8_t>(ip.threshold));
+            std::vector<MultiPolygon> polys = raster_polygons(lines, nk, po, origin, work);
+            for (std::size_t k = 0; k < nk; ++k) {
+                out.push_back(shell(source, k));
+                out.back().polygon = std::move(polys[k]);
+            }
+            return;
+        }
+        for (std::size_t k = 0; k < nk; ++k) {
+            out.push_back(shell(source, k));
+            const geos::GeomPtr b = buffer_lines(interval_lines(net, reached[k]), o.trim_m, o.quadrant_segments);
+            out.back().polygon = geos::to_multi_polygon(b.get());
+            fill_small_holes(out.back().polygon, o.fill_holes_below_m2);
+        }
+    };
+    {
+        RasterWork work;
+        make_all(res.pieces, all.reached, -1, res.unions, work);
+    }
+    // (all grids share the lattice through the origin: each source's polygon lies inside
+    // the union exactly)
+    // sources are independent: a few threads, each with its own work buffers (and GEOS
+    // context, for the buffer method)
+    {
+        std::vector<std::vector<IsochronePolygon>> per(each.size());
+        const std::size_t nt = std::min<std::size_t>(
+            {each.size(), std::max(1u, std::thread::hardware_concurrency()), std::size_t{4}});
+        std::vector<std::thread> threads;
+        std::vector<std::exception_ptr> errors(nt);
+        for (std::size_t t = 0; t < nt; ++t)
+            threads.emplace_back([&, t] {
+                try {
+                    RasterWork work;
+                    for (std::size_t i = t; i < each.size(); i += nt)
+                        make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i], work);
+                } catch (...) {
+                    errors[t] = std::current_exception();
+                }
+            });
+        for (auto& th : threads) th.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+        for (auto& v : per)
+            for (auto& p : v) res.per_source.push_back(std::move(p));
+    }
     for (std::size_t k = 0; k < res.unions.size(); ++k) {
         const geos::GeomPtr cur = geos::multi_polygon(res.unions[k].polygon);
         if (k == 0) {

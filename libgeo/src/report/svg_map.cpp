@@ -126,7 +126,7 @@ void SvgMap::add_label(XY at, const std::string& text, double size) {
 std::string SvgMap::render(const std::string& title, const std::string& attribution) const {
     const double legend_w = 190.0;
     const double W = m_w + legend_w, H = std::max(m_h, 60.0 + 22.0 * static_cast<double>(m_legend.size())) + 24.0;
-    std::string o = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(W) + " " + num(H) + "\" width=\"" +
+    std::string o = "<svg viewBox=\"0 0 " + num(W) + " " + num(H) + "\" width=\"" +
                     num(W) + "\" height=\"" + num(H) + "\" role=\"img\" aria-label=\"" + html_escape(title) +
                     "\" font-family=\"sans-serif\">\n<title>" + html_escape(title) + "</title>\n<defs>";
     std::set<std::string> seen;

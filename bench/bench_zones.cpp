@@ -1,0 +1,110 @@
+// Patrol zones: end-to-end timings (allocation + polygons) for 6 kiosks on the demo scene
+// and on Malta. A plain timed driver: each case runs `--repeat` times (default 5) and the
+// median is printed, split into allocation (routing + pieces + figures) and polygons
+// (sites, Voronoi, dissolve, clip). The network build is not counted.
+//
+//   ./build/bench/bench_zones [--repeat N] [--spacing M]
+#include <lugeo/scene.hpp>
+#include <lugeo/zones.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace lugeo;
+
+namespace {
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+/// Six kiosks spread evenly over the largest car component: the node of that component
+/// nearest to each cell centre of a 3 x 2 grid over the component's bounding box.
+std::vector<Kiosk> spread_kiosks(const Network& net) {
+    const auto& comp = net.node_components(Profile::car);
+    const auto largest = net.largest_component(Profile::car);
+    Box b;
+    for (std::uint32_t n = 0; n < net.node_count(); ++n)
+        if (comp[n] == largest) b.extend(net.node(n));
+    std::vector<Kiosk> out;
+    for (int j = 0; j < 2; ++j)
+        for (int i = 0; i < 3; ++i) {
+            const XY c{b.minx + (i + 0.5) / 3.0 * (b.maxx - b.minx), b.miny + (j + 0.5) / 2.0 * (b.maxy - b.miny)};
+            std::uint32_t best = 0;
+            double bd = 1e300;
+            for (std::uint32_t n = 0; n < net.node_count(); ++n)
+                if (comp[n] == largest && distance(net.node(n), c) < bd) {
+                    bd = distance(net.node(n), c);
+                    best = n;
+                }
+            out.push_back({"K" + std::to_string(out.size() + 1), "", net.node(best)});
+        }
+    return out;
+}
+
+void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks, const ZoneContext& ctx,
+         ZoneOptions o, int repeat) {
+    std::vector<double> total, alloc, poly;
+    ZonePlan plan;
+    for (int r = 0; r < repeat; ++r) {
+        const double t0 = now_s();
+        plan = build_zones(net, kiosks, ctx, o);
+        total.push_back(now_s() - t0);
+        alloc.push_back(plan.seconds_allocation);
+        poly.push_back(plan.seconds_polygons);
+    }
+    double road = 0;
+    for (const auto& z : plan.zones) road += z.road_length_m;
+    std::printf("%-34s edges %6zu  sites %7zu  total %7.3f s  allocation %7.3f s  polygons %7.3f s  "
+                "imbalance %.2f",
+                name, net.edge_count(), plan.voronoi_sites, median(total), median(alloc), median(poly),
+                plan.imbalance);
+    if (o.balance != ZoneBalance::none)
+        std::printf("  (%d iterations, %.2f -> %.2f)", plan.balance.iterations, plan.balance.initial_imbalance,
+                    plan.balance.final_imbalance);
+    std::printf("  road %.0f km\n", road / 1000.0);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    int repeat = 5;
+    double spacing = ZoneOptions{}.site_spacing_m;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--spacing") && i + 1 < argc) spacing = std::atof(argv[++i]);
+    }
+    std::printf("bench_zones: median of %d runs, site spacing %.0f m\n", repeat, spacing);
+
+    const Scene demo = load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
+    const Network dnet = build_network(demo.layer("roads"), demo.network);
+    const auto dk = kiosks_from_layer(demo.layer("units"), demo.crs);
+    const ZoneContext dctx = zone_context_from_scene(demo);
+    ZoneOptions o;
+    o.site_spacing_m = spacing;
+    run("demo, 6 kiosks, polygons", dnet, dk, dctx, o, repeat);
+    o.polygons = false;
+    run("demo, 6 kiosks, figures, no dissolve", dnet, dk, dctx, o, repeat);
+    o.polygons = true;
+    o.balance = ZoneBalance::incidents;
+    run("demo, balanced by incidents", dnet, dk, dctx, o, repeat);
+    o.balance = ZoneBalance::none;
+
+    const Scene malta = scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf");
+    const Network mnet = build_network(malta.layer("roads"), malta.network);
+    const auto mk = spread_kiosks(mnet);
+    run("malta, 6 kiosks, polygons", mnet, mk, ZoneContext{}, o, repeat);
+    o.polygons = false;
+    run("malta, 6 kiosks, figures, no dissolve", mnet, mk, ZoneContext{}, o, repeat);
+    return 0;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every benchmark once, in one go, so the figures in docs/benchmarks.md come from one
+# run on one machine (compare ratios, not absolute times across days).
+#   cmake --preset release && cmake --build --preset release && bench/run_all.sh
+set -euo pipefail
+B=${1:-build}/bench
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"
+echo "== network build (bench_network)";   "$B/bench_network" demo 5; "$B/bench_network" malta 5
+echo "== registry (bench_registry)";       "$B/bench_registry" 20000
+echo "== isochrones (bench_isochrone)";    "$B/bench_isochrone" 3
+echo "== zones (bench_zones)";             "$B/bench_zones" --repeat 3
+echo "== coverage (bench_coverage)";       "$B/bench_coverage" --benchmark_min_time=0.5
+echo "== report (bench_report)";           "$B/bench_report" "" 3

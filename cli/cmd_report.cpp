@@ -1,0 +1,67 @@
+// lugeo report: the planning report (one self-contained HTML file with maps, plus a GPKG).
+#include "common.hpp"
+
+#include <lugeo/report.hpp>
+
+#include <iostream>
+
+namespace lugeo::cli {
+
+namespace {
+
+struct ReportCmdOptions {
+    SceneArgs scene;
+    std::string output = "lugeo-report";
+    std::size_t cameras = 20;
+    std::size_t top = 10;
+    bool json = false;
+};
+
+int run_report(const ReportCmdOptions& o) {
+    const Scene scene = resolve_scene(o.scene);
+    ReportOptions ro;
+    ro.output_dir = o.output;
+    ro.new_cameras = o.cameras;
+    ro.top = o.top;
+    Progress bar("report", !o.scene.quiet);
+    ro.progress = bar.fn();
+    const ReportResult r = write_report(scene, ro);
+    bar.done();
+    if (o.json) {
+        nlohmann::json j;
+        j["html"] = r.html_path;
+        j["gpkg"] = r.gpkg_path;
+        j["layers"] = r.gpkg_layers;
+        j["html_bytes"] = r.html_bytes;
+        j["seconds"] = r.seconds;
+        for (const auto& s : r.sections) j["sections"].push_back({{"id", s.id}, {"title", s.title}, {"seconds", s.seconds}});
+        print_json(j);
+        return exit_ok;
+    }
+    std::cerr << "report written in " << fmt(r.seconds, 1) << " s (";
+    for (std::size_t i = 0; i < r.sections.size(); ++i)
+        std::cerr << (i ? ", " : "") << r.sections[i].id << " " << fmt(r.sections[i].seconds, 1) << " s";
+    std::cerr << "); layers behind it: " << r.gpkg_path << "\n";
+    std::cout << r.html_path << "\n";
+    return exit_ok;
+}
+
+} // namespace
+
+void register_report(CLI::App& app) {
+    auto o = std::make_shared<ReportCmdOptions>();
+    auto* cmd = app.add_subcommand("report", "The planning report: one self-contained HTML file with maps, plus a GPKG");
+    add_scene_options(*cmd, o->scene, false);
+    cmd->add_option("-o,--output", o->output, "Folder for report.html and report.gpkg (created if missing)")
+        ->capture_default_str()
+        ->option_text("DIR");
+    cmd->add_option("--cameras", o->cameras, "How many next cameras to propose")->capture_default_str();
+    cmd->add_option("--top", o->top, "Rows in the 'worst places' and 'largest gaps' tables")->capture_default_str();
+    cmd->add_flag("--json", o->json, "Print what was written as JSON");
+    set_examples(*cmd, "  lugeo report                         # the demo scene, into ./lugeo-report/\n"
+                       "  lugeo report --scene city/scene.toml -o /tmp/chuxiong-report\n"
+                       "  chromium /tmp/chuxiong-report/report.html   # opens with no network\n");
+    cmd->callback([o] { run_command([&] { return run_report(*o); }); });
+}
+
+} // namespace lugeo::cli

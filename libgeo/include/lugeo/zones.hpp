@@ -1,0 +1,185 @@
+// lugeo: patrol zones — a network Voronoi of the road network from a set of kiosks.
+//
+// Every drivable edge piece goes to the kiosk that reaches it fastest (outbound, from the
+// kiosk to the place), found by one multi-source search of the routing core; an edge is
+// split where two kiosks' times are equal, and at equal time the lower kiosk index wins.
+// Each kiosk may carry an additive weight (a handicap in seconds, the initial time of its
+// source in the search); balancing adjusts these weights until every zone's workload is
+// within a tolerance of the mean. A zone built this way is always connected along the
+// network: the shortest path from a kiosk to any place of its zone stays inside the zone.
+//
+// Zone polygons tile the boundary (no gaps, no overlaps): the land between roads goes to
+// the zone of the nearest drivable edge piece, through a Voronoi diagram of sites placed
+// every `site_spacing_m` along the reached edges, dissolved per zone and clipped to the
+// boundary. Points (incidents, key sites, cameras) are counted in the zone whose polygon
+// holds them. docs/zones.md describes the method.
+//
+//   ZoneContext ctx = zone_context_from_scene(scene);
+//   ZonePlan plan = build_zones(net, kiosks_from_layer(scene.layer("units"), scene.crs), ctx,
+//                               {.balance = ZoneBalance::incidents, .tolerance = 0.10});
+#pragma once
+
+#include <lugeo/geometry.hpp>
+#include <lugeo/io.hpp>
+#include <lugeo/network.hpp>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lugeo {
+
+struct Scene;
+
+/// Incident grades, most serious first.
+enum class IncidentGrade : std::uint8_t { red = 0, orange = 1, blue = 2, green = 3 };
+inline constexpr std::size_t incident_grade_count = 4;
+/// "red", "orange", "blue", "green".
+const char* incident_grade_name(IncidentGrade g) noexcept;
+/// Parses a grade name (case-insensitive; also 红/橙/蓝/绿); empty when unknown.
+std::optional<IncidentGrade> incident_grade_from_name(std::string_view name) noexcept;
+/// Workload weight of one incident: red 8, orange 4, blue 2, green 1.
+double incident_grade_weight(IncidentGrade g) noexcept;
+
+/// What a zone's workload is measured in when balancing.
+enum class ZoneBalance : std::uint8_t {
+    none,      ///< plain network Voronoi (imbalance is still reported, by road length)
+    length,    ///< drivable road length (m)
+    incidents, ///< incidents weighted by grade (incident_grade_weight)
+    area       ///< area of the zone polygon within the boundary (m²)
+};
+const char* zone_balance_name(ZoneBalance b) noexcept; ///< "none", "length", "incidents", "area"
+std::optional<ZoneBalance> zone_balance_from_name(std::string_view name) noexcept;
+
+/// A kiosk (the base of one patrol zone).
+struct Kiosk {
+    std::string id;
+    std::string name;
+    XY position; ///< metric CRS of the network
+};
+
+/// The layers a plan is measured against (all in the network's metric CRS).
+struct ZoneContext {
+    /// The area the zone polygons tile. Empty: the envelope of the reached network,
+    /// enlarged by 100 m.
+    MultiPolygon boundary;
+    std::vector<XY> incidents;
+    std::vector<IncidentGrade> incident_grades; ///< one per incident
+    std::vector<XY> key_sites;
+    std::vector<XY> cameras;
+};
+
+struct ZoneOptions {
+    Profile profile = Profile::car;
+    ZoneBalance balance = ZoneBalance::none;
+    /// Balanced mode: every zone's workload within ±tolerance (a fraction) of the mean.
+    double tolerance = 0.10;
+    /// Balanced mode: give up after this many weight updates (the best plan found is kept).
+    int max_iterations = 100;
+    /// Spacing of the Voronoi sites along the reached edges (metres): zone boundaries
+    /// between roads are exact for these sites, within half a spacing of the edge split.
+    double site_spacing_m = 25.0;
+    /// Kiosks farther than this from every usable edge of the largest component are an error.
+    double snap_max_m = 500.0;
+    /// Build the dissolved zone polygons (the per-zone figures do not need them).
+    bool polygons = true;
+    ProgressFn progress;
+};
+
+/// A piece of one edge in one zone. The time from the zone's own kiosk runs linearly from
+/// time_from_s at from_m to time_to_s at to_m (offsets along the edge's geometry).
+struct ZonePiece {
+    std::uint32_t edge = 0;
+    double from_m = 0, to_m = 0;
+    std::uint32_t zone = 0; ///< index of the kiosk
+    double time_from_s = 0, time_to_s = 0;
+    /// Existing plans: the kiosk that reaches this piece fastest, and how many seconds
+    /// later the own kiosk gets there at worst (0 when the own kiosk is the fastest).
+    std::uint32_t fastest = 0;
+    double extra_s = 0;
+    double length_m() const { return to_m - from_m; }
+};
+
+struct ZoneFigures {
+    std::string kiosk_id, kiosk_name;
+    double weight_s = 0;        ///< the kiosk's additive weight (0 unless balanced)
+    double area_m2 = 0;         ///< within the boundary
+    double road_length_m = 0;   ///< drivable edge pieces
+    std::array<std::size_t, incident_grade_count> incidents{}; ///< by grade, in the polygon
+    double incident_workload = 0; ///< Σ incident_grade_weight
+    std::size_t key_sites = 0, cameras = 0;
+    double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< from its kiosk, over road length
+    std::size_t network_parts = 0; ///< connected parts of its pieces (1 = connected; 0 = empty)
+    double workload = 0;           ///< in the plan's balance measure (road length for none)
+    MultiPolygon polygon;          ///< empty unless ZoneOptions::polygons
+};
+
+/// How balancing went (balance != none).
+struct BalanceReport {
+    int iterations = 0;
+    bool converged = false;         ///< every workload within the tolerance
+    double initial_imbalance = 0;   ///< largest / smallest workload, unweighted plan
+    double final_imbalance = 0;
+    double initial_max_deviation = 0; ///< max |workload / mean - 1|
+    double final_max_deviation = 0;
+    /// Response time over road length (from each piece's own kiosk), unweighted vs balanced.
+    double mean_time_before_s = 0, p95_time_before_s = 0;
+    double mean_time_after_s = 0, p95_time_after_s = 0;
+};
+
+struct ZonePlan {
+    std::vector<Kiosk> kiosks;
+    std::vector<Network::Snap> kiosk_snaps;
+    ZoneBalance measure = ZoneBalance::none;
+    std::vector<ZonePiece> pieces;    ///< by edge, then offset; each drivable place in exactly one
+    std::vector<ZoneFigures> zones;   ///< one per kiosk
+    double drivable_length_m = 0;     ///< all usable edges of the profile
+    double unreached_length_m = 0;    ///< drivable but no kiosk reaches it (other components)
+    double outside_length_m = 0;      ///< existing plans: reached but in no zone polygon
+    double imbalance = 0;             ///< largest / smallest workload (inf if a zone is empty)
+    double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< whole plan, over road length
+    BalanceReport balance;
+    /// Existing plans: road whose own kiosk is not the fastest, and the worst extra time.
+    double misassigned_length_m = 0, worst_extra_s = 0;
+    /// Existing plans: boundary area no zone covers, and area covered by two or more zones.
+    double gap_area_m2 = 0, overlap_area_m2 = 0;
+    std::size_t voronoi_sites = 0;
+    double seconds_allocation = 0, seconds_polygons = 0;
+};
+
+/// Network Voronoi (optionally balanced) from the kiosks. Throws Error(off_network) naming
+/// the kiosk when one is farther than snap_max_m from the profile's largest component,
+/// Error(invalid_argument) for no kiosks or a bad tolerance.
+ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const ZoneContext& context,
+                     const ZoneOptions& options = {});
+
+/// Figures for an existing plan: `zones[i]` is kiosk i's zone (may be empty). Pieces are
+/// cut where they cross a zone border (to within site_spacing_m / 4).
+ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks,
+                        const std::vector<MultiPolygon>& zones, const ZoneContext& context,
+                        const ZoneOptions& options = {});
+
+/// Kiosks from a units layer (fields id, optional name and kind), transformed to `crs`.
+/// `kind` non-empty: only features whose kind equals it. Throws Error for a missing id field
+/// or a non-point geometry (naming the feature).
+std::vector<Kiosk> kiosks_from_layer(const LayerSpec& layer, const std::string& crs,
+                                     const std::string& kind = "kiosk");
+
+/// Boundary, incidents (with grade), key sites and cameras of a scene, those it declares.
+ZoneContext zone_context_from_scene(const Scene& scene);
+
+/// Zone polygons drawn by hand: one or more polygon features per kiosk, matched by a
+/// `kiosk` field (the kiosk id) when the layer has one, else by the kiosk each polygon
+/// contains. Throws Error naming the feature when a polygon matches no kiosk or several.
+std::vector<MultiPolygon> zones_from_layer(const LayerSpec& layer, const std::string& crs,
+                                           const std::vector<Kiosk>& kiosks);
+
+/// Length-weighted mean and quantile (q in [0,1]) of the own-kiosk time over pieces
+/// (each piece's time linear along it).
+double pieces_mean_time(const std::vector<ZonePiece>& pieces);
+double pieces_time_quantile(const std::vector<ZonePiece>& pieces, double q);
+
+} // namespace lugeo

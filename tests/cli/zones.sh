@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# End-to-end: lugeo zones (text, --json, -o GPKG with three layers), --balance, --existing, bad input.
+set -euo pipefail
+LUGEO=$1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$LUGEO" zones --help | grep -q "Examples:" || fail "zones --help has no example"
+
+# the demo's six kiosks; GPKG layers zones / zone_edges / kiosks
+"$LUGEO" zones -q --spacing 40 -o "$TMP/z.gpkg" --json > "$TMP/z.json"
+python3 - "$TMP/z.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["kiosks"] == 6 and len(j["zones"]) == 6
+assert all(z["network_parts"] == 1 for z in j["zones"]), "a zone is not connected"
+road = sum(z["road_km"] for z in j["zones"])
+assert abs(road + j["unreached_km"] - j["drivable_km"]) < 0.05, (road, j["unreached_km"], j["drivable_km"])
+assert j["imbalance"] >= 1
+PY
+ogrinfo -ro -so "$TMP/z.gpkg" zones | grep -q "Feature Count: 6" || fail "zones layer"
+ogrinfo -ro -so "$TMP/z.gpkg" kiosks | grep -q "Feature Count: 6" || fail "kiosks layer"
+ogrinfo -ro -so "$TMP/z.gpkg" zone_edges | grep -q "Feature Count:" || fail "zone_edges layer"
+"$LUGEO" zones -q | grep -q "Imbalance" || fail "text output"
+
+# balancing by incidents reports how far it got and the cost in response time
+"$LUGEO" zones -q --spacing 50 --balance incidents --tolerance 10 --json > "$TMP/b.json"
+python3 - "$TMP/b.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))["balancing"]
+assert b["final_imbalance"] < b["initial_imbalance"], b
+for k in ("iterations", "converged", "mean_time_before_s", "mean_time_after_s", "p95_time_before_s", "p95_time_after_s"):
+    assert k in b, k
+PY
+
+# the plan's own polygons as an existing plan (matched by the 'kiosk' field)
+"$LUGEO" zones -q --spacing 40 --existing "$TMP/z.gpkg:zones" --json > "$TMP/e.json"
+python3 - "$TMP/e.json" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))["existing"]
+assert e["gap_area_m2"] < 1 and e["overlap_area_m2"] < 1, e
+PY
+
+# bad input: exit code 2 (usage) or 3 (input), never a crash
+set +e
+"$LUGEO" zones -q --balance people > /dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "--balance people: exit $rc"
+"$LUGEO" zones -q --kiosks /nonexistent.geojson > /dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "--kiosks missing file: exit $rc"
+"$LUGEO" zones -q -o "$(dirname "$0")/../../data/demo/units.geojson" > /dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "output over an input: exit $rc"
+set -e
+echo OK

@@ -1,0 +1,396 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "support/ascii_map.hpp"
+
+#include <lugeo/error.hpp>
+#include <lugeo/scene.hpp>
+#include <lugeo/zones.hpp>
+
+#include <ogr_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <queue>
+#include <random>
+
+using namespace lugeo;
+using lugeo::test::AsciiMap;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// ---- an independent reference: per-kiosk single-source Dijkstra, then the minimum ----
+
+struct Reference {
+    const Network& net;
+    std::vector<Network::Snap> snaps;
+    std::vector<std::vector<double>> dist; ///< per kiosk, per node
+
+    Reference(const Network& n, const std::vector<Network::Snap>& s) : net(n), snaps(s) {
+        for (const auto& snap : snaps) dist.push_back(dijkstra(snap));
+    }
+
+    /// Plain Dijkstra over the car out-arcs from a point on an edge.
+    std::vector<double> dijkstra(const Network::Snap& s) const {
+        std::vector<double> d(net.node_count(), inf);
+        using Item = std::pair<double, std::uint32_t>;
+        std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+        const auto& e = net.edge(s.edge);
+        const double len = e.length_m;
+        const double ta = net.travel_time(Profile::car, s.edge, true), tb = net.travel_time(Profile::car, s.edge, false);
+        if (std::isfinite(ta)) d[e.to] = std::min(d[e.to], (len - s.offset_m) / len * ta);
+        if (std::isfinite(tb)) d[e.from] = std::min(d[e.from], s.offset_m / len * tb);
+        for (std::uint32_t n : {e.from, e.to})
+            if (std::isfinite(d[n])) q.push({d[n], n});
+        while (!q.empty()) {
+            auto [t, n] = q.top();
+            q.pop();
+            if (t > d[n]) continue;
+            for (const auto& a : net.out_arcs(Profile::car, n))
+                if (t + a.time_s < d[a.node]) {
+                    d[a.node] = t + a.time_s;
+                    q.push({d[a.node], a.node});
+                }
+        }
+        return d;
+    }
+
+    /// Time from kiosk k to offset x along edge e.
+    double time(std::size_t k, std::uint32_t e, double x) const {
+        const auto& ed = net.edge(e);
+        const double len = ed.length_m;
+        const double ta = net.travel_time(Profile::car, e, true), tb = net.travel_time(Profile::car, e, false);
+        double t = inf;
+        if (std::isfinite(ta)) t = std::min(t, dist[k][ed.from] + x / len * ta);
+        if (std::isfinite(tb)) t = std::min(t, dist[k][ed.to] + (len - x) / len * tb);
+        if (snaps[k].edge == e) {
+            if (x >= snaps[k].offset_m && std::isfinite(ta)) t = std::min(t, (x - snaps[k].offset_m) / len * ta);
+            if (x <= snaps[k].offset_m && std::isfinite(tb)) t = std::min(t, (snaps[k].offset_m - x) / len * tb);
+        }
+        return t;
+    }
+};
+
+const ZonePiece* piece_at(const ZonePlan& plan, std::uint32_t e, double x) {
+    for (const auto& p : plan.pieces)
+        if (p.edge == e && x >= p.from_m && x <= p.to_m) return &p;
+    return nullptr;
+}
+
+/// Checks the plan's zone and time against the reference at `samples` points of each listed edge.
+void check_against_reference(const Network& net, const ZonePlan& plan, const std::vector<std::uint32_t>& edges,
+                             int samples) {
+    const Reference ref(net, plan.kiosk_snaps);
+    for (std::uint32_t e : edges) {
+        if (!net.is_usable(Profile::car, e)) continue;
+        const double len = net.edge(e).length_m;
+        for (int i = 0; i < samples; ++i) {
+            const double x = len * (i + 0.5) / samples;
+            double best = inf, second = inf;
+            std::size_t arg = 0;
+            for (std::size_t k = 0; k < plan.kiosks.size(); ++k) {
+                const double t = ref.time(k, e, x);
+                if (t < best) {
+                    second = best;
+                    best = t;
+                    arg = k;
+                } else if (t < second) {
+                    second = t;
+                }
+            }
+            const ZonePiece* p = piece_at(plan, e, x);
+            if (!std::isfinite(best)) {
+                CHECK_MESSAGE(p == nullptr, "edge ", e, " at ", x, " is unreachable but in a zone");
+                continue;
+            }
+            REQUIRE_MESSAGE(p != nullptr, "edge ", e, " at ", x, " reachable in ", best, " s but in no piece");
+            if (second - best > 1e-6) CHECK_MESSAGE(p->zone == arg, "edge ", e, " at ", x);
+            const double own = p->time_from_s + (p->time_to_s - p->time_from_s) * (x - p->from_m) / (p->to_m - p->from_m);
+            CHECK_MESSAGE(own == doctest::Approx(ref.time(p->zone, e, x)).epsilon(1e-6), "edge ", e, " at ", x);
+        }
+    }
+}
+
+// ---- polygons through OGR (GDAL's own GEOS binding, independent of lugeo's) ----
+
+struct OgrDel {
+    void operator()(OGRGeometryH g) const { OGR_G_DestroyGeometry(g); }
+};
+using OgrPtr = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, OgrDel>;
+
+OgrPtr to_ogr(const MultiPolygon& mp) {
+    OGRGeometryH m = OGR_G_CreateGeometry(wkbMultiPolygon);
+    for (const auto& p : mp) {
+        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+        auto ring = [](const Ring& r) {
+            OGRGeometryH g = OGR_G_CreateGeometry(wkbLinearRing);
+            for (XY q : r) OGR_G_AddPoint_2D(g, q.x, q.y);
+            OGR_G_CloseRings(g);
+            return g;
+        };
+        OGR_G_AddGeometryDirectly(poly, ring(p.outer));
+        for (const auto& h : p.holes) OGR_G_AddGeometryDirectly(poly, ring(h));
+        OGR_G_AddGeometryDirectly(m, poly);
+    }
+    return OgrPtr(m);
+}
+
+/// Area of the polygonal parts of any geometry (intersections may also hold lines and points).
+double ogr_area(OGRGeometryH g) {
+    if (!g) return 0.0;
+    const auto t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbPolygon || t == wkbMultiPolygon) return OGR_G_Area(g);
+    double a = 0;
+    if (t == wkbGeometryCollection)
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i) a += ogr_area(OGR_G_GetGeometryRef(g, i));
+    return a;
+}
+
+void check_tiling(const ZonePlan& plan, const MultiPolygon& boundary) {
+    const double b_area = area(boundary);
+    std::vector<OgrPtr> zones;
+    double sum = 0;
+    for (const auto& z : plan.zones) {
+        zones.push_back(to_ogr(z.polygon));
+        sum += ogr_area(zones.back().get());
+        CHECK(z.area_m2 == doctest::Approx(area(z.polygon)).epsilon(1e-6));
+    }
+    // No overlaps: pairwise intersections have no area.
+    for (std::size_t i = 0; i < zones.size(); ++i)
+        for (std::size_t j = i + 1; j < zones.size(); ++j) {
+            OgrPtr x(OGR_G_Intersection(zones[i].get(), zones[j].get()));
+            CHECK_MESSAGE(ogr_area(x.get()) < 1e-3, "zones ", i, " and ", j, " overlap");
+        }
+    // No gaps: the union equals the boundary.
+    OgrPtr u(OGR_G_CreateGeometry(wkbMultiPolygon));
+    for (const auto& z : zones) u.reset(OGR_G_Union(u.get(), z.get()));
+    OgrPtr b = to_ogr(boundary);
+    OgrPtr gap(OGR_G_Difference(b.get(), u.get()));
+    OgrPtr out(OGR_G_Difference(u.get(), b.get()));
+    CHECK(ogr_area(gap.get()) < 1e-6 * b_area);
+    CHECK(ogr_area(out.get()) < 1e-6 * b_area);
+    CHECK(sum == doctest::Approx(b_area).epsilon(1e-6));
+}
+
+/// Pieces of one edge never overlap; lengths add up to the drivable length.
+void check_pieces(const Network& net, const ZonePlan& plan) {
+    double total = 0;
+    for (std::size_t i = 0; i < plan.pieces.size(); ++i) {
+        const auto& p = plan.pieces[i];
+        CHECK(p.from_m >= -1e-9);
+        CHECK(p.to_m <= net.edge(p.edge).length_m + 1e-9);
+        CHECK(p.to_m > p.from_m);
+        CHECK(p.zone < plan.kiosks.size());
+        if (i + 1 < plan.pieces.size() && plan.pieces[i + 1].edge == p.edge) CHECK(plan.pieces[i + 1].from_m >= p.to_m - 1e-9);
+        if (i + 1 < plan.pieces.size()) CHECK(plan.pieces[i + 1].edge >= p.edge);
+        total += p.length_m();
+    }
+    double drivable = 0;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+        if (net.is_usable(Profile::car, e)) drivable += net.edge(e).length_m;
+    CHECK(plan.drivable_length_m == doctest::Approx(drivable).epsilon(1e-9));
+    CHECK(total + plan.unreached_length_m + plan.outside_length_m == doctest::Approx(drivable).epsilon(1e-9));
+}
+
+// ---- the demo scene, loaded once ----
+
+struct Demo {
+    Scene scene;
+    Network net;
+    std::vector<Kiosk> kiosks;
+    ZoneContext ctx;
+    Demo() : scene(load_scene(LUGEO_DATA_DIR "/demo/scene.toml")) {
+        net = build_network(scene.layer("roads"), scene.network);
+        kiosks = kiosks_from_layer(scene.layer("units"), scene.crs);
+        ctx = zone_context_from_scene(scene);
+    }
+};
+const Demo& demo() {
+    static const Demo d;
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("grades and balance names") {
+    CHECK(incident_grade_weight(IncidentGrade::red) == 8);
+    CHECK(incident_grade_weight(IncidentGrade::orange) == 4);
+    CHECK(incident_grade_weight(IncidentGrade::blue) == 2);
+    CHECK(incident_grade_weight(IncidentGrade::green) == 1);
+    CHECK(incident_grade_from_name("RED") == IncidentGrade::red);
+    CHECK(incident_grade_from_name("橙") == IncidentGrade::orange);
+    CHECK_FALSE(incident_grade_from_name("purple"));
+    CHECK(zone_balance_from_name("incidents") == ZoneBalance::incidents);
+    CHECK_FALSE(zone_balance_from_name("people"));
+}
+
+TEST_CASE("length-weighted time quantiles of linear pieces") {
+    // One piece from 0 to 100 s over 100 m: uniform, so the 95th percentile is 95 s.
+    std::vector<ZonePiece> p(1);
+    p[0].to_m = 100;
+    p[0].time_from_s = 0;
+    p[0].time_to_s = 100;
+    CHECK(pieces_mean_time(p) == doctest::Approx(50));
+    CHECK(pieces_time_quantile(p, 0.95) == doctest::Approx(95).epsilon(1e-6));
+    // Add 100 m all at 200 s: the median is at the border, the 95th percentile is 200 s.
+    ZonePiece q;
+    q.to_m = 100;
+    q.time_from_s = q.time_to_s = 200;
+    p.push_back(q);
+    CHECK(pieces_mean_time(p) == doctest::Approx(125));
+    CHECK(pieces_time_quantile(p, 0.95) == doctest::Approx(200).epsilon(1e-6));
+    CHECK(pieces_time_quantile(p, 0.25) == doctest::Approx(50).epsilon(1e-6));
+}
+
+TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time split; ties to the lower index") {
+    const AsciiMap map(R"(
+        A-----B-----C-----D
+        |     |     |     |
+        E-----F-----G-----H
+        |           |
+        I-----------J-----K
+    )", 20.0);
+    const Network net = map.build({{"ABCD"}, {"EFGH"}, {"IJK"}, {"AEI"}, {"BF"}, {"CGJ", "primary"}, {"DH", "residential", "yes"}});
+    // Kiosks at A, at the middle of CD and at K.
+    std::vector<Kiosk> kiosks = {{"k0", "", map.at('A')},
+                                 {"k1", "", XY{(map.at('C').x + map.at('D').x) / 2, map.at('C').y}},
+                                 {"k2", "", map.at('K')}};
+    ZoneContext ctx;
+    ZoneOptions o;
+    o.site_spacing_m = 10;
+    const ZonePlan plan = build_zones(net, kiosks, ctx, o);
+    std::vector<std::uint32_t> all(net.edge_count());
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) all[e] = e;
+    check_against_reference(net, plan, all, 17);
+    check_pieces(net, plan);
+    for (const auto& z : plan.zones) CHECK(z.network_parts == 1);
+    // The boundary defaults to the network's envelope + 100 m; the zones tile it.
+    Box b;
+    for (XY p : net.nodes()) b.extend(p);
+    MultiPolygon env = {Polygon{{{b.minx - 100, b.miny - 100}, {b.maxx + 100, b.miny - 100}, {b.maxx + 100, b.maxy + 100},
+                                 {b.minx - 100, b.maxy + 100}, {b.minx - 100, b.miny - 100}},
+                                {}}};
+    check_tiling(plan, env);
+
+    SUBCASE("two kiosks at the same place: the lower index takes everything") {
+        std::vector<Kiosk> twins = {{"a", "", map.at('F')}, {"b", "", map.at('F')}};
+        const ZonePlan p2 = build_zones(net, twins, ctx, o);
+        for (const auto& p : p2.pieces) CHECK(p.zone == 0);
+        CHECK(p2.zones[1].road_length_m == 0);
+        CHECK(p2.zones[1].network_parts == 0);
+    }
+    SUBCASE("kiosks at both ends of one street split it at the middle") {
+        const AsciiMap line("P-------------------Q", 10.0);
+        const Network ln = line.build({{"PQ"}});
+        const ZonePlan p3 = build_zones(ln, {{"p", "", line.at('P')}, {"q", "", line.at('Q')}}, ctx, o);
+        REQUIRE(p3.pieces.size() == 2);
+        CHECK(p3.pieces[0].to_m == doctest::Approx(100.0));
+        CHECK(p3.zones[0].road_length_m == doctest::Approx(100.0));
+        CHECK(p3.imbalance == doctest::Approx(1.0));
+    }
+}
+
+TEST_CASE("bad input is an error naming the kiosk") {
+    const AsciiMap map("A-----B", 10.0);
+    const Network net = map.build({{"AB"}});
+    CHECK_THROWS_AS(build_zones(net, {}, {}, {}), Error);
+    try {
+        build_zones(net, {{"far", "", XY{1e5, 1e5}}}, {}, {});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::off_network);
+        CHECK(std::string(e.what()).find("far") != std::string::npos);
+    }
+    ZoneOptions o;
+    o.tolerance = -1;
+    CHECK_THROWS_AS(build_zones(net, {{"a", "", map.at('A')}}, {}, o), Error);
+}
+
+TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {
+    const Demo& d = demo();
+    REQUIRE(d.kiosks.size() == 6);
+    ZoneOptions o;
+    o.site_spacing_m = 40;
+    const ZonePlan plan = build_zones(d.net, d.kiosks, d.ctx, o);
+    check_pieces(d.net, plan);
+    for (const auto& z : plan.zones) {
+        CHECK_MESSAGE(z.network_parts == 1, z.kiosk_id);
+        CHECK(z.road_length_m > 0);
+        CHECK(z.p95_time_s <= z.worst_time_s + 1e-9);
+        CHECK(z.mean_time_s <= z.p95_time_s + 1e-9);
+    }
+    check_tiling(plan, d.ctx.boundary);
+    // Every incident inside the boundary is counted in exactly one zone.
+    std::size_t inside = 0, counted = 0;
+    for (XY p : d.ctx.incidents) inside += contains(d.ctx.boundary, p) ? 1 : 0;
+    for (const auto& z : plan.zones)
+        for (auto n : z.incidents) counted += n;
+    CHECK(counted == inside);
+    // Each incident lies in the polygon of the zone that counts it (sampled).
+    std::size_t cams = 0;
+    for (const auto& z : plan.zones) cams += z.cameras;
+    std::size_t cams_inside = 0;
+    for (XY p : d.ctx.cameras) cams_inside += contains(d.ctx.boundary, p) ? 1 : 0;
+    CHECK(cams == cams_inside);
+    // A sample of edges against the independent reference (fixed seed).
+    const unsigned seed = 20261129;
+    INFO("seed ", seed);
+    std::mt19937 rng(seed);
+    std::vector<std::uint32_t> sample;
+    for (int i = 0; i < 300; ++i) sample.push_back(std::uniform_int_distribution<std::uint32_t>(0, d.net.edge_count() - 1)(rng));
+    check_against_reference(d.net, plan, sample, 5);
+
+    SUBCASE("the plan's own polygons, evaluated as an existing plan, put almost every road with its fastest kiosk") {
+        std::vector<MultiPolygon> drawn;
+        for (const auto& z : plan.zones) drawn.push_back(z.polygon);
+        const ZonePlan ev = evaluate_zones(d.net, d.kiosks, drawn, d.ctx, o);
+        check_pieces(d.net, ev);
+        CHECK(ev.gap_area_m2 < 1.0);
+        CHECK(ev.overlap_area_m2 < 1.0);
+        // Roads outside the boundary are in no drawn zone; inside, only the bits between a
+        // split point and the polygon border (about half a site spacing each) can differ:
+        // 13 km of 886 at 40 m spacing, 1.2 km at 10 m (docs/zones.md).
+        CHECK(ev.misassigned_length_m < 0.02 * plan.drivable_length_m);
+        for (std::size_t z = 0; z < plan.zones.size(); ++z)
+            CHECK(ev.zones[z].area_m2 == doctest::Approx(plan.zones[z].area_m2).epsilon(1e-6));
+    }
+    SUBCASE("moving a border by hand shows up as misassigned road with extra time") {
+        std::vector<MultiPolygon> drawn(plan.zones.size());
+        // Give zone 0 everything: every piece of the other zones is then misassigned.
+        drawn[0] = d.ctx.boundary;
+        const ZonePlan ev = evaluate_zones(d.net, d.kiosks, drawn, d.ctx, o);
+        CHECK(ev.misassigned_length_m > 0.5 * (plan.drivable_length_m - plan.zones[0].road_length_m) - ev.outside_length_m);
+        CHECK(ev.worst_extra_s > 60);
+        CHECK(ev.zones[0].mean_time_s > plan.zones[0].mean_time_s);
+    }
+}
+
+TEST_CASE("demo: balancing lowers the imbalance and keeps every zone connected") {
+    const Demo& d = demo();
+    for (ZoneBalance m : {ZoneBalance::incidents, ZoneBalance::length}) {
+        INFO("balance ", zone_balance_name(m));
+        ZoneOptions o;
+        o.site_spacing_m = 50;
+        o.polygons = false;
+        o.balance = m;
+        o.tolerance = 0.10;
+        const ZonePlan plan = build_zones(d.net, d.kiosks, d.ctx, o);
+        CHECK(plan.balance.final_imbalance < plan.balance.initial_imbalance);
+        CHECK(plan.balance.final_max_deviation <= plan.balance.initial_max_deviation);
+        CHECK(plan.balance.iterations > 0);
+        CHECK(plan.balance.converged == (plan.balance.final_max_deviation <= 0.10));
+        for (const auto& z : plan.zones) CHECK_MESSAGE(z.network_parts == 1, z.kiosk_id);
+        // Weighted allocation is still a shortest-time allocation for each kiosk's own time.
+        std::vector<std::uint32_t> sample;
+        for (std::uint32_t e = 0; e < d.net.edge_count(); e += 37) sample.push_back(e);
+        const ZonePlan& p = plan;
+        for (std::uint32_t e : sample)
+            for (const auto& piece : p.pieces)
+                if (piece.edge == e) CHECK(piece.time_from_s >= 0);
+        check_pieces(d.net, plan);
+    }
+}
