@@ -168,7 +168,6 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
     g.h = static_cast<int>(std::ceil((b.maxy + 2 * cell - g.y0) / cell)) + 1;
     const std::size_t w = static_cast<std::size_t>(g.w), h = static_cast<std::size_t>(g.h), n = w * h;
     c.cell_seed.assign(n, npos);
-    std::vector<float> d2(n, INFINITY);
 
     // Seeds: every cell whose centre lies within r of an edge; its site is the nearest edge
     // point (over all edges; the first edge wins a tie).
@@ -200,8 +199,11 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
                     const XY p{a.x + t * dx, a.y + t * dy};
                     const double dd = (p.x - xc) * (p.x - xc) + (p.y - yc) * (p.y - yc);
                     const std::size_t cc = static_cast<std::size_t>(j) * w + static_cast<std::size_t>(i);
-                    if (dd > r2 || !(dd < d2[cc])) continue;
-                    d2[cc] = static_cast<float>(dd);
+                    if (dd > r2) continue;
+                    if (c.cell_seed[cc] != npos) {
+                        const XY o = c.sites[c.cell_seed[cc]].p;
+                        if (!(dd < (o.x - xc) * (o.x - xc) + (o.y - yc) * (o.y - yc))) continue;
+                    }
                     const Site site{e, std::min(net.edge(e).length_m, (cum + t * len) * scale), p};
                     if (c.cell_seed[cc] == npos) {
                         c.cell_seed[cc] = static_cast<std::uint32_t>(c.sites.size());
@@ -221,46 +223,49 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
         sxy[2 * i] = static_cast<float>(c.sites[i].p.x - g.x0);
         sxy[2 * i + 1] = static_cast<float>(c.sites[i].p.y - g.y0);
     }
+    // (No distance array: a cell's distance to its own site is recomputed when it is
+    // visited, which touches half the memory of a grid of distances.)
     std::uint32_t* seed = c.cell_seed.data();
-    float* dist = d2.data();
     const float fc = static_cast<float>(cell);
-    auto relax = [&](std::size_t cc, std::size_t nb, float xc, float yc) {
-        const std::uint32_t s = seed[nb];
-        if (s == npos || s == seed[cc]) return;
-        const float dx = sxy[2 * s] - xc, dy = sxy[2 * s + 1] - yc, d = dx * dx + dy * dy;
-        if (d < dist[cc] || (d == dist[cc] && s < seed[cc])) {
-            dist[cc] = d;
-            seed[cc] = s;
-        }
+    auto dist_to = [&](std::uint32_t s, float xc, float yc) {
+        const float dx = sxy[2 * s] - xc, dy = sxy[2 * s + 1] - yc;
+        return dx * dx + dy * dy;
+    };
+    auto update = [&](std::size_t cc, float xc, float yc, auto... nbs) {
+        std::uint32_t best = seed[cc];
+        float bd = best == npos ? INFINITY : dist_to(best, xc, yc);
+        auto consider = [&](std::size_t nb) {
+            const std::uint32_t s = seed[nb];
+            if (s == npos || s == best) return;
+            const float d = dist_to(s, xc, yc);
+            if (d < bd || (d == bd && s < best)) {
+                bd = d;
+                best = s;
+            }
+        };
+        (consider(nbs), ...);
+        seed[cc] = best;
     };
     for (std::size_t j = 1; j + 1 < h; ++j) {
         const float yc = (static_cast<float>(j) + 0.5f) * fc;
         for (std::size_t i = 1; i + 1 < w; ++i) {
             const std::size_t cc = j * w + i;
-            const float xc = (static_cast<float>(i) + 0.5f) * fc;
-            relax(cc, cc - 1, xc, yc);
-            relax(cc, cc - w - 1, xc, yc);
-            relax(cc, cc - w, xc, yc);
-            relax(cc, cc - w + 1, xc, yc);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc - 1, cc - w - 1, cc - w, cc - w + 1);
         }
         for (std::size_t i = w - 2; i >= 1; --i) {
             const std::size_t cc = j * w + i;
-            relax(cc, cc + 1, (static_cast<float>(i) + 0.5f) * fc, yc);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc + 1);
         }
     }
     for (std::size_t j = h - 2; j >= 1; --j) {
         const float yc = (static_cast<float>(j) + 0.5f) * fc;
         for (std::size_t i = w - 2; i >= 1; --i) {
             const std::size_t cc = j * w + i;
-            const float xc = (static_cast<float>(i) + 0.5f) * fc;
-            relax(cc, cc + 1, xc, yc);
-            relax(cc, cc + w + 1, xc, yc);
-            relax(cc, cc + w, xc, yc);
-            relax(cc, cc + w - 1, xc, yc);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc + 1, cc + w + 1, cc + w, cc + w - 1);
         }
         for (std::size_t i = 1; i + 1 < w; ++i) {
             const std::size_t cc = j * w + i;
-            relax(cc, cc - 1, (static_cast<float>(i) + 0.5f) * fc, yc);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc - 1);
         }
     }
     // Each site's area within the boundary: the cells whose centre lies inside.
@@ -276,7 +281,9 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
             for (long i = i0; i <= i1; ++i) {
                 const std::uint32_t s = seed[j * w + static_cast<std::size_t>(i)];
                 if (s != npos) c.site_area[s] += a;
-                max_d2 = std::max(max_d2, dist[j * w + static_cast<std::size_t>(i)]);
+                if (s != npos)
+                    max_d2 = std::max(max_d2, dist_to(s, (static_cast<float>(i) + 0.5f) * fc,
+                                                      (static_cast<float>(j) + 0.5f) * fc));
             }
         }
     }
