@@ -1,9 +1,11 @@
 // Patrol zones: end-to-end timings (allocation + polygons) for 6 kiosks on the demo scene
 // and on Malta. A plain timed driver: each case runs `--repeat` times (default 5) and the
-// median is printed, split into allocation (routing + pieces + figures) and polygons
-// (sites, Voronoi, dissolve, clip). The network build is not counted.
+// median is printed, split into allocation (routing + pieces + balancing + figures) and
+// polygons (cells, polygons, clip, point figures). The network build is not counted. The
+// raster construction (default) and the Voronoi reference run in the same process, so
+// their figures compare on the same machine load.
 //
-//   ./build/bench/bench_zones [--repeat N] [--spacing M]
+//   ./build/bench/bench_zones [--repeat N] [--cell M] [--spacing M]
 #include <lugeo/scene.hpp>
 #include <lugeo/zones.hpp>
 
@@ -65,13 +67,14 @@ void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks,
     }
     double road = 0;
     for (const auto& z : plan.zones) road += z.road_length_m;
-    std::printf("%-34s edges %6zu  sites %7zu  total %7.3f s  allocation %7.3f s  polygons %7.3f s  "
+    std::printf("%-38s edges %6zu  sites %7zu  cell %5.2f m  total %7.3f s  allocation %7.3f s  polygons %7.3f s  "
                 "imbalance %.2f",
-                name, net.edge_count(), plan.voronoi_sites, median(total), median(alloc), median(poly),
+                name, net.edge_count(), plan.sites, plan.cell_m, median(total), median(alloc), median(poly),
                 plan.imbalance);
     if (o.balance != ZoneBalance::none)
-        std::printf("  (%d iterations, %.2f -> %.2f)", plan.balance.iterations, plan.balance.initial_imbalance,
-                    plan.balance.final_imbalance);
+        std::printf("  (%d iterations, %.2f -> %.2f, deviation %.1f%%)", plan.balance.iterations,
+                    plan.balance.initial_imbalance, plan.balance.final_imbalance,
+                    100 * plan.balance.final_max_deviation);
     std::printf("  road %.0f km\n", road / 1000.0);
 }
 
@@ -79,12 +82,14 @@ void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks,
 
 int main(int argc, char** argv) {
     int repeat = 5;
-    double spacing = ZoneOptions{}.site_spacing_m;
+    double spacing = ZoneOptions{}.site_spacing_m, cell = ZoneOptions{}.cell_m;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--spacing") && i + 1 < argc) spacing = std::atof(argv[++i]);
+        else if (!std::strcmp(argv[i], "--cell") && i + 1 < argc) cell = std::atof(argv[++i]);
     }
-    std::printf("bench_zones: median of %d runs, site spacing %.0f m\n", repeat, spacing);
+    std::printf("bench_zones: median of %d runs, raster cell %.1f m, Voronoi site spacing %.0f m\n", repeat, cell,
+                spacing);
 
     const Scene demo = load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
     const Network dnet = build_network(demo.layer("roads"), demo.network);
@@ -92,19 +97,29 @@ int main(int argc, char** argv) {
     const ZoneContext dctx = zone_context_from_scene(demo);
     ZoneOptions o;
     o.site_spacing_m = spacing;
+    o.cell_m = cell;
+    ZoneOptions ov = o;
+    ov.polygon_method = ZonePolygonMethod::voronoi;
     run("demo, 6 kiosks, polygons", dnet, dk, dctx, o, repeat);
+    run("demo, 6 kiosks, polygons, voronoi", dnet, dk, dctx, ov, repeat);
     o.polygons = false;
-    run("demo, 6 kiosks, figures, no dissolve", dnet, dk, dctx, o, repeat);
+    run("demo, 6 kiosks, figures, no polygons", dnet, dk, dctx, o, repeat);
     o.polygons = true;
-    o.balance = ZoneBalance::incidents;
-    run("demo, balanced by incidents", dnet, dk, dctx, o, repeat);
+    for (ZoneBalance m : {ZoneBalance::length, ZoneBalance::incidents, ZoneBalance::area}) {
+        o.balance = m;
+        run((std::string("demo, balanced by ") + zone_balance_name(m)).c_str(), dnet, dk, dctx, o, repeat);
+    }
+    ov.balance = ZoneBalance::area;
+    run("demo, balanced by area, voronoi", dnet, dk, dctx, ov, repeat);
+    ov.balance = ZoneBalance::none;
     o.balance = ZoneBalance::none;
 
     const Scene malta = scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf");
     const Network mnet = build_network(malta.layer("roads"), malta.network);
     const auto mk = spread_kiosks(mnet);
     run("malta, 6 kiosks, polygons", mnet, mk, ZoneContext{}, o, repeat);
+    run("malta, 6 kiosks, polygons, voronoi", mnet, mk, ZoneContext{}, ov, repeat);
     o.polygons = false;
-    run("malta, 6 kiosks, figures, no dissolve", mnet, mk, ZoneContext{}, o, repeat);
+    run("malta, 6 kiosks, figures, no polygons", mnet, mk, ZoneContext{}, o, repeat);
     return 0;
 }

@@ -20,6 +20,8 @@ struct ZonesOptions {
     double tolerance_pct = 10.0;
     int max_iterations = 100;
     double spacing_m = 25.0;
+    double cell_m = 5.0;
+    std::string method = "raster";
     std::string existing;
     std::string output;
     bool json = false;
@@ -41,7 +43,8 @@ nlohmann::json plan_json(const ZonePlan& plan, const ZonesOptions& o) {
     j["mean_time_s"] = r2(plan.mean_time_s);
     j["p95_time_s"] = r2(plan.p95_time_s);
     j["worst_time_s"] = r2(plan.worst_time_s);
-    j["voronoi_sites"] = plan.voronoi_sites;
+    j["sites"] = plan.sites;
+    j["cell_m"] = r2(plan.cell_m);
     j["seconds"] = {{"allocation", r2(plan.seconds_allocation * 1000) / 1000},
                     {"polygons", r2(plan.seconds_polygons * 1000) / 1000}};
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
@@ -211,6 +214,8 @@ int run_zones(const ZonesOptions& o) {
     zo.tolerance = o.tolerance_pct / 100.0;
     zo.max_iterations = o.max_iterations;
     zo.site_spacing_m = o.spacing_m;
+    zo.cell_m = o.cell_m;
+    zo.polygon_method = o.method == "voronoi" ? ZonePolygonMethod::voronoi : ZonePolygonMethod::raster;
     zo.polygons = !o.output.empty();
     Progress bar("zones", !o.scene.quiet);
     zo.progress = bar.fn();
@@ -252,7 +257,15 @@ void register_zones(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--max-iterations", opts->max_iterations, "Balanced mode: weight updates at most")
         ->capture_default_str();
-    cmd->add_option("--spacing", opts->spacing_m, "Spacing of the Voronoi sites along the roads (m)")
+    cmd->add_option("--cell", opts->cell_m, "Raster polygons: cell size (m; larger when the grid would exceed 6 M "
+                                            "cells)")
+        ->capture_default_str();
+    cmd->add_option("--polygons", opts->method, "Zone polygon construction: raster (grid distance transform, "
+                                                "traced borders) or voronoi (GEOS Voronoi of road sites; slower)")
+        ->check(CLI::IsMember({"raster", "voronoi"}))
+        ->capture_default_str();
+    cmd->add_option("--spacing", opts->spacing_m, "Voronoi polygons: spacing of the sites along the roads (m); "
+                                                  "existing plans: roads are cut in steps of a quarter of it")
         ->capture_default_str();
     cmd->add_option("--existing", opts->existing, "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
                                                   "kiosk id, or one kiosk inside each polygon)")

@@ -42,8 +42,20 @@ e = json.load(open(sys.argv[1]))["existing"]
 assert e["gap_area_m2"] < 1 and e["overlap_area_m2"] < 1, e
 PY
 
+# the Voronoi reference construction gives the same zones' areas within 1 % (GPKG polygons)
+"$LUGEO" zones -q --polygons voronoi --spacing 25 -o "$TMP/v.gpkg" --json > "$TMP/v.json"
+python3 - "$TMP/z.json" "$TMP/v.json" <<'PY'
+import json, sys
+r, v = (json.load(open(a)) for a in sys.argv[1:3])
+assert r["cell_m"] > 0 and v["cell_m"] == 0, (r["cell_m"], v["cell_m"])
+for a, b in zip(r["zones"], v["zones"]):
+    assert abs(a["area_km2"] - b["area_km2"]) <= 0.01 * b["area_km2"] + 0.01, (a["kiosk"], a["area_km2"], b["area_km2"])
+PY
+
 # bad input: exit code 2 (usage) or 3 (input), never a crash
 set +e
+"$LUGEO" zones -q --polygons hexagons > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--polygons hexagons: exit $rc"
 "$LUGEO" zones -q --balance people > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "--balance people: exit $rc"
 "$LUGEO" zones -q --kiosks /nonexistent.geojson > /dev/null 2>&1; rc=$?

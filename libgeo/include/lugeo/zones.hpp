@@ -9,10 +9,13 @@
 // network: the shortest path from a kiosk to any place of its zone stays inside the zone.
 //
 // Zone polygons tile the boundary (no gaps, no overlaps): the land between roads goes to
-// the zone of the nearest drivable edge piece, through a Voronoi diagram of sites placed
-// every `site_spacing_m` along the reached edges, dissolved per zone and clipped to the
-// boundary. Points (incidents, key sites, cameras) are counted in the zone whose polygon
-// holds them. docs/zones.md describes the method.
+// the zone of the nearest drivable edge piece. By default on a grid of `cell_m` cells:
+// every cell takes the zone of the nearest point of the reached edges (a distance
+// transform from the cells the roads cross), and each zone's cells are traced into
+// polygons that share their borders exactly, then clipped to the boundary. The reference
+// construction is a Voronoi diagram of sites every `site_spacing_m` along the edges.
+// Points (incidents, key sites, cameras) are counted in the zone whose polygon holds them.
+// docs/zones.md describes the method.
 //
 //   ZoneContext ctx = zone_context_from_scene(scene);
 //   ZonePlan plan = build_zones(net, kiosks_from_layer(scene.layer("units"), scene.crs), ctx,
@@ -52,6 +55,12 @@ enum class ZoneBalance : std::uint8_t {
     area       ///< area of the zone polygon within the boundary (m²)
 };
 const char* zone_balance_name(ZoneBalance b) noexcept; ///< "none", "length", "incidents", "area"
+
+/// How the zone polygons are built.
+enum class ZonePolygonMethod : std::uint8_t {
+    raster, ///< grid of ZoneOptions::cell_m: nearest-road distance transform, traced borders
+    voronoi ///< GEOS Voronoi of sites every ZoneOptions::site_spacing_m (slower reference)
+};
 std::optional<ZoneBalance> zone_balance_from_name(std::string_view name) noexcept;
 
 /// A kiosk (the base of one patrol zone).
@@ -79,8 +88,16 @@ struct ZoneOptions {
     double tolerance = 0.10;
     /// Balanced mode: give up after this many weight updates (the best plan found is kept).
     int max_iterations = 100;
-    /// Spacing of the Voronoi sites along the reached edges (metres): zone boundaries
+    ZonePolygonMethod polygon_method = ZonePolygonMethod::raster;
+    /// Raster: cell size (metres). A zone border lies within about one cell of the exact
+    /// nearest-road border, and crosses a road within about one cell of the edge split.
+    double cell_m = 5.0;
+    /// Raster: the cells are made larger when the grid over the boundary and the reached
+    /// network would exceed this many (e.g. Malta's 1,360 km² at 5 m: 54 M → 11.9 m cells).
+    std::size_t max_cells = 6'000'000;
+    /// Voronoi: spacing of the sites along the reached edges (metres); zone boundaries
     /// between roads are exact for these sites, within half a spacing of the edge split.
+    /// Existing plans: pieces are cut in steps of a quarter of it.
     double site_spacing_m = 25.0;
     /// Kiosks farther than this from every usable edge of the largest component are an error.
     double snap_max_m = 500.0;
@@ -146,7 +163,8 @@ struct ZonePlan {
     double misassigned_length_m = 0, worst_extra_s = 0;
     /// Existing plans: boundary area no zone covers, and area covered by two or more zones.
     double gap_area_m2 = 0, overlap_area_m2 = 0;
-    std::size_t voronoi_sites = 0;
+    std::size_t sites = 0;  ///< Voronoi sites, or raster seed cells (cells a road crosses)
+    double cell_m = 0;      ///< raster cell size used (0: Voronoi)
     double seconds_allocation = 0, seconds_polygons = 0;
 };
 

@@ -98,17 +98,26 @@ struct RingInfo {
 
 } // namespace
 
-MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t>& scratch) {
+namespace {
+
+/// The tracer behind polygonize and polygonize_label. `labels` null: the mask is band <= k
+/// and diagonally touching inside cells are always joined. `labels` non-null: the mask is
+/// labels == k, and the multi-label rules of polygonize_label decide saddles and add the
+/// shared corner where three or four labels meet.
+MultiPolygon trace(const BandGrid& g, std::uint8_t k, const std::uint8_t* labels, double fill_holes_below_m2,
+                   std::vector<std::uint8_t>& scratch) {
     MultiPolygon out;
     if (g.band.empty()) return out;
     const std::size_t nx = static_cast<std::size_t>(g.w), ny = static_cast<std::size_t>(g.h);
-    // per cell: bit 0 inside (band <= k), bits 1..4 the sides already traced
+    // per cell: bit 0 inside (band <= k, or label == k), bits 1..4 the sides already traced
     scratch.resize(nx * ny);
     std::uint8_t* flags = scratch.data();
     {
         const std::uint8_t* band = g.band.data();
-        for (std::size_t c = 0; c < nx * ny; ++c) flags[c] = band[c] <= k ? 1 : 0;
+        if (labels)
+            for (std::size_t c = 0; c < nx * ny; ++c) flags[c] = band[c] == k ? 1 : 0;
+        else
+            for (std::size_t c = 0; c < nx * ny; ++c) flags[c] = band[c] <= k ? 1 : 0;
     }
     auto inside = [&](std::size_t c) { return (flags[c] & 1) != 0; };
     auto visited = [&](std::size_t c, int side) { return ((flags[c] >> (side + 1)) & 1) != 0; };
@@ -120,6 +129,8 @@ MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_bel
     const std::ptrdiff_t off[4] = {-static_cast<std::ptrdiff_t>(nx), 1, static_cast<std::ptrdiff_t>(nx), -1};
     // midpoint of each side, in half cells from the cell's lower-left corner
     const int mid[4][2] = {{1, 0}, {2, 1}, {1, 2}, {0, 1}};
+    // the cell corner between side s and side s + 1 (the centre of a marching-squares cell)
+    const int corner[4][2] = {{2, 0}, {2, 2}, {0, 2}, {0, 0}};
     std::vector<std::pair<std::uint64_t, int>> ring_of; // (cell * 4 + side, ring), E and W sides
     std::vector<RingInfo> rings;
     const double half = g.cell / 2;
@@ -161,12 +172,26 @@ MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_bel
                     const int s1 = (s + 1) % 4;
                     const std::size_t diag = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s] + off[s1]);
                     const std::size_t ahead = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s1]);
-                    if (inside(diag)) {
+                    bool go_diag = inside(diag), go_ahead = false;
+                    if (labels && go_diag && !inside(ahead)) {
+                        // saddle: k joins its diagonal cells unless the other two cells
+                        // are one label, lower than k (that label joins instead)
+                        const std::uint8_t lo = labels[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s])];
+                        go_diag = labels[ahead] != lo || k < lo;
+                    }
+                    if (!go_diag) go_ahead = inside(ahead);
+                    if (go_diag) {
                         c = diag;
                         s = (s + 3) % 4;
-                    } else if (inside(ahead)) {
+                    } else if (go_ahead) {
                         c = ahead;
                     } else {
+                        // k holds one corner of this marching-squares cell: when the two
+                        // neighbouring corners differ, three or four labels meet and each
+                        // takes its quarter, through the shared corner point
+                        if (labels && labels[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s])] !=
+                                          labels[ahead])
+                            pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
                         s = s1;
                     }
                 } while (c != c0 || s != s0);
@@ -263,6 +288,17 @@ MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_bel
             out[static_cast<std::size_t>(poly_of[static_cast<std::size_t>(rings[r].owner)])].holes.push_back(
                 std::move(rings[r].coords));
     return out;
+}
+
+} // namespace
+
+MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_below_m2,
+                        std::vector<std::uint8_t>& scratch) {
+    return trace(g, k, nullptr, fill_holes_below_m2, scratch);
+}
+
+MultiPolygon polygonize_label(const BandGrid& g, std::uint8_t label, std::vector<std::uint8_t>& scratch) {
+    return trace(g, label, g.band.data(), 0.0, scratch);
 }
 
 } // namespace lugeo::raster

@@ -55,4 +55,15 @@ void burn_line(BandGrid& g, const LineString& line, double r, std::uint8_t value
 MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_below_m2,
                         std::vector<std::uint8_t>& scratch);
 
+/// The polygons of the cells whose band (read as a label) equals `label`, traced like
+/// polygonize but so that the polygons of all labels tile the grid's interior exactly:
+/// neighbouring labels share every boundary vertex. In each marching-squares cell (four
+/// cell centres): two labels split it as polygonize does; at a saddle (one label on a
+/// diagonal, the other cells not) the diagonal label joins, unless the other two cells hold
+/// one lower label, which joins instead; where three or four labels meet, each takes its
+/// quarter (boundaries through the shared cell corner). Every ring is simple and rings
+/// never touch. The cells of the grid's outer frame must hold a label nobody traces (e.g.
+/// `none`). Holes are never filled.
+MultiPolygon polygonize_label(const BandGrid& g, std::uint8_t label, std::vector<std::uint8_t>& scratch);
+
 } // namespace lugeo::raster

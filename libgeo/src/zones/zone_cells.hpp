@@ -1,12 +1,25 @@
-// Private: the Voronoi cells behind zone polygons, and a nearest-site index.
+// Private: the cells behind zone polygons — the land between roads, each part given to
+// the nearest point of a reached drivable edge (a "site").
 //
-// Sites are placed once along the reached drivable edges (they do not depend on the
-// kiosks' weights), so the diagram, each cell's area within the boundary and the cell that
-// holds each incident / camera / key site are computed once and reused by every balancing
-// iteration: a plan only decides which zone each site (hence each cell) belongs to.
+// Two constructions, one interface:
+//  - raster (default): a grid of square cells; every cell within 0.75 cell of a reached
+//    edge is a seed and its site is the edge point nearest to the cell's centre; every
+//    other cell takes the site of the nearest seed (Euclidean distance to the sites
+//    themselves, propagated in two raster sweeps, 8SSEDT-style). A plan labels each cell
+//    with its site's zone, and the zones are traced with raster::polygonize_label, whose
+//    polygons share their boundaries exactly.
+//  - voronoi: sites every `site_spacing_m` along the reached edges, a GEOS Voronoi diagram
+//    dissolved per zone with a coverage union (kept as the reference construction).
+//
+// Sites do not depend on the kiosks' weights, so the cells, each site's area within the
+// boundary and the site of each incident / camera / key site are computed once and reused
+// by every balancing iteration: a plan only decides which zone each site belongs to.
 #pragma once
 
 #include "geometry/geos.hpp"
+#include "isochrone/raster_polygon.hpp"
+
+#include <lugeo/network.hpp>
 
 #include <lugeo/geometry.hpp>
 
@@ -33,26 +46,46 @@ public:
     std::uint32_t nearest(XY p) const;
 
 private:
-    const std::vector<Site>* m_sites = nullptr;
+    std::vector<XY> m_points; ///< a copy: the index stays valid when its Cells is moved
     double m_cell = 1, m_minx = 0, m_miny = 0;
     long m_nx = 0, m_ny = 0;
     std::vector<std::uint32_t> m_offsets, m_items;
 };
 
-/// The diagram of a fixed set of sites, clipped to a boundary.
+/// The cells of a fixed set of sites, clipped to a boundary.
 struct Cells {
+    bool raster = true;
     std::vector<Site> sites;
-    SiteIndex index;
     geos::GeomPtr boundary;            ///< the polygon(s) the zones tile
+    std::vector<double> site_area;     ///< per site: its cells' area within the boundary
+    // voronoi
+    SiteIndex index;
     geos::GeomPtr diagram;             ///< a collection of cells (unclipped)
     std::vector<std::uint32_t> cell_site; ///< per cell of `diagram`: its site (npos: outside the boundary)
-    std::vector<double> site_area;     ///< per site: its cell's area within the boundary
+    // raster
+    raster::BandGrid grid;             ///< geometry of the grid (band empty)
+    std::vector<std::uint32_t> cell_seed; ///< per grid cell: its site (npos: the outer frame)
+
+    /// The site whose cell holds p (npos when there are no sites).
+    std::uint32_t site_at(XY p) const;
 };
 
-/// Builds the diagram (boundary non-empty). Sites must be distinct.
-Cells build_cells(std::vector<Site> sites, const MultiPolygon& boundary, double site_spacing_m);
+/// Voronoi cells of the given sites (boundary non-empty). Sites must be distinct.
+Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon& boundary, double site_spacing_m);
 
-/// Per zone, the union of its cells clipped to the boundary, from the zone of each site.
+/// Raster cells of the given edges (whole geometries) over the boundary and the edges,
+/// cells of `cell_m`, coarsened when the grid would exceed `max_cells`.
+Cells build_raster_cells(const Network& net, const std::vector<std::uint32_t>& edges, const MultiPolygon& boundary,
+                         double cell_m, std::size_t max_cells);
+
+/// Raster: the zone of each grid cell (raster::BandGrid::none where no zone), from the zone
+/// of each site; zone_count must be below none.
+raster::BandGrid label_cells(const Cells& cells, const std::vector<std::uint32_t>& site_zone, std::size_t zone_count);
+
+/// Raster: the zone whose polygon (traced from `labels`) holds p (npos: none).
+std::uint32_t zone_at(const raster::BandGrid& labels, XY p);
+
+/// Per zone, its cells as polygons clipped to the boundary, from the zone of each site.
 /// The zones tile the boundary: the last non-empty zone is the boundary minus the others.
 std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::uint32_t>& site_zone,
                                    std::size_t zone_count);

@@ -180,7 +180,7 @@ std::vector<std::uint32_t> cells_of(const Cells& cells, const std::vector<XY>& p
     if (cells.sites.empty()) return out;
     auto prepared = geos::prepare(cells.boundary.get());
     for (std::size_t i = 0; i < pts.size(); ++i)
-        if (geos::prepared_covers_xy(prepared.get(), pts[i])) out[i] = cells.index.nearest(pts[i]);
+        if (geos::prepared_covers_xy(prepared.get(), pts[i])) out[i] = cells.site_at(pts[i]);
     return out;
 }
 
@@ -324,6 +324,10 @@ void check_options(const ZoneOptions& o) {
                                                      std::to_string(o.tolerance));
     if (!(o.site_spacing_m >= 0.5))
         throw Error(ErrorCode::invalid_argument, "zones: site spacing must be at least 0.5 m");
+    if (!(o.cell_m >= 0.5))
+        throw Error(ErrorCode::invalid_argument, "zones: cell size must be at least 0.5 m");
+    if (o.max_cells < 10'000)
+        throw Error(ErrorCode::invalid_argument, "zones: max_cells must be at least 10000");
 }
 
 } // namespace
@@ -391,10 +395,21 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
     // The sites and their cells do not depend on the weights: build them once.
     const auto tc = std::chrono::steady_clock::now();
     const MultiPolygon boundary = boundary_or_envelope(net, pieces, ctx);
-    Cells cells = zones_detail::build_cells(make_sites(net, pieces, off, o.site_spacing_m), boundary, o.site_spacing_m);
+    const bool raster = o.polygon_method == ZonePolygonMethod::raster && k < raster::BandGrid::none;
+    Cells cells;
+    if (raster) {
+        std::vector<std::uint32_t> reached;
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+            if (off[e] != off[e + 1]) reached.push_back(e);
+        cells = zones_detail::build_raster_cells(net, reached, boundary, o.cell_m, o.max_cells);
+    } else {
+        cells = zones_detail::build_voronoi_cells(make_sites(net, pieces, off, o.site_spacing_m), boundary,
+                                                  o.site_spacing_m);
+    }
     const SiteWeights sw = site_weights(cells, ctx);
     double cell_seconds = seconds_since(tc);
-    plan.voronoi_sites = cells.sites.size();
+    plan.sites = cells.sites.size();
+    plan.cell_m = cells.raster ? cells.grid.cell : 0.0;
     report(o, 0.3, "balancing");
 
     auto sz = site_zones(cells, pieces, off);
@@ -412,35 +427,49 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         const double scale = std::max(30.0, b.mean_time_before_s);
         double best_dev = b.initial_max_deviation;
         std::vector<double> best_w = weights;
-        double step = 0.5;
         int it = 0;
-        while (it < o.max_iterations && best_dev > o.tolerance && step * scale > 1e-3) {
+        // Per-zone step sizes (as in Rprop): every iteration moves each weight by
+        // step_k · T · (W_k / mean − 1) from the current plan; a zone whose deviation
+        // changes sign (it overshot) halves its step, one that keeps its sign lengthens it by
+        // 20 % (at most 2). The move is taken whether or not the largest deviation falls, so
+        // one zone stuck on a jump of its workload (a whole block of area changing hands)
+        // does not freeze the others; the best connected plan seen is kept. A move that
+        // disconnects a zone is undone and every step halved.
+        std::vector<double> cur_w = weights, cur_load = load, zstep(k, 0.5);
+        while (it < o.max_iterations && best_dev > o.tolerance &&
+               *std::max_element(zstep.begin(), zstep.end()) * scale > 1e-3) {
             ++it;
-            const double mean = std::accumulate(load.begin(), load.end(), 0.0) / static_cast<double>(k);
-            std::vector<double> w = best_w;
-            for (std::size_t z = 0; z < k; ++z) w[z] += step * scale * (load[z] / std::max(mean, 1e-12) - 1.0);
+            const double mean = std::max(std::accumulate(cur_load.begin(), cur_load.end(), 0.0) / static_cast<double>(k), 1e-12);
+            std::vector<double> w = cur_w;
+            for (std::size_t z = 0; z < k; ++z) w[z] += zstep[z] * scale * (cur_load[z] / mean - 1.0);
             const double mn = *std::min_element(w.begin(), w.end());
             for (double& x : w) x -= mn;
             auto p2 = allocate(net, plan.kiosk_snaps, w, o.profile);
+            bool connected = true;
+            for (auto parts : zone_parts(net, p2, k))
+                if (parts != 1) connected = false;
+            if (!connected) {
+                for (double& st : zstep) st *= 0.5;
+                continue;
+            }
             auto off2 = piece_offsets(p2, net.edge_count());
             auto sz2 = site_zones(cells, p2, off2);
             auto load2 = workloads(m, k, p2, sz2, cells, sw);
-            const double dev = max_deviation(load2);
-            bool connected = true;
-            if (dev < best_dev) {
-                for (auto parts : zone_parts(net, p2, k))
-                    if (parts != 1) connected = false;
+            const double mean2 = std::max(std::accumulate(load2.begin(), load2.end(), 0.0) / static_cast<double>(k), 1e-12);
+            for (std::size_t z = 0; z < k; ++z) {
+                const bool over_before = cur_load[z] > mean, over_after = load2[z] > mean2;
+                zstep[z] = over_before != over_after ? zstep[z] * 0.5 : std::min(zstep[z] * 1.2, 2.0);
             }
-            if (dev < best_dev && connected) {
+            cur_w = w;
+            cur_load = load2;
+            const double dev = max_deviation(load2);
+            if (dev < best_dev) {
                 best_dev = dev;
                 best_w = std::move(w);
                 pieces = std::move(p2);
                 off = std::move(off2);
                 sz = std::move(sz2);
                 load = std::move(load2);
-                step = std::min(step * 1.25, 2.0);
-            } else {
-                step *= 0.5;
             }
             report(o, 0.3 + 0.4 * static_cast<double>(it) / std::max(1, o.max_iterations), "balancing");
         }
@@ -480,6 +509,45 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         for (std::size_t z = 0; z < k; ++z) plan.zones[z].polygon = std::move(polys[z]);
         cell_seconds += seconds_since(tp);
     }
+    const auto tf = std::chrono::steady_clock::now();
+    if (cells.raster && !cells.cell_seed.empty()) {
+        // Points in the zone whose traced polygon holds them (a point near a border may lie
+        // in a neighbour's corner of its grid cell).
+        const auto labels = zones_detail::label_cells(cells, sz, k);
+        auto prepared = geos::prepare(cells.boundary.get());
+        auto zone_of = [&](XY p) {
+            return geos::prepared_covers_xy(prepared.get(), p) ? zones_detail::zone_at(labels, p) : npos;
+        };
+        for (auto& f : plan.zones) {
+            f.incident_workload = 0;
+            f.incidents = {};
+            f.key_sites = f.cameras = 0;
+        }
+        for (std::size_t i = 0; i < ctx.incidents.size(); ++i) {
+            const auto z = zone_of(ctx.incidents[i]);
+            if (z >= k) continue;
+            const IncidentGrade g = i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
+            ++plan.zones[z].incidents[static_cast<std::size_t>(g)];
+            plan.zones[z].incident_workload += incident_grade_weight(g);
+        }
+        for (XY p : ctx.key_sites)
+            if (const auto z = zone_of(p); z < k) ++plan.zones[z].key_sites;
+        for (XY p : ctx.cameras)
+            if (const auto z = zone_of(p); z < k) ++plan.zones[z].cameras;
+    }
+    // With polygons, areas are the polygons' own (the cells' areas are an estimate).
+    if (o.polygons)
+        for (auto& f : plan.zones) f.area_m2 = area(f.polygon);
+    if (m == ZoneBalance::area || m == ZoneBalance::incidents) {
+        for (std::size_t z = 0; z < k; ++z)
+            load[z] = m == ZoneBalance::area ? plan.zones[z].area_m2 : plan.zones[z].incident_workload;
+        for (std::size_t z = 0; z < k; ++z) plan.zones[z].workload = load[z];
+        plan.imbalance = imbalance_of(load);
+        plan.balance.final_imbalance = plan.imbalance;
+        plan.balance.final_max_deviation = max_deviation(load);
+        plan.balance.converged = plan.balance.final_max_deviation <= o.tolerance;
+    }
+    cell_seconds += seconds_since(tf);
     plan.seconds_polygons = cell_seconds;
     report(o, 1.0, "done");
     return plan;
