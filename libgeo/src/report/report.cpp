@@ -1,7 +1,6 @@
 // The planning report: runs the analyses on a scene and writes one self-contained HTML file
 // (inline SVG maps, inline CSS, no scripts, no external resources) and one GeoPackage.
 #include <lugeo/coverage.hpp>
-#include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/isochrone.hpp>
 #include <lugeo/registry.hpp>
@@ -103,32 +102,6 @@ void add_base_roads(SvgMap& map, const Network& net, const std::string& colour =
     }
     map.add_lines(minor, Style{"none", colour, 0.6});
     map.add_lines(main, Style{"none", colour, 1.4});
-}
-
-std::vector<Plate> read_plates(const Scene& scene) {
-    std::vector<Plate> plates;
-    const MetricFrame frame(scene.crs);
-    for (const char* role : {"poles", "lamps"}) {
-        if (!scene.has_layer(role)) continue;
-        ReadOptions ro;
-        ro.target_crs = scene.crs;
-        ro.required_fields = {"id"};
-        ro.optional_fields = {"road", "status", "installed"};
-        const FeatureTable t = read_layer(scene.layer(role), ro);
-        for (const auto& f : t.features) {
-            if (f.geometry.points.empty()) continue;
-            Plate p;
-            p.id = f.values[0].value_or("");
-            p.kind = std::string(role) == "poles" ? "pole" : "lamp";
-            p.position = f.geometry.points.front();
-            p.lonlat = frame.to_lonlat(p.position);
-            p.road = f.values[1].value_or("");
-            p.status = plate_status_from_name(f.values[2].value_or("ok")).value_or(PlateStatus::unknown);
-            p.installed = f.values[3].value_or("");
-            plates.push_back(std::move(p));
-        }
-    }
-    return plates;
 }
 
 } // namespace
@@ -453,7 +426,10 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     // ---- plate registry -----------------------------------------------------------------
     t0 = now();
     progress(0.85, "plate registry");
-    const std::vector<Plate> plates = read_plates(scene);
+    PlateReadOptions pro;
+    pro.metric_crs = scene.crs;
+    pro.strict = false; // bad rows are findings of the checks, not a reason to stop the report
+    const std::vector<Plate> plates = read_scene_plates(scene, pro).plates;
     if (!plates.empty()) {
         CheckOptions co;
         co.distance_to_road = [&net](XY p) {
