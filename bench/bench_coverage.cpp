@@ -17,30 +17,32 @@ struct Demo {
         return lugeo::read_coverage_input(scene, o);
     }();
 };
-Demo& demo() {
+Demo &demo() {
     static Demo d;
     return d;
 }
 
-void BM_ReadInputs(benchmark::State& st) {
-    auto& d = demo();
+void BM_ReadInputs(benchmark::State &st) {
+    auto &d = demo();
     lugeo::CameraReadOptions o;
     o.metric_crs = d.scene.crs;
-    for (auto _ : st) benchmark::DoNotOptimize(lugeo::read_coverage_input(d.scene, o));
+    for (auto _ : st)
+        benchmark::DoNotOptimize(lugeo::read_coverage_input(d.scene, o));
 }
 BENCHMARK(BM_ReadInputs)->Unit(benchmark::kMillisecond);
 
-void BM_Analysis(benchmark::State& st) {
-    auto& d = demo();
+void BM_Analysis(benchmark::State &st) {
+    auto &d = demo();
     lugeo::CoverageOptions o;
     o.view_polygons = st.range(0) != 0;
-    for (auto _ : st) benchmark::DoNotOptimize(lugeo::analyze_coverage(d.net, d.in, o));
+    for (auto _ : st)
+        benchmark::DoNotOptimize(lugeo::analyze_coverage(d.net, d.in, o));
     st.counters["cameras"] = double(d.in.cameras.size());
 }
 BENCHMARK(BM_Analysis)->Arg(1)->Arg(0)->ArgName("views")->Unit(benchmark::kMillisecond);
 
-void BM_Plan(benchmark::State& st) {
-    auto& d = demo();
+void BM_Plan(benchmark::State &st) {
+    auto &d = demo();
     lugeo::PlanOptions o;
     o.add = static_cast<std::size_t>(st.range(0));
     std::size_t cands = 0;

@@ -21,7 +21,7 @@
 using namespace lugeo;
 using Clock = std::chrono::steady_clock;
 
-static double best_of(int runs, const std::function<void()>& f) {
+static double best_of(int runs, const std::function<void()> &f) {
     double best = 1e30;
     for (int i = 0; i < runs; ++i) {
         const auto t0 = Clock::now();
@@ -33,10 +33,12 @@ static double best_of(int runs, const std::function<void()>& f) {
 
 static bool with_buffer = false;
 
-static void run(const char* name, const Network& net, const std::vector<XY>& sources, int runs) {
-    std::printf("%s: %zu nodes, %zu edges, %zu sources\n", name, net.node_count(), net.edge_count(), sources.size());
+static void run(const char *name, const Network &net, const std::vector<XY> &sources, int runs) {
+    std::printf("%s: %zu nodes, %zu edges, %zu sources\n", name, net.node_count(), net.edge_count(),
+                sources.size());
     std::vector<RoutingSource> src;
-    for (const XY& p : sources) src.push_back({*net.snap(p), 0.0});
+    for (const XY &p : sources)
+        src.push_back({*net.snap(p), 0.0});
     RoutingOptions ro;
     ro.profile = Profile::car;
     ro.limit_s = 1800;
@@ -46,19 +48,21 @@ static void run(const char* name, const Network& net, const std::vector<XY>& sou
         settled = r.settled;
         pieces = reached_pieces(net, r, 1800).size();
     });
-    std::printf("  search 30 min, 6 sources, + pieces: %8.2f ms  (%zu nodes settled, %zu pieces)\n", t_search * 1e3,
-                settled, pieces);
+    std::printf("  search 30 min, 6 sources, + pieces: %8.2f ms  (%zu nodes settled, %zu pieces)\n",
+                t_search * 1e3, settled, pieces);
     const Reach r = shortest_times(net, src, ro);
     const auto p30 = reached_pieces(net, r, 1800);
     double area30 = 0;
     PolygonOptions po; // raster, 5 m cells, trim 50 m, holes < 2 ha filled
     const double t_union = best_of(runs, [&] { area30 = area(pieces_to_polygon(net, p30, po)); });
-    std::printf("  30-min union polygon alone (raster): %8.2f ms  (%.2f km2)\n", t_union * 1e3, area30 / 1e6);
+    std::printf("  30-min union polygon alone (raster): %8.2f ms  (%.2f km2)\n", t_union * 1e3,
+                area30 / 1e6);
     if (with_buffer) {
         po.method = PolygonMethod::buffer;
         double area_b = 0;
         const double t_b = best_of(runs, [&] { area_b = area(pieces_to_polygon(net, p30, po)); });
-        std::printf("  30-min union polygon alone (buffer): %8.2f ms  (%.2f km2)\n", t_b * 1e3, area_b / 1e6);
+        std::printf("  30-min union polygon alone (buffer): %8.2f ms  (%.2f km2)\n", t_b * 1e3,
+                    area_b / 1e6);
     }
     IsochroneOptions io;
     io.minutes = {1, 5, 30};
@@ -66,26 +70,34 @@ static void run(const char* name, const Network& net, const std::vector<XY>& sou
     io.per_source = false;
     IsochroneResult res;
     const double t_unions = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
-    std::printf("  1/5/30 unions end to end:            %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
-                t_unions * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+    std::printf("  1/5/30 unions end to end:            %8.2f ms  (search %.2f, polygons %.2f, "
+                "figures %.2f ms)\n",
+                t_unions * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3,
+                res.stats_seconds * 1e3);
     io.per_source = true;
     const double t_all = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
-    std::printf("  + per source (6 x 3 polygons):       %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
-                t_all * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+    std::printf("  + per source (6 x 3 polygons):       %8.2f ms  (search %.2f, polygons %.2f, "
+                "figures %.2f ms)\n",
+                t_all * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3,
+                res.stats_seconds * 1e3);
     if (with_buffer) { // the same pipeline with the GEOS buffer union (before), same run
         io.method = PolygonMethod::buffer;
         io.per_source = false;
         const double tb = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
-        std::printf("  buffer: 1/5/30 unions end to end:    %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
-                    tb * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+        std::printf("  buffer: 1/5/30 unions end to end:    %8.2f ms  (search %.2f, polygons %.2f, "
+                    "figures %.2f ms)\n",
+                    tb * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3,
+                    res.stats_seconds * 1e3);
         io.per_source = true;
         const double tba = best_of(runs, [&] { res = compute_isochrones(net, sources, io); });
-        std::printf("  buffer: + per source (6 x 3):        %8.2f ms  (search %.2f, polygons %.2f, figures %.2f ms)\n",
-                    tba * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
+        std::printf("  buffer: + per source (6 x 3):        %8.2f ms  (search %.2f, polygons %.2f, "
+                    "figures %.2f ms)\n",
+                    tba * 1e3, res.search_seconds * 1e3, res.polygon_seconds * 1e3,
+                    res.stats_seconds * 1e3);
     }
 }
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
     if (runs < 1) {
         std::fprintf(stderr, "usage: bench_isochrone [runs >= 1] [--buffer]\n");
@@ -101,22 +113,24 @@ int main(int argc, char** argv) {
         ro.target_crs = scene.crs;
         ro.required_fields = {"kind"};
         std::vector<XY> kiosks;
-        for (const auto& f : read_layer(scene.layer("units"), ro).features)
+        for (const auto &f : read_layer(scene.layer("units"), ro).features)
             if (f.values[0] && *f.values[0] == "kiosk") kiosks.push_back(f.geometry.points[0]);
         run("demo (Chengdu centre)", net, kiosks, runs);
     }
     {
-        const Scene scene = scene_from_roads(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf");
+        const Scene scene =
+            scene_from_roads(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf");
         NetworkOptions no = scene.network;
         no.metric_crs = scene.crs;
         const Network net = build_network(scene.layer("roads"), no);
         // 6 sources: nodes of the car network's largest component at fixed ranks
         std::vector<XY> src;
-        const auto& comp = net.node_components(Profile::car);
+        const auto &comp = net.node_components(Profile::car);
         std::vector<std::uint32_t> in_largest;
         for (std::uint32_t n = 0; n < net.node_count(); ++n)
             if (comp[n] == net.largest_component(Profile::car)) in_largest.push_back(n);
-        for (int k = 0; k < 6; ++k) src.push_back(net.node(in_largest[in_largest.size() * (2 * k + 1) / 12]));
+        for (int k = 0; k < 6; ++k)
+            src.push_back(net.node(in_largest[in_largest.size() * (2 * k + 1) / 12]));
         run("Malta", net, src, runs);
     }
 }

@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <vector>
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     const std::string what = argc > 1 ? argv[1] : "demo";
     const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
     lugeo::LayerSpec spec;
@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
         spec = s.layer("roads");
         opt = s.network;
     } else if (what == "malta") {
-        spec = lugeo::layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf", "roads");
+        spec = lugeo::layer_spec_from_arg(
+            std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf", "roads");
     } else {
         spec = lugeo::layer_spec_from_arg(what, "roads");
     }
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeats; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         const lugeo::Network net = lugeo::build_network(spec, opt);
-        const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double t =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         total.push_back(t);
         read.push_back(net.report().read_seconds);
         build.push_back(net.report().build_seconds);
@@ -44,7 +46,9 @@ int main(int argc, char** argv) {
     };
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("%s: %zu edges; median of %d: total %.3f s (GDAL read %.3f s, graph build %.3f s); peak RSS %.1f MiB\n",
-                what.c_str(), edges, repeats, median(total), median(read), median(build), ru.ru_maxrss / 1024.0);
+    std::printf("%s: %zu edges; median of %d: total %.3f s (GDAL read %.3f s, graph build %.3f s); "
+                "peak RSS %.1f MiB\n",
+                what.c_str(), edges, repeats, median(total), median(read), median(build),
+                ru.ru_maxrss / 1024.0);
     return 0;
 }

@@ -31,13 +31,14 @@ double us_since(Clock::time_point t0) {
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1), p / 100.0 * static_cast<double>(v.size())));
+    const auto i = static_cast<std::size_t>(std::min<double>(
+        static_cast<double>(v.size() - 1), p / 100.0 * static_cast<double>(v.size())));
     return v[i];
 }
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     const int misreads = argc > 1 ? std::atoi(argv[1]) : 20000;
     const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 7301;
     const auto plates = make_synthetic_plates();
@@ -58,24 +59,30 @@ int main(int argc, char** argv) {
     std::mt19937_64 rng(seed);
     std::vector<std::string> ids;
     for (int i = 0; i < 100000; ++i)
-        ids.push_back(plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)].id);
+        ids.push_back(
+            plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)].id);
     std::size_t found = 0;
     auto t0 = Clock::now();
     for (int rep = 0; rep < 10; ++rep)
-        for (const auto& id : ids) found += reg.find(id).has_value();
+        for (const auto &id : ids)
+            found += reg.find(id).has_value();
     const double find_us = us_since(t0) / (10.0 * static_cast<double>(ids.size()));
     t0 = Clock::now();
-    for (const auto& id : ids) found += reg.locate(id).kind == MatchKind::exact;
+    for (const auto &id : ids)
+        found += reg.locate(id).kind == MatchKind::exact;
     const double locate_exact_us = us_since(t0) / static_cast<double>(ids.size());
-    std::printf("exact find()                %.3f us/lookup  (%.1f M lookups/s)\n", find_us, 1.0 / find_us);
-    std::printf("exact locate()              %.3f us/lookup  (normalise + probe)\n", locate_exact_us);
+    std::printf("exact find()                %.3f us/lookup  (%.1f M lookups/s)\n", find_us,
+                1.0 / find_us);
+    std::printf("exact locate()              %.3f us/lookup  (normalise + probe)\n",
+                locate_exact_us);
 
     // fuzzy top-5 on simulated misreads
     MisreadSimulator sim(seed);
     std::vector<std::string> heard;
     std::vector<XY> truth;
     for (int i = 0; i < misreads; ++i) {
-        const auto& p = plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
+        const auto &p =
+            plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
         heard.push_back(sim.misread(p.id).text);
         truth.push_back(p.position);
     }
@@ -93,28 +100,35 @@ int main(int argc, char** argv) {
             lat.push_back(us_since(t));
             found += r.candidates.size();
         }
-        const char* name = mode == 0 ? "fuzzy top-5" : mode == 1 ? "fuzzy top-5 + position" : "fuzzy top-5, one edit";
-        std::printf("%-27s p50 %.1f us  p99 %.1f us  max %.1f us\n", name, percentile(lat, 50), percentile(lat, 99),
-                    percentile(lat, 100));
+        const char *name = mode == 0   ? "fuzzy top-5"
+                           : mode == 1 ? "fuzzy top-5 + position"
+                                       : "fuzzy top-5, one edit";
+        std::printf("%-27s p50 %.1f us  p99 %.1f us  max %.1f us\n", name, percentile(lat, 50),
+                    percentile(lat, 99), percentile(lat, 100));
     }
 
     // batch: 100,000 IDs as a dispatcher batch would hold them (80% correct, 20% misread)
     std::vector<std::string> batch;
     for (int i = 0; i < 100000; ++i) {
-        const auto& p = plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
+        const auto &p =
+            plates[std::uniform_int_distribution<std::size_t>(0, plates.size() - 1)(rng)];
         batch.push_back(i % 5 == 0 ? sim.misread(p.id).text : p.id);
     }
     t0 = Clock::now();
-    for (const auto& b : batch) found += reg.locate(b).candidates.size();
+    for (const auto &b : batch)
+        found += reg.locate(b).candidates.size();
     std::printf("batch 100,000 IDs (20%% misread) %.1f ms\n", us_since(t0) / 1000.0);
 
     // nearest
     std::vector<XY> pts;
     for (int i = 0; i < 100000; ++i)
-        pts.push_back({std::uniform_real_distribution<double>(0, 8000)(rng), std::uniform_real_distribution<double>(0, 8000)(rng)});
+        pts.push_back({std::uniform_real_distribution<double>(0, 8000)(rng),
+                       std::uniform_real_distribution<double>(0, 8000)(rng)});
     t0 = Clock::now();
-    for (const auto& p : pts) found += reg.nearest(p, 5).size();
-    std::printf("nearest k=5                 %.3f us/query\n", us_since(t0) / static_cast<double>(pts.size()));
+    for (const auto &p : pts)
+        found += reg.nearest(p, 5).size();
+    std::printf("nearest k=5                 %.3f us/query\n",
+                us_since(t0) / static_cast<double>(pts.size()));
 
     // the demo scene: load the registry from its layers (best of 5), and incidents
     const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
@@ -126,7 +140,8 @@ int main(int argc, char** argv) {
         load_us = std::min(load_us, us_since(t0));
         loaded = demo.size();
     }
-    std::printf("load demo registry          %.1f ms  (%zu plates from GeoJSON: read, WGS84 -> %s, build)\n",
+    std::printf("load demo registry          %.1f ms  (%zu plates from GeoJSON: read, WGS84 -> %s, "
+                "build)\n",
                 load_us / 1000.0, loaded, scene.crs.c_str());
     const Registry demo = load_registry(scene);
     const Network net = build_network(scene.layer("roads"), scene.network);
@@ -134,13 +149,15 @@ int main(int argc, char** argv) {
     const JunctionIndex junctions(net);
     std::vector<double> inc;
     for (int i = 0; i < 200; ++i) {
-        const auto& p = demo.plates()[std::uniform_int_distribution<std::size_t>(0, demo.size() - 1)(rng)];
+        const auto &p =
+            demo.plates()[std::uniform_int_distribution<std::size_t>(0, demo.size() - 1)(rng)];
         t0 = Clock::now();
-        const IncidentResult r = describe_incident(ctx, p.position, IncidentOptions{}, &net, &junctions);
+        const IncidentResult r =
+            describe_incident(ctx, p.position, IncidentOptions{}, &net, &junctions);
         inc.push_back(us_since(t0));
         found += r.cameras.size();
     }
-    std::printf("incident (demo, car, 30 min) p50 %.2f ms  p99 %.2f ms\n", percentile(inc, 50) / 1000.0,
-                percentile(inc, 99) / 1000.0);
+    std::printf("incident (demo, car, 30 min) p50 %.2f ms  p99 %.2f ms\n",
+                percentile(inc, 50) / 1000.0, percentile(inc, 99) / 1000.0);
     return found == 0 ? 1 : 0;
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     const std::string scene_path = argc > 1 && *argv[1] ? argv[1] : lugeo::default_scene_path();
     const int repeats = argc > 2 ? std::atoi(argv[2]) : 3;
     const lugeo::Scene scene = lugeo::load_scene(scene_path);
@@ -23,16 +23,17 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeats; ++i) {
         const lugeo::ReportResult r = lugeo::write_report(scene, o);
         total.push_back(r.seconds);
-        for (const auto& s : r.sections) sections[s.id].push_back(s.seconds);
+        for (const auto &s : r.sections)
+            sections[s.id].push_back(s.seconds);
         bytes = r.html_bytes;
     }
     auto median = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    std::printf("report on %s: median of %d: %.2f s total; HTML %.1f MB\n", scene.name.c_str(), repeats, median(total),
-                bytes / 1e6);
-    for (const char* id : {"scene", "reachability", "zones", "coverage", "registry"})
+    std::printf("report on %s: median of %d: %.2f s total; HTML %.1f MB\n", scene.name.c_str(),
+                repeats, median(total), bytes / 1e6);
+    for (const char *id : {"scene", "reachability", "zones", "coverage", "registry"})
         if (sections.count(id)) std::printf("  %-13s %.2f s\n", id, median(sections[id]));
     std::filesystem::remove_all(o.output_dir);
     return 0;

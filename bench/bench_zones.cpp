@@ -22,7 +22,8 @@ using namespace lugeo;
 namespace {
 
 double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 double median(std::vector<double> v) {
@@ -32,8 +33,8 @@ double median(std::vector<double> v) {
 
 /// Six kiosks spread evenly over the largest car component: the node of that component
 /// nearest to each cell centre of a 3 x 2 grid over the component's bounding box.
-std::vector<Kiosk> spread_kiosks(const Network& net) {
-    const auto& comp = net.node_components(Profile::car);
+std::vector<Kiosk> spread_kiosks(const Network &net) {
+    const auto &comp = net.node_components(Profile::car);
     const auto largest = net.largest_component(Profile::car);
     Box b;
     for (std::uint32_t n = 0; n < net.node_count(); ++n)
@@ -41,7 +42,8 @@ std::vector<Kiosk> spread_kiosks(const Network& net) {
     std::vector<Kiosk> out;
     for (int j = 0; j < 2; ++j)
         for (int i = 0; i < 3; ++i) {
-            const XY c{b.minx + (i + 0.5) / 3.0 * (b.maxx - b.minx), b.miny + (j + 0.5) / 2.0 * (b.maxy - b.miny)};
+            const XY c{b.minx + (i + 0.5) / 3.0 * (b.maxx - b.minx),
+                       b.miny + (j + 0.5) / 2.0 * (b.maxy - b.miny)};
             std::uint32_t best = 0;
             double bd = 1e300;
             for (std::uint32_t n = 0; n < net.node_count(); ++n)
@@ -54,8 +56,8 @@ std::vector<Kiosk> spread_kiosks(const Network& net) {
     return out;
 }
 
-void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks, const ZoneContext& ctx,
-         ZoneOptions o, int repeat) {
+void run(const char *name, const Network &net, const std::vector<Kiosk> &kiosks,
+         const ZoneContext &ctx, ZoneOptions o, int repeat) {
     std::vector<double> total, alloc, poly;
     ZonePlan plan;
     for (int r = 0; r < repeat; ++r) {
@@ -66,11 +68,13 @@ void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks,
         poly.push_back(plan.seconds_polygons);
     }
     double road = 0;
-    for (const auto& z : plan.zones) road += z.road_length_m;
-    std::printf("%-38s edges %6zu  sites %7zu  cell %5.2f m  total %7.3f s  allocation %7.3f s  polygons %7.3f s  "
+    for (const auto &z : plan.zones)
+        road += z.road_length_m;
+    std::printf("%-38s edges %6zu  sites %7zu  cell %5.2f m  total %7.3f s  allocation %7.3f s  "
+                "polygons %7.3f s  "
                 "imbalance %.2f",
-                name, net.edge_count(), plan.sites, plan.cell_m, median(total), median(alloc), median(poly),
-                plan.imbalance);
+                name, net.edge_count(), plan.sites, plan.cell_m, median(total), median(alloc),
+                median(poly), plan.imbalance);
     if (o.balance != ZoneBalance::none)
         std::printf("  (%d iterations, %.2f -> %.2f, deviation %.1f%%)", plan.balance.iterations,
                     plan.balance.initial_imbalance, plan.balance.final_imbalance,
@@ -80,16 +84,19 @@ void run(const char* name, const Network& net, const std::vector<Kiosk>& kiosks,
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     int repeat = 5;
     double spacing = ZoneOptions{}.site_spacing_m, cell = ZoneOptions{}.cell_m;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--spacing") && i + 1 < argc) spacing = std::atof(argv[++i]);
-        else if (!std::strcmp(argv[i], "--cell") && i + 1 < argc) cell = std::atof(argv[++i]);
+        if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
+            repeat = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--spacing") && i + 1 < argc)
+            spacing = std::atof(argv[++i]);
+        else if (!std::strcmp(argv[i], "--cell") && i + 1 < argc)
+            cell = std::atof(argv[++i]);
     }
-    std::printf("bench_zones: median of %d runs, raster cell %.1f m, Voronoi site spacing %.0f m\n", repeat, cell,
-                spacing);
+    std::printf("bench_zones: median of %d runs, raster cell %.1f m, Voronoi site spacing %.0f m\n",
+                repeat, cell, spacing);
 
     const Scene demo = load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
     const Network dnet = build_network(demo.layer("roads"), demo.network);
@@ -107,7 +114,8 @@ int main(int argc, char** argv) {
     o.polygons = true;
     for (ZoneBalance m : {ZoneBalance::length, ZoneBalance::incidents, ZoneBalance::area}) {
         o.balance = m;
-        run((std::string("demo, balanced by ") + zone_balance_name(m)).c_str(), dnet, dk, dctx, o, repeat);
+        run((std::string("demo, balanced by ") + zone_balance_name(m)).c_str(), dnet, dk, dctx, o,
+            repeat);
     }
     ov.balance = ZoneBalance::area;
     run("demo, balanced by area, voronoi", dnet, dk, dctx, ov, repeat);

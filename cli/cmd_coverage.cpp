@@ -42,15 +42,19 @@ struct PlanCliOptions {
     bool json = false;
 };
 
-Profile parse_profile(const std::string& s) {
+Profile parse_profile(const std::string &s) {
     auto p = profile_from_name(s);
-    if (!p) throw Error(ErrorCode::invalid_argument, "--profile: '" + s + "' is not walk, ebike or car");
+    if (!p)
+        throw Error(ErrorCode::invalid_argument,
+                    "--profile: '" + s + "' is not walk, ebike or car");
     return *p;
 }
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+    return std::round(v * 100.0) / 100.0;
+}
 
-nlohmann::json split_json(const LengthSplit& s) {
+nlohmann::json split_json(const LengthSplit &s) {
     return {{"total_m", round2(s.total_m)},
             {"covered_m", round2(s.covered_m)},
             {"uncovered_m", round2(s.uncovered_m())},
@@ -58,18 +62,19 @@ nlohmann::json split_json(const LengthSplit& s) {
             {"covered_share", std::round(s.share() * 10000.0) / 10000.0}};
 }
 
-
-const char* issue_name(CameraIssue::Kind k) {
-    return k == CameraIssue::Kind::moved_out_of_building ? "moved_out_of_building" : "inside_building";
+const char *issue_name(CameraIssue::Kind k) {
+    return k == CameraIssue::Kind::moved_out_of_building ? "moved_out_of_building"
+                                                         : "inside_building";
 }
 
-std::string plate_text(const CoverageInput& in, const std::optional<PlateRef>& p) {
+std::string plate_text(const CoverageInput &in, const std::optional<PlateRef> &p) {
     return p ? in.plates[p->plate].id : std::string();
 }
 
-CoverageInput load_input(const Scene& scene, const Network& net, const std::string& osm_cameras) {
+CoverageInput load_input(const Scene &scene, const Network &net, const std::string &osm_cameras) {
     CameraReadOptions ro;
-    ro.metric_crs = net.crs(); // = the scene's metric CRS; for --roads, the UTM zone the network chose
+    ro.metric_crs =
+        net.crs(); // = the scene's metric CRS; for --roads, the UTM zone the network chose
     CoverageInput in = read_coverage_input(scene, ro);
     if (!osm_cameras.empty()) {
         CameraSet cs = read_osm_cameras(osm_cameras, ro);
@@ -79,7 +84,7 @@ CoverageInput load_input(const Scene& scene, const Network& net, const std::stri
     return in;
 }
 
-int run_coverage(const CoverageCliOptions& o) {
+int run_coverage(const CoverageCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
@@ -96,81 +101,118 @@ int run_coverage(const CoverageCliOptions& o) {
     bar.done();
     const auto t2 = clock::now();
     double uncovered = 0.0;
-    for (const RoadPiece& p : r.pieces)
+    for (const RoadPiece &p : r.pieces)
         if (p.cameras == 0) uncovered += p.to_m - p.from_m;
     double gaps_m = 0.0;
-    for (const Gap& g : r.gaps) gaps_m += g.length_m;
+    for (const Gap &g : r.gaps)
+        gaps_m += g.length_m;
     const double read_s = std::chrono::duration<double>(t1 - t0).count();
     const double analyse_s = std::chrono::duration<double>(t2 - t1).count();
 
     if (!o.output.empty()) {
         VectorWriter w(o.output);
-        LayerDef vd{"views", Geometry::Type::polygon,
-                    {{"camera_id", FieldType::string}, {"type", FieldType::string}, {"heading", FieldType::real},
-                     {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"phase", FieldType::integer},
-                     {"owner", FieldType::string}, {"road_m", FieldType::real}, {"issue", FieldType::string}},
-                    net.crs(), "lugeo coverage: camera views (sector minus building shadows)"};
+        LayerDef vd{"views",
+                    Geometry::Type::polygon,
+                    {{"camera_id", FieldType::string},
+                     {"type", FieldType::string},
+                     {"heading", FieldType::real},
+                     {"hfov", FieldType::real},
+                     {"range_m", FieldType::real},
+                     {"phase", FieldType::integer},
+                     {"owner", FieldType::string},
+                     {"road_m", FieldType::real},
+                     {"issue", FieldType::string}},
+                    net.crs(),
+                    "lugeo coverage: camera views (sector minus building shadows)"};
         const auto LV = w.add_layer(vd);
         std::vector<std::string> issue(r.cameras.size());
-        for (const auto& is : r.camera_issues) issue[is.camera] = issue_name(is.kind);
+        for (const auto &is : r.camera_issues)
+            issue[is.camera] = issue_name(is.kind);
         for (std::size_t c = 0; c < r.cameras.size(); ++c) {
             if (r.views[c].empty()) continue;
-            const Camera& cam = r.cameras[c];
+            const Camera &cam = r.cameras[c];
             w.add_feature(LV, Geometry::of_polygons(r.views[c]),
-                          {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m, std::int64_t(cam.phase), cam.owner,
-                           round2(r.camera_road_m[c]), issue[c].empty() ? FieldValue() : FieldValue(issue[c])});
+                          {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m,
+                           std::int64_t(cam.phase), cam.owner, round2(r.camera_road_m[c]),
+                           issue[c].empty() ? FieldValue() : FieldValue(issue[c])});
         }
-        LayerDef pd{"covered", Geometry::Type::line,
-                    {{"edge_id", FieldType::integer}, {"class", FieldType::string}, {"name", FieldType::string},
-                     {"cameras", FieldType::integer}, {"length_m", FieldType::real}},
-                    net.crs(), "lugeo coverage: road pieces seen by at least one camera (cameras = how many)"};
+        LayerDef pd{"covered",
+                    Geometry::Type::line,
+                    {{"edge_id", FieldType::integer},
+                     {"class", FieldType::string},
+                     {"name", FieldType::string},
+                     {"cameras", FieldType::integer},
+                     {"length_m", FieldType::real}},
+                    net.crs(),
+                    "lugeo coverage: road pieces seen by at least one camera (cameras = how many)"};
         const auto LC = w.add_layer(pd);
         pd.name = "uncovered";
         pd.description = "lugeo coverage: road pieces no camera sees";
         const auto LU = w.add_layer(pd);
-        for (const RoadPiece& p : r.pieces) {
+        for (const RoadPiece &p : r.pieces) {
             LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
             if (l.size() < 2) continue;
             w.add_feature(p.cameras ? LC : LU, Geometry::of_line(std::move(l)),
-                          {std::int64_t(p.edge), net.class_of(p.edge), net.name_of(p.edge), std::int64_t(p.cameras),
-                           round2(p.to_m - p.from_m)});
+                          {std::int64_t(p.edge), net.class_of(p.edge), net.name_of(p.edge),
+                           std::int64_t(p.cameras), round2(p.to_m - p.from_m)});
         }
-        LayerDef gd{"gaps", Geometry::Type::line,
-                    {{"rank", FieldType::integer}, {"road", FieldType::string}, {"class", FieldType::string},
-                     {"length_m", FieldType::real}, {"from_plate", FieldType::string}, {"from_plate_m", FieldType::real},
-                     {"to_plate", FieldType::string}, {"to_plate_m", FieldType::real}},
-                    net.crs(), "lugeo coverage: uncovered stretches longer than the minimum, merged along the road"};
+        LayerDef gd{
+            "gaps",
+            Geometry::Type::line,
+            {{"rank", FieldType::integer},
+             {"road", FieldType::string},
+             {"class", FieldType::string},
+             {"length_m", FieldType::real},
+             {"from_plate", FieldType::string},
+             {"from_plate_m", FieldType::real},
+             {"to_plate", FieldType::string},
+             {"to_plate_m", FieldType::real}},
+            net.crs(),
+            "lugeo coverage: uncovered stretches longer than the minimum, merged along the road"};
         const auto LG = w.add_layer(gd);
         for (std::size_t i = 0; i < r.gaps.size(); ++i) {
-            const Gap& g = r.gaps[i];
-            w.add_feature(LG, Geometry::of_line(g.line),
-                          {std::int64_t(i + 1), g.road, g.road_class, round2(g.length_m), plate_text(in, g.from_plate),
-                           g.from_plate ? FieldValue(round2(g.from_plate->distance_m)) : FieldValue(),
-                           plate_text(in, g.to_plate),
-                           g.to_plate ? FieldValue(round2(g.to_plate->distance_m)) : FieldValue()});
+            const Gap &g = r.gaps[i];
+            w.add_feature(
+                LG, Geometry::of_line(g.line),
+                {std::int64_t(i + 1), g.road, g.road_class, round2(g.length_m),
+                 plate_text(in, g.from_plate),
+                 g.from_plate ? FieldValue(round2(g.from_plate->distance_m)) : FieldValue(),
+                 plate_text(in, g.to_plate),
+                 g.to_plate ? FieldValue(round2(g.to_plate->distance_m)) : FieldValue()});
         }
-        LayerDef cd{"cameras_no_road", Geometry::Type::point,
-                    {{"camera_id", FieldType::string}, {"type", FieldType::string}, {"heading", FieldType::real},
-                     {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"phase", FieldType::integer},
+        LayerDef cd{"cameras_no_road",
+                    Geometry::Type::point,
+                    {{"camera_id", FieldType::string},
+                     {"type", FieldType::string},
+                     {"heading", FieldType::real},
+                     {"hfov", FieldType::real},
+                     {"range_m", FieldType::real},
+                     {"phase", FieldType::integer},
                      {"road_m", FieldType::real}},
-                    net.crs(), "lugeo coverage: cameras that see (almost) no road — misplaced or turned away"};
+                    net.crs(),
+                    "lugeo coverage: cameras that see (almost) no road — misplaced or turned away"};
         const auto LN = w.add_layer(cd);
         for (std::size_t c : r.cameras_no_road) {
-            const Camera& cam = r.cameras[c];
+            const Camera &cam = r.cameras[c];
             w.add_feature(LN, Geometry::of_point(cam.position),
-                          {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m, std::int64_t(cam.phase),
-                           round2(r.camera_road_m[c])});
+                          {cam.id, cam.type, cam.heading_deg, cam.hfov_deg, cam.range_m,
+                           std::int64_t(cam.phase), round2(r.camera_road_m[c])});
         }
-        LayerDef kd{"key_sites_unseen", Geometry::Type::point,
-                    {{"site_id", FieldType::string}, {"kind", FieldType::string}, {"name", FieldType::string}},
-                    net.crs(), "lugeo coverage: key sites no camera view comes near"};
+        LayerDef kd{"key_sites_unseen",
+                    Geometry::Type::point,
+                    {{"site_id", FieldType::string},
+                     {"kind", FieldType::string},
+                     {"name", FieldType::string}},
+                    net.crs(),
+                    "lugeo coverage: key sites no camera view comes near"};
         const auto LK = w.add_layer(kd);
         for (std::size_t s : r.key_sites_unseen) {
-            const KeySite& k = in.key_sites[s];
+            const KeySite &k = in.key_sites[s];
             w.add_feature(LK, Geometry::of_point(k.position), {k.id, k.kind, k.name});
         }
         w.commit();
-        std::cerr << "wrote views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen to " << o.output << "\n";
+        std::cerr << "wrote views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen to "
+                  << o.output << "\n";
     }
 
     if (o.json) {
@@ -183,16 +225,21 @@ int run_coverage(const CoverageCliOptions& o) {
         j["uncovered_m"] = round2(uncovered);
         j["backup_m"] = round2(r.total.backup_m);
         j["covered_share"] = std::round(r.total.share() * 10000.0) / 10000.0;
-        for (const auto& [k, v] : r.by_class) j["by_class"][k] = split_json(v);
-        for (const auto& [k, v] : r.by_phase) j["by_phase"][std::to_string(k)] = split_json(v);
-        for (const auto& [k, v] : r.by_phase_cumulative) j["by_phase_cumulative"][std::to_string(k)] = split_json(v);
-        for (const auto& [k, v] : r.by_owner) j["by_owner"][k] = split_json(v);
-        for (const auto& [k, v] : r.by_zone) j["by_zone"][k] = split_json(v);
+        for (const auto &[k, v] : r.by_class)
+            j["by_class"][k] = split_json(v);
+        for (const auto &[k, v] : r.by_phase)
+            j["by_phase"][std::to_string(k)] = split_json(v);
+        for (const auto &[k, v] : r.by_phase_cumulative)
+            j["by_phase_cumulative"][std::to_string(k)] = split_json(v);
+        for (const auto &[k, v] : r.by_owner)
+            j["by_owner"][k] = split_json(v);
+        for (const auto &[k, v] : r.by_zone)
+            j["by_zone"][k] = split_json(v);
         j["min_gap_m"] = o.min_gap;
         j["gaps_count"] = r.gaps.size();
         j["gaps_m"] = round2(gaps_m);
         j["gaps"] = nlohmann::json::array();
-        for (const Gap& g : r.gaps)
+        for (const Gap &g : r.gaps)
             j["gaps"].push_back({{"road", g.road},
                                  {"class", g.road_class},
                                  {"length_m", round2(g.length_m)},
@@ -201,12 +248,14 @@ int run_coverage(const CoverageCliOptions& o) {
         j["key_sites"] = in.key_sites.size();
         j["key_sites_unseen"] = nlohmann::json::array();
         for (std::size_t s : r.key_sites_unseen)
-            j["key_sites_unseen"].push_back(
-                {{"id", in.key_sites[s].id}, {"kind", in.key_sites[s].kind}, {"name", in.key_sites[s].name}});
+            j["key_sites_unseen"].push_back({{"id", in.key_sites[s].id},
+                                             {"kind", in.key_sites[s].kind},
+                                             {"name", in.key_sites[s].name}});
         j["cameras_no_road"] = nlohmann::json::array();
-        for (std::size_t c : r.cameras_no_road) j["cameras_no_road"].push_back(r.cameras[c].id);
+        for (std::size_t c : r.cameras_no_road)
+            j["cameras_no_road"].push_back(r.cameras[c].id);
         j["camera_issues"] = nlohmann::json::array();
-        for (const auto& is : r.camera_issues)
+        for (const auto &is : r.camera_issues)
             j["camera_issues"].push_back({{"camera", r.cameras[is.camera].id},
                                           {"issue", issue_name(is.kind)},
                                           {"building", is.building},
@@ -217,20 +266,24 @@ int run_coverage(const CoverageCliOptions& o) {
         return exit_ok;
     }
 
-    std::cout << "Camera coverage of roads (" << profile_name(r.profile) << " network, " << r.road_edges << " edges)\n"
-              << "  cameras     " << r.cameras.size() << " (" << in.occluders.size() << " buildings as occluders)\n"
+    std::cout << "Camera coverage of roads (" << profile_name(r.profile) << " network, "
+              << r.road_edges << " edges)\n"
+              << "  cameras     " << r.cameras.size() << " (" << in.occluders.size()
+              << " buildings as occluders)\n"
               << "  road        " << fmt(r.total.total_m / 1000.0, 2) << " km\n"
-              << "  covered     " << fmt(r.total.covered_m / 1000.0, 2) << " km (" << fmt(100.0 * r.total.share(), 1) << "%)\n"
+              << "  covered     " << fmt(r.total.covered_m / 1000.0, 2) << " km ("
+              << fmt(100.0 * r.total.share(), 1) << "%)\n"
               << "  uncovered   " << fmt(uncovered / 1000.0, 2) << " km\n"
               << "  backup (>=2 cameras) " << fmt(r.total.backup_m / 1000.0, 2) << " km\n";
-    auto table = [&](const char* title, const auto& m) {
+    auto table = [&](const char *title, const auto &m) {
         std::cout << "\n" << title << "                 km   covered   share   backup\n";
-        for (const auto& [k, v] : m) {
+        for (const auto &[k, v] : m) {
             std::ostringstream key;
             key << k;
             char line[200];
-            std::snprintf(line, sizeof line, "  %-20s %9.2f %9.2f  %5.1f%% %8.2f\n", key.str().c_str(), v.total_m / 1000.0,
-                          v.covered_m / 1000.0, 100.0 * v.share(), v.backup_m / 1000.0);
+            std::snprintf(line, sizeof line, "  %-20s %9.2f %9.2f  %5.1f%% %8.2f\n",
+                          key.str().c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
+                          100.0 * v.share(), v.backup_m / 1000.0);
             std::cout << line;
         }
     };
@@ -239,32 +292,38 @@ int run_coverage(const CoverageCliOptions& o) {
     table("By phase (cumulative)", r.by_phase_cumulative);
     table("By owner", r.by_owner);
     if (!r.by_zone.empty()) table("By patrol zone", r.by_zone);
-    std::cout << "\nGaps >= " << fmt(o.min_gap, 0) << " m: " << r.gaps.size() << ", " << fmt(gaps_m / 1000.0, 2)
-              << " km; longest:\n";
+    std::cout << "\nGaps >= " << fmt(o.min_gap, 0) << " m: " << r.gaps.size() << ", "
+              << fmt(gaps_m / 1000.0, 2) << " km; longest:\n";
     for (std::size_t i = 0; i < r.gaps.size() && int(i) < o.list; ++i) {
-        const Gap& g = r.gaps[i];
-        std::cout << "  " << fmt(g.length_m, 0) << " m  " << (g.road.empty() ? "(unnamed " + g.road_class + ")" : g.road);
+        const Gap &g = r.gaps[i];
+        std::cout << "  " << fmt(g.length_m, 0) << " m  "
+                  << (g.road.empty() ? "(unnamed " + g.road_class + ")" : g.road);
         if (g.from_plate && g.to_plate)
-            std::cout << "  from " << in.plates[g.from_plate->plate].id << " to " << in.plates[g.to_plate->plate].id;
+            std::cout << "  from " << in.plates[g.from_plate->plate].id << " to "
+                      << in.plates[g.to_plate->plate].id;
         std::cout << "\n";
     }
-    std::cout << "\nKey sites not seen: " << r.key_sites_unseen.size() << " of " << in.key_sites.size() << "\n";
+    std::cout << "\nKey sites not seen: " << r.key_sites_unseen.size() << " of "
+              << in.key_sites.size() << "\n";
     std::cout << "Cameras that see no road: " << r.cameras_no_road.size();
     for (std::size_t i = 0; i < r.cameras_no_road.size() && int(i) < o.list; ++i)
         std::cout << (i ? ", " : " (") << r.cameras[r.cameras_no_road[i]].id;
-    if (!r.cameras_no_road.empty()) std::cout << (int(r.cameras_no_road.size()) > o.list ? ", …)" : ")");
+    if (!r.cameras_no_road.empty())
+        std::cout << (int(r.cameras_no_road.size()) > o.list ? ", …)" : ")");
     std::cout << "\n";
     std::size_t moved = 0, inside = 0;
-    for (const auto& is : r.camera_issues) (is.kind == CameraIssue::Kind::moved_out_of_building ? moved : inside)++;
+    for (const auto &is : r.camera_issues)
+        (is.kind == CameraIssue::Kind::moved_out_of_building ? moved : inside)++;
     if (moved || inside)
-        std::cout << "Cameras inside building footprints: " << moved << " moved out to the wall, " << inside
-                  << " indoor (see nothing)\n";
-    for (const auto& wmsg : in.warnings) std::cout << "Note: " << wmsg << "\n";
+        std::cout << "Cameras inside building footprints: " << moved << " moved out to the wall, "
+                  << inside << " indoor (see nothing)\n";
+    for (const auto &wmsg : in.warnings)
+        std::cout << "Note: " << wmsg << "\n";
     std::cout << "Time: read " << fmt(read_s, 3) << " s, analyse " << fmt(analyse_s, 3) << " s\n";
     return exit_ok;
 }
 
-int run_plan(const PlanCliOptions& o) {
+int run_plan(const PlanCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
@@ -279,8 +338,12 @@ int run_plan(const PlanCliOptions& o) {
     opt.range_m = o.range;
     if (!o.dori.empty()) {
         auto level = dori_level_from_name(o.dori);
-        if (!level) throw Error(ErrorCode::invalid_argument, "--dori: '" + o.dori + "' is not a DORI level");
-        if (!(o.resolution > 0)) throw Error(ErrorCode::invalid_argument, "--dori needs --resolution (horizontal pixels)");
+        if (!level)
+            throw Error(ErrorCode::invalid_argument,
+                        "--dori: '" + o.dori + "' is not a DORI level");
+        if (!(o.resolution > 0))
+            throw Error(ErrorCode::invalid_argument,
+                        "--dori needs --resolution (horizontal pixels)");
         opt.range_m = dori_range_m(o.resolution, o.hfov, *level);
     }
     opt.headings = o.headings;
@@ -295,25 +358,41 @@ int run_plan(const PlanCliOptions& o) {
 
     if (!o.output.empty()) {
         VectorWriter w(o.output);
-        LayerDef pd{"picks", Geometry::Type::point,
-                    {{"rank", FieldType::integer}, {"camera_id", FieldType::string}, {"plate", FieldType::string},
-                     {"type", FieldType::string}, {"heading", FieldType::real}, {"hfov", FieldType::real},
-                     {"range_m", FieldType::real}, {"gain", FieldType::real}, {"gain_m", FieldType::real},
-                     {"covered_m", FieldType::real}, {"phase", FieldType::integer}},
-                    net.crs(), "lugeo coverage plan: new cameras in pick order (lazy greedy)"};
+        LayerDef pd{"picks",
+                    Geometry::Type::point,
+                    {{"rank", FieldType::integer},
+                     {"camera_id", FieldType::string},
+                     {"plate", FieldType::string},
+                     {"type", FieldType::string},
+                     {"heading", FieldType::real},
+                     {"hfov", FieldType::real},
+                     {"range_m", FieldType::real},
+                     {"gain", FieldType::real},
+                     {"gain_m", FieldType::real},
+                     {"covered_m", FieldType::real},
+                     {"phase", FieldType::integer}},
+                    net.crs(),
+                    "lugeo coverage plan: new cameras in pick order (lazy greedy)"};
         const auto LP = w.add_layer(pd);
-        LayerDef vd{"pick_views", Geometry::Type::polygon,
-                    {{"rank", FieldType::integer}, {"camera_id", FieldType::string}, {"phase", FieldType::integer}},
-                    net.crs(), "lugeo coverage plan: views of the new cameras"};
+        LayerDef vd{"pick_views",
+                    Geometry::Type::polygon,
+                    {{"rank", FieldType::integer},
+                     {"camera_id", FieldType::string},
+                     {"phase", FieldType::integer}},
+                    net.crs(),
+                    "lugeo coverage plan: views of the new cameras"};
         const auto LV = w.add_layer(vd);
         for (std::size_t i = 0; i < r.picks.size(); ++i) {
-            const Pick& p = r.picks[i];
+            const Pick &p = r.picks[i];
             w.add_feature(LP, Geometry::of_point(p.camera.position),
-                          {std::int64_t(i + 1), p.camera.id, p.plate, p.camera.type, p.camera.heading_deg,
-                           p.camera.hfov_deg, round2(p.camera.range_m), round2(p.gain), round2(p.gain_m),
-                           round2(p.covered_m), std::int64_t(p.phase)});
+                          {std::int64_t(i + 1), p.camera.id, p.plate, p.camera.type,
+                           p.camera.heading_deg, p.camera.hfov_deg, round2(p.camera.range_m),
+                           round2(p.gain), round2(p.gain_m), round2(p.covered_m),
+                           std::int64_t(p.phase)});
             const MultiPolygon v = view_polygon(p.camera, in.occluders);
-            if (!v.empty()) w.add_feature(LV, Geometry::of_polygons(v), {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
+            if (!v.empty())
+                w.add_feature(LV, Geometry::of_polygons(v),
+                              {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
         }
         w.commit();
         std::cerr << "wrote picks, pick_views to " << o.output << "\n";
@@ -321,7 +400,8 @@ int run_plan(const PlanCliOptions& o) {
     if (o.json) {
         nlohmann::json j;
         j["candidates"] = r.candidates.size();
-        j["camera"] = {{"type", opt.type}, {"hfov", opt.hfov_deg}, {"range_m", round2(opt.range_m)}};
+        j["camera"] = {
+            {"type", opt.type}, {"hfov", opt.hfov_deg}, {"range_m", round2(opt.range_m)}};
         j["total_m"] = round2(r.total_m);
         j["covered_before_m"] = round2(r.covered_before_m);
         j["weighted_total"] = round2(r.weighted_total);
@@ -329,55 +409,70 @@ int run_plan(const PlanCliOptions& o) {
         j["gain_evaluations"] = r.gain_evaluations;
         j["picks"] = nlohmann::json::array();
         for (std::size_t i = 0; i < r.picks.size(); ++i) {
-            const Pick& p = r.picks[i];
-            j["picks"].push_back({{"rank", i + 1},
-                                  {"camera_id", p.camera.id},
-                                  {"plate", p.plate},
-                                  {"heading", p.camera.heading_deg},
-                                  {"gain", round2(p.gain)},
-                                  {"gain_m", round2(p.gain_m)},
-                                  {"covered_m", round2(p.covered_m)},
-                                  {"covered_share", r.total_m > 0 ? std::round(p.covered_m / r.total_m * 10000.0) / 10000.0 : 0.0},
-                                  {"phase", p.phase}});
+            const Pick &p = r.picks[i];
+            j["picks"].push_back(
+                {{"rank", i + 1},
+                 {"camera_id", p.camera.id},
+                 {"plate", p.plate},
+                 {"heading", p.camera.heading_deg},
+                 {"gain", round2(p.gain)},
+                 {"gain_m", round2(p.gain_m)},
+                 {"covered_m", round2(p.covered_m)},
+                 {"covered_share",
+                  r.total_m > 0 ? std::round(p.covered_m / r.total_m * 10000.0) / 10000.0 : 0.0},
+                 {"phase", p.phase}});
         }
         j["seconds"] = secs;
         print_json(j);
         return exit_ok;
     }
-    std::cout << "Placing " << o.add << " new " << opt.type << " cameras (" << fmt(opt.hfov_deg, 0) << "°, "
-              << fmt(opt.range_m, 0) << " m) on " << r.candidates.size() << " candidates\n"
-              << "  road " << fmt(r.total_m / 1000.0, 2) << " km, covered before " << fmt(r.covered_before_m / 1000.0, 2)
-              << " km (" << fmt(r.total_m > 0 ? 100.0 * r.covered_before_m / r.total_m : 0.0, 1) << "%)\n\n"
-              << "  rank  camera             phase   gain (weighted)   new m   covered km   share\n";
+    std::cout
+        << "Placing " << o.add << " new " << opt.type << " cameras (" << fmt(opt.hfov_deg, 0)
+        << "°, " << fmt(opt.range_m, 0) << " m) on " << r.candidates.size() << " candidates\n"
+        << "  road " << fmt(r.total_m / 1000.0, 2) << " km, covered before "
+        << fmt(r.covered_before_m / 1000.0, 2) << " km ("
+        << fmt(r.total_m > 0 ? 100.0 * r.covered_before_m / r.total_m : 0.0, 1) << "%)\n\n"
+        << "  rank  camera             phase   gain (weighted)   new m   covered km   share\n";
     for (std::size_t i = 0; i < r.picks.size(); ++i) {
-        const Pick& p = r.picks[i];
+        const Pick &p = r.picks[i];
         char line[200];
-        std::snprintf(line, sizeof line, "  %4zu  %-18s %5d %17.1f %7.1f %12.2f  %5.1f%%\n", i + 1, p.camera.id.c_str(),
-                      p.phase, p.gain, p.gain_m, p.covered_m / 1000.0, r.total_m > 0 ? 100.0 * p.covered_m / r.total_m : 0.0);
+        std::snprintf(line, sizeof line, "  %4zu  %-18s %5d %17.1f %7.1f %12.2f  %5.1f%%\n", i + 1,
+                      p.camera.id.c_str(), p.phase, p.gain, p.gain_m, p.covered_m / 1000.0,
+                      r.total_m > 0 ? 100.0 * p.covered_m / r.total_m : 0.0);
         std::cout << line;
     }
-    if (r.picks.size() < o.add) std::cout << "  (no candidate adds anything after pick " << r.picks.size() << ")\n";
-    std::cout << "\nLazy greedy: " << r.gain_evaluations << " gain evaluations (plain greedy: "
-              << r.candidates.size() * r.picks.size() << "); within (1 - 1/e) of the best " << r.picks.size()
+    if (r.picks.size() < o.add)
+        std::cout << "  (no candidate adds anything after pick " << r.picks.size() << ")\n";
+    std::cout << "\nLazy greedy: " << r.gain_evaluations
+              << " gain evaluations (plain greedy: " << r.candidates.size() * r.picks.size()
+              << "); within (1 - 1/e) of the best " << r.picks.size()
               << "-camera set\nTime: " << fmt(secs, 3) << " s\n";
     return exit_ok;
 }
 
 } // namespace
 
-void register_coverage(CLI::App& app) {
+void register_coverage(CLI::App &app) {
     auto opts = std::make_shared<CoverageCliOptions>();
-    auto* cmd = app.add_subcommand("coverage", "What the cameras see: road covered, gaps, key sites unseen; 'plan' places new cameras");
+    auto *cmd = app.add_subcommand(
+        "coverage",
+        "What the cameras see: road covered, gaps, key sites unseen; 'plan' places new cameras");
     add_scene_options(*cmd, opts->scene, true);
     cmd->add_option("--osm-cameras", opts->osm_cameras,
-                    "Cameras from OSM man_made=surveillance nodes of this file instead of the scene's camera layer")
+                    "Cameras from OSM man_made=surveillance nodes of this file instead of the "
+                    "scene's camera layer")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
-    cmd->add_option("-o,--output", opts->output, "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
+    cmd->add_option("-o,--output", opts->output,
+                    "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
         ->option_text("FILE");
-    cmd->add_option("--min-gap", opts->min_gap, "Shortest uncovered stretch reported as a gap (m)")->default_val(50.0);
-    cmd->add_option("--profile", opts->profile, "Whose usable edges are the roads: car, ebike or walk")->default_val("car");
-    cmd->add_option("--list", opts->list, "Gaps and cameras listed in the text summary")->default_val(10);
+    cmd->add_option("--min-gap", opts->min_gap, "Shortest uncovered stretch reported as a gap (m)")
+        ->default_val(50.0);
+    cmd->add_option("--profile", opts->profile,
+                    "Whose usable edges are the roads: car, ebike or walk")
+        ->default_val("car");
+    cmd->add_option("--list", opts->list, "Gaps and cameras listed in the text summary")
+        ->default_val(10);
     cmd->add_flag("--json", opts->json, "Machine-readable output");
     set_examples(*cmd, "  lugeo coverage                                    # the demo scene\n"
                        "  lugeo coverage -o coverage.gpkg --min-gap 100     # open it in QGIS\n"
@@ -386,26 +481,41 @@ void register_coverage(CLI::App& app) {
                        "  lugeo coverage plan --add 100 --phases 3 -o picks.gpkg\n");
 
     auto popts = std::make_shared<PlanCliOptions>();
-    auto* plan = cmd->add_subcommand("plan", "Choose new camera positions and headings (lazy greedy, within 1 - 1/e of optimal)");
+    auto *plan = cmd->add_subcommand(
+        "plan",
+        "Choose new camera positions and headings (lazy greedy, within 1 - 1/e of optimal)");
     add_scene_options(*plan, popts->scene, false);
     plan->add_option("--add", popts->add, "Number of new cameras")->required();
-    plan->add_option("--phases", popts->phases, "Split the picks into this many yearly phases")->default_val(1);
-    plan->add_option("-o,--output", popts->output, "GPKG with layers picks and pick_views")->option_text("FILE");
-    plan->add_option("--profile", popts->profile, "Whose usable edges are the roads: car, ebike or walk")->default_val("car");
-    plan->add_option("--type", popts->type, "Type of the new cameras (bullet; dome/ptz see 360°)")->default_val("bullet");
-    plan->add_option("--hfov", popts->hfov, "Horizontal angle of the new cameras (degrees)")->default_val(60.0);
+    plan->add_option("--phases", popts->phases, "Split the picks into this many yearly phases")
+        ->default_val(1);
+    plan->add_option("-o,--output", popts->output, "GPKG with layers picks and pick_views")
+        ->option_text("FILE");
+    plan->add_option("--profile", popts->profile,
+                     "Whose usable edges are the roads: car, ebike or walk")
+        ->default_val("car");
+    plan->add_option("--type", popts->type, "Type of the new cameras (bullet; dome/ptz see 360°)")
+        ->default_val("bullet");
+    plan->add_option("--hfov", popts->hfov, "Horizontal angle of the new cameras (degrees)")
+        ->default_val(60.0);
     plan->add_option("--range", popts->range, "Range of the new cameras (m)")->default_val(80.0);
-    plan->add_option("--dori", popts->dori, "Range from this DORI level instead: detection, observation, recognition, identification");
+    plan->add_option(
+        "--dori", popts->dori,
+        "Range from this DORI level instead: detection, observation, recognition, identification");
     plan->add_option("--resolution", popts->resolution, "Horizontal pixels, with --dori");
-    plan->add_option("--headings", popts->headings, "Evenly spaced headings per mounting point (besides the road's two directions)")
+    plan->add_option(
+            "--headings", popts->headings,
+            "Evenly spaced headings per mounting point (besides the road's two directions)")
         ->default_val(4);
-    plan->add_flag("--no-road-headings", popts->no_road_headings, "Do not add the two directions of the nearest road");
+    plan->add_flag("--no-road-headings", popts->no_road_headings,
+                   "Do not add the two directions of the nearest road");
     plan->add_option("--incident-weight", popts->incident_weight,
-                     "Weight of incident density (0: road class only)")->default_val(1.0);
+                     "Weight of incident density (0: road class only)")
+        ->default_val(1.0);
     plan->add_flag("--json", popts->json, "Machine-readable output");
-    set_examples(*plan, "  lugeo coverage plan --add 100 --phases 3 -o picks.gpkg\n"
-                        "  lugeo coverage plan --add 20 --type dome --range 40 --json\n"
-                        "  lugeo coverage plan --add 50 --dori recognition --resolution 2560 --hfov 50\n");
+    set_examples(*plan,
+                 "  lugeo coverage plan --add 100 --phases 3 -o picks.gpkg\n"
+                 "  lugeo coverage plan --add 20 --type dome --range 40 --json\n"
+                 "  lugeo coverage plan --add 50 --dori recognition --resolution 2560 --hfov 50\n");
     plan->callback([popts] { run_command([&] { return run_plan(*popts); }); });
     cmd->callback([cmd, opts] {
         if (cmd->got_subcommand("plan")) return;

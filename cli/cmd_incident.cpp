@@ -20,11 +20,15 @@ struct IncidentCliOptions {
     bool json = false;
 };
 
-double r1(double v) { return std::round(v * 10) / 10; }
+double r1(double v) {
+    return std::round(v * 10) / 10;
+}
 
-int run_incident(const IncidentCliOptions& o) {
+int run_incident(const IncidentCliOptions &o) {
     const auto profile = profile_from_name(o.profile);
-    if (!profile) throw Error(ErrorCode::invalid_argument, "--profile '" + o.profile + "': expected walk, ebike or car");
+    if (!profile)
+        throw Error(ErrorCode::invalid_argument,
+                    "--profile '" + o.profile + "': expected walk, ebike or car");
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
     PlateWorld w = load_plate_world(o.scene, true);
@@ -43,7 +47,8 @@ int run_incident(const IncidentCliOptions& o) {
             std::cerr << "lugeo: '" << o.where << "' is not a plate in the registry";
             if (!r.candidates.empty()) {
                 std::cerr << "; did the caller mean:";
-                for (const auto& c : r.candidates) std::cerr << " " << c.id << " (" << c.explanation << ")";
+                for (const auto &c : r.candidates)
+                    std::cerr << " " << c.id << " (" << c.explanation << ")";
             }
             std::cerr << "\n  resolve it first: lugeo locate '" << o.where << "'\n";
             return exit_findings;
@@ -68,39 +73,54 @@ int run_incident(const IncidentCliOptions& o) {
         j["x"] = r1(point.x);
         j["y"] = r1(point.y);
         j["crs"] = w.scene.crs;
-        j["plate"] = plate ? plate_json(w.registry.plates()[*plate], w.scene.crs) : nlohmann::json();
+        j["plate"] =
+            plate ? plate_json(w.registry.plates()[*plate], w.scene.crs) : nlohmann::json();
         j["cameras_seeing"] = res.cameras_seeing;
         j["cameras"] = nlohmann::json::array();
-        for (const auto& c : res.cameras) {
-            const Camera& cam = ctx.cameras[c.camera];
-            j["cameras"].push_back({{"id", cam.id}, {"type", cam.type}, {"distance_m", r1(c.distance_m)},
-                                    {"bearing_deg", r1(c.bearing_deg)}, {"sees", c.sees}, {"in_sector", c.in_sector},
-                                    {"heading_deg", cam.heading_deg}, {"hfov_deg", cam.hfov_deg},
+        for (const auto &c : res.cameras) {
+            const Camera &cam = ctx.cameras[c.camera];
+            j["cameras"].push_back({{"id", cam.id},
+                                    {"type", cam.type},
+                                    {"distance_m", r1(c.distance_m)},
+                                    {"bearing_deg", r1(c.bearing_deg)},
+                                    {"sees", c.sees},
+                                    {"in_sector", c.in_sector},
+                                    {"heading_deg", cam.heading_deg},
+                                    {"hfov_deg", cam.hfov_deg},
                                     {"range_m", cam.range_m}});
         }
         j["rings"] = nlohmann::json::array();
-        for (const auto& ring : res.rings) {
+        for (const auto &ring : res.rings) {
             nlohmann::json units = nlohmann::json::array();
-            for (const auto& u : ring.units) {
-                const Unit& un = ctx.units[u.unit];
-                units.push_back({{"id", un.id}, {"kind", un.kind}, {"name", un.name}, {"distance_m", r1(u.distance_m)},
+            for (const auto &u : ring.units) {
+                const Unit &un = ctx.units[u.unit];
+                units.push_back({{"id", un.id},
+                                 {"kind", un.kind},
+                                 {"name", un.name},
+                                 {"distance_m", r1(u.distance_m)},
                                  {"bearing_deg", r1(u.bearing_deg)}});
             }
             j["rings"].push_back({{"radius_m", ring.radius_m}, {"units", units}});
         }
-        j["by_road"] = {{"profile", profile_name(*profile)},
-                        {"direction", "inbound: time for each unit to drive to the incident"},
-                        {"snap_m", res.snap ? nlohmann::json(r1(res.snap->distance_m)) : nlohmann::json()},
-                        {"units", nlohmann::json::array()}};
-        for (const auto& u : res.by_road) {
-            const Unit& un = ctx.units[u.unit];
-            j["by_road"]["units"].push_back({{"id", un.id}, {"kind", un.kind}, {"name", un.name},
-                                             {"time_s", r1(u.time_s)}, {"distance_m", r1(u.distance_m)},
+        j["by_road"] = {
+            {"profile", profile_name(*profile)},
+            {"direction", "inbound: time for each unit to drive to the incident"},
+            {"snap_m", res.snap ? nlohmann::json(r1(res.snap->distance_m)) : nlohmann::json()},
+            {"units", nlohmann::json::array()}};
+        for (const auto &u : res.by_road) {
+            const Unit &un = ctx.units[u.unit];
+            j["by_road"]["units"].push_back({{"id", un.id},
+                                             {"kind", un.kind},
+                                             {"name", un.name},
+                                             {"time_s", r1(u.time_s)},
+                                             {"distance_m", r1(u.distance_m)},
                                              {"unit_snap_m", r1(u.unit_snap_m)}});
         }
-        j["zone"] = res.zone ? nlohmann::json({{"id", ctx.zones[*res.zone].id}, {"name", ctx.zones[*res.zone].name}})
+        j["zone"] = res.zone ? nlohmann::json({{"id", ctx.zones[*res.zone].id},
+                                               {"name", ctx.zones[*res.zone].name}})
                              : nlohmann::json();
-        j["grid"] = res.grid ? nlohmann::json({{"id", ctx.grids[*res.grid].id}, {"name", ctx.grids[*res.grid].name}})
+        j["grid"] = res.grid ? nlohmann::json({{"id", ctx.grids[*res.grid].id},
+                                               {"name", ctx.grids[*res.grid].name}})
                              : nlohmann::json();
         j["zones_layer"] = !ctx.zones.empty();
         j["grids_layer"] = !ctx.grids.empty();
@@ -109,53 +129,66 @@ int run_incident(const IncidentCliOptions& o) {
         return exit_ok;
     }
 
-    std::cout << "Incident at " << fmt(lonlat.lon, 7) << ", " << fmt(lonlat.lat, 7) << " (WGS84)   " << fmt(point.x, 1)
-              << ", " << fmt(point.y, 1) << " (" << w.scene.crs << ")\n";
+    std::cout << "Incident at " << fmt(lonlat.lon, 7) << ", " << fmt(lonlat.lat, 7) << " (WGS84)   "
+              << fmt(point.x, 1) << ", " << fmt(point.y, 1) << " (" << w.scene.crs << ")\n";
     if (plate) {
-        const Plate& p = w.registry.plates()[*plate];
-        std::cout << "  plate " << p.id << ": " << p.kind << ", " << p.road << ", status " << plate_status_name(p.status)
-                  << "\n";
+        const Plate &p = w.registry.plates()[*plate];
+        std::cout << "  plate " << p.id << ": " << p.kind << ", " << p.road << ", status "
+                  << plate_status_name(p.status) << "\n";
     }
     if (res.junction)
-        std::cout << "  nearest junction " << fmt(res.junction->distance_m, 0) << " m " << compass(res.junction->bearing_deg)
-                  << ": " << cross_streets(*res.junction, plate ? w.registry.plates()[*plate].road : "") << "\n";
+        std::cout << "  nearest junction " << fmt(res.junction->distance_m, 0) << " m "
+                  << compass(res.junction->bearing_deg) << ": "
+                  << cross_streets(*res.junction, plate ? w.registry.plates()[*plate].road : "")
+                  << "\n";
     std::cout << "  patrol zone: "
-              << (res.zone ? ctx.zones[*res.zone].id + " " + ctx.zones[*res.zone].name
-                           : ctx.zones.empty() ? std::string("(no zones layer in the scene)") : std::string("outside every zone"))
+              << (res.zone            ? ctx.zones[*res.zone].id + " " + ctx.zones[*res.zone].name
+                  : ctx.zones.empty() ? std::string("(no zones layer in the scene)")
+                                      : std::string("outside every zone"))
               << "\n  grid: "
-              << (res.grid ? ctx.grids[*res.grid].id + " " + ctx.grids[*res.grid].name
-                           : ctx.grids.empty() ? std::string("(no grids layer in the scene)") : std::string("outside every grid"))
+              << (res.grid            ? ctx.grids[*res.grid].id + " " + ctx.grids[*res.grid].name
+                  : ctx.grids.empty() ? std::string("(no grids layer in the scene)")
+                                      : std::string("outside every grid"))
               << "\n";
-    std::cout << "\nCameras (" << res.cameras_seeing << " see the point; within " << fmt(io.camera_radius_m, 0) << " m)\n";
-    for (const auto& c : res.cameras) {
-        const Camera& cam = ctx.cameras[c.camera];
+    std::cout << "\nCameras (" << res.cameras_seeing << " see the point; within "
+              << fmt(io.camera_radius_m, 0) << " m)\n";
+    for (const auto &c : res.cameras) {
+        const Camera &cam = ctx.cameras[c.camera];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-8s %-10s %5.0f m  from the camera %3.0f° %-3s  %s\n", cam.id.c_str(),
-                      cam.type.c_str(), c.distance_m, c.bearing_deg, compass(c.bearing_deg),
-                      c.sees ? "SEES the point" : c.in_sector ? "in its sector but behind a building" : "does not face it");
+        std::snprintf(line, sizeof line, "  %-8s %-10s %5.0f m  from the camera %3.0f° %-3s  %s\n",
+                      cam.id.c_str(), cam.type.c_str(), c.distance_m, c.bearing_deg,
+                      compass(c.bearing_deg),
+                      c.sees        ? "SEES the point"
+                      : c.in_sector ? "in its sector but behind a building"
+                                    : "does not face it");
         std::cout << line;
     }
     if (res.cameras.empty()) std::cout << "  none within " << fmt(io.camera_radius_m, 0) << " m\n";
     std::cout << "\nUnits in a straight line\n";
-    for (const auto& ring : res.rings) {
+    for (const auto &ring : res.rings) {
         std::cout << "  within " << fmt(ring.radius_m, 0) << " m: ";
         if (ring.units.empty()) std::cout << "none";
         for (std::size_t k = 0; k < ring.units.size(); ++k) {
-            const Unit& un = ctx.units[ring.units[k].unit];
-            std::cout << (k ? "; " : "") << un.id << " " << un.name << " (" << fmt(ring.units[k].distance_m, 0) << " m "
+            const Unit &un = ctx.units[ring.units[k].unit];
+            std::cout << (k ? "; " : "") << un.id << " " << un.name << " ("
+                      << fmt(ring.units[k].distance_m, 0) << " m "
                       << compass(ring.units[k].bearing_deg) << ")";
         }
         std::cout << "\n";
     }
     std::cout << "\nNearest units by road (" << profile_name(*profile)
               << ", time for the unit to drive to the incident, one-way streets respected)\n";
-    if (!res.snap) std::cout << "  the point is more than " << fmt(io.snap_max_m, 0) << " m from a usable road\n";
-    else if (res.by_road.empty()) std::cout << "  no unit within " << fmt(o.limit_min, 0) << " min\n";
-    for (const auto& u : res.by_road) {
-        const Unit& un = ctx.units[u.unit];
+    if (!res.snap)
+        std::cout << "  the point is more than " << fmt(io.snap_max_m, 0)
+                  << " m from a usable road\n";
+    else if (res.by_road.empty())
+        std::cout << "  no unit within " << fmt(o.limit_min, 0) << " min\n";
+    for (const auto &u : res.by_road) {
+        const Unit &un = ctx.units[u.unit];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-16s %-15s %5.1f min  (%4.0f m straight)  %s\n", un.id.c_str(), un.kind.c_str(),
-                      u.time_s / 60.0, u.distance_m, un.name.c_str());
+        std::snprintf(line, sizeof line, "  %-16s %-15s %5.1f min  (%4.0f m straight)  %s\n",
+                      un.id.c_str(), un.kind.c_str(), u.time_s / 60.0, u.distance_m,
+                      un.name.c_str());
         std::cout << line;
     }
     return exit_ok;
@@ -163,20 +196,28 @@ int run_incident(const IncidentCliOptions& o) {
 
 } // namespace
 
-void register_incident(CLI::App& app) {
+void register_incident(CLI::App &app) {
     auto o = std::make_shared<IncidentCliOptions>();
-    auto* cmd = app.add_subcommand("incident", "Cameras, units (straight line and by road), zone and grid around an incident");
+    auto *cmd = app.add_subcommand(
+        "incident", "Cameras, units (straight line and by road), zone and grid around an incident");
     add_scene_options(*cmd, o->scene, false);
-    cmd->add_option("where", o->where, "A plate ID (exact) or LON,LAT (WGS84)")->required()->option_text("PLATE_ID|LON,LAT");
-    cmd->add_option("--profile", o->profile, "Travel profile for units by road: car, ebike, walk (car)");
-    cmd->add_option("--cameras", o->cameras, "Cameras listed at least (8; all that see the point are listed)");
+    cmd->add_option("where", o->where, "A plate ID (exact) or LON,LAT (WGS84)")
+        ->required()
+        ->option_text("PLATE_ID|LON,LAT");
+    cmd->add_option("--profile", o->profile,
+                    "Travel profile for units by road: car, ebike, walk (car)");
+    cmd->add_option("--cameras", o->cameras,
+                    "Cameras listed at least (8; all that see the point are listed)");
     cmd->add_option("--units", o->road_units, "Units by road listed (5)");
-    cmd->add_option("--limit", o->limit_min, "Search limit for units by road, minutes (30)")->check(CLI::PositiveNumber);
+    cmd->add_option("--limit", o->limit_min, "Search limit for units by road, minutes (30)")
+        ->check(CLI::PositiveNumber);
     cmd->add_flag("--json", o->json, "Machine-readable output");
-    set_examples(*cmd, "  lugeo incident L104-0001\n"
-                       "  lugeo incident 104.0665,30.6598 --json\n"
-                       "  lugeo incident G101-0001 --profile ebike\n"
-                       "Exit codes: 0 ok, 1 the ID is not an exact plate (candidates on stderr), 3 bad input.\n");
+    set_examples(
+        *cmd,
+        "  lugeo incident L104-0001\n"
+        "  lugeo incident 104.0665,30.6598 --json\n"
+        "  lugeo incident G101-0001 --profile ebike\n"
+        "Exit codes: 0 ok, 1 the ID is not an exact plate (candidates on stderr), 3 bad input.\n");
     cmd->callback([o] { run_command([&] { return run_incident(*o); }); });
 }
 

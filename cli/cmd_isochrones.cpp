@@ -24,8 +24,8 @@ struct IsochronesOptions {
     bool inbound = false;
     double trim_m = 50.0;
     double fill_holes_m2 = 20000.0;
-    double cell_m = 5.0;           ///< raster cell size of the polygons
-    bool buffer_union = false;     ///< exact GEOS buffer union instead of the raster (slow)
+    double cell_m = 5.0;       ///< raster cell size of the polygons
+    bool buffer_union = false; ///< exact GEOS buffer union instead of the raster (slow)
     double max_snap_m = 500.0;
     bool concave = false;
     bool no_per_source = false;
@@ -34,7 +34,7 @@ struct IsochronesOptions {
     std::size_t top = 10;
 };
 
-std::vector<std::string> split(const std::string& s) {
+std::vector<std::string> split(const std::string &s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
     std::string item;
@@ -45,22 +45,24 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
-double parse_number(const std::string& s, const std::string& what) {
-    char* end = nullptr;
+double parse_number(const std::string &s, const std::string &what) {
+    char *end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (end == s.c_str() || *end != '\0' || !std::isfinite(v))
         throw Error(ErrorCode::invalid_argument, what + ": '" + s + "' is not a number");
     return v;
 }
 
-/// A representative point of a feature: its (first) point, a line's middle vertex, a polygon's vertex mean.
-std::optional<XY> point_of(const Geometry& g) {
+/// A representative point of a feature: its (first) point, a line's middle vertex, a polygon's
+/// vertex mean.
+std::optional<XY> point_of(const Geometry &g) {
     if (!g.points.empty()) return g.points[0];
     if (!g.lines.empty() && !g.lines[0].empty()) return g.lines[0][g.lines[0].size() / 2];
     if (!g.polygons.empty() && g.polygons[0].outer.size() > 1) {
-        const Ring& r = g.polygons[0].outer;
+        const Ring &r = g.polygons[0].outer;
         XY c;
-        for (std::size_t i = 0; i + 1 < r.size(); ++i) c = {c.x + r[i].x, c.y + r[i].y};
+        for (std::size_t i = 0; i + 1 < r.size(); ++i)
+            c = {c.x + r[i].x, c.y + r[i].y};
         const double n = static_cast<double>(r.size() - 1);
         return XY{c.x / n, c.y / n};
     }
@@ -72,15 +74,18 @@ struct Site {
     std::string id, name;
 };
 
-std::vector<Site> read_sites(const Scene& scene, const std::string& role, const std::string& kind) {
+std::vector<Site> read_sites(const Scene &scene, const std::string &role, const std::string &kind) {
     ReadOptions ro;
     ro.target_crs = scene.crs;
     ro.optional_fields = {"id", "name", "kind"};
     const FeatureTable t = read_layer(scene.layer(role), ro);
-    const std::size_t iid = t.field_index("id"), iname = t.field_index("name"), ikind = t.field_index("kind");
+    const std::size_t iid = t.field_index("id"), iname = t.field_index("name"),
+                      ikind = t.field_index("kind");
     std::vector<Site> out;
-    for (const auto& f : t.features) {
-        auto value = [&](std::size_t i) { return i < f.values.size() && f.values[i] ? *f.values[i] : std::string(); };
+    for (const auto &f : t.features) {
+        auto value = [&](std::size_t i) {
+            return i < f.values.size() && f.values[i] ? *f.values[i] : std::string();
+        };
         if (!kind.empty() && value(ikind) != kind) continue;
         const auto p = point_of(f.geometry);
         if (!p) continue;
@@ -89,39 +94,48 @@ std::vector<Site> read_sites(const Scene& scene, const std::string& role, const 
     return out;
 }
 
-std::vector<XY> read_points(const Scene& scene, const std::string& role) {
+std::vector<XY> read_points(const Scene &scene, const std::string &role) {
     std::vector<XY> out;
     if (!scene.has_layer(role)) return out;
-    for (const auto& s : read_sites(scene, role, "")) out.push_back(s.at);
+    for (const auto &s : read_sites(scene, role, ""))
+        out.push_back(s.at);
     return out;
 }
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+double round_to(double v, double step) {
+    return std::round(v / step) * step;
+}
 
-int run_isochrones(const IsochronesOptions& o) {
+int run_isochrones(const IsochronesOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
 
-    // thresholds and profiles: command line, else the scene's [isochrones], else 1,5,30 by e-bike, car, car
+    // thresholds and profiles: command line, else the scene's [isochrones], else 1,5,30 by e-bike,
+    // car, car
     IsochroneOptions io = isochrone_options_from_scene(scene);
     const std::vector<std::string> minutes = split(o.minutes);
     if (!minutes.empty()) {
         io.minutes.clear();
-        for (const auto& m : minutes) io.minutes.push_back(parse_number(m, "--minutes"));
+        for (const auto &m : minutes)
+            io.minutes.push_back(parse_number(m, "--minutes"));
         if (!scene.setting("isochrones.profiles") && io.minutes != std::vector<double>{1, 5, 30})
             io.profiles = {Profile::car};
     }
     if (!o.profile.empty()) {
         const auto pr = profile_from_name(o.profile);
-        if (!pr) throw Error(ErrorCode::invalid_argument, "unknown profile '" + o.profile + "' (walk, ebike, car)");
+        if (!pr)
+            throw Error(ErrorCode::invalid_argument,
+                        "unknown profile '" + o.profile + "' (walk, ebike, car)");
         io.profiles = {*pr};
     }
     if (io.profiles.size() > 1 && io.profiles.size() != io.minutes.size())
-        throw Error(ErrorCode::invalid_argument, "the scene's [isochrones] profiles name " +
-                                                     std::to_string(io.profiles.size()) + " profiles for " +
-                                                     std::to_string(io.minutes.size()) + " thresholds; pass --profile");
+        throw Error(ErrorCode::invalid_argument,
+                    "the scene's [isochrones] profiles name " + std::to_string(io.profiles.size()) +
+                        " profiles for " + std::to_string(io.minutes.size()) +
+                        " thresholds; pass --profile");
     io.direction = o.inbound ? Direction::inbound : Direction::outbound;
-    if (o.trim_m != 50.0 || !scene.setting("isochrones.trim_m")) io.trim_m = o.trim_m; // --trim given, or no scene value
+    if (o.trim_m != 50.0 || !scene.setting("isochrones.trim_m"))
+        io.trim_m = o.trim_m; // --trim given, or no scene value
     io.fill_holes_below_m2 = o.fill_holes_m2;
     io.cell_m = o.cell_m;
     io.method = o.buffer_union ? PolygonMethod::buffer : PolygonMethod::raster;
@@ -134,21 +148,24 @@ int run_isochrones(const IsochronesOptions& o) {
     std::vector<std::string> from = o.from;
     if (from.empty()) from = {"units"};
     std::unique_ptr<MetricFrame> frame;
-    for (const auto& f : from) {
+    for (const auto &f : from) {
         const auto parts = split(f);
         if (parts.size() == 2 && !scene.has_layer(f)) {
             if (!frame) frame = std::make_unique<MetricFrame>(scene.crs);
-            const LonLat ll{parse_number(parts[0], "--from longitude"), parse_number(parts[1], "--from latitude")};
+            const LonLat ll{parse_number(parts[0], "--from longitude"),
+                            parse_number(parts[1], "--from latitude")};
             sources.push_back({frame->to_metric(ll), f, ""});
             continue;
         }
         const std::string kind = !o.kind.empty() ? o.kind : (f == "units" ? "kiosk" : "");
         auto layer_sites = read_sites(scene, f, kind);
         if (layer_sites.empty())
-            throw Error(ErrorCode::invalid_argument, "no source in layer '" + f + "'" +
-                                                         (kind.empty() ? "" : " with kind=" + kind) + " (" +
-                                                         scene.layer(f).describe() + ")");
-        for (auto& s : layer_sites) sources.push_back(std::move(s));
+            throw Error(ErrorCode::invalid_argument,
+                        "no source in layer '" + f + "'" +
+                            (kind.empty() ? "" : " with kind=" + kind) + " (" +
+                            scene.layer(f).describe() + ")");
+        for (auto &s : layer_sites)
+            sources.push_back(std::move(s));
     }
 
     const Network net = load_network(scene, o.scene);
@@ -157,91 +174,132 @@ int run_isochrones(const IsochronesOptions& o) {
     pts.cameras = read_points(scene, "cameras");
     pts.incidents = read_points(scene, "incidents");
     std::vector<XY> xy;
-    for (const auto& s : sources) xy.push_back(s.at);
+    for (const auto &s : sources)
+        xy.push_back(s.at);
     if (!o.scene.quiet) std::cerr << "isochrones from " << sources.size() << " sources…\n";
     const IsochroneResult r = compute_isochrones(net, xy, io, pts);
 
     auto label = [&](std::size_t k) {
-        return fmt(r.minutes[k], r.minutes[k] == std::floor(r.minutes[k]) ? 0 : 1) + " min " + profile_name(r.profiles[k]);
+        return fmt(r.minutes[k], r.minutes[k] == std::floor(r.minutes[k]) ? 0 : 1) + " min " +
+               profile_name(r.profiles[k]);
     };
 
     if (!o.output.empty()) {
         VectorWriter w(o.output);
         const std::string crs = net.crs();
-        LayerDef src{"sources", Geometry::Type::point, {}, crs, "isochrone sources, snapped onto the network"};
-        src.fields = {{"source", FieldType::integer}, {"id", FieldType::string}, {"name", FieldType::string},
-                      {"snap_m", FieldType::real}, {"edge_id", FieldType::integer}};
+        LayerDef src{"sources",
+                     Geometry::Type::point,
+                     {},
+                     crs,
+                     "isochrone sources, snapped onto the network"};
+        src.fields = {{"source", FieldType::integer},
+                      {"id", FieldType::string},
+                      {"name", FieldType::string},
+                      {"snap_m", FieldType::real},
+                      {"edge_id", FieldType::integer}};
         const std::size_t LS = w.add_layer(src);
         for (std::size_t i = 0; i < sources.size(); ++i) {
             Geometry g;
             g.type = Geometry::Type::point;
             g.points = {r.sources[i].point};
-            w.add_feature(LS, g, {std::int64_t(i), sources[i].id, sources[i].name, round_to(r.sources[i].distance_m, 0.01),
-                                  std::int64_t(r.sources[i].edge)});
+            w.add_feature(LS, g,
+                          {std::int64_t(i), sources[i].id, sources[i].name,
+                           round_to(r.sources[i].distance_m, 0.01),
+                           std::int64_t(r.sources[i].edge)});
         }
-        LayerDef pc{"reached", Geometry::Type::line, {}, crs, "reached edge pieces, cut at each threshold"};
-        pc.fields = {{"minutes", FieldType::real},  {"profile", FieldType::string}, {"edge_id", FieldType::integer},
-                     {"from_m", FieldType::real},   {"to_m", FieldType::real},      {"time_from_s", FieldType::real},
-                     {"time_to_s", FieldType::real}, {"source", FieldType::integer}, {"name", FieldType::string}};
+        LayerDef pc{
+            "reached", Geometry::Type::line, {}, crs, "reached edge pieces, cut at each threshold"};
+        pc.fields = {{"minutes", FieldType::real},    {"profile", FieldType::string},
+                     {"edge_id", FieldType::integer}, {"from_m", FieldType::real},
+                     {"to_m", FieldType::real},       {"time_from_s", FieldType::real},
+                     {"time_to_s", FieldType::real},  {"source", FieldType::integer},
+                     {"name", FieldType::string}};
         const std::size_t LP = w.add_layer(pc);
-        for (const auto& ip : r.pieces) {
+        for (const auto &ip : r.pieces) {
             Geometry g;
             g.type = Geometry::Type::line;
             g.lines = {net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m)};
             w.add_feature(LP, g,
-                          {r.minutes[ip.threshold], std::string(profile_name(ip.profile)), std::int64_t(ip.piece.edge),
-                           round_to(ip.piece.from_m, 0.01), round_to(ip.piece.to_m, 0.01),
-                           round_to(ip.piece.time_from_s, 0.01), round_to(ip.piece.time_to_s, 0.01),
-                           std::int64_t(ip.piece.source), net.name_of(ip.piece.edge)});
+                          {r.minutes[ip.threshold], std::string(profile_name(ip.profile)),
+                           std::int64_t(ip.piece.edge), round_to(ip.piece.from_m, 0.01),
+                           round_to(ip.piece.to_m, 0.01), round_to(ip.piece.time_from_s, 0.01),
+                           round_to(ip.piece.time_to_s, 0.01), std::int64_t(ip.piece.source),
+                           net.name_of(ip.piece.edge)});
         }
-        auto poly_layer = [&](const std::string& name, const std::string& desc) {
+        auto poly_layer = [&](const std::string &name, const std::string &desc) {
             LayerDef d{name, Geometry::Type::polygon, {}, crs, desc};
-            d.fields = {{"source", FieldType::integer},   {"source_id", FieldType::string},
-                        {"minutes", FieldType::real},      {"profile", FieldType::string},
-                        {"area_km2", FieldType::real},     {"road_km", FieldType::real},
-                        {"key_sites", FieldType::integer}, {"cameras", FieldType::integer},
-                        {"recall", FieldType::real},       {"unreachable_inside_km", FieldType::real}};
+            d.fields = {
+                {"source", FieldType::integer},    {"source_id", FieldType::string},
+                {"minutes", FieldType::real},      {"profile", FieldType::string},
+                {"area_km2", FieldType::real},     {"road_km", FieldType::real},
+                {"key_sites", FieldType::integer}, {"cameras", FieldType::integer},
+                {"recall", FieldType::real},       {"unreachable_inside_km", FieldType::real}};
             return w.add_layer(d);
         };
-        auto add_poly = [&](std::size_t layer, const IsochronePolygon& p) {
-            w.add_feature(layer, Geometry::of_polygons(p.polygon),
-                          {p.source < 0 ? FieldValue() : FieldValue(std::int64_t(p.source)),
-                           p.source < 0 ? std::string("all") : sources[static_cast<std::size_t>(p.source)].id,
-                           p.minutes, std::string(profile_name(p.profile)), round_to(p.area_m2 / 1e6, 1e-4),
-                           round_to(p.road_length_m / 1000.0, 1e-3), std::int64_t(p.key_sites), std::int64_t(p.cameras),
-                           round_to(p.recall, 1e-4), round_to(p.unreachable_inside_m / 1000.0, 1e-3)});
+        auto add_poly = [&](std::size_t layer, const IsochronePolygon &p) {
+            w.add_feature(
+                layer, Geometry::of_polygons(p.polygon),
+                {p.source < 0 ? FieldValue() : FieldValue(std::int64_t(p.source)),
+                 p.source < 0 ? std::string("all") : sources[static_cast<std::size_t>(p.source)].id,
+                 p.minutes, std::string(profile_name(p.profile)), round_to(p.area_m2 / 1e6, 1e-4),
+                 round_to(p.road_length_m / 1000.0, 1e-3), std::int64_t(p.key_sites),
+                 std::int64_t(p.cameras), round_to(p.recall, 1e-4),
+                 round_to(p.unreachable_inside_m / 1000.0, 1e-3)});
         };
-        const std::size_t LU = poly_layer("union", "isochrone polygons, union over all sources, one per threshold");
-        for (auto it = r.unions.rbegin(); it != r.unions.rend(); ++it) add_poly(LU, *it); // largest first: draws well
+        const std::size_t LU =
+            poly_layer("union", "isochrone polygons, union over all sources, one per threshold");
+        for (auto it = r.unions.rbegin(); it != r.unions.rend(); ++it)
+            add_poly(LU, *it); // largest first: draws well
         if (!r.per_source.empty()) {
-            const std::size_t LPS = poly_layer("per_source", "isochrone polygons per source and threshold");
-            for (const auto& p : r.per_source) add_poly(LPS, p);
+            const std::size_t LPS =
+                poly_layer("per_source", "isochrone polygons per source and threshold");
+            for (const auto &p : r.per_source)
+                add_poly(LPS, p);
         }
-        LayerDef bd{"bands", Geometry::Type::polygon, {}, crs, "nested bands: reached within (from, to] minutes"};
-        bd.fields = {{"from_min", FieldType::real}, {"to_min", FieldType::real}, {"area_km2", FieldType::real}};
+        LayerDef bd{"bands",
+                    Geometry::Type::polygon,
+                    {},
+                    crs,
+                    "nested bands: reached within (from, to] minutes"};
+        bd.fields = {{"from_min", FieldType::real},
+                     {"to_min", FieldType::real},
+                     {"area_km2", FieldType::real}};
         const std::size_t LB = w.add_layer(bd);
         for (std::size_t k = 0; k < r.bands.size(); ++k)
-            w.add_feature(LB, Geometry::of_polygons(r.bands[k]),
-                          {k ? r.minutes[k - 1] : 0.0, r.minutes[k], round_to(area(r.bands[k]) / 1e6, 1e-4)});
+            w.add_feature(
+                LB, Geometry::of_polygons(r.bands[k]),
+                {k ? r.minutes[k - 1] : 0.0, r.minutes[k], round_to(area(r.bands[k]) / 1e6, 1e-4)});
         if (!r.concave.empty()) {
-            LayerDef cd{"concave", Geometry::Type::polygon, {}, crs, "concave-hull display variant of each union"};
+            LayerDef cd{"concave",
+                        Geometry::Type::polygon,
+                        {},
+                        crs,
+                        "concave-hull display variant of each union"};
             cd.fields = {{"minutes", FieldType::real}, {"area_km2", FieldType::real}};
             const std::size_t LC = w.add_layer(cd);
             for (std::size_t k = r.concave.size(); k-- > 0;)
-                w.add_feature(LC, Geometry::of_polygons(r.concave[k]), {r.minutes[k], round_to(area(r.concave[k]) / 1e6, 1e-4)});
+                w.add_feature(LC, Geometry::of_polygons(r.concave[k]),
+                              {r.minutes[k], round_to(area(r.concave[k]) / 1e6, 1e-4)});
         }
-        LayerDef by{"beyond", Geometry::Type::line, {}, crs, "road pieces not reached within the standard, longest first"};
-        by.fields = {{"rank", FieldType::integer}, {"edge_id", FieldType::integer}, {"name", FieldType::string},
-                     {"class", FieldType::string}, {"length_m", FieldType::real}, {"time_s", FieldType::real}};
+        LayerDef by{"beyond",
+                    Geometry::Type::line,
+                    {},
+                    crs,
+                    "road pieces not reached within the standard, longest first"};
+        by.fields = {{"rank", FieldType::integer},  {"edge_id", FieldType::integer},
+                     {"name", FieldType::string},   {"class", FieldType::string},
+                     {"length_m", FieldType::real}, {"time_s", FieldType::real}};
         const std::size_t LY = w.add_layer(by);
         for (std::size_t i = 0; i < r.beyond.size(); ++i) {
-            const auto& b = r.beyond[i];
+            const auto &b = r.beyond[i];
             Geometry g;
             g.type = Geometry::Type::line;
             g.lines = {net.sub_line(b.edge, b.from_m, b.to_m)};
-            w.add_feature(LY, g, {std::int64_t(i + 1), std::int64_t(b.edge), net.name_of(b.edge), net.class_of(b.edge),
-                                  round_to(b.length_m, 0.01),
-                                  std::isfinite(b.time_s) ? FieldValue(round_to(b.time_s, 0.1)) : FieldValue()});
+            w.add_feature(
+                LY, g,
+                {std::int64_t(i + 1), std::int64_t(b.edge), net.name_of(b.edge),
+                 net.class_of(b.edge), round_to(b.length_m, 0.01),
+                 std::isfinite(b.time_s) ? FieldValue(round_to(b.time_s, 0.1)) : FieldValue()});
         }
         w.commit();
         if (!o.scene.quiet) std::cerr << "wrote " << o.output << "\n";
@@ -255,21 +313,24 @@ int run_isochrones(const IsochronesOptions& o) {
             j["sources"].push_back({{"id", sources[i].id},
                                     {"name", sources[i].name},
                                     {"snap_m", round_to(r.sources[i].distance_m, 0.01)}});
-        auto pj = [&](const IsochronePolygon& p) {
-            return nlohmann::json{{"source", p.source < 0 ? nlohmann::json() : nlohmann::json(p.source)},
-                                  {"minutes", p.minutes},
-                                  {"profile", profile_name(p.profile)},
-                                  {"area_km2", round_to(p.area_m2 / 1e6, 1e-4)},
-                                  {"parts", p.polygon.size()},
-                                  {"road_km", round_to(p.road_length_m / 1000.0, 1e-3)},
-                                  {"key_sites", p.key_sites},
-                                  {"cameras", p.cameras},
-                                  {"recall", round_to(p.recall, 1e-4)},
-                                  {"unreachable_inside_km", round_to(p.unreachable_inside_m / 1000.0, 1e-3)}};
+        auto pj = [&](const IsochronePolygon &p) {
+            return nlohmann::json{
+                {"source", p.source < 0 ? nlohmann::json() : nlohmann::json(p.source)},
+                {"minutes", p.minutes},
+                {"profile", profile_name(p.profile)},
+                {"area_km2", round_to(p.area_m2 / 1e6, 1e-4)},
+                {"parts", p.polygon.size()},
+                {"road_km", round_to(p.road_length_m / 1000.0, 1e-3)},
+                {"key_sites", p.key_sites},
+                {"cameras", p.cameras},
+                {"recall", round_to(p.recall, 1e-4)},
+                {"unreachable_inside_km", round_to(p.unreachable_inside_m / 1000.0, 1e-3)}};
         };
-        for (const auto& u : r.unions) j["union"].push_back(pj(u));
-        for (const auto& p : r.per_source) j["per_source"].push_back(pj(p));
-        for (const auto& f : r.standard)
+        for (const auto &u : r.unions)
+            j["union"].push_back(pj(u));
+        for (const auto &p : r.per_source)
+            j["per_source"].push_back(pj(p));
+        for (const auto &f : r.standard)
             j["standard"].push_back({{"minutes", f.minutes},
                                      {"profile", profile_name(f.profile)},
                                      {"road_km", round_to(f.road_km, 1e-3)},
@@ -280,104 +341,133 @@ int run_isochrones(const IsochronesOptions& o) {
                                      {"incidents", f.incidents},
                                      {"incidents_within", f.incidents_within}});
         double beyond_km = 0;
-        for (const auto& b : r.beyond) beyond_km += b.length_m / 1000.0;
+        for (const auto &b : r.beyond)
+            beyond_km += b.length_m / 1000.0;
         j["beyond"]["minutes"] = io.beyond_minutes;
         j["beyond"]["pieces"] = r.beyond.size();
         j["beyond"]["km"] = round_to(beyond_km, 1e-3);
         for (std::size_t i = 0; i < std::min(o.top, r.beyond.size()); ++i) {
-            const auto& b = r.beyond[i];
-            j["beyond"]["longest"].push_back({{"edge_id", b.edge},
-                                              {"name", net.name_of(b.edge)},
-                                              {"class", net.class_of(b.edge)},
-                                              {"length_m", round_to(b.length_m, 0.01)},
-                                              {"time_s", std::isfinite(b.time_s) ? nlohmann::json(round_to(b.time_s, 0.1))
-                                                                                 : nlohmann::json()}});
+            const auto &b = r.beyond[i];
+            j["beyond"]["longest"].push_back(
+                {{"edge_id", b.edge},
+                 {"name", net.name_of(b.edge)},
+                 {"class", net.class_of(b.edge)},
+                 {"length_m", round_to(b.length_m, 0.01)},
+                 {"time_s", std::isfinite(b.time_s) ? nlohmann::json(round_to(b.time_s, 0.1))
+                                                    : nlohmann::json()}});
         }
-        j["seconds"] = {{"search", r.search_seconds}, {"polygons", r.polygon_seconds}, {"figures", r.stats_seconds}};
+        j["seconds"] = {{"search", r.search_seconds},
+                        {"polygons", r.polygon_seconds},
+                        {"figures", r.stats_seconds}};
         print_json(j);
         return exit_ok;
     }
 
-    std::cout << "Isochrones from " << sources.size() << " source" << (sources.size() == 1 ? "" : "s") << " ("
-              << (o.inbound ? "inbound" : "outbound") << ", trim " << fmt(io.trim_m, 0) << " m)\n";
+    std::cout << "Isochrones from " << sources.size() << " source"
+              << (sources.size() == 1 ? "" : "s") << " (" << (o.inbound ? "inbound" : "outbound")
+              << ", trim " << fmt(io.trim_m, 0) << " m)\n";
     double worst_snap = 0;
-    for (const auto& s : r.sources) worst_snap = std::max(worst_snap, s.distance_m);
+    for (const auto &s : r.sources)
+        worst_snap = std::max(worst_snap, s.distance_m);
     std::cout << "  snapped onto the network, farthest " << fmt(worst_snap, 1) << " m\n\n";
-    std::cout << "Union over all sources   area km2   road km  key sites  cameras  recall  unreached inside km\n";
+    std::cout << "Union over all sources   area km2   road km  key sites  cameras  recall  "
+                 "unreached inside km\n";
     for (std::size_t k = 0; k < r.unions.size(); ++k) {
-        const auto& u = r.unions[k];
+        const auto &u = r.unions[k];
         char line[200];
-        std::snprintf(line, sizeof line, "  %-20s %10.2f %9.1f %10zu %8zu %7.3f %20.1f\n", label(k).c_str(),
-                      u.area_m2 / 1e6, u.road_length_m / 1000.0, u.key_sites, u.cameras, u.recall,
-                      u.unreachable_inside_m / 1000.0);
+        std::snprintf(line, sizeof line, "  %-20s %10.2f %9.1f %10zu %8zu %7.3f %20.1f\n",
+                      label(k).c_str(), u.area_m2 / 1e6, u.road_length_m / 1000.0, u.key_sites,
+                      u.cameras, u.recall, u.unreachable_inside_m / 1000.0);
         std::cout << line;
     }
-    std::cout << "\nThe standard (nearest source)   road reached          key sites          incidents\n";
+    std::cout
+        << "\nThe standard (nearest source)   road reached          key sites          incidents\n";
     for (std::size_t k = 0; k < r.standard.size(); ++k) {
-        const auto& f = r.standard[k];
-        auto pct = [](std::size_t a, std::size_t b) { return b ? 100.0 * double(a) / double(b) : 0.0; };
+        const auto &f = r.standard[k];
+        auto pct = [](std::size_t a, std::size_t b) {
+            return b ? 100.0 * double(a) / double(b) : 0.0;
+        };
         char line[200];
-        std::snprintf(line, sizeof line, "  %-20s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
-                      label(k).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(), f.key_sites_within,
-                      f.key_sites, pct(f.key_sites_within, f.key_sites), f.incidents_within, f.incidents,
-                      pct(f.incidents_within, f.incidents));
+        std::snprintf(
+            line, sizeof line,
+            "  %-20s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
+            label(k).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(), f.key_sites_within,
+            f.key_sites, pct(f.key_sites_within, f.key_sites), f.incidents_within, f.incidents,
+            pct(f.incidents_within, f.incidents));
         std::cout << line;
     }
     if (!r.beyond.empty()) {
         double km = 0;
-        for (const auto& b : r.beyond) km += b.length_m / 1000.0;
-        std::cout << "\nRoad beyond " << fmt(io.beyond_minutes, 0) << " minutes: " << fmt(km, 1) << " km in "
-                  << r.beyond.size() << " pieces; the longest:\n";
+        for (const auto &b : r.beyond)
+            km += b.length_m / 1000.0;
+        std::cout << "\nRoad beyond " << fmt(io.beyond_minutes, 0) << " minutes: " << fmt(km, 1)
+                  << " km in " << r.beyond.size() << " pieces; the longest:\n";
         for (std::size_t i = 0; i < std::min(o.top, r.beyond.size()); ++i) {
-            const auto& b = r.beyond[i];
+            const auto &b = r.beyond[i];
             char line[300];
             std::snprintf(line, sizeof line, "  %3zu. %7.0f m  %-14s %-30s %s\n", i + 1, b.length_m,
-                          net.class_of(b.edge).c_str(), net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge).c_str(),
-                          std::isfinite(b.time_s) ? (fmt(b.time_s / 60.0, 1) + " min").c_str() : "not reached");
+                          net.class_of(b.edge).c_str(),
+                          net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge).c_str(),
+                          std::isfinite(b.time_s) ? (fmt(b.time_s / 60.0, 1) + " min").c_str()
+                                                  : "not reached");
             std::cout << line;
         }
     }
-    std::cout << "\nTime: search " << fmt(r.search_seconds, 3) << " s, polygons " << fmt(r.polygon_seconds, 3)
-              << " s, figures " << fmt(r.stats_seconds, 3) << " s\n";
+    std::cout << "\nTime: search " << fmt(r.search_seconds, 3) << " s, polygons "
+              << fmt(r.polygon_seconds, 3) << " s, figures " << fmt(r.stats_seconds, 3) << " s\n";
     return exit_ok;
 }
 
 } // namespace
 
-void register_isochrones(CLI::App& app) {
+void register_isochrones(CLI::App &app) {
     auto opts = std::make_shared<IsochronesOptions>();
-    auto* cmd = app.add_subcommand("isochrones", "1-, 5- and 30-minute reach from kiosks, stations or any points");
+    auto *cmd = app.add_subcommand(
+        "isochrones", "1-, 5- and 30-minute reach from kiosks, stations or any points");
     add_scene_options(*cmd, opts->scene, true);
     cmd->add_option("--from", opts->from,
-                    "Sources: a scene layer (units, key_sites, …) or LON,LAT; repeatable (default: units with kind=kiosk)")
+                    "Sources: a scene layer (units, key_sites, …) or LON,LAT; repeatable (default: "
+                    "units with kind=kiosk)")
         ->option_text("LAYER|LON,LAT");
-    cmd->add_option("--kind", opts->kind, "Keep only features of the source layer with this kind (units: kiosk)");
-    cmd->add_option("--minutes", opts->minutes,
-                    "Thresholds in minutes, increasing (default: scene [isochrones] minutes, else 1,5,30)")
+    cmd->add_option("--kind", opts->kind,
+                    "Keep only features of the source layer with this kind (units: kiosk)");
+    cmd->add_option(
+           "--minutes", opts->minutes,
+           "Thresholds in minutes, increasing (default: scene [isochrones] minutes, else 1,5,30)")
         ->option_text("LIST");
-    cmd->add_option("--profile", opts->profile,
-                    "walk, ebike or car for every threshold (default: scene [isochrones] profiles, else "
-                    "ebike,car,car for 1,5,30 and car otherwise)");
+    cmd->add_option(
+        "--profile", opts->profile,
+        "walk, ebike or car for every threshold (default: scene [isochrones] profiles, else "
+        "ebike,car,car for 1,5,30 and car otherwise)");
     cmd->add_flag("--inbound", opts->inbound, "Time to reach the sources instead of from them");
-    cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")->capture_default_str();
-    cmd->add_option("--fill-holes", opts->fill_holes_m2, "Fill holes smaller than this, m2")->capture_default_str();
+    cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")
+        ->capture_default_str();
+    cmd->add_option("--fill-holes", opts->fill_holes_m2, "Fill holes smaller than this, m2")
+        ->capture_default_str();
     cmd->add_option("--cell", opts->cell_m,
-                    "Raster cell of the polygons, metres (<= trim/2; boundary within 0.79 cell of the exact buffer)")
+                    "Raster cell of the polygons, metres (<= trim/2; boundary within 0.79 cell of "
+                    "the exact buffer)")
         ->capture_default_str();
-    cmd->add_flag("--buffer-union", opts->buffer_union,
-                  "Build polygons as the exact GEOS buffer union (slow reference) instead of the raster");
-    cmd->add_option("--max-snap", opts->max_snap_m, "Refuse a source farther than this from a usable road, metres")
+    cmd->add_flag(
+        "--buffer-union", opts->buffer_union,
+        "Build polygons as the exact GEOS buffer union (slow reference) instead of the raster");
+    cmd->add_option("--max-snap", opts->max_snap_m,
+                    "Refuse a source farther than this from a usable road, metres")
         ->capture_default_str();
-    cmd->add_flag("--concave", opts->concave, "Also write a concave-hull display variant (layer 'concave')");
+    cmd->add_flag("--concave", opts->concave,
+                  "Also write a concave-hull display variant (layer 'concave')");
     cmd->add_flag("--no-per-source", opts->no_per_source, "Only the union over all sources");
-    cmd->add_option("-o,--output", opts->output, "Write layers (.gpkg; .geojson for one layer)")->option_text("FILE");
-    cmd->add_option("--top", opts->top, "How many of the longest unreached pieces to list")->capture_default_str();
+    cmd->add_option("-o,--output", opts->output, "Write layers (.gpkg; .geojson for one layer)")
+        ->option_text("FILE");
+    cmd->add_option("--top", opts->top, "How many of the longest unreached pieces to list")
+        ->capture_default_str();
     cmd->add_flag("--json", opts->json, "Machine-readable summary on stdout");
-    set_examples(*cmd, "  lugeo isochrones                                   # the demo kiosks, 1/5/30 min\n"
-                       "  lugeo isochrones -o iso.gpkg                       # layers for QGIS\n"
-                       "  lugeo isochrones --from units --kind station --minutes 5,10 --profile car\n"
-                       "  lugeo isochrones --from 104.0657,30.6595 --minutes 1,5 --profile walk --json\n"
-                       "  lugeo isochrones --inbound --from key_sites --kind hospital --minutes 10\n");
+    set_examples(
+        *cmd, "  lugeo isochrones                                   # the demo kiosks, 1/5/30 min\n"
+              "  lugeo isochrones -o iso.gpkg                       # layers for QGIS\n"
+              "  lugeo isochrones --from units --kind station --minutes 5,10 --profile car\n"
+              "  lugeo isochrones --from 104.0657,30.6595 --minutes 1,5 --profile walk --json\n"
+              "  lugeo isochrones --inbound --from key_sites --kind hospital --minutes 10\n");
     cmd->callback([opts] { run_command([&] { return run_isochrones(*opts); }); });
 }
 

@@ -26,17 +26,19 @@ struct LocateCliOptions {
     double radius_m = 300.0;
 };
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+double round_to(double v, double step) {
+    return std::round(v / step) * step;
+}
 
 /// The exit code of one result: invalid -> exit_input, none -> exit_findings.
-int result_exit(const LocateResult& r) {
+int result_exit(const LocateResult &r) {
     if (r.kind == MatchKind::invalid) return exit_input;
     if (r.kind == MatchKind::none) return exit_findings;
     return exit_ok;
 }
 
-nlohmann::json result_json(const std::string& input, const LocateResult& r, const PlateWorld& w,
-                           const std::optional<CallerPosition>& near) {
+nlohmann::json result_json(const std::string &input, const LocateResult &r, const PlateWorld &w,
+                           const std::optional<CallerPosition> &near) {
     nlohmann::json j;
     j["input"] = input;
     j["normalized"] = r.normalized;
@@ -49,15 +51,16 @@ nlohmann::json result_json(const std::string& input, const LocateResult& r, cons
         j["near"] = {{"lon", ll.lon}, {"lat", ll.lat}, {"radius_m", near->radius_m}};
     }
     nlohmann::json cands = nlohmann::json::array();
-    for (const auto& c : r.candidates) {
-        const Plate& p = w.registry.plates()[c.plate];
+    for (const auto &c : r.candidates) {
+        const Plate &p = w.registry.plates()[c.plate];
         nlohmann::json cj = plate_json(p, w.scene.crs);
         cj["score"] = c.score;
         cj["confidence"] = round_to(c.confidence, 1e-4);
         cj["prior"] = c.prior;
         cj["edits"] = c.edits;
         cj["explanation"] = c.explanation;
-        cj["distance_m"] = c.distance_m >= 0 ? nlohmann::json(round_to(c.distance_m, 0.1)) : nlohmann::json();
+        cj["distance_m"] =
+            c.distance_m >= 0 ? nlohmann::json(round_to(c.distance_m, 0.1)) : nlohmann::json();
         if (w.junctions) {
             const auto jn = w.junctions->nearest(p.position, 500.0);
             cj["junction"] = junction_json(jn, w.frame);
@@ -69,7 +72,7 @@ nlohmann::json result_json(const std::string& input, const LocateResult& r, cons
     return j;
 }
 
-void print_result(const std::string& input, const LocateResult& r, const PlateWorld& w) {
+void print_result(const std::string &input, const LocateResult &r, const PlateWorld &w) {
     std::cout << input;
     if (!r.normalized.empty() && r.normalized != input) std::cout << "  →  " << r.normalized;
     std::cout << "\n";
@@ -92,23 +95,24 @@ void print_result(const std::string& input, const LocateResult& r, const PlateWo
         break;
     }
     int rank = 0;
-    for (const auto& c : r.candidates) {
-        const Plate& p = w.registry.plates()[c.plate];
+    for (const auto &c : r.candidates) {
+        const Plate &p = w.registry.plates()[c.plate];
         char head[256];
-        std::snprintf(head, sizeof head, "  %d. %-12s %5.1f%%  score %.3g", ++rank, p.id.c_str(), 100.0 * c.confidence,
-                      c.score);
+        std::snprintf(head, sizeof head, "  %d. %-12s %5.1f%%  score %.3g", ++rank, p.id.c_str(),
+                      100.0 * c.confidence, c.score);
         std::cout << head;
         if (c.distance_m >= 0) std::cout << "  " << fmt(c.distance_m, 0) << " m from caller";
         std::cout << "  (" << c.explanation << ")\n";
-        std::cout << "     " << p.kind << ", " << (p.road.empty() ? "(no road)" : p.road) << ", status "
-                  << plate_status_name(p.status);
+        std::cout << "     " << p.kind << ", " << (p.road.empty() ? "(no road)" : p.road)
+                  << ", status " << plate_status_name(p.status);
         if (!p.installed.empty()) std::cout << ", installed " << p.installed;
-        std::cout << "\n     " << fmt(p.lonlat.lon, 7) << ", " << fmt(p.lonlat.lat, 7) << " (WGS84)   "
-                  << fmt(p.position.x, 1) << ", " << fmt(p.position.y, 1) << " (" << w.scene.crs << ")\n";
+        std::cout << "\n     " << fmt(p.lonlat.lon, 7) << ", " << fmt(p.lonlat.lat, 7)
+                  << " (WGS84)   " << fmt(p.position.x, 1) << ", " << fmt(p.position.y, 1) << " ("
+                  << w.scene.crs << ")\n";
         if (w.junctions) {
             if (const auto jn = w.junctions->nearest(p.position, 500.0))
-                std::cout << "     nearest junction " << fmt(jn->distance_m, 0) << " m " << compass(jn->bearing_deg)
-                          << ": " << cross_streets(*jn, p.road) << "\n";
+                std::cout << "     nearest junction " << fmt(jn->distance_m, 0) << " m "
+                          << compass(jn->bearing_deg) << ": " << cross_streets(*jn, p.road) << "\n";
             else
                 std::cout << "     no junction within 500 m\n";
         }
@@ -118,7 +122,7 @@ void print_result(const std::string& input, const LocateResult& r, const PlateWo
 // ---- batch ----
 
 /// A minimal RFC 4180 reader (UTF-8, optional BOM, quoted fields): header + rows.
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+std::vector<std::vector<std::string>> read_csv(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::io, "cannot open '" + path + "'");
     std::stringstream ss;
@@ -174,16 +178,17 @@ struct BatchRow {
     std::optional<LonLat> caller; ///< a point geometry or lon/lat columns
 };
 
-std::vector<BatchRow> read_batch(const std::string& arg, const std::string& id_field) {
+std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_field) {
     std::vector<BatchRow> rows;
     const LayerSpec spec = layer_spec_from_arg(arg, "batch");
     std::string ext = spec.source.size() >= 4 ? spec.source.substr(spec.source.size() - 4) : "";
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char &c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext == ".csv" || ext == ".txt") {
         const auto table = read_csv(spec.source);
         if (table.empty()) return rows;
-        const auto& header = table.front();
-        auto col = [&](const std::string& name) -> std::optional<std::size_t> {
+        const auto &header = table.front();
+        auto col = [&](const std::string &name) -> std::optional<std::size_t> {
             for (std::size_t i = 0; i < header.size(); ++i)
                 if (header[i] == name) return i;
             return std::nullopt;
@@ -191,17 +196,21 @@ std::vector<BatchRow> read_batch(const std::string& arg, const std::string& id_f
         const auto ci = col(id_field);
         if (!ci) {
             std::string list;
-            for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
-            throw Error(ErrorCode::missing_field, "'" + spec.source + "' has no column '" + id_field + "' (columns: " +
-                                                      list + "); name the ID column with --id-field");
+            for (const auto &h : header)
+                list += (list.empty() ? "" : ", ") + h;
+            throw Error(ErrorCode::missing_field, "'" + spec.source + "' has no column '" +
+                                                      id_field + "' (columns: " + list +
+                                                      "); name the ID column with --id-field");
         }
         const auto clon = col("lon"), clat = col("lat");
         for (std::size_t r = 1; r < table.size(); ++r) {
             BatchRow b;
             b.id = *ci < table[r].size() ? table[r][*ci] : "";
-            if (clon && clat && *clon < table[r].size() && *clat < table[r].size() && !table[r][*clon].empty()) {
-                const auto ll = parse_lonlat_arg(table[r][*clon] + "," + table[r][*clat],
-                                                 "'" + spec.source + "' row " + std::to_string(r + 1) + " lon,lat", false);
+            if (clon && clat && *clon < table[r].size() && *clat < table[r].size() &&
+                !table[r][*clon].empty()) {
+                const auto ll = parse_lonlat_arg(
+                    table[r][*clon] + "," + table[r][*clat],
+                    "'" + spec.source + "' row " + std::to_string(r + 1) + " lon,lat", false);
                 b.caller = ll.lonlat;
             }
             rows.push_back(std::move(b));
@@ -215,9 +224,10 @@ std::vector<BatchRow> read_batch(const std::string& arg, const std::string& id_f
     ro.required_fields = {"id"};
     const FeatureTable t = read_layer(s, ro);
     if (t.skipped_empty > 0)
-        std::cerr << "lugeo: note: " << t.skipped_empty << " feature(s) without geometry in " << s.describe()
+        std::cerr << "lugeo: note: " << t.skipped_empty << " feature(s) without geometry in "
+                  << s.describe()
                   << " were skipped by the reader; use a CSV for IDs without positions\n";
-    for (const auto& f : t.features) {
+    for (const auto &f : t.features) {
         BatchRow b;
         b.id = f.values[0].value_or("");
         if (f.geometry.type == Geometry::Type::point && !f.geometry.points.empty())
@@ -227,13 +237,14 @@ std::vector<BatchRow> read_batch(const std::string& arg, const std::string& id_f
     return rows;
 }
 
-int run_batch(const LocateCliOptions& o) {
+int run_batch(const LocateCliOptions &o) {
     PlateWorld w = load_plate_world(o.scene, false);
     check_not_input(w.scene, o.output);
     const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
     if (std::filesystem::exists(o.output) && std::filesystem::exists(in_spec.source) &&
         std::filesystem::equivalent(o.output, in_spec.source))
-        throw Error(ErrorCode::invalid_argument, "the output '" + o.output + "' is the batch input");
+        throw Error(ErrorCode::invalid_argument,
+                    "the output '" + o.output + "' is the batch input");
     const auto rows = read_batch(o.batch, o.id_field);
 
     VectorWriter wr(o.output);
@@ -241,15 +252,29 @@ int run_batch(const LocateCliOptions& o) {
     def.name = "located";
     def.geometry_type = Geometry::Type::point;
     def.crs = "EPSG:4326";
-    def.description = "lugeo locate --batch: one row per input ID (plates SYNTHETIC on the demo scene)";
-    def.fields = {{"row", FieldType::integer},        {"input", FieldType::string},      {"normalized", FieldType::string},
-                  {"match", FieldType::string},       {"id", FieldType::string},         {"score", FieldType::real},
-                  {"confidence", FieldType::real},    {"explanation", FieldType::string}, {"candidates", FieldType::integer},
-                  {"second_id", FieldType::string},   {"second_confidence", FieldType::real},
-                  {"far_from_caller", FieldType::integer}, {"distance_m", FieldType::real},
-                  {"kind", FieldType::string},        {"road", FieldType::string},       {"status", FieldType::string},
-                  {"lon", FieldType::real},           {"lat", FieldType::real},          {"x", FieldType::real},
-                  {"y", FieldType::real},             {"error", FieldType::string}};
+    def.description =
+        "lugeo locate --batch: one row per input ID (plates SYNTHETIC on the demo scene)";
+    def.fields = {{"row", FieldType::integer},
+                  {"input", FieldType::string},
+                  {"normalized", FieldType::string},
+                  {"match", FieldType::string},
+                  {"id", FieldType::string},
+                  {"score", FieldType::real},
+                  {"confidence", FieldType::real},
+                  {"explanation", FieldType::string},
+                  {"candidates", FieldType::integer},
+                  {"second_id", FieldType::string},
+                  {"second_confidence", FieldType::real},
+                  {"far_from_caller", FieldType::integer},
+                  {"distance_m", FieldType::real},
+                  {"kind", FieldType::string},
+                  {"road", FieldType::string},
+                  {"status", FieldType::string},
+                  {"lon", FieldType::real},
+                  {"lat", FieldType::real},
+                  {"x", FieldType::real},
+                  {"y", FieldType::real},
+                  {"error", FieldType::string}};
     const std::size_t L = wr.add_layer(def);
     Progress bar("locating", !o.scene.quiet);
     std::map<std::string, std::size_t> counts;
@@ -259,7 +284,8 @@ int run_batch(const LocateCliOptions& o) {
             lo.candidates = o.candidates;
             lo.always_fuzzy = true;
         }
-        if (rows[i].caller) lo.near = CallerPosition{w.frame.to_metric(*rows[i].caller), o.radius_m};
+        if (rows[i].caller)
+            lo.near = CallerPosition{w.frame.to_metric(*rows[i].caller), o.radius_m};
         const LocateResult r = w.registry.locate(rows[i].id, lo);
         ++counts[match_kind_name(r.kind)];
         std::vector<FieldValue> v(def.fields.size());
@@ -273,8 +299,8 @@ int run_batch(const LocateCliOptions& o) {
         Geometry g;
         g.type = Geometry::Type::point;
         if (!r.candidates.empty()) {
-            const Candidate& c = r.candidates.front();
-            const Plate& p = w.registry.plates()[c.plate];
+            const Candidate &c = r.candidates.front();
+            const Plate &p = w.registry.plates()[c.plate];
             v[4] = p.id;
             v[5] = c.score;
             v[6] = round_to(c.confidence, 1e-4);
@@ -302,29 +328,36 @@ int run_batch(const LocateCliOptions& o) {
         print_json({{"rows", rows.size()}, {"output", o.output}, {"by_match", counts}});
     } else {
         std::cout << "located " << rows.size() << " IDs into " << o.output << ":";
-        for (const auto& [k, n] : counts) std::cout << " " << k << "=" << n;
+        for (const auto &[k, n] : counts)
+            std::cout << " " << k << "=" << n;
         std::cout << "\n";
     }
     return exit_ok;
 }
 
-int run_locate(const LocateCliOptions& o) {
+int run_locate(const LocateCliOptions &o) {
     if (!o.batch.empty()) {
-        if (o.output.empty()) throw Error(ErrorCode::invalid_argument, "--batch needs -o OUTPUT (.gpkg, .csv, .geojson)");
-        if (!o.ids.empty()) throw Error(ErrorCode::invalid_argument, "give IDs or --batch, not both");
+        if (o.output.empty())
+            throw Error(ErrorCode::invalid_argument,
+                        "--batch needs -o OUTPUT (.gpkg, .csv, .geojson)");
+        if (!o.ids.empty())
+            throw Error(ErrorCode::invalid_argument, "give IDs or --batch, not both");
         return run_batch(o);
     }
-    if (o.ids.empty()) throw Error(ErrorCode::invalid_argument, "no plate ID given (lugeo locate ID [ID…] or --batch FILE)");
+    if (o.ids.empty())
+        throw Error(ErrorCode::invalid_argument,
+                    "no plate ID given (lugeo locate ID [ID…] or --batch FILE)");
     std::optional<LonLatArg> near_arg;
     if (!o.near.empty()) near_arg = parse_lonlat_arg(o.near, "--near", true);
     PlateWorld w = load_plate_world(o.scene, !o.no_network);
     std::optional<CallerPosition> near;
     if (near_arg)
-        near = CallerPosition{w.frame.to_metric(near_arg->lonlat), near_arg->radius_m.value_or(o.radius_m)};
+        near = CallerPosition{w.frame.to_metric(near_arg->lonlat),
+                              near_arg->radius_m.value_or(o.radius_m)};
     int rc = exit_ok;
     nlohmann::json all = nlohmann::json::array();
     bool first = true;
-    for (const auto& id : o.ids) {
+    for (const auto &id : o.ids) {
         LocateOptions lo;
         lo.near = near;
         if (o.candidates > 0) {
@@ -333,7 +366,8 @@ int run_locate(const LocateCliOptions& o) {
         }
         const LocateResult r = w.registry.locate(id, lo);
         rc = std::max(rc, result_exit(r));
-        if (r.kind == MatchKind::invalid) std::cerr << "lugeo: error: '" << id << "' is not a plate ID: " << r.error << "\n";
+        if (r.kind == MatchKind::invalid)
+            std::cerr << "lugeo: error: '" << id << "' is not a plate ID: " << r.error << "\n";
         if (o.json) {
             all.push_back(result_json(id, r, w, near));
         } else {
@@ -348,29 +382,41 @@ int run_locate(const LocateCliOptions& o) {
 
 } // namespace
 
-void register_locate(CLI::App& app) {
+void register_locate(CLI::App &app) {
     auto o = std::make_shared<LocateCliOptions>();
-    auto* cmd = app.add_subcommand("locate", "Resolve plate IDs (poles, lamps) to positions, also when misread");
+    auto *cmd = app.add_subcommand(
+        "locate", "Resolve plate IDs (poles, lamps) to positions, also when misread");
     add_scene_options(*cmd, o->scene, false);
-    cmd->add_option("ids", o->ids, "Plate IDs as typed or heard (L207-0042, 路灯二零七 四十二号, g1030117)")
+    cmd->add_option("ids", o->ids,
+                    "Plate IDs as typed or heard (L207-0042, 路灯二零七 四十二号, g1030117)")
         ->option_text("ID…");
-    cmd->add_option("--near", o->near, "Rough caller position LON,LAT[,RADIUS_M] (WGS84; radius default 300 m)")
+    cmd->add_option("--near", o->near,
+                    "Rough caller position LON,LAT[,RADIUS_M] (WGS84; radius default 300 m)")
         ->option_text("LON,LAT[,R]");
-    cmd->add_option("--candidates", o->candidates, "List this many candidates, also after an exact match")
+    cmd->add_option("--candidates", o->candidates,
+                    "List this many candidates, also after an exact match")
         ->check(CLI::Range(1, 100));
     cmd->add_flag("--json", o->json, "Machine-readable output");
-    cmd->add_flag("--no-network", o->no_network, "Do not load the road network (no nearest junction; faster)");
-    cmd->add_option("--batch", o->batch, "Resolve every ID of a CSV or GDAL layer (FILE[:LAYER])")->option_text("FILE");
+    cmd->add_flag("--no-network", o->no_network,
+                  "Do not load the road network (no nearest junction; faster)");
+    cmd->add_option("--batch", o->batch, "Resolve every ID of a CSV or GDAL layer (FILE[:LAYER])")
+        ->option_text("FILE");
     cmd->add_option("--id-field", o->id_field, "ID column of the batch input (id)");
-    cmd->add_option("--radius", o->radius_m, "Caller position radius in batch mode (rows with a point or lon/lat), m (300)")
+    cmd->add_option("--radius", o->radius_m,
+                    "Caller position radius in batch mode (rows with a point or lon/lat), m (300)")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("-o,--output", o->output, "Batch output (.gpkg, .csv, .geojson)")->option_text("FILE");
-    set_examples(*cmd, "  lugeo locate L104-0001                          # exact: position, road, junction\n"
-                       "  lugeo locate '路灯一零四 零零零幺' g1010001 --json\n"
-                       "  lugeo locate L104-0010 --near 104.0890,30.6985,200   # flagged when far from the caller\n"
-                       "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
-                       "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
-                       "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad input.\n");
+    cmd->add_option("-o,--output", o->output, "Batch output (.gpkg, .csv, .geojson)")
+        ->option_text("FILE");
+    set_examples(
+        *cmd,
+        "  lugeo locate L104-0001                          # exact: position, road, junction\n"
+        "  lugeo locate '路灯一零四 零零零幺' g1010001 --json\n"
+        "  lugeo locate L104-0010 --near 104.0890,30.6985,200   # flagged when far from the "
+        "caller\n"
+        "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
+        "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
+        "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad "
+        "input.\n");
     cmd->callback([o] { run_command([&] { return run_locate(*o); }); });
 }
 

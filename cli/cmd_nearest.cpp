@@ -15,7 +15,7 @@ struct NearestCliOptions {
     bool json = false;
 };
 
-int run_nearest(const NearestCliOptions& o) {
+int run_nearest(const NearestCliOptions &o) {
     const LonLatArg at = parse_lonlat_arg(o.point, "position", false);
     const PlateWorld w = load_plate_world(o.scene, false);
     const XY p = w.frame.to_metric(at.lonlat);
@@ -25,7 +25,7 @@ int run_nearest(const NearestCliOptions& o) {
         j["lon"] = at.lonlat.lon;
         j["lat"] = at.lonlat.lat;
         j["plates"] = nlohmann::json::array();
-        for (const auto& n : near) {
+        for (const auto &n : near) {
             nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.scene.crs);
             pj["distance_m"] = std::round(n.distance_m * 10) / 10;
             pj["bearing_deg"] = std::round(n.bearing_deg * 10) / 10;
@@ -35,13 +35,17 @@ int run_nearest(const NearestCliOptions& o) {
         print_json(j);
         return exit_ok;
     }
-    std::cout << "Plates nearest to " << fmt(at.lonlat.lon, 6) << ", " << fmt(at.lonlat.lat, 6) << "\n";
-    for (const auto& n : near) {
-        const Plate& pl = w.registry.plates()[n.plate];
+    std::cout << "Plates nearest to " << fmt(at.lonlat.lon, 6) << ", " << fmt(at.lonlat.lat, 6)
+              << "\n";
+    for (const auto &n : near) {
+        const Plate &pl = w.registry.plates()[n.plate];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-12s %6.0f m  %3.0f° %-3s  %-5s %s%s\n", pl.id.c_str(), n.distance_m,
-                      n.bearing_deg, compass(n.bearing_deg), pl.kind.c_str(), pl.road.c_str(),
-                      pl.status == PlateStatus::ok ? "" : (std::string("  [") + plate_status_name(pl.status) + "]").c_str());
+        std::snprintf(line, sizeof line, "  %-12s %6.0f m  %3.0f° %-3s  %-5s %s%s\n", pl.id.c_str(),
+                      n.distance_m, n.bearing_deg, compass(n.bearing_deg), pl.kind.c_str(),
+                      pl.road.c_str(),
+                      pl.status == PlateStatus::ok
+                          ? ""
+                          : (std::string("  [") + plate_status_name(pl.status) + "]").c_str());
         std::cout << line;
     }
     if (near.empty()) std::cout << "  (the registry is empty)\n";
@@ -50,15 +54,20 @@ int run_nearest(const NearestCliOptions& o) {
 
 } // namespace
 
-void register_nearest(CLI::App& app) {
+void register_nearest(CLI::App &app) {
     auto o = std::make_shared<NearestCliOptions>();
-    auto* cmd = app.add_subcommand("nearest", "The k plates nearest to a point, with distance and bearing");
+    auto *cmd =
+        app.add_subcommand("nearest", "The k plates nearest to a point, with distance and bearing");
     add_scene_options(*cmd, o->scene, false);
-    cmd->add_option("position", o->point, "LON,LAT (WGS84 degrees)")->required()->option_text("LON,LAT");
+    cmd->add_option("position", o->point, "LON,LAT (WGS84 degrees)")
+        ->required()
+        ->option_text("LON,LAT");
     cmd->add_option("-k", o->k, "How many plates (5)")->check(CLI::Range(1, 1000));
     cmd->add_flag("--json", o->json, "Machine-readable output");
-    set_examples(*cmd, "  lugeo nearest 104.0665,30.6598            # read these back to the caller to confirm\n"
-                       "  lugeo nearest 104.0665,30.6598 -k 10 --json\n");
+    set_examples(
+        *cmd,
+        "  lugeo nearest 104.0665,30.6598            # read these back to the caller to confirm\n"
+        "  lugeo nearest 104.0665,30.6598 -k 10 --json\n");
     cmd->callback([o] { run_command([&] { return run_nearest(*o); }); });
 }
 

@@ -21,7 +21,7 @@ struct NetworkExportOptions {
     bool nodes = false;
 };
 
-nlohmann::json summary_json(const Network& net, const Scene& scene) {
+nlohmann::json summary_json(const Network &net, const Scene &scene) {
     const NetworkSummary s = summarize(net);
     nlohmann::json j;
     j["source"] = scene.layer("roads").describe();
@@ -37,7 +37,7 @@ nlohmann::json summary_json(const Network& net, const Scene& scene) {
                                           {"largest_component_share", s.largest_share[pi]}};
     }
     j["oneway_share_car"] = s.oneway_share;
-    const auto& r = net.report();
+    const auto &r = net.report();
     j["read"] = {{"features_read", r.features_read},
                  {"features_used", r.features_used},
                  {"features_without_class", r.features_no_class},
@@ -52,7 +52,7 @@ nlohmann::json summary_json(const Network& net, const Scene& scene) {
     return j;
 }
 
-int run_network_info(const NetworkInfoOptions& o) {
+int run_network_info(const NetworkInfoOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     const Network net = load_network(scene, o.scene);
     if (o.json) {
@@ -60,7 +60,7 @@ int run_network_info(const NetworkInfoOptions& o) {
         return exit_ok;
     }
     const NetworkSummary s = summarize(net);
-    const auto& r = net.report();
+    const auto &r = net.report();
     std::cout << "Road network  " << scene.layer("roads").describe() << "\n"
               << "  metric CRS  " << net.crs() << "\n"
               << "  nodes       " << s.nodes << "\n"
@@ -68,8 +68,9 @@ int run_network_info(const NetworkInfoOptions& o) {
               << "  length      " << fmt(s.total_km, 1) << " km\n"
               << "\nBy road class (km)\n";
     std::vector<std::pair<std::string, double>> classes(s.km_by_class.begin(), s.km_by_class.end());
-    std::stable_sort(classes.begin(), classes.end(), [](auto& a, auto& b) { return a.second > b.second; });
-    for (const auto& [c, km] : classes) {
+    std::stable_sort(classes.begin(), classes.end(),
+                     [](auto &a, auto &b) { return a.second > b.second; });
+    for (const auto &[c, km] : classes) {
         char line[128];
         std::snprintf(line, sizeof line, "  %-16s %9.1f\n", c.c_str(), km);
         std::cout << line;
@@ -78,40 +79,48 @@ int run_network_info(const NetworkInfoOptions& o) {
     for (Profile p : all_profiles) {
         const std::size_t pi = static_cast<std::size_t>(p);
         char line[128];
-        std::snprintf(line, sizeof line, "  %-10s %10.1f  %10zu  %9.1f%%\n", profile_name(p), s.km_by_profile[pi],
-                      s.components[pi], 100.0 * s.largest_share[pi]);
+        std::snprintf(line, sizeof line, "  %-10s %10.1f  %10zu  %9.1f%%\n", profile_name(p),
+                      s.km_by_profile[pi], s.components[pi], 100.0 * s.largest_share[pi]);
         std::cout << line;
     }
     std::cout << "\nOne-way share (car-usable length): " << fmt(100.0 * s.oneway_share, 1) << "%\n";
     std::cout << "\nRead " << r.features_read << " features, used " << r.features_used << " ("
               << r.features_no_class << " without a road class";
     std::size_t dropped = 0;
-    for (const auto& [c, n] : r.dropped_classes) dropped += n;
+    for (const auto &[c, n] : r.dropped_classes)
+        dropped += n;
     if (dropped) {
         std::cout << ", " << dropped << " of classes no profile uses:";
         int shown = 0;
-        for (const auto& [c, n] : r.dropped_classes)
+        for (const auto &[c, n] : r.dropped_classes)
             if (shown++ < 6) std::cout << " " << c << "=" << n;
         if (r.dropped_classes.size() > 6) std::cout << " …";
     }
     if (r.features_area) std::cout << ", " << r.features_area << " areas";
-    if (r.duplicate_edges_merged) std::cout << ", " << r.duplicate_edges_merged << " duplicate segments merged";
+    if (r.duplicate_edges_merged)
+        std::cout << ", " << r.duplicate_edges_merged << " duplicate segments merged";
     std::cout << ")\n";
-    for (const auto& w : r.warnings) std::cout << "Note: " << w << "\n";
-    std::cout << "Time: read " << fmt(r.read_seconds, 3) << " s, build " << fmt(r.build_seconds, 3) << " s\n";
+    for (const auto &w : r.warnings)
+        std::cout << "Note: " << w << "\n";
+    std::cout << "Time: read " << fmt(r.read_seconds, 3) << " s, build " << fmt(r.build_seconds, 3)
+              << " s\n";
     return exit_ok;
 }
 
-const char* oneway_text(std::int8_t d) {
+const char *oneway_text(std::int8_t d) {
     switch (d) {
-    case 1: return "forward";
-    case -1: return "backward";
-    case 2: return "closed";
-    default: return "no";
+    case 1:
+        return "forward";
+    case -1:
+        return "backward";
+    case 2:
+        return "closed";
+    default:
+        return "no";
     }
 }
 
-int run_network_export(const NetworkExportOptions& o) {
+int run_network_export(const NetworkExportOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     check_not_input(scene, o.output);
     const Network net = load_network(scene, o.scene);
@@ -121,19 +130,21 @@ int run_network_export(const NetworkExportOptions& o) {
     def.geometry_type = Geometry::Type::line;
     def.crs = net.crs();
     def.description = "lugeo routable edges; roads (c) OpenStreetMap contributors where from OSM";
-    def.fields = {{"edge_id", FieldType::integer},   {"from_node", FieldType::integer}, {"to_node", FieldType::integer},
-                  {"class", FieldType::string},      {"name", FieldType::string},       {"oneway", FieldType::string},
-                  {"length_m", FieldType::real},     {"maxspeed_kmh", FieldType::real}};
+    def.fields = {{"edge_id", FieldType::integer}, {"from_node", FieldType::integer},
+                  {"to_node", FieldType::integer}, {"class", FieldType::string},
+                  {"name", FieldType::string},     {"oneway", FieldType::string},
+                  {"length_m", FieldType::real},   {"maxspeed_kmh", FieldType::real}};
     for (Profile p : all_profiles) {
         def.fields.push_back({std::string(profile_name(p)) + "_fwd_s", FieldType::real});
         def.fields.push_back({std::string(profile_name(p)) + "_bwd_s", FieldType::real});
     }
-    for (Profile p : all_profiles) def.fields.push_back({std::string("component_") + profile_name(p), FieldType::integer});
+    for (Profile p : all_profiles)
+        def.fields.push_back({std::string("component_") + profile_name(p), FieldType::integer});
     def.fields.push_back({"source_fid", FieldType::integer});
     const std::size_t L = w.add_layer(def);
     Progress bar("writing edges", !o.scene.quiet);
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const auto& ed = net.edge(e);
+        const auto &ed = net.edge(e);
         const auto geom = net.edge_geometry(e);
         const Geometry g = Geometry::of_line(LineString(geom.begin(), geom.end()));
         std::vector<FieldValue> v = {std::int64_t(e),
@@ -143,11 +154,13 @@ int run_network_export(const NetworkExportOptions& o) {
                                      net.name_of(e),
                                      std::string(oneway_text(ed.oneway)),
                                      std::round(ed.length_m * 100.0) / 100.0,
-                                     ed.maxspeed_kmh > 0 ? FieldValue(double(ed.maxspeed_kmh)) : FieldValue()};
+                                     ed.maxspeed_kmh > 0 ? FieldValue(double(ed.maxspeed_kmh))
+                                                         : FieldValue()};
         for (Profile p : all_profiles)
             for (bool along : {true, false}) {
                 const double t = net.travel_time(p, e, along);
-                v.push_back(std::isfinite(t) ? FieldValue(std::round(t * 100.0) / 100.0) : FieldValue());
+                v.push_back(std::isfinite(t) ? FieldValue(std::round(t * 100.0) / 100.0)
+                                             : FieldValue());
             }
         for (Profile p : all_profiles) {
             const auto c = net.edge_component(p, e);
@@ -167,7 +180,9 @@ int run_network_export(const NetworkExportOptions& o) {
         for (std::uint32_t n = 0; n < net.node_count(); ++n) {
             const Geometry g = Geometry::of_point(net.node(n));
             const auto c = net.node_components(Profile::car)[n];
-            w.add_feature(N, g, {std::int64_t(n), c == Network::npos ? FieldValue() : FieldValue(std::int64_t(c))});
+            w.add_feature(
+                N, g,
+                {std::int64_t(n), c == Network::npos ? FieldValue() : FieldValue(std::int64_t(c))});
         }
     }
     w.commit();
@@ -178,13 +193,14 @@ int run_network_export(const NetworkExportOptions& o) {
 
 } // namespace
 
-void register_network(CLI::App& app) {
-    auto* net = app.add_subcommand("network", "The routable road network: figures and export");
+void register_network(CLI::App &app) {
+    auto *net = app.add_subcommand("network", "The routable road network: figures and export");
     net->require_subcommand(1);
     set_examples(*net, "  lugeo network info\n  lugeo network export -o edges.gpkg\n");
 
     auto info_opts = std::make_shared<NetworkInfoOptions>();
-    auto* info = net->add_subcommand("info", "Nodes, edges, km by class and profile, components, one-way share");
+    auto *info = net->add_subcommand(
+        "info", "Nodes, edges, km by class and profile, components, one-way share");
     add_scene_options(*info, info_opts->scene, true);
     info->add_flag("--json", info_opts->json, "Machine-readable output");
     set_examples(*info, "  lugeo network info                                # the demo scene\n"
@@ -194,9 +210,11 @@ void register_network(CLI::App& app) {
     info->callback([info_opts] { run_command([&] { return run_network_info(*info_opts); }); });
 
     auto exp_opts = std::make_shared<NetworkExportOptions>();
-    auto* exp = net->add_subcommand("export", "Write the routable edges (length, class, one-way, times, component)");
+    auto *exp = net->add_subcommand(
+        "export", "Write the routable edges (length, class, one-way, times, component)");
     add_scene_options(*exp, exp_opts->scene, true);
-    exp->add_option("-o,--output", exp_opts->output, "Output file (.gpkg, .geojson, .csv, .shp, .fgb)")
+    exp->add_option("-o,--output", exp_opts->output,
+                    "Output file (.gpkg, .geojson, .csv, .shp, .fgb)")
         ->required()
         ->option_text("FILE");
     exp->add_flag("--nodes", exp_opts->nodes, "Also write a 'nodes' layer (GPKG only)");

@@ -36,7 +36,7 @@ struct PolesAssignOptions {
     bool json = false;
 };
 
-int run_poles_check(const PolesCheckOptions& o) {
+int run_poles_check(const PolesCheckOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     PlateReadOptions ro;
     ro.strict = false; // report, do not throw
@@ -65,12 +65,15 @@ int run_poles_check(const PolesCheckOptions& o) {
         j["road_check"] = static_cast<bool>(co.distance_to_road);
         j["max_road_distance_m"] = o.max_road_distance_m;
         j["status"] = nlohmann::json::array();
-        for (const auto& s : rep.status)
-            j["status"].push_back({{"kind", s.kind}, {"ok", s.ok}, {"damaged", s.damaged}, {"missing", s.missing},
+        for (const auto &s : rep.status)
+            j["status"].push_back({{"kind", s.kind},
+                                   {"ok", s.ok},
+                                   {"damaged", s.damaged},
+                                   {"missing", s.missing},
                                    {"unknown", s.unknown}});
         std::map<std::string, std::size_t> by_kind;
         j["issues"] = nlohmann::json::array();
-        for (const auto& is : rep.issues) {
+        for (const auto &is : rep.issues) {
             ++by_kind[check_kind_name(is.kind)];
             nlohmann::json ij = {{"kind", check_kind_name(is.kind)},
                                  {"severity", is.severity == Severity::error ? "error" : "warning"},
@@ -80,53 +83,61 @@ int run_poles_check(const PolesCheckOptions& o) {
                                    ? nlohmann::json(std::round(is.distance_m * 10) / 10)
                                    : nlohmann::json();
             nlohmann::json feats = nlohmann::json::array();
-            for (auto i : is.plates) feats.push_back({{"layer", set.origins[i].layer}, {"fid", set.origins[i].fid}});
+            for (auto i : is.plates)
+                feats.push_back({{"layer", set.origins[i].layer}, {"fid", set.origins[i].fid}});
             ij["features"] = std::move(feats);
             j["issues"].push_back(std::move(ij));
         }
         j["issues_by_kind"] = by_kind;
         print_json(j);
     } else {
-        std::cout << "Plate registry check: " << rep.plate_count << " plates, " << rep.error_count << " errors, "
-                  << rep.warning_count << " warnings\n\nStatus        ok  damaged  missing  unknown\n";
-        for (const auto& s : rep.status) {
+        std::cout << "Plate registry check: " << rep.plate_count << " plates, " << rep.error_count
+                  << " errors, " << rep.warning_count
+                  << " warnings\n\nStatus        ok  damaged  missing  unknown\n";
+        for (const auto &s : rep.status) {
             char line[128];
-            std::snprintf(line, sizeof line, "  %-6s %7zu  %7zu  %7zu  %7zu\n", s.kind.c_str(), s.ok, s.damaged,
-                          s.missing, s.unknown);
+            std::snprintf(line, sizeof line, "  %-6s %7zu  %7zu  %7zu  %7zu\n", s.kind.c_str(),
+                          s.ok, s.damaged, s.missing, s.unknown);
             std::cout << line;
         }
-        if (!co.distance_to_road) std::cout << "\n(no road check: " << (o.no_roads ? "--no-roads" : "no roads layer") << ")\n";
-        std::map<CheckKind, std::vector<const CheckIssue*>> groups;
-        for (const auto& is : rep.issues) groups[is.kind].push_back(&is);
-        for (const auto& [kind, list] : groups) {
-            std::cout << "\n" << check_kind_name(kind) << " (" << list.size() << ", "
+        if (!co.distance_to_road)
+            std::cout << "\n(no road check: " << (o.no_roads ? "--no-roads" : "no roads layer")
+                      << ")\n";
+        std::map<CheckKind, std::vector<const CheckIssue *>> groups;
+        for (const auto &is : rep.issues)
+            groups[is.kind].push_back(&is);
+        for (const auto &[kind, list] : groups) {
+            std::cout << "\n"
+                      << check_kind_name(kind) << " (" << list.size() << ", "
                       << (list.front()->severity == Severity::error ? "error" : "warning") << ")\n";
             for (std::size_t k = 0; k < list.size() && k < o.limit; ++k) {
-                const auto& is = *list[k];
+                const auto &is = *list[k];
                 std::cout << "  " << is.message;
                 if (!is.plates.empty())
-                    std::cout << "  [" << set.origins[is.plates[0]].layer << " feature " << set.origins[is.plates[0]].fid
-                              << "]";
+                    std::cout << "  [" << set.origins[is.plates[0]].layer << " feature "
+                              << set.origins[is.plates[0]].fid << "]";
                 std::cout << "\n";
             }
-            if (list.size() > o.limit) std::cout << "  … and " << list.size() - o.limit << " more (--limit, --json)\n";
+            if (list.size() > o.limit)
+                std::cout << "  … and " << list.size() - o.limit << " more (--limit, --json)\n";
         }
     }
     return rep.has_errors() ? exit_findings : exit_ok;
 }
 
-int run_poles_assign(const PolesAssignOptions& o) {
+int run_poles_assign(const PolesAssignOptions &o) {
     const PlateWorld w = load_plate_world(o.scene, false);
     check_not_input(w.scene, o.output);
     const LayerSpec in = layer_spec_from_arg(o.input, "new plates");
     if (std::filesystem::exists(o.output) && std::filesystem::exists(in.source) &&
         std::filesystem::equivalent(o.output, in.source))
         throw Error(ErrorCode::invalid_argument, "the output '" + o.output + "' is the input");
-    const PlateScheme& scheme = w.registry.scheme();
+    const PlateScheme &scheme = w.registry.scheme();
     std::optional<std::size_t> type;
     for (std::size_t t = 0; t < scheme.types.size(); ++t)
         if (scheme.types[t].kind == o.kind) type = t;
-    if (!type) throw Error(ErrorCode::invalid_argument, "--kind '" + o.kind + "': expected pole or lamp");
+    if (!type)
+        throw Error(ErrorCode::invalid_argument, "--kind '" + o.kind + "': expected pole or lamp");
 
     LayerSpec spec = in;
     ReadOptions ro;
@@ -139,29 +150,32 @@ int run_poles_assign(const PolesAssignOptions& o) {
     ro.empty_geometry_is_error = true;
     const FeatureTable t = read_layer(spec, ro);
     const std::size_t f_d = t.field_index("district"), f_r = t.field_index("road_code");
-    auto int_field = [&](const Feature& f, std::size_t idx, int fallback, const char* name) {
-        const auto& v = f.values[idx];
+    auto int_field = [&](const Feature &f, std::size_t idx, int fallback, const char *name) {
+        const auto &v = f.values[idx];
         if (!v || v->empty()) return fallback;
         try {
             std::size_t used = 0;
             const int x = std::stoi(*v, &used);
             if (used != v->size()) throw std::invalid_argument(*v);
             return x;
-        } catch (const std::exception&) {
-            throw Error(ErrorCode::invalid_argument, spec.describe() + " feature " + std::to_string(f.fid) + " field '" +
-                                                         spec.source_field(name) + "': '" + *v + "' is not an integer");
+        } catch (const std::exception &) {
+            throw Error(ErrorCode::invalid_argument,
+                        spec.describe() + " feature " + std::to_string(f.fid) + " field '" +
+                            spec.source_field(name) + "': '" + *v + "' is not an integer");
         }
     };
     std::vector<NewPlate> news;
     std::vector<LonLat> lonlats;
-    for (const Feature& f : t.features) {
+    for (const Feature &f : t.features) {
         if (f.geometry.type != Geometry::Type::point || f.geometry.points.empty())
-            throw Error(ErrorCode::invalid_geometry,
-                        spec.describe() + " feature " + std::to_string(f.fid) + ": a new plate needs a point");
+            throw Error(ErrorCode::invalid_geometry, spec.describe() + " feature " +
+                                                         std::to_string(f.fid) +
+                                                         ": a new plate needs a point");
         const XY ll = f.geometry.points.front();
         if (!(std::abs(ll.x) <= 180.0 && std::abs(ll.y) <= 90.0))
-            throw Error(ErrorCode::invalid_geometry, spec.describe() + " feature " + std::to_string(f.fid) +
-                                                         ": position outside the valid longitude/latitude range");
+            throw Error(ErrorCode::invalid_geometry,
+                        spec.describe() + " feature " + std::to_string(f.fid) +
+                            ": position outside the valid longitude/latitude range");
         NewPlate np;
         np.kind = o.kind;
         np.district = int_field(f, f_d, o.district, "district");
@@ -169,17 +183,21 @@ int run_poles_assign(const PolesAssignOptions& o) {
         if (np.district == 0 || np.road == 0)
             throw Error(ErrorCode::invalid_argument,
                         spec.describe() + " feature " + std::to_string(f.fid) +
-                            ": no district / road code (give --district and --road-code, or fields district, road_code)");
+                            ": no district / road code (give --district and --road-code, or fields "
+                            "district, road_code)");
         np.position = w.frame.to_metric({ll.x, ll.y});
         if (!o.side_field.empty()) {
             std::string s = f.values[t.field_index("side")].value_or("");
-            for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            if (s == "L" || s == "LEFT") np.side = PlateSide::left;
-            else if (s == "R" || s == "RIGHT") np.side = PlateSide::right;
+            for (char &c : s)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (s == "L" || s == "LEFT")
+                np.side = PlateSide::left;
+            else if (s == "R" || s == "RIGHT")
+                np.side = PlateSide::right;
             else if (!s.empty())
-                throw Error(ErrorCode::invalid_argument, spec.describe() + " feature " + std::to_string(f.fid) +
-                                                             " field '" + spec.source_field("side") + "': '" + s +
-                                                             "' is not L or R");
+                throw Error(ErrorCode::invalid_argument,
+                            spec.describe() + " feature " + std::to_string(f.fid) + " field '" +
+                                spec.source_field("side") + "': '" + s + "' is not L or R");
         }
         news.push_back(np);
         lonlats.push_back({ll.x, ll.y});
@@ -190,7 +208,7 @@ int run_poles_assign(const PolesAssignOptions& o) {
 
     // road names of existing plates per (type, district, road code)
     std::map<std::tuple<std::size_t, int, int>, std::string> names;
-    for (const auto& p : w.registry.plates())
+    for (const auto &p : w.registry.plates())
         if (const auto parts = parse_plate_id(p.id, scheme); parts && !p.road.empty())
             names.emplace(std::make_tuple(parts->type, parts->district, parts->road), p.road);
 
@@ -200,79 +218,111 @@ int run_poles_assign(const PolesAssignOptions& o) {
     def.geometry_type = Geometry::Type::point;
     def.crs = "EPSG:4326";
     def.description = "lugeo poles assign: new plate IDs (Damm check digit last)";
-    def.fields = {{"id", FieldType::string},      {"kind", FieldType::string},   {"district", FieldType::integer},
-                  {"road", FieldType::string},    {"road_code", FieldType::integer}, {"number", FieldType::integer},
-                  {"check", FieldType::integer},  {"side", FieldType::string},   {"status", FieldType::string},
-                  {"installed", FieldType::string}};
+    def.fields = {{"id", FieldType::string},         {"kind", FieldType::string},
+                  {"district", FieldType::integer},  {"road", FieldType::string},
+                  {"road_code", FieldType::integer}, {"number", FieldType::integer},
+                  {"check", FieldType::integer},     {"side", FieldType::string},
+                  {"status", FieldType::string},     {"installed", FieldType::string}};
     const std::size_t L = wr.add_layer(def);
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& a : assigned) {
-        const NewPlate& np = news[a.input];
+    for (const auto &a : assigned) {
+        const NewPlate &np = news[a.input];
         std::string road = o.road_name;
         if (road.empty())
-            if (auto it = names.find({a.parts.type, a.parts.district, a.parts.road}); it != names.end()) road = it->second;
+            if (auto it = names.find({a.parts.type, a.parts.district, a.parts.road});
+                it != names.end())
+                road = it->second;
         Geometry g;
         g.type = Geometry::Type::point;
         g.points.push_back({lonlats[a.input].lon, lonlats[a.input].lat});
-        const std::string side = np.side == PlateSide::left ? "L" : np.side == PlateSide::right ? "R" : "";
+        const std::string side = np.side == PlateSide::left    ? "L"
+                                 : np.side == PlateSide::right ? "R"
+                                                               : "";
         wr.add_feature(L, g,
-                       {a.id, o.kind, std::int64_t(a.parts.district), road, std::int64_t(a.parts.road),
-                        std::int64_t(a.parts.number),
-                        a.parts.check ? FieldValue(std::int64_t(*a.parts.check)) : FieldValue(), side,
-                        std::string("ok"), FieldValue()});
-        list.push_back({{"input", a.input}, {"id", a.id}, {"road", road}, {"lon", lonlats[a.input].lon},
+                       {a.id, o.kind, std::int64_t(a.parts.district), road,
+                        std::int64_t(a.parts.road), std::int64_t(a.parts.number),
+                        a.parts.check ? FieldValue(std::int64_t(*a.parts.check)) : FieldValue(),
+                        side, std::string("ok"), FieldValue()});
+        list.push_back({{"input", a.input},
+                        {"id", a.id},
+                        {"road", road},
+                        {"lon", lonlats[a.input].lon},
                         {"lat", lonlats[a.input].lat}});
     }
     wr.commit();
     if (o.json) {
         print_json({{"output", o.output}, {"assigned", list}});
     } else {
-        std::cout << "numbered " << assigned.size() << " new " << o.kind << (assigned.size() == 1 ? "" : "s") << " into "
-                  << o.output << "\n";
-        for (const auto& a : assigned) std::cout << "  " << a.id << "\n";
+        std::cout << "numbered " << assigned.size() << " new " << o.kind
+                  << (assigned.size() == 1 ? "" : "s") << " into " << o.output << "\n";
+        for (const auto &a : assigned)
+            std::cout << "  " << a.id << "\n";
     }
     return exit_ok;
 }
 
 } // namespace
 
-void register_poles(CLI::App& app) {
-    auto* poles = app.add_subcommand("poles", "The plate registry (poles and lamps): checks and new numbers");
+void register_poles(CLI::App &app) {
+    auto *poles =
+        app.add_subcommand("poles", "The plate registry (poles and lamps): checks and new numbers");
     poles->require_subcommand(1);
-    set_examples(*poles, "  lugeo poles check\n  lugeo poles assign --input new.geojson --kind lamp --district 2 --road-code 7 -o new.gpkg\n");
+    set_examples(*poles, "  lugeo poles check\n  lugeo poles assign --input new.geojson --kind "
+                         "lamp --district 2 --road-code 7 -o new.gpkg\n");
 
     auto c = std::make_shared<PolesCheckOptions>();
-    auto* check = poles->add_subcommand("check", "Duplicates, bad IDs and positions, far from roads, swapped, confusable pairs");
+    auto *check = poles->add_subcommand(
+        "check", "Duplicates, bad IDs and positions, far from roads, swapped, confusable pairs");
     add_scene_options(*check, c->scene, false);
-    check->add_option("--max-road-distance", c->max_road_distance_m, "Plates farther than this from every road, m (50)")
+    check
+        ->add_option("--max-road-distance", c->max_road_distance_m,
+                     "Plates farther than this from every road, m (50)")
         ->check(CLI::PositiveNumber);
-    check->add_option("--confusable-distance", c->confusable_min_m,
-                      "Report pairs one misreading apart when farther apart than this, m (500)")
+    check
+        ->add_option("--confusable-distance", c->confusable_min_m,
+                     "Report pairs one misreading apart when farther apart than this, m (500)")
         ->check(CLI::PositiveNumber);
-    check->add_flag("--no-roads", c->no_roads, "Skip the distance-to-road check (no network is built)");
+    check->add_flag("--no-roads", c->no_roads,
+                    "Skip the distance-to-road check (no network is built)");
     check->add_option("--limit", c->limit, "Issues shown per kind in the text report (10)");
     check->add_flag("--json", c->json, "Machine-readable output (every issue)");
-    set_examples(*check, "  lugeo poles check                         # exit 1 when errors are found\n"
-                         "  lugeo poles check --max-road-distance 30 --json\n"
-                         "  lugeo poles check --scene city/scene.toml --no-roads\n");
+    set_examples(*check,
+                 "  lugeo poles check                         # exit 1 when errors are found\n"
+                 "  lugeo poles check --max-road-distance 30 --json\n"
+                 "  lugeo poles check --scene city/scene.toml --no-roads\n");
     check->callback([c] { run_command([&] { return run_poles_check(*c); }); });
 
     auto a = std::make_shared<PolesAssignOptions>();
-    auto* assign = poles->add_subcommand("assign", "Number new plate positions in the scheme, with a Damm check digit");
+    auto *assign = poles->add_subcommand(
+        "assign", "Number new plate positions in the scheme, with a Damm check digit");
     add_scene_options(*assign, a->scene, false);
-    assign->add_option("--input", a->input, "New plate positions: a point layer FILE[:LAYER]")->required()->option_text("FILE");
-    assign->add_option("--kind", a->kind, "pole or lamp")->required()->check(CLI::IsMember({"pole", "lamp"}));
-    assign->add_option("--district", a->district, "District digit (1-9), unless the input has a 'district' field")
+    assign->add_option("--input", a->input, "New plate positions: a point layer FILE[:LAYER]")
+        ->required()
+        ->option_text("FILE");
+    assign->add_option("--kind", a->kind, "pole or lamp")
+        ->required()
+        ->check(CLI::IsMember({"pole", "lamp"}));
+    assign
+        ->add_option("--district", a->district,
+                     "District digit (1-9), unless the input has a 'district' field")
         ->check(CLI::Range(1, 9));
-    assign->add_option("--road-code", a->road_code, "Road code (1-99), unless the input has a 'road_code' field")
+    assign
+        ->add_option("--road-code", a->road_code,
+                     "Road code (1-99), unless the input has a 'road_code' field")
         ->check(CLI::Range(1, 99));
-    assign->add_option("--road", a->road_name, "Road name to write (default: that of existing plates with the code)");
-    assign->add_option("--side-field", a->side_field, "Field with L / R: odd numbers left, even right (lamps)");
+    assign->add_option("--road", a->road_name,
+                       "Road name to write (default: that of existing plates with the code)");
+    assign->add_option("--side-field", a->side_field,
+                       "Field with L / R: odd numbers left, even right (lamps)");
     assign->add_flag("--no-check-digit", a->no_check_digit, "Number without the check digit");
-    assign->add_option("-o,--output", a->output, "Output (.gpkg, .geojson, .csv)")->required()->option_text("FILE");
+    assign->add_option("-o,--output", a->output, "Output (.gpkg, .geojson, .csv)")
+        ->required()
+        ->option_text("FILE");
     assign->add_flag("--json", a->json, "Machine-readable output");
-    set_examples(*assign, "  lugeo poles assign --input new_lamps.geojson --kind lamp --district 1 --road-code 4 -o numbered.gpkg\n"
-                          "  lugeo poles assign --input survey.gpkg:poles --kind pole -o numbered.geojson   # district, road_code fields\n");
+    set_examples(*assign, "  lugeo poles assign --input new_lamps.geojson --kind lamp --district 1 "
+                          "--road-code 4 -o numbered.gpkg\n"
+                          "  lugeo poles assign --input survey.gpkg:poles --kind pole -o "
+                          "numbered.geojson   # district, road_code fields\n");
     assign->callback([a] { run_command([&] { return run_poles_assign(*a); }); });
 }
 

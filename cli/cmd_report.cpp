@@ -17,7 +17,7 @@ struct ReportCmdOptions {
     bool json = false;
 };
 
-int run_report(const ReportCmdOptions& o) {
+int run_report(const ReportCmdOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     ReportOptions ro;
     ro.output_dir = o.output;
@@ -34,13 +34,15 @@ int run_report(const ReportCmdOptions& o) {
         j["layers"] = r.gpkg_layers;
         j["html_bytes"] = r.html_bytes;
         j["seconds"] = r.seconds;
-        for (const auto& s : r.sections) j["sections"].push_back({{"id", s.id}, {"title", s.title}, {"seconds", s.seconds}});
+        for (const auto &s : r.sections)
+            j["sections"].push_back({{"id", s.id}, {"title", s.title}, {"seconds", s.seconds}});
         print_json(j);
         return exit_ok;
     }
     std::cerr << "report written in " << fmt(r.seconds, 1) << " s (";
     for (std::size_t i = 0; i < r.sections.size(); ++i)
-        std::cerr << (i ? ", " : "") << r.sections[i].id << " " << fmt(r.sections[i].seconds, 1) << " s";
+        std::cerr << (i ? ", " : "") << r.sections[i].id << " " << fmt(r.sections[i].seconds, 1)
+                  << " s";
     std::cerr << "); layers behind it: " << r.gpkg_path << "\n";
     std::cout << r.html_path << "\n";
     return exit_ok;
@@ -48,19 +50,24 @@ int run_report(const ReportCmdOptions& o) {
 
 } // namespace
 
-void register_report(CLI::App& app) {
+void register_report(CLI::App &app) {
     auto o = std::make_shared<ReportCmdOptions>();
-    auto* cmd = app.add_subcommand("report", "The planning report: one self-contained HTML file with maps, plus a GPKG");
+    auto *cmd = app.add_subcommand(
+        "report", "The planning report: one self-contained HTML file with maps, plus a GPKG");
     add_scene_options(*cmd, o->scene, false);
-    cmd->add_option("-o,--output", o->output, "Folder for report.html and report.gpkg (created if missing)")
+    cmd->add_option("-o,--output", o->output,
+                    "Folder for report.html and report.gpkg (created if missing)")
         ->capture_default_str()
         ->option_text("DIR");
-    cmd->add_option("--cameras", o->cameras, "How many next cameras to propose")->capture_default_str();
-    cmd->add_option("--top", o->top, "Rows in the 'worst places' and 'largest gaps' tables")->capture_default_str();
+    cmd->add_option("--cameras", o->cameras, "How many next cameras to propose")
+        ->capture_default_str();
+    cmd->add_option("--top", o->top, "Rows in the 'worst places' and 'largest gaps' tables")
+        ->capture_default_str();
     cmd->add_flag("--json", o->json, "Print what was written as JSON");
-    set_examples(*cmd, "  lugeo report                         # the demo scene, into ./lugeo-report/\n"
-                       "  lugeo report --scene city/scene.toml -o /tmp/chuxiong-report\n"
-                       "  chromium /tmp/chuxiong-report/report.html   # opens with no network\n");
+    set_examples(*cmd,
+                 "  lugeo report                         # the demo scene, into ./lugeo-report/\n"
+                 "  lugeo report --scene city/scene.toml -o /tmp/chuxiong-report\n"
+                 "  chromium /tmp/chuxiong-report/report.html   # opens with no network\n");
     cmd->callback([o] { run_command([&] { return run_report(*o); }); });
 }
 

@@ -27,11 +27,15 @@ struct ZonesOptions {
     bool json = false;
 };
 
-double r2(double v) { return std::isfinite(v) ? std::round(v * 100.0) / 100.0 : v; }
+double r2(double v) {
+    return std::isfinite(v) ? std::round(v * 100.0) / 100.0 : v;
+}
 
-nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(r2(v)) : nlohmann::json(nullptr); }
+nlohmann::json num(double v) {
+    return std::isfinite(v) ? nlohmann::json(r2(v)) : nlohmann::json(nullptr);
+}
 
-nlohmann::json plan_json(const ZonePlan& plan, const ZonesOptions& o) {
+nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
     nlohmann::json j;
     j["mode"] = o.existing.empty() ? "voronoi" : "existing";
     j["balance"] = zone_balance_name(plan.measure);
@@ -48,7 +52,7 @@ nlohmann::json plan_json(const ZonePlan& plan, const ZonesOptions& o) {
     j["seconds"] = {{"allocation", r2(plan.seconds_allocation * 1000) / 1000},
                     {"polygons", r2(plan.seconds_polygons * 1000) / 1000}};
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
-        const auto& b = plan.balance;
+        const auto &b = plan.balance;
         j["balancing"] = {{"iterations", b.iterations},
                           {"converged", b.converged},
                           {"initial_imbalance", num(b.initial_imbalance)},
@@ -68,7 +72,7 @@ nlohmann::json plan_json(const ZonePlan& plan, const ZonesOptions& o) {
                          {"overlap_area_m2", r2(plan.overlap_area_m2)}};
     }
     nlohmann::json zones = nlohmann::json::array();
-    for (const auto& z : plan.zones) {
+    for (const auto &z : plan.zones) {
         nlohmann::json g;
         for (std::size_t i = 0; i < incident_grade_count; ++i)
             g[incident_grade_name(static_cast<IncidentGrade>(i))] = z.incidents[i];
@@ -91,83 +95,107 @@ nlohmann::json plan_json(const ZonePlan& plan, const ZonesOptions& o) {
     return j;
 }
 
-void print_text(const ZonePlan& plan, const ZonesOptions& o) {
+void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     std::printf("Patrol zones: %zu kiosks, %s%s\n", plan.kiosks.size(),
                 o.existing.empty() ? "network Voronoi by car time" : "existing plan ",
                 o.existing.empty() ? "" : o.existing.c_str());
-    std::printf("%-10s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n", "kiosk", "weight_s", "area_km2",
-                "road_km", "red", "orng", "blue", "grn", "inc_wl", "sites", "cams", "mean_s", "p95_s", "worst_s",
-                "parts");
-    for (const auto& z : plan.zones)
-        std::printf("%-10s %8.1f %8.2f %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-                    z.kiosk_id.c_str(), z.weight_s, z.area_m2 / 1e6, z.road_length_m / 1000.0, z.incidents[0],
-                    z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites, z.cameras,
-                    z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+    std::printf("%-10s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n", "kiosk",
+                "weight_s", "area_km2", "road_km", "red", "orng", "blue", "grn", "inc_wl", "sites",
+                "cams", "mean_s", "p95_s", "worst_s", "parts");
+    for (const auto &z : plan.zones)
+        std::printf(
+            "%-10s %8.1f %8.2f %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
+            z.kiosk_id.c_str(), z.weight_s, z.area_m2 / 1e6, z.road_length_m / 1000.0,
+            z.incidents[0], z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload,
+            z.key_sites, z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
     std::printf("\nImbalance (largest / smallest %s): %.3f\n",
-                plan.measure == ZoneBalance::none ? "road length" : zone_balance_name(plan.measure), plan.imbalance);
-    std::printf("Response time over road length: mean %.0f s, 95th percentile %.0f s, worst %.0f s\n",
-                plan.mean_time_s, plan.p95_time_s, plan.worst_time_s);
-    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n", plan.drivable_length_m / 1000.0,
-                plan.unreached_length_m / 1000.0);
+                plan.measure == ZoneBalance::none ? "road length" : zone_balance_name(plan.measure),
+                plan.imbalance);
+    std::printf(
+        "Response time over road length: mean %.0f s, 95th percentile %.0f s, worst %.0f s\n",
+        plan.mean_time_s, plan.p95_time_s, plan.worst_time_s);
+    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n",
+                plan.drivable_length_m / 1000.0, plan.unreached_length_m / 1000.0);
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
-        const auto& b = plan.balance;
-        std::printf("Balancing by %s: %s after %d iterations; imbalance %.3f -> %.3f, largest deviation from the "
+        const auto &b = plan.balance;
+        std::printf("Balancing by %s: %s after %d iterations; imbalance %.3f -> %.3f, largest "
+                    "deviation from the "
                     "mean %.1f%% -> %.1f%% (tolerance %.1f%%)\n",
-                    zone_balance_name(plan.measure), b.converged ? "converged" : "NOT converged", b.iterations,
-                    b.initial_imbalance, b.final_imbalance, 100 * b.initial_max_deviation,
-                    100 * b.final_max_deviation, o.tolerance_pct);
-        std::printf("Cost in response time: mean %.0f s -> %.0f s, 95th percentile %.0f s -> %.0f s\n",
-                    b.mean_time_before_s, b.mean_time_after_s, b.p95_time_before_s, b.p95_time_after_s);
+                    zone_balance_name(plan.measure), b.converged ? "converged" : "NOT converged",
+                    b.iterations, b.initial_imbalance, b.final_imbalance,
+                    100 * b.initial_max_deviation, 100 * b.final_max_deviation, o.tolerance_pct);
+        std::printf(
+            "Cost in response time: mean %.0f s -> %.0f s, 95th percentile %.0f s -> %.0f s\n",
+            b.mean_time_before_s, b.mean_time_after_s, b.p95_time_before_s, b.p95_time_after_s);
     }
     if (!o.existing.empty()) {
         std::printf("Road whose own kiosk is not the fastest: %.2f km, worst extra time %.0f s\n",
                     plan.misassigned_length_m / 1000.0, plan.worst_extra_s);
-        std::printf("Road in no zone: %.2f km; boundary area in no zone %.0f m², in two or more zones %.0f m²\n",
+        std::printf("Road in no zone: %.2f km; boundary area in no zone %.0f m², in two or more "
+                    "zones %.0f m²\n",
                     plan.outside_length_m / 1000.0, plan.gap_area_m2, plan.overlap_area_m2);
     }
 }
 
-void write_gpkg(const ZonePlan& plan, const Network& net, const std::string& path) {
+void write_gpkg(const ZonePlan &plan, const Network &net, const std::string &path) {
     VectorWriter w(path);
     LayerDef zd;
     zd.name = "zones";
     zd.geometry_type = Geometry::Type::polygon;
     zd.crs = net.crs();
     zd.description = "lugeo patrol zones";
-    zd.fields = {{"zone", FieldType::integer},        {"kiosk", FieldType::string},
-                 {"name", FieldType::string},         {"weight_s", FieldType::real},
-                 {"area_km2", FieldType::real},       {"road_km", FieldType::real},
-                 {"incidents_red", FieldType::integer}, {"incidents_orange", FieldType::integer},
-                 {"incidents_blue", FieldType::integer}, {"incidents_green", FieldType::integer},
-                 {"incident_workload", FieldType::real}, {"key_sites", FieldType::integer},
-                 {"cameras", FieldType::integer},     {"mean_time_s", FieldType::real},
-                 {"p95_time_s", FieldType::real},     {"worst_time_s", FieldType::real},
-                 {"network_parts", FieldType::integer}, {"workload", FieldType::real}};
+    zd.fields = {{"zone", FieldType::integer},
+                 {"kiosk", FieldType::string},
+                 {"name", FieldType::string},
+                 {"weight_s", FieldType::real},
+                 {"area_km2", FieldType::real},
+                 {"road_km", FieldType::real},
+                 {"incidents_red", FieldType::integer},
+                 {"incidents_orange", FieldType::integer},
+                 {"incidents_blue", FieldType::integer},
+                 {"incidents_green", FieldType::integer},
+                 {"incident_workload", FieldType::real},
+                 {"key_sites", FieldType::integer},
+                 {"cameras", FieldType::integer},
+                 {"mean_time_s", FieldType::real},
+                 {"p95_time_s", FieldType::real},
+                 {"worst_time_s", FieldType::real},
+                 {"network_parts", FieldType::integer},
+                 {"workload", FieldType::real}};
     const std::size_t lz = w.add_layer(zd);
     for (std::size_t i = 0; i < plan.zones.size(); ++i) {
-        const auto& z = plan.zones[i];
+        const auto &z = plan.zones[i];
         w.add_feature(lz, Geometry::of_polygons(z.polygon),
-                      {std::int64_t(i), z.kiosk_id, z.kiosk_name, r2(z.weight_s), std::round(z.area_m2 / 1e4) / 100.0,
-                       r2(z.road_length_m / 1000.0), std::int64_t(z.incidents[0]), std::int64_t(z.incidents[1]),
-                       std::int64_t(z.incidents[2]), std::int64_t(z.incidents[3]), r2(z.incident_workload),
-                       std::int64_t(z.key_sites), std::int64_t(z.cameras), r2(z.mean_time_s), r2(z.p95_time_s),
-                       r2(z.worst_time_s), std::int64_t(z.network_parts), r2(z.workload)});
+                      {std::int64_t(i), z.kiosk_id, z.kiosk_name, r2(z.weight_s),
+                       std::round(z.area_m2 / 1e4) / 100.0, r2(z.road_length_m / 1000.0),
+                       std::int64_t(z.incidents[0]), std::int64_t(z.incidents[1]),
+                       std::int64_t(z.incidents[2]), std::int64_t(z.incidents[3]),
+                       r2(z.incident_workload), std::int64_t(z.key_sites), std::int64_t(z.cameras),
+                       r2(z.mean_time_s), r2(z.p95_time_s), r2(z.worst_time_s),
+                       std::int64_t(z.network_parts), r2(z.workload)});
     }
     LayerDef ed;
     ed.name = "zone_edges";
     ed.geometry_type = Geometry::Type::line;
     ed.crs = net.crs();
-    ed.fields = {{"zone", FieldType::integer},     {"kiosk", FieldType::string},   {"edge_id", FieldType::integer},
-                 {"from_m", FieldType::real},      {"to_m", FieldType::real},      {"length_m", FieldType::real},
-                 {"time_from_s", FieldType::real}, {"time_to_s", FieldType::real}, {"fastest_kiosk", FieldType::string},
+    ed.fields = {{"zone", FieldType::integer},
+                 {"kiosk", FieldType::string},
+                 {"edge_id", FieldType::integer},
+                 {"from_m", FieldType::real},
+                 {"to_m", FieldType::real},
+                 {"length_m", FieldType::real},
+                 {"time_from_s", FieldType::real},
+                 {"time_to_s", FieldType::real},
+                 {"fastest_kiosk", FieldType::string},
                  {"extra_s", FieldType::real}};
     const std::size_t le = w.add_layer(ed);
-    for (const auto& p : plan.pieces) {
+    for (const auto &p : plan.pieces) {
         Geometry g = Geometry::of_line(net.sub_line(p.edge, p.from_m, p.to_m));
         if (g.lines.back().size() < 2) continue;
         w.add_feature(le, g,
-                      {std::int64_t(p.zone), plan.kiosks[p.zone].id, std::int64_t(p.edge), r2(p.from_m), r2(p.to_m),
-                       r2(p.length_m()), r2(p.time_from_s), r2(p.time_to_s), plan.kiosks[p.fastest].id,
+                      {std::int64_t(p.zone), plan.kiosks[p.zone].id, std::int64_t(p.edge),
+                       r2(p.from_m), r2(p.to_m), r2(p.length_m()), r2(p.time_from_s),
+                       r2(p.time_to_s), plan.kiosks[p.fastest].id,
                        std::isfinite(p.extra_s) ? FieldValue(r2(p.extra_s)) : FieldValue()});
     }
     LayerDef kd;
@@ -182,13 +210,13 @@ void write_gpkg(const ZonePlan& plan, const Network& net, const std::string& pat
     const std::size_t lk = w.add_layer(kd);
     for (std::size_t i = 0; i < plan.kiosks.size(); ++i) {
         w.add_feature(lk, Geometry::of_point(plan.kiosks[i].position),
-                      {std::int64_t(i), plan.kiosks[i].id, plan.kiosks[i].name, r2(plan.zones[i].weight_s),
-                       r2(plan.kiosk_snaps[i].distance_m)});
+                      {std::int64_t(i), plan.kiosks[i].id, plan.kiosks[i].name,
+                       r2(plan.zones[i].weight_s), r2(plan.kiosk_snaps[i].distance_m)});
     }
     w.commit();
 }
 
-int run_zones(const ZonesOptions& o) {
+int run_zones(const ZonesOptions &o) {
     const auto balance = zone_balance_from_name(o.balance);
     if (!balance)
         throw Error(ErrorCode::invalid_argument,
@@ -207,7 +235,8 @@ int run_zones(const ZonesOptions& o) {
                         "the scene has no units layer; give the kiosks with --kiosks FILE[:LAYER]");
         kiosks = kiosks_from_layer(scene.layer("units"), net.crs(), "kiosk");
     }
-    if (kiosks.empty()) throw Error(ErrorCode::invalid_argument, "no kiosks found (units with kind = kiosk)");
+    if (kiosks.empty())
+        throw Error(ErrorCode::invalid_argument, "no kiosks found (units with kind = kiosk)");
     const ZoneContext ctx = scene.path.empty() ? ZoneContext{} : zone_context_from_scene(scene);
     ZoneOptions zo;
     zo.balance = *balance;
@@ -215,13 +244,15 @@ int run_zones(const ZonesOptions& o) {
     zo.max_iterations = o.max_iterations;
     zo.site_spacing_m = o.spacing_m;
     zo.cell_m = o.cell_m;
-    zo.polygon_method = o.method == "voronoi" ? ZonePolygonMethod::voronoi : ZonePolygonMethod::raster;
+    zo.polygon_method =
+        o.method == "voronoi" ? ZonePolygonMethod::voronoi : ZonePolygonMethod::raster;
     zo.polygons = !o.output.empty();
     Progress bar("zones", !o.scene.quiet);
     zo.progress = bar.fn();
     ZonePlan plan;
     if (!o.existing.empty()) {
-        const auto zones = zones_from_layer(layer_spec_from_arg(o.existing, "existing zones"), net.crs(), kiosks);
+        const auto zones =
+            zones_from_layer(layer_spec_from_arg(o.existing, "existing zones"), net.crs(), kiosks);
         plan = evaluate_zones(net, kiosks, zones, ctx, zo);
     } else {
         plan = build_zones(net, kiosks, ctx, zo);
@@ -233,51 +264,62 @@ int run_zones(const ZonesOptions& o) {
     else
         print_text(plan, o);
     if (!o.output.empty())
-        std::cerr << "wrote " << plan.zones.size() << " zones and " << plan.pieces.size() << " edge pieces to "
-                  << o.output << "\n";
+        std::cerr << "wrote " << plan.zones.size() << " zones and " << plan.pieces.size()
+                  << " edge pieces to " << o.output << "\n";
     return exit_ok;
 }
 
 } // namespace
 
-void register_zones(CLI::App& app) {
+void register_zones(CLI::App &app) {
     auto opts = std::make_shared<ZonesOptions>();
-    auto* cmd = app.add_subcommand("zones", "Patrol zones from the kiosks: network Voronoi by car time, balancing, "
-                                            "polygons that tile the boundary, or figures for an existing plan");
+    auto *cmd = app.add_subcommand(
+        "zones", "Patrol zones from the kiosks: network Voronoi by car time, balancing, "
+                 "polygons that tile the boundary, or figures for an existing plan");
     add_scene_options(*cmd, opts->scene, true);
-    cmd->add_option("--kiosks", opts->kiosks, "Kiosk points (field id, optional name); default: the scene's units "
-                                              "with kind = kiosk")
+    cmd->add_option("--kiosks", opts->kiosks,
+                    "Kiosk points (field id, optional name); default: the scene's units "
+                    "with kind = kiosk")
         ->option_text("FILE[:LAYER]");
-    cmd->add_option("--balance", opts->balance, "Balance the workload by additive weights: none, length, incidents "
-                                                "(red 8, orange 4, blue 2, green 1) or area")
+    cmd->add_option("--balance", opts->balance,
+                    "Balance the workload by additive weights: none, length, incidents "
+                    "(red 8, orange 4, blue 2, green 1) or area")
         ->option_text("MEASURE")
         ->capture_default_str();
-    cmd->add_option("--tolerance", opts->tolerance_pct, "Balanced mode: every zone within ±this % of the mean")
+    cmd->add_option("--tolerance", opts->tolerance_pct,
+                    "Balanced mode: every zone within ±this % of the mean")
         ->option_text("PCT")
         ->capture_default_str();
-    cmd->add_option("--max-iterations", opts->max_iterations, "Balanced mode: weight updates at most")
+    cmd->add_option("--max-iterations", opts->max_iterations,
+                    "Balanced mode: weight updates at most")
         ->capture_default_str();
-    cmd->add_option("--cell", opts->cell_m, "Raster polygons: cell size (m; larger when the grid would exceed 6 M "
-                                            "cells)")
+    cmd->add_option("--cell", opts->cell_m,
+                    "Raster polygons: cell size (m; larger when the grid would exceed 6 M "
+                    "cells)")
         ->capture_default_str();
-    cmd->add_option("--polygons", opts->method, "Zone polygon construction: raster (grid distance transform, "
-                                                "traced borders) or voronoi (GEOS Voronoi of road sites; slower)")
+    cmd->add_option("--polygons", opts->method,
+                    "Zone polygon construction: raster (grid distance transform, "
+                    "traced borders) or voronoi (GEOS Voronoi of road sites; slower)")
         ->check(CLI::IsMember({"raster", "voronoi"}))
         ->capture_default_str();
-    cmd->add_option("--spacing", opts->spacing_m, "Voronoi polygons: spacing of the sites along the roads (m); "
-                                                  "existing plans: roads are cut in steps of a quarter of it")
+    cmd->add_option("--spacing", opts->spacing_m,
+                    "Voronoi polygons: spacing of the sites along the roads (m); "
+                    "existing plans: roads are cut in steps of a quarter of it")
         ->capture_default_str();
-    cmd->add_option("--existing", opts->existing, "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
-                                                  "kiosk id, or one kiosk inside each polygon)")
+    cmd->add_option("--existing", opts->existing,
+                    "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
+                    "kiosk id, or one kiosk inside each polygon)")
         ->option_text("FILE[:LAYER]");
     cmd->add_option("-o,--output", opts->output, "GeoPackage with layers zones, zone_edges, kiosks")
         ->option_text("FILE");
     cmd->add_flag("--json", opts->json, "Machine-readable figures on stdout");
-    set_examples(*cmd, "  lugeo zones                                        # six kiosks of the demo scene\n"
-                       "  lugeo zones -o zones.gpkg                          # polygons + edge pieces for QGIS\n"
-                       "  lugeo zones --balance incidents --tolerance 10 --json\n"
-                       "  lugeo zones --existing drawn.gpkg:zones            # check a hand-drawn plan\n"
-                       "  lugeo zones --roads malta.osm.pbf --kiosks kiosks.geojson\n");
+    set_examples(
+        *cmd,
+        "  lugeo zones                                        # six kiosks of the demo scene\n"
+        "  lugeo zones -o zones.gpkg                          # polygons + edge pieces for QGIS\n"
+        "  lugeo zones --balance incidents --tolerance 10 --json\n"
+        "  lugeo zones --existing drawn.gpkg:zones            # check a hand-drawn plan\n"
+        "  lugeo zones --roads malta.osm.pbf --kiosks kiosks.geojson\n");
     cmd->callback([opts] { run_command([&] { return run_zones(*opts); }); });
 }
 

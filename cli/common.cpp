@@ -13,16 +13,18 @@ namespace {
 int g_exit = exit_ok;
 }
 
-void add_scene_options(CLI::App& cmd, SceneArgs& a, bool with_roads) {
+void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
     cmd.add_option("--scene", a.scene, "Scene config (TOML); default: the bundled demo scene")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
     if (with_roads) {
-        auto* roads = cmd.add_option("--roads", a.roads,
-                                     "Road lines from any GDAL source instead of a scene (FILE[:LAYER]; "
-                                     ".osm/.osm.pbf use their 'lines' layer)")
-                          ->option_text("FILE[:LAYER]");
-        cmd.add_option("--roads-crs", a.roads_crs, "CRS of --roads when the file has none (e.g. EPSG:4326)")
+        auto *roads =
+            cmd.add_option("--roads", a.roads,
+                           "Road lines from any GDAL source instead of a scene (FILE[:LAYER]; "
+                           ".osm/.osm.pbf use their 'lines' layer)")
+                ->option_text("FILE[:LAYER]");
+        cmd.add_option("--roads-crs", a.roads_crs,
+                       "CRS of --roads when the file has none (e.g. EPSG:4326)")
             ->needs(roads)
             ->option_text("CRS");
         cmd.add_option("--crs", a.crs, "Metric CRS for --roads (default: the UTM zone of the data)")
@@ -33,12 +35,12 @@ void add_scene_options(CLI::App& cmd, SceneArgs& a, bool with_roads) {
     cmd.add_flag("-q,--quiet", a.quiet, "No progress bar on stderr");
 }
 
-Scene resolve_scene(const SceneArgs& a) {
+Scene resolve_scene(const SceneArgs &a) {
     if (!a.roads.empty()) return scene_from_roads(a.roads, a.roads_crs, a.crs);
     return load_scene(a.scene.empty() ? default_scene_path() : a.scene);
 }
 
-Network load_network(const Scene& scene, const SceneArgs& args) {
+Network load_network(const Scene &scene, const SceneArgs &args) {
     Progress bar("reading roads", !args.quiet);
     NetworkOptions opt = scene.network;
     opt.progress = bar.fn();
@@ -50,22 +52,24 @@ Network load_network(const Scene& scene, const SceneArgs& args) {
 Progress::Progress(std::string label, bool enabled)
     : m_label(std::move(label)), m_enabled(enabled && ::isatty(STDERR_FILENO)) {}
 
-Progress::~Progress() { done(); }
+Progress::~Progress() {
+    done();
+}
 
-bool Progress::operator()(double fraction, const char*) {
+bool Progress::operator()(double fraction, const char *) {
     if (!m_enabled) return true;
     const int pct = static_cast<int>(fraction * 100.0);
     if (pct == m_last) return true;
     m_last = pct;
     const int width = 30, filled = pct * width / 100;
-    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%%", m_label.c_str(), filled, "##############################",
-                 width - filled, "", pct);
+    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%%", m_label.c_str(), filled,
+                 "##############################", width - filled, "", pct);
     std::fflush(stderr);
     return true;
 }
 
 ProgressFn Progress::fn() {
-    return [this](double f, const char* m) { return (*this)(f, m); };
+    return [this](double f, const char *m) { return (*this)(f, m); };
 }
 
 void Progress::done() {
@@ -76,38 +80,46 @@ void Progress::done() {
     m_last = -1;
 }
 
-void run_command(const std::function<int()>& body) {
+void run_command(const std::function<int()> &body) {
     try {
         g_exit = body();
-    } catch (const lugeo::Error& e) {
+    } catch (const lugeo::Error &e) {
         std::cerr << "lugeo: error: " << e.what() << "\n";
         g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
-    } catch (const CLI::Error&) {
+    } catch (const CLI::Error &) {
         throw;
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
         std::cerr << "lugeo: internal error: " << e.what() << "\n";
         g_exit = exit_internal;
     }
 }
 
-int exit_code() { return g_exit; }
+int exit_code() {
+    return g_exit;
+}
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+void print_json(const nlohmann::json &j) {
+    std::cout << j.dump(2) << "\n";
+}
 
-void set_examples(CLI::App& cmd, const std::string& examples) { cmd.footer("\nExamples:\n" + examples); }
+void set_examples(CLI::App &cmd, const std::string &examples) {
+    cmd.footer("\nExamples:\n" + examples);
+}
 
-void check_not_input(const Scene& scene, const std::string& output) {
+void check_not_input(const Scene &scene, const std::string &output) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::path out = fs::weakly_canonical(output, ec);
-    for (const auto& [role, spec] : scene.layers) {
+    for (const auto &[role, spec] : scene.layers) {
         const fs::path in = fs::weakly_canonical(spec.source, ec);
         if (!ec && in == out)
-            throw Error(ErrorCode::invalid_argument,
-                        "output '" + output + "' is the scene's " + role + " input; lugeo never overwrites an input");
+            throw Error(ErrorCode::invalid_argument, "output '" + output + "' is the scene's " +
+                                                         role +
+                                                         " input; lugeo never overwrites an input");
     }
     if (!scene.path.empty() && fs::weakly_canonical(scene.path, ec) == out)
-        throw Error(ErrorCode::invalid_argument, "output '" + output + "' is the scene file itself");
+        throw Error(ErrorCode::invalid_argument,
+                    "output '" + output + "' is the scene file itself");
 }
 
 std::string fmt(double v, int decimals) {

@@ -3,15 +3,16 @@
 
 #include <lugeo/version.hpp>
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     CLI::App app{"lugeo " LUGEO_VERSION_STRING
                  " — alarm location and coverage planning for city public security"};
     app.set_version_flag("-V,--version", "lugeo " LUGEO_VERSION_STRING);
     app.require_subcommand(1);
     app.fallthrough(false);
-    lugeo::cli::set_examples(app, "  lugeo network info                      # the demo scene's road network\n"
-                                  "  lugeo network info --roads malta.osm.pbf --json\n"
-                                  "  lugeo <command> --help                  # every command has examples\n");
+    lugeo::cli::set_examples(
+        app, "  lugeo network info                      # the demo scene's road network\n"
+             "  lugeo network info --roads malta.osm.pbf --json\n"
+             "  lugeo <command> --help                  # every command has examples\n");
     lugeo::cli::register_network(app);
     lugeo::cli::register_isochrones(app);
     lugeo::cli::register_coverage(app);
@@ -23,7 +24,7 @@ int main(int argc, char** argv) {
     lugeo::cli::register_report(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::ParseError &e) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : lugeo::cli::exit_usage;
     }

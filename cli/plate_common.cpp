@@ -11,15 +11,15 @@ namespace lugeo::cli {
 
 namespace {
 
-std::optional<double> to_number(const std::string& s) {
+std::optional<double> to_number(const std::string &s) {
     if (s.empty()) return std::nullopt;
-    char* end = nullptr;
+    char *end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
+std::vector<std::string> split_commas(const std::string &text) {
     std::vector<std::string> parts;
     std::string cur;
     for (char c : text) {
@@ -36,20 +36,22 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 } // namespace
 
-bool looks_like_lonlat(const std::string& text) {
+bool looks_like_lonlat(const std::string &text) {
     const auto parts = split_commas(text);
     return parts.size() >= 2 && to_number(parts[0]) && to_number(parts[1]);
 }
 
-LonLatArg parse_lonlat_arg(const std::string& text, const std::string& option, bool allow_radius) {
+LonLatArg parse_lonlat_arg(const std::string &text, const std::string &option, bool allow_radius) {
     const auto parts = split_commas(text);
     const std::string form = allow_radius ? "LON,LAT[,RADIUS_M]" : "LON,LAT";
-    auto bad = [&](const std::string& why) {
-        return Error(ErrorCode::invalid_argument, option + " '" + text + "': " + why + " (expected " + form +
+    auto bad = [&](const std::string &why) {
+        return Error(ErrorCode::invalid_argument, option + " '" + text + "': " + why +
+                                                      " (expected " + form +
                                                       ", WGS84 degrees, e.g. 104.0665,30.6598" +
                                                       (allow_radius ? ",300" : "") + ")");
     };
-    if (parts.size() < 2 || parts.size() > (allow_radius ? 3u : 2u)) throw bad("wrong number of values");
+    if (parts.size() < 2 || parts.size() > (allow_radius ? 3u : 2u))
+        throw bad("wrong number of values");
     const auto lon = to_number(parts[0]), lat = to_number(parts[1]);
     if (!lon || !lat) throw bad("not numbers");
     if (std::abs(*lon) > 180.0) throw bad("longitude outside [-180, 180]");
@@ -64,7 +66,7 @@ LonLatArg parse_lonlat_arg(const std::string& text, const std::string& option, b
     return out;
 }
 
-PlateWorld load_plate_world(const SceneArgs& args, bool with_network) {
+PlateWorld load_plate_world(const SceneArgs &args, bool with_network) {
     Scene scene = resolve_scene(args);
     Registry reg = load_registry(scene);
     MetricFrame frame(scene.crs);
@@ -76,14 +78,14 @@ PlateWorld load_plate_world(const SceneArgs& args, bool with_network) {
     return w;
 }
 
-const char* compass(double b) {
-    static const char* names[] = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+const char *compass(double b) {
+    static const char *names[] = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
                                   "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"};
     const int i = static_cast<int>(std::floor(std::fmod(b + 11.25 + 720.0, 360.0) / 22.5)) % 16;
     return names[i];
 }
 
-nlohmann::json plate_json(const Plate& p, const std::string& crs) {
+nlohmann::json plate_json(const Plate &p, const std::string &crs) {
     nlohmann::json j;
     j["id"] = p.id;
     j["kind"] = p.kind;
@@ -98,7 +100,7 @@ nlohmann::json plate_json(const Plate& p, const std::string& crs) {
     return j;
 }
 
-nlohmann::json junction_json(const std::optional<Junction>& j, const MetricFrame& frame) {
+nlohmann::json junction_json(const std::optional<Junction> &j, const MetricFrame &frame) {
     if (!j) return nullptr;
     const LonLat ll = frame.to_lonlat(j->position);
     return {{"node", j->node},
@@ -109,11 +111,11 @@ nlohmann::json junction_json(const std::optional<Junction>& j, const MetricFrame
             {"roads", j->roads}};
 }
 
-std::string cross_streets(const Junction& j, const std::string& own_road) {
+std::string cross_streets(const Junction &j, const std::string &own_road) {
     std::string s;
     const bool has_own = std::find(j.roads.begin(), j.roads.end(), own_road) != j.roads.end();
     if (has_own) s = own_road;
-    for (const auto& r : j.roads)
+    for (const auto &r : j.roads)
         if (!has_own || r != own_road) s += (s.empty() ? "" : " × ") + r;
     return s.empty() ? std::string("(unnamed roads)") : s;
 }

@@ -20,9 +20,9 @@ struct LonLatArg {
     LonLat lonlat;
     std::optional<double> radius_m;
 };
-LonLatArg parse_lonlat_arg(const std::string& text, const std::string& option, bool allow_radius);
+LonLatArg parse_lonlat_arg(const std::string &text, const std::string &option, bool allow_radius);
 /// True when the text looks like "number,number[,…]" (to tell a position from a plate ID).
-bool looks_like_lonlat(const std::string& text);
+bool looks_like_lonlat(const std::string &text);
 
 /// The registry of a scene, its WGS84 frame, and (optionally) the network's junctions.
 struct PlateWorld {
@@ -33,16 +33,16 @@ struct PlateWorld {
     std::optional<JunctionIndex> junctions;
 };
 /// Loads the scene's plates (strict); the network too unless `with_network` is false.
-PlateWorld load_plate_world(const SceneArgs& args, bool with_network);
+PlateWorld load_plate_world(const SceneArgs &args, bool with_network);
 
 /// 16-point compass name of a bearing ("NNE").
-const char* compass(double bearing_deg);
+const char *compass(double bearing_deg);
 
 /// A plate as JSON: id, kind, road, status, installed, lon, lat, x, y, crs.
-nlohmann::json plate_json(const Plate& p, const std::string& crs);
+nlohmann::json plate_json(const Plate &p, const std::string &crs);
 /// A junction as JSON (null when none).
-nlohmann::json junction_json(const std::optional<Junction>& j, const MetricFrame& frame);
+nlohmann::json junction_json(const std::optional<Junction> &j, const MetricFrame &frame);
 /// "驷马桥路 × 昭觉寺南路": the roads meeting at the junction, `own_road` first when it is one.
-std::string cross_streets(const Junction& j, const std::string& own_road);
+std::string cross_streets(const Junction &j, const std::string &own_road);
 
 } // namespace lugeo::cli

@@ -39,9 +39,9 @@ CoverageInput input(std::vector<Camera> cams, std::vector<Polygon> buildings = {
     return in;
 }
 
-double piece_sum(const CoverageResult& r, bool covered) {
+double piece_sum(const CoverageResult &r, bool covered) {
     double s = 0;
-    for (const auto& p : r.pieces)
+    for (const auto &p : r.pieces)
         if ((p.cameras > 0) == covered) s += p.to_m - p.from_m;
     return s;
 }
@@ -72,13 +72,16 @@ struct RandomCity {
         std::vector<Polygon> polys;
         for (int b = 0; b < buildings; ++b) { // inside blocks, clear of the roads
             const int bx = int(u(rng) * n), by = int(u(rng) * n);
-            const double x0 = bx * block + 5 + u(rng) * (block / 2 - 5), y0 = by * block + 5 + u(rng) * (block / 2 - 5);
-            polys.push_back(box(x0, y0, x0 + 5 + u(rng) * (block / 2 - 10), y0 + 5 + u(rng) * (block / 2 - 10)));
+            const double x0 = bx * block + 5 + u(rng) * (block / 2 - 5),
+                         y0 = by * block + 5 + u(rng) * (block / 2 - 5);
+            polys.push_back(box(x0, y0, x0 + 5 + u(rng) * (block / 2 - 10),
+                                y0 + 5 + u(rng) * (block / 2 - 10)));
         }
         std::vector<Camera> cams;
         for (int c = 0; c < cameras; ++c) {
-            Camera k = cam({u(rng) * size, u(rng) * size}, u(rng) * 360, u(rng) < 0.2 ? 360 : 30 + u(rng) * 200,
-                           20 + u(rng) * 80, 1 + int(u(rng) * 3));
+            Camera k =
+                cam({u(rng) * size, u(rng) * size}, u(rng) * 360,
+                    u(rng) < 0.2 ? 360 : 30 + u(rng) * 200, 20 + u(rng) * 80, 1 + int(u(rng) * 3));
             k.id = "r" + std::to_string(c);
             cams.push_back(k);
         }
@@ -95,9 +98,11 @@ TEST_CASE("DORI range: hres / (2 tan(hfov/2) ppm)") {
     CHECK(dori_pixels_per_metre(DoriLevel::identification) == 250.0);
     CHECK(dori_range_m(1920, 90, DoriLevel::observation) == doctest::Approx(15.36));
     CHECK(dori_range_m(1920, 90, DoriLevel::detection) == doctest::Approx(38.4));
-    CHECK(dori_range_m(2560, 30, DoriLevel::recognition) == doctest::Approx(2560 / (2 * std::tan(M_PI / 12) * 125)));
+    CHECK(dori_range_m(2560, 30, DoriLevel::recognition) ==
+          doctest::Approx(2560 / (2 * std::tan(M_PI / 12) * 125)));
     // a narrower lens sees farther at the same pixel density
-    CHECK(dori_range_m(1920, 30, DoriLevel::identification) > dori_range_m(1920, 60, DoriLevel::identification));
+    CHECK(dori_range_m(1920, 30, DoriLevel::identification) >
+          dori_range_m(1920, 60, DoriLevel::identification));
     CHECK_THROWS_AS(dori_range_m(1920, 180, DoriLevel::observation), Error);
     CHECK_THROWS_AS(dori_range_m(0, 60, DoriLevel::observation), Error);
     CHECK(dori_level_from_name("Recognition") == DoriLevel::recognition);
@@ -150,7 +155,8 @@ TEST_CASE("a building between the camera and the road blocks the view") {
     const Camera c = cam({50, 40}, 180, 120, 100);
     const auto open = analyze_coverage(net, input({c}), {});
     CHECK(open.total.covered_m == doctest::Approx(100.0));
-    // a 20 × 10 m building at x 40..60, y 15..25: its top corners cast the shadow to x = 50 ± 10·40/15
+    // a 20 × 10 m building at x 40..60, y 15..25: its top corners cast the shadow to x = 50 ±
+    // 10·40/15
     const auto blocked = analyze_coverage(net, input({c}, {box(40, 15, 60, 25)}), {});
     CHECK(blocked.total.covered_m == doctest::Approx(100.0 - 2 * 10.0 * 40.0 / 15.0));
     Occluders occ({box(40, 15, 60, 25)});
@@ -162,7 +168,8 @@ TEST_CASE("a building between the camera and the road blocks the view") {
     CHECK_FALSE(contains(v, {50, 5}));
     CHECK(contains(v, {10, 5}));
     // a camera inside a building is moved out to the nearest wall, and reported
-    const auto inside = analyze_coverage(net, input({cam({50, 24}, 0, 90, 30)}, {box(40, 15, 60, 25)}), {});
+    const auto inside =
+        analyze_coverage(net, input({cam({50, 24}, 0, 90, 30)}, {box(40, 15, 60, 25)}), {});
     REQUIRE(inside.camera_issues.size() == 1);
     CHECK(inside.camera_issues[0].kind == CameraIssue::Kind::moved_out_of_building);
     CHECK(inside.cameras[0].position.y > 25.0);
@@ -176,20 +183,24 @@ TEST_CASE("covered + uncovered = total, and pieces agree with an independent poi
         double network_total = 0;
         for (std::uint32_t e = 0; e < city.net.edge_count(); ++e)
             if (city.net.is_usable(Profile::car, e)) network_total += city.net.edge(e).length_m;
-        CHECK(piece_sum(r, true) + piece_sum(r, false) == doctest::Approx(network_total).epsilon(1e-9));
+        CHECK(piece_sum(r, true) + piece_sum(r, false) ==
+              doctest::Approx(network_total).epsilon(1e-9));
         CHECK(piece_sum(r, true) == doctest::Approx(r.total.covered_m).epsilon(1e-9));
         CHECK(r.total.total_m == doctest::Approx(network_total).epsilon(1e-9));
         double by_class = 0;
-        for (const auto& [k, v] : r.by_class) by_class += v.covered_m;
+        for (const auto &[k, v] : r.by_class)
+            by_class += v.covered_m;
         CHECK(by_class == doctest::Approx(r.total.covered_m));
-        CHECK(r.by_phase_cumulative.rbegin()->second.covered_m == doctest::Approx(r.total.covered_m));
+        CHECK(r.by_phase_cumulative.rbegin()->second.covered_m ==
+              doctest::Approx(r.total.covered_m));
         // every piece's middle: seen by exactly `cameras` cameras (segment-crossing test)
         int checked = 0;
-        for (const auto& p : r.pieces) {
+        for (const auto &p : r.pieces) {
             if (p.to_m - p.from_m < 0.05) continue;
             const XY mid = city.net.point_along(p.edge, 0.5 * (p.from_m + p.to_m));
             std::uint32_t n = 0;
-            for (const Camera& c : r.cameras) n += camera_sees(c, city.in.occluders, mid);
+            for (const Camera &c : r.cameras)
+                n += camera_sees(c, city.in.occluders, mid);
             CHECK(n == p.cameras);
             ++checked;
         }
@@ -203,16 +214,18 @@ A-----B-----C
       |
       D)",
                        10.0);
-    const Network net = map.build({{"ABC", "primary", "", "Main"}, {"BD", "residential", "", "Side"}});
+    const Network net =
+        map.build({{"ABC", "primary", "", "Main"}, {"BD", "residential", "", "Side"}});
     CoverageInput in = input({});
-    auto plate = [](const char* id, XY at, const char* road) {
+    auto plate = [](const char *id, XY at, const char *road) {
         Plate p;
         p.id = id;
         p.position = at;
         p.road = road;
         return p;
     };
-    in.plates = {plate("G1-0001", {0, 5}, "Main"), plate("G1-0009", {120, 5}, "Main"), plate("L9-0001", {119, 1}, "Other")};
+    in.plates = {plate("G1-0001", {0, 5}, "Main"), plate("G1-0009", {120, 5}, "Main"),
+                 plate("L9-0001", {119, 1}, "Other")};
     CoverageOptions o;
     o.min_gap_m = 50.0;
     auto r = analyze_coverage(net, in, o);
@@ -223,9 +236,11 @@ A-----B-----C
     CHECK(r.gaps[0].pieces.size() == 2);
     REQUIRE(r.gaps[0].from_plate);
     REQUIRE(r.gaps[0].to_plate);
-    std::vector<std::string> ends = {in.plates[r.gaps[0].from_plate->plate].id, in.plates[r.gaps[0].to_plate->plate].id};
+    std::vector<std::string> ends = {in.plates[r.gaps[0].from_plate->plate].id,
+                                     in.plates[r.gaps[0].to_plate->plate].id};
     std::sort(ends.begin(), ends.end());
-    CHECK(ends == std::vector<std::string>{"G1-0001", "G1-0009"}); // same road preferred over the nearer L9-0001
+    CHECK(ends == std::vector<std::string>{
+                      "G1-0001", "G1-0009"}); // same road preferred over the nearer L9-0001
     // a camera at B covering 20 m each way splits Main into two gaps of 50 m
     in.cameras = {cam(map.at('B'), 0, 360, 10)};
     r = analyze_coverage(net, in, o);
@@ -247,18 +262,20 @@ TEST_CASE("lazy greedy: gains never increase, the first pick is the best single 
     std::mt19937 rng(seed + 100);
     std::uniform_real_distribution<double> u(0.0, 1.0);
     for (int k = 0; k < 80; ++k) {
-        Camera c = cam({u(rng) * 400, u(rng) * 400}, 45.0 * int(u(rng) * 8), u(rng) < 0.3 ? 360 : 60, 60);
+        Camera c =
+            cam({u(rng) * 400, u(rng) * 400}, 45.0 * int(u(rng) * 8), u(rng) < 0.3 ? 360 : 60, 60);
         c.id = "k" + std::to_string(k);
         po.candidates.push_back(c);
     }
     const PlanResult plan = plan_cameras(city.net, city.in, po);
     REQUIRE(plan.picks.size() == 12);
-    for (std::size_t i = 1; i < plan.picks.size(); ++i) CHECK(plan.picks[i].gain <= plan.picks[i - 1].gain + 1e-9);
+    for (std::size_t i = 1; i < plan.picks.size(); ++i)
+        CHECK(plan.picks[i].gain <= plan.picks[i - 1].gain + 1e-9);
     // brute force: each candidate's single gain from a whole new analysis
     const double base = analyze_coverage(city.net, city.in, {}).total.covered_m;
     CHECK(plan.covered_before_m == doctest::Approx(base));
     double best = 0.0;
-    for (const Camera& c : po.candidates) {
+    for (const Camera &c : po.candidates) {
         CoverageInput in2 = input(city.in.cameras);
         in2.occluders = std::move(city.in.occluders);
         in2.cameras.push_back(c);
@@ -272,15 +289,18 @@ TEST_CASE("lazy greedy: gains never increase, the first pick is the best single 
     // the curve: covered after the last pick = a fresh analysis with all picks added
     CoverageInput all = input(city.in.cameras);
     all.occluders = std::move(city.in.occluders);
-    for (const Pick& p : plan.picks) all.cameras.push_back(p.camera);
-    CHECK(analyze_coverage(city.net, all, {}).total.covered_m == doctest::Approx(plan.picks.back().covered_m));
+    for (const Pick &p : plan.picks)
+        all.cameras.push_back(p.camera);
+    CHECK(analyze_coverage(city.net, all, {}).total.covered_m ==
+          doctest::Approx(plan.picks.back().covered_m));
     // phases split the picks in order
     po.phases = 3;
     all.cameras.resize(city.in.cameras.size());
     const PlanResult phased = plan_cameras(city.net, all, po);
     CHECK(phased.picks.front().phase == 1);
     CHECK(phased.picks.back().phase == 3);
-    for (std::size_t i = 1; i < phased.picks.size(); ++i) CHECK(phased.picks[i].phase >= phased.picks[i - 1].phase);
+    for (std::size_t i = 1; i < phased.picks.size(); ++i)
+        CHECK(phased.picks[i].phase >= phased.picks[i - 1].phase);
 }
 
 TEST_CASE("OSM surveillance cameras (Munich)") {
@@ -289,7 +309,7 @@ TEST_CASE("OSM surveillance cameras (Munich)") {
     const CameraSet cs = read_osm_cameras(LUGEO_TEST_FIXTURES "/osm/muenchen-2020-07.osm.pbf", o);
     REQUIRE(cs.cameras.size() > 50);
     std::size_t directed = 0;
-    for (const Camera& c : cs.cameras) {
+    for (const Camera &c : cs.cameras) {
         CHECK(c.id.rfind("osm:n", 0) == 0);
         CHECK(c.position.x > 600000); // UTM 32N, Munich
         if (!c.all_around()) ++directed;

@@ -19,7 +19,7 @@ using lugeo::test::AsciiMap;
 
 namespace {
 
-Camera camera(const std::string& id, XY at, double heading, double hfov, double range) {
+Camera camera(const std::string &id, XY at, double heading, double hfov, double range) {
     Camera c;
     c.id = id;
     c.position = at;
@@ -41,11 +41,12 @@ Polygon square(double x0, double y0, double x1, double y1) {
 TEST_CASE("a camera whose sector holds the point comes first, before nearer ones that do not") {
     IncidentContext ctx;
     const XY p{0, 0};
-    ctx.cameras = {camera("near-away", {0, 10}, 0.0, 60, 80),        // 10 m north, looks north: not at p
-                   camera("far-facing", {0, 60}, 180.0, 60, 80),     // 60 m north, looks south: sees p
-                   camera("blocked", {60, 0}, 270.0, 60, 80),        // 60 m east, looks west, a building between
-                   camera("dome", {-40, 0}, 0.0, 360, 50),           // all around, 40 m
-                   camera("out-of-range", {0, -90}, 0.0, 60, 80)};   // faces p but 90 m > 80 m
+    ctx.cameras = {
+        camera("near-away", {0, 10}, 0.0, 60, 80),      // 10 m north, looks north: not at p
+        camera("far-facing", {0, 60}, 180.0, 60, 80),   // 60 m north, looks south: sees p
+        camera("blocked", {60, 0}, 270.0, 60, 80),      // 60 m east, looks west, a building between
+        camera("dome", {-40, 0}, 0.0, 360, 50),         // all around, 40 m
+        camera("out-of-range", {0, -90}, 0.0, 60, 80)}; // faces p but 90 m > 80 m
     ctx.occluders = Occluders({square(20, -10, 40, 10)});
     const IncidentResult r = describe_incident(ctx, p);
     REQUIRE(r.cameras.size() == 5);
@@ -54,7 +55,7 @@ TEST_CASE("a camera whose sector holds the point comes first, before nearer ones
     CHECK(ctx.cameras[r.cameras[1].camera].id == "far-facing"); // sees, 60 m
     CHECK(r.cameras[0].sees);
     CHECK(r.cameras[1].sees);
-    CHECK(ctx.cameras[r.cameras[2].camera].id == "near-away");  // the rest by distance
+    CHECK(ctx.cameras[r.cameras[2].camera].id == "near-away"); // the rest by distance
     CHECK_FALSE(r.cameras[2].sees);
     CHECK(ctx.cameras[r.cameras[3].camera].id == "blocked");
     CHECK(r.cameras[3].in_sector);
@@ -72,13 +73,15 @@ TEST_CASE("units in rings: nested, cumulative, by straight-line distance") {
     IncidentContext ctx;
     std::mt19937_64 rng(4242);
     std::uniform_real_distribution<double> U(-700, 700);
-    for (int i = 0; i < 60; ++i) ctx.units.push_back({"U" + std::to_string(i), "kiosk", "", 2, {U(rng), U(rng)}});
+    for (int i = 0; i < 60; ++i)
+        ctx.units.push_back({"U" + std::to_string(i), "kiosk", "", 2, {U(rng), U(rng)}});
     const XY p{U(rng) / 4, U(rng) / 4};
     const IncidentResult r = describe_incident(ctx, p);
     REQUIRE(r.rings.size() == 3);
     for (std::size_t k = 0; k < 3; ++k) {
         std::size_t brute = 0;
-        for (const auto& u : ctx.units) brute += distance(u.position, p) <= r.rings[k].radius_m;
+        for (const auto &u : ctx.units)
+            brute += distance(u.position, p) <= r.rings[k].radius_m;
         INFO("seed 4242, ring " << r.rings[k].radius_m);
         CHECK(r.rings[k].units.size() == brute);
         for (std::size_t i = 1; i < r.rings[k].units.size(); ++i)
@@ -88,12 +91,14 @@ TEST_CASE("units in rings: nested, cumulative, by straight-line distance") {
     CHECK(r.rings[2].units.size() > r.rings[0].units.size());
 }
 
-TEST_CASE("nearest units by road on an ASCII map with one-way streets agree with per-unit searches") {
+TEST_CASE(
+    "nearest units by road on an ASCII map with one-way streets agree with per-unit searches") {
     const AsciiMap map(R"(
 A-----B-----C
 |     |     |
 D-----E-----F
-)", 20.0);
+)",
+                       20.0);
     // B->C->F one way clockwise; E-F one way F->E
     const Network net = map.build({{"AB", "primary", "", "North"},
                                    {"BC", "primary", "yes", "North"},
@@ -113,7 +118,7 @@ D-----E-----F
     const IncidentResult r = describe_incident(ctx, p, o, &net, &junctions);
     REQUIRE(r.snap);
     REQUIRE(r.by_road.size() == 3);
-    for (const auto& u : r.by_road) {
+    for (const auto &u : r.by_road) {
         const auto us = net.snap(ctx.units[u.unit].position);
         REQUIRE(us);
         RoutingOptions ro;
@@ -124,7 +129,8 @@ D-----E-----F
         INFO("unit " << ctx.units[u.unit].id);
         CHECK(u.time_s == doctest::Approx(brute).epsilon(1e-9));
     }
-    for (std::size_t i = 1; i < r.by_road.size(); ++i) CHECK(r.by_road[i - 1].time_s <= r.by_road[i].time_s);
+    for (std::size_t i = 1; i < r.by_road.size(); ++i)
+        CHECK(r.by_road[i - 1].time_s <= r.by_road[i].time_s);
     // the junction nearest to the point is E (degree 3), where Middle and South meet
     REQUIRE(r.junction);
     CHECK(distance(r.junction->position, map.at('E')) < 1e-6);
@@ -133,7 +139,8 @@ D-----E-----F
 
 TEST_CASE("zone and grid: the polygon that holds the point") {
     IncidentContext ctx;
-    ctx.zones = {{"Z1", "west", {square(-100, -100, 0, 100)}}, {"Z2", "east", {square(0, -100, 100, 100)}}};
+    ctx.zones = {{"Z1", "west", {square(-100, -100, 0, 100)}},
+                 {"Z2", "east", {square(0, -100, 100, 100)}}};
     ctx.grids = {{"G7", "", {square(40, 40, 60, 60)}}};
     const IncidentResult a = describe_incident(ctx, {50, 50});
     REQUIRE(a.zone);
@@ -161,16 +168,19 @@ TEST_CASE("the demo scene: inbound search from the incident equals one outbound 
     std::vector<Reach> from_unit;
     std::vector<std::optional<Network::Snap>> unit_snap;
     Network::SnapOptions so;
-    for (const auto& u : ctx.units) {
+    for (const auto &u : ctx.units) {
         unit_snap.push_back(net.snap(u.position, so));
         RoutingOptions ro;
         ro.direction = Direction::outbound;
-        from_unit.push_back(unit_snap.back() ? shortest_times(net, {RoutingSource{*unit_snap.back(), 0.0}}, ro) : Reach{});
+        from_unit.push_back(unit_snap.back()
+                                ? shortest_times(net, {RoutingSource{*unit_snap.back(), 0.0}}, ro)
+                                : Reach{});
     }
-    for (const char* id : {"L104-0001", "G101-0001", "L407-0003"}) {
+    for (const char *id : {"L104-0001", "G101-0001", "L407-0003"}) {
         const auto i = reg.find(id);
         REQUIRE(i);
-        const IncidentResult r = describe_incident(ctx, reg.plates()[*i].position, o, &net, &junctions);
+        const IncidentResult r =
+            describe_incident(ctx, reg.plates()[*i].position, o, &net, &junctions);
         REQUIRE(r.snap);
         CHECK(r.junction);
         std::size_t reachable = 0;
@@ -180,7 +190,7 @@ TEST_CASE("the demo scene: inbound search from the incident equals one outbound 
             if (!std::isfinite(brute)) continue;
             ++reachable;
             bool found = false;
-            for (const auto& u : r.by_road)
+            for (const auto &u : r.by_road)
                 if (u.unit == k) {
                     found = true;
                     INFO(id << " unit " << ctx.units[k].id);

@@ -19,9 +19,10 @@ using lugeo::test::AsciiMap;
 namespace {
 
 /// Least distance from p to any reached piece.
-double distance_to_pieces(const Network& net, const std::vector<IsochronePiece>& pieces, std::size_t up_to, XY p) {
+double distance_to_pieces(const Network &net, const std::vector<IsochronePiece> &pieces,
+                          std::size_t up_to, XY p) {
     double best = INFINITY;
-    for (const auto& ip : pieces) {
+    for (const auto &ip : pieces) {
         if (ip.threshold > up_to) continue;
         const LineString l = net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m);
         for (std::size_t i = 0; i + 1 < l.size(); ++i) {
@@ -45,12 +46,12 @@ struct Demo {
         ro.target_crs = scene.crs;
         ro.required_fields = {"kind"};
         const FeatureTable units = read_layer(scene.layer("units"), ro);
-        for (const auto& f : units.features)
+        for (const auto &f : units.features)
             if (f.values[0] && *f.values[0] == "kiosk" && !f.geometry.points.empty())
                 kiosks.push_back(f.geometry.points[0]);
     }
 };
-const Demo& demo() {
+const Demo &demo() {
     static const Demo d;
     return d;
 }
@@ -58,7 +59,7 @@ const Demo& demo() {
 } // namespace
 
 TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figures") {
-    const Demo& d = demo();
+    const Demo &d = demo();
     REQUIRE(d.kiosks.size() == 6);
     IsochroneOptions o;
     o.minutes = {1, 3, 6};
@@ -67,16 +68,19 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
     const IsochroneResult r = compute_isochrones(d.net, d.kiosks, o);
     const double tol = polygon_tolerance_m(o.polygon_options());
     CHECK(tol == doctest::Approx(0.7906 * o.cell_m));
-    MESSAGE("search " << r.search_seconds << " s, polygons " << r.polygon_seconds << " s, figures " << r.stats_seconds << " s");
+    MESSAGE("search " << r.search_seconds << " s, polygons " << r.polygon_seconds << " s, figures "
+                      << r.stats_seconds << " s");
     REQUIRE(r.unions.size() == 3);
     REQUIRE(r.per_source.size() == 18);
     REQUIRE(r.bands.size() == 3);
 
     // nesting: areas and containment of grid points
-    for (std::size_t k = 1; k < 3; ++k) CHECK(r.unions[k].area_m2 >= r.unions[k - 1].area_m2);
+    for (std::size_t k = 1; k < 3; ++k)
+        CHECK(r.unions[k].area_m2 >= r.unions[k - 1].area_m2);
     Box box;
-    for (const auto& p : r.unions[2].polygon)
-        for (const XY& q : p.outer) box.extend(q);
+    for (const auto &p : r.unions[2].polygon)
+        for (const XY &q : p.outer)
+            box.extend(q);
     const unsigned seed = 4242;
     INFO("seed " << seed);
     std::mt19937 rng(seed);
@@ -103,23 +107,24 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
     CHECK(far_checked > 50);
 
     // every reached node is inside its polygon (union and per source)
-    for (const auto& ip : r.pieces) {
-        const auto& ed = d.net.edge(ip.piece.edge);
+    for (const auto &ip : r.pieces) {
+        const auto &ed = d.net.edge(ip.piece.edge);
         for (auto [n, at] : {std::pair{ed.from, 0.0}, std::pair{ed.to, ed.length_m}})
             if (std::abs(ip.piece.from_m - at) < 1e-9 || std::abs(ip.piece.to_m - at) < 1e-9)
-                for (std::size_t k = ip.threshold; k < 3; ++k) CHECK(contains(r.unions[k].polygon, d.net.node(n)));
+                for (std::size_t k = ip.threshold; k < 3; ++k)
+                    CHECK(contains(r.unions[k].polygon, d.net.node(n)));
     }
     // pieces: within their threshold, times agree with the routing core's
-    for (const auto& ip : r.pieces) {
+    for (const auto &ip : r.pieces) {
         CHECK(ip.piece.max_time_s() <= r.minutes[ip.threshold] * 60.0 + 1e-6);
         if (ip.threshold > 0 && r.profiles[ip.threshold] == r.profiles[ip.threshold - 1])
             CHECK(ip.piece.max_time_s() >= r.minutes[ip.threshold - 1] * 60.0 - 1e-6);
     }
     // per-source polygons lie inside the union
-    for (const auto& p : r.per_source) {
+    for (const auto &p : r.per_source) {
         CHECK(p.area_m2 <= r.unions[p.threshold].area_m2 * (1 + 1e-9));
         CHECK(p.road_length_m <= r.unions[p.threshold].road_length_m + 1e-6);
-        for (const auto& poly : p.polygon)
+        for (const auto &poly : p.polygon)
             for (std::size_t i = 0; i < poly.outer.size(); i += 7) {
                 // outer vertices of a source's polygon are within the union (or on its boundary)
                 const XY q = poly.outer[i];
@@ -130,7 +135,7 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
             }
     }
     // figures: recall 1 for a buffer, monotone standard, conservation of length
-    for (const auto& u : r.unions) {
+    for (const auto &u : r.unions) {
         CHECK(u.recall == doctest::Approx(1.0).epsilon(1e-6));
         CHECK(u.unreachable_inside_m >= 0.0);
     }
@@ -141,7 +146,7 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
 }
 
 TEST_CASE("the standard: beyond pieces and reached length add up to the usable length") {
-    const Demo& d = demo();
+    const Demo &d = demo();
     IsochroneOptions o;
     o.minutes = {1, 5};
     o.profile = Profile::car;
@@ -154,7 +159,8 @@ TEST_CASE("the standard: beyond pieces and reached length add up to the usable l
         if (i) CHECK(r.beyond[i].length_m <= r.beyond[i - 1].length_m);
         CHECK(r.beyond[i].time_s > 300.0 - 1e-6);
     }
-    CHECK((beyond / 1000.0 + r.standard[1].reached_km) == doctest::Approx(r.standard[1].road_km).epsilon(1e-9));
+    CHECK((beyond / 1000.0 + r.standard[1].reached_km) ==
+          doctest::Approx(r.standard[1].road_km).epsilon(1e-9));
     CHECK(r.standard[0].reached_km <= r.standard[1].reached_km);
 }
 
@@ -165,7 +171,8 @@ TEST_CASE("one-way streets: obeyed by car, not on foot; an unreachable component
 S---------A--------------------B
 
                                C                      D---------E
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"SA", "residential"},
                                    {"AB", "residential", "-1"}, // drivable B -> A only
                                    {"BC", "residential"},
@@ -185,7 +192,7 @@ S---------A--------------------B
     CHECK(contains(car.unions[0].polygon, map.at('A')));
     CHECK_FALSE(contains(car.unions[0].polygon, mid_ab));
     CHECK(contains(walk.unions[0].polygon, mid_ab));
-    for (const auto* r : {&car, &walk}) {
+    for (const auto *r : {&car, &walk}) {
         CHECK_FALSE(contains(r->unions[0].polygon, map.at('D')));
         CHECK_FALSE(contains(r->unions[0].polygon, map.at('E')));
     }
@@ -194,7 +201,7 @@ S---------A--------------------B
     try {
         compute_isochrones(net, {XY{map.at('S').x, map.at('S').y + 100}}, o);
         FAIL("expected an off-network error");
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         CHECK(e.code() == ErrorCode::off_network);
         CHECK(std::string(e.what()).find("more than 30 m") != std::string::npos);
     }
@@ -220,7 +227,8 @@ A----------B
 |          |
 |          |
 D----------C
-)", 20.0);
+)",
+                      20.0);
     const Network net2 = sq.build({{"AB"}, {"BC"}, {"CD"}, {"DA"}});
     IsochroneOptions o;
     o.minutes = {30};
@@ -242,11 +250,12 @@ D----------C
 
 namespace {
 
-double perimeter(const MultiPolygon& mp) {
+double perimeter(const MultiPolygon &mp) {
     double s = 0;
-    for (const auto& p : mp) {
+    for (const auto &p : mp) {
         s += length(p.outer);
-        for (const auto& h : p.holes) s += length(h);
+        for (const auto &h : p.holes)
+            s += length(h);
     }
     return s;
 }
@@ -255,7 +264,7 @@ double perimeter(const MultiPolygon& mp) {
 
 TEST_CASE("raster polygons agree with the exact GEOS buffer union within the stated tolerance") {
     // the 2-minute e-bike reach of the demo kiosks: a few hundred pieces, a few km2
-    const Demo& d = demo();
+    const Demo &d = demo();
     IsochroneOptions o;
     o.minutes = {2};
     o.profile = Profile::ebike;
@@ -269,8 +278,8 @@ TEST_CASE("raster polygons agree with the exact GEOS buffer union within the sta
         o.method = PolygonMethod::buffer;
         o.quadrant_segments = 16; // a close reference: chord error 0.2 m
         const IsochroneResult ref = compute_isochrones(d.net, d.kiosks, o);
-        const MultiPolygon& a = ras.unions[0].polygon;
-        const MultiPolygon& b = ref.unions[0].polygon;
+        const MultiPolygon &a = ras.unions[0].polygon;
+        const MultiPolygon &b = ref.unions[0].polygon;
         REQUIRE(!b.empty());
         const double tol_b = polygon_tolerance_m(o.polygon_options());
         PolygonOptions po = o.polygon_options();
@@ -280,12 +289,14 @@ TEST_CASE("raster polygons agree with the exact GEOS buffer union within the sta
         // the exact one, so the area between them is at most the perimeter times the sum
         const auto ga = geos::multi_polygon(a), gb = geos::multi_polygon(b);
         CHECK(geos::is_valid(ga.get()));
-        const auto d1 = geos::difference(ga.get(), gb.get()), d2 = geos::difference(gb.get(), ga.get());
+        const auto d1 = geos::difference(ga.get(), gb.get()),
+                   d2 = geos::difference(gb.get(), ga.get());
         const double sym = geos::area(d1.get()) + geos::area(d2.get());
         // points on a jittered grid: classified correctly beyond the tolerance
         Box box;
-        for (const auto& p : b)
-            for (const XY& q : p.outer) box.extend(q);
+        for (const auto &p : b)
+            for (const XY &q : p.outer)
+                box.extend(q);
         const int n = 200;
         const double sx = (box.maxx - box.minx) / n, sy = (box.maxy - box.miny) / n;
         const unsigned seed = 77;
@@ -305,8 +316,9 @@ TEST_CASE("raster polygons agree with the exact GEOS buffer union within the sta
                 }
             }
         const double bound = perimeter(b) * (tol_r + tol_b);
-        MESSAGE("cell " << cell << " m: area raster " << area(a) << " m2, exact " << area(b) << " m2, symmetric difference "
-                        << sym << " m2 (" << 100 * sym / area(b) << " %), bound " << bound << " m2");
+        MESSAGE("cell " << cell << " m: area raster " << area(a) << " m2, exact " << area(b)
+                        << " m2, symmetric difference " << sym << " m2 (" << 100 * sym / area(b)
+                        << " %), bound " << bound << " m2");
         CHECK(sym <= bound);
         CHECK(sym / area(b) < cell * 0.01); // ~1 % of the area per metre of cell
         CHECK(std::abs(area(a) - area(b)) <= bound);
@@ -314,12 +326,14 @@ TEST_CASE("raster polygons agree with the exact GEOS buffer union within the sta
     }
 }
 
-TEST_CASE("raster polygons: cell size validated; nested bands; every reached node inside at any cell") {
+TEST_CASE(
+    "raster polygons: cell size validated; nested bands; every reached node inside at any cell") {
     const AsciiMap map(R"(
 A-----B-----C
 |     |
 D-----E     F-----G
-)", 20.0);
+)",
+                       20.0);
     const Network net = map.build({{"AB"}, {"BC"}, {"AD"}, {"BE"}, {"DE"}, {"FG"}});
     IsochroneOptions o;
     o.minutes = {1, 2, 4};
@@ -335,20 +349,23 @@ D-----E     F-----G
         CAPTURE(cell);
         o.cell_m = cell;
         const auto r = compute_isochrones(net, {map.at('A'), map.at('C')}, o);
-        for (const auto& ip : r.pieces) {
-            const auto& ed = net.edge(ip.piece.edge);
+        for (const auto &ip : r.pieces) {
+            const auto &ed = net.edge(ip.piece.edge);
             for (auto [nd, at] : {std::pair{ed.from, 0.0}, std::pair{ed.to, ed.length_m}})
                 if (std::abs(ip.piece.from_m - at) < 1e-9 || std::abs(ip.piece.to_m - at) < 1e-9)
-                    for (std::size_t k = ip.threshold; k < 3; ++k) CHECK(contains(r.unions[k].polygon, net.node(nd)));
+                    for (std::size_t k = ip.threshold; k < 3; ++k)
+                        CHECK(contains(r.unions[k].polygon, net.node(nd)));
         }
         CHECK_FALSE(contains(r.unions[2].polygon, map.at('F'))); // another component
         for (std::size_t k = 1; k < 3; ++k) {
             CHECK(area(r.unions[k].polygon) >= area(r.unions[k - 1].polygon));
             // bands tile the union: band areas add up
             double bands = 0;
-            for (std::size_t j = 0; j <= k; ++j) bands += area(r.bands[j]);
+            for (std::size_t j = 0; j <= k; ++j)
+                bands += area(r.bands[j]);
             CHECK(bands == doctest::Approx(area(r.unions[k].polygon)).epsilon(1e-6));
         }
-        for (const auto& p : r.per_source) CHECK(area(p.polygon) <= area(r.unions[p.threshold].polygon) + 1e-6);
+        for (const auto &p : r.per_source)
+            CHECK(area(p.polygon) <= area(r.unions[p.threshold].polygon) + 1e-6);
     }
 }

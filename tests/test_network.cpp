@@ -27,12 +27,12 @@ namespace {
 
 const std::string fixtures = LUGEO_TEST_FIXTURES;
 
-bool can_go(const Network& net, Profile p, std::uint32_t e, bool along) {
+bool can_go(const Network &net, Profile p, std::uint32_t e, bool along) {
     return std::isfinite(net.travel_time(p, e, along));
 }
 
 /// Node reachable from `from` over profile p (plain BFS on the out-arcs).
-std::vector<bool> reachable(const Network& net, Profile p, std::uint32_t from) {
+std::vector<bool> reachable(const Network &net, Profile p, std::uint32_t from) {
     std::vector<bool> seen(net.node_count(), false);
     std::queue<std::uint32_t> q;
     q.push(from);
@@ -40,7 +40,7 @@ std::vector<bool> reachable(const Network& net, Profile p, std::uint32_t from) {
     while (!q.empty()) {
         const auto n = q.front();
         q.pop();
-        for (const auto& a : net.out_arcs(p, n))
+        for (const auto &a : net.out_arcs(p, n))
             if (!seen[a.node]) {
                 seen[a.node] = true;
                 q.push(a.node);
@@ -49,7 +49,7 @@ std::vector<bool> reachable(const Network& net, Profile p, std::uint32_t from) {
     return seen;
 }
 
-std::uint32_t node_at(const Network& net, XY p) {
+std::uint32_t node_at(const Network &net, XY p) {
     for (std::uint32_t n = 0; n < net.node_count(); ++n)
         if (distance(net.node(n), p) < 1e-6) return n;
     FAIL("no node at (" << p.x << ", " << p.y << ")");
@@ -57,7 +57,8 @@ std::uint32_t node_at(const Network& net, XY p) {
 }
 
 /// km per highway class, measured with GDAL itself (independent of lugeo's reader and builder).
-std::map<std::string, double> gdal_km_by_class(const std::string& path, const std::string& metric_crs) {
+std::map<std::string, double> gdal_km_by_class(const std::string &path,
+                                               const std::string &metric_crs) {
     GDALAllRegister();
     GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
     REQUIRE(ds);
@@ -74,7 +75,8 @@ std::map<std::string, double> gdal_km_by_class(const std::string& path, const st
     while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
         if (OGR_F_IsFieldSetAndNotNull(f, hi)) {
             OGRGeometryH g = OGR_G_Clone(OGR_F_GetGeometryRef(f));
-            if (g && OGR_G_Transform(g, ct) == OGRERR_NONE) km[OGR_F_GetFieldAsString(f, hi)] += OGR_G_Length(g) / 1000.0;
+            if (g && OGR_G_Transform(g, ct) == OGRERR_NONE)
+                km[OGR_F_GetFieldAsString(f, hi)] += OGR_G_Length(g) / 1000.0;
             if (g) OGR_G_DestroyGeometry(g);
         }
         OGR_F_Destroy(f);
@@ -86,14 +88,14 @@ std::map<std::string, double> gdal_km_by_class(const std::string& path, const st
     return km;
 }
 
-void check_against_gdal(const std::string& path, double tolerance) {
+void check_against_gdal(const std::string &path, double tolerance) {
     CAPTURE(path);
     LayerSpec spec = layer_spec_from_arg(path, "roads");
     const Network net = build_network(spec, NetworkOptions{});
     const NetworkSummary s = summarize(net);
     const auto ref = gdal_km_by_class(path, net.crs());
     double ref_total = 0.0;
-    for (const auto& [cls, km] : s.km_by_class) {
+    for (const auto &[cls, km] : s.km_by_class) {
         CAPTURE(cls);
         REQUIRE(ref.count(cls));
         ref_total += ref.at(cls);
@@ -135,7 +137,8 @@ TEST_CASE("OSM file: noding at shared nodes, a bridge stays apart, non-roads lef
     CHECK(net.edge_count() == 7);
     CHECK(net.report().features_no_class == 1); // the river
     std::map<std::string, int> by_class;
-    for (std::uint32_t e = 0; e < net.edge_count(); ++e) ++by_class[net.class_of(e)];
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+        ++by_class[net.class_of(e)];
     CHECK(by_class["primary"] == 2);
     CHECK(by_class["secondary"] == 2);
     CHECK(by_class["tertiary"] == 1);
@@ -154,7 +157,8 @@ TEST_CASE("OSM file: noding at shared nodes, a bridge stays apart, non-roads lef
         CHECK(can_go(net, Profile::car, e, true));
         CHECK_FALSE(can_go(net, Profile::car, e, false));
         CHECK(can_go(net, Profile::walk, e, false));
-        CHECK(net.travel_time(Profile::car, e, true) == doctest::Approx(net.edge(e).length_m / (10.0 / 3.6)));
+        CHECK(net.travel_time(Profile::car, e, true) ==
+              doctest::Approx(net.edge(e).length_m / (10.0 / 3.6)));
     }
     // the footway is walkable, not drivable
     for (std::uint32_t e = 0; e < net.edge_count(); ++e)
@@ -192,11 +196,13 @@ TEST_CASE("one-way rules per profile: yes, -1, roundabout, reversible, motorway"
         CHECK(can_go(net, Profile::walk, e, false) == want[e].walk_against);
     }
     // walking ignores one-way everywhere it may go
-    for (std::uint32_t e = 0; e < 4; ++e) CHECK(can_go(net, Profile::walk, e, true));
+    for (std::uint32_t e = 0; e < 4; ++e)
+        CHECK(can_go(net, Profile::walk, e, true));
 }
 
 TEST_CASE("CSR: every finite direction is exactly one out-arc and one in-arc") {
-    LayerSpec spec = layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
+    LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
     const Network net = build_network(spec, NetworkOptions{});
     REQUIRE(net.edge_count() > 20);
     for (Profile p : all_profiles) {
@@ -204,15 +210,15 @@ TEST_CASE("CSR: every finite direction is exactly one out-arc and one in-arc") {
         for (std::uint32_t e = 0; e < net.edge_count(); ++e)
             finite += can_go(net, p, e, true) + can_go(net, p, e, false);
         for (std::uint32_t n = 0; n < net.node_count(); ++n) {
-            for (const auto& a : net.out_arcs(p, n)) {
+            for (const auto &a : net.out_arcs(p, n)) {
                 ++out;
-                const auto& ed = net.edge(a.edge);
+                const auto &ed = net.edge(a.edge);
                 CHECK(a.node == (a.along ? ed.to : ed.from));
                 CHECK(a.time_s == net.travel_time(p, a.edge, a.along));
             }
-            for (const auto& a : net.in_arcs(p, n)) {
+            for (const auto &a : net.in_arcs(p, n)) {
                 ++in;
-                const auto& ed = net.edge(a.edge);
+                const auto &ed = net.edge(a.edge);
                 CHECK(n == (a.along ? ed.to : ed.from));
             }
         }
@@ -222,12 +228,14 @@ TEST_CASE("CSR: every finite direction is exactly one out-arc and one in-arc") {
 }
 
 TEST_CASE("strongly connected components agree with reachability both ways") {
-    const LayerSpec spec = layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
+    const LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
     const Network net = build_network(spec, NetworkOptions{});
     std::mt19937 rng(20261128);
-    const auto& comp = net.node_components(Profile::car);
+    const auto &comp = net.node_components(Profile::car);
     std::vector<std::vector<bool>> reach(net.node_count());
-    for (std::uint32_t n = 0; n < net.node_count(); ++n) reach[n] = reachable(net, Profile::car, n);
+    for (std::uint32_t n = 0; n < net.node_count(); ++n)
+        reach[n] = reachable(net, Profile::car, n);
     for (int k = 0; k < 400; ++k) {
         const auto a = static_cast<std::uint32_t>(rng() % net.node_count());
         const auto b = static_cast<std::uint32_t>(rng() % net.node_count());
@@ -242,7 +250,8 @@ TEST_CASE("duplicate directed copies of one segment become one two-way edge") {
     const AsciiMap map(R"(
     A-------B---C
     )");
-    const Network net = map.build({{"AB", "primary", "yes"}, {"BA", "primary", "yes"}, {"BC", "primary"}, {"BC", "primary"}});
+    const Network net = map.build(
+        {{"AB", "primary", "yes"}, {"BA", "primary", "yes"}, {"BC", "primary"}, {"BC", "primary"}});
     CHECK(net.edge_count() == 2);
     CHECK(net.report().duplicate_edges_merged == 2);
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
@@ -258,7 +267,8 @@ TEST_CASE("snapping: nearest usable edge, offset along it, distance, limit") {
                 |
     F---G       C
     )");
-    const Network net = map.build({{"AB", "residential"}, {"BC", "residential"}, {"FG", "footway"}});
+    const Network net =
+        map.build({{"AB", "residential"}, {"BC", "residential"}, {"FG", "footway"}});
     // 3 m south of the middle of AB
     const XY p{map.at('A').x + 55.0, map.at('A').y - 3.0};
     auto s = net.snap(p);
@@ -281,12 +291,15 @@ TEST_CASE("snapping: nearest usable edge, offset along it, distance, limit") {
 }
 
 TEST_CASE("snapping agrees with brute force on a real network") {
-    const LayerSpec spec = layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
+    const LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
     const Network net = build_network(spec, NetworkOptions{});
     Box b;
-    for (XY p : net.nodes()) b.extend(p);
+    for (XY p : net.nodes())
+        b.extend(p);
     std::mt19937 rng(7);
-    std::uniform_real_distribution<double> ux(b.minx - 100, b.maxx + 100), uy(b.miny - 100, b.maxy + 100);
+    std::uniform_real_distribution<double> ux(b.minx - 100, b.maxx + 100),
+        uy(b.miny - 100, b.maxy + 100);
     for (int k = 0; k < 300; ++k) {
         const XY p{ux(rng), uy(rng)};
         double best = 1e300;
@@ -305,24 +318,29 @@ TEST_CASE("snapping agrees with brute force on a real network") {
 }
 
 TEST_CASE("sub_line conserves length") {
-    const LayerSpec spec = layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
+    const LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
     const Network net = build_network(spec, NetworkOptions{});
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
         const double L = net.edge(e).length_m;
         const double a = 0.3 * L, b = 0.8 * L;
-        const double sum = length(net.sub_line(e, 0, a)) + length(net.sub_line(e, a, b)) + length(net.sub_line(e, b, L));
+        const double sum = length(net.sub_line(e, 0, a)) + length(net.sub_line(e, a, b)) +
+                           length(net.sub_line(e, b, L));
         CHECK(sum == doctest::Approx(L).epsilon(1e-9));
     }
 }
 
 TEST_CASE("bbox-cut extracts load and report what was cut") {
-    for (const char* f : {"helsinki-centre-2019-04.osm.pbf", "lauf-an-der-pegnitz-2020-01-15.osm.pbf"}) {
+    for (const char *f :
+         {"helsinki-centre-2019-04.osm.pbf", "lauf-an-der-pegnitz-2020-01-15.osm.pbf"}) {
         CAPTURE(f);
-        const Network net = build_network(layer_spec_from_arg(fixtures + "/osm/" + f, "roads"), NetworkOptions{});
+        const Network net =
+            build_network(layer_spec_from_arg(fixtures + "/osm/" + f, "roads"), NetworkOptions{});
         CHECK(net.edge_count() > 1000);
         CHECK(net.report().ways_missing_nodes > 0);
         bool said = false;
-        for (const auto& w : net.report().warnings) said |= w.find("missing from the extract") != std::string::npos;
+        for (const auto &w : net.report().warnings)
+            said |= w.find("missing from the extract") != std::string::npos;
         CHECK(said);
     }
 }
@@ -351,7 +369,7 @@ TEST_CASE("bad road input: no usable road, missing class field") {
     CHECK_THROWS_AS(map.build({{"AB", "proposed"}}), Error);
     try {
         map.build({{"AB", "proposed"}});
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         CHECK(e.code() == ErrorCode::invalid_geometry);
         CHECK(std::string(e.what()).find("no usable road") != std::string::npos);
     }

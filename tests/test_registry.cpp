@@ -20,28 +20,30 @@ using namespace lugeo::test_support;
 
 namespace {
 
-Plate plate(const std::string& id, double x, double y) {
+Plate plate(const std::string &id, double x, double y) {
     Plate p;
     p.id = id;
     p.position = {x, y};
     return p;
 }
 
-std::string with_check(const std::string& id) {
+std::string with_check(const std::string &id) {
     std::string digits;
     for (char c : id)
         if (c >= '0' && c <= '9') digits += c;
     return id + damm_check_digit(digits);
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
 } // namespace
 
 TEST_CASE("normalize_plate_id: table of typed and heard forms") {
     struct Row {
-        const char* in;
-        const char* id;
+        const char *in;
+        const char *id;
         bool canonical;
     };
     const Row rows[] = {
@@ -71,13 +73,13 @@ TEST_CASE("normalize_plate_id: table of typed and heard forms") {
         {"杆 幺洞三洞幺幺拐", "G103-0117", true},
         {"第G103-0117号", "G103-0117", true},
         {"g103.0117", "G103-0117", true},
-        {"103-0117", "103-0117", false},       // no prefix
-        {"X103-0117", "X103-0117", false},     // unknown prefix
-        {"L27-0042", "L270-042", false},       // a digit short
-        {"L207-00420", "L207-00420", false},   // check digit fails
-        {"L007-0042", "L007-0042", false},     // district 0
+        {"103-0117", "103-0117", false},     // no prefix
+        {"X103-0117", "X103-0117", false},   // unknown prefix
+        {"L27-0042", "L270-042", false},     // a digit short
+        {"L207-00420", "L207-00420", false}, // check digit fails
+        {"L007-0042", "L007-0042", false},   // district 0
     };
-    for (const auto& r : rows) {
+    for (const auto &r : rows) {
         CAPTURE(r.in);
         const auto n = normalize_plate_id(r.in);
         CHECK(n.id == r.id);
@@ -89,9 +91,18 @@ TEST_CASE("normalize_plate_id: table of typed and heard forms") {
 }
 
 TEST_CASE("normalize_plate_id: garbage gives a clear error, never a crash") {
-    const char* bad[] = {"", "   ", "abc", "LLLL", "路灯", "L207\x01-0042", "\xff\xfe", "L207-0042\x7f",
-                         "😀", "L207L0042", "G103-0117; DROP TABLE"};
-    for (const char* b : bad) {
+    const char *bad[] = {"",
+                         "   ",
+                         "abc",
+                         "LLLL",
+                         "路灯",
+                         "L207\x01-0042",
+                         "\xff\xfe",
+                         "L207-0042\x7f",
+                         "😀",
+                         "L207L0042",
+                         "G103-0117; DROP TABLE"};
+    for (const char *b : bad) {
         CAPTURE(b);
         const auto n = normalize_plate_id(b);
         CHECK_FALSE(n.is_canonical);
@@ -136,11 +147,12 @@ TEST_CASE("Damm: known value, and every single-digit error and adjacent transpos
     std::mt19937_64 rng(seed);
     for (int k = 0; k < 20000; ++k) {
         std::string s;
-        for (int i = 0; i < 7; ++i) s += static_cast<char>('0' + rng() % 10);
+        for (int i = 0; i < 7; ++i)
+            s += static_cast<char>('0' + rng() % 10);
         bodies.push_back(s);
     }
     long undetected = 0, tried = 0;
-    for (const auto& b : bodies) {
+    for (const auto &b : bodies) {
         const std::string full = b + damm_check_digit(b);
         if (!is_damm_valid(full)) ++undetected;
         for (std::size_t i = 0; i < full.size(); ++i) {
@@ -164,22 +176,23 @@ TEST_CASE("Damm: known value, and every single-digit error and adjacent transpos
 }
 
 TEST_CASE("Registry build rejects duplicates, bad IDs and bad positions, naming the plate") {
-    auto expect = [](std::vector<Plate> plates, ErrorCode code, const std::string& part) {
+    auto expect = [](std::vector<Plate> plates, ErrorCode code, const std::string &part) {
         try {
             Registry r(std::move(plates));
             FAIL("no exception");
-        } catch (const Error& e) {
+        } catch (const Error &e) {
             CHECK(e.code() == code);
             CHECK_MESSAGE(contains(e.what(), part), e.what());
         }
     };
     expect({plate("L207-0042", 0, 0), plate("G103-0117", 1, 1), plate("L207-0042", 2, 2)},
            ErrorCode::duplicate_id, "index 2");
-    expect({plate("L207-0042", 0, 0), plate(with_check("L207-0042"), 5, 5)}, ErrorCode::duplicate_id,
-           "L207-0042");
-    expect({plate("L207-0042", 0, 0), plate("L207-42", 1, 1)}, ErrorCode::invalid_argument, "'L207-42' (index 1)");
-    expect({plate("L207-0042", std::numeric_limits<double>::quiet_NaN(), 0)}, ErrorCode::invalid_argument,
-           "not finite");
+    expect({plate("L207-0042", 0, 0), plate(with_check("L207-0042"), 5, 5)},
+           ErrorCode::duplicate_id, "L207-0042");
+    expect({plate("L207-0042", 0, 0), plate("L207-42", 1, 1)}, ErrorCode::invalid_argument,
+           "'L207-42' (index 1)");
+    expect({plate("L207-0042", std::numeric_limits<double>::quiet_NaN(), 0)},
+           ErrorCode::invalid_argument, "not finite");
     Plate wrong_kind = plate("L207-0042", 0, 0);
     wrong_kind.kind = "pole";
     expect({wrong_kind}, ErrorCode::invalid_argument, "kind");
@@ -190,7 +203,8 @@ TEST_CASE("Registry build rejects duplicates, bad IDs and bad positions, naming 
 }
 
 TEST_CASE("exact lookup") {
-    const Registry reg({plate("L207-0042", 10, 20), plate("G103-0117", 30, 40), plate(with_check("L207-0043"), 50, 60)});
+    const Registry reg({plate("L207-0042", 10, 20), plate("G103-0117", 30, 40),
+                        plate(with_check("L207-0043"), 50, 60)});
     CHECK(reg.find("L207-0042") == std::optional<std::size_t>(0));
     CHECK(reg.find("G103-0117") == std::optional<std::size_t>(1));
     CHECK_FALSE(reg.find("G207-0042"));
@@ -215,12 +229,13 @@ TEST_CASE("exact lookup") {
 }
 
 TEST_CASE("fuzzy lookup recovers each error class") {
-    const Registry reg({plate("L207-0042", 0, 0), plate("G103-0117", 100, 0), plate("L315-0268", 200, 0),
-                        plate("G214-0410", 300, 0), plate("L908-0035", 400, 0), plate("G520-0001", 500, 0)});
+    const Registry reg({plate("L207-0042", 0, 0), plate("G103-0117", 100, 0),
+                        plate("L315-0268", 200, 0), plate("G214-0410", 300, 0),
+                        plate("L908-0035", 400, 0), plate("G520-0001", 500, 0)});
     struct Row {
-        const char* heard;
-        const char* want;
-        const char* why;
+        const char *heard;
+        const char *want;
+        const char *why;
     };
     const Row rows[] = {
         {"G103-0177", "G103-0117", "1 read as 7"},
@@ -234,13 +249,14 @@ TEST_CASE("fuzzy lookup recovers each error class") {
         {"G520-0004", "G520-0001", "1 read as 4"},
         {"L296-0042", "L207-0042", "read as"}, // two edits: 0->9, 7->6
     };
-    for (const auto& r : rows) {
+    for (const auto &r : rows) {
         CAPTURE(r.heard);
         LocateOptions opt;
         const auto res = reg.locate(r.heard, opt);
         REQUIRE_FALSE(res.candidates.empty());
         CHECK(res.candidates[0].id == r.want);
-        CHECK_MESSAGE(contains(res.candidates[0].explanation, r.why), res.candidates[0].explanation);
+        CHECK_MESSAGE(contains(res.candidates[0].explanation, r.why),
+                      res.candidates[0].explanation);
         CHECK(res.candidates[0].score > 0);
         CHECK(res.candidates[0].confidence <= 1.0);
     }
@@ -263,7 +279,8 @@ TEST_CASE("scores: a confusable substitution outranks an arbitrary one") {
 
 TEST_CASE("a caller position re-ranks, and a far exact match is flagged with nearby alternatives") {
     // the caller stands at L207-0041; "L207-0047" is a valid plate 5 km away
-    const Registry reg({plate("L207-0041", 0, 0), plate("L207-0047", 5000, 0), plate("L207-0042", 40, 0)});
+    const Registry reg(
+        {plate("L207-0041", 0, 0), plate("L207-0047", 5000, 0), plate("L207-0042", 40, 0)});
     LocateOptions opt;
     opt.near = CallerPosition{{30, 20}, 300};
     const auto r = reg.locate("L207-0047", opt);
@@ -290,7 +307,8 @@ TEST_CASE("a caller position re-ranks, and a far exact match is flagged with nea
     CHECK(r3.candidates.size() == 3);
 }
 
-TEST_CASE("check digit: a heard ID with a valid check digit makes one-substitution explanations unlikely") {
+TEST_CASE("check digit: a heard ID with a valid check digit makes one-substitution explanations "
+          "unlikely") {
     const std::string a = with_check("L207-0041");
     const Registry reg({plate(a, 0, 0)});
     // one digit wrong in a check-digit ID: the check fails, the plate is found
@@ -309,7 +327,8 @@ TEST_CASE("check digit: a heard ID with a valid check digit makes one-substituti
         if (heard2 == a || heard2.substr(0, 9) == a.substr(0, 9)) continue;
         std::string t = heard2;
         int diff = 0;
-        for (std::size_t i = 0; i < t.size(); ++i) diff += t[i] != a[i];
+        for (std::size_t i = 0; i < t.size(); ++i)
+            diff += t[i] != a[i];
         if (diff != 1) continue; // Damm: two digits differ, not reachable by one substitution
         FAIL("Damm let a single substitution through");
     }
@@ -323,13 +342,15 @@ TEST_CASE("nearest agrees with brute force on random points") {
     std::vector<Plate> plates;
     for (int i = 0; i < 2000; ++i) {
         char buf[64];
-        std::snprintf(buf, sizeof buf, "G%d%02d-%04d", 1 + i / 1000, 1 + (i / 100) % 10, 1 + i % 100);
+        std::snprintf(buf, sizeof buf, "G%d%02d-%04d", 1 + i / 1000, 1 + (i / 100) % 10,
+                      1 + i % 100);
         plates.push_back(plate(buf, U(rng), U(rng) * 0.3)); // a flat spread: many empty cells
     }
     const Registry reg(plates);
     for (int q = 0; q < 300; ++q) {
         const XY p{U(rng) * 1.4 - 600, U(rng) - 1000}; // also outside the bounding box
-        const std::size_t k = std::vector<std::size_t>{1, 5, 20, 2500}[static_cast<std::size_t>(q % 4)];
+        const std::size_t k =
+            std::vector<std::size_t>{1, 5, 20, 2500}[static_cast<std::size_t>(q % 4)];
         const auto got = reg.nearest(p, k);
         std::vector<std::pair<double, std::size_t>> all;
         for (std::size_t i = 0; i < plates.size(); ++i)
@@ -356,7 +377,7 @@ TEST_CASE("check_plates finds what was planted, and a clean registry is clean") 
     const auto clean = check_plates(plates);
     CHECK(clean.error_count == 0);
     std::size_t order = 0, spot = 0;
-    for (const auto& is : clean.issues) {
+    for (const auto &is : clean.issues) {
         order += is.kind == CheckKind::out_of_order;
         spot += is.kind == CheckKind::same_spot;
     }
@@ -370,7 +391,9 @@ TEST_CASE("check_plates finds what was planted, and a clean registry is clean") 
     // plant: a duplicate, a bad ID, a missing position, a plate on top of another, two swapped
     // neighbours on a pole road, and a confusable pair far apart
     std::size_t a = 0;
-    while (plates[a].id.substr(0, 1) != "G" || plates[a + 4].id.substr(0, 5) != plates[a].id.substr(0, 5)) ++a;
+    while (plates[a].id.substr(0, 1) != "G" ||
+           plates[a + 4].id.substr(0, 5) != plates[a].id.substr(0, 5))
+        ++a;
     std::swap(plates[a + 1].position, plates[a + 2].position);
     plates.push_back(plate(plates[10].id, 1, 1));
     plates.push_back(plate("Q12-3", 2, 2));
@@ -379,9 +402,10 @@ TEST_CASE("check_plates finds what was planted, and a clean registry is clean") 
     plates.push_back(plate("G999-0011", 0, 0));
     plates.push_back(plate("G999-0017", 3000, 3000)); // 1/7 apart, 4.2 km
     const auto rep = check_plates(plates);
-    auto has = [&](CheckKind kind, const std::string& id) {
-        for (const auto& is : rep.issues)
-            if (is.kind == kind && std::find(is.ids.begin(), is.ids.end(), id) != is.ids.end()) return true;
+    auto has = [&](CheckKind kind, const std::string &id) {
+        for (const auto &is : rep.issues)
+            if (is.kind == kind && std::find(is.ids.begin(), is.ids.end(), id) != is.ids.end())
+                return true;
         return false;
     };
     CHECK(has(CheckKind::duplicate_id, plates[10].id));
@@ -397,19 +421,21 @@ TEST_CASE("check_plates finds what was planted, and a clean registry is clean") 
     CheckOptions with_roads;
     with_roads.distance_to_road = [](XY p) { return std::abs(p.y - 3000.0); };
     with_roads.check_confusable = false;
-    const auto road_rep = check_plates({plate("G999-0011", 0, 3010), plate("G999-0012", 0, 3200)}, with_roads);
+    const auto road_rep =
+        check_plates({plate("G999-0011", 0, 3010), plate("G999-0012", 0, 3200)}, with_roads);
     REQUIRE(road_rep.issues.size() == 1);
     CHECK(road_rep.issues[0].kind == CheckKind::far_from_road);
     CHECK(road_rep.issues[0].ids[0] == "G999-0012");
 }
 
 TEST_CASE("assign_plate_ids: next free numbers with a valid check digit, never reused") {
-    const Registry reg({plate("L207-0041", 0, 0), plate("L207-0042", 0, 10), plate("L207-0044", 30, 10),
-                        plate("G103-0117", 500, 500)});
-    std::vector<NewPlate> fresh = {
-        {{90, 10}, "lamp", 2, 7, PlateSide::right}, {{60, 10}, "lamp", 2, 7, PlateSide::right},
-        {{40, 0}, "L", 2, 7, PlateSide::left},      {{600, 500}, "pole", 1, 3, PlateSide::any},
-        {{0, 900}, "pole", 4, 12, PlateSide::any}};
+    const Registry reg({plate("L207-0041", 0, 0), plate("L207-0042", 0, 10),
+                        plate("L207-0044", 30, 10), plate("G103-0117", 500, 500)});
+    std::vector<NewPlate> fresh = {{{90, 10}, "lamp", 2, 7, PlateSide::right},
+                                   {{60, 10}, "lamp", 2, 7, PlateSide::right},
+                                   {{40, 0}, "L", 2, 7, PlateSide::left},
+                                   {{600, 500}, "pole", 1, 3, PlateSide::any},
+                                   {{0, 900}, "pole", 4, 12, PlateSide::any}};
     const auto out = assign_plate_ids(reg, fresh);
     REQUIRE(out.size() == 5);
     CHECK(out[1].parts.number == 46); // nearer the last plate (0044) than input 0
@@ -418,7 +444,7 @@ TEST_CASE("assign_plate_ids: next free numbers with a valid check digit, never r
     CHECK(out[3].parts.number == 118);
     CHECK(out[4].parts.number == 1);
     std::vector<Plate> all = reg.plates();
-    for (const auto& a : out) {
+    for (const auto &a : out) {
         CAPTURE(a.id);
         CHECK(a.id.size() == 10);
         CHECK(parse_plate_id(a.id));
@@ -437,16 +463,19 @@ TEST_CASE("queries are const and thread-safe: same answers from 4 threads") {
     const Registry reg(make_synthetic_plates());
     MisreadSimulator sim(5);
     std::vector<std::string> heard;
-    for (std::size_t i = 0; i < 400; ++i) heard.push_back(sim.misread(reg.plates()[i * 17 % reg.size()].id).text);
-    auto run = [&](std::vector<std::string>& out) {
-        for (const auto& h : heard) {
+    for (std::size_t i = 0; i < 400; ++i)
+        heard.push_back(sim.misread(reg.plates()[i * 17 % reg.size()].id).text);
+    auto run = [&](std::vector<std::string> &out) {
+        for (const auto &h : heard) {
             LocateOptions opt;
             opt.near = CallerPosition{{4000, 4000}, 2000};
             const auto r = reg.locate(h, opt);
             std::string line = r.normalized + ":";
-            for (const auto& c : r.candidates) line += c.id + "," + c.explanation + ";";
+            for (const auto &c : r.candidates)
+                line += c.id + "," + c.explanation + ";";
             const auto nn = reg.nearest({static_cast<double>(h.size() * 97 % 8000), 4000}, 3);
-            for (const auto& n : nn) line += std::to_string(n.plate) + ";";
+            for (const auto &n : nn)
+                line += std::to_string(n.plate) + ";";
             out.push_back(line);
         }
     };
@@ -454,9 +483,12 @@ TEST_CASE("queries are const and thread-safe: same answers from 4 threads") {
     run(expected);
     std::vector<std::vector<std::string>> results(4);
     std::vector<std::thread> threads;
-    for (auto& r : results) threads.emplace_back(run, std::ref(r));
-    for (auto& t : threads) t.join();
-    for (const auto& r : results) CHECK(r == expected);
+    for (auto &r : results)
+        threads.emplace_back(run, std::ref(r));
+    for (auto &t : threads)
+        t.join();
+    for (const auto &r : results)
+        CHECK(r == expected);
 }
 
 TEST_CASE("locate never throws on random bytes") {
@@ -464,7 +496,8 @@ TEST_CASE("locate never throws on random bytes") {
     INFO("seed " << seed);
     const Registry reg(make_synthetic_plates());
     std::mt19937_64 rng(seed);
-    const std::string alphabet[] = {"0", "7", "L", "g", "-", " ", "路灯", "四", "十", "幺", "Ｌ", "５", "\x01", "\xe4", "号"};
+    const std::string alphabet[] = {"0",  "7",  "L",  "g",  "-",    " ",    "路灯", "四",
+                                    "十", "幺", "Ｌ", "５", "\x01", "\xe4", "号"};
     int invalid = 0;
     for (int k = 0; k < 20000; ++k) {
         std::string s;

@@ -28,7 +28,7 @@ struct Tally {
     double p3() const { return n ? 100.0 * top3 / n : 0.0; }
 };
 
-int rank_of(const LocateResult& r, const std::string& id) {
+int rank_of(const LocateResult &r, const std::string &id) {
     for (std::size_t i = 0; i < r.candidates.size(); ++i)
         if (r.candidates[i].id == id) return static_cast<int>(i) + 1;
     return 0;
@@ -51,7 +51,8 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
     std::map<std::string, Tally> by_kind_no_pos, by_kind_pos;
     int valid_ids = 0, garbage = 0;
     for (int k = 0; k < count; ++k) {
-        const auto& truth = reg.plates()[std::uniform_int_distribution<std::size_t>(0, reg.size() - 1)(rng)];
+        const auto &truth =
+            reg.plates()[std::uniform_int_distribution<std::size_t>(0, reg.size() - 1)(rng)];
         const auto m = sim.misread(truth.id);
         const auto norm = normalize_plate_id(m.text, reg.scheme());
         const bool heard_is_plate = norm.is_canonical && reg.find(norm.id).has_value();
@@ -69,13 +70,17 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
         // caller position: uniform in a 300 m disc around the true plate
         const double rad = 300.0 * std::sqrt(U(rng)), ang = U(rng) * 2 * 3.141592653589793;
         LocateOptions opt;
-        opt.near = CallerPosition{{truth.position.x + rad * std::cos(ang), truth.position.y + rad * std::sin(ang)}, 300.0};
+        opt.near = CallerPosition{
+            {truth.position.x + rad * std::cos(ang), truth.position.y + rad * std::sin(ang)},
+            300.0};
         const auto r1 = reg.locate(m.text, opt);
         const int rank1 = rank_of(r1, truth.id);
         all_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
         by_kind_pos[m.kind].add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
-        if (heard_is_plate) valid_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
-        else invalid_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
+        if (heard_is_plate)
+            valid_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
+        else
+            invalid_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
         if (!heard_is_plate) {
             LocateOptions one;
             one.two_edits = false;
@@ -83,37 +88,41 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
             invalid_no_pos_one_edit.add(rank2 == 1, rank2 >= 1 && rank2 <= 3);
         }
     }
-    MESSAGE("misreads that are themselves valid plate IDs: " << valid_ids << " / " << count
-                                                           << "; rejected as not an ID: " << garbage);
+    MESSAGE("misreads that are themselves valid plate IDs: "
+            << valid_ids << " / " << count << "; rejected as not an ID: " << garbage);
     MESSAGE("no position, misreads that are not valid IDs (" << invalid_no_pos.n << "): top-1 "
                                                              << invalid_no_pos.p1() << "%, top-3 "
                                                              << invalid_no_pos.p3() << "%");
-    MESSAGE("no position, all misreads (" << all_no_pos.n << "): top-1 " << all_no_pos.p1() << "%, top-3 "
-                                          << all_no_pos.p3() << "%");
+    MESSAGE("no position, all misreads (" << all_no_pos.n << "): top-1 " << all_no_pos.p1()
+                                          << "%, top-3 " << all_no_pos.p3() << "%");
     MESSAGE("position within 300 m, all misreads (" << all_pos.n << "): top-1 " << all_pos.p1()
-                                                   << "%, top-3 " << all_pos.p3() << "%");
-    MESSAGE("position within 300 m, misreads that are valid IDs (" << valid_pos.n << "): top-1 "
-                                                                  << valid_pos.p1() << "%, top-3 "
-                                                                  << valid_pos.p3() << "%");
-    MESSAGE("position within 300 m, misreads that are not valid IDs (" << invalid_pos.n << "): top-1 "
-                                                                  << invalid_pos.p1() << "%, top-3 "
-                                                                  << invalid_pos.p3() << "%");
-    MESSAGE("no position, not valid IDs, one-edit explanations only (" << invalid_no_pos_one_edit.n << "): top-1 "
-                                                                  << invalid_no_pos_one_edit.p1() << "%, top-3 "
-                                                                  << invalid_no_pos_one_edit.p3() << "%");
-    for (const auto& [kind, t] : by_kind_no_pos)
-        MESSAGE("  no position, invalid IDs, " << kind << " (" << t.n << "): top-1 " << t.p1() << "%, top-3 " << t.p3() << "%");
-    for (const auto& [kind, t] : by_kind_pos)
-        MESSAGE("  with position, " << kind << " (" << t.n << "): top-1 " << t.p1() << "%, top-3 " << t.p3() << "%");
+                                                    << "%, top-3 " << all_pos.p3() << "%");
+    MESSAGE("position within 300 m, misreads that are valid IDs ("
+            << valid_pos.n << "): top-1 " << valid_pos.p1() << "%, top-3 " << valid_pos.p3()
+            << "%");
+    MESSAGE("position within 300 m, misreads that are not valid IDs ("
+            << invalid_pos.n << "): top-1 " << invalid_pos.p1() << "%, top-3 " << invalid_pos.p3()
+            << "%");
+    MESSAGE("no position, not valid IDs, one-edit explanations only ("
+            << invalid_no_pos_one_edit.n << "): top-1 " << invalid_no_pos_one_edit.p1()
+            << "%, top-3 " << invalid_no_pos_one_edit.p3() << "%");
+    for (const auto &[kind, t] : by_kind_no_pos)
+        MESSAGE("  no position, invalid IDs, " << kind << " (" << t.n << "): top-1 " << t.p1()
+                                               << "%, top-3 " << t.p3() << "%");
+    for (const auto &[kind, t] : by_kind_pos)
+        MESSAGE("  with position, " << kind << " (" << t.n << "): top-1 " << t.p1() << "%, top-3 "
+                                    << t.p3() << "%");
 
     // The aims of issue 3. Neither is met with this simulated caller (docs/locate.md, "Accuracy"):
     // 17% of its misreads are themselves valid plate IDs, mostly on the same road within 300 m
     // (indistinguishable by position), and a dropped last digit or two errors at once are
     // often ambiguous. They are recorded here; an aim that becomes met is asserted from then on.
     MESSAGE("aim (top-3 >= 95%, no position, misreads that are not valid IDs): "
-            << std::string(invalid_no_pos.p3() >= 95.0 ? "met" : "NOT met") << ", " << invalid_no_pos.p3() << "%");
+            << std::string(invalid_no_pos.p3() >= 95.0 ? "met" : "NOT met") << ", "
+            << invalid_no_pos.p3() << "%");
     MESSAGE("aim (top-1 >= 95%, position within 300 m, all misreads): "
-            << std::string(all_pos.p1() >= 95.0 ? "met" : "NOT met") << ", " << all_pos.p1() << "%");
+            << std::string(all_pos.p1() >= 95.0 ? "met" : "NOT met") << ", " << all_pos.p1()
+            << "%");
     // Regression floors: the figures measured at the last change of the resolver, minus 1.5 points.
     CHECK(invalid_no_pos.p3() >= 81.5);
     CHECK(invalid_pos.p1() >= 88.0);

@@ -21,24 +21,28 @@ namespace {
 const std::string demo = std::string(LUGEO_DATA_DIR) + "/demo/scene.toml";
 
 /// A GeoJSON point layer from (id, lon, lat, status) rows; lon = NaN writes a null geometry.
-std::string write_layer(const std::string& name, const std::vector<std::tuple<std::string, double, double, std::string>>& rows) {
+std::string
+write_layer(const std::string &name,
+            const std::vector<std::tuple<std::string, double, double, std::string>> &rows) {
     const fs::path dir = fs::temp_directory_path() / "lugeo_test_registry_scene";
     fs::create_directories(dir);
     const fs::path p = dir / (name + ".geojson");
     std::ofstream out(p);
     out << R"({"type":"FeatureCollection","features":[)";
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto& [id, lon, lat, status] = rows[i];
-        out << (i ? "," : "") << R"({"type":"Feature","properties":{"id":")" << id << R"(","road":"Main","status":")"
-            << status << R"("},"geometry":)";
-        if (std::isnan(lon)) out << "null}";
-        else out << R"({"type":"Point","coordinates":[)" << lon << "," << lat << "]}}";
+        const auto &[id, lon, lat, status] = rows[i];
+        out << (i ? "," : "") << R"({"type":"Feature","properties":{"id":")" << id
+            << R"(","road":"Main","status":")" << status << R"("},"geometry":)";
+        if (std::isnan(lon))
+            out << "null}";
+        else
+            out << R"({"type":"Point","coordinates":[)" << lon << "," << lat << "]}}";
     }
     out << "]}";
     return p.string();
 }
 
-Scene scene_with(const std::string& poles, const std::string& lamps = {}) {
+Scene scene_with(const std::string &poles, const std::string &lamps = {}) {
     Scene s;
     s.path = "test.toml";
     s.crs = "EPSG:32648";
@@ -56,17 +60,18 @@ Scene scene_with(const std::string& poles, const std::string& lamps = {}) {
 }
 
 /// The message of the Error `f` throws (and its code).
-template <typename F>
-std::pair<ErrorCode, std::string> error_of(F&& f) {
+template <typename F> std::pair<ErrorCode, std::string> error_of(F &&f) {
     try {
         f();
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         return {e.code(), e.what()};
     }
     return {ErrorCode::internal, "(no error)"};
 }
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool has(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -77,14 +82,15 @@ TEST_CASE("the demo registry: 7,300 plates, both kinds, positions in the scene C
     std::size_t poles = 0, lamps = 0;
     const MetricFrame frame(scene.crs);
     for (std::size_t i = 0; i < reg.size(); i += 97) {
-        const Plate& p = reg.plates()[i];
+        const Plate &p = reg.plates()[i];
         // lon/lat kept from the file; the metric position is its transform
         const XY back = frame.to_metric(p.lonlat);
         CHECK(std::abs(back.x - p.position.x) < 0.01);
         CHECK(std::abs(back.y - p.position.y) < 0.01);
         CHECK(reg.find(p.id) == i);
     }
-    for (const auto& p : reg.plates()) (p.kind == "pole" ? poles : lamps) += 1;
+    for (const auto &p : reg.plates())
+        (p.kind == "pole" ? poles : lamps) += 1;
     CHECK(poles == 3034);
     CHECK(lamps == 4266);
     const auto l = reg.find("L104-0001");
@@ -94,15 +100,18 @@ TEST_CASE("the demo registry: 7,300 plates, both kinds, positions in the scene C
     CHECK(reg.plates()[*l].road == "驷马桥路");
     CHECK(reg.plates()[*l].installed == "2008-11-20");
     // the demo is clean: the checks find no error
-    const PlateSet set = read_scene_plates(scene, PlateReadOptions{.metric_crs = "", .strict = false});
+    const PlateSet set =
+        read_scene_plates(scene, PlateReadOptions{.metric_crs = "", .strict = false});
     CHECK_FALSE(check_plates(set.plates).has_errors());
 }
 
 TEST_CASE("bad plate layers: the error names the file, the feature and the field") {
     const double nan = std::nan("");
     SUBCASE("duplicate ID (the second one named, and the first)") {
-        const auto poles = write_layer("dup_poles", {{"G101-0001", 104.07, 30.68, "ok"}, {"G101-0002", 104.071, 30.68, "ok"}});
-        const auto lamps = write_layer("dup_lamps", {{"L101-0001", 104.07, 30.681, "ok"}, {"l101 0001", 104.072, 30.68, "ok"}});
+        const auto poles = write_layer(
+            "dup_poles", {{"G101-0001", 104.07, 30.68, "ok"}, {"G101-0002", 104.071, 30.68, "ok"}});
+        const auto lamps = write_layer("dup_lamps", {{"L101-0001", 104.07, 30.681, "ok"},
+                                                     {"l101 0001", 104.072, 30.68, "ok"}});
         const auto [code, msg] = error_of([&] { load_registry(scene_with(poles, lamps)); });
         CHECK(code == ErrorCode::duplicate_id);
         CHECK(has(msg, "dup_lamps.geojson"));
@@ -111,7 +120,8 @@ TEST_CASE("bad plate layers: the error names the file, the feature and the field
         CHECK(has(msg, "'L101-0001'"));
     }
     SUBCASE("an ID that is not a plate ID") {
-        const auto poles = write_layer("garbage", {{"G101-0001", 104.07, 30.68, "ok"}, {"XYZ-12", 104.07, 30.68, "ok"}});
+        const auto poles = write_layer(
+            "garbage", {{"G101-0001", 104.07, 30.68, "ok"}, {"XYZ-12", 104.07, 30.68, "ok"}});
         const auto [code, msg] = error_of([&] { load_registry(scene_with(poles)); });
         CHECK(code == ErrorCode::invalid_argument);
         CHECK(has(msg, "garbage.geojson"));
@@ -127,7 +137,8 @@ TEST_CASE("bad plate layers: the error names the file, the feature and the field
         CHECK(has(msg, "lamp"));
     }
     SUBCASE("a missing position") {
-        const auto poles = write_layer("nopos", {{"G101-0001", 104.07, 30.68, "ok"}, {"G101-0002", nan, nan, "ok"}});
+        const auto poles = write_layer(
+            "nopos", {{"G101-0001", 104.07, 30.68, "ok"}, {"G101-0002", nan, nan, "ok"}});
         const auto [code, msg] = error_of([&] { load_registry(scene_with(poles)); });
         CHECK(code == ErrorCode::invalid_geometry);
         CHECK(has(msg, "nopos.geojson"));
@@ -167,7 +178,8 @@ TEST_CASE("non-strict reading keeps bad rows for the checks, which report each o
                                                    {"G101-0003", 204.0, 30.68, "ok"},
                                                    {"G101-0004", nan, nan, "missing"}});
     // read_layer skips empty geometries when not strict: four rows come back
-    const PlateSet set = read_scene_plates(scene_with(poles), PlateReadOptions{.metric_crs = "", .strict = false});
+    const PlateSet set =
+        read_scene_plates(scene_with(poles), PlateReadOptions{.metric_crs = "", .strict = false});
     REQUIRE(set.plates.size() == 4);
     CHECK(set.origins[2].fid == 2);
     CHECK(set.plates[2].id == "junk");
@@ -175,10 +187,11 @@ TEST_CASE("non-strict reading keeps bad rows for the checks, which report each o
     const CheckReport rep = check_plates(set.plates);
     CHECK(rep.has_errors());
     bool dup = false, bad_id = false, bad_pos = false;
-    for (const auto& is : rep.issues) {
+    for (const auto &is : rep.issues) {
         dup |= is.kind == CheckKind::duplicate_id;
         bad_id |= is.kind == CheckKind::invalid_id && is.plates == std::vector<std::size_t>{2};
-        bad_pos |= is.kind == CheckKind::invalid_position && is.plates == std::vector<std::size_t>{3};
+        bad_pos |=
+            is.kind == CheckKind::invalid_position && is.plates == std::vector<std::size_t>{3};
     }
     CHECK(dup);
     CHECK(bad_id);

@@ -17,11 +17,12 @@ using lugeo::test::AsciiMap;
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
-const double walk_mps = 4.5 / 3.6;   // default walking speed
+const double walk_mps = 4.5 / 3.6;     // default walking speed
 const double res_car_mps = 15.0 / 3.6; // default car speed on residential streets
 
 /// A source at a lettered node: the snap of its position (an edge end).
-RoutingSource at_node(const Network& net, const AsciiMap& map, char c, Profile p = Profile::walk, double off = 0) {
+RoutingSource at_node(const Network &net, const AsciiMap &map, char c, Profile p = Profile::walk,
+                      double off = 0) {
     Network::SnapOptions so;
     so.profile = p;
     so.largest_component_only = false;
@@ -30,16 +31,16 @@ RoutingSource at_node(const Network& net, const AsciiMap& map, char c, Profile p
     return {*s, off};
 }
 
-std::uint32_t node_at(const Network& net, XY p) {
+std::uint32_t node_at(const Network &net, XY p) {
     for (std::uint32_t n = 0; n < net.node_count(); ++n)
         if (distance(net.node(n), p) < 1e-6) return n;
     FAIL("no node at the point");
     return 0;
 }
 
-std::uint32_t edge_between(const Network& net, std::uint32_t a, std::uint32_t b) {
+std::uint32_t edge_between(const Network &net, std::uint32_t a, std::uint32_t b) {
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const auto& ed = net.edge(e);
+        const auto &ed = net.edge(e);
         if ((ed.from == a && ed.to == b) || (ed.from == b && ed.to == a)) return e;
     }
     FAIL("no edge");
@@ -51,9 +52,11 @@ std::uint32_t edge_between(const Network& net, std::uint32_t a, std::uint32_t b)
 TEST_CASE("a line walked from one end: node times and the partial edge at the frontier") {
     const AsciiMap map(R"(
 A---B---C
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"AB"}, {"BC"}});
-    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
+    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')),
+               C = node_at(net, map.at('C'));
     RoutingOptions o;
     o.profile = Profile::walk;
     const Reach r = shortest_times(net, {at_node(net, map, 'A')}, o);
@@ -70,12 +73,13 @@ A---B---C
     CHECK(reached_length(net, r, bc, t60) == doctest::Approx(20.0));
     const auto pieces = reached_pieces(net, r, t60);
     double total = 0;
-    for (const auto& p : pieces) {
+    for (const auto &p : pieces) {
         total += p.length_m();
         CHECK(p.max_time_s() <= t60 + 1e-9);
     }
     CHECK(total == doctest::Approx(60.0));
-    CHECK(time_at(net, r, bc, net.edge(bc).from == B ? 10.0 : 30.0) == doctest::Approx(50.0 / walk_mps));
+    CHECK(time_at(net, r, bc, net.edge(bc).from == B ? 10.0 : 30.0) ==
+          doctest::Approx(50.0 / walk_mps));
 
     // a limit leaves C unreached
     o.limit_s = t60;
@@ -84,13 +88,15 @@ A---B---C
     CHECK_FALSE(lim.is_reached(C));
     CHECK(std::isinf(lim.node_time[C]));
     CHECK(reached_length(net, lim, bc, t60) == doctest::Approx(20.0));
-    CHECK(reached_length(net, lim, bc, 1e9) == doctest::Approx(20.0)); // thresholds are capped by the limit
+    CHECK(reached_length(net, lim, bc, 1e9) ==
+          doctest::Approx(20.0)); // thresholds are capped by the limit
 }
 
 TEST_CASE("one-way streets are obeyed by car, not on foot; inbound reverses them") {
     const AsciiMap map(R"(
 A-----B
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"AB", "residential", "yes"}});
     const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B'));
     RoutingOptions car;
@@ -117,9 +123,11 @@ A-----B
 TEST_CASE("a source in the middle of a one-way edge") {
     const AsciiMap map(R"(
 A---------B---C
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"AB", "residential", "yes"}, {"BC", "residential"}});
-    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
+    const auto A = node_at(net, map.at('A')), B = node_at(net, map.at('B')),
+               C = node_at(net, map.at('C'));
     const auto ab = edge_between(net, A, B);
     REQUIRE(net.edge(ab).from == A);
     RoutingSource s{Network::Snap{ab, 30.0, 0.0, net.point_along(ab, 30.0)}, 0.0};
@@ -164,7 +172,8 @@ TEST_CASE("an unreachable component is left out") {
 A---B
 
 D---E
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"AB"}, {"DE"}});
     RoutingOptions walk;
     walk.profile = Profile::walk;
@@ -173,7 +182,8 @@ D---E
     CHECK_FALSE(r.is_reached(node_at(net, map.at('E'))));
     const auto de = edge_between(net, node_at(net, map.at('D')), node_at(net, map.at('E')));
     CHECK(reached_length(net, r, de, 1e9) == 0.0);
-    for (const auto& p : reached_pieces(net, r, 1e9)) CHECK(p.edge != de);
+    for (const auto &p : reached_pieces(net, r, 1e9))
+        CHECK(p.edge != de);
     // no sources: nothing reached, no error
     const Reach none = shortest_times(net, {}, walk);
     CHECK(reached_pieces(net, none, 1e9).empty());
@@ -182,26 +192,30 @@ D---E
 TEST_CASE("two sources: equal-time split, lower index wins ties, additive offsets move the split") {
     const AsciiMap map(R"(
 A---B---C
-)", 10.0);
+)",
+                       10.0);
     const Network net = map.build({{"AB"}, {"BC"}});
     const auto B = node_at(net, map.at('B'));
     RoutingOptions walk;
     walk.profile = Profile::walk;
     for (int order = 0; order < 2; ++order) {
-        std::vector<RoutingSource> src = {at_node(net, map, order ? 'C' : 'A'), at_node(net, map, order ? 'A' : 'C')};
+        std::vector<RoutingSource> src = {at_node(net, map, order ? 'C' : 'A'),
+                                          at_node(net, map, order ? 'A' : 'C')};
         const Reach r = shortest_times(net, src, walk);
         CHECK(r.node_source[B] == 0); // a tie: the lower index
         const auto pieces = reached_pieces(net, r, 1e9);
         double l0 = 0, l1 = 0;
-        for (const auto& p : pieces) (p.source == 0 ? l0 : l1) += p.length_m();
+        for (const auto &p : pieces)
+            (p.source == 0 ? l0 : l1) += p.length_m();
         CHECK(l0 == doctest::Approx(40.0));
         CHECK(l1 == doctest::Approx(40.0));
     }
     // source 1 (at C) starts 16 s late: the split moves 10 m towards C
-    std::vector<RoutingSource> src = {at_node(net, map, 'A'), at_node(net, map, 'C', Profile::walk, 16.0)};
+    std::vector<RoutingSource> src = {at_node(net, map, 'A'),
+                                      at_node(net, map, 'C', Profile::walk, 16.0)};
     const Reach r = shortest_times(net, src, walk);
     double l0 = 0, l1 = 0;
-    for (const auto& p : reached_pieces(net, r, 1e9)) {
+    for (const auto &p : reached_pieces(net, r, 1e9)) {
         (p.source == 0 ? l0 : l1) += p.length_m();
         CHECK(p.min_time_s() >= (p.source == 1 ? 16.0 - 1e-9 : 0.0));
     }
@@ -209,8 +223,10 @@ A---B---C
     CHECK(l1 == doctest::Approx(30.0));
     CHECK(r.node_time[node_at(net, map.at('C'))] == doctest::Approx(16.0));
 
-    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{99, 0, 0, {}}, 0}}, walk), Error);
-    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{0, 0, 0, {}}, -1}}, walk), Error);
+    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{99, 0, 0, {}}, 0}}, walk),
+                    Error);
+    CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{0, 0, 0, {}}, -1}}, walk),
+                    Error);
 }
 
 // ---- agreement with an independent reference on real roads -------------------------------
@@ -221,12 +237,13 @@ namespace {
 /// time at a point on an edge by enumerating the ways into it.
 struct Reference {
     std::vector<double> t;
-    Reference(const Network& net, const std::vector<RoutingSource>& src, Profile p, bool outbound) {
+    Reference(const Network &net, const std::vector<RoutingSource> &src, Profile p, bool outbound) {
         t.assign(net.node_count(), inf);
-        for (const auto& s : src) {
-            const auto& ed = net.edge(s.at.edge);
+        for (const auto &s : src) {
+            const auto &ed = net.edge(s.at.edge);
             const double f = s.at.offset_m / ed.length_m;
-            const double ta = net.travel_time(p, s.at.edge, true), tg = net.travel_time(p, s.at.edge, false);
+            const double ta = net.travel_time(p, s.at.edge, true),
+                         tg = net.travel_time(p, s.at.edge, false);
             // outbound: drive along to `to` or against to `from`; inbound: reverse
             const double to_cost = outbound ? (1 - f) * ta : (1 - f) * tg;
             const double from_cost = outbound ? f * tg : f * ta;
@@ -236,7 +253,7 @@ struct Reference {
         for (bool changed = true; changed;) {
             changed = false;
             for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-                const auto& ed = net.edge(e);
+                const auto &ed = net.edge(e);
                 const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
                 // outbound: t[to] <= t[from] + ta; inbound: t[from] <= t[to] + ta
                 auto relax = [&](std::uint32_t u, std::uint32_t v, double w) {
@@ -255,14 +272,14 @@ struct Reference {
             }
         }
     }
-    double at(const Network& net, const std::vector<RoutingSource>& src, Profile p, bool outbound, std::uint32_t e,
-              double x) const {
-        const auto& ed = net.edge(e);
+    double at(const Network &net, const std::vector<RoutingSource> &src, Profile p, bool outbound,
+              std::uint32_t e, double x) const {
+        const auto &ed = net.edge(e);
         const double L = ed.length_m;
         const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
         double best = outbound ? std::min(t[ed.from] + x / L * ta, t[ed.to] + (L - x) / L * tg)
                                : std::min(t[ed.to] + (L - x) / L * ta, t[ed.from] + x / L * tg);
-        for (const auto& s : src) {
+        for (const auto &s : src) {
             if (s.at.edge != e) continue;
             const double d = x - s.at.offset_m; // > 0: x lies along the geometry from the source
             const double w = outbound ? (d >= 0 ? ta : tg) : (d >= 0 ? tg : ta);
@@ -279,17 +296,22 @@ Network demo_subgraph() {
     no.metric_crs = scene.crs;
     const Network full = build_network(scene.layer("roads"), no);
     Box box;
-    for (const XY& n : full.nodes()) box.extend(n);
+    for (const XY &n : full.nodes())
+        box.extend(n);
     const XY c{(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
     std::vector<RoadInput> roads;
     for (std::uint32_t e = 0; e < full.edge_count(); ++e) {
-        const auto& ed = full.edge(e);
-        if (distance(full.node(ed.from), c) > 3000 || distance(full.node(ed.to), c) > 3000) continue;
+        const auto &ed = full.edge(e);
+        if (distance(full.node(ed.from), c) > 3000 || distance(full.node(ed.to), c) > 3000)
+            continue;
         RoadInput r;
         auto g = full.edge_geometry(e);
         r.line.assign(g.begin(), g.end());
         r.road_class = full.class_of(e);
-        r.oneway = ed.oneway == 1 ? "yes" : ed.oneway == -1 ? "-1" : ed.oneway == 2 ? "reversible" : "";
+        r.oneway = ed.oneway == 1    ? "yes"
+                   : ed.oneway == -1 ? "-1"
+                   : ed.oneway == 2  ? "reversible"
+                                     : "";
         r.fid = static_cast<std::int64_t>(e);
         roads.push_back(std::move(r));
     }
@@ -305,7 +327,8 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
     const unsigned seed = 20261129;
     std::mt19937 rng(seed);
     INFO("seed " << seed);
-    std::uniform_int_distribution<std::uint32_t> pick_edge(0, static_cast<std::uint32_t>(net.edge_count() - 1));
+    std::uniform_int_distribution<std::uint32_t> pick_edge(
+        0, static_cast<std::uint32_t>(net.edge_count() - 1));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     int checks = 0, reached = 0;
     for (int round = 0; round < 6; ++round) {
@@ -316,7 +339,8 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
         while (static_cast<int>(src.size()) < ns) {
             const auto e = pick_edge(rng);
             if (!net.is_usable(p, e)) continue;
-            src.push_back({Network::Snap{e, unit(rng) * net.edge(e).length_m, 0, {}}, round == 5 ? unit(rng) * 30 : 0.0});
+            src.push_back({Network::Snap{e, unit(rng) * net.edge(e).length_m, 0, {}},
+                           round == 5 ? unit(rng) * 30 : 0.0});
         }
         RoutingOptions o;
         o.profile = p;
@@ -325,12 +349,16 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
         const Reach r = shortest_times(net, src, o);
         const Reference ref(net, src, p, outbound);
         std::vector<Reference> solo;
-        for (const auto& s : src) solo.emplace_back(net, std::vector<RoutingSource>{s}, p, outbound);
-        INFO("round " << round << " profile " << profile_name(p) << (outbound ? " outbound" : " inbound"));
+        for (const auto &s : src)
+            solo.emplace_back(net, std::vector<RoutingSource>{s}, p, outbound);
+        INFO("round " << round << " profile " << profile_name(p)
+                      << (outbound ? " outbound" : " inbound"));
         for (std::uint32_t n = 0; n < net.node_count(); ++n) {
             const double want = ref.t[n] <= o.limit_s ? ref.t[n] : inf;
-            if (std::isinf(want)) CHECK(std::isinf(r.node_time[n]));
-            else CHECK(r.node_time[n] == doctest::Approx(want).epsilon(1e-9));
+            if (std::isinf(want))
+                CHECK(std::isinf(r.node_time[n]));
+            else
+                CHECK(r.node_time[n] == doctest::Approx(want).epsilon(1e-9));
         }
         for (int k = 0; k < 60; ++k) {
             const auto e = pick_edge(rng);
@@ -347,12 +375,14 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
                 CHECK(got == doctest::Approx(want).epsilon(1e-9));
                 // the label's own search gives the same time
                 REQUIRE(label < src.size());
-                CHECK(solo[label].at(net, {src[label]}, p, outbound, e, x) == doctest::Approx(want).epsilon(1e-9));
+                CHECK(solo[label].at(net, {src[label]}, p, outbound, e, x) ==
+                      doctest::Approx(want).epsilon(1e-9));
                 // the pieces at a threshold above this time cover x
                 std::vector<EdgePiece> pieces;
                 append_edge_pieces(net, r, e, std::min(o.limit_s, want + 1.0), pieces);
                 bool inside = false;
-                for (const auto& pc : pieces) inside |= pc.from_m - 1e-6 <= x && x <= pc.to_m + 1e-6;
+                for (const auto &pc : pieces)
+                    inside |= pc.from_m - 1e-6 <= x && x <= pc.to_m + 1e-6;
                 CHECK(inside);
             }
             ++checks;

@@ -25,43 +25,49 @@ const std::string fixtures = LUGEO_TEST_FIXTURES;
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("lugeo-test-scene-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+        path = fs::temp_directory_path() / ("lugeo-test-scene-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(counter()++));
         fs::create_directories(path);
     }
     ~TempDir() {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
-    static int& counter() {
+    static int &counter() {
         static int c = 0;
         return c;
     }
-    std::string write(const std::string& name, const std::string& text) const {
+    std::string write(const std::string &name, const std::string &text) const {
         std::ofstream(path / name) << text;
         return (path / name).string();
     }
 };
 
 /// The error a call throws: its code and message (fails the test if nothing is thrown).
-template <class F> std::pair<ErrorCode, std::string> error_of(F&& f) {
+template <class F> std::pair<ErrorCode, std::string> error_of(F &&f) {
     try {
         f();
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         return {e.code(), e.what()};
     }
     FAIL("no lugeo::Error thrown");
     return {ErrorCode::internal, ""};
 }
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool has(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
-std::string roads_osm() { return fs::absolute(fixtures + "/network/noding.osm").string(); }
+std::string roads_osm() {
+    return fs::absolute(fixtures + "/network/noding.osm").string();
+}
 
 /// A Shapefile of two lines without a .prj file.
-std::string shapefile_without_prj(const fs::path& dir) {
+std::string shapefile_without_prj(const fs::path &dir) {
     GDALAllRegister();
     const std::string path = (dir / "roads.shp").string();
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("ESRI Shapefile"), path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("ESRI Shapefile"), path.c_str(), 0, 0, 0,
+                                 GDT_Unknown, nullptr);
     REQUIRE(ds);
     OGRLayerH l = GDALDatasetCreateLayer(ds, "roads", nullptr, wkbLineString, nullptr);
     OGRFieldDefnH fd = OGR_Fld_Create("class", OFTString);
@@ -82,7 +88,8 @@ std::string shapefile_without_prj(const fs::path& dir) {
     return path;
 }
 
-std::string scene_with(const std::string& roads_block, const std::string& scene_block = "crs = \"EPSG:32648\"") {
+std::string scene_with(const std::string &roads_block,
+                       const std::string &scene_block = "crs = \"EPSG:32648\"") {
     return "[scene]\nname = \"t\"\n" + scene_block + "\n\n[layers.roads]\n" + roads_block + "\n";
 }
 
@@ -91,7 +98,8 @@ std::string scene_with(const std::string& roads_block, const std::string& scene_
 TEST_CASE("the demo scene loads, with every layer and the metric CRS") {
     const Scene s = load_scene(default_scene_path());
     CHECK(s.crs == "EPSG:32648");
-    for (const char* role : {"roads", "poles", "lamps", "cameras", "units", "buildings", "key_sites", "boundary", "incidents"}) {
+    for (const char *role : {"roads", "poles", "lamps", "cameras", "units", "buildings",
+                             "key_sites", "boundary", "incidents"}) {
         CAPTURE(role);
         CHECK(s.has_layer(role));
         CHECK(fs::exists(s.layer(role).source));
@@ -105,9 +113,12 @@ TEST_CASE("the demo scene loads, with every layer and the metric CRS") {
 TEST_CASE("a good scene: relative sources, field maps, profiles and settings") {
     TempDir d;
     fs::copy_file(roads_osm(), d.path / "r.osm");
-    const auto p = d.write("s.toml", scene_with("source = \"r.osm\"\nlayer = \"lines\"\n[layers.roads.fields]\nclass = \"highway\"\n") +
-                                         "[profiles.car]\nobey_oneway = true\n[profiles.car.speeds]\nprimary = 50\n"
-                                         "[isochrones]\nminutes = [1, 5, 30]\n");
+    const auto p = d.write(
+        "s.toml",
+        scene_with(
+            "source = \"r.osm\"\nlayer = \"lines\"\n[layers.roads.fields]\nclass = \"highway\"\n") +
+            "[profiles.car]\nobey_oneway = true\n[profiles.car.speeds]\nprimary = 50\n"
+            "[isochrones]\nminutes = [1, 5, 30]\n");
     const Scene s = load_scene(p);
     CHECK(s.layer("roads").source == (d.path / "r.osm").lexically_normal().string());
     CHECK(s.layer("roads").source_field("class") == "highway");
@@ -145,7 +156,8 @@ TEST_CASE("bad scene files: each error names the file and the key") {
         CHECK(has(msg, "source is missing"));
     }
     SUBCASE("unknown layer role") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[layers.rivers]\nsource = \"" + osm + "\"\n");
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") +
+                                             "[layers.rivers]\nsource = \"" + osm + "\"\n");
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::invalid_config);
         CHECK(has(msg, "rivers"));
@@ -158,7 +170,8 @@ TEST_CASE("bad scene files: each error names the file and the key") {
         CHECK(has(msg, "layers.roads.src"));
     }
     SUBCASE("unknown CRS") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:999999\""));
+        const auto p =
+            d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:999999\""));
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::crs);
         CHECK(has(msg, "EPSG:999999"));
@@ -170,25 +183,29 @@ TEST_CASE("bad scene files: each error names the file and the key") {
         CHECK(has(msg, "crs is missing"));
     }
     SUBCASE("a geographic scene CRS is refused: lugeo measures in metres") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:4326\""));
+        const auto p =
+            d.write("s.toml", scene_with("source = \"" + osm + "\"", "crs = \"EPSG:4326\""));
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::crs);
         CHECK(has(msg, "not a projected"));
     }
     SUBCASE("unknown layer CRS override") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"\ncrs = \"nonsense\""));
+        const auto p =
+            d.write("s.toml", scene_with("source = \"" + osm + "\"\ncrs = \"nonsense\""));
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::crs);
         CHECK(has(msg, "nonsense"));
     }
     SUBCASE("a speed that is not a number") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[profiles.car.speeds]\nprimary = \"fast\"\n");
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") +
+                                             "[profiles.car.speeds]\nprimary = \"fast\"\n");
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::invalid_config);
         CHECK(has(msg, "profiles.car.speeds.primary"));
     }
     SUBCASE("an unknown profile") {
-        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") + "[profiles.tank]\nother_kmh = 5\n");
+        const auto p = d.write("s.toml", scene_with("source = \"" + osm + "\"") +
+                                             "[profiles.tank]\nother_kmh = 5\n");
         auto [code, msg] = error_of([&] { load_scene(p); });
         CHECK(code == ErrorCode::invalid_config);
         CHECK(has(msg, "tank"));
@@ -239,7 +256,8 @@ TEST_CASE("writing is atomic: no output before commit, nothing left after a fail
     const std::string out = (d.path / "out.gpkg").string();
     {
         VectorWriter w(out);
-        const auto L = w.add_layer({"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
+        const auto L = w.add_layer(
+            {"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
         Geometry g;
         g.type = Geometry::Type::point;
         g.points.push_back({500000, 3390000});
@@ -251,7 +269,8 @@ TEST_CASE("writing is atomic: no output before commit, nothing left after a fail
     CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 0);
     {
         VectorWriter w(out);
-        const auto L = w.add_layer({"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
+        const auto L = w.add_layer(
+            {"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
         Geometry g;
         g.type = Geometry::Type::point;
         g.points.push_back({500000, 3390000});
@@ -259,7 +278,8 @@ TEST_CASE("writing is atomic: no output before commit, nothing left after a fail
         w.commit();
     }
     REQUIRE(fs::exists(out));
-    const FeatureTable t = read_layer(layer_spec_from_arg(out, "x"), ReadOptions{"EPSG:32648", {"n"}, {}, false, {}});
+    const FeatureTable t =
+        read_layer(layer_spec_from_arg(out, "x"), ReadOptions{"EPSG:32648", {"n"}, {}, false, {}});
     REQUIRE(t.features.size() == 1);
     CHECK(*t.features[0].values[0] == "7");
     CHECK(t.features[0].geometry.points[0].x == doctest::Approx(500000));
@@ -272,7 +292,8 @@ TEST_CASE("CRS: UTM zones and transformations round-trip") {
     const MetricFrame f("EPSG:4543"); // CGCS2000 / 3-degree GK CM 102E: Chuxiong's metric CRS
     const LonLat chuxiong{101.546, 25.033};
     const XY m = f.to_metric(chuxiong);
-    CHECK(m.x == doctest::Approx(455000).epsilon(0.01)); // west of the central meridian (false easting 500 km)
+    CHECK(m.x == doctest::Approx(455000).epsilon(
+                     0.01)); // west of the central meridian (false easting 500 km)
     const LonLat back = f.to_lonlat(m);
     CHECK(back.lon == doctest::Approx(chuxiong.lon).epsilon(1e-9));
     CHECK(back.lat == doctest::Approx(chuxiong.lat).epsilon(1e-9));
@@ -285,13 +306,19 @@ TEST_CASE("[network] one-way values for non-OSM sources (Geofabrik F/T/B)") {
 {"type":"Feature","properties":{"fclass":"residential","oneway":"F"},"geometry":{"type":"LineString","coordinates":[[104.060,30.66],[104.061,30.66]]}},
 {"type":"Feature","properties":{"fclass":"residential","oneway":"T"},"geometry":{"type":"LineString","coordinates":[[104.061,30.66],[104.062,30.66]]}},
 {"type":"Feature","properties":{"fclass":"residential","oneway":"B"},"geometry":{"type":"LineString","coordinates":[[104.062,30.66],[104.063,30.66]]}}]})");
-    const auto p = d.write("s.toml", scene_with("source = \"roads.geojson\"\n[layers.roads.fields]\nclass = \"fclass\"") +
-                                         "[network]\noneway_forward = [\"F\"]\noneway_backward = [\"T\"]\n");
+    const auto p = d.write(
+        "s.toml",
+        scene_with("source = \"roads.geojson\"\n[layers.roads.fields]\nclass = \"fclass\"") +
+            "[network]\noneway_forward = [\"F\"]\noneway_backward = [\"T\"]\n");
     const Scene s = load_scene(p);
     const Network net = build_network(s.layer("roads"), s.network);
     REQUIRE(net.edge_count() == 3);
-    auto fwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, true)); };
-    auto bwd = [&](std::uint32_t e) { return std::isfinite(net.travel_time(Profile::car, e, false)); };
+    auto fwd = [&](std::uint32_t e) {
+        return std::isfinite(net.travel_time(Profile::car, e, true));
+    };
+    auto bwd = [&](std::uint32_t e) {
+        return std::isfinite(net.travel_time(Profile::car, e, false));
+    };
     CHECK((fwd(0) && !bwd(0)));
     CHECK((!fwd(1) && bwd(1)));
     CHECK((fwd(2) && bwd(2)));

@@ -27,22 +27,24 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 // ---- an independent reference: per-kiosk single-source Dijkstra, then the minimum ----
 
 struct Reference {
-    const Network& net;
+    const Network &net;
     std::vector<Network::Snap> snaps;
     std::vector<std::vector<double>> dist; ///< per kiosk, per node
 
-    Reference(const Network& n, const std::vector<Network::Snap>& s) : net(n), snaps(s) {
-        for (const auto& snap : snaps) dist.push_back(dijkstra(snap));
+    Reference(const Network &n, const std::vector<Network::Snap> &s) : net(n), snaps(s) {
+        for (const auto &snap : snaps)
+            dist.push_back(dijkstra(snap));
     }
 
     /// Plain Dijkstra over the car out-arcs from a point on an edge.
-    std::vector<double> dijkstra(const Network::Snap& s) const {
+    std::vector<double> dijkstra(const Network::Snap &s) const {
         std::vector<double> d(net.node_count(), inf);
         using Item = std::pair<double, std::uint32_t>;
         std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
-        const auto& e = net.edge(s.edge);
+        const auto &e = net.edge(s.edge);
         const double len = e.length_m;
-        const double ta = net.travel_time(Profile::car, s.edge, true), tb = net.travel_time(Profile::car, s.edge, false);
+        const double ta = net.travel_time(Profile::car, s.edge, true),
+                     tb = net.travel_time(Profile::car, s.edge, false);
         if (std::isfinite(ta)) d[e.to] = std::min(d[e.to], (len - s.offset_m) / len * ta);
         if (std::isfinite(tb)) d[e.from] = std::min(d[e.from], s.offset_m / len * tb);
         for (std::uint32_t n : {e.from, e.to})
@@ -51,7 +53,7 @@ struct Reference {
             auto [t, n] = q.top();
             q.pop();
             if (t > d[n]) continue;
-            for (const auto& a : net.out_arcs(Profile::car, n))
+            for (const auto &a : net.out_arcs(Profile::car, n))
                 if (t + a.time_s < d[a.node]) {
                     d[a.node] = t + a.time_s;
                     q.push({d[a.node], a.node});
@@ -62,29 +64,32 @@ struct Reference {
 
     /// Time from kiosk k to offset x along edge e.
     double time(std::size_t k, std::uint32_t e, double x) const {
-        const auto& ed = net.edge(e);
+        const auto &ed = net.edge(e);
         const double len = ed.length_m;
-        const double ta = net.travel_time(Profile::car, e, true), tb = net.travel_time(Profile::car, e, false);
+        const double ta = net.travel_time(Profile::car, e, true),
+                     tb = net.travel_time(Profile::car, e, false);
         double t = inf;
         if (std::isfinite(ta)) t = std::min(t, dist[k][ed.from] + x / len * ta);
         if (std::isfinite(tb)) t = std::min(t, dist[k][ed.to] + (len - x) / len * tb);
         if (snaps[k].edge == e) {
-            if (x >= snaps[k].offset_m && std::isfinite(ta)) t = std::min(t, (x - snaps[k].offset_m) / len * ta);
-            if (x <= snaps[k].offset_m && std::isfinite(tb)) t = std::min(t, (snaps[k].offset_m - x) / len * tb);
+            if (x >= snaps[k].offset_m && std::isfinite(ta))
+                t = std::min(t, (x - snaps[k].offset_m) / len * ta);
+            if (x <= snaps[k].offset_m && std::isfinite(tb))
+                t = std::min(t, (snaps[k].offset_m - x) / len * tb);
         }
         return t;
     }
 };
 
-const ZonePiece* piece_at(const ZonePlan& plan, std::uint32_t e, double x) {
-    for (const auto& p : plan.pieces)
+const ZonePiece *piece_at(const ZonePlan &plan, std::uint32_t e, double x) {
+    for (const auto &p : plan.pieces)
         if (p.edge == e && x >= p.from_m && x <= p.to_m) return &p;
     return nullptr;
 }
 
 /// Checks the plan's zone and time against the reference at `samples` points of each listed edge.
-void check_against_reference(const Network& net, const ZonePlan& plan, const std::vector<std::uint32_t>& edges,
-                             int samples) {
+void check_against_reference(const Network &net, const ZonePlan &plan,
+                             const std::vector<std::uint32_t> &edges, int samples) {
     const Reference ref(net, plan.kiosk_snaps);
     for (std::uint32_t e : edges) {
         if (!net.is_usable(Profile::car, e)) continue;
@@ -103,15 +108,18 @@ void check_against_reference(const Network& net, const ZonePlan& plan, const std
                     second = t;
                 }
             }
-            const ZonePiece* p = piece_at(plan, e, x);
+            const ZonePiece *p = piece_at(plan, e, x);
             if (!std::isfinite(best)) {
                 CHECK_MESSAGE(p == nullptr, "edge ", e, " at ", x, " is unreachable but in a zone");
                 continue;
             }
-            REQUIRE_MESSAGE(p != nullptr, "edge ", e, " at ", x, " reachable in ", best, " s but in no piece");
+            REQUIRE_MESSAGE(p != nullptr, "edge ", e, " at ", x, " reachable in ", best,
+                            " s but in no piece");
             if (second - best > 1e-6) CHECK_MESSAGE(p->zone == arg, "edge ", e, " at ", x);
-            const double own = p->time_from_s + (p->time_to_s - p->time_from_s) * (x - p->from_m) / (p->to_m - p->from_m);
-            CHECK_MESSAGE(own == doctest::Approx(ref.time(p->zone, e, x)).epsilon(1e-6), "edge ", e, " at ", x);
+            const double own = p->time_from_s + (p->time_to_s - p->time_from_s) * (x - p->from_m) /
+                                                    (p->to_m - p->from_m);
+            CHECK_MESSAGE(own == doctest::Approx(ref.time(p->zone, e, x)).epsilon(1e-6), "edge ", e,
+                          " at ", x);
         }
     }
 }
@@ -123,18 +131,20 @@ struct OgrDel {
 };
 using OgrPtr = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, OgrDel>;
 
-OgrPtr to_ogr(const MultiPolygon& mp) {
+OgrPtr to_ogr(const MultiPolygon &mp) {
     OGRGeometryH m = OGR_G_CreateGeometry(wkbMultiPolygon);
-    for (const auto& p : mp) {
+    for (const auto &p : mp) {
         OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
-        auto ring = [](const Ring& r) {
+        auto ring = [](const Ring &r) {
             OGRGeometryH g = OGR_G_CreateGeometry(wkbLinearRing);
-            for (XY q : r) OGR_G_AddPoint_2D(g, q.x, q.y);
+            for (XY q : r)
+                OGR_G_AddPoint_2D(g, q.x, q.y);
             OGR_G_CloseRings(g);
             return g;
         };
         OGR_G_AddGeometryDirectly(poly, ring(p.outer));
-        for (const auto& h : p.holes) OGR_G_AddGeometryDirectly(poly, ring(h));
+        for (const auto &h : p.holes)
+            OGR_G_AddGeometryDirectly(poly, ring(h));
         OGR_G_AddGeometryDirectly(m, poly);
     }
     return OgrPtr(m);
@@ -147,15 +157,16 @@ double ogr_area(OGRGeometryH g) {
     if (t == wkbPolygon || t == wkbMultiPolygon) return OGR_G_Area(g);
     double a = 0;
     if (t == wkbGeometryCollection)
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i) a += ogr_area(OGR_G_GetGeometryRef(g, i));
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i)
+            a += ogr_area(OGR_G_GetGeometryRef(g, i));
     return a;
 }
 
-void check_tiling(const ZonePlan& plan, const MultiPolygon& boundary) {
+void check_tiling(const ZonePlan &plan, const MultiPolygon &boundary) {
     const double b_area = area(boundary);
     std::vector<OgrPtr> zones;
     double sum = 0;
-    for (const auto& z : plan.zones) {
+    for (const auto &z : plan.zones) {
         zones.push_back(to_ogr(z.polygon));
         sum += ogr_area(zones.back().get());
         CHECK(z.area_m2 == doctest::Approx(area(z.polygon)).epsilon(1e-6));
@@ -168,7 +179,8 @@ void check_tiling(const ZonePlan& plan, const MultiPolygon& boundary) {
         }
     // No gaps: the union equals the boundary.
     OgrPtr u(OGR_G_CreateGeometry(wkbMultiPolygon));
-    for (const auto& z : zones) u.reset(OGR_G_Union(u.get(), z.get()));
+    for (const auto &z : zones)
+        u.reset(OGR_G_Union(u.get(), z.get()));
     OgrPtr b = to_ogr(boundary);
     OgrPtr gap(OGR_G_Difference(b.get(), u.get()));
     OgrPtr out(OGR_G_Difference(u.get(), b.get()));
@@ -178,15 +190,16 @@ void check_tiling(const ZonePlan& plan, const MultiPolygon& boundary) {
 }
 
 /// Pieces of one edge never overlap; lengths add up to the drivable length.
-void check_pieces(const Network& net, const ZonePlan& plan) {
+void check_pieces(const Network &net, const ZonePlan &plan) {
     double total = 0;
     for (std::size_t i = 0; i < plan.pieces.size(); ++i) {
-        const auto& p = plan.pieces[i];
+        const auto &p = plan.pieces[i];
         CHECK(p.from_m >= -1e-9);
         CHECK(p.to_m <= net.edge(p.edge).length_m + 1e-9);
         CHECK(p.to_m > p.from_m);
         CHECK(p.zone < plan.kiosks.size());
-        if (i + 1 < plan.pieces.size() && plan.pieces[i + 1].edge == p.edge) CHECK(plan.pieces[i + 1].from_m >= p.to_m - 1e-9);
+        if (i + 1 < plan.pieces.size() && plan.pieces[i + 1].edge == p.edge)
+            CHECK(plan.pieces[i + 1].from_m >= p.to_m - 1e-9);
         if (i + 1 < plan.pieces.size()) CHECK(plan.pieces[i + 1].edge >= p.edge);
         total += p.length_m();
     }
@@ -194,7 +207,8 @@ void check_pieces(const Network& net, const ZonePlan& plan) {
     for (std::uint32_t e = 0; e < net.edge_count(); ++e)
         if (net.is_usable(Profile::car, e)) drivable += net.edge(e).length_m;
     CHECK(plan.drivable_length_m == doctest::Approx(drivable).epsilon(1e-9));
-    CHECK(total + plan.unreached_length_m + plan.outside_length_m == doctest::Approx(drivable).epsilon(1e-9));
+    CHECK(total + plan.unreached_length_m + plan.outside_length_m ==
+          doctest::Approx(drivable).epsilon(1e-9));
 }
 
 // ---- the demo scene, loaded once ----
@@ -210,14 +224,15 @@ struct Demo {
         ctx = zone_context_from_scene(scene);
     }
 };
-const Demo& demo() {
+const Demo &demo() {
     static const Demo d;
     return d;
 }
 
 } // namespace
 
-TEST_CASE("raster labels: the traced polygons of every label tile the grid, are valid, and hold their points") {
+TEST_CASE("raster labels: the traced polygons of every label tile the grid, are valid, and hold "
+          "their points") {
     // Random labels (3 or 5 of them, some cells copied from a neighbour so that regions
     // grow): saddles of two and of three labels, and corners where three or four meet.
     for (const unsigned seed : {7u, 20261129u, 99u}) {
@@ -233,9 +248,11 @@ TEST_CASE("raster labels: the traced polygons of every label tile the grid, are 
         g.band.assign(static_cast<std::size_t>(g.w * g.h), raster::BandGrid::none);
         for (int j = 1; j + 1 < g.h; ++j)
             for (int i = 1; i + 1 < g.w; ++i) {
-                auto& l = g.band[static_cast<std::size_t>(j * g.w + i)];
-                l = static_cast<std::uint8_t>(std::uniform_int_distribution<int>(0, labels_n - 1)(rng));
-                if (i > 1 && std::uniform_int_distribution<int>(0, 2)(rng) == 0) l = g.band[static_cast<std::size_t>(j * g.w + i - 1)];
+                auto &l = g.band[static_cast<std::size_t>(j * g.w + i)];
+                l = static_cast<std::uint8_t>(
+                    std::uniform_int_distribution<int>(0, labels_n - 1)(rng));
+                if (i > 1 && std::uniform_int_distribution<int>(0, 2)(rng) == 0)
+                    l = g.band[static_cast<std::size_t>(j * g.w + i - 1)];
             }
         std::vector<std::uint8_t> scratch;
         std::vector<MultiPolygon> polys;
@@ -299,15 +316,23 @@ TEST_CASE("length-weighted time quantiles of linear pieces") {
     CHECK(pieces_time_quantile(p, 0.25) == doctest::Approx(50).epsilon(1e-6));
 }
 
-TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time split; ties to the lower index") {
+TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time split; ties to the "
+          "lower index") {
     const AsciiMap map(R"(
         A-----B-----C-----D
         |     |     |     |
         E-----F-----G-----H
         |           |
         I-----------J-----K
-    )", 20.0);
-    const Network net = map.build({{"ABCD"}, {"EFGH"}, {"IJK"}, {"AEI"}, {"BF"}, {"CGJ", "primary"}, {"DH", "residential", "yes"}});
+    )",
+                       20.0);
+    const Network net = map.build({{"ABCD"},
+                                   {"EFGH"},
+                                   {"IJK"},
+                                   {"AEI"},
+                                   {"BF"},
+                                   {"CGJ", "primary"},
+                                   {"DH", "residential", "yes"}});
     // Kiosks at A, at the middle of CD and at K.
     std::vector<Kiosk> kiosks = {{"k0", "", map.at('A')},
                                  {"k1", "", XY{(map.at('C').x + map.at('D').x) / 2, map.at('C').y}},
@@ -317,15 +342,21 @@ TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time 
     o.site_spacing_m = 10;
     const ZonePlan plan = build_zones(net, kiosks, ctx, o);
     std::vector<std::uint32_t> all(net.edge_count());
-    for (std::uint32_t e = 0; e < net.edge_count(); ++e) all[e] = e;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+        all[e] = e;
     check_against_reference(net, plan, all, 17);
     check_pieces(net, plan);
-    for (const auto& z : plan.zones) CHECK(z.network_parts == 1);
+    for (const auto &z : plan.zones)
+        CHECK(z.network_parts == 1);
     // The boundary defaults to the network's envelope + 100 m; the zones tile it.
     Box b;
-    for (XY p : net.nodes()) b.extend(p);
-    MultiPolygon env = {Polygon{{{b.minx - 100, b.miny - 100}, {b.maxx + 100, b.miny - 100}, {b.maxx + 100, b.maxy + 100},
-                                 {b.minx - 100, b.maxy + 100}, {b.minx - 100, b.miny - 100}},
+    for (XY p : net.nodes())
+        b.extend(p);
+    MultiPolygon env = {Polygon{{{b.minx - 100, b.miny - 100},
+                                 {b.maxx + 100, b.miny - 100},
+                                 {b.maxx + 100, b.maxy + 100},
+                                 {b.minx - 100, b.maxy + 100},
+                                 {b.minx - 100, b.miny - 100}},
                                 {}}};
     check_tiling(plan, env);
     // The reference construction (Voronoi of road sites) tiles too, and gives the zones
@@ -340,14 +371,16 @@ TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time 
     SUBCASE("two kiosks at the same place: the lower index takes everything") {
         std::vector<Kiosk> twins = {{"a", "", map.at('F')}, {"b", "", map.at('F')}};
         const ZonePlan p2 = build_zones(net, twins, ctx, o);
-        for (const auto& p : p2.pieces) CHECK(p.zone == 0);
+        for (const auto &p : p2.pieces)
+            CHECK(p.zone == 0);
         CHECK(p2.zones[1].road_length_m == 0);
         CHECK(p2.zones[1].network_parts == 0);
     }
     SUBCASE("kiosks at both ends of one street split it at the middle") {
         const AsciiMap line("P-------------------Q", 10.0);
         const Network ln = line.build({{"PQ"}});
-        const ZonePlan p3 = build_zones(ln, {{"p", "", line.at('P')}, {"q", "", line.at('Q')}}, ctx, o);
+        const ZonePlan p3 =
+            build_zones(ln, {{"p", "", line.at('P')}, {"q", "", line.at('Q')}}, ctx, o);
         REQUIRE(p3.pieces.size() == 2);
         CHECK(p3.pieces[0].to_m == doctest::Approx(100.0));
         CHECK(p3.zones[0].road_length_m == doctest::Approx(100.0));
@@ -362,7 +395,7 @@ TEST_CASE("bad input is an error naming the kiosk") {
     try {
         build_zones(net, {{"far", "", XY{1e5, 1e5}}}, {}, {});
         FAIL("expected an error");
-    } catch (const Error& e) {
+    } catch (const Error &e) {
         CHECK(e.code() == ErrorCode::off_network);
         CHECK(std::string(e.what()).find("far") != std::string::npos);
     }
@@ -372,13 +405,13 @@ TEST_CASE("bad input is an error naming the kiosk") {
 }
 
 TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {
-    const Demo& d = demo();
+    const Demo &d = demo();
     REQUIRE(d.kiosks.size() == 6);
     ZoneOptions o;
     o.site_spacing_m = 40;
     const ZonePlan plan = build_zones(d.net, d.kiosks, d.ctx, o);
     check_pieces(d.net, plan);
-    for (const auto& z : plan.zones) {
+    for (const auto &z : plan.zones) {
         CHECK_MESSAGE(z.network_parts == 1, z.kiosk_id);
         CHECK(z.road_length_m > 0);
         CHECK(z.p95_time_s <= z.worst_time_s + 1e-9);
@@ -387,27 +420,35 @@ TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {
     check_tiling(plan, d.ctx.boundary);
     // Every incident inside the boundary is counted in exactly one zone.
     std::size_t inside = 0, counted = 0;
-    for (XY p : d.ctx.incidents) inside += contains(d.ctx.boundary, p) ? 1 : 0;
-    for (const auto& z : plan.zones)
-        for (auto n : z.incidents) counted += n;
+    for (XY p : d.ctx.incidents)
+        inside += contains(d.ctx.boundary, p) ? 1 : 0;
+    for (const auto &z : plan.zones)
+        for (auto n : z.incidents)
+            counted += n;
     CHECK(counted == inside);
     // Each incident lies in the polygon of the zone that counts it (sampled).
     std::size_t cams = 0;
-    for (const auto& z : plan.zones) cams += z.cameras;
+    for (const auto &z : plan.zones)
+        cams += z.cameras;
     std::size_t cams_inside = 0;
-    for (XY p : d.ctx.cameras) cams_inside += contains(d.ctx.boundary, p) ? 1 : 0;
+    for (XY p : d.ctx.cameras)
+        cams_inside += contains(d.ctx.boundary, p) ? 1 : 0;
     CHECK(cams == cams_inside);
     // A sample of edges against the independent reference (fixed seed).
     const unsigned seed = 20261129;
     INFO("seed ", seed);
     std::mt19937 rng(seed);
     std::vector<std::uint32_t> sample;
-    for (int i = 0; i < 300; ++i) sample.push_back(std::uniform_int_distribution<std::uint32_t>(0, d.net.edge_count() - 1)(rng));
+    for (int i = 0; i < 300; ++i)
+        sample.push_back(
+            std::uniform_int_distribution<std::uint32_t>(0, d.net.edge_count() - 1)(rng));
     check_against_reference(d.net, plan, sample, 5);
 
-    SUBCASE("the plan's own polygons, evaluated as an existing plan, put almost every road with its fastest kiosk") {
+    SUBCASE("the plan's own polygons, evaluated as an existing plan, put almost every road with "
+            "its fastest kiosk") {
         std::vector<MultiPolygon> drawn;
-        for (const auto& z : plan.zones) drawn.push_back(z.polygon);
+        for (const auto &z : plan.zones)
+            drawn.push_back(z.polygon);
         const ZonePlan ev = evaluate_zones(d.net, d.kiosks, drawn, d.ctx, o);
         check_pieces(d.net, ev);
         CHECK(ev.gap_area_m2 < 1.0);
@@ -424,14 +465,15 @@ TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {
         // Give zone 0 everything: every piece of the other zones is then misassigned.
         drawn[0] = d.ctx.boundary;
         const ZonePlan ev = evaluate_zones(d.net, d.kiosks, drawn, d.ctx, o);
-        CHECK(ev.misassigned_length_m > 0.5 * (plan.drivable_length_m - plan.zones[0].road_length_m) - ev.outside_length_m);
+        CHECK(ev.misassigned_length_m >
+              0.5 * (plan.drivable_length_m - plan.zones[0].road_length_m) - ev.outside_length_m);
         CHECK(ev.worst_extra_s > 60);
         CHECK(ev.zones[0].mean_time_s > plan.zones[0].mean_time_s);
     }
 }
 
 TEST_CASE("demo: balancing lowers the imbalance and keeps every zone connected") {
-    const Demo& d = demo();
+    const Demo &d = demo();
     for (ZoneBalance m : {ZoneBalance::incidents, ZoneBalance::length, ZoneBalance::area}) {
         INFO("balance ", zone_balance_name(m));
         ZoneOptions o;
@@ -447,13 +489,15 @@ TEST_CASE("demo: balancing lowers the imbalance and keeps every zone connected")
         // Regression: area balancing stalled at 11.3 % when one global step kept halving;
         // per-zone steps reach the tolerance on all three measures.
         CHECK(plan.balance.converged);
-        for (const auto& z : plan.zones) CHECK_MESSAGE(z.network_parts == 1, z.kiosk_id);
+        for (const auto &z : plan.zones)
+            CHECK_MESSAGE(z.network_parts == 1, z.kiosk_id);
         // Weighted allocation is still a shortest-time allocation for each kiosk's own time.
         std::vector<std::uint32_t> sample;
-        for (std::uint32_t e = 0; e < d.net.edge_count(); e += 37) sample.push_back(e);
-        const ZonePlan& p = plan;
+        for (std::uint32_t e = 0; e < d.net.edge_count(); e += 37)
+            sample.push_back(e);
+        const ZonePlan &p = plan;
         for (std::uint32_t e : sample)
-            for (const auto& piece : p.pieces)
+            for (const auto &piece : p.pieces)
                 if (piece.edge == e) CHECK(piece.time_from_s >= 0);
         check_pieces(d.net, plan);
     }

@@ -22,9 +22,9 @@
 namespace lugeo::test {
 
 struct AsciiWay {
-    std::string nodes;               ///< "ABC"
+    std::string nodes; ///< "ABC"
     std::string road_class = "residential";
-    std::string oneway;              ///< "", "yes", "-1", …
+    std::string oneway; ///< "", "yes", "-1", …
     std::string name;
     std::string junction;
     std::string maxspeed;
@@ -32,7 +32,7 @@ struct AsciiWay {
 
 class AsciiMap {
 public:
-    explicit AsciiMap(const std::string& text, double cell_m = 10.0) {
+    explicit AsciiMap(const std::string &text, double cell_m = 10.0) {
         std::istringstream in(text);
         std::string line;
         int row = 0;
@@ -40,22 +40,25 @@ public:
             for (std::size_t col = 0; col < line.size(); ++col) {
                 const char c = line[col];
                 if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-                    m_pos[c] = XY{static_cast<double>(col) * cell_m, -static_cast<double>(row) * cell_m};
+                    m_pos[c] =
+                        XY{static_cast<double>(col) * cell_m, -static_cast<double>(row) * cell_m};
             }
             ++row;
         }
     }
     XY at(char node) const {
         auto it = m_pos.find(node);
-        if (it == m_pos.end()) throw std::runtime_error(std::string("no node ") + node + " in the map");
+        if (it == m_pos.end())
+            throw std::runtime_error(std::string("no node ") + node + " in the map");
         return it->second;
     }
-    std::vector<RoadInput> roads(const std::vector<AsciiWay>& ways) const {
+    std::vector<RoadInput> roads(const std::vector<AsciiWay> &ways) const {
         std::vector<RoadInput> out;
         std::int64_t fid = 0;
-        for (const auto& w : ways) {
+        for (const auto &w : ways) {
             RoadInput r;
-            for (char c : w.nodes) r.line.push_back(at(c));
+            for (char c : w.nodes)
+                r.line.push_back(at(c));
             r.road_class = w.road_class;
             r.oneway = w.oneway;
             r.name = w.name.empty() ? w.nodes : w.name;
@@ -66,7 +69,7 @@ public:
         }
         return out;
     }
-    Network build(const std::vector<AsciiWay>& ways, const NetworkOptions& opt = {}) const {
+    Network build(const std::vector<AsciiWay> &ways, const NetworkOptions &opt = {}) const {
         return build_network(roads(ways), "EPSG:32648", opt);
     }
 

@@ -24,7 +24,7 @@ struct SynthOptions {
 
 /// Plates along bent roads in 9 districts (3 x 3 blocks); road codes 01.. per district,
 /// a road may carry poles, lamps or both. Poles every 50-70 m, lamps every 30-40 m per side.
-inline std::vector<Plate> make_synthetic_plates(const SynthOptions& o = {}) {
+inline std::vector<Plate> make_synthetic_plates(const SynthOptions &o = {}) {
     std::mt19937_64 rng(o.seed);
     std::uniform_real_distribution<double> U(0.0, 1.0);
     std::vector<Plate> out;
@@ -56,7 +56,8 @@ inline std::vector<Plate> make_synthetic_plates(const SynthOptions& o = {}) {
                 // offset to the left of the direction of travel
                 return XY{x - offset * std::sin(h), y + offset * std::cos(h)};
             };
-            const std::string road_name = "Road " + std::to_string(district) + "-" + std::to_string(road);
+            const std::string road_name =
+                "Road " + std::to_string(district) + "-" + std::to_string(road);
             const bool lamps = dl < lamp_quota && (dp >= pole_quota || U(rng) < 0.6);
             const bool poles = dp < pole_quota && (!lamps || U(rng) < 0.5);
             auto make = [&](char prefix, int number, XY p) {
@@ -69,7 +70,9 @@ inline std::vector<Plate> make_synthetic_plates(const SynthOptions& o = {}) {
                 pl.lonlat = {101.50 + p.x / 100900.0, 25.00 + p.y / 110900.0};
                 pl.road = road_name;
                 const double r = U(rng);
-                pl.status = r < 0.96 ? PlateStatus::ok : r < 0.99 ? PlateStatus::damaged : PlateStatus::missing;
+                pl.status = r < 0.96   ? PlateStatus::ok
+                            : r < 0.99 ? PlateStatus::damaged
+                                       : PlateStatus::missing;
                 out.push_back(std::move(pl));
             };
             if (poles) {
@@ -107,11 +110,11 @@ public:
     explicit MisreadSimulator(std::uint64_t seed) : m_rng(seed) {}
 
     struct Misread {
-        std::string text;   ///< what the dispatcher typed
-        std::string kind;   ///< the error kind applied
+        std::string text; ///< what the dispatcher typed
+        std::string kind; ///< the error kind applied
     };
 
-    Misread misread(const std::string& id) {
+    Misread misread(const std::string &id) {
         char prefix = id[0];
         std::string digits;
         for (char c : id)
@@ -119,11 +122,16 @@ public:
         const std::string original = digits;
         Misread m;
         const double r = uni();
-        if (r < 0.45) m.kind = substitute(digits);
-        else if (r < 0.62) m.kind = swap(digits);
-        else if (r < 0.72) m.kind = drop(digits);
-        else if (r < 0.80) m.kind = doubled(digits);
-        else if (r < 0.86) m.kind = four_ten(digits);
+        if (r < 0.45)
+            m.kind = substitute(digits);
+        else if (r < 0.62)
+            m.kind = swap(digits);
+        else if (r < 0.72)
+            m.kind = drop(digits);
+        else if (r < 0.80)
+            m.kind = doubled(digits);
+        else if (r < 0.86)
+            m.kind = four_ten(digits);
         else if (r < 0.91) {
             prefix = prefix == 'G' ? 'L' : 'G';
             m.kind = "prefix";
@@ -142,16 +150,18 @@ public:
 
 private:
     double uni() { return std::uniform_real_distribution<double>(0, 1)(m_rng); }
-    std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng); }
+    std::size_t pick(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng);
+    }
 
-    std::string any_simple(std::string& d) {
+    std::string any_simple(std::string &d) {
         const double r = uni();
         if (r < 0.6) return substitute(d);
         if (r < 0.85) return swap(d);
         return drop(d);
     }
 
-    std::string substitute(std::string& d) {
+    std::string substitute(std::string &d) {
         // the caller's own confusion list: pair and relative frequency
         struct P {
             char a, b;
@@ -166,11 +176,11 @@ private:
         char b = a;
         if (uni() < 0.7) {
             double total = 0;
-            for (const auto& p : pairs)
+            for (const auto &p : pairs)
                 if (p.a == a || p.b == a) total += p.w;
             if (total > 0) {
                 double x = uni() * total;
-                for (const auto& p : pairs) {
+                for (const auto &p : pairs) {
                     if (p.a != a && p.b != a) continue;
                     x -= p.w;
                     if (x <= 0) {
@@ -180,11 +190,12 @@ private:
                 }
             }
         }
-        while (b == a) b = static_cast<char>('0' + pick(10));
+        while (b == a)
+            b = static_cast<char>('0' + pick(10));
         d[i] = b;
         return "substitute";
     }
-    std::string swap(std::string& d) {
+    std::string swap(std::string &d) {
         for (int tries = 0; tries < 10; ++tries) {
             const std::size_t i = pick(d.size() - 1);
             if (d[i] != d[i + 1]) {
@@ -194,16 +205,16 @@ private:
         }
         return substitute(d);
     }
-    std::string drop(std::string& d) {
+    std::string drop(std::string &d) {
         d.erase(pick(d.size()), 1);
         return "drop";
     }
-    std::string doubled(std::string& d) {
+    std::string doubled(std::string &d) {
         const std::size_t i = pick(d.size());
         d.insert(i, 1, d[i]);
         return "double";
     }
-    std::string four_ten(std::string& d) {
+    std::string four_ten(std::string &d) {
         const auto four = d.find('4');
         const auto ten = d.find("10");
         if (four != std::string::npos && (ten == std::string::npos || uni() < 0.7)) {
@@ -217,12 +228,14 @@ private:
         return substitute(d);
     }
 
-    std::string render(char prefix, const std::string& d) {
+    std::string render(char prefix, const std::string &d) {
         const double r = uni();
         const bool canonical_length = d.size() == 7;
         if (r < 0.25) { // spoken Chinese, digit by digit, with radio forms
-            static const char* plain[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-            static const char* radio[] = {"洞", "幺", "两", "三", "四", "五", "六", "拐", "八", "勾"};
+            static const char *plain[] = {"零", "一", "二", "三", "四",
+                                          "五", "六", "七", "八", "九"};
+            static const char *radio[] = {"洞", "幺", "两", "三", "四",
+                                          "五", "六", "拐", "八", "勾"};
             std::string s;
             if (prefix == 'L') s += uni() < 0.5 ? "路灯" : "灯杆";
             if (prefix == 'G') s += uni() < 0.5 ? "电杆" : "杆号";
@@ -236,13 +249,14 @@ private:
         }
         std::string s;
         if (prefix) s += prefix;
-        static const char* dashes[] = {"-", " ", "", "–", "—", "_"};
+        static const char *dashes[] = {"-", " ", "", "–", "—", "_"};
         for (std::size_t i = 0; i < d.size(); ++i) {
             if (canonical_length && i == 3) s += dashes[pick(6)];
             s += d[i];
         }
         if (r < 0.40) { // lower case
-            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (auto &c : s)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else if (r < 0.50) { // full-width digits and letters
             std::string w;
             for (unsigned char c : s) {

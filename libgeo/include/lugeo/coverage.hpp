@@ -33,7 +33,7 @@ struct Scene;
 enum class DoriLevel : std::uint8_t { detection, observation, recognition, identification };
 /// 25, 62.5, 125, 250 pixels per metre.
 double dori_pixels_per_metre(DoriLevel level) noexcept;
-const char* dori_level_name(DoriLevel level) noexcept;
+const char *dori_level_name(DoriLevel level) noexcept;
 /// "detection" / "observation" / "recognition" / "identification" (also "D", "O", "R", "I").
 std::optional<DoriLevel> dori_level_from_name(std::string_view name) noexcept;
 /// range = horizontal_pixels / (2 · tan(hfov / 2) · ppm). Throws Error(invalid_argument)
@@ -42,11 +42,11 @@ double dori_range_m(double horizontal_pixels, double hfov_deg, DoriLevel level);
 
 struct Camera {
     std::string id;
-    XY position;               ///< metric CRS
-    double heading_deg = 0.0;  ///< clockwise from grid north
-    double hfov_deg = 360.0;   ///< horizontal field of view; >= 360 sees all around
+    XY position;              ///< metric CRS
+    double heading_deg = 0.0; ///< clockwise from grid north
+    double hfov_deg = 360.0;  ///< horizontal field of view; >= 360 sees all around
     double range_m = 50.0;
-    std::string type;          ///< bullet | dome | ptz | checkpoint | … (as read)
+    std::string type; ///< bullet | dome | ptz | checkpoint | … (as read)
     int phase = 0;
     std::string owner;
     bool all_around() const { return hfov_deg >= 360.0; }
@@ -64,22 +64,22 @@ struct CameraReadOptions {
 
 struct CameraSet {
     std::vector<Camera> cameras;
-    std::size_t skipped = 0;            ///< features left out (indoor, not a camera, no position)
-    std::vector<std::string> warnings;  ///< what was assumed, with counts
+    std::size_t skipped = 0;           ///< features left out (indoor, not a camera, no position)
+    std::vector<std::string> warnings; ///< what was assumed, with counts
 };
 
 /// Cameras of a scene layer. Fields (lugeo names): id (required), type, heading, hfov,
 /// range, phase, owner, dori, resolution (all optional). dome / ptz: 360°. A camera with
 /// neither heading nor a 360° type is modelled as 360° and counted in the warnings.
 /// Throws Error naming the layer, feature and field for unparseable numbers.
-CameraSet read_cameras(const LayerSpec& layer, const CameraReadOptions& options);
+CameraSet read_cameras(const LayerSpec &layer, const CameraReadOptions &options);
 
 /// Cameras of an OSM file: `man_made=surveillance` nodes of the GDAL OSM driver's `points`
 /// layer with `camera:direction` (degrees or N/NE/…), `camera:type` (fixed / dome /
 /// panning), `surveillance:type` (camera / ALPR / guard) and `surveillance` (indoor ones
 /// are skipped). OSM's `camera:angle` is the tilt from horizontal, not the field of view,
 /// so it is not used for hfov. No direction: modelled as 360° (counted in the warnings).
-CameraSet read_osm_cameras(const std::string& osm_path, const CameraReadOptions& options);
+CameraSet read_osm_cameras(const std::string &osm_path, const CameraReadOptions &options);
 
 // ---- occluders and visibility ----
 
@@ -94,16 +94,16 @@ public:
     explicit Occluders(std::vector<Polygon> footprints, std::vector<std::string> ids = {},
                        double cell_m = 50.0);
     ~Occluders();
-    Occluders(Occluders&&) noexcept;
-    Occluders& operator=(Occluders&&) noexcept;
+    Occluders(Occluders &&) noexcept;
+    Occluders &operator=(Occluders &&) noexcept;
 
     std::size_t size() const;
-    const Polygon& footprint(std::size_t i) const;
-    const std::string& id(std::size_t i) const; ///< "" when not given
+    const Polygon &footprint(std::size_t i) const;
+    const std::string &id(std::size_t i) const; ///< "" when not given
     /// The footprint containing p, if any.
     std::optional<std::size_t> footprint_at(XY p) const;
     /// Walls whose bounding box meets `box` (each once); `out` is cleared first.
-    void walls_near(const Box& box, std::vector<const Wall*>& out) const;
+    void walls_near(const Box &box, std::vector<const Wall *> &out) const;
 
 private:
     struct Impl;
@@ -111,7 +111,7 @@ private:
 };
 
 /// Buildings of a layer (polygons) in the metric CRS; field `id` used when present.
-Occluders read_occluders(const LayerSpec& buildings, const std::string& metric_crs);
+Occluders read_occluders(const LayerSpec &buildings, const std::string &metric_crs);
 
 /// A part of a polyline, in metres from its first vertex.
 struct Interval {
@@ -119,12 +119,13 @@ struct Interval {
 };
 
 /// Whether the camera sees p: within range and angle, and no wall between.
-bool camera_sees(const Camera& cam, const Occluders& occ, XY p);
+bool camera_sees(const Camera &cam, const Occluders &occ, XY p);
 /// The parts of a polyline the camera sees (sorted, disjoint, metres from its start).
-std::vector<Interval> visible_intervals(const Camera& cam, const Occluders& occ, std::span<const XY> line);
+std::vector<Interval> visible_intervals(const Camera &cam, const Occluders &occ,
+                                        std::span<const XY> line);
 /// The view polygon: the sector (arc densified every `arc_step_deg`) minus the shadow of
 /// every wall within range. Empty when the camera sees nothing.
-MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_step_deg = 2.0);
+MultiPolygon view_polygon(const Camera &cam, const Occluders &occ, double arc_step_deg = 2.0);
 
 // ---- coverage of roads ----
 
@@ -141,23 +142,23 @@ struct ZoneArea {
 struct CoverageInput {
     std::vector<Camera> cameras;
     Occluders occluders;
-    std::vector<Plate> plates;        ///< poles and lamps (gap ends, plan candidates)
+    std::vector<Plate> plates; ///< poles and lamps (gap ends, plan candidates)
     std::vector<KeySite> key_sites;
-    std::vector<ZoneArea> zones;          ///< patrol zones, when the scene has them
-    std::vector<XY> incidents;        ///< plan weights
+    std::vector<ZoneArea> zones; ///< patrol zones, when the scene has them
+    std::vector<XY> incidents;   ///< plan weights
     /// The study area: only road edges whose middle lies inside count (empty: all roads).
     MultiPolygon boundary;
     std::vector<std::string> warnings;
 };
 /// Reads the scene's cameras, buildings, poles, lamps, key sites, zones, incidents and
 /// boundary (each only when the scene declares it).
-CoverageInput read_coverage_input(const Scene& scene, const CameraReadOptions& options);
+CoverageInput read_coverage_input(const Scene &scene, const CameraReadOptions &options);
 
 struct CoverageOptions {
     /// Which edges are "road": the profile's usable edges (car: the drivable network).
     Profile profile = Profile::car;
-    double min_gap_m = 50.0;          ///< shorter uncovered stretches are not reported as gaps
-    double key_site_radius_m = 30.0;  ///< a site is seen when a view comes this close to it
+    double min_gap_m = 50.0;         ///< shorter uncovered stretches are not reported as gaps
+    double key_site_radius_m = 30.0; ///< a site is seen when a view comes this close to it
     /// A camera inside a building footprint is moved out to the nearest wall (a facade
     /// camera surveyed a little inside) when that wall is this close; farther inside it is
     /// an indoor camera and sees nothing. Either way it is listed in camera_issues.
@@ -184,17 +185,17 @@ struct RoadPiece {
 };
 
 struct PlateRef {
-    std::size_t plate = 0;   ///< index into CoverageInput::plates
+    std::size_t plate = 0; ///< index into CoverageInput::plates
     double distance_m = 0.0;
 };
 
 /// An uncovered stretch of one road (pieces merged across nodes where the same road
 /// continues), longer than min_gap_m.
 struct Gap {
-    std::string road;        ///< name ("" unnamed)
-    std::string road_class;  ///< of its longest piece
+    std::string road;       ///< name ("" unnamed)
+    std::string road_class; ///< of its longest piece
     double length_m = 0.0;
-    LineString line;         ///< in order from one end to the other
+    LineString line; ///< in order from one end to the other
     std::vector<RoadPiece> pieces;
     std::optional<PlateRef> from_plate, to_plate; ///< nearest plate to each end
 };
@@ -213,25 +214,26 @@ struct CoverageResult {
     std::map<int, LengthSplit> by_phase;            ///< road seen by that phase's cameras alone
     std::map<int, LengthSplit> by_phase_cumulative; ///< by cameras of phases <= p
     std::map<std::string, LengthSplit> by_owner;
-    std::map<std::string, LengthSplit> by_zone;     ///< all cameras; pieces by their midpoint
-    std::vector<RoadPiece> pieces;    ///< every road edge cut into pieces (edge, offset order)
-    std::vector<Gap> gaps;            ///< longest first
+    std::map<std::string, LengthSplit> by_zone; ///< all cameras; pieces by their midpoint
+    std::vector<RoadPiece> pieces; ///< every road edge cut into pieces (edge, offset order)
+    std::vector<Gap> gaps;         ///< longest first
     std::vector<std::size_t> key_sites_unseen;
     std::vector<std::size_t> cameras_no_road;
-    std::vector<double> camera_road_m;   ///< per camera: road length it sees
-    std::vector<Camera> cameras;         ///< as used (positions after relocation)
-    std::vector<MultiPolygon> views;     ///< per camera (when view_polygons)
+    std::vector<double> camera_road_m; ///< per camera: road length it sees
+    std::vector<Camera> cameras;       ///< as used (positions after relocation)
+    std::vector<MultiPolygon> views;   ///< per camera (when view_polygons)
     std::vector<CameraIssue> camera_issues;
     std::size_t road_edges = 0;
 };
 
-CoverageResult analyze_coverage(const Network& net, const CoverageInput& input, const CoverageOptions& options);
+CoverageResult analyze_coverage(const Network &net, const CoverageInput &input,
+                                const CoverageOptions &options);
 
 // ---- placement of new cameras ----
 
 struct PlanOptions {
-    std::size_t add = 10;         ///< cameras to place
-    std::size_t phases = 1;       ///< split the picks into this many yearly phases
+    std::size_t add = 10;   ///< cameras to place
+    std::size_t phases = 1; ///< split the picks into this many yearly phases
     Profile profile = Profile::car;
     /// The new cameras: type, angle and range (bullet 60°, 80 m unless set).
     std::string type = "bullet";
@@ -250,7 +252,7 @@ struct PlanOptions {
     /// incidents within incident_radius_m of the piece's middle, n̄ the mean over pieces.
     double incident_weight = 1.0;
     double incident_radius_m = 100.0;
-    double piece_m = 50.0;        ///< road cut into pieces of at most this length for weights
+    double piece_m = 50.0; ///< road cut into pieces of at most this length for weights
     /// Candidates: empty = every plate of the input (poles and lamps) with the headings above.
     std::vector<Camera> candidates;
     double relocate_max_m = 15.0; ///< as CoverageOptions (candidates inside buildings)
@@ -274,12 +276,13 @@ struct PlanResult {
     std::vector<std::string> candidate_plates;
     double total_m = 0.0, covered_before_m = 0.0;
     double weighted_total = 0.0, weighted_before = 0.0;
-    std::size_t gain_evaluations = 0; ///< lazy greedy's re-evaluations (plain greedy: add · candidates)
+    std::size_t gain_evaluations =
+        0; ///< lazy greedy's re-evaluations (plain greedy: add · candidates)
 };
 
 /// Lazy greedy placement: each step takes the candidate with the largest newly covered
 /// weighted road length. Coverage is monotone submodular, so the picks cover at least
 /// (1 − 1/e) ≈ 63 % of what the best possible set of `add` candidates would add.
-PlanResult plan_cameras(const Network& net, const CoverageInput& input, const PlanOptions& options);
+PlanResult plan_cameras(const Network &net, const CoverageInput &input, const PlanOptions &options);
 
 } // namespace lugeo

@@ -11,10 +11,10 @@ namespace lugeo {
 
 /// Throws Error(crs) unless `definition` ("EPSG:4543", a PROJ string, WKT) names a CRS PROJ knows.
 /// `context` (e.g. "scene.toml [scene] crs") is put into the message.
-void validate_crs(const std::string& definition, const std::string& context = {});
+void validate_crs(const std::string &definition, const std::string &context = {});
 
 /// True when the CRS is projected (metres), false when geographic. Throws Error(crs) if unknown.
-bool is_projected_crs(const std::string& definition);
+bool is_projected_crs(const std::string &definition);
 
 /// The WGS84 UTM zone CRS ("EPSG:326NN" north, "EPSG:327NN" south) that contains `p`.
 std::string utm_crs_for(LonLat p);
@@ -24,19 +24,19 @@ std::string utm_crs_for(LonLat p);
 /// PROJ context, so one Transformer per thread is safe; a single one must not be shared.
 class Transformer {
 public:
-    Transformer(const std::string& from, const std::string& to);
+    Transformer(const std::string &from, const std::string &to);
     ~Transformer();
-    Transformer(Transformer&&) noexcept;
-    Transformer& operator=(Transformer&&) noexcept;
-    Transformer(const Transformer&) = delete;
-    Transformer& operator=(const Transformer&) = delete;
+    Transformer(Transformer &&) noexcept;
+    Transformer &operator=(Transformer &&) noexcept;
+    Transformer(const Transformer &) = delete;
+    Transformer &operator=(const Transformer &) = delete;
 
     /// Transforms one position; throws Error(crs) when PROJ cannot transform it.
     XY forward(XY p) const;
     XY inverse(XY p) const;
     /// Transforms in place (faster for many points).
-    void forward(std::vector<XY>& pts) const;
-    void inverse(std::vector<XY>& pts) const;
+    void forward(std::vector<XY> &pts) const;
+    void inverse(std::vector<XY> &pts) const;
 
 private:
     struct Impl;
@@ -46,11 +46,11 @@ private:
 /// Convenience: WGS84 <-> a metric CRS.
 class MetricFrame {
 public:
-    explicit MetricFrame(const std::string& metric_crs);
+    explicit MetricFrame(const std::string &metric_crs);
     /// Throws Error(invalid_argument) for a longitude or latitude out of range.
     XY to_metric(LonLat p) const;
     LonLat to_lonlat(XY p) const;
-    const std::string& crs() const { return m_crs; }
+    const std::string &crs() const { return m_crs; }
 
 private:
     std::string m_crs;

@@ -25,12 +25,12 @@ enum class ErrorCode {
 };
 
 /// Short stable name of an error code ("missing_layer"), for --json output.
-const char* error_code_name(ErrorCode code) noexcept;
+const char *error_code_name(ErrorCode code) noexcept;
 
 /// The one exception type lugeo throws for input errors.
 class Error : public std::runtime_error {
 public:
-    Error(ErrorCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+    Error(ErrorCode code, const std::string &message) : std::runtime_error(message), m_code(code) {}
     ErrorCode code() const noexcept { return m_code; }
 
 private:

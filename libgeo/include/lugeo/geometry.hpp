@@ -25,7 +25,7 @@ using MultiPolygon = std::vector<Polygon>;
 struct Geometry {
     enum class Type { none, point, line, polygon };
     Type type = Type::none;
-    std::vector<XY> points;       ///< type == point (MultiPoint gives several)
+    std::vector<XY> points;        ///< type == point (MultiPoint gives several)
     std::vector<LineString> lines; ///< type == line
     MultiPolygon polygons;         ///< type == polygon
     bool empty() const { return points.empty() && lines.empty() && polygons.empty(); }
@@ -56,31 +56,35 @@ struct Geometry {
     }
 };
 
-inline double distance(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }
+inline double distance(XY a, XY b) {
+    return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 /// Length of a polyline in its CRS units.
-double length(const LineString& line);
+double length(const LineString &line);
 
 /// Bearing from a to b in degrees clockwise from grid north, in [0, 360).
 double bearing_deg(XY a, XY b);
 
 /// Area of a polygon with holes (shoelace), always >= 0.
-double area(const Polygon& poly);
-double area(const MultiPolygon& mp);
+double area(const Polygon &poly);
+double area(const MultiPolygon &mp);
 
 /// Point in polygon (even-odd over outer ring and holes).
-bool contains(const Polygon& poly, XY p);
-bool contains(const MultiPolygon& mp, XY p);
+bool contains(const Polygon &poly, XY p);
+bool contains(const MultiPolygon &mp, XY p);
 
 /// Closest point on segment ab to p; `t` receives the parameter in [0, 1].
-XY closest_on_segment(XY a, XY b, XY p, double& t);
+XY closest_on_segment(XY a, XY b, XY p, double &t);
 
 /// Axis-aligned box.
 struct Box {
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     void extend(XY p) {
-        minx = std::fmin(minx, p.x); miny = std::fmin(miny, p.y);
-        maxx = std::fmax(maxx, p.x); maxy = std::fmax(maxy, p.y);
+        minx = std::fmin(minx, p.x);
+        miny = std::fmin(miny, p.y);
+        maxx = std::fmax(maxx, p.x);
+        maxy = std::fmax(maxy, p.y);
     }
     bool valid() const { return minx <= maxx && miny <= maxy; }
 };

@@ -33,8 +33,8 @@ struct Unit {
     std::string id;
     std::string kind; ///< kiosk | station | community_room | … (as read)
     std::string name;
-    int crew = 0;     ///< 0 when not given
-    XY position;      ///< metric CRS
+    int crew = 0; ///< 0 when not given
+    XY position;  ///< metric CRS
 };
 
 /// A polygon with an identity: a patrol zone, a grid cell.
@@ -58,24 +58,24 @@ struct IncidentContext {
 /// in the scene's metric CRS. Units: fields id (required), kind, name, crew. Zones / grids:
 /// fields id, name (optional; the feature id otherwise). Throws Error naming file, layer,
 /// feature and field for unreadable values.
-IncidentContext read_incident_context(const Scene& scene);
+IncidentContext read_incident_context(const Scene &scene);
 
 /// The nearest junction of the network: the nearest node where three or more edges meet.
 struct Junction {
     std::uint32_t node = 0;
     XY position;
     double distance_m = 0.0;
-    double bearing_deg = 0.0;           ///< from the query point, clockwise from grid north
-    std::vector<std::string> roads;     ///< distinct non-empty names of the roads meeting there
+    double bearing_deg = 0.0;       ///< from the query point, clockwise from grid north
+    std::vector<std::string> roads; ///< distinct non-empty names of the roads meeting there
 };
 
 /// Nodes of degree >= 3 in a grid index, for nearest-junction queries. Immutable.
 class JunctionIndex {
 public:
-    explicit JunctionIndex(const Network& net, double cell_m = 100.0);
+    explicit JunctionIndex(const Network &net, double cell_m = 100.0);
     ~JunctionIndex();
-    JunctionIndex(JunctionIndex&&) noexcept;
-    JunctionIndex& operator=(JunctionIndex&&) noexcept;
+    JunctionIndex(JunctionIndex &&) noexcept;
+    JunctionIndex &operator=(JunctionIndex &&) noexcept;
     /// The nearest junction within max_m (empty when none). Names from the network.
     std::optional<Junction> nearest(XY p, double max_m = 500.0) const;
     std::size_t size() const;
@@ -102,7 +102,7 @@ struct IncidentOptions {
 };
 
 struct CameraNear {
-    std::size_t camera = 0;   ///< index into IncidentContext::cameras
+    std::size_t camera = 0; ///< index into IncidentContext::cameras
     double distance_m = 0.0;
     double bearing_deg = 0.0; ///< from the camera to the point, clockwise from grid north
     bool in_sector = false;   ///< within range and angle
@@ -117,14 +117,15 @@ struct UnitNear {
 
 struct UnitRing {
     double radius_m = 0.0;
-    std::vector<UnitNear> units; ///< within radius_m (cumulative: a 300 m ring holds the 100 m units), nearest first
+    std::vector<UnitNear>
+        units; ///< within radius_m (cumulative: a 300 m ring holds the 100 m units), nearest first
 };
 
 struct UnitByRoad {
     std::size_t unit = 0;
-    double time_s = 0.0;        ///< on the network, from the unit's snap point to the incident's
-    double unit_snap_m = 0.0;   ///< straight leg from the unit to its road (not timed)
-    double distance_m = 0.0;    ///< straight line, for reference
+    double time_s = 0.0;      ///< on the network, from the unit's snap point to the incident's
+    double unit_snap_m = 0.0; ///< straight leg from the unit to its road (not timed)
+    double distance_m = 0.0;  ///< straight line, for reference
 };
 
 struct IncidentResult {
@@ -144,7 +145,8 @@ struct IncidentResult {
 
 /// The surroundings of `point` (metric CRS). `net` and `junctions` may be null (no road
 /// figures). Never throws for a point without anything around it: empty lists.
-IncidentResult describe_incident(const IncidentContext& context, XY point, const IncidentOptions& options = {},
-                                 const Network* net = nullptr, const JunctionIndex* junctions = nullptr);
+IncidentResult describe_incident(const IncidentContext &context, XY point,
+                                 const IncidentOptions &options = {}, const Network *net = nullptr,
+                                 const JunctionIndex *junctions = nullptr);
 
 } // namespace lugeo

@@ -25,22 +25,23 @@ struct LayerSpec {
     std::string source; ///< GDAL dataset name: a path, or "PG:…"
     std::string layer;  ///< layer name; empty = the source's only (first) layer
     std::map<std::string, std::string> fields; ///< lugeo field -> source field (default: same name)
-    std::string crs;    ///< overrides the source's CRS ("EPSG:4326"); empty = as declared
-    std::string where;  ///< optional OGR SQL attribute filter
+    std::string crs;   ///< overrides the source's CRS ("EPSG:4326"); empty = as declared
+    std::string where; ///< optional OGR SQL attribute filter
     bool synthetic = false;
-    std::string origin; ///< where this spec was declared, for messages ("scene.toml [layers.roads]")
+    std::string
+        origin; ///< where this spec was declared, for messages ("scene.toml [layers.roads]")
 
     /// The source field that feeds `lugeo_field`.
-    std::string source_field(const std::string& lugeo_field) const;
+    std::string source_field(const std::string &lugeo_field) const;
     /// "data/x.geojson" or "data/x.osm (layer lines)", for messages.
     std::string describe() const;
 };
 
 /// Parses "FILE[:LAYER]" as given on the command line (a Windows drive letter or "PG:" is kept).
-LayerSpec layer_spec_from_arg(const std::string& arg, const std::string& role);
+LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role);
 
 /// Called with a fraction in [0, 1] and a short message; return false to cancel.
-using ProgressFn = std::function<bool(double, const char*)>;
+using ProgressFn = std::function<bool(double, const char *)>;
 
 struct ReadOptions {
     /// Transform geometries into this CRS; "" = leave them as they are; "UTM" = the WGS84 UTM
@@ -60,26 +61,26 @@ struct Feature {
 };
 
 struct FeatureTable {
-    std::string source_crs;           ///< the source's CRS ("EPSG:4326" where it has a code)
-    std::string crs;                  ///< the CRS of the geometries returned
-    std::vector<std::string> fields;  ///< lugeo names, in the order of Feature::values
-    std::vector<bool> field_present;  ///< per field: found in the layer (or OSM other_tags)
+    std::string source_crs;          ///< the source's CRS ("EPSG:4326" where it has a code)
+    std::string crs;                 ///< the CRS of the geometries returned
+    std::vector<std::string> fields; ///< lugeo names, in the order of Feature::values
+    std::vector<bool> field_present; ///< per field: found in the layer (or OSM other_tags)
     std::vector<Feature> features;
-    std::size_t skipped_empty = 0;    ///< features without geometry
+    std::size_t skipped_empty = 0;     ///< features without geometry
     std::vector<std::string> warnings; ///< e.g. what the OSM driver dropped
-    std::string description;          ///< the layer's DESCRIPTION metadata, if any
+    std::string description;           ///< the layer's DESCRIPTION metadata, if any
 
     /// Index of a lugeo field in Feature::values; throws Error(internal) if not requested.
-    std::size_t field_index(const std::string& name) const;
+    std::size_t field_index(const std::string &name) const;
 };
 
 /// Reads a whole layer. Throws Error(io | missing_layer | missing_field | crs) with the file,
 /// layer and field named. OSM sources: a field missing as a column is looked up in the
 /// driver's `other_tags`.
-FeatureTable read_layer(const LayerSpec& spec, const ReadOptions& options);
+FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options);
 
 /// Counts the features of a layer (fast, for tests and reports).
-std::int64_t count_features(const LayerSpec& spec);
+std::int64_t count_features(const LayerSpec &spec);
 
 // ---- writing ----
 
@@ -104,12 +105,13 @@ public:
     /// `driver` empty: chosen by the extension of `path`.
     explicit VectorWriter(std::string path, std::string driver = {});
     ~VectorWriter();
-    VectorWriter(const VectorWriter&) = delete;
-    VectorWriter& operator=(const VectorWriter&) = delete;
+    VectorWriter(const VectorWriter &) = delete;
+    VectorWriter &operator=(const VectorWriter &) = delete;
 
-    std::size_t add_layer(const LayerDef& def);
+    std::size_t add_layer(const LayerDef &def);
     /// `values` in the order of LayerDef::fields (monostate = NULL).
-    void add_feature(std::size_t layer, const Geometry& geometry, const std::vector<FieldValue>& values);
+    void add_feature(std::size_t layer, const Geometry &geometry,
+                     const std::vector<FieldValue> &values);
     /// Closes the dataset and renames it into place. Without commit(), nothing is left behind.
     void commit();
 
@@ -119,6 +121,6 @@ private:
 };
 
 /// Driver name for an output path by its extension ("GPKG", "GeoJSON", "CSV", …).
-std::string driver_for_path(const std::string& path);
+std::string driver_for_path(const std::string &path);
 
 } // namespace lugeo

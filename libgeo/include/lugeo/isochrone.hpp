@@ -38,15 +38,15 @@ struct PolygonOptions {
     double trim_m = 50.0;               ///< buffer distance around reached pieces
     double fill_holes_below_m2 = 20000; ///< holes smaller than this are filled; 0: keep all
     PolygonMethod method = PolygonMethod::raster;
-    double cell_m = 5.0;                ///< raster: cell size, (0, trim_m / 2]
-    int quadrant_segments = 4;          ///< buffer: arc resolution (segments per quarter circle)
+    double cell_m = 5.0;       ///< raster: cell size, (0, trim_m / 2]
+    int quadrant_segments = 4; ///< buffer: arc resolution (segments per quarter circle)
 };
 
 /// How far the polygon's boundary may lie from the exact buffer's (metres): 0.7906 × cell_m
 /// for the raster method (a point inside is within trim + this of a reached piece, a point
 /// outside farther than trim − this); for the buffer method the chord error of its arcs,
 /// trim_m × (1 − cos(π / (4 × quadrant_segments))), inward only.
-double polygon_tolerance_m(const PolygonOptions& options);
+double polygon_tolerance_m(const PolygonOptions &options);
 
 struct IsochroneOptions {
     std::vector<double> minutes = {1, 5, 30}; ///< thresholds, increasing, > 0
@@ -57,13 +57,13 @@ struct IsochroneOptions {
     double trim_m = 50.0;               ///< buffer distance around reached pieces
     double fill_holes_below_m2 = 20000; ///< holes smaller than this (2 ha) are filled; 0: keep all
     PolygonMethod method = PolygonMethod::raster; ///< polygon construction
-    double cell_m = 5.0;                ///< raster cell size, (0, trim_m / 2]
-    int quadrant_segments = 4;          ///< buffer method: segments per quarter circle
-    double max_snap_m = 500.0;          ///< a source farther from every usable edge: Error(off_network)
-    bool per_source = true;             ///< also one polygon per source and threshold
-    bool concave_hull = false;          ///< also a concave-hull display variant per union
-    double concave_ratio = 0.2;         ///< GEOS concave hull length ratio (0: tightest, 1: convex)
-    double beyond_minutes = 5;          ///< list the road pieces not reached within this threshold
+    double cell_m = 5.0;                          ///< raster cell size, (0, trim_m / 2]
+    int quadrant_segments = 4;                    ///< buffer method: segments per quarter circle
+    double max_snap_m = 500.0;  ///< a source farther from every usable edge: Error(off_network)
+    bool per_source = true;     ///< also one polygon per source and threshold
+    bool concave_hull = false;  ///< also a concave-hull display variant per union
+    double concave_ratio = 0.2; ///< GEOS concave hull length ratio (0: tightest, 1: convex)
+    double beyond_minutes = 5;  ///< list the road pieces not reached within this threshold
     PolygonOptions polygon_options() const {
         return {trim_m, fill_holes_below_m2, method, cell_m, quadrant_segments};
     }
@@ -81,11 +81,11 @@ struct IsochronePoints {
 struct IsochronePiece {
     std::size_t threshold = 0; ///< index into minutes: the first threshold that reaches it
     Profile profile = Profile::car;
-    EdgePiece piece;           ///< with the time by that threshold's profile
+    EdgePiece piece; ///< with the time by that threshold's profile
 };
 
 struct IsochronePolygon {
-    long source = -1;          ///< index of the source; -1 for the union over all sources
+    long source = -1; ///< index of the source; -1 for the union over all sources
     std::size_t threshold = 0;
     double minutes = 0;
     Profile profile = Profile::car;
@@ -94,7 +94,7 @@ struct IsochronePolygon {
     double road_length_m = 0;  ///< reached road length (the pieces the polygon is made from)
     std::size_t key_sites = 0; ///< inside the polygon
     std::size_t cameras = 0;
-    double recall = 1;         ///< reached road length inside the polygon / reached road length
+    double recall = 1; ///< reached road length inside the polygon / reached road length
     double unreachable_inside_m = 0; ///< road length inside the polygon not reached (precision)
 };
 
@@ -119,28 +119,29 @@ struct BeyondPiece {
 struct IsochroneResult {
     std::vector<double> minutes;
     std::vector<Profile> profiles;
-    std::vector<Network::Snap> sources;     ///< snaps by the first threshold's profile
-    std::vector<IsochronePiece> pieces;     ///< union over sources, each piece once
-    std::vector<IsochronePolygon> unions;   ///< one per threshold (nested)
+    std::vector<Network::Snap> sources;       ///< snaps by the first threshold's profile
+    std::vector<IsochronePiece> pieces;       ///< union over sources, each piece once
+    std::vector<IsochronePolygon> unions;     ///< one per threshold (nested)
     std::vector<IsochronePolygon> per_source; ///< source-major, then threshold
-    std::vector<MultiPolygon> bands;        ///< 0–t1, t1–t2, …: union_k minus union_{k-1}
-    std::vector<MultiPolygon> concave;      ///< per threshold, when asked
-    std::vector<StandardFigure> standard;   ///< per threshold
-    std::vector<BeyondPiece> beyond;        ///< longest first
+    std::vector<MultiPolygon> bands;          ///< 0–t1, t1–t2, …: union_k minus union_{k-1}
+    std::vector<MultiPolygon> concave;        ///< per threshold, when asked
+    std::vector<StandardFigure> standard;     ///< per threshold
+    std::vector<BeyondPiece> beyond;          ///< longest first
     double search_seconds = 0, polygon_seconds = 0, stats_seconds = 0;
 };
 
 /// Isochrones from sources (metric XY; snapped onto the nearest usable edge of each
 /// profile's largest component). Throws Error(invalid_argument) for bad thresholds and
 /// Error(off_network) naming the source when it lies beyond `max_snap_m`.
-IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& sources,
-                                   const IsochroneOptions& options = {}, const IsochronePoints& points = {});
+IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &sources,
+                                   const IsochroneOptions &options = {},
+                                   const IsochronePoints &points = {});
 
 /// The polygon of a set of reached pieces: their union buffered by trim_m, holes below
 /// fill_holes_below_m2 filled, by the chosen method. Throws Error(invalid_argument) for a
 /// trim <= 0 or a cell size outside (0, trim / 2].
-MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces,
-                               const PolygonOptions& options = {});
+MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> &pieces,
+                               const PolygonOptions &options = {});
 
 } // namespace lugeo
 
@@ -149,5 +150,5 @@ struct Scene;
 /// The scene's `[isochrones]` settings (minutes, profiles, trim_m) over the defaults:
 /// 1, 5, 30 minutes by e-bike, car, car (the city's "1 minute to handle, 5 to seal off,
 /// 30 for the whole city"). Throws Error(invalid_config) for a bad value.
-IsochroneOptions isochrone_options_from_scene(const Scene& scene);
+IsochroneOptions isochrone_options_from_scene(const Scene &scene);
 } // namespace lugeo

@@ -27,7 +27,7 @@ enum class Profile : std::uint8_t { walk = 0, ebike = 1, car = 2 };
 inline constexpr std::size_t profile_count = 3;
 inline constexpr std::array<Profile, profile_count> all_profiles = {Profile::walk, Profile::ebike,
                                                                     Profile::car};
-const char* profile_name(Profile p) noexcept; ///< "walk", "ebike", "car"
+const char *profile_name(Profile p) noexcept; ///< "walk", "ebike", "car"
 /// Parses "walk", "ebike" / "e-bike", "car"; empty optional otherwise.
 std::optional<Profile> profile_from_name(std::string_view name) noexcept;
 
@@ -36,14 +36,15 @@ struct ProfileSpeeds {
     std::map<std::string, double> kmh; ///< road class -> km/h; absent or 0: may not use
     double other_kmh = 0.0;            ///< classes not listed (0: may not use)
     bool obey_oneway = true;
-    bool cap_by_maxspeed = true;       ///< a tagged maxspeed lowers the class speed
+    bool cap_by_maxspeed = true; ///< a tagged maxspeed lowers the class speed
 };
 /// Urban defaults for a Chinese city (docs/network.md lists them).
 ProfileSpeeds default_speeds(Profile p);
 
 struct NetworkOptions {
-    std::array<ProfileSpeeds, profile_count> profiles = {
-        default_speeds(Profile::walk), default_speeds(Profile::ebike), default_speeds(Profile::car)};
+    std::array<ProfileSpeeds, profile_count> profiles = {default_speeds(Profile::walk),
+                                                         default_speeds(Profile::ebike),
+                                                         default_speeds(Profile::car)};
     /// Metric CRS for the graph; "" or "UTM": the UTM zone of the data's centre.
     std::string metric_crs;
     /// One-way values (case-insensitive) of the one-way field: forward / backward / closed.
@@ -58,12 +59,12 @@ struct NetworkOptions {
 struct NetworkBuildReport {
     std::size_t features_read = 0;
     std::size_t features_used = 0;
-    std::size_t features_no_class = 0;   ///< no road class (OSM: not a highway)
+    std::size_t features_no_class = 0;                  ///< no road class (OSM: not a highway)
     std::map<std::string, std::size_t> dropped_classes; ///< class -> features no profile may use
-    std::size_t features_area = 0;       ///< area=yes highways (squares), left out
-    std::size_t features_degenerate = 0; ///< fewer than 2 distinct vertices
+    std::size_t features_area = 0;                      ///< area=yes highways (squares), left out
+    std::size_t features_degenerate = 0;                ///< fewer than 2 distinct vertices
     std::size_t duplicate_edges_merged = 0;
-    std::size_t ways_missing_nodes = 0;  ///< OSM ways cut at the extract's edge (GDAL reports)
+    std::size_t ways_missing_nodes = 0; ///< OSM ways cut at the extract's edge (GDAL reports)
     std::vector<std::string> warnings;
     double read_seconds = 0.0;
     double build_seconds = 0.0;
@@ -72,14 +73,15 @@ struct NetworkBuildReport {
 class Network {
 public:
     struct Edge {
-        std::uint32_t from = 0, to = 0;   ///< node ids; geometry runs from -> to
+        std::uint32_t from = 0, to = 0; ///< node ids; geometry runs from -> to
         double length_m = 0.0;
-        std::uint32_t road_class = 0;     ///< index into classes()
-        std::uint32_t name = 0;           ///< index into names() (0 = "")
-        std::int8_t oneway = 0;           ///< 0 both ways, 1 along the geometry only, -1 against it only, 2 closed to vehicles
-        float maxspeed_kmh = 0.0f;        ///< 0: not tagged
+        std::uint32_t road_class = 0; ///< index into classes()
+        std::uint32_t name = 0;       ///< index into names() (0 = "")
+        std::int8_t oneway =
+            0; ///< 0 both ways, 1 along the geometry only, -1 against it only, 2 closed to vehicles
+        float maxspeed_kmh = 0.0f;                  ///< 0: not tagged
         std::uint32_t geom_begin = 0, geom_end = 0; ///< range in geometry_points()
-        std::int64_t source_fid = -1;     ///< the feature it came from
+        std::int64_t source_fid = -1;               ///< the feature it came from
     };
     /// A directed arc in a profile's CSR. `node` is the head (forward CSR) or the tail
     /// (backward CSR); `along` says whether it runs in the edge's digitized direction.
@@ -96,15 +98,15 @@ public:
     std::size_t node_count() const { return m_nodes.size(); }
     std::size_t edge_count() const { return m_edges.size(); }
     XY node(std::uint32_t n) const { return m_nodes[n]; }
-    const std::vector<XY>& nodes() const { return m_nodes; }
-    const Edge& edge(std::uint32_t e) const { return m_edges[e]; }
-    const std::vector<Edge>& edges() const { return m_edges; }
+    const std::vector<XY> &nodes() const { return m_nodes; }
+    const Edge &edge(std::uint32_t e) const { return m_edges[e]; }
+    const std::vector<Edge> &edges() const { return m_edges; }
     std::span<const XY> edge_geometry(std::uint32_t e) const;
-    const std::vector<std::string>& classes() const { return m_classes; }
-    const std::vector<std::string>& names() const { return m_names; }
-    const std::string& class_of(std::uint32_t e) const { return m_classes[m_edges[e].road_class]; }
-    const std::string& name_of(std::uint32_t e) const { return m_names[m_edges[e].name]; }
-    const std::string& crs() const { return m_crs; }
+    const std::vector<std::string> &classes() const { return m_classes; }
+    const std::vector<std::string> &names() const { return m_names; }
+    const std::string &class_of(std::uint32_t e) const { return m_classes[m_edges[e].road_class]; }
+    const std::string &name_of(std::uint32_t e) const { return m_names[m_edges[e].name]; }
+    const std::string &crs() const { return m_crs; }
 
     /// Point at `offset_m` metres along edge e from its first vertex (clamped).
     XY point_along(std::uint32_t e, double offset_m) const;
@@ -126,12 +128,16 @@ public:
 
     // ---- components (strongly connected for car and e-bike; walk is undirected) ----
     /// Component id per node for profile p; nodes no usable edge touches get npos.
-    const std::vector<std::uint32_t>& node_components(Profile p) const {
+    const std::vector<std::uint32_t> &node_components(Profile p) const {
         return m_components[static_cast<std::size_t>(p)];
     }
-    std::size_t component_count(Profile p) const { return m_component_count[static_cast<std::size_t>(p)]; }
+    std::size_t component_count(Profile p) const {
+        return m_component_count[static_cast<std::size_t>(p)];
+    }
     /// The component with the most usable road length.
-    std::uint32_t largest_component(Profile p) const { return m_largest[static_cast<std::size_t>(p)]; }
+    std::uint32_t largest_component(Profile p) const {
+        return m_largest[static_cast<std::size_t>(p)];
+    }
     /// Component of an edge: that of both its ends when they agree, else npos.
     std::uint32_t edge_component(Profile p, std::uint32_t e) const;
     static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
@@ -139,7 +145,7 @@ public:
     // ---- snapping ----
     struct SnapOptions {
         Profile profile = Profile::car;
-        double max_distance_m = 500.0;    ///< beyond this: no snap
+        double max_distance_m = 500.0;      ///< beyond this: no snap
         bool largest_component_only = true; ///< skip edges outside the profile's largest component
     };
     struct Snap {
@@ -147,16 +153,16 @@ public:
         double offset_m = 0.0;   ///< from the edge's first vertex along its geometry
         double distance_m = 0.0; ///< from the query point to `point`
         XY point;
-        double fraction(const Network& net) const {
+        double fraction(const Network &net) const {
             const double l = net.edge(edge).length_m;
             return l > 0 ? offset_m / l : 0.0;
         }
     };
     /// Nearest usable edge within the limit; empty when there is none.
-    std::optional<Snap> snap(XY p, const SnapOptions& options) const;
+    std::optional<Snap> snap(XY p, const SnapOptions &options) const;
     std::optional<Snap> snap(XY p) const { return snap(p, SnapOptions{}); }
 
-    const NetworkBuildReport& report() const { return m_report; }
+    const NetworkBuildReport &report() const { return m_report; }
 
     // Construction goes through build_network(); these are for the builder.
     struct Builder;
@@ -196,7 +202,7 @@ private:
 /// profiles; OSM `highway`), `name`, `oneway`, `maxspeed`, `junction` (OSM roundabouts),
 /// `area` (OSM area=yes is left out). Throws Error for unreadable input, a missing class
 /// field, or a layer with no usable road.
-Network build_network(const LayerSpec& roads, const NetworkOptions& options);
+Network build_network(const LayerSpec &roads, const NetworkOptions &options);
 
 /// Builds from lines already read (metric coordinates in `crs`): one entry per way.
 struct RoadInput {
@@ -208,8 +214,8 @@ struct RoadInput {
     std::string junction; ///< "roundabout", "circular" imply one-way
     std::int64_t fid = -1;
 };
-Network build_network(std::vector<RoadInput> roads, const std::string& crs,
-                      const NetworkOptions& options, NetworkBuildReport report = {});
+Network build_network(std::vector<RoadInput> roads, const std::string &crs,
+                      const NetworkOptions &options, NetworkBuildReport report = {});
 
 /// Figures for `lugeo network info`.
 struct NetworkSummary {
@@ -218,9 +224,10 @@ struct NetworkSummary {
     std::map<std::string, double> km_by_class;
     std::array<double, profile_count> km_by_profile{};
     std::array<std::size_t, profile_count> components{};
-    std::array<double, profile_count> largest_share{}; ///< usable length in the largest component / all usable
+    std::array<double, profile_count>
+        largest_share{};       ///< usable length in the largest component / all usable
     double oneway_share = 0.0; ///< car-usable length that is one-way / car-usable length
 };
-NetworkSummary summarize(const Network& net);
+NetworkSummary summarize(const Network &net);
 
 } // namespace lugeo

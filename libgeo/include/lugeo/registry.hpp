@@ -73,11 +73,11 @@ struct PlateIdParts {
 
 /// Parse a canonical ID ("L207-0042", "L207-00427"); nullopt when it does not fit the scheme
 /// (including a check digit that fails).
-std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme& scheme = {});
+std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme &scheme = {});
 
 /// Format parts as a canonical ID; the check digit is computed when `with_check` is set.
-std::string format_plate_id(const PlateIdParts& parts, bool with_check,
-                            const PlateScheme& scheme = {});
+std::string format_plate_id(const PlateIdParts &parts, bool with_check,
+                            const PlateScheme &scheme = {});
 
 /// Damm check digit ('0'..'9') over the decimal digits in `digits` (other characters are
 /// skipped). Catches every single-digit error and every adjacent transposition.
@@ -87,7 +87,7 @@ bool is_damm_valid(std::string_view digits);
 
 /// Result of normalising what was typed or heard.
 struct NormalizedId {
-    std::string id;            ///< canonical ID; else the cleaned text ("L27-0042"); empty for garbage
+    std::string id; ///< canonical ID; else the cleaned text ("L27-0042"); empty for garbage
     bool is_canonical = false; ///< id fits the scheme exactly
     std::string error;         ///< why it is not canonical; empty when it is
 };
@@ -97,54 +97,55 @@ struct NormalizedId {
 /// prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1) 两(2) 拐(7) 勾(9) 洞(0),
 /// numerals with 十 ("四十二" = 42), "号"/"第"/"编号" ignored; a short number after the
 /// dash is zero-padded ("L207-42" = "L207-0042"). Never throws.
-NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme& scheme = {});
+NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &scheme = {});
 
 // ---------------------------------------------------------------------------------------------
 // Plates and the registry
 
 enum class PlateStatus { ok, damaged, missing, unknown };
 /// "ok", "damaged", "missing", "unknown".
-const char* plate_status_name(PlateStatus status) noexcept;
+const char *plate_status_name(PlateStatus status) noexcept;
 /// Parse a status name (also 正常/损坏/缺失); nullopt when unknown.
 std::optional<PlateStatus> plate_status_from_name(std::string_view name);
 
 struct Plate {
-    std::string id;          ///< canonical ID
-    std::string kind;        ///< PlateType::kind; filled from the prefix when empty
-    XY position;             ///< scene metric CRS, metres
-    LonLat lonlat;           ///< WGS84 (informational; not checked by the registry)
-    std::string road;        ///< road name, optional
+    std::string id;   ///< canonical ID
+    std::string kind; ///< PlateType::kind; filled from the prefix when empty
+    XY position;      ///< scene metric CRS, metres
+    LonLat lonlat;    ///< WGS84 (informational; not checked by the registry)
+    std::string road; ///< road name, optional
     PlateStatus status = PlateStatus::ok;
-    std::string installed;   ///< install date as given, optional
+    std::string installed; ///< install date as given, optional
 };
 
 /// A rough caller position (handset fix or cell) and its uncertainty.
 struct CallerPosition {
     XY position;
-    double radius_m = 300.0; ///< the caller is within this radius (~86%): sigma = radius / 2 per axis
+    double radius_m =
+        300.0; ///< the caller is within this radius (~86%): sigma = radius / 2 per axis
 };
 
 /// Options for Registry::locate. Defaults in the comments.
 struct LocateOptions {
-    std::size_t candidates = 5;          ///< at most this many candidates returned (5)
-    bool always_fuzzy = false;           ///< add fuzzy candidates even after an exact match (false)
-    std::optional<CallerPosition> near;  ///< rough caller position (none)
-    double far_factor = 2.0;             ///< exact match farther than far_factor*radius is flagged (2)
-    bool two_edits = true;               ///< also enumerate two-edit explanations (true)
-    double min_relative_score = 1e-4;    ///< drop candidates scoring below this fraction of the best
+    std::size_t candidates = 5;         ///< at most this many candidates returned (5)
+    bool always_fuzzy = false;          ///< add fuzzy candidates even after an exact match (false)
+    std::optional<CallerPosition> near; ///< rough caller position (none)
+    double far_factor = 2.0;          ///< exact match farther than far_factor*radius is flagged (2)
+    bool two_edits = true;            ///< also enumerate two-edit explanations (true)
+    double min_relative_score = 1e-4; ///< drop candidates scoring below this fraction of the best
 };
 
 enum class MatchKind {
-    exact,       ///< the ID is a plate, and (with a position) it lies near the caller
-    exact_far,   ///< the ID is a plate but far from the caller; nearby alternatives follow
-    fuzzy,       ///< no plate has this ID; candidates from the error model
-    none,        ///< a plausible ID but nothing in the registry explains it
-    invalid      ///< not a plate ID at all (see LocateResult::error)
+    exact,     ///< the ID is a plate, and (with a position) it lies near the caller
+    exact_far, ///< the ID is a plate but far from the caller; nearby alternatives follow
+    fuzzy,     ///< no plate has this ID; candidates from the error model
+    none,      ///< a plausible ID but nothing in the registry explains it
+    invalid    ///< not a plate ID at all (see LocateResult::error)
 };
-const char* match_kind_name(MatchKind kind) noexcept;
+const char *match_kind_name(MatchKind kind) noexcept;
 
 struct Candidate {
-    std::size_t plate = 0;   ///< index into Registry::plates()
+    std::size_t plate = 0; ///< index into Registry::plates()
     std::string id;
     double score = 0.0;      ///< prior x distance factor: comparable across error kinds
     double confidence = 0.0; ///< score / sum of the scores returned
@@ -156,10 +157,10 @@ struct Candidate {
 
 struct LocateResult {
     MatchKind kind = MatchKind::none;
-    std::string normalized;        ///< normalised input (see NormalizedId::id)
-    std::string error;             ///< for MatchKind::invalid
-    std::optional<std::size_t> exact; ///< the plate whose ID matched exactly
-    bool far_from_caller = false;  ///< the exact match lies beyond far_factor*radius
+    std::string normalized;            ///< normalised input (see NormalizedId::id)
+    std::string error;                 ///< for MatchKind::invalid
+    std::optional<std::size_t> exact;  ///< the plate whose ID matched exactly
+    bool far_from_caller = false;      ///< the exact match lies beyond far_factor*radius
     std::vector<Candidate> candidates; ///< best first
 };
 
@@ -177,13 +178,13 @@ public:
     /// position; the message names the ID and its index.
     explicit Registry(std::vector<Plate> plates, PlateScheme scheme = {});
     ~Registry();
-    Registry(Registry&&) noexcept;
-    Registry& operator=(Registry&&) noexcept;
-    Registry(const Registry&) = delete;
-    Registry& operator=(const Registry&) = delete;
+    Registry(Registry &&) noexcept;
+    Registry &operator=(Registry &&) noexcept;
+    Registry(const Registry &) = delete;
+    Registry &operator=(const Registry &) = delete;
 
-    const PlateScheme& scheme() const noexcept;
-    const std::vector<Plate>& plates() const noexcept;
+    const PlateScheme &scheme() const noexcept;
+    const std::vector<Plate> &plates() const noexcept;
     std::size_t size() const noexcept;
 
     /// Exact lookup of a canonical ID (no normalisation): a hash probe. A plate that carries a
@@ -191,7 +192,7 @@ public:
     std::optional<std::size_t> find(std::string_view canonical_id) const;
 
     /// Normalise, look up exactly, and resolve fuzzily when needed (see LocateOptions).
-    LocateResult locate(std::string_view heard, const LocateOptions& options = {}) const;
+    LocateResult locate(std::string_view heard, const LocateOptions &options = {}) const;
 
     /// The k plates nearest to `point` (uniform grid, not a scan), nearest first;
     /// ties by index. Empty registry or k = 0: empty result.
@@ -216,14 +217,14 @@ enum class CheckKind {
     confusable,       ///< warning: one misreading apart but far from each other
     far_from_road     ///< warning: farther than max_road_distance_m from every road
 };
-const char* check_kind_name(CheckKind kind) noexcept;
+const char *check_kind_name(CheckKind kind) noexcept;
 
 struct CheckIssue {
     CheckKind kind = CheckKind::invalid_id;
     Severity severity = Severity::warning;
     std::vector<std::size_t> plates; ///< indices into the checked vector
     std::vector<std::string> ids;
-    double distance_m = -1;          ///< the distance involved, where one is
+    double distance_m = -1; ///< the distance involved, where one is
     std::string message;
 };
 
@@ -238,14 +239,14 @@ struct CheckOptions {
     double max_road_distance_m = 50.0; ///< plates farther than this from every road (50 m)
     /// Distance from a point to the nearest road in metres; unset: no road check.
     std::function<double(XY)> distance_to_road;
-    bool check_lonlat = true;          ///< lon in [-180,180], lat in [-90,90]
+    bool check_lonlat = true; ///< lon in [-180,180], lat in [-90,90]
     bool check_order = true;
     bool check_confusable = true;
 };
 
 struct CheckReport {
-    std::vector<CheckIssue> issues;      ///< ordered by kind, then first plate index
-    std::vector<StatusCount> status;     ///< per kind, in scheme order
+    std::vector<CheckIssue> issues;  ///< ordered by kind, then first plate index
+    std::vector<StatusCount> status; ///< per kind, in scheme order
     std::size_t plate_count = 0;
     std::size_t error_count = 0;
     std::size_t warning_count = 0;
@@ -253,8 +254,8 @@ struct CheckReport {
 };
 
 /// Check a plate layer (it may hold duplicates and bad IDs: they are reported, not thrown).
-CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& options = {},
-                         const PlateScheme& scheme = {});
+CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &options = {},
+                         const PlateScheme &scheme = {});
 
 // ---------------------------------------------------------------------------------------------
 // Numbering new plates
@@ -263,14 +264,15 @@ enum class PlateSide { any, left, right }; ///< left = odd numbers, right = even
 
 struct NewPlate {
     XY position;
-    std::string kind;            ///< PlateType::kind, or the prefix as a one-letter string
+    std::string kind; ///< PlateType::kind, or the prefix as a one-letter string
     int district = 1;
     int road = 1;
     PlateSide side = PlateSide::any;
 };
 
 struct AssignOptions {
-    bool with_check_digit = true; ///< append the scheme's check digit (true; none if the scheme has none)
+    bool with_check_digit =
+        true; ///< append the scheme's check digit (true; none if the scheme has none)
     /// Number a road's new plates in chain order starting from its highest-numbered existing
     /// plate (nearest first), instead of input order (true).
     bool order_along_road = true;
@@ -286,9 +288,9 @@ struct AssignedPlate {
 /// use (existing plates and earlier new ones; a number is never reused, with or without check
 /// digit). Throws Error(invalid_argument) for an unknown kind, a district/road out of range, or
 /// a road whose numbers run out. Result in input order.
-std::vector<AssignedPlate> assign_plate_ids(const Registry& existing,
-                                            const std::vector<NewPlate>& new_plates,
-                                            const AssignOptions& options = {});
+std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
+                                            const std::vector<NewPlate> &new_plates,
+                                            const AssignOptions &options = {});
 
 // ---------------------------------------------------------------------------------------------
 // Loading plates from a scene (any GDAL source)
@@ -297,8 +299,8 @@ struct Scene;
 
 /// Where a plate came from, for messages: the layer and the feature.
 struct PlateOrigin {
-    std::string layer;      ///< LayerSpec::describe(), e.g. "'poles.geojson' (poles)"
-    std::int64_t fid = -1;  ///< feature id in the source
+    std::string layer;     ///< LayerSpec::describe(), e.g. "'poles.geojson' (poles)"
+    std::int64_t fid = -1; ///< feature id in the source
 };
 
 struct PlateReadOptions {
@@ -323,17 +325,17 @@ struct PlateSet {
 /// feature and field for: a garbage or non-canonical ID (invalid_argument), an ID whose
 /// prefix is not the layer's kind, an unknown status, a feature without a point
 /// (invalid_geometry), lon/lat outside [-180, 180] x [-90, 90] (invalid_geometry).
-PlateSet read_plates(const LayerSpec& layer, const std::string& kind, const PlateReadOptions& options,
-                     const PlateScheme& scheme = {});
+PlateSet read_plates(const LayerSpec &layer, const std::string &kind,
+                     const PlateReadOptions &options, const PlateScheme &scheme = {});
 
 /// The scene's `poles` and `lamps` layers (each only when declared), in that order.
 /// `strict` as in PlateReadOptions; duplicates across both layers are an Error(duplicate_id)
 /// naming both features when strict (check_plates reports them otherwise).
-PlateSet read_scene_plates(const Scene& scene, const PlateReadOptions& options = {},
-                           const PlateScheme& scheme = {});
+PlateSet read_scene_plates(const Scene &scene, const PlateReadOptions &options = {},
+                           const PlateScheme &scheme = {});
 
 /// Reads the scene's plates strictly and builds the registry. Throws as read_scene_plates;
 /// Error(missing_layer) when the scene declares neither poles nor lamps.
-Registry load_registry(const Scene& scene, const PlateScheme& scheme = {});
+Registry load_registry(const Scene &scene, const PlateScheme &scheme = {});
 
 } // namespace lugeo

@@ -16,12 +16,12 @@
 namespace lugeo {
 
 struct ReportOptions {
-    std::string output_dir = ".";   ///< created if missing; report.html and report.gpkg go here
+    std::string output_dir = "."; ///< created if missing; report.html and report.gpkg go here
     std::vector<double> minutes = {1, 5, 30}; ///< the response standard
-    std::size_t new_cameras = 20;   ///< proposed next cameras (greedy placement)
-    std::size_t top = 10;           ///< rows in "worst" / "largest" tables
+    std::size_t new_cameras = 20;             ///< proposed next cameras (greedy placement)
+    std::size_t top = 10;                     ///< rows in "worst" / "largest" tables
     double map_width_px = 760.0;
-    ProgressFn progress;            ///< fraction done and the current section
+    ProgressFn progress; ///< fraction done and the current section
 };
 
 struct ReportSection {
@@ -41,6 +41,6 @@ struct ReportResult {
 /// Runs the analyses and writes the report. Throws Error for bad input (as each module
 /// does); a scene without units, cameras or plates gets the sections it can have, and says
 /// which are missing.
-ReportResult write_report(const Scene& scene, const ReportOptions& options = {});
+ReportResult write_report(const Scene &scene, const ReportOptions &options = {});
 
 } // namespace lugeo

@@ -56,21 +56,23 @@ struct RoutingOptions {
 /// edge's first vertex) is `time_s + s_per_m * |x - start_m|`, for x on the `forward` side
 /// of start_m (forward: start_m <= x <= length; else 0 <= x <= start_m).
 struct EdgeFront {
-    double start_m = 0;      ///< where it starts (0 or the length for node fronts)
-    double time_s = 0;       ///< time at start_m
-    double s_per_m = 0;      ///< seconds per metre along the edge in this direction
-    bool forward = true;     ///< runs towards higher offsets (the edge's `to` node)
+    double start_m = 0;       ///< where it starts (0 or the length for node fronts)
+    double time_s = 0;        ///< time at start_m
+    double s_per_m = 0;       ///< seconds per metre along the edge in this direction
+    bool forward = true;      ///< runs towards higher offsets (the edge's `to` node)
     std::uint32_t source = 0; ///< label: index of the source the time comes from
-    double time_at(double x) const { return time_s + s_per_m * (forward ? x - start_m : start_m - x); }
+    double time_at(double x) const {
+        return time_s + s_per_m * (forward ? x - start_m : start_m - x);
+    }
 };
 
 /// A reached piece of an edge, all of it nearest to one source by one front: the time
 /// runs linearly from time_from_s at from_m to time_to_s at to_m (from_m < to_m).
 struct EdgePiece {
     std::uint32_t edge = 0;
-    double from_m = 0, to_m = 0;        ///< offsets along the edge's geometry
+    double from_m = 0, to_m = 0; ///< offsets along the edge's geometry
     double time_from_s = 0, time_to_s = 0;
-    std::uint32_t source = 0;           ///< the nearest source (label)
+    std::uint32_t source = 0; ///< the nearest source (label)
     double length_m() const { return to_m - from_m; }
     double max_time_s() const { return time_from_s > time_to_s ? time_from_s : time_to_s; }
     double min_time_s() const { return time_from_s < time_to_s ? time_from_s : time_to_s; }
@@ -97,28 +99,28 @@ struct Reach {
 /// Multi-source Dijkstra (binary heap, lazy deletion) with a time limit.
 /// Throws Error(invalid_argument) for a source on a nonexistent edge or a negative or
 /// non-finite offset_s. No sources: nothing reached (not an error).
-Reach shortest_times(const Network& net, const std::vector<RoutingSource>& sources,
-                     const RoutingOptions& options = {});
+Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sources,
+                     const RoutingOptions &options = {});
 
 /// The fronts over edge e (up to two from its end nodes, two per source on it), in a
 /// fixed order; empty when nothing reaches the edge within the limit.
-std::vector<EdgeFront> edge_fronts(const Network& net, const Reach& reach, std::uint32_t e);
+std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::uint32_t e);
 
 /// Time at offset_m along edge e, and the nearest source (through `source`, npos when not
 /// reached); +infinity when not reached within the limit.
-double time_at(const Network& net, const Reach& reach, std::uint32_t e, double offset_m,
-               std::uint32_t* source = nullptr);
+double time_at(const Network &net, const Reach &reach, std::uint32_t e, double offset_m,
+               std::uint32_t *source = nullptr);
 
 /// The parts of edge e reached within `threshold_s` (<= the search limit), split where the
 /// nearest source changes, in increasing offset; appended to `out`. Pieces of one edge
 /// never overlap; where two sources meet, the split point is where their times are equal.
-void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e, double threshold_s,
-                        std::vector<EdgePiece>& out);
+void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e, double threshold_s,
+                        std::vector<EdgePiece> &out);
 
 /// All reached pieces within `threshold_s`, by edge id then offset.
-std::vector<EdgePiece> reached_pieces(const Network& net, const Reach& reach, double threshold_s);
+std::vector<EdgePiece> reached_pieces(const Network &net, const Reach &reach, double threshold_s);
 
 /// Length (metres) of edge e reached within threshold_s; its fraction is this / length.
-double reached_length(const Network& net, const Reach& reach, std::uint32_t e, double threshold_s);
+double reached_length(const Network &net, const Reach &reach, std::uint32_t e, double threshold_s);
 
 } // namespace lugeo

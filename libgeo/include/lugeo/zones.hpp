@@ -41,7 +41,7 @@ struct Scene;
 enum class IncidentGrade : std::uint8_t { red = 0, orange = 1, blue = 2, green = 3 };
 inline constexpr std::size_t incident_grade_count = 4;
 /// "red", "orange", "blue", "green".
-const char* incident_grade_name(IncidentGrade g) noexcept;
+const char *incident_grade_name(IncidentGrade g) noexcept;
 /// Parses a grade name (case-insensitive; also 红/橙/蓝/绿); empty when unknown.
 std::optional<IncidentGrade> incident_grade_from_name(std::string_view name) noexcept;
 /// Workload weight of one incident: red 8, orange 4, blue 2, green 1.
@@ -54,7 +54,7 @@ enum class ZoneBalance : std::uint8_t {
     incidents, ///< incidents weighted by grade (incident_grade_weight)
     area       ///< area of the zone polygon within the boundary (m²)
 };
-const char* zone_balance_name(ZoneBalance b) noexcept; ///< "none", "length", "incidents", "area"
+const char *zone_balance_name(ZoneBalance b) noexcept; ///< "none", "length", "incidents", "area"
 
 /// How the zone polygons are built.
 enum class ZonePolygonMethod : std::uint8_t {
@@ -122,11 +122,11 @@ struct ZonePiece {
 
 struct ZoneFigures {
     std::string kiosk_id, kiosk_name;
-    double weight_s = 0;        ///< the kiosk's additive weight (0 unless balanced)
-    double area_m2 = 0;         ///< within the boundary
-    double road_length_m = 0;   ///< drivable edge pieces
+    double weight_s = 0;      ///< the kiosk's additive weight (0 unless balanced)
+    double area_m2 = 0;       ///< within the boundary
+    double road_length_m = 0; ///< drivable edge pieces
     std::array<std::size_t, incident_grade_count> incidents{}; ///< by grade, in the polygon
-    double incident_workload = 0; ///< Σ incident_grade_weight
+    double incident_workload = 0;                              ///< Σ incident_grade_weight
     std::size_t key_sites = 0, cameras = 0;
     double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< from its kiosk, over road length
     std::size_t network_parts = 0; ///< connected parts of its pieces (1 = connected; 0 = empty)
@@ -137,8 +137,8 @@ struct ZoneFigures {
 /// How balancing went (balance != none).
 struct BalanceReport {
     int iterations = 0;
-    bool converged = false;         ///< every workload within the tolerance
-    double initial_imbalance = 0;   ///< largest / smallest workload, unweighted plan
+    bool converged = false;       ///< every workload within the tolerance
+    double initial_imbalance = 0; ///< largest / smallest workload, unweighted plan
     double final_imbalance = 0;
     double initial_max_deviation = 0; ///< max |workload / mean - 1|
     double final_max_deviation = 0;
@@ -151,53 +151,53 @@ struct ZonePlan {
     std::vector<Kiosk> kiosks;
     std::vector<Network::Snap> kiosk_snaps;
     ZoneBalance measure = ZoneBalance::none;
-    std::vector<ZonePiece> pieces;    ///< by edge, then offset; each drivable place in exactly one
-    std::vector<ZoneFigures> zones;   ///< one per kiosk
-    double drivable_length_m = 0;     ///< all usable edges of the profile
-    double unreached_length_m = 0;    ///< drivable but no kiosk reaches it (other components)
-    double outside_length_m = 0;      ///< existing plans: reached but in no zone polygon
-    double imbalance = 0;             ///< largest / smallest workload (inf if a zone is empty)
+    std::vector<ZonePiece> pieces;  ///< by edge, then offset; each drivable place in exactly one
+    std::vector<ZoneFigures> zones; ///< one per kiosk
+    double drivable_length_m = 0;   ///< all usable edges of the profile
+    double unreached_length_m = 0;  ///< drivable but no kiosk reaches it (other components)
+    double outside_length_m = 0;    ///< existing plans: reached but in no zone polygon
+    double imbalance = 0;           ///< largest / smallest workload (inf if a zone is empty)
     double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< whole plan, over road length
     BalanceReport balance;
     /// Existing plans: road whose own kiosk is not the fastest, and the worst extra time.
     double misassigned_length_m = 0, worst_extra_s = 0;
     /// Existing plans: boundary area no zone covers, and area covered by two or more zones.
     double gap_area_m2 = 0, overlap_area_m2 = 0;
-    std::size_t sites = 0;  ///< Voronoi sites, or raster seed cells (cells a road crosses)
-    double cell_m = 0;      ///< raster cell size used (0: Voronoi)
+    std::size_t sites = 0; ///< Voronoi sites, or raster seed cells (cells a road crosses)
+    double cell_m = 0;     ///< raster cell size used (0: Voronoi)
     double seconds_allocation = 0, seconds_polygons = 0;
 };
 
 /// Network Voronoi (optionally balanced) from the kiosks. Throws Error(off_network) naming
 /// the kiosk when one is farther than snap_max_m from the profile's largest component,
 /// Error(invalid_argument) for no kiosks or a bad tolerance.
-ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const ZoneContext& context,
-                     const ZoneOptions& options = {});
+ZonePlan build_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+                     const ZoneContext &context, const ZoneOptions &options = {});
 
 /// Figures for an existing plan: `zones[i]` is kiosk i's zone (may be empty). Pieces are
 /// cut where they cross a zone border (to within site_spacing_m / 4).
-ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks,
-                        const std::vector<MultiPolygon>& zones, const ZoneContext& context,
-                        const ZoneOptions& options = {});
+ZonePlan evaluate_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+                        const std::vector<MultiPolygon> &zones, const ZoneContext &context,
+                        const ZoneOptions &options = {});
 
 /// Kiosks from a units layer (fields id, optional name and kind), transformed to `crs`.
 /// `kind` non-empty: only features whose kind equals it. Throws Error for a missing id field
 /// or a non-point geometry (naming the feature).
-std::vector<Kiosk> kiosks_from_layer(const LayerSpec& layer, const std::string& crs,
-                                     const std::string& kind = "kiosk");
+std::vector<Kiosk> kiosks_from_layer(const LayerSpec &layer, const std::string &crs,
+                                     const std::string &kind = "kiosk");
 
 /// Boundary, incidents (with grade), key sites and cameras of a scene, those it declares.
-ZoneContext zone_context_from_scene(const Scene& scene);
+ZoneContext zone_context_from_scene(const Scene &scene);
 
 /// Zone polygons drawn by hand: one or more polygon features per kiosk, matched by a
 /// `kiosk` field (the kiosk id) when the layer has one, else by the kiosk each polygon
 /// contains. Throws Error naming the feature when a polygon matches no kiosk or several.
-std::vector<MultiPolygon> zones_from_layer(const LayerSpec& layer, const std::string& crs,
-                                           const std::vector<Kiosk>& kiosks);
+std::vector<MultiPolygon> zones_from_layer(const LayerSpec &layer, const std::string &crs,
+                                           const std::vector<Kiosk> &kiosks);
 
 /// Length-weighted mean and quantile (q in [0,1]) of the own-kiosk time over pieces
 /// (each piece's time linear along it).
-double pieces_mean_time(const std::vector<ZonePiece>& pieces);
-double pieces_time_quantile(const std::vector<ZonePiece>& pieces, double q);
+double pieces_mean_time(const std::vector<ZonePiece> &pieces);
+double pieces_time_quantile(const std::vector<ZonePiece> &pieces, double q);
 
 } // namespace lugeo

@@ -16,41 +16,57 @@ namespace lugeo {
 
 namespace coverage_detail {
 
-RoadIndex::RoadIndex(const Network& net, Profile profile, const MultiPolygon& area, double cell_m)
+RoadIndex::RoadIndex(const Network &net, Profile profile, const MultiPolygon &area, double cell_m)
     : m_net(&net), m_cell(cell_m) {
     m_slot.assign(net.edge_count(), npos);
     m_len.assign(net.edge_count(), 0.0);
     std::size_t npts = 0;
-    for (const auto& e : net.edges()) npts = std::max<std::size_t>(npts, e.geom_end);
+    for (const auto &e : net.edges())
+        npts = std::max<std::size_t>(npts, e.geom_end);
     m_cum.assign(npts, 0.0);
     Box all;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
         if (!net.is_usable(profile, e)) continue;
-        if (!area.empty() && !contains(area, net.point_along(e, 0.5 * net.edge(e).length_m))) continue;
+        if (!area.empty() && !contains(area, net.point_along(e, 0.5 * net.edge(e).length_m)))
+            continue;
         m_slot[e] = static_cast<std::uint32_t>(m_edges.size());
         m_edges.push_back(e);
         const auto g = net.edge_geometry(e);
         const std::size_t b = net.edge(e).geom_begin;
-        for (std::size_t k = 1; k < g.size(); ++k) m_cum[b + k] = m_cum[b + k - 1] + distance(g[k - 1], g[k]);
+        for (std::size_t k = 1; k < g.size(); ++k)
+            m_cum[b + k] = m_cum[b + k - 1] + distance(g[k - 1], g[k]);
         m_len[e] = g.size() > 1 ? m_cum[b + g.size() - 1] : 0.0;
         m_total += m_len[e];
-        for (XY p : g) all.extend(p);
+        for (XY p : g)
+            all.extend(p);
     }
     if (!all.valid()) return;
     m_minx = all.minx, m_miny = all.miny;
-    m_nx = static_cast<std::uint32_t>(std::min(4096.0, std::floor((all.maxx - all.minx) / m_cell) + 1));
-    m_ny = static_cast<std::uint32_t>(std::min(4096.0, std::floor((all.maxy - all.miny) / m_cell) + 1));
-    m_cell = std::max({m_cell, (all.maxx - all.minx) / m_nx * 1.000001, (all.maxy - all.miny) / m_ny * 1.000001});
+    m_nx = static_cast<std::uint32_t>(
+        std::min(4096.0, std::floor((all.maxx - all.minx) / m_cell) + 1));
+    m_ny = static_cast<std::uint32_t>(
+        std::min(4096.0, std::floor((all.maxy - all.miny) / m_cell) + 1));
+    m_cell = std::max(
+        {m_cell, (all.maxx - all.minx) / m_nx * 1.000001, (all.maxy - all.miny) / m_ny * 1.000001});
     m_offsets.assign(std::size_t(m_nx) * m_ny + 1, 0);
-    auto cell_range = [&](XY a, XY b, std::uint32_t& x0, std::uint32_t& y0, std::uint32_t& x1, std::uint32_t& y1) {
-        auto cx = [&](double x) { return static_cast<std::uint32_t>(std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1))); };
-        auto cy = [&](double y) { return static_cast<std::uint32_t>(std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1))); };
-        x0 = cx(std::min(a.x, b.x)), x1 = cx(std::max(a.x, b.x)), y0 = cy(std::min(a.y, b.y)), y1 = cy(std::max(a.y, b.y));
+    auto cell_range = [&](XY a, XY b, std::uint32_t &x0, std::uint32_t &y0, std::uint32_t &x1,
+                          std::uint32_t &y1) {
+        auto cx = [&](double x) {
+            return static_cast<std::uint32_t>(
+                std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1)));
+        };
+        auto cy = [&](double y) {
+            return static_cast<std::uint32_t>(
+                std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1)));
+        };
+        x0 = cx(std::min(a.x, b.x)), x1 = cx(std::max(a.x, b.x)), y0 = cy(std::min(a.y, b.y)),
+        y1 = cy(std::max(a.y, b.y));
     };
     for (int pass = 0; pass < 2; ++pass) {
         std::vector<std::uint32_t> fill;
         if (pass == 1) {
-            for (std::size_t i = 1; i < m_offsets.size(); ++i) m_offsets[i] += m_offsets[i - 1];
+            for (std::size_t i = 1; i < m_offsets.size(); ++i)
+                m_offsets[i] += m_offsets[i - 1];
             m_refs.assign(m_offsets.back(), 0);
             fill.assign(m_offsets.begin(), m_offsets.end() - 1);
         }
@@ -62,21 +78,27 @@ RoadIndex::RoadIndex(const Network& net, Profile profile, const MultiPolygon& ar
                 for (std::uint32_t y = y0; y <= y1; ++y)
                     for (std::uint32_t x = x0; x <= x1; ++x) {
                         const std::size_t c = std::size_t(y) * m_nx + x;
-                        if (pass == 0) ++m_offsets[c + 1];
-                        else m_refs[fill[c]++] = (std::uint64_t(e) << 32) | k;
+                        if (pass == 0)
+                            ++m_offsets[c + 1];
+                        else
+                            m_refs[fill[c]++] = (std::uint64_t(e) << 32) | k;
                     }
             }
         }
     }
 }
 
-void RoadIndex::segments_near(const Box& box, std::vector<std::uint64_t>& out) const {
+void RoadIndex::segments_near(const Box &box, std::vector<std::uint64_t> &out) const {
     out.clear();
     if (m_nx == 0 || box.maxx < m_minx || box.maxy < m_miny || box.minx > m_minx + m_nx * m_cell ||
         box.miny > m_miny + m_ny * m_cell)
         return;
-    auto cx = [&](double x) { return static_cast<std::uint32_t>(std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1))); };
-    auto cy = [&](double y) { return static_cast<std::uint32_t>(std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1))); };
+    auto cx = [&](double x) {
+        return static_cast<std::uint32_t>(std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1)));
+    };
+    auto cy = [&](double y) {
+        return static_cast<std::uint32_t>(std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1)));
+    };
     for (std::uint32_t y = cy(box.miny); y <= cy(box.maxy); ++y)
         for (std::uint32_t x = cx(box.minx); x <= cx(box.maxx); ++x) {
             const std::size_t c = std::size_t(y) * m_nx + x;
@@ -86,7 +108,8 @@ void RoadIndex::segments_near(const Box& box, std::vector<std::uint64_t>& out) c
     out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
-void RoadIndex::camera_intervals(const Camera& cam, const Occluders& occ, std::vector<EdgeInterval>& out) const {
+void RoadIndex::camera_intervals(const Camera &cam, const Occluders &occ,
+                                 std::vector<EdgeInterval> &out) const {
     out.clear();
     const CameraFrame f = make_frame(cam, occ);
     if (f.r <= 0) return;
@@ -103,12 +126,14 @@ void RoadIndex::camera_intervals(const Camera& cam, const Occluders& occ, std::v
         ts.clear();
         segment_visible(f, g[k], g[k + 1], ts, scratch);
         const double c0 = cum(e, k), c1 = cum(e, k + 1);
-        for (const auto& [t0, t1] : ts) {
+        for (const auto &[t0, t1] : ts) {
             const double a = t0 <= 0.0 ? c0 : std::min(c1, c0 + t0 * (c1 - c0));
             const double b = t1 >= 1.0 ? c1 : std::min(c1, c0 + t1 * (c1 - c0));
             if (!(a < b)) continue;
-            if (!out.empty() && out.back().edge == e && a <= out.back().to) out.back().to = std::max(out.back().to, b);
-            else out.push_back({e, a, b});
+            if (!out.empty() && out.back().edge == e && a <= out.back().to)
+                out.back().to = std::max(out.back().to, b);
+            else
+                out.push_back({e, a, b});
         }
     }
 }
@@ -126,28 +151,31 @@ struct Tagged {
 
 /// Pieces of [0, len] with the number of intervals over each (only those passing `use`).
 template <class Use>
-void sweep(const std::vector<Tagged>& ivs, double len, Use use, std::vector<RoadPiece>& out, std::uint32_t edge) {
+void sweep(const std::vector<Tagged> &ivs, double len, Use use, std::vector<RoadPiece> &out,
+           std::uint32_t edge) {
     std::vector<std::pair<double, int>> ev;
-    for (const Tagged& t : ivs)
+    for (const Tagged &t : ivs)
         if (use(t.cam)) ev.emplace_back(t.from, +1), ev.emplace_back(t.to, -1);
     std::sort(ev.begin(), ev.end());
     double pos = 0.0;
     int count = 0;
     auto emit = [&](double to) {
         if (!(to > pos)) return;
-        if (!out.empty() && out.back().edge == edge && out.back().cameras == std::uint32_t(count) && out.back().to_m == pos)
+        if (!out.empty() && out.back().edge == edge && out.back().cameras == std::uint32_t(count) &&
+            out.back().to_m == pos)
             out.back().to_m = to;
-        else out.push_back({edge, pos, to, std::uint32_t(count)});
+        else
+            out.push_back({edge, pos, to, std::uint32_t(count)});
         pos = to;
     };
-    for (const auto& [x, d] : ev) {
+    for (const auto &[x, d] : ev) {
         emit(std::min(x, len));
         count += d;
     }
     emit(len);
 }
 
-void add_pieces(LengthSplit& s, const std::vector<RoadPiece>& pieces, std::size_t begin) {
+void add_pieces(LengthSplit &s, const std::vector<RoadPiece> &pieces, std::size_t begin) {
     for (std::size_t i = begin; i < pieces.size(); ++i) {
         const double l = pieces[i].to_m - pieces[i].from_m;
         s.total_m += l;
@@ -156,28 +184,31 @@ void add_pieces(LengthSplit& s, const std::vector<RoadPiece>& pieces, std::size_
     }
 }
 
-double point_polygon_distance(const MultiPolygon& mp, XY p) {
+double point_polygon_distance(const MultiPolygon &mp, XY p) {
     if (contains(mp, p)) return 0.0;
     double best = INFINITY;
-    auto ring = [&](const Ring& r) {
+    auto ring = [&](const Ring &r) {
         for (std::size_t k = 0; k + 1 < r.size(); ++k) {
             double t;
             best = std::min(best, distance(p, closest_on_segment(r[k], r[k + 1], p, t)));
         }
     };
-    for (const Polygon& poly : mp) {
+    for (const Polygon &poly : mp) {
         ring(poly.outer);
-        for (const Ring& h : poly.holes) ring(h);
+        for (const Ring &h : poly.holes)
+            ring(h);
     }
     return best;
 }
 
-std::optional<PlateRef> nearest_plate(const std::vector<Plate>& plates, XY p, const std::string& road, double same_road_m) {
+std::optional<PlateRef> nearest_plate(const std::vector<Plate> &plates, XY p,
+                                      const std::string &road, double same_road_m) {
     std::optional<PlateRef> any, same;
     for (std::size_t i = 0; i < plates.size(); ++i) {
         const double d = distance(plates[i].position, p);
         if (!any || d < any->distance_m) any = PlateRef{i, d};
-        if (!road.empty() && plates[i].road == road && d <= same_road_m && (!same || d < same->distance_m))
+        if (!road.empty() && plates[i].road == road && d <= same_road_m &&
+            (!same || d < same->distance_m))
             same = PlateRef{i, d};
     }
     return same ? same : any;
@@ -185,7 +216,8 @@ std::optional<PlateRef> nearest_plate(const std::vector<Plate>& plates, XY p, co
 
 } // namespace
 
-CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, const CoverageOptions& o) {
+CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
+                                const CoverageOptions &o) {
     CoverageResult r;
     r.profile = o.profile;
     const RoadIndex ri(net, o.profile, in.boundary);
@@ -200,7 +232,7 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
     std::vector<RoadIndex::EdgeInterval> ivs;
     std::vector<char> blind_cam(nc, 0);
     for (std::size_t c = 0; c < nc; ++c) {
-        Camera& cam = r.cameras[c];
+        Camera &cam = r.cameras[c];
         bool blind = false;
         if (auto issue = coverage_detail::relocate(cam, in.occluders, o.relocate_max_m, blind)) {
             issue->camera = c;
@@ -211,31 +243,34 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
             continue;
         }
         ri.camera_intervals(cam, in.occluders, ivs);
-        for (const auto& iv : ivs) {
+        for (const auto &iv : ivs) {
             by_edge[iv.edge].push_back({iv.from, iv.to, static_cast<std::uint32_t>(c)});
             r.camera_road_m[c] += iv.to - iv.from;
         }
         if (o.view_polygons) r.views[c] = view_polygon(cam, in.occluders, o.arc_step_deg);
-        if (o.progress && c % 64 == 0) o.progress(0.8 * double(c) / double(std::max<std::size_t>(nc, 1)), "cameras");
+        if (o.progress && c % 64 == 0)
+            o.progress(0.8 * double(c) / double(std::max<std::size_t>(nc, 1)), "cameras");
     }
 
     // ---- sweep each edge ----
     std::set<int> phases;
     std::set<std::string> owners;
-    for (const Camera& cam : r.cameras) phases.insert(cam.phase), owners.insert(cam.owner);
+    for (const Camera &cam : r.cameras)
+        phases.insert(cam.phase), owners.insert(cam.owner);
     std::vector<RoadPiece> scratch;
     for (std::uint32_t e : ri.edges()) {
         const double len = ri.length(e);
-        auto& list = by_edge[e];
+        auto &list = by_edge[e];
         const std::size_t begin = r.pieces.size();
-        sweep(list, len, [](std::uint32_t) { return true; }, r.pieces, e);
+        sweep(
+            list, len, [](std::uint32_t) { return true; }, r.pieces, e);
         add_pieces(r.total, r.pieces, begin);
         add_pieces(r.by_class[net.class_of(e)], r.pieces, begin);
         if (!in.zones.empty()) {
             for (std::size_t i = begin; i < r.pieces.size(); ++i) {
                 const XY mid = net.point_along(e, 0.5 * (r.pieces[i].from_m + r.pieces[i].to_m));
                 std::string zone = "(outside zones)";
-                for (const ZoneArea& z : in.zones)
+                for (const ZoneArea &z : in.zones)
                     if (contains(z.area, mid)) {
                         zone = z.id;
                         break;
@@ -247,15 +282,18 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
         }
         for (int p : phases) {
             scratch.clear();
-            sweep(list, len, [&](std::uint32_t c) { return r.cameras[c].phase == p; }, scratch, e);
+            sweep(
+                list, len, [&](std::uint32_t c) { return r.cameras[c].phase == p; }, scratch, e);
             add_pieces(r.by_phase[p], scratch, 0);
             scratch.clear();
-            sweep(list, len, [&](std::uint32_t c) { return r.cameras[c].phase <= p; }, scratch, e);
+            sweep(
+                list, len, [&](std::uint32_t c) { return r.cameras[c].phase <= p; }, scratch, e);
             add_pieces(r.by_phase_cumulative[p], scratch, 0);
         }
-        for (const std::string& ow : owners) {
+        for (const std::string &ow : owners) {
             scratch.clear();
-            sweep(list, len, [&](std::uint32_t c) { return r.cameras[c].owner == ow; }, scratch, e);
+            sweep(
+                list, len, [&](std::uint32_t c) { return r.cameras[c].owner == ow; }, scratch, e);
             add_pieces(r.by_owner[ow], scratch, 0);
         }
     }
@@ -270,16 +308,17 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
     };
     std::unordered_map<std::uint32_t, std::vector<End>> at_node;
     for (std::size_t u = 0; u < un.size(); ++u) {
-        const RoadPiece& p = r.pieces[un[u]];
-        const auto& ed = net.edge(p.edge);
+        const RoadPiece &p = r.pieces[un[u]];
+        const auto &ed = net.edge(p.edge);
         if (p.from_m == 0.0) at_node[ed.from].push_back({u, 0});
         if (p.to_m == ri.length(p.edge)) at_node[ed.to].push_back({u, 1});
     }
     std::vector<std::array<std::optional<End>, 2>> link(un.size());
-    for (auto& [node, ends] : at_node) {
+    for (auto &[node, ends] : at_node) {
         std::map<std::uint32_t, std::vector<End>> by_name;
-        for (const End& en : ends) by_name[net.edge(r.pieces[un[en.piece]].edge).name].push_back(en);
-        for (auto& [name, v] : by_name)
+        for (const End &en : ends)
+            by_name[net.edge(r.pieces[un[en.piece]].edge).name].push_back(en);
+        for (auto &[name, v] : by_name)
             if (v.size() == 2 && v[0].piece != v[1].piece) {
                 link[v[0].piece][v[0].side] = v[1];
                 link[v[1].piece][v[1].side] = v[0];
@@ -293,16 +332,18 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
         double longest = -1;
         while (!seen[cur]) {
             seen[cur] = 1;
-            const RoadPiece& p = r.pieces[un[cur]];
+            const RoadPiece &p = r.pieces[un[cur]];
             g.pieces.push_back(p);
             const double l = p.to_m - p.from_m;
             g.length_m += l;
-            if (l > longest) longest = l, g.road_class = net.class_of(p.edge), g.road = net.name_of(p.edge);
+            if (l > longest)
+                longest = l, g.road_class = net.class_of(p.edge), g.road = net.name_of(p.edge);
             LineString part = net.sub_line(p.edge, p.from_m, p.to_m);
             if (s == 1) std::reverse(part.begin(), part.end());
             for (std::size_t k = 0; k < part.size(); ++k)
-                if (k > 0 || g.line.empty() || distance(g.line.back(), part[k]) > 1e-9) g.line.push_back(part[k]);
-            const auto& nx = link[cur][1 - s];
+                if (k > 0 || g.line.empty() || distance(g.line.back(), part[k]) > 1e-9)
+                    g.line.push_back(part[k]);
+            const auto &nx = link[cur][1 - s];
             if (!nx) break;
             cur = nx->piece;
             s = nx->side;
@@ -315,21 +356,26 @@ CoverageResult analyze_coverage(const Network& net, const CoverageInput& in, con
     };
     for (std::size_t u = 0; u < un.size(); ++u) {
         if (seen[u]) continue;
-        if (!link[u][0]) walk(u, 0);
-        else if (!link[u][1]) walk(u, 1);
+        if (!link[u][0])
+            walk(u, 0);
+        else if (!link[u][1])
+            walk(u, 1);
     }
     for (std::size_t u = 0; u < un.size(); ++u)
         if (!seen[u]) walk(u, 0); // closed loops
-    std::stable_sort(r.gaps.begin(), r.gaps.end(), [](const Gap& a, const Gap& b) { return a.length_m > b.length_m; });
+    std::stable_sort(r.gaps.begin(), r.gaps.end(),
+                     [](const Gap &a, const Gap &b) { return a.length_m > b.length_m; });
 
     // ---- key sites and cameras ----
     for (std::size_t s = 0; s < in.key_sites.size(); ++s) {
         const XY p = in.key_sites[s].position;
         bool ok = false;
         for (std::size_t c = 0; c < nc && !ok; ++c) {
-            const Camera& cam = r.cameras[c];
-            if (blind_cam[c] || distance(cam.position, p) > cam.range_m + o.key_site_radius_m) continue;
-            if (camera_sees(cam, in.occluders, p)) ok = true;
+            const Camera &cam = r.cameras[c];
+            if (blind_cam[c] || distance(cam.position, p) > cam.range_m + o.key_site_radius_m)
+                continue;
+            if (camera_sees(cam, in.occluders, p))
+                ok = true;
             else if (o.view_polygons && !r.views[c].empty())
                 ok = point_polygon_distance(r.views[c], p) <= o.key_site_radius_m;
         }

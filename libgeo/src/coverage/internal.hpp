@@ -18,31 +18,34 @@ struct CameraFrame {
     bool all_around = true;
     bool convex = true; ///< hfov <= 180: the wedge is the intersection of two half-planes
     XY n1, n2;          ///< inward normals of the wedge's boundary rays
-    std::vector<const Occluders::Wall*> walls;
+    std::vector<const Occluders::Wall *> walls;
 };
-CameraFrame make_frame(const Camera& cam, const Occluders& occ);
+CameraFrame make_frame(const Camera &cam, const Occluders &occ);
 
 using TInterval = std::pair<double, double>;
 /// Appends the parts of segment a->b (parameter t in [0, 1]) the camera sees, sorted and
 /// disjoint. `scratch` is reused between calls.
-void segment_visible(const CameraFrame& f, XY a, XY b, std::vector<TInterval>& out,
-                     std::vector<TInterval>& scratch);
+void segment_visible(const CameraFrame &f, XY a, XY b, std::vector<TInterval> &out,
+                     std::vector<TInterval> &scratch);
 
 /// The profile's usable edges with cumulative lengths and a grid over their segments.
 class RoadIndex {
 public:
     /// `area` non-empty: only edges whose middle lies inside it.
-    RoadIndex(const Network& net, Profile profile, const MultiPolygon& area = {}, double cell_m = 50.0);
-    const Network& net() const { return *m_net; }
-    const std::vector<std::uint32_t>& edges() const { return m_edges; } ///< usable edge ids
+    RoadIndex(const Network &net, Profile profile, const MultiPolygon &area = {},
+              double cell_m = 50.0);
+    const Network &net() const { return *m_net; }
+    const std::vector<std::uint32_t> &edges() const { return m_edges; } ///< usable edge ids
     bool is_road(std::uint32_t e) const { return m_slot[e] != npos; }
     std::uint32_t slot(std::uint32_t e) const { return m_slot[e]; } ///< index in edges()
     double length(std::uint32_t e) const { return m_len[e]; }
     /// Cumulative length at vertex k of edge e (k = 0 … vertices − 1).
-    double cum(std::uint32_t e, std::size_t k) const { return m_cum[m_net->edge(e).geom_begin + k]; }
+    double cum(std::uint32_t e, std::size_t k) const {
+        return m_cum[m_net->edge(e).geom_begin + k];
+    }
     /// Segments (edge, first vertex index within the edge) whose box meets the box, in
     /// (edge, segment) order, each once.
-    void segments_near(const Box& box, std::vector<std::uint64_t>& out) const;
+    void segments_near(const Box &box, std::vector<std::uint64_t> &out) const;
     double total_m() const { return m_total; }
 
     struct EdgeInterval {
@@ -50,12 +53,13 @@ public:
         double from, to;
     };
     /// The road intervals a camera sees, by edge then offset, merged within each edge.
-    void camera_intervals(const Camera& cam, const Occluders& occ, std::vector<EdgeInterval>& out) const;
+    void camera_intervals(const Camera &cam, const Occluders &occ,
+                          std::vector<EdgeInterval> &out) const;
 
     static constexpr std::uint32_t npos = 0xffffffffu;
 
 private:
-    const Network* m_net;
+    const Network *m_net;
     std::vector<std::uint32_t> m_edges, m_slot;
     std::vector<double> m_len, m_cum;
     double m_total = 0.0;
@@ -67,9 +71,9 @@ private:
 
 /// Moves a camera that stands inside a footprint out to the nearest wall (0.1 m outside)
 /// when within max_m. Returns the issue (if any); `blind` is set for an indoor camera.
-std::optional<CameraIssue> relocate(Camera& cam, const Occluders& occ, double max_m, bool& blind);
+std::optional<CameraIssue> relocate(Camera &cam, const Occluders &occ, double max_m, bool &blind);
 
 /// Sorted disjoint union of intervals (sorts in place).
-void merge_intervals(std::vector<Interval>& v);
+void merge_intervals(std::vector<Interval> &v);
 
 } // namespace lugeo::coverage_detail

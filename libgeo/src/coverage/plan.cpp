@@ -29,8 +29,8 @@ struct Weights {
 };
 
 /// Weighted (and plain) length of [a, b] minus the covered intervals (sorted, disjoint).
-void gain_on(const std::vector<Interval>& cov, double a, double b, const Weights& W, std::size_t slot, double& wsum,
-             double& msum) {
+void gain_on(const std::vector<Interval> &cov, double a, double b, const Weights &W,
+             std::size_t slot, double &wsum, double &msum) {
     auto weighted = [&](double x, double y) {
         const double ul = W.unit_len[slot];
         const std::size_t base = W.offset[slot], n = W.offset[slot + 1] - base;
@@ -44,7 +44,8 @@ void gain_on(const std::vector<Interval>& cov, double a, double b, const Weights
         }
         return s;
     };
-    auto it = std::lower_bound(cov.begin(), cov.end(), a, [](const Interval& iv, double v) { return iv.to < v; });
+    auto it = std::lower_bound(cov.begin(), cov.end(), a,
+                               [](const Interval &iv, double v) { return iv.to < v; });
     double cur = a;
     for (; it != cov.end() && it->from < b; ++it) {
         if (it->from > cur) {
@@ -62,12 +63,14 @@ void gain_on(const std::vector<Interval>& cov, double a, double b, const Weights
 
 } // namespace
 
-PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanOptions& o) {
-    if (o.phases == 0) throw Error(ErrorCode::invalid_argument, "coverage plan: --phases must be at least 1");
-    if (!(o.range_m > 0)) throw Error(ErrorCode::invalid_argument, "coverage plan: the range must be positive");
+PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanOptions &o) {
+    if (o.phases == 0)
+        throw Error(ErrorCode::invalid_argument, "coverage plan: --phases must be at least 1");
+    if (!(o.range_m > 0))
+        throw Error(ErrorCode::invalid_argument, "coverage plan: the range must be positive");
     PlanResult res;
     const RoadIndex ri(net, o.profile, in.boundary);
-    const auto& edges = ri.edges();
+    const auto &edges = ri.edges();
     const std::size_t ns = edges.size();
 
     // ---- weights per piece ----
@@ -77,10 +80,12 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
     std::vector<XY> mids;
     for (std::size_t s = 0; s < ns; ++s) {
         const double len = ri.length(edges[s]);
-        const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(len / std::max(1.0, o.piece_m))));
+        const std::size_t n = std::max<std::size_t>(
+            1, static_cast<std::size_t>(std::ceil(len / std::max(1.0, o.piece_m))));
         W.offset[s + 1] = W.offset[s] + n;
         W.unit_len[s] = len / double(n);
-        for (std::size_t k = 0; k < n; ++k) mids.push_back(net.point_along(edges[s], (double(k) + 0.5) * W.unit_len[s]));
+        for (std::size_t k = 0; k < n; ++k)
+            mids.push_back(net.point_along(edges[s], (double(k) + 0.5) * W.unit_len[s]));
     }
     std::vector<double> counts(mids.size(), 0.0);
     if (o.incident_weight > 0 && !in.incidents.empty()) {
@@ -89,9 +94,11 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         std::unordered_map<std::int64_t, std::vector<XY>> grid;
         auto key = [&](std::int64_t x, std::int64_t y) { return (x << 32) ^ (y & 0xffffffff); };
         for (XY p : in.incidents)
-            grid[key(std::int64_t(std::floor(p.x / cell)), std::int64_t(std::floor(p.y / cell)))].push_back(p);
+            grid[key(std::int64_t(std::floor(p.x / cell)), std::int64_t(std::floor(p.y / cell)))]
+                .push_back(p);
         for (std::size_t u = 0; u < mids.size(); ++u) {
-            const auto cx = std::int64_t(std::floor(mids[u].x / cell)), cy = std::int64_t(std::floor(mids[u].y / cell));
+            const auto cx = std::int64_t(std::floor(mids[u].x / cell)),
+                       cy = std::int64_t(std::floor(mids[u].y / cell));
             for (std::int64_t dy = -1; dy <= 1; ++dy)
                 for (std::int64_t dx = -1; dx <= 1; ++dx) {
                     auto it = grid.find(key(cx + dx, cy + dy));
@@ -102,7 +109,8 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         }
     }
     double mean = 0.0;
-    for (double c : counts) mean += c;
+    for (double c : counts)
+        mean += c;
     mean = counts.empty() ? 0.0 : mean / double(counts.size());
     W.w.resize(mids.size());
     for (std::size_t s = 0; s < ns; ++s) {
@@ -120,11 +128,12 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         coverage_detail::relocate(cam, in.occluders, o.relocate_max_m, blind);
         if (blind) continue;
         ri.camera_intervals(cam, in.occluders, ivs);
-        for (const auto& iv : ivs) {
+        for (const auto &iv : ivs) {
             cov[ri.slot(iv.edge)].push_back({iv.from, iv.to});
         }
     }
-    for (auto& v : cov) coverage_detail::merge_intervals(v);
+    for (auto &v : cov)
+        coverage_detail::merge_intervals(v);
     double covered_m = 0.0, weighted = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
         double wall = 0.0, mall = 0.0, wun = 0.0, mun = 0.0;
@@ -149,7 +158,7 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         so.profile = o.profile;
         so.max_distance_m = 60.0;
         so.largest_component_only = false;
-        for (const Plate& pl : in.plates) {
+        for (const Plate &pl : in.plates) {
             Camera c;
             c.position = pl.position;
             c.type = o.type;
@@ -175,11 +184,13 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
                             heads.push_back(std::round(std::fmod(b + 180.0, 360.0) * 10.0) / 10.0);
                         }
                     }
-                for (int i = 0; i < o.headings; ++i) heads.push_back(360.0 * i / o.headings);
+                for (int i = 0; i < o.headings; ++i)
+                    heads.push_back(360.0 * i / o.headings);
             }
             for (double h : heads) {
                 c.heading_deg = h;
-                c.id = pl.id + (around ? "" : "@" + std::to_string(static_cast<int>(std::lround(h))));
+                c.id =
+                    pl.id + (around ? "" : "@" + std::to_string(static_cast<int>(std::lround(h))));
                 res.candidates.push_back(c);
                 res.candidate_plates.push_back(pl.id);
             }
@@ -196,16 +207,17 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
     std::vector<SlotIv> civ;
     for (std::size_t k = 0; k < nk; ++k) {
         ri.camera_intervals(res.candidates[k], in.occluders, ivs);
-        for (const auto& iv : ivs) {
+        for (const auto &iv : ivs) {
             civ.push_back({ri.slot(iv.edge), iv.from, iv.to});
         }
         coff[k + 1] = civ.size();
         if (o.progress && k % 1024 == 0) o.progress(0.8 * double(k) / double(nk), "candidates");
     }
-    auto gain = [&](std::size_t k, double& gm) {
+    auto gain = [&](std::size_t k, double &gm) {
         double gw = 0.0;
         gm = 0.0;
-        for (std::size_t i = coff[k]; i < coff[k + 1]; ++i) gain_on(cov[civ[i].slot], civ[i].from, civ[i].to, W, civ[i].slot, gw, gm);
+        for (std::size_t i = coff[k]; i < coff[k + 1]; ++i)
+            gain_on(cov[civ[i].slot], civ[i].from, civ[i].to, W, civ[i].slot, gw, gm);
         ++res.gain_evaluations;
         return gw;
     };
@@ -216,7 +228,9 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         std::uint32_t k;
         std::uint32_t round;
     };
-    auto less = [](const Entry& a, const Entry& b) { return a.gain < b.gain || (a.gain == b.gain && a.k > b.k); };
+    auto less = [](const Entry &a, const Entry &b) {
+        return a.gain < b.gain || (a.gain == b.gain && a.k > b.k);
+    };
     std::priority_queue<Entry, std::vector<Entry>, decltype(less)> heap(less);
     for (std::size_t k = 0; k < nk; ++k) {
         double gm;
@@ -247,7 +261,7 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         p.covered_m = covered_m;
         p.weighted = weighted;
         for (std::size_t i = coff[top.k]; i < coff[top.k + 1]; ++i) {
-            auto& v = cov[civ[i].slot];
+            auto &v = cov[civ[i].slot];
             v.push_back({civ[i].from, civ[i].to});
             coverage_detail::merge_intervals(v);
         }
@@ -256,7 +270,8 @@ PlanResult plan_cameras(const Network& net, const CoverageInput& in, const PlanO
         if (o.progress) o.progress(0.8 + 0.2 * double(round) / double(want), "picks");
     }
     const std::size_t n = res.picks.size();
-    for (std::size_t i = 0; i < n; ++i) res.picks[i].phase = 1 + static_cast<int>(i * o.phases / std::max<std::size_t>(n, 1));
+    for (std::size_t i = 0; i < n; ++i)
+        res.picks[i].phase = 1 + static_cast<int>(i * o.phases / std::max<std::size_t>(n, 1));
     return res;
 }
 

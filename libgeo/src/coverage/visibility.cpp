@@ -21,16 +21,27 @@ namespace {
 
 constexpr double deg = std::numbers::pi / 180.0;
 
-XY dir(double bearing_deg) { return {std::sin(bearing_deg * deg), std::cos(bearing_deg * deg)}; }
-double cross(XY u, XY v) { return u.x * v.y - u.y * v.x; }
-double dot(XY u, XY v) { return u.x * v.x + u.y * v.y; }
-XY sub(XY u, XY v) { return {u.x - v.x, u.y - v.y}; }
+XY dir(double bearing_deg) {
+    return {std::sin(bearing_deg * deg), std::cos(bearing_deg * deg)};
+}
+double cross(XY u, XY v) {
+    return u.x * v.y - u.y * v.x;
+}
+double dot(XY u, XY v) {
+    return u.x * v.x + u.y * v.y;
+}
+XY sub(XY u, XY v) {
+    return {u.x - v.x, u.y - v.y};
+}
 
 /// Intersects [lo, hi] with {t : p + q·t >= 0}.
-void half(double p, double q, double& lo, double& hi) {
-    if (q > 0) lo = std::max(lo, -p / q);
-    else if (q < 0) hi = std::min(hi, -p / q);
-    else if (p < 0) hi = lo - 1.0; // empty
+void half(double p, double q, double &lo, double &hi) {
+    if (q > 0)
+        lo = std::max(lo, -p / q);
+    else if (q < 0)
+        hi = std::min(hi, -p / q);
+    else if (p < 0)
+        hi = lo - 1.0; // empty
 }
 
 } // namespace
@@ -46,7 +57,8 @@ struct Occluders::Impl {
     std::uint32_t nx = 0, ny = 0;
     std::vector<std::uint32_t> wall_offsets, wall_refs, poly_offsets, poly_refs;
 
-    void cells(const Box& b, std::uint32_t& x0, std::uint32_t& y0, std::uint32_t& x1, std::uint32_t& y1) const {
+    void cells(const Box &b, std::uint32_t &x0, std::uint32_t &y0, std::uint32_t &x1,
+               std::uint32_t &y1) const {
         auto cx = [&](double x) {
             return static_cast<std::uint32_t>(std::clamp((x - minx) / cell, 0.0, double(nx - 1)));
         };
@@ -55,16 +67,19 @@ struct Occluders::Impl {
         };
         x0 = cx(b.minx), x1 = cx(b.maxx), y0 = cy(b.miny), y1 = cy(b.maxy);
     }
-    bool overlaps_grid(const Box& b) const {
-        return nx > 0 && b.maxx >= minx && b.maxy >= miny && b.minx <= minx + nx * cell && b.miny <= miny + ny * cell;
+    bool overlaps_grid(const Box &b) const {
+        return nx > 0 && b.maxx >= minx && b.maxy >= miny && b.minx <= minx + nx * cell &&
+               b.miny <= miny + ny * cell;
     }
     template <class BoxOf>
-    void build_grid(std::size_t n, BoxOf box_of, std::vector<std::uint32_t>& offsets, std::vector<std::uint32_t>& refs) {
+    void build_grid(std::size_t n, BoxOf box_of, std::vector<std::uint32_t> &offsets,
+                    std::vector<std::uint32_t> &refs) {
         offsets.assign(std::size_t(nx) * ny + 1, 0);
         for (int pass = 0; pass < 2; ++pass) {
             std::vector<std::uint32_t> fill;
             if (pass == 1) {
-                for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+                for (std::size_t i = 1; i < offsets.size(); ++i)
+                    offsets[i] += offsets[i - 1];
                 refs.assign(offsets.back(), 0);
                 fill.assign(offsets.begin(), offsets.end() - 1);
             }
@@ -74,8 +89,10 @@ struct Occluders::Impl {
                 for (std::uint32_t y = y0; y <= y1; ++y)
                     for (std::uint32_t x = x0; x <= x1; ++x) {
                         const std::size_t c = std::size_t(y) * nx + x;
-                        if (pass == 0) ++offsets[c + 1];
-                        else refs[fill[c]++] = static_cast<std::uint32_t>(i);
+                        if (pass == 0)
+                            ++offsets[c + 1];
+                        else
+                            refs[fill[c]++] = static_cast<std::uint32_t>(i);
                     }
             }
         }
@@ -84,12 +101,12 @@ struct Occluders::Impl {
 
 Occluders::Occluders() : m_impl(std::make_unique<Impl>()) {}
 Occluders::~Occluders() = default;
-Occluders::Occluders(Occluders&&) noexcept = default;
-Occluders& Occluders::operator=(Occluders&&) noexcept = default;
+Occluders::Occluders(Occluders &&) noexcept = default;
+Occluders &Occluders::operator=(Occluders &&) noexcept = default;
 
 Occluders::Occluders(std::vector<Polygon> footprints, std::vector<std::string> ids, double cell_m)
     : m_impl(std::make_unique<Impl>()) {
-    Impl& m = *m_impl;
+    Impl &m = *m_impl;
     m.polys = std::move(footprints);
     m.ids = std::move(ids);
     m.ids.resize(m.polys.size());
@@ -97,20 +114,26 @@ Occluders::Occluders(std::vector<Polygon> footprints, std::vector<std::string> i
     Box all;
     for (std::uint32_t i = 0; i < m.polys.size(); ++i) {
         Box b;
-        auto add_ring = [&](const Ring& r) {
-            for (std::size_t k = 0; k + 1 < r.size(); ++k) m.walls.push_back({r[k], r[k + 1], i});
-            for (XY p : r) b.extend(p);
+        auto add_ring = [&](const Ring &r) {
+            for (std::size_t k = 0; k + 1 < r.size(); ++k)
+                m.walls.push_back({r[k], r[k + 1], i});
+            for (XY p : r)
+                b.extend(p);
         };
         add_ring(m.polys[i].outer);
-        for (const Ring& h : m.polys[i].holes) add_ring(h);
+        for (const Ring &h : m.polys[i].holes)
+            add_ring(h);
         m.boxes.push_back(b);
         if (b.valid()) all.extend({b.minx, b.miny}), all.extend({b.maxx, b.maxy});
     }
     if (!all.valid()) return;
     m.minx = all.minx, m.miny = all.miny;
-    m.nx = static_cast<std::uint32_t>(std::min(4096.0, std::floor((all.maxx - all.minx) / m.cell) + 1));
-    m.ny = static_cast<std::uint32_t>(std::min(4096.0, std::floor((all.maxy - all.miny) / m.cell) + 1));
-    m.cell = std::max({m.cell, (all.maxx - all.minx) / m.nx * 1.000001, (all.maxy - all.miny) / m.ny * 1.000001});
+    m.nx = static_cast<std::uint32_t>(
+        std::min(4096.0, std::floor((all.maxx - all.minx) / m.cell) + 1));
+    m.ny = static_cast<std::uint32_t>(
+        std::min(4096.0, std::floor((all.maxy - all.miny) / m.cell) + 1));
+    m.cell = std::max(
+        {m.cell, (all.maxx - all.minx) / m.nx * 1.000001, (all.maxy - all.miny) / m.ny * 1.000001});
     m.build_grid(
         m.walls.size(),
         [&](std::size_t i) {
@@ -119,15 +142,22 @@ Occluders::Occluders(std::vector<Polygon> footprints, std::vector<std::string> i
             return b;
         },
         m.wall_offsets, m.wall_refs);
-    m.build_grid(m.polys.size(), [&](std::size_t i) { return m.boxes[i]; }, m.poly_offsets, m.poly_refs);
+    m.build_grid(
+        m.polys.size(), [&](std::size_t i) { return m.boxes[i]; }, m.poly_offsets, m.poly_refs);
 }
 
-std::size_t Occluders::size() const { return m_impl->polys.size(); }
-const Polygon& Occluders::footprint(std::size_t i) const { return m_impl->polys[i]; }
-const std::string& Occluders::id(std::size_t i) const { return m_impl->ids[i]; }
+std::size_t Occluders::size() const {
+    return m_impl->polys.size();
+}
+const Polygon &Occluders::footprint(std::size_t i) const {
+    return m_impl->polys[i];
+}
+const std::string &Occluders::id(std::size_t i) const {
+    return m_impl->ids[i];
+}
 
 std::optional<std::size_t> Occluders::footprint_at(XY p) const {
-    const Impl& m = *m_impl;
+    const Impl &m = *m_impl;
     Box q;
     q.extend(p);
     if (!m.overlaps_grid(q)) return std::nullopt;
@@ -136,16 +166,16 @@ std::optional<std::size_t> Occluders::footprint_at(XY p) const {
     const std::size_t c = std::size_t(y0) * m.nx + x0;
     for (std::uint32_t k = m.poly_offsets[c]; k < m.poly_offsets[c + 1]; ++k) {
         const std::uint32_t i = m.poly_refs[k];
-        const Box& b = m.boxes[i];
+        const Box &b = m.boxes[i];
         if (p.x < b.minx || p.x > b.maxx || p.y < b.miny || p.y > b.maxy) continue;
         if (contains(m.polys[i], p)) return i;
     }
     return std::nullopt;
 }
 
-void Occluders::walls_near(const Box& box, std::vector<const Wall*>& out) const {
+void Occluders::walls_near(const Box &box, std::vector<const Wall *> &out) const {
     out.clear();
-    const Impl& m = *m_impl;
+    const Impl &m = *m_impl;
     if (!m.overlaps_grid(box)) return;
     std::uint32_t x0, y0, x1, y1;
     m.cells(box, x0, y0, x1, y1);
@@ -153,18 +183,20 @@ void Occluders::walls_near(const Box& box, std::vector<const Wall*>& out) const 
     for (std::uint32_t y = y0; y <= y1; ++y)
         for (std::uint32_t x = x0; x <= x1; ++x) {
             const std::size_t c = std::size_t(y) * m.nx + x;
-            ids.insert(ids.end(), m.wall_refs.begin() + m.wall_offsets[c], m.wall_refs.begin() + m.wall_offsets[c + 1]);
+            ids.insert(ids.end(), m.wall_refs.begin() + m.wall_offsets[c],
+                       m.wall_refs.begin() + m.wall_offsets[c + 1]);
         }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (std::uint32_t i : ids) out.push_back(&m.walls[i]);
+    for (std::uint32_t i : ids)
+        out.push_back(&m.walls[i]);
 }
 
 // ---- the exact test ----
 
 namespace coverage_detail {
 
-CameraFrame make_frame(const Camera& cam, const Occluders& occ) {
+CameraFrame make_frame(const Camera &cam, const Occluders &occ) {
     CameraFrame f;
     f.c = cam.position;
     f.r = std::max(0.0, cam.range_m);
@@ -180,20 +212,22 @@ CameraFrame make_frame(const Camera& cam, const Occluders& occ) {
     Box b;
     b.extend({f.c.x - f.r, f.c.y - f.r});
     b.extend({f.c.x + f.r, f.c.y + f.r});
-    std::vector<const Occluders::Wall*> near;
+    std::vector<const Occluders::Wall *> near;
     occ.walls_near(b, near);
-    for (const auto* w : near) {
+    for (const auto *w : near) {
         double t;
         const XY q = closest_on_segment(w->a, w->b, f.c, t);
         if (distance(q, f.c) > f.r) continue;
-        if (std::abs(cross(sub(w->b, w->a), sub(f.c, w->a))) <= 1e-12 * (1.0 + dot(sub(w->b, w->a), sub(w->b, w->a))))
+        if (std::abs(cross(sub(w->b, w->a), sub(f.c, w->a))) <=
+            1e-12 * (1.0 + dot(sub(w->b, w->a), sub(w->b, w->a))))
             continue; // the camera is on the wall's line: no area in its shadow
         f.walls.push_back(w);
     }
     return f;
 }
 
-void segment_visible(const CameraFrame& f, XY a, XY b, std::vector<TInterval>& out, std::vector<TInterval>& scratch) {
+void segment_visible(const CameraFrame &f, XY a, XY b, std::vector<TInterval> &out,
+                     std::vector<TInterval> &scratch) {
     const XY d = sub(b, a), q0 = sub(a, f.c);
     // range circle: |q0 + t d|^2 <= r^2
     const double A = dot(d, d), B = 2.0 * dot(q0, d), C = dot(q0, q0) - f.r2;
@@ -233,7 +267,7 @@ void segment_visible(const CameraFrame& f, XY a, XY b, std::vector<TInterval>& o
     // shadows
     scratch.clear();
     const double span_lo = base[0].first, span_hi = base[nbase - 1].second;
-    for (const auto* w : f.walls) {
+    for (const auto *w : f.walls) {
         const XY ab = sub(w->b, w->a);
         const double s0 = cross(ab, sub(f.c, w->a));
         const double sgn = s0 > 0 ? 1.0 : -1.0;
@@ -250,14 +284,15 @@ void segment_visible(const CameraFrame& f, XY a, XY b, std::vector<TInterval>& o
         if (l < h) scratch.emplace_back(l, h);
     }
     if (scratch.empty()) {
-        for (int i = 0; i < nbase; ++i) out.push_back(base[i]);
+        for (int i = 0; i < nbase; ++i)
+            out.push_back(base[i]);
         return;
     }
     std::sort(scratch.begin(), scratch.end());
     for (int i = 0; i < nbase; ++i) {
         double cur = base[i].first;
         const double end = base[i].second;
-        for (const auto& [sl, sh] : scratch) {
+        for (const auto &[sl, sh] : scratch) {
             if (sh <= cur) continue;
             if (sl >= end) break;
             if (sl > cur) out.emplace_back(cur, sl);
@@ -268,25 +303,28 @@ void segment_visible(const CameraFrame& f, XY a, XY b, std::vector<TInterval>& o
     }
 }
 
-void merge_intervals(std::vector<Interval>& v) {
-    std::sort(v.begin(), v.end(), [](const Interval& x, const Interval& y) { return x.from < y.from; });
+void merge_intervals(std::vector<Interval> &v) {
+    std::sort(v.begin(), v.end(),
+              [](const Interval &x, const Interval &y) { return x.from < y.from; });
     std::size_t k = 0;
-    for (const Interval& iv : v) {
+    for (const Interval &iv : v) {
         if (!(iv.from < iv.to)) continue;
-        if (k > 0 && iv.from <= v[k - 1].to) v[k - 1].to = std::max(v[k - 1].to, iv.to);
-        else v[k++] = iv;
+        if (k > 0 && iv.from <= v[k - 1].to)
+            v[k - 1].to = std::max(v[k - 1].to, iv.to);
+        else
+            v[k++] = iv;
     }
     v.resize(k);
 }
 
-std::optional<CameraIssue> relocate(Camera& cam, const Occluders& occ, double max_m, bool& blind) {
+std::optional<CameraIssue> relocate(Camera &cam, const Occluders &occ, double max_m, bool &blind) {
     blind = false;
     const auto inside = occ.footprint_at(cam.position);
     if (!inside) return std::nullopt;
-    const Polygon& poly = occ.footprint(*inside);
+    const Polygon &poly = occ.footprint(*inside);
     double best = INFINITY;
     XY best_q, best_a, best_b;
-    auto scan = [&](const Ring& r) {
+    auto scan = [&](const Ring &r) {
         for (std::size_t k = 0; k + 1 < r.size(); ++k) {
             double t;
             const XY q = closest_on_segment(r[k], r[k + 1], cam.position, t);
@@ -295,7 +333,8 @@ std::optional<CameraIssue> relocate(Camera& cam, const Occluders& occ, double ma
         }
     };
     scan(poly.outer);
-    for (const Ring& h : poly.holes) scan(h);
+    for (const Ring &h : poly.holes)
+        scan(h);
     CameraIssue issue;
     issue.building = occ.id(*inside);
     issue.distance_m = best;
@@ -323,7 +362,7 @@ std::optional<CameraIssue> relocate(Camera& cam, const Occluders& occ, double ma
 
 } // namespace coverage_detail
 
-bool camera_sees(const Camera& cam, const Occluders& occ, XY p) {
+bool camera_sees(const Camera &cam, const Occluders &occ, XY p) {
     const auto f = coverage_detail::make_frame(cam, occ);
     if (distance(p, f.c) > f.r) return false;
     // a tiny segment ending at p
@@ -334,17 +373,20 @@ bool camera_sees(const Camera& cam, const Occluders& occ, XY p) {
         const bool in1 = dot(q, f.n1) >= 0, in2 = dot(q, f.n2) >= 0;
         if (f.convex ? !(in1 && in2) : !(in1 || in2)) return false;
     }
-    for (const auto* w : f.walls) {
+    for (const auto *w : f.walls) {
         // proper crossing of C–p with the wall
         const XY ab = sub(w->b, w->a);
         const double d1 = cross(ab, sub(f.c, w->a)), d2 = cross(ab, sub(p, w->a));
         const double d3 = cross(q, sub(w->a, f.c)), d4 = cross(q, sub(w->b, f.c));
-        if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return false;
+        if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) &&
+            ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+            return false;
     }
     return true;
 }
 
-std::vector<Interval> visible_intervals(const Camera& cam, const Occluders& occ, std::span<const XY> line) {
+std::vector<Interval> visible_intervals(const Camera &cam, const Occluders &occ,
+                                        std::span<const XY> line) {
     std::vector<Interval> out;
     if (line.size() < 2) return out;
     const auto f = coverage_detail::make_frame(cam, occ);
@@ -354,14 +396,15 @@ std::vector<Interval> visible_intervals(const Camera& cam, const Occluders& occ,
         const double seg = distance(line[k], line[k + 1]);
         ts.clear();
         coverage_detail::segment_visible(f, line[k], line[k + 1], ts, scratch);
-        for (const auto& [t0, t1] : ts) out.push_back({cum + t0 * seg, cum + t1 * seg});
+        for (const auto &[t0, t1] : ts)
+            out.push_back({cum + t0 * seg, cum + t1 * seg});
         cum += seg;
     }
     coverage_detail::merge_intervals(out);
     return out;
 }
 
-MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_step_deg) {
+MultiPolygon view_polygon(const Camera &cam, const Occluders &occ, double arc_step_deg) {
     const auto f = coverage_detail::make_frame(cam, occ);
     if (f.r <= 0.0) return {};
     const double step = std::clamp(arc_step_deg, 0.1, 30.0);
@@ -385,15 +428,17 @@ MultiPolygon view_polygon(const Camera& cam, const Occluders& occ, double arc_st
     if (f.walls.empty()) return {sector};
 
     std::vector<geos::GeomPtr> shadows;
-    for (const auto* w : f.walls) {
+    for (const auto *w : f.walls) {
         const XY ca = sub(w->a, f.c), cb = sub(w->b, f.c);
         const double la = std::hypot(ca.x, ca.y), lb = std::hypot(cb.x, cb.y);
         if (la < 1e-6 || lb < 1e-6) continue;
         const double rf = std::max(2.0 * f.r, 1.01 * std::max(la, lb));
         double ba = std::atan2(ca.x, ca.y) / deg, bb = std::atan2(cb.x, cb.y) / deg;
         double span = ba - bb; // from b's bearing to a's, the short way
-        while (span > 180.0) span -= 360.0;
-        while (span < -180.0) span += 360.0;
+        while (span > 180.0)
+            span -= 360.0;
+        while (span < -180.0)
+            span += 360.0;
         Polygon s;
         s.outer = {w->a, w->b};
         const int n = std::max(1, static_cast<int>(std::ceil(std::abs(span) / 5.0)));

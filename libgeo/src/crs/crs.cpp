@@ -12,26 +12,28 @@ namespace lugeo {
 namespace {
 
 struct Ctx {
-    PJ_CONTEXT* ctx = proj_context_create();
+    PJ_CONTEXT *ctx = proj_context_create();
     ~Ctx() { proj_context_destroy(ctx); }
     Ctx() { proj_log_level(ctx, PJ_LOG_NONE); }
-    Ctx(const Ctx&) = delete;
-    Ctx& operator=(const Ctx&) = delete;
+    Ctx(const Ctx &) = delete;
+    Ctx &operator=(const Ctx &) = delete;
 };
 
-std::string proj_error(PJ_CONTEXT* ctx) {
+std::string proj_error(PJ_CONTEXT *ctx) {
     const int err = proj_context_errno(ctx);
     return err ? proj_context_errno_string(ctx, err) : "unknown error";
 }
 
 } // namespace
 
-void validate_crs(const std::string& definition, const std::string& context) {
+void validate_crs(const std::string &definition, const std::string &context) {
     Ctx c;
     const std::string where = context.empty() ? "" : " (" + context + ")";
     if (definition.empty()) throw Error(ErrorCode::crs, "empty CRS" + where);
-    PJ* pj = proj_create(c.ctx, definition.c_str());
-    if (!pj) throw Error(ErrorCode::crs, "unknown CRS '" + definition + "'" + where + ": " + proj_error(c.ctx));
+    PJ *pj = proj_create(c.ctx, definition.c_str());
+    if (!pj)
+        throw Error(ErrorCode::crs,
+                    "unknown CRS '" + definition + "'" + where + ": " + proj_error(c.ctx));
     const PJ_TYPE t = proj_get_type(pj);
     proj_destroy(pj);
     const bool is_crs = t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS ||
@@ -39,17 +41,22 @@ void validate_crs(const std::string& definition, const std::string& context) {
                         t == PJ_TYPE_GEOCENTRIC_CRS || t == PJ_TYPE_BOUND_CRS ||
                         t == PJ_TYPE_OTHER_CRS || t == PJ_TYPE_ENGINEERING_CRS ||
                         t == PJ_TYPE_GEOGRAPHIC_CRS;
-    if (!is_crs) throw Error(ErrorCode::crs, "'" + definition + "' is not a coordinate reference system" + where);
+    if (!is_crs)
+        throw Error(ErrorCode::crs,
+                    "'" + definition + "' is not a coordinate reference system" + where);
 }
 
-bool is_projected_crs(const std::string& definition) {
+bool is_projected_crs(const std::string &definition) {
     Ctx c;
-    PJ* pj = proj_create(c.ctx, definition.c_str());
+    PJ *pj = proj_create(c.ctx, definition.c_str());
     if (!pj) throw Error(ErrorCode::crs, "unknown CRS '" + definition + "': " + proj_error(c.ctx));
     PJ_TYPE t = proj_get_type(pj);
     if (t == PJ_TYPE_BOUND_CRS) {
-        PJ* base = proj_get_source_crs(c.ctx, pj);
-        if (base) { t = proj_get_type(base); proj_destroy(base); }
+        PJ *base = proj_get_source_crs(c.ctx, pj);
+        if (base) {
+            t = proj_get_type(base);
+            proj_destroy(base);
+        }
     }
     proj_destroy(pj);
     return t == PJ_TYPE_PROJECTED_CRS;
@@ -58,63 +65,85 @@ bool is_projected_crs(const std::string& definition) {
 std::string utm_crs_for(LonLat p) {
     int zone = static_cast<int>(std::floor((p.lon + 180.0) / 6.0)) + 1;
     zone = zone < 1 ? 1 : (zone > 60 ? 60 : zone);
-    return (p.lat >= 0 ? "EPSG:326" : "EPSG:327") + std::string(zone < 10 ? "0" : "") + std::to_string(zone);
+    return (p.lat >= 0 ? "EPSG:326" : "EPSG:327") + std::string(zone < 10 ? "0" : "") +
+           std::to_string(zone);
 }
 
 struct Transformer::Impl {
     Ctx c;
-    PJ* pj = nullptr;
+    PJ *pj = nullptr;
     std::string from, to;
-    ~Impl() { if (pj) proj_destroy(pj); }
+    ~Impl() {
+        if (pj) proj_destroy(pj);
+    }
 };
 
-Transformer::Transformer(const std::string& from, const std::string& to) : m_impl(std::make_unique<Impl>()) {
+Transformer::Transformer(const std::string &from, const std::string &to)
+    : m_impl(std::make_unique<Impl>()) {
     m_impl->from = from;
     m_impl->to = to;
-    PJ* raw = proj_create_crs_to_crs(m_impl->c.ctx, from.c_str(), to.c_str(), nullptr);
+    PJ *raw = proj_create_crs_to_crs(m_impl->c.ctx, from.c_str(), to.c_str(), nullptr);
     if (!raw)
-        throw Error(ErrorCode::crs, "cannot transform from '" + from + "' to '" + to + "': " + proj_error(m_impl->c.ctx));
-    PJ* norm = proj_normalize_for_visualization(m_impl->c.ctx, raw);
+        throw Error(ErrorCode::crs, "cannot transform from '" + from + "' to '" + to +
+                                        "': " + proj_error(m_impl->c.ctx));
+    PJ *norm = proj_normalize_for_visualization(m_impl->c.ctx, raw);
     proj_destroy(raw);
-    if (!norm) throw Error(ErrorCode::crs, "cannot normalise axis order for '" + from + "' -> '" + to + "'");
+    if (!norm)
+        throw Error(ErrorCode::crs,
+                    "cannot normalise axis order for '" + from + "' -> '" + to + "'");
     m_impl->pj = norm;
 }
 Transformer::~Transformer() = default;
-Transformer::Transformer(Transformer&&) noexcept = default;
-Transformer& Transformer::operator=(Transformer&&) noexcept = default;
+Transformer::Transformer(Transformer &&) noexcept = default;
+Transformer &Transformer::operator=(Transformer &&) noexcept = default;
 
 namespace {
-XY trans(PJ* pj, XY p, PJ_DIRECTION dir, const std::string& from, const std::string& to) {
+XY trans(PJ *pj, XY p, PJ_DIRECTION dir, const std::string &from, const std::string &to) {
     PJ_COORD c = proj_coord(p.x, p.y, 0, 0);
     PJ_COORD r = proj_trans(pj, dir, c);
     if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL)
-        throw Error(ErrorCode::crs, "cannot transform (" + std::to_string(p.x) + ", " + std::to_string(p.y) +
-                                        ") from '" + (dir == PJ_FWD ? from : to) + "' to '" + (dir == PJ_FWD ? to : from) + "'");
+        throw Error(ErrorCode::crs, "cannot transform (" + std::to_string(p.x) + ", " +
+                                        std::to_string(p.y) + ") from '" +
+                                        (dir == PJ_FWD ? from : to) + "' to '" +
+                                        (dir == PJ_FWD ? to : from) + "'");
     return {r.xy.x, r.xy.y};
 }
-void trans_many(PJ* pj, std::vector<XY>& pts, PJ_DIRECTION dir, const std::string& from, const std::string& to) {
+void trans_many(PJ *pj, std::vector<XY> &pts, PJ_DIRECTION dir, const std::string &from,
+                const std::string &to) {
     if (pts.empty()) return;
     static_assert(sizeof(XY) == 2 * sizeof(double));
-    proj_trans_generic(pj, dir, &pts[0].x, sizeof(XY), pts.size(), &pts[0].y, sizeof(XY), pts.size(), nullptr, 0, 0,
-                       nullptr, 0, 0);
-    for (const XY& p : pts)
+    proj_trans_generic(pj, dir, &pts[0].x, sizeof(XY), pts.size(), &pts[0].y, sizeof(XY),
+                       pts.size(), nullptr, 0, 0, nullptr, 0, 0);
+    for (const XY &p : pts)
         if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x == HUGE_VAL)
-            throw Error(ErrorCode::crs, "cannot transform coordinates from '" + (dir == PJ_FWD ? from : to) + "' to '" +
-                                            (dir == PJ_FWD ? to : from) + "' (outside the CRS's area?)");
+            throw Error(ErrorCode::crs,
+                        "cannot transform coordinates from '" + (dir == PJ_FWD ? from : to) +
+                            "' to '" + (dir == PJ_FWD ? to : from) + "' (outside the CRS's area?)");
 }
 } // namespace
 
-XY Transformer::forward(XY p) const { return trans(m_impl->pj, p, PJ_FWD, m_impl->from, m_impl->to); }
-XY Transformer::inverse(XY p) const { return trans(m_impl->pj, p, PJ_INV, m_impl->from, m_impl->to); }
-void Transformer::forward(std::vector<XY>& pts) const { trans_many(m_impl->pj, pts, PJ_FWD, m_impl->from, m_impl->to); }
-void Transformer::inverse(std::vector<XY>& pts) const { trans_many(m_impl->pj, pts, PJ_INV, m_impl->from, m_impl->to); }
+XY Transformer::forward(XY p) const {
+    return trans(m_impl->pj, p, PJ_FWD, m_impl->from, m_impl->to);
+}
+XY Transformer::inverse(XY p) const {
+    return trans(m_impl->pj, p, PJ_INV, m_impl->from, m_impl->to);
+}
+void Transformer::forward(std::vector<XY> &pts) const {
+    trans_many(m_impl->pj, pts, PJ_FWD, m_impl->from, m_impl->to);
+}
+void Transformer::inverse(std::vector<XY> &pts) const {
+    trans_many(m_impl->pj, pts, PJ_INV, m_impl->from, m_impl->to);
+}
 
-MetricFrame::MetricFrame(const std::string& metric_crs) : m_crs(metric_crs), m_fwd("EPSG:4326", metric_crs) {}
+MetricFrame::MetricFrame(const std::string &metric_crs)
+    : m_crs(metric_crs), m_fwd("EPSG:4326", metric_crs) {}
 XY MetricFrame::to_metric(LonLat p) const {
     if (!(p.lon >= -180.0 && p.lon <= 180.0 && p.lat >= -90.0 && p.lat <= 90.0)) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "(%.6f, %.6f) is not a WGS84 longitude, latitude (longitude -180..180, "
-                                       "latitude -90..90; longitude first)", p.lon, p.lat);
+        std::snprintf(buf, sizeof buf,
+                      "(%.6f, %.6f) is not a WGS84 longitude, latitude (longitude -180..180, "
+                      "latitude -90..90; longitude first)",
+                      p.lon, p.lat);
         throw Error(ErrorCode::invalid_argument, buf);
     }
     return m_fwd.forward(XY{p.lon, p.lat});

@@ -5,9 +5,10 @@
 
 namespace lugeo {
 
-double length(const LineString& line) {
+double length(const LineString &line) {
     double s = 0.0;
-    for (std::size_t i = 1; i < line.size(); ++i) s += distance(line[i - 1], line[i]);
+    for (std::size_t i = 1; i < line.size(); ++i)
+        s += distance(line[i - 1], line[i]);
     return s;
 }
 
@@ -19,50 +20,54 @@ double bearing_deg(XY a, XY b) {
 }
 
 namespace {
-double ring_signed_area(const Ring& r) {
+double ring_signed_area(const Ring &r) {
     double s = 0.0;
-    for (std::size_t i = 0, n = r.size(); i + 1 < n; ++i) s += r[i].x * r[i + 1].y - r[i + 1].x * r[i].y;
+    for (std::size_t i = 0, n = r.size(); i + 1 < n; ++i)
+        s += r[i].x * r[i + 1].y - r[i + 1].x * r[i].y;
     if (!r.empty() && (r.front().x != r.back().x || r.front().y != r.back().y))
         s += r.back().x * r.front().y - r.front().x * r.back().y;
     return 0.5 * s;
 }
-bool ring_contains(const Ring& r, XY p) {
+bool ring_contains(const Ring &r, XY p) {
     bool in = false;
     const std::size_t n = r.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
         const XY a = r[i], b = r[j];
-        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
+        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
+            in = !in;
     }
     return in;
 }
 } // namespace
 
-double area(const Polygon& poly) {
+double area(const Polygon &poly) {
     double a = std::abs(ring_signed_area(poly.outer));
-    for (const auto& h : poly.holes) a -= std::abs(ring_signed_area(h));
+    for (const auto &h : poly.holes)
+        a -= std::abs(ring_signed_area(h));
     return a > 0 ? a : 0.0;
 }
 
-double area(const MultiPolygon& mp) {
+double area(const MultiPolygon &mp) {
     double a = 0.0;
-    for (const auto& p : mp) a += area(p);
+    for (const auto &p : mp)
+        a += area(p);
     return a;
 }
 
-bool contains(const Polygon& poly, XY p) {
+bool contains(const Polygon &poly, XY p) {
     if (poly.outer.size() < 3 || !ring_contains(poly.outer, p)) return false;
-    for (const auto& h : poly.holes)
+    for (const auto &h : poly.holes)
         if (ring_contains(h, p)) return false;
     return true;
 }
 
-bool contains(const MultiPolygon& mp, XY p) {
-    for (const auto& poly : mp)
+bool contains(const MultiPolygon &mp, XY p) {
+    for (const auto &poly : mp)
         if (contains(poly, p)) return true;
     return false;
 }
 
-XY closest_on_segment(XY a, XY b, XY p, double& t) {
+XY closest_on_segment(XY a, XY b, XY p, double &t) {
     const double dx = b.x - a.x, dy = b.y - a.y;
     const double l2 = dx * dx + dy * dy;
     t = l2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0.0;

@@ -21,7 +21,7 @@ double bearing_from(XY from, XY to) {
 }
 
 /// Within range and angle (no occlusion), the same sector test as the coverage model.
-bool in_sector(const Camera& cam, XY p) {
+bool in_sector(const Camera &cam, XY p) {
     const double d = distance(cam.position, p);
     if (d > cam.range_m) return false;
     if (cam.all_around() || d == 0.0) return true;
@@ -29,20 +29,21 @@ bool in_sector(const Camera& cam, XY p) {
     return std::abs(diff) <= cam.hfov_deg / 2.0 + 1e-9;
 }
 
-std::optional<XY> first_point(const Geometry& g) {
+std::optional<XY> first_point(const Geometry &g) {
     if (!g.points.empty()) return g.points.front();
     if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
-    if (!g.polygons.empty() && !g.polygons.front().outer.empty()) return g.polygons.front().outer.front();
+    if (!g.polygons.empty() && !g.polygons.front().outer.empty())
+        return g.polygons.front().outer.front();
     return std::nullopt;
 }
 
-std::vector<NamedArea> read_areas(const LayerSpec& spec, const std::string& crs) {
+std::vector<NamedArea> read_areas(const LayerSpec &spec, const std::string &crs) {
     ReadOptions ro;
     ro.target_crs = crs;
     ro.optional_fields = {"id", "name"};
     const FeatureTable t = read_layer(spec, ro);
     std::vector<NamedArea> out;
-    for (const Feature& f : t.features) {
+    for (const Feature &f : t.features) {
         if (f.geometry.type != Geometry::Type::polygon) continue;
         NamedArea a;
         a.id = f.values[0].value_or(std::to_string(f.fid));
@@ -57,7 +58,7 @@ std::vector<NamedArea> read_areas(const LayerSpec& spec, const std::string& crs)
 
 // ------------------------------------------------------------------------------- context
 
-IncidentContext read_incident_context(const Scene& scene) {
+IncidentContext read_incident_context(const Scene &scene) {
     IncidentContext ctx;
     if (scene.has_layer("cameras")) {
         CameraReadOptions co;
@@ -66,35 +67,38 @@ IncidentContext read_incident_context(const Scene& scene) {
         ctx.cameras = std::move(cs.cameras);
         ctx.warnings = std::move(cs.warnings);
     }
-    if (scene.has_layer("buildings")) ctx.occluders = read_occluders(scene.layer("buildings"), scene.crs);
+    if (scene.has_layer("buildings"))
+        ctx.occluders = read_occluders(scene.layer("buildings"), scene.crs);
     if (scene.has_layer("units")) {
-        const LayerSpec& spec = scene.layer("units");
+        const LayerSpec &spec = scene.layer("units");
         ReadOptions ro;
         ro.target_crs = scene.crs;
         ro.required_fields = {"id"};
         ro.optional_fields = {"kind", "name", "crew"};
         ro.empty_geometry_is_error = true;
         const FeatureTable t = read_layer(spec, ro);
-        for (const Feature& f : t.features) {
+        for (const Feature &f : t.features) {
             Unit u;
             u.id = f.values[0].value_or(std::to_string(f.fid));
             u.kind = f.values[1].value_or("");
             u.name = f.values[2].value_or("");
-            if (const auto& c = f.values[3]; c && !c->empty()) {
+            if (const auto &c = f.values[3]; c && !c->empty()) {
                 try {
                     std::size_t used = 0;
                     u.crew = std::stoi(*c, &used);
                     if (used != c->size() || u.crew < 0) throw std::invalid_argument(*c);
-                } catch (const std::exception&) {
-                    throw Error(ErrorCode::invalid_argument, spec.describe() + " feature " + std::to_string(f.fid) +
-                                                                 " field '" + spec.source_field("crew") + "': '" + *c +
-                                                                 "' is not a crew size");
+                } catch (const std::exception &) {
+                    throw Error(ErrorCode::invalid_argument,
+                                spec.describe() + " feature " + std::to_string(f.fid) + " field '" +
+                                    spec.source_field("crew") + "': '" + *c +
+                                    "' is not a crew size");
                 }
             }
             const auto p = first_point(f.geometry);
             if (!p || !std::isfinite(p->x) || !std::isfinite(p->y))
-                throw Error(ErrorCode::invalid_geometry,
-                            spec.describe() + " feature " + std::to_string(f.fid) + ": no valid position");
+                throw Error(ErrorCode::invalid_geometry, spec.describe() + " feature " +
+                                                             std::to_string(f.fid) +
+                                                             ": no valid position");
             u.position = *p;
             ctx.units.push_back(std::move(u));
         }
@@ -107,7 +111,7 @@ IncidentContext read_incident_context(const Scene& scene) {
 // ------------------------------------------------------------------------------- junctions
 
 struct JunctionIndex::Impl {
-    const Network* net = nullptr;
+    const Network *net = nullptr;
     std::vector<std::uint32_t> nodes;            ///< junction nodes
     std::vector<std::vector<std::string>> names; ///< per junction
     double cell = 100.0, minx = 0, miny = 0;
@@ -115,13 +119,13 @@ struct JunctionIndex::Impl {
     std::vector<std::uint32_t> start, items;
 };
 
-JunctionIndex::JunctionIndex(const Network& net, double cell_m) : m_impl(std::make_unique<Impl>()) {
-    Impl& im = *m_impl;
+JunctionIndex::JunctionIndex(const Network &net, double cell_m) : m_impl(std::make_unique<Impl>()) {
+    Impl &im = *m_impl;
     im.net = &net;
     im.cell = std::max(cell_m, 1.0);
     const std::size_t nn = net.node_count();
     std::vector<std::uint32_t> degree(nn, 0);
-    for (const auto& e : net.edges()) {
+    for (const auto &e : net.edges()) {
         ++degree[e.from];
         ++degree[e.to];
     }
@@ -133,16 +137,17 @@ JunctionIndex::JunctionIndex(const Network& net, double cell_m) : m_impl(std::ma
         }
     im.names.resize(im.nodes.size());
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const std::string& name = net.name_of(e);
+        const std::string &name = net.name_of(e);
         if (name.empty()) continue;
         for (std::uint32_t n : {net.edge(e).from, net.edge(e).to}) {
             const auto j = junction_of[n];
             if (j == Network::npos) continue;
-            auto& v = im.names[j];
+            auto &v = im.names[j];
             if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
         }
     }
-    for (auto& v : im.names) std::sort(v.begin(), v.end());
+    for (auto &v : im.names)
+        std::sort(v.begin(), v.end());
     if (im.nodes.empty()) return;
     double maxx = -std::numeric_limits<double>::infinity(), maxy = maxx;
     im.minx = im.miny = std::numeric_limits<double>::infinity();
@@ -166,20 +171,25 @@ JunctionIndex::JunctionIndex(const Network& net, double cell_m) : m_impl(std::ma
         cell_of[j] = static_cast<std::uint32_t>(cy * im.cols + cx);
         ++im.start[cell_of[j] + 1];
     }
-    for (std::size_t c = 0; c < ncells; ++c) im.start[c + 1] += im.start[c];
+    for (std::size_t c = 0; c < ncells; ++c)
+        im.start[c + 1] += im.start[c];
     im.items.resize(im.nodes.size());
     std::vector<std::uint32_t> fill(im.start.begin(), im.start.end() - 1);
-    for (std::size_t j = 0; j < im.nodes.size(); ++j) im.items[fill[cell_of[j]]++] = static_cast<std::uint32_t>(j);
+    for (std::size_t j = 0; j < im.nodes.size(); ++j)
+        im.items[fill[cell_of[j]]++] = static_cast<std::uint32_t>(j);
 }
 
 JunctionIndex::~JunctionIndex() = default;
-JunctionIndex::JunctionIndex(JunctionIndex&&) noexcept = default;
-JunctionIndex& JunctionIndex::operator=(JunctionIndex&&) noexcept = default;
-std::size_t JunctionIndex::size() const { return m_impl->nodes.size(); }
+JunctionIndex::JunctionIndex(JunctionIndex &&) noexcept = default;
+JunctionIndex &JunctionIndex::operator=(JunctionIndex &&) noexcept = default;
+std::size_t JunctionIndex::size() const {
+    return m_impl->nodes.size();
+}
 
 std::optional<Junction> JunctionIndex::nearest(XY p, double max_m) const {
-    const Impl& im = *m_impl;
-    if (im.nodes.empty() || !std::isfinite(p.x) || !std::isfinite(p.y) || !(max_m >= 0)) return std::nullopt;
+    const Impl &im = *m_impl;
+    if (im.nodes.empty() || !std::isfinite(p.x) || !std::isfinite(p.y) || !(max_m >= 0))
+        return std::nullopt;
     const int cx = static_cast<int>(std::floor((p.x - im.minx) / im.cell));
     const int cy = static_cast<int>(std::floor((p.y - im.miny) / im.cell));
     const int reach = static_cast<int>(std::ceil(max_m / im.cell)) + 1;
@@ -189,7 +199,8 @@ std::optional<Junction> JunctionIndex::nearest(XY p, double max_m) const {
     std::optional<std::uint32_t> pick;
     for (int y = y0; y <= y1; ++y)
         for (int x = x0; x <= x1; ++x) {
-            const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) + static_cast<std::size_t>(x);
+            const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) +
+                           static_cast<std::size_t>(x);
             for (auto s = im.start[c]; s < im.start[c + 1]; ++s) {
                 const auto j = im.items[s];
                 const double d = distance(p, im.net->node(im.nodes[j]));
@@ -211,8 +222,8 @@ std::optional<Junction> JunctionIndex::nearest(XY p, double max_m) const {
 
 // ------------------------------------------------------------------------------- incident
 
-IncidentResult describe_incident(const IncidentContext& ctx, XY point, const IncidentOptions& o, const Network* net,
-                                 const JunctionIndex* junctions) {
+IncidentResult describe_incident(const IncidentContext &ctx, XY point, const IncidentOptions &o,
+                                 const Network *net, const JunctionIndex *junctions) {
     IncidentResult r;
     r.point = point;
     if (!std::isfinite(point.x) || !std::isfinite(point.y)) return r;
@@ -220,7 +231,7 @@ IncidentResult describe_incident(const IncidentContext& ctx, XY point, const Inc
     // cameras: those that see the point first, then the nearest others
     std::vector<CameraNear> seeing, others;
     for (std::size_t i = 0; i < ctx.cameras.size(); ++i) {
-        const Camera& cam = ctx.cameras[i];
+        const Camera &cam = ctx.cameras[i];
         const double d = distance(cam.position, point);
         if (d > o.camera_radius_m) continue;
         CameraNear c;
@@ -231,14 +242,14 @@ IncidentResult describe_incident(const IncidentContext& ctx, XY point, const Inc
         c.sees = c.in_sector && camera_sees(cam, ctx.occluders, point);
         (c.sees ? seeing : others).push_back(c);
     }
-    auto by_distance = [](const CameraNear& a, const CameraNear& b) {
+    auto by_distance = [](const CameraNear &a, const CameraNear &b) {
         return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera < b.camera;
     };
     std::sort(seeing.begin(), seeing.end(), by_distance);
     std::sort(others.begin(), others.end(), by_distance);
     r.cameras_seeing = seeing.size();
     r.cameras = std::move(seeing);
-    for (const auto& c : others) {
+    for (const auto &c : others) {
         if (r.cameras.size() >= std::max(o.cameras, r.cameras_seeing)) break;
         r.cameras.push_back(c);
     }
@@ -246,8 +257,9 @@ IncidentResult describe_incident(const IncidentContext& ctx, XY point, const Inc
     // units in straight-line rings
     std::vector<UnitNear> units;
     for (std::size_t i = 0; i < ctx.units.size(); ++i)
-        units.push_back({i, distance(point, ctx.units[i].position), bearing_from(point, ctx.units[i].position)});
-    std::sort(units.begin(), units.end(), [](const UnitNear& a, const UnitNear& b) {
+        units.push_back({i, distance(point, ctx.units[i].position),
+                         bearing_from(point, ctx.units[i].position)});
+    std::sort(units.begin(), units.end(), [](const UnitNear &a, const UnitNear &b) {
         return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.unit < b.unit;
     });
     std::vector<double> rings = o.rings_m;
@@ -255,7 +267,7 @@ IncidentResult describe_incident(const IncidentContext& ctx, XY point, const Inc
     for (double radius : rings) {
         UnitRing ring;
         ring.radius_m = radius;
-        for (const auto& u : units)
+        for (const auto &u : units)
             if (u.distance_m <= radius) ring.units.push_back(u);
         r.rings.push_back(std::move(ring));
     }
@@ -288,9 +300,10 @@ IncidentResult describe_incident(const IncidentContext& ctx, XY point, const Inc
                 if (!std::isfinite(t) || t > o.limit_s) continue;
                 r.by_road.push_back({i, t, us->distance_m, distance(point, ctx.units[i].position)});
             }
-            std::sort(r.by_road.begin(), r.by_road.end(), [](const UnitByRoad& a, const UnitByRoad& b) {
-                return a.time_s != b.time_s ? a.time_s < b.time_s : a.unit < b.unit;
-            });
+            std::sort(r.by_road.begin(), r.by_road.end(),
+                      [](const UnitByRoad &a, const UnitByRoad &b) {
+                          return a.time_s != b.time_s ? a.time_s < b.time_s : a.unit < b.unit;
+                      });
             if (r.by_road.size() > o.road_units) r.by_road.resize(o.road_units);
         }
     }

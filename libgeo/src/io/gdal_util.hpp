@@ -18,8 +18,8 @@ class GdalErrorCapture {
 public:
     explicit GdalErrorCapture(bool debug = false);
     ~GdalErrorCapture();
-    GdalErrorCapture(const GdalErrorCapture&) = delete;
-    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
+    GdalErrorCapture(const GdalErrorCapture &) = delete;
+    GdalErrorCapture &operator=(const GdalErrorCapture &) = delete;
     std::vector<std::string> errors;
     std::vector<std::string> debug_messages;
     std::string last_error() const { return errors.empty() ? std::string() : errors.back(); }
@@ -31,7 +31,7 @@ private:
 
 /// An OGR spatial reference from a user definition ("EPSG:4326", WKT, PROJ), GIS axis order.
 /// Returns nullptr (after capturing the error) if it cannot be parsed.
-OGRSpatialReferenceH srs_from_user(const std::string& definition);
+OGRSpatialReferenceH srs_from_user(const std::string &definition);
 
 /// "EPSG:4326" when the SRS has an authority code, else its WKT.
 std::string srs_to_string(OGRSpatialReferenceH srs);

@@ -20,7 +20,9 @@ namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 struct Interval {
     double a, b;
@@ -28,23 +30,25 @@ struct Interval {
 /// Per edge: sorted, disjoint reached intervals.
 using IntervalMap = std::map<std::uint32_t, std::vector<Interval>>;
 
-void add_interval(std::vector<Interval>& v, Interval x) {
+void add_interval(std::vector<Interval> &v, Interval x) {
     v.push_back(x);
-    std::sort(v.begin(), v.end(), [](const Interval& p, const Interval& q) { return p.a < q.a; });
+    std::sort(v.begin(), v.end(), [](const Interval &p, const Interval &q) { return p.a < q.a; });
     std::vector<Interval> out;
-    for (const Interval& i : v) {
-        if (!out.empty() && i.a <= out.back().b + 1e-9) out.back().b = std::max(out.back().b, i.b);
-        else out.push_back(i);
+    for (const Interval &i : v) {
+        if (!out.empty() && i.a <= out.back().b + 1e-9)
+            out.back().b = std::max(out.back().b, i.b);
+        else
+            out.push_back(i);
     }
     v = std::move(out);
 }
 
 /// The parts of [a, b] not covered by the sorted intervals v.
-std::vector<Interval> subtract(Interval x, const std::vector<Interval>* v) {
+std::vector<Interval> subtract(Interval x, const std::vector<Interval> *v) {
     std::vector<Interval> out;
     double cur = x.a;
     if (v)
-        for (const Interval& i : *v) {
+        for (const Interval &i : *v) {
             if (i.b <= cur) continue;
             if (i.a >= x.b) break;
             if (i.a > cur) out.push_back({cur, std::min(i.a, x.b)});
@@ -52,28 +56,30 @@ std::vector<Interval> subtract(Interval x, const std::vector<Interval>* v) {
             if (cur >= x.b) break;
         }
     if (cur < x.b) out.push_back({cur, x.b});
-    std::erase_if(out, [](const Interval& i) { return i.b - i.a <= 1e-9; });
+    std::erase_if(out, [](const Interval &i) { return i.b - i.a <= 1e-9; });
     return out;
 }
 
-double total_length(const IntervalMap& m) {
+double total_length(const IntervalMap &m) {
     double s = 0;
-    for (const auto& [e, v] : m)
-        for (const Interval& i : v) s += i.b - i.a;
+    for (const auto &[e, v] : m)
+        for (const Interval &i : v)
+            s += i.b - i.a;
     return s;
 }
 
-std::vector<LineString> interval_lines(const Network& net, const IntervalMap& m) {
+std::vector<LineString> interval_lines(const Network &net, const IntervalMap &m) {
     std::vector<LineString> lines;
-    for (const auto& [e, v] : m)
-        for (const Interval& i : v) lines.push_back(net.sub_line(e, i.a, i.b));
+    for (const auto &[e, v] : m)
+        for (const Interval &i : v)
+            lines.push_back(net.sub_line(e, i.a, i.b));
     return lines;
 }
 
-void fill_small_holes(MultiPolygon& mp, double below_m2) {
+void fill_small_holes(MultiPolygon &mp, double below_m2) {
     if (below_m2 <= 0) return;
-    for (Polygon& p : mp)
-        std::erase_if(p.holes, [&](const Ring& h) { return area(Polygon{h, {}}) < below_m2; });
+    for (Polygon &p : mp)
+        std::erase_if(p.holes, [&](const Ring &h) { return area(Polygon{h, {}}) < below_m2; });
 }
 
 /// The union of the buffers of lines. One GEOSBuffer over the whole multilinestring is
@@ -81,25 +87,28 @@ void fill_small_holes(MultiPolygon& mp, double below_m2) {
 /// the lines are merged into maximal chains, each chain buffered on its own, and the
 /// buffers dissolved by GEOS's cascaded (STRtree) unary union: about 0.5 s for the same
 /// input (bench/bench_isochrone.cpp).
-geos::GeomPtr buffer_lines(const std::vector<LineString>& lines, double trim_m, int quadsegs) {
+geos::GeomPtr buffer_lines(const std::vector<LineString> &lines, double trim_m, int quadsegs) {
     if (lines.empty()) return geos::empty_polygon();
     const geos::GeomPtr ml = geos::multi_line(lines);
     const geos::GeomPtr merged = geos::line_merge(ml.get());
-    const GEOSGeometry* src = merged ? merged.get() : ml.get();
+    const GEOSGeometry *src = merged ? merged.get() : ml.get();
     const int n = GEOSGetNumGeometries_r(geos::ctx(), src);
     std::vector<geos::GeomPtr> parts;
     parts.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) parts.push_back(geos::buffer(GEOSGetGeometryN_r(geos::ctx(), src, i), trim_m, quadsegs));
+    for (int i = 0; i < n; ++i)
+        parts.push_back(geos::buffer(GEOSGetGeometryN_r(geos::ctx(), src, i), trim_m, quadsegs));
     const geos::GeomPtr all = geos::collect(std::move(parts));
     return geos::unary_union(all.get());
 }
 
-void check_polygon_options(const PolygonOptions& o) {
-    if (!(o.trim_m > 0)) throw Error(ErrorCode::invalid_argument, "isochrones: the trim distance must be > 0 m");
+void check_polygon_options(const PolygonOptions &o) {
+    if (!(o.trim_m > 0))
+        throw Error(ErrorCode::invalid_argument, "isochrones: the trim distance must be > 0 m");
     if (o.method == PolygonMethod::raster && !(o.cell_m > 0 && o.cell_m <= o.trim_m / 2))
-        throw Error(ErrorCode::invalid_argument, "isochrones: the raster cell size must be in (0, trim / 2] = (0, " +
-                                                     std::to_string(o.trim_m / 2) + "] m, got " +
-                                                     std::to_string(o.cell_m) + " m");
+        throw Error(ErrorCode::invalid_argument,
+                    "isochrones: the raster cell size must be in (0, trim / 2] = (0, " +
+                        std::to_string(o.trim_m / 2) + "] m, got " + std::to_string(o.cell_m) +
+                        " m");
     if (o.method == PolygonMethod::buffer && o.quadrant_segments < 1)
         throw Error(ErrorCode::invalid_argument, "isochrones: quadrant segments must be >= 1");
 }
@@ -111,35 +120,41 @@ struct RasterWork {
 
 /// Raster polygons of nested thresholds: each line burnt with its band (the first
 /// threshold reaching it); polygon k = cells with band <= k. `origin` aligns the grid.
-std::vector<MultiPolygon> raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>>& lines,
-                                          std::size_t bands, const PolygonOptions& o, XY origin, RasterWork& work) {
+std::vector<MultiPolygon>
+raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
+                const PolygonOptions &o, XY origin, RasterWork &work) {
     Box box;
-    for (const auto& [l, b] : lines)
-        for (const XY& p : l) box.extend(p);
+    for (const auto &[l, b] : lines)
+        for (const XY &p : l)
+            box.extend(p);
     std::vector<MultiPolygon> out(bands);
     if (!box.valid()) return out;
     raster::BandGrid g = raster::make_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
-    for (const auto& [l, b] : lines) raster::burn_line(g, l, o.trim_m, b);
+    for (const auto &[l, b] : lines)
+        raster::burn_line(g, l, o.trim_m, b);
     for (std::size_t k = 0; k < bands; ++k)
-        out[k] = raster::polygonize(g, static_cast<std::uint8_t>(k), o.fill_holes_below_m2, work.scratch);
+        out[k] = raster::polygonize(g, static_cast<std::uint8_t>(k), o.fill_holes_below_m2,
+                                    work.scratch);
     work.band = std::move(g.band);
     return out;
 }
 
 /// Cumulative reach of one set of sources at every threshold.
 struct CumulativeReach {
-    std::vector<IntervalMap> reached;        ///< per threshold, cumulative
-    std::vector<IsochronePiece> pieces;      ///< each piece once, first threshold reaching it
-    std::map<Profile, Reach> searches;       ///< one search per profile, to its largest threshold
+    std::vector<IntervalMap> reached;   ///< per threshold, cumulative
+    std::vector<IsochronePiece> pieces; ///< each piece once, first threshold reaching it
+    std::map<Profile, Reach> searches;  ///< one search per profile, to its largest threshold
 };
 
-CumulativeReach reach_all(const Network& net, const std::map<Profile, std::vector<RoutingSource>>& sources,
-                          const std::vector<double>& minutes, const std::vector<Profile>& profiles, Direction dir) {
+CumulativeReach reach_all(const Network &net,
+                          const std::map<Profile, std::vector<RoutingSource>> &sources,
+                          const std::vector<double> &minutes, const std::vector<Profile> &profiles,
+                          Direction dir) {
     CumulativeReach c;
     std::map<Profile, double> limit;
     for (std::size_t k = 0; k < minutes.size(); ++k)
         limit[profiles[k]] = std::max(limit[profiles[k]], minutes[k] * 60.0);
-    for (const auto& [p, lim] : limit) {
+    for (const auto &[p, lim] : limit) {
         RoutingOptions ro;
         ro.profile = p;
         ro.direction = dir;
@@ -148,16 +163,18 @@ CumulativeReach reach_all(const Network& net, const std::map<Profile, std::vecto
     }
     IntervalMap cum;
     for (std::size_t k = 0; k < minutes.size(); ++k) {
-        const Reach& r = c.searches.at(profiles[k]);
+        const Reach &r = c.searches.at(profiles[k]);
         const auto pieces = reached_pieces(net, r, minutes[k] * 60.0);
         IntervalMap added;
-        for (const EdgePiece& pc : pieces) {
+        for (const EdgePiece &pc : pieces) {
             auto it = cum.find(pc.edge);
-            for (const Interval& part : subtract({pc.from_m, pc.to_m}, it == cum.end() ? nullptr : &it->second)) {
+            for (const Interval &part :
+                 subtract({pc.from_m, pc.to_m}, it == cum.end() ? nullptr : &it->second)) {
                 EdgePiece sub = pc;
                 const double len = pc.to_m - pc.from_m;
                 auto lerp = [&](double x) {
-                    return len > 0 ? pc.time_from_s + (pc.time_to_s - pc.time_from_s) * (x - pc.from_m) / len
+                    return len > 0 ? pc.time_from_s +
+                                         (pc.time_to_s - pc.time_from_s) * (x - pc.from_m) / len
                                    : pc.time_from_s;
                 };
                 sub.from_m = part.a;
@@ -168,8 +185,9 @@ CumulativeReach reach_all(const Network& net, const std::map<Profile, std::vecto
                 added[pc.edge].push_back(part);
             }
         }
-        for (auto& [e, v] : added)
-            for (const Interval& i : v) add_interval(cum[e], i);
+        for (auto &[e, v] : added)
+            for (const Interval &i : v)
+                add_interval(cum[e], i);
         c.reached.push_back(cum);
     }
     return c;
@@ -181,25 +199,30 @@ struct PreparedPolygon {
     Box box;
 };
 
-PreparedPolygon prepare(const MultiPolygon& mp) {
+PreparedPolygon prepare(const MultiPolygon &mp) {
     PreparedPolygon p;
     p.geom = mp.empty() ? geos::empty_polygon() : geos::multi_polygon(mp);
     p.prepared = geos::prepare(p.geom.get());
-    for (const Polygon& poly : mp)
-        for (const XY& q : poly.outer) p.box.extend(q);
+    for (const Polygon &poly : mp)
+        for (const XY &q : poly.outer)
+            p.box.extend(q);
     return p;
 }
 
-bool inside(const PreparedPolygon& p, XY q) {
-    if (!p.box.valid() || q.x < p.box.minx || q.x > p.box.maxx || q.y < p.box.miny || q.y > p.box.maxy) return false;
+bool inside(const PreparedPolygon &p, XY q) {
+    if (!p.box.valid() || q.x < p.box.minx || q.x > p.box.maxx || q.y < p.box.miny ||
+        q.y > p.box.maxy)
+        return false;
     return geos::prepared_covers_xy(p.prepared.get(), q);
 }
 
 /// Length of a line inside the polygon.
-double length_inside(const PreparedPolygon& p, const LineString& l) {
+double length_inside(const PreparedPolygon &p, const LineString &l) {
     Box b;
-    for (const XY& q : l) b.extend(q);
-    if (!p.box.valid() || b.maxx < p.box.minx || b.minx > p.box.maxx || b.maxy < p.box.miny || b.miny > p.box.maxy)
+    for (const XY &q : l)
+        b.extend(q);
+    if (!p.box.valid() || b.maxx < p.box.minx || b.minx > p.box.maxx || b.maxy < p.box.miny ||
+        b.miny > p.box.maxy)
         return 0.0;
     const geos::GeomPtr g = geos::line(l);
     if (geos::prepared_contains(p.prepared.get(), g.get())) return length(l);
@@ -208,16 +231,19 @@ double length_inside(const PreparedPolygon& p, const LineString& l) {
     return geos::length(x.get());
 }
 
-void polygon_figures(const Network& net, IsochronePolygon& out, const IntervalMap& reached, const IsochronePoints& pts,
-                     Profile profile) {
+void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMap &reached,
+                     const IsochronePoints &pts, Profile profile) {
     const PreparedPolygon pp = prepare(out.polygon);
     out.area_m2 = area(out.polygon);
     out.road_length_m = total_length(reached);
-    for (const XY& q : pts.key_sites) out.key_sites += inside(pp, q);
-    for (const XY& q : pts.cameras) out.cameras += inside(pp, q);
+    for (const XY &q : pts.key_sites)
+        out.key_sites += inside(pp, q);
+    for (const XY &q : pts.cameras)
+        out.cameras += inside(pp, q);
     double reached_inside = 0;
-    for (const auto& [e, v] : reached)
-        for (const Interval& i : v) reached_inside += length_inside(pp, net.sub_line(e, i.a, i.b));
+    for (const auto &[e, v] : reached)
+        for (const Interval &i : v)
+            reached_inside += length_inside(pp, net.sub_line(e, i.a, i.b));
     out.recall = out.road_length_m > 0 ? std::min(1.0, reached_inside / out.road_length_m) : 1.0;
     // road the profile may use that lies inside but was not reached
     double unreached_inside = 0;
@@ -225,7 +251,8 @@ void polygon_figures(const Network& net, IsochronePolygon& out, const IntervalMa
         if (!net.is_usable(profile, e)) continue;
         auto it = reached.find(e);
         const double len = net.edge(e).length_m;
-        for (const Interval& part : subtract({0.0, len}, it == reached.end() ? nullptr : &it->second))
+        for (const Interval &part :
+             subtract({0.0, len}, it == reached.end() ? nullptr : &it->second))
             unreached_inside += length_inside(pp, net.sub_line(e, part.a, part.b));
     }
     out.unreachable_inside_m = unreached_inside;
@@ -233,58 +260,65 @@ void polygon_figures(const Network& net, IsochronePolygon& out, const IntervalMa
 
 } // namespace
 
-double polygon_tolerance_m(const PolygonOptions& o) {
+double polygon_tolerance_m(const PolygonOptions &o) {
     if (o.method == PolygonMethod::raster) return raster::tolerance_cells * o.cell_m;
     return o.trim_m * (1 - std::cos(M_PI / (4.0 * std::max(1, o.quadrant_segments))));
 }
 
-MultiPolygon pieces_to_polygon(const Network& net, const std::vector<EdgePiece>& pieces, const PolygonOptions& o) {
+MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> &pieces,
+                               const PolygonOptions &o) {
     check_polygon_options(o);
     if (o.method == PolygonMethod::raster) {
         std::vector<std::pair<LineString, std::uint8_t>> lines;
         lines.reserve(pieces.size());
-        for (const EdgePiece& p : pieces) lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
+        for (const EdgePiece &p : pieces)
+            lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
         RasterWork work;
         return raster_polygons(lines, 1, o, {0, 0}, work)[0];
     }
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
-    for (const EdgePiece& p : pieces) lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
+    for (const EdgePiece &p : pieces)
+        lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
     const geos::GeomPtr b = buffer_lines(lines, o.trim_m, o.quadrant_segments);
     MultiPolygon mp = geos::to_multi_polygon(b.get());
     fill_small_holes(mp, o.fill_holes_below_m2);
     return mp;
 }
 
-IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& sources, const IsochroneOptions& o,
-                                   const IsochronePoints& pts) {
+IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &sources,
+                                   const IsochroneOptions &o, const IsochronePoints &pts) {
     IsochroneResult res;
-    if (o.minutes.empty()) throw Error(ErrorCode::invalid_argument, "isochrones: no threshold given");
+    if (o.minutes.empty())
+        throw Error(ErrorCode::invalid_argument, "isochrones: no threshold given");
     for (std::size_t k = 0; k < o.minutes.size(); ++k) {
         const double m = o.minutes[k];
         if (!std::isfinite(m) || m <= 0 || (k > 0 && m <= o.minutes[k - 1]))
             throw Error(ErrorCode::invalid_argument,
-                        "isochrones: thresholds must be positive and increasing, got " + std::to_string(m) +
-                            " minutes at position " + std::to_string(k + 1));
+                        "isochrones: thresholds must be positive and increasing, got " +
+                            std::to_string(m) + " minutes at position " + std::to_string(k + 1));
     }
     const PolygonOptions po = o.polygon_options();
     check_polygon_options(po);
     if (o.minutes.size() >= raster::BandGrid::none)
         throw Error(ErrorCode::invalid_argument, "isochrones: at most 254 thresholds");
     if (o.profiles.size() > 1 && o.profiles.size() != o.minutes.size())
-        throw Error(ErrorCode::invalid_argument, "isochrones: " + std::to_string(o.profiles.size()) +
-                                                     " profiles for " + std::to_string(o.minutes.size()) +
-                                                     " thresholds (give one, or one per threshold)");
+        throw Error(ErrorCode::invalid_argument,
+                    "isochrones: " + std::to_string(o.profiles.size()) + " profiles for " +
+                        std::to_string(o.minutes.size()) +
+                        " thresholds (give one, or one per threshold)");
     res.minutes = o.minutes;
     for (std::size_t k = 0; k < o.minutes.size(); ++k)
-        res.profiles.push_back(o.profiles.empty() ? o.profile : o.profiles.size() == 1 ? o.profiles[0] : o.profiles[k]);
+        res.profiles.push_back(o.profiles.empty()       ? o.profile
+                               : o.profiles.size() == 1 ? o.profiles[0]
+                                                        : o.profiles[k]);
 
     // snap every source for every profile used
     const auto t0 = Clock::now();
     std::map<Profile, std::vector<RoutingSource>> snapped;
     for (Profile p : res.profiles) {
         if (snapped.count(p)) continue;
-        auto& v = snapped[p];
+        auto &v = snapped[p];
         for (std::size_t i = 0; i < sources.size(); ++i) {
             Network::SnapOptions so;
             so.profile = p;
@@ -292,14 +326,17 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
             const auto s = net.snap(sources[i], so);
             if (!s)
                 throw Error(ErrorCode::off_network,
-                            "isochrone source " + std::to_string(i + 1) + " at (" + std::to_string(sources[i].x) +
-                                ", " + std::to_string(sources[i].y) + ") lies more than " +
-                                std::to_string(static_cast<long>(o.max_snap_m)) + " m from every road usable by " +
-                                profile_name(p) + " (raise --max-snap or move the source)");
+                            "isochrone source " + std::to_string(i + 1) + " at (" +
+                                std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
+                                ") lies more than " +
+                                std::to_string(static_cast<long>(o.max_snap_m)) +
+                                " m from every road usable by " + profile_name(p) +
+                                " (raise --max-snap or move the source)");
             v.push_back({*s, 0.0});
         }
     }
-    for (const auto& s : snapped.at(res.profiles[0])) res.sources.push_back(s.at);
+    for (const auto &s : snapped.at(res.profiles[0]))
+        res.sources.push_back(s.at);
 
     // the union over all sources: one multi-source search per profile
     CumulativeReach all = reach_all(net, snapped, o.minutes, res.profiles, o.direction);
@@ -308,7 +345,8 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
     if (o.per_source)
         for (std::size_t i = 0; i < sources.size(); ++i) {
             std::map<Profile, std::vector<RoutingSource>> one;
-            for (const auto& [p, v] : snapped) one[p] = {v[i]};
+            for (const auto &[p, v] : snapped)
+                one[p] = {v[i]};
             each.push_back(reach_all(net, one, o.minutes, res.profiles, o.direction));
         }
     res.search_seconds = seconds_since(t0);
@@ -327,12 +365,13 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
     // every threshold of one set of pieces at once: one band grid (raster), or one buffer
     // union per threshold of the cumulative reach (buffer)
     const XY origin{0, 0};
-    auto make_all = [&](const std::vector<IsochronePiece>& pieces, const std::vector<IntervalMap>& reached,
-                        long source, std::vector<IsochronePolygon>& out, RasterWork& work) {
+    auto make_all = [&](const std::vector<IsochronePiece> &pieces,
+                        const std::vector<IntervalMap> &reached, long source,
+                        std::vector<IsochronePolygon> &out, RasterWork &work) {
         if (po.method == PolygonMethod::raster) {
             std::vector<std::pair<LineString, std::uint8_t>> lines;
             lines.reserve(pieces.size());
-            for (const IsochronePiece& ip : pieces)
+            for (const IsochronePiece &ip : pieces)
                 lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
                                    static_cast<std::uint8_t>(ip.threshold));
             std::vector<MultiPolygon> polys = raster_polygons(lines, nk, po, origin, work);
@@ -344,7 +383,8 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
         }
         for (std::size_t k = 0; k < nk; ++k) {
             out.push_back(shell(source, k));
-            const geos::GeomPtr b = buffer_lines(interval_lines(net, reached[k]), o.trim_m, o.quadrant_segments);
+            const geos::GeomPtr b =
+                buffer_lines(interval_lines(net, reached[k]), o.trim_m, o.quadrant_segments);
             out.back().polygon = geos::to_multi_polygon(b.get());
             fill_small_holes(out.back().polygon, o.fill_holes_below_m2);
         }
@@ -368,16 +408,19 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
                 try {
                     RasterWork work;
                     for (std::size_t i = t; i < each.size(); i += nt)
-                        make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i], work);
+                        make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i],
+                                 work);
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }
             });
-        for (auto& th : threads) th.join();
-        for (const auto& e : errors)
+        for (auto &th : threads)
+            th.join();
+        for (const auto &e : errors)
             if (e) std::rethrow_exception(e);
-        for (auto& v : per)
-            for (auto& p : v) res.per_source.push_back(std::move(p));
+        for (auto &v : per)
+            for (auto &p : v)
+                res.per_source.push_back(std::move(p));
     }
     for (std::size_t k = 0; k < res.unions.size(); ++k) {
         const geos::GeomPtr cur = geos::multi_polygon(res.unions[k].polygon);
@@ -390,7 +433,7 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
         res.bands.push_back(geos::to_multi_polygon(d.get()));
     }
     if (o.concave_hull)
-        for (const auto& u : res.unions) {
+        for (const auto &u : res.unions) {
             if (u.polygon.empty()) {
                 res.concave.emplace_back();
                 continue;
@@ -403,32 +446,37 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
 
     // figures per polygon
     const auto t2 = Clock::now();
-    for (auto& u : res.unions) polygon_figures(net, u, all.reached[u.threshold], pts, u.profile);
-    for (auto& p : res.per_source)
-        polygon_figures(net, p, each[static_cast<std::size_t>(p.source)].reached[p.threshold], pts, p.profile);
+    for (auto &u : res.unions)
+        polygon_figures(net, u, all.reached[u.threshold], pts, u.profile);
+    for (auto &p : res.per_source)
+        polygon_figures(net, p, each[static_cast<std::size_t>(p.source)].reached[p.threshold], pts,
+                        p.profile);
 
     // the city-wide standard: a point is within threshold k if some threshold j <= k
     // reaches its snap on the network (by j's profile) in time
     std::map<Profile, std::vector<double>> ks_time, inc_time; // per profile, per point
-    auto time_points = [&](const std::vector<XY>& points, Profile p) {
+    auto time_points = [&](const std::vector<XY> &points, Profile p) {
         std::vector<double> t(points.size(), inf);
         Network::SnapOptions so;
         so.profile = p;
         so.max_distance_m = pts.max_snap_m;
-        const Reach& r = all.searches.at(p);
+        const Reach &r = all.searches.at(p);
         for (std::size_t i = 0; i < points.size(); ++i)
-            if (const auto s = net.snap(points[i], so)) t[i] = time_at(net, r, s->edge, s->offset_m);
+            if (const auto s = net.snap(points[i], so))
+                t[i] = time_at(net, r, s->edge, s->offset_m);
         return t;
     };
-    for (const auto& [p, r] : all.searches) {
+    for (const auto &[p, r] : all.searches) {
         ks_time[p] = time_points(pts.key_sites, p);
         inc_time[p] = time_points(pts.incidents, p);
     }
-    auto count_within = [&](std::map<Profile, std::vector<double>>& times, std::size_t n, std::size_t k) {
+    auto count_within = [&](std::map<Profile, std::vector<double>> &times, std::size_t n,
+                            std::size_t k) {
         std::size_t c = 0;
         for (std::size_t i = 0; i < n; ++i) {
             bool ok = false;
-            for (std::size_t j = 0; j <= k && !ok; ++j) ok = times[res.profiles[j]][i] <= o.minutes[j] * 60.0;
+            for (std::size_t j = 0; j <= k && !ok; ++j)
+                ok = times[res.profiles[j]][i] <= o.minutes[j] * 60.0;
             c += ok;
         }
         return c;
@@ -443,7 +491,8 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
             usable += net.edge(e).length_m;
             auto it = all.reached[k].find(e);
             if (it != all.reached[k].end())
-                for (const Interval& i : it->second) reached += i.b - i.a;
+                for (const Interval &i : it->second)
+                    reached += i.b - i.a;
         }
         f.road_km = usable / 1000.0;
         f.reached_km = reached / 1000.0;
@@ -458,12 +507,13 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
     for (std::size_t k = 0; k < o.minutes.size(); ++k) {
         if (std::abs(o.minutes[k] - o.beyond_minutes) > 1e-9) continue;
         const Profile p = res.profiles[k];
-        const Reach& last = all.searches.at(res.profiles.back());
+        const Reach &last = all.searches.at(res.profiles.back());
         for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
             if (!net.is_usable(p, e)) continue;
             auto it = all.reached[k].find(e);
-            for (const Interval& part :
-                 subtract({0.0, net.edge(e).length_m}, it == all.reached[k].end() ? nullptr : &it->second)) {
+            for (const Interval &part :
+                 subtract({0.0, net.edge(e).length_m},
+                          it == all.reached[k].end() ? nullptr : &it->second)) {
                 BeyondPiece b;
                 b.edge = e;
                 b.from_m = part.a;
@@ -474,8 +524,9 @@ IsochroneResult compute_isochrones(const Network& net, const std::vector<XY>& so
                 res.beyond.push_back(b);
             }
         }
-        std::stable_sort(res.beyond.begin(), res.beyond.end(),
-                         [](const BeyondPiece& a, const BeyondPiece& b) { return a.length_m > b.length_m; });
+        std::stable_sort(
+            res.beyond.begin(), res.beyond.end(),
+            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m > b.length_m; });
     }
     res.stats_seconds = seconds_since(t2);
     return res;

@@ -43,17 +43,17 @@ struct BandGrid {
 /// memory is reused when `reuse` is given); its cell corners
 /// lie on the lattice through `origin` (so grids for subsets of the same pieces share
 /// cell centres, and their masks nest exactly).
-BandGrid make_grid(const Box& box, double margin, double cell, XY origin = {0, 0},
+BandGrid make_grid(const Box &box, double margin, double cell, XY origin = {0, 0},
                    std::vector<std::uint8_t> reuse = {});
 
 /// Lowers to `value` the band of every cell whose centre lies within r of the line.
-void burn_line(BandGrid& g, const LineString& line, double r, std::uint8_t value);
+void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value);
 
 /// The polygons of the cells with band <= k (outer rings counter-clockwise, holes
 /// clockwise, closed); holes with an area below `fill_holes_below_m2` are filled.
 /// `scratch` is a work buffer (one byte per cell), kept by the caller to reuse its memory.
-MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t>& scratch);
+MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_below_m2,
+                        std::vector<std::uint8_t> &scratch);
 
 /// The polygons of the cells whose band (read as a label) equals `label`, traced like
 /// polygonize but so that the polygons of all labels tile the grid's interior exactly:
@@ -64,6 +64,7 @@ MultiPolygon polygonize(const BandGrid& g, std::uint8_t k, double fill_holes_bel
 /// quarter (boundaries through the shared cell corner). Every ring is simple and rings
 /// never touch. The cells of the grid's outer frame must hold a label nobody traces (e.g.
 /// `none`). Holes are never filled.
-MultiPolygon polygonize_label(const BandGrid& g, std::uint8_t label, std::vector<std::uint8_t>& scratch);
+MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
+                              std::vector<std::uint8_t> &scratch);
 
 } // namespace lugeo::raster

@@ -8,7 +8,7 @@
 namespace lugeo {
 
 namespace {
-std::vector<std::string> split_list(const std::string& s) {
+std::vector<std::string> split_list(const std::string &s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
     std::string item;
@@ -19,32 +19,37 @@ std::vector<std::string> split_list(const std::string& s) {
     }
     return out;
 }
-double number(const Scene& scene, const std::string& key, const std::string& text) {
-    char* end = nullptr;
+double number(const Scene &scene, const std::string &key, const std::string &text) {
+    char *end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0' || !(v > 0))
-        throw Error(ErrorCode::invalid_config, "'" + scene.path + "' [isochrones] " + key + ": '" + text +
-                                                   "' is not a positive number");
+        throw Error(ErrorCode::invalid_config, "'" + scene.path + "' [isochrones] " + key + ": '" +
+                                                   text + "' is not a positive number");
     return v;
 }
 } // namespace
 
-IsochroneOptions isochrone_options_from_scene(const Scene& scene) {
+IsochroneOptions isochrone_options_from_scene(const Scene &scene) {
     IsochroneOptions o;
     if (auto s = scene.setting("isochrones.minutes")) {
         o.minutes.clear();
-        for (const auto& m : split_list(*s)) o.minutes.push_back(number(scene, "minutes", m));
+        for (const auto &m : split_list(*s))
+            o.minutes.push_back(number(scene, "minutes", m));
     }
     std::vector<std::string> profiles;
-    if (auto s = scene.setting("isochrones.profiles")) profiles = split_list(*s);
-    else if (o.minutes == std::vector<double>{1, 5, 30}) profiles = {"ebike", "car", "car"};
-    else profiles = {"car"};
+    if (auto s = scene.setting("isochrones.profiles"))
+        profiles = split_list(*s);
+    else if (o.minutes == std::vector<double>{1, 5, 30})
+        profiles = {"ebike", "car", "car"};
+    else
+        profiles = {"car"};
     o.profiles.clear();
-    for (const auto& p : profiles) {
+    for (const auto &p : profiles) {
         const auto pr = profile_from_name(p);
         if (!pr)
-            throw Error(ErrorCode::invalid_config, "'" + scene.path + "' [isochrones] profiles: unknown profile '" + p +
-                                                       "' (walk, ebike, car)");
+            throw Error(ErrorCode::invalid_config,
+                        "'" + scene.path + "' [isochrones] profiles: unknown profile '" + p +
+                            "' (walk, ebike, car)");
         o.profiles.push_back(*pr);
     }
     if (auto s = scene.setting("isochrones.trim_m")) o.trim_m = number(scene, "trim_m", *s);

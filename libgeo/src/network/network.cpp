@@ -12,11 +12,14 @@
 
 namespace lugeo {
 
-const char* profile_name(Profile p) noexcept {
+const char *profile_name(Profile p) noexcept {
     switch (p) {
-    case Profile::walk: return "walk";
-    case Profile::ebike: return "ebike";
-    case Profile::car: return "car";
+    case Profile::walk:
+        return "walk";
+    case Profile::ebike:
+        return "ebike";
+    case Profile::car:
+        return "car";
     }
     return "?";
 }
@@ -34,18 +37,21 @@ ProfileSpeeds default_speeds(Profile p) {
     case Profile::walk:
         s.obey_oneway = false;
         s.cap_by_maxspeed = false;
-        for (const char* c : {"trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
-                              "tertiary", "tertiary_link", "unclassified", "residential", "living_street", "service",
-                              "road", "pedestrian", "footway", "path", "cycleway", "track", "bridleway", "corridor"})
+        for (const char *c :
+             {"trunk",          "trunk_link", "primary",       "primary_link", "secondary",
+              "secondary_link", "tertiary",   "tertiary_link", "unclassified", "residential",
+              "living_street",  "service",    "road",          "pedestrian",   "footway",
+              "path",           "cycleway",   "track",         "bridleway",    "corridor"})
             s.kmh[c] = 4.5;
         s.kmh["steps"] = 2.0;
         break;
     case Profile::ebike:
         // E-bikes ride in the non-motorised lanes of trunk and primary roads in Chinese cities.
-        for (const char* c : {"trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
-                              "tertiary", "tertiary_link"})
+        for (const char *c : {"trunk", "trunk_link", "primary", "primary_link", "secondary",
+                              "secondary_link", "tertiary", "tertiary_link"})
             s.kmh[c] = 20.0;
-        for (const char* c : {"unclassified", "residential", "road"}) s.kmh[c] = 18.0;
+        for (const char *c : {"unclassified", "residential", "road"})
+            s.kmh[c] = 18.0;
         s.kmh["cycleway"] = 18.0;
         s.kmh["living_street"] = 10.0;
         s.kmh["service"] = 12.0;
@@ -55,10 +61,11 @@ ProfileSpeeds default_speeds(Profile p) {
         break;
     case Profile::car:
         // Typical urban travel speeds (not limits) of a Chinese prefecture-level city.
-        s.kmh = {{"motorway", 60.0},      {"motorway_link", 40.0}, {"trunk", 45.0},      {"trunk_link", 30.0},
-                 {"primary", 35.0},       {"primary_link", 25.0},  {"secondary", 30.0},  {"secondary_link", 25.0},
-                 {"tertiary", 25.0},      {"tertiary_link", 20.0}, {"unclassified", 20.0}, {"residential", 15.0},
-                 {"road", 20.0},          {"living_street", 8.0},  {"service", 10.0}};
+        s.kmh = {{"motorway", 60.0},      {"motorway_link", 40.0},  {"trunk", 45.0},
+                 {"trunk_link", 30.0},    {"primary", 35.0},        {"primary_link", 25.0},
+                 {"secondary", 30.0},     {"secondary_link", 25.0}, {"tertiary", 25.0},
+                 {"tertiary_link", 20.0}, {"unclassified", 20.0},   {"residential", 15.0},
+                 {"road", 20.0},          {"living_street", 8.0},   {"service", 10.0}};
         break;
     }
     return s;
@@ -69,21 +76,22 @@ ProfileSpeeds default_speeds(Profile p) {
 namespace {
 
 std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto &c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // trim
     const auto b = s.find_first_not_of(" \t");
     const auto e = s.find_last_not_of(" \t");
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-bool in_list(const std::string& v, const std::vector<std::string>& list) {
+bool in_list(const std::string &v, const std::vector<std::string> &list) {
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
 /// "50", "50 km/h", "30 mph", "none", "CN:urban" -> km/h (0 when unknown)
-double parse_maxspeed(const std::string& raw) {
+double parse_maxspeed(const std::string &raw) {
     if (raw.empty()) return 0.0;
-    char* end = nullptr;
+    char *end = nullptr;
     const double v = std::strtod(raw.c_str(), &end);
     if (end == raw.c_str() || !(v > 0) || v > 300) return 0.0;
     return raw.find("mph") != std::string::npos ? v * 1.609344 : v;
@@ -91,10 +99,10 @@ double parse_maxspeed(const std::string& raw) {
 
 struct PointKey {
     std::uint64_t x, y;
-    bool operator==(const PointKey&) const = default;
+    bool operator==(const PointKey &) const = default;
 };
 struct PointKeyHash {
-    std::size_t operator()(const PointKey& k) const noexcept {
+    std::size_t operator()(const PointKey &k) const noexcept {
         std::uint64_t h = k.x * 0x9E3779B97F4A7C15ull;
         h ^= (k.y + 0x632BE59BD9B4E019ull) + (h << 6) + (h >> 2);
         return static_cast<std::size_t>(h * 0xBF58476D1CE4E5B9ull);
@@ -109,15 +117,16 @@ PointKey key_of(XY p) {
 } // namespace
 
 struct Network::Builder {
-    static Network build(std::vector<RoadInput> roads, const std::string& crs, const NetworkOptions& opt,
-                         NetworkBuildReport report);
-    static void build_profiles(Network& net, const std::vector<std::int8_t>& dir, const NetworkOptions& opt);
-    static void build_components(Network& net);
-    static void build_grid(Network& net);
+    static Network build(std::vector<RoadInput> roads, const std::string &crs,
+                         const NetworkOptions &opt, NetworkBuildReport report);
+    static void build_profiles(Network &net, const std::vector<std::int8_t> &dir,
+                               const NetworkOptions &opt);
+    static void build_components(Network &net);
+    static void build_grid(Network &net);
 };
 
-Network Network::Builder::build(std::vector<RoadInput> roads, const std::string& crs, const NetworkOptions& opt,
-                                NetworkBuildReport report) {
+Network Network::Builder::build(std::vector<RoadInput> roads, const std::string &crs,
+                                const NetworkOptions &opt, NetworkBuildReport report) {
     const auto t0 = std::chrono::steady_clock::now();
     Network net;
     net.m_crs = crs;
@@ -129,13 +138,13 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
     std::vector<std::size_t> kept;
     kept.reserve(roads.size());
     for (std::size_t i = 0; i < roads.size(); ++i) {
-        RoadInput& r = roads[i];
+        RoadInput &r = roads[i];
         if (r.road_class.empty()) {
             ++report.features_no_class;
             continue;
         }
         bool usable = false;
-        for (const auto& ps : opt.profiles) {
+        for (const auto &ps : opt.profiles) {
             auto it = ps.kmh.find(r.road_class);
             const double v = it == ps.kmh.end() ? ps.other_kmh : it->second;
             usable |= v > 0;
@@ -144,8 +153,10 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
             ++report.dropped_classes[r.road_class];
             continue;
         }
-        auto& l = r.line;
-        l.erase(std::unique(l.begin(), l.end(), [](XY a, XY b) { return a.x == b.x && a.y == b.y; }), l.end());
+        auto &l = r.line;
+        l.erase(
+            std::unique(l.begin(), l.end(), [](XY a, XY b) { return a.x == b.x && a.y == b.y; }),
+            l.end());
         if (l.size() < 2) {
             ++report.features_degenerate;
             continue;
@@ -157,19 +168,21 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
     // 2. noding: a vertex is a node if it ends a way or occurs more than once
     std::unordered_map<PointKey, std::uint32_t, PointKeyHash> count;
     std::size_t total_pts = 0;
-    for (std::size_t i : kept) total_pts += roads[i].line.size();
+    for (std::size_t i : kept)
+        total_pts += roads[i].line.size();
     count.reserve(total_pts);
     for (std::size_t i : kept) {
-        const auto& l = roads[i].line;
+        const auto &l = roads[i].line;
         for (std::size_t k = 0; k < l.size(); ++k) {
-            auto& c = count[key_of(l[k])];
+            auto &c = count[key_of(l[k])];
             c += (k == 0 || k + 1 == l.size()) ? 2 : 1;
         }
     }
     std::unordered_map<PointKey, std::uint32_t, PointKeyHash> node_id;
     node_id.reserve(total_pts / 4 + 16);
     auto get_node = [&](XY p) {
-        auto [it, inserted] = node_id.try_emplace(key_of(p), static_cast<std::uint32_t>(net.m_nodes.size()));
+        auto [it, inserted] =
+            node_id.try_emplace(key_of(p), static_cast<std::uint32_t>(net.m_nodes.size()));
         if (inserted) net.m_nodes.push_back(p);
         return it->second;
     };
@@ -178,20 +191,27 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
     std::vector<std::int8_t> dir; // per edge: 0 both, 1 along, -1 against, 2 closed (vehicles)
     net.m_points.reserve(total_pts + kept.size());
     for (std::size_t i : kept) {
-        const RoadInput& r = roads[i];
-        auto [cit, cnew] = class_ids.try_emplace(r.road_class, static_cast<std::uint32_t>(net.m_classes.size()));
+        const RoadInput &r = roads[i];
+        auto [cit, cnew] =
+            class_ids.try_emplace(r.road_class, static_cast<std::uint32_t>(net.m_classes.size()));
         if (cnew) net.m_classes.push_back(r.road_class);
-        auto [nit, nnew] = name_ids.try_emplace(r.name, static_cast<std::uint32_t>(net.m_names.size()));
+        auto [nit, nnew] =
+            name_ids.try_emplace(r.name, static_cast<std::uint32_t>(net.m_names.size()));
         if (nnew) net.m_names.push_back(r.name);
         const std::string ow = lower(r.oneway), junction = lower(r.junction);
         std::int8_t d = 0;
-        if (in_list(ow, opt.oneway_forward)) d = 1;
-        else if (in_list(ow, opt.oneway_backward)) d = -1;
-        else if (in_list(ow, opt.oneway_closed)) d = 2;
-        else if (ow.empty() && (junction == "roundabout" || junction == "circular" || r.road_class == "motorway")) d = 1;
+        if (in_list(ow, opt.oneway_forward))
+            d = 1;
+        else if (in_list(ow, opt.oneway_backward))
+            d = -1;
+        else if (in_list(ow, opt.oneway_closed))
+            d = 2;
+        else if (ow.empty() &&
+                 (junction == "roundabout" || junction == "circular" || r.road_class == "motorway"))
+            d = 1;
         const float maxspeed = static_cast<float>(parse_maxspeed(lower(r.maxspeed)));
 
-        const auto& l = r.line;
+        const auto &l = r.line;
         std::size_t start = 0;
         for (std::size_t k = 1; k < l.size(); ++k) {
             const bool is_node = k + 1 == l.size() || count[key_of(l[k])] >= 2;
@@ -227,16 +247,17 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
         struct Key {
             std::uint32_t a, b;
             std::uint32_t npts;
-            bool operator==(const Key&) const = default;
+            bool operator==(const Key &) const = default;
         };
         struct KeyHash {
-            std::size_t operator()(const Key& k) const noexcept {
-                return (static_cast<std::size_t>(k.a) * 1000003u) ^ (static_cast<std::size_t>(k.b) * 7919u) ^ k.npts;
+            std::size_t operator()(const Key &k) const noexcept {
+                return (static_cast<std::size_t>(k.a) * 1000003u) ^
+                       (static_cast<std::size_t>(k.b) * 7919u) ^ k.npts;
             }
         };
         std::unordered_map<Key, std::uint32_t, KeyHash> seen;
         std::vector<bool> drop(net.m_edges.size(), false);
-        auto same_geometry = [&](const Edge& x, const Edge& y, bool reversed) {
+        auto same_geometry = [&](const Edge &x, const Edge &y, bool reversed) {
             const std::uint32_t n = x.geom_end - x.geom_begin;
             for (std::uint32_t q = 0; q < n; ++q) {
                 const XY p = net.m_points[x.geom_begin + q];
@@ -246,18 +267,18 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
             return true;
         };
         for (std::uint32_t e = 0; e < net.m_edges.size(); ++e) {
-            const Edge& x = net.m_edges[e];
+            const Edge &x = net.m_edges[e];
             if (x.from == x.to) continue;
             Key k{std::min(x.from, x.to), std::max(x.from, x.to), x.geom_end - x.geom_begin};
             auto [it, inserted] = seen.try_emplace(k, e);
             if (inserted) continue;
-            Edge& y = net.m_edges[it->second];
+            Edge &y = net.m_edges[it->second];
             const bool reversed = y.from != x.from;
             if (!same_geometry(x, y, reversed) || y.road_class != x.road_class) continue;
             // x duplicates y: merge the directions each allows, relative to y's geometry
             auto along_ok = [](std::int8_t dd) { return dd == 0 || dd == 1; };
             auto against_ok = [](std::int8_t dd) { return dd == 0 || dd == -1; };
-            std::int8_t& dy = dir[it->second];
+            std::int8_t &dy = dir[it->second];
             const std::int8_t dx = dir[e];
             if (dy != 2 && dx != 2) {
                 const bool f = along_ok(dy) || (reversed ? against_ok(dx) : along_ok(dx));
@@ -279,7 +300,8 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
                 if (drop[e]) continue;
                 Edge x = net.m_edges[e];
                 const auto b = static_cast<std::uint32_t>(pts.size());
-                pts.insert(pts.end(), net.m_points.begin() + x.geom_begin, net.m_points.begin() + x.geom_end);
+                pts.insert(pts.end(), net.m_points.begin() + x.geom_begin,
+                           net.m_points.begin() + x.geom_end);
                 x.geom_begin = b;
                 x.geom_end = static_cast<std::uint32_t>(pts.size());
                 edges.push_back(x);
@@ -291,13 +313,14 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
         }
     }
     if (net.m_edges.empty())
-        throw Error(ErrorCode::invalid_geometry, "no usable road in the input: " + std::to_string(report.features_read) +
-                                                     " features read, " + std::to_string(report.features_no_class) +
-                                                     " without a road class, none of a class any profile may use");
+        throw Error(ErrorCode::invalid_geometry,
+                    "no usable road in the input: " + std::to_string(report.features_read) +
+                        " features read, " + std::to_string(report.features_no_class) +
+                        " without a road class, none of a class any profile may use");
 
     // cumulative lengths along each edge
     net.m_cumlen.assign(net.m_points.size(), 0.0);
-    for (const Edge& e : net.m_edges)
+    for (const Edge &e : net.m_edges)
         for (std::uint32_t q = e.geom_begin + 1; q < e.geom_end; ++q)
             net.m_cumlen[q] = net.m_cumlen[q - 1] + distance(net.m_points[q - 1], net.m_points[q]);
 
@@ -305,27 +328,30 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string&
     build_components(net);
     build_grid(net);
 
-    report.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.build_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     net.m_report = std::move(report);
     return net;
 }
 
-void Network::Builder::build_profiles(Network& net, const std::vector<std::int8_t>& dir, const NetworkOptions& opt) {
+void Network::Builder::build_profiles(Network &net, const std::vector<std::int8_t> &dir,
+                                      const NetworkOptions &opt) {
     const std::size_t ne = net.m_edges.size(), nn = net.m_nodes.size();
     const double inf = std::numeric_limits<double>::infinity();
     for (Profile p : all_profiles) {
         const std::size_t pi = static_cast<std::size_t>(p);
-        const ProfileSpeeds& ps = opt.profiles[pi];
-        auto& along = net.m_time[pi][0];
-        auto& against = net.m_time[pi][1];
+        const ProfileSpeeds &ps = opt.profiles[pi];
+        auto &along = net.m_time[pi][0];
+        auto &against = net.m_time[pi][1];
         along.assign(ne, inf);
         against.assign(ne, inf);
         for (std::size_t e = 0; e < ne; ++e) {
-            const Edge& ed = net.m_edges[e];
+            const Edge &ed = net.m_edges[e];
             auto it = ps.kmh.find(net.m_classes[ed.road_class]);
             double v = it == ps.kmh.end() ? ps.other_kmh : it->second;
             if (!(v > 0)) continue;
-            if (ps.cap_by_maxspeed && ed.maxspeed_kmh > 0) v = std::min(v, static_cast<double>(ed.maxspeed_kmh));
+            if (ps.cap_by_maxspeed && ed.maxspeed_kmh > 0)
+                v = std::min(v, static_cast<double>(ed.maxspeed_kmh));
             const double t = ed.length_m / (v / 3.6);
             const std::int8_t d = ps.obey_oneway ? dir[e] : 0;
             if (d == 2) continue;
@@ -333,14 +359,20 @@ void Network::Builder::build_profiles(Network& net, const std::vector<std::int8_
             if (d == 0 || d == -1) against[e] = t;
         }
         // CSR forward (out-arcs by tail) and backward (in-arcs by head)
-        auto& fwd = net.m_fwd[pi];
-        auto& bwd = net.m_bwd[pi];
+        auto &fwd = net.m_fwd[pi];
+        auto &bwd = net.m_bwd[pi];
         fwd.offsets.assign(nn + 1, 0);
         bwd.offsets.assign(nn + 1, 0);
         for (std::size_t e = 0; e < ne; ++e) {
-            const Edge& ed = net.m_edges[e];
-            if (std::isfinite(along[e])) { ++fwd.offsets[ed.from + 1]; ++bwd.offsets[ed.to + 1]; }
-            if (std::isfinite(against[e])) { ++fwd.offsets[ed.to + 1]; ++bwd.offsets[ed.from + 1]; }
+            const Edge &ed = net.m_edges[e];
+            if (std::isfinite(along[e])) {
+                ++fwd.offsets[ed.from + 1];
+                ++bwd.offsets[ed.to + 1];
+            }
+            if (std::isfinite(against[e])) {
+                ++fwd.offsets[ed.to + 1];
+                ++bwd.offsets[ed.from + 1];
+            }
         }
         for (std::size_t n = 0; n < nn; ++n) {
             fwd.offsets[n + 1] += fwd.offsets[n];
@@ -351,7 +383,7 @@ void Network::Builder::build_profiles(Network& net, const std::vector<std::int8_
         std::vector<std::uint32_t> fpos(fwd.offsets.begin(), fwd.offsets.end() - 1),
             bpos(bwd.offsets.begin(), bwd.offsets.end() - 1);
         for (std::size_t e = 0; e < ne; ++e) {
-            const Edge& ed = net.m_edges[e];
+            const Edge &ed = net.m_edges[e];
             const auto eid = static_cast<std::uint32_t>(e);
             if (std::isfinite(along[e])) {
                 fwd.arcs[fpos[ed.from]++] = {ed.to, eid, along[e], true};
@@ -365,12 +397,12 @@ void Network::Builder::build_profiles(Network& net, const std::vector<std::int8_
     }
 }
 
-void Network::Builder::build_components(Network& net) {
+void Network::Builder::build_components(Network &net) {
     const std::size_t nn = net.m_nodes.size();
     for (Profile p : all_profiles) {
         const std::size_t pi = static_cast<std::size_t>(p);
-        const auto& fwd = net.m_fwd[pi];
-        auto& comp = net.m_components[pi];
+        const auto &fwd = net.m_fwd[pi];
+        auto &comp = net.m_components[pi];
         comp.assign(nn, npos);
         // iterative Tarjan
         std::vector<std::uint32_t> index(nn, npos), low(nn, 0), stack, call_node, call_arc;
@@ -378,7 +410,8 @@ void Network::Builder::build_components(Network& net) {
         std::uint32_t next_index = 0, next_comp = 0;
         for (std::uint32_t root = 0; root < nn; ++root) {
             if (index[root] != npos) continue;
-            const bool isolated = fwd.offsets[root] == fwd.offsets[root + 1] && net.m_bwd[pi].offsets[root] == net.m_bwd[pi].offsets[root + 1];
+            const bool isolated = fwd.offsets[root] == fwd.offsets[root + 1] &&
+                                  net.m_bwd[pi].offsets[root] == net.m_bwd[pi].offsets[root + 1];
             if (isolated) continue;
             call_node.push_back(root);
             call_arc.push_back(fwd.offsets[root]);
@@ -387,7 +420,7 @@ void Network::Builder::build_components(Network& net) {
             on_stack[root] = true;
             while (!call_node.empty()) {
                 const std::uint32_t v = call_node.back();
-                std::uint32_t& ai = call_arc.back();
+                std::uint32_t &ai = call_arc.back();
                 if (ai < fwd.offsets[v + 1]) {
                     const std::uint32_t w = fwd.arcs[ai++].node;
                     if (index[w] == npos) {
@@ -422,25 +455,29 @@ void Network::Builder::build_components(Network& net) {
         // number components by their usable length, largest first (stable ids across runs)
         std::vector<double> len(next_comp, 0.0);
         for (std::uint32_t e = 0; e < net.m_edges.size(); ++e) {
-            const Edge& ed = net.m_edges[e];
+            const Edge &ed = net.m_edges[e];
             if (comp[ed.from] != npos && comp[ed.from] == comp[ed.to] && net.is_usable(p, e))
                 len[comp[ed.from]] += ed.length_m;
         }
         std::vector<std::uint32_t> order(next_comp);
-        for (std::uint32_t c = 0; c < next_comp; ++c) order[c] = c;
-        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return len[a] > len[b]; });
+        for (std::uint32_t c = 0; c < next_comp; ++c)
+            order[c] = c;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return len[a] > len[b]; });
         std::vector<std::uint32_t> rank(next_comp);
-        for (std::uint32_t r = 0; r < next_comp; ++r) rank[order[r]] = r;
-        for (auto& c : comp)
+        for (std::uint32_t r = 0; r < next_comp; ++r)
+            rank[order[r]] = r;
+        for (auto &c : comp)
             if (c != npos) c = rank[c];
         net.m_component_count[pi] = next_comp;
         net.m_largest[pi] = next_comp ? 0 : npos;
     }
 }
 
-void Network::Builder::build_grid(Network& net) {
+void Network::Builder::build_grid(Network &net) {
     Box b;
-    for (XY p : net.m_points) b.extend(p);
+    for (XY p : net.m_points)
+        b.extend(p);
     const double w = b.maxx - b.minx, h = b.maxy - b.miny;
     // about 4 segments per cell on average, cells between 25 m and 1 km
     const double segs = static_cast<double>(net.m_points.size());
@@ -452,53 +489,58 @@ void Network::Builder::build_grid(Network& net) {
     net.m_grid_nx = static_cast<std::uint32_t>(std::floor(w / cell)) + 1;
     net.m_grid_ny = static_cast<std::uint32_t>(std::floor(h / cell)) + 1;
     const std::size_t ncells = static_cast<std::size_t>(net.m_grid_nx) * net.m_grid_ny;
-    auto cells_of = [&](XY a, XY c, auto&& fn) {
+    auto cells_of = [&](XY a, XY c, auto &&fn) {
         const auto x0 = static_cast<std::uint32_t>((std::min(a.x, c.x) - b.minx) / cell);
         const auto x1 = static_cast<std::uint32_t>((std::max(a.x, c.x) - b.minx) / cell);
         const auto y0 = static_cast<std::uint32_t>((std::min(a.y, c.y) - b.miny) / cell);
         const auto y1 = static_cast<std::uint32_t>((std::max(a.y, c.y) - b.miny) / cell);
         for (std::uint32_t y = y0; y <= y1 && y < net.m_grid_ny; ++y)
-            for (std::uint32_t x = x0; x <= x1 && x < net.m_grid_nx; ++x) fn(static_cast<std::size_t>(y) * net.m_grid_nx + x);
+            for (std::uint32_t x = x0; x <= x1 && x < net.m_grid_nx; ++x)
+                fn(static_cast<std::size_t>(y) * net.m_grid_nx + x);
     };
     net.m_grid_offsets.assign(ncells + 1, 0);
-    for (const Edge& e : net.m_edges)
+    for (const Edge &e : net.m_edges)
         for (std::uint32_t q = e.geom_begin; q + 1 < e.geom_end; ++q)
-            cells_of(net.m_points[q], net.m_points[q + 1], [&](std::size_t c) { ++net.m_grid_offsets[c + 1]; });
-    for (std::size_t c = 0; c < ncells; ++c) net.m_grid_offsets[c + 1] += net.m_grid_offsets[c];
+            cells_of(net.m_points[q], net.m_points[q + 1],
+                     [&](std::size_t c) { ++net.m_grid_offsets[c + 1]; });
+    for (std::size_t c = 0; c < ncells; ++c)
+        net.m_grid_offsets[c + 1] += net.m_grid_offsets[c];
     net.m_grid_refs.resize(net.m_grid_offsets[ncells]);
     std::vector<std::uint32_t> pos(net.m_grid_offsets.begin(), net.m_grid_offsets.end() - 1);
     for (std::uint32_t ei = 0; ei < net.m_edges.size(); ++ei) {
-        const Edge& e = net.m_edges[ei];
+        const Edge &e = net.m_edges[ei];
         for (std::uint32_t q = e.geom_begin; q + 1 < e.geom_end; ++q)
-            cells_of(net.m_points[q], net.m_points[q + 1], [&](std::size_t c) { net.m_grid_refs[pos[c]++] = {ei, q}; });
+            cells_of(net.m_points[q], net.m_points[q + 1], [&](std::size_t c) {
+                net.m_grid_refs[pos[c]++] = {ei, q};
+            });
     }
 }
 
 // ---------------------------------------------------------------------------------------
 
 std::span<const XY> Network::edge_geometry(std::uint32_t e) const {
-    const Edge& ed = m_edges[e];
+    const Edge &ed = m_edges[e];
     return {m_points.data() + ed.geom_begin, ed.geom_end - ed.geom_begin};
 }
 
 std::span<const Network::Arc> Network::out_arcs(Profile p, std::uint32_t n) const {
-    const auto& c = m_fwd[static_cast<std::size_t>(p)];
+    const auto &c = m_fwd[static_cast<std::size_t>(p)];
     return {c.arcs.data() + c.offsets[n], c.offsets[n + 1] - c.offsets[n]};
 }
 
 std::span<const Network::Arc> Network::in_arcs(Profile p, std::uint32_t n) const {
-    const auto& c = m_bwd[static_cast<std::size_t>(p)];
+    const auto &c = m_bwd[static_cast<std::size_t>(p)];
     return {c.arcs.data() + c.offsets[n], c.offsets[n + 1] - c.offsets[n]};
 }
 
 std::uint32_t Network::edge_component(Profile p, std::uint32_t e) const {
-    const auto& comp = m_components[static_cast<std::size_t>(p)];
-    const Edge& ed = m_edges[e];
+    const auto &comp = m_components[static_cast<std::size_t>(p)];
+    const Edge &ed = m_edges[e];
     return comp[ed.from] == comp[ed.to] ? comp[ed.from] : npos;
 }
 
 XY Network::point_along(std::uint32_t e, double offset_m) const {
-    const Edge& ed = m_edges[e];
+    const Edge &ed = m_edges[e];
     if (offset_m <= 0) return m_points[ed.geom_begin];
     if (offset_m >= ed.length_m) return m_points[ed.geom_end - 1];
     auto first = m_cumlen.begin() + ed.geom_begin, last = m_cumlen.begin() + ed.geom_end;
@@ -511,7 +553,7 @@ XY Network::point_along(std::uint32_t e, double offset_m) const {
 }
 
 LineString Network::sub_line(std::uint32_t e, double from_m, double to_m) const {
-    const Edge& ed = m_edges[e];
+    const Edge &ed = m_edges[e];
     from_m = std::clamp(from_m, 0.0, ed.length_m);
     to_m = std::clamp(to_m, from_m, ed.length_m);
     LineString out;
@@ -522,10 +564,10 @@ LineString Network::sub_line(std::uint32_t e, double from_m, double to_m) const 
     return out;
 }
 
-std::optional<Network::Snap> Network::snap(XY p, const SnapOptions& o) const {
+std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
     if (m_edges.empty() || !std::isfinite(p.x) || !std::isfinite(p.y)) return std::nullopt;
     const std::size_t pi = static_cast<std::size_t>(o.profile);
-    const auto& comp = m_components[pi];
+    const auto &comp = m_components[pi];
     const std::uint32_t largest = m_largest[pi];
     std::optional<Snap> best;
     double best_d = o.max_distance_m;
@@ -543,12 +585,15 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions& o) const {
             const bool edge_row = y == cy - r || y == cy + r;
             for (long x = cx - r; x <= cx + r; x += (edge_row ? 1 : 2 * r)) {
                 if (x >= 0 && x < nx) {
-                    const std::size_t c = static_cast<std::size_t>(y) * m_grid_nx + static_cast<std::size_t>(x);
+                    const std::size_t c =
+                        static_cast<std::size_t>(y) * m_grid_nx + static_cast<std::size_t>(x);
                     for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
                         const SegRef s = m_grid_refs[k];
-                        const Edge& ed = m_edges[s.edge];
+                        const Edge &ed = m_edges[s.edge];
                         if (!is_usable(o.profile, s.edge)) continue;
-                        if (o.largest_component_only && (comp[ed.from] != largest || comp[ed.to] != largest)) continue;
+                        if (o.largest_component_only &&
+                            (comp[ed.from] != largest || comp[ed.to] != largest))
+                            continue;
                         double t;
                         const XY q = closest_on_segment(m_points[s.seg], m_points[s.seg + 1], p, t);
                         const double d = distance(p, q);
@@ -558,7 +603,8 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions& o) const {
                             sn.edge = s.edge;
                             sn.point = q;
                             sn.distance_m = d;
-                            sn.offset_m = m_cumlen[s.seg] + t * (m_cumlen[s.seg + 1] - m_cumlen[s.seg]);
+                            sn.offset_m =
+                                m_cumlen[s.seg] + t * (m_cumlen[s.seg + 1] - m_cumlen[s.seg]);
                             best = sn;
                         }
                     }
@@ -572,13 +618,13 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions& o) const {
 
 // ---------------------------------------------------------------------------------------
 
-Network build_network(std::vector<RoadInput> roads, const std::string& crs, const NetworkOptions& options,
-                      NetworkBuildReport report) {
+Network build_network(std::vector<RoadInput> roads, const std::string &crs,
+                      const NetworkOptions &options, NetworkBuildReport report) {
     if (report.features_read == 0) report.features_read = roads.size();
     return Network::Builder::build(std::move(roads), crs, options, std::move(report));
 }
 
-Network build_network(const LayerSpec& roads, const NetworkOptions& options) {
+Network build_network(const LayerSpec &roads, const NetworkOptions &options) {
     const auto t0 = std::chrono::steady_clock::now();
     LayerSpec spec = roads;
     ReadOptions ro;
@@ -592,34 +638,36 @@ Network build_network(const LayerSpec& roads, const NetworkOptions& options) {
     } else {
         // No mapping given: OSM's "highway", else a field called "class" or Geofabrik's "fclass".
         std::optional<Error> first;
-        for (const char* guess : {"highway", "class", "fclass"}) {
+        for (const char *guess : {"highway", "class", "fclass"}) {
             spec.fields["class"] = guess;
             try {
                 table = read_layer(spec, ro);
                 first.reset();
                 break;
-            } catch (const Error& e) {
+            } catch (const Error &e) {
                 if (e.code() != ErrorCode::missing_field) throw;
                 if (!first) first = e;
             }
         }
         if (first)
             throw Error(ErrorCode::missing_field,
-                        std::string(first->what()) + " (no 'highway', 'class' or 'fclass' field either: map the road "
-                                                     "class field with [layers.roads.fields] class = \"…\")");
+                        std::string(first->what()) +
+                            " (no 'highway', 'class' or 'fclass' field either: map the road "
+                            "class field with [layers.roads.fields] class = \"…\")");
     }
     NetworkBuildReport report;
     report.warnings = table.warnings;
     report.features_read = table.features.size() + table.skipped_empty;
     report.features_degenerate = table.skipped_empty;
-    for (const auto& w : table.warnings)
-        if (w.find("cut at its edge") != std::string::npos) report.ways_missing_nodes += std::stoul(w);
+    for (const auto &w : table.warnings)
+        if (w.find("cut at its edge") != std::string::npos)
+            report.ways_missing_nodes += std::stoul(w);
     const std::size_t ic = table.field_index("class"), iname = table.field_index("name"),
                       iow = table.field_index("oneway"), ims = table.field_index("maxspeed"),
                       ij = table.field_index("junction"), iarea = table.field_index("area");
     std::vector<RoadInput> inputs;
     inputs.reserve(table.features.size());
-    for (auto& f : table.features) {
+    for (auto &f : table.features) {
         if (f.geometry.type != Geometry::Type::line) {
             ++report.features_degenerate;
             continue;
@@ -629,7 +677,7 @@ Network build_network(const LayerSpec& roads, const NetworkOptions& options) {
             ++report.features_area;
             continue;
         }
-        for (auto& l : f.geometry.lines) {
+        for (auto &l : f.geometry.lines) {
             RoadInput r;
             r.line = std::move(l);
             r.road_class = val(ic);
@@ -641,18 +689,19 @@ Network build_network(const LayerSpec& roads, const NetworkOptions& options) {
             inputs.push_back(std::move(r));
         }
     }
-    report.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.read_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return Network::Builder::build(std::move(inputs), table.crs, options, std::move(report));
 }
 
-NetworkSummary summarize(const Network& net) {
+NetworkSummary summarize(const Network &net) {
     NetworkSummary s;
     s.nodes = net.node_count();
     s.edges = net.edge_count();
     std::array<double, profile_count> in_largest{};
     double car_len = 0.0, car_oneway = 0.0;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const auto& ed = net.edge(e);
+        const auto &ed = net.edge(e);
         const double km = ed.length_m / 1000.0;
         s.total_km += km;
         s.km_by_class[net.class_of(e)] += km;
@@ -664,7 +713,8 @@ NetworkSummary summarize(const Network& net) {
         }
         if (net.is_usable(Profile::car, e)) {
             car_len += km;
-            if (std::isfinite(net.travel_time(Profile::car, e, true)) != std::isfinite(net.travel_time(Profile::car, e, false)))
+            if (std::isfinite(net.travel_time(Profile::car, e, true)) !=
+                std::isfinite(net.travel_time(Profile::car, e, false)))
                 car_oneway += km;
         }
     }

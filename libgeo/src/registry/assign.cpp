@@ -13,16 +13,18 @@ namespace {
 
 int pow10(int k) {
     int v = 1;
-    while (k-- > 0) v *= 10;
+    while (k-- > 0)
+        v *= 10;
     return v;
 }
 
 } // namespace
 
-std::vector<AssignedPlate> assign_plate_ids(const Registry& existing, const std::vector<NewPlate>& new_plates,
-                                            const AssignOptions& options) {
-    const PlateScheme& scheme = existing.scheme();
-    const auto& plates = existing.plates();
+std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
+                                            const std::vector<NewPlate> &new_plates,
+                                            const AssignOptions &options) {
+    const PlateScheme &scheme = existing.scheme();
+    const auto &plates = existing.plates();
     using RoadKey = std::tuple<std::size_t, int, int>;
 
     // highest number in use per road and per parity (0 = any, 1 = odd, 2 = even) and the
@@ -33,21 +35,21 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry& existing, const std:
         std::vector<std::size_t> todo;
     };
     std::map<RoadKey, RoadState> roads;
-    for (const auto& p : plates) {
+    for (const auto &p : plates) {
         const auto parts = parse_plate_id(p.id, scheme);
         if (!parts) continue; // cannot happen: the registry validated its IDs
-        auto& r = roads[{parts->type, parts->district, parts->road}];
+        auto &r = roads[{parts->type, parts->district, parts->road}];
         if (parts->number > r.max_any) {
             r.max_any = parts->number;
             r.last = p.position;
         }
-        int& side_max = parts->number % 2 ? r.max_odd : r.max_even;
+        int &side_max = parts->number % 2 ? r.max_odd : r.max_even;
         side_max = std::max(side_max, parts->number);
     }
 
     std::vector<std::size_t> type_of(new_plates.size());
     for (std::size_t i = 0; i < new_plates.size(); ++i) {
-        const NewPlate& np = new_plates[i];
+        const NewPlate &np = new_plates[i];
         const std::string where = "new plate " + std::to_string(i);
         std::optional<std::size_t> type;
         for (std::size_t t = 0; t < scheme.types.size(); ++t)
@@ -55,11 +57,15 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry& existing, const std:
                 (np.kind.size() == 1 && (np.kind[0] == scheme.types[t].prefix ||
                                          np.kind[0] - 'a' + 'A' == scheme.types[t].prefix)))
                 type = t;
-        if (!type) throw Error(ErrorCode::invalid_argument, where + ": unknown plate kind '" + np.kind + "'");
+        if (!type)
+            throw Error(ErrorCode::invalid_argument,
+                        where + ": unknown plate kind '" + np.kind + "'");
         if (np.district < 1 || np.district >= pow10(scheme.district_digits))
-            throw Error(ErrorCode::invalid_argument, where + ": district " + std::to_string(np.district) + " out of range");
+            throw Error(ErrorCode::invalid_argument,
+                        where + ": district " + std::to_string(np.district) + " out of range");
         if (np.road < (scheme.road_digits > 0 ? 1 : 0) || np.road >= pow10(scheme.road_digits))
-            throw Error(ErrorCode::invalid_argument, where + ": road " + std::to_string(np.road) + " out of range");
+            throw Error(ErrorCode::invalid_argument,
+                        where + ": road " + std::to_string(np.road) + " out of range");
         if (!std::isfinite(np.position.x) || !std::isfinite(np.position.y))
             throw Error(ErrorCode::invalid_argument, where + ": position is not finite");
         if (np.side != PlateSide::any && !scheme.types[*type].two_sided)
@@ -71,7 +77,7 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry& existing, const std:
 
     std::vector<AssignedPlate> out(new_plates.size());
     const int max_number = pow10(scheme.number_digits) - 1;
-    for (auto& [key, r] : roads) {
+    for (auto &[key, r] : roads) {
         if (r.todo.empty()) continue;
         std::vector<std::size_t> order = r.todo;
         if (options.order_along_road) {
@@ -99,22 +105,24 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry& existing, const std:
             order = std::move(chain);
         }
         for (std::size_t i : order) {
-            const NewPlate& np = new_plates[i];
+            const NewPlate &np = new_plates[i];
             int number = 0;
             if (np.side == PlateSide::any) {
                 number = std::max({r.max_any, r.max_odd, r.max_even}) + 1;
             } else {
                 const bool odd = np.side == PlateSide::left;
-                int& side_max = odd ? r.max_odd : r.max_even;
+                int &side_max = odd ? r.max_odd : r.max_even;
                 number = side_max + 1;
                 if ((number % 2 == 1) != odd) ++number;
             }
             if (number > max_number)
-                throw Error(ErrorCode::invalid_argument,
-                            "new plate " + std::to_string(i) + ": no free number left on district " +
-                                std::to_string(np.district) + " road " + std::to_string(np.road));
+                throw Error(ErrorCode::invalid_argument, "new plate " + std::to_string(i) +
+                                                             ": no free number left on district " +
+                                                             std::to_string(np.district) +
+                                                             " road " + std::to_string(np.road));
             r.max_any = std::max(r.max_any, number);
-            (number % 2 ? r.max_odd : r.max_even) = std::max(number % 2 ? r.max_odd : r.max_even, number);
+            (number % 2 ? r.max_odd : r.max_even) =
+                std::max(number % 2 ? r.max_odd : r.max_even, number);
             PlateIdParts parts;
             parts.type = type_of[i];
             parts.district = np.district;

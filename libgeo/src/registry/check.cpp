@@ -12,22 +12,31 @@ namespace lugeo {
 
 using namespace registry_detail;
 
-const char* check_kind_name(CheckKind kind) noexcept {
+const char *check_kind_name(CheckKind kind) noexcept {
     switch (kind) {
-    case CheckKind::duplicate_id: return "duplicate_id";
-    case CheckKind::invalid_id: return "invalid_id";
-    case CheckKind::invalid_position: return "invalid_position";
-    case CheckKind::same_spot: return "same_spot";
-    case CheckKind::out_of_order: return "out_of_order";
-    case CheckKind::confusable: return "confusable";
-    case CheckKind::far_from_road: return "far_from_road";
+    case CheckKind::duplicate_id:
+        return "duplicate_id";
+    case CheckKind::invalid_id:
+        return "invalid_id";
+    case CheckKind::invalid_position:
+        return "invalid_position";
+    case CheckKind::same_spot:
+        return "same_spot";
+    case CheckKind::out_of_order:
+        return "out_of_order";
+    case CheckKind::confusable:
+        return "confusable";
+    case CheckKind::far_from_road:
+        return "far_from_road";
     }
     return "invalid_id";
 }
 
 namespace {
 
-double dist(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double dist(XY a, XY b) {
+    return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 std::string metres(double d) {
     char buf[32];
@@ -43,8 +52,8 @@ std::string two_decimals(double d) {
 
 } // namespace
 
-CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& options,
-                         const PlateScheme& scheme) {
+CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &options,
+                         const PlateScheme &scheme) {
     CheckReport report;
     report.plate_count = plates.size();
     const std::size_t n = plates.size();
@@ -55,7 +64,8 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
         CheckIssue is;
         is.kind = kind;
         is.severity = sev;
-        for (auto i : idx) is.ids.push_back(plates[i].id);
+        for (auto i : idx)
+            is.ids.push_back(plates[i].id);
         is.plates = std::move(idx);
         is.distance_m = d;
         is.message = std::move(message);
@@ -63,9 +73,10 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
     };
 
     // status summary, in scheme order, then any other kinds
-    for (const auto& t : scheme.types) report.status.push_back({t.kind, 0, 0, 0, 0});
-    auto status_row = [&](const std::string& kind) -> StatusCount& {
-        for (auto& s : report.status)
+    for (const auto &t : scheme.types)
+        report.status.push_back({t.kind, 0, 0, 0, 0});
+    auto status_row = [&](const std::string &kind) -> StatusCount & {
+        for (auto &s : report.status)
             if (s.kind == kind) return s;
         report.status.push_back({kind, 0, 0, 0, 0});
         return report.status.back();
@@ -75,7 +86,7 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_base;
     std::vector<std::uint64_t> base_key(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
-        const Plate& p = plates[i];
+        const Plate &p = plates[i];
         parts[i] = parse_plate_id(p.id, scheme);
         std::string kind = p.kind;
         if (parts[i]) {
@@ -83,23 +94,34 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
             std::array<std::uint8_t, max_digits + 2> d{};
             int k = 0;
             for (char c : p.id)
-                if (c >= '0' && c <= '9' && k < max_digits) d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
+                if (c >= '0' && c <= '9' && k < max_digits)
+                    d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
             base_key[i] = make_key(parts[i]->type, d.data(), id_digits);
             by_base[base_key[i]].push_back(i);
         } else {
             const auto norm = normalize_plate_id(p.id, scheme);
-            std::string why = norm.is_canonical ? "not in canonical form (canonical: " + norm.id + ")"
-                                                : norm.error;
+            std::string why = norm.is_canonical
+                                  ? "not in canonical form (canonical: " + norm.id + ")"
+                                  : norm.error;
             issue(CheckKind::invalid_id, Severity::error, {i}, -1,
-                  "plate '" + p.id + "' (index " + std::to_string(i) + "): ID does not fit the scheme: " + why);
+                  "plate '" + p.id + "' (index " + std::to_string(i) +
+                      "): ID does not fit the scheme: " + why);
         }
         if (kind.empty()) kind = "unknown";
-        auto& row = status_row(kind);
+        auto &row = status_row(kind);
         switch (p.status) {
-        case PlateStatus::ok: ++row.ok; break;
-        case PlateStatus::damaged: ++row.damaged; break;
-        case PlateStatus::missing: ++row.missing; break;
-        case PlateStatus::unknown: ++row.unknown; break;
+        case PlateStatus::ok:
+            ++row.ok;
+            break;
+        case PlateStatus::damaged:
+            ++row.damaged;
+            break;
+        case PlateStatus::missing:
+            ++row.missing;
+            break;
+        case PlateStatus::unknown:
+            ++row.unknown;
+            break;
         }
         const bool finite = std::isfinite(p.position.x) && std::isfinite(p.position.y);
         const bool lonlat_ok = !options.check_lonlat ||
@@ -108,7 +130,8 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
         position_ok[i] = finite && lonlat_ok ? 1 : 0;
         if (!finite)
             issue(CheckKind::invalid_position, Severity::error, {i}, -1,
-                  "plate '" + p.id + "' (index " + std::to_string(i) + "): position missing or not finite");
+                  "plate '" + p.id + "' (index " + std::to_string(i) +
+                      "): position missing or not finite");
         else if (!lonlat_ok)
             issue(CheckKind::invalid_position, Severity::error, {i}, -1,
                   "plate '" + p.id + "' (index " + std::to_string(i) + "): lon/lat out of range");
@@ -118,12 +141,13 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
     std::vector<std::uint8_t> unique(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
         if (!parts[i]) continue;
-        const auto& group = by_base[base_key[i]];
+        const auto &group = by_base[base_key[i]];
         if (group.size() == 1) {
             unique[i] = 1;
         } else if (group.front() == i) {
             std::string where;
-            for (auto j : group) where += (where.empty() ? "" : ", ") + std::to_string(j);
+            for (auto j : group)
+                where += (where.empty() ? "" : ", ") + std::to_string(j);
             issue(CheckKind::duplicate_id, Severity::error, group, -1,
                   "duplicate plate ID '" + plates[i].id + "' at indices " + where);
         }
@@ -156,11 +180,11 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
         std::map<std::tuple<std::size_t, int, int, int>, std::vector<std::size_t>> roads;
         for (std::size_t i = 0; i < n; ++i) {
             if (!parts[i] || !unique[i] || !position_ok[i]) continue;
-            const auto& pt = *parts[i];
+            const auto &pt = *parts[i];
             const int side = scheme.types[pt.type].two_sided ? 1 + pt.number % 2 : 0;
             roads[{pt.type, pt.district, pt.road, side}].push_back(i);
         }
-        for (auto& [key, seq] : roads) {
+        for (auto &[key, seq] : roads) {
             std::sort(seq.begin(), seq.end(), [&](std::size_t a, std::size_t b) {
                 return parts[a]->number < parts[b]->number;
             });
@@ -205,16 +229,18 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
     // confusable pairs: one likely misreading apart (a confusable digit or two adjacent digits
     // swapped, over the digits without check digit) but far from each other
     if (options.check_confusable) {
-        const ErrorModel& model = ErrorModel::standard();
+        const ErrorModel &model = ErrorModel::standard();
         constexpr double min_pair = 0.3;
         for (std::size_t i = 0; i < n; ++i) {
             if (!parts[i] || !unique[i] || !position_ok[i]) continue;
             std::array<std::uint8_t, max_digits + 2> d{};
             int k = 0;
             for (char c : plates[i].id)
-                if (c >= '0' && c <= '9' && k < max_digits) d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
+                if (c >= '0' && c <= '9' && k < max_digits)
+                    d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
             const auto type = parts[i]->type;
-            auto test = [&](const std::array<std::uint8_t, max_digits + 2>& v, const std::string& how) {
+            auto test = [&](const std::array<std::uint8_t, max_digits + 2> &v,
+                            const std::string &how) {
                 const auto it = by_base.find(make_key(type, v.data(), id_digits));
                 if (it == by_base.end() || it->second.size() != 1) return;
                 const auto j = it->second.front();
@@ -222,23 +248,28 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
                 const double dd = dist(plates[i].position, plates[j].position);
                 if (dd <= options.confusable_min_m) return;
                 issue(CheckKind::confusable, Severity::warning, {i, j}, dd,
-                      "plates '" + plates[i].id + "' and '" + plates[j].id + "' are one misreading apart (" +
-                          how + ") but " + metres(dd) + " apart");
+                      "plates '" + plates[i].id + "' and '" + plates[j].id +
+                          "' are one misreading apart (" + how + ") but " + metres(dd) + " apart");
             };
             for (int p = 0; p < id_digits; ++p) {
                 const auto up = static_cast<std::size_t>(p);
                 const int a = d[up];
                 for (int b = 0; b < 10; ++b) {
-                    if (b == a || model.pair[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] < min_pair) continue;
+                    if (b == a ||
+                        model.pair[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] <
+                            min_pair)
+                        continue;
                     if (p == 0 && b == 0) continue;
                     auto v = d;
                     v[up] = static_cast<std::uint8_t>(b);
-                    test(v, std::to_string(a) + "/" + std::to_string(b) + " at digit " + std::to_string(p + 1));
+                    test(v, std::to_string(a) + "/" + std::to_string(b) + " at digit " +
+                                std::to_string(p + 1));
                 }
                 if (p + 1 < id_digits && d[up] != d[up + 1]) {
                     auto v = d;
                     std::swap(v[up], v[up + 1]);
-                    test(v, "digits " + std::to_string(p + 1) + " and " + std::to_string(p + 2) + " swapped");
+                    test(v, "digits " + std::to_string(p + 1) + " and " + std::to_string(p + 2) +
+                                " swapped");
                 }
             }
         }
@@ -254,11 +285,13 @@ CheckReport check_plates(const std::vector<Plate>& plates, const CheckOptions& o
         }
     }
 
-    std::stable_sort(report.issues.begin(), report.issues.end(), [](const CheckIssue& a, const CheckIssue& b) {
-        if (a.kind != b.kind) return static_cast<int>(a.kind) < static_cast<int>(b.kind);
-        return a.plates.front() < b.plates.front();
-    });
-    for (const auto& is : report.issues)
+    std::stable_sort(report.issues.begin(), report.issues.end(),
+                     [](const CheckIssue &a, const CheckIssue &b) {
+                         if (a.kind != b.kind)
+                             return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+                         return a.plates.front() < b.plates.front();
+                     });
+    for (const auto &is : report.issues)
         (is.severity == Severity::error ? report.error_count : report.warning_count)++;
     return report;
 }

@@ -21,9 +21,9 @@ struct PairWeight {
 
 // Reading: digits printed or stencilled on a plate, worn, dirty, seen at night.
 constexpr PairWeight reading_pairs[] = {
-    {1, 7, 1.0}, {6, 8, 0.8}, {3, 8, 0.8}, {0, 8, 0.7}, {5, 6, 0.6}, {6, 9, 0.5}, {8, 9, 0.5},
-    {4, 9, 0.5}, {2, 7, 0.4}, {0, 6, 0.4}, {0, 9, 0.3}, {3, 5, 0.3}, {1, 4, 0.3}, {5, 8, 0.3},
-    {5, 9, 0.2}, {2, 3, 0.2}, {7, 9, 0.2}, {0, 3, 0.15},
+    {1, 7, 1.0}, {6, 8, 0.8}, {3, 8, 0.8}, {0, 8, 0.7}, {5, 6, 0.6}, {6, 9, 0.5},
+    {8, 9, 0.5}, {4, 9, 0.5}, {2, 7, 0.4}, {0, 6, 0.4}, {0, 9, 0.3}, {3, 5, 0.3},
+    {1, 4, 0.3}, {5, 8, 0.3}, {5, 9, 0.2}, {2, 3, 0.2}, {7, 9, 0.2}, {0, 3, 0.15},
 };
 // Hearing: Mandarin digits over a phone or radio (yī/qī, liù/jiǔ, wǔ/jiǔ, sān/sì ...).
 // 四/十 is an edit of its own (it changes the length).
@@ -36,12 +36,13 @@ constexpr double base_pair = 0.03; // any digit for any other
 } // namespace
 
 ErrorModel::ErrorModel() {
-    for (auto& row : pair) row.fill(0.0);
-    for (const auto& p : reading_pairs) {
+    for (auto &row : pair)
+        row.fill(0.0);
+    for (const auto &p : reading_pairs) {
         pair[p.a][p.b] = std::max(pair[p.a][p.b], p.w);
         pair[p.b][p.a] = std::max(pair[p.b][p.a], p.w);
     }
-    for (const auto& p : hearing_pairs) {
+    for (const auto &p : hearing_pairs) {
         pair[p.a][p.b] = std::max(pair[p.a][p.b], p.w);
         pair[p.b][p.a] = std::max(pair[p.b][p.a], p.w);
     }
@@ -49,11 +50,12 @@ ErrorModel::ErrorModel() {
         double sum = 0;
         for (int b = 0; b < 10; ++b)
             if (a != b) sum += base_pair + pair[a][b];
-        for (int b = 0; b < 10; ++b) conf[a][b] = a == b ? 0.0 : (base_pair + pair[a][b]) / sum;
+        for (int b = 0; b < 10; ++b)
+            conf[a][b] = a == b ? 0.0 : (base_pair + pair[a][b]) / sum;
     }
 }
 
-const ErrorModel& ErrorModel::standard() {
+const ErrorModel &ErrorModel::standard() {
     static const ErrorModel model;
     return model;
 }
@@ -63,8 +65,8 @@ namespace {
 /// Call f(true_digits, weight, edit) for every single edit whose inverse turns the heard digits
 /// `h` into a candidate true ID with weight >= min_weight.
 template <typename F>
-void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std::uint32_t lengths, int max_pos,
-                   F&& f) {
+void for_each_edit(const Digits &h, const ErrorModel &m, double min_weight, std::uint32_t lengths,
+                   int max_pos, F &&f) {
     Digits t;
     const int n = h.n;
     const int lim = std::min(n, max_pos); // edits only at positions < max_pos
@@ -78,12 +80,14 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std:
             const int b = h.d[static_cast<std::size_t>(i)];
             for (int a = 0; a < 10; ++a) {
                 if (a == b) continue;
-                const double w = per * m.conf[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)];
+                const double w =
+                    per * m.conf[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)];
                 if (w < min_weight) continue;
                 t = h;
                 t.d[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(a);
-                f(t, w, Edit{EditKind::substitute, static_cast<std::uint8_t>(i),
-                             static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b)});
+                f(t, w,
+                  Edit{EditKind::substitute, static_cast<std::uint8_t>(i),
+                       static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b)});
             }
         }
     }
@@ -115,7 +119,9 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std:
                 for (int k = 0, s = 0; k <= n; ++k)
                     t.d[static_cast<std::size_t>(k)] =
                         k == i ? static_cast<std::uint8_t>(a) : h.d[static_cast<std::size_t>(s++)];
-                f(t, w, Edit{EditKind::drop, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(a), 0});
+                f(t, w,
+                  Edit{EditKind::drop, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(a),
+                       0});
             }
         }
     }
@@ -137,7 +143,8 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std:
     // 四/十: true 4 heard as "10", or true "10" heard as 4
     if (m.r_four_ten >= min_weight) {
         for (int i = 0; shorter && i + 1 < n && i < lim; ++i) {
-            if (h.d[static_cast<std::size_t>(i)] != 1 || h.d[static_cast<std::size_t>(i + 1)] != 0) continue;
+            if (h.d[static_cast<std::size_t>(i)] != 1 || h.d[static_cast<std::size_t>(i + 1)] != 0)
+                continue;
             t.n = n - 1;
             for (int k = 0, s = 0; k < n; ++k) {
                 if (k == i + 1) continue;
@@ -162,7 +169,7 @@ void for_each_edit(const Digits& h, const ErrorModel& m, double min_weight, std:
     }
 }
 
-bool same_digits(const Digits& x, const Digits& y) {
+bool same_digits(const Digits &x, const Digits &y) {
     if (x.n != y.n) return false;
     for (int i = 0; i < x.n; ++i)
         if (x.d[static_cast<std::size_t>(i)] != y.d[static_cast<std::size_t>(i)]) return false;
@@ -171,13 +178,14 @@ bool same_digits(const Digits& x, const Digits& y) {
 
 } // namespace
 
-void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
-                          int stage, std::vector<Hit>& hits) {
-    const ErrorModel& m = ErrorModel::standard();
+void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const LookupIndex &index,
+                          int stage, std::vector<Hit> &hits) {
+    const ErrorModel &m = ErrorModel::standard();
     Digits h;
     h.n = static_cast<int>(std::min<std::size_t>(heard.digits.size(), max_digits));
     for (int i = 0; i < h.n; ++i)
-        h.d[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(heard.digits[static_cast<std::size_t>(i)] - '0');
+        h.d[static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>(heard.digits[static_cast<std::size_t>(i)] - '0');
     if (h.n == 0) return;
 
     const std::size_t ntypes = scheme.types.size();
@@ -195,15 +203,18 @@ void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const
     std::array<TypeChoice, 16> choices{};
     std::size_t nchoices = 0;
     for (std::size_t t = 0; t < ntypes && nchoices < choices.size(); ++t) {
-        if (!heard.type) choices[nchoices++] = {t, 1.0, false};
-        else if (*heard.type == t) choices[nchoices++] = {t, 1.0, false};
-        else choices[nchoices++] = {t, m.r_prefix / static_cast<double>(ntypes - 1), true};
+        if (!heard.type)
+            choices[nchoices++] = {t, 1.0, false};
+        else if (*heard.type == t)
+            choices[nchoices++] = {t, 1.0, false};
+        else
+            choices[nchoices++] = {t, m.r_prefix / static_cast<double>(ntypes - 1), true};
     }
 
-    auto probe = [&](const Digits& t, double w, const Explanation& base) {
+    auto probe = [&](const Digits &t, double w, const Explanation &base) {
         if (!((index.lengths >> t.n) & 1u)) return;
         for (std::size_t c = 0; c < nchoices; ++c) {
-            const auto& ch = choices[c];
+            const auto &ch = choices[c];
             if (ch.changed && base.n_edits >= 2) continue; // at most two edits in all
             if (!index.has_head(ch.type, t.d.data(), t.n)) continue;
             const auto found = index.keys.find(make_key(ch.type, t.d.data(), t.n));
@@ -238,52 +249,60 @@ void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const
             t.n = id_digits;
             for (int k = 0, s = 0; k < id_digits; ++k)
                 t.d[static_cast<std::size_t>(k)] =
-                    k >= index.head_digits && k < index.head_digits + pad ? 0 : h.d[static_cast<std::size_t>(s++)];
+                    k >= index.head_digits && k < index.head_digits + pad
+                        ? 0
+                        : h.d[static_cast<std::size_t>(s++)];
             Explanation z;
             z.edits[0] = Edit{EditKind::zeros, static_cast<std::uint8_t>(index.head_digits),
                               static_cast<std::uint8_t>(pad), 0};
             z.n_edits = 1;
             probe(t, m.r_zeros, z);
         }
-        for_each_edit(h, m, 0.0, final_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
-            Explanation one;
-            one.edits[0] = e1;
-            one.n_edits = 1;
-            probe(t1, w1, one);
-        });
+        for_each_edit(h, m, 0.0, final_lengths, max_digits,
+                      [&](const Digits &t1, double w1, const Edit &e1) {
+                          Explanation one;
+                          one.edits[0] = e1;
+                          one.n_edits = 1;
+                          probe(t1, w1, one);
+                      });
         return;
     }
     const std::uint32_t first_lengths = final_lengths | (final_lengths << 1) | (final_lengths >> 1);
-    for_each_edit(h, m, first_min, first_lengths, max_digits, [&](const Digits& t1, double w1, const Edit& e1) {
-        Explanation one;
-        one.edits[0] = e1;
-        one.n_edits = 1;
-        // when no type has this road, the second edit must repair the district/road digits
-        bool head_ok = false;
-        for (std::size_t c = 0; c < nchoices && !head_ok; ++c)
-            head_ok = !choices[c].changed && index.has_head(choices[c].type, t1.d.data(), t1.n);
-        const int max_pos = head_ok ? max_digits : index.head_digits;
-        for_each_edit(t1, m, second_min, final_lengths, max_pos, [&](const Digits& t2, double w2, const Edit& e2) {
-            if (same_digits(t2, h)) return; // undoes the first edit
-            if (e1.kind == EditKind::substitute && e2.kind == EditKind::substitute && e1.pos == e2.pos)
-                return; // a single substitution, already counted
-            Explanation two = one;
-            two.edits[1] = e2;
-            two.n_edits = 2;
-            probe(t2, w1 * w2, two);
-        });
-    });
+    for_each_edit(h, m, first_min, first_lengths, max_digits,
+                  [&](const Digits &t1, double w1, const Edit &e1) {
+                      Explanation one;
+                      one.edits[0] = e1;
+                      one.n_edits = 1;
+                      // when no type has this road, the second edit must repair the district/road
+                      // digits
+                      bool head_ok = false;
+                      for (std::size_t c = 0; c < nchoices && !head_ok; ++c)
+                          head_ok = !choices[c].changed &&
+                                    index.has_head(choices[c].type, t1.d.data(), t1.n);
+                      const int max_pos = head_ok ? max_digits : index.head_digits;
+                      for_each_edit(t1, m, second_min, final_lengths, max_pos,
+                                    [&](const Digits &t2, double w2, const Edit &e2) {
+                                        if (same_digits(t2, h)) return; // undoes the first edit
+                                        if (e1.kind == EditKind::substitute &&
+                                            e2.kind == EditKind::substitute && e1.pos == e2.pos)
+                                            return; // a single substitution, already counted
+                                        Explanation two = one;
+                                        two.edits[1] = e2;
+                                        two.n_edits = 2;
+                                        probe(t2, w1 * w2, two);
+                                    });
+                  });
 }
 
-std::string explain(const Explanation& why, const PlateScheme& scheme) {
+std::string explain(const Explanation &why, const PlateScheme &scheme) {
     std::string s;
-    auto add = [&](const std::string& part) {
+    auto add = [&](const std::string &part) {
         if (!s.empty()) s += ", ";
         s += part;
     };
     auto d = [](int v) { return std::to_string(v); };
     for (int k = 0; k < why.n_edits; ++k) {
-        const Edit& e = why.edits[static_cast<std::size_t>(k)];
+        const Edit &e = why.edits[static_cast<std::size_t>(k)];
         const int pos = e.pos + 1;
         switch (e.kind) {
         case EditKind::substitute:

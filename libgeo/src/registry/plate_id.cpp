@@ -8,12 +8,11 @@ namespace lugeo {
 namespace {
 
 // Damm's totally anti-symmetric quasigroup of order 10 (H. M. Damm, 2004).
-constexpr int damm_table[10][10] = {
-    {0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
-    {4, 2, 0, 6, 8, 7, 1, 3, 5, 9}, {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
-    {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
-    {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
-    {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}};
+constexpr int damm_table[10][10] = {{0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
+                                    {4, 2, 0, 6, 8, 7, 1, 3, 5, 9}, {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
+                                    {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
+                                    {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
+                                    {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}};
 
 int damm_interim(std::string_view digits) {
     int interim = 0;
@@ -22,15 +21,18 @@ int damm_interim(std::string_view digits) {
     return interim;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 int to_int(std::string_view s) {
     int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
+    for (char c : s)
+        v = v * 10 + (c - '0');
     return v;
 }
 
-std::optional<std::size_t> type_of_prefix(char prefix, const PlateScheme& scheme) {
+std::optional<std::size_t> type_of_prefix(char prefix, const PlateScheme &scheme) {
     for (std::size_t t = 0; t < scheme.types.size(); ++t)
         if (scheme.types[t].prefix == prefix) return t;
     return std::nullopt;
@@ -39,7 +41,7 @@ std::optional<std::size_t> type_of_prefix(char prefix, const PlateScheme& scheme
 // ------------------------------------------------------------------ UTF-8 and character classes
 
 /// Decode one code point at s[i]; advances i. -1 for invalid UTF-8 (i advanced by one).
-long decode_utf8(std::string_view s, std::size_t& i) {
+long decode_utf8(std::string_view s, std::size_t &i) {
     const auto b0 = static_cast<unsigned char>(s[i]);
     if (b0 < 0x80) {
         ++i;
@@ -130,17 +132,41 @@ int chinese_digit(long cp) {
 
 bool is_separator(long cp) {
     switch (cp) {
-    case ' ': case '\t': case '\n': case '\r': case '-': case '_': case '.': case '/': case ',':
-    case ':': case '#':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '-':
+    case '_':
+    case '.':
+    case '/':
+    case ',':
+    case ':':
+    case '#':
     case 0x00A0: // no-break space
     case 0x00B7: // ·
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: // dashes
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015: // dashes
     case 0x2212: // minus
-    case 0x2027: case 0x2022: case 0x30FB: // dots
+    case 0x2027:
+    case 0x2022:
+    case 0x30FB: // dots
     case 0x3000: // ideographic space
-    case 0x3001: case 0x3002: // 、 。
-    case 0xFF0D: case 0xFF3F: case 0xFF0E: case 0xFF0F: case 0xFF0C: case 0xFF1A: case 0xFF03:
-    case 0xFF5E: case 0x301C: // ～ 〜
+    case 0x3001:
+    case 0x3002: // 、 。
+    case 0xFF0D:
+    case 0xFF3F:
+    case 0xFF0E:
+    case 0xFF0F:
+    case 0xFF0C:
+    case 0xFF1A:
+    case 0xFF03:
+    case 0xFF5E:
+    case 0x301C: // ～ 〜
         return true;
     default:
         return false;
@@ -160,13 +186,14 @@ char damm_check_digit(std::string_view digits) {
 
 bool is_damm_valid(std::string_view digits) {
     bool any = false;
-    for (char c : digits) any = any || is_digit(c);
+    for (char c : digits)
+        any = any || is_digit(c);
     return any && damm_interim(digits) == 0;
 }
 
 // -------------------------------------------------------------------------- canonical IDs
 
-std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme& scheme) {
+std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme &scheme) {
     const auto head = static_cast<std::size_t>(scheme.head_digits());
     const auto num = static_cast<std::size_t>(scheme.number_digits);
     if (id.size() < 2 + head + num) return std::nullopt;
@@ -197,14 +224,16 @@ std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateSchem
     return p;
 }
 
-std::string format_plate_id(const PlateIdParts& parts, bool with_check, const PlateScheme& scheme) {
+std::string format_plate_id(const PlateIdParts &parts, bool with_check, const PlateScheme &scheme) {
     auto pad = [](int value, int width) {
         std::string s = std::to_string(value);
-        if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
+        if (static_cast<int>(s.size()) < width)
+            s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
         return s;
     };
     std::string digits = pad(parts.district, scheme.district_digits) +
-                         pad(parts.road, scheme.road_digits) + pad(parts.number, scheme.number_digits);
+                         pad(parts.road, scheme.road_digits) +
+                         pad(parts.number, scheme.number_digits);
     std::string id;
     id += parts.type < scheme.types.size() ? scheme.types[parts.type].prefix : '?';
     id += digits.substr(0, static_cast<std::size_t>(scheme.head_digits()));
@@ -218,7 +247,7 @@ std::string format_plate_id(const PlateIdParts& parts, bool with_check, const Pl
 
 namespace registry_detail {
 
-HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
+HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
     HeardId out;
     constexpr std::size_t max_bytes = 256;
     if (text.size() > max_bytes) {
@@ -275,7 +304,7 @@ HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
         constexpr std::size_t no_type = static_cast<std::size_t>(-1);
         std::size_t best_type = no_type;
         for (std::size_t t = 0; t < scheme.types.size(); ++t)
-            for (const auto& w : scheme.types[t].words)
+            for (const auto &w : scheme.types[t].words)
                 if (!w.empty() && w.size() > best_len && text.substr(i, w.size()) == w) {
                     best_len = w.size();
                     best_type = t;
@@ -310,10 +339,14 @@ HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
         }
         flush_run();
         long c = cp;
-        if (c >= 0xFF10 && c <= 0xFF19) c = '0' + (c - 0xFF10);      // full-width digits
-        else if (c >= 0xFF21 && c <= 0xFF3A) c = 'A' + (c - 0xFF21); // full-width A-Z
-        else if (c >= 0xFF41 && c <= 0xFF5A) c = 'A' + (c - 0xFF41); // full-width a-z
-        else if (c >= 'a' && c <= 'z') c = c - 'a' + 'A';
+        if (c >= 0xFF10 && c <= 0xFF19)
+            c = '0' + (c - 0xFF10); // full-width digits
+        else if (c >= 0xFF21 && c <= 0xFF3A)
+            c = 'A' + (c - 0xFF21); // full-width A-Z
+        else if (c >= 0xFF41 && c <= 0xFF5A)
+            c = 'A' + (c - 0xFF41); // full-width a-z
+        else if (c >= 'a' && c <= 'z')
+            c = c - 'a' + 'A';
         if (c >= '0' && c <= '9') {
             groups.back() += static_cast<char>(c);
             seen_digit = true;
@@ -357,20 +390,24 @@ HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
     if (groups.size() == 2 && groups[0].size() == head && !groups[1].empty() &&
         groups[1].size() < num)
         groups[1].insert(0, num - groups[1].size(), '0');
-    for (const auto& g : groups) out.digits += g;
+    for (const auto &g : groups)
+        out.digits += g;
 
     if (out.digits.empty()) {
         out.error = letters > 0 || out.type ? "no digits: a plate ID has a number"
                                             : "empty: no plate ID given";
         return out;
     }
-    if (out.digits.size() > static_cast<std::size_t>(std::min(max_digits, scheme.id_digits() * 2))) {
+    if (out.digits.size() >
+        static_cast<std::size_t>(std::min(max_digits, scheme.id_digits() * 2))) {
         out.error = "too many digits (" + std::to_string(out.digits.size()) + ") for a plate ID";
         out.digits.clear();
         return out;
     }
-    if (out.type) out.display += scheme.types[*out.type].prefix;
-    else if (out.unknown_prefix) out.display += letter;
+    if (out.type)
+        out.display += scheme.types[*out.type].prefix;
+    else if (out.unknown_prefix)
+        out.display += letter;
     if (out.digits.size() > head) {
         out.display += out.digits.substr(0, head);
         out.display += '-';
@@ -383,7 +420,7 @@ HeardId parse_heard(std::string_view text, const PlateScheme& scheme) {
 
 } // namespace registry_detail
 
-NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme& scheme) {
+NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &scheme) {
     NormalizedId out;
     const auto h = registry_detail::parse_heard(heard, scheme);
     if (!h.error.empty()) {
@@ -392,8 +429,8 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme& schem
     }
     out.id = h.display;
     std::string prefixes;
-    for (const auto& t : scheme.types) prefixes += prefixes.empty() ? std::string(1, t.prefix)
-                                                                    : std::string(" or ") + t.prefix;
+    for (const auto &t : scheme.types)
+        prefixes += prefixes.empty() ? std::string(1, t.prefix) : std::string(" or ") + t.prefix;
     if (h.unknown_prefix) {
         out.error = "unknown type prefix '" + out.id.substr(0, 1) + "' (expected " + prefixes + ")";
         return out;
@@ -425,12 +462,16 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme& schem
 
 // --------------------------------------------------------------------------------- status
 
-const char* plate_status_name(PlateStatus status) noexcept {
+const char *plate_status_name(PlateStatus status) noexcept {
     switch (status) {
-    case PlateStatus::ok: return "ok";
-    case PlateStatus::damaged: return "damaged";
-    case PlateStatus::missing: return "missing";
-    case PlateStatus::unknown: return "unknown";
+    case PlateStatus::ok:
+        return "ok";
+    case PlateStatus::damaged:
+        return "damaged";
+    case PlateStatus::missing:
+        return "missing";
+    case PlateStatus::unknown:
+        return "unknown";
     }
     return "unknown";
 }

@@ -15,7 +15,8 @@ using namespace registry_detail;
 
 void registry_detail::KeyIndex::reserve(std::size_t n) {
     std::size_t cap = 16;
-    while (cap < 2 * n + 1) cap <<= 1;
+    while (cap < 2 * n + 1)
+        cap <<= 1;
     m_keys.assign(cap, 0);
     m_values.assign(cap, 0);
     m_mask = cap - 1;
@@ -34,13 +35,18 @@ bool registry_detail::KeyIndex::insert(std::uint64_t key, std::uint32_t value) {
 
 // ------------------------------------------------------------------------------- names
 
-const char* match_kind_name(MatchKind kind) noexcept {
+const char *match_kind_name(MatchKind kind) noexcept {
     switch (kind) {
-    case MatchKind::exact: return "exact";
-    case MatchKind::exact_far: return "exact_far";
-    case MatchKind::fuzzy: return "fuzzy";
-    case MatchKind::none: return "none";
-    case MatchKind::invalid: return "invalid";
+    case MatchKind::exact:
+        return "exact";
+    case MatchKind::exact_far:
+        return "exact_far";
+    case MatchKind::fuzzy:
+        return "fuzzy";
+    case MatchKind::none:
+        return "none";
+    case MatchKind::invalid:
+        return "invalid";
     }
     return "none";
 }
@@ -49,14 +55,15 @@ const char* match_kind_name(MatchKind kind) noexcept {
 
 namespace {
 
-std::string plate_context(const Plate& p, std::size_t i) {
+std::string plate_context(const Plate &p, std::size_t i) {
     return "plate '" + p.id + "' (index " + std::to_string(i) + ")";
 }
 
 } // namespace
 
-Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::make_unique<Impl>()) {
-    Impl& im = *m_impl;
+Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
+    : m_impl(std::make_unique<Impl>()) {
+    Impl &im = *m_impl;
     if (scheme.types.empty() || scheme.types.size() > 15)
         throw Error(ErrorCode::invalid_config, "plate scheme needs 1 to 15 plate types");
     if (scheme.district_digits < 1 || scheme.road_digits < 0 || scheme.number_digits < 1 ||
@@ -67,28 +74,31 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
     const auto n = im.plates.size();
     if (n >= 0xFFFFFFFFu) throw Error(ErrorCode::invalid_argument, "too many plates");
     im.parts.resize(n);
-    auto& lk = im.lookup;
+    auto &lk = im.lookup;
     lk.has_check.assign(n, 0);
     lk.keys.reserve(2 * n);
     lk.head_digits = im.scheme.head_digits();
     lk.head_space = 1;
-    for (int k = 0; k < lk.head_digits; ++k) lk.head_space *= 10;
+    for (int k = 0; k < lk.head_digits; ++k)
+        lk.head_space *= 10;
     lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
     // base key (without check digit) -> first index, to report duplicates
     for (std::size_t i = 0; i < n; ++i) {
-        Plate& p = im.plates[i];
+        Plate &p = im.plates[i];
         const auto parts = parse_plate_id(p.id, im.scheme);
         if (!parts)
             throw Error(ErrorCode::invalid_argument,
                         plate_context(p, i) + ": ID does not fit the plate scheme");
-        const auto& type = im.scheme.types[parts->type];
-        if (p.kind.empty()) p.kind = type.kind;
+        const auto &type = im.scheme.types[parts->type];
+        if (p.kind.empty())
+            p.kind = type.kind;
         else if (p.kind != type.kind)
             throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": kind '" + p.kind +
                                                          "' does not match prefix " + type.prefix +
                                                          " (" + type.kind + ")");
         if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y))
-            throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": position is not finite");
+            throw Error(ErrorCode::invalid_argument,
+                        plate_context(p, i) + ": position is not finite");
         im.parts[i] = *parts;
         lk.has_check[i] = parts->check ? 1 : 0;
 
@@ -96,22 +106,25 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
         for (char c : p.id)
             if (c >= '0' && c <= '9') digits += c;
         std::array<std::uint8_t, max_digits + 2> d{};
-        for (std::size_t k = 0; k < digits.size(); ++k) d[k] = static_cast<std::uint8_t>(digits[k] - '0');
+        for (std::size_t k = 0; k < digits.size(); ++k)
+            d[k] = static_cast<std::uint8_t>(digits[k] - '0');
         const int id_digits = im.scheme.id_digits();
         const auto base = make_key(parts->type, d.data(), id_digits);
         if (!lk.keys.insert(base, static_cast<std::uint32_t>(i))) {
             const auto other = *lk.keys.find(base);
-            throw Error(ErrorCode::duplicate_id,
-                        "duplicate plate ID: " + plate_context(p, i) + " has the number of " +
-                            plate_context(im.plates[other], other));
+            throw Error(ErrorCode::duplicate_id, "duplicate plate ID: " + plate_context(p, i) +
+                                                     " has the number of " +
+                                                     plate_context(im.plates[other], other));
         }
         lk.lengths |= 1u << id_digits;
         if (parts->check) {
-            lk.keys.insert(make_key(parts->type, d.data(), id_digits + 1), static_cast<std::uint32_t>(i));
+            lk.keys.insert(make_key(parts->type, d.data(), id_digits + 1),
+                           static_cast<std::uint32_t>(i));
             lk.lengths |= 1u << (id_digits + 1);
         }
         std::size_t head = 0;
-        for (int k = 0; k < lk.head_digits; ++k) head = head * 10 + d[static_cast<std::size_t>(k)];
+        for (int k = 0; k < lk.head_digits; ++k)
+            head = head * 10 + d[static_cast<std::size_t>(k)];
         lk.heads[parts->type * lk.head_space + head] = 1;
     }
 
@@ -119,7 +132,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
     if (n > 0) {
         double min_x = im.plates[0].position.x, max_x = min_x;
         double min_y = im.plates[0].position.y, max_y = min_y;
-        for (const auto& p : im.plates) {
+        for (const auto &p : im.plates) {
             min_x = std::min(min_x, p.position.x);
             max_x = std::max(max_x, p.position.x);
             min_y = std::min(min_y, p.position.y);
@@ -137,31 +150,39 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme) : m_impl(std::
         im.cell_start.assign(ncells + 1, 0);
         std::vector<std::uint32_t> cell_of(n);
         for (std::size_t i = 0; i < n; ++i) {
-            const auto& q = im.plates[i].position;
+            const auto &q = im.plates[i].position;
             const int cx = std::min(im.cols - 1, static_cast<int>((q.x - min_x) / cell));
             const int cy = std::min(im.rows - 1, static_cast<int>((q.y - min_y) / cell));
             cell_of[i] = static_cast<std::uint32_t>(cy * im.cols + cx);
             ++im.cell_start[cell_of[i] + 1];
         }
-        for (std::size_t c = 0; c < ncells; ++c) im.cell_start[c + 1] += im.cell_start[c];
+        for (std::size_t c = 0; c < ncells; ++c)
+            im.cell_start[c + 1] += im.cell_start[c];
         im.cell_items.resize(n);
         std::vector<std::uint32_t> fill(im.cell_start.begin(), im.cell_start.end() - 1);
-        for (std::size_t i = 0; i < n; ++i) im.cell_items[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
+        for (std::size_t i = 0; i < n; ++i)
+            im.cell_items[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
     }
 }
 
 Registry::~Registry() = default;
-Registry::Registry(Registry&&) noexcept = default;
-Registry& Registry::operator=(Registry&&) noexcept = default;
+Registry::Registry(Registry &&) noexcept = default;
+Registry &Registry::operator=(Registry &&) noexcept = default;
 
-const PlateScheme& Registry::scheme() const noexcept { return m_impl->scheme; }
-const std::vector<Plate>& Registry::plates() const noexcept { return m_impl->plates; }
-std::size_t Registry::size() const noexcept { return m_impl->plates.size(); }
+const PlateScheme &Registry::scheme() const noexcept {
+    return m_impl->scheme;
+}
+const std::vector<Plate> &Registry::plates() const noexcept {
+    return m_impl->plates;
+}
+std::size_t Registry::size() const noexcept {
+    return m_impl->plates.size();
+}
 
 // ------------------------------------------------------------------------------- lookup
 
 std::optional<std::size_t> Registry::find(std::string_view id) const {
-    const Impl& im = *m_impl;
+    const Impl &im = *m_impl;
     if (id.empty()) return std::nullopt;
     std::optional<std::size_t> type;
     for (std::size_t t = 0; t < im.scheme.types.size(); ++t)
@@ -202,19 +223,20 @@ namespace {
 /// score them. Sorted best first.
 struct Merged {
     Candidate c;
-    const Hit* best = nullptr;
+    const Hit *best = nullptr;
 };
 
-std::vector<Merged> merge_hits(std::vector<Hit>& hits, const Registry::Impl& im,
-                               const std::optional<CallerPosition>& near) {
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
+                               const std::optional<CallerPosition> &near) {
+    std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
         return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
     });
     std::vector<Merged> out;
     for (std::size_t i = 0; i < hits.size();) {
         std::size_t j = i;
         double sum = 0;
-        while (j < hits.size() && hits[j].plate == hits[i].plate) sum += hits[j++].weight;
+        while (j < hits.size() && hits[j].plate == hits[i].plate)
+            sum += hits[j++].weight;
         Merged m;
         m.c.plate = hits[i].plate;
         m.c.prior = sum;
@@ -228,7 +250,7 @@ std::vector<Merged> merge_hits(std::vector<Hit>& hits, const Registry::Impl& im,
         out.push_back(m);
         i = j;
     }
-    std::sort(out.begin(), out.end(), [&](const Merged& a, const Merged& b) {
+    std::sort(out.begin(), out.end(), [&](const Merged &a, const Merged &b) {
         if (a.c.score != b.c.score) return a.c.score > b.c.score;
         return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
     });
@@ -237,8 +259,8 @@ std::vector<Merged> merge_hits(std::vector<Hit>& hits, const Registry::Impl& im,
 
 } // namespace
 
-LocateResult Registry::locate(std::string_view text, const LocateOptions& options) const {
-    const Impl& im = *m_impl;
+LocateResult Registry::locate(std::string_view text, const LocateOptions &options) const {
+    const Impl &im = *m_impl;
     LocateResult out;
     HeardId heard;
     if (const auto parts = parse_plate_id(text, im.scheme)) { // fast path: already canonical
@@ -263,7 +285,7 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
     {
         std::size_t zero_edit = 0;
         std::optional<std::size_t> found;
-        for (const auto& h : hits)
+        for (const auto &h : hits)
             if (!h.why.prefix_changed) {
                 ++zero_edit;
                 found = h.plate;
@@ -271,7 +293,7 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
         if (zero_edit == 1 && !heard.unknown_prefix) exact = found;
     }
     out.exact = exact;
-    const auto& near = options.near;
+    const auto &near = options.near;
     if (exact && near) {
         const double d = distance(im.plates[*exact].position, near->position);
         out.far_from_caller = d > options.far_factor * std::max(near->radius_m, 1.0);
@@ -280,7 +302,8 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
     // misreadings that lie nearer (a misread number that is another valid plate).
     bool beyond_radius = false;
     if (exact && near)
-        beyond_radius = distance(im.plates[*exact].position, near->position) > std::max(near->radius_m, 1.0);
+        beyond_radius =
+            distance(im.plates[*exact].position, near->position) > std::max(near->radius_m, 1.0);
     const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller || beyond_radius;
     std::vector<Merged> merged;
     if (fuzzy) {
@@ -290,16 +313,20 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
             // could enter the top `candidates`
             merged = merge_hits(hits, im, near);
             std::size_t above = 0;
-            for (const auto& m : merged) above += m.c.score > two_edit_bound;
-            if (above < options.candidates) enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
+            for (const auto &m : merged)
+                above += m.c.score > two_edit_bound;
+            if (above < options.candidates)
+                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
         }
     } else {
-        std::erase_if(hits, [&](const Hit& h) { return h.plate != *exact || h.why.prefix_changed; });
+        std::erase_if(hits,
+                      [&](const Hit &h) { return h.plate != *exact || h.why.prefix_changed; });
     }
     merged = merge_hits(hits, im, near);
 
     double total = 0;
-    for (const auto& m : merged) total += m.c.score;
+    for (const auto &m : merged)
+        total += m.c.score;
     const double top = merged.empty() ? 0.0 : merged.front().c.score;
     for (std::size_t r = 0; r < merged.size() && out.candidates.size() < options.candidates; ++r) {
         Candidate c = merged[r].c;
@@ -309,17 +336,20 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions& option
         c.explanation = explain(merged[r].best->why, im.scheme);
         out.candidates.push_back(std::move(c));
     }
-    if (exact) out.kind = out.far_from_caller ? MatchKind::exact_far : MatchKind::exact;
-    else out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
+    if (exact)
+        out.kind = out.far_from_caller ? MatchKind::exact_far : MatchKind::exact;
+    else
+        out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
     return out;
 }
 
 // ------------------------------------------------------------------------------- nearest
 
 std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
-    const Impl& im = *m_impl;
+    const Impl &im = *m_impl;
     std::vector<NearbyPlate> out;
-    if (k == 0 || im.plates.empty() || !std::isfinite(point.x) || !std::isfinite(point.y)) return out;
+    if (k == 0 || im.plates.empty() || !std::isfinite(point.x) || !std::isfinite(point.y))
+        return out;
     k = std::min(k, im.plates.size());
     const auto cell_coord = [&](double v, double lo, int count) {
         const double c = std::floor((v - lo) / im.cell);
@@ -333,7 +363,8 @@ std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
     const int max_ring = std::max(im.cols, im.rows);
     auto visit = [&](int x, int y) {
         if (x < 0 || y < 0 || x >= im.cols || y >= im.rows) return;
-        const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) + static_cast<std::size_t>(x);
+        const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) +
+                       static_cast<std::size_t>(x);
         for (auto s = im.cell_start[c]; s < im.cell_start[c + 1]; ++s) {
             const std::uint32_t i = im.cell_items[s];
             const double d = distance(point, im.plates[i].position);
@@ -366,7 +397,7 @@ std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
     }
     std::sort_heap(heap.begin(), heap.end());
     out.reserve(heap.size());
-    for (const auto& [d, i] : heap) {
+    for (const auto &[d, i] : heap) {
         const XY q = im.plates[i].position;
         double bearing = std::atan2(q.x - point.x, q.y - point.y) * 180.0 / std::numbers::pi;
         if (bearing < 0) bearing += 360.0;

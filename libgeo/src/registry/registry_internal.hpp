@@ -24,7 +24,7 @@ struct HeardId {
     std::string error;               ///< garbage: not a plate ID at all
 };
 
-HeardId parse_heard(std::string_view text, const PlateScheme& scheme);
+HeardId parse_heard(std::string_view text, const PlateScheme &scheme);
 
 /// Digits as small integers.
 struct Digits {
@@ -33,9 +33,10 @@ struct Digits {
 };
 
 /// Hash key of (type, digit string): never 0.
-inline std::uint64_t make_key(std::size_t type, const std::uint8_t* d, int n) noexcept {
+inline std::uint64_t make_key(std::size_t type, const std::uint8_t *d, int n) noexcept {
     std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = v * 10 + d[i];
+    for (int i = 0; i < n; ++i)
+        v = v * 10 + d[i];
     return (static_cast<std::uint64_t>(type + 1) << 56) | (static_cast<std::uint64_t>(n) << 50) | v;
 }
 
@@ -108,7 +109,7 @@ struct ErrorModel {
     std::array<std::array<double, 10>, 10> pair{};
 
     ErrorModel();
-    static const ErrorModel& standard();
+    static const ErrorModel &standard();
 };
 
 /// One explanation of a candidate: up to two digit edits plus a prefix change.
@@ -134,13 +135,14 @@ struct LookupIndex {
     std::vector<std::uint8_t> has_check; ///< per plate
     std::uint32_t lengths = 0;           ///< bit L set: some key has L digits
     int head_digits = 0;
-    std::size_t head_space = 1;          ///< 10^head_digits
-    std::vector<std::uint8_t> heads;     ///< [type * head_space + head value]: a road in use
+    std::size_t head_space = 1;      ///< 10^head_digits
+    std::vector<std::uint8_t> heads; ///< [type * head_space + head value]: a road in use
 
-    bool has_head(std::size_t type, const std::uint8_t* d, int n) const noexcept {
+    bool has_head(std::size_t type, const std::uint8_t *d, int n) const noexcept {
         if (n < head_digits) return false;
         std::size_t v = 0;
-        for (int i = 0; i < head_digits; ++i) v = v * 10 + d[i];
+        for (int i = 0; i < head_digits; ++i)
+            v = v * 10 + d[i];
         return heads[type * head_space + v] != 0;
     }
 };
@@ -151,10 +153,10 @@ inline constexpr double two_edit_bound = 1e-4;
 /// Enumerate the true IDs that explain `heard`, probe each in the index, append hits
 /// (possibly several per plate). Stage 0: the digits as heard (under every type when no prefix
 /// was heard, and with a changed prefix); stage 1: one edit; stage 2: two edits.
-void enumerate_candidates(const HeardId& heard, const PlateScheme& scheme, const LookupIndex& index,
-                          int stage, std::vector<Hit>& hits);
+void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const LookupIndex &index,
+                          int stage, std::vector<Hit> &hits);
 
-std::string explain(const Explanation& why, const PlateScheme& scheme);
+std::string explain(const Explanation &why, const PlateScheme &scheme);
 
 } // namespace lugeo::registry_detail
 

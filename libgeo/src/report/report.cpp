@@ -39,10 +39,13 @@ std::string f0(double v) {
     std::snprintf(b, sizeof b, "%.0f", v);
     return b;
 }
-std::string pct(double share) { return f1(100.0 * share) + "%"; }
+std::string pct(double share) {
+    return f1(100.0 * share) + "%";
+}
 std::string num_thousands(std::size_t n) {
     std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+        s.insert(static_cast<std::size_t>(i), ",");
     return s;
 }
 
@@ -54,19 +57,21 @@ struct Table {
     std::string html() const {
         std::string o = "<table><thead><tr>";
         for (std::size_t i = 0; i < head.size(); ++i)
-            o += std::string("<th") + (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") + ">" + html_escape(head[i]) + "</th>";
+            o += std::string("<th") + (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") +
+                 ">" + html_escape(head[i]) + "</th>";
         o += "</tr></thead><tbody>\n";
-        for (const auto& r : rows) {
+        for (const auto &r : rows) {
             o += "<tr>";
             for (std::size_t i = 0; i < r.size(); ++i)
-                o += std::string("<td") + (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") + ">" + html_escape(r[i]) + "</td>";
+                o += std::string("<td") + (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") +
+                     ">" + html_escape(r[i]) + "</td>";
             o += "</tr>\n";
         }
         return o + "</tbody></table>\n";
     }
 };
 
-const char* kCss = R"CSS(
+const char *kCss = R"CSS(
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#111;background:#fff}
 main{max-width:1000px;margin:0 auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #222;padding-bottom:4px;margin-top:36px}
@@ -86,14 +91,13 @@ svg{max-width:100%;height:auto}
 @media print{main{max-width:none}h2{break-before:page}}
 )CSS";
 
-
-bool is_main_road(const std::string& c) {
+bool is_main_road(const std::string &c) {
     return c.rfind("motorway", 0) == 0 || c.rfind("trunk", 0) == 0 || c.rfind("primary", 0) == 0 ||
            c.rfind("secondary", 0) == 0;
 }
 
 /// Grey base map of the roads (main roads a little heavier).
-void add_base_roads(SvgMap& map, const Network& net, const std::string& colour = "#b8b8b8") {
+void add_base_roads(SvgMap &map, const Network &net, const std::string &colour = "#b8b8b8") {
     std::vector<LineString> main, minor;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
         if (!net.is_usable(Profile::walk, e) && !net.is_usable(Profile::car, e)) continue;
@@ -106,26 +110,29 @@ void add_base_roads(SvgMap& map, const Network& net, const std::string& colour =
 
 } // namespace
 
-ReportResult write_report(const Scene& scene, const ReportOptions& o) {
+ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     const auto t_start = std::chrono::steady_clock::now();
     auto now = [] { return std::chrono::steady_clock::now(); };
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    auto progress = [&](double f, const char* what) {
+    auto progress = [&](double f, const char *what) {
         if (o.progress) o.progress(f, what);
     };
 
     std::error_code ec;
     fs::create_directories(o.output_dir, ec);
     if (!fs::is_directory(o.output_dir))
-        throw Error(ErrorCode::io, "cannot create the report folder '" + o.output_dir + "'" + (ec ? ": " + ec.message() : ""));
+        throw Error(ErrorCode::io, "cannot create the report folder '" + o.output_dir + "'" +
+                                       (ec ? ": " + ec.message() : ""));
     ReportResult result;
     result.html_path = (fs::path(o.output_dir) / "report.html").string();
     result.gpkg_path = (fs::path(o.output_dir) / "report.gpkg").string();
-    for (const auto& [role, spec] : scene.layers) {
+    for (const auto &[role, spec] : scene.layers) {
         const fs::path in = fs::weakly_canonical(spec.source, ec);
-        if (in == fs::weakly_canonical(result.gpkg_path, ec) || in == fs::weakly_canonical(result.html_path, ec))
-            throw Error(ErrorCode::invalid_argument, "the report would overwrite the scene's " + role + " input '" +
-                                                         spec.source + "'; choose another -o folder");
+        if (in == fs::weakly_canonical(result.gpkg_path, ec) ||
+            in == fs::weakly_canonical(result.html_path, ec))
+            throw Error(ErrorCode::invalid_argument, "the report would overwrite the scene's " +
+                                                         role + " input '" + spec.source +
+                                                         "'; choose another -o folder");
     }
 
     VectorWriter gpkg(result.gpkg_path);
@@ -136,7 +143,8 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     };
 
     std::string body;
-    const std::string attribution = scene.attribution.empty() ? "© OpenStreetMap contributors" : scene.attribution;
+    const std::string attribution =
+        scene.attribution.empty() ? "© OpenStreetMap contributors" : scene.attribution;
 
     // ---- scene and network --------------------------------------------------------------
     auto t0 = now();
@@ -145,57 +153,83 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     const NetworkSummary ns = summarize(net);
     const ZoneContext ctx = zone_context_from_scene(scene);
     std::vector<Kiosk> kiosks;
-    if (scene.has_layer("units")) kiosks = kiosks_from_layer(scene.layer("units"), scene.crs, "kiosk");
+    if (scene.has_layer("units"))
+        kiosks = kiosks_from_layer(scene.layer("units"), scene.crs, "kiosk");
     Box extent;
-    for (const auto& p : ctx.boundary)
-        for (XY q : p.outer) extent.extend(q);
+    for (const auto &p : ctx.boundary)
+        for (XY q : p.outer)
+            extent.extend(q);
     if (!extent.valid())
-        for (XY q : net.nodes()) extent.extend(q);
+        for (XY q : net.nodes())
+            extent.extend(q);
     {
-        std::string s = "<section id=\"scene\"><h2>1. The scene</h2>\n<p>" + html_escape(scene.name) +
-                        ". Metric CRS <b>" + html_escape(scene.crs) + "</b>. Scene file: <code>" +
-                        html_escape(scene.path.empty() ? std::string("(command line)") : fs::path(scene.path).filename().string()) +
+        std::string s = "<section id=\"scene\"><h2>1. The scene</h2>\n<p>" +
+                        html_escape(scene.name) + ". Metric CRS <b>" + html_escape(scene.crs) +
+                        "</b>. Scene file: <code>" +
+                        html_escape(scene.path.empty() ? std::string("(command line)")
+                                                       : fs::path(scene.path).filename().string()) +
                         "</code>.</p>\n";
         Table t;
         t.head = {"layer", "source", "features", "provenance"};
         t.numeric = {false, false, true, false};
         bool any_synthetic = false;
-        for (const auto& role : scene_layer_roles()) {
+        for (const auto &role : scene_layer_roles()) {
             if (!scene.has_layer(role)) continue;
-            const auto& spec = scene.layer(role);
+            const auto &spec = scene.layer(role);
             const bool synth = spec.synthetic;
             any_synthetic |= synth;
             std::string src = fs::path(spec.source).filename().string();
             if (!spec.layer.empty()) src += " (" + spec.layer + ")";
-            const std::string count = role == "roads" ? num_thousands(net.report().features_read) + " (read)"
-                                                      : num_thousands(static_cast<std::size_t>(count_features(spec)));
-            t.rows.push_back({role, src, count, synth ? "SYNTHETIC" : "real (" + std::string(role == "roads" || role == "buildings" || role == "key_sites" ? "OpenStreetMap" : "given") + ")"});
+            const std::string count =
+                role == "roads" ? num_thousands(net.report().features_read) + " (read)"
+                                : num_thousands(static_cast<std::size_t>(count_features(spec)));
+            t.rows.push_back({role, src, count,
+                              synth ? "SYNTHETIC"
+                                    : "real (" +
+                                          std::string(role == "roads" || role == "buildings" ||
+                                                              role == "key_sites"
+                                                          ? "OpenStreetMap"
+                                                          : "given") +
+                                          ")"});
         }
         s += t.html();
         if (any_synthetic)
-            s += "<p class=\"note synthetic\">Layers marked SYNTHETIC are generated (seeded, reproducible) to mirror "
-                 "the city's figures; they are not real poles, lamps, cameras, police units or incidents.</p>\n";
+            s += "<p class=\"note synthetic\">Layers marked SYNTHETIC are generated (seeded, "
+                 "reproducible) to mirror "
+                 "the city's figures; they are not real poles, lamps, cameras, police units or "
+                 "incidents.</p>\n";
         s += "<h3>Road network</h3><div class=\"figs\">";
-        s += "<div class=\"fig\"><b>" + f1(ns.total_km) + " km</b>road, " + num_thousands(ns.edges) + " edges</div>";
+        s += "<div class=\"fig\"><b>" + f1(ns.total_km) + " km</b>road, " +
+             num_thousands(ns.edges) + " edges</div>";
         s += "<div class=\"fig\"><b>" + f1(ns.km_by_profile[2]) + " km</b>drivable (" +
              pct(ns.largest_share[2]) + " in the largest component)</div>";
-        s += "<div class=\"fig\"><b>" + pct(ns.oneway_share) + "</b>of drivable road is one-way</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(kiosks.size()) + "</b>mobile kiosks</div></div>\n";
+        s += "<div class=\"fig\"><b>" + pct(ns.oneway_share) +
+             "</b>of drivable road is one-way</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(kiosks.size()) +
+             "</b>mobile kiosks</div></div>\n";
         body += s + "</section>\n";
         result.sections.push_back({"scene", "The scene", secs(t0, now())});
     }
     {
-        LayerDef d{"roads", Geometry::Type::line, {{"edge_id", FieldType::integer}, {"class", FieldType::string},
-                                                  {"name", FieldType::string}, {"length_m", FieldType::real}}, "", "routable edges"};
+        LayerDef d{"roads",
+                   Geometry::Type::line,
+                   {{"edge_id", FieldType::integer},
+                    {"class", FieldType::string},
+                    {"name", FieldType::string},
+                    {"length_m", FieldType::real}},
+                   "",
+                   "routable edges"};
         const auto L = add_layer(d);
         for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
             auto g = net.edge_geometry(e);
             gpkg.add_feature(L, Geometry::of_lines({LineString(g.begin(), g.end())}),
-                             {std::int64_t(e), net.class_of(e), net.name_of(e), std::round(net.edge(e).length_m * 10) / 10});
+                             {std::int64_t(e), net.class_of(e), net.name_of(e),
+                              std::round(net.edge(e).length_m * 10) / 10});
         }
     }
     std::vector<XY> kiosk_points;
-    for (const auto& k : kiosks) kiosk_points.push_back(k.position);
+    for (const auto &k : kiosks)
+        kiosk_points.push_back(k.position);
     const Style kiosk_style{"#000000", "#ffffff", 1.0, 1.0, "", "", 5.0, "square", "mobile kiosk"};
 
     // ---- reachability -------------------------------------------------------------------
@@ -208,52 +242,71 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         IsochronePoints pts{ctx.key_sites, ctx.cameras, ctx.incidents};
         const IsochroneResult iso = compute_isochrones(net, kiosk_points, io, pts);
         SvgMap map(extent, o.map_width_px);
-        static const char* band_fill[] = {"#08306b", "#4a89c8", "#c6dbef", "#eeeeee"};
-        static const char* band_hatch[] = {"", "diag", "", ""};
+        static const char *band_fill[] = {"#08306b", "#4a89c8", "#c6dbef", "#eeeeee"};
+        static const char *band_hatch[] = {"", "diag", "", ""};
         add_base_roads(map, net, "#d0d0d0");
         for (std::size_t b = iso.bands.size(); b-- > 0;) {
             const double from = b ? iso.minutes[b - 1] : 0.0;
-            Style st{band_fill[std::min<std::size_t>(b, 3)], "#333333", 0.4, 0.85, "", band_hatch[std::min<std::size_t>(b, 3)]};
-            st.label = f0(from) + "–" + f0(iso.minutes[b]) + " min (" + profile_name(iso.profiles[b]) + ")";
+            Style st{band_fill[std::min<std::size_t>(b, 3)], "#333333", 0.4, 0.85, "",
+                     band_hatch[std::min<std::size_t>(b, 3)]};
+            st.label = f0(from) + "–" + f0(iso.minutes[b]) + " min (" +
+                       profile_name(iso.profiles[b]) + ")";
             map.add_polygons(iso.bands[b], st);
         }
         map.add_points(kiosk_points, kiosk_style);
-        std::string s = "<section id=\"reachability\"><h2>2. Reachability: the 1 / 5 / 30-minute standard</h2>\n"
-                        "<p class=\"lead\">Areas reached from the nearest mobile kiosk within each threshold "
-                        "(1 minute to handle, 5 to seal off, 30 for the whole city): the reached road network "
-                        "buffered by " + f0(io.trim_m) + " m, not a convex hull.</p>\n<figure>" +
-                        map.render("Reachability bands from the mobile kiosks", attribution) +
-                        "<figcaption>Bands of travel time from the nearest kiosk. Unshaded areas are not reached "
-                        "within " + f0(iso.minutes.back()) + " minutes.</figcaption></figure>\n";
+        std::string s =
+            "<section id=\"reachability\"><h2>2. Reachability: the 1 / 5 / 30-minute "
+            "standard</h2>\n"
+            "<p class=\"lead\">Areas reached from the nearest mobile kiosk within each threshold "
+            "(1 minute to handle, 5 to seal off, 30 for the whole city): the reached road network "
+            "buffered by " +
+            f0(io.trim_m) + " m, not a convex hull.</p>\n<figure>" +
+            map.render("Reachability bands from the mobile kiosks", attribution) +
+            "<figcaption>Bands of travel time from the nearest kiosk. Unshaded areas are not "
+            "reached "
+            "within " +
+            f0(iso.minutes.back()) + " minutes.</figcaption></figure>\n";
         Table t;
-        t.head = {"threshold", "profile", "road reached", "share of road", "key sites", "incidents"};
+        t.head = {"threshold",     "profile",   "road reached",
+                  "share of road", "key sites", "incidents"};
         t.numeric = {false, false, true, true, true, true};
-        for (const auto& f : iso.standard)
-            t.rows.push_back({f0(f.minutes) + " min", profile_name(f.profile), f1(f.reached_km) + " km",
-                              pct(f.road_share()),
-                              std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
-                              pct(f.incidents ? double(f.incidents_within) / double(f.incidents) : 0.0)});
+        for (const auto &f : iso.standard)
+            t.rows.push_back(
+                {f0(f.minutes) + " min", profile_name(f.profile), f1(f.reached_km) + " km",
+                 pct(f.road_share()),
+                 std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
+                 pct(f.incidents ? double(f.incidents_within) / double(f.incidents) : 0.0)});
         s += t.html();
         Table w;
         w.head = {"road", "class", "length", "time from the nearest kiosk"};
         w.numeric = {false, false, true, true};
         for (std::size_t i = 0; i < iso.beyond.size() && i < o.top; ++i) {
-            const auto& b = iso.beyond[i];
-            w.rows.push_back({net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge), net.class_of(b.edge),
-                              f0(b.length_m) + " m",
-                              std::isfinite(b.time_s) ? f1(b.time_s / 60.0) + " min" : "not reached"});
+            const auto &b = iso.beyond[i];
+            w.rows.push_back(
+                {net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge),
+                 net.class_of(b.edge), f0(b.length_m) + " m",
+                 std::isfinite(b.time_s) ? f1(b.time_s / 60.0) + " min" : "not reached"});
         }
-        s += "<h3>The worst places: longest road stretches beyond " + f0(io.beyond_minutes) + " minutes</h3>" + w.html();
+        s += "<h3>The worst places: longest road stretches beyond " + f0(io.beyond_minutes) +
+             " minutes</h3>" + w.html();
         body += s + "</section>\n";
-        const auto L = add_layer({"isochrone_bands", Geometry::Type::polygon,
-                                  {{"band", FieldType::integer}, {"from_min", FieldType::real}, {"to_min", FieldType::real},
-                                   {"profile", FieldType::string}, {"area_km2", FieldType::real}}, "", ""});
+        const auto L = add_layer({"isochrone_bands",
+                                  Geometry::Type::polygon,
+                                  {{"band", FieldType::integer},
+                                   {"from_min", FieldType::real},
+                                   {"to_min", FieldType::real},
+                                   {"profile", FieldType::string},
+                                   {"area_km2", FieldType::real}},
+                                  "",
+                                  ""});
         for (std::size_t b = 0; b < iso.bands.size(); ++b)
             gpkg.add_feature(L, Geometry::of_polygons(iso.bands[b]),
                              {std::int64_t(b), b ? iso.minutes[b - 1] : 0.0, iso.minutes[b],
-                              std::string(profile_name(iso.profiles[b])), area(iso.bands[b]) / 1e6});
+                              std::string(profile_name(iso.profiles[b])),
+                              area(iso.bands[b]) / 1e6});
     } else {
-        body += "<section id=\"reachability\"><h2>2. Reachability</h2><p class=\"note\">The scene has no units "
+        body += "<section id=\"reachability\"><h2>2. Reachability</h2><p class=\"note\">The scene "
+                "has no units "
                 "of kind kiosk: no reachability.</p></section>\n";
     }
     result.sections.push_back({"reachability", "Reachability", secs(t0, now())});
@@ -264,9 +317,10 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     std::vector<ZoneArea> zone_areas;
     if (!kiosks.empty()) {
         const ZonePlan plan = build_zones(net, kiosks, ctx, ZoneOptions{});
-        static const char* zone_fill[] = {"#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6", "#ffffcc",
-                                          "#e5d8bd", "#fddaec", "#f2f2f2", "#b3e2cd"};
-        static const char* zone_hatch[] = {"", "diag", "", "cross", "", "diag", "", "cross", "", ""};
+        static const char *zone_fill[] = {"#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6",
+                                          "#ffffcc", "#e5d8bd", "#fddaec", "#f2f2f2", "#b3e2cd"};
+        static const char *zone_hatch[] = {"",     "diag", "",      "cross", "",
+                                           "diag", "",     "cross", "",      ""};
         SvgMap map(extent, o.map_width_px);
         for (std::size_t z = 0; z < plan.zones.size(); ++z) {
             Style st{zone_fill[z % 10], "#222222", 1.2, 1.0, "", zone_hatch[z % 10]};
@@ -276,43 +330,65 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         }
         add_base_roads(map, net, "#808080");
         map.add_points(kiosk_points, kiosk_style);
-        for (const auto& k : kiosks) map.add_label(XY{k.position.x, k.position.y + 120.0}, k.id);
-        std::string s = "<section id=\"zones\"><h2>3. Patrol zones</h2>\n<p class=\"lead\">Each drivable road "
-                        "goes to the kiosk that reaches it fastest (network Voronoi, car); areas between roads "
-                        "go to the zone of the nearest road. The zones tile the study area with no gaps and no "
-                        "overlaps.</p>\n<figure>" +
-                        map.render("Patrol zones", attribution) + "<figcaption>Patrol zones and their kiosks.</figcaption></figure>\n";
+        for (const auto &k : kiosks)
+            map.add_label(XY{k.position.x, k.position.y + 120.0}, k.id);
+        std::string s =
+            "<section id=\"zones\"><h2>3. Patrol zones</h2>\n<p class=\"lead\">Each drivable road "
+            "goes to the kiosk that reaches it fastest (network Voronoi, car); areas between roads "
+            "go to the zone of the nearest road. The zones tile the study area with no gaps and no "
+            "overlaps.</p>\n<figure>" +
+            map.render("Patrol zones", attribution) +
+            "<figcaption>Patrol zones and their kiosks.</figcaption></figure>\n";
         Table t;
-        t.head = {"zone (kiosk)", "area", "road", "incidents (red/orange/blue/green)", "key sites", "cameras",
-                  "mean response", "95th percentile", "worst"};
+        t.head = {"zone (kiosk)", "area",    "road",          "incidents (red/orange/blue/green)",
+                  "key sites",    "cameras", "mean response", "95th percentile",
+                  "worst"};
         t.numeric = {false, true, true, true, true, true, true, true, true};
-        for (const auto& z : plan.zones)
-            t.rows.push_back({z.kiosk_id + (z.kiosk_name.empty() ? "" : " " + z.kiosk_name), f1(z.area_m2 / 1e6) + " km²",
-                              f1(z.road_length_m / 1000.0) + " km",
-                              std::to_string(z.incidents[0]) + " / " + std::to_string(z.incidents[1]) + " / " +
-                                  std::to_string(z.incidents[2]) + " / " + std::to_string(z.incidents[3]),
-                              std::to_string(z.key_sites), std::to_string(z.cameras), f1(z.mean_time_s / 60.0) + " min",
-                              f1(z.p95_time_s / 60.0) + " min", f1(z.worst_time_s / 60.0) + " min"});
+        for (const auto &z : plan.zones)
+            t.rows.push_back(
+                {z.kiosk_id + (z.kiosk_name.empty() ? "" : " " + z.kiosk_name),
+                 f1(z.area_m2 / 1e6) + " km²", f1(z.road_length_m / 1000.0) + " km",
+                 std::to_string(z.incidents[0]) + " / " + std::to_string(z.incidents[1]) + " / " +
+                     std::to_string(z.incidents[2]) + " / " + std::to_string(z.incidents[3]),
+                 std::to_string(z.key_sites), std::to_string(z.cameras),
+                 f1(z.mean_time_s / 60.0) + " min", f1(z.p95_time_s / 60.0) + " min",
+                 f1(z.worst_time_s / 60.0) + " min"});
         s += t.html();
         s += "<p>Imbalance (largest / smallest zone by road length): <b>" + f1(plan.imbalance) +
-             "</b>. Balanced plans (by road length, graded incidents or area): <code>lugeo zones --balance "
+             "</b>. Balanced plans (by road length, graded incidents or area): <code>lugeo zones "
+             "--balance "
              "incidents</code>.</p>\n";
         body += s + "</section>\n";
-        const auto L = add_layer({"zones", Geometry::Type::polygon,
-                                  {{"kiosk", FieldType::string}, {"area_km2", FieldType::real}, {"road_km", FieldType::real},
-                                   {"incidents", FieldType::integer}, {"key_sites", FieldType::integer},
-                                   {"cameras", FieldType::integer}, {"mean_min", FieldType::real},
-                                   {"p95_min", FieldType::real}, {"worst_min", FieldType::real}}, "", ""});
-        for (const auto& z : plan.zones)
-            gpkg.add_feature(L, Geometry::of_polygons(z.polygon),
-                             {z.kiosk_id, z.area_m2 / 1e6, z.road_length_m / 1000.0,
-                              std::int64_t(z.incidents[0] + z.incidents[1] + z.incidents[2] + z.incidents[3]),
-                              std::int64_t(z.key_sites), std::int64_t(z.cameras), z.mean_time_s / 60.0,
-                              z.p95_time_s / 60.0, z.worst_time_s / 60.0});
-        const auto K = add_layer({"kiosks", Geometry::Type::point, {{"id", FieldType::string}, {"name", FieldType::string}}, "", ""});
-        for (const auto& k : kiosks) gpkg.add_feature(K, Geometry::of_point(k.position), {k.id, k.name});
+        const auto L = add_layer({"zones",
+                                  Geometry::Type::polygon,
+                                  {{"kiosk", FieldType::string},
+                                   {"area_km2", FieldType::real},
+                                   {"road_km", FieldType::real},
+                                   {"incidents", FieldType::integer},
+                                   {"key_sites", FieldType::integer},
+                                   {"cameras", FieldType::integer},
+                                   {"mean_min", FieldType::real},
+                                   {"p95_min", FieldType::real},
+                                   {"worst_min", FieldType::real}},
+                                  "",
+                                  ""});
+        for (const auto &z : plan.zones)
+            gpkg.add_feature(
+                L, Geometry::of_polygons(z.polygon),
+                {z.kiosk_id, z.area_m2 / 1e6, z.road_length_m / 1000.0,
+                 std::int64_t(z.incidents[0] + z.incidents[1] + z.incidents[2] + z.incidents[3]),
+                 std::int64_t(z.key_sites), std::int64_t(z.cameras), z.mean_time_s / 60.0,
+                 z.p95_time_s / 60.0, z.worst_time_s / 60.0});
+        const auto K = add_layer({"kiosks",
+                                  Geometry::Type::point,
+                                  {{"id", FieldType::string}, {"name", FieldType::string}},
+                                  "",
+                                  ""});
+        for (const auto &k : kiosks)
+            gpkg.add_feature(K, Geometry::of_point(k.position), {k.id, k.name});
     } else {
-        body += "<section id=\"zones\"><h2>3. Patrol zones</h2><p class=\"note\">The scene has no kiosks: no "
+        body += "<section id=\"zones\"><h2>3. Patrol zones</h2><p class=\"note\">The scene has no "
+                "kiosks: no "
                 "zones.</p></section>\n";
     }
     result.sections.push_back({"zones", "Patrol zones", secs(t0, now())});
@@ -333,51 +409,69 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         const PlanResult plan = plan_cameras(net, in, po);
         SvgMap map(extent, o.map_width_px);
         std::vector<LineString> covered, uncovered, gaps;
-        for (const auto& p : cov.pieces)
+        for (const auto &p : cov.pieces)
             (p.cameras ? covered : uncovered).push_back(net.sub_line(p.edge, p.from_m, p.to_m));
-        for (const auto& g : cov.gaps) gaps.push_back(g.line);
-        map.add_lines(uncovered, Style{"none", "#c8c8c8", 0.8, 1.0, "", "", 0, "", "road not covered"});
-        map.add_lines(gaps, Style{"none", "#d7191c", 1.8, 1.0, "5 3", "", 0, "", "gap ≥ 50 m (dashed)"});
-        map.add_lines(covered, Style{"none", "#1a6b35", 2.2, 1.0, "", "", 0, "", "road seen by a camera"});
+        for (const auto &g : cov.gaps)
+            gaps.push_back(g.line);
+        map.add_lines(uncovered,
+                      Style{"none", "#c8c8c8", 0.8, 1.0, "", "", 0, "", "road not covered"});
+        map.add_lines(gaps,
+                      Style{"none", "#d7191c", 1.8, 1.0, "5 3", "", 0, "", "gap ≥ 50 m (dashed)"});
+        map.add_lines(covered,
+                      Style{"none", "#1a6b35", 2.2, 1.0, "", "", 0, "", "road seen by a camera"});
         std::vector<XY> cams, picks;
-        for (const auto& c : cov.cameras) cams.push_back(c.position);
-        for (const auto& p : plan.picks) picks.push_back(p.camera.position);
-        map.add_points(cams, Style{"#000000", "#000000", 0.5, 1.0, "", "", 1.2, "circle", "camera"});
-        map.add_points(picks, Style{"#ffd700", "#000000", 1.0, 1.0, "", "", 5.0, "triangle", "proposed camera"});
-        std::string s = "<section id=\"coverage\"><h2>4. Camera coverage</h2>\n<p class=\"lead\">Road seen by at "
-                        "least one camera: each camera's sector (heading, angle, range) clipped by building "
-                        "footprints — a camera does not see through a building.</p>\n<div class=\"figs\">";
-        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>of " + f1(cov.total.total_m / 1000.0) +
-             " km road covered</div>";
-        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) + " km</b>seen by two or more</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) + "</b>key sites not seen</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) + "</b>cameras that see no road</div></div>\n";
+        for (const auto &c : cov.cameras)
+            cams.push_back(c.position);
+        for (const auto &p : plan.picks)
+            picks.push_back(p.camera.position);
+        map.add_points(cams,
+                       Style{"#000000", "#000000", 0.5, 1.0, "", "", 1.2, "circle", "camera"});
+        map.add_points(picks, Style{"#ffd700", "#000000", 1.0, 1.0, "", "", 5.0, "triangle",
+                                    "proposed camera"});
+        std::string s =
+            "<section id=\"coverage\"><h2>4. Camera coverage</h2>\n<p class=\"lead\">Road seen by "
+            "at "
+            "least one camera: each camera's sector (heading, angle, range) clipped by building "
+            "footprints — a camera does not see through a building.</p>\n<div class=\"figs\">";
+        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>of " +
+             f1(cov.total.total_m / 1000.0) + " km road covered</div>";
+        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) +
+             " km</b>seen by two or more</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) +
+             "</b>key sites not seen</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) +
+             "</b>cameras that see no road</div></div>\n";
         s += "<figure>" + map.render("Camera coverage of the road network", attribution) +
-             "<figcaption>Covered road (solid, dark), gaps of 50 m or more (dashed), and the proposed next "
+             "<figcaption>Covered road (solid, dark), gaps of 50 m or more (dashed), and the "
+             "proposed next "
              "cameras (triangles).</figcaption></figure>\n";
         Table bc;
         bc.head = {"road class", "length", "covered", "share", "seen by 2+"};
         bc.numeric = {false, true, true, true, true};
-        std::vector<std::pair<std::string, LengthSplit>> classes(cov.by_class.begin(), cov.by_class.end());
-        std::stable_sort(classes.begin(), classes.end(), [](auto& a, auto& b) { return a.second.total_m > b.second.total_m; });
-        for (const auto& [c, l] : classes)
-            bc.rows.push_back({c, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km", pct(l.share()),
-                               f1(l.backup_m / 1000) + " km"});
+        std::vector<std::pair<std::string, LengthSplit>> classes(cov.by_class.begin(),
+                                                                 cov.by_class.end());
+        std::stable_sort(classes.begin(), classes.end(),
+                         [](auto &a, auto &b) { return a.second.total_m > b.second.total_m; });
+        for (const auto &[c, l] : classes)
+            bc.rows.push_back({c, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
+                               pct(l.share()), f1(l.backup_m / 1000) + " km"});
         s += "<h3>By road class</h3>" + bc.html();
         if (!cov.by_zone.empty()) {
             Table bz;
             bz.head = {"patrol zone", "length", "covered", "share"};
             bz.numeric = {false, true, true, true};
-            for (const auto& [z, l] : cov.by_zone)
-                bz.rows.push_back({z, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km", pct(l.share())});
+            for (const auto &[z, l] : cov.by_zone)
+                bz.rows.push_back({z, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
+                                   pct(l.share())});
             s += "<h3>By patrol zone</h3>" + bz.html();
         }
         Table g;
         g.head = {"road", "class", "length", "from plate", "to plate"};
         g.numeric = {false, false, true, false, false};
         for (std::size_t i = 0; i < cov.gaps.size() && i < o.top; ++i) {
-            const auto& gp = cov.gaps[i];
-            g.rows.push_back({gp.road.empty() ? "(unnamed)" : gp.road, gp.road_class, f0(gp.length_m) + " m",
+            const auto &gp = cov.gaps[i];
+            g.rows.push_back({gp.road.empty() ? "(unnamed)" : gp.road, gp.road_class,
+                              f0(gp.length_m) + " m",
                               gp.from_plate ? in.plates[gp.from_plate->plate].id : "",
                               gp.to_plate ? in.plates[gp.to_plate->plate].id : ""});
         }
@@ -386,39 +480,64 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
         pk.head = {"#", "mount (plate)", "heading", "new road covered", "coverage after"};
         pk.numeric = {true, false, true, true, true};
         for (std::size_t i = 0; i < plan.picks.size(); ++i) {
-            const auto& p = plan.picks[i];
-            pk.rows.push_back({std::to_string(i + 1), p.plate, f0(p.camera.heading_deg) + "°", f0(p.gain_m) + " m",
+            const auto &p = plan.picks[i];
+            pk.rows.push_back({std::to_string(i + 1), p.plate, f0(p.camera.heading_deg) + "°",
+                               f0(p.gain_m) + " m",
                                pct(plan.total_m > 0 ? p.covered_m / plan.total_m : 0)});
         }
         s += "<h3>The next " + std::to_string(plan.picks.size()) +
              " cameras (greedy placement on the numbered poles and lamps)</h3>"
-             "<p>Each pick adds the most newly covered road, weighted by road class and incident density. "
-             "Coverage gains are submodular, so greedy picks reach at least 63% (1 − 1/e) of the best possible "
-             "gain for the same number of cameras.</p>" + pk.html();
+             "<p>Each pick adds the most newly covered road, weighted by road class and incident "
+             "density. "
+             "Coverage gains are submodular, so greedy picks reach at least 63% (1 − 1/e) of the "
+             "best possible "
+             "gain for the same number of cameras.</p>" +
+             pk.html();
         body += s + "</section>\n";
-        const auto LC = add_layer({"coverage_roads", Geometry::Type::line,
-                                   {{"edge_id", FieldType::integer}, {"cameras", FieldType::integer}, {"length_m", FieldType::real}}, "", ""});
-        for (const auto& p : cov.pieces)
+        const auto LC = add_layer({"coverage_roads",
+                                   Geometry::Type::line,
+                                   {{"edge_id", FieldType::integer},
+                                    {"cameras", FieldType::integer},
+                                    {"length_m", FieldType::real}},
+                                   "",
+                                   ""});
+        for (const auto &p : cov.pieces)
             gpkg.add_feature(LC, Geometry::of_lines({net.sub_line(p.edge, p.from_m, p.to_m)}),
                              {std::int64_t(p.edge), std::int64_t(p.cameras), p.to_m - p.from_m});
-        const auto LG = add_layer({"coverage_gaps", Geometry::Type::line,
-                                   {{"road", FieldType::string}, {"class", FieldType::string}, {"length_m", FieldType::real},
-                                    {"from_plate", FieldType::string}, {"to_plate", FieldType::string}}, "", ""});
-        for (const auto& gp : cov.gaps)
-            gpkg.add_feature(LG, Geometry::of_lines({gp.line}),
-                             {gp.road, gp.road_class, gp.length_m,
-                              gp.from_plate ? FieldValue(in.plates[gp.from_plate->plate].id) : FieldValue(),
-                              gp.to_plate ? FieldValue(in.plates[gp.to_plate->plate].id) : FieldValue()});
-        const auto LP = add_layer({"camera_picks", Geometry::Type::point,
-                                   {{"rank", FieldType::integer}, {"plate", FieldType::string}, {"heading", FieldType::real},
-                                    {"hfov", FieldType::real}, {"range_m", FieldType::real}, {"gain_m", FieldType::real}}, "", ""});
+        const auto LG = add_layer({"coverage_gaps",
+                                   Geometry::Type::line,
+                                   {{"road", FieldType::string},
+                                    {"class", FieldType::string},
+                                    {"length_m", FieldType::real},
+                                    {"from_plate", FieldType::string},
+                                    {"to_plate", FieldType::string}},
+                                   "",
+                                   ""});
+        for (const auto &gp : cov.gaps)
+            gpkg.add_feature(
+                LG, Geometry::of_lines({gp.line}),
+                {gp.road, gp.road_class, gp.length_m,
+                 gp.from_plate ? FieldValue(in.plates[gp.from_plate->plate].id) : FieldValue(),
+                 gp.to_plate ? FieldValue(in.plates[gp.to_plate->plate].id) : FieldValue()});
+        const auto LP = add_layer({"camera_picks",
+                                   Geometry::Type::point,
+                                   {{"rank", FieldType::integer},
+                                    {"plate", FieldType::string},
+                                    {"heading", FieldType::real},
+                                    {"hfov", FieldType::real},
+                                    {"range_m", FieldType::real},
+                                    {"gain_m", FieldType::real}},
+                                   "",
+                                   ""});
         for (std::size_t i = 0; i < plan.picks.size(); ++i) {
-            const auto& p = plan.picks[i];
+            const auto &p = plan.picks[i];
             gpkg.add_feature(LP, Geometry::of_point(p.camera.position),
-                             {std::int64_t(i + 1), p.plate, p.camera.heading_deg, p.camera.hfov_deg, p.camera.range_m, p.gain_m});
+                             {std::int64_t(i + 1), p.plate, p.camera.heading_deg, p.camera.hfov_deg,
+                              p.camera.range_m, p.gain_m});
         }
     } else {
-        body += "<section id=\"coverage\"><h2>4. Camera coverage</h2><p class=\"note\">The scene has no cameras "
+        body += "<section id=\"coverage\"><h2>4. Camera coverage</h2><p class=\"note\">The scene "
+                "has no cameras "
                 "layer.</p></section>\n";
     }
     result.sections.push_back({"coverage", "Camera coverage", secs(t0, now())});
@@ -437,52 +556,71 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
             return s ? s->distance_m : 1e9;
         };
         const CheckReport rep = check_plates(plates, co);
-        std::string s = "<section id=\"registry\"><h2>5. The plate registry</h2>\n<p class=\"lead\">The numbered "
-                        "power poles and street lamps the dispatchers resolve callers' numbers to.</p>\n";
+        std::string s =
+            "<section id=\"registry\"><h2>5. The plate registry</h2>\n<p class=\"lead\">The "
+            "numbered "
+            "power poles and street lamps the dispatchers resolve callers' numbers to.</p>\n";
         Table st;
         st.head = {"kind", "plates", "ok", "damaged", "missing", "unknown"};
         st.numeric = {false, true, true, true, true, true};
-        for (const auto& c : rep.status)
-            st.rows.push_back({c.kind, num_thousands(c.ok + c.damaged + c.missing + c.unknown), num_thousands(c.ok),
-                               num_thousands(c.damaged), num_thousands(c.missing), num_thousands(c.unknown)});
+        for (const auto &c : rep.status)
+            st.rows.push_back({c.kind, num_thousands(c.ok + c.damaged + c.missing + c.unknown),
+                               num_thousands(c.ok), num_thousands(c.damaged),
+                               num_thousands(c.missing), num_thousands(c.unknown)});
         s += st.html();
         std::map<std::string, std::size_t> by_kind;
-        for (const auto& i : rep.issues) ++by_kind[check_kind_name(i.kind)];
+        for (const auto &i : rep.issues)
+            ++by_kind[check_kind_name(i.kind)];
         Table ik;
         ik.head = {"check", "findings"};
         ik.numeric = {false, true};
-        for (const auto& [k, n] : by_kind) ik.rows.push_back({k, std::to_string(n)});
-        s += "<h3>Checks</h3><p>" + std::to_string(rep.error_count) + " errors, " + std::to_string(rep.warning_count) +
-             " warnings.</p>" + (by_kind.empty() ? std::string("<p>No findings.</p>") : ik.html());
-        std::vector<const CheckIssue*> conf;
-        for (const auto& i : rep.issues)
+        for (const auto &[k, n] : by_kind)
+            ik.rows.push_back({k, std::to_string(n)});
+        s += "<h3>Checks</h3><p>" + std::to_string(rep.error_count) + " errors, " +
+             std::to_string(rep.warning_count) + " warnings.</p>" +
+             (by_kind.empty() ? std::string("<p>No findings.</p>") : ik.html());
+        std::vector<const CheckIssue *> conf;
+        for (const auto &i : rep.issues)
             if (i.kind == CheckKind::confusable) conf.push_back(&i);
-        std::stable_sort(conf.begin(), conf.end(), [](auto* a, auto* b) { return a->distance_m > b->distance_m; });
+        std::stable_sort(conf.begin(), conf.end(),
+                         [](auto *a, auto *b) { return a->distance_m > b->distance_m; });
         Table cf;
         cf.head = {"plate", "confusable with", "distance apart", "why"};
         cf.numeric = {false, false, true, false};
         for (std::size_t i = 0; i < conf.size() && i < o.top; ++i)
-            cf.rows.push_back({conf[i]->ids.size() > 0 ? conf[i]->ids[0] : "", conf[i]->ids.size() > 1 ? conf[i]->ids[1] : "",
+            cf.rows.push_back({conf[i]->ids.size() > 0 ? conf[i]->ids[0] : "",
+                               conf[i]->ids.size() > 1 ? conf[i]->ids[1] : "",
                                f0(conf[i]->distance_m) + " m", conf[i]->message});
-        s += "<h3>Confusable plates: one misreading apart, far from each other</h3><p>" + std::to_string(conf.size()) +
-             " pairs. A caller who misreads one of these numbers names a valid plate far away: the dispatcher "
-             "should confirm with a second number or the caller's position.</p>" + cf.html();
+        s += "<h3>Confusable plates: one misreading apart, far from each other</h3><p>" +
+             std::to_string(conf.size()) +
+             " pairs. A caller who misreads one of these numbers names a valid plate far away: the "
+             "dispatcher "
+             "should confirm with a second number or the caller's position.</p>" +
+             cf.html();
         body += s + "</section>\n";
-        const auto L = add_layer({"plate_issues", Geometry::Type::point,
-                                  {{"check", FieldType::string}, {"severity", FieldType::string}, {"plates", FieldType::string},
-                                   {"message", FieldType::string}}, "", ""});
-        for (const auto& i : rep.issues) {
+        const auto L = add_layer({"plate_issues",
+                                  Geometry::Type::point,
+                                  {{"check", FieldType::string},
+                                   {"severity", FieldType::string},
+                                   {"plates", FieldType::string},
+                                   {"message", FieldType::string}},
+                                  "",
+                                  ""});
+        for (const auto &i : rep.issues) {
             if (i.plates.empty() || i.plates[0] >= plates.size()) continue;
             std::string ids;
-            for (const auto& id : i.ids) ids += (ids.empty() ? "" : " ") + id;
+            for (const auto &id : i.ids)
+                ids += (ids.empty() ? "" : " ") + id;
             const XY at = plates[i.plates[0]].position;
             if (!std::isfinite(at.x) || !std::isfinite(at.y)) continue;
             gpkg.add_feature(L, Geometry::of_point(at),
-                             {std::string(check_kind_name(i.kind)), std::string(i.severity == Severity::error ? "error" : "warning"),
-                              ids, i.message});
+                             {std::string(check_kind_name(i.kind)),
+                              std::string(i.severity == Severity::error ? "error" : "warning"), ids,
+                              i.message});
         }
     } else {
-        body += "<section id=\"registry\"><h2>5. The plate registry</h2><p class=\"note\">The scene has no poles or "
+        body += "<section id=\"registry\"><h2>5. The plate registry</h2><p class=\"note\">The "
+                "scene has no poles or "
                 "lamps layer.</p></section>\n";
     }
     result.sections.push_back({"registry", "The plate registry", secs(t0, now())});
@@ -490,15 +628,23 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     // ---- assemble -----------------------------------------------------------------------
     progress(0.95, "writing");
     std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lugeo planning report — " +
-                       html_escape(scene.name) + "</title>\n<style>" + kCss + "</style>\n</head>\n<body><main>\n"
-                       "<h1>Planning report</h1>\n<p class=\"lead\">" + html_escape(scene.name) + "</p>\n<nav>"
-                       "<a href=\"#scene\">Scene</a><a href=\"#reachability\">Reachability</a><a href=\"#zones\">Patrol zones</a>"
-                       "<a href=\"#coverage\">Camera coverage</a><a href=\"#registry\">Plate registry</a></nav>\n" +
+                       "<meta name=\"viewport\" content=\"width=device-width, "
+                       "initial-scale=1\">\n<title>lugeo planning report — " +
+                       html_escape(scene.name) + "</title>\n<style>" + kCss +
+                       "</style>\n</head>\n<body><main>\n"
+                       "<h1>Planning report</h1>\n<p class=\"lead\">" +
+                       html_escape(scene.name) +
+                       "</p>\n<nav>"
+                       "<a href=\"#scene\">Scene</a><a href=\"#reachability\">Reachability</a><a "
+                       "href=\"#zones\">Patrol zones</a>"
+                       "<a href=\"#coverage\">Camera coverage</a><a href=\"#registry\">Plate "
+                       "registry</a></nav>\n" +
                        body + "<footer><p class=\"note\">Map data " + html_escape(attribution) +
-                       ". Every layer behind this report is in <code>report.gpkg</code> (opens in QGIS). Made by lugeo " +
+                       ". Every layer behind this report is in <code>report.gpkg</code> (opens in "
+                       "QGIS). Made by lugeo " +
                        version() + ".</p></footer>\n</main></body>\n</html>\n";
-    const fs::path tmp = fs::path(o.output_dir) / (".report.tmp" + std::to_string(::getpid()) + ".html");
+    const fs::path tmp =
+        fs::path(o.output_dir) / (".report.tmp" + std::to_string(::getpid()) + ".html");
     {
         std::ofstream out(tmp, std::ios::binary);
         out << html;
@@ -506,7 +652,9 @@ ReportResult write_report(const Scene& scene, const ReportOptions& o) {
     }
     gpkg.commit();
     fs::rename(tmp, result.html_path, ec);
-    if (ec) throw Error(ErrorCode::io, "cannot move the report into place as '" + result.html_path + "': " + ec.message());
+    if (ec)
+        throw Error(ErrorCode::io, "cannot move the report into place as '" + result.html_path +
+                                       "': " + ec.message());
     result.html_bytes = html.size();
     result.seconds = secs(t_start, now());
     progress(1.0, "done");

@@ -11,15 +11,15 @@
 namespace lugeo::report {
 
 struct Style {
-    std::string fill = "none";      ///< CSS colour or "none"
+    std::string fill = "none"; ///< CSS colour or "none"
     std::string stroke = "#000000";
-    double stroke_width = 1.0;      ///< pixels
+    double stroke_width = 1.0; ///< pixels
     double fill_opacity = 1.0;
-    std::string dash;               ///< SVG dasharray, e.g. "4 2"
-    std::string hatch;              ///< "diag" or "cross": a pattern over the fill (grey print)
-    double radius = 2.5;            ///< points
-    std::string marker = "circle";  ///< points: circle | square | triangle
-    std::string label;              ///< legend text; empty: not in the legend
+    std::string dash;              ///< SVG dasharray, e.g. "4 2"
+    std::string hatch;             ///< "diag" or "cross": a pattern over the fill (grey print)
+    double radius = 2.5;           ///< points
+    std::string marker = "circle"; ///< points: circle | square | triangle
+    std::string label;             ///< legend text; empty: not in the legend
 };
 
 class SvgMap {
@@ -27,20 +27,20 @@ public:
     /// `extent` in the scene's metric CRS (metres); the map keeps its aspect ratio.
     SvgMap(Box extent, double width_px = 760.0);
 
-    void add_polygons(const MultiPolygon& mp, const Style& style);
-    void add_lines(const std::vector<LineString>& lines, const Style& style);
-    void add_points(const std::vector<XY>& points, const Style& style);
+    void add_polygons(const MultiPolygon &mp, const Style &style);
+    void add_lines(const std::vector<LineString> &lines, const Style &style);
+    void add_points(const std::vector<XY> &points, const Style &style);
     /// A text label at a position (e.g. a zone's name).
-    void add_label(XY at, const std::string& text, double size_px = 12.0);
+    void add_label(XY at, const std::string &text, double size_px = 12.0);
 
     /// The whole <svg> element: layers, legend, scale bar, north arrow, attribution.
-    std::string render(const std::string& title, const std::string& attribution) const;
+    std::string render(const std::string &title, const std::string &attribution) const;
 
     double width() const { return m_w; }
     double height() const { return m_h; }
 
 private:
-    std::string path_of(const std::vector<XY>& pts, bool close) const;
+    std::string path_of(const std::vector<XY> &pts, bool close) const;
     Box m_box;
     double m_w, m_h, m_scale;
     std::string m_body;
@@ -49,6 +49,6 @@ private:
 };
 
 /// Escapes &, <, >, " for HTML/SVG text.
-std::string html_escape(const std::string& s);
+std::string html_escape(const std::string &s);
 
 } // namespace lugeo::report

@@ -19,17 +19,20 @@ struct HeapEntry {
     std::uint32_t label;
     std::uint32_t node;
     // std::priority_queue is a max-heap: "less" means later in (time, label, node) order.
-    bool operator<(const HeapEntry& o) const {
+    bool operator<(const HeapEntry &o) const {
         return std::tie(time, label, node) > std::tie(o.time, o.label, o.node);
     }
 };
 
 /// (time, label) lexicographic order: earlier time first, then lower source index.
-bool better(double t, std::uint32_t l, double t0, std::uint32_t l0) { return t < t0 || (t == t0 && l < l0); }
+bool better(double t, std::uint32_t l, double t0, std::uint32_t l0) {
+    return t < t0 || (t == t0 && l < l0);
+}
 
 } // namespace
 
-Reach shortest_times(const Network& net, const std::vector<RoutingSource>& sources, const RoutingOptions& options) {
+Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sources,
+                     const RoutingOptions &options) {
     Reach r;
     r.options = options;
     r.sources = sources;
@@ -54,28 +57,32 @@ Reach shortest_times(const Network& net, const std::vector<RoutingSource>& sourc
     };
 
     for (std::uint32_t i = 0; i < sources.size(); ++i) {
-        const RoutingSource& s = sources[i];
+        const RoutingSource &s = sources[i];
         if (s.at.edge >= net.edge_count())
-            throw Error(ErrorCode::invalid_argument, "routing source " + std::to_string(i) + ": no edge " +
-                                                         std::to_string(s.at.edge) + " in the network (" +
-                                                         std::to_string(net.edge_count()) + " edges)");
+            throw Error(ErrorCode::invalid_argument,
+                        "routing source " + std::to_string(i) + ": no edge " +
+                            std::to_string(s.at.edge) + " in the network (" +
+                            std::to_string(net.edge_count()) + " edges)");
         if (!std::isfinite(s.offset_s) || s.offset_s < 0)
-            throw Error(ErrorCode::invalid_argument, "routing source " + std::to_string(i) +
-                                                         ": initial time must be finite and >= 0, got " +
-                                                         std::to_string(s.offset_s));
+            throw Error(ErrorCode::invalid_argument,
+                        "routing source " + std::to_string(i) +
+                            ": initial time must be finite and >= 0, got " +
+                            std::to_string(s.offset_s));
         r.sources_by_edge.emplace_back(s.at.edge, i);
-        const auto& ed = net.edge(s.at.edge);
+        const auto &ed = net.edge(s.at.edge);
         const double len = ed.length_m;
         const double x = std::clamp(s.at.offset_m, 0.0, len);
         const double f = len > 0 ? x / len : 0.0;
         const double t_along = net.travel_time(p, s.at.edge, true);
         const double t_against = net.travel_time(p, s.at.edge, false);
         if (outbound) {
-            if (std::isfinite(t_along)) relax(ed.to, s.offset_s + (1.0 - f) * t_along, i, s.at.edge);
+            if (std::isfinite(t_along))
+                relax(ed.to, s.offset_s + (1.0 - f) * t_along, i, s.at.edge);
             if (std::isfinite(t_against)) relax(ed.from, s.offset_s + f * t_against, i, s.at.edge);
         } else {
             if (std::isfinite(t_along)) relax(ed.from, s.offset_s + f * t_along, i, s.at.edge);
-            if (std::isfinite(t_against)) relax(ed.to, s.offset_s + (1.0 - f) * t_against, i, s.at.edge);
+            if (std::isfinite(t_against))
+                relax(ed.to, s.offset_s + (1.0 - f) * t_against, i, s.at.edge);
         }
     }
     std::sort(r.sources_by_edge.begin(), r.sources_by_edge.end());
@@ -83,19 +90,21 @@ Reach shortest_times(const Network& net, const std::vector<RoutingSource>& sourc
     while (!heap.empty()) {
         const HeapEntry top = heap.top();
         heap.pop();
-        if (top.time != r.node_time[top.node] || top.label != r.node_source[top.node]) continue; // stale
+        if (top.time != r.node_time[top.node] || top.label != r.node_source[top.node])
+            continue; // stale
         ++r.settled;
         const auto arcs = outbound ? net.out_arcs(p, top.node) : net.in_arcs(p, top.node);
-        for (const Network::Arc& a : arcs) relax(a.node, top.time + a.time_s, top.label, a.edge);
+        for (const Network::Arc &a : arcs)
+            relax(a.node, top.time + a.time_s, top.label, a.edge);
     }
     return r;
 }
 
-std::vector<EdgeFront> edge_fronts(const Network& net, const Reach& reach, std::uint32_t e) {
+std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::uint32_t e) {
     std::vector<EdgeFront> out;
     const Profile p = reach.options.profile;
     const bool outbound = reach.options.direction == Direction::outbound;
-    const auto& ed = net.edge(e);
+    const auto &ed = net.edge(e);
     const double len = ed.length_m;
     const double t_along = net.travel_time(p, e, true);
     const double t_against = net.travel_time(p, e, false);
@@ -118,7 +127,7 @@ std::vector<EdgeFront> edge_fronts(const Network& net, const Reach& reach, std::
     auto it = std::lower_bound(reach.sources_by_edge.begin(), reach.sources_by_edge.end(),
                                std::pair<std::uint32_t, std::uint32_t>{e, 0});
     for (; it != reach.sources_by_edge.end() && it->first == e; ++it) {
-        const RoutingSource& s = reach.sources[it->second];
+        const RoutingSource &s = reach.sources[it->second];
         if (!(s.offset_s <= reach.options.limit_s)) continue;
         const double x = std::clamp(s.at.offset_m, 0.0, len);
         if (outbound) {
@@ -134,16 +143,16 @@ std::vector<EdgeFront> edge_fronts(const Network& net, const Reach& reach, std::
 
 namespace {
 
-bool covers(const EdgeFront& f, double x, double tol) {
+bool covers(const EdgeFront &f, double x, double tol) {
     return f.forward ? x >= f.start_m - tol : x <= f.start_m + tol;
 }
 
 /// Index of the front with the least time at x (ties: lower source, then lower index); -1 if none.
-int best_front(const std::vector<EdgeFront>& fronts, double x, double tol, double* time) {
+int best_front(const std::vector<EdgeFront> &fronts, double x, double tol, double *time) {
     int best = -1;
     double bt = inf;
     for (std::size_t k = 0; k < fronts.size(); ++k) {
-        const EdgeFront& f = fronts[k];
+        const EdgeFront &f = fronts[k];
         if (!covers(f, x, tol)) continue;
         const double t = f.time_at(x);
         if (best < 0 || better(t, f.source, bt, fronts[static_cast<std::size_t>(best)].source)) {
@@ -157,7 +166,8 @@ int best_front(const std::vector<EdgeFront>& fronts, double x, double tol, doubl
 
 } // namespace
 
-double time_at(const Network& net, const Reach& reach, std::uint32_t e, double offset_m, std::uint32_t* source) {
+double time_at(const Network &net, const Reach &reach, std::uint32_t e, double offset_m,
+               std::uint32_t *source) {
     const auto fronts = edge_fronts(net, reach, e);
     const double x = std::clamp(offset_m, 0.0, net.edge(e).length_m);
     double t = inf;
@@ -170,8 +180,8 @@ double time_at(const Network& net, const Reach& reach, std::uint32_t e, double o
     return t;
 }
 
-void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e, double threshold_s,
-                        std::vector<EdgePiece>& out) {
+void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e, double threshold_s,
+                        std::vector<EdgePiece> &out) {
     const std::vector<EdgeFront> fronts = edge_fronts(net, reach, e);
     if (fronts.empty()) return;
     threshold_s = std::min(threshold_s, reach.options.limit_s);
@@ -186,11 +196,12 @@ void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e,
         if (std::isfinite(x) && x > 0.0 && x < len) xs.push_back(x);
     };
     for (std::size_t a = 0; a < fronts.size(); ++a) {
-        const EdgeFront& f = fronts[a];
+        const EdgeFront &f = fronts[a];
         add(f.start_m);
-        if (f.s_per_m > 0) add(f.start_m + (f.forward ? 1.0 : -1.0) * (threshold_s - f.time_s) / f.s_per_m);
+        if (f.s_per_m > 0)
+            add(f.start_m + (f.forward ? 1.0 : -1.0) * (threshold_s - f.time_s) / f.s_per_m);
         for (std::size_t b = a + 1; b < fronts.size(); ++b) {
-            const EdgeFront& g = fronts[b];
+            const EdgeFront &g = fronts[b];
             // time = c + m x on each front's side
             const double mf = f.forward ? f.s_per_m : -f.s_per_m, cf = f.time_s - mf * f.start_m;
             const double mg = g.forward ? g.s_per_m : -g.s_per_m, cg = g.time_s - mg * g.start_m;
@@ -198,7 +209,7 @@ void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e,
         }
     }
     std::sort(xs.begin(), xs.end());
-    {   // merge candidates closer than the tolerance (keeping 0 and the length exact)
+    { // merge candidates closer than the tolerance (keeping 0 and the length exact)
         std::vector<double> merged;
         for (double x : xs)
             if (merged.empty() || x - merged.back() > tol) merged.push_back(x);
@@ -216,8 +227,9 @@ void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e,
             last_front = -1;
             continue;
         }
-        const EdgeFront& fr = fronts[static_cast<std::size_t>(f)];
-        const double ta = std::min(fr.time_at(a), threshold_s), tb = std::min(fr.time_at(b), threshold_s);
+        const EdgeFront &fr = fronts[static_cast<std::size_t>(f)];
+        const double ta = std::min(fr.time_at(a), threshold_s),
+                     tb = std::min(fr.time_at(b), threshold_s);
         if (f == last_front && out.size() > first && out.back().to_m == a) {
             out.back().to_m = b;
             out.back().time_to_s = tb;
@@ -228,10 +240,10 @@ void append_edge_pieces(const Network& net, const Reach& reach, std::uint32_t e,
     }
 }
 
-std::vector<EdgePiece> reached_pieces(const Network& net, const Reach& reach, double threshold_s) {
+std::vector<EdgePiece> reached_pieces(const Network &net, const Reach &reach, double threshold_s) {
     std::vector<EdgePiece> out;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const auto& ed = net.edge(e);
+        const auto &ed = net.edge(e);
         // quick reject: neither end reached and no source on it
         if (!reach.is_reached(ed.from) && !reach.is_reached(ed.to)) {
             auto it = std::lower_bound(reach.sources_by_edge.begin(), reach.sources_by_edge.end(),
@@ -243,11 +255,12 @@ std::vector<EdgePiece> reached_pieces(const Network& net, const Reach& reach, do
     return out;
 }
 
-double reached_length(const Network& net, const Reach& reach, std::uint32_t e, double threshold_s) {
+double reached_length(const Network &net, const Reach &reach, std::uint32_t e, double threshold_s) {
     std::vector<EdgePiece> pieces;
     append_edge_pieces(net, reach, e, threshold_s, pieces);
     double sum = 0;
-    for (const auto& p : pieces) sum += p.length_m();
+    for (const auto &p : pieces)
+        sum += p.length_m();
     return sum;
 }
 

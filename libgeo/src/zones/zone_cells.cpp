@@ -7,12 +7,14 @@
 
 namespace lugeo::zones_detail {
 
-SiteIndex::SiteIndex(const std::vector<Site>& sites, double cell_m) : m_cell(cell_m) {
+SiteIndex::SiteIndex(const std::vector<Site> &sites, double cell_m) : m_cell(cell_m) {
     if (sites.empty()) return;
     m_points.reserve(sites.size());
-    for (const auto& s : sites) m_points.push_back(s.p);
+    for (const auto &s : sites)
+        m_points.push_back(s.p);
     Box b;
-    for (const auto& s : sites) b.extend(s.p);
+    for (const auto &s : sites)
+        b.extend(s.p);
     m_minx = b.minx;
     m_miny = b.miny;
     m_nx = std::max(1L, static_cast<long>(std::ceil((b.maxx - b.minx) / m_cell)) + 1);
@@ -23,16 +25,19 @@ SiteIndex::SiteIndex(const std::vector<Site>& sites, double cell_m) : m_cell(cel
         const long cy = std::clamp(static_cast<long>((p.y - m_miny) / m_cell), 0L, m_ny - 1);
         return static_cast<std::size_t>(cy * m_nx + cx);
     };
-    for (const auto& s : sites) ++count[cell_of(s.p) + 1];
-    for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    for (const auto &s : sites)
+        ++count[cell_of(s.p) + 1];
+    for (std::size_t i = 1; i < count.size(); ++i)
+        count[i] += count[i - 1];
     m_offsets = count;
     m_items.resize(sites.size());
-    for (std::uint32_t i = 0; i < sites.size(); ++i) m_items[count[cell_of(sites[i].p)]++] = i;
+    for (std::uint32_t i = 0; i < sites.size(); ++i)
+        m_items[count[cell_of(sites[i].p)]++] = i;
 }
 
 std::uint32_t SiteIndex::nearest(XY p) const {
     if (m_points.empty()) return npos;
-    const auto& sites = m_points;
+    const auto &sites = m_points;
     const long cx = static_cast<long>(std::floor((p.x - m_minx) / m_cell));
     const long cy = static_cast<long>(std::floor((p.y - m_miny) / m_cell));
     std::uint32_t best = npos;
@@ -75,12 +80,15 @@ std::uint32_t SiteIndex::nearest(XY p) const {
 std::uint32_t Cells::site_at(XY p) const {
     if (!raster) return index.nearest(p);
     if (cell_seed.empty()) return npos;
-    const double fi = std::floor((p.x - grid.x0) / grid.cell), fj = std::floor((p.y - grid.y0) / grid.cell);
+    const double fi = std::floor((p.x - grid.x0) / grid.cell),
+                 fj = std::floor((p.y - grid.y0) / grid.cell);
     if (!(fi >= 0 && fj >= 0 && fi < grid.w && fj < grid.h)) return npos;
-    return cell_seed[static_cast<std::size_t>(fj) * static_cast<std::size_t>(grid.w) + static_cast<std::size_t>(fi)];
+    return cell_seed[static_cast<std::size_t>(fj) * static_cast<std::size_t>(grid.w) +
+                     static_cast<std::size_t>(fi)];
 }
 
-Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon& boundary, double site_spacing_m) {
+Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon &boundary,
+                          double site_spacing_m) {
     Cells c;
     c.raster = false;
     c.sites = std::move(sites);
@@ -90,16 +98,22 @@ Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon& boundary,
     if (c.sites.empty()) return c;
     std::vector<XY> pts;
     pts.reserve(c.sites.size());
-    for (const auto& s : c.sites) pts.push_back(s.p);
+    for (const auto &s : c.sites)
+        pts.push_back(s.p);
     // The diagram must reach past the boundary: give it the boundary's envelope with the sites'.
     Box b;
-    for (const auto& p : boundary)
-        for (XY q : p.outer) b.extend(q);
-    for (XY q : pts) b.extend(q);
+    for (const auto &p : boundary)
+        for (XY q : p.outer)
+            b.extend(q);
+    for (XY q : pts)
+        b.extend(q);
     const double pad = 0.05 * std::max(b.maxx - b.minx, b.maxy - b.miny) + 100.0;
     Polygon env;
-    env.outer = {{b.minx - pad, b.miny - pad}, {b.maxx + pad, b.miny - pad}, {b.maxx + pad, b.maxy + pad},
-                 {b.minx - pad, b.maxy + pad}, {b.minx - pad, b.miny - pad}};
+    env.outer = {{b.minx - pad, b.miny - pad},
+                 {b.maxx + pad, b.miny - pad},
+                 {b.maxx + pad, b.maxy + pad},
+                 {b.minx - pad, b.maxy + pad},
+                 {b.minx - pad, b.miny - pad}};
     auto env_g = geos::polygon(env);
     auto mp = geos::multi_point(pts);
     c.diagram = geos::voronoi(mp.get(), env_g.get());
@@ -107,7 +121,7 @@ Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon& boundary,
     c.cell_site.assign(static_cast<std::size_t>(n), npos);
     auto prepared = geos::prepare(c.boundary.get());
     for (int i = 0; i < n; ++i) {
-        const GEOSGeometry* cell = geos::part(c.diagram.get(), i);
+        const GEOSGeometry *cell = geos::part(c.diagram.get(), i);
         const std::uint32_t s = c.index.nearest(geos::centroid(cell));
         c.cell_site[static_cast<std::size_t>(i)] = s;
         if (s == npos) continue;
@@ -127,27 +141,31 @@ namespace {
 
 /// Rows of cell centres inside the polygons (even-odd over every ring): per row, sorted
 /// crossings; a centre x is inside when an odd number of crossings lie left of it.
-std::vector<std::vector<double>> row_crossings(const MultiPolygon& mp, const raster::BandGrid& g) {
+std::vector<std::vector<double>> row_crossings(const MultiPolygon &mp, const raster::BandGrid &g) {
     std::vector<std::vector<double>> rows(static_cast<std::size_t>(g.h));
-    auto ring = [&](const Ring& r) {
+    auto ring = [&](const Ring &r) {
         for (std::size_t i = 0; i + 1 < r.size(); ++i) {
             XY a = r[i], b = r[i + 1];
             if (a.y == b.y) continue;
             if (a.y > b.y) std::swap(a, b);
             // rows whose centre y lies in [a.y, b.y)
             const int j0 = std::max(0, static_cast<int>(std::ceil((a.y - g.y0) / g.cell - 0.5)));
-            const int j1 = std::min(g.h - 1, static_cast<int>(std::ceil((b.y - g.y0) / g.cell - 0.5)) - 1);
+            const int j1 =
+                std::min(g.h - 1, static_cast<int>(std::ceil((b.y - g.y0) / g.cell - 0.5)) - 1);
             for (int j = j0; j <= j1; ++j) {
                 const double yc = g.y0 + (j + 0.5) * g.cell;
-                rows[static_cast<std::size_t>(j)].push_back(a.x + (yc - a.y) / (b.y - a.y) * (b.x - a.x));
+                rows[static_cast<std::size_t>(j)].push_back(a.x +
+                                                            (yc - a.y) / (b.y - a.y) * (b.x - a.x));
             }
         }
     };
-    for (const auto& p : mp) {
+    for (const auto &p : mp) {
         ring(p.outer);
-        for (const auto& h : p.holes) ring(h);
+        for (const auto &h : p.holes)
+            ring(h);
     }
-    for (auto& r : rows) std::sort(r.begin(), r.end());
+    for (auto &r : rows)
+        std::sort(r.begin(), r.end());
     return rows;
 }
 
@@ -157,16 +175,17 @@ namespace {
 
 /// Fills the raster cells over `b` (grown by two frame cells); returns the largest distance
 /// from the centre of a cell inside the boundary to its site.
-double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t>& edges,
-                   const MultiPolygon& boundary, const Box& b, double cell) {
+double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t> &edges,
+                   const MultiPolygon &boundary, const Box &b, double cell) {
     c.sites.clear();
-    raster::BandGrid& g = c.grid;
+    raster::BandGrid &g = c.grid;
     g.cell = cell;
     g.x0 = std::floor((b.minx - 2 * cell) / cell) * cell;
     g.y0 = std::floor((b.miny - 2 * cell) / cell) * cell;
     g.w = static_cast<int>(std::ceil((b.maxx + 2 * cell - g.x0) / cell)) + 1;
     g.h = static_cast<int>(std::ceil((b.maxy + 2 * cell - g.y0) / cell)) + 1;
-    const std::size_t w = static_cast<std::size_t>(g.w), h = static_cast<std::size_t>(g.h), n = w * h;
+    const std::size_t w = static_cast<std::size_t>(g.w), h = static_cast<std::size_t>(g.h),
+                      n = w * h;
     c.cell_seed.assign(n, npos);
 
     // Seeds: every cell whose centre lies within r of an edge; its site is the nearest edge
@@ -175,30 +194,40 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
     for (std::uint32_t e : edges) {
         const auto geom = net.edge_geometry(e);
         double glen = 0;
-        for (std::size_t i = 0; i + 1 < geom.size(); ++i) glen += distance(geom[i], geom[i + 1]);
+        for (std::size_t i = 0; i + 1 < geom.size(); ++i)
+            glen += distance(geom[i], geom[i + 1]);
         const double scale = glen > 0 ? net.edge(e).length_m / glen : 0.0;
         double cum = 0;
         for (std::size_t k = 0; k + 1 < geom.size(); ++k) {
             const XY a = geom[k], q = geom[k + 1];
-            const double dx = q.x - a.x, dy = q.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
-            const int j0 = std::max(1, static_cast<int>(std::ceil((std::min(a.y, q.y) - r - g.y0) / cell - 0.5)));
-            const int j1 = std::min(g.h - 2, static_cast<int>(std::floor((std::max(a.y, q.y) + r - g.y0) / cell - 0.5)));
+            const double dx = q.x - a.x, dy = q.y - a.y, len2 = dx * dx + dy * dy,
+                         len = std::sqrt(len2);
+            const int j0 = std::max(
+                1, static_cast<int>(std::ceil((std::min(a.y, q.y) - r - g.y0) / cell - 0.5)));
+            const int j1 = std::min(g.h - 2, static_cast<int>(std::floor(
+                                                 (std::max(a.y, q.y) + r - g.y0) / cell - 0.5)));
             for (int j = j0; j <= j1; ++j) {
                 const double yc = g.y0 + (j + 0.5) * cell;
                 double xl = std::min(a.x, q.x), xr = std::max(a.x, q.x);
                 if (std::fabs(dy) > 1e-9) { // the part of the segment within r of the row
-                    double t1 = std::clamp((yc - r - a.y) / dy, 0.0, 1.0), t2 = std::clamp((yc + r - a.y) / dy, 0.0, 1.0);
+                    double t1 = std::clamp((yc - r - a.y) / dy, 0.0, 1.0),
+                           t2 = std::clamp((yc + r - a.y) / dy, 0.0, 1.0);
                     xl = std::min(a.x + t1 * dx, a.x + t2 * dx);
                     xr = std::max(a.x + t1 * dx, a.x + t2 * dx);
                 }
-                const int i0 = std::max(1, static_cast<int>(std::ceil((xl - r - g.x0) / cell - 0.5)));
-                const int i1 = std::min(g.w - 2, static_cast<int>(std::floor((xr + r - g.x0) / cell - 0.5)));
+                const int i0 =
+                    std::max(1, static_cast<int>(std::ceil((xl - r - g.x0) / cell - 0.5)));
+                const int i1 =
+                    std::min(g.w - 2, static_cast<int>(std::floor((xr + r - g.x0) / cell - 0.5)));
                 for (int i = i0; i <= i1; ++i) {
                     const double xc = g.x0 + (i + 0.5) * cell;
-                    const double t = len2 > 0 ? std::clamp(((xc - a.x) * dx + (yc - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+                    const double t =
+                        len2 > 0 ? std::clamp(((xc - a.x) * dx + (yc - a.y) * dy) / len2, 0.0, 1.0)
+                                 : 0.0;
                     const XY p{a.x + t * dx, a.y + t * dy};
                     const double dd = (p.x - xc) * (p.x - xc) + (p.y - yc) * (p.y - yc);
-                    const std::size_t cc = static_cast<std::size_t>(j) * w + static_cast<std::size_t>(i);
+                    const std::size_t cc =
+                        static_cast<std::size_t>(j) * w + static_cast<std::size_t>(i);
                     if (dd > r2) continue;
                     if (c.cell_seed[cc] != npos) {
                         const XY o = c.sites[c.cell_seed[cc]].p;
@@ -225,7 +254,7 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
     }
     // (No distance array: a cell's distance to its own site is recomputed when it is
     // visited, which touches half the memory of a grid of distances.)
-    std::uint32_t* seed = c.cell_seed.data();
+    std::uint32_t *seed = c.cell_seed.data();
     const float fc = static_cast<float>(cell);
     auto dist_to = [&](std::uint32_t s, float xc, float yc) {
         const float dx = sxy[2 * s] - xc, dy = sxy[2 * s + 1] - yc;
@@ -250,7 +279,8 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
         const float yc = (static_cast<float>(j) + 0.5f) * fc;
         for (std::size_t i = 1; i + 1 < w; ++i) {
             const std::size_t cc = j * w + i;
-            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc - 1, cc - w - 1, cc - w, cc - w + 1);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc - 1, cc - w - 1, cc - w,
+                   cc - w + 1);
         }
         for (std::size_t i = w - 2; i >= 1; --i) {
             const std::size_t cc = j * w + i;
@@ -261,7 +291,8 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
         const float yc = (static_cast<float>(j) + 0.5f) * fc;
         for (std::size_t i = w - 2; i >= 1; --i) {
             const std::size_t cc = j * w + i;
-            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc + 1, cc + w + 1, cc + w, cc + w - 1);
+            update(cc, (static_cast<float>(i) + 0.5f) * fc, yc, cc + 1, cc + w + 1, cc + w,
+                   cc + w - 1);
         }
         for (std::size_t i = 1; i + 1 < w; ++i) {
             const std::size_t cc = j * w + i;
@@ -274,10 +305,12 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
     const auto rows = row_crossings(boundary, g);
     const double a = cell * cell;
     for (std::size_t j = 1; j + 1 < h; ++j) {
-        const auto& xs = rows[j];
+        const auto &xs = rows[j];
         for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
             const long i0 = std::max(1L, static_cast<long>(std::ceil((xs[k] - g.x0) / cell - 0.5)));
-            const long i1 = std::min(static_cast<long>(w) - 2, static_cast<long>(std::ceil((xs[k + 1] - g.x0) / cell - 0.5)) - 1);
+            const long i1 =
+                std::min(static_cast<long>(w) - 2,
+                         static_cast<long>(std::ceil((xs[k + 1] - g.x0) / cell - 0.5)) - 1);
             for (long i = i0; i <= i1; ++i) {
                 const std::uint32_t s = seed[j * w + static_cast<std::size_t>(i)];
                 if (s != npos) c.site_area[s] += a;
@@ -292,14 +325,15 @@ double fill_raster(Cells& c, const Network& net, const std::vector<std::uint32_t
 
 } // namespace
 
-Cells build_raster_cells(const Network& net, const std::vector<std::uint32_t>& edges, const MultiPolygon& boundary,
-                         double cell_m, std::size_t max_cells) {
+Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &edges,
+                         const MultiPolygon &boundary, double cell_m, std::size_t max_cells) {
     Cells c;
     c.raster = true;
     c.boundary = geos::make_valid(geos::multi_polygon(boundary).get());
     Box bb;
-    for (const auto& p : boundary)
-        for (XY q : p.outer) bb.extend(q);
+    for (const auto &p : boundary)
+        for (XY q : p.outer)
+            bb.extend(q);
     if (edges.empty() || !bb.valid()) return c;
     // The grid covers the boundary and a margin: roads beyond it cannot be nearer to any
     // place inside the boundary than the margin. The margin is the largest distance from a
@@ -307,12 +341,13 @@ Cells build_raster_cells(const Network& net, const std::vector<std::uint32_t>& e
     // outside the boundary's box, and checked after the fine grid (grown once if short).
     Box eb = bb;
     for (std::uint32_t e : edges)
-        for (XY q : net.edge_geometry(e)) eb.extend(q);
+        for (XY q : net.edge_geometry(e))
+            eb.extend(q);
     auto grown = [&](double m) {
-        return Box{std::max(bb.minx - m, eb.minx), std::max(bb.miny - m, eb.miny), std::min(bb.maxx + m, eb.maxx),
-                   std::min(bb.maxy + m, eb.maxy)};
+        return Box{std::max(bb.minx - m, eb.minx), std::max(bb.miny - m, eb.miny),
+                   std::min(bb.maxx + m, eb.maxx), std::min(bb.maxy + m, eb.maxy)};
     };
-    auto cell_for = [&](const Box& b, double cell, std::size_t most) {
+    auto cell_for = [&](const Box &b, double cell, std::size_t most) {
         const double sx = b.maxx - b.minx + 6 * cell, sy = b.maxy - b.miny + 6 * cell;
         if (sx / cell * (sy / cell) > static_cast<double>(most))
             cell = std::sqrt(sx * sy / static_cast<double>(most)) * 1.01;
@@ -336,17 +371,19 @@ Cells build_raster_cells(const Network& net, const std::vector<std::uint32_t>& e
     return c;
 }
 
-raster::BandGrid label_cells(const Cells& cells, const std::vector<std::uint32_t>& site_zone, std::size_t zone_count) {
+raster::BandGrid label_cells(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
+                             std::size_t zone_count) {
     raster::BandGrid g = cells.grid;
     g.band.assign(cells.cell_seed.size(), raster::BandGrid::none);
     for (std::size_t i = 0; i < cells.cell_seed.size(); ++i) {
         const std::uint32_t s = cells.cell_seed[i];
-        if (s != npos && site_zone[s] < zone_count) g.band[i] = static_cast<std::uint8_t>(site_zone[s]);
+        if (s != npos && site_zone[s] < zone_count)
+            g.band[i] = static_cast<std::uint8_t>(site_zone[s]);
     }
     return g;
 }
 
-std::uint32_t zone_at(const raster::BandGrid& g, XY p) {
+std::uint32_t zone_at(const raster::BandGrid &g, XY p) {
     if (g.band.empty()) return npos;
     // the marching-squares cell (four cell centres) holding p, corners counter-clockwise
     const double u = (p.x - g.x0) / g.cell - 0.5, v = (p.y - g.y0) / g.cell - 0.5;
@@ -367,7 +404,7 @@ std::uint32_t zone_at(const raster::BandGrid& g, XY p) {
     return z == raster::BandGrid::none ? npos : z;
 }
 
-std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::uint32_t>& site_zone,
+std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
                                    std::size_t zone_count) {
     std::vector<geos::GeomPtr> zones(zone_count);
     std::size_t last = zone_count;
@@ -380,7 +417,8 @@ std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::ui
             std::vector<std::uint8_t> scratch;
             for (std::size_t z = 0; z < zone_count; ++z) {
                 if (!used[z]) continue;
-                const MultiPolygon mp = raster::polygonize_label(labels, static_cast<std::uint8_t>(z), scratch);
+                const MultiPolygon mp =
+                    raster::polygonize_label(labels, static_cast<std::uint8_t>(z), scratch);
                 zones[z] = geos::intersection(geos::multi_polygon(mp).get(), cells.boundary.get());
                 if (!geos::is_empty(zones[z].get())) last = z;
             }
@@ -408,7 +446,7 @@ std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::ui
     bool exact = false;
     if (cells.raster && last < zone_count) {
         double sum = 0;
-        for (const auto& z : zones)
+        for (const auto &z : zones)
             if (z) sum += geos::area(z.get());
         const double b = geos::area(cells.boundary.get());
         exact = std::fabs(sum - b) <= 1e-9 * b;
@@ -416,7 +454,8 @@ std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::ui
     if (last < zone_count && !exact) {
         std::vector<geos::GeomPtr> others;
         for (std::size_t z = 0; z < zone_count; ++z)
-            if (z != last && zones[z] && !geos::is_empty(zones[z].get())) others.push_back(geos::clone(zones[z].get()));
+            if (z != last && zones[z] && !geos::is_empty(zones[z].get()))
+                others.push_back(geos::clone(zones[z].get()));
         if (!others.empty()) {
             auto u = geos::unary_union(geos::collect(std::move(others)).get());
             zones[last] = geos::difference(cells.boundary.get(), u.get());

@@ -41,7 +41,7 @@ struct Site {
 class SiteIndex {
 public:
     SiteIndex() = default;
-    SiteIndex(const std::vector<Site>& sites, double cell_m);
+    SiteIndex(const std::vector<Site> &sites, double cell_m);
     /// Index of the nearest site (npos when there are no sites). Ties: the lower index.
     std::uint32_t nearest(XY p) const;
 
@@ -56,14 +56,15 @@ private:
 struct Cells {
     bool raster = true;
     std::vector<Site> sites;
-    geos::GeomPtr boundary;            ///< the polygon(s) the zones tile
-    std::vector<double> site_area;     ///< per site: its cells' area within the boundary
+    geos::GeomPtr boundary;        ///< the polygon(s) the zones tile
+    std::vector<double> site_area; ///< per site: its cells' area within the boundary
     // voronoi
     SiteIndex index;
-    geos::GeomPtr diagram;             ///< a collection of cells (unclipped)
-    std::vector<std::uint32_t> cell_site; ///< per cell of `diagram`: its site (npos: outside the boundary)
+    geos::GeomPtr diagram; ///< a collection of cells (unclipped)
+    std::vector<std::uint32_t>
+        cell_site; ///< per cell of `diagram`: its site (npos: outside the boundary)
     // raster
-    raster::BandGrid grid;             ///< geometry of the grid (band empty)
+    raster::BandGrid grid;                ///< geometry of the grid (band empty)
     std::vector<std::uint32_t> cell_seed; ///< per grid cell: its site (npos: the outer frame)
 
     /// The site whose cell holds p (npos when there are no sites).
@@ -71,23 +72,25 @@ struct Cells {
 };
 
 /// Voronoi cells of the given sites (boundary non-empty). Sites must be distinct.
-Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon& boundary, double site_spacing_m);
+Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon &boundary,
+                          double site_spacing_m);
 
 /// Raster cells of the given edges (whole geometries) over the boundary and the edges,
 /// cells of `cell_m`, coarsened when the grid would exceed `max_cells`.
-Cells build_raster_cells(const Network& net, const std::vector<std::uint32_t>& edges, const MultiPolygon& boundary,
-                         double cell_m, std::size_t max_cells);
+Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &edges,
+                         const MultiPolygon &boundary, double cell_m, std::size_t max_cells);
 
 /// Raster: the zone of each grid cell (raster::BandGrid::none where no zone), from the zone
 /// of each site; zone_count must be below none.
-raster::BandGrid label_cells(const Cells& cells, const std::vector<std::uint32_t>& site_zone, std::size_t zone_count);
+raster::BandGrid label_cells(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
+                             std::size_t zone_count);
 
 /// Raster: the zone whose polygon (traced from `labels`) holds p (npos: none).
-std::uint32_t zone_at(const raster::BandGrid& labels, XY p);
+std::uint32_t zone_at(const raster::BandGrid &labels, XY p);
 
 /// Per zone, its cells as polygons clipped to the boundary, from the zone of each site.
 /// The zones tile the boundary: the last non-empty zone is the boundary minus the others.
-std::vector<MultiPolygon> dissolve(const Cells& cells, const std::vector<std::uint32_t>& site_zone,
+std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
                                    std::size_t zone_count);
 
 } // namespace lugeo::zones_detail

@@ -12,7 +12,7 @@ namespace lugeo {
 
 namespace {
 
-ReadOptions read_in(const std::string& crs, std::vector<std::string> optional = {}) {
+ReadOptions read_in(const std::string &crs, std::vector<std::string> optional = {}) {
     ReadOptions ro;
     ro.target_crs = crs;
     ro.optional_fields = std::move(optional);
@@ -21,26 +21,28 @@ ReadOptions read_in(const std::string& crs, std::vector<std::string> optional = 
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
-std::string trim(const std::string& s) {
+std::string trim(const std::string &s) {
     const auto a = s.find_first_not_of(" \t\r\n");
     if (a == std::string::npos) return {};
     const auto b = s.find_last_not_of(" \t\r\n");
     return s.substr(a, b - a + 1);
 }
 
-std::string feature_ref(const LayerSpec& spec, const Feature& f) {
+std::string feature_ref(const LayerSpec &spec, const Feature &f) {
     return spec.describe() + " feature " + std::to_string(f.fid);
 }
 
-std::vector<XY> points_of(const FeatureTable& t) {
+std::vector<XY> points_of(const FeatureTable &t) {
     std::vector<XY> out;
-    for (const auto& f : t.features) {
+    for (const auto &f : t.features) {
         if (f.geometry.type == Geometry::Type::point) {
-            for (XY p : f.geometry.points) out.push_back(p);
+            for (XY p : f.geometry.points)
+                out.push_back(p);
         }
     }
     return out;
@@ -48,12 +50,16 @@ std::vector<XY> points_of(const FeatureTable& t) {
 
 } // namespace
 
-const char* incident_grade_name(IncidentGrade g) noexcept {
+const char *incident_grade_name(IncidentGrade g) noexcept {
     switch (g) {
-    case IncidentGrade::red: return "red";
-    case IncidentGrade::orange: return "orange";
-    case IncidentGrade::blue: return "blue";
-    case IncidentGrade::green: return "green";
+    case IncidentGrade::red:
+        return "red";
+    case IncidentGrade::orange:
+        return "orange";
+    case IncidentGrade::blue:
+        return "blue";
+    case IncidentGrade::green:
+        return "green";
     }
     return "green";
 }
@@ -69,20 +75,28 @@ std::optional<IncidentGrade> incident_grade_from_name(std::string_view name) noe
 
 double incident_grade_weight(IncidentGrade g) noexcept {
     switch (g) {
-    case IncidentGrade::red: return 8.0;
-    case IncidentGrade::orange: return 4.0;
-    case IncidentGrade::blue: return 2.0;
-    case IncidentGrade::green: return 1.0;
+    case IncidentGrade::red:
+        return 8.0;
+    case IncidentGrade::orange:
+        return 4.0;
+    case IncidentGrade::blue:
+        return 2.0;
+    case IncidentGrade::green:
+        return 1.0;
     }
     return 1.0;
 }
 
-const char* zone_balance_name(ZoneBalance b) noexcept {
+const char *zone_balance_name(ZoneBalance b) noexcept {
     switch (b) {
-    case ZoneBalance::none: return "none";
-    case ZoneBalance::length: return "length";
-    case ZoneBalance::incidents: return "incidents";
-    case ZoneBalance::area: return "area";
+    case ZoneBalance::none:
+        return "none";
+    case ZoneBalance::length:
+        return "length";
+    case ZoneBalance::incidents:
+        return "incidents";
+    case ZoneBalance::area:
+        return "area";
     }
     return "none";
 }
@@ -96,19 +110,22 @@ std::optional<ZoneBalance> zone_balance_from_name(std::string_view name) noexcep
     return std::nullopt;
 }
 
-std::vector<Kiosk> kiosks_from_layer(const LayerSpec& layer, const std::string& crs, const std::string& kind) {
+std::vector<Kiosk> kiosks_from_layer(const LayerSpec &layer, const std::string &crs,
+                                     const std::string &kind) {
     ReadOptions ro;
     ro.target_crs = crs;
     ro.required_fields = {"id"};
     ro.optional_fields = {"name", "kind"};
     const FeatureTable t = read_layer(layer, ro);
-    const std::size_t fi = t.field_index("id"), fn = t.field_index("name"), fk = t.field_index("kind");
+    const std::size_t fi = t.field_index("id"), fn = t.field_index("name"),
+                      fk = t.field_index("kind");
     const bool has_kind = t.field_present[fk];
     std::vector<Kiosk> out;
-    for (const auto& f : t.features) {
+    for (const auto &f : t.features) {
         if (!kind.empty() && has_kind && f.values[fk].value_or("") != kind) continue;
         if (f.geometry.type != Geometry::Type::point || f.geometry.points.empty())
-            throw Error(ErrorCode::invalid_geometry, feature_ref(layer, f) + ": a kiosk must be a point");
+            throw Error(ErrorCode::invalid_geometry,
+                        feature_ref(layer, f) + ": a kiosk must be a point");
         Kiosk k;
         k.id = trim(f.values[fi].value_or(""));
         if (k.id.empty()) k.id = "fid " + std::to_string(f.fid);
@@ -119,13 +136,14 @@ std::vector<Kiosk> kiosks_from_layer(const LayerSpec& layer, const std::string& 
     return out;
 }
 
-ZoneContext zone_context_from_scene(const Scene& scene) {
+ZoneContext zone_context_from_scene(const Scene &scene) {
     ZoneContext ctx;
     if (scene.has_layer("boundary")) {
         const FeatureTable t = read_layer(scene.layer("boundary"), read_in(scene.crs));
         MultiPolygon all;
-        for (const auto& f : t.features)
-            for (const auto& p : f.geometry.polygons) all.push_back(p);
+        for (const auto &f : t.features)
+            for (const auto &p : f.geometry.polygons)
+                all.push_back(p);
         if (all.size() > 1) {
             auto u = geos::unary_union(geos::make_valid(geos::multi_polygon(all).get()).get());
             all = geos::to_multi_polygon(u.get());
@@ -133,31 +151,34 @@ ZoneContext zone_context_from_scene(const Scene& scene) {
         ctx.boundary = std::move(all);
     }
     if (scene.has_layer("incidents")) {
-        const auto& spec = scene.layer("incidents");
+        const auto &spec = scene.layer("incidents");
         const FeatureTable t = read_layer(spec, read_in(scene.crs, {"grade"}));
         const std::size_t fg = t.field_index("grade");
-        for (const auto& f : t.features) {
+        for (const auto &f : t.features) {
             if (f.geometry.type != Geometry::Type::point || f.geometry.points.empty()) continue;
             const std::string raw = trim(f.values[fg].value_or(""));
             IncidentGrade g = IncidentGrade::green; // no grade: the lowest weight
             if (!raw.empty()) {
                 auto pg = incident_grade_from_name(raw);
                 if (!pg)
-                    throw Error(ErrorCode::invalid_argument, feature_ref(spec, f) + ": field grade: unknown grade '" +
-                                                                 raw + "' (red, orange, blue or green)");
+                    throw Error(ErrorCode::invalid_argument,
+                                feature_ref(spec, f) + ": field grade: unknown grade '" + raw +
+                                    "' (red, orange, blue or green)");
                 g = *pg;
             }
             ctx.incidents.push_back(f.geometry.points.front());
             ctx.incident_grades.push_back(g);
         }
     }
-    if (scene.has_layer("key_sites")) ctx.key_sites = points_of(read_layer(scene.layer("key_sites"), read_in(scene.crs)));
-    if (scene.has_layer("cameras")) ctx.cameras = points_of(read_layer(scene.layer("cameras"), read_in(scene.crs)));
+    if (scene.has_layer("key_sites"))
+        ctx.key_sites = points_of(read_layer(scene.layer("key_sites"), read_in(scene.crs)));
+    if (scene.has_layer("cameras"))
+        ctx.cameras = points_of(read_layer(scene.layer("cameras"), read_in(scene.crs)));
     return ctx;
 }
 
-std::vector<MultiPolygon> zones_from_layer(const LayerSpec& layer, const std::string& crs,
-                                           const std::vector<Kiosk>& kiosks) {
+std::vector<MultiPolygon> zones_from_layer(const LayerSpec &layer, const std::string &crs,
+                                           const std::vector<Kiosk> &kiosks) {
     ReadOptions ro;
     ro.target_crs = crs;
     ro.optional_fields = {"kiosk"};
@@ -165,9 +186,10 @@ std::vector<MultiPolygon> zones_from_layer(const LayerSpec& layer, const std::st
     const std::size_t fk = t.field_index("kiosk");
     const bool by_field = t.field_present[fk];
     std::vector<MultiPolygon> out(kiosks.size());
-    for (const auto& f : t.features) {
+    for (const auto &f : t.features) {
         if (f.geometry.type != Geometry::Type::polygon)
-            throw Error(ErrorCode::invalid_geometry, feature_ref(layer, f) + ": a zone must be a polygon");
+            throw Error(ErrorCode::invalid_geometry,
+                        feature_ref(layer, f) + ": a zone must be a polygon");
         std::size_t match = kiosks.size();
         if (by_field) {
             const std::string id = trim(f.values[fk].value_or(""));
@@ -184,11 +206,13 @@ std::vector<MultiPolygon> zones_from_layer(const LayerSpec& layer, const std::st
                     ++hits;
                 }
             if (hits != 1)
-                throw Error(ErrorCode::invalid_argument,
-                            feature_ref(layer, f) + ": holds " + std::to_string(hits) +
-                                " kiosks; give the layer a 'kiosk' field with the kiosk id of each zone");
+                throw Error(
+                    ErrorCode::invalid_argument,
+                    feature_ref(layer, f) + ": holds " + std::to_string(hits) +
+                        " kiosks; give the layer a 'kiosk' field with the kiosk id of each zone");
         }
-        for (const auto& p : f.geometry.polygons) out[match].push_back(p);
+        for (const auto &p : f.geometry.polygons)
+            out[match].push_back(p);
     }
     return out;
 }

@@ -27,14 +27,17 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-bool report(const ZoneOptions& o, double f, const char* msg) { return !o.progress || o.progress(f, msg); }
+bool report(const ZoneOptions &o, double f, const char *msg) {
+    return !o.progress || o.progress(f, msg);
+}
 
 // ---- kiosks on the network ----
 
-std::vector<Network::Snap> snap_kiosks(const Network& net, const std::vector<Kiosk>& kiosks, const ZoneOptions& o) {
+std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Kiosk> &kiosks,
+                                       const ZoneOptions &o) {
     if (kiosks.empty()) throw Error(ErrorCode::invalid_argument, "zones: no kiosks given");
     std::vector<Network::Snap> snaps;
-    for (const auto& k : kiosks) {
+    for (const auto &k : kiosks) {
         Network::SnapOptions so;
         so.profile = o.profile;
         so.max_distance_m = o.snap_max_m;
@@ -43,18 +46,20 @@ std::vector<Network::Snap> snap_kiosks(const Network& net, const std::vector<Kio
         if (!s)
             throw Error(ErrorCode::off_network, "kiosk '" + k.id + "' is more than " +
                                                     std::to_string(static_cast<int>(o.snap_max_m)) +
-                                                    " m from every road usable by " + profile_name(o.profile) +
+                                                    " m from every road usable by " +
+                                                    profile_name(o.profile) +
                                                     " in the network's largest component");
         snaps.push_back(*s);
     }
     return snaps;
 }
 
-Reach search(const Network& net, const std::vector<Network::Snap>& snaps, const std::vector<double>& weights,
-             Profile profile) {
+Reach search(const Network &net, const std::vector<Network::Snap> &snaps,
+             const std::vector<double> &weights, Profile profile) {
     std::vector<RoutingSource> src;
     src.reserve(snaps.size());
-    for (std::size_t k = 0; k < snaps.size(); ++k) src.push_back(RoutingSource{snaps[k], weights[k]});
+    for (std::size_t k = 0; k < snaps.size(); ++k)
+        src.push_back(RoutingSource{snaps[k], weights[k]});
     RoutingOptions ro;
     ro.profile = profile;
     ro.direction = Direction::outbound;
@@ -64,13 +69,13 @@ Reach search(const Network& net, const std::vector<Network::Snap>& snaps, const 
 // ---- allocation ----
 
 /// Pieces of the weighted Voronoi, times made relative to each piece's own kiosk.
-std::vector<ZonePiece> allocate(const Network& net, const std::vector<Network::Snap>& snaps,
-                                const std::vector<double>& weights, Profile profile) {
+std::vector<ZonePiece> allocate(const Network &net, const std::vector<Network::Snap> &snaps,
+                                const std::vector<double> &weights, Profile profile) {
     const Reach r = search(net, snaps, weights, profile);
     const auto rp = reached_pieces(net, r, std::numeric_limits<double>::infinity());
     std::vector<ZonePiece> out;
     out.reserve(rp.size());
-    for (const auto& p : rp) {
+    for (const auto &p : rp) {
         if (!(p.to_m > p.from_m)) continue;
         ZonePiece z;
         z.edge = p.edge;
@@ -86,21 +91,25 @@ std::vector<ZonePiece> allocate(const Network& net, const std::vector<Network::S
 }
 
 /// First piece of each edge (pieces sorted by edge), edge_count + 1 offsets.
-std::vector<std::uint32_t> piece_offsets(const std::vector<ZonePiece>& pieces, std::size_t edge_count) {
+std::vector<std::uint32_t> piece_offsets(const std::vector<ZonePiece> &pieces,
+                                         std::size_t edge_count) {
     std::vector<std::uint32_t> off(edge_count + 1, 0);
-    for (const auto& p : pieces) ++off[p.edge + 1];
-    for (std::size_t i = 1; i < off.size(); ++i) off[i] += off[i - 1];
+    for (const auto &p : pieces)
+        ++off[p.edge + 1];
+    for (std::size_t i = 1; i < off.size(); ++i)
+        off[i] += off[i - 1];
     return off;
 }
 
 /// The piece of `edge` holding `offset` (the nearest one when it falls between pieces).
-std::uint32_t piece_at(const std::vector<ZonePiece>& pieces, const std::vector<std::uint32_t>& off,
+std::uint32_t piece_at(const std::vector<ZonePiece> &pieces, const std::vector<std::uint32_t> &off,
                        std::uint32_t edge, double offset) {
     std::uint32_t best = npos;
     double best_d = INFINITY;
     for (std::uint32_t i = off[edge]; i < off[edge + 1]; ++i) {
-        const auto& p = pieces[i];
-        const double d = offset < p.from_m ? p.from_m - offset : (offset > p.to_m ? offset - p.to_m : 0.0);
+        const auto &p = pieces[i];
+        const double d =
+            offset < p.from_m ? p.from_m - offset : (offset > p.to_m ? offset - p.to_m : 0.0);
         if (d < best_d) {
             best_d = d;
             best = i;
@@ -110,8 +119,8 @@ std::uint32_t piece_at(const std::vector<ZonePiece>& pieces, const std::vector<s
     return best;
 }
 
-std::vector<std::uint32_t> site_zones(const Cells& cells, const std::vector<ZonePiece>& pieces,
-                                      const std::vector<std::uint32_t>& off) {
+std::vector<std::uint32_t> site_zones(const Cells &cells, const std::vector<ZonePiece> &pieces,
+                                      const std::vector<std::uint32_t> &off) {
     std::vector<std::uint32_t> z(cells.sites.size(), npos);
     for (std::size_t s = 0; s < cells.sites.size(); ++s) {
         const auto i = piece_at(pieces, off, cells.sites[s].edge, cells.sites[s].offset_m);
@@ -126,7 +135,8 @@ struct UnionFind {
     std::vector<std::uint32_t> parent;
     explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
     std::uint32_t find(std::uint32_t a) {
-        while (parent[a] != a) a = parent[a] = parent[parent[a]];
+        while (parent[a] != a)
+            a = parent[a] = parent[parent[a]];
         return a;
     }
     void unite(std::uint32_t a, std::uint32_t b) {
@@ -137,23 +147,29 @@ struct UnionFind {
 };
 
 /// Connected parts of each zone's pieces: pieces touch at shared nodes and at shared cut points.
-std::vector<std::size_t> zone_parts(const Network& net, const std::vector<ZonePiece>& pieces, std::size_t zones) {
+std::vector<std::size_t> zone_parts(const Network &net, const std::vector<ZonePiece> &pieces,
+                                    std::size_t zones) {
     constexpr double eps = 1e-6;
     const std::size_t n = pieces.size();
     std::unordered_map<std::uint64_t, std::uint32_t> node_zone; // (node, zone) -> element id
     std::vector<std::pair<std::uint32_t, std::uint64_t>> touches;
-    auto key = [&](std::uint32_t node, std::uint32_t z) { return std::uint64_t(node) * (zones + 1) + z; };
+    auto key = [&](std::uint32_t node, std::uint32_t z) {
+        return std::uint64_t(node) * (zones + 1) + z;
+    };
     for (std::uint32_t i = 0; i < n; ++i) {
-        const auto& p = pieces[i];
-        const auto& e = net.edge(p.edge);
+        const auto &p = pieces[i];
+        const auto &e = net.edge(p.edge);
         if (p.from_m <= eps) touches.push_back({i, key(e.from, p.zone)});
         if (p.to_m >= e.length_m - eps) touches.push_back({i, key(e.to, p.zone)});
     }
-    for (const auto& t : touches) node_zone.emplace(t.second, 0);
+    for (const auto &t : touches)
+        node_zone.emplace(t.second, 0);
     std::uint32_t next = static_cast<std::uint32_t>(n);
-    for (auto& kv : node_zone) kv.second = next++;
+    for (auto &kv : node_zone)
+        kv.second = next++;
     UnionFind uf(next);
-    for (const auto& t : touches) uf.unite(t.first, node_zone[t.second]);
+    for (const auto &t : touches)
+        uf.unite(t.first, node_zone[t.second]);
     for (std::uint32_t i = 0; i + 1 < n; ++i)
         if (pieces[i].edge == pieces[i + 1].edge && pieces[i].zone == pieces[i + 1].zone &&
             std::fabs(pieces[i].to_m - pieces[i + 1].from_m) <= eps)
@@ -162,7 +178,8 @@ std::vector<std::size_t> zone_parts(const Network& net, const std::vector<ZonePi
     for (std::uint32_t i = 0; i < n; ++i)
         if (pieces[i].zone < zones) roots[pieces[i].zone].insert(uf.find(i));
     std::vector<std::size_t> out(zones);
-    for (std::size_t z = 0; z < zones; ++z) out[z] = roots[z].size();
+    for (std::size_t z = 0; z < zones; ++z)
+        out[z] = roots[z].size();
     return out;
 }
 
@@ -175,7 +192,7 @@ struct SiteWeights {
 };
 
 /// Which site's cell holds each point inside the boundary.
-std::vector<std::uint32_t> cells_of(const Cells& cells, const std::vector<XY>& pts) {
+std::vector<std::uint32_t> cells_of(const Cells &cells, const std::vector<XY> &pts) {
     std::vector<std::uint32_t> out(pts.size(), npos);
     if (cells.sites.empty()) return out;
     auto prepared = geos::prepare(cells.boundary.get());
@@ -184,7 +201,7 @@ std::vector<std::uint32_t> cells_of(const Cells& cells, const std::vector<XY>& p
     return out;
 }
 
-SiteWeights site_weights(const Cells& cells, const ZoneContext& ctx) {
+SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
     const std::size_t n = cells.sites.size();
     SiteWeights w;
     w.incident_weight.assign(n, 0.0);
@@ -194,7 +211,8 @@ SiteWeights site_weights(const Cells& cells, const ZoneContext& ctx) {
     const auto inc = cells_of(cells, ctx.incidents);
     for (std::size_t i = 0; i < inc.size(); ++i) {
         if (inc[i] == npos) continue;
-        const IncidentGrade g = i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
+        const IncidentGrade g =
+            i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
         w.incident_weight[inc[i]] += incident_grade_weight(g);
         ++w.incidents[inc[i]][static_cast<std::size_t>(g)];
     }
@@ -205,11 +223,14 @@ SiteWeights site_weights(const Cells& cells, const ZoneContext& ctx) {
     return w;
 }
 
-std::vector<double> workloads(ZoneBalance m, std::size_t zones, const std::vector<ZonePiece>& pieces,
-                              const std::vector<std::uint32_t>& site_zone, const Cells& cells, const SiteWeights& sw) {
+std::vector<double> workloads(ZoneBalance m, std::size_t zones,
+                              const std::vector<ZonePiece> &pieces,
+                              const std::vector<std::uint32_t> &site_zone, const Cells &cells,
+                              const SiteWeights &sw) {
     std::vector<double> w(zones, 0.0);
     if (m == ZoneBalance::none || m == ZoneBalance::length) {
-        for (const auto& p : pieces) w[p.zone] += p.length_m();
+        for (const auto &p : pieces)
+            w[p.zone] += p.length_m();
     } else {
         for (std::size_t s = 0; s < site_zone.size(); ++s) {
             if (site_zone[s] >= zones) continue;
@@ -219,24 +240,25 @@ std::vector<double> workloads(ZoneBalance m, std::size_t zones, const std::vecto
     return w;
 }
 
-double imbalance_of(const std::vector<double>& w) {
+double imbalance_of(const std::vector<double> &w) {
     const auto [lo, hi] = std::minmax_element(w.begin(), w.end());
     if (*lo <= 0) return *hi > 0 ? INFINITY : 1.0;
     return *hi / *lo;
 }
 
-double max_deviation(const std::vector<double>& w) {
+double max_deviation(const std::vector<double> &w) {
     const double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(w.size());
     if (mean <= 0) return 0;
     double d = 0;
-    for (double x : w) d = std::max(d, std::fabs(x / mean - 1.0));
+    for (double x : w)
+        d = std::max(d, std::fabs(x / mean - 1.0));
     return d;
 }
 
 // ---- sites ----
 
-std::vector<Site> make_sites(const Network& net, const std::vector<ZonePiece>& pieces,
-                             const std::vector<std::uint32_t>& off, double spacing) {
+std::vector<Site> make_sites(const Network &net, const std::vector<ZonePiece> &pieces,
+                             const std::vector<std::uint32_t> &off, double spacing) {
     std::vector<Site> sites;
     std::unordered_set<std::uint64_t> seen;
     auto hash = [](XY p) {
@@ -261,40 +283,45 @@ std::vector<Site> make_sites(const Network& net, const std::vector<ZonePiece>& p
     return sites;
 }
 
-MultiPolygon boundary_or_envelope(const Network& net, const std::vector<ZonePiece>& pieces, const ZoneContext& ctx) {
+MultiPolygon boundary_or_envelope(const Network &net, const std::vector<ZonePiece> &pieces,
+                                  const ZoneContext &ctx) {
     if (!ctx.boundary.empty()) return ctx.boundary;
     Box b;
-    for (const auto& p : pieces) {
-        const auto& e = net.edge(p.edge);
+    for (const auto &p : pieces) {
+        const auto &e = net.edge(p.edge);
         b.extend(net.node(e.from));
         b.extend(net.node(e.to));
-        for (XY q : net.edge_geometry(p.edge)) b.extend(q);
+        for (XY q : net.edge_geometry(p.edge))
+            b.extend(q);
     }
     if (!b.valid()) return {};
     const double pad = 100.0;
     Polygon env;
-    env.outer = {{b.minx - pad, b.miny - pad}, {b.maxx + pad, b.miny - pad}, {b.maxx + pad, b.maxy + pad},
-                 {b.minx - pad, b.maxy + pad}, {b.minx - pad, b.miny - pad}};
+    env.outer = {{b.minx - pad, b.miny - pad},
+                 {b.maxx + pad, b.miny - pad},
+                 {b.maxx + pad, b.maxy + pad},
+                 {b.minx - pad, b.maxy + pad},
+                 {b.minx - pad, b.miny - pad}};
     return {env};
 }
 
 // ---- figures ----
 
-void fill_figures(const Network& net, ZonePlan& plan, const std::vector<double>& weights) {
+void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> &weights) {
     const std::size_t k = plan.kiosks.size();
     plan.zones.resize(k);
     std::vector<std::vector<ZonePiece>> by_zone(k);
-    for (const auto& p : plan.pieces)
+    for (const auto &p : plan.pieces)
         if (p.zone < k) by_zone[p.zone].push_back(p);
     const auto parts = zone_parts(net, plan.pieces, k);
     for (std::size_t z = 0; z < k; ++z) {
-        auto& f = plan.zones[z];
+        auto &f = plan.zones[z];
         f.kiosk_id = plan.kiosks[z].id;
         f.kiosk_name = plan.kiosks[z].name;
         f.weight_s = weights.empty() ? 0.0 : weights[z];
         f.road_length_m = 0;
         f.worst_time_s = 0;
-        for (const auto& p : by_zone[z]) {
+        for (const auto &p : by_zone[z]) {
             f.road_length_m += p.length_m();
             f.worst_time_s = std::max({f.worst_time_s, p.time_from_s, p.time_to_s});
         }
@@ -305,23 +332,26 @@ void fill_figures(const Network& net, ZonePlan& plan, const std::vector<double>&
     plan.mean_time_s = pieces_mean_time(plan.pieces);
     plan.p95_time_s = pieces_time_quantile(plan.pieces, 0.95);
     plan.worst_time_s = 0;
-    for (const auto& p : plan.pieces) plan.worst_time_s = std::max({plan.worst_time_s, p.time_from_s, p.time_to_s});
+    for (const auto &p : plan.pieces)
+        plan.worst_time_s = std::max({plan.worst_time_s, p.time_from_s, p.time_to_s});
     double total = 0;
-    for (const auto& p : plan.pieces) total += p.length_m();
+    for (const auto &p : plan.pieces)
+        total += p.length_m();
     plan.unreached_length_m = std::max(0.0, plan.drivable_length_m - total - plan.outside_length_m);
 }
 
-double drivable_length(const Network& net, Profile p) {
+double drivable_length(const Network &net, Profile p) {
     double s = 0;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e)
         if (net.is_usable(p, e)) s += net.edge(e).length_m;
     return s;
 }
 
-void check_options(const ZoneOptions& o) {
+void check_options(const ZoneOptions &o) {
     if (!(o.tolerance > 0) || !(o.tolerance < 10))
-        throw Error(ErrorCode::invalid_argument, "zones: tolerance must be a fraction in (0, 10), got " +
-                                                     std::to_string(o.tolerance));
+        throw Error(ErrorCode::invalid_argument,
+                    "zones: tolerance must be a fraction in (0, 10), got " +
+                        std::to_string(o.tolerance));
     if (!(o.site_spacing_m >= 0.5))
         throw Error(ErrorCode::invalid_argument, "zones: site spacing must be at least 0.5 m");
     if (!(o.cell_m >= 0.5))
@@ -334,18 +364,18 @@ void check_options(const ZoneOptions& o) {
 
 // ---- public helpers ----
 
-double pieces_mean_time(const std::vector<ZonePiece>& pieces) {
+double pieces_mean_time(const std::vector<ZonePiece> &pieces) {
     double s = 0, l = 0;
-    for (const auto& p : pieces) {
+    for (const auto &p : pieces) {
         s += p.length_m() * 0.5 * (p.time_from_s + p.time_to_s);
         l += p.length_m();
     }
     return l > 0 ? s / l : 0.0;
 }
 
-double pieces_time_quantile(const std::vector<ZonePiece>& pieces, double q) {
+double pieces_time_quantile(const std::vector<ZonePiece> &pieces, double q) {
     double total = 0, lo = INFINITY, hi = 0;
-    for (const auto& p : pieces) {
+    for (const auto &p : pieces) {
         total += p.length_m();
         lo = std::min({lo, p.time_from_s, p.time_to_s});
         hi = std::max({hi, p.time_from_s, p.time_to_s});
@@ -354,8 +384,9 @@ double pieces_time_quantile(const std::vector<ZonePiece>& pieces, double q) {
     // Length with time <= t: each piece's time is linear, so its share is a clamped ratio.
     auto below = [&](double t) {
         double s = 0;
-        for (const auto& p : pieces) {
-            const double a = std::min(p.time_from_s, p.time_to_s), b = std::max(p.time_from_s, p.time_to_s);
+        for (const auto &p : pieces) {
+            const double a = std::min(p.time_from_s, p.time_to_s),
+                         b = std::max(p.time_from_s, p.time_to_s);
             if (t >= b)
                 s += p.length_m();
             else if (t > a)
@@ -376,8 +407,8 @@ double pieces_time_quantile(const std::vector<ZonePiece>& pieces, double q) {
 
 // ---- build ----
 
-ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const ZoneContext& ctx,
-                     const ZoneOptions& o) {
+ZonePlan build_zones(const Network &net, const std::vector<Kiosk> &kiosks, const ZoneContext &ctx,
+                     const ZoneOptions &o) {
     check_options(o);
     const auto t0 = std::chrono::steady_clock::now();
     ZonePlan plan;
@@ -403,8 +434,8 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
             if (off[e] != off[e + 1]) reached.push_back(e);
         cells = zones_detail::build_raster_cells(net, reached, boundary, o.cell_m, o.max_cells);
     } else {
-        cells = zones_detail::build_voronoi_cells(make_sites(net, pieces, off, o.site_spacing_m), boundary,
-                                                  o.site_spacing_m);
+        cells = zones_detail::build_voronoi_cells(make_sites(net, pieces, off, o.site_spacing_m),
+                                                  boundary, o.site_spacing_m);
     }
     const SiteWeights sw = site_weights(cells, ctx);
     double cell_seconds = seconds_since(tc);
@@ -416,7 +447,7 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
     const ZoneBalance m = o.balance;
     auto load = workloads(m, k, pieces, sz, cells, sw);
     if (m != ZoneBalance::none) {
-        auto& b = plan.balance;
+        auto &b = plan.balance;
         b.initial_imbalance = imbalance_of(load);
         b.initial_max_deviation = max_deviation(load);
         b.mean_time_before_s = pieces_mean_time(pieces);
@@ -439,26 +470,33 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         while (it < o.max_iterations && best_dev > o.tolerance &&
                *std::max_element(zstep.begin(), zstep.end()) * scale > 1e-3) {
             ++it;
-            const double mean = std::max(std::accumulate(cur_load.begin(), cur_load.end(), 0.0) / static_cast<double>(k), 1e-12);
+            const double mean = std::max(std::accumulate(cur_load.begin(), cur_load.end(), 0.0) /
+                                             static_cast<double>(k),
+                                         1e-12);
             std::vector<double> w = cur_w;
-            for (std::size_t z = 0; z < k; ++z) w[z] += zstep[z] * scale * (cur_load[z] / mean - 1.0);
+            for (std::size_t z = 0; z < k; ++z)
+                w[z] += zstep[z] * scale * (cur_load[z] / mean - 1.0);
             const double mn = *std::min_element(w.begin(), w.end());
-            for (double& x : w) x -= mn;
+            for (double &x : w)
+                x -= mn;
             auto p2 = allocate(net, plan.kiosk_snaps, w, o.profile);
             bool connected = true;
             for (auto parts : zone_parts(net, p2, k))
                 if (parts != 1) connected = false;
             if (!connected) {
-                for (double& st : zstep) st *= 0.5;
+                for (double &st : zstep)
+                    st *= 0.5;
                 continue;
             }
             auto off2 = piece_offsets(p2, net.edge_count());
             auto sz2 = site_zones(cells, p2, off2);
             auto load2 = workloads(m, k, p2, sz2, cells, sw);
-            const double mean2 = std::max(std::accumulate(load2.begin(), load2.end(), 0.0) / static_cast<double>(k), 1e-12);
+            const double mean2 = std::max(
+                std::accumulate(load2.begin(), load2.end(), 0.0) / static_cast<double>(k), 1e-12);
             for (std::size_t z = 0; z < k; ++z) {
                 const bool over_before = cur_load[z] > mean, over_after = load2[z] > mean2;
-                zstep[z] = over_before != over_after ? zstep[z] * 0.5 : std::min(zstep[z] * 1.2, 2.0);
+                zstep[z] =
+                    over_before != over_after ? zstep[z] * 0.5 : std::min(zstep[z] * 1.2, 2.0);
             }
             cur_w = w;
             cur_load = load2;
@@ -471,7 +509,8 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
                 sz = std::move(sz2);
                 load = std::move(load2);
             }
-            report(o, 0.3 + 0.4 * static_cast<double>(it) / std::max(1, o.max_iterations), "balancing");
+            report(o, 0.3 + 0.4 * static_cast<double>(it) / std::max(1, o.max_iterations),
+                   "balancing");
         }
         weights = best_w;
         b.iterations = it;
@@ -485,7 +524,7 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
     plan.imbalance = imbalance_of(load);
     fill_figures(net, plan, weights);
     for (std::size_t z = 0; z < k; ++z) {
-        auto& f = plan.zones[z];
+        auto &f = plan.zones[z];
         f.workload = load[z];
         f.area_m2 = 0;
         f.incident_workload = 0;
@@ -494,10 +533,11 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
     }
     for (std::size_t s = 0; s < sz.size(); ++s) {
         if (sz[s] >= k) continue;
-        auto& f = plan.zones[sz[s]];
+        auto &f = plan.zones[sz[s]];
         f.area_m2 += cells.site_area[s];
         f.incident_workload += sw.incident_weight[s];
-        for (std::size_t g = 0; g < incident_grade_count; ++g) f.incidents[g] += sw.incidents[s][g];
+        for (std::size_t g = 0; g < incident_grade_count; ++g)
+            f.incidents[g] += sw.incidents[s][g];
         f.key_sites += sw.key_sites[s];
         f.cameras += sw.cameras[s];
     }
@@ -506,7 +546,8 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         report(o, 0.7, "polygons");
         const auto tp = std::chrono::steady_clock::now();
         auto polys = zones_detail::dissolve(cells, sz, k);
-        for (std::size_t z = 0; z < k; ++z) plan.zones[z].polygon = std::move(polys[z]);
+        for (std::size_t z = 0; z < k; ++z)
+            plan.zones[z].polygon = std::move(polys[z]);
         cell_seconds += seconds_since(tp);
     }
     const auto tf = std::chrono::steady_clock::now();
@@ -516,9 +557,10 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         const auto labels = zones_detail::label_cells(cells, sz, k);
         auto prepared = geos::prepare(cells.boundary.get());
         auto zone_of = [&](XY p) {
-            return geos::prepared_covers_xy(prepared.get(), p) ? zones_detail::zone_at(labels, p) : npos;
+            return geos::prepared_covers_xy(prepared.get(), p) ? zones_detail::zone_at(labels, p)
+                                                               : npos;
         };
-        for (auto& f : plan.zones) {
+        for (auto &f : plan.zones) {
             f.incident_workload = 0;
             f.incidents = {};
             f.key_sites = f.cameras = 0;
@@ -526,7 +568,8 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
         for (std::size_t i = 0; i < ctx.incidents.size(); ++i) {
             const auto z = zone_of(ctx.incidents[i]);
             if (z >= k) continue;
-            const IncidentGrade g = i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
+            const IncidentGrade g =
+                i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
             ++plan.zones[z].incidents[static_cast<std::size_t>(g)];
             plan.zones[z].incident_workload += incident_grade_weight(g);
         }
@@ -537,11 +580,14 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
     }
     // With polygons, areas are the polygons' own (the cells' areas are an estimate).
     if (o.polygons)
-        for (auto& f : plan.zones) f.area_m2 = area(f.polygon);
+        for (auto &f : plan.zones)
+            f.area_m2 = area(f.polygon);
     if (m == ZoneBalance::area || m == ZoneBalance::incidents) {
         for (std::size_t z = 0; z < k; ++z)
-            load[z] = m == ZoneBalance::area ? plan.zones[z].area_m2 : plan.zones[z].incident_workload;
-        for (std::size_t z = 0; z < k; ++z) plan.zones[z].workload = load[z];
+            load[z] =
+                m == ZoneBalance::area ? plan.zones[z].area_m2 : plan.zones[z].incident_workload;
+        for (std::size_t z = 0; z < k; ++z)
+            plan.zones[z].workload = load[z];
         plan.imbalance = imbalance_of(load);
         plan.balance.final_imbalance = plan.imbalance;
         plan.balance.final_max_deviation = max_deviation(load);
@@ -555,11 +601,13 @@ ZonePlan build_zones(const Network& net, const std::vector<Kiosk>& kiosks, const
 
 // ---- evaluate an existing plan ----
 
-ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, const std::vector<MultiPolygon>& zones,
-                        const ZoneContext& ctx, const ZoneOptions& o) {
+ZonePlan evaluate_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+                        const std::vector<MultiPolygon> &zones, const ZoneContext &ctx,
+                        const ZoneOptions &o) {
     check_options(o);
     if (zones.size() != kiosks.size())
-        throw Error(ErrorCode::invalid_argument, "zones: " + std::to_string(zones.size()) + " zone polygons for " +
+        throw Error(ErrorCode::invalid_argument, "zones: " + std::to_string(zones.size()) +
+                                                     " zone polygons for " +
                                                      std::to_string(kiosks.size()) + " kiosks");
     const auto t0 = std::chrono::steady_clock::now();
     ZonePlan plan;
@@ -575,7 +623,8 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     const Reach all = search(net, plan.kiosk_snaps, zero, o.profile);
     std::vector<Reach> own;
     own.reserve(k);
-    for (std::size_t z = 0; z < k; ++z) own.push_back(search(net, {plan.kiosk_snaps[z]}, {0.0}, o.profile));
+    for (std::size_t z = 0; z < k; ++z)
+        own.push_back(search(net, {plan.kiosk_snaps[z]}, {0.0}, o.profile));
     const auto best = reached_pieces(net, all, std::numeric_limits<double>::infinity());
 
     std::vector<geos::GeomPtr> zg;
@@ -584,13 +633,14 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     for (std::size_t z = 0; z < k; ++z) {
         zg.push_back(geos::make_valid(geos::multi_polygon(zones[z]).get()));
         zp.push_back(geos::prepare(zg.back().get()));
-        for (const auto& p : zones[z])
-            for (XY q : p.outer) zb[z].extend(q);
+        for (const auto &p : zones[z])
+            for (XY q : p.outer)
+                zb[z].extend(q);
     }
     auto zone_at = [&](XY p) -> std::uint32_t {
         for (std::size_t z = 0; z < k; ++z)
-            if (zb[z].valid() && p.x >= zb[z].minx && p.x <= zb[z].maxx && p.y >= zb[z].miny && p.y <= zb[z].maxy &&
-                geos::prepared_covers_xy(zp[z].get(), p))
+            if (zb[z].valid() && p.x >= zb[z].minx && p.x <= zb[z].maxx && p.y >= zb[z].miny &&
+                p.y <= zb[z].maxy && geos::prepared_covers_xy(zp[z].get(), p))
                 return static_cast<std::uint32_t>(z);
         return npos;
     };
@@ -599,7 +649,7 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     // Cut every reached piece of the fastest plan into short steps, classify each step by
     // the polygon holding its middle, and merge runs of one zone.
     const double step = std::max(0.5, o.site_spacing_m / 4.0);
-    for (const auto& bp : best) {
+    for (const auto &bp : best) {
         const double len = bp.to_m - bp.from_m;
         if (!(len > 0)) continue;
         const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(len / step)));
@@ -607,7 +657,9 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
         bool open = false;
         for (std::size_t i = 0; i < n; ++i) {
             const double a = bp.from_m + len * static_cast<double>(i) / static_cast<double>(n);
-            const double b = i + 1 == n ? bp.to_m : bp.from_m + len * static_cast<double>(i + 1) / static_cast<double>(n);
+            const double b =
+                i + 1 == n ? bp.to_m
+                           : bp.from_m + len * static_cast<double>(i + 1) / static_cast<double>(n);
             const std::uint32_t z = zone_at(net.point_along(bp.edge, 0.5 * (a + b)));
             if (z == npos) {
                 plan.outside_length_m += b - a;
@@ -632,11 +684,12 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     }
     // Own-kiosk times at the ends of each piece (split at the fastest-plan boundaries above,
     // so within a piece the own time is close to linear), and the extra over the fastest.
-    for (auto& p : plan.pieces) {
+    for (auto &p : plan.pieces) {
         p.time_from_s = time_at(net, own[p.zone], p.edge, p.from_m);
         p.time_to_s = time_at(net, own[p.zone], p.edge, p.to_m);
         const double mid = time_at(net, own[p.zone], p.edge, 0.5 * (p.from_m + p.to_m));
-        const double fa = time_at(net, all, p.edge, p.from_m), fb = time_at(net, all, p.edge, p.to_m);
+        const double fa = time_at(net, all, p.edge, p.from_m),
+                     fb = time_at(net, all, p.edge, p.to_m);
         const double fm = time_at(net, all, p.edge, 0.5 * (p.from_m + p.to_m));
         if (!std::isfinite(p.time_from_s) || !std::isfinite(p.time_to_s)) {
             // The own kiosk cannot reach this piece at all (one-way dead end): count it as
@@ -674,7 +727,7 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     plan.overlap_area_m2 = std::max(0.0, sum_area - union_area);
     plan.gap_area_m2 = std::max(0.0, geos::area(bg.get()) - union_area);
     auto bprep = geos::prepare(bg.get());
-    auto count = [&](const std::vector<XY>& pts, auto&& add) {
+    auto count = [&](const std::vector<XY> &pts, auto &&add) {
         for (std::size_t i = 0; i < pts.size(); ++i) {
             if (!geos::prepared_covers_xy(bprep.get(), pts[i])) continue;
             const auto z = zone_at(pts[i]);
@@ -682,7 +735,8 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
         }
     };
     count(ctx.incidents, [&](std::uint32_t z, std::size_t i) {
-        const IncidentGrade g = i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
+        const IncidentGrade g =
+            i < ctx.incident_grades.size() ? ctx.incident_grades[i] : IncidentGrade::green;
         ++plan.zones[z].incidents[static_cast<std::size_t>(g)];
         plan.zones[z].incident_workload += incident_grade_weight(g);
     });
@@ -690,7 +744,7 @@ ZonePlan evaluate_zones(const Network& net, const std::vector<Kiosk>& kiosks, co
     count(ctx.cameras, [&](std::uint32_t z, std::size_t) { ++plan.zones[z].cameras; });
     std::vector<double> load(k);
     for (std::size_t z = 0; z < k; ++z) {
-        auto& f = plan.zones[z];
+        auto &f = plan.zones[z];
         f.workload = plan.measure == ZoneBalance::incidents ? f.incident_workload
                      : plan.measure == ZoneBalance::area    ? f.area_m2
                                                             : f.road_length_m;
