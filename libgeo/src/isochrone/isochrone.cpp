@@ -119,24 +119,132 @@ struct RasterWork {
 };
 
 /// Raster polygons of nested thresholds: each line burnt with its band (the first
-/// threshold reaching it); polygon k = cells with band <= k. `origin` aligns the grid.
+/// threshold reaching it), small holes filled in the grid, polygon k = the cells with band
+/// <= k (polygonize_nested); band k = the cells with band == k (polygonize_label), so that
+/// bands tile the polygons exactly. `origin` aligns the grid. `visit` sees the grid before
+/// its memory goes back to `work`.
+template <class Visit>
 std::vector<MultiPolygon>
 raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
-                const PolygonOptions &o, XY origin, RasterWork &work) {
+                const PolygonOptions &o, XY origin, RasterWork &work,
+                std::vector<MultiPolygon> *band_polygons, Visit &&visit) {
     Box box;
     for (const auto &[l, b] : lines)
         for (const XY &p : l)
             box.extend(p);
     std::vector<MultiPolygon> out(bands);
-    if (!box.valid()) return out;
+    if (band_polygons) band_polygons->assign(bands, {});
+    if (!box.valid()) {
+        visit(raster::BandGrid{}, out);
+        return out;
+    }
     raster::BandGrid g = raster::make_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
     for (const auto &[l, b] : lines)
         raster::burn_line(g, l, o.trim_m, b);
-    for (std::size_t k = 0; k < bands; ++k)
-        out[k] = raster::polygonize(g, static_cast<std::uint8_t>(k), o.fill_holes_below_m2,
-                                    work.scratch);
+    raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
+    for (std::size_t k = 0; k < bands; ++k) {
+        out[k] = raster::polygonize_nested(g, static_cast<std::uint8_t>(k), work.scratch);
+        if (band_polygons)
+            (*band_polygons)[k] =
+                raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
+    }
+    visit(static_cast<const raster::BandGrid &>(g), out);
     work.band = std::move(g.band);
     return out;
+}
+
+/// Measure of the union of sorted disjoint intervals v intersected with [a, b].
+double overlap(const std::vector<Interval> &v, double a, double b) {
+    double s = 0;
+    for (const Interval &i : v) {
+        if (i.a >= b) break;
+        if (i.b <= a) continue;
+        s += std::min(b, i.b) - std::max(a, i.a);
+    }
+    return s;
+}
+
+/// The figures of the nested polygons of one band grid (threshold k: band <= k), read
+/// from the grid: a point is inside polygon k iff raster::label_at(p) <= k, which is
+/// exactly the traced polygon's membership. Road length inside: every edge in the grid is
+/// cut into steps of at most `step_m` (half a cell), each step inside or outside as its
+/// midpoint (error: at most half a step where the road crosses the polygon's boundary).
+void grid_figures(const Network &net, const raster::BandGrid &g,
+                  const std::vector<IntervalMap> &reached, const IsochronePoints &pts,
+                  const std::vector<Box> &edge_boxes, IsochronePolygon *polys, std::size_t nk) {
+    const double step_m = g.cell / 2;
+    const Box gb{g.x0, g.y0, g.x0 + g.w * g.cell, g.y0 + g.h * g.cell};
+    for (std::size_t k = 0; k < nk; ++k) {
+        IsochronePolygon &p = polys[k];
+        p.area_m2 = area(p.polygon);
+        p.road_length_m = total_length(reached[k]);
+        p.key_sites = p.cameras = 0;
+    }
+    for (const XY &q : pts.key_sites) {
+        const std::uint8_t l = raster::label_at(g, q);
+        for (std::size_t k = l; k < nk; ++k)
+            ++polys[k].key_sites;
+    }
+    for (const XY &q : pts.cameras) {
+        const std::uint8_t l = raster::label_at(g, q);
+        for (std::size_t k = l; k < nk; ++k)
+            ++polys[k].cameras;
+    }
+    std::vector<double> reached_in(nk, 0.0), unreached_in(nk, 0.0);
+    struct Run {
+        double a, b;
+        std::uint8_t label;
+    };
+    std::vector<Run> runs;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const Box &eb = edge_boxes[e];
+        if (eb.maxx < gb.minx || eb.minx > gb.maxx || eb.maxy < gb.miny || eb.miny > gb.maxy)
+            continue;
+        bool any = false;
+        for (std::size_t k = 0; k < nk && !any; ++k)
+            any = net.is_usable(polys[k].profile, e) || reached[k].count(e);
+        if (!any) continue;
+        // labels along the edge, per step
+        runs.clear();
+        const auto geom = net.edge_geometry(e);
+        double at = 0;
+        std::uint8_t lowest = raster::BandGrid::none;
+        for (std::size_t i = 0; i + 1 < geom.size(); ++i) {
+            const XY a = geom[i], b = geom[i + 1];
+            const double len = distance(a, b);
+            const int n = std::max(1, static_cast<int>(std::ceil(len / step_m)));
+            for (int t = 0; t < n; ++t) {
+                const double f = (t + 0.5) / n;
+                const std::uint8_t l =
+                    raster::label_at(g, {a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f});
+                lowest = std::min(lowest, l);
+                const double s0 = at + len * t / n, s1 = at + len * (t + 1) / n;
+                if (!runs.empty() && runs.back().label == l)
+                    runs.back().b = s1;
+                else
+                    runs.push_back({s0, s1, l});
+            }
+            at += len;
+        }
+        if (lowest >= nk) continue;
+        for (std::size_t k = lowest; k < nk; ++k) {
+            const auto it = reached[k].find(e);
+            double in_all = 0, in_reached = 0;
+            for (const Run &r : runs) {
+                if (r.label > k) continue;
+                in_all += r.b - r.a;
+                if (it != reached[k].end()) in_reached += overlap(it->second, r.a, r.b);
+            }
+            reached_in[k] += in_reached;
+            if (net.is_usable(polys[k].profile, e)) unreached_in[k] += in_all - in_reached;
+        }
+    }
+    for (std::size_t k = 0; k < nk; ++k) {
+        IsochronePolygon &p = polys[k];
+        p.recall =
+            p.road_length_m > 0 ? std::min(1.0, reached_in[k] / p.road_length_m) : 1.0;
+        p.unreachable_inside_m = unreached_in[k];
+    }
 }
 
 /// Cumulative reach of one set of sources at every threshold.
@@ -274,7 +382,8 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         for (const EdgePiece &p : pieces)
             lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
         RasterWork work;
-        return raster_polygons(lines, 1, o, {0, 0}, work)[0];
+        return raster_polygons(lines, 1, o, {0, 0}, work, nullptr,
+                               [](const raster::BandGrid &, std::vector<MultiPolygon> &) {})[0];
     }
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
@@ -362,36 +471,50 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         poly.profile = res.profiles[k];
         return poly;
     };
-    // every threshold of one set of pieces at once: one band grid (raster), or one buffer
-    // union per threshold of the cumulative reach (buffer)
+    // edge boxes, for the figures read from the grids
+    std::vector<Box> edge_boxes;
+    if (po.method == PolygonMethod::raster) {
+        edge_boxes.resize(net.edge_count());
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+            for (const XY &q : net.edge_geometry(e))
+                edge_boxes[e].extend(q);
+    }
+    // every threshold of one set of pieces at once: one band grid (raster; the figures are
+    // read from it), or one buffer union per threshold of the cumulative reach (buffer; the
+    // figures by GEOS intersections, below)
     const XY origin{0, 0};
     auto make_all = [&](const std::vector<IsochronePiece> &pieces,
                         const std::vector<IntervalMap> &reached, long source,
-                        std::vector<IsochronePolygon> &out, RasterWork &work) {
+                        std::vector<IsochronePolygon> &out, RasterWork &work,
+                        std::vector<MultiPolygon> *bands) {
+        const std::size_t first = out.size();
+        for (std::size_t k = 0; k < nk; ++k)
+            out.push_back(shell(source, k));
         if (po.method == PolygonMethod::raster) {
             std::vector<std::pair<LineString, std::uint8_t>> lines;
             lines.reserve(pieces.size());
             for (const IsochronePiece &ip : pieces)
                 lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
                                    static_cast<std::uint8_t>(ip.threshold));
-            std::vector<MultiPolygon> polys = raster_polygons(lines, nk, po, origin, work);
-            for (std::size_t k = 0; k < nk; ++k) {
-                out.push_back(shell(source, k));
-                out.back().polygon = std::move(polys[k]);
-            }
+            raster_polygons(lines, nk, po, origin, work, bands,
+                            [&](const raster::BandGrid &g, std::vector<MultiPolygon> &polys) {
+                                for (std::size_t k = 0; k < nk; ++k)
+                                    out[first + k].polygon = std::move(polys[k]);
+                                grid_figures(net, g, reached, pts, edge_boxes, &out[first], nk);
+                            });
             return;
         }
         for (std::size_t k = 0; k < nk; ++k) {
-            out.push_back(shell(source, k));
             const geos::GeomPtr b =
                 buffer_lines(interval_lines(net, reached[k]), o.trim_m, o.quadrant_segments);
-            out.back().polygon = geos::to_multi_polygon(b.get());
-            fill_small_holes(out.back().polygon, o.fill_holes_below_m2);
+            out[first + k].polygon = geos::to_multi_polygon(b.get());
+            fill_small_holes(out[first + k].polygon, o.fill_holes_below_m2);
         }
     };
     {
         RasterWork work;
-        make_all(res.pieces, all.reached, -1, res.unions, work);
+        make_all(res.pieces, all.reached, -1, res.unions, work,
+                 po.method == PolygonMethod::raster ? &res.bands : nullptr);
     }
     // (all grids share the lattice through the origin: each source's polygon lies inside
     // the union exactly)
@@ -409,7 +532,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                     RasterWork work;
                     for (std::size_t i = t; i < each.size(); i += nt)
                         make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i],
-                                 work);
+                                 work, nullptr);
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }
@@ -422,16 +545,17 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (auto &p : v)
                 res.per_source.push_back(std::move(p));
     }
-    for (std::size_t k = 0; k < res.unions.size(); ++k) {
-        const geos::GeomPtr cur = geos::multi_polygon(res.unions[k].polygon);
-        if (k == 0) {
-            res.bands.push_back(res.unions[0].polygon);
-            continue;
+    if (po.method == PolygonMethod::buffer) // bands: differences of the nested unions
+        for (std::size_t k = 0; k < res.unions.size(); ++k) {
+            if (k == 0) {
+                res.bands.push_back(res.unions[0].polygon);
+                continue;
+            }
+            const geos::GeomPtr cur = geos::multi_polygon(res.unions[k].polygon);
+            const geos::GeomPtr prev = geos::multi_polygon(res.unions[k - 1].polygon);
+            const geos::GeomPtr d = geos::difference(cur.get(), prev.get());
+            res.bands.push_back(geos::to_multi_polygon(d.get()));
         }
-        const geos::GeomPtr prev = geos::multi_polygon(res.unions[k - 1].polygon);
-        const geos::GeomPtr d = geos::difference(cur.get(), prev.get());
-        res.bands.push_back(geos::to_multi_polygon(d.get()));
-    }
     if (o.concave_hull)
         for (const auto &u : res.unions) {
             if (u.polygon.empty()) {
@@ -446,11 +570,13 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
 
     // figures per polygon
     const auto t2 = Clock::now();
-    for (auto &u : res.unions)
-        polygon_figures(net, u, all.reached[u.threshold], pts, u.profile);
-    for (auto &p : res.per_source)
-        polygon_figures(net, p, each[static_cast<std::size_t>(p.source)].reached[p.threshold], pts,
-                        p.profile);
+    if (po.method == PolygonMethod::buffer) {
+        for (auto &u : res.unions)
+            polygon_figures(net, u, all.reached[u.threshold], pts, u.profile);
+        for (auto &p : res.per_source)
+            polygon_figures(net, p, each[static_cast<std::size_t>(p.source)].reached[p.threshold],
+                            pts, p.profile);
+    }
 
     // the city-wide standard: a point is within threshold k if some threshold j <= k
     // reaches its snap on the network (by j's profile) in time

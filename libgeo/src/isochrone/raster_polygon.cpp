@@ -93,7 +93,7 @@ namespace {
 enum Side : int { S = 0, E = 1, N = 2, W = 3 };
 
 struct RingInfo {
-    std::vector<XY> coords;
+    std::vector<std::pair<long, long>> lat; ///< vertices in half cells from the grid's corner
     double area_m2 = 0;                 ///< signed: > 0 outer (counter-clockwise), < 0 hole
     std::size_t left_e = 0, left_w = 0; ///< cells of the leftmost E-side and W-side edges
     int left_e_col = 1 << 30, left_w_col = 1 << 30;
@@ -106,21 +106,30 @@ struct RingInfo {
 
 namespace {
 
-/// The tracer behind polygonize and polygonize_label. `labels` null: the mask is band <= k
-/// and diagonally touching inside cells are always joined. `labels` non-null: the mask is
-/// labels == k, and the multi-label rules of polygonize_label decide saddles and add the
-/// shared corner where three or four labels meet.
-MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels,
-                   double fill_holes_below_m2, std::vector<std::uint8_t> &scratch) {
+/// What the tracer traces (see trace).
+enum class Mode { mask, label, nested };
+
+/// The tracer behind polygonize, polygonize_label and polygonize_nested.
+///  - mask: the mask is band <= k; diagonally touching inside cells are always joined.
+///  - label: the mask is band == k, and the multi-label rules of polygonize_label decide
+///    saddles and add the shared corner where three or four labels meet.
+///  - nested: the mask is band <= k, traced as the union of the polygonize_label regions of
+///    the labels <= k (see polygonize_nested); a ring that touches itself at a marching-
+///    squares cell centre is split there into two rings.
+/// `filled` (optional) receives the filled holes, in half cells from the grid's corner.
+MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
+                   std::vector<std::uint8_t> &scratch,
+                   std::vector<std::vector<std::pair<long, long>>> *filled = nullptr) {
     MultiPolygon out;
     if (g.band.empty()) return out;
     const std::size_t nx = static_cast<std::size_t>(g.w), ny = static_cast<std::size_t>(g.h);
+    const std::uint8_t *labels = g.band.data();
     // per cell: bit 0 inside (band <= k, or label == k), bits 1..4 the sides already traced
     scratch.resize(nx * ny);
     std::uint8_t *flags = scratch.data();
     {
         const std::uint8_t *band = g.band.data();
-        if (labels)
+        if (mode == Mode::label)
             for (std::size_t c = 0; c < nx * ny; ++c)
                 flags[c] = band[c] == k ? 1 : 0;
         else
@@ -136,6 +145,9 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels
     };
     const std::ptrdiff_t off[4] = {-static_cast<std::ptrdiff_t>(nx), 1,
                                    static_cast<std::ptrdiff_t>(nx), -1};
+    auto at = [](std::size_t c, std::ptrdiff_t d) {
+        return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d);
+    };
     // midpoint of each side, in half cells from the cell's lower-left corner
     const int mid[4][2] = {{1, 0}, {2, 1}, {1, 2}, {0, 1}};
     // the cell corner between side s and side s + 1 (the centre of a marching-squares cell)
@@ -144,7 +156,33 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels
     std::vector<RingInfo> rings;
     const double half = g.cell / 2;
 
-    std::vector<std::pair<long, long>> pts;
+    using Pt = std::pair<long, long>;
+    std::vector<Pt> pts;
+    std::vector<std::pair<std::uint64_t, std::size_t>> sides; // (cell * 4 + side, index in pts)
+    std::vector<std::size_t> pinches;                         // indices in pts of pinch points
+    std::vector<int> sub_of;                                  // per index in pts: its sub-ring
+    std::vector<std::vector<std::size_t>> subs;
+
+    // one closed sequence of lattice points into a ring: collinear points dropped, area
+    auto make_ring = [&](const std::vector<std::size_t> &idx) {
+        RingInfo ring;
+        const std::size_t n = idx.size();
+        long long twice = 0;
+        for (std::size_t q = 0; q < n; ++q) {
+            const Pt &p = pts[idx[q]];
+            const Pt &pn = pts[idx[(q + 1) % n]];
+            twice += static_cast<long long>(p.first) * pn.second -
+                     static_cast<long long>(pn.first) * p.second;
+            const Pt &pv = pts[idx[(q + n - 1) % n]];
+            const long ax = p.first - pv.first, ay = p.second - pv.second;
+            const long bx = pn.first - p.first, by = pn.second - p.second;
+            if (ax * by - ay * bx != 0) ring.lat.push_back(p);
+        }
+        ring.lat.push_back(ring.lat.front());
+        ring.area_m2 = static_cast<double>(twice) / 2 * half * half;
+        return ring;
+    };
+
     for (std::size_t j = 1; j + 1 < ny; ++j)
         for (std::size_t i = 1; i + 1 < nx; ++i) {
             const std::size_t c0 = j * nx + i;
@@ -160,75 +198,103 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels
             if (!inside(c0)) continue;
             for (int s0 = 0; s0 < 4; ++s0) {
                 if (visited(c0, s0)) continue;
-                if (inside(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c0) + off[s0])))
-                    continue;
+                if (inside(at(c0, off[s0]))) continue;
                 // trace a new ring
-                const int id = static_cast<int>(rings.size());
-                RingInfo ring;
                 pts.clear();
+                sides.clear();
+                pinches.clear();
                 std::size_t c = c0;
                 int s = s0;
                 do {
                     flags[c] |= static_cast<std::uint8_t>(2 << s);
                     const long ci = static_cast<long>(c % nx), cj = static_cast<long>(c / nx);
                     pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
-                    if (s == E || s == W) {
-                        ring_of.emplace_back(
-                            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(s), id);
-                        int &col = s == E ? ring.left_e_col : ring.left_w_col;
-                        if (ci < col) {
-                            col = static_cast<int>(ci);
-                            (s == E ? ring.left_e : ring.left_w) = c;
-                        }
-                    }
+                    if (s == E || s == W)
+                        sides.emplace_back(
+                            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(s),
+                            pts.size() - 1);
                     const int s1 = (s + 1) % 4;
-                    const std::size_t diag =
-                        static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s] + off[s1]);
-                    const std::size_t ahead =
-                        static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + off[s1]);
-                    bool go_diag = inside(diag), go_ahead = false;
-                    if (labels && go_diag && !inside(ahead)) {
+                    const std::size_t nb = at(c, off[s]);
+                    const std::size_t diag = at(c, off[s] + off[s1]);
+                    const std::size_t ahead = at(c, off[s1]);
+                    bool go_diag = inside(diag), go_ahead = false, centre = false;
+                    const bool saddle = go_diag && !inside(ahead);
+                    if (mode == Mode::label && saddle) {
                         // saddle: k joins its diagonal cells unless the other two cells
-                        // are one label, lower than k (that label joins instead)
-                        const std::uint8_t lo = labels[static_cast<std::size_t>(
-                            static_cast<std::ptrdiff_t>(c) + off[s])];
-                        go_diag = labels[ahead] != lo || k < lo;
+                        // are one lower label (that label joins instead)
+                        go_diag = labels[ahead] != labels[nb] || k < labels[nb];
+                    } else if (mode == Mode::nested && saddle) {
+                        // two inside labels on a diagonal join only if they are one label
+                        go_diag = labels[c] == labels[diag];
+                    } else if (mode == Mode::nested && go_diag) {
+                        // three inside: the outside cell keeps a quarter (not a triangle)
+                        // when its two neighbours hold different labels
+                        centre = labels[c] != labels[diag];
                     }
                     if (!go_diag) go_ahead = inside(ahead);
+                    if (centre) pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
                     if (go_diag) {
                         c = diag;
                         s = (s + 3) % 4;
                     } else if (go_ahead) {
                         c = ahead;
                     } else {
-                        // k holds one corner of this marching-squares cell: when the two
-                        // neighbouring corners differ, three or four labels meet and each
-                        // takes its quarter, through the shared corner point
-                        if (labels &&
-                            labels[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) +
-                                                            off[s])] != labels[ahead])
+                        // this cell holds one corner of its label (label, nested) in this
+                        // marching-squares cell: when the two neighbouring corners differ,
+                        // it takes its quarter, through the shared corner point
+                        if (mode != Mode::mask && labels[nb] != labels[ahead]) {
                             pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
+                            if (mode == Mode::nested && saddle) pinches.push_back(pts.size() - 1);
+                        }
                         s = s1;
                     }
                 } while (c != c0 || s != s0);
-                // drop collinear midpoints; area by the shoelace formula in half cells
-                const std::size_t n = pts.size();
-                long long twice = 0;
-                for (std::size_t q = 0; q < n; ++q) {
-                    const auto &p = pts[q];
-                    const auto &pn = pts[(q + 1) % n];
-                    twice += static_cast<long long>(p.first) * pn.second -
-                             static_cast<long long>(pn.first) * p.second;
-                    const auto &pv = pts[(q + n - 1) % n];
-                    const long ax = p.first - pv.first, ay = p.second - pv.second;
-                    const long bx = pn.first - p.first, by = pn.second - p.second;
-                    if (ax * by - ay * bx != 0)
-                        ring.coords.push_back({g.x0 + static_cast<double>(p.first) * half,
-                                               g.y0 + static_cast<double>(p.second) * half});
+                // split at pinch points visited twice (nested: two quarters of different
+                // labels on a diagonal), so that every ring is simple
+                subs.clear();
+                subs.emplace_back(pts.size());
+                for (std::size_t q = 0; q < pts.size(); ++q)
+                    subs[0][q] = q;
+                if (pinches.size() > 1) {
+                    std::sort(pinches.begin(), pinches.end(), [&](std::size_t a, std::size_t b) {
+                        return pts[a] != pts[b] ? pts[a] < pts[b] : a < b;
+                    });
+                    for (std::size_t q = 0; q + 1 < pinches.size(); ++q) {
+                        if (pts[pinches[q]] != pts[pinches[q + 1]]) continue;
+                        const std::size_t a = pinches[q], b = pinches[q + 1]; // a < b
+                        // the sub-sequence holding a (and then b): cut [a, b) out of it
+                        for (auto &seq : subs) {
+                            auto ia = std::find(seq.begin(), seq.end(), a);
+                            if (ia == seq.end()) continue;
+                            auto ib = std::find(ia, seq.end(), b);
+                            if (ib == seq.end()) break;
+                            std::vector<std::size_t> loop(ia, ib);
+                            seq.erase(ia, ib);
+                            subs.push_back(std::move(loop));
+                            break;
+                        }
+                    }
                 }
-                ring.coords.push_back(ring.coords.front());
-                ring.area_m2 = static_cast<double>(twice) / 2 * half * half;
-                rings.push_back(std::move(ring));
+                sub_of.assign(pts.size(), 0);
+                const int first_id = static_cast<int>(rings.size());
+                for (std::size_t t = 0; t < subs.size(); ++t) {
+                    for (std::size_t q : subs[t])
+                        sub_of[q] = first_id + static_cast<int>(t);
+                    rings.push_back(make_ring(subs[t]));
+                }
+                for (const auto &[key, q] : sides) {
+                    const int id = sub_of[q];
+                    ring_of.emplace_back(key, id);
+                    RingInfo &ring = rings[static_cast<std::size_t>(id)];
+                    const std::size_t cell = static_cast<std::size_t>(key / 4);
+                    const int side = static_cast<int>(key % 4);
+                    const int ci = static_cast<int>(cell % nx);
+                    int &col = side == E ? ring.left_e_col : ring.left_w_col;
+                    if (ci < col) {
+                        col = ci;
+                        (side == E ? ring.left_e : ring.left_w) = cell;
+                    }
+                }
             }
         }
 
@@ -299,16 +365,28 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels
         }
         return ring.state;
     };
+    auto world = [&](const std::vector<std::pair<long, long>> &lat) {
+        Ring r;
+        r.reserve(lat.size());
+        for (const auto &[x, y] : lat)
+            r.push_back({g.x0 + static_cast<double>(x) * half, g.y0 + static_cast<double>(y) * half});
+        return r;
+    };
     std::vector<int> poly_of(rings.size(), -1);
     for (std::size_t r = 0; r < rings.size(); ++r)
         if (rings[r].area_m2 > 0 && state_of(state_of, static_cast<int>(r)) == 0) {
             poly_of[r] = static_cast<int>(out.size());
-            out.push_back(Polygon{std::move(rings[r].coords), {}});
+            out.push_back(Polygon{world(rings[r].lat), {}});
         }
-    for (std::size_t r = 0; r < rings.size(); ++r)
-        if (rings[r].area_m2 < 0 && state_of(state_of, static_cast<int>(r)) == 0)
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+        if (rings[r].area_m2 >= 0) continue;
+        const int st = state_of(state_of, static_cast<int>(r));
+        if (st == 0)
             out[static_cast<std::size_t>(poly_of[static_cast<std::size_t>(rings[r].owner)])]
-                .holes.push_back(std::move(rings[r].coords));
+                .holes.push_back(world(rings[r].lat));
+        else if (st == 1 && filled)
+            filled->push_back(std::move(rings[r].lat));
+    }
     return out;
 }
 
@@ -316,12 +394,80 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, const std::uint8_t *labels
 
 MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_below_m2,
                         std::vector<std::uint8_t> &scratch) {
-    return trace(g, k, nullptr, fill_holes_below_m2, scratch);
+    return trace(g, k, Mode::mask, fill_holes_below_m2, scratch);
 }
 
 MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
                               std::vector<std::uint8_t> &scratch) {
-    return trace(g, label, g.band.data(), 0.0, scratch);
+    return trace(g, label, Mode::label, 0.0, scratch);
+}
+
+MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
+                               std::vector<std::uint8_t> &scratch) {
+    return trace(g, k, Mode::nested, 0.0, scratch);
+}
+
+void fill_holes(BandGrid &g, std::size_t bands, double below_m2,
+                std::vector<std::uint8_t> &scratch) {
+    if (below_m2 <= 0 || g.band.empty()) return;
+    std::vector<std::vector<std::pair<long, long>>> holes;
+    std::vector<double> xs;
+    const std::size_t nx = static_cast<std::size_t>(g.w);
+    for (std::size_t k = 0; k < bands; ++k) {
+        holes.clear();
+        const auto kb = static_cast<std::uint8_t>(k);
+        trace(g, kb, Mode::nested, below_m2, scratch, &holes);
+        // every cell whose centre (2i + 1, 2j + 1 in half cells) lies inside a filled hole
+        // (even-odd rule; no centre lies on a ring) joins band k
+        for (const auto &h : holes) {
+            long ymin = h[0].second, ymax = ymin;
+            for (const auto &p : h) {
+                ymin = std::min(ymin, p.second);
+                ymax = std::max(ymax, p.second);
+            }
+            for (long j = std::max(0L, (ymin - 1) / 2); 2 * j + 1 <= ymax && j < g.h; ++j) {
+                const long y = 2 * j + 1;
+                xs.clear();
+                for (std::size_t q = 0; q + 1 < h.size(); ++q) {
+                    const auto &p = h[q], &pn = h[q + 1];
+                    if ((p.second > y) == (pn.second > y)) continue;
+                    xs.push_back(static_cast<double>(p.first) +
+                                 static_cast<double>(y - p.second) *
+                                     static_cast<double>(pn.first - p.first) /
+                                     static_cast<double>(pn.second - p.second));
+                }
+                std::sort(xs.begin(), xs.end());
+                std::uint8_t *row = g.band.data() + static_cast<std::size_t>(j) * nx;
+                for (std::size_t q = 0; q + 1 < xs.size(); q += 2) {
+                    // centres 2i + 1 strictly between xs[q] and xs[q + 1]
+                    const long i0 = static_cast<long>(std::floor((xs[q] - 1) / 2)) + 1;
+                    const long i1 = static_cast<long>(std::ceil((xs[q + 1] - 1) / 2)) - 1;
+                    for (long i = std::max(0L, i0); i <= i1 && i < g.w; ++i)
+                        row[i] = std::min(row[i], kb);
+                }
+            }
+        }
+    }
+}
+
+std::uint8_t label_at(const BandGrid &g, XY p) {
+    if (g.band.empty()) return BandGrid::none;
+    // the marching-squares cell (four cell centres) holding p, corners counter-clockwise
+    const double u = (p.x - g.x0) / g.cell - 0.5, v = (p.y - g.y0) / g.cell - 0.5;
+    const double fi = std::floor(u), fj = std::floor(v);
+    if (!(fi >= 0 && fj >= 0 && fi + 1 < g.w && fj + 1 < g.h)) return BandGrid::none;
+    const double fu = u - fi, fv = v - fj;
+    const std::size_t w = static_cast<std::size_t>(g.w);
+    const std::size_t c0 = static_cast<std::size_t>(fj) * w + static_cast<std::size_t>(fi);
+    const std::uint8_t l[4] = {g.band[c0], g.band[c0 + 1], g.band[c0 + w + 1], g.band[c0 + w]};
+    const int q = fv < 0.5 ? (fu < 0.5 ? 0 : 1) : (fu < 0.5 ? 3 : 2);
+    const std::uint8_t x = l[q], n1 = l[(q + 1) % 4], n2 = l[(q + 3) % 4], opp = l[(q + 2) % 4];
+    // local coordinates from x's corner, in cells
+    const double a = (q == 0 || q == 3) ? fu : 1 - fu, b = q < 2 ? fv : 1 - fv;
+    // x owns its quarter, except the triangle next to the centre when its two neighbours
+    // share a label that joins across this cell (polygonize_label's saddle rule)
+    if (n1 == n2 && n1 != x && !(opp == x && x < n1) && a + b >= 0.5) return n1;
+    return x;
 }
 
 } // namespace lugeo::raster

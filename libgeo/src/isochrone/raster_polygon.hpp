@@ -67,4 +67,28 @@ MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_bel
 MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
                               std::vector<std::uint8_t> &scratch);
 
+/// The union of the polygonize_label polygons of the labels <= k, traced at once, so that
+/// the polygons of nested thresholds (k = 0, 1, ...) nest exactly and the label polygons
+/// (the bands) tile each of them: where the labels <= k are one label, this is polygonize's
+/// polygon; where several meet, each keeps the share polygonize_label gives it (a corner
+/// of a marching-squares cell whose two neighbours differ keeps a quarter, not a triangle;
+/// two different labels on a diagonal do not join). Where two such quarters touch at a
+/// cell centre, the ring is split there, so that every ring is simple. Holes are never
+/// filled (fill them in the grid first: fill_holes).
+MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
+                               std::vector<std::uint8_t> &scratch);
+
+/// For k = 0 .. bands - 1 in turn: the holes of polygonize_nested(g, k) with an area below
+/// `below_m2` are filled in the grid: every cell whose centre lies inside such a hole
+/// (islands and their holes included) gets band min(band, k). Afterwards
+/// polygonize_nested(g, k) has no hole below the area (up to the changes of ring shape
+/// that later fills make where labels meet: a quarter of a cell at most).
+void fill_holes(BandGrid &g, std::size_t bands, double below_m2,
+                std::vector<std::uint8_t> &scratch);
+
+/// The label (band) whose polygonize_label polygon holds p; `none` outside the grid's
+/// interior. p lies inside polygonize_nested(g, k) iff label_at(g, p) <= k (boundaries
+/// aside).
+std::uint8_t label_at(const BandGrid &g, XY p);
+
 } // namespace lugeo::raster
