@@ -4,6 +4,8 @@
 #include "support/ascii_map.hpp"
 
 #include "geometry/geos.hpp"
+#include "isochrone/isochrone_reference.hpp"
+#include "isochrone/raster_polygon.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -367,5 +369,117 @@ D-----E     F-----G
         }
         for (const auto &p : r.per_source)
             CHECK(area(p.polygon) <= area(r.unions[p.threshold].polygon) + 1e-6);
+    }
+}
+
+TEST_CASE("figures read from the band grid agree with the GEOS reference on the demo") {
+    // Key sites and cameras: the same count (the grid's label_at is the traced polygon's
+    // membership). Road length inside: the grid cuts roads into steps of at most half a cell
+    // and classifies each by its midpoint, so each crossing of the polygon's boundary may
+    // cost up to a quarter cell; the totals agree within 0.1 % and 2 m per crossing.
+    const Demo &d = demo();
+    ReadOptions ro;
+    ro.target_crs = d.scene.crs;
+    IsochronePoints pts;
+    for (const auto &f : read_layer(d.scene.layer("key_sites"), ro).features)
+        if (!f.geometry.points.empty()) pts.key_sites.push_back(f.geometry.points[0]);
+    for (const auto &f : read_layer(d.scene.layer("cameras"), ro).features)
+        if (!f.geometry.points.empty()) pts.cameras.push_back(f.geometry.points[0]);
+    REQUIRE(pts.cameras.size() > 1000);
+    IsochroneOptions o;
+    o.minutes = {1, 3, 6};
+    o.profiles = {Profile::ebike, Profile::car, Profile::car};
+    o.per_source = false;
+    const IsochroneResult r = compute_isochrones(d.net, d.kiosks, o, pts);
+    for (std::size_t k = 0; k < r.unions.size(); ++k) {
+        CAPTURE(k);
+        const IsochronePolygon &u = r.unions[k];
+        IsochronePolygon ref = u;
+        ref.key_sites = ref.cameras = 0;
+        std::vector<EdgePiece> reached;
+        for (const auto &ip : r.pieces)
+            if (ip.threshold <= k) reached.push_back(ip.piece);
+        isochrone_detail::polygon_figures_geos(d.net, ref, reached, pts);
+        MESSAGE("threshold " << k << ": key sites " << u.key_sites << " / " << ref.key_sites
+                             << ", cameras " << u.cameras << " / " << ref.cameras << ", recall "
+                             << u.recall << " / " << ref.recall << ", unreachable inside "
+                             << u.unreachable_inside_m << " / " << ref.unreachable_inside_m
+                             << " m (grid / GEOS)");
+        CHECK(u.key_sites == ref.key_sites);
+        CHECK(u.cameras == ref.cameras);
+        CHECK(u.cameras > 0);
+        CHECK(u.road_length_m == doctest::Approx(ref.road_length_m).epsilon(1e-9));
+        CHECK(u.recall == doctest::Approx(ref.recall).epsilon(1e-6));
+        CHECK(u.unreachable_inside_m > 0);
+        CHECK(std::abs(u.unreachable_inside_m - ref.unreachable_inside_m) <=
+              1e-3 * ref.unreachable_inside_m + 50.0);
+    }
+}
+
+TEST_CASE("nested raster polygons: valid, nested, tiled exactly by the label polygons, and "
+          "label_at agrees with them") {
+    // Random bands 0..2 and none (some cells copied from a neighbour so that regions grow):
+    // saddles of two and of three labels, corners where three or four meet, and quarters of
+    // different labels touching at a cell centre (rings split there).
+    for (const unsigned seed : {3u, 20261129u, 512u}) {
+        INFO("seed ", seed);
+        std::mt19937 rng(seed);
+        raster::BandGrid g;
+        g.x0 = -300.0;
+        g.y0 = 700.0;
+        g.cell = 5.0;
+        g.w = 43;
+        g.h = 39;
+        g.band.assign(static_cast<std::size_t>(g.w * g.h), raster::BandGrid::none);
+        for (int j = 1; j + 1 < g.h; ++j)
+            for (int i = 1; i + 1 < g.w; ++i) {
+                auto &l = g.band[static_cast<std::size_t>(j * g.w + i)];
+                const int v = std::uniform_int_distribution<int>(0, 3)(rng);
+                l = v == 3 ? raster::BandGrid::none : static_cast<std::uint8_t>(v);
+                if (i > 1 && std::uniform_int_distribution<int>(0, 2)(rng) == 0)
+                    l = g.band[static_cast<std::size_t>(j * g.w + i - 1)];
+            }
+        std::vector<std::uint8_t> scratch;
+        std::vector<MultiPolygon> nested, labels;
+        double sum = 0;
+        for (std::uint8_t k = 0; k < 3; ++k) {
+            CAPTURE(static_cast<int>(k));
+            nested.push_back(raster::polygonize_nested(g, k, scratch));
+            labels.push_back(raster::polygonize_label(g, k, scratch));
+            sum += area(labels.back());
+            const auto gn = geos::multi_polygon(nested.back());
+            CHECK(geos::is_valid(gn.get()));
+            // the label polygons of 0..k tile polygon k
+            CHECK(area(nested.back()) == doctest::Approx(sum).epsilon(1e-12));
+            if (k > 0) { // nesting
+                const auto gp = geos::multi_polygon(nested[k - 1]);
+                const auto out = geos::difference(gp.get(), gn.get());
+                CHECK(geos::area(out.get()) < 1e-6);
+            }
+        }
+        std::uniform_real_distribution<double> ux(g.x0, g.x0 + g.w * g.cell);
+        std::uniform_real_distribution<double> uy(g.y0, g.y0 + g.h * g.cell);
+        for (int t = 0; t < 3000; ++t) {
+            const XY p{ux(rng), uy(rng)};
+            const std::uint8_t l = raster::label_at(g, p);
+            for (std::uint8_t k = 0; k < 3; ++k)
+                CHECK_MESSAGE(contains(nested[k], p) == (l <= k), "point ", p.x, " ", p.y,
+                              " label ", static_cast<int>(l), " threshold ", static_cast<int>(k));
+        }
+        // filling holes below 400 m2 in the grid: no hole below it is left
+        raster::BandGrid f = g;
+        raster::fill_holes(f, 3, 400.0, scratch);
+        std::size_t lowered = 0;
+        for (std::size_t c = 0; c < g.band.size(); ++c) {
+            CHECK(f.band[c] <= g.band[c]); // cells only join
+            lowered += f.band[c] < g.band[c];
+        }
+        CHECK(lowered > 0);
+        for (std::uint8_t k = 0; k < 3; ++k) {
+            const MultiPolygon mp = raster::polygonize_nested(f, k, scratch);
+            for (const auto &p : mp)
+                for (const auto &h : p.holes)
+                    CHECK(area(Polygon{h, {}}) >= 400.0 - g.cell * g.cell / 4);
+        }
     }
 }

@@ -3,6 +3,7 @@
 #include <lugeo/isochrone.hpp>
 
 #include "geometry/geos.hpp"
+#include "isochrone/isochrone_reference.hpp"
 #include "isochrone/raster_polygon.hpp"
 
 #include <algorithm>
@@ -367,6 +368,18 @@ void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMa
 }
 
 } // namespace
+
+namespace isochrone_detail {
+
+void polygon_figures_geos(const Network &net, IsochronePolygon &poly,
+                          const std::vector<EdgePiece> &reached, const IsochronePoints &points) {
+    IntervalMap m;
+    for (const EdgePiece &p : reached)
+        add_interval(m[p.edge], {p.from_m, p.to_m});
+    polygon_figures(net, poly, m, points, poly.profile);
+}
+
+} // namespace isochrone_detail
 
 double polygon_tolerance_m(const PolygonOptions &o) {
     if (o.method == PolygonMethod::raster) return raster::tolerance_cells * o.cell_m;
