@@ -114,6 +114,10 @@ void check_polygon_options(const PolygonOptions &o) {
         throw Error(ErrorCode::invalid_argument, "isochrones: quadrant segments must be >= 1");
 }
 
+/// Threads that burn one grid: two when the machine has them (more gain little: the
+/// burn is one part of the work and memory bound).
+unsigned burn_threads() { return std::thread::hardware_concurrency() >= 2 ? 2u : 1u; }
+
 /// Work buffers of the raster construction, reused from one set of pieces to the next.
 struct RasterWork {
     std::vector<std::uint8_t> band, scratch;
@@ -122,13 +126,13 @@ struct RasterWork {
 /// Raster polygons of nested thresholds: each line burnt with its band (the first
 /// threshold reaching it), small holes filled in the grid, polygon k = the cells with band
 /// <= k (polygonize_nested); band k = the cells with band == k (polygonize_label), so that
-/// bands tile the polygons exactly. `origin` aligns the grid. `visit` sees the grid before
-/// its memory goes back to `work`.
+/// bands tile the polygons exactly. `origin` aligns the grid; `threads` burn the lines.
+/// `visit` sees the grid and the polygons before the grid's memory goes back to `work`.
 template <class Visit>
 std::vector<MultiPolygon>
 raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
                 const PolygonOptions &o, XY origin, RasterWork &work,
-                std::vector<MultiPolygon> *band_polygons, Visit &&visit) {
+                std::vector<MultiPolygon> *band_polygons, unsigned threads, Visit &&visit) {
     Box box;
     for (const auto &[l, b] : lines)
         for (const XY &p : l)
@@ -140,11 +144,12 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
         return out;
     }
     raster::BandGrid g = raster::make_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
-    for (const auto &[l, b] : lines)
-        raster::burn_line(g, l, o.trim_m, b);
-    raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
+    raster::burn_lines(g, lines, o.trim_m, threads);
+    auto traced = raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
     for (std::size_t k = 0; k < bands; ++k) {
-        out[k] = raster::polygonize_nested(g, static_cast<std::uint8_t>(k), work.scratch);
+        out[k] = traced[k] ? std::move(*traced[k])
+                           : raster::polygonize_nested(g, static_cast<std::uint8_t>(k),
+                                                       work.scratch);
         if (band_polygons)
             (*band_polygons)[k] =
                 raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
@@ -395,7 +400,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         for (const EdgePiece &p : pieces)
             lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
         RasterWork work;
-        return raster_polygons(lines, 1, o, {0, 0}, work, nullptr,
+        return raster_polygons(lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
                                [](const raster::BandGrid &, std::vector<MultiPolygon> &) {})[0];
     }
     std::vector<LineString> lines;
@@ -499,7 +504,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     auto make_all = [&](const std::vector<IsochronePiece> &pieces,
                         const std::vector<IntervalMap> &reached, long source,
                         std::vector<IsochronePolygon> &out, RasterWork &work,
-                        std::vector<MultiPolygon> *bands) {
+                        std::vector<MultiPolygon> *bands, unsigned threads) {
         const std::size_t first = out.size();
         for (std::size_t k = 0; k < nk; ++k)
             out.push_back(shell(source, k));
@@ -509,7 +514,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (const IsochronePiece &ip : pieces)
                 lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
                                    static_cast<std::uint8_t>(ip.threshold));
-            raster_polygons(lines, nk, po, origin, work, bands,
+            raster_polygons(lines, nk, po, origin, work, bands, threads,
                             [&](const raster::BandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
                                     out[first + k].polygon = std::move(polys[k]);
@@ -527,7 +532,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     {
         RasterWork work;
         make_all(res.pieces, all.reached, -1, res.unions, work,
-                 po.method == PolygonMethod::raster ? &res.bands : nullptr);
+                 po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads());
     }
     // (all grids share the lattice through the origin: each source's polygon lies inside
     // the union exactly)
@@ -545,7 +550,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                     RasterWork work;
                     for (std::size_t i = t; i < each.size(); i += nt)
                         make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i],
-                                 work, nullptr);
+                                 work, nullptr, 1);
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }

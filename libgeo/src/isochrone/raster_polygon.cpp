@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 namespace lugeo::raster {
 
@@ -37,19 +39,24 @@ bool clip_linear(double a, double b, double lo, double hi, double &l, double &r)
     return l <= r;
 }
 
-void burn_segment(BandGrid &g, XY a, XY b, double r, std::uint8_t value) {
+/// Burns the capsule of segment ab (the disc at b only when `disc_b`) into the rows
+/// [jlo, jhi] (never the border rows).
+void burn_segment(BandGrid &g, XY a, XY b, double r, std::uint8_t value, bool disc_b, int jlo,
+                  int jhi) {
     const double c = g.cell;
-    // rows whose centre y lies within [min y - r, max y + r], never the border rows
-    const int j0 =
-        std::max(1, static_cast<int>(std::ceil((std::min(a.y, b.y) - r - g.y0) / c - 0.5)));
-    const int j1 =
-        std::min(g.h - 2, static_cast<int>(std::floor((std::max(a.y, b.y) + r - g.y0) / c - 0.5)));
+    // rows whose centre y lies within [min y - r, max y + r]
+    const int j0 = std::max(
+        jlo, static_cast<int>(std::ceil((std::min(a.y, b.y) - r - g.y0) / c - 0.5)));
+    const int j1 = std::min(
+        jhi, static_cast<int>(std::floor((std::max(a.y, b.y) + r - g.y0) / c - 0.5)));
+    if (j0 > j1) return;
     const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
     const double r2 = r * r;
     for (int j = j0; j <= j1; ++j) {
         const double yc = g.y0 + (j + 0.5) * c;
         double xl = INFINITY, xr = -INFINITY;
-        for (const XY &p : {a, b}) { // the discs at the ends
+        for (int e = 0; e < (disc_b ? 2 : 1); ++e) { // the discs at the ends
+            const XY &p = e == 0 ? a : b;
             const double ey = yc - p.y;
             if (ey * ey <= r2) {
                 const double half = std::sqrt(r2 - ey * ey);
@@ -77,13 +84,39 @@ void burn_segment(BandGrid &g, XY a, XY b, double r, std::uint8_t value) {
     }
 }
 
+/// Every vertex's disc once, every segment's rectangle, in rows [jlo, jhi].
+void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value, int jlo,
+               int jhi) {
+    if (line.size() == 1) burn_segment(g, line[0], line[0], r, value, false, jlo, jhi);
+    for (std::size_t i = 0; i + 1 < line.size(); ++i)
+        burn_segment(g, line[i], line[i + 1], r, value, i + 2 == line.size(), jlo, jhi);
+}
+
 } // namespace
 
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value) {
     if (g.band.empty()) return;
-    if (line.size() == 1) burn_segment(g, line[0], line[0], r, value);
-    for (std::size_t i = 0; i + 1 < line.size(); ++i)
-        burn_segment(g, line[i], line[i + 1], r, value);
+    burn_rows(g, line, r, value, 1, g.h - 2);
+}
+
+void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+                double r, unsigned threads) {
+    if (g.band.empty()) return;
+    threads = std::max(1u, std::min(threads, static_cast<unsigned>(g.h / 64 + 1)));
+    // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
+    auto part = [&](unsigned t) {
+        const long n = g.h - 2;
+        const int jlo = 1 + static_cast<int>(n * t / threads);
+        const int jhi = static_cast<int>(n * (t + 1) / threads);
+        for (const auto &[l, v] : lines)
+            burn_rows(g, l, r, v, jlo, jhi);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(part, t);
+    part(0);
+    for (auto &th : pool)
+        th.join();
 }
 
 namespace {
@@ -407,16 +440,20 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
     return trace(g, k, Mode::nested, 0.0, scratch);
 }
 
-void fill_holes(BandGrid &g, std::size_t bands, double below_m2,
-                std::vector<std::uint8_t> &scratch) {
-    if (below_m2 <= 0 || g.band.empty()) return;
+std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands,
+                                                    double below_m2,
+                                                    std::vector<std::uint8_t> &scratch) {
+    std::vector<std::optional<MultiPolygon>> traced(bands);
+    if (g.band.empty()) return traced;
     std::vector<std::vector<std::pair<long, long>>> holes;
     std::vector<double> xs;
     const std::size_t nx = static_cast<std::size_t>(g.w);
+    // per level: the lowest band next to (8 neighbours) a cell its fill changed
+    std::vector<std::uint8_t> touched(bands, BandGrid::none);
     for (std::size_t k = 0; k < bands; ++k) {
         holes.clear();
         const auto kb = static_cast<std::uint8_t>(k);
-        trace(g, kb, Mode::nested, below_m2, scratch, &holes);
+        traced[k] = trace(g, kb, Mode::nested, below_m2, scratch, &holes);
         // every cell whose centre (2i + 1, 2j + 1 in half cells) lies inside a filled hole
         // (even-odd rule; no centre lies on a ring) joins band k
         for (const auto &h : holes) {
@@ -442,12 +479,30 @@ void fill_holes(BandGrid &g, std::size_t bands, double below_m2,
                     // centres 2i + 1 strictly between xs[q] and xs[q + 1]
                     const long i0 = static_cast<long>(std::floor((xs[q] - 1) / 2)) + 1;
                     const long i1 = static_cast<long>(std::ceil((xs[q + 1] - 1) / 2)) - 1;
-                    for (long i = std::max(0L, i0); i <= i1 && i < g.w; ++i)
-                        row[i] = std::min(row[i], kb);
+                    for (long i = std::max(1L, i0); i <= i1 && i + 1 < g.w; ++i) {
+                        if (row[i] <= kb) continue;
+                        row[i] = kb;
+                        if (j < 1 || j + 1 >= g.h) continue;
+                        for (long dj = -1; dj <= 1; ++dj)
+                            for (long di = -1; di <= 1; ++di)
+                                touched[k] = std::min(
+                                    touched[k],
+                                    row[static_cast<std::ptrdiff_t>(dj) *
+                                            static_cast<std::ptrdiff_t>(nx) +
+                                        i + di]);
+                    }
                 }
             }
         }
     }
+    // polygon k as traced is the final one unless a later fill changed a cell next to a
+    // cell of band <= k (the shares where labels meet depend on the neighbours' labels)
+    std::uint8_t lowest_later = BandGrid::none;
+    for (std::size_t k = bands; k-- > 0;) {
+        if (lowest_later <= k) traced[k].reset();
+        lowest_later = std::min(lowest_later, touched[k]);
+    }
+    return traced;
 }
 
 std::uint8_t label_at(const BandGrid &g, XY p) {

@@ -24,6 +24,8 @@
 #include <lugeo/geometry.hpp>
 
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace lugeo::raster {
@@ -46,8 +48,14 @@ struct BandGrid {
 BandGrid make_grid(const Box &box, double margin, double cell, XY origin = {0, 0},
                    std::vector<std::uint8_t> reuse = {});
 
-/// Lowers to `value` the band of every cell whose centre lies within r of the line.
+/// Lowers to `value` the band of every cell whose centre lies within r of the line (the
+/// union of a disc at every vertex and a rectangle along every segment).
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value);
+
+/// burn_line for every (line, value), by `threads` threads (each burns every line into its
+/// own slice of rows).
+void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+                double r, unsigned threads = 1);
 
 /// The polygons of the cells with band <= k (outer rings counter-clockwise, holes
 /// clockwise, closed); holes with an area below `fill_holes_below_m2` are filled.
@@ -82,9 +90,12 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
 /// `below_m2` are filled in the grid: every cell whose centre lies inside such a hole
 /// (islands and their holes included) gets band min(band, k). Afterwards
 /// polygonize_nested(g, k) has no hole below the area (up to the changes of ring shape
-/// that later fills make where labels meet: a quarter of a cell at most).
-void fill_holes(BandGrid &g, std::size_t bands, double below_m2,
-                std::vector<std::uint8_t> &scratch);
+/// that later fills make where labels meet: a quarter of a cell at most). Returns, per k,
+/// polygonize_nested(g, k) of the filled grid when the fill already traced it (always for
+/// the last; for the others unless a later fill changed a cell next to theirs).
+std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands,
+                                                    double below_m2,
+                                                    std::vector<std::uint8_t> &scratch);
 
 /// The label (band) whose polygonize_label polygon holds p; `none` outside the grid's
 /// interior. p lies inside polygonize_nested(g, k) iff label_at(g, p) <= k (boundaries
