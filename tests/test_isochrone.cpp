@@ -483,3 +483,58 @@ TEST_CASE("nested raster polygons: valid, nested, tiled exactly by the label pol
         }
     }
 }
+
+TEST_CASE("burning lines marks exactly the cells whose centre lies within r (brute force)") {
+    // random polylines: sharp turns, U-turns, repeated vertices, single points, shared ends
+    for (const unsigned seed : {11u, 2026u}) {
+        INFO("seed ", seed);
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<double> u(0.0, 400.0), step(-60.0, 60.0);
+        std::vector<std::pair<LineString, std::uint8_t>> lines;
+        for (int n = 0; n < 40; ++n) {
+            LineString l{{u(rng), u(rng)}};
+            const int m = std::uniform_int_distribution<int>(0, 6)(rng);
+            for (int i = 0; i < m; ++i) {
+                const int kind = std::uniform_int_distribution<int>(0, 5)(rng);
+                if (kind == 0) l.push_back(l.back()); // repeated vertex
+                else if (kind == 1 && l.size() > 1) l.push_back(l[l.size() - 2]); // U-turn
+                else l.push_back({l.back().x + step(rng), l.back().y + step(rng)});
+            }
+            if (n % 7 == 3 && !lines.empty()) l.front() = lines.back().first.back(); // shared
+            lines.emplace_back(std::move(l),
+                               static_cast<std::uint8_t>(std::uniform_int_distribution<int>(0, 2)(rng)));
+        }
+        Box box;
+        for (const auto &[l, v] : lines)
+            for (const XY &p : l)
+                box.extend(p);
+        const double r = 23.0;
+        for (unsigned threads : {1u, 2u}) {
+            raster::BandGrid g = raster::make_grid(box, r, 3.0, {0, 0});
+            raster::burn_lines(g, lines, r, threads);
+            int checked = 0;
+            for (int j = 1; j + 1 < g.h; ++j)
+                for (int i = 1; i + 1 < g.w; ++i) {
+                    const XY c{g.x0 + (i + 0.5) * g.cell, g.y0 + (j + 0.5) * g.cell};
+                    std::uint8_t want = raster::BandGrid::none;
+                    double margin = INFINITY; // distance of the nearest line from r
+                    for (const auto &[l, v] : lines) {
+                        double d = distance(c, l[0]);
+                        for (std::size_t q = 0; q + 1 < l.size(); ++q) {
+                            double t;
+                            d = std::min(d, distance(c, closest_on_segment(l[q], l[q + 1], c, t)));
+                        }
+                        if (d <= r) want = std::min(want, v);
+                        margin = std::min(margin, std::abs(d - r));
+                    }
+                    if (margin < 1e-6) continue; // on the boundary: either way
+                    ++checked;
+                    const std::uint8_t got = g.band[static_cast<std::size_t>(j * g.w + i)];
+                    if (got != want)
+                        FAIL_CHECK("cell ", i, " ", j, ": burnt ", int(got), ", want ", int(want),
+                                   " (threads ", threads, ")");
+                }
+            CHECK(checked > 10000);
+        }
+    }
+}

@@ -39,42 +39,18 @@ bool clip_linear(double a, double b, double lo, double hi, double &l, double &r)
     return l <= r;
 }
 
-/// Burns the capsule of segment ab (the disc at b only when `disc_b`) into the rows
-/// [jlo, jhi] (never the border rows).
-void burn_segment(BandGrid &g, XY a, XY b, double r, std::uint8_t value, bool disc_b, int jlo,
-                  int jhi) {
+/// The cells of rows [jlo, jhi] (never the border rows) whose centre x lies in [xl, xr],
+/// per row: `interval(yc, xl, xr)` returns false when the row holds none.
+template <class Interval>
+void burn_rows_of(BandGrid &g, double ymin, double ymax, std::uint8_t value, int jlo, int jhi,
+                  Interval &&interval) {
     const double c = g.cell;
-    // rows whose centre y lies within [min y - r, max y + r]
-    const int j0 = std::max(
-        jlo, static_cast<int>(std::ceil((std::min(a.y, b.y) - r - g.y0) / c - 0.5)));
-    const int j1 = std::min(
-        jhi, static_cast<int>(std::floor((std::max(a.y, b.y) + r - g.y0) / c - 0.5)));
-    if (j0 > j1) return;
-    const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
-    const double r2 = r * r;
+    const int j0 = std::max(jlo, static_cast<int>(std::ceil((ymin - g.y0) / c - 0.5)));
+    const int j1 = std::min(jhi, static_cast<int>(std::floor((ymax - g.y0) / c - 0.5)));
     for (int j = j0; j <= j1; ++j) {
         const double yc = g.y0 + (j + 0.5) * c;
-        double xl = INFINITY, xr = -INFINITY;
-        for (int e = 0; e < (disc_b ? 2 : 1); ++e) { // the discs at the ends
-            const XY &p = e == 0 ? a : b;
-            const double ey = yc - p.y;
-            if (ey * ey <= r2) {
-                const double half = std::sqrt(r2 - ey * ey);
-                xl = std::min(xl, p.x - half);
-                xr = std::max(xr, p.x + half);
-            }
-        }
-        if (len2 > 0) { // the rectangle: 0 <= t <= 1 and |signed distance| <= r
-            double l = -INFINITY, rr = INFINITY;
-            const double ey = yc - a.y;
-            // t(x) = ((x - ax) dx + ey dy) / len2 ; s(x) = (dx ey - dy (x - ax)) / len
-            if (clip_linear(dx / len2, (ey * dy - a.x * dx) / len2, 0.0, 1.0, l, rr) &&
-                clip_linear(-dy / len, (dx * ey + dy * a.x) / len, -r, r, l, rr)) {
-                xl = std::min(xl, l);
-                xr = std::max(xr, rr);
-            }
-        }
-        if (!(xl <= xr)) continue;
+        double xl = -INFINITY, xr = INFINITY;
+        if (!interval(yc, xl, xr) || !(xl <= xr)) continue;
         const int i0 = std::max(1, static_cast<int>(std::ceil((xl - g.x0) / c - 0.5)));
         const int i1 = std::min(g.w - 2, static_cast<int>(std::floor((xr - g.x0) / c - 0.5)));
         std::uint8_t *row =
@@ -84,32 +60,121 @@ void burn_segment(BandGrid &g, XY a, XY b, double r, std::uint8_t value, bool di
     }
 }
 
-/// Every vertex's disc once, every segment's rectangle, in rows [jlo, jhi].
-void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value, int jlo,
-               int jhi) {
-    if (line.size() == 1) burn_segment(g, line[0], line[0], r, value, false, jlo, jhi);
-    for (std::size_t i = 0; i + 1 < line.size(); ++i)
-        burn_segment(g, line[i], line[i + 1], r, value, i + 2 == line.size(), jlo, jhi);
+void burn_disc(BandGrid &g, XY p, double r, std::uint8_t value, int jlo, int jhi) {
+    const double r2 = r * r;
+    burn_rows_of(g, p.y - r, p.y + r, value, jlo, jhi, [&](double yc, double &l, double &rr) {
+        const double ey = yc - p.y;
+        if (ey * ey > r2) return false;
+        const double half = std::sqrt(r2 - ey * ey);
+        l = p.x - half;
+        rr = p.x + half;
+        return true;
+    });
+}
+
+/// The rectangle of the points within r of segment ab that project onto it (a != b).
+void burn_rect(BandGrid &g, XY a, XY b, double r, std::uint8_t value, int jlo, int jhi) {
+    const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
+    // t(x) = ((x - ax) dx + ey dy) / len2 in [0, 1]; s(x) = (dx ey - dy (x - ax)) / len in
+    // [-r, r], with ey = yc - ay
+    const double ta = dx / len2, sa = -dy / len;
+    const double ext = r * std::abs(dx) / len; // the rectangle's half height in y, beyond ab
+    burn_rows_of(g, std::min(a.y, b.y) - ext, std::max(a.y, b.y) + ext, value, jlo, jhi,
+                 [&](double yc, double &l, double &rr) {
+                     const double ey = yc - a.y;
+                     return clip_linear(ta, (ey * dy - a.x * dx) / len2, 0.0, 1.0, l, rr) &&
+                            clip_linear(sa, (dx * ey + dy * a.x) / len, -r, r, l, rr);
+                 });
+}
+
+/// At a vertex v between unit directions d1 (in) and d2 (out): the part of v's disc the two
+/// rectangles leave, the sector {(p - v).d1 >= 0, (p - v).d2 <= 0}.
+void burn_wedge(BandGrid &g, XY v, XY d1, XY d2, double r, std::uint8_t value, int jlo,
+                int jhi) {
+    const double cross = d1.x * d2.y - d1.y * d2.x, dot = d1.x * d2.x + d1.y * d2.y;
+    if (std::abs(cross) < 1e-12 && dot > 0) return; // straight on: nothing left
+    // the sector's rays: perpendicular to d1 with u.d2 <= 0, perpendicular to d2 with u.d1 >= 0
+    XY u1{-d1.y, d1.x}, u2{-d2.y, d2.x};
+    if (u1.x * d2.x + u1.y * d2.y > 0) u1 = {-u1.x, -u1.y};
+    if (u2.x * d1.x + u2.y * d1.y < 0) u2 = {-u2.x, -u2.y};
+    double lo = std::min({0.0, u1.y, u2.y}), hi = std::max({0.0, u1.y, u2.y});
+    if (d1.y >= 0 && d2.y <= 0) hi = 1; // straight north lies in the sector
+    if (d1.y <= 0 && d2.y >= 0) lo = -1;
+    const double r2 = r * r;
+    burn_rows_of(g, v.y + r * lo, v.y + r * hi, value, jlo, jhi,
+                 [&](double yc, double &l, double &rr) {
+                     const double ey = yc - v.y;
+                     if (ey * ey > r2) return false;
+                     const double half = std::sqrt(r2 - ey * ey);
+                     l = v.x - half;
+                     rr = v.x + half;
+                     return clip_linear(d1.x, ey * d1.y - v.x * d1.x, 0.0, INFINITY, l, rr) &&
+                            clip_linear(d2.x, ey * d2.y - v.x * d2.x, -INFINITY, 0.0, l, rr);
+                 });
+}
+
+/// A line's rectangles and the wedges at its inner vertices, in rows [jlo, jhi]; with its
+/// end discs when `ends`. With the end discs this is the set of points within r of the line:
+/// a point of an inner vertex's disc outside its wedge projects onto one of the two
+/// segments (or lies in the disc of the vertex before or after, and so on to an end).
+void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value, bool ends,
+               int jlo, int jhi) {
+    if (line.empty()) return;
+    if (ends) burn_disc(g, line.front(), r, value, jlo, jhi);
+    XY prev = line.front(), dprev{0, 0};
+    bool have_dir = false;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const XY p = line[i];
+        if (p.x == prev.x && p.y == prev.y) continue;
+        const double len = distance(prev, p);
+        const XY d{(p.x - prev.x) / len, (p.y - prev.y) / len};
+        if (have_dir) burn_wedge(g, prev, dprev, d, r, value, jlo, jhi);
+        burn_rect(g, prev, p, r, value, jlo, jhi);
+        prev = p;
+        dprev = d;
+        have_dir = true;
+    }
+    if (ends && have_dir) burn_disc(g, prev, r, value, jlo, jhi);
 }
 
 } // namespace
 
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value) {
     if (g.band.empty()) return;
-    burn_rows(g, line, r, value, 1, g.h - 2);
+    burn_rows(g, line, r, value, true, 1, g.h - 2);
 }
 
 void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
                 double r, unsigned threads) {
     if (g.band.empty()) return;
+    // the end discs once per point (pieces meet at nodes), with the lowest value
+    struct End {
+        double x, y;
+        std::uint8_t v;
+    };
+    std::vector<End> ends;
+    ends.reserve(2 * lines.size());
+    for (const auto &[l, v] : lines)
+        if (!l.empty()) {
+            ends.push_back({l.front().x, l.front().y, v});
+            ends.push_back({l.back().x, l.back().y, v});
+        }
+    std::sort(ends.begin(), ends.end(), [](const End &a, const End &b) {
+        return a.x != b.x ? a.x < b.x : a.y != b.y ? a.y < b.y : a.v < b.v;
+    });
+    ends.erase(std::unique(ends.begin(), ends.end(),
+                           [](const End &a, const End &b) { return a.x == b.x && a.y == b.y; }),
+               ends.end());
     threads = std::max(1u, std::min(threads, static_cast<unsigned>(g.h / 64 + 1)));
     // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
     auto part = [&](unsigned t) {
         const long n = g.h - 2;
         const int jlo = 1 + static_cast<int>(n * t / threads);
         const int jhi = static_cast<int>(n * (t + 1) / threads);
+        for (const End &e : ends)
+            burn_disc(g, {e.x, e.y}, r, e.v, jlo, jhi);
         for (const auto &[l, v] : lines)
-            burn_rows(g, l, r, v, jlo, jhi);
+            burn_rows(g, l, r, v, false, jlo, jhi);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
