@@ -489,20 +489,24 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
     for (const unsigned seed : {11u, 2026u}) {
         INFO("seed ", seed);
         std::mt19937 rng(seed);
-        std::uniform_real_distribution<double> u(0.0, 400.0), step(-60.0, 60.0);
+        std::uniform_real_distribution<double> u(0.0, 400.0), step(-40.0, 40.0);
         std::vector<std::pair<LineString, std::uint8_t>> lines;
         for (int n = 0; n < 40; ++n) {
             LineString l{{u(rng), u(rng)}};
             const int m = std::uniform_int_distribution<int>(0, 6)(rng);
             for (int i = 0; i < m; ++i) {
                 const int kind = std::uniform_int_distribution<int>(0, 5)(rng);
-                if (kind == 0) l.push_back(l.back()); // repeated vertex
-                else if (kind == 1 && l.size() > 1) l.push_back(l[l.size() - 2]); // U-turn
-                else l.push_back({l.back().x + step(rng), l.back().y + step(rng)});
+                if (kind == 0)
+                    l.push_back(l.back()); // repeated vertex
+                else if (kind == 1 && l.size() > 1)
+                    l.push_back(l[l.size() - 2]); // U-turn
+                else
+                    l.push_back({l.back().x + step(rng), l.back().y + step(rng)});
             }
             if (n % 7 == 3 && !lines.empty()) l.front() = lines.back().first.back(); // shared
-            lines.emplace_back(std::move(l),
-                               static_cast<std::uint8_t>(std::uniform_int_distribution<int>(0, 2)(rng)));
+            // values by position mostly (so each value's extent is a part of the grid)
+            const int v = std::min(2, static_cast<int>(l[0].x / 120));
+            lines.emplace_back(std::move(l), static_cast<std::uint8_t>(v));
         }
         Box box;
         for (const auto &[l, v] : lines)
@@ -535,6 +539,33 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
                                    " (threads ", threads, ")");
                 }
             CHECK(checked > 10000);
+            // tracing the window of each value's extent gives the polygons of the whole grid
+            REQUIRE(g.extent.size() == 3);
+            raster::BandGrid whole = g;
+            whole.extent.clear();
+            std::vector<std::uint8_t> scratch;
+            for (std::uint8_t k = 0; k < 3; ++k) {
+                const MultiPolygon a = raster::polygonize_nested(g, k, scratch);
+                const MultiPolygon b = raster::polygonize_nested(whole, k, scratch);
+                const MultiPolygon la = raster::polygonize_label(g, k, scratch);
+                const MultiPolygon lb = raster::polygonize_label(whole, k, scratch);
+                REQUIRE(a.size() == b.size());
+                REQUIRE(la.size() == lb.size());
+                auto same = [](const Ring &x, const Ring &y) {
+                    if (x.size() != y.size()) return false;
+                    for (std::size_t v = 0; v < x.size(); ++v)
+                        if (std::abs(x[v].x - y[v].x) > 1e-6 || std::abs(x[v].y - y[v].y) > 1e-6)
+                            return false;
+                    return true;
+                };
+                for (std::size_t q = 0; q < a.size(); ++q) {
+                    CHECK(same(a[q].outer, b[q].outer));
+                    REQUIRE(a[q].holes.size() == b[q].holes.size());
+                    for (std::size_t h = 0; h < a[q].holes.size(); ++h)
+                        CHECK(same(a[q].holes[h], b[q].holes[h]));
+                }
+                CHECK(area(la) == doctest::Approx(area(lb)).epsilon(1e-12));
+            }
         }
     }
 }

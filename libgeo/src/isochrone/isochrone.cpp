@@ -116,7 +116,9 @@ void check_polygon_options(const PolygonOptions &o) {
 
 /// Threads that burn one grid: two when the machine has them (more gain little: the
 /// burn is one part of the work and memory bound).
-unsigned burn_threads() { return std::thread::hardware_concurrency() >= 2 ? 2u : 1u; }
+unsigned burn_threads() {
+    return std::thread::hardware_concurrency() >= 2 ? 2u : 1u;
+}
 
 /// Work buffers of the raster construction, reused from one set of pieces to the next.
 struct RasterWork {
@@ -147,9 +149,9 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
     raster::burn_lines(g, lines, o.trim_m, threads);
     auto traced = raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
     for (std::size_t k = 0; k < bands; ++k) {
-        out[k] = traced[k] ? std::move(*traced[k])
-                           : raster::polygonize_nested(g, static_cast<std::uint8_t>(k),
-                                                       work.scratch);
+        out[k] = traced[k]
+                     ? std::move(*traced[k])
+                     : raster::polygonize_nested(g, static_cast<std::uint8_t>(k), work.scratch);
         if (band_polygons)
             (*band_polygons)[k] =
                 raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
@@ -247,8 +249,7 @@ void grid_figures(const Network &net, const raster::BandGrid &g,
     }
     for (std::size_t k = 0; k < nk; ++k) {
         IsochronePolygon &p = polys[k];
-        p.recall =
-            p.road_length_m > 0 ? std::min(1.0, reached_in[k] / p.road_length_m) : 1.0;
+        p.recall = p.road_length_m > 0 ? std::min(1.0, reached_in[k] / p.road_length_m) : 1.0;
         p.unreachable_inside_m = unreached_in[k];
     }
 }

@@ -89,8 +89,7 @@ void burn_rect(BandGrid &g, XY a, XY b, double r, std::uint8_t value, int jlo, i
 
 /// At a vertex v between unit directions d1 (in) and d2 (out): the part of v's disc the two
 /// rectangles leave, the sector {(p - v).d1 >= 0, (p - v).d2 <= 0}.
-void burn_wedge(BandGrid &g, XY v, XY d1, XY d2, double r, std::uint8_t value, int jlo,
-                int jhi) {
+void burn_wedge(BandGrid &g, XY v, XY d1, XY d2, double r, std::uint8_t value, int jlo, int jhi) {
     const double cross = d1.x * d2.y - d1.y * d2.x, dot = d1.x * d2.x + d1.y * d2.y;
     if (std::abs(cross) < 1e-12 && dot > 0) return; // straight on: nothing left
     // the sector's rays: perpendicular to d1 with u.d2 <= 0, perpendicular to d2 with u.d1 >= 0
@@ -141,6 +140,7 @@ void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value
 
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value) {
     if (g.band.empty()) return;
+    g.extent.clear(); // (not kept here: unknown)
     burn_rows(g, line, r, value, true, 1, g.h - 2);
 }
 
@@ -165,6 +165,23 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
     ends.erase(std::unique(ends.begin(), ends.end(),
                            [](const End &a, const End &b) { return a.x == b.x && a.y == b.y; }),
                ends.end());
+    // the extent of every value: the cells within r of its lines' boxes
+    for (const auto &[l, v] : lines) {
+        if (l.empty()) continue;
+        if (g.extent.size() <= v) g.extent.resize(v + 1u, {g.w, g.h, -1, -1});
+        Box b;
+        for (const XY &p : l)
+            b.extend(p);
+        auto &e = g.extent[v];
+        e[0] =
+            std::min(e[0], std::max(1, static_cast<int>(std::floor((b.minx - r - g.x0) / g.cell))));
+        e[1] =
+            std::min(e[1], std::max(1, static_cast<int>(std::floor((b.miny - r - g.y0) / g.cell))));
+        e[2] = std::max(
+            e[2], std::min(g.w - 2, static_cast<int>(std::ceil((b.maxx + r - g.x0) / g.cell))));
+        e[3] = std::max(
+            e[3], std::min(g.h - 2, static_cast<int>(std::ceil((b.maxy + r - g.y0) / g.cell))));
+    }
     threads = std::max(1u, std::min(threads, static_cast<unsigned>(g.h / 64 + 1)));
     // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
     auto part = [&](unsigned t) {
@@ -192,8 +209,8 @@ enum Side : int { S = 0, E = 1, N = 2, W = 3 };
 
 struct RingInfo {
     std::vector<std::pair<long, long>> lat; ///< vertices in half cells from the grid's corner
-    double area_m2 = 0;                 ///< signed: > 0 outer (counter-clockwise), < 0 hole
-    std::size_t left_e = 0, left_w = 0; ///< cells of the leftmost E-side and W-side edges
+    double area_m2 = 0;                     ///< signed: > 0 outer (counter-clockwise), < 0 hole
+    std::size_t left_e = 0, left_w = 0;     ///< cells of the leftmost E-side and W-side edges
     int left_e_col = 1 << 30, left_w_col = 1 << 30;
     int owner = -1; ///< hole: its outer ring; outer: the hole it lies in (-1: none)
     bool resolved = false;
@@ -220,6 +237,46 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
                    std::vector<std::vector<std::pair<long, long>>> *filled = nullptr) {
     MultiPolygon out;
     if (g.band.empty()) return out;
+    if (!g.extent.empty()) {
+        // the window of the values <= k (the traced cells: band <= k, or == k), grown by
+        // one cell so that the labels next to every traced cell are there
+        int i0 = g.w, j0 = g.h, i1 = -1, j1 = -1;
+        for (std::size_t v = 0; v <= k && v < g.extent.size(); ++v) {
+            const auto &e = g.extent[v];
+            if (e[0] > e[2]) continue;
+            i0 = std::min(i0, e[0] - 1);
+            j0 = std::min(j0, e[1] - 1);
+            i1 = std::max(i1, e[2] + 1);
+            j1 = std::max(j1, e[3] + 1);
+        }
+        if (i0 > i1) return out; // nothing traced
+        i0 = std::max(i0, 0);
+        j0 = std::max(j0, 0);
+        i1 = std::min(i1, g.w - 1);
+        j1 = std::min(j1, g.h - 1);
+        const long cw = i1 - i0 + 1, ch = j1 - j0 + 1;
+        if (cw * ch < static_cast<long>(g.band.size()) * 3 / 4) {
+            BandGrid crop;
+            crop.cell = g.cell;
+            crop.x0 = g.x0 + i0 * g.cell;
+            crop.y0 = g.y0 + j0 * g.cell;
+            crop.w = static_cast<int>(cw);
+            crop.h = static_cast<int>(ch);
+            crop.band.resize(static_cast<std::size_t>(cw * ch));
+            for (long j = 0; j < ch; ++j)
+                std::memcpy(crop.band.data() + j * cw, g.band.data() + (j + j0) * g.w + i0,
+                            static_cast<std::size_t>(cw));
+            const std::size_t before = filled ? filled->size() : 0;
+            out = trace(crop, k, mode, fill_holes_below_m2, scratch, filled);
+            if (filled)
+                for (std::size_t q = before; q < filled->size(); ++q)
+                    for (auto &p : (*filled)[q]) {
+                        p.first += 2L * i0;
+                        p.second += 2L * j0;
+                    }
+            return out;
+        }
+    }
     const std::size_t nx = static_cast<std::size_t>(g.w), ny = static_cast<std::size_t>(g.h);
     const std::uint8_t *labels = g.band.data();
     // per cell: bit 0 inside (band <= k, or label == k), bits 1..4 the sides already traced
@@ -308,9 +365,9 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
                     const long ci = static_cast<long>(c % nx), cj = static_cast<long>(c / nx);
                     pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
                     if (s == E || s == W)
-                        sides.emplace_back(
-                            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(s),
-                            pts.size() - 1);
+                        sides.emplace_back(static_cast<std::uint64_t>(c) * 4 +
+                                               static_cast<std::uint64_t>(s),
+                                           pts.size() - 1);
                     const int s1 = (s + 1) % 4;
                     const std::size_t nb = at(c, off[s]);
                     const std::size_t diag = at(c, off[s] + off[s1]);
@@ -467,7 +524,8 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
         Ring r;
         r.reserve(lat.size());
         for (const auto &[x, y] : lat)
-            r.push_back({g.x0 + static_cast<double>(x) * half, g.y0 + static_cast<double>(y) * half});
+            r.push_back(
+                {g.x0 + static_cast<double>(x) * half, g.y0 + static_cast<double>(y) * half});
         return r;
     };
     std::vector<int> poly_of(rings.size(), -1);
@@ -505,8 +563,7 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
     return trace(g, k, Mode::nested, 0.0, scratch);
 }
 
-std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands,
-                                                    double below_m2,
+std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
                                                     std::vector<std::uint8_t> &scratch) {
     std::vector<std::optional<MultiPolygon>> traced(bands);
     if (g.band.empty()) return traced;
@@ -550,11 +607,10 @@ std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t ban
                         if (j < 1 || j + 1 >= g.h) continue;
                         for (long dj = -1; dj <= 1; ++dj)
                             for (long di = -1; di <= 1; ++di)
-                                touched[k] = std::min(
-                                    touched[k],
-                                    row[static_cast<std::ptrdiff_t>(dj) *
-                                            static_cast<std::ptrdiff_t>(nx) +
-                                        i + di]);
+                                touched[k] =
+                                    std::min(touched[k], row[static_cast<std::ptrdiff_t>(dj) *
+                                                                 static_cast<std::ptrdiff_t>(nx) +
+                                                             i + di]);
                     }
                 }
             }

@@ -23,6 +23,7 @@
 
 #include <lugeo/geometry.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -39,6 +40,10 @@ struct BandGrid {
     double cell = 5;
     int w = 0, h = 0;
     std::vector<std::uint8_t> band; ///< row-major from the bottom row; `none`: not marked
+    /// Optional, per band value v: the columns and rows {i0, j0, i1, j1} outside which no
+    /// cell has band v (burn_lines keeps it); the tracers then work on the window of the
+    /// values they trace only. Empty: unknown (the whole grid).
+    std::vector<std::array<int, 4>> extent;
 };
 
 /// A grid over `box` grown by `margin` and two cells, all cells `none` (the vector's
@@ -53,7 +58,7 @@ BandGrid make_grid(const Box &box, double margin, double cell, XY origin = {0, 0
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value);
 
 /// burn_line for every (line, value), by `threads` threads (each burns every line into its
-/// own slice of rows).
+/// own slice of rows); keeps the grid's extent per value (burn_line clears it).
 void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
                 double r, unsigned threads = 1);
 
@@ -93,8 +98,7 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
 /// that later fills make where labels meet: a quarter of a cell at most). Returns, per k,
 /// polygonize_nested(g, k) of the filled grid when the fill already traced it (always for
 /// the last; for the others unless a later fill changed a cell next to theirs).
-std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands,
-                                                    double below_m2,
+std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
                                                     std::vector<std::uint8_t> &scratch);
 
 /// The label (band) whose polygonize_label polygon holds p; `none` outside the grid's
