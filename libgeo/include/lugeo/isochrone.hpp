@@ -11,7 +11,9 @@
 //  - raster (default): grid cells of `cell_m` whose centre lies within the trim distance of
 //    a reached piece, traced into polygons (marching squares). Equal to the exact buffer
 //    union up to polygon_tolerance_m() = 0.7906 × cell_m (4 m for 5 m cells); nested
-//    thresholds come from one grid, so nesting is exact; ~20× faster than the buffer.
+//    thresholds come from one grid, so nesting is exact; ~20× faster than the buffer. The
+//    bands and each polygon's figures (points and road length inside) are read from the
+//    same grid.
 //  - buffer: GEOS buffers of merged chains and a cascaded union — the reference, slow.
 //
 // Thresholds may use different profiles (say 1 minute by e-bike, 5 and 30 by car). The
@@ -94,7 +96,9 @@ struct IsochronePolygon {
     double road_length_m = 0;  ///< reached road length (the pieces the polygon is made from)
     std::size_t key_sites = 0; ///< inside the polygon
     std::size_t cameras = 0;
-    double recall = 1; ///< reached road length inside the polygon / reached road length
+    /// Reached road length inside the polygon / reached road length (raster: road length
+    /// measured in steps of at most half a cell, each inside or not as its midpoint).
+    double recall = 1;
     double unreachable_inside_m = 0; ///< road length inside the polygon not reached (precision)
 };
 
@@ -123,10 +127,16 @@ struct IsochroneResult {
     std::vector<IsochronePiece> pieces;       ///< union over sources, each piece once
     std::vector<IsochronePolygon> unions;     ///< one per threshold (nested)
     std::vector<IsochronePolygon> per_source; ///< source-major, then threshold
-    std::vector<MultiPolygon> bands;          ///< 0–t1, t1–t2, …: union_k minus union_{k-1}
+    /// 0–t1, t1–t2, …: union_k minus union_{k-1}. Raster: traced from the band grid (the
+    /// cells first reached at threshold k), tiling each union exactly; buffer: GEOS
+    /// differences.
+    std::vector<MultiPolygon> bands;
     std::vector<MultiPolygon> concave;        ///< per threshold, when asked
     std::vector<StandardFigure> standard;     ///< per threshold
     std::vector<BeyondPiece> beyond;          ///< longest first
+    /// Wall times: the searches; the polygons (raster: with each polygon's figures, read
+    /// from its band grid); the rest (buffer: the polygons' figures by GEOS; the standard
+    /// and the road beyond).
     double search_seconds = 0, polygon_seconds = 0, stats_seconds = 0;
 };
 
