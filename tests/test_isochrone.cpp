@@ -132,7 +132,7 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
                 const XY q = poly.outer[i];
                 if (!contains(r.unions[p.threshold].polygon, q)) {
                     const double dd = distance_to_pieces(d.net, r.pieces, p.threshold, q);
-                    CHECK(dd >= o.trim_m - tol); // (raster grids share one lattice: never, in fact)
+                    CHECK(dd >= o.trim_m - tol); // (one lattice: only slivers where bands meet)
                 }
             }
     }

@@ -535,8 +535,9 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         make_all(res.pieces, all.reached, -1, res.unions, work,
                  po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads());
     }
-    // (all grids share the lattice through the origin: each source's polygon lies inside
-    // the union exactly)
+    // (all grids share the lattice through the origin: each source's cells are a subset of
+    // the union's, and its polygon lies inside the union up to slivers of an eighth of a
+    // cell where bands meet)
     // sources are independent: a few threads, each with its own work buffers (and GEOS
     // context, for the buffer method)
     {
