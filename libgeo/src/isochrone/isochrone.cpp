@@ -536,8 +536,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                  po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads());
     }
     // (all grids share the lattice through the origin: each source's cells are a subset of
-    // the union's, and its polygon lies inside the union up to slivers of an eighth of a
-    // cell where bands meet)
+    // the union's, and its polygon lies inside the union up to slivers, under half a cell
+    // each, where bands meet)
     // sources are independent: a few threads, each with its own work buffers (and GEOS
     // context, for the buffer method)
     {
