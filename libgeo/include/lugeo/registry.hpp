@@ -226,6 +226,13 @@ struct CheckIssue {
     std::vector<std::string> ids;
     double distance_m = -1; ///< the distance involved, where one is
     std::string message;
+    /// Confusable pairs only: the misreading ("1/7 at digit 6", "digits 5 and 6 swapped",
+    /// "prefix G/L"), its probability per reading under the resolver's error model (the
+    /// likelier direction), and the ranking score = probability × distance_m — the metres a
+    /// unit is sent astray per reading, on average.
+    std::string misreading;
+    double probability = 0.0;
+    double score = 0.0;
 };
 
 struct StatusCount {
@@ -234,8 +241,15 @@ struct StatusCount {
 };
 
 struct CheckOptions {
-    double same_spot_m = 1.0;          ///< closer than this: two plates at one spot (1 m)
-    double confusable_min_m = 500.0;   ///< confusable pairs farther apart than this (500 m)
+    double same_spot_m = 1.0; ///< closer than this: two plates at one spot (1 m)
+    /// Confusable pairs: plates one misreading apart (one digit, two adjacent digits swapped,
+    /// or the type prefix) farther apart than confusable_min_m (1,000 m) whose misreading has
+    /// a probability per reading of at least confusable_min_probability (0.003: one reading in
+    /// 333; with the default scheme the eight likeliest digit confusions 1/7, 3/8, 2/7, 4/9,
+    /// 0/8, 5/6, 6/9, 6/8, adjacent swaps and a wrong prefix, not 5/9, 8/9 or a random digit). A
+    /// misread digit of a plate with a check digit counts one hundredth (the check fails).
+    double confusable_min_m = 1000.0;
+    double confusable_min_probability = 0.003;
     double max_road_distance_m = 50.0; ///< plates farther than this from every road (50 m)
     /// Distance from a point to the nearest road in metres; unset: no road check.
     std::function<double(XY)> distance_to_road;
@@ -245,7 +259,9 @@ struct CheckOptions {
 };
 
 struct CheckReport {
-    std::vector<CheckIssue> issues;  ///< ordered by kind, then first plate index
+    /// Ordered by kind, then first plate index; confusable pairs by score, highest first
+    /// (ties by the plate indices).
+    std::vector<CheckIssue> issues;
     std::vector<StatusCount> status; ///< per kind, in scheme order
     std::size_t plate_count = 0;
     std::size_t error_count = 0;
