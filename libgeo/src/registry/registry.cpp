@@ -82,6 +82,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
     for (int k = 0; k < lk.head_digits; ++k)
         lk.head_space *= 10;
     lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
+    lk.head_box.assign(im.scheme.types.size() * lk.head_space, Box{});
     // base key (without check digit) -> first index, to report duplicates
     for (std::size_t i = 0; i < n; ++i) {
         Plate &p = im.plates[i];
@@ -126,6 +127,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         for (int k = 0; k < lk.head_digits; ++k)
             head = head * 10 + d[static_cast<std::size_t>(k)];
         lk.heads[parts->type * lk.head_space + head] = 1;
+        lk.head_box[parts->type * lk.head_space + head].extend(p.position);
     }
 
     // uniform grid
@@ -205,15 +207,6 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
 }
 
 namespace {
-
-/// Likelihood of the caller's position when the plate is d metres away: an isotropic
-/// Gaussian with sigma = radius / 2 per axis (the caller lies within `radius` about 86% of the
-/// time, within 1.5 radius 99%), floored so that a far plate is never ruled out.
-double distance_factor(double d, double radius) {
-    const double sigma = std::max(radius, 1.0) / 2.0;
-    const double z = d / sigma;
-    return std::max(std::exp(-0.5 * z * z), 1e-6);
-}
 
 } // namespace
 
@@ -315,8 +308,15 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
             std::size_t above = 0;
             for (const auto &m : merged)
                 above += m.c.score > two_edit_bound;
-            if (above < options.candidates)
-                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
+            if (above < options.candidates) {
+                StagePrune prune;
+                prune.keep = options.candidates;
+                for (std::size_t r = 0; r < merged.size() && r < options.candidates; ++r)
+                    prune.seed.emplace_back(merged[r].c.plate, merged[r].c.score);
+                prune.near = near;
+                prune.plates = &im.plates;
+                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
+            }
         }
     } else {
         std::erase_if(hits,
