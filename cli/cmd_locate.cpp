@@ -138,6 +138,9 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
 // ---- batch ----
 
 /// A minimal RFC 4180 reader (UTF-8, optional BOM, quoted fields): header + rows.
+/// Why not GDAL's CSV driver like every other input: the commonest batch is a one-column list
+/// of IDs, and GDAL before 3.7 (Debian 12 has 3.6) does not open a CSV without a separator in
+/// its header line (OSGeo/gdal#7595, fixed by #7597 in 3.7). Other formats go through GDAL.
 std::vector<std::vector<std::string>> read_csv(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::io, "cannot open '" + path + "'");
