@@ -88,8 +88,7 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
             if (distance(reg.plates()[*heard_plate].position, opt.near->position) <=
                 opt.near->radius_m)
                 ++valid_within_radius;
-        }
-        else
+        } else
             invalid_pos.add(rank1 == 1, rank1 >= 1 && rank1 <= 3);
         {
             // the same caller reading the plate correctly must still get it first
@@ -177,9 +176,8 @@ TEST_CASE("fuzzy accuracy on simulated misreads of a demo-shaped registry") {
                                               << "%, top-3 " << pair_no_pos.p3() << "%");
     MESSAGE("  read correctly, position within 300 m: top-1 " << pair_pos.p1() << "%, top-3 "
                                                               << pair_pos.p3() << "%");
-    MESSAGE("  misread too, position within 300 m: top-1 " << pair_pos_misread.p1()
-                                                           << "%, top-3 " << pair_pos_misread.p3()
-                                                           << "%");
+    MESSAGE("  misread too, position within 300 m: top-1 " << pair_pos_misread.p1() << "%, top-3 "
+                                                           << pair_pos_misread.p3() << "%");
     // a second plate must help: it separates a valid misreading from the true plate
     CHECK(pair_pos.p1() > all_pos.p1() + 5.0);
     CHECK(pair_no_pos.p3() > all_no_pos.p3());

@@ -304,9 +304,10 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
             } else if (best.size() < keep) {
                 best.push_back({hits[i].plate, sc});
             } else {
-                auto lo = std::min_element(best.begin(), best.end(), [](const Best &a, const Best &b) {
-                    return a.score < b.score;
-                });
+                auto lo =
+                    std::min_element(best.begin(), best.end(), [](const Best &a, const Best &b) {
+                        return a.score < b.score;
+                    });
                 if (sc > lo->score) *lo = {hits[i].plate, sc};
             }
         }
@@ -317,9 +318,8 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
         for (double c : row)
             max_conf = std::max(max_conf, c);
     const double d1 = std::max(1, h.n - 2);
-    const double max_second =
-        std::max({m.r_four_ten, m.r_substitute * max_conf / d1, m.r_swap / d1,
-                  m.r_drop * 0.5 / d1, m.r_extra * 0.8 / d1});
+    const double max_second = std::max({m.r_four_ten, m.r_substitute * max_conf / d1, m.r_swap / d1,
+                                        m.r_drop * 0.5 / d1, m.r_extra * 0.8 / d1});
 
     struct First {
         Digits t;

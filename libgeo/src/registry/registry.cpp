@@ -206,9 +206,7 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
     return static_cast<std::size_t>(*hit);
 }
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 namespace {
 
@@ -308,7 +306,8 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
     if (first.exact) {
         const bool exact_first =
             !first.candidates.empty() && first.candidates.front().plate == *first.exact;
-        first.kind = exact_first && !first.far_from_caller ? MatchKind::exact : MatchKind::exact_far;
+        first.kind =
+            exact_first && !first.far_from_caller ? MatchKind::exact : MatchKind::exact_far;
         if (!options.always_fuzzy && first.kind == MatchKind::exact) first.candidates.resize(1);
     }
     return first;

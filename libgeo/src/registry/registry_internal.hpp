@@ -167,7 +167,7 @@ struct StagePrune {
     std::size_t keep = 5;
     double slack = 0.25;
     std::vector<std::pair<std::uint32_t, double>> seed;
-    std::optional<CallerPosition> near;       ///< scores are multiplied by distance_factor
+    std::optional<CallerPosition> near;         ///< scores are multiplied by distance_factor
     const std::vector<Plate> *plates = nullptr; ///< positions, with `near`
 };
 
