@@ -133,11 +133,19 @@ struct LocateOptions {
     double far_factor = 2.0;          ///< exact match farther than far_factor*radius is flagged (2)
     bool two_edits = true;            ///< also enumerate two-edit explanations (true)
     double min_relative_score = 1e-4; ///< drop candidates scoring below this fraction of the best
+    /// A second plate the caller reads nearby (the lamp beside the pole, the next pole), as
+    /// heard; empty: none. Each candidate is then scored with its best partner among the second
+    /// plate's candidates: score x partner's score x a proximity factor (Gaussian, sigma =
+    /// pair_distance_m / 2), so a misreading that is another valid plate loses to the plate
+    /// that has the second one beside it.
+    std::string also;
+    double pair_distance_m = 50.0; ///< the two plates are seen together: within about this (50 m)
 };
 
 enum class MatchKind {
     exact,     ///< the ID is a plate, and (with a position) it lies near the caller
-    exact_far, ///< the ID is a plate but far from the caller; nearby alternatives follow
+    exact_far, ///< the ID is a plate but far from the caller (or, with a second plate, not
+               ///< beside it); nearby alternatives follow
     fuzzy,     ///< no plate has this ID; candidates from the error model
     none,      ///< a plausible ID but nothing in the registry explains it
     invalid    ///< not a plate ID at all (see LocateResult::error)
@@ -153,12 +161,18 @@ struct Candidate {
     double distance_m = -1;  ///< from the caller position; -1 without one
     int edits = 0;           ///< 0 exact, 1 or 2
     std::string explanation; ///< "exact", "6 read as 9 (digit 5)", "digits 3 and 4 swapped" ...
+    /// With LocateOptions::also: the second plate paired with this one, its distance from this
+    /// one and its explanation.
+    std::optional<std::size_t> partner;
+    double partner_distance_m = -1;
+    std::string partner_explanation;
 };
 
 struct LocateResult {
     MatchKind kind = MatchKind::none;
     std::string normalized;            ///< normalised input (see NormalizedId::id)
-    std::string error;                 ///< for MatchKind::invalid
+    std::string error;                 ///< for MatchKind::invalid (names the second plate if it is
+                                       ///< the invalid one)
     std::optional<std::size_t> exact;  ///< the plate whose ID matched exactly
     bool far_from_caller = false;      ///< the exact match lies beyond far_factor*radius
     std::vector<Candidate> candidates; ///< best first
@@ -201,6 +215,7 @@ public:
     struct Impl;
 
 private:
+    LocateResult locate_one(std::string_view heard, const LocateOptions &options) const;
     std::unique_ptr<Impl> m_impl;
 };
 
