@@ -87,24 +87,36 @@ int main(int argc, char **argv) {
         truth.push_back(p.position);
     }
     for (int mode = 0; mode < 3; ++mode) {
-        std::vector<double> lat;
+        // Each query is timed three times: `lat` holds the first run (what a caller sees,
+        // including any preemption by other processes on a shared machine), `best` the fastest
+        // of the three (the resolver's own cost; scheduler noise removed).
+        std::vector<double> lat, best;
         lat.reserve(heard.size());
+        best.reserve(heard.size());
         for (std::size_t i = 0; i < heard.size(); ++i) {
             LocateOptions opt;
             opt.candidates = 5;
             opt.always_fuzzy = true;
             if (mode == 1) opt.near = CallerPosition{{truth[i].x + 150, truth[i].y - 100}, 300};
             if (mode == 2) opt.two_edits = false;
-            const auto t = Clock::now();
-            const auto r = reg.locate(heard[i], opt);
-            lat.push_back(us_since(t));
-            found += r.candidates.size();
+            double fastest = 1e300;
+            for (int rep = 0; rep < 3; ++rep) {
+                const auto t = Clock::now();
+                const auto r = reg.locate(heard[i], opt);
+                const double us = us_since(t);
+                if (rep == 0) lat.push_back(us);
+                fastest = std::min(fastest, us);
+                found += r.candidates.size();
+            }
+            best.push_back(fastest);
         }
         const char *name = mode == 0   ? "fuzzy top-5"
                            : mode == 1 ? "fuzzy top-5 + position"
                                        : "fuzzy top-5, one edit";
-        std::printf("%-27s p50 %.1f us  p99 %.1f us  max %.1f us\n", name, percentile(lat, 50),
-                    percentile(lat, 99), percentile(lat, 100));
+        std::printf("%-27s p50 %.1f us  p99 %.1f us  max %.1f us  (best of 3: p50 %.1f  p99 %.1f  "
+                    "max %.1f us)\n",
+                    name, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
+                    percentile(best, 50), percentile(best, 99), percentile(best, 100));
     }
 
     // batch: 100,000 IDs as a dispatcher batch would hold them (80% correct, 20% misread)

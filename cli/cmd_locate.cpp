@@ -24,6 +24,8 @@ struct LocateCliOptions {
     std::string id_field = "id";
     std::string output;
     double radius_m = 300.0;
+    std::string also;
+    double pair_distance_m = 50.0;
 };
 
 double round_to(double v, double step) {
@@ -66,6 +68,11 @@ nlohmann::json result_json(const std::string &input, const LocateResult &r, cons
             cj["junction"] = junction_json(jn, w.frame);
             cj["cross_street"] = jn ? nlohmann::json(cross_streets(*jn, p.road)) : nlohmann::json();
         }
+        if (c.partner) {
+            cj["partner"] = w.registry.plates()[*c.partner].id;
+            cj["partner_distance_m"] = round_to(c.partner_distance_m, 0.1);
+            cj["partner_explanation"] = c.partner_explanation;
+        }
         cands.push_back(std::move(cj));
     }
     j["candidates"] = std::move(cands);
@@ -87,8 +94,12 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
         std::cout << "  EXACT match\n";
         break;
     case MatchKind::exact_far:
-        std::cout << "  EXACT match, but FAR from the caller: check the number with the caller;"
-                     " nearby alternatives below\n";
+        if (r.far_from_caller)
+            std::cout << "  EXACT match, but FAR from the caller: check the number with the caller;"
+                         " nearby alternatives below\n";
+        else
+            std::cout << "  EXACT match, but NOT beside the second plate: check both numbers with "
+                         "the caller; the pairs that fit below\n";
         break;
     case MatchKind::fuzzy:
         std::cout << "  no plate has this number; candidates under the misreading model:\n";
@@ -103,6 +114,11 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
         std::cout << head;
         if (c.distance_m >= 0) std::cout << "  " << fmt(c.distance_m, 0) << " m from caller";
         std::cout << "  (" << c.explanation << ")\n";
+        if (c.partner) {
+            const Plate &q = w.registry.plates()[*c.partner];
+            std::cout << "     with second plate " << q.id << " " << fmt(c.partner_distance_m, 0)
+                      << " m away (" << c.partner_explanation << ")\n";
+        }
         std::cout << "     " << p.kind << ", " << (p.road.empty() ? "(no road)" : p.road)
                   << ", status " << plate_status_name(p.status);
         if (!p.installed.empty()) std::cout << ", installed " << p.installed;
@@ -122,6 +138,9 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
 // ---- batch ----
 
 /// A minimal RFC 4180 reader (UTF-8, optional BOM, quoted fields): header + rows.
+/// Why not GDAL's CSV driver like every other input: the commonest batch is a one-column list
+/// of IDs, and GDAL before 3.7 (Debian 12 has 3.6) does not open a CSV without a separator in
+/// its header line (OSGeo/gdal#7595, fixed by #7597 in 3.7). Other formats go through GDAL.
 std::vector<std::vector<std::string>> read_csv(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::io, "cannot open '" + path + "'");
@@ -347,6 +366,10 @@ int run_locate(const LocateCliOptions &o) {
     if (o.ids.empty())
         throw Error(ErrorCode::invalid_argument,
                     "no plate ID given (lugeo locate ID [ID…] or --batch FILE)");
+    if (!o.also.empty() && o.ids.size() != 1)
+        throw Error(ErrorCode::invalid_argument,
+                    "--also pairs ONE plate ID with a second plate read nearby; got " +
+                        std::to_string(o.ids.size()) + " IDs");
     std::optional<LonLatArg> near_arg;
     if (!o.near.empty()) near_arg = parse_lonlat_arg(o.near, "--near", true);
     PlateWorld w = load_plate_world(o.scene, !o.no_network);
@@ -360,6 +383,8 @@ int run_locate(const LocateCliOptions &o) {
     for (const auto &id : o.ids) {
         LocateOptions lo;
         lo.near = near;
+        lo.also = o.also;
+        lo.pair_distance_m = o.pair_distance_m;
         if (o.candidates > 0) {
             lo.candidates = o.candidates;
             lo.always_fuzzy = true;
@@ -396,6 +421,13 @@ void register_locate(CLI::App &app) {
     cmd->add_option("--candidates", o->candidates,
                     "List this many candidates, also after an exact match")
         ->check(CLI::Range(1, 100));
+    cmd->add_option("--also", o->also,
+                    "A second plate the caller reads nearby (the lamp beside the pole): ranks "
+                    "the pairs that lie together")
+        ->option_text("ID2");
+    cmd->add_option("--pair-distance", o->pair_distance_m,
+                    "The two plates are seen together: within about this many metres (50)")
+        ->check(CLI::PositiveNumber);
     cmd->add_flag("--json", o->json, "Machine-readable output");
     cmd->add_flag("--no-network", o->no_network,
                   "Do not load the road network (no nearest junction; faster)");
@@ -414,6 +446,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate L104-0010 --near 104.0890,30.6985,200   # flagged when far from the "
         "caller\n"
         "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
+        "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
         "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad "
         "input.\n");

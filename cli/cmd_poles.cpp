@@ -17,7 +17,11 @@ namespace {
 struct PolesCheckOptions {
     SceneArgs scene;
     double max_road_distance_m = 50.0;
-    double confusable_min_m = 500.0;
+    double confusable_min_m = CheckOptions{}.confusable_min_m;
+    double confusable_min_probability = CheckOptions{}.confusable_min_probability;
+    std::size_t top = 20;     ///< road pairs of confusable plates shown in the text report
+    bool all_pairs = false;   ///< every confusable pair in the text report
+    std::string pairs_output; ///< -o: the confusable pairs as lines (GPKG, GeoJSON, CSV)
     bool no_roads = false;
     bool json = false;
     std::size_t limit = 10;
@@ -36,6 +40,96 @@ struct PolesAssignOptions {
     bool json = false;
 };
 
+/// "L353" of "L353-0002": the type prefix and the road (district + road code) of a canonical ID.
+std::string road_of(const std::string &id) {
+    return id.substr(0, id.find('-'));
+}
+
+std::string one_in(double p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "1 in %.0f", 1.0 / p);
+    return buf;
+}
+
+/// Confusable pairs, ranked by score. The worst pair of each pair of roads first (a road whose
+/// code is one misreading from another's makes every plate on it confusable: one line, not
+/// forty), up to --top; --all: every pair.
+void print_confusable(const std::vector<const CheckIssue *> &list, const PlateSet &set,
+                      const PolesCheckOptions &o) {
+    struct Group {
+        const CheckIssue *worst = nullptr;
+        std::size_t pairs = 0;
+    };
+    std::vector<Group> groups;
+    std::map<std::pair<std::string, std::string>, std::size_t> index;
+    for (const CheckIssue *is : list) { // already worst first
+        const auto key = std::make_pair(road_of(is->ids[0]), road_of(is->ids[1]));
+        auto [it, fresh] = index.emplace(key, groups.size());
+        if (fresh) groups.push_back({is, 0});
+        ++groups[it->second].pairs;
+    }
+    std::printf("\nconfusable (%zu pairs of plates on %zu pairs of roads, warning)\n"
+                "  one likely misreading apart (p >= %g per reading) and more than %.0f m apart;\n"
+                "  ranked by score = p x distance (metres a unit is sent astray per reading)\n",
+                list.size(), groups.size(), o.confusable_min_probability, o.confusable_min_m);
+    std::printf("  %7s  %-11s %8s  %5s  %-22s  %s\n", "score_m", "p", "distance",
+                o.all_pairs ? "rank" : "pairs", o.all_pairs ? "pair" : "worst pair", "misreading");
+    auto line = [&](const CheckIssue &is, std::size_t count) {
+        const std::string pair = is.ids[0] + " ~ " + is.ids[1];
+        std::printf("  %7.1f  %-11s %6.0f m  %5zu  %-22s  %s  [%s feature %lld]\n", is.score,
+                    one_in(is.probability).c_str(), is.distance_m, count, pair.c_str(),
+                    is.misreading.c_str(), set.origins[is.plates[0]].layer.c_str(),
+                    static_cast<long long>(set.origins[is.plates[0]].fid));
+    };
+    if (o.all_pairs) {
+        for (std::size_t k = 0; k < list.size(); ++k)
+            line(*list[k], k + 1);
+        return;
+    }
+    for (std::size_t k = 0; k < groups.size() && k < o.top; ++k)
+        line(*groups[k].worst, groups[k].pairs);
+    if (groups.size() > o.top)
+        std::printf("  … and %zu more pairs of roads (--top N; --all for every pair; --json; "
+                    "-o pairs.gpkg)\n",
+                    groups.size() - o.top);
+}
+
+/// The confusable pairs as lines joining the two plates, in the scene CRS, ranked.
+void write_pairs(const CheckReport &rep, const PlateSet &set, const std::string &crs,
+                 const std::string &path) {
+    VectorWriter wr(path);
+    LayerDef def;
+    def.name = "confusable_pairs";
+    def.geometry_type = Geometry::Type::line;
+    def.crs = crs;
+    def.description = "lugeo poles check: plates one likely misreading apart but far from each "
+                      "other, ranked by score = probability x distance";
+    def.fields = {{"rank", FieldType::integer},     {"id_a", FieldType::string},
+                  {"id_b", FieldType::string},      {"road_a", FieldType::string},
+                  {"road_b", FieldType::string},    {"misreading", FieldType::string},
+                  {"probability", FieldType::real}, {"distance_m", FieldType::real},
+                  {"score", FieldType::real},       {"layer_a", FieldType::string},
+                  {"fid_a", FieldType::integer},    {"layer_b", FieldType::string},
+                  {"fid_b", FieldType::integer}};
+    const std::size_t L = wr.add_layer(def);
+    std::int64_t rank = 0;
+    for (const auto &is : rep.issues) {
+        if (is.kind != CheckKind::confusable) continue;
+        const Plate &a = set.plates[is.plates[0]], &b = set.plates[is.plates[1]];
+        const auto &oa = set.origins[is.plates[0]], &ob = set.origins[is.plates[1]];
+        Geometry g;
+        g.type = Geometry::Type::line;
+        g.lines.push_back({a.position, b.position});
+        wr.add_feature(L, g,
+                       {++rank, a.id, b.id, a.road, b.road, is.misreading,
+                        std::round(is.probability * 1e6) / 1e6, std::round(is.distance_m * 10) / 10,
+                        std::round(is.score * 100) / 100, oa.layer,
+                        static_cast<std::int64_t>(oa.fid), ob.layer,
+                        static_cast<std::int64_t>(ob.fid)});
+    }
+    wr.commit();
+}
+
 int run_poles_check(const PolesCheckOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     PlateReadOptions ro;
@@ -44,6 +138,8 @@ int run_poles_check(const PolesCheckOptions &o) {
     CheckOptions co;
     co.max_road_distance_m = o.max_road_distance_m;
     co.confusable_min_m = o.confusable_min_m;
+    co.confusable_min_probability = o.confusable_min_probability;
+    if (!o.pairs_output.empty()) check_not_input(scene, o.pairs_output);
     std::optional<Network> net;
     if (!o.no_roads && scene.has_layer("roads")) {
         net.emplace(load_network(scene, o.scene));
@@ -86,9 +182,18 @@ int run_poles_check(const PolesCheckOptions &o) {
             for (auto i : is.plates)
                 feats.push_back({{"layer", set.origins[i].layer}, {"fid", set.origins[i].fid}});
             ij["features"] = std::move(feats);
+            if (is.kind == CheckKind::confusable) {
+                ij["misreading"] = is.misreading;
+                ij["probability"] = std::round(is.probability * 1e6) / 1e6;
+                ij["score"] = std::round(is.score * 100) / 100;
+            }
             j["issues"].push_back(std::move(ij));
         }
         j["issues_by_kind"] = by_kind;
+        j["confusable"] = {{"pairs", by_kind["confusable"]},
+                           {"min_distance_m", o.confusable_min_m},
+                           {"min_probability", o.confusable_min_probability},
+                           {"order", "score = probability x distance_m, highest first"}};
         print_json(j);
     } else {
         std::cout << "Plate registry check: " << rep.plate_count << " plates, " << rep.error_count
@@ -107,6 +212,10 @@ int run_poles_check(const PolesCheckOptions &o) {
         for (const auto &is : rep.issues)
             groups[is.kind].push_back(&is);
         for (const auto &[kind, list] : groups) {
+            if (kind == CheckKind::confusable) {
+                print_confusable(list, set, o);
+                continue;
+            }
             std::cout << "\n"
                       << check_kind_name(kind) << " (" << list.size() << ", "
                       << (list.front()->severity == Severity::error ? "error" : "warning") << ")\n";
@@ -122,6 +231,7 @@ int run_poles_check(const PolesCheckOptions &o) {
                 std::cout << "  … and " << list.size() - o.limit << " more (--limit, --json)\n";
         }
     }
+    if (!o.pairs_output.empty()) write_pairs(rep, set, scene.crs, o.pairs_output);
     return rep.has_errors() ? exit_findings : exit_ok;
 }
 
@@ -280,8 +390,23 @@ void register_poles(CLI::App &app) {
         ->check(CLI::PositiveNumber);
     check
         ->add_option("--confusable-distance", c->confusable_min_m,
-                     "Report pairs one misreading apart when farther apart than this, m (500)")
-        ->check(CLI::PositiveNumber);
+                     "Confusable pairs: plates one misreading apart farther apart than this, m "
+                     "(1000)")
+        ->check(CLI::NonNegativeNumber);
+    check
+        ->add_option("--confusable-probability", c->confusable_min_probability,
+                     "Confusable pairs: misreadings at least this likely per reading, under the "
+                     "resolver's error model (0.003)")
+        ->check(CLI::Range(0.0, 1.0));
+    check->add_option("--top", c->top,
+                      "Confusable pairs in the text report: the worst pair of the N worst pairs "
+                      "of roads (20)");
+    check->add_flag("--all", c->all_pairs, "Text report: every confusable pair, ranked");
+    check
+        ->add_option("-o,--output", c->pairs_output,
+                     "Write the confusable pairs as lines joining the two plates (.gpkg, "
+                     ".geojson, .csv)")
+        ->option_text("FILE");
     check->add_flag("--no-roads", c->no_roads,
                     "Skip the distance-to-road check (no network is built)");
     check->add_option("--limit", c->limit, "Issues shown per kind in the text report (10)");
@@ -289,6 +414,7 @@ void register_poles(CLI::App &app) {
     set_examples(*check,
                  "  lugeo poles check                         # exit 1 when errors are found\n"
                  "  lugeo poles check --max-road-distance 30 --json\n"
+                 "  lugeo poles check --top 50 -o pairs.gpkg       # confusable pairs, for QGIS\n"
                  "  lugeo poles check --scene city/scene.toml --no-roads\n");
     check->callback([c] { run_command([&] { return run_poles_check(*c); }); });
 

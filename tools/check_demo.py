@@ -32,6 +32,8 @@ FIELDS = {
     "key_sites": ["kind", "name", "osm_id"],
     "buildings": ["building", "levels", "osm_id"],
     "boundary": ["name"],
+    "zones": ["id", "kiosk", "name"],
+    "grids": ["id", "name", "zone"],
 }
 FAIL = []
 
@@ -65,6 +67,21 @@ def metres(a, b):
     dx = (b[0] - a[0]) * 111320.0 * math.cos(lat)
     dy = (b[1] - a[1]) * 110860.0
     return math.sqrt(dx * dx + dy * dy)
+
+
+def ring_m2(ring, lat0):
+    """Area of a lon/lat ring in m2 (equirectangular at lat0, like metres())."""
+    lat = math.radians(lat0)
+    kx, ky = 111320.0 * math.cos(lat), 110860.0
+    a = 0.0
+    for i in range(len(ring) - 1):
+        a += (ring[i][0] * kx) * (ring[i + 1][1] * ky) - (ring[i + 1][0] * kx) * (ring[i][1] * ky)
+    return a / 2.0
+
+
+def centroid(ring):
+    n = len(ring) - 1
+    return (sum(p[0] for p in ring[:n]) / n, sum(p[1] for p in ring[:n]) / n)
 
 
 def main():
@@ -207,6 +224,28 @@ def main():
             if not inside(f["geometry"]["coordinates"], ring):
                 out += 1
     check(out == 0, "all points of %s inside the boundary (%d outside)" % (", ".join(pts_layers), out))
+    # zones: one per kiosk, holding it, tiling the boundary; grids: each inside its zone
+    Z, G = L["zones"]["features"], L["grids"]["features"]
+    kiosks = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in U
+              if f["properties"]["kind"] == "kiosk"}
+    check(len(Z) == 6 and sorted(f["properties"]["kiosk"] for f in Z) == sorted(kiosks) and
+          all(inside(kiosks[f["properties"]["kiosk"]], f["geometry"]["coordinates"][0]) for f in Z),
+          "zones: 6, one per kiosk, each holding its kiosk")
+    lat0 = ring[0][1]
+    b_area = ring_m2(ring, lat0)
+    z_area = sum(ring_m2(f["geometry"]["coordinates"][0], lat0) for f in Z)
+    g_area = sum(ring_m2(f["geometry"]["coordinates"][0], lat0) for f in G)
+    check(all(ring_m2(f["geometry"]["coordinates"][0], lat0) > 0 for f in Z + G),
+          "zone and grid rings counter-clockwise")
+    check(abs(z_area - b_area) < 1e-6 * b_area and abs(g_area - b_area) < 1e-4 * b_area,
+          "zones (%.3f km2) and grids (%.3f km2) cover the boundary (%.3f km2)" % (
+              z_area / 1e6, g_area / 1e6, b_area / 1e6))
+    zr = {f["properties"]["id"]: f["geometry"]["coordinates"][0] for f in Z}
+    gids = [f["properties"]["id"] for f in G]
+    check(len(set(gids)) == len(gids) and
+          all(f["properties"]["zone"] in zr and
+              inside(centroid(f["geometry"]["coordinates"][0]), zr[f["properties"]["zone"]])
+              for f in G), "grids: %d cells, unique ids, each inside its zone" % len(G))
     # coordinates 7 decimals
     check(all(len(str(c).split(".")[-1]) <= 7 for f in P + Lm + C for c in f["geometry"]["coordinates"]),
           "coordinates rounded to 7 decimals")

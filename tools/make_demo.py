@@ -24,7 +24,7 @@ reproducible for a given (OSM file, seed):
 Layers written to --out (see docs/data.md for every field):
   buildings, key_sites           OSM-derived (c) OpenStreetMap contributors
   boundary, poles, lamps, cameras,
-  units, incidents               SYNTHETIC, mirroring Chuxiong's figures
+  units, incidents, zones, grids SYNTHETIC, mirroring Chuxiong's figures
   scene.toml                     the demo scene config
 """
 
@@ -52,6 +52,8 @@ N_CHECKPOINTS = 28
 N_KIOSKS = 6
 N_STATIONS = 3
 N_ROOMS = 16
+GRID_CELL = 500                        # community grid cells (m), cut by the zones
+GRID_MIN_AREA = 100                    # grid pieces smaller than this (m2) are dropped
 INCIDENTS_PER_YEAR = 9000              # expectation; actual count is Poisson
 SWAP_RATE = 0.003                      # plates out of order along their road
 
@@ -433,6 +435,26 @@ def point_feature(frame, xy, props):
     lon, lat = frame.ll(xy[0], xy[1])
     return {"type": "Feature", "properties": props,
             "geometry": {"type": "Point", "coordinates": [r7(lon), r7(lat)]}}
+
+
+def dedup_ring(poly, tol=0.01):
+    """Drop consecutive vertices closer than tol (m), also across the ends."""
+    out = []
+    for q in poly:
+        if not out or dist(q, out[-1]) > tol:
+            out.append(q)
+    while len(out) > 1 and dist(out[0], out[-1]) <= tol:
+        out.pop()
+    return out
+
+
+def polygon_feature(frame, poly, props):
+    """A polygon (CCW, not closed, metric) as a GeoJSON feature."""
+    ring = [frame.ll(x, y) for x, y in poly]
+    coords = [[r7(lon), r7(lat)] for lon, lat in ring]
+    coords.append(coords[0])
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [coords]}}
 
 
 # --------------------------------------------------------------------------
@@ -1339,6 +1361,7 @@ class Demo:
         x0, y0, x1, y1 = self.bbox
         feats = []
         placed = []
+        self.kiosks = []
         kiosk_cls = ("primary", "secondary", "tertiary")
 
         def snap(target, classes, extra):
@@ -1360,6 +1383,7 @@ class Demo:
                     "id": "KIOSK-%d" % k, "kind": "kiosk",
                     "name": "%d号移动警务站" % k, "crew": 6}))
                 placed.append(p)
+                self.kiosks.append(("KIOSK-%d" % k, p))
         # stations: west, centre, east thirds
         names = []
         named = ("primary", "secondary", "tertiary", "residential")
@@ -1391,6 +1415,74 @@ class Demo:
                 "name": road + "社区警务室", "crew": r.randint(2, 4)}))
         self.counts["units"] = "%d (kiosks %d, stations %d, community rooms %d)" % (
             len(feats), N_KIOSKS, N_STATIONS, N_ROOMS)
+        return feats
+
+    # ---------------------------------------------------------- zones, grids
+    def make_zones(self):
+        """Patrol zones: the boundary split by nearest kiosk (the Voronoi
+        cells of the kiosks clipped to the convex boundary: each cell is the
+        boundary cut by the half-planes nearer its kiosk than another)."""
+        fr = self.frame
+        self.zone_polys = []
+        feats = []
+        for k, (kid, p) in enumerate(self.kiosks):
+            poly = list(self.region.poly)
+            for m, (_, q) in enumerate(self.kiosks):
+                if m == k:
+                    continue
+                # keep |x - p| <= |x - q|:  2 (p - q) . x + |q|^2 - |p|^2 >= 0
+                a, b = 2.0 * (p[0] - q[0]), 2.0 * (p[1] - q[1])
+                c = (q[0] * q[0] + q[1] * q[1]) - (p[0] * p[0] + p[1] * p[1])
+                poly = clip_halfplane(poly, a, b, c)
+            poly = dedup_ring(poly)
+            n = k + 1
+            self.zone_polys.append(("ZONE-%d" % n, n, poly))
+            feats.append(polygon_feature(fr, poly, {
+                "id": "ZONE-%d" % n, "name": "%d号巡区" % n, "kiosk": kid}))
+        area = fsum_loop([ring_area(z[2] + [z[2][0]]) for z in self.zone_polys]) / 1e6
+        self.counts["zones"] = "%d polygons, %.1f km2" % (len(feats), area)
+        return feats
+
+    def make_grids(self, cell=GRID_CELL):
+        """Community grid cells: a regular GRID_CELL grid (origin at the
+        boundary's south-west corner) cut by the zones, so every cell lies in
+        one zone; pieces under GRID_MIN_AREA are dropped (slivers along the
+        zone lines: a gap of at most that much per piece)."""
+        fr = self.frame
+        x0, y0, x1, y1 = self.bbox
+        nx = int(math.ceil((x1 - x0) / cell))
+        ny = int(math.ceil((y1 - y0) / cell))
+        feats = []
+        dropped = 0
+        for zid, n, zpoly in self.zone_polys:
+            zx = [q[0] for q in zpoly]
+            zy = [q[1] for q in zpoly]
+            k = 0
+            for j in range(ny - 1, -1, -1):          # north row first
+                gy0 = y0 + j * cell
+                if gy0 > max(zy) or gy0 + cell < min(zy):
+                    continue
+                for i in range(nx):
+                    gx0 = x0 + i * cell
+                    if gx0 > max(zx) or gx0 + cell < min(zx):
+                        continue
+                    poly = list(zpoly)
+                    poly = clip_halfplane(poly, 1.0, 0.0, -gx0)
+                    poly = clip_halfplane(poly, -1.0, 0.0, gx0 + cell)
+                    poly = clip_halfplane(poly, 0.0, 1.0, -gy0)
+                    poly = clip_halfplane(poly, 0.0, -1.0, gy0 + cell)
+                    poly = dedup_ring(poly)
+                    if len(poly) < 3:
+                        continue
+                    if ring_area(poly + [poly[0]]) < GRID_MIN_AREA:
+                        dropped += 1
+                        continue
+                    k += 1
+                    feats.append(polygon_feature(fr, poly, {
+                        "id": "GRID-%d-%02d" % (n, k),
+                        "name": "%d号巡区第%d网格" % (n, k), "zone": zid}))
+        self.counts["grids"] = "%d cells of %d m (%d slivers under %d m2 dropped)" % (
+            len(feats), cell, dropped, GRID_MIN_AREA)
         return feats
 
     def _snap_named(self, target, classes, taken, r):
@@ -1565,7 +1657,7 @@ SCENE_TOML = """\
 [scene]
 name = "Demo: Chengdu centre, standing in for Chuxiong"
 crs = "EPSG:32648"   # metric CRS: UTM 48N for Chengdu (Chuxiong itself would use EPSG:4543)
-attribution = "\u00a9 OpenStreetMap contributors (ODbL); poles, lamps, cameras, units, incidents and boundary are SYNTHETIC"
+attribution = "\u00a9 OpenStreetMap contributors (ODbL); poles, lamps, cameras, units, incidents, boundary, patrol zones and grid cells are SYNTHETIC"
 
 [layers.roads]
 source = "../chengdu-centre-2018.osm"
@@ -1643,6 +1735,22 @@ synthetic = true
 id = "id"
 time = "time"
 grade = "grade"
+
+[layers.zones]
+source = "zones.geojson"
+synthetic = true
+[layers.zones.fields]
+id = "id"
+name = "name"
+kiosk = "kiosk"
+
+[layers.grids]
+source = "grids.geojson"
+synthetic = true
+[layers.grids.fields]
+id = "id"
+name = "name"
+zone = "zone"
 """
 
 
@@ -1674,6 +1782,8 @@ def main(argv=None):
     cameras = demo.make_cameras()
     units = demo.make_units()
     incidents = demo.make_incidents()
+    zones = demo.make_zones()
+    grids = demo.make_grids()
 
     write_fc(out("boundary.geojson"), "boundary",
              syn + "Study boundary: convex hull of the OSM highway nodes within "
@@ -1719,6 +1829,17 @@ def main(argv=None):
              "beside roads with weights by road class, centrality, nearby key "
              "sites and building density. Grades red 2%%, orange 8%%, blue "
              "30%%, green 60%%." % INCIDENTS_PER_YEAR, True, incidents)
+    write_fc(out("zones.geojson"), "zones",
+             syn + "%d patrol zones, one per kiosk: the boundary split by the "
+             "nearest kiosk in a straight line (Voronoi cells of the kiosks "
+             "clipped to the boundary); they tile the boundary. Not a real "
+             "plan: compare with `lugeo zones`, which splits by road travel "
+             "time." % N_KIOSKS, True, zones)
+    write_fc(out("grids.geojson"), "grids",
+             syn + "Community grid cells: a regular %d m grid from the "
+             "boundary's south-west corner, cut by the patrol zones (each cell "
+             "in one zone, field zone); pieces under %d m2 dropped." % (
+                 GRID_CELL, GRID_MIN_AREA), True, grids)
     with open(out("scene.toml"), "w", encoding="utf-8", newline="\n") as f:
         f.write(SCENE_TOML.format(seed=seed))
 
@@ -1734,6 +1855,8 @@ def main(argv=None):
     print("  cameras    %s" % demo.counts["cameras"])
     print("  units      %s" % demo.counts["units"])
     print("  incidents  %s" % demo.counts["incidents"])
+    print("  zones      %s" % demo.counts["zones"])
+    print("  grids      %s" % demo.counts["grids"])
     print("  scene.toml written")
     print("done in %.1f s" % dt, file=sys.stderr)
     return 0

@@ -47,6 +47,28 @@ r = json.load(open(sys.argv[1]))
 assert r["match"] == "exact_far" and r["far_from_caller"] is True, r
 PY
 
+# a misread that is another valid plate (G101-0017 for G101-0011, 228 m apart): the second
+# plate the caller reads (L154-0001, 21 m from G101-0011) puts the true pole first
+"$lugeo" locate --scene "$scene" -q G101-0017 --also L154-0001 --no-network --json > "$out/pair.json"
+python3 - "$out/pair.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["match"] == "exact_far" and r["exact"] == "G101-0017", r
+c = r["candidates"][0]
+assert c["id"] == "G101-0011" and c["partner"] == "L154-0001" and c["partner_distance_m"] < 50, c
+PY
+# the same with the pole read right: exact, paired with the lamp
+"$lugeo" locate --scene "$scene" -q G101-0011 --also 路灯一五四零零零幺 --no-network --json > "$out/pair_ok.json"
+python3 - "$out/pair_ok.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["match"] == "exact" and r["candidates"][0]["id"] == "G101-0011", r
+assert r["candidates"][0]["partner"] == "L154-0001", r
+PY
+expect_rc 3 "$lugeo" locate --scene "$scene" -q --no-network G101-0011 --also '!!'
+grep -q "second plate" "$out/last.err"
+expect_rc 3 "$lugeo" locate --scene "$scene" -q --no-network G101-0011 G101-0012 --also L154-0001
+
 # garbage and bad coordinates: exit 3, a message, no crash
 expect_rc 3 "$lugeo" locate --scene "$scene" -q --no-network 'abc'
 grep -q "not a plate ID" "$out/last.err"

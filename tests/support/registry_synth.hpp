@@ -110,8 +110,10 @@ public:
     explicit MisreadSimulator(std::uint64_t seed) : m_rng(seed) {}
 
     struct Misread {
-        std::string text; ///< what the dispatcher typed
-        std::string kind; ///< the error kind applied
+        std::string text;   ///< what the dispatcher typed
+        std::string kind;   ///< the error kind applied
+        char prefix = 0;    ///< the prefix as said (0: left out), before rendering
+        std::string digits; ///< the digits as said, before rendering
     };
 
     Misread misread(const std::string &id) {
@@ -144,7 +146,9 @@ public:
             substitute(digits);
         }
         const bool no_prefix = uni() < 0.15;
-        m.text = render(no_prefix ? 0 : prefix, digits);
+        m.prefix = no_prefix ? 0 : prefix;
+        m.digits = digits;
+        m.text = render(m.prefix, digits);
         return m;
     }
 

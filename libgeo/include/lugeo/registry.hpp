@@ -133,11 +133,19 @@ struct LocateOptions {
     double far_factor = 2.0;          ///< exact match farther than far_factor*radius is flagged (2)
     bool two_edits = true;            ///< also enumerate two-edit explanations (true)
     double min_relative_score = 1e-4; ///< drop candidates scoring below this fraction of the best
+    /// A second plate the caller reads nearby (the lamp beside the pole, the next pole), as
+    /// heard; empty: none. Each candidate is then scored with its best partner among the second
+    /// plate's candidates: score x partner's score x a proximity factor (Gaussian, sigma =
+    /// pair_distance_m / 2), so a misreading that is another valid plate loses to the plate
+    /// that has the second one beside it.
+    std::string also;
+    double pair_distance_m = 50.0; ///< the two plates are seen together: within about this (50 m)
 };
 
 enum class MatchKind {
     exact,     ///< the ID is a plate, and (with a position) it lies near the caller
-    exact_far, ///< the ID is a plate but far from the caller; nearby alternatives follow
+    exact_far, ///< the ID is a plate but far from the caller (or, with a second plate, not
+               ///< beside it); nearby alternatives follow
     fuzzy,     ///< no plate has this ID; candidates from the error model
     none,      ///< a plausible ID but nothing in the registry explains it
     invalid    ///< not a plate ID at all (see LocateResult::error)
@@ -153,12 +161,18 @@ struct Candidate {
     double distance_m = -1;  ///< from the caller position; -1 without one
     int edits = 0;           ///< 0 exact, 1 or 2
     std::string explanation; ///< "exact", "6 read as 9 (digit 5)", "digits 3 and 4 swapped" ...
+    /// With LocateOptions::also: the second plate paired with this one, its distance from this
+    /// one and its explanation.
+    std::optional<std::size_t> partner;
+    double partner_distance_m = -1;
+    std::string partner_explanation;
 };
 
 struct LocateResult {
     MatchKind kind = MatchKind::none;
     std::string normalized;            ///< normalised input (see NormalizedId::id)
-    std::string error;                 ///< for MatchKind::invalid
+    std::string error;                 ///< for MatchKind::invalid (names the second plate if it is
+                                       ///< the invalid one)
     std::optional<std::size_t> exact;  ///< the plate whose ID matched exactly
     bool far_from_caller = false;      ///< the exact match lies beyond far_factor*radius
     std::vector<Candidate> candidates; ///< best first
@@ -201,6 +215,7 @@ public:
     struct Impl;
 
 private:
+    LocateResult locate_one(std::string_view heard, const LocateOptions &options) const;
     std::unique_ptr<Impl> m_impl;
 };
 
@@ -226,6 +241,13 @@ struct CheckIssue {
     std::vector<std::string> ids;
     double distance_m = -1; ///< the distance involved, where one is
     std::string message;
+    /// Confusable pairs only: the misreading ("1/7 at digit 6", "digits 5 and 6 swapped",
+    /// "prefix G/L"), its probability per reading under the resolver's error model (the
+    /// likelier direction), and the ranking score = probability × distance_m — the metres a
+    /// unit is sent astray per reading, on average.
+    std::string misreading;
+    double probability = 0.0;
+    double score = 0.0;
 };
 
 struct StatusCount {
@@ -234,8 +256,15 @@ struct StatusCount {
 };
 
 struct CheckOptions {
-    double same_spot_m = 1.0;          ///< closer than this: two plates at one spot (1 m)
-    double confusable_min_m = 500.0;   ///< confusable pairs farther apart than this (500 m)
+    double same_spot_m = 1.0; ///< closer than this: two plates at one spot (1 m)
+    /// Confusable pairs: plates one misreading apart (one digit, two adjacent digits swapped,
+    /// or the type prefix) farther apart than confusable_min_m (1,000 m) whose misreading has
+    /// a probability per reading of at least confusable_min_probability (0.003: one reading in
+    /// 333; with the default scheme the eight likeliest digit confusions 1/7, 3/8, 2/7, 4/9,
+    /// 0/8, 5/6, 6/9, 6/8, adjacent swaps and a wrong prefix, not 5/9, 8/9 or a random digit). A
+    /// misread digit of a plate with a check digit counts one hundredth (the check fails).
+    double confusable_min_m = 1000.0;
+    double confusable_min_probability = 0.003;
     double max_road_distance_m = 50.0; ///< plates farther than this from every road (50 m)
     /// Distance from a point to the nearest road in metres; unset: no road check.
     std::function<double(XY)> distance_to_road;
@@ -245,7 +274,9 @@ struct CheckOptions {
 };
 
 struct CheckReport {
-    std::vector<CheckIssue> issues;  ///< ordered by kind, then first plate index
+    /// Ordered by kind, then first plate index; confusable pairs by score, highest first
+    /// (ties by the plate indices).
+    std::vector<CheckIssue> issues;
     std::vector<StatusCount> status; ///< per kind, in scheme order
     std::size_t plate_count = 0;
     std::size_t error_count = 0;

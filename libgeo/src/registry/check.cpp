@@ -44,6 +44,13 @@ std::string metres(double d) {
     return buf;
 }
 
+/// "0.0065 (1 in 155)"
+std::string probability(double p) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.4f, 1 in %.0f", p, 1.0 / p);
+    return buf;
+}
+
 std::string two_decimals(double d) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", d);
@@ -226,11 +233,28 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
         }
     }
 
-    // confusable pairs: one likely misreading apart (a confusable digit or two adjacent digits
-    // swapped, over the digits without check digit) but far from each other
+    // confusable pairs: one likely misreading apart (a confusable digit, two adjacent digits
+    // swapped, or the type prefix; over the digits without check digit) but far from each
+    // other. The probability of the misreading per reading is the resolver's error model
+    // (ErrorModel: rate of the edit, spread over the positions, times the confusion of the two
+    // digits), in the likelier direction; the score, probability × distance, ranks the pairs.
     if (options.check_confusable) {
         const ErrorModel &model = ErrorModel::standard();
-        constexpr double min_pair = 0.3;
+        const std::size_t ntypes = scheme.types.size();
+        const double per_substitute = model.r_substitute / std::max(1, id_digits);
+        const double per_swap = id_digits >= 2 ? model.r_swap / (id_digits - 1) : 0.0;
+        const double per_prefix =
+            ntypes >= 2 ? model.r_prefix / static_cast<double>(ntypes - 1) : 0.0;
+        // a misread digit of an ID with a check digit fails the check: the resolver weighs
+        // such an explanation by 0.01 (error_model.cpp), and so do we
+        constexpr double check_factor = 0.01;
+        auto check_f = [&](std::size_t k) { return parts[k]->check ? check_factor : 1.0; };
+        struct Pair {
+            std::size_t i, j;
+            double p, d;
+            std::string how;
+        };
+        std::vector<Pair> pairs;
         for (std::size_t i = 0; i < n; ++i) {
             if (!parts[i] || !unique[i] || !position_ok[i]) continue;
             std::array<std::uint8_t, max_digits + 2> d{};
@@ -239,39 +263,80 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
                 if (c >= '0' && c <= '9' && k < max_digits)
                     d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
             const auto type = parts[i]->type;
-            auto test = [&](const std::array<std::uint8_t, max_digits + 2> &v,
-                            const std::string &how) {
-                const auto it = by_base.find(make_key(type, v.data(), id_digits));
+            // p_ij(j): probability of the misreading given the other plate j
+            auto test = [&](std::size_t t, const std::array<std::uint8_t, max_digits + 2> &v,
+                            auto &&p_ij, auto &&how) {
+                const auto it = by_base.find(make_key(t, v.data(), id_digits));
                 if (it == by_base.end() || it->second.size() != 1) return;
                 const auto j = it->second.front();
                 if (j <= i || !position_ok[j]) return;
+                const double p = p_ij(j);
+                if (p < options.confusable_min_probability) return;
                 const double dd = dist(plates[i].position, plates[j].position);
                 if (dd <= options.confusable_min_m) return;
-                issue(CheckKind::confusable, Severity::warning, {i, j}, dd,
-                      "plates '" + plates[i].id + "' and '" + plates[j].id +
-                          "' are one misreading apart (" + how + ") but " + metres(dd) + " apart");
+                pairs.push_back({i, j, p, dd, how()});
             };
-            for (int p = 0; p < id_digits; ++p) {
-                const auto up = static_cast<std::size_t>(p);
-                const int a = d[up];
-                for (int b = 0; b < 10; ++b) {
-                    if (b == a ||
-                        model.pair[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] <
-                            min_pair)
+            for (int q = 0; q < id_digits; ++q) {
+                const auto uq = static_cast<std::size_t>(q);
+                const auto a = static_cast<std::size_t>(d[uq]);
+                for (std::size_t b = 0; b < 10; ++b) {
+                    if (b == a || (q == 0 && b == 0)) continue;
+                    // cheap bound first: the likelier direction without check digits
+                    if (per_substitute * std::max(model.conf[a][b], model.conf[b][a]) <
+                        options.confusable_min_probability)
                         continue;
-                    if (p == 0 && b == 0) continue;
                     auto v = d;
-                    v[up] = static_cast<std::uint8_t>(b);
-                    test(v, std::to_string(a) + "/" + std::to_string(b) + " at digit " +
-                                std::to_string(p + 1));
+                    v[uq] = static_cast<std::uint8_t>(b);
+                    test(
+                        type, v,
+                        [&](std::size_t j) {
+                            return per_substitute * std::max(model.conf[a][b] * check_f(i),
+                                                             model.conf[b][a] * check_f(j));
+                        },
+                        [&] {
+                            return std::to_string(a) + "/" + std::to_string(b) + " at digit " +
+                                   std::to_string(q + 1);
+                        });
                 }
-                if (p + 1 < id_digits && d[up] != d[up + 1]) {
+                if (q + 1 < id_digits && d[uq] != d[uq + 1] &&
+                    per_swap >= options.confusable_min_probability) {
                     auto v = d;
-                    std::swap(v[up], v[up + 1]);
-                    test(v, "digits " + std::to_string(p + 1) + " and " + std::to_string(p + 2) +
-                                " swapped");
+                    std::swap(v[uq], v[uq + 1]);
+                    test(
+                        type, v,
+                        [&](std::size_t j) { return per_swap * std::max(check_f(i), check_f(j)); },
+                        [&] {
+                            return "digits " + std::to_string(q + 1) + " and " +
+                                   std::to_string(q + 2) + " swapped";
+                        });
                 }
             }
+            // the same digits under another type prefix (the check digit does not help)
+            if (per_prefix >= options.confusable_min_probability)
+                for (std::size_t t = 0; t < ntypes; ++t) {
+                    if (t == type) continue;
+                    test(
+                        t, d, [&](std::size_t) { return per_prefix; },
+                        [&] {
+                            return std::string("prefix ") + scheme.types[type].prefix + "/" +
+                                   scheme.types[t].prefix;
+                        });
+                }
+        }
+        std::sort(pairs.begin(), pairs.end(), [](const Pair &a, const Pair &b) {
+            const double sa = a.p * a.d, sb = b.p * b.d;
+            if (sa != sb) return sa > sb;
+            return std::tie(a.i, a.j) < std::tie(b.i, b.j);
+        });
+        for (const auto &pr : pairs) {
+            issue(CheckKind::confusable, Severity::warning, {pr.i, pr.j}, pr.d,
+                  "plates '" + plates[pr.i].id + "' and '" + plates[pr.j].id +
+                      "' are one misreading apart (" + pr.how + ", p " + probability(pr.p) +
+                      ") but " + metres(pr.d) + " apart");
+            auto &is = report.issues.back();
+            is.misreading = pr.how;
+            is.probability = pr.p;
+            is.score = pr.p * pr.d;
         }
     }
 
@@ -285,10 +350,12 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
         }
     }
 
+    // by kind, then first plate; confusable pairs keep their order by score (stable sort)
     std::stable_sort(report.issues.begin(), report.issues.end(),
                      [](const CheckIssue &a, const CheckIssue &b) {
                          if (a.kind != b.kind)
                              return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+                         if (a.kind == CheckKind::confusable) return false;
                          return a.plates.front() < b.plates.front();
                      });
     for (const auto &is : report.issues)

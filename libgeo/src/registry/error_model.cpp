@@ -179,7 +179,7 @@ bool same_digits(const Digits &x, const Digits &y) {
 } // namespace
 
 void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const LookupIndex &index,
-                          int stage, std::vector<Hit> &hits) {
+                          int stage, std::vector<Hit> &hits, const StagePrune *prune) {
     const ErrorModel &m = ErrorModel::standard();
     Digits h;
     h.n = static_cast<int>(std::min<std::size_t>(heard.digits.size(), max_digits));
@@ -268,30 +268,125 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
         return;
     }
     const std::uint32_t first_lengths = final_lengths | (final_lengths << 1) | (final_lengths >> 1);
+
+    // Branch and bound: the best `keep` plates found so far (seeded with stages 0-1) give a
+    // floor; a path lighter than slack * floor is not enumerated. First edits are taken
+    // heaviest first so that the floor rises early.
+    struct Best {
+        std::uint32_t plate;
+        double score;
+    };
+    std::vector<Best> best;
+    std::size_t keep = prune ? prune->keep : 0;
+    if (prune)
+        for (const auto &[plate, score] : prune->seed)
+            best.push_back({plate, score});
+    auto floor_now = [&]() -> double {
+        if (keep == 0 || best.size() < keep) return 0.0;
+        double lo = best.front().score;
+        for (const auto &b : best)
+            lo = std::min(lo, b.score);
+        return lo * prune->slack;
+    };
+    auto note_hits = [&](std::size_t from) {
+        if (keep == 0) return;
+        for (std::size_t i = from; i < hits.size(); ++i) {
+            const double f =
+                prune->near ? distance_factor(distance((*prune->plates)[hits[i].plate].position,
+                                                       prune->near->position),
+                                              prune->near->radius_m)
+                            : 1.0;
+            const double sc = hits[i].weight * f;
+            auto it = std::find_if(best.begin(), best.end(),
+                                   [&](const Best &b) { return b.plate == hits[i].plate; });
+            if (it != best.end()) {
+                it->score += sc;
+            } else if (best.size() < keep) {
+                best.push_back({hits[i].plate, sc});
+            } else {
+                auto lo =
+                    std::min_element(best.begin(), best.end(), [](const Best &a, const Best &b) {
+                        return a.score < b.score;
+                    });
+                if (sc > lo->score) *lo = {hits[i].plate, sc};
+            }
+        }
+    };
+    // the heaviest single edit any second edit can weigh (IDs of h.n - 1 .. h.n + 1 digits)
+    double max_conf = 0;
+    for (const auto &row : m.conf)
+        for (double c : row)
+            max_conf = std::max(max_conf, c);
+    const double d1 = std::max(1, h.n - 2);
+    const double max_second = std::max({m.r_four_ten, m.r_substitute * max_conf / d1, m.r_swap / d1,
+                                        m.r_drop * 0.5 / d1, m.r_extra * 0.8 / d1});
+
+    struct First {
+        Digits t;
+        double w;
+        Edit e;
+    };
+    std::vector<First> firsts;
     for_each_edit(h, m, first_min, first_lengths, max_digits,
                   [&](const Digits &t1, double w1, const Edit &e1) {
-                      Explanation one;
-                      one.edits[0] = e1;
-                      one.n_edits = 1;
-                      // when no type has this road, the second edit must repair the district/road
-                      // digits
-                      bool head_ok = false;
-                      for (std::size_t c = 0; c < nchoices && !head_ok; ++c)
-                          head_ok = !choices[c].changed &&
-                                    index.has_head(choices[c].type, t1.d.data(), t1.n);
-                      const int max_pos = head_ok ? max_digits : index.head_digits;
-                      for_each_edit(t1, m, second_min, final_lengths, max_pos,
-                                    [&](const Digits &t2, double w2, const Edit &e2) {
-                                        if (same_digits(t2, h)) return; // undoes the first edit
-                                        if (e1.kind == EditKind::substitute &&
-                                            e2.kind == EditKind::substitute && e1.pos == e2.pos)
-                                            return; // a single substitution, already counted
-                                        Explanation two = one;
-                                        two.edits[1] = e2;
-                                        two.n_edits = 2;
-                                        probe(t2, w1 * w2, two);
-                                    });
+                      firsts.push_back({t1, w1, e1});
                   });
+    std::stable_sort(firsts.begin(), firsts.end(),
+                     [](const First &a, const First &b) { return a.w > b.w; });
+    for (const First &f1 : firsts) {
+        const Digits &t1 = f1.t;
+        const double w1 = f1.w;
+        const Edit &e1 = f1.e;
+        const double fl = floor_now();
+        if (w1 * max_second < fl) break; // every later first edit is lighter still
+        Explanation one;
+        one.edits[0] = e1;
+        one.n_edits = 1;
+        // Second edits at positions >= head_digits keep t1's district/road digits: when no
+        // type has that road they cannot help, and with a caller position their scores are
+        // bounded by the position factor of the nearest plate of the road.
+        double head_factor = 0;
+        for (std::size_t c = 0; c < nchoices; ++c) {
+            if (choices[c].changed || t1.n < index.head_digits ||
+                !index.has_head(choices[c].type, t1.d.data(), t1.n))
+                continue;
+            double f = choices[c].factor;
+            if (prune && prune->near) {
+                std::size_t v = 0;
+                for (int i = 0; i < index.head_digits; ++i)
+                    v = v * 10 + t1.d[static_cast<std::size_t>(i)];
+                f *= distance_factor(
+                    distance_to_box(index.head_box[choices[c].type * index.head_space + v],
+                                    prune->near->position),
+                    prune->near->radius_m);
+            }
+            head_factor = std::max(head_factor, f);
+        }
+        auto second = [&](const Digits &t2, double w2, const Edit &e2) {
+            if (same_digits(t2, h)) return; // undoes the first edit
+            if (e1.kind == EditKind::substitute && e2.kind == EditKind::substitute &&
+                e1.pos == e2.pos)
+                return; // a single substitution, already counted
+            Explanation two = one;
+            two.edits[1] = e2;
+            two.n_edits = 2;
+            const std::size_t before = hits.size();
+            probe(t2, w1 * w2, two);
+            note_hits(before);
+        };
+        const double min_head = std::max(second_min, fl / w1);
+        for_each_edit(t1, m, min_head, final_lengths, index.head_digits,
+                      [&](const Digits &t2, double w2, const Edit &e2) {
+                          if (e2.pos < index.head_digits) second(t2, w2, e2);
+                      });
+        if (head_factor > 0) {
+            const double min_tail = std::max(second_min, fl / (w1 * head_factor));
+            for_each_edit(t1, m, min_tail, final_lengths, max_digits,
+                          [&](const Digits &t2, double w2, const Edit &e2) {
+                              if (e2.pos >= index.head_digits) second(t2, w2, e2);
+                          });
+        }
+    }
 }
 
 std::string explain(const Explanation &why, const PlateScheme &scheme) {

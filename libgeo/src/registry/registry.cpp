@@ -82,6 +82,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
     for (int k = 0; k < lk.head_digits; ++k)
         lk.head_space *= 10;
     lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
+    lk.head_box.assign(im.scheme.types.size() * lk.head_space, Box{});
     // base key (without check digit) -> first index, to report duplicates
     for (std::size_t i = 0; i < n; ++i) {
         Plate &p = im.plates[i];
@@ -126,6 +127,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         for (int k = 0; k < lk.head_digits; ++k)
             head = head * 10 + d[static_cast<std::size_t>(k)];
         lk.heads[parts->type * lk.head_space + head] = 1;
+        lk.head_box[parts->type * lk.head_space + head].extend(p.position);
     }
 
     // uniform grid
@@ -204,18 +206,7 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
     return static_cast<std::size_t>(*hit);
 }
 
-namespace {
-
-/// Likelihood of the caller's position when the plate is d metres away: an isotropic
-/// Gaussian with sigma = radius / 2 per axis (the caller lies within `radius` about 86% of the
-/// time, within 1.5 radius 99%), floored so that a far plate is never ruled out.
-double distance_factor(double d, double radius) {
-    const double sigma = std::max(radius, 1.0) / 2.0;
-    const double z = d / sigma;
-    return std::max(std::exp(-0.5 * z * z), 1e-6);
-}
-
-} // namespace
+namespace {} // namespace
 
 namespace {
 
@@ -260,6 +251,69 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
 } // namespace
 
 LocateResult Registry::locate(std::string_view text, const LocateOptions &options) const {
+    if (options.also.empty()) return locate_one(text, options);
+    // Two plates read by one caller: candidates of each, paired by proximity.
+    LocateOptions wide = options;
+    wide.also.clear();
+    wide.always_fuzzy = true;
+    wide.candidates = std::max<std::size_t>(options.candidates, 50);
+    wide.min_relative_score = 1e-6;
+    LocateResult first = locate_one(text, wide);
+    if (first.kind == MatchKind::invalid || first.candidates.empty()) {
+        first.candidates.resize(std::min(first.candidates.size(), options.candidates));
+        return first;
+    }
+    const LocateResult second = locate_one(options.also, wide);
+    if (second.kind == MatchKind::invalid) {
+        LocateResult bad;
+        bad.kind = MatchKind::invalid;
+        bad.normalized = first.normalized;
+        bad.error = "second plate '" + options.also + "': " + second.error;
+        return bad;
+    }
+    const Impl &im = *m_impl;
+    const double sigma = std::max(options.pair_distance_m, 1.0) / 2.0;
+    for (auto &c : first.candidates) {
+        double best = 0;
+        for (const auto &c2 : second.candidates) {
+            if (c2.plate == c.plate) continue;
+            const double d = distance(im.plates[c.plate].position, im.plates[c2.plate].position);
+            const double z = d / sigma;
+            const double v = c2.score * std::max(std::exp(-0.5 * z * z), 1e-6);
+            if (v > best) {
+                best = v;
+                c.partner = c2.plate;
+                c.partner_distance_m = d;
+                c.partner_explanation = c2.explanation;
+            }
+        }
+        // no second candidate at all: the pair says nothing; keep the first plate's order
+        c.score *= second.candidates.empty() ? 1.0 : best;
+    }
+    std::stable_sort(first.candidates.begin(), first.candidates.end(),
+                     [](const Candidate &a, const Candidate &b) { return a.score > b.score; });
+    double total = 0;
+    for (const auto &c : first.candidates)
+        total += c.score;
+    const double top = first.candidates.front().score;
+    std::vector<Candidate> kept;
+    for (auto &c : first.candidates) {
+        if (kept.size() >= options.candidates || c.score < options.min_relative_score * top) break;
+        c.confidence = total > 0 ? c.score / total : 0.0;
+        kept.push_back(std::move(c));
+    }
+    first.candidates = std::move(kept);
+    if (first.exact) {
+        const bool exact_first =
+            !first.candidates.empty() && first.candidates.front().plate == *first.exact;
+        first.kind =
+            exact_first && !first.far_from_caller ? MatchKind::exact : MatchKind::exact_far;
+        if (!options.always_fuzzy && first.kind == MatchKind::exact) first.candidates.resize(1);
+    }
+    return first;
+}
+
+LocateResult Registry::locate_one(std::string_view text, const LocateOptions &options) const {
     const Impl &im = *m_impl;
     LocateResult out;
     HeardId heard;
@@ -315,8 +369,15 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
             std::size_t above = 0;
             for (const auto &m : merged)
                 above += m.c.score > two_edit_bound;
-            if (above < options.candidates)
-                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits);
+            if (above < options.candidates) {
+                StagePrune prune;
+                prune.keep = options.candidates;
+                for (std::size_t r = 0; r < merged.size() && r < options.candidates; ++r)
+                    prune.seed.emplace_back(merged[r].c.plate, merged[r].c.score);
+                prune.near = near;
+                prune.plates = &im.plates;
+                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
+            }
         }
     } else {
         std::erase_if(hits,

@@ -1,10 +1,13 @@
 // Private to the registry module: parsed input, keys, the hash index, the error model.
 #pragma once
 
+#include <lugeo/geometry.hpp>
 #include <lugeo/registry.hpp>
 
 #include <array>
 #include <cstdint>
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -137,6 +140,7 @@ struct LookupIndex {
     int head_digits = 0;
     std::size_t head_space = 1;      ///< 10^head_digits
     std::vector<std::uint8_t> heads; ///< [type * head_space + head value]: a road in use
+    std::vector<Box> head_box;       ///< same index: the box of the road's plates
 
     bool has_head(std::size_t type, const std::uint8_t *d, int n) const noexcept {
         if (n < head_digits) return false;
@@ -153,8 +157,38 @@ inline constexpr double two_edit_bound = 1e-4;
 /// Enumerate the true IDs that explain `heard`, probe each in the index, append hits
 /// (possibly several per plate). Stage 0: the digits as heard (under every type when no prefix
 /// was heard, and with a changed prefix); stage 1: one edit; stage 2: two edits.
+///
+/// Stage 2 is a branch and bound for the best `prune.keep` plates: `prune.seed` holds the
+/// plates and scores known from stages 0-1, `prune.factor(plate)` (may be empty: 1) is the
+/// position factor in [0, 1] a plate's score is multiplied by. Once `keep` plates score above
+/// s, explanation paths whose weight is below `slack` * s are not enumerated (they could only
+/// change the order through the sum of many such paths).
+struct StagePrune {
+    std::size_t keep = 5;
+    double slack = 0.25;
+    std::vector<std::pair<std::uint32_t, double>> seed;
+    std::optional<CallerPosition> near;         ///< scores are multiplied by distance_factor
+    const std::vector<Plate> *plates = nullptr; ///< positions, with `near`
+};
+
+/// Likelihood of the caller's position when the plate is d metres away: an isotropic
+/// Gaussian with sigma = radius / 2 per axis (the caller lies within `radius` about 86% of the
+/// time, within 1.5 radius 99%), floored so that a far plate is never ruled out.
+inline double distance_factor(double d, double radius) {
+    const double sigma = std::max(radius, 1.0) / 2.0;
+    const double z = d / sigma;
+    return std::max(std::exp(-0.5 * z * z), 1e-6);
+}
+
+/// Distance from p to a box (0 inside).
+inline double distance_to_box(const Box &b, XY p) {
+    const double dx = std::max({b.minx - p.x, 0.0, p.x - b.maxx});
+    const double dy = std::max({b.miny - p.y, 0.0, p.y - b.maxy});
+    return std::hypot(dx, dy);
+}
+
 void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const LookupIndex &index,
-                          int stage, std::vector<Hit> &hits);
+                          int stage, std::vector<Hit> &hits, const StagePrune *prune = nullptr);
 
 std::string explain(const Explanation &why, const PlateScheme &scheme);
 

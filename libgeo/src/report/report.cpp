@@ -582,20 +582,21 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
         std::vector<const CheckIssue *> conf;
         for (const auto &i : rep.issues)
             if (i.kind == CheckKind::confusable) conf.push_back(&i);
-        std::stable_sort(conf.begin(), conf.end(),
-                         [](auto *a, auto *b) { return a->distance_m > b->distance_m; });
+        // already ranked by score = probability of the misreading x distance (check_plates)
         Table cf;
-        cf.head = {"plate", "confusable with", "distance apart", "why"};
-        cf.numeric = {false, false, true, false};
+        cf.head = {"plate", "confusable with", "distance apart", "misreading", "score (m)"};
+        cf.numeric = {false, false, true, false, true};
         for (std::size_t i = 0; i < conf.size() && i < o.top; ++i)
             cf.rows.push_back({conf[i]->ids.size() > 0 ? conf[i]->ids[0] : "",
                                conf[i]->ids.size() > 1 ? conf[i]->ids[1] : "",
-                               f0(conf[i]->distance_m) + " m", conf[i]->message});
+                               f0(conf[i]->distance_m) + " m", conf[i]->misreading,
+                               f0(conf[i]->score)});
         s += "<h3>Confusable plates: one misreading apart, far from each other</h3><p>" +
              std::to_string(conf.size()) +
-             " pairs. A caller who misreads one of these numbers names a valid plate far away: the "
-             "dispatcher "
-             "should confirm with a second number or the caller's position.</p>" +
+             " pairs, the worst first (score: the probability of the misreading per reading "
+             "times the distance, metres astray per reading). A caller who misreads one of these "
+             "numbers names a valid plate far away: the dispatcher should confirm with a second "
+             "number or the caller's position.</p>" +
              cf.html();
         body += s + "</section>\n";
         const auto L = add_layer({"plate_issues",
