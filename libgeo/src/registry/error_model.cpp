@@ -333,6 +333,32 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
                   });
     std::stable_sort(firsts.begin(), firsts.end(),
                      [](const First &a, const First &b) { return a.w > b.w; });
+    // The most a plate whose ID starts with d's district/road digits can be multiplied by:
+    // 0 when no type (as heard) has that road; with a caller position, the position factor of
+    // the road's nearest plate (memoised per road for this query).
+    std::vector<float> road_factor;
+    if (prune && prune->near) road_factor.assign(index.heads.size(), -1.0f);
+    auto head_bound = [&](const Digits &d) {
+        if (d.n < index.head_digits) return 0.0;
+        std::size_t v = 0;
+        for (int i = 0; i < index.head_digits; ++i)
+            v = v * 10 + d.d[static_cast<std::size_t>(i)];
+        double best_factor = 0;
+        for (std::size_t c = 0; c < nchoices; ++c) {
+            const std::size_t slot = choices[c].type * index.head_space + v;
+            if (choices[c].changed || !index.heads[slot]) continue;
+            double f = choices[c].factor;
+            if (!road_factor.empty()) {
+                if (road_factor[slot] < 0)
+                    road_factor[slot] = static_cast<float>(distance_factor(
+                        distance_to_box(index.head_box[slot], prune->near->position),
+                        prune->near->radius_m));
+                f *= road_factor[slot];
+            }
+            best_factor = std::max(best_factor, f);
+        }
+        return best_factor;
+    };
     for (const First &f1 : firsts) {
         const Digits &t1 = f1.t;
         const double w1 = f1.w;
@@ -345,28 +371,14 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
         // Second edits at positions >= head_digits keep t1's district/road digits: when no
         // type has that road they cannot help, and with a caller position their scores are
         // bounded by the position factor of the nearest plate of the road.
-        double head_factor = 0;
-        for (std::size_t c = 0; c < nchoices; ++c) {
-            if (choices[c].changed || t1.n < index.head_digits ||
-                !index.has_head(choices[c].type, t1.d.data(), t1.n))
-                continue;
-            double f = choices[c].factor;
-            if (prune && prune->near) {
-                std::size_t v = 0;
-                for (int i = 0; i < index.head_digits; ++i)
-                    v = v * 10 + t1.d[static_cast<std::size_t>(i)];
-                f *= distance_factor(
-                    distance_to_box(index.head_box[choices[c].type * index.head_space + v],
-                                    prune->near->position),
-                    prune->near->radius_m);
-            }
-            head_factor = std::max(head_factor, f);
-        }
+        const double head_factor = head_bound(t1);
         auto second = [&](const Digits &t2, double w2, const Edit &e2) {
             if (same_digits(t2, h)) return; // undoes the first edit
             if (e1.kind == EditKind::substitute && e2.kind == EditKind::substitute &&
                 e1.pos == e2.pos)
                 return; // a single substitution, already counted
+            // an edit of the district/road digits: bounded by the new road's factor
+            if (e2.pos < index.head_digits && fl > 0 && w1 * w2 * head_bound(t2) < fl) return;
             Explanation two = one;
             two.edits[1] = e2;
             two.n_edits = 2;
