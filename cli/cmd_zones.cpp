@@ -13,6 +13,9 @@ namespace lugeo::cli {
 
 namespace {
 
+/// --existing given without a file: the scene's zones layer.
+constexpr const char *existing_from_scene = "@scene";
+
 struct ZonesOptions {
     SceneArgs scene;
     std::string kiosks;
@@ -98,7 +101,9 @@ nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
 void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     std::printf("Patrol zones: %zu kiosks, %s%s\n", plan.kiosks.size(),
                 o.existing.empty() ? "network Voronoi by car time" : "existing plan ",
-                o.existing.empty() ? "" : o.existing.c_str());
+                o.existing.empty()                  ? ""
+                : o.existing == existing_from_scene ? "(the scene's zones layer)"
+                                                    : o.existing.c_str());
     std::printf("%-10s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n", "kiosk",
                 "weight_s", "area_km2", "road_km", "red", "orng", "blue", "grn", "inc_wl", "sites",
                 "cams", "mean_s", "p95_s", "worst_s", "parts");
@@ -251,8 +256,18 @@ int run_zones(const ZonesOptions &o) {
     zo.progress = bar.fn();
     ZonePlan plan;
     if (!o.existing.empty()) {
-        const auto zones =
-            zones_from_layer(layer_spec_from_arg(o.existing, "existing zones"), net.crs(), kiosks);
+        // --existing alone: the scene's own zones layer
+        if (o.existing == existing_from_scene && !scene.has_layer("zones"))
+            throw Error(ErrorCode::invalid_argument,
+                        "--existing without a file evaluates the scene's 'zones' layer, and " +
+                            (scene.path.empty()
+                                 ? std::string("no scene is loaded")
+                                 : "the scene '" + scene.path + "' has no [layers.zones]") +
+                            "; give --existing FILE[:LAYER]");
+        const LayerSpec spec = o.existing == existing_from_scene
+                                   ? scene.layer("zones")
+                                   : layer_spec_from_arg(o.existing, "existing zones");
+        const auto zones = zones_from_layer(spec, net.crs(), kiosks);
         plan = evaluate_zones(net, kiosks, zones, ctx, zo);
     } else {
         plan = build_zones(net, kiosks, ctx, zo);
@@ -308,8 +323,11 @@ void register_zones(CLI::App &app) {
         ->capture_default_str();
     cmd->add_option("--existing", opts->existing,
                     "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
-                    "kiosk id, or one kiosk inside each polygon)")
-        ->option_text("FILE[:LAYER]");
+                    "kiosk id, or one kiosk inside each polygon); without a file, the "
+                    "scene's zones layer")
+        ->expected(0, 1)
+        ->default_str(existing_from_scene)
+        ->option_text("[FILE[:LAYER]]");
     cmd->add_option("-o,--output", opts->output, "GeoPackage with layers zones, zone_edges, kiosks")
         ->option_text("FILE");
     cmd->add_flag("--json", opts->json, "Machine-readable figures on stdout");
@@ -319,6 +337,7 @@ void register_zones(CLI::App &app) {
         "  lugeo zones -o zones.gpkg                          # polygons + edge pieces for QGIS\n"
         "  lugeo zones --balance incidents --tolerance 10 --json\n"
         "  lugeo zones --existing drawn.gpkg:zones            # check a hand-drawn plan\n"
+        "  lugeo zones --existing                             # the scene's own zones layer\n"
         "  lugeo zones --roads malta.osm.pbf --kiosks kiosks.geojson\n");
     cmd->callback([opts] { run_command([&] { return run_zones(*opts); }); });
 }

@@ -56,4 +56,18 @@ area = sum(z["area_km2"] for z in j["zones"])
 assert abs(area - 66.05) < 0.05, area
 assert j["existing"]["overlap_area_m2"] < 1.0 and j["existing"]["gap_area_m2"] < 5000, j["existing"]
 PY
+# --existing without a file: the scene's own zones layer, the same figures
+"$lugeo" zones --scene "$scene" -q --existing --json > "$out/existing_scene.json"
+python3 - "$out/existing.json" "$out/existing_scene.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["zones"] == b["zones"] and a["existing"] == b["existing"], "scene layer differs from the file"
+PY
+# ... and a clear error (exit 3) when the scene has none
+set +e
+"$lugeo" zones --roads "$src/data/chengdu-centre-2018.osm" --kiosks "$src/data/demo/units.geojson" -q --existing 2> "$out/noscene.err"
+rc=$?
+set -e
+test "$rc" = 3
+grep -q "give --existing FILE" "$out/noscene.err"
 echo ok
