@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include "support/plates.hpp"
 #include "support/registry_synth.hpp"
 
 #include <lugeo/error.hpp>
@@ -19,20 +20,6 @@ using namespace lugeo;
 using namespace lugeo::test_support;
 
 namespace {
-
-Plate plate(const std::string &id, double x, double y) {
-    Plate p;
-    p.id = id;
-    p.position = {x, y};
-    return p;
-}
-
-std::string with_check(const std::string &id) {
-    std::string digits;
-    for (char c : id)
-        if (c >= '0' && c <= '9') digits += c;
-    return id + damm_check_digit(digits);
-}
 
 bool contains(const std::string &s, const std::string &part) {
     return s.find(part) != std::string::npos;

@@ -3,6 +3,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include "support/plates.hpp"
+
 #include "registry/registry_internal.hpp" // the resolver's error model (the reference reuses it)
 
 #include <lugeo/registry.hpp>
@@ -16,23 +18,9 @@
 #include <vector>
 
 using namespace lugeo;
+using namespace lugeo::test_support;
 
 namespace {
-
-Plate plate(const std::string &id, double x, double y) {
-    Plate p;
-    p.id = id;
-    p.position = {x, y};
-    p.lonlat = {104.0, 30.0};
-    return p;
-}
-
-std::string with_check(const std::string &id) {
-    std::string digits;
-    for (char c : id)
-        if (c >= '0' && c <= '9') digits += c;
-    return id + damm_check_digit(digits);
-}
 
 std::vector<const CheckIssue *> confusables(const CheckReport &rep) {
     std::vector<const CheckIssue *> out;

@@ -384,23 +384,8 @@ raster::BandGrid label_cells(const Cells &cells, const std::vector<std::uint32_t
 }
 
 std::uint32_t zone_at(const raster::BandGrid &g, XY p) {
-    if (g.band.empty()) return npos;
-    // the marching-squares cell (four cell centres) holding p, corners counter-clockwise
-    const double u = (p.x - g.x0) / g.cell - 0.5, v = (p.y - g.y0) / g.cell - 0.5;
-    const double fi = std::floor(u), fj = std::floor(v);
-    if (!(fi >= 0 && fj >= 0 && fi + 1 < g.w && fj + 1 < g.h)) return npos;
-    const double fu = u - fi, fv = v - fj;
-    const std::size_t w = static_cast<std::size_t>(g.w);
-    const std::size_t c0 = static_cast<std::size_t>(fj) * w + static_cast<std::size_t>(fi);
-    const std::uint8_t l[4] = {g.band[c0], g.band[c0 + 1], g.band[c0 + w + 1], g.band[c0 + w]};
-    const int q = fv < 0.5 ? (fu < 0.5 ? 0 : 1) : (fu < 0.5 ? 3 : 2);
-    const std::uint8_t x = l[q], n1 = l[(q + 1) % 4], n2 = l[(q + 3) % 4], opp = l[(q + 2) % 4];
-    // local coordinates from x's corner, in cells
-    const double a = (q == 0 || q == 3) ? fu : 1 - fu, b = q < 2 ? fv : 1 - fv;
-    std::uint8_t z = x;
-    // x keeps only a corner triangle when its two neighbours share a label that joins
-    // across this cell (polygonize_label's saddle rule)
-    if (n1 == n2 && n1 != x && !(opp == x && x < n1) && a + b >= 0.5) z = n1;
+    // the region of the traced label polygons holding p (the tracer's own saddle rule)
+    const std::uint8_t z = raster::label_at(g, p);
     return z == raster::BandGrid::none ? npos : z;
 }
 
