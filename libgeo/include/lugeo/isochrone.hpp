@@ -131,9 +131,9 @@ struct IsochroneResult {
     /// cells first reached at threshold k), tiling each union exactly; buffer: GEOS
     /// differences.
     std::vector<MultiPolygon> bands;
-    std::vector<MultiPolygon> concave;        ///< per threshold, when asked
-    std::vector<StandardFigure> standard;     ///< per threshold
-    std::vector<BeyondPiece> beyond;          ///< longest first
+    std::vector<MultiPolygon> concave;    ///< per threshold, when asked
+    std::vector<StandardFigure> standard; ///< per threshold
+    std::vector<BeyondPiece> beyond;      ///< longest first
     /// Wall times: the searches; the polygons (raster: with each polygon's figures, read
     /// from its band grid); the rest (buffer: the polygons' figures by GEOS; the standard
     /// and the road beyond).
