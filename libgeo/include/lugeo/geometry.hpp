@@ -87,6 +87,16 @@ struct Box {
         maxy = std::fmax(maxy, p.y);
     }
     bool valid() const { return minx <= maxx && miny <= maxy; }
+    /// The box grown by `pad` on every side, as a polygon (counter-clockwise closed ring).
+    Polygon to_polygon(double pad = 0.0) const {
+        Polygon p;
+        p.outer = {{minx - pad, miny - pad},
+                   {maxx + pad, miny - pad},
+                   {maxx + pad, maxy + pad},
+                   {minx - pad, maxy + pad},
+                   {minx - pad, miny - pad}};
+        return p;
+    }
 };
 
 } // namespace lugeo

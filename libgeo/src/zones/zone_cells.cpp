@@ -108,12 +108,7 @@ Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon &boundary,
     for (XY q : pts)
         b.extend(q);
     const double pad = 0.05 * std::max(b.maxx - b.minx, b.maxy - b.miny) + 100.0;
-    Polygon env;
-    env.outer = {{b.minx - pad, b.miny - pad},
-                 {b.maxx + pad, b.miny - pad},
-                 {b.maxx + pad, b.maxy + pad},
-                 {b.minx - pad, b.maxy + pad},
-                 {b.minx - pad, b.miny - pad}};
+    const Polygon env = b.to_polygon(pad);
     auto env_g = geos::polygon(env);
     auto mp = geos::multi_point(pts);
     c.diagram = geos::voronoi(mp.get(), env_g.get());

@@ -296,12 +296,7 @@ MultiPolygon boundary_or_envelope(const Network &net, const std::vector<ZonePiec
     }
     if (!b.valid()) return {};
     const double pad = 100.0;
-    Polygon env;
-    env.outer = {{b.minx - pad, b.miny - pad},
-                 {b.maxx + pad, b.miny - pad},
-                 {b.maxx + pad, b.maxy + pad},
-                 {b.minx - pad, b.maxy + pad},
-                 {b.minx - pad, b.miny - pad}};
+    const Polygon env = b.to_polygon(pad);
     return {env};
 }
 
