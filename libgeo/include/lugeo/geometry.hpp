@@ -7,6 +7,7 @@
 #include <lugeo/types.hpp>
 
 #include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -72,6 +73,11 @@ double area(const MultiPolygon &mp);
 
 /// Point in polygon (even-odd over outer ring and holes).
 bool contains(const Polygon &poly, XY p);
+
+/// The first vertex of a geometry (its point, the start of its first line, or the first vertex
+/// of its first polygon's outer ring): the position of a feature read as a point. Empty when
+/// the geometry has no vertex.
+std::optional<XY> first_point(const Geometry &g);
 bool contains(const MultiPolygon &mp, XY p);
 
 /// Closest point on segment ab to p; `t` receives the parameter in [0, 1].

@@ -79,14 +79,6 @@ bool is_all_around_type(const std::string &type) {
     return t == "dome" || t == "ptz" || t == "panning" || t == "360";
 }
 
-XY first_point(const Geometry &g) {
-    if (!g.points.empty()) return g.points.front();
-    if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
-    if (!g.polygons.empty() && !g.polygons.front().outer.empty())
-        return g.polygons.front().outer.front();
-    return {};
-}
-
 } // namespace
 
 double dori_pixels_per_metre(DoriLevel level) noexcept {
@@ -259,7 +251,7 @@ CameraSet read_osm_cameras(const std::string &osm_path, const CameraReadOptions 
         }
         Camera c;
         c.id = "osm:n" + f.values[f_id].value_or(std::to_string(f.fid));
-        c.position = first_point(f.geometry);
+        c.position = first_point(f.geometry).value_or(XY{});
         c.owner = f.values[f_op].value_or(surv);
         const std::string ctype = lower(f.values[f_ctype].value_or(""));
         c.type = stype == "alpr" ? "checkpoint" : (ctype.empty() ? "camera" : ctype);
@@ -332,7 +324,7 @@ CoverageInput read_coverage_input(const Scene &scene, const CameraReadOptions &o
             Plate plate;
             plate.id = f.values[0].value_or("");
             plate.kind = std::string(role) == "poles" ? "pole" : "lamp";
-            plate.position = first_point(f.geometry);
+            plate.position = first_point(f.geometry).value_or(XY{});
             plate.road = f.values[1].value_or("");
             in.plates.push_back(std::move(plate));
         }
@@ -346,7 +338,7 @@ CoverageInput read_coverage_input(const Scene &scene, const CameraReadOptions &o
             if (f.geometry.empty()) continue;
             in.key_sites.push_back({f.values[0].value_or(std::to_string(f.fid)),
                                     f.values[1].value_or(""), f.values[2].value_or(""),
-                                    first_point(f.geometry)});
+                                    first_point(f.geometry).value_or(XY{})});
         }
     }
     if (scene.has_layer("zones")) {
@@ -374,7 +366,7 @@ CoverageInput read_coverage_input(const Scene &scene, const CameraReadOptions &o
         ro.target_crs = o.metric_crs;
         const FeatureTable t = read_layer(scene.layer("incidents"), ro);
         for (const Feature &f : t.features)
-            if (!f.geometry.empty()) in.incidents.push_back(first_point(f.geometry));
+            if (!f.geometry.empty()) in.incidents.push_back(first_point(f.geometry).value_or(XY{}));
     }
     return in;
 }

@@ -54,6 +54,14 @@ double area(const MultiPolygon &mp) {
     return a;
 }
 
+std::optional<XY> first_point(const Geometry &g) {
+    if (!g.points.empty()) return g.points.front();
+    if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
+    if (!g.polygons.empty() && !g.polygons.front().outer.empty())
+        return g.polygons.front().outer.front();
+    return std::nullopt;
+}
+
 bool contains(const Polygon &poly, XY p) {
     if (poly.outer.size() < 3 || !ring_contains(poly.outer, p)) return false;
     for (const auto &h : poly.holes)

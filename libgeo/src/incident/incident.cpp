@@ -29,14 +29,6 @@ bool in_sector(const Camera &cam, XY p) {
     return std::abs(diff) <= cam.hfov_deg / 2.0 + 1e-9;
 }
 
-std::optional<XY> first_point(const Geometry &g) {
-    if (!g.points.empty()) return g.points.front();
-    if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
-    if (!g.polygons.empty() && !g.polygons.front().outer.empty())
-        return g.polygons.front().outer.front();
-    return std::nullopt;
-}
-
 std::vector<NamedArea> read_areas(const LayerSpec &spec, const std::string &crs) {
     ReadOptions ro;
     ro.target_crs = crs;

@@ -40,14 +40,6 @@ std::string printable(const std::string &v) {
     return out;
 }
 
-std::optional<XY> first_point(const Geometry &g) {
-    if (!g.points.empty()) return g.points.front();
-    if (!g.lines.empty() && !g.lines.front().empty()) return g.lines.front().front();
-    if (!g.polygons.empty() && !g.polygons.front().outer.empty())
-        return g.polygons.front().outer.front();
-    return std::nullopt;
-}
-
 } // namespace
 
 PlateSet read_plates(const LayerSpec &layer, const std::string &kind,
