@@ -69,6 +69,16 @@ std::string utm_crs_for(LonLat p) {
            std::to_string(zone);
 }
 
+std::string crs_name(const std::string &definition) {
+    Ctx c;
+    PJ *pj = proj_create(c.ctx, definition.c_str());
+    if (!pj) throw Error(ErrorCode::crs, "unknown CRS '" + definition + "': " + proj_error(c.ctx));
+    const char *name = proj_get_name(pj);
+    std::string out = name ? name : "";
+    proj_destroy(pj);
+    return out;
+}
+
 struct Transformer::Impl {
     Ctx c;
     PJ *pj = nullptr;
