@@ -125,6 +125,9 @@ TEST_CASE("choose_metric_crs: the known cases") {
              {"Fuyuan: the easternmost zone, CM 135E", around(134.29, 48.36), "EPSG:4554", 135},
              {"Taipei: TWD97 / TM2 zone 121", around(121.56, 25.04), "EPSG:3826", 121},
              {"Penghu: TWD97 / TM2 zone 119", around(119.57, 23.57), "EPSG:3825", 119},
+             {"Kinmen: TWD97 / TM2 zone 119", around(118.32, 24.44, 0.05), "EPSG:3825", 119},
+             {"Xiamen, across the water from Kinmen: CM 117E", around(118.09, 24.48, 0.05),
+              "EPSG:4548", 117},
              {"Malta: UTM 33N", around(14.45, 35.9), "EPSG:32633", 15},
              {"Helsinki: UTM 35N", around(24.94, 60.17), "EPSG:32635", 27},
              {"Sydney (southern hemisphere): UTM 56S", around(151.21, -33.87), "EPSG:32756", 153},
@@ -263,7 +266,7 @@ TEST_CASE("Web Mercator accepted as metric: lengths 33 % long in Porto are refus
         CHECK(has(err.what(), "Use EPSG:32629"));
         CHECK_FALSE(has(err.what(), "--")); // library messages name no CLI flag
     }
-    // Web Mercator is as wrong in China: 16 % in Chuxiong.
+    // Web Mercator is as wrong in China: 11 % in Chuxiong.
     CHECK(check_metric_crs("EPSG:3857", around(101.5, 25.04)).verdict == ScaleVerdict::refuse);
 }
 

@@ -28,10 +28,11 @@ std::string crs_name(const std::string &definition);
 // Inside China?
 
 /// Where a WGS84 position lies for lugeo's China tests: mainland China (with Hainan and the
-/// coastal islands, Hong Kong and Macau), Taiwan (with Penghu), or outside. The outlines are
-/// Natural Earth's borders grown by about 10 km (tools/china_outline.sh; docs/positions.md, "The
-/// bounds test"): positions within about 5-15 km of a border may be classed either way. Mainland
-/// is tested first, so Kinmen and Matsu, which lie within that margin, count as mainland.
+/// coastal islands, Hong Kong and Macau), Taiwan (with Penghu and Kinmen), or outside. The
+/// outlines are Natural Earth's 1:10m borders grown by 0.1 degree (tools/china_outline.sh;
+/// docs/positions.md, "The bounds test"): positions within about 5-15 km of a border may be
+/// classed either way, and islands that map leaves out (Matsu, the Spratlys) are outside.
+/// Mainland is tested first, so where the margins overlap (Xiamen, Kinmen) the mainland wins.
 enum class ChinaArea { outside, mainland, taiwan };
 ChinaArea china_area(LonLat p) noexcept;
 const char *china_area_name(ChinaArea area) noexcept; ///< "outside", "mainland", "taiwan"
