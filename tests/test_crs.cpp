@@ -186,7 +186,7 @@ TEST_CASE("whatever choose_metric_crs picks for a city-sized extent passes the s
     // A sweep of the inhabited latitudes: the proposal is never one lugeo itself would warn of.
     int checked = 0;
     for (double lat = -55.0; lat <= 70.0; lat += 12.5) {
-        for (double lon = -177.0; lon <= 177.0; lon += 23.0) {
+        for (double lon = -177.0; lon <= 177.0; lon += 37.0) {
             const Box b = around(lon, lat, 0.15);
             const MetricCrsChoice m = choose_metric_crs(b);
             const ScaleCheck c = check_metric_crs(m.crs, b);
@@ -199,7 +199,7 @@ TEST_CASE("whatever choose_metric_crs picks for a city-sized extent passes the s
         }
     }
     // and every 3-degree zone over China's own cities
-    for (double lon = 75.0; lon <= 135.0; lon += 0.75) {
+    for (double lon = 75.0; lon <= 135.0; lon += 1.5) {
         const Box b = around(lon, 40.0, 0.1);
         const MetricCrsChoice m = choose_metric_crs(b);
         if (m.crs.rfind("EPSG:45", 0) != 0) continue; // 40N is not in China at every longitude
@@ -208,7 +208,7 @@ TEST_CASE("whatever choose_metric_crs picks for a city-sized extent passes the s
         CHECK(check_metric_crs(m.crs, b).error.max_error < 0.0005);
         ++checked;
     }
-    CHECK(checked > 200);
+    CHECK(checked > 130);
 }
 
 TEST_CASE("measure_scale_error agrees with PROJ's proj_factors") {

@@ -140,8 +140,7 @@ MetricCrsChoice choose_metric_crs(const Box &b) {
 
 ScaleError measure_scale_error(const std::string &crs, const Box &b, int per_side) {
     require_lonlat_box(b);
-    validate_crs(crs);
-    if (!is_projected_crs(crs))
+    if (!is_projected_crs(crs)) // throws Error(crs) for an unknown CRS
         throw Error(ErrorCode::crs, "'" + crs + "' is not a projected (metric) CRS");
     per_side = std::max(per_side, 2);
     const Transformer t("EPSG:4326", crs);
