@@ -356,9 +356,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  f1(z.worst_time_s / 60.0) + " min"});
         s += t.html();
         s += "<p>Imbalance (largest / smallest zone by road length): <b>" + f1(plan.imbalance) +
-             "</b>. Balanced plans (by road length, graded incidents or area): <code>lugeo zones "
-             "--balance "
-             "incidents</code>.</p>\n";
+             "</b>. The zones command also draws plans balanced by road length, graded incidents "
+             "or area.</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"zones",
                                   Geometry::Type::polygon,
