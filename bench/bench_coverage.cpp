@@ -8,14 +8,19 @@
 
 namespace {
 
+/// The layers coverage reads (besides the roads).
+const std::vector<lugeo::LayerRole> inputs = {
+    lugeo::LayerRole::cameras,   lugeo::LayerRole::buildings, lugeo::LayerRole::poles,
+    lugeo::LayerRole::lamps,     lugeo::LayerRole::key_sites, lugeo::LayerRole::zones,
+    lugeo::LayerRole::incidents, lugeo::LayerRole::boundary};
+
 struct Demo {
     lugeo::Scene scene = lugeo::load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
-    lugeo::Network net = lugeo::build_network(scene.layer("roads"), scene.network);
-    lugeo::CoverageInput in = [this] {
-        lugeo::CameraReadOptions o;
-        o.metric_crs = scene.crs;
-        return lugeo::read_coverage_input(scene, o);
+    lugeo::Network net = [this] {
+        const lugeo::SceneData d = lugeo::read_scene_data(scene, {lugeo::LayerRole::roads});
+        return lugeo::build_network(d.roads, d.settings.network);
     }();
+    lugeo::CoverageInput in = lugeo::coverage_input(lugeo::read_scene_data(scene, inputs));
 };
 Demo &demo() {
     static Demo d;
@@ -24,10 +29,8 @@ Demo &demo() {
 
 void BM_ReadInputs(benchmark::State &st) {
     auto &d = demo();
-    lugeo::CameraReadOptions o;
-    o.metric_crs = d.scene.crs;
     for (auto _ : st)
-        benchmark::DoNotOptimize(lugeo::read_coverage_input(d.scene, o));
+        benchmark::DoNotOptimize(lugeo::coverage_input(lugeo::read_scene_data(d.scene, inputs)));
 }
 BENCHMARK(BM_ReadInputs)->Unit(benchmark::kMillisecond);
 

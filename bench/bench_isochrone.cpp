@@ -124,24 +124,19 @@ int main(int argc, char **argv) {
     }
     with_buffer = argc > 2 && std::string(argv[2]) == "--buffer";
     {
-        const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
-        NetworkOptions no = scene.network;
-        no.metric_crs = scene.crs;
-        const Network net = build_network(scene.layer("roads"), no);
-        ReadOptions ro;
-        ro.target_crs = scene.crs;
-        ro.required_fields = {"kind"};
+        const SceneData data =
+            read_scene_data(load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
+                            {LayerRole::roads, LayerRole::units});
+        const Network net = build_network(data.roads, data.settings.network);
         std::vector<XY> kiosks;
-        for (const auto &f : read_layer(scene.layer("units"), ro).features)
-            if (f.values[0] && *f.values[0] == "kiosk") kiosks.push_back(f.geometry.points[0]);
+        for (const auto &u : units_of_kind(data.units, "kiosk"))
+            kiosks.push_back(u.position);
         run("demo (Chengdu centre)", net, kiosks, runs);
     }
     {
-        const Scene scene =
-            scene_from_roads(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf");
-        NetworkOptions no = scene.network;
-        no.metric_crs = scene.crs;
-        const Network net = build_network(scene.layer("roads"), no);
+        const SceneData data = read_scene_data(
+            scene_from_roads(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf"));
+        const Network net = build_network(data.roads, data.settings.network);
         // 6 sources: nodes of the car network's largest component at fixed ranks
         std::vector<XY> src;
         const auto &comp = net.node_components(Profile::car);

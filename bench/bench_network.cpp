@@ -2,6 +2,7 @@
 //   build/bench/bench_network [demo|malta|PATH] [repeats]
 // Prints the median of `repeats` builds (read + build separately) and the process's peak
 // resident memory. Run one dataset per process so the peak belongs to it.
+#include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/scene.hpp>
 
@@ -20,8 +21,8 @@ int main(int argc, char **argv) {
     lugeo::NetworkOptions opt;
     if (what == "demo") {
         const lugeo::Scene s = lugeo::load_scene(lugeo::default_scene_path());
-        spec = s.layer("roads");
-        opt = s.network;
+        spec = s.layer(lugeo::LayerRole::roads);
+        opt = s.settings.network;
     } else if (what == "malta") {
         spec = lugeo::layer_spec_from_arg(
             std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf", "roads");
@@ -32,7 +33,9 @@ int main(int argc, char **argv) {
     std::size_t edges = 0;
     for (int i = 0; i < repeats; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
-        const lugeo::Network net = lugeo::build_network(spec, opt);
+        lugeo::LayerReadContext ctx;
+        ctx.metric_crs = opt.metric_crs;
+        const lugeo::Network net = lugeo::build_network(lugeo::read_roads(spec, ctx), opt);
         const double t =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         total.push_back(t);

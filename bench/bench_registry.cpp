@@ -148,16 +148,18 @@ int main(int argc, char **argv) {
     std::size_t loaded = 0;
     for (int r = 0; r < 5; ++r) {
         t0 = Clock::now();
-        const Registry demo = load_registry(scene);
+        const Registry demo(
+            read_scene_data(scene, {LayerRole::poles, LayerRole::lamps}).plates.plates);
         load_us = std::min(load_us, us_since(t0));
         loaded = demo.size();
     }
     std::printf("load demo registry          %.1f ms  (%zu plates from GeoJSON: read, WGS84 -> %s, "
                 "build)\n",
                 load_us / 1000.0, loaded, scene.crs.c_str());
-    const Registry demo = load_registry(scene);
-    const Network net = build_network(scene.layer("roads"), scene.network);
-    const IncidentContext ctx = read_incident_context(scene);
+    SceneData data = read_scene_data(scene);
+    const Registry demo(std::move(data.plates.plates));
+    const Network net = build_network(data.roads, data.settings.network);
+    const IncidentContext ctx = incident_context(data);
     const JunctionIndex junctions(net);
     std::vector<double> inc;
     for (int i = 0; i < 200; ++i) {

@@ -33,13 +33,13 @@ double median(std::vector<double> v) {
 
 /// Six kiosks spread evenly over the largest car component: the node of that component
 /// nearest to each cell centre of a 3 x 2 grid over the component's bounding box.
-std::vector<Kiosk> spread_kiosks(const Network &net) {
+std::vector<Unit> spread_kiosks(const Network &net) {
     const auto &comp = net.node_components(Profile::car);
     const auto largest = net.largest_component(Profile::car);
     Box b;
     for (std::uint32_t n = 0; n < net.node_count(); ++n)
         if (comp[n] == largest) b.extend(net.node(n));
-    std::vector<Kiosk> out;
+    std::vector<Unit> out;
     for (int j = 0; j < 2; ++j)
         for (int i = 0; i < 3; ++i) {
             const XY c{b.minx + (i + 0.5) / 3.0 * (b.maxx - b.minx),
@@ -51,12 +51,16 @@ std::vector<Kiosk> spread_kiosks(const Network &net) {
                     bd = distance(net.node(n), c);
                     best = n;
                 }
-            out.push_back({"K" + std::to_string(out.size() + 1), "", net.node(best)});
+            Unit k;
+            k.id = "K" + std::to_string(out.size() + 1);
+            k.kind = "kiosk";
+            k.position = net.node(best);
+            out.push_back(std::move(k));
         }
     return out;
 }
 
-void run(const char *name, const Network &net, const std::vector<Kiosk> &kiosks,
+void run(const char *name, const Network &net, const std::vector<Unit> &kiosks,
          const ZoneContext &ctx, ZoneOptions o, int repeat) {
     std::vector<double> total, alloc, poly;
     ZonePlan plan;
@@ -98,10 +102,10 @@ int main(int argc, char **argv) {
     std::printf("bench_zones: median of %d runs, raster cell %.1f m, Voronoi site spacing %.0f m\n",
                 repeat, cell, spacing);
 
-    const Scene demo = load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
-    const Network dnet = build_network(demo.layer("roads"), demo.network);
-    const auto dk = kiosks_from_layer(demo.layer("units"), demo.crs);
-    const ZoneContext dctx = zone_context_from_scene(demo);
+    const SceneData demo = read_scene_data(load_scene(LUGEO_DATA_DIR "/demo/scene.toml"));
+    const Network dnet = build_network(demo.roads, demo.settings.network);
+    const auto dk = units_of_kind(demo.units, "kiosk");
+    const ZoneContext dctx = zone_context(demo);
     ZoneOptions o;
     o.site_spacing_m = spacing;
     o.cell_m = cell;
@@ -122,8 +126,9 @@ int main(int argc, char **argv) {
     ov.balance = ZoneBalance::none;
     o.balance = ZoneBalance::none;
 
-    const Scene malta = scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf");
-    const Network mnet = build_network(malta.layer("roads"), malta.network);
+    const SceneData malta =
+        read_scene_data(scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf"));
+    const Network mnet = build_network(malta.roads, malta.settings.network);
     const auto mk = spread_kiosks(mnet);
     run("malta, 6 kiosks, polygons", mnet, mk, ZoneContext{}, o, repeat);
     run("malta, 6 kiosks, polygons, voronoi", mnet, mk, ZoneContext{}, ov, repeat);

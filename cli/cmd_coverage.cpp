@@ -71,26 +71,43 @@ std::string plate_text(const CoverageInput &in, const std::optional<PlateRef> &p
     return p ? in.plates[p->plate].id : std::string();
 }
 
-CoverageInput load_input(const Scene &scene, const Network &net, const std::string &osm_cameras) {
-    CameraReadOptions ro;
-    ro.metric_crs =
-        net.crs(); // = the scene's metric CRS; for --roads, the UTM zone the network chose
-    CoverageInput in = read_coverage_input(scene, ro);
+/// The layers coverage reads, and the network.
+struct CoverageWorld {
+    SceneData data;
+    Network net;
+    CoverageInput in;
+};
+
+CoverageWorld load_world(const Scene &scene, const SceneArgs &args,
+                         const std::string &osm_cameras) {
+    CoverageWorld w{read_data(scene, args,
+                              {LayerRole::roads, LayerRole::cameras, LayerRole::buildings,
+                               LayerRole::poles, LayerRole::lamps, LayerRole::key_sites,
+                               LayerRole::zones, LayerRole::incidents, LayerRole::boundary}),
+                    {},
+                    {}};
     if (!osm_cameras.empty()) {
-        CameraSet cs = read_osm_cameras(osm_cameras, ro);
-        in.cameras = std::move(cs.cameras);
-        in.warnings = std::move(cs.warnings);
+        // cameras of an OSM file instead of the scene's layer, through the same checks
+        LayerReport rep;
+        w.data.cameras = read_osm_cameras(osm_cameras, layer_context(scene, w.data, args), &rep);
+        check_extra_layer(rep, w.data, args);
+        std::erase_if(w.data.reports,
+                      [](const LayerReport &r) { return r.role == LayerRole::cameras; });
+        w.data.reports.push_back(std::move(rep));
     }
-    return in;
+    w.in = coverage_input(w.data);
+    w.net = load_network(w.data, args);
+    return w;
 }
 
 int run_coverage(const CoverageCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
-    const Network net = load_network(scene, o.scene);
     const auto t0 = clock::now();
-    const CoverageInput in = load_input(scene, net, o.osm_cameras);
+    const CoverageWorld w = load_world(scene, o.scene, o.osm_cameras);
+    const Network &net = w.net;
+    const CoverageInput &in = w.in;
     const auto t1 = clock::now();
     CoverageOptions opt;
     opt.profile = parse_profile(o.profile);
@@ -327,8 +344,9 @@ int run_plan(const PlanCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
-    const Network net = load_network(scene, o.scene);
-    const CoverageInput in = load_input(scene, net, {});
+    const CoverageWorld w = load_world(scene, o.scene, {});
+    const Network &net = w.net;
+    const CoverageInput &in = w.in;
     PlanOptions opt;
     opt.add = o.add;
     opt.phases = o.phases;
@@ -461,7 +479,7 @@ void register_coverage(CLI::App &app) {
     cmd->add_option("--osm-cameras", opts->osm_cameras,
                     "Cameras from OSM man_made=surveillance nodes of this file instead of the "
                     "scene's camera layer")
-        ->check(CLI::ExistingFile)
+        ->check(existing_source())
         ->option_text("FILE");
     cmd->add_option("-o,--output", opts->output,
                     "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
@@ -516,10 +534,10 @@ void register_coverage(CLI::App &app) {
                  "  lugeo coverage plan --add 100 --phases 3 -o picks.gpkg\n"
                  "  lugeo coverage plan --add 20 --type dome --range 40 --json\n"
                  "  lugeo coverage plan --add 50 --dori recognition --resolution 2560 --hfov 50\n");
-    plan->callback([popts] { run_command([&] { return run_plan(*popts); }); });
+    plan->callback([popts, plan] { run_command(plan, [&] { return run_plan(*popts); }); });
     cmd->callback([cmd, opts] {
         if (cmd->got_subcommand("plan")) return;
-        run_command([&] { return run_coverage(*opts); });
+        run_command(cmd, [&] { return run_coverage(*opts); });
     });
 }
 

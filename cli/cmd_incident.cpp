@@ -31,7 +31,9 @@ int run_incident(const IncidentCliOptions &o) {
                     "--profile '" + o.profile + "': expected walk, ebike or car");
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
-    PlateWorld w = load_plate_world(o.scene, true);
+    PlateWorld w = load_plate_world(o.scene, true,
+                                    {LayerRole::cameras, LayerRole::buildings, LayerRole::units,
+                                     LayerRole::zones, LayerRole::grids});
     XY point;
     LonLat lonlat;
     std::optional<std::size_t> plate;
@@ -57,7 +59,7 @@ int run_incident(const IncidentCliOptions &o) {
         point = w.registry.plates()[*plate].position;
         lonlat = w.registry.plates()[*plate].lonlat;
     }
-    const IncidentContext ctx = read_incident_context(w.scene);
+    const IncidentContext ctx = incident_context(w.data);
     IncidentOptions io;
     io.profile = *profile;
     io.cameras = o.cameras;
@@ -72,9 +74,8 @@ int run_incident(const IncidentCliOptions &o) {
         j["lat"] = lonlat.lat;
         j["x"] = r1(point.x);
         j["y"] = r1(point.y);
-        j["crs"] = w.scene.crs;
-        j["plate"] =
-            plate ? plate_json(w.registry.plates()[*plate], w.scene.crs) : nlohmann::json();
+        j["crs"] = w.data.crs;
+        j["plate"] = plate ? plate_json(w.registry.plates()[*plate], w.data.crs) : nlohmann::json();
         j["cameras_seeing"] = res.cameras_seeing;
         j["cameras"] = nlohmann::json::array();
         for (const auto &c : res.cameras) {
@@ -130,7 +131,7 @@ int run_incident(const IncidentCliOptions &o) {
     }
 
     std::cout << "Incident at " << fmt(lonlat.lon, 7) << ", " << fmt(lonlat.lat, 7) << " (WGS84)   "
-              << fmt(point.x, 1) << ", " << fmt(point.y, 1) << " (" << w.scene.crs << ")\n";
+              << fmt(point.x, 1) << ", " << fmt(point.y, 1) << " (" << w.data.crs << ")\n";
     if (plate) {
         const Plate &p = w.registry.plates()[*plate];
         std::cout << "  plate " << p.id << ": " << p.kind << ", " << p.road << ", status "
@@ -218,7 +219,7 @@ void register_incident(CLI::App &app) {
         "  lugeo incident 104.0665,30.6598 --json\n"
         "  lugeo incident G101-0001 --profile ebike\n"
         "Exit codes: 0 ok, 1 the ID is not an exact plate (candidates on stderr), 3 bad input.\n");
-    cmd->callback([o] { run_command([&] { return run_incident(*o); }); });
+    cmd->callback([o, cmd] { run_command(cmd, [&] { return run_incident(*o); }); });
 }
 
 } // namespace lugeo::cli

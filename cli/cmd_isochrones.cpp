@@ -53,52 +53,16 @@ double parse_number(const std::string &s, const std::string &what) {
     return v;
 }
 
-/// A representative point of a feature: its (first) point, a line's middle vertex, a polygon's
-/// vertex mean.
-std::optional<XY> point_of(const Geometry &g) {
-    if (!g.points.empty()) return g.points[0];
-    if (!g.lines.empty() && !g.lines[0].empty()) return g.lines[0][g.lines[0].size() / 2];
-    if (!g.polygons.empty() && g.polygons[0].outer.size() > 1) {
-        const Ring &r = g.polygons[0].outer;
-        XY c;
-        for (std::size_t i = 0; i + 1 < r.size(); ++i)
-            c = {c.x + r[i].x, c.y + r[i].y};
-        const double n = static_cast<double>(r.size() - 1);
-        return XY{c.x / n, c.y / n};
-    }
-    return std::nullopt;
+/// The layer role named by a --from value that the scene declares.
+std::optional<LayerRole> source_role(const Scene &scene, const std::string &from) {
+    const auto role = layer_role_from_name(from);
+    return role && scene.has_layer(*role) ? role : std::nullopt;
 }
 
-struct Site {
-    XY at;
-    std::string id, name;
-};
-
-std::vector<Site> read_sites(const Scene &scene, const std::string &role, const std::string &kind) {
-    ReadOptions ro;
-    ro.target_crs = scene.crs;
-    ro.optional_fields = {"id", "name", "kind"};
-    const FeatureTable t = read_layer(scene.layer(role), ro);
-    const std::size_t iid = t.field_index("id"), iname = t.field_index("name"),
-                      ikind = t.field_index("kind");
-    std::vector<Site> out;
-    for (const auto &f : t.features) {
-        auto value = [&](std::size_t i) {
-            return i < f.values.size() && f.values[i] ? *f.values[i] : std::string();
-        };
-        if (!kind.empty() && value(ikind) != kind) continue;
-        const auto p = point_of(f.geometry);
-        if (!p) continue;
-        out.push_back({*p, value(iid).empty() ? std::to_string(f.fid) : value(iid), value(iname)});
-    }
-    return out;
-}
-
-std::vector<XY> read_points(const Scene &scene, const std::string &role) {
+std::vector<XY> positions(const std::vector<LayerPoint> &points) {
     std::vector<XY> out;
-    if (!scene.has_layer(role)) return out;
-    for (const auto &s : read_sites(scene, role, ""))
-        out.push_back(s.at);
+    for (const auto &p : points)
+        out.push_back(p.position);
     return out;
 }
 
@@ -112,13 +76,14 @@ int run_isochrones(const IsochronesOptions &o) {
 
     // thresholds and profiles: command line, else the scene's [isochrones], else 1,5,30 by e-bike,
     // car, car
-    IsochroneOptions io = isochrone_options_from_scene(scene);
+    const IsochroneSettings &settings = scene.settings.isochrones;
+    IsochroneOptions io = isochrone_options(settings);
     const std::vector<std::string> minutes = split(o.minutes);
     if (!minutes.empty()) {
         io.minutes.clear();
         for (const auto &m : minutes)
             io.minutes.push_back(parse_number(m, "--minutes"));
-        if (!scene.setting("isochrones.profiles") && io.minutes != std::vector<double>{1, 5, 30})
+        if (settings.profiles.empty() && io.minutes != std::vector<double>{1, 5, 30})
             io.profiles = {Profile::car};
     }
     if (!o.profile.empty()) {
@@ -134,7 +99,7 @@ int run_isochrones(const IsochronesOptions &o) {
                         " profiles for " + std::to_string(io.minutes.size()) +
                         " thresholds; pass --profile");
     io.direction = o.inbound ? Direction::inbound : Direction::outbound;
-    if (o.trim_m != 50.0 || !scene.setting("isochrones.trim_m"))
+    if (o.trim_m != 50.0 || !settings.trim_m)
         io.trim_m = o.trim_m; // --trim given, or no scene value
     io.fill_holes_below_m2 = o.fill_holes_m2;
     io.cell_m = o.cell_m;
@@ -143,39 +108,53 @@ int run_isochrones(const IsochronesOptions &o) {
     io.concave_hull = o.concave;
     io.per_source = !o.no_per_source;
 
-    // sources
-    std::vector<Site> sources;
+    // sources: scene layers, or LON,LAT
     std::vector<std::string> from = o.from;
     if (from.empty()) from = {"units"};
-    std::unique_ptr<MetricFrame> frame;
+    std::vector<LayerRole> roles = {LayerRole::roads, LayerRole::key_sites, LayerRole::cameras,
+                                    LayerRole::incidents};
     for (const auto &f : from) {
-        const auto parts = split(f);
-        if (parts.size() == 2 && !scene.has_layer(f)) {
-            if (!frame) frame = std::make_unique<MetricFrame>(scene.crs);
+        if (const auto role = source_role(scene, f)) {
+            roles.push_back(*role);
+        } else if (split(f).size() != 2) {
+            throw Error(ErrorCode::invalid_argument,
+                        "--from '" + f +
+                            "': neither a layer of the scene (units, key_sites, cameras, …) nor "
+                            "LON,LAT");
+        }
+    }
+    SceneData data = read_data(scene, o.scene, roles);
+    // the metric CRS is settled now (a scene made from --roads gets the roads' UTM zone)
+    const MetricFrame frame(data.crs);
+    std::vector<LayerPoint> sources;
+    for (const auto &f : from) {
+        const auto role = source_role(scene, f);
+        if (!role) {
+            const auto parts = split(f);
             const LonLat ll{parse_number(parts[0], "--from longitude"),
                             parse_number(parts[1], "--from latitude")};
-            sources.push_back({frame->to_metric(ll), f, ""});
+            sources.push_back({f, "", "", frame.to_metric(ll)});
             continue;
         }
-        const std::string kind = !o.kind.empty() ? o.kind : (f == "units" ? "kiosk" : "");
-        auto layer_sites = read_sites(scene, f, kind);
-        if (layer_sites.empty())
-            throw Error(ErrorCode::invalid_argument,
-                        "no source in layer '" + f + "'" +
-                            (kind.empty() ? "" : " with kind=" + kind) + " (" +
-                            scene.layer(f).describe() + ")");
-        for (auto &s : layer_sites)
+        const std::string kind = !o.kind.empty()             ? o.kind
+                                 : *role == LayerRole::units ? data.settings.zones.kiosk_kind
+                                                             : "";
+        auto layer_points = points_of(data, *role, kind);
+        if (layer_points.empty())
+            throw Error(
+                ErrorCode::invalid_argument, ErrorContext::of_file(scene.layer(*role).source),
+                "no source in layer '" + f + "'" + (kind.empty() ? "" : " with kind = " + kind) +
+                    " (the layer's kinds are read from its 'kind' field)");
+        for (auto &s : layer_points)
             sources.push_back(std::move(s));
     }
 
-    const Network net = load_network(scene, o.scene);
     IsochronePoints pts;
-    pts.key_sites = read_points(scene, "key_sites");
-    pts.cameras = read_points(scene, "cameras");
-    pts.incidents = read_points(scene, "incidents");
-    std::vector<XY> xy;
-    for (const auto &s : sources)
-        xy.push_back(s.at);
+    pts.key_sites = positions(points_of(data, LayerRole::key_sites));
+    pts.cameras = positions(points_of(data, LayerRole::cameras));
+    pts.incidents = positions(points_of(data, LayerRole::incidents));
+    const Network net = load_network(data, o.scene);
+    std::vector<XY> xy = positions(sources);
     if (!o.scene.quiet) std::cerr << "isochrones from " << sources.size() << " sources…\n";
     const IsochroneResult r = compute_isochrones(net, xy, io, pts);
 
@@ -468,7 +447,7 @@ void register_isochrones(CLI::App &app) {
               "  lugeo isochrones --from units --kind station --minutes 5,10 --profile car\n"
               "  lugeo isochrones --from 104.0657,30.6595 --minutes 1,5 --profile walk --json\n"
               "  lugeo isochrones --inbound --from key_sites --kind hospital --minutes 10\n");
-    cmd->callback([opts] { run_command([&] { return run_isochrones(*opts); }); });
+    cmd->callback([opts, cmd] { run_command(cmd, [&] { return run_isochrones(*opts); }); });
 }
 
 } // namespace lugeo::cli

@@ -55,7 +55,7 @@ nlohmann::json result_json(const std::string &input, const LocateResult &r, cons
     nlohmann::json cands = nlohmann::json::array();
     for (const auto &c : r.candidates) {
         const Plate &p = w.registry.plates()[c.plate];
-        nlohmann::json cj = plate_json(p, w.scene.crs);
+        nlohmann::json cj = plate_json(p, w.data.crs);
         cj["score"] = c.score;
         cj["confidence"] = round_to(c.confidence, 1e-4);
         cj["prior"] = c.prior;
@@ -124,7 +124,7 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
         if (!p.installed.empty()) std::cout << ", installed " << p.installed;
         std::cout << "\n     " << fmt(p.lonlat.lon, 7) << ", " << fmt(p.lonlat.lat, 7)
                   << " (WGS84)   " << fmt(p.position.x, 1) << ", " << fmt(p.position.y, 1) << " ("
-                  << w.scene.crs << ")\n";
+                  << w.data.crs << ")\n";
         if (w.junctions) {
             if (const auto jn = w.junctions->nearest(p.position, 500.0))
                 std::cout << "     nearest junction " << fmt(jn->distance_m, 0) << " m "
@@ -450,7 +450,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
         "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad "
         "input.\n");
-    cmd->callback([o] { run_command([&] { return run_locate(*o); }); });
+    cmd->callback([o, cmd] { run_command(cmd, [&] { return run_locate(*o); }); });
 }
 
 } // namespace lugeo::cli

@@ -26,7 +26,7 @@ int run_nearest(const NearestCliOptions &o) {
         j["lat"] = at.lonlat.lat;
         j["plates"] = nlohmann::json::array();
         for (const auto &n : near) {
-            nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.scene.crs);
+            nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.data.crs);
             pj["distance_m"] = std::round(n.distance_m * 10) / 10;
             pj["bearing_deg"] = std::round(n.bearing_deg * 10) / 10;
             pj["compass"] = compass(n.bearing_deg);
@@ -68,7 +68,7 @@ void register_nearest(CLI::App &app) {
         *cmd,
         "  lugeo nearest 104.0665,30.6598            # read these back to the caller to confirm\n"
         "  lugeo nearest 104.0665,30.6598 -k 10 --json\n");
-    cmd->callback([o] { run_command([&] { return run_nearest(*o); }); });
+    cmd->callback([o, cmd] { run_command(cmd, [&] { return run_nearest(*o); }); });
 }
 
 } // namespace lugeo::cli

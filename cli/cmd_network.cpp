@@ -24,7 +24,7 @@ struct NetworkExportOptions {
 nlohmann::json summary_json(const Network &net, const Scene &scene) {
     const NetworkSummary s = summarize(net);
     nlohmann::json j;
-    j["source"] = scene.layer("roads").describe();
+    j["source"] = scene.layer(LayerRole::roads).describe();
     j["crs"] = net.crs();
     j["nodes"] = s.nodes;
     j["edges"] = s.edges;
@@ -54,14 +54,15 @@ nlohmann::json summary_json(const Network &net, const Scene &scene) {
 
 int run_network_info(const NetworkInfoOptions &o) {
     const Scene scene = resolve_scene(o.scene);
-    const Network net = load_network(scene, o.scene);
+    SceneData data = read_data(scene, o.scene, {LayerRole::roads});
+    const Network net = load_network(data, o.scene);
     if (o.json) {
         print_json(summary_json(net, scene));
         return exit_ok;
     }
     const NetworkSummary s = summarize(net);
     const auto &r = net.report();
-    std::cout << "Road network  " << scene.layer("roads").describe() << "\n"
+    std::cout << "Road network  " << scene.layer(LayerRole::roads).describe() << "\n"
               << "  metric CRS  " << net.crs() << "\n"
               << "  nodes       " << s.nodes << "\n"
               << "  edges       " << s.edges << "\n"
@@ -96,7 +97,8 @@ int run_network_info(const NetworkInfoOptions &o) {
             if (shown++ < 6) std::cout << " " << c << "=" << n;
         if (r.dropped_classes.size() > 6) std::cout << " …";
     }
-    if (r.features_area) std::cout << ", " << r.features_area << " areas";
+    if (r.features_area)
+        std::cout << ", " << r.features_area << " area highways routed along their outline";
     if (r.duplicate_edges_merged)
         std::cout << ", " << r.duplicate_edges_merged << " duplicate segments merged";
     std::cout << ")\n";
@@ -123,7 +125,8 @@ const char *oneway_text(std::int8_t d) {
 int run_network_export(const NetworkExportOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     check_not_input(scene, o.output);
-    const Network net = load_network(scene, o.scene);
+    SceneData data = read_data(scene, o.scene, {LayerRole::roads});
+    const Network net = load_network(data, o.scene);
     VectorWriter w(o.output);
     LayerDef def;
     def.name = "edges";
@@ -207,7 +210,8 @@ void register_network(CLI::App &app) {
                         "  lugeo network info --scene city/scene.toml --json\n"
                         "  lugeo network info --roads malta-2016-11-09.osm.pbf\n"
                         "  lugeo network info --roads roads.shp --roads-crs EPSG:4326\n");
-    info->callback([info_opts] { run_command([&] { return run_network_info(*info_opts); }); });
+    info->callback(
+        [info_opts, info] { run_command(info, [&] { return run_network_info(*info_opts); }); });
 
     auto exp_opts = std::make_shared<NetworkExportOptions>();
     auto *exp = net->add_subcommand(
@@ -220,7 +224,8 @@ void register_network(CLI::App &app) {
     exp->add_flag("--nodes", exp_opts->nodes, "Also write a 'nodes' layer (GPKG only)");
     set_examples(*exp, "  lugeo network export -o edges.gpkg                 # open it in QGIS\n"
                        "  lugeo network export --roads malta.osm.pbf -o malta.gpkg --nodes\n");
-    exp->callback([exp_opts] { run_command([&] { return run_network_export(*exp_opts); }); });
+    exp->callback(
+        [exp_opts, exp] { run_command(exp, [&] { return run_network_export(*exp_opts); }); });
 }
 
 } // namespace lugeo::cli

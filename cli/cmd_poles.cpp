@@ -54,7 +54,7 @@ std::string one_in(double p) {
 /// Confusable pairs, ranked by score. The worst pair of each pair of roads first (a road whose
 /// code is one misreading from another's makes every plate on it confusable: one line, not
 /// forty), up to --top; --all: every pair.
-void print_confusable(const std::vector<const CheckIssue *> &list, const PlateSet &set,
+void print_confusable(const std::vector<const CheckIssue *> &list, const Plates &set,
                       const PolesCheckOptions &o) {
     struct Group {
         const CheckIssue *worst = nullptr;
@@ -95,7 +95,7 @@ void print_confusable(const std::vector<const CheckIssue *> &list, const PlateSe
 }
 
 /// The confusable pairs as lines joining the two plates, in the scene CRS, ranked.
-void write_pairs(const CheckReport &rep, const PlateSet &set, const std::string &crs,
+void write_pairs(const CheckReport &rep, const Plates &set, const std::string &crs,
                  const std::string &path) {
     VectorWriter wr(path);
     LayerDef def;
@@ -132,17 +132,21 @@ void write_pairs(const CheckReport &rep, const PlateSet &set, const std::string 
 
 int run_poles_check(const PolesCheckOptions &o) {
     const Scene scene = resolve_scene(o.scene);
-    PlateReadOptions ro;
-    ro.strict = false; // report, do not throw
-    const PlateSet set = read_scene_plates(scene, ro);
+    SceneReadOptions ro;
+    ro.keep_invalid_plates = true; // report, do not throw
+    std::vector<LayerRole> roles = {LayerRole::poles, LayerRole::lamps};
+    const bool roads = !o.no_roads && scene.has_layer(LayerRole::roads);
+    if (roads) roles.push_back(LayerRole::roads);
+    SceneData data = read_data(scene, o.scene, roles, ro);
+    const Plates &set = data.plates;
     CheckOptions co;
     co.max_road_distance_m = o.max_road_distance_m;
     co.confusable_min_m = o.confusable_min_m;
     co.confusable_min_probability = o.confusable_min_probability;
     if (!o.pairs_output.empty()) check_not_input(scene, o.pairs_output);
     std::optional<Network> net;
-    if (!o.no_roads && scene.has_layer("roads")) {
-        net.emplace(load_network(scene, o.scene));
+    if (roads) {
+        net.emplace(load_network(data, o.scene));
         co.distance_to_road = [&net, limit = o.max_road_distance_m](XY p) {
             Network::SnapOptions so;
             so.profile = Profile::walk;
@@ -231,7 +235,7 @@ int run_poles_check(const PolesCheckOptions &o) {
                 std::cout << "  … and " << list.size() - o.limit << " more (--limit, --json)\n";
         }
     }
-    if (!o.pairs_output.empty()) write_pairs(rep, set, scene.crs, o.pairs_output);
+    if (!o.pairs_output.empty()) write_pairs(rep, set, data.crs, o.pairs_output);
     return rep.has_errors() ? exit_findings : exit_ok;
 }
 
@@ -416,7 +420,7 @@ void register_poles(CLI::App &app) {
                  "  lugeo poles check --max-road-distance 30 --json\n"
                  "  lugeo poles check --top 50 -o pairs.gpkg       # confusable pairs, for QGIS\n"
                  "  lugeo poles check --scene city/scene.toml --no-roads\n");
-    check->callback([c] { run_command([&] { return run_poles_check(*c); }); });
+    check->callback([c, check] { run_command(check, [&] { return run_poles_check(*c); }); });
 
     auto a = std::make_shared<PolesAssignOptions>();
     auto *assign = poles->add_subcommand(
@@ -449,7 +453,7 @@ void register_poles(CLI::App &app) {
                           "--road-code 4 -o numbered.gpkg\n"
                           "  lugeo poles assign --input survey.gpkg:poles --kind pole -o "
                           "numbered.geojson   # district, road_code fields\n");
-    assign->callback([a] { run_command([&] { return run_poles_assign(*a); }); });
+    assign->callback([a, assign] { run_command(assign, [&] { return run_poles_assign(*a); }); });
 }
 
 } // namespace lugeo::cli

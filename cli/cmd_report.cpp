@@ -19,13 +19,18 @@ struct ReportCmdOptions {
 
 int run_report(const ReportCmdOptions &o) {
     const Scene scene = resolve_scene(o.scene);
+    SceneReadOptions read;
+    read.keep_invalid_plates = true; // bad plate rows are findings of the registry checks
+    const SceneData data =
+        read_data(scene, o.scene,
+                  std::vector<LayerRole>(all_layer_roles().begin(), all_layer_roles().end()), read);
     ReportOptions ro;
     ro.output_dir = o.output;
     ro.new_cameras = o.cameras;
     ro.top = o.top;
     Progress bar("report", !o.scene.quiet);
     ro.progress = bar.fn();
-    const ReportResult r = write_report(scene, ro);
+    const ReportResult r = write_report(data, ro);
     bar.done();
     if (o.json) {
         nlohmann::json j;
@@ -68,7 +73,7 @@ void register_report(CLI::App &app) {
                  "  lugeo report                         # the demo scene, into ./lugeo-report/\n"
                  "  lugeo report --scene city/scene.toml -o /tmp/chuxiong-report\n"
                  "  chromium /tmp/chuxiong-report/report.html   # opens with no network\n");
-    cmd->callback([o] { run_command([&] { return run_report(*o); }); });
+    cmd->callback([o, cmd] { run_command(cmd, [&] { return run_report(*o); }); });
 }
 
 } // namespace lugeo::cli

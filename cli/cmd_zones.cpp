@@ -230,19 +230,49 @@ int run_zones(const ZonesOptions &o) {
         throw Error(ErrorCode::invalid_argument, "--tolerance must be a positive percentage");
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty()) check_not_input(scene, o.output);
-    const Network net = load_network(scene, o.scene);
-    std::vector<Kiosk> kiosks;
+    const bool scene_zones = o.existing == existing_from_scene;
+    // --existing alone: the scene's own zones layer
+    if (scene_zones && !scene.has_layer(LayerRole::zones))
+        throw Error(ErrorCode::invalid_argument,
+                    "--existing without a file evaluates the scene's 'zones' layer, and " +
+                        (scene.path.empty()
+                             ? std::string("no scene is loaded")
+                             : "the scene '" + scene.path + "' has no [layers.zones]") +
+                        "; give --existing FILE[:LAYER]");
+    std::vector<LayerRole> roles = {LayerRole::roads, LayerRole::boundary, LayerRole::incidents,
+                                    LayerRole::key_sites, LayerRole::cameras};
+    if (o.kiosks.empty()) roles.push_back(LayerRole::units);
+    if (scene_zones) roles.push_back(LayerRole::zones);
+    SceneData data = read_data(scene, o.scene, roles);
+    std::vector<Unit> kiosks;
     if (!o.kiosks.empty()) {
-        kiosks = kiosks_from_layer(layer_spec_from_arg(o.kiosks, "kiosks"), net.crs(), "");
+        // every unit of the file is a kiosk; the same reader and checks as a scene layer
+        LayerReport rep;
+        kiosks = read_units(layer_spec_from_arg(o.kiosks, "kiosks"),
+                            layer_context(scene, data, o.scene), &rep);
+        check_extra_layer(rep, data, o.scene);
     } else {
-        if (!scene.has_layer("units"))
+        if (!scene.has_layer(LayerRole::units))
             throw Error(ErrorCode::invalid_config,
                         "the scene has no units layer; give the kiosks with --kiosks FILE[:LAYER]");
-        kiosks = kiosks_from_layer(scene.layer("units"), net.crs(), "kiosk");
+        kiosks = units_of_kind(data.units, data.settings.zones.kiosk_kind);
+        if (kiosks.empty())
+            throw Error(ErrorCode::invalid_argument,
+                        ErrorContext::of_parameter("zones.kiosk_kind", scene.path),
+                        "no kiosks found: no unit of kind '" + data.settings.zones.kiosk_kind +
+                            "' in " + scene.layer(LayerRole::units).describe());
     }
-    if (kiosks.empty())
-        throw Error(ErrorCode::invalid_argument, "no kiosks found (units with kind = kiosk)");
-    const ZoneContext ctx = scene.path.empty() ? ZoneContext{} : zone_context_from_scene(scene);
+    std::vector<NamedArea> drawn;
+    if (scene_zones) {
+        drawn = data.zones;
+    } else if (!o.existing.empty()) {
+        LayerReport rep;
+        drawn = read_areas(layer_spec_from_arg(o.existing, "existing"),
+                           layer_context(scene, data, o.scene), &rep, LayerRole::zones);
+        check_extra_layer(rep, data, o.scene);
+    }
+    const ZoneContext ctx = zone_context(data);
+    const Network net = load_network(data, o.scene);
     ZoneOptions zo;
     zo.balance = *balance;
     zo.tolerance = o.tolerance_pct / 100.0;
@@ -256,19 +286,7 @@ int run_zones(const ZonesOptions &o) {
     zo.progress = bar.fn();
     ZonePlan plan;
     if (!o.existing.empty()) {
-        // --existing alone: the scene's own zones layer
-        if (o.existing == existing_from_scene && !scene.has_layer("zones"))
-            throw Error(ErrorCode::invalid_argument,
-                        "--existing without a file evaluates the scene's 'zones' layer, and " +
-                            (scene.path.empty()
-                                 ? std::string("no scene is loaded")
-                                 : "the scene '" + scene.path + "' has no [layers.zones]") +
-                            "; give --existing FILE[:LAYER]");
-        const LayerSpec spec = o.existing == existing_from_scene
-                                   ? scene.layer("zones")
-                                   : layer_spec_from_arg(o.existing, "existing zones");
-        const auto zones = zones_from_layer(spec, net.crs(), kiosks);
-        plan = evaluate_zones(net, kiosks, zones, ctx, zo);
+        plan = evaluate_zones(net, kiosks, match_zones(drawn, kiosks), ctx, zo);
     } else {
         plan = build_zones(net, kiosks, ctx, zo);
     }
@@ -339,7 +357,7 @@ void register_zones(CLI::App &app) {
         "  lugeo zones --existing drawn.gpkg:zones            # check a hand-drawn plan\n"
         "  lugeo zones --existing                             # the scene's own zones layer\n"
         "  lugeo zones --roads malta.osm.pbf --kiosks kiosks.geojson\n");
-    cmd->callback([opts] { run_command([&] { return run_zones(*opts); }); });
+    cmd->callback([opts, cmd] { run_command(cmd, [&] { return run_zones(*opts); }); });
 }
 
 } // namespace lugeo::cli

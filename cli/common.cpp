@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <unistd.h>
 
 namespace lugeo::cli {
@@ -32,7 +33,10 @@ void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
             ->option_text("CRS");
         roads->excludes(cmd.get_option("--scene"));
     }
-    cmd.add_flag("-q,--quiet", a.quiet, "No progress bar on stderr");
+    cmd.add_flag("-q,--quiet", a.quiet, "No progress bar and no notes on stderr");
+    cmd.add_flag("--lenient", a.lenient,
+                 "Leave out features with bad values or geometry (counted in the notes) instead "
+                 "of stopping");
 }
 
 Scene resolve_scene(const SceneArgs &a) {
@@ -40,13 +44,56 @@ Scene resolve_scene(const SceneArgs &a) {
     return load_scene(a.scene.empty() ? default_scene_path() : a.scene);
 }
 
-Network load_network(const Scene &scene, const SceneArgs &args) {
+namespace {
+
+void print_notes(const LayerReport &r, const SceneArgs &args) {
+    if (args.quiet) return;
+    for (const auto &n : r.notes)
+        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << n << "\n";
+}
+
+} // namespace
+
+SceneData read_data(const Scene &scene, const SceneArgs &args, const std::vector<LayerRole> &roles,
+                    SceneReadOptions options) {
     Progress bar("reading roads", !args.quiet);
-    NetworkOptions opt = scene.network;
+    options.lenient = options.lenient || args.lenient;
+    options.progress = bar.fn();
+    SceneData data = read_scene_data(scene, roles, options);
+    bar.done();
+    for (const auto &r : data.reports)
+        print_notes(r, args);
+    return data;
+}
+
+LayerReadContext layer_context(const Scene &scene, const SceneData &data, const SceneArgs &args) {
+    SceneReadOptions o;
+    o.lenient = args.lenient;
+    return layer_read_context(scene, o, data.crs);
+}
+
+void check_extra_layer(const LayerReport &report, const SceneData &data, const SceneArgs &args) {
+    print_notes(report, args);
+    if (const LayerReport *roads = data.report(LayerRole::roads))
+        check_overlaps_roads(report, *roads, data.crs);
+}
+
+Network load_network(SceneData &data, const SceneArgs &args) {
+    Progress bar("building the network", !args.quiet);
+    NetworkOptions opt = data.settings.network;
     opt.progress = bar.fn();
-    Network net = build_network(scene.layer("roads"), opt);
+    Network net = build_network(std::move(data.roads), opt);
     bar.done();
     return net;
+}
+
+CLI::Validator existing_source() {
+    return CLI::Validator(
+        [](std::string &s) -> std::string {
+            if (is_virtual_source(s) || std::filesystem::exists(s)) return {};
+            return "File does not exist: " + s;
+        },
+        "FILE");
 }
 
 Progress::Progress(std::string label, bool enabled)
@@ -80,11 +127,36 @@ void Progress::done() {
     m_last = -1;
 }
 
-void run_command(const std::function<int()> &body) {
+namespace {
+
+/// The command's flag for a library parameter ("layers.roads.crs" -> "--roads-crs"), or "".
+std::string flag_for(const CLI::App *cmd, const std::string &parameter) {
+    if (!cmd || parameter.empty()) return {};
+    static const std::map<std::string, std::string> flags = {
+        {"layers.roads.crs", "--roads-crs"}, {"scene.crs", "--crs"}, {"scene", "--scene"},
+        {"max_snap_m", "--max-snap"},        {"phases", "--phases"}, {"balance", "--balance"},
+        {"output_dir", "--output"},          {"cell_m", "--cell"},   {"trim_m", "--trim"},
+        {"tolerance", "--tolerance"}};
+    std::string flag;
+    if (auto it = flags.find(parameter); it != flags.end()) {
+        flag = it->second;
+    } else if (parameter.rfind("layers.", 0) == 0) {
+        // a layer given on the command line: --roads, --kiosks, --existing …
+        const std::string rest = parameter.substr(7);
+        flag = "--" + rest.substr(0, rest.find('.'));
+    }
+    return !flag.empty() && cmd->get_option_no_throw(flag) ? flag : std::string();
+}
+
+} // namespace
+
+void run_command(const CLI::App *cmd, const std::function<int()> &body) {
     try {
         g_exit = body();
     } catch (const lugeo::Error &e) {
         std::cerr << "lugeo: error: " << e.what() << "\n";
+        if (const std::string flag = flag_for(cmd, e.context().parameter); !flag.empty())
+            std::cerr << "  (on the command line: " << flag << ")\n";
         g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
     } catch (const CLI::Error &) {
         throw;
@@ -114,7 +186,7 @@ void check_not_input(const Scene &scene, const std::string &output) {
         const fs::path in = fs::weakly_canonical(spec.source, ec);
         if (!ec && in == out)
             throw Error(ErrorCode::invalid_argument, "output '" + output + "' is the scene's " +
-                                                         role +
+                                                         layer_role_name(role) +
                                                          " input; lugeo never overwrites an input");
     }
     if (!scene.path.empty() && fs::weakly_canonical(scene.path, ec) == out)

@@ -1,6 +1,7 @@
 // Shared pieces of the lugeo command-line tool: scene options, progress, errors, JSON.
 #pragma once
 
+#include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/scene.hpp>
 
@@ -28,14 +29,25 @@ struct SceneArgs {
     std::string roads;     ///< --roads FILE[:LAYER] (network commands)
     std::string roads_crs; ///< --roads-crs
     std::string crs;       ///< --crs (metric CRS for --roads)
-    bool quiet = false;    ///< --quiet: no progress bar
+    bool quiet = false;    ///< --quiet: no progress bar, no notes
+    bool lenient = false;  ///< --lenient: bad features left out and counted, not an error
 };
 void add_scene_options(CLI::App &cmd, SceneArgs &args, bool with_roads);
 
 /// --scene, else --roads, else the demo scene.
 Scene resolve_scene(const SceneArgs &args);
-/// The scene's road network, with a progress bar on stderr unless quiet.
-Network load_network(const Scene &scene, const SceneArgs &args);
+/// The scene's layers of these roles through the layers module (read_scene_data), with a
+/// progress bar while the roads are read; what each layer left out goes to stderr as notes
+/// unless quiet.
+SceneData read_data(const Scene &scene, const SceneArgs &args, const std::vector<LayerRole> &roles,
+                    SceneReadOptions options = {});
+/// The context for a layer given on the command line (`--kiosks FILE`): the data's metric CRS.
+LayerReadContext layer_context(const Scene &scene, const SceneData &data, const SceneArgs &args);
+/// A layer read on its own (`--kiosks`, `--existing`, `--osm-cameras`): its notes to stderr and
+/// the same cross-check against the roads as a scene layer.
+void check_extra_layer(const LayerReport &report, const SceneData &data, const SceneArgs &args);
+/// The road network of the data (the roads are moved out of it).
+Network load_network(SceneData &data, const SceneArgs &args);
 
 /// A progress bar on stderr (only when stderr is a terminal and not quiet).
 class Progress {
@@ -52,9 +64,10 @@ private:
     int m_last = -1;
 };
 
-/// Runs a command body: lugeo::Error -> message on stderr and exit_input; other exceptions
-/// -> exit_internal. The exit code is kept for main() to return.
-void run_command(const std::function<int()> &body);
+/// Runs a command body: lugeo::Error -> message on stderr (with the command's flag for the
+/// parameter at fault, when it has one) and exit_input; other exceptions -> exit_internal.
+/// The exit code is kept for main() to return.
+void run_command(const CLI::App *cmd, const std::function<int()> &body);
 int exit_code();
 
 /// Prints JSON to stdout (2-space indent, trailing newline).
@@ -62,6 +75,9 @@ void print_json(const nlohmann::json &j);
 
 /// Adds "Example:" lines to a command's --help.
 void set_examples(CLI::App &cmd, const std::string &examples);
+
+/// A file option that may also be a GDAL virtual path (/vsigzip/…) or connection (PG:…).
+CLI::Validator existing_source();
 
 /// Throws Error(invalid_argument) if `output` is one of the scene's input files.
 void check_not_input(const Scene &scene, const std::string &output);

@@ -66,13 +66,24 @@ LonLatArg parse_lonlat_arg(const std::string &text, const std::string &option, b
     return out;
 }
 
-PlateWorld load_plate_world(const SceneArgs &args, bool with_network) {
+PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
+                            const std::vector<LayerRole> &other) {
     Scene scene = resolve_scene(args);
-    Registry reg = load_registry(scene);
-    MetricFrame frame(scene.crs);
-    PlateWorld w{std::move(scene), std::move(reg), std::move(frame), std::nullopt, std::nullopt};
-    if (with_network && w.scene.has_layer("roads")) {
-        w.network.emplace(load_network(w.scene, args));
+    if (!scene.has_layer(LayerRole::poles) && !scene.has_layer(LayerRole::lamps))
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
+                    "the scene declares no plate layer ([layers.poles] or [layers.lamps])");
+    std::vector<LayerRole> roles = other;
+    roles.push_back(LayerRole::poles);
+    roles.push_back(LayerRole::lamps);
+    const bool network = with_network && scene.has_layer(LayerRole::roads);
+    if (network) roles.push_back(LayerRole::roads);
+    SceneData data = read_data(scene, args, roles);
+    Registry reg(std::move(data.plates.plates));
+    MetricFrame frame(data.crs);
+    PlateWorld w{std::move(scene), std::move(data), std::move(reg),
+                 std::move(frame), std::nullopt,    std::nullopt};
+    if (network) {
+        w.network.emplace(load_network(w.data, args));
         w.junctions.emplace(*w.network);
     }
     return w;

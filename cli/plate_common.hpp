@@ -27,13 +27,16 @@ bool looks_like_lonlat(const std::string &text);
 /// The registry of a scene, its WGS84 frame, and (optionally) the network's junctions.
 struct PlateWorld {
     Scene scene;
+    SceneData data; ///< the other layers asked for (the plates moved into the registry)
     Registry registry;
     MetricFrame frame;
     std::optional<Network> network;
     std::optional<JunctionIndex> junctions;
 };
-/// Loads the scene's plates (strict); the network too unless `with_network` is false.
-PlateWorld load_plate_world(const SceneArgs &args, bool with_network);
+/// Reads the scene's plates (strict) and the `other` roles; the network too unless
+/// `with_network` is false.
+PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
+                            const std::vector<LayerRole> &other = {});
 
 /// 16-point compass name of a bearing ("NNE").
 const char *compass(double bearing_deg);

@@ -11,7 +11,9 @@ int main(int argc, char **argv) {
     try {
         const lugeo::Scene scene =
             lugeo::load_scene(argc > 1 ? argv[1] : lugeo::default_scene_path());
-        const lugeo::Network net = lugeo::build_network(scene.layer("roads"), scene.network);
+        // the layers module reads the scene's roads; the network is built from them
+        const lugeo::SceneData data = lugeo::read_scene_data(scene, {lugeo::LayerRole::roads});
+        const lugeo::Network net = lugeo::build_network(data.roads, data.settings.network);
         const lugeo::NetworkSummary s = lugeo::summarize(net);
         std::printf("lugeo %s\nscene: %s\nnodes: %zu\nedges: %zu\nkm: %.1f\n", lugeo::version(),
                     scene.name.c_str(), s.nodes, s.edges, s.total_km);

@@ -15,8 +15,10 @@ int main(int argc, char **argv) {
     try {
         const lugeo::Scene scene =
             lugeo::load_scene(argc > 2 ? argv[2] : lugeo::default_scene_path());
-        // Load once; a Registry is immutable and answers from many threads at once.
-        const lugeo::Registry registry = lugeo::load_registry(scene);
+        // Read the scene's layers once (the layers module validates them); a Registry is
+        // immutable and answers from many threads at once.
+        lugeo::SceneData data = lugeo::read_scene_data(scene);
+        const lugeo::Registry registry(std::move(data.plates.plates));
         std::printf("registry: %zu plates\n", registry.size());
 
         const lugeo::LocateResult r = registry.locate(heard);
@@ -35,8 +37,8 @@ int main(int argc, char **argv) {
         if (r.candidates.empty()) return 1;
 
         // The incident's surroundings at the best candidate.
-        const lugeo::Network net = lugeo::build_network(scene.layer("roads"), scene.network);
-        const lugeo::IncidentContext ctx = lugeo::read_incident_context(scene);
+        const lugeo::Network net = lugeo::build_network(data.roads, data.settings.network);
+        const lugeo::IncidentContext ctx = lugeo::incident_context(data);
         const lugeo::JunctionIndex junctions(net);
         const lugeo::Plate &best = registry.plates()[r.candidates.front().plate];
         const lugeo::IncidentResult inc =

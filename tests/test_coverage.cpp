@@ -304,12 +304,13 @@ TEST_CASE("lazy greedy: gains never increase, the first pick is the best single 
 }
 
 TEST_CASE("OSM surveillance cameras (Munich)") {
-    CameraReadOptions o;
+    LayerReadContext o;
     o.metric_crs = "EPSG:32632";
-    const CameraSet cs = read_osm_cameras(LUGEO_TEST_FIXTURES "/osm/muenchen-2020-07.osm.pbf", o);
-    REQUIRE(cs.cameras.size() > 50);
+    const std::vector<Camera> cameras =
+        read_osm_cameras(LUGEO_TEST_FIXTURES "/osm/muenchen-2020-07.osm.pbf", o);
+    REQUIRE(cameras.size() > 50);
     std::size_t directed = 0;
-    for (const Camera &c : cs.cameras) {
+    for (const Camera &c : cameras) {
         CHECK(c.id.rfind("osm:n", 0) == 0);
         CHECK(c.position.x > 600000); // UTM 32N, Munich
         if (!c.all_around()) ++directed;

@@ -139,9 +139,9 @@ D-----E-----F
 
 TEST_CASE("zone and grid: the polygon that holds the point") {
     IncidentContext ctx;
-    ctx.zones = {{"Z1", "west", {square(-100, -100, 0, 100)}},
-                 {"Z2", "east", {square(0, -100, 100, 100)}}};
-    ctx.grids = {{"G7", "", {square(40, 40, 60, 60)}}};
+    ctx.zones = {{"Z1", "west", "", {square(-100, -100, 0, 100)}, {}},
+                 {"Z2", "east", "", {square(0, -100, 100, 100)}, {}}};
+    ctx.grids = {{"G7", "", "Z2", {square(40, 40, 60, 60)}, {}}};
     const IncidentResult a = describe_incident(ctx, {50, 50});
     REQUIRE(a.zone);
     CHECK(ctx.zones[*a.zone].id == "Z2");
@@ -155,11 +155,12 @@ TEST_CASE("zone and grid: the polygon that holds the point") {
 
 TEST_CASE("the demo scene: inbound search from the incident equals one outbound search per unit") {
     const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
-    const Network net = build_network(scene.layer("roads"), scene.network);
-    const IncidentContext ctx = read_incident_context(scene);
+    SceneData data = read_scene_data(scene);
+    const Network net = build_network(data.roads, data.settings.network);
+    const IncidentContext ctx = incident_context(data);
     CHECK(ctx.units.size() == 25);
     CHECK(ctx.cameras.size() == 1265);
-    const Registry reg = load_registry(scene);
+    const Registry reg(std::move(data.plates.plates));
     const JunctionIndex junctions(net);
     IncidentOptions o;
     o.road_units = 25;

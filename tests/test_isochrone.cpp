@@ -36,21 +36,16 @@ double distance_to_pieces(const Network &net, const std::vector<IsochronePiece> 
 }
 
 struct Demo {
-    Scene scene;
+    SceneData data;
     Network net;
     std::vector<XY> kiosks;
     Demo() {
-        scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
-        NetworkOptions no = scene.network;
-        no.metric_crs = scene.crs;
-        net = build_network(scene.layer("roads"), no);
-        ReadOptions ro;
-        ro.target_crs = scene.crs;
-        ro.required_fields = {"kind"};
-        const FeatureTable units = read_layer(scene.layer("units"), ro);
-        for (const auto &f : units.features)
-            if (f.values[0] && *f.values[0] == "kiosk" && !f.geometry.points.empty())
-                kiosks.push_back(f.geometry.points[0]);
+        data = read_scene_data(
+            load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
+            {LayerRole::roads, LayerRole::units, LayerRole::key_sites, LayerRole::cameras});
+        net = build_network(data.roads, data.settings.network);
+        for (const auto &u : units_of_kind(data.units, "kiosk"))
+            kiosks.push_back(u.position);
     }
 };
 const Demo &demo() {
@@ -378,13 +373,11 @@ TEST_CASE("figures read from the band grid agree with the GEOS reference on the 
     // and classifies each by its midpoint, so each crossing of the polygon's boundary may
     // cost up to a quarter cell; the totals agree within 0.1 % and 2 m per crossing.
     const Demo &d = demo();
-    ReadOptions ro;
-    ro.target_crs = d.scene.crs;
     IsochronePoints pts;
-    for (const auto &f : read_layer(d.scene.layer("key_sites"), ro).features)
-        if (!f.geometry.points.empty()) pts.key_sites.push_back(f.geometry.points[0]);
-    for (const auto &f : read_layer(d.scene.layer("cameras"), ro).features)
-        if (!f.geometry.points.empty()) pts.cameras.push_back(f.geometry.points[0]);
+    for (const auto &k : d.data.key_sites)
+        pts.key_sites.push_back(k.position);
+    for (const auto &c : d.data.cameras)
+        pts.cameras.push_back(c.position);
     REQUIRE(pts.cameras.size() > 1000);
     IsochroneOptions o;
     o.minutes = {1, 3, 6};

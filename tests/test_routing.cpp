@@ -292,9 +292,9 @@ struct Reference {
 /// A real subgraph: the demo roads within 3 km of the centre, rebuilt from the edges.
 Network demo_subgraph() {
     const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
-    NetworkOptions no = scene.network;
-    no.metric_crs = scene.crs;
-    const Network full = build_network(scene.layer("roads"), no);
+    const SceneData data = read_scene_data(scene, {LayerRole::roads});
+    const NetworkOptions &no = data.settings.network;
+    const Network full = build_network(data.roads, no);
     Box box;
     for (const XY &n : full.nodes())
         box.extend(n);

@@ -5,6 +5,7 @@
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
+#include <lugeo/layers.hpp>
 #include <lugeo/scene.hpp>
 
 #include <gdal.h>
@@ -98,16 +99,15 @@ std::string scene_with(const std::string &roads_block,
 TEST_CASE("the demo scene loads, with every layer and the metric CRS") {
     const Scene s = load_scene(default_scene_path());
     CHECK(s.crs == "EPSG:32648");
-    for (const char *role : {"roads", "poles", "lamps", "cameras", "units", "buildings",
-                             "key_sites", "boundary", "incidents"}) {
-        CAPTURE(role);
+    for (LayerRole role : all_layer_roles()) {
+        CAPTURE(layer_role_name(role));
         CHECK(s.has_layer(role));
         CHECK(fs::exists(s.layer(role).source));
     }
-    CHECK(s.layer("poles").synthetic);
-    CHECK_FALSE(s.layer("roads").synthetic);
-    CHECK(count_features(s.layer("poles")) == 3034);
-    CHECK(count_features(s.layer("lamps")) == 4266);
+    CHECK(s.layer(LayerRole::poles).synthetic);
+    CHECK_FALSE(s.layer(LayerRole::roads).synthetic);
+    CHECK(count_features(s.layer(LayerRole::poles)) == 3034);
+    CHECK(count_features(s.layer(LayerRole::lamps)) == 4266);
 }
 
 TEST_CASE("a good scene: relative sources, field maps, profiles and settings") {
@@ -120,12 +120,15 @@ TEST_CASE("a good scene: relative sources, field maps, profiles and settings") {
             "[profiles.car]\nobey_oneway = true\n[profiles.car.speeds]\nprimary = 50\n"
             "[isochrones]\nminutes = [1, 5, 30]\n");
     const Scene s = load_scene(p);
-    CHECK(s.layer("roads").source == (d.path / "r.osm").lexically_normal().string());
-    CHECK(s.layer("roads").source_field("class") == "highway");
-    CHECK(s.layer("roads").source_field("name") == "name");
-    CHECK(s.network.profiles[static_cast<std::size_t>(Profile::car)].kmh.at("primary") == 50.0);
-    CHECK(s.setting("isochrones.minutes") == "1,5,30");
-    CHECK_FALSE(s.setting("isochrones.nope"));
+    const LayerSpec &roads = s.layer(LayerRole::roads);
+    CHECK(roads.source == (d.path / "r.osm").lexically_normal().string());
+    CHECK(roads.source_field("class") == "highway");
+    CHECK(roads.source_field("name") == "name");
+    CHECK(s.settings.network.profiles[static_cast<std::size_t>(Profile::car)].kmh.at("primary") ==
+          50.0);
+    CHECK(s.settings.isochrones.minutes == std::vector<double>{1, 5, 30});
+    CHECK(s.settings.isochrones.profiles.empty()); // not given: the analysis default
+    CHECK_FALSE(s.settings.isochrones.trim_m);
 }
 
 TEST_CASE("bad scene files: each error names the file and the key") {
@@ -216,7 +219,7 @@ TEST_CASE("bad layers: missing layer, missing mapped field, no CRS") {
     TempDir d;
     SUBCASE("a layer the source does not have") {
         LayerSpec spec = layer_spec_from_arg(roads_osm() + ":roadz", "roads");
-        auto [code, msg] = error_of([&] { build_network(spec, NetworkOptions{}); });
+        auto [code, msg] = error_of([&] { read_roads(spec, {}); });
         CHECK(code == ErrorCode::missing_layer);
         CHECK(has(msg, "roadz"));
         CHECK(has(msg, "lines")); // lists the layers it has
@@ -224,24 +227,34 @@ TEST_CASE("bad layers: missing layer, missing mapped field, no CRS") {
     SUBCASE("a mapped field the layer does not have") {
         LayerSpec spec = layer_spec_from_arg(roads_osm(), "roads");
         spec.fields["class"] = "road_type";
-        auto [code, msg] = error_of([&] { build_network(spec, NetworkOptions{}); });
+        auto [code, msg] = error_of([&] { read_roads(spec, {}); });
         CHECK(code == ErrorCode::missing_field);
         CHECK(has(msg, "road_type"));
         CHECK(has(msg, "noding.osm"));
         CHECK(has(msg, "highway")); // lists the fields it has
     }
-    SUBCASE("a Shapefile without .prj: says so and how to set the CRS") {
+    SUBCASE("a Shapefile without .prj: says so and how to set the CRS, naming no CLI flag") {
         const std::string shp = shapefile_without_prj(d.path);
         const Scene s = scene_from_roads(shp);
-        auto [code, msg] = error_of([&] { build_network(s.layer("roads"), s.network); });
-        CHECK(code == ErrorCode::crs);
-        CHECK(has(msg, ".prj"));
-        CHECK(has(msg, "--roads-crs EPSG:4326"));
+        try {
+            read_scene_data(s);
+            FAIL("no error");
+        } catch (const Error &e) {
+            CHECK(e.code() == ErrorCode::crs);
+            CHECK(has(e.what(), ".prj"));
+            CHECK(has(e.what(), "crs = \"EPSG:4326\""));
+            CHECK_FALSE(has(e.what(), "--")); // the CLI adds its flag for the parameter
+            CHECK(e.context().file == shp);
+            CHECK(e.context().layer == "roads");
+            CHECK(e.context().parameter == "layers.roads.crs");
+        }
         // ... and with the CRS given, it builds
         const Scene ok = scene_from_roads(shp, "EPSG:4326");
-        const Network net = build_network(ok.layer("roads"), ok.network);
+        const SceneData data = read_scene_data(ok);
+        CHECK(data.crs == "EPSG:32648"); // the UTM zone of 104E, 30N, settled from the roads
+        const Network net = build_network(data.roads, data.settings.network);
         CHECK(net.edge_count() == 2);
-        CHECK(net.crs() == "EPSG:32648"); // the UTM zone of 104E, 30N
+        CHECK(net.crs() == "EPSG:32648");
     }
     SUBCASE("not a vector file") {
         const auto p = d.write("junk.gpkg", "this is not a geopackage");
@@ -310,8 +323,8 @@ TEST_CASE("[network] one-way values for non-OSM sources (Geofabrik F/T/B)") {
         "s.toml",
         scene_with("source = \"roads.geojson\"\n[layers.roads.fields]\nclass = \"fclass\"") +
             "[network]\noneway_forward = [\"F\"]\noneway_backward = [\"T\"]\n");
-    const Scene s = load_scene(p);
-    const Network net = build_network(s.layer("roads"), s.network);
+    const SceneData data = read_scene_data(load_scene(p));
+    const Network net = build_network(data.roads, data.settings.network);
     REQUIRE(net.edge_count() == 3);
     auto fwd = [&](std::uint32_t e) {
         return std::isfinite(net.travel_time(Profile::car, e, true));

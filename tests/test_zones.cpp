@@ -211,17 +211,26 @@ void check_pieces(const Network &net, const ZonePlan &plan) {
           doctest::Approx(drivable).epsilon(1e-9));
 }
 
+/// A kiosk at a point (a unit of kind kiosk).
+Unit kiosk(const std::string &id, XY at) {
+    Unit u;
+    u.id = id;
+    u.kind = "kiosk";
+    u.position = at;
+    return u;
+}
+
 // ---- the demo scene, loaded once ----
 
 struct Demo {
-    Scene scene;
+    SceneData data;
     Network net;
-    std::vector<Kiosk> kiosks;
+    std::vector<Unit> kiosks;
     ZoneContext ctx;
-    Demo() : scene(load_scene(LUGEO_DATA_DIR "/demo/scene.toml")) {
-        net = build_network(scene.layer("roads"), scene.network);
-        kiosks = kiosks_from_layer(scene.layer("units"), scene.crs);
-        ctx = zone_context_from_scene(scene);
+    Demo() : data(read_scene_data(load_scene(LUGEO_DATA_DIR "/demo/scene.toml"))) {
+        net = build_network(data.roads, data.settings.network);
+        kiosks = units_of_kind(data.units, "kiosk");
+        ctx = zone_context(data);
     }
 };
 const Demo &demo() {
@@ -334,9 +343,9 @@ TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time 
                                    {"CGJ", "primary"},
                                    {"DH", "residential", "yes"}});
     // Kiosks at A, at the middle of CD and at K.
-    std::vector<Kiosk> kiosks = {{"k0", "", map.at('A')},
-                                 {"k1", "", XY{(map.at('C').x + map.at('D').x) / 2, map.at('C').y}},
-                                 {"k2", "", map.at('K')}};
+    std::vector<Unit> kiosks = {kiosk("k0", map.at('A')),
+                                kiosk("k1", XY{(map.at('C').x + map.at('D').x) / 2, map.at('C').y}),
+                                kiosk("k2", map.at('K'))};
     ZoneContext ctx;
     ZoneOptions o;
     o.site_spacing_m = 10;
@@ -369,7 +378,7 @@ TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time 
         CHECK(pv.zones[z].area_m2 == doctest::Approx(plan.zones[z].area_m2).epsilon(0.03));
 
     SUBCASE("two kiosks at the same place: the lower index takes everything") {
-        std::vector<Kiosk> twins = {{"a", "", map.at('F')}, {"b", "", map.at('F')}};
+        std::vector<Unit> twins = {kiosk("a", map.at('F')), kiosk("b", map.at('F'))};
         const ZonePlan p2 = build_zones(net, twins, ctx, o);
         for (const auto &p : p2.pieces)
             CHECK(p.zone == 0);
@@ -380,7 +389,7 @@ TEST_CASE("small network: allocation agrees with per-kiosk Dijkstra; equal-time 
         const AsciiMap line("P-------------------Q", 10.0);
         const Network ln = line.build({{"PQ"}});
         const ZonePlan p3 =
-            build_zones(ln, {{"p", "", line.at('P')}, {"q", "", line.at('Q')}}, ctx, o);
+            build_zones(ln, {kiosk("p", line.at('P')), kiosk("q", line.at('Q'))}, ctx, o);
         REQUIRE(p3.pieces.size() == 2);
         CHECK(p3.pieces[0].to_m == doctest::Approx(100.0));
         CHECK(p3.zones[0].road_length_m == doctest::Approx(100.0));
@@ -393,7 +402,7 @@ TEST_CASE("bad input is an error naming the kiosk") {
     const Network net = map.build({{"AB"}});
     CHECK_THROWS_AS(build_zones(net, {}, {}, {}), Error);
     try {
-        build_zones(net, {{"far", "", XY{1e5, 1e5}}}, {}, {});
+        build_zones(net, {kiosk("far", XY{1e5, 1e5})}, {}, {});
         FAIL("expected an error");
     } catch (const Error &e) {
         CHECK(e.code() == ErrorCode::off_network);
@@ -401,7 +410,7 @@ TEST_CASE("bad input is an error naming the kiosk") {
     }
     ZoneOptions o;
     o.tolerance = -1;
-    CHECK_THROWS_AS(build_zones(net, {{"a", "", map.at('A')}}, {}, o), Error);
+    CHECK_THROWS_AS(build_zones(net, {kiosk("a", map.at('A'))}, {}, o), Error);
 }
 
 TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {

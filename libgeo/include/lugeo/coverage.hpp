@@ -10,9 +10,8 @@
 #pragma once
 
 #include <lugeo/geometry.hpp>
-#include <lugeo/io.hpp>
+#include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
-#include <lugeo/registry.hpp>
 
 #include <cstdint>
 #include <map>
@@ -25,61 +24,10 @@
 
 namespace lugeo {
 
-struct Scene;
-
 // ---- camera model ----
-
-/// DORI levels of IEC 62676-4 (pixel density on the target at the range's end).
-enum class DoriLevel : std::uint8_t { detection, observation, recognition, identification };
-/// 25, 62.5, 125, 250 pixels per metre.
-double dori_pixels_per_metre(DoriLevel level) noexcept;
-const char *dori_level_name(DoriLevel level) noexcept;
-/// "detection" / "observation" / "recognition" / "identification" (also "D", "O", "R", "I").
-std::optional<DoriLevel> dori_level_from_name(std::string_view name) noexcept;
-/// range = horizontal_pixels / (2 · tan(hfov / 2) · ppm). Throws Error(invalid_argument)
-/// unless 0 < hfov < 180 and horizontal_pixels > 0.
-double dori_range_m(double horizontal_pixels, double hfov_deg, DoriLevel level);
-
-struct Camera {
-    std::string id;
-    XY position;              ///< metric CRS
-    double heading_deg = 0.0; ///< clockwise from grid north
-    double hfov_deg = 360.0;  ///< horizontal field of view; >= 360 sees all around
-    double range_m = 50.0;
-    std::string type; ///< bullet | dome | ptz | checkpoint | … (as read)
-    int phase = 0;
-    std::string owner;
-    bool all_around() const { return hfov_deg >= 360.0; }
-};
-
-struct CameraReadOptions {
-    std::string metric_crs;         ///< the scene's metric CRS
-    double default_range_m = 50.0;  ///< neither range nor DORI + resolution given
-    double default_hfov_deg = 60.0; ///< a fixed camera without an angle
-    /// Range from this DORI level when a camera has no range but a resolution (and an angle
-    /// below 180°). The layer may also name the level per camera (field `dori`).
-    DoriLevel dori = DoriLevel::observation;
-    double default_resolution_px = 0.0; ///< horizontal pixels when the layer has none (0: none)
-};
-
-struct CameraSet {
-    std::vector<Camera> cameras;
-    std::size_t skipped = 0;           ///< features left out (indoor, not a camera, no position)
-    std::vector<std::string> warnings; ///< what was assumed, with counts
-};
-
-/// Cameras of a scene layer. Fields (lugeo names): id (required), type, heading, hfov,
-/// range, phase, owner, dori, resolution (all optional). dome / ptz: 360°. A camera with
-/// neither heading nor a 360° type is modelled as 360° and counted in the warnings.
-/// Throws Error naming the layer, feature and field for unparseable numbers.
-CameraSet read_cameras(const LayerSpec &layer, const CameraReadOptions &options);
-
-/// Cameras of an OSM file: `man_made=surveillance` nodes of the GDAL OSM driver's `points`
-/// layer with `camera:direction` (degrees or N/NE/…), `camera:type` (fixed / dome /
-/// panning), `surveillance:type` (camera / ALPR / guard) and `surveillance` (indoor ones
-/// are skipped). OSM's `camera:angle` is the tilt from horizontal, not the field of view,
-/// so it is not used for hfov. No direction: modelled as 360° (counted in the warnings).
-CameraSet read_osm_cameras(const std::string &osm_path, const CameraReadOptions &options);
+//
+// Camera, DoriLevel and the DORI range (dori_range_m) are in layers.hpp: the cameras layer
+// reads them.
 
 // ---- occluders and visibility ----
 
@@ -110,8 +58,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Buildings of a layer (polygons) in the metric CRS; field `id` used when present.
-Occluders read_occluders(const LayerSpec &buildings, const std::string &metric_crs);
+/// The footprints of a buildings layer as occluders.
+Occluders occluders_of(const Buildings &buildings);
 
 /// A part of a polyline, in metres from its first vertex.
 struct Interval {
@@ -129,30 +77,21 @@ MultiPolygon view_polygon(const Camera &cam, const Occluders &occ, double arc_st
 
 // ---- coverage of roads ----
 
-struct KeySite {
-    std::string id, kind, name;
-    XY position;
-};
-struct ZoneArea {
-    std::string id;
-    MultiPolygon area;
-};
-
 /// Everything coverage reads besides the network.
 struct CoverageInput {
     std::vector<Camera> cameras;
     Occluders occluders;
     std::vector<Plate> plates; ///< poles and lamps (gap ends, plan candidates)
     std::vector<KeySite> key_sites;
-    std::vector<ZoneArea> zones; ///< patrol zones, when the scene has them
-    std::vector<XY> incidents;   ///< plan weights
+    std::vector<NamedArea> zones; ///< patrol zones, when the scene has them
+    std::vector<XY> incidents;    ///< plan weights
     /// The study area: only road edges whose middle lies inside count (empty: all roads).
     MultiPolygon boundary;
     std::vector<std::string> warnings;
 };
-/// Reads the scene's cameras, buildings, poles, lamps, key sites, zones, incidents and
-/// boundary (each only when the scene declares it).
-CoverageInput read_coverage_input(const Scene &scene, const CameraReadOptions &options);
+/// The cameras, buildings, poles and lamps, key sites, zones, incidents and boundary of the
+/// data (each where it was read); the camera layer's notes as warnings.
+CoverageInput coverage_input(const SceneData &data);
 
 struct CoverageOptions {
     /// Which edges are "road": the profile's usable edges (car: the drivable network).

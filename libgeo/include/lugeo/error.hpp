@@ -1,10 +1,15 @@
 // lugeo: errors.
 //
-// Every failure that a user can fix (bad input, missing file, bad config) is a
-// lugeo::Error with a stable code and a message that names the file, layer,
-// feature and field involved. "Nothing found" is a value, never an exception.
+// Every failure that a user can fix (bad input, missing file, bad config) is a lugeo::Error
+// with a stable code and its context as fields: the file, layer, feature, field and value
+// involved, and the parameter (option or setting, in library terms) at fault. what() is the
+// full message: the context, then what is wrong and what to do. Library messages never name a
+// command-line flag; the CLI maps `parameter` to its flag. "Nothing found" is a value, never an
+// exception.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -27,14 +32,57 @@ enum class ErrorCode {
 /// Short stable name of an error code ("missing_layer"), for --json output.
 const char *error_code_name(ErrorCode code) noexcept;
 
+/// Where an error is. Every field is optional.
+struct ErrorContext {
+    std::string file;                    ///< data source or config file
+    std::string layer;                   ///< layer name in the source
+    std::optional<std::int64_t> feature; ///< feature id (FID)
+    std::string field;                   ///< field name as in the source
+    std::string value;                   ///< the offending value (a printable excerpt)
+    /// The option or setting at fault in library terms ("cell_m", "isochrones.trim_m",
+    /// "layers.roads.crs"); the CLI names its flag for it.
+    std::string parameter;
+    int line = 0; ///< line in a config file (0: not known)
+    /// "'roads.shp' layer 'roads' feature 17 field 'oneway' (value 'maybe')"; a config key as
+    /// "'scene.toml' line 12 [isochrones.trim_m]"; "" when empty.
+    std::string describe() const;
+    bool empty() const { return describe().empty(); }
+
+    /// A file (and a layer in it).
+    static ErrorContext of_file(std::string file, std::string layer = {}) {
+        ErrorContext c;
+        c.file = std::move(file);
+        c.layer = std::move(layer);
+        return c;
+    }
+    /// A parameter (and the config file that sets it).
+    static ErrorContext of_parameter(std::string parameter, std::string file = {}) {
+        ErrorContext c;
+        c.parameter = std::move(parameter);
+        c.file = std::move(file);
+        return c;
+    }
+};
+
+/// A printable excerpt of a value from a file: control bytes escaped, cut after 60 bytes.
+std::string printable_value(const std::string &value);
+
 /// The one exception type lugeo throws for input errors.
 class Error : public std::runtime_error {
 public:
-    Error(ErrorCode code, const std::string &message) : std::runtime_error(message), m_code(code) {}
+    /// A message that already says everything (no structured context).
+    Error(ErrorCode code, const std::string &message);
+    /// what() = context.describe() + ": " + message (just the message when the context is empty).
+    Error(ErrorCode code, ErrorContext context, const std::string &message);
     ErrorCode code() const noexcept { return m_code; }
+    const ErrorContext &context() const noexcept { return m_context; }
+    /// The message without the context prefix.
+    const std::string &message() const noexcept { return m_message; }
 
 private:
     ErrorCode m_code;
+    ErrorContext m_context;
+    std::string m_message;
 };
 
 } // namespace lugeo

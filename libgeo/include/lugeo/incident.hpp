@@ -9,7 +9,7 @@
 // has `zones` / `grids` layers; and the nearest junction of the road network with the names
 // of the roads meeting there.
 //
-// An IncidentContext is read once (read_incident_context) and then answers many points;
+// An IncidentContext is assembled once (incident_context) and then answers many points;
 // describe_incident is const over it and safe from several threads at once.
 // See docs/incident.md.
 #pragma once
@@ -26,24 +26,6 @@
 
 namespace lugeo {
 
-struct Scene;
-
-/// A police unit at a fixed place.
-struct Unit {
-    std::string id;
-    std::string kind; ///< kiosk | station | community_room | … (as read)
-    std::string name;
-    int crew = 0; ///< 0 when not given
-    XY position;  ///< metric CRS
-};
-
-/// A polygon with an identity: a patrol zone, a grid cell.
-struct NamedArea {
-    std::string id;
-    std::string name;
-    MultiPolygon area; ///< metric CRS
-};
-
 /// Everything describe_incident reads besides the network.
 struct IncidentContext {
     std::vector<Camera> cameras;
@@ -54,11 +36,9 @@ struct IncidentContext {
     std::vector<std::string> warnings;
 };
 
-/// Reads the scene's cameras, buildings, units, zones and grids (each only where declared),
-/// in the scene's metric CRS. Units: fields id (required), kind, name, crew. Zones / grids:
-/// fields id, name (optional; the feature id otherwise). Throws Error naming file, layer,
-/// feature and field for unreadable values.
-IncidentContext read_incident_context(const Scene &scene);
+/// The cameras, buildings, units, zones and grids of the data (each where it was read; Unit
+/// and NamedArea are in layers.hpp).
+IncidentContext incident_context(const SceneData &data);
 
 /// The nearest junction of the network: the nearest node where three or more edges meet.
 struct Junction {

@@ -37,8 +37,13 @@ struct LayerSpec {
     std::string describe() const;
 };
 
-/// Parses "FILE[:LAYER]" as given on the command line (a Windows drive letter or "PG:" is kept).
+/// Parses "FILE[:LAYER]" as given on the command line (a Windows drive letter, "PG:…" and
+/// "/vsi…" paths are kept).
 LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role);
+
+/// True for a source that is not a plain file: a GDAL virtual path ("/vsigzip/…", "/vsizip/…",
+/// "/vsicurl/…") or a connection string ("PG:…"). Such sources are not checked for existence.
+bool is_virtual_source(const std::string &source);
 
 /// Called with a fraction in [0, 1] and a short message; return false to cancel.
 using ProgressFn = std::function<bool(double, const char *)>;
@@ -51,6 +56,9 @@ struct ReadOptions {
     std::vector<std::string> optional_fields; ///< lugeo names read when present
     /// Features with empty geometry: skipped and counted (false) or an Error (true).
     bool empty_geometry_is_error = false;
+    /// A geographic source's position outside [-180, 180] x [-90, 90]: an Error naming the
+    /// feature (false) or skipped and counted in FeatureTable::skipped_out_of_range (true).
+    bool drop_out_of_range = false;
     ProgressFn progress;
 };
 
@@ -61,22 +69,32 @@ struct Feature {
 };
 
 struct FeatureTable {
+    std::string layer_name;          ///< the layer's name in the source
     std::string source_crs;          ///< the source's CRS ("EPSG:4326" where it has a code)
     std::string crs;                 ///< the CRS of the geometries returned
     std::vector<std::string> fields; ///< lugeo names, in the order of Feature::values
-    std::vector<bool> field_present; ///< per field: found in the layer (or OSM other_tags)
+    /// Per field: found in the layer (OSM other_tags: carried by a feature read).
+    std::vector<bool> field_present;
+    std::vector<std::string> source_fields; ///< every column of the layer, in order
+    bool has_geometry_field = true; ///< false: an attribute table (e.g. a CSV without coordinates)
     std::vector<Feature> features;
-    std::size_t skipped_empty = 0;     ///< features without geometry
-    std::vector<std::string> warnings; ///< e.g. what the OSM driver dropped
-    std::string description;           ///< the layer's DESCRIPTION metadata, if any
+    std::size_t in_source = 0;            ///< features before `where` (0: not counted; OSM)
+    std::size_t skipped_empty = 0;        ///< features without geometry
+    std::size_t skipped_out_of_range = 0; ///< ReadOptions::drop_out_of_range
+    std::vector<std::string> warnings;    ///< e.g. what the OSM driver dropped
+    std::string description;              ///< the layer's DESCRIPTION metadata, if any
 
     /// Index of a lugeo field in Feature::values; throws Error(internal) if not requested.
     std::size_t field_index(const std::string &name) const;
 };
 
 /// Reads a whole layer. Throws Error(io | missing_layer | missing_field | crs) with the file,
-/// layer and field named. OSM sources: a field missing as a column is looked up in the
-/// driver's `other_tags`.
+/// layer and field named; a field the spec maps explicitly must exist even when optional.
+/// OSM sources: a field missing as a column is looked up in the driver's `other_tags`. `.gz`
+/// and `.zip` files are read through GDAL's /vsigzip/ and /vsizip/. CSV: points from
+/// coordinate columns (the mapped `x` / `y` fields, else lon, lng, longitude, x, 经度 … /
+/// lat, latitude, y, 纬度 …); lon/lat columns without a declared CRS are WGS84. Any source:
+/// with `x` and `y` mapped, a feature without geometry gets the point of those values.
 FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options);
 
 /// Counts the features of a layer (fast, for tests and reports).

@@ -24,6 +24,7 @@
 #include <lugeo/geometry.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/routing.hpp>
+#include <lugeo/settings.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -156,9 +157,8 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
 } // namespace lugeo
 
 namespace lugeo {
-struct Scene;
 /// The scene's `[isochrones]` settings (minutes, profiles, trim_m) over the defaults:
 /// 1, 5, 30 minutes by e-bike, car, car (the city's "1 minute to handle, 5 to seal off,
-/// 30 for the whole city"). Throws Error(invalid_config) for a bad value.
-IsochroneOptions isochrone_options_from_scene(const Scene &scene);
+/// 30 for the whole city"); other minutes without profiles: car.
+IsochroneOptions isochrone_options(const IsochroneSettings &settings);
 } // namespace lugeo

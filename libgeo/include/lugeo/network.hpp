@@ -41,6 +41,11 @@ struct ProfileSpeeds {
 /// Urban defaults for a Chinese city (docs/network.md lists them).
 ProfileSpeeds default_speeds(Profile p);
 
+/// How a road layer is digitised: detect from the data, one feature per road (two-way unless
+/// tagged one-way), or one feature per direction of travel (a two-way street is two reversed
+/// copies, a single feature is one-way).
+enum class RoadLayout : std::uint8_t { detect, undirected, directed };
+
 struct NetworkOptions {
     std::array<ProfileSpeeds, profile_count> profiles = {default_speeds(Profile::walk),
                                                          default_speeds(Profile::ebike),
@@ -52,6 +57,8 @@ struct NetworkOptions {
     std::vector<std::string> oneway_backward = {"-1", "reverse"};
     /// OSM "reversible": direction changes by time of day; like OSRM, not routable by car/e-bike.
     std::vector<std::string> oneway_closed = {"reversible", "alternating"};
+    /// `[network] directed = "auto" | false | true`.
+    RoadLayout layout = RoadLayout::detect;
     ProgressFn progress;
 };
 
@@ -61,8 +68,8 @@ struct NetworkBuildReport {
     std::size_t features_used = 0;
     std::size_t features_no_class = 0;                  ///< no road class (OSM: not a highway)
     std::map<std::string, std::size_t> dropped_classes; ///< class -> features no profile may use
-    std::size_t features_area = 0;                      ///< area=yes highways (squares), left out
-    std::size_t features_degenerate = 0;                ///< fewer than 2 distinct vertices
+    std::size_t features_area = 0;       ///< area highways (squares), routed along their outline
+    std::size_t features_degenerate = 0; ///< fewer than 2 distinct vertices
     std::size_t duplicate_edges_merged = 0;
     std::size_t ways_missing_nodes = 0; ///< OSM ways cut at the extract's edge (GDAL reports)
     std::vector<std::string> warnings;
@@ -198,13 +205,8 @@ private:
     NetworkBuildReport m_report;
 };
 
-/// Builds a network from a road layer. The layer's mapped fields: `class` (required for
-/// profiles; OSM `highway`), `name`, `oneway`, `maxspeed`, `junction` (OSM roundabouts),
-/// `area` (OSM area=yes is left out). Throws Error for unreadable input, a missing class
-/// field, or a layer with no usable road.
-Network build_network(const LayerSpec &roads, const NetworkOptions &options);
-
-/// Builds from lines already read (metric coordinates in `crs`): one entry per way.
+/// Builds from lines already read (metric coordinates in `crs`): one entry per way. The road
+/// layer is read by read_roads (layers.hpp).
 struct RoadInput {
     LineString line;
     std::string road_class;
@@ -213,6 +215,7 @@ struct RoadInput {
     std::string maxspeed; ///< raw value ("50", "50 mph", "")
     std::string junction; ///< "roundabout", "circular" imply one-way
     std::int64_t fid = -1;
+    int level = 0; ///< vertical level: OSM layer=*, else +1 bridge / -1 tunnel, 0 ground
 };
 Network build_network(std::vector<RoadInput> roads, const std::string &crs,
                       const NetworkOptions &options, NetworkBuildReport report = {});

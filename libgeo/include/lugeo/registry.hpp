@@ -6,13 +6,14 @@
 // re-ranks the candidates. The registry also answers "which plates are near this point",
 // checks itself for errors, and numbers new plates with a Damm check digit.
 //
-// The core is pure C++ (no GDAL, PROJ or GEOS); `read_plates` / `load_registry` (at the end)
-// read the plate layers of a scene through lugeo's io module.
+// The core is pure C++ (no GDAL, PROJ or GEOS). Plates are read by the layers module
+// (layers.hpp: read_plates, or read_scene_data with the poles and lamps roles); the registry
+// is built from them.
 // A Registry is immutable after construction; every query is const and safe to call from
 // several threads at once.
 #pragma once
 
-#include <lugeo/io.hpp>
+#include <lugeo/layers.hpp>
 #include <lugeo/types.hpp>
 
 #include <cstddef>
@@ -102,21 +103,7 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &schem
 // ---------------------------------------------------------------------------------------------
 // Plates and the registry
 
-enum class PlateStatus { ok, damaged, missing, unknown };
-/// "ok", "damaged", "missing", "unknown".
-const char *plate_status_name(PlateStatus status) noexcept;
-/// Parse a status name (also 正常/损坏/缺失); nullopt when unknown.
-std::optional<PlateStatus> plate_status_from_name(std::string_view name);
-
-struct Plate {
-    std::string id;   ///< canonical ID
-    std::string kind; ///< PlateType::kind; filled from the prefix when empty
-    XY position;      ///< scene metric CRS, metres
-    LonLat lonlat;    ///< WGS84 (informational; not checked by the registry)
-    std::string road; ///< road name, optional
-    PlateStatus status = PlateStatus::ok;
-    std::string installed; ///< install date as given, optional
-};
+// Plate, PlateStatus and plate_status_name / plate_status_from_name are in layers.hpp.
 
 /// A rough caller position (handset fix or cell) and its uncertainty.
 struct CallerPosition {
@@ -322,51 +309,5 @@ struct AssignedPlate {
 std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
                                             const std::vector<NewPlate> &new_plates,
                                             const AssignOptions &options = {});
-
-// ---------------------------------------------------------------------------------------------
-// Loading plates from a scene (any GDAL source)
-
-struct Scene;
-
-/// Where a plate came from, for messages: the layer and the feature.
-struct PlateOrigin {
-    std::string layer;     ///< LayerSpec::describe(), e.g. "'poles.geojson' (poles)"
-    std::int64_t fid = -1; ///< feature id in the source
-};
-
-struct PlateReadOptions {
-    /// Metric CRS of Plate::position; "" = the scene's CRS (read_plates: required).
-    std::string metric_crs;
-    /// Throw on the first bad feature (load_registry) or keep it for `check_plates` (false):
-    /// garbage IDs are kept as given, missing or out-of-range positions become NaN.
-    bool strict = true;
-};
-
-/// The plates of one layer with their origins (same order).
-struct PlateSet {
-    std::vector<Plate> plates;
-    std::vector<PlateOrigin> origins;
-};
-
-/// Reads one plate layer through `read_layer`: fields `id` (required), `road`, `status`,
-/// `installed` (optional, mapped by the scene); `kind` is the layer's ("pole" for the
-/// `poles` role, "lamp" for `lamps`). IDs are normalised (case, full-width, dashes) and must be
-/// canonical; positions are the first point of the geometry, kept in WGS84 (Plate::lonlat)
-/// and transformed to the metric CRS. With `strict`, throws Error naming the file, layer,
-/// feature and field for: a garbage or non-canonical ID (invalid_argument), an ID whose
-/// prefix is not the layer's kind, an unknown status, a feature without a point
-/// (invalid_geometry), lon/lat outside [-180, 180] x [-90, 90] (invalid_geometry).
-PlateSet read_plates(const LayerSpec &layer, const std::string &kind,
-                     const PlateReadOptions &options, const PlateScheme &scheme = {});
-
-/// The scene's `poles` and `lamps` layers (each only when declared), in that order.
-/// `strict` as in PlateReadOptions; duplicates across both layers are an Error(duplicate_id)
-/// naming both features when strict (check_plates reports them otherwise).
-PlateSet read_scene_plates(const Scene &scene, const PlateReadOptions &options = {},
-                           const PlateScheme &scheme = {});
-
-/// Reads the scene's plates strictly and builds the registry. Throws as read_scene_plates;
-/// Error(missing_layer) when the scene declares neither poles nor lamps.
-Registry load_registry(const Scene &scene, const PlateScheme &scheme = {});
 
 } // namespace lugeo

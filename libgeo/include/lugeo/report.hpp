@@ -1,14 +1,14 @@
 // lugeo: the planning report — one self-contained HTML file with maps, plus one GeoPackage
 // with every layer behind it.
 //
-// The report runs the analyses on a scene (reachability against the 1/5/30-minute standard,
+// The report runs the analyses on a scene's data (reachability against the 1/5/30-minute standard,
 // patrol zones, camera coverage and the next cameras, the plate registry's checks) and
 // writes `report.html` (inline SVG maps and CSS; no scripts, no external resources: it opens
 // with no network) and `report.gpkg` into a folder.
 #pragma once
 
 #include <lugeo/io.hpp>
-#include <lugeo/scene.hpp>
+#include <lugeo/layers.hpp>
 
 #include <string>
 #include <vector>
@@ -38,9 +38,11 @@ struct ReportResult {
     double seconds = 0.0;
 };
 
-/// Runs the analyses and writes the report. Throws Error for bad input (as each module
-/// does); a scene without units, cameras or plates gets the sections it can have, and says
-/// which are missing.
-ReportResult write_report(const Scene &scene, const ReportOptions &options = {});
+/// Runs the analyses on the scene's data (read_scene_data with every role, plates with
+/// keep_invalid_plates so that bad rows are findings of the registry checks) and writes the
+/// report. The scene table shows each layer as read (LayerReport: after `where` and
+/// validation). Throws Error for bad input (as each module does); a scene without units,
+/// cameras or plates gets the sections it can have, and says which are missing.
+ReportResult write_report(const SceneData &data, const ReportOptions &options = {});
 
 } // namespace lugeo

@@ -12,49 +12,71 @@
 //   [profiles.car.speeds]
 //   primary = 35                 # km/h
 //
-// See docs/scene.md for every key.
+// See docs/scene.md for every key. A Scene says where the layers are; read_scene_data (below)
+// reads them through the layers module (layers.hpp), the one door to the analyses.
 #pragma once
 
 #include <lugeo/io.hpp>
-#include <lugeo/network.hpp>
+#include <lugeo/layers.hpp>
+#include <lugeo/settings.hpp>
 
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace lugeo {
 
-/// The layer roles a scene may declare.
-const std::vector<std::string> &scene_layer_roles();
-
 struct Scene {
-    std::string path; ///< the TOML file ("" for a scene made from --roads)
+    std::string path; ///< the TOML file ("" for a scene made from roads alone)
     std::string name;
-    std::string crs; ///< the metric CRS (empty only before resolve)
+    /// The metric CRS. Empty only for a scene made from roads without one: read_scene_data
+    /// settles it from the roads (SceneData::crs).
+    std::string crs;
     std::string attribution;
-    std::map<std::string, LayerSpec> layers; ///< by role
-    NetworkOptions network;                  ///< profiles (speeds, one-way rules) from [profiles.*]
-    /// Every other key, flattened ("isochrones.minutes" -> "1,5,30"); arrays comma-joined.
-    std::map<std::string, std::string> settings;
+    std::map<LayerRole, LayerSpec> layers;
+    SceneSettings settings; ///< every settings table, validated
 
-    bool has_layer(const std::string &role) const { return layers.count(role) != 0; }
+    bool has_layer(LayerRole role) const { return layers.count(role) != 0; }
     /// Throws Error(invalid_config) naming the scene file when the layer is not declared.
-    const LayerSpec &layer(const std::string &role) const;
-    std::optional<std::string> setting(const std::string &dotted_key) const;
+    const LayerSpec &layer(LayerRole role) const;
 };
 
-/// Reads and checks a scene file: every source exists (files) and every CRS is known.
-/// Throws Error(io | invalid_config | crs) naming the file and the key.
+/// Reads and checks a scene file: every source exists (files), every CRS is known, every
+/// table, key and mapped field is known (an unknown one is an Error naming the file, line and
+/// key and listing the known ones). Throws Error(io | invalid_config | crs).
 Scene load_scene(const std::string &path);
 
 /// The bundled demo scene: $LUGEO_DEMO_SCENE, else data/demo/scene.toml next to the
 /// sources (build tree), else the installed copy. Throws Error(io) when none is found.
 std::string default_scene_path();
 
-/// A scene with only a roads layer, from "FILE[:LAYER]" (for `--roads`). `crs_override`
-/// sets the source CRS; the metric CRS is the UTM zone of the data unless `metric_crs` is set.
-Scene scene_from_roads(const std::string &roads_arg, const std::string &crs_override = {},
+/// A scene with only a roads layer, from "FILE[:LAYER]". `roads_crs` sets the source CRS
+/// (parameter "layers.roads.crs"); `metric_crs` the scene's (parameter "scene.crs"); empty:
+/// chosen from the roads when they are read (the WGS84 UTM zone of their centre).
+Scene scene_from_roads(const std::string &roads, const std::string &roads_crs = {},
                        const std::string &metric_crs = {});
+
+struct SceneReadOptions {
+    bool lenient = false;             ///< LayerReadContext::lenient
+    bool keep_invalid_plates = false; ///< LayerReadContext::keep_invalid_plates
+    const PlateScheme *plate_scheme = nullptr;
+    ProgressFn progress; ///< reading the roads
+};
+
+/// The context for reading one layer of the scene with a per-layer reader (layers.hpp); the
+/// metric CRS is the scene's (`metric_crs` when given: SceneData::crs of a scene made from
+/// roads).
+LayerReadContext layer_read_context(const Scene &scene, const SceneReadOptions &options = {},
+                                    const std::string &metric_crs = {});
+
+/// Reads the asked-for roles that the scene declares (roads first: a scene made from roads
+/// without a metric CRS gets the one chosen for them), then cross-checks them: a layer whose
+/// extent does not overlap the roads' is an Error naming both extents and the likely cause;
+/// a plate ID used by both poles and lamps is an Error naming both features. Roles the scene
+/// does not declare are left empty (SceneData::has says which were read).
+SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &roles,
+                          const SceneReadOptions &options = {});
+/// Every role the scene declares.
+SceneData read_scene_data(const Scene &scene, const SceneReadOptions &options = {});
 
 } // namespace lugeo

@@ -17,13 +17,14 @@
 // Points (incidents, key sites, cameras) are counted in the zone whose polygon holds them.
 // docs/zones.md describes the method.
 //
-//   ZoneContext ctx = zone_context_from_scene(scene);
-//   ZonePlan plan = build_zones(net, kiosks_from_layer(scene.layer("units"), scene.crs), ctx,
+//   const SceneData data = read_scene_data(scene);                       // scene.hpp
+//   ZonePlan plan = build_zones(net, units_of_kind(data.units, data.settings.zones.kiosk_kind),
+//                               zone_context(data),
 //                               {.balance = ZoneBalance::incidents, .tolerance = 0.10});
 #pragma once
 
 #include <lugeo/geometry.hpp>
-#include <lugeo/io.hpp>
+#include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
 
 #include <array>
@@ -34,18 +35,6 @@
 #include <vector>
 
 namespace lugeo {
-
-struct Scene;
-
-/// Incident grades, most serious first.
-enum class IncidentGrade : std::uint8_t { red = 0, orange = 1, blue = 2, green = 3 };
-inline constexpr std::size_t incident_grade_count = 4;
-/// "red", "orange", "blue", "green".
-const char *incident_grade_name(IncidentGrade g) noexcept;
-/// Parses a grade name (case-insensitive; also 红/橙/蓝/绿); empty when unknown.
-std::optional<IncidentGrade> incident_grade_from_name(std::string_view name) noexcept;
-/// Workload weight of one incident: red 8, orange 4, blue 2, green 1.
-double incident_grade_weight(IncidentGrade g) noexcept;
 
 /// What a zone's workload is measured in when balancing.
 enum class ZoneBalance : std::uint8_t {
@@ -63,12 +52,8 @@ enum class ZonePolygonMethod : std::uint8_t {
 };
 std::optional<ZoneBalance> zone_balance_from_name(std::string_view name) noexcept;
 
-/// A kiosk (the base of one patrol zone).
-struct Kiosk {
-    std::string id;
-    std::string name;
-    XY position; ///< metric CRS of the network
-};
+/// A kiosk, the base of one patrol zone, is a Unit (layers.hpp): id, name and position in
+/// the network's metric CRS.
 
 /// The layers a plan is measured against (all in the network's metric CRS).
 struct ZoneContext {
@@ -148,7 +133,7 @@ struct BalanceReport {
 };
 
 struct ZonePlan {
-    std::vector<Kiosk> kiosks;
+    std::vector<Unit> kiosks;
     std::vector<Network::Snap> kiosk_snaps;
     ZoneBalance measure = ZoneBalance::none;
     std::vector<ZonePiece> pieces;  ///< by edge, then offset; each drivable place in exactly one
@@ -170,30 +155,26 @@ struct ZonePlan {
 
 /// Network Voronoi (optionally balanced) from the kiosks. Throws Error(off_network) naming
 /// the kiosk when one is farther than snap_max_m from the profile's largest component,
-/// Error(invalid_argument) for no kiosks or a bad tolerance.
-ZonePlan build_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+/// Error(invalid_argument) for no kiosks, a bad tolerance, or balancing by incidents without
+/// any incident in the context.
+ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks,
                      const ZoneContext &context, const ZoneOptions &options = {});
 
 /// Figures for an existing plan: `zones[i]` is kiosk i's zone (may be empty). Pieces are
 /// cut where they cross a zone border (to within site_spacing_m / 4).
-ZonePlan evaluate_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
                         const std::vector<MultiPolygon> &zones, const ZoneContext &context,
                         const ZoneOptions &options = {});
 
-/// Kiosks from a units layer (fields id, optional name and kind), transformed to `crs`.
-/// `kind` non-empty: only features whose kind equals it. Throws Error for a missing id field
-/// or a non-point geometry (naming the feature).
-std::vector<Kiosk> kiosks_from_layer(const LayerSpec &layer, const std::string &crs,
-                                     const std::string &kind = "kiosk");
+/// The boundary, incidents (with grade), key sites and cameras of the data, those read.
+ZoneContext zone_context(const SceneData &data);
 
-/// Boundary, incidents (with grade), key sites and cameras of a scene, those it declares.
-ZoneContext zone_context_from_scene(const Scene &scene);
-
-/// Zone polygons drawn by hand: one or more polygon features per kiosk, matched by a
-/// `kiosk` field (the kiosk id) when the layer has one, else by the kiosk each polygon
-/// contains. Throws Error naming the feature when a polygon matches no kiosk or several.
-std::vector<MultiPolygon> zones_from_layer(const LayerSpec &layer, const std::string &crs,
-                                           const std::vector<Kiosk> &kiosks);
+/// Zone polygons drawn by hand (a zones layer, read_areas): one or more areas per kiosk,
+/// matched by their `kiosk` field (NamedArea::parent, the kiosk's unit id) where it is given,
+/// else by the kiosk each area contains. Throws Error naming the area's feature when it
+/// matches no kiosk or several.
+std::vector<MultiPolygon> match_zones(const std::vector<NamedArea> &areas,
+                                      const std::vector<Unit> &kiosks);
 
 /// Length-weighted mean and quantile (q in [0,1]) of the own-kiosk time over pieces
 /// (each piece's time linear along it).

@@ -65,7 +65,8 @@ void gain_on(const std::vector<Interval> &cov, double a, double b, const Weights
 
 PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanOptions &o) {
     if (o.phases == 0)
-        throw Error(ErrorCode::invalid_argument, "coverage plan: --phases must be at least 1");
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("phases"),
+                    "coverage plan: the number of phases must be at least 1");
     if (!(o.range_m > 0))
         throw Error(ErrorCode::invalid_argument, "coverage plan: the range must be positive");
     PlanResult res;

@@ -2,7 +2,6 @@
 #include <lugeo/error.hpp>
 #include <lugeo/incident.hpp>
 #include <lugeo/routing.hpp>
-#include <lugeo/scene.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -29,74 +28,18 @@ bool in_sector(const Camera &cam, XY p) {
     return std::abs(diff) <= cam.hfov_deg / 2.0 + 1e-9;
 }
 
-std::vector<NamedArea> read_areas(const LayerSpec &spec, const std::string &crs) {
-    ReadOptions ro;
-    ro.target_crs = crs;
-    ro.optional_fields = {"id", "name"};
-    const FeatureTable t = read_layer(spec, ro);
-    std::vector<NamedArea> out;
-    for (const Feature &f : t.features) {
-        if (f.geometry.type != Geometry::Type::polygon) continue;
-        NamedArea a;
-        a.id = f.values[0].value_or(std::to_string(f.fid));
-        a.name = f.values[1].value_or("");
-        a.area = f.geometry.polygons;
-        out.push_back(std::move(a));
-    }
-    return out;
-}
-
 } // namespace
 
 // ------------------------------------------------------------------------------- context
 
-IncidentContext read_incident_context(const Scene &scene) {
+IncidentContext incident_context(const SceneData &data) {
     IncidentContext ctx;
-    if (scene.has_layer("cameras")) {
-        CameraReadOptions co;
-        co.metric_crs = scene.crs;
-        CameraSet cs = read_cameras(scene.layer("cameras"), co);
-        ctx.cameras = std::move(cs.cameras);
-        ctx.warnings = std::move(cs.warnings);
-    }
-    if (scene.has_layer("buildings"))
-        ctx.occluders = read_occluders(scene.layer("buildings"), scene.crs);
-    if (scene.has_layer("units")) {
-        const LayerSpec &spec = scene.layer("units");
-        ReadOptions ro;
-        ro.target_crs = scene.crs;
-        ro.required_fields = {"id"};
-        ro.optional_fields = {"kind", "name", "crew"};
-        ro.empty_geometry_is_error = true;
-        const FeatureTable t = read_layer(spec, ro);
-        for (const Feature &f : t.features) {
-            Unit u;
-            u.id = f.values[0].value_or(std::to_string(f.fid));
-            u.kind = f.values[1].value_or("");
-            u.name = f.values[2].value_or("");
-            if (const auto &c = f.values[3]; c && !c->empty()) {
-                try {
-                    std::size_t used = 0;
-                    u.crew = std::stoi(*c, &used);
-                    if (used != c->size() || u.crew < 0) throw std::invalid_argument(*c);
-                } catch (const std::exception &) {
-                    throw Error(ErrorCode::invalid_argument,
-                                spec.describe() + " feature " + std::to_string(f.fid) + " field '" +
-                                    spec.source_field("crew") + "': '" + *c +
-                                    "' is not a crew size");
-                }
-            }
-            const auto p = first_point(f.geometry);
-            if (!p || !std::isfinite(p->x) || !std::isfinite(p->y))
-                throw Error(ErrorCode::invalid_geometry, spec.describe() + " feature " +
-                                                             std::to_string(f.fid) +
-                                                             ": no valid position");
-            u.position = *p;
-            ctx.units.push_back(std::move(u));
-        }
-    }
-    if (scene.has_layer("zones")) ctx.zones = read_areas(scene.layer("zones"), scene.crs);
-    if (scene.has_layer("grids")) ctx.grids = read_areas(scene.layer("grids"), scene.crs);
+    ctx.cameras = data.cameras;
+    if (const LayerReport *r = data.report(LayerRole::cameras)) ctx.warnings = r->notes;
+    ctx.occluders = occluders_of(data.buildings);
+    ctx.units = data.units;
+    ctx.zones = data.zones;
+    ctx.grids = data.grids;
     return ctx;
 }
 

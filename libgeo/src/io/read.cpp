@@ -11,6 +11,8 @@
 #include <ogr_api.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -31,15 +33,25 @@ std::string LayerSpec::describe() const {
     return s;
 }
 
+bool is_virtual_source(const std::string &source) {
+    if (source.rfind("/vsi", 0) == 0) return true;
+    // "PG:…", "MySQL:…", "WFS:…": a driver prefix of two or more letters (not a drive letter)
+    const auto colon = source.find(':');
+    if (colon == std::string::npos || colon < 2) return false;
+    for (std::size_t i = 0; i < colon; ++i)
+        if (!std::isalpha(static_cast<unsigned char>(source[i]))) return false;
+    return true;
+}
+
 LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role) {
     LayerSpec spec;
     spec.role = role;
-    spec.origin = "--" + role;
     spec.source = arg;
-    // FILE:LAYER, but keep "PG:..." and paths that exist as they are.
+    // FILE:LAYER, but keep connection strings ("PG:...") and paths that exist as they are.
+    const bool connection = is_virtual_source(arg) && arg.rfind("/vsi", 0) != 0;
     const auto colon = arg.rfind(':');
-    if (colon != std::string::npos && colon > 1 && arg.rfind("PG:", 0) != 0 &&
-        !std::filesystem::exists(arg)) {
+    if (colon != std::string::npos && colon > 1 && !connection && !std::filesystem::exists(arg) &&
+        arg.find('/', colon) == std::string::npos) {
         spec.source = arg.substr(0, colon);
         spec.layer = arg.substr(colon + 1);
     }
@@ -62,33 +74,90 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
 
-DatasetPtr open_vector(const LayerSpec &spec) {
-    ensure_gdal();
-    const std::string where = spec.origin.empty() ? "" : " (" + spec.origin + ")";
-    const bool is_db = spec.source.rfind("PG:", 0) == 0 || spec.source.rfind("/vsi", 0) == 0;
-    if (spec.source.empty())
-        throw Error(ErrorCode::invalid_config,
-                    "no source given for layer '" + spec.role + "'" + where);
-    if (!is_db && !std::filesystem::exists(spec.source))
-        throw Error(ErrorCode::io, "cannot open '" + spec.source + "': no such file" + where);
-    GdalErrorCapture cap;
-    // GeoJSON: keep dates and times as the strings they are ("2025-03-01T08:00:00").
-    std::string ext = std::filesystem::path(spec.source).extension().string();
+namespace {
+
+std::string lower_ext(const std::string &path) {
+    std::string ext = std::filesystem::path(path).extension().string();
     for (auto &c : ext)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const char *geojson_opts[] = {"DATE_AS_STRING=YES", nullptr};
-    const bool is_geojson = ext == ".geojson" || ext == ".json";
-    GDALDatasetH ds = GDALOpenEx(spec.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                 is_geojson ? geojson_opts : nullptr, nullptr);
+    return ext;
+}
+
+std::string origin_suffix(const LayerSpec &spec) {
+    return spec.origin.empty() ? "" : " (" + spec.origin + ")";
+}
+
+} // namespace
+
+std::string gdal_dataset_name(const std::string &source) {
+    if (is_virtual_source(source)) return source;
+    const std::string ext = lower_ext(source);
+    if (ext == ".gz") return "/vsigzip/" + source;
+    if (ext == ".zip") return "/vsizip/" + source;
+    return source;
+}
+
+const std::vector<std::string> &lon_column_names() {
+    static const std::vector<std::string> names = {"lon", "lng",  "long", "longitude",
+                                                   "x",   "经度", "east", "easting"};
+    return names;
+}
+const std::vector<std::string> &lat_column_names() {
+    static const std::vector<std::string> names = {"lat",  "latitude", "y",
+                                                   "纬度", "north",    "northing"};
+    return names;
+}
+
+namespace {
+std::string joined(const std::vector<std::string> &v) {
+    std::string s;
+    for (const auto &x : v)
+        s += (s.empty() ? "" : ",") + x;
+    return s;
+}
+} // namespace
+
+DatasetPtr open_vector(const LayerSpec &spec) {
+    ensure_gdal();
+    const std::string where = origin_suffix(spec);
+    if (spec.source.empty())
+        throw Error(ErrorCode::invalid_config, ErrorContext::of_parameter("layers." + spec.role),
+                    "no source given for layer '" + spec.role + "'" + where);
+    if (!is_virtual_source(spec.source) && !std::filesystem::exists(spec.source))
+        throw Error(ErrorCode::io, ErrorContext::of_file(spec.source),
+                    "cannot open: no such file" + where);
+    GdalErrorCapture cap;
+    const std::string ext = lower_ext(spec.source);
+    std::vector<std::string> opts;
+    // GeoJSON: keep dates and times as the strings they are ("2025-03-01T08:00:00").
+    if (ext == ".geojson" || ext == ".json") opts.push_back("DATE_AS_STRING=YES");
+    // CSV: points from coordinate columns (the mapped x / y fields, else the usual names).
+    std::string base = spec.source;
+    if (ext == ".gz" || ext == ".zip") base = base.substr(0, base.size() - ext.size());
+    if (ext == ".csv" || lower_ext(base) == ".csv") {
+        auto it = spec.fields.find("x"), jt = spec.fields.find("y");
+        opts.push_back("X_POSSIBLE_NAMES=" +
+                       (it != spec.fields.end() ? it->second : joined(lon_column_names())));
+        opts.push_back("Y_POSSIBLE_NAMES=" +
+                       (jt != spec.fields.end() ? jt->second : joined(lat_column_names())));
+        opts.push_back("KEEP_GEOM_COLUMNS=YES");
+    }
+    std::vector<const char *> copts;
+    for (const auto &o : opts)
+        copts.push_back(o.c_str());
+    copts.push_back(nullptr);
+    const std::string name = gdal_dataset_name(spec.source);
+    GDALDatasetH ds =
+        GDALOpenEx(name.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr);
     if (!ds)
-        throw Error(ErrorCode::io, "cannot open '" + spec.source + "' as a vector data source" +
-                                       where +
-                                       (cap.last_error().empty() ? "" : ": " + cap.last_error()));
+        throw Error(ErrorCode::io, ErrorContext::of_file(spec.source),
+                    "cannot open as a vector data source" + where +
+                        (cap.last_error().empty() ? "" : ": " + cap.last_error()));
     return DatasetPtr(ds);
 }
 
 OGRLayerH pick_layer(GDALDatasetH ds, const LayerSpec &spec) {
-    const std::string where = spec.origin.empty() ? "" : " (" + spec.origin + ")";
+    const std::string where = origin_suffix(spec);
     const int n = GDALDatasetGetLayerCount(ds);
     auto list = [&] {
         std::string s;
@@ -96,21 +165,20 @@ OGRLayerH pick_layer(GDALDatasetH ds, const LayerSpec &spec) {
             s += (i ? ", " : "") + std::string(OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
         return s;
     };
+    const ErrorContext ctx = ErrorContext::of_file(spec.source, spec.layer);
     if (!spec.layer.empty()) {
         OGRLayerH l = GDALDatasetGetLayerByName(ds, spec.layer.c_str());
         if (!l)
-            throw Error(ErrorCode::missing_layer, "'" + spec.source + "' has no layer '" +
-                                                      spec.layer + "'" + where +
-                                                      "; its layers are: " + list());
+            throw Error(ErrorCode::missing_layer, ctx,
+                        "no such layer in the source" + where + "; its layers are: " + list());
         return l;
     }
     const bool is_osm = std::strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "OSM") == 0;
     if (is_osm) return GDALDatasetGetLayerByName(ds, "lines");
     if (n == 1) return GDALDatasetGetLayer(ds, 0);
-    if (n == 0)
-        throw Error(ErrorCode::missing_layer, "'" + spec.source + "' has no layers" + where);
-    throw Error(ErrorCode::missing_layer,
-                "'" + spec.source + "' has " + std::to_string(n) +
+    if (n == 0) throw Error(ErrorCode::missing_layer, ctx, "the source has no layers" + where);
+    throw Error(ErrorCode::missing_layer, ctx,
+                "the source has " + std::to_string(n) +
                     " layers; say which one (FILE:LAYER, or layer = \"…\" in the scene)" + where +
                     "; its layers are: " + list());
 }
@@ -229,39 +297,141 @@ void extend_box(const Geometry &g, Box &b) {
 
 } // namespace
 
+namespace {
+
+bool name_in(const std::string &name, const std::vector<std::string> &names) {
+    std::string l = name;
+    for (auto &c : l)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::find(names.begin(), names.end(), l) != names.end();
+}
+
+std::optional<double> coordinate(const std::optional<std::string> &v) {
+    if (!v || v->empty()) return std::nullopt;
+    char *end = nullptr;
+    const double d = std::strtod(v->c_str(), &end);
+    if (end == v->c_str() || *end != '\0' || !std::isfinite(d)) return std::nullopt;
+    return d;
+}
+
+/// Positions outside [-180, 180] x [-90, 90] in a geographic source: an Error naming the first
+/// one (lon/lat swapped is the usual cause), or skipped and counted.
+void drop_outside_lonlat(FeatureTable &table, const ReadOptions &options, const ErrorContext &at,
+                         const std::string &where) {
+    auto bad = [](XY p) { return !(std::abs(p.x) <= 180.0 && std::abs(p.y) <= 90.0); };
+    auto first_bad = [&](const Geometry &g) -> std::optional<XY> {
+        for (XY p : g.points)
+            if (bad(p)) return p;
+        for (const auto &l : g.lines)
+            for (XY p : l)
+                if (bad(p)) return p;
+        for (const auto &poly : g.polygons) {
+            for (XY p : poly.outer)
+                if (bad(p)) return p;
+            for (const auto &h : poly.holes)
+                for (XY p : h)
+                    if (bad(p)) return p;
+        }
+        return std::nullopt;
+    };
+    std::vector<Feature> kept;
+    kept.reserve(table.features.size());
+    for (auto &f : table.features) {
+        const auto p = first_bad(f.geometry);
+        if (!p) {
+            kept.push_back(std::move(f));
+            continue;
+        }
+        if (!options.drop_out_of_range) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%.7g, %.7g", p->x, p->y);
+            ErrorContext c = at;
+            c.feature = f.fid;
+            throw Error(ErrorCode::invalid_geometry, c,
+                        std::string("position ") + buf +
+                            " is outside the longitude/latitude range [-180, 180] x [-90, 90] of "
+                            "its CRS " +
+                            table.source_crs + where +
+                            (std::abs(p->x) <= 90.0 && std::abs(p->y) <= 180.0
+                                 ? ": longitude and latitude swapped?"
+                                 : ": is the layer's CRS right?"));
+        }
+        ++table.skipped_out_of_range;
+    }
+    table.features = std::move(kept);
+}
+
+} // namespace
+
 FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
-    const std::string where = spec.origin.empty() ? "" : " (" + spec.origin + ")";
+    const std::string where = detail::origin_suffix(spec);
     auto ds = detail::open_vector(spec);
     GDALDatasetH h = ds.get();
-    const bool is_osm = std::strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(h)), "OSM") == 0;
+    const std::string driver = GDALGetDriverShortName(GDALGetDatasetDriver(h));
+    const bool is_osm = driver == "OSM";
+    const bool is_csv = driver == "CSV";
     OGRLayerH layer = detail::pick_layer(h, spec);
     const std::string layer_name = OGR_L_GetName(layer);
-    const std::string what = "'" + spec.source + "' layer '" + layer_name + "'";
+    const ErrorContext at = ErrorContext::of_file(spec.source, layer_name);
 
     FeatureTable table;
+    table.layer_name = layer_name;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
+        table.source_fields.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    table.has_geometry_field = OGR_FD_GetGeomFieldCount(defn) > 0;
+    auto field_list = [&] {
+        std::string list;
+        for (const auto &f : table.source_fields)
+            list += (list.empty() ? "" : ", ") + f;
+        return list.empty() ? std::string("(none)") : list;
+    };
+
     // ---- CRS ----
     std::string source_crs = spec.crs;
     if (source_crs.empty()) {
         OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-        if (!srs) {
-            const std::string ext = std::filesystem::path(spec.source).extension().string();
-            std::string hint =
-                "set it with crs = \"EPSG:4326\" in the scene's [layers." + spec.role + "]";
-            if (spec.role == "roads") hint += " or --roads-crs EPSG:4326 on the command line";
-            throw Error(
-                ErrorCode::crs,
-                what + " has no coordinate reference system" +
-                    (ext == ".shp" || ext == ".SHP" ? " (a Shapefile without its .prj file)" : "") +
-                    where + ": " + hint);
+        if (srs) {
+            source_crs = detail::srs_to_string(srs);
+        } else {
+            // a CSV with lon/lat columns: WGS84 by their names
+            bool lon = false, lat = false;
+            for (const auto &f : table.source_fields) {
+                lon |= name_in(f, {"lon", "lng", "long", "longitude", "经度"});
+                lat |= name_in(f, {"lat", "latitude", "纬度"});
+            }
+            if (is_csv && lon && lat) {
+                source_crs = "EPSG:4326";
+                table.warnings.push_back("no CRS declared: longitude / latitude columns read "
+                                         "as WGS84 (EPSG:4326)");
+            } else {
+                const std::string ext = std::filesystem::path(spec.source).extension().string();
+                ErrorContext c = at;
+                c.parameter = "layers." + spec.role + ".crs";
+                throw Error(ErrorCode::crs, c,
+                            "has no coordinate reference system" +
+                                std::string(ext == ".shp" || ext == ".SHP"
+                                                ? " (a Shapefile without its .prj file)"
+                                                : (is_csv ? " (a CSV declares none)" : "")) +
+                                where +
+                                ": set it with crs = \"EPSG:4326\" (or the data's CRS) in the "
+                                "scene's [layers." +
+                                spec.role + "]");
+            }
         }
-        source_crs = detail::srs_to_string(srs);
     } else {
-        validate_crs(source_crs, spec.origin.empty() ? "crs of " + what : spec.origin + " crs");
+        try {
+            validate_crs(source_crs);
+        } catch (const Error &e) {
+            ErrorContext c = at;
+            c.parameter = "layers." + spec.role + ".crs";
+            c.value = source_crs;
+            throw Error(e.code(), c, e.message() + where);
+        }
     }
     table.source_crs = source_crs;
 
     // ---- fields ----
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     const int other_tags_idx = OGR_FD_GetFieldIndex(defn, "other_tags");
     struct FieldSrc {
         int index = -1;      // OGR field index
@@ -270,20 +440,22 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
     std::vector<FieldSrc> srcs;
     auto add_field = [&](const std::string &name, bool required) {
         const std::string src = spec.source_field(name);
+        const bool mapped = spec.fields.count(name) != 0;
         FieldSrc fs;
         fs.index = OGR_FD_GetFieldIndex(defn, src.c_str());
         if (fs.index < 0 && other_tags_idx >= 0 && is_osm) fs.osm_key = src;
         const bool present = fs.index >= 0 || !fs.osm_key.empty();
-        if (!present && required) {
-            std::string list;
-            for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
-                list +=
-                    (i ? ", " : "") + std::string(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-            throw Error(ErrorCode::missing_field,
-                        what + " has no field '" + src + "'" +
+        // A field the scene maps must exist, optional or not: a misspelt mapping would
+        // otherwise read as "no value" everywhere.
+        if (!present && (required || mapped)) {
+            ErrorContext c = at;
+            c.field = src;
+            c.parameter = "layers." + spec.role + ".fields." + name;
+            throw Error(ErrorCode::missing_field, c,
+                        "no such field" +
                             (src != name ? " (mapped to lugeo field '" + name + "')"
                                          : " (lugeo field '" + name + "')") +
-                            where + "; its fields are: " + (list.empty() ? "(none)" : list) +
+                            where + "; its fields are: " + field_list() +
                             ". Map it in the scene: [layers." + spec.role + ".fields] " + name +
                             " = \"…\"");
         }
@@ -295,6 +467,15 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
         add_field(f, true);
     for (const auto &f : options.optional_fields)
         add_field(f, false);
+    // x / y mapped: points from coordinate values where a feature has no geometry
+    const bool xy_mapped = spec.fields.count("x") && spec.fields.count("y");
+    std::size_t ix = 0, iy = 0;
+    if (xy_mapped) {
+        ix = table.fields.size();
+        add_field("x", false);
+        iy = table.fields.size();
+        add_field("y", false);
+    }
     bool need_tags = false;
     for (const auto &s : srcs)
         need_tags |= !s.osm_key.empty();
@@ -307,10 +488,17 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
         const std::string sql = "SET interest_layers = " + layer_name;
         OGRLayerH r = GDALDatasetExecuteSQL(h, sql.c_str(), nullptr, nullptr);
         if (r) GDALDatasetReleaseResultSet(h, r);
+    } else if (!spec.where.empty()) {
+        const GIntBig n = OGR_L_GetFeatureCount(layer, TRUE);
+        table.in_source = n > 0 ? static_cast<std::size_t>(n) : 0;
     }
-    if (!spec.where.empty() && OGR_L_SetAttributeFilter(layer, spec.where.c_str()) != OGRERR_NONE)
-        throw Error(ErrorCode::invalid_config, "bad attribute filter '" + spec.where + "' on " +
-                                                   what + where + ": " + cap.last_error());
+    if (!spec.where.empty() && OGR_L_SetAttributeFilter(layer, spec.where.c_str()) != OGRERR_NONE) {
+        ErrorContext c = at;
+        c.parameter = "layers." + spec.role + ".where";
+        c.value = spec.where;
+        throw Error(ErrorCode::invalid_config, c,
+                    "bad attribute filter" + where + ": " + cap.last_error());
+    }
     OGR_L_ResetReading(layer);
     const GIntBig total = OGR_L_GetFeatureCount(layer, FALSE);
     std::unordered_map<std::string, std::string> tags;
@@ -320,15 +508,6 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
         Feature feat;
         feat.fid = OGR_F_GetFID(f);
         append_ogr(OGR_F_GetGeometryRef(f), feat.geometry);
-        if (feat.geometry.empty()) {
-            OGR_F_Destroy(f);
-            if (options.empty_geometry_is_error)
-                throw Error(ErrorCode::invalid_geometry,
-                            what + " feature " + std::to_string(feat.fid) +
-                                " has an empty or missing geometry" + where);
-            ++table.skipped_empty;
-            continue;
-        }
         if (need_tags) parse_other_tags(OGR_F_GetFieldAsString(f, other_tags_idx), tags);
         feat.values.reserve(srcs.size());
         for (const auto &s : srcs) {
@@ -348,16 +527,30 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
             }
         }
         OGR_F_Destroy(f);
+        if (feat.geometry.empty() && xy_mapped) {
+            const auto x = coordinate(feat.values[ix]), y = coordinate(feat.values[iy]);
+            if (x && y) feat.geometry = Geometry::of_point({*x, *y});
+        }
+        if (feat.geometry.empty()) {
+            if (options.empty_geometry_is_error) {
+                ErrorContext c = at;
+                c.feature = feat.fid;
+                throw Error(ErrorCode::invalid_geometry, c, "empty or missing geometry" + where);
+            }
+            ++table.skipped_empty;
+            continue;
+        }
         extend_box(feat.geometry, box);
         table.features.push_back(std::move(feat));
         ++count;
         if (options.progress && total > 0 && count % 4096 == 0)
             if (!options.progress(0.9 * static_cast<double>(count) / static_cast<double>(total),
                                   "reading"))
-                throw Error(ErrorCode::io, "cancelled");
+                throw Error(ErrorCode::io, at, "cancelled");
     }
+    if (spec.where.empty()) table.in_source = table.features.size() + table.skipped_empty;
     if (!cap.errors.empty() && table.features.empty())
-        throw Error(ErrorCode::io, "reading " + what + " failed: " + cap.last_error());
+        throw Error(ErrorCode::io, at, "reading failed" + where + ": " + cap.last_error());
     // A required field looked up in OSM's other_tags that no feature carries is as missing as
     // a column that does not exist.
     for (std::size_t i = 0; i < options.required_fields.size(); ++i) {
@@ -368,14 +561,29 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
                 any = true;
                 break;
             }
-        if (!any)
-            throw Error(ErrorCode::missing_field,
-                        what + " has no field or OSM tag '" + srcs[i].osm_key + "' (lugeo field '" +
-                            options.required_fields[i] + "')" + where +
+        if (!any) {
+            ErrorContext c = at;
+            c.field = srcs[i].osm_key;
+            c.parameter = "layers." + spec.role + ".fields." + options.required_fields[i];
+            throw Error(ErrorCode::missing_field, c,
+                        "no such field or OSM tag (lugeo field '" + options.required_fields[i] +
+                            "')" + where +
                             "; OSM layers have the columns osm_id, name, "
                             "highway, waterway, railway, … and other tags in other_tags. Map it in "
                             "the scene: [layers." +
                             spec.role + ".fields] " + options.required_fields[i] + " = \"…\"");
+        }
+    }
+    // optional fields looked up in other_tags count as found only when a feature carries them
+    for (std::size_t i = 0; i < srcs.size(); ++i) {
+        if (srcs[i].osm_key.empty()) continue;
+        bool any = false;
+        for (const auto &f : table.features)
+            if (f.values[i]) {
+                any = true;
+                break;
+            }
+        table.field_present[i] = any;
     }
 
     // What the OSM driver dropped or cut at the edge of a bounding-box extract.
@@ -411,6 +619,7 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
     table.crs = target.empty() ? source_crs : target;
     if (!target.empty() && target != source_crs) {
         validate_crs(target, "target CRS");
+        if (!is_projected_crs(source_crs)) drop_outside_lonlat(table, options, at, where);
         Transformer tr(source_crs, target);
         for (auto &f : table.features)
             transform_geometry(f.geometry, tr);

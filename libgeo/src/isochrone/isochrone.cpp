@@ -453,13 +453,13 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             so.max_distance_m = o.max_snap_m;
             const auto s = net.snap(sources[i], so);
             if (!s)
-                throw Error(ErrorCode::off_network,
+                throw Error(ErrorCode::off_network, ErrorContext::of_parameter("max_snap_m"),
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
                                 ") lies more than " +
                                 std::to_string(static_cast<long>(o.max_snap_m)) +
                                 " m from every road usable by " + profile_name(p) +
-                                " (raise --max-snap or move the source)");
+                                " (raise the snap limit or move the source)");
             v.push_back({*s, 0.0});
         }
     }

@@ -460,28 +460,4 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &schem
     return out;
 }
 
-// --------------------------------------------------------------------------------- status
-
-const char *plate_status_name(PlateStatus status) noexcept {
-    switch (status) {
-    case PlateStatus::ok:
-        return "ok";
-    case PlateStatus::damaged:
-        return "damaged";
-    case PlateStatus::missing:
-        return "missing";
-    case PlateStatus::unknown:
-        return "unknown";
-    }
-    return "unknown";
-}
-
-std::optional<PlateStatus> plate_status_from_name(std::string_view name) {
-    if (name == "ok" || name == "正常" || name.empty()) return PlateStatus::ok;
-    if (name == "damaged" || name == "损坏") return PlateStatus::damaged;
-    if (name == "missing" || name == "缺失" || name == "丢失") return PlateStatus::missing;
-    if (name == "unknown" || name == "未知") return PlateStatus::unknown;
-    return std::nullopt;
-}
-
 } // namespace lugeo

@@ -110,7 +110,7 @@ void add_base_roads(SvgMap &map, const Network &net, const std::string &colour =
 
 } // namespace
 
-ReportResult write_report(const Scene &scene, const ReportOptions &o) {
+ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     const auto t_start = std::chrono::steady_clock::now();
     auto now = [] { return std::chrono::steady_clock::now(); };
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
@@ -126,13 +126,14 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     ReportResult result;
     result.html_path = (fs::path(o.output_dir) / "report.html").string();
     result.gpkg_path = (fs::path(o.output_dir) / "report.gpkg").string();
-    for (const auto &[role, spec] : scene.layers) {
-        const fs::path in = fs::weakly_canonical(spec.source, ec);
+    for (const auto &layer : scene.reports) {
+        const fs::path in = fs::weakly_canonical(layer.path, ec);
         if (in == fs::weakly_canonical(result.gpkg_path, ec) ||
             in == fs::weakly_canonical(result.html_path, ec))
-            throw Error(ErrorCode::invalid_argument, "the report would overwrite the scene's " +
-                                                         role + " input '" + spec.source +
-                                                         "'; choose another -o folder");
+            throw Error(ErrorCode::invalid_argument,
+                        ErrorContext::of_parameter("output_dir", layer.path),
+                        std::string("the report would overwrite the scene's ") +
+                            layer_role_name(layer.role) + " input; choose another output folder");
     }
 
     VectorWriter gpkg(result.gpkg_path);
@@ -149,12 +150,10 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     // ---- scene and network --------------------------------------------------------------
     auto t0 = now();
     progress(0.02, "network");
-    const Network net = build_network(scene.layer("roads"), scene.network);
+    const Network net = build_network(scene.roads, scene.settings.network);
     const NetworkSummary ns = summarize(net);
-    const ZoneContext ctx = zone_context_from_scene(scene);
-    std::vector<Kiosk> kiosks;
-    if (scene.has_layer("units"))
-        kiosks = kiosks_from_layer(scene.layer("units"), scene.crs, "kiosk");
+    const ZoneContext ctx = zone_context(scene);
+    const std::vector<Unit> kiosks = units_of_kind(scene.units, scene.settings.zones.kiosk_kind);
     Box extent;
     for (const auto &p : ctx.boundary)
         for (XY q : p.outer)
@@ -173,24 +172,25 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
         t.head = {"layer", "source", "features", "provenance"};
         t.numeric = {false, false, true, false};
         bool any_synthetic = false;
-        for (const auto &role : scene_layer_roles()) {
-            if (!scene.has_layer(role)) continue;
-            const auto &spec = scene.layer(role);
-            const bool synth = spec.synthetic;
+        for (const LayerReport &layer : scene.reports) {
+            const LayerRole role = layer.role;
+            const bool synth = layer.synthetic;
             any_synthetic |= synth;
-            std::string src = fs::path(spec.source).filename().string();
-            if (!spec.layer.empty()) src += " (" + spec.layer + ")";
-            const std::string count =
-                role == "roads" ? num_thousands(net.report().features_read) + " (read)"
-                                : num_thousands(static_cast<std::size_t>(count_features(spec)));
-            t.rows.push_back({role, src, count,
-                              synth ? "SYNTHETIC"
-                                    : "real (" +
-                                          std::string(role == "roads" || role == "buildings" ||
-                                                              role == "key_sites"
-                                                          ? "OpenStreetMap"
-                                                          : "given") +
-                                          ")"});
+            std::string src = fs::path(layer.path).filename().string();
+            if (!layer.layer.empty()) src += " (" + layer.layer + ")";
+            // what the analyses got: after the layer's `where` filter and validation
+            const std::string count = role == LayerRole::roads
+                                          ? num_thousands(net.report().features_read) + " (read)"
+                                          : num_thousands(layer.kept);
+            t.rows.push_back(
+                {layer_role_name(role), src, count,
+                 synth ? "SYNTHETIC"
+                       : "real (" +
+                             std::string(role == LayerRole::roads || role == LayerRole::buildings ||
+                                                 role == LayerRole::key_sites
+                                             ? "OpenStreetMap"
+                                             : "given") +
+                             ")"});
         }
         s += t.html();
         if (any_synthetic)
@@ -236,8 +236,8 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     t0 = now();
     progress(0.15, "reachability");
     if (!kiosks.empty()) {
-        IsochroneOptions io = isochrone_options_from_scene(scene);
-        if (!o.minutes.empty() && !scene.setting("isochrones.minutes")) io.minutes = o.minutes;
+        IsochroneOptions io = isochrone_options(scene.settings.isochrones);
+        if (!o.minutes.empty() && scene.settings.isochrones.minutes.empty()) io.minutes = o.minutes;
         io.per_source = false;
         IsochronePoints pts{ctx.key_sites, ctx.cameras, ctx.incidents};
         const IsochroneResult iso = compute_isochrones(net, kiosk_points, io, pts);
@@ -314,7 +314,7 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     // ---- patrol zones -------------------------------------------------------------------
     t0 = now();
     progress(0.35, "patrol zones");
-    std::vector<ZoneArea> zone_areas;
+    std::vector<NamedArea> zone_areas;
     if (!kiosks.empty()) {
         const ZonePlan plan = build_zones(net, kiosks, ctx, ZoneOptions{});
         static const char *zone_fill[] = {"#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6",
@@ -326,7 +326,8 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
             Style st{zone_fill[z % 10], "#222222", 1.2, 1.0, "", zone_hatch[z % 10]};
             st.label = plan.zones[z].kiosk_id;
             map.add_polygons(plan.zones[z].polygon, st);
-            zone_areas.push_back({plan.zones[z].kiosk_id, plan.zones[z].polygon});
+            zone_areas.push_back(
+                {plan.zones[z].kiosk_id, plan.zones[z].kiosk_name, "", plan.zones[z].polygon, {}});
         }
         add_base_roads(map, net, "#808080");
         map.add_points(kiosk_points, kiosk_style);
@@ -355,9 +356,8 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
                  f1(z.worst_time_s / 60.0) + " min"});
         s += t.html();
         s += "<p>Imbalance (largest / smallest zone by road length): <b>" + f1(plan.imbalance) +
-             "</b>. Balanced plans (by road length, graded incidents or area): <code>lugeo zones "
-             "--balance "
-             "incidents</code>.</p>\n";
+             "</b>. The zones command also draws plans balanced by road length, graded incidents "
+             "or area.</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"zones",
                                   Geometry::Type::polygon,
@@ -396,10 +396,8 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     // ---- camera coverage ----------------------------------------------------------------
     t0 = now();
     progress(0.55, "camera coverage");
-    if (scene.has_layer("cameras")) {
-        CameraReadOptions cro;
-        cro.metric_crs = scene.crs;
-        CoverageInput in = read_coverage_input(scene, cro);
+    if (scene.has(LayerRole::cameras)) {
+        CoverageInput in = coverage_input(scene);
         in.zones = zone_areas;
         const CoverageResult cov = analyze_coverage(net, in, CoverageOptions{});
         progress(0.7, "next cameras");
@@ -545,10 +543,9 @@ ReportResult write_report(const Scene &scene, const ReportOptions &o) {
     // ---- plate registry -----------------------------------------------------------------
     t0 = now();
     progress(0.85, "plate registry");
-    PlateReadOptions pro;
-    pro.metric_crs = scene.crs;
-    pro.strict = false; // bad rows are findings of the checks, not a reason to stop the report
-    const std::vector<Plate> plates = read_scene_plates(scene, pro).plates;
+    // read with keep_invalid_plates (write_report's caller): bad rows are findings of the
+    // checks, not a reason to stop the report
+    const std::vector<Plate> &plates = scene.plates.plates;
     if (!plates.empty()) {
         CheckOptions co;
         co.distance_to_road = [&net](XY p) {

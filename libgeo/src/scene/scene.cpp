@@ -1,4 +1,6 @@
 // The scene config: a TOML file naming one city's layers and settings.
+#include "scene/settings_reader.hpp"
+
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/scene.hpp>
@@ -7,328 +9,229 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace lugeo {
 
-const std::vector<std::string> &scene_layer_roles() {
-    static const std::vector<std::string> roles = {
-        "roads",     "poles",    "lamps",     "cameras", "units", "buildings",
-        "key_sites", "boundary", "incidents", "grids",   "zones"};
-    return roles;
-}
-
-const LayerSpec &Scene::layer(const std::string &role) const {
+const LayerSpec &Scene::layer(LayerRole role) const {
     auto it = layers.find(role);
-    if (it == layers.end())
-        throw Error(ErrorCode::invalid_config,
-                    "the scene " + (path.empty() ? std::string("given") : "'" + path + "'") +
-                        " has no '" + role + "' layer; declare it as [layers." + role +
+    if (it == layers.end()) {
+        const std::string r = layer_role_name(role);
+        throw Error(ErrorCode::invalid_config, ErrorContext::of_parameter("layers." + r, path),
+                    "the scene has no '" + r + "' layer; declare it as [layers." + r +
                         "] with a source");
-    return it->second;
-}
-
-std::optional<std::string> Scene::setting(const std::string &dotted_key) const {
-    auto it = settings.find(dotted_key);
-    if (it == settings.end()) return std::nullopt;
+    }
     return it->second;
 }
 
 namespace {
 
-std::string node_to_string(const toml::node &n) {
-    if (auto s = n.as_string()) return s->get();
-    if (auto i = n.as_integer()) return std::to_string(i->get());
-    if (auto f = n.as_floating_point()) {
-        std::ostringstream os;
-        os << f->get();
-        return os.str();
-    }
-    if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
-    if (auto a = n.as_array()) {
-        std::string out;
-        for (std::size_t i = 0; i < a->size(); ++i)
-            out += (i ? "," : "") + node_to_string(*a->get(i));
-        return out;
-    }
-    return n.is_table() ? "(a table)" : "(a date or time)";
-}
+using detail::toml_context;
 
-void flatten(const toml::table &t, const std::string &prefix,
-             std::map<std::string, std::string> &out) {
-    for (auto &&[k, v] : t) {
-        const std::string key =
-            prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-        if (auto sub = v.as_table())
-            flatten(*sub, key, out);
-        else
-            out[key] = node_to_string(v);
-    }
-}
-
-std::string where_of(const std::string &file, const toml::node &n, const std::string &key) {
-    std::string s = "'" + file + "'";
-    const auto &src = n.source();
-    if (src.begin.line) s += " line " + std::to_string(src.begin.line);
-    return s + " (" + key + ")";
-}
-
-std::string require_string(const std::string &file, const toml::table &t, const std::string &key,
-                           const std::string &path) {
+std::string string_key(const std::string &file, const toml::table &t, const std::string &key,
+                       const std::string &table) {
     const toml::node *n = t.get(key);
     if (!n) return {};
     if (!n->is_string())
-        throw Error(ErrorCode::invalid_config, where_of(file, *n, path + "." + key) +
-                                                   ": expected a string, got " +
-                                                   node_to_string(*n));
+        throw Error(ErrorCode::invalid_config, toml_context(file, *n, table + "." + key),
+                    "expected a string");
     return n->as_string()->get();
+}
+
+/// A CRS definition PROJ knows; the error names the key.
+void check_crs(const std::string &definition, const ErrorContext &where) {
+    try {
+        validate_crs(definition);
+    } catch (const Error &e) {
+        ErrorContext c = where;
+        c.value = definition;
+        throw Error(e.code(), c, e.message());
+    }
+}
+
+void check_metric(const std::string &definition, const ErrorContext &where) {
+    check_crs(definition, where);
+    if (!is_projected_crs(definition)) {
+        ErrorContext c = where;
+        c.value = definition;
+        throw Error(ErrorCode::crs, c,
+                    "not a projected (metric) CRS; lugeo measures in metres (e.g. a UTM zone, "
+                    "or CGCS2000 / 3-degree Gauss-Kruger in China)");
+    }
+}
+
+std::string list_of_roles() {
+    std::string list;
+    for (LayerRole r : all_layer_roles())
+        list += (list.empty() ? "" : ", ") + std::string(layer_role_name(r));
+    return list;
+}
+
+LayerSpec read_layer_table(const std::string &path, const fs::path &base, LayerRole role,
+                           const toml::node &v) {
+    const std::string r = layer_role_name(role);
+    const std::string table = "layers." + r;
+    const toml::table *t = v.as_table();
+    if (!t)
+        throw Error(ErrorCode::invalid_config, toml_context(path, v, table), "expected a table");
+    LayerSpec spec;
+    spec.role = r;
+    spec.origin = "'" + path + "' [" + table + "]";
+    const auto &known = layer_fields(role);
+    for (auto &&[lk, lv] : *t) {
+        const std::string key(lk.str());
+        if (key == "fields") {
+            const toml::table *ft = lv.as_table();
+            if (!ft)
+                throw Error(ErrorCode::invalid_config, toml_context(path, lv, table + ".fields"),
+                            "expected a table");
+            for (auto &&[fk, fv] : *ft) {
+                const std::string field(fk.str());
+                const std::string full = table + ".fields." + field;
+                const bool ok = field == "x" || field == "y" ||
+                                std::any_of(known.begin(), known.end(),
+                                            [&](const auto &f) { return f.name == field; });
+                if (!ok) {
+                    std::string list;
+                    for (const auto &f : known)
+                        list += (list.empty() ? "" : ", ") + f.name;
+                    throw Error(ErrorCode::invalid_config, toml_context(path, fv, full),
+                                "'" + field + "' is not a lugeo field of the " + r +
+                                    " layer; its fields are: " + list + (list.empty() ? "" : ", ") +
+                                    "x, y");
+                }
+                if (!fv.is_string())
+                    throw Error(ErrorCode::invalid_config, toml_context(path, fv, full),
+                                "expected the source field's name as a string");
+                spec.fields[field] = fv.as_string()->get();
+            }
+        } else if (key == "synthetic") {
+            if (!lv.is_boolean())
+                throw Error(ErrorCode::invalid_config, toml_context(path, lv, table + ".synthetic"),
+                            "expected true or false");
+            spec.synthetic = lv.as_boolean()->get();
+        } else if (key != "source" && key != "layer" && key != "crs" && key != "where") {
+            detail::unknown_key(path, lv, table, key, "layers.<role>");
+        }
+    }
+    spec.source = string_key(path, *t, "source", table);
+    spec.layer = string_key(path, *t, "layer", table);
+    spec.crs = string_key(path, *t, "crs", table);
+    spec.where = string_key(path, *t, "where", table);
+    if (spec.source.empty())
+        throw Error(ErrorCode::invalid_config, toml_context(path, v, table + ".source"),
+                    "source is missing: give the layer's file (or PG:… connection)");
+    if (!is_virtual_source(spec.source)) {
+        fs::path src(spec.source);
+        if (src.is_relative()) src = base / src;
+        spec.source = src.lexically_normal().string();
+        if (!fs::exists(spec.source))
+            throw Error(ErrorCode::io, toml_context(path, *t->get("source"), table + ".source"),
+                        "source '" + spec.source + "' does not exist");
+    }
+    if (!spec.crs.empty()) check_crs(spec.crs, toml_context(path, *t->get("crs"), table + ".crs"));
+    return spec;
 }
 
 } // namespace
 
 Scene load_scene(const std::string &path) {
-    if (!fs::exists(path)) throw Error(ErrorCode::io, "scene file '" + path + "' does not exist");
+    if (!fs::exists(path))
+        throw Error(ErrorCode::io, ErrorContext::of_file(path), "the scene file does not exist");
     toml::table root;
     try {
         root = toml::parse_file(path);
     } catch (const toml::parse_error &e) {
-        throw Error(ErrorCode::invalid_config,
-                    "'" + path + "' line " + std::to_string(e.source().begin.line) +
-                        ": not valid TOML: " + std::string(e.description()));
+        ErrorContext c = ErrorContext::of_file(path);
+        c.line = static_cast<int>(e.source().begin.line);
+        throw Error(ErrorCode::invalid_config, c,
+                    "not valid TOML: " + std::string(e.description()));
     }
     Scene scene;
     scene.path = path;
     const fs::path base = fs::path(path).parent_path();
-
+    const auto &tables = detail::known_tables();
     for (auto &&[k, v] : root) {
         const std::string key(k.str());
+        if (std::find(tables.begin(), tables.end(), key) == tables.end()) {
+            std::string list;
+            for (const auto &t : tables)
+                list += (list.empty() ? "" : ", ") + t;
+            throw Error(ErrorCode::invalid_config, toml_context(path, v, key),
+                        "unknown table [" + key + "]; the known tables are " + list +
+                            " (docs/scene.md lists every key)");
+        }
         if (!v.is_table())
-            throw Error(ErrorCode::invalid_config,
-                        where_of(path, v, key) + ": top-level keys must be tables");
+            throw Error(ErrorCode::invalid_config, toml_context(path, v, key),
+                        "top-level keys must be tables ([" + key + "])");
     }
     if (const toml::table *s = root["scene"].as_table()) {
         for (auto &&[k, v] : *s) {
             const std::string key(k.str());
             if (key != "name" && key != "crs" && key != "attribution")
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, "scene." + key) +
-                                ": unknown key; [scene] takes name, crs, attribution");
+                detail::unknown_key(path, v, "scene", key);
         }
-        scene.name = require_string(path, *s, "name", "scene");
-        scene.crs = require_string(path, *s, "crs", "scene");
-        scene.attribution = require_string(path, *s, "attribution", "scene");
+        scene.name = string_key(path, *s, "name", "scene");
+        scene.crs = string_key(path, *s, "crs", "scene");
+        scene.attribution = string_key(path, *s, "attribution", "scene");
     }
     if (scene.crs.empty())
-        throw Error(ErrorCode::invalid_config,
-                    "'" + path +
-                        "': [scene] crs is missing; set the scene's metric CRS, "
-                        "e.g. crs = \"EPSG:4543\" (CGCS2000 / 3-degree GK CM 102E)");
-    validate_crs(scene.crs, "'" + path + "' [scene] crs");
-    if (!is_projected_crs(scene.crs))
-        throw Error(ErrorCode::crs,
-                    "'" + path + "' [scene] crs = \"" + scene.crs +
-                        "\" is not a projected (metric) CRS; lugeo measures in metres");
-    scene.network.metric_crs = scene.crs;
+        throw Error(ErrorCode::invalid_config, ErrorContext::of_parameter("scene.crs", path),
+                    "[scene] crs is missing; set the scene's metric CRS, e.g. crs = "
+                    "\"EPSG:4543\" (CGCS2000 / 3-degree GK CM 102E)");
+    {
+        const toml::node *n = root["scene"].as_table()->get("crs");
+        check_metric(scene.crs, toml_context(path, *n, "scene.crs"));
+    }
 
-    const auto &roles = scene_layer_roles();
     if (const toml::table *layers = root["layers"].as_table()) {
         for (auto &&[k, v] : *layers) {
-            const std::string role(k.str());
-            const std::string ctx = "layers." + role;
-            if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
-                std::string list;
-                for (const auto &r : roles)
-                    list += (list.empty() ? "" : ", ") + r;
-                throw Error(ErrorCode::invalid_config, where_of(path, v, ctx) +
-                                                           ": unknown layer '" + role +
-                                                           "'; known layers: " + list);
-            }
-            const toml::table *t = v.as_table();
-            if (!t)
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, ctx) + ": expected a table");
-            LayerSpec spec;
-            spec.role = role;
-            spec.origin = "'" + path + "' [" + ctx + "]";
-            for (auto &&[lk, lv] : *t) {
-                const std::string key(lk.str());
-                if (key == "fields") {
-                    const toml::table *ft = lv.as_table();
-                    if (!ft)
-                        throw Error(ErrorCode::invalid_config,
-                                    where_of(path, lv, ctx + ".fields") + ": expected a table");
-                    for (auto &&[fk, fv] : *ft) {
-                        if (!fv.is_string())
-                            throw Error(
-                                ErrorCode::invalid_config,
-                                where_of(path, fv, ctx + ".fields." + std::string(fk.str())) +
-                                    ": expected the source field's name as a string");
-                        spec.fields[std::string(fk.str())] = fv.as_string()->get();
-                    }
-                } else if (key == "synthetic") {
-                    if (!lv.is_boolean())
-                        throw Error(ErrorCode::invalid_config,
-                                    where_of(path, lv, ctx + ".synthetic") +
-                                        ": expected true or false");
-                    spec.synthetic = lv.as_boolean()->get();
-                } else if (key != "source" && key != "layer" && key != "crs" && key != "where") {
-                    throw Error(ErrorCode::invalid_config,
-                                where_of(path, lv, ctx + "." + key) +
-                                    ": unknown key; a layer takes source, layer, crs, where, "
-                                    "synthetic and a fields table");
-                }
-            }
-            spec.source = require_string(path, *t, "source", ctx);
-            spec.layer = require_string(path, *t, "layer", ctx);
-            spec.crs = require_string(path, *t, "crs", ctx);
-            spec.where = require_string(path, *t, "where", ctx);
-            if (spec.source.empty())
-                throw Error(ErrorCode::invalid_config,
-                            "'" + path + "' [" + ctx + "]: source is missing");
-            const bool is_db =
-                spec.source.rfind("PG:", 0) == 0 || spec.source.rfind("/vsi", 0) == 0;
-            if (!is_db) {
-                fs::path src(spec.source);
-                if (src.is_relative()) src = base / src;
-                spec.source = src.lexically_normal().string();
-                if (!fs::exists(spec.source))
-                    throw Error(ErrorCode::io, "'" + path + "' [" + ctx + "] source '" +
-                                                   spec.source + "' does not exist");
-            }
-            if (!spec.crs.empty()) validate_crs(spec.crs, "'" + path + "' [" + ctx + "] crs");
-            scene.layers[role] = std::move(spec);
-        }
-    }
-
-    if (const toml::table *profiles = root["profiles"].as_table()) {
-        for (auto &&[k, v] : *profiles) {
             const std::string name(k.str());
-            const std::string ctx = "profiles." + name;
-            auto prof = profile_from_name(name);
-            if (!prof)
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, ctx) + ": unknown profile; use walk, ebike or car");
-            const toml::table *t = v.as_table();
-            if (!t)
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, ctx) + ": expected a table");
-            ProfileSpeeds &ps = scene.network.profiles[static_cast<std::size_t>(*prof)];
-            for (auto &&[pk, pv] : *t) {
-                const std::string key(pk.str());
-                if (key == "speeds") {
-                    const toml::table *st = pv.as_table();
-                    if (!st)
-                        throw Error(ErrorCode::invalid_config,
-                                    where_of(path, pv, ctx + ".speeds") + ": expected a table");
-                    for (auto &&[ck, cv] : *st) {
-                        auto val = cv.value<double>();
-                        if (!val || *val < 0 || *val > 300)
-                            throw Error(
-                                ErrorCode::invalid_config,
-                                where_of(path, cv, ctx + ".speeds." + std::string(ck.str())) +
-                                    ": expected a speed in km/h between 0 and 300, got " +
-                                    node_to_string(cv));
-                        ps.kmh[std::string(ck.str())] = *val;
-                    }
-                } else if (key == "other_kmh") {
-                    auto val = pv.value<double>();
-                    if (!val || *val < 0 || *val > 300)
-                        throw Error(ErrorCode::invalid_config,
-                                    where_of(path, pv, ctx + ".other_kmh") +
-                                        ": expected km/h in [0, 300]");
-                    ps.other_kmh = *val;
-                } else if (key == "obey_oneway" || key == "cap_by_maxspeed") {
-                    if (!pv.is_boolean())
-                        throw Error(ErrorCode::invalid_config, where_of(path, pv, ctx + "." + key) +
-                                                                   ": expected true or false");
-                    (key == "obey_oneway" ? ps.obey_oneway : ps.cap_by_maxspeed) =
-                        pv.as_boolean()->get();
-                } else {
-                    throw Error(ErrorCode::invalid_config,
-                                where_of(path, pv, ctx + "." + key) +
-                                    ": unknown key; a profile takes speeds, other_kmh, "
-                                    "obey_oneway, cap_by_maxspeed");
-                }
-            }
+            const auto role = layer_role_from_name(name);
+            if (!role)
+                throw Error(ErrorCode::invalid_config, toml_context(path, v, "layers." + name),
+                            "unknown layer '" + name + "'; known layers: " + list_of_roles());
+            scene.layers[*role] = read_layer_table(path, base, *role, v);
         }
     }
-    if (const toml::table *nt = root["network"].as_table()) {
-        // One-way values of the roads layer's oneway field, for sources that are not OSM
-        // (e.g. Geofabrik shapefiles: oneway_forward = ["F"], oneway_backward = ["T"]).
-        for (auto &&[k, v] : *nt) {
-            const std::string key(k.str());
-            std::vector<std::string> *dst = key == "oneway_forward" ? &scene.network.oneway_forward
-                                            : key == "oneway_backward"
-                                                ? &scene.network.oneway_backward
-                                            : key == "oneway_closed" ? &scene.network.oneway_closed
-                                                                     : nullptr;
-            if (!dst)
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, "network." + key) +
-                                ": unknown key; [network] takes oneway_forward, "
-                                "oneway_backward, oneway_closed");
-            const toml::array *arr = v.as_array();
-            if (!arr)
-                throw Error(ErrorCode::invalid_config,
-                            where_of(path, v, "network." + key) + ": expected a list of strings");
-            dst->clear();
-            for (const auto &item : *arr) {
-                if (!item.is_string())
-                    throw Error(ErrorCode::invalid_config,
-                                where_of(path, item, "network." + key) + ": expected strings");
-                std::string val = item.as_string()->get();
-                for (auto &c : val)
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                dst->push_back(val);
-            }
-        }
-    }
-    for (auto &&[k, v] : root) {
-        const std::string key(k.str());
-        if (key == "scene" || key == "layers" || key == "profiles" || key == "network") continue;
-        flatten(*v.as_table(), key, scene.settings);
-    }
+    detail::read_settings(root, path, scene.settings);
+    scene.settings.network.metric_crs = scene.crs;
     return scene;
 }
 
 std::string default_scene_path() {
     if (const char *env = std::getenv("LUGEO_DEMO_SCENE"); env && *env) {
         if (!fs::exists(env))
-            throw Error(ErrorCode::io,
-                        "LUGEO_DEMO_SCENE='" + std::string(env) + "' does not exist");
+            throw Error(ErrorCode::io, ErrorContext::of_file(env),
+                        "LUGEO_DEMO_SCENE names a file that does not exist");
         return env;
     }
     for (const char *dir : {LUGEO_SOURCE_DATA_DIR, LUGEO_INSTALL_DATA_DIR}) {
         fs::path p = fs::path(dir) / "demo" / "scene.toml";
         if (fs::exists(p)) return p.string();
     }
-    throw Error(ErrorCode::io, std::string("the demo scene was not found (looked in ") +
-                                   LUGEO_SOURCE_DATA_DIR + "/demo and " + LUGEO_INSTALL_DATA_DIR +
-                                   "/demo); pass --scene FILE");
+    throw Error(ErrorCode::io, ErrorContext::of_parameter("scene"),
+                std::string("the demo scene was not found (looked in ") + LUGEO_SOURCE_DATA_DIR +
+                    "/demo and " + LUGEO_INSTALL_DATA_DIR + "/demo); give a scene file");
 }
 
-Scene scene_from_roads(const std::string &roads_arg, const std::string &crs_override,
+Scene scene_from_roads(const std::string &roads, const std::string &roads_crs,
                        const std::string &metric_crs) {
     Scene scene;
-    scene.name = roads_arg;
-    LayerSpec spec = layer_spec_from_arg(roads_arg, "roads");
-    if (!crs_override.empty()) {
-        validate_crs(crs_override, "--roads-crs");
-        spec.crs = crs_override;
+    scene.name = roads;
+    LayerSpec spec = layer_spec_from_arg(roads, "roads");
+    if (!roads_crs.empty()) {
+        check_crs(roads_crs, ErrorContext::of_parameter("layers.roads.crs"));
+        spec.crs = roads_crs;
     }
-    if (!metric_crs.empty()) {
-        validate_crs(metric_crs, "--crs");
-        if (!is_projected_crs(metric_crs))
-            throw Error(ErrorCode::crs, "--crs " + metric_crs + " is not a projected (metric) CRS");
-    }
+    if (!metric_crs.empty()) check_metric(metric_crs, ErrorContext::of_parameter("scene.crs"));
     scene.crs = metric_crs;
-    scene.network.metric_crs = metric_crs;
-    scene.layers["roads"] = spec;
+    scene.settings.network.metric_crs = metric_crs;
+    scene.layers[LayerRole::roads] = spec;
     return scene;
 }
 

@@ -33,7 +33,7 @@ bool report(const ZoneOptions &o, double f, const char *msg) {
 
 // ---- kiosks on the network ----
 
-std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Kiosk> &kiosks,
+std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Unit> &kiosks,
                                        const ZoneOptions &o) {
     if (kiosks.empty()) throw Error(ErrorCode::invalid_argument, "zones: no kiosks given");
     std::vector<Network::Snap> snaps;
@@ -402,9 +402,14 @@ double pieces_time_quantile(const std::vector<ZonePiece> &pieces, double q) {
 
 // ---- build ----
 
-ZonePlan build_zones(const Network &net, const std::vector<Kiosk> &kiosks, const ZoneContext &ctx,
+ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const ZoneContext &ctx,
                      const ZoneOptions &o) {
     check_options(o);
+    if (o.balance == ZoneBalance::incidents && ctx.incidents.empty())
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("balance"),
+                    "balancing by incidents needs incidents, and there are none (the scene "
+                    "has no incidents layer, or it holds no incident); balance by length or "
+                    "area, or add an incidents layer");
     const auto t0 = std::chrono::steady_clock::now();
     ZonePlan plan;
     plan.kiosks = kiosks;
@@ -596,7 +601,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Kiosk> &kiosks, const
 
 // ---- evaluate an existing plan ----
 
-ZonePlan evaluate_zones(const Network &net, const std::vector<Kiosk> &kiosks,
+ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
                         const std::vector<MultiPolygon> &zones, const ZoneContext &ctx,
                         const ZoneOptions &o) {
     check_options(o);

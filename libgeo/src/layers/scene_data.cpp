@@ -1,0 +1,286 @@
+// Roles and their fields, the cross-checks, and a whole scene read through the layers.
+#include "layers/internal.hpp"
+#include "layers/reading.hpp"
+
+#include <lugeo/crs.hpp>
+#include <lugeo/error.hpp>
+#include <lugeo/layers.hpp>
+#include <lugeo/scene.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace lugeo {
+
+namespace {
+
+constexpr std::array<const char *, layer_role_count> role_names = {
+    "roads",     "poles",    "lamps",     "cameras", "units", "buildings",
+    "key_sites", "boundary", "incidents", "zones",   "grids"};
+
+std::vector<LayerFieldInfo> fields_of(LayerRole role) {
+    switch (role) {
+    case LayerRole::roads:
+        return {{"class", true,
+                 "road class (OSM highway); unmapped: highway, class or Geofabrik's fclass"},
+                {"name", false, "road name"},
+                {"oneway", false, "one-way value ([network] oneway_forward / _backward / _closed)"},
+                {"maxspeed", false, "speed limit (\"50\", \"30 mph\"); lowers the class speed"},
+                {"junction", false, "roundabout / circular: one-way"},
+                {"area", false, "area=yes: a square, routed along its outline"},
+                {"layer", false, "vertical level (OSM layer=*)"},
+                {"bridge", false, "a bridge (level +1 when no layer)"},
+                {"tunnel", false, "a tunnel (level -1 when no layer)"}};
+    case LayerRole::poles:
+    case LayerRole::lamps:
+        return {{"id", true, "plate ID, e.g. G207-0042 (normalised: case, full-width, dashes)"},
+                {"road", false, "road name"},
+                {"status", false, "ok / damaged / missing / unknown (正常 / 损坏 / 缺失)"},
+                {"installed", false, "install date, as given"}};
+    case LayerRole::cameras:
+        return {{"id", true, "camera id"},
+                {"type", false, "bullet / dome / ptz / checkpoint (dome, ptz: 360°)"},
+                {"heading", false, "degrees clockwise from north"},
+                {"hfov", false, "horizontal field of view, degrees"},
+                {"range", false, "metres"},
+                {"phase", false, "construction phase (whole number)"},
+                {"owner", false, "owner"},
+                {"dori", false, "DORI level for a range from the resolution"},
+                {"resolution", false, "horizontal pixels"}};
+    case LayerRole::units:
+        return {{"id", true, "unit id (unique)"},
+                {"kind", false, "kiosk / station / community_room / patrol_car / …"},
+                {"name", false, "name"},
+                {"crew", false, "crew size (whole number)"}};
+    case LayerRole::buildings:
+        return {{"id", false, "building id"},
+                {"building", false, "building type (not used yet)"},
+                {"levels", false, "storeys (not used yet)"}};
+    case LayerRole::key_sites:
+        return {{"id", false, "site id"},
+                {"kind", false, "school / hospital / bank / police / station / fuel / …"},
+                {"name", false, "name"}};
+    case LayerRole::boundary:
+        return {{"name", false, "name"}};
+    case LayerRole::incidents:
+        return {{"id", false, "incident id"},
+                {"time", false, "time, as given"},
+                {"grade", false, "red / orange / blue / green (红 / 橙 / 蓝 / 绿); none: green"}};
+    case LayerRole::zones:
+        return {{"id", false, "zone id"},
+                {"name", false, "name"},
+                {"kiosk", false, "the id of the zone's kiosk (a unit)"}};
+    case LayerRole::grids:
+        return {{"id", false, "grid cell id"},
+                {"name", false, "name"},
+                {"zone", false, "the id of the cell's patrol zone"}};
+    }
+    return {};
+}
+
+struct LonLatBox {
+    double minlon, minlat, maxlon, maxlat;
+};
+
+LonLatBox to_lonlat(const Box &b, const std::string &metric_crs) {
+    const Transformer tr(metric_crs, "EPSG:4326");
+    std::vector<XY> pts = {{b.minx, b.miny}, {b.maxx, b.miny}, {b.maxx, b.maxy}, {b.minx, b.maxy}};
+    tr.forward(pts);
+    LonLatBox o{INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (XY p : pts) {
+        o.minlon = std::min(o.minlon, p.x);
+        o.maxlon = std::max(o.maxlon, p.x);
+        o.minlat = std::min(o.minlat, p.y);
+        o.maxlat = std::max(o.maxlat, p.y);
+    }
+    return o;
+}
+
+std::string text(const LonLatBox &b) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "lon %.4f to %.4f, lat %.4f to %.4f", b.minlon, b.maxlon,
+                  b.minlat, b.maxlat);
+    return buf;
+}
+
+bool overlaps(const LonLatBox &a, const LonLatBox &b) {
+    return a.minlon <= b.maxlon && b.minlon <= a.maxlon && a.minlat <= b.maxlat &&
+           b.minlat <= a.maxlat;
+}
+
+} // namespace
+
+const char *layer_role_name(LayerRole role) noexcept {
+    const auto i = static_cast<std::size_t>(role);
+    return i < role_names.size() ? role_names[i] : "?";
+}
+
+std::optional<LayerRole> layer_role_from_name(std::string_view name) noexcept {
+    for (LayerRole r : all_layer_roles())
+        if (name == layer_role_name(r)) return r;
+    return std::nullopt;
+}
+
+const std::array<LayerRole, layer_role_count> &all_layer_roles() noexcept {
+    static const std::array<LayerRole, layer_role_count> roles = {
+        LayerRole::roads,     LayerRole::poles,     LayerRole::lamps,     LayerRole::cameras,
+        LayerRole::units,     LayerRole::buildings, LayerRole::key_sites, LayerRole::boundary,
+        LayerRole::incidents, LayerRole::zones,     LayerRole::grids};
+    return roles;
+}
+
+const std::vector<LayerFieldInfo> &layer_fields(LayerRole role) {
+    static const auto all = [] {
+        std::array<std::vector<LayerFieldInfo>, layer_role_count> a;
+        for (LayerRole r : all_layer_roles())
+            a[static_cast<std::size_t>(r)] = fields_of(r);
+        return a;
+    }();
+    return all[static_cast<std::size_t>(role)];
+}
+
+bool SceneData::has(LayerRole role) const {
+    return report(role) != nullptr;
+}
+
+const LayerReport *SceneData::report(LayerRole role) const {
+    for (const auto &r : reports)
+        if (r.role == role) return &r;
+    return nullptr;
+}
+
+void check_overlaps_roads(const LayerReport &layer, const LayerReport &roads,
+                          const std::string &metric_crs) {
+    if (!layer.extent.valid() || !roads.extent.valid()) return;
+    const Box &r = roads.extent;
+    const double margin = std::max(1000.0, 0.1 * std::max(r.maxx - r.minx, r.maxy - r.miny));
+    const Box &l = layer.extent;
+    if (l.minx <= r.maxx + margin && r.minx - margin <= l.maxx && l.miny <= r.maxy + margin &&
+        r.miny - margin <= l.maxy)
+        return;
+    const LonLatBox ll = to_lonlat(l, metric_crs), rl = to_lonlat(r, metric_crs);
+    const LonLatBox swapped{ll.minlat, ll.minlon, ll.maxlat, ll.maxlon};
+    const std::string cause =
+        overlaps(swapped, rl)
+            ? "its longitude and latitude look swapped (with them swapped it would lie on the "
+              "roads): check the axis order of the source"
+            : "is its CRS right? The source declares " +
+                  (layer.source_crs.empty() ? std::string("none") : layer.source_crs) +
+                  "; set the layer's crs = \"…\" in the scene if that is wrong";
+    ErrorContext c;
+    c.file = layer.path;
+    c.layer = layer.layer;
+    c.parameter = std::string("layers.") + layer_role_name(layer.role);
+    char m[32];
+    std::snprintf(m, sizeof m, "%.0f", margin);
+    throw Error(ErrorCode::invalid_geometry, c,
+                std::string("the ") + layer_role_name(layer.role) +
+                    " layer lies away from the roads: its extent is " + text(ll) +
+                    ", the roads' is " + text(rl) + " (not even within " + m +
+                    " m of each other); " + cause);
+}
+
+LayerReadContext layer_read_context(const Scene &scene, const SceneReadOptions &options,
+                                    const std::string &metric_crs) {
+    LayerReadContext ctx;
+    ctx.metric_crs = metric_crs.empty() ? scene.crs : metric_crs;
+    ctx.cameras = scene.settings.cameras;
+    ctx.lenient = options.lenient;
+    ctx.keep_invalid_plates = options.keep_invalid_plates;
+    ctx.plate_scheme = options.plate_scheme;
+    return ctx;
+}
+
+SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &roles,
+                          const SceneReadOptions &options) {
+    SceneData data;
+    data.name = scene.name;
+    data.crs = scene.crs;
+    data.attribution = scene.attribution;
+    data.path = scene.path;
+    data.settings = scene.settings;
+    auto wanted = [&](LayerRole r) {
+        return scene.has_layer(r) && std::find(roles.begin(), roles.end(), r) != roles.end();
+    };
+    LayerReadContext ctx = layer_read_context(scene, options);
+    // roads first: they settle the metric CRS of a scene made from roads alone
+    if (wanted(LayerRole::roads) || (data.crs.empty() && scene.has_layer(LayerRole::roads))) {
+        LayerReadContext rc = ctx;
+        rc.progress = options.progress;
+        LayerReport rep;
+        data.roads = read_roads(scene.layer(LayerRole::roads), rc, &rep);
+        data.reports.push_back(std::move(rep));
+        if (data.crs.empty()) data.crs = data.roads.crs;
+        ctx.metric_crs = data.crs;
+        data.settings.network.metric_crs = data.crs;
+    }
+    if (data.crs.empty())
+        throw Error(ErrorCode::invalid_config, ErrorContext::of_parameter("scene.crs", scene.path),
+                    "the scene has no metric CRS; set [scene] crs");
+    for (LayerRole role : all_layer_roles()) {
+        if (role == LayerRole::roads || !wanted(role)) continue;
+        const LayerSpec &spec = scene.layer(role);
+        LayerReport rep;
+        switch (role) {
+        case LayerRole::poles:
+        case LayerRole::lamps: {
+            Plates p = read_plates(spec, role == LayerRole::poles ? "pole" : "lamp", ctx, &rep);
+            const std::size_t offset = data.plates.plates.size();
+            for (auto &r : p.rejected)
+                if (r.plate != SIZE_MAX) r.plate += offset;
+            data.plates.plates.insert(data.plates.plates.end(),
+                                      std::make_move_iterator(p.plates.begin()),
+                                      std::make_move_iterator(p.plates.end()));
+            data.plates.origins.insert(data.plates.origins.end(), p.origins.begin(),
+                                       p.origins.end());
+            data.plates.rejected.insert(data.plates.rejected.end(), p.rejected.begin(),
+                                        p.rejected.end());
+            // an ID in both layers: the lamps against the poles
+            if (offset > 0) detail::check_duplicate_plates(data.plates, ctx, offset);
+            break;
+        }
+        case LayerRole::cameras:
+            data.cameras = read_cameras(spec, ctx, &rep);
+            break;
+        case LayerRole::units:
+            data.units = read_units(spec, ctx, &rep);
+            break;
+        case LayerRole::buildings:
+            data.buildings = read_buildings(spec, ctx, &rep);
+            break;
+        case LayerRole::key_sites:
+            data.key_sites = read_key_sites(spec, ctx, &rep);
+            break;
+        case LayerRole::boundary:
+            data.boundary = read_boundary(spec, ctx, &rep);
+            break;
+        case LayerRole::incidents:
+            data.incidents = read_incidents(spec, ctx, &rep);
+            break;
+        case LayerRole::zones:
+            data.zones = read_areas(spec, ctx, &rep, LayerRole::zones);
+            break;
+        case LayerRole::grids:
+            data.grids = read_areas(spec, ctx, &rep, LayerRole::grids);
+            break;
+        case LayerRole::roads:
+            break;
+        }
+        data.reports.push_back(std::move(rep));
+    }
+    // cross-checks: every layer lies where the roads are
+    if (const LayerReport *roads = data.report(LayerRole::roads))
+        for (const auto &r : data.reports)
+            if (r.role != LayerRole::roads) check_overlaps_roads(r, *roads, data.crs);
+    return data;
+}
+
+SceneData read_scene_data(const Scene &scene, const SceneReadOptions &options) {
+    std::vector<LayerRole> roles;
+    for (const auto &[role, spec] : scene.layers)
+        roles.push_back(role);
+    return read_scene_data(scene, roles, options);
+}
+
+} // namespace lugeo
