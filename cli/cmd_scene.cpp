@@ -105,7 +105,14 @@ void register_scene(CLI::App &app) {
                      "An OSM extract (.osm, .osm.pbf, .osm.gz, .osm.bz2) and/or a road layer "
                      "(FILE[:LAYER]; then it gives the roads)")
         ->required()
-        ->check(existing_source());
+        ->check(CLI::Validator(
+            [](std::string &arg) -> std::string {
+                const LayerSpec spec = layer_spec_from_arg(arg, "roads");
+                if (is_virtual_source(spec.source) || std::filesystem::exists(spec.source))
+                    return {};
+                return "File does not exist: " + spec.source;
+            },
+            "FILE[:LAYER]"));
     init->add_option("-o,--output", io->dir, "Folder for scene.toml and layers.gpkg (created)")
         ->required()
         ->option_text("DIR");

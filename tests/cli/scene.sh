@@ -89,6 +89,20 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); z=j.get("zones", j.
 # each placeholder stands on a road (snapped at once)
 "$LUGEO" isochrones --scene "$T" --json -q > "$TMP/tpi.json" || fail "isochrones on placeholders"
 
+# ---- a road layer instead of an extract: roads from it, placeholder kiosks ----
+"$LUGEO" network export --roads "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/edges.gpkg" -q
+"$LUGEO" scene init "$TMP/edges.gpkg:edges" -o "$TMP/lr" --kiosks 4 --json -q > "$TMP/lr.json"
+grep -q '^layer = "edges"' "$TMP/lr/scene.toml" || fail "road layer name not written"
+"$LUGEO" scene check --scene "$TMP/lr/scene.toml" -q > /dev/null || fail "scene check on a road-layer scene"
+"$LUGEO" zones --scene "$TMP/lr/scene.toml" -q > /dev/null || fail "zones on a road-layer scene"
+python3 - "$TMP/lr.json" "$TMP/init.json" <<'PY'
+import json, sys
+lr, osm = (json.load(open(p)) for p in sys.argv[1:3])
+assert lr["units"] == 4 and lr["units_from"].startswith("placeholder"), lr
+assert lr["crs"] == osm["crs"]           # the same place, the same CRS
+assert abs(lr["road_km"] - osm["road_km"]) < 0.01 * osm["road_km"], (lr["road_km"], osm["road_km"])
+PY
+
 # ---- an unusable layer: scene check exits 1 and names it ----
 sed 's/^layer = "key_sites"/layer = "no_such_layer"/' "$T" > "$TMP/tp/bad.toml"
 set +e

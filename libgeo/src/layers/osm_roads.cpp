@@ -98,6 +98,10 @@ namespace {
 
 /// The spec reads the whole highway layer with OSM's own tag names: libosmium can read it.
 bool libosmium_can_read(const LayerSpec &spec, std::string &why_not) {
+    if (is_virtual_source(spec.source)) {
+        why_not = "a GDAL virtual path";
+        return false;
+    }
     if (!spec.where.empty()) {
         why_not = "a where filter";
         return false;

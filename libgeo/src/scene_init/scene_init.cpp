@@ -205,7 +205,8 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         return gw.w.add_layer(LayerDef{name, type, std::move(fields), "EPSG:4326", description});
     };
     auto report_layer = [&](const std::string &role, std::size_t n, bool declared, bool synthetic,
-                            const std::string &note, const std::string &source = {}) {
+                            std::string note, const std::string &source = {}) {
+        if (osm_path.empty() && n == 0) note = "no OSM extract given";
         SceneInitLayer l;
         l.role = role;
         l.features = n;
@@ -266,7 +267,8 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
             auto buf = geos::buffer(hull.get(), 200.0, 4);
             boundary_ll = to_lonlat(geos::to_multi_polygon(buf.get()), tr);
             res.boundary_from =
-                x.boundaries.empty()
+                osm_path.empty() ? "the roads' convex hull grown by 200 m"
+                : x.boundaries.empty()
                     ? "the roads' convex hull grown by 200 m (the extract has no administrative "
                       "boundary)"
                     : "the roads' convex hull grown by 200 m (none of the extract's " +
@@ -508,10 +510,10 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         std::any_of(res.layers.begin(), res.layers.end(),
                     [](const SceneInitLayer &l) { return l.role == "units" && l.synthetic; });
     std::ostringstream f;
-    const std::string name = fs::path(osm_path.empty() ? roads_spec.source : osm_path)
-                                 .filename()
-                                 .string();
-    f << "# lugeo scene written by `lugeo scene init` from " << name << ".\n"
+    const std::string file_name =
+        fs::path(osm_path.empty() ? roads_spec.source : osm_path).filename().string();
+    const std::string name = file_name.substr(0, file_name.find('.'));
+    f << "# lugeo scene written by `lugeo scene init` from " << file_name << ".\n"
       << "# Edit it: every layer below says where it came from and what to replace. Paths are\n"
       << "# relative to this file. `lugeo scene check` says what each command can use.\n"
       << "# docs/scene.md lists every key; docs/new-city.md walks a new city through.\n\n"
@@ -521,7 +523,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
       << "crs = " << toml_string(choice.crs) << "\n"
       << "attribution = "
       << toml_string(
-             (osm_path.empty() ? "roads: " + name : std::string("© OpenStreetMap contributors (ODbL)")) +
+             (osm_path.empty() ? "roads: " + file_name : std::string("© OpenStreetMap contributors (ODbL)")) +
              (units_synthetic ? "; units are PLACEHOLDERS (synthetic)" : ""))
       << "\n\n";
     f << "# Roads: " << num(res.road_km, 1) << " km, " << num(res.car_km, 1)
