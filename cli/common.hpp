@@ -31,6 +31,7 @@ struct SceneArgs {
     std::string crs;       ///< --crs (metric CRS for --roads)
     bool quiet = false;    ///< --quiet: no progress bar, no notes
     bool lenient = false;  ///< --lenient: bad features left out and counted, not an error
+    bool strict = false;   ///< --strict (plate commands): a bad plate row is an error
 };
 void add_scene_options(CLI::App &cmd, SceneArgs &args, bool with_roads);
 
