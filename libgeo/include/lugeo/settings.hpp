@@ -4,6 +4,7 @@
 //   [isochrones]  minutes = [1, 5, 30]   profiles = ["ebike", "car", "car"]   trim_m = 50
 //   [cameras]     default_range_m = 50   default_hfov_deg = 60   dori = "observation"
 //   [zones]       kiosk_kind = "kiosk"
+//   [site]        new_kind = "kiosk"     turnout_s = { kiosk = 30, station = 60 }
 //   [network]     directed = "auto"      oneway_forward = ["yes", …] …
 //   [profiles.car.speeds] primary = 35 …
 //
@@ -14,6 +15,7 @@
 
 #include <lugeo/network.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +39,20 @@ struct ZoneSettings {
     std::string kiosk_kind = "kiosk"; ///< the units' kind that patrol zones are drawn for
 };
 
+struct SiteSettings {
+    /// Seconds from the call to rolling, by unit kind (kinds not listed: 0). Siting adds it to
+    /// every response time.
+    std::map<std::string, double> turnout_s;
+    std::string new_kind = "kiosk"; ///< the kind of new sites (for their turnout)
+};
+
 /// Everything a scene configures besides its layers.
 struct SceneSettings {
     NetworkOptions network; ///< [profiles.*] and [network]
     IsochroneSettings isochrones;
     CameraSettings cameras;
     ZoneSettings zones;
+    SiteSettings site;
 };
 
 /// One known key, for messages and docs/scene.md: "isochrones.trim_m", "number", "metres …".
