@@ -4,6 +4,7 @@
 //   [isochrones]  minutes = [1, 5, 30]   profiles = ["ebike", "car", "car"]   trim_m = 50
 //   [cameras]     default_range_m = 50   default_hfov_deg = 60   dori = "observation"
 //   [zones]       kiosk_kind = "kiosk"
+//   [site]        new_kind = "kiosk"     turnout_s = { kiosk = 30, station = 60 }
 //   [network]     directed = "auto"      oneway_forward = ["yes", …] …
 //   [seal]        head_start_min = 1     margin_s = 10   within_min = 5   suspect = "car"
 //   [seal.turnout_min] kiosk = 0.5 …     [seal.suspects.<name>] profile = "ebike" …
@@ -72,6 +73,14 @@ struct SealSettings {
         {"walk", {Profile::walk, 1.5, false}}};
 };
 
+/// `[site]`: siting's settings (docs/site.md).
+struct SiteSettings {
+    /// Seconds from the call to rolling, by unit kind (kinds not listed: 0). Siting adds it to
+    /// every response time.
+    std::map<std::string, double> turnout_s;
+    std::string new_kind = "kiosk"; ///< the kind of new sites (for their turnout)
+};
+
 /// Everything a scene configures besides its layers.
 struct SceneSettings {
     NetworkOptions network; ///< [profiles.*] and [network]
@@ -79,6 +88,7 @@ struct SceneSettings {
     CameraSettings cameras;
     ZoneSettings zones;
     SealSettings seal;
+    SiteSettings site;
 };
 
 /// One known key, for messages and docs/scene.md: "isochrones.trim_m", "number", "metres …".

@@ -75,6 +75,10 @@ const std::vector<SettingInfo> &known_settings() {
          "the suspect's speed / the profile's, 0.1–5 (default 1)"},
         {"seal.suspects.<name>.obey_oneway", "boolean",
          "the suspect keeps to one-way streets (default true)"},
+        {"site.turnout_s.<kind>", "number",
+         "siting: seconds from the call to rolling for units of this kind, 0–3600 (default 0)"},
+        {"site.new_kind", "string",
+         "siting: the kind of new sites, for their turnout (default kiosk)"},
     };
     return keys;
 }
@@ -327,6 +331,25 @@ void read_seal_settings(const toml::table &t, const std::string &file, SealSetti
         bad(file, *suspect_node, "seal.suspect", "a suspect profile of [seal.suspects]");
 }
 
+void read_site_settings(const toml::table &t, const std::string &file, SiteSettings &st) {
+    for (auto &&[k, v] : t) {
+        const std::string key(k.str());
+        const std::string full = "site." + key;
+        if (key == "turnout_s") {
+            for (auto &&[kk, kv] : table_of(file, v, full)) {
+                const std::string kind(kk.str());
+                st.turnout_s[kind] = number_in(file, kv, full + "." + kind, 0, 3600, false,
+                                               "seconds between 0 and 3600");
+            }
+        } else if (key == "new_kind") {
+            st.new_kind = string_value(file, v, full);
+            if (st.new_kind.empty()) bad(file, v, full, "a kind (not empty)");
+        } else {
+            unknown_key(file, v, "site", key);
+        }
+    }
+}
+
 } // namespace
 
 ErrorContext toml_context(const std::string &file, const toml::node &node, const std::string &key) {
@@ -340,7 +363,7 @@ ErrorContext toml_context(const std::string &file, const toml::node &node, const
 const std::vector<std::string> &known_tables() {
     static const std::vector<std::string> t = {"scene",      "layers",  "profiles", "network",
                                                "isochrones", "cameras", "zones",
-                                               "seal"};
+                                               "seal",       "site"};
     return t;
 }
 
@@ -372,6 +395,7 @@ void read_settings(const toml::table &root, const std::string &file, SceneSettin
     if (const auto *t = root["cameras"].as_table()) read_camera_settings(*t, file, out.cameras);
     if (const auto *t = root["zones"].as_table()) read_zone_settings(*t, file, out.zones);
     if (const auto *t = root["seal"].as_table()) read_seal_settings(*t, file, out.seal);
+    if (const auto *t = root["site"].as_table()) read_site_settings(*t, file, out.site);
 }
 
 } // namespace detail
