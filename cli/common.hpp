@@ -95,5 +95,6 @@ void register_poles(CLI::App &app);
 void register_incident(CLI::App &app);
 void register_zones(CLI::App &app);
 void register_report(CLI::App &app);
+void register_seal(CLI::App &app);
 
 } // namespace lugeo::cli

@@ -798,10 +798,14 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
         }
         if (a.ok) {
             plan.sealed = true;
+            // fewest blocks of any plan complete by this ring time: the minimum cut there
+            if (at_index != *lb) {
+                s.run(vals[at_index], FlowGraph::big, nullptr, std::int64_t(s.capacity));
+                plan.lower_bound_blocks = s.cut_nodes(nullptr).size();
+            }
             fill_blocks(plan, a.cut, a.match);
             fill_enclosed(plan, a.side, a.cut);
-            plan.exact = at_index == *lb && a.first_round &&
-                         a.cut.size() == plan.lower_bound_blocks &&
+            plan.exact = at_index == *lb && a.cut.size() == plan.lower_bound_blocks &&
                          plan.ring_complete_s <= plan.lower_bound_ring_s;
             if (!plan.exact)
                 plan.method += " (heuristic: the blocks could not all be matched at the lower "
@@ -973,6 +977,99 @@ std::vector<double> suspect_times(const SealContext &ctx, const Network::Snap &a
     for (const auto &b : blocks)
         close[b.node] = std::min(close[b.node], b.arrival_s);
     return suspect_search(*m.net, g, at, -o.head_start_s, inf, &close, &m.outside, false).time;
+}
+
+std::vector<LineString> suspect_reach(const SealContext &ctx, const Network::Snap &at,
+                                      const std::vector<SealBlock> &blocks, const SealOptions &o,
+                                      double t_s) {
+    const SealContext::Impl &m = ctx.impl();
+    const Network &net = *m.net;
+    const SuspectGraph g(net, o.suspect);
+    std::vector<double> close(net.node_count(), inf);
+    for (const auto &b : blocks)
+        close[b.node] = std::min(close[b.node], b.arrival_s);
+    const DijkstraResult r =
+        suspect_search(net, g, at, -o.head_start_s, t_s, &close, &m.outside, false);
+    std::vector<LineString> out;
+    auto piece = [&](std::uint32_t e, double a, double b) {
+        if (b - a > 1e-6) out.push_back(net.sub_line(e, a, b));
+    };
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const auto &ed = net.edge(e);
+        const double len = ed.length_m;
+        // from the `from` end along the edge, from the `to` end against it
+        double upto = 0.0, downto = len;
+        if (std::isfinite(r.time[ed.from]) && !m.outside[ed.from] && std::isfinite(g.along_s[e]))
+            upto = std::min(len, (t_s - r.time[ed.from]) / g.along_s[e] * len);
+        if (std::isfinite(r.time[ed.to]) && !m.outside[ed.to] && std::isfinite(g.against_s[e]))
+            downto = std::max(0.0, len - (t_s - r.time[ed.to]) / g.against_s[e] * len);
+        if (e == at.edge) {
+            const double x = at.offset_m;
+            const double ahead = std::isfinite(g.along_s[e])
+                                     ? (t_s + o.head_start_s) / g.along_s[e] * len
+                                     : 0.0;
+            const double back = std::isfinite(g.against_s[e])
+                                    ? (t_s + o.head_start_s) / g.against_s[e] * len
+                                    : 0.0;
+            piece(e, std::max(0.0, x - back), std::min(len, x + ahead));
+        }
+        if (upto >= downto) {
+            piece(e, 0.0, len);
+            continue;
+        }
+        piece(e, 0.0, upto);
+        piece(e, downto, len);
+    }
+    return out;
+}
+
+std::vector<std::string> roads_at(const Network &net, std::uint32_t node) {
+    std::vector<std::string> names;
+    std::vector<std::uint32_t> edges;
+    for (Profile p : all_profiles) {
+        for (const auto &a : net.out_arcs(p, node))
+            edges.push_back(a.edge);
+        for (const auto &a : net.in_arcs(p, node))
+            edges.push_back(a.edge);
+    }
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    for (std::uint32_t e : edges) {
+        const std::string &n = net.name_of(e);
+        if (!n.empty() && std::find(names.begin(), names.end(), n) == names.end())
+            names.push_back(n);
+    }
+    return names;
+}
+
+LineString route_line(const Network &net, const std::vector<std::uint32_t> &nodes) {
+    LineString out;
+    for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
+        const std::uint32_t a = nodes[i], b = nodes[i + 1];
+        std::uint32_t best = npos32;
+        for (Profile p : all_profiles)
+            for (const auto &arc : net.out_arcs(p, a))
+                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
+                                                            net.edge(best).length_m))
+                    best = arc.edge;
+        for (Profile p : all_profiles)
+            for (const auto &arc : net.in_arcs(p, a))
+                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
+                                                            net.edge(best).length_m))
+                    best = arc.edge;
+        LineString seg;
+        if (best == npos32) {
+            seg = {net.node(a), net.node(b)};
+        } else {
+            const auto g = net.edge_geometry(best);
+            seg.assign(g.begin(), g.end());
+            if (net.edge(best).from != a) std::reverse(seg.begin(), seg.end());
+        }
+        for (const XY &p : seg)
+            if (out.empty() || distance(out.back(), p) > 1e-9) out.push_back(p);
+    }
+    if (out.size() == 1) out.push_back(out.front());
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------
