@@ -318,6 +318,7 @@ int run_one(const SealCliOptions &o) {
         j["enclosed"] = {{"nodes", plan.enclosed_nodes},
                          {"road_km", num(plan.enclosed_road_m / 1000.0, 0.001)}};
         j["reason"] = plan.sealed ? nlohmann::json(nullptr) : nlohmann::json(plan.reason);
+        j["reason_code"] = plan.sealed ? nlohmann::json(nullptr) : nlohmann::json(plan.reason_code);
         j["open_routes"] = nlohmann::json::array();
         for (const auto &r : plan.open_routes) {
             nlohmann::json rj = lonlat_json(w.frame, net.node(r.open_node));
@@ -529,7 +530,7 @@ int run_all(const SealCliOptions &o) {
             ++by_grade[items[i].grade].n;
             by_grade[items[i].grade].sealed += ok;
         }
-        if (!ok) ++reasons[p.snapped ? p.reason : "off the network"];
+        if (!ok) ++reasons[p.snapped ? p.reason_code : "off_network"];
         bar(double(i + 1) / double(items.size()), "");
     }
     bar.done();
@@ -554,7 +555,7 @@ int run_all(const SealCliOptions &o) {
         for (std::size_t i = 0; i < items.size(); ++i) {
             const SealPlan &p = plans[i];
             const bool ok = p.snapped && p.sealed;
-            const std::string why = ok ? "" : p.snapped ? p.reason : "off the network";
+            const std::string why = ok ? "" : p.snapped ? p.reason_code : "off_network";
             Geometry g = polys ? Geometry::of_polygons(items[i].cell->area)
                                : Geometry::of_point(items[i].at);
             w.add_feature(L, g,

@@ -174,7 +174,9 @@ struct SealPlan {
     double enclosed_road_m = 0.0;   ///< road length inside the ring
     std::vector<std::uint32_t> enclosed; ///< those nodes
     // when not sealed
-    std::string reason; ///< "too few units near", "too many ways out", "units cannot be matched"
+    /// already_out | no_ring_in_time | too_many_ways_out | too_few_units_near ("" sealed)
+    std::string reason_code;
+    std::string reason; ///< the same in words
     std::vector<SealOpenRoute> open_routes;
     std::optional<double> seal_head_start_s; ///< the largest head start that seals (searched)
     /// Per node: the suspect's earliest time without blocks (seconds after the report;

@@ -601,7 +601,60 @@ struct Solver {
         return cut;
     }
 
+    /// The cut of the last run nearest the outside: split arcs into the part that still
+    /// reaches the sink in the residual graph. `side`: the nodes that do not (inside).
+    std::vector<std::uint32_t> sink_cut_nodes(std::vector<char> *side) const {
+        const FlowGraph &f = *flow;
+        std::vector<char> reach(f.node_count, 0);
+        std::vector<std::uint32_t> q{f.sink};
+        reach[f.sink] = 1;
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            const std::uint32_t y = q[i];
+            for (std::uint32_t k = f.offsets[y]; k < f.offsets[y + 1]; ++k) {
+                const std::uint32_t x = f.head[k];
+                if (!reach[x] && f.cap[f.rev[k]] > 0) {
+                    reach[x] = 1;
+                    q.push_back(x);
+                }
+            }
+        }
+        const std::vector<char> from_source = f.source_side();
+        std::vector<std::uint32_t> cut;
+        for (std::uint32_t v = 0; v < net.node_count(); ++v)
+            if (f.split_arc[v] != npos32 && !reach[2 * v] && reach[2 * v + 1]) cut.push_back(v);
+        if (side) {
+            side->assign(net.node_count(), 0);
+            for (std::uint32_t v = 0; v < net.node_count(); ++v)
+                (*side)[v] = !reach[2 * v] && from_source[2 * v] ? 1 : 0;
+        }
+        return cut;
+    }
+
+    /// Whether the suspect can get out without passing any place a unit reaches in time by T
+    /// (then no plan exists at T); one search instead of a max flow.
+    bool open_without_candidates(double T) const {
+        std::vector<char> seen(net.node_count(), 0);
+        std::vector<std::uint32_t> q;
+        for (const auto &st : starts)
+            if (!fixed_in_time[st.first] && !(cand[st.first] <= T) && !seen[st.first]) {
+                seen[st.first] = 1;
+                q.push_back(st.first);
+            }
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            const std::uint32_t v = q[i];
+            if (m.outside[v]) return true;
+            for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k) {
+                const std::uint32_t w = graph.arcs[k].head;
+                if (seen[w] || fixed_in_time[w] || cand[w] <= T) continue;
+                seen[w] = 1;
+                q.push_back(w);
+            }
+        }
+        return false;
+    }
+
     bool cut_exists(double T) {
+        if (open_without_candidates(T)) return false;
         return run(T, FlowGraph::big, nullptr, static_cast<std::int64_t>(capacity)) <=
                static_cast<std::int64_t>(capacity);
     }
@@ -619,31 +672,35 @@ struct Solver {
     Attempt plan_at(double T) {
         Attempt best;
         std::vector<std::int32_t> w(net.node_count(), 1);
+        const std::int32_t step = static_cast<std::int32_t>(capacity) + 1;
         for (int round = 0; round < std::max(1, o.heuristic_rounds); ++round) {
             const std::int64_t f = run(T, FlowGraph::big, round ? &w : nullptr,
                                        round ? FlowGraph::big / 2
                                              : static_cast<std::int64_t>(capacity));
             if (f >= FlowGraph::big / 2 || (!round && f > std::int64_t(capacity))) return best;
-            Attempt a;
-            a.cut = cut_nodes(&a.side);
-            if (a.cut.size() > capacity) continue;
-            std::vector<std::vector<std::pair<std::size_t, double>>> opts;
-            for (std::uint32_t v : a.cut)
-                opts.push_back(options_of(v, T));
-            a.match = bottleneck_match(opts, m.units.size(), std::max(1, o.blocks_per_unit),
-                                       &a.bottleneck);
-            if (a.match.matched == a.cut.size()) {
-                a.ok = true;
-                a.first_round = round == 0;
-                return a;
-            }
-            bool changed = false;
-            for (std::size_t i = 0; i < a.cut.size(); ++i)
-                if (a.match.unit_of[i] == npos) {
-                    w[a.cut[i]] += 2;
-                    changed = true;
+            // the minimum cut nearest the incident, then the one nearest the outside
+            std::vector<std::uint32_t> unmatched;
+            for (int far = 0; far < 2; ++far) {
+                Attempt a;
+                a.cut = far ? sink_cut_nodes(&a.side) : cut_nodes(&a.side);
+                if (a.cut.size() > capacity) continue;
+                std::vector<std::vector<std::pair<std::size_t, double>>> opts;
+                for (std::uint32_t v : a.cut)
+                    opts.push_back(options_of(v, T));
+                a.match = bottleneck_match(opts, m.units.size(), std::max(1, o.blocks_per_unit),
+                                           &a.bottleneck);
+                if (a.match.matched == a.cut.size()) {
+                    a.ok = true;
+                    a.first_round = round == 0 && !far;
+                    return a;
                 }
-            if (!changed) break;
+                for (std::size_t i = 0; i < a.cut.size(); ++i)
+                    if (a.match.unit_of[i] == npos) unmatched.push_back(a.cut[i]);
+            }
+            if (unmatched.empty()) break;
+            // the places no free unit could take: avoid them unless nothing else closes the ring
+            for (std::uint32_t v : unmatched)
+                w[v] = std::min<std::int32_t>(FlowGraph::big / 8, w[v] + step);
         }
         return best;
     }
@@ -825,18 +882,20 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
             finish(plan);
             return plan;
         }
-        plan.reason = "units cannot be matched to the blocks (the places only the same units "
-                      "reach in time)";
+        plan.reason_code = "too_few_units_near";
+        plan.reason = "too few units near: every ring of places a unit reaches in time needs "
+                      "two blocks only the same unit reaches in time";
     } else if (out_now) {
+        plan.reason_code = "already_out";
         plan.reason = "the suspect is already out (the incident is at the edge of the area)";
     } else {
         // no cut of in-time places at all, or one needing more blocks than units
-        const bool any_cut = !vals.empty() &&
-                             s.run(vals.back(), FlowGraph::big, nullptr, FlowGraph::big / 2) <
-                                 FlowGraph::big / 2;
-        plan.reason = any_cut ? "too many ways out (more blocks needed than units)"
-                              : "too few units near (no ring of places a unit reaches before "
-                                "the suspect)";
+        const bool any_cut = !s.open_without_candidates(o.within_s);
+        plan.reason_code = any_cut ? "too_many_ways_out" : "no_ring_in_time";
+        plan.reason = any_cut ? "too many ways out: every ring needs more blocks than there are "
+                                "units"
+                              : "no ring in time: on every way out there are places no unit "
+                                "reaches before the suspect";
     }
     if (!partial) {
         finish(plan);
