@@ -558,7 +558,34 @@ struct Solver {
             }
         for (std::size_t u = 0; u < m.units.size(); ++u)
             if (m.on_net[u]) capacity += static_cast<std::size_t>(std::max(1, o.blocks_per_unit));
-        flow = std::make_unique<FlowGraph>(net, graph, m.outside, fixed_in_time, starts);
+        // Places from which the suspect gets out without passing any place a unit reaches in
+        // time by the ring time limit are as good as outside for every ring time: merging them
+        // into the sink keeps the max flows near the incident.
+        std::vector<char> as_out(m.outside);
+        {
+            std::vector<std::uint32_t> rof(n + 1, 0), rin;
+            for (std::uint32_t v = 0; v < n; ++v)
+                for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k)
+                    ++rof[graph.arcs[k].head + 1];
+            for (std::size_t i = 0; i < n; ++i)
+                rof[i + 1] += rof[i];
+            rin.resize(rof.back());
+            std::vector<std::uint32_t> pos(rof.begin(), rof.end() - 1);
+            for (std::uint32_t v = 0; v < n; ++v)
+                for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k)
+                    rin[pos[graph.arcs[k].head]++] = v;
+            std::vector<std::uint32_t> q;
+            for (std::uint32_t v = 0; v < n; ++v)
+                if (as_out[v] && !fixed_in_time[v]) q.push_back(v);
+            for (std::size_t i = 0; i < q.size(); ++i)
+                for (std::uint32_t k = rof[q[i]]; k < rof[q[i] + 1]; ++k) {
+                    const std::uint32_t u = rin[k];
+                    if (as_out[u] || fixed_in_time[u] || cand[u] <= o.within_s) continue;
+                    as_out[u] = 1;
+                    q.push_back(u);
+                }
+        }
+        flow = std::make_unique<FlowGraph>(net, graph, as_out, fixed_in_time, starts);
     }
 
     bool starts_outside() const {
@@ -906,6 +933,8 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
     std::vector<char> side;
     if (!out_now) {
         const std::int32_t dear = 1000;
+        // over the real outside: the open places are where a block is missing
+        s.flow = std::make_unique<FlowGraph>(net, s.graph, m.outside, s.fixed_in_time, s.starts);
         s.run(o.within_s, dear, nullptr, FlowGraph::big / 2);
         cut = s.cut_nodes(&side);
     }
