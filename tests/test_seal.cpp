@@ -528,6 +528,7 @@ TEST_CASE("bad options and a context without an outside are errors") {
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace {
 
