@@ -204,7 +204,7 @@ TEST_CASE("a ring road with two exits needs two blocks, and one unit is not enou
     const SealContext one(ring.net, {unit_at("K3", {200.0, -25.0})}, ring.area, no_turnout());
     const SealPlan p1 = seal_incident(one, ring.incident(), o);
     CHECK_FALSE(p1.sealed);
-    CHECK(p1.reason.find("too many ways out") != std::string::npos);
+    CHECK(p1.reason_code == "too_many_ways_out");
     check_plan_properties(one, p1, o);
 
     SUBCASE("two blocks per unit: the one unit holds both") {
@@ -522,4 +522,61 @@ TEST_CASE("bad options and a context without an outside are errors") {
     // off the network: not snapped
     o = base_options();
     CHECK_FALSE(seal_incident(ctx, {5000, 5000}, o).snapped);
+}
+
+#include <lugeo/scene.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace {
+
+std::string write_scene(const std::string &name, const std::string &seal_tables) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("lugeo-test-seal-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / name;
+    std::ofstream(path) << "[scene]\nname = \"t\"\ncrs = \"EPSG:32648\"\n\n[layers.roads]\nsource = \""
+                        << std::string(LUGEO_TEST_FIXTURES) << "/network/noding.osm\"\nlayer = "
+                        << "\"lines\"\n\n"
+                        << seal_tables;
+    return path.string();
+}
+
+} // namespace
+
+TEST_CASE("[seal] settings: read, validated, and turned into options") {
+    const Scene s = load_scene(write_scene("good.toml", "[seal]\nhead_start_min = 0.5\nmargin_s = 20\n"
+                                                        "within_min = 8\nsuspect = \"runner\"\n"
+                                                        "blocks_per_unit = 2\n"
+                                                        "[seal.turnout_min]\nkiosk = 1\nboat = 3\n"
+                                                        "[seal.suspects.runner]\nprofile = \"walk\"\n"
+                                                        "speed_factor = 2\nobey_oneway = false\n"));
+    const SealSettings &st = s.settings.seal;
+    CHECK(st.head_start_s == doctest::Approx(30.0));
+    CHECK(st.turnout_s.at("kiosk") == doctest::Approx(60.0));
+    CHECK(st.turnout_s.at("boat") == doctest::Approx(180.0));
+    CHECK(st.turnout_s.at("station") == doctest::Approx(120.0)); // defaults kept
+    const SealOptions o = seal_options(st);
+    CHECK(o.suspect.profile == Profile::walk);
+    CHECK(o.suspect.speed_factor == doctest::Approx(2.0));
+    CHECK_FALSE(o.suspect.obey_oneway);
+    CHECK(o.within_s == doctest::Approx(480.0));
+    CHECK(o.margin_s == doctest::Approx(20.0));
+    CHECK(o.blocks_per_unit == 2);
+
+    auto error_of = [](const std::string &text) {
+        try {
+            load_scene(write_scene("bad.toml", text));
+        } catch (const Error &e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(error_of("[seal]\nheadstart = 1\n").find("headstart") != std::string::npos);
+    CHECK(error_of("[seal]\nmargin_s = -1\n").find("margin_s") != std::string::npos);
+    CHECK(error_of("[seal]\nsuspect = \"hovercraft\"\n").find("seal.suspect") != std::string::npos);
+    CHECK(error_of("[seal.suspects.x]\nprofile = \"boat\"\n").find("profile") != std::string::npos);
+    CHECK(error_of("[seal]\nblocks_per_unit = 1.5\n").find("blocks_per_unit") != std::string::npos);
 }

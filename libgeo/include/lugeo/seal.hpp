@@ -164,7 +164,9 @@ struct SealPlan {
     std::vector<SealBlock> blocks; ///< unit blocks by arrival, then fixed checkpoints used
     std::string method;            ///< "min vertex cut + bottleneck matching", …
     bool exact = false;            ///< meets both lower bounds
+    /// No plan completes the ring earlier (exact: the first ring time with a small enough cut).
     double lower_bound_ring_s = std::numeric_limits<double>::infinity();
+    /// No plan complete by the plan's ring time has fewer unit blocks (the minimum cut there).
     std::size_t lower_bound_blocks = 0;
     bool minimal = false; ///< removing any unit block opens an escape route (checked)
     SealCertificate certificate;
@@ -172,7 +174,9 @@ struct SealPlan {
     double enclosed_road_m = 0.0;   ///< road length inside the ring
     std::vector<std::uint32_t> enclosed; ///< those nodes
     // when not sealed
-    std::string reason; ///< "too few units near", "too many ways out", "units cannot be matched"
+    /// already_out | no_ring_in_time | too_many_ways_out | too_few_units_near ("" sealed)
+    std::string reason_code;
+    std::string reason; ///< the same in words
     std::vector<SealOpenRoute> open_routes;
     std::optional<double> seal_head_start_s; ///< the largest head start that seals (searched)
     /// Per node: the suspect's earliest time without blocks (seconds after the report;
@@ -193,6 +197,18 @@ SealCertificate check_seal(const SealContext &ctx, const Network::Snap &at,
 /// place (each closing at its arrival), for the reach at a moment; +infinity where not reached.
 std::vector<double> suspect_times(const SealContext &ctx, const Network::Snap &at,
                                   const std::vector<SealBlock> &blocks, const SealOptions &options);
+
+/// The road the suspect can have covered by time `t_s` (after the report) with the blocks in
+/// place: whole edges and the reached parts of edges, in the network's CRS.
+std::vector<LineString> suspect_reach(const SealContext &ctx, const Network::Snap &at,
+                                      const std::vector<SealBlock> &blocks,
+                                      const SealOptions &options, double t_s);
+
+/// The names of the roads meeting at a node (distinct, non-empty, in edge order).
+std::vector<std::string> roads_at(const Network &net, std::uint32_t node);
+
+/// The line along a route of adjacent nodes (the shortest edge between each pair).
+LineString route_line(const Network &net, const std::vector<std::uint32_t> &nodes);
 
 // ---------------------------------------------------------------------------------------------
 // Exits: one unit per exit, minimising the latest arrival.

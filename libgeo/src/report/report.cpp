@@ -5,6 +5,7 @@
 #include <lugeo/isochrone.hpp>
 #include <lugeo/registry.hpp>
 #include <lugeo/report.hpp>
+#include <lugeo/seal.hpp>
 #include <lugeo/version.hpp>
 #include <lugeo/zones.hpp>
 
@@ -41,6 +42,43 @@ std::string f0(double v) {
 }
 std::string pct(double share) {
     return f1(100.0 * share) + "%";
+}
+
+/// The seal-off share (docs/seal.md): the grid cells (else the incidents) whose ring of road
+/// blocks closes within the [seal] ring time before the suspect is out; "" when the scene
+/// lacks units, a boundary or points, or the model cannot run.
+std::string seal_share_line(const Network &net, const SceneData &d) {
+    if (d.units.empty() || d.boundary.empty()) return "";
+    const bool grids = !d.grids.empty();
+    std::vector<XY> pts;
+    if (grids)
+        for (const auto &p : points_of(d, LayerRole::grids))
+            pts.push_back(p.position);
+    else
+        for (const auto &i : d.incidents)
+            pts.push_back(i.position);
+    if (pts.empty()) return "";
+    try {
+        SealArea area;
+        area.boundary = d.boundary;
+        const SealContext sc(net, d.units, area, seal_unit_options(d.settings.seal));
+        SealOptions so = seal_options(d.settings.seal);
+        so.find_head_start = false;
+        so.open_routes = 0;
+        std::size_t sealed = 0;
+        for (const XY &p : pts) {
+            const SealPlan plan = seal_incident(sc, p, so);
+            sealed += plan.snapped && plan.sealed;
+        }
+        return "<p><b>Seal-off:</b> a ring of road blocks closes within " + f1(so.within_s / 60) +
+               " minutes, before a " + d.settings.seal.suspect + " suspect with a " +
+               f1(so.head_start_s / 60) + "-minute head start is out, for " +
+               std::to_string(sealed) + " of " + std::to_string(pts.size()) +
+               (grids ? " grid cells (" : " incidents (") +
+               pct(double(sealed) / double(pts.size())) + "); the model is in docs/seal.md.</p>";
+    } catch (const Error &) {
+        return "";
+    }
 }
 std::string num_thousands(std::size_t n) {
     std::string s = std::to_string(n);
@@ -277,6 +315,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
                  pct(f.incidents ? double(f.incidents_within) / double(f.incidents) : 0.0)});
         s += t.html();
+        s += seal_share_line(net, scene);
         Table w;
         w.head = {"road", "class", "length", "time from the nearest kiosk"};
         w.numeric = {false, false, true, true};

@@ -558,7 +558,34 @@ struct Solver {
             }
         for (std::size_t u = 0; u < m.units.size(); ++u)
             if (m.on_net[u]) capacity += static_cast<std::size_t>(std::max(1, o.blocks_per_unit));
-        flow = std::make_unique<FlowGraph>(net, graph, m.outside, fixed_in_time, starts);
+        // Places from which the suspect gets out without passing any place a unit reaches in
+        // time by the ring time limit are as good as outside for every ring time: merging them
+        // into the sink keeps the max flows near the incident.
+        std::vector<char> as_out(m.outside);
+        {
+            std::vector<std::uint32_t> rof(n + 1, 0), rin;
+            for (std::uint32_t v = 0; v < n; ++v)
+                for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k)
+                    ++rof[graph.arcs[k].head + 1];
+            for (std::size_t i = 0; i < n; ++i)
+                rof[i + 1] += rof[i];
+            rin.resize(rof.back());
+            std::vector<std::uint32_t> pos(rof.begin(), rof.end() - 1);
+            for (std::uint32_t v = 0; v < n; ++v)
+                for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k)
+                    rin[pos[graph.arcs[k].head]++] = v;
+            std::vector<std::uint32_t> q;
+            for (std::uint32_t v = 0; v < n; ++v)
+                if (as_out[v] && !fixed_in_time[v]) q.push_back(v);
+            for (std::size_t i = 0; i < q.size(); ++i)
+                for (std::uint32_t k = rof[q[i]]; k < rof[q[i] + 1]; ++k) {
+                    const std::uint32_t u = rin[k];
+                    if (as_out[u] || fixed_in_time[u] || cand[u] <= o.within_s) continue;
+                    as_out[u] = 1;
+                    q.push_back(u);
+                }
+        }
+        flow = std::make_unique<FlowGraph>(net, graph, as_out, fixed_in_time, starts);
     }
 
     bool starts_outside() const {
@@ -601,7 +628,60 @@ struct Solver {
         return cut;
     }
 
+    /// The cut of the last run nearest the outside: split arcs into the part that still
+    /// reaches the sink in the residual graph. `side`: the nodes that do not (inside).
+    std::vector<std::uint32_t> sink_cut_nodes(std::vector<char> *side) const {
+        const FlowGraph &f = *flow;
+        std::vector<char> reach(f.node_count, 0);
+        std::vector<std::uint32_t> q{f.sink};
+        reach[f.sink] = 1;
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            const std::uint32_t y = q[i];
+            for (std::uint32_t k = f.offsets[y]; k < f.offsets[y + 1]; ++k) {
+                const std::uint32_t x = f.head[k];
+                if (!reach[x] && f.cap[f.rev[k]] > 0) {
+                    reach[x] = 1;
+                    q.push_back(x);
+                }
+            }
+        }
+        const std::vector<char> from_source = f.source_side();
+        std::vector<std::uint32_t> cut;
+        for (std::uint32_t v = 0; v < net.node_count(); ++v)
+            if (f.split_arc[v] != npos32 && !reach[2 * v] && reach[2 * v + 1]) cut.push_back(v);
+        if (side) {
+            side->assign(net.node_count(), 0);
+            for (std::uint32_t v = 0; v < net.node_count(); ++v)
+                (*side)[v] = !reach[2 * v] && from_source[2 * v] ? 1 : 0;
+        }
+        return cut;
+    }
+
+    /// Whether the suspect can get out without passing any place a unit reaches in time by T
+    /// (then no plan exists at T); one search instead of a max flow.
+    bool open_without_candidates(double T) const {
+        std::vector<char> seen(net.node_count(), 0);
+        std::vector<std::uint32_t> q;
+        for (const auto &st : starts)
+            if (!fixed_in_time[st.first] && !(cand[st.first] <= T) && !seen[st.first]) {
+                seen[st.first] = 1;
+                q.push_back(st.first);
+            }
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            const std::uint32_t v = q[i];
+            if (m.outside[v]) return true;
+            for (std::uint32_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k) {
+                const std::uint32_t w = graph.arcs[k].head;
+                if (seen[w] || fixed_in_time[w] || cand[w] <= T) continue;
+                seen[w] = 1;
+                q.push_back(w);
+            }
+        }
+        return false;
+    }
+
     bool cut_exists(double T) {
+        if (open_without_candidates(T)) return false;
         return run(T, FlowGraph::big, nullptr, static_cast<std::int64_t>(capacity)) <=
                static_cast<std::int64_t>(capacity);
     }
@@ -619,31 +699,35 @@ struct Solver {
     Attempt plan_at(double T) {
         Attempt best;
         std::vector<std::int32_t> w(net.node_count(), 1);
+        const std::int32_t step = static_cast<std::int32_t>(capacity) + 1;
         for (int round = 0; round < std::max(1, o.heuristic_rounds); ++round) {
             const std::int64_t f = run(T, FlowGraph::big, round ? &w : nullptr,
                                        round ? FlowGraph::big / 2
                                              : static_cast<std::int64_t>(capacity));
             if (f >= FlowGraph::big / 2 || (!round && f > std::int64_t(capacity))) return best;
-            Attempt a;
-            a.cut = cut_nodes(&a.side);
-            if (a.cut.size() > capacity) continue;
-            std::vector<std::vector<std::pair<std::size_t, double>>> opts;
-            for (std::uint32_t v : a.cut)
-                opts.push_back(options_of(v, T));
-            a.match = bottleneck_match(opts, m.units.size(), std::max(1, o.blocks_per_unit),
-                                       &a.bottleneck);
-            if (a.match.matched == a.cut.size()) {
-                a.ok = true;
-                a.first_round = round == 0;
-                return a;
-            }
-            bool changed = false;
-            for (std::size_t i = 0; i < a.cut.size(); ++i)
-                if (a.match.unit_of[i] == npos) {
-                    w[a.cut[i]] += 2;
-                    changed = true;
+            // the minimum cut nearest the incident, then the one nearest the outside
+            std::vector<std::uint32_t> unmatched;
+            for (int far = 0; far < 2; ++far) {
+                Attempt a;
+                a.cut = far ? sink_cut_nodes(&a.side) : cut_nodes(&a.side);
+                if (a.cut.size() > capacity) continue;
+                std::vector<std::vector<std::pair<std::size_t, double>>> opts;
+                for (std::uint32_t v : a.cut)
+                    opts.push_back(options_of(v, T));
+                a.match = bottleneck_match(opts, m.units.size(), std::max(1, o.blocks_per_unit),
+                                           &a.bottleneck);
+                if (a.match.matched == a.cut.size()) {
+                    a.ok = true;
+                    a.first_round = round == 0 && !far;
+                    return a;
                 }
-            if (!changed) break;
+                for (std::size_t i = 0; i < a.cut.size(); ++i)
+                    if (a.match.unit_of[i] == npos) unmatched.push_back(a.cut[i]);
+            }
+            if (unmatched.empty()) break;
+            // the places no free unit could take: avoid them unless nothing else closes the ring
+            for (std::uint32_t v : unmatched)
+                w[v] = std::min<std::int32_t>(FlowGraph::big / 8, w[v] + step);
         }
         return best;
     }
@@ -798,10 +882,14 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
         }
         if (a.ok) {
             plan.sealed = true;
+            // fewest blocks of any plan complete by this ring time: the minimum cut there
+            if (at_index != *lb) {
+                s.run(vals[at_index], FlowGraph::big, nullptr, std::int64_t(s.capacity));
+                plan.lower_bound_blocks = s.cut_nodes(nullptr).size();
+            }
             fill_blocks(plan, a.cut, a.match);
             fill_enclosed(plan, a.side, a.cut);
-            plan.exact = at_index == *lb && a.first_round &&
-                         a.cut.size() == plan.lower_bound_blocks &&
+            plan.exact = at_index == *lb && a.cut.size() == plan.lower_bound_blocks &&
                          plan.ring_complete_s <= plan.lower_bound_ring_s;
             if (!plan.exact)
                 plan.method += " (heuristic: the blocks could not all be matched at the lower "
@@ -821,18 +909,20 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
             finish(plan);
             return plan;
         }
-        plan.reason = "units cannot be matched to the blocks (the places only the same units "
-                      "reach in time)";
+        plan.reason_code = "too_few_units_near";
+        plan.reason = "too few units near: every ring of places a unit reaches in time needs "
+                      "two blocks only the same unit reaches in time";
     } else if (out_now) {
+        plan.reason_code = "already_out";
         plan.reason = "the suspect is already out (the incident is at the edge of the area)";
     } else {
         // no cut of in-time places at all, or one needing more blocks than units
-        const bool any_cut = !vals.empty() &&
-                             s.run(vals.back(), FlowGraph::big, nullptr, FlowGraph::big / 2) <
-                                 FlowGraph::big / 2;
-        plan.reason = any_cut ? "too many ways out (more blocks needed than units)"
-                              : "too few units near (no ring of places a unit reaches before "
-                                "the suspect)";
+        const bool any_cut = !s.open_without_candidates(o.within_s);
+        plan.reason_code = any_cut ? "too_many_ways_out" : "no_ring_in_time";
+        plan.reason = any_cut ? "too many ways out: every ring needs more blocks than there are "
+                                "units"
+                              : "no ring in time: on every way out there are places no unit "
+                                "reaches before the suspect";
     }
     if (!partial) {
         finish(plan);
@@ -843,6 +933,8 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
     std::vector<char> side;
     if (!out_now) {
         const std::int32_t dear = 1000;
+        // over the real outside: the open places are where a block is missing
+        s.flow = std::make_unique<FlowGraph>(net, s.graph, m.outside, s.fixed_in_time, s.starts);
         s.run(o.within_s, dear, nullptr, FlowGraph::big / 2);
         cut = s.cut_nodes(&side);
     }
@@ -973,6 +1065,99 @@ std::vector<double> suspect_times(const SealContext &ctx, const Network::Snap &a
     for (const auto &b : blocks)
         close[b.node] = std::min(close[b.node], b.arrival_s);
     return suspect_search(*m.net, g, at, -o.head_start_s, inf, &close, &m.outside, false).time;
+}
+
+std::vector<LineString> suspect_reach(const SealContext &ctx, const Network::Snap &at,
+                                      const std::vector<SealBlock> &blocks, const SealOptions &o,
+                                      double t_s) {
+    const SealContext::Impl &m = ctx.impl();
+    const Network &net = *m.net;
+    const SuspectGraph g(net, o.suspect);
+    std::vector<double> close(net.node_count(), inf);
+    for (const auto &b : blocks)
+        close[b.node] = std::min(close[b.node], b.arrival_s);
+    const DijkstraResult r =
+        suspect_search(net, g, at, -o.head_start_s, t_s, &close, &m.outside, false);
+    std::vector<LineString> out;
+    auto piece = [&](std::uint32_t e, double a, double b) {
+        if (b - a > 1e-6) out.push_back(net.sub_line(e, a, b));
+    };
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const auto &ed = net.edge(e);
+        const double len = ed.length_m;
+        // from the `from` end along the edge, from the `to` end against it
+        double upto = 0.0, downto = len;
+        if (std::isfinite(r.time[ed.from]) && !m.outside[ed.from] && std::isfinite(g.along_s[e]))
+            upto = std::min(len, (t_s - r.time[ed.from]) / g.along_s[e] * len);
+        if (std::isfinite(r.time[ed.to]) && !m.outside[ed.to] && std::isfinite(g.against_s[e]))
+            downto = std::max(0.0, len - (t_s - r.time[ed.to]) / g.against_s[e] * len);
+        if (e == at.edge) {
+            const double x = at.offset_m;
+            const double ahead = std::isfinite(g.along_s[e])
+                                     ? (t_s + o.head_start_s) / g.along_s[e] * len
+                                     : 0.0;
+            const double back = std::isfinite(g.against_s[e])
+                                    ? (t_s + o.head_start_s) / g.against_s[e] * len
+                                    : 0.0;
+            piece(e, std::max(0.0, x - back), std::min(len, x + ahead));
+        }
+        if (upto >= downto) {
+            piece(e, 0.0, len);
+            continue;
+        }
+        piece(e, 0.0, upto);
+        piece(e, downto, len);
+    }
+    return out;
+}
+
+std::vector<std::string> roads_at(const Network &net, std::uint32_t node) {
+    std::vector<std::string> names;
+    std::vector<std::uint32_t> edges;
+    for (Profile p : all_profiles) {
+        for (const auto &a : net.out_arcs(p, node))
+            edges.push_back(a.edge);
+        for (const auto &a : net.in_arcs(p, node))
+            edges.push_back(a.edge);
+    }
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    for (std::uint32_t e : edges) {
+        const std::string &n = net.name_of(e);
+        if (!n.empty() && std::find(names.begin(), names.end(), n) == names.end())
+            names.push_back(n);
+    }
+    return names;
+}
+
+LineString route_line(const Network &net, const std::vector<std::uint32_t> &nodes) {
+    LineString out;
+    for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
+        const std::uint32_t a = nodes[i], b = nodes[i + 1];
+        std::uint32_t best = npos32;
+        for (Profile p : all_profiles)
+            for (const auto &arc : net.out_arcs(p, a))
+                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
+                                                            net.edge(best).length_m))
+                    best = arc.edge;
+        for (Profile p : all_profiles)
+            for (const auto &arc : net.in_arcs(p, a))
+                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
+                                                            net.edge(best).length_m))
+                    best = arc.edge;
+        LineString seg;
+        if (best == npos32) {
+            seg = {net.node(a), net.node(b)};
+        } else {
+            const auto g = net.edge_geometry(best);
+            seg.assign(g.begin(), g.end());
+            if (net.edge(best).from != a) std::reverse(seg.begin(), seg.end());
+        }
+        for (const XY &p : seg)
+            if (out.empty() || distance(out.back(), p) > 1e-9) out.push_back(p);
+    }
+    if (out.size() == 1) out.push_back(out.front());
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------
