@@ -12,6 +12,7 @@ echo "== registry accuracy ceiling (bench_registry_ceiling)"; "$B/bench_registry
 echo "== positions GCJ-02/BD-09 (bench_positions)"; "$B/bench_positions" 0.05
 echo "== isochrones (bench_isochrone)";    "$B/bench_isochrone" 3
 echo "== zones (bench_zones)";             "$B/bench_zones" --repeat 3
+echo "== siting (bench_site)";            "$B/bench_site" --repeat 1
 echo "== coverage (bench_coverage)";       "$B/bench_coverage" --benchmark_min_time=0.5
 echo "== seal-off (bench_seal)";          "$B/bench_seal" 3
 echo "== report (bench_report)";           "$B/bench_report" "" 3

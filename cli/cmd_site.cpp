@@ -182,8 +182,8 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["moved_inside"] = {{"points", inside}, {"weight", r2(inside_w)}};
     j["table_entries"] = r.table_entries;
     j["solutions_evaluated"] = r.solutions_evaluated;
-    j["seconds"] = {{"table", r2(r.seconds_table * 1000) / 1000},
-                    {"search", r2(r.seconds_search * 1000) / 1000}};
+    j["seconds"] = {{"table", std::round(r.seconds_table * 1000) / 1000},
+                    {"search", std::round(r.seconds_search * 1000) / 1000}};
     return j;
 }
 
@@ -195,9 +195,13 @@ void print_fig(const char *label, const SiteFigures &f) {
 
 void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
                 const std::string &source) {
-    std::printf("Siting: %zu new site%s among %zu candidates (%s), objective %s over %s, standard "
-                "%.1f min\n",
+    std::printf("Siting: %zu new site%s%s among %zu candidates (%s), objective %s over %s, "
+                "standard %.1f min\n",
                 r.sites.size() - r.moves.size(), r.sites.size() - r.moves.size() == 1 ? "" : "s",
+                r.moves.empty() ? ""
+                                : (" and " + std::to_string(r.moves.size()) + " move" +
+                                   (r.moves.size() == 1 ? "" : "s"))
+                                      .c_str(),
                 r.candidates_used, source.c_str(), site_objective_name(r.objective),
                 site_demand_name(r.demand), r.within_s / 60.0);
     std::printf("Method: %s\n", method_text(r));
@@ -238,8 +242,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     std::printf("Moved inside the standard: %zu points (%.0f %s)\n\n", inside, inside_w,
                 unit_of(r).c_str());
     std::printf("Per zone (the demand nearest to each unit), before -> after:\n");
-    std::printf("%-14s %9s %9s %8s %8s %7s %7s\n", "unit", "weight", "", "within%", "", "mean_s",
-                "");
+    std::printf("%-14s %9s %9s %8s %8s %7s %7s\n", "unit", "weight", "->", "within%", "->",
+                "mean_s", "->");
     auto find_after = [&](const std::string &id) -> const SiteZone * {
         for (const auto &z : r.zones_after)
             if (!z.is_new && z.unit_id == id) return &z;
@@ -314,6 +318,18 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
                       {z.kiosk_id, std::int64_t(i + r.sites.size() >= plan.zones.size() ? 1 : 0),
                        r2(z.road_length_m / 1000), r2(z.mean_time_s), r2(z.worst_time_s)});
     }
+    LayerDef ud;
+    ud.name = "units";
+    ud.geometry_type = Geometry::Type::point;
+    ud.crs = net.crs();
+    ud.description = "units after siting: those that stay, then the new sites";
+    ud.fields = {{"unit", FieldType::string}, {"kind", FieldType::string},
+                 {"new", FieldType::integer}};
+    const std::size_t lu = w.add_layer(ud);
+    for (std::size_t i = 0; i < after.size(); ++i)
+        w.add_feature(lu, Geometry::of_point(after[i].position),
+                      {after[i].id, after[i].kind,
+                       std::int64_t(i + r.sites.size() >= after.size() ? 1 : 0)});
     LayerDef cd;
     cd.name = "changed";
     cd.crs = net.crs();
@@ -460,7 +476,7 @@ void register_site(CLI::App &app) {
                     "--demand roads: one demand point per road piece of at most this length (m)")
         ->capture_default_str();
     cmd->add_option("-o,--output", opts->output,
-                    "GeoPackage with layers sites, zones (the new zones), changed")
+                    "GeoPackage with layers sites, zones (the new zones), units, changed")
         ->option_text("FILE");
     cmd->add_flag("--json", opts->json, "Machine-readable result on stdout");
     set_examples(*cmd,

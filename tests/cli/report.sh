@@ -18,6 +18,8 @@ ls -a "$TMP/out" | grep -q '\.tmp' && fail "a temporary file was left behind"
 for id in scene reachability zones coverage registry; do
     grep -q "<section id=\"$id\">" "$html" || fail "section $id missing"
 done
+grep -q "<section id=\"next\">" "$html" || fail "section next (where the next kiosk should go) missing"
+ogrinfo -ro -so "$TMP/out/report.gpkg" next_kiosks | grep -q "Feature Count: 3" || fail "GPKG layer next_kiosks"
 grep -c "<svg" "$html" | grep -qE '^[3-9]' || fail "fewer than 3 maps"
 grep -q "OpenStreetMap" "$html" || fail "no OSM attribution"
 grep -q "SYNTHETIC" "$html" || fail "synthetic layers not labelled"

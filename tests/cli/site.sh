@@ -37,6 +37,7 @@ assert abs(sum(z["weight"] for z in c["zones_after"]) - c["after"]["weight"]) < 
 PY
 ogrinfo -ro -so "$TMP/s.gpkg" sites | grep -q "Feature Count: 3" || fail "sites layer"
 ogrinfo -ro -so "$TMP/s.gpkg" zones | grep -q "Feature Count: 9" || fail "zones layer"
+ogrinfo -ro -so "$TMP/s.gpkg" units | grep -q "Feature Count: 9" || fail "units layer"
 ogrinfo -ro -so "$TMP/s.gpkg" changed | grep -q "Feature Count:" || fail "changed layer"
 "$LUGEO" site -q --add 2 | grep -q "Moved inside the standard" || fail "text output"
 

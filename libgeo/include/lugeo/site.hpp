@@ -114,7 +114,7 @@ struct SiteOptions {
     int max_swap_passes = 50;
     /// Heuristic: greedy + swap from this many first picks (the best first picks), the best
     /// result kept; 1 is plain greedy + swap.
-    int restarts = 8;
+    int restarts = 4;
     /// The distance table may hold at most this many (demand, time) entries (8 bytes each).
     std::size_t max_table_entries = 100'000'000;
     ProgressFn progress;

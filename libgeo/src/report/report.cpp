@@ -1,11 +1,13 @@
 // The planning report: runs the analyses on a scene and writes one self-contained HTML file
 // (inline SVG maps, inline CSS, no scripts, no external resources) and one GeoPackage.
 #include <lugeo/coverage.hpp>
+#include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/isochrone.hpp>
 #include <lugeo/registry.hpp>
 #include <lugeo/report.hpp>
 #include <lugeo/seal.hpp>
+#include <lugeo/site.hpp>
 #include <lugeo/version.hpp>
 #include <lugeo/zones.hpp>
 
@@ -662,6 +664,99 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     }
     result.sections.push_back({"registry", "The plate registry", secs(t0, now())});
 
+    // ---- where the next kiosk should go ---------------------------------------------------
+    t0 = now();
+    progress(0.9, "next kiosks");
+    if (!kiosks.empty() && (!scene.incidents.empty() || net.edge_count() > 0)) {
+        constexpr std::size_t next_kiosks = 3;
+        SiteInput in;
+        in.fixed = kiosks;
+        in.candidates = junction_candidates(net, Profile::car);
+        in.incidents = scene.incidents;
+        SiteOptions so;
+        so.add = std::min(next_kiosks, in.candidates.size());
+        so.objective = SiteObjective::cover;
+        so.demand = scene.incidents.empty() ? SiteDemand::roads : SiteDemand::incidents;
+        so.within_s = 300;
+        so.turnout_s = scene.settings.site.turnout_s;
+        so.new_kind = scene.settings.site.new_kind;
+        const SiteResult r = plan_sites(net, in, so);
+        const bool inc = so.demand == SiteDemand::incidents;
+        SvgMap map(extent, o.map_width_px);
+        add_base_roads(map, net);
+        std::vector<XY> inside, picks;
+        for (const auto &p : r.points)
+            if (p.time_before_s > r.within_s && p.time_after_s <= r.within_s)
+                inside.push_back(p.position);
+        for (const auto &st : r.sites)
+            picks.push_back(st.position);
+        map.add_points(inside, Style{"#d7191c", "none", 0.0, 0.8, "", "", 1.5, "circle",
+                                     std::string(inc ? "incidents" : "road") +
+                                         " brought within 5 minutes"});
+        map.add_points(kiosk_points, kiosk_style);
+        map.add_points(picks, Style{"#ffd700", "#000000", 1.2, 1.0, "", "", 7.0, "circle",
+                                    "proposed kiosk (by rank)"});
+        for (std::size_t i = 0; i < r.sites.size(); ++i)
+            map.add_label(XY{r.sites[i].position.x, r.sites[i].position.y + 140.0},
+                          std::to_string(i + 1));
+        const std::string what = inc ? "graded incidents (red 8, orange 4, blue 2, green 1)"
+                                     : "road length";
+        std::string s =
+            "<section id=\"next\"><h2>6. Where the next kiosk should go</h2>\n<p "
+            "class=\"lead\">The road junctions where " +
+            std::to_string(r.sites.size()) +
+            " more kiosks would bring the most " + what +
+            " within 5 minutes by car of the nearest unit, the existing kiosks staying (maximal "
+            "covering: " +
+            std::string(r.method == SiteMethod::exhaustive
+                            ? "every choice evaluated"
+                            : "greedy, within 63% of the best possible gain, then improved by "
+                              "swaps") +
+            ").</p>\n<figure>" + map.render("Where the next kiosks should go", attribution) +
+            "<figcaption>Proposed kiosks in the order chosen, and what they bring within 5 "
+            "minutes.</figcaption></figure>\n";
+        const MetricFrame frame(net.crs());
+        Table t;
+        t.head = {"rank", "junction", "lon, lat", inc ? "weight brought within 5 min" : "km brought within 5 min",
+                  "within 5 min after", "mean response after"};
+        t.numeric = {true, false, false, true, true, true};
+        for (std::size_t i = 0; i < r.sites.size(); ++i) {
+            const auto &st = r.sites[i];
+            const LonLat ll = frame.to_lonlat(st.position);
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.5f, %.5f", ll.lon, ll.lat);
+            t.rows.push_back({std::to_string(i + 1), st.id, buf,
+                              inc ? f0(st.gain) : f1(st.gain / 1000.0),
+                              pct(st.figures.covered_share()),
+                              f1(st.figures.mean_time_s / 60.0) + " min"});
+        }
+        s += t.html();
+        s += "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) + "</b> of the " +
+             (inc ? "incident weight" : "road") + "; with these kiosks <b>" +
+             pct(r.after.covered_share()) + "</b>. The site command also minimises the mean or "
+             "the worst response time, takes other candidates (community rooms, plates, a "
+             "layer) and answers whether moving a kiosk would help.</p>\n";
+        body += s + "</section>\n";
+        const auto L = add_layer({"next_kiosks",
+                                  Geometry::Type::point,
+                                  {{"rank", FieldType::integer},
+                                   {"site", FieldType::string},
+                                   {"gain", FieldType::real},
+                                   {"within_pct", FieldType::real},
+                                   {"mean_min", FieldType::real}},
+                                  "",
+                                  ""});
+        for (std::size_t i = 0; i < r.sites.size(); ++i)
+            gpkg.add_feature(L, Geometry::of_point(r.sites[i].position),
+                             {std::int64_t(i + 1), r.sites[i].id, r.sites[i].gain,
+                              100 * r.sites[i].figures.covered_share(),
+                              r.sites[i].figures.mean_time_s / 60.0});
+    } else {
+        body += "<section id=\"next\"><h2>6. Where the next kiosk should go</h2><p "
+                "class=\"note\">The scene has no kiosks to add to.</p></section>\n";
+    }
+    result.sections.push_back({"next", "Where the next kiosk should go", secs(t0, now())});
+
     // ---- assemble -----------------------------------------------------------------------
     progress(0.95, "writing");
     std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -675,7 +770,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                        "<a href=\"#scene\">Scene</a><a href=\"#reachability\">Reachability</a><a "
                        "href=\"#zones\">Patrol zones</a>"
                        "<a href=\"#coverage\">Camera coverage</a><a href=\"#registry\">Plate "
-                       "registry</a></nav>\n" +
+                       "registry</a><a href=\"#next\">Next kiosks</a></nav>\n" +
                        body + "<footer><p class=\"note\">Map data " + html_escape(attribution) +
                        ". Every layer behind this report is in <code>report.gpkg</code> (opens in "
                        "QGIS). Made by lugeo " +

@@ -225,6 +225,23 @@ struct Table {
     std::vector<std::size_t> row_off;     ///< nc + 1
     std::vector<Entry> entries;
     std::vector<double> bound;            ///< per demand: time surely reached by units that stay
+    /// The table transposed: per demand point, (candidate, time) — Entry::demand holds the
+    /// candidate here.
+    std::vector<std::size_t> col_off;
+    std::vector<Entry> col;
+
+    void transpose() {
+        col_off.assign(nd + 1, 0);
+        for (const auto &e : entries)
+            ++col_off[e.demand + 1];
+        for (std::size_t i = 1; i < col_off.size(); ++i)
+            col_off[i] += col_off[i - 1];
+        col.resize(entries.size());
+        std::vector<std::size_t> fill(col_off.begin(), col_off.end() - 1);
+        for (std::uint32_t c = 0; c < nc; ++c)
+            for (std::size_t i = row_off[c]; i < row_off[c + 1]; ++i)
+                col[fill[entries[i].demand]++] = {c, entries[i].time_s};
+    }
 };
 
 struct Problem {
@@ -428,20 +445,32 @@ void greedy_add(const Problem &pb, Solution &s, std::size_t k) {
 /// Interchange: repeatedly replace one open site (a new one, or an existing unit while fewer
 /// than `relocate` have moved) by a closed candidate (or a closed existing unit) when that
 /// lowers the total cost: each pass applies the best swap of all, until none improves.
+///
+/// A pass costs two sweeps of the table, not one per open site (the fast interchange of
+/// Whitaker): the gain G_c of adding c to the current set is computed once; removing site o
+/// changes the base time only at the demand points o serves (D_o, from b1 to b2), so the gain
+/// of c after removing o is G_c plus a correction summed over D_o through the transposed table.
 int swap_search(const Problem &pb, Solution &s, int max_passes, std::uint64_t &tried) {
     const auto &tab = pb.tab;
     int passes = 0;
-    bool improved = true;
-    double total_cost = 0;
-    while (improved && passes < max_passes) {
-        improved = false;
+    std::vector<double> gain(tab.nc), corr(tab.nc, 0.0);
+    std::vector<std::uint32_t> touched;
+    while (passes < max_passes) {
         ++passes;
-        Best b = best_of(tab, s);
-        total_cost = 0;
+        const Best b = best_of(tab, s);
+        double total_cost = 0;
         for (std::size_t d = 0; d < tab.nd; ++d)
             total_cost += tab.weight[d] * pb.cost(b.b1[d]);
         const double tol = 1e-9 * std::max(1.0, total_cost);
-        // open sites: existing units (removable while relocations remain), then new picks
+        std::vector<bool> open(tab.nc, false);
+        for (auto c : s.picks)
+            open[c] = true;
+        for (std::uint32_t c = 0; c < tab.nc; ++c)
+            gain[c] = open[c] ? 0.0 : row_gain(pb, c, b.b1);
+        // demand points served by each site
+        std::vector<std::vector<std::uint32_t>> served(tab.nf + tab.nc);
+        for (std::uint32_t d = 0; d < tab.nd; ++d)
+            if (b.s1[d] != npos) served[b.s1[d]].push_back(d);
         std::vector<std::uint32_t> open_sites;
         std::size_t removed = 0;
         for (std::uint32_t f = 0; f < tab.nf; ++f) {
@@ -452,34 +481,48 @@ int swap_search(const Problem &pb, Solution &s, int max_passes, std::uint64_t &t
         }
         for (auto c : s.picks)
             open_sites.push_back(static_cast<std::uint32_t>(tab.nf + c));
-        std::vector<bool> open(tab.nc, false);
-        for (auto c : s.picks)
-            open[c] = true;
-        std::vector<double> without(tab.nd);
         double best_delta = tol;
         std::uint32_t best_in = npos, best_out = npos;
+        std::vector<double> without;
         for (const std::uint32_t out : open_sites) {
-            const bool out_fixed = out < tab.nf;
-            if (out_fixed && removed >= pb.relocate) continue;
+            if (out < tab.nf && removed >= pb.relocate) continue;
             double loss = 0;
-            for (std::size_t d = 0; d < tab.nd; ++d) {
-                if (b.s1[d] == out) {
-                    without[d] = b.b2[d];
-                    loss += tab.weight[d] * (pb.cost(b.b2[d]) - pb.cost(b.b1[d]));
-                } else {
-                    without[d] = b.b1[d];
+            for (auto d : served[out]) {
+                const double w = tab.weight[d];
+                const double c1 = pb.cost(b.b1[d]), c2 = pb.cost(b.b2[d]);
+                loss += w * (c2 - c1);
+                for (std::size_t i = tab.col_off[d]; i < tab.col_off[d + 1]; ++i) {
+                    const auto c = tab.col[i].demand; // here: the candidate
+                    const double t = tab.col[i].time_s;
+                    if (open[c]) continue;
+                    const double with2 = t < b.b2[d] ? c2 - pb.cost(t) : 0.0;
+                    const double with1 = t < b.b1[d] ? c1 - pb.cost(t) : 0.0;
+                    if (corr[c] == 0.0) touched.push_back(c);
+                    corr[c] += w * (with2 - with1);
+                    if (corr[c] == 0.0) corr[c] = 1e-300; // stays in `touched`
                 }
             }
             for (std::uint32_t c = 0; c < tab.nc; ++c) {
                 if (open[c]) continue;
                 ++tried;
-                const double delta = row_gain(pb, c, without) - loss;
+                const double delta = gain[c] + corr[c] - loss;
                 if (delta > best_delta) {
                     best_delta = delta;
                     best_in = static_cast<std::uint32_t>(tab.nf + c);
                     best_out = out;
                 }
             }
+            for (auto c : touched)
+                corr[c] = 0.0;
+            touched.clear();
+            // a closed existing unit back in its place (relocations only)
+            bool any_closed = false;
+            for (std::uint32_t f = 0; f < tab.nf; ++f)
+                any_closed = any_closed || !s.fixed_open[f];
+            if (!any_closed) continue;
+            without = b.b1;
+            for (auto d : served[out])
+                without[d] = b.b2[d];
             for (std::uint32_t f = 0; f < tab.nf; ++f) {
                 if (s.fixed_open[f] || f == out) continue;
                 ++tried;
@@ -503,7 +546,6 @@ int swap_search(const Problem &pb, Solution &s, int max_passes, std::uint64_t &t
             s.fixed_open[best_in] = true;
         else
             s.picks.push_back(best_in - static_cast<std::uint32_t>(tab.nf));
-        improved = true;
     }
     return passes;
 }
@@ -635,7 +677,7 @@ SiteFigures figures_of(const Table &tab, const std::vector<double> &t, double wi
             f.worst_time_s = inf;
         }
     }
-    f.mean_time_s = f.weight > 0 ? sum / f.weight : 0;
+    f.mean_time_s = !std::isfinite(f.worst_time_s) ? inf : f.weight > 0 ? sum / f.weight : 0;
     return f;
 }
 
@@ -862,6 +904,7 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
         tab.row_off[c + 1] = tab.entries.size();
     }
     res.table_entries = tab.entries.size();
+    tab.transpose();
     res.seconds_table = seconds_since(t_start);
     const auto t_search = std::chrono::steady_clock::now();
 
@@ -973,6 +1016,41 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
     }
     report(0.95, "figures");
 
+    // ---- exact times for the figures: full rows for the chosen sites (the table is pruned
+    // where the units that stay are faster and, for cover, bounded by the standard) ----
+    std::map<std::uint32_t, std::vector<double>> exact_rows;
+    for (auto c : sol.picks) {
+        auto &row = exact_rows[c];
+        row.assign(tab.nd, inf);
+        search.run(
+            Place{cand_snaps[c].edge, cand_snaps[c].offset_m}, t_new, inf, nullptr,
+            [&](std::uint32_t d, double t) { row[d] = t; }, [](std::uint32_t, double) {});
+    }
+    auto times_of = [&](const Table &, const Solution &so, std::vector<std::uint32_t> *site =
+                                                               nullptr) {
+        std::vector<double> t(tab.nd, inf);
+        std::vector<std::uint32_t> by(tab.nd, npos);
+        for (std::uint32_t f = 0; f < tab.nf; ++f) {
+            if (!so.fixed_open[f]) continue;
+            const double *row = &tab.fixed[std::size_t(f) * tab.nd];
+            for (std::size_t d = 0; d < tab.nd; ++d)
+                if (row[d] < t[d]) {
+                    t[d] = row[d];
+                    by[d] = f;
+                }
+        }
+        for (auto c : so.picks) {
+            const auto &row = exact_rows.at(c);
+            for (std::size_t d = 0; d < tab.nd; ++d)
+                if (row[d] < t[d]) {
+                    t[d] = row[d];
+                    by[d] = static_cast<std::uint32_t>(tab.nf + c);
+                }
+        }
+        if (site) *site = std::move(by);
+        return t;
+    };
+
     // ---- order the new sites greedily from the units that stay; the curve ----
     Solution stay;
     stay.fixed_open = sol.fixed_open;
@@ -1045,6 +1123,10 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
     res.after = figures_of(tab, ta, o.within_s);
     res.objective_before = objective_of(pb, tb);
     res.objective_after = objective_of(pb, ta);
+    if (o.objective == SiteObjective::median) { // the mean, not the penalised cost
+        res.objective_before = res.before.mean_time_s;
+        res.objective_after = res.after.mean_time_s;
+    }
     if (res.method == SiteMethod::exhaustive || res.method == SiteMethod::none)
         res.lower_bound = res.objective_after;
     // zones: before = every existing unit; after = units that stay, then the new sites
