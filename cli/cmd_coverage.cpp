@@ -39,6 +39,8 @@ struct PlanCliOptions {
     int headings = 4;
     bool no_road_headings = false;
     double incident_weight = 1.0;
+    std::string mounts;   ///< plates | roads | units | key_sites | cameras (default: plates, else roads)
+    double every_m = 100; ///< road mounts: spacing
     bool json = false;
 };
 
@@ -83,7 +85,8 @@ CoverageWorld load_world(const Scene &scene, const SceneArgs &args,
     CoverageWorld w{read_data(scene, args,
                               {LayerRole::roads, LayerRole::cameras, LayerRole::buildings,
                                LayerRole::poles, LayerRole::lamps, LayerRole::key_sites,
-                               LayerRole::zones, LayerRole::incidents, LayerRole::boundary}),
+                               LayerRole::zones, LayerRole::incidents, LayerRole::boundary,
+                               LayerRole::units}),
                     {},
                     {}};
     if (!osm_cameras.empty()) {
@@ -367,6 +370,32 @@ int run_plan(const PlanCliOptions &o) {
     opt.headings = o.headings;
     opt.road_headings = !o.no_road_headings;
     opt.incident_weight = o.incident_weight;
+    // candidate mounting points: the plates, else points along the roads every --every m
+    std::string from = o.mounts;
+    if (from.empty()) from = in.plates.empty() ? "roads" : "plates";
+    if (from == "roads") {
+        opt.mounts = road_mounts(net, o.every_m);
+    } else if (from != "plates") {
+        const auto role = layer_role_from_name(from);
+        if (!role || *role == LayerRole::roads || *role == LayerRole::boundary)
+            throw Error(ErrorCode::invalid_argument,
+                        "--mounts '" + from +
+                            "': expected plates, roads, or a point layer (units, key_sites, "
+                            "cameras, incidents)");
+        if (!w.data.has(*role))
+            throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
+                        "--mounts " + from + ": the scene declares no " + from + " layer");
+        for (const LayerPoint &lp : points_of(w.data, *role))
+            opt.mounts.emplace_back(from + ":" + lp.id, lp.position);
+    }
+    if (from == "plates" && in.plates.empty())
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
+                    "--mounts plates: the scene has no plates; use --mounts roads (points every "
+                    "--every m) or a point layer");
+    if (opt.mounts.empty() && from != "plates")
+        throw Error(ErrorCode::invalid_argument,
+                    "--mounts " + from + ": no candidate mounting point (the layer is empty)");
+    const std::size_t mount_count = from == "plates" ? in.plates.size() : opt.mounts.size();
     Progress bar("placing", !o.scene.quiet);
     opt.progress = bar.fn();
     const auto t0 = clock::now();
@@ -418,6 +447,9 @@ int run_plan(const PlanCliOptions &o) {
     if (o.json) {
         nlohmann::json j;
         j["candidates"] = r.candidates.size();
+        j["candidates_from"] = from;
+        j["mounts"] = mount_count;
+        if (from == "roads") j["mount_spacing_m"] = o.every_m;
         j["camera"] = {
             {"type", opt.type}, {"hfov", opt.hfov_deg}, {"range_m", round2(opt.range_m)}};
         j["total_m"] = round2(r.total_m);
@@ -447,6 +479,11 @@ int run_plan(const PlanCliOptions &o) {
     std::cout
         << "Placing " << o.add << " new " << opt.type << " cameras (" << fmt(opt.hfov_deg, 0)
         << "°, " << fmt(opt.range_m, 0) << " m) on " << r.candidates.size() << " candidates\n"
+        << "  candidate mounts: " << mount_count << " "
+        << (from == "roads" ? "points along the roads every " + fmt(o.every_m, 0) + " m"
+                            : from == "plates" ? std::string("plates (poles and lamps)")
+                                               : from + " points")
+        << "\n"
         << "  road " << fmt(r.total_m / 1000.0, 2) << " km, covered before "
         << fmt(r.covered_before_m / 1000.0, 2) << " km ("
         << fmt(r.total_m > 0 ? 100.0 * r.covered_before_m / r.total_m : 0.0, 1) << "%)\n\n"
@@ -529,11 +566,19 @@ void register_coverage(CLI::App &app) {
     plan->add_option("--incident-weight", popts->incident_weight,
                      "Weight of incident density (0: road class only)")
         ->default_val(1.0);
+    plan->add_option("--mounts", popts->mounts,
+                     "Candidate mounting points: plates, roads (points every --every m), or a "
+                     "point layer (units, key_sites, cameras, incidents); default plates, else "
+                     "roads")
+        ->option_text("FROM");
+    plan->add_option("--every", popts->every_m, "Spacing of road mounts, m (100)")
+        ->check(CLI::PositiveNumber);
     plan->add_flag("--json", popts->json, "Machine-readable output");
     set_examples(*plan,
                  "  lugeo coverage plan --add 100 --phases 3 -o picks.gpkg\n"
                  "  lugeo coverage plan --add 20 --type dome --range 40 --json\n"
-                 "  lugeo coverage plan --add 50 --dori recognition --resolution 2560 --hfov 50\n");
+                 "  lugeo coverage plan --add 50 --dori recognition --resolution 2560 --hfov 50\n"
+                 "  lugeo coverage plan --add 20 --mounts roads --every 80   # no plates\n");
     plan->callback([popts, plan] { run_command(plan, [&] { return run_plan(*popts); }); });
     cmd->callback([cmd, opts] {
         if (cmd->got_subcommand("plan")) return;

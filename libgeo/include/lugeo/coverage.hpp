@@ -192,8 +192,12 @@ struct PlanOptions {
     double incident_weight = 1.0;
     double incident_radius_m = 100.0;
     double piece_m = 50.0; ///< road cut into pieces of at most this length for weights
-    /// Candidates: empty = every plate of the input (poles and lamps) with the headings above.
+    /// Candidates: empty = every mount below (else every plate of the input, poles and
+    /// lamps) with the headings above.
     std::vector<Camera> candidates;
+    /// Candidate mounting points when there are no plates or others are wanted: any point
+    /// layer (units, key sites, cameras …) or road_mounts(); id names the candidate.
+    std::vector<std::pair<std::string, XY>> mounts;
     double relocate_max_m = 15.0; ///< as CoverageOptions (candidates inside buildings)
     ProgressFn progress;
 };
@@ -219,9 +223,15 @@ struct PlanResult {
         0; ///< lazy greedy's re-evaluations (plain greedy: add · candidates)
 };
 
+/// Points along every road edge (each edge once) every `every_m` metres, ids "road:<edge>:<k>"
+/// — candidate mounts for a scene without plates. Throws Error(invalid_argument) unless
+/// every_m > 0.
+std::vector<std::pair<std::string, XY>> road_mounts(const Network &net, double every_m);
+
 /// Lazy greedy placement: each step takes the candidate with the largest newly covered
 /// weighted road length. Coverage is monotone submodular, so the picks cover at least
-/// (1 − 1/e) ≈ 63 % of what the best possible set of `add` candidates would add.
+/// (1 − 1/e) ≈ 63 % of what the best possible set of `add` candidates would add. Throws
+/// Error(invalid_argument) when there is no candidate at all (no plates, no mounts).
 PlanResult plan_cameras(const Network &net, const CoverageInput &input, const PlanOptions &options);
 
 } // namespace lugeo

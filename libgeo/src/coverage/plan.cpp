@@ -159,9 +159,16 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
         so.profile = o.profile;
         so.max_distance_m = 60.0;
         so.largest_component_only = false;
-        for (const Plate &pl : in.plates) {
+        std::vector<std::pair<std::string, XY>> mounts = o.mounts;
+        if (mounts.empty())
+            for (const Plate &pl : in.plates)
+                mounts.emplace_back(pl.id, pl.position);
+        for (const auto &[mount_id, mount_at] : mounts) {
+            struct {
+                const std::string &id;
+            } pl{mount_id};
             Camera c;
-            c.position = pl.position;
+            c.position = mount_at;
             c.type = o.type;
             c.range_m = o.range_m;
             c.hfov_deg = around ? 360.0 : o.hfov_deg;
@@ -198,6 +205,10 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
         }
     }
 
+    if (res.candidates.empty())
+        throw Error(ErrorCode::invalid_argument,
+                    "no candidate mounting point for new cameras: no plates, no mounts given, "
+                    "or every one lies inside a building");
     // ---- intervals per candidate ----
     const std::size_t nk = res.candidates.size();
     std::vector<std::size_t> coff(nk + 1, 0);
@@ -274,6 +285,26 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
     for (std::size_t i = 0; i < n; ++i)
         res.picks[i].phase = 1 + static_cast<int>(i * o.phases / std::max<std::size_t>(n, 1));
     return res;
+}
+
+} // namespace lugeo
+
+namespace lugeo {
+
+std::vector<std::pair<std::string, XY>> road_mounts(const Network &net, double every_m) {
+    if (!(every_m > 0))
+        throw Error(ErrorCode::invalid_argument, "road mounts: the spacing must be > 0 m");
+    std::vector<std::pair<std::string, XY>> out;
+    for (std::size_t e = 0; e < net.edge_count(); ++e) {
+        const double len = net.edge(static_cast<std::uint32_t>(e)).length_m;
+        const int n = std::max(1, static_cast<int>(std::floor(len / every_m)));
+        for (int k = 0; k < n; ++k) {
+            const double at = std::min(len, (k + 0.5) * len / n);
+            out.emplace_back("road:" + std::to_string(e) + ":" + std::to_string(k),
+                             net.point_along(static_cast<std::uint32_t>(e), at));
+        }
+    }
+    return out;
 }
 
 } // namespace lugeo

@@ -769,7 +769,24 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
     int forms = 0;
     for (const auto &[count, key] : order) {
         if (count < floor_n || forms >= 6) break;
-        const auto &members = families[key];
+        // prefixes too rare to be a type of their own are left out of the family (unless
+        // there are so many non-Latin ones that they are names: {*})
+        std::map<std::string, std::size_t> prefixes;
+        for (auto i : families[key])
+            ++prefixes[shapes[i]->prefix];
+        std::size_t latin = 0;
+        for (const auto &[p, c] : prefixes)
+            latin += non_latin(p) ? 0 : 1;
+        const bool names = prefixes.size() > 8 && prefixes.size() - latin > 8;
+        std::vector<std::size_t> members;
+        for (auto i : families[key]) {
+            const auto &p = shapes[i]->prefix;
+            if (prefixes[p] >= floor_n || (names && non_latin(p))) members.push_back(i);
+        }
+        if (members.size() < floor_n) continue;
+        for (auto it = prefixes.begin(); it != prefixes.end();)
+            it = it->second >= floor_n || (names && non_latin(it->first)) ? std::next(it)
+                                                                          : prefixes.erase(it);
         const Shape &first = *shapes[members.front()];
         // the last group: widths, leading zeros
         std::map<std::size_t, std::size_t> widths;
@@ -834,14 +851,8 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
         }
         if (t.id_digits() + 1 > max_digits) continue;
         t.district_digits = t.head_digits() >= 3 ? 1 : 0;
-        std::map<std::string, std::size_t> prefixes;
-        for (auto i : members)
-            ++prefixes[shapes[i]->prefix];
-        std::size_t latin = 0;
-        for (const auto &[p, c] : prefixes)
-            latin += non_latin(p) ? 0 : 1;
         ++forms;
-        if (prefixes.size() > 8 && prefixes.size() - latin > 8) {
+        if (names) {
             PlateType u = t;
             u.any_name = true;
             u.prefix = "{*}";
@@ -850,13 +861,12 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
         // prefixes shared by enough IDs become types (in order of frequency)
         std::vector<std::pair<std::size_t, std::string>> pf;
         for (const auto &[p, c] : prefixes)
-            if (prefixes.size() <= 8 || (c >= floor_n && !non_latin(p))) pf.push_back({c, p});
+            if (!(names && non_latin(p))) pf.push_back({c, p});
         std::sort(pf.begin(), pf.end(), [](const auto &a, const auto &b) {
             return a.first != b.first ? a.first > b.first : a.second < b.second;
         });
         bool first_type = true;
         for (const auto &[c, p] : pf) {
-            if (prefixes.size() > 8 && prefixes.size() - latin > 8 && non_latin(p)) continue;
             PlateType u = t;
             u.prefix = p;
             if (first_type && !p.empty()) u.words = role_words(kind);
