@@ -61,7 +61,8 @@ fs::path fresh_dir(const std::string &name) {
 
 } // namespace
 
-TEST_CASE("k-center: k car-usable sites, the worst time it reports, farthest-first never worse with more") {
+TEST_CASE("k-center: k car-usable sites, the worst time it reports, farthest-first never worse "
+          "with more") {
     const Network &net = lauf_network();
     const auto comp = net.largest_component(Profile::car);
     double previous = INFINITY;
