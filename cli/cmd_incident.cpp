@@ -31,9 +31,11 @@ int run_incident(const IncidentCliOptions &o) {
                     "--profile '" + o.profile + "': expected walk, ebike or car");
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
+    // a position needs no plate layer; a plate ID does
     PlateWorld w = load_plate_world(o.scene, true,
                                     {LayerRole::cameras, LayerRole::buildings, LayerRole::units,
-                                     LayerRole::zones, LayerRole::grids});
+                                     LayerRole::zones, LayerRole::grids},
+                                    !at);
     XY point;
     LonLat lonlat;
     std::optional<std::size_t> plate;
@@ -202,6 +204,7 @@ void register_incident(CLI::App &app) {
     auto *cmd = app.add_subcommand(
         "incident", "Cameras, units (straight line and by road), zone and grid around an incident");
     add_scene_options(*cmd, o->scene, false);
+    add_strict_option(*cmd, o->scene);
     cmd->add_option("where", o->where, "A plate ID (exact) or LON,LAT (WGS84)")
         ->required()
         ->option_text("PLATE_ID|LON,LAT");
