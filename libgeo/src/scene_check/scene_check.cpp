@@ -86,7 +86,7 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
     add("network info / export", roads, roads ? "roads" : no_roads);
     if (!roads) {
         for (const char *cmd :
-             {"isochrones", "zones", "coverage", "coverage plan", "incident", "report"})
+             {"isochrones", "zones", "coverage", "coverage plan", "incident LON,LAT", "incident PLATE_ID", "report"})
             add(cmd, false, no_roads);
     } else {
         const std::size_t units = c.layer(LayerRole::units).report.kept;
@@ -112,9 +112,10 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                    : "no candidate mounts — add plates (a poles or lamps layer)");
         add("locate / nearest / poles check", plates,
             plates ? "plates" : "no plates — add a poles or lamps layer with IDs of the scheme");
-        add("incident", plates,
-            plates ? "plates, units, cameras as declared"
-                   : "no plates — incident reads the plate registry (add a poles or lamps layer)");
+        add("incident LON,LAT", true, "roads; cameras, units, zones, grids as declared");
+        add("incident PLATE_ID", plates,
+            plates ? "the plate registry (poles, lamps)"
+                   : "no plates — a plate ID needs a poles or lamps layer");
         add("report", true, "roads and whatever else is declared");
     }
     return c;

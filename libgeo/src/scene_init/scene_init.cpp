@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -102,6 +103,7 @@ struct TomlLayer {
     std::string comment; ///< lines, each without '#'
     std::string source;  ///< empty: the GeoPackage
     std::string where;
+    std::string scheme; ///< plates: the numbering scheme
 };
 
 int auto_kiosks(double car_km) {
@@ -429,44 +431,60 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         report_layer("cameras", 0, false, false, "no man_made=surveillance in the extract");
     }
 
-    // ---- plates: lamps and poles with their ref ----
-    const PlateScheme scheme;
+    // ---- plates: lamps and poles with their ref, under the scheme their refs show ----
+    std::set<std::string> plate_ids; // an ID in both layers would be an error: first one wins
     for (const auto &[role, kind, feats, tag] :
          {std::tuple<std::string, std::string, const std::vector<osm::Feature> *, std::string>{
               "poles", "pole", &x.poles, "power=pole"},
           {"lamps", "lamp", &x.lamps, "highway=street_lamp"}}) {
-        std::size_t with_ref = 0, canonical = 0;
-        std::vector<const osm::Feature *> keep;
+        std::vector<const osm::Feature *> with_ref;
+        std::vector<std::string> refs;
         for (const auto &f : *feats)
             if (!f.tag("ref").empty()) {
-                keep.push_back(&f);
-                ++with_ref;
-                const NormalizedId id = normalize_plate_id(f.tag("ref"), scheme);
-                const auto parts = id.is_canonical ? parse_plate_id(id.id, scheme) : std::nullopt;
-                if (parts && scheme.types[parts->type].kind == kind) ++canonical;
+                with_ref.push_back(&f);
+                refs.push_back(f.tag("ref"));
             }
-        if (keep.empty()) {
+        if (with_ref.empty()) {
             report_layer(role, 0, false, false,
                          std::to_string(feats->size()) + " " + tag +
                              " in the extract, none with a ref");
             continue;
         }
+        const InferredScheme inf = infer_plate_scheme(refs, kind);
+        std::vector<bool> misfit(refs.size(), inf.scheme.types.empty());
+        for (std::size_t i : inf.misfits)
+            misfit[i] = true;
+        std::size_t written = 0, repeated = 0;
         const auto L = add_layer(role, Geometry::Type::point,
                                  {{"id", FieldType::string}, {"osm_id", FieldType::string}},
                                  tag + " with their ref (OSM)");
-        for (const auto *f : keep)
-            gw.w.add_feature(L, f->geometry, {f->tag("ref"), f->osm_id()});
-        const bool fits = canonical == with_ref;
+        for (std::size_t i = 0; i < with_ref.size(); ++i) {
+            if (misfit[i]) continue;
+            if (!plate_ids.insert(refs[i]).second) {
+                ++repeated;
+                continue;
+            }
+            gw.w.add_feature(L, with_ref[i]->geometry, {refs[i], with_ref[i]->osm_id()});
+            ++written;
+        }
+        // a scheme is worth declaring when most refs share it (and at least 3)
+        const bool fits = written >= 3 && 2 * inf.fitted >= refs.size();
         TomlLayer t{role, role, {{"id", "id"}}, false, fits, {}, {}, {}};
-        const std::string note = std::to_string(with_ref) + " of " + std::to_string(feats->size()) +
-                                 " " + tag + " have a ref; " + std::to_string(canonical) +
-                                 " fit the plate scheme";
-        t.comment = fits ? "Plates: " + note
+        if (fits) t.scheme = inf.text;
+        std::string note = std::to_string(refs.size()) + " of " + std::to_string(feats->size()) +
+                           " " + tag + " have a ref; " + std::to_string(written) + " written" +
+                           (inf.text.empty() ? "" : " under the scheme " + inf.text + " their refs show");
+        if (!inf.misfits.empty())
+            note += ", " + std::to_string(inf.misfits.size()) + " refs that fit it not left out";
+        if (repeated) note += ", " + std::to_string(repeated) + " repeated refs left out";
+        t.comment = fits ? "Plates: " + note +
+                               ".\nThe scheme was inferred from the refs: check it "
+                               "(docs/plate-ids.md), or point the layer at the bureau's registry."
                          : "Plates: " + note +
-                               ".\nCommented out: the plate commands need IDs of the scheme "
-                               "(G207-0042). Declare the layer once [plates] describes these refs.";
+                               ".\nCommented out: too few refs share a numbering scheme for "
+                               "the plate commands. Point the layer at the bureau's registry.";
         toml_layers.push_back(t);
-        report_layer(role, with_ref, fits, false, note);
+        report_layer(role, written, fits, false, note);
     }
 
     // ---- buildings ----
@@ -564,6 +582,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
           << p << "source = \"layers.gpkg\"\n"
           << p << "layer = " << toml_string(t.layer) << "\n";
         if (t.synthetic) f << p << "synthetic = true\n";
+        if (!t.scheme.empty()) f << p << "scheme = " << toml_string(t.scheme) << "\n";
         f << p << "[layers." << t.role << ".fields]\n";
         for (const auto &[k, v] : t.fields)
             f << p << k << " = " << toml_string(v) << "\n";
