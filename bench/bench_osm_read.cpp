@@ -6,7 +6,8 @@
 // `rounds` times each. A third child times libosmium reading everything `scene init` asks
 // for (roads, lamps, poles, cameras, key sites, buildings, boundaries).
 //
-//   build/bench/bench_osm_read [file=tests/fixtures/osm/malta-2016-11-09.osm.pbf] [reps=5] [rounds=2]
+//   build/bench/bench_osm_read [file=tests/fixtures/osm/malta-2016-11-09.osm.pbf] [reps=5]
+//   [rounds=2]
 #include "osm/osm_read.hpp"
 
 #include <lugeo/layers.hpp>
@@ -104,9 +105,8 @@ void run_child(const std::string &reader, const std::string &file, int reps) {
 } // namespace
 
 int main(int argc, char **argv) {
-    const std::string file = argc > 1 ? argv[1]
-                                      : std::string(LUGEO_TEST_FIXTURES) +
-                                            "/osm/malta-2016-11-09.osm.pbf";
+    const std::string file =
+        argc > 1 ? argv[1] : std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf";
     const int reps = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
     const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 2;
     std::printf("OSM roads read: %s (%d reads per child, %d rounds, %ld cores online)\n",

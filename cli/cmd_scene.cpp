@@ -123,9 +123,10 @@ void register_scene(CLI::App &app) {
         ->option_text("N");
     init->add_flag("-q,--quiet", io->quiet, "No progress on stderr");
     init->add_flag("--json", io->json, "Machine-readable summary");
-    set_examples(*init, "  lugeo scene init malta-2016-11-09.osm.pbf -o malta\n"
-                        "  lugeo scene init city.osm.bz2 -o city --kiosks 8 --json\n"
-                        "  lugeo scene init city.osm.pbf survey/roads.shp -o city   # survey roads\n");
+    set_examples(*init,
+                 "  lugeo scene init malta-2016-11-09.osm.pbf -o malta\n"
+                 "  lugeo scene init city.osm.bz2 -o city --kiosks 8 --json\n"
+                 "  lugeo scene init city.osm.pbf survey/roads.shp -o city   # survey roads\n");
     init->callback([io, init] { run_command(init, [&] { return run_scene_init(*io); }); });
 
     register_scene_check(*scene);

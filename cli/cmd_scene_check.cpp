@@ -71,7 +71,8 @@ nlohmann::json check_json(const SceneCheck &c) {
     }
     j["commands"] = nlohmann::json::array();
     for (const auto &cmd : c.commands)
-        j["commands"].push_back({{"command", cmd.command}, {"can_run", cmd.can_run}, {"why", cmd.why}});
+        j["commands"].push_back(
+            {{"command", cmd.command}, {"can_run", cmd.can_run}, {"why", cmd.why}});
     return j;
 }
 
@@ -136,7 +137,8 @@ int run_scene_check(const SceneCheckCliOptions &o) {
                       cmd.can_run ? "can run" : "cannot run");
         std::cout << line << "  — " << cmd.why << "\n";
     }
-    if (!c.ok()) std::cout << "\nSome layers are unusable: fix them (the errors above) and check again.\n";
+    if (!c.ok())
+        std::cout << "\nSome layers are unusable: fix them (the errors above) and check again.\n";
     return c.ok() ? exit_ok : exit_findings;
 }
 
@@ -144,8 +146,8 @@ int run_scene_check(const SceneCheckCliOptions &o) {
 
 void register_scene_check(CLI::App &scene) {
     auto co = std::make_shared<SceneCheckCliOptions>();
-    auto *check = scene.add_subcommand(
-        "check", "Per layer what is read and kept, and which commands can run (exit 1: a layer is unusable)");
+    auto *check = scene.add_subcommand("check", "Per layer what is read and kept, and which "
+                                                "commands can run (exit 1: a layer is unusable)");
     add_scene_options(*check, co->scene, false);
     check->add_flag("--json", co->json, "Machine-readable output");
     set_examples(*check, "  lugeo scene check                          # the demo scene\n"

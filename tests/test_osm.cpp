@@ -75,8 +75,8 @@ TEST_CASE("libosmium and GDAL read the same road network from Malta") {
         if (it->second->road_class != w.road_class || it->second->oneway != w.oneway)
             ++class_differs;
     }
-    MESSAGE("libosmium " << o.ways.size() << " ways " << len_o / 1000 << " km; GDAL "
-                         << highways_g << " ways " << len_g / 1000 << " km; common " << common);
+    MESSAGE("libosmium " << o.ways.size() << " ways " << len_o / 1000 << " km; GDAL " << highways_g
+                         << " ways " << len_g / 1000 << " km; common " << common);
     CHECK(std::abs(len_o - len_g) / len_g < 0.001);
     CHECK(common >= highways_g * 99 / 100);
     CHECK(level_differs == 0);

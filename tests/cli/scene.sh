@@ -46,14 +46,18 @@ for role in ("roads", "boundary", "units", "buildings", "key_sites"):
 assert init["units_from"].startswith("amenity=police"), init["units_from"]
 assert 'kiosk_kind = "station"' in toml
 cmds = {c["command"]: c for c in check["commands"]}
-for c in ("network info / export", "isochrones", "zones", "coverage", "report"):
+for c in ("network info / export", "isochrones", "zones", "coverage", "incident LON,LAT", "report"):
     assert cmds[c]["can_run"], cmds[c]
 assert not cmds["coverage plan"]["can_run"] and "candidate" in cmds["coverage plan"]["why"]
+assert not cmds["incident PLATE_ID"]["can_run"] and "plates" in cmds["incident PLATE_ID"]["why"]
 PY
 "$LUGEO" isochrones --scene "$S" -q > /dev/null || fail "isochrones"
 "$LUGEO" zones --scene "$S" -q > /dev/null || fail "zones"
 "$LUGEO" coverage --scene "$S" -q > /dev/null || fail "coverage"
 "$LUGEO" report --scene "$S" -o "$TMP/report" -q > /dev/null || fail "report"
+# incident at a position needs no plates: at the first unit's place
+pos=$(ogrinfo -ro -al -q "$TMP/lauf/layers.gpkg" units | sed -n 's/.*POINT (\([0-9.-]*\) \([0-9.-]*\)).*/\1,\2/p' | head -1)
+"$LUGEO" incident "$pos" --scene "$S" -q > /dev/null || fail "incident $pos"
 [[ -s "$TMP/report/report.html" ]] || fail "report.html"
 "$LUGEO" scene check --scene "$S" | grep -q "cannot run  — no candidate mounts" || fail "check text"
 

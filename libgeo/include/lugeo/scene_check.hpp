@@ -20,10 +20,10 @@ namespace lugeo {
 
 struct LayerCheck {
     LayerRole role = LayerRole::roads;
-    bool declared = false; ///< the scene declares the layer
-    bool usable = false;   ///< read without error and overlapping the roads
-    LayerReport report;    ///< what reading found (when it got that far)
-    std::string error;     ///< why it is unusable
+    bool declared = false;        ///< the scene declares the layer
+    bool usable = false;          ///< read without error and overlapping the roads
+    LayerReport report;           ///< what reading found (when it got that far)
+    std::string error;            ///< why it is unusable
     std::size_t kept_of_kind = 0; ///< units: those of [zones] kiosk_kind
 };
 
@@ -36,7 +36,7 @@ struct CommandCheck {
 struct SceneCheck {
     std::string scene_path;
     std::string crs;
-    std::string crs_note; ///< the scale check's warning, when it warns
+    std::string crs_note;           ///< the scale check's warning, when it warns
     std::vector<LayerCheck> layers; ///< every role, in role order
     std::optional<NetworkSummary> network;
     double car_km_largest = 0; ///< car-usable length in the largest car component

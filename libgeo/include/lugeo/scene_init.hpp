@@ -37,7 +37,7 @@ struct SceneInitOptions {
 
 /// One layer written (or left out) and why.
 struct SceneInitLayer {
-    std::string role;     ///< "roads", "units", …
+    std::string role; ///< "roads", "units", …
     std::size_t features = 0;
     std::string source;   ///< as written in scene.toml ("layers.gpkg (layer units)")
     bool declared = true; ///< false: written to the GeoPackage but commented out in scene.toml
@@ -51,8 +51,8 @@ struct SceneInitResult {
     std::string boundary_from;   ///< "administrative boundary 'Malta' (admin_level 2, r365307)" …
     std::string units_from;      ///< "amenity=police" or "placeholder kiosks (k-center)"
     std::size_t units = 0;
-    double road_km = 0;      ///< of the network built from the roads
-    double car_km = 0;       ///< car-usable, largest component
+    double road_km = 0;          ///< of the network built from the roads
+    double car_km = 0;           ///< car-usable, largest component
     double worst_response_s = 0; ///< the k-center objective: longest car time to the nearest unit
     std::vector<SceneInitLayer> layers;
     std::vector<std::string> notes;

@@ -134,18 +134,17 @@ Roads read_osm_roads_libosmium(LayerReading &reading, WayCounters &counts) {
     FeatureTable t;
     t.layer_name = "lines";
     t.source_crs = "EPSG:4326";
-    t.fields = {"class", "name", "oneway", "maxspeed", "junction", "area", "layer", "bridge",
-                "tunnel"};
-    t.source_fields = {"osm_id", "highway", "name", "oneway", "maxspeed", "junction", "area",
-                       "layer", "bridge", "tunnel"};
+    t.fields = {"class", "name",  "oneway", "maxspeed", "junction",
+                "area",  "layer", "bridge", "tunnel"};
+    t.source_fields = {"osm_id",   "highway", "name",  "oneway", "maxspeed",
+                       "junction", "area",    "layer", "bridge", "tunnel"};
     t.field_present.assign(t.fields.size(), false);
     t.field_present[0] = true;
     std::string target = ctx.metric_crs;
     if (target.empty() || target == "UTM" || target == "utm")
-        target = x.lonlat_box.valid()
-                     ? utm_crs_for({(x.lonlat_box.minx + x.lonlat_box.maxx) / 2,
-                                    (x.lonlat_box.miny + x.lonlat_box.maxy) / 2})
-                     : std::string("EPSG:4326");
+        target = x.lonlat_box.valid() ? utm_crs_for({(x.lonlat_box.minx + x.lonlat_box.maxx) / 2,
+                                                     (x.lonlat_box.miny + x.lonlat_box.maxy) / 2})
+                                      : std::string("EPSG:4326");
     validate_crs(target, "target CRS");
     t.crs = target;
     Transformer tr("EPSG:4326", target);

@@ -101,7 +101,8 @@ public:
 
     void node(const osmium::Node &n) {
         if (!m_what.features || n.tags().empty() || !n.location().valid()) return;
-        classify('n', n.id(), n.tags(), Geometry::of_point({n.location().lon(), n.location().lat()}));
+        classify('n', n.id(), n.tags(),
+                 Geometry::of_point({n.location().lon(), n.location().lat()}));
     }
 
     void way(const osmium::Way &w) {
@@ -297,7 +298,8 @@ Extract read(const std::string &path, const ReadWhat &what, const ProgressFn &pr
         Index index;
         LocationHandler locations{index};
         locations.ignore_errors();
-        osmium::io::Reader reader{file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way |
+        osmium::io::Reader reader{file, osmium::osm_entity_bits::node |
+                                            osmium::osm_entity_bits::way |
                                             osmium::osm_entity_bits::relation};
         Collector collector{what, x, &reader, progress};
         // Closed ways of the filter that are only highways are routed as ways, not as areas.

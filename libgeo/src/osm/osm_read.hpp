@@ -24,18 +24,18 @@ struct RoadTags {
 
 /// A `highway=*` way (or the outer ring of a highway multipolygon) in lon/lat.
 struct RoadWay {
-    std::int64_t id = 0;       ///< OSM way id (relation id for a multipolygon ring)
+    std::int64_t id = 0; ///< OSM way id (relation id for a multipolygon ring)
     bool from_relation = false;
-    bool is_area = false;      ///< a closed way tagged area=yes, or a multipolygon's ring
+    bool is_area = false; ///< a closed way tagged area=yes, or a multipolygon's ring
     RoadTags tags;
-    LineString line;           ///< lon/lat, the nodes found in the file, in order
+    LineString line; ///< lon/lat, the nodes found in the file, in order
 };
 
 /// A tagged OSM feature (node, way or multipolygon) of one of the kinds scene init uses.
 struct Feature {
-    char type = 'n';          ///< 'n' node, 'w' way, 'r' relation
+    char type = 'n'; ///< 'n' node, 'w' way, 'r' relation
     std::int64_t id = 0;
-    Geometry geometry;        ///< lon/lat: a point (nodes), a polygon (closed ways, areas)
+    Geometry geometry; ///< lon/lat: a point (nodes), a polygon (closed ways, areas)
     std::vector<std::pair<std::string, std::string>> tags;
     /// The value of a tag ("" when absent).
     std::string tag(const std::string &key) const;
@@ -52,7 +52,7 @@ struct ReadWhat {
 
 struct Extract {
     std::vector<RoadWay> roads;
-    std::size_t road_ways_cut = 0;     ///< ways with nodes missing from the file (kept with the rest)
+    std::size_t road_ways_cut = 0; ///< ways with nodes missing from the file (kept with the rest)
     std::size_t road_ways_dropped = 0; ///< fewer than 2 nodes in the file
     std::size_t other_lines = 0; ///< tagged ways that are not highways (rivers, walls …) that
                                  ///< GDAL's `lines` layer would have: counted, not kept

@@ -50,10 +50,12 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                 c.network = summarize(net);
                 const std::uint32_t comp = net.largest_component(Profile::car);
                 for (std::uint32_t e = 0; e < net.edge_count(); ++e)
-                    if (net.is_usable(Profile::car, e) && net.edge_component(Profile::car, e) == comp)
+                    if (net.is_usable(Profile::car, e) &&
+                        net.edge_component(Profile::car, e) == comp)
                         c.car_km_largest += net.edge(e).length_m / 1000.0;
                 try {
-                    const ScaleCheck s = check_metric_crs(d.crs, lonlat_extent(l.report.extent, d.crs));
+                    const ScaleCheck s =
+                        check_metric_crs(d.crs, lonlat_extent(l.report.extent, d.crs));
                     if (s.verdict != ScaleVerdict::ok) c.crs_note = s.message;
                 } catch (const Error &e) {
                     c.crs_note = e.message();
@@ -83,8 +85,8 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
     const std::string no_roads = "no usable roads layer — declare [layers.roads]";
     add("network info / export", roads, roads ? "roads" : no_roads);
     if (!roads) {
-        for (const char *cmd : {"isochrones", "zones", "coverage", "coverage plan", "incident",
-                                "report"})
+        for (const char *cmd :
+             {"isochrones", "zones", "coverage", "coverage plan", "incident LON,LAT", "incident PLATE_ID", "report"})
             add(cmd, false, no_roads);
     } else {
         const std::size_t units = c.layer(LayerRole::units).report.kept;
@@ -102,16 +104,18 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
         add("coverage", has(LayerRole::cameras),
             has(LayerRole::cameras)
                 ? std::to_string(c.layer(LayerRole::cameras).report.kept) + " cameras" +
-                      (has(LayerRole::buildings) ? ", buildings occlude" : ", no buildings: nothing occludes")
+                      (has(LayerRole::buildings) ? ", buildings occlude"
+                                                 : ", no buildings: nothing occludes")
                 : "no cameras — add a cameras layer (or --osm-cameras FILE)");
         add("coverage plan", plates,
             plates ? "candidate mounts on the plates (poles, lamps)"
                    : "no candidate mounts — add plates (a poles or lamps layer)");
         add("locate / nearest / poles check", plates,
             plates ? "plates" : "no plates — add a poles or lamps layer with IDs of the scheme");
-        add("incident", plates,
-            plates ? "plates, units, cameras as declared"
-                   : "no plates — incident reads the plate registry (add a poles or lamps layer)");
+        add("incident LON,LAT", true, "roads; cameras, units, zones, grids as declared");
+        add("incident PLATE_ID", plates,
+            plates ? "the plate registry (poles, lamps)"
+                   : "no plates — a plate ID needs a poles or lamps layer");
         add("report", true, "roads and whatever else is declared");
     }
     return c;

@@ -17,9 +17,9 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 struct Graph {
     const Network &net;
     std::uint32_t comp = Network::npos;
-    std::vector<std::uint32_t> candidates;  ///< edges a kiosk may stand on
-    std::vector<std::uint32_t> node_edge;   ///< per node: a candidate edge touching it (npos)
-    std::vector<std::uint32_t> comp_nodes;  ///< nodes of the largest car component
+    std::vector<std::uint32_t> candidates; ///< edges a kiosk may stand on
+    std::vector<std::uint32_t> node_edge;  ///< per node: a candidate edge touching it (npos)
+    std::vector<std::uint32_t> comp_nodes; ///< nodes of the largest car component
 };
 
 bool two_way(const Network &net, std::uint32_t e) {
@@ -107,8 +107,8 @@ KCenter place_kiosks(const Network &net, int k) {
     const std::uint32_t first = nearest_candidate(cx, cy, g.candidates);
     out.sites.push_back(site_on(net, first));
     used.insert(first);
-    const std::size_t want = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, k)),
-                                                   g.candidates.size());
+    const std::size_t want =
+        std::min<std::size_t>(static_cast<std::size_t>(std::max(1, k)), g.candidates.size());
     Reach r = search(net, out.sites);
     while (out.sites.size() < want) {
         const auto [worst, node] = farthest(g, r);

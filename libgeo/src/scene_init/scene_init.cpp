@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -102,6 +103,7 @@ struct TomlLayer {
     std::string comment; ///< lines, each without '#'
     std::string source;  ///< empty: the GeoPackage
     std::string where;
+    std::string scheme; ///< plates: the numbering scheme
 };
 
 int auto_kiosks(double car_km) {
@@ -153,7 +155,8 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
     }
 
     // ---- roads: the metric CRS from their extent ----
-    LayerSpec roads_spec = roads_arg.empty() ? LayerSpec{} : layer_spec_from_arg(roads_arg, "roads");
+    LayerSpec roads_spec =
+        roads_arg.empty() ? LayerSpec{} : layer_spec_from_arg(roads_arg, "roads");
     if (roads_arg.empty()) {
         roads_spec.role = "roads";
         roads_spec.source = osm_path;
@@ -256,14 +259,15 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         if (best) {
             boundary_ll = best->geometry.polygons;
             const std::string name = best->tag("name");
-            res.boundary_from = "administrative boundary '" + (name.empty() ? best->osm_id() : name) +
-                                "' (admin_level " + best->tag("admin_level") + ", " +
-                                best->osm_id() + "; " + num(100 * best_share, 1) +
-                                "% of the drivable junctions inside)";
+            res.boundary_from = "administrative boundary '" +
+                                (name.empty() ? best->osm_id() : name) + "' (admin_level " +
+                                best->tag("admin_level") + ", " + best->osm_id() + "; " +
+                                num(100 * best_share, 1) + "% of the drivable junctions inside)";
         } else {
             std::vector<XY> pts = net.nodes();
             auto mp = geos::multi_point(pts);
-            geos::GeomPtr hull = geos::check(GEOSConvexHull_r(geos::ctx(), mp.get()), "convex hull");
+            geos::GeomPtr hull =
+                geos::check(GEOSConvexHull_r(geos::ctx(), mp.get()), "convex hull");
             auto buf = geos::buffer(hull.get(), 200.0, 4);
             boundary_ll = to_lonlat(geos::to_multi_polygon(buf.get()), tr);
             res.boundary_from =
@@ -310,9 +314,10 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         std::string kind = "station";
         if (!units.empty()) {
             res.units_from = "amenity=police (" + std::to_string(units.size()) + " police";
-            res.units_from += police_off ? ", " + std::to_string(police_off) +
-                                               " more over 500 m from the drivable network left out)"
-                                         : ")";
+            res.units_from += police_off
+                                  ? ", " + std::to_string(police_off) +
+                                        " more over 500 m from the drivable network left out)"
+                                  : ")";
         } else {
             synthetic = true;
             kind = "kiosk";
@@ -344,18 +349,20 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         for (const auto &u : units)
             gw.w.add_feature(L, Geometry::of_point(u.lonlat),
                              {u.id, u.kind, u.name, std::int64_t(synthetic ? 1 : 0)});
-        TomlLayer t{"units", "units", {{"id", "id"}, {"kind", "kind"}, {"name", "name"}},
-                    synthetic, true, {}, {}, {}};
-        t.comment = synthetic
-                        ? "PLACEHOLDER units: the extract tags no police station, so scene init put " +
-                              std::to_string(units.size()) +
-                              " kiosks on the drivable network (farthest-first k-center, so that "
-                              "no place is far from all of them).\nThey are NOT real: replace this "
-                              "layer with the bureau's kiosks and stations (fields id, kind, "
-                              "name)."
-                        : "Police stations from OSM (amenity=police), kind \"station\"; [zones] "
-                          "below draws patrol zones for them.\nAdd the bureau's kiosks (kind "
-                          "\"kiosk\") and set [zones] kiosk_kind = \"kiosk\".";
+        TomlLayer t{"units",   "units", {{"id", "id"}, {"kind", "kind"}, {"name", "name"}},
+                    synthetic, true,    {},
+                    {},        {}};
+        t.comment =
+            synthetic
+                ? "PLACEHOLDER units: the extract tags no police station, so scene init put " +
+                      std::to_string(units.size()) +
+                      " kiosks on the drivable network (farthest-first k-center, so that "
+                      "no place is far from all of them).\nThey are NOT real: replace this "
+                      "layer with the bureau's kiosks and stations (fields id, kind, "
+                      "name)."
+                : "Police stations from OSM (amenity=police), kind \"station\"; [zones] "
+                  "below draws patrol zones for them.\nAdd the bureau's kiosks (kind "
+                  "\"kiosk\") and set [zones] kiosk_kind = \"kiosk\".";
         toml_layers.push_back(t);
         report_layer("units", units.size(), true, synthetic, res.units_from);
         if (kind == "station") res.notes.push_back("zones are drawn for the police stations");
@@ -387,8 +394,10 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
             auto dir = osm::parse_direction(c.tag("camera:direction"));
             if (!dir) dir = osm::parse_direction(c.tag("direction"));
             FieldValue heading, hfov;
-            if (dir) heading = *dir;
-            else ++no_dir;
+            if (dir)
+                heading = *dir;
+            else
+                ++no_dir;
             char *end = nullptr;
             const std::string angle = c.tag("camera:angle");
             const double a = std::strtod(angle.c_str(), &end);
@@ -401,9 +410,16 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         }
         TomlLayer t{"cameras",
                     "cameras",
-                    {{"id", "id"}, {"type", "type"}, {"heading", "heading"}, {"hfov", "hfov"},
+                    {{"id", "id"},
+                     {"type", "type"},
+                     {"heading", "heading"},
+                     {"hfov", "hfov"},
                      {"owner", "owner"}},
-                    false, n > 0, {}, {}, {}};
+                    false,
+                    n > 0,
+                    {},
+                    {},
+                    {}};
         t.comment = "Cameras from OSM (man_made=surveillance): heading from camera:direction or "
                     "direction (degrees or N, NE, ESE …),\nangle from camera:angle; no direction: "
                     "seen all around. Ranges are [cameras] default_range_m (OSM has none).";
@@ -415,43 +431,60 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         report_layer("cameras", 0, false, false, "no man_made=surveillance in the extract");
     }
 
-    // ---- plates: lamps and poles with their ref ----
-    const PlateScheme scheme;
+    // ---- plates: lamps and poles with their ref, under the scheme their refs show ----
+    std::set<std::string> plate_ids; // an ID in both layers would be an error: first one wins
     for (const auto &[role, kind, feats, tag] :
          {std::tuple<std::string, std::string, const std::vector<osm::Feature> *, std::string>{
               "poles", "pole", &x.poles, "power=pole"},
           {"lamps", "lamp", &x.lamps, "highway=street_lamp"}}) {
-        std::size_t with_ref = 0, canonical = 0;
-        std::vector<const osm::Feature *> keep;
+        std::vector<const osm::Feature *> with_ref;
+        std::vector<std::string> refs;
         for (const auto &f : *feats)
             if (!f.tag("ref").empty()) {
-                keep.push_back(&f);
-                ++with_ref;
-                const NormalizedId id = normalize_plate_id(f.tag("ref"), scheme);
-                const auto parts = id.is_canonical ? parse_plate_id(id.id, scheme) : std::nullopt;
-                if (parts && scheme.types[parts->type].kind == kind) ++canonical;
+                with_ref.push_back(&f);
+                refs.push_back(f.tag("ref"));
             }
-        if (keep.empty()) {
+        if (with_ref.empty()) {
             report_layer(role, 0, false, false,
-                         std::to_string(feats->size()) + " " + tag + " in the extract, none with a ref");
+                         std::to_string(feats->size()) + " " + tag +
+                             " in the extract, none with a ref");
             continue;
         }
+        const InferredScheme inf = infer_plate_scheme(refs, kind);
+        std::vector<bool> misfit(refs.size(), inf.scheme.types.empty());
+        for (std::size_t i : inf.misfits)
+            misfit[i] = true;
+        std::size_t written = 0, repeated = 0;
         const auto L = add_layer(role, Geometry::Type::point,
                                  {{"id", FieldType::string}, {"osm_id", FieldType::string}},
                                  tag + " with their ref (OSM)");
-        for (const auto *f : keep)
-            gw.w.add_feature(L, f->geometry, {f->tag("ref"), f->osm_id()});
-        const bool fits = canonical == with_ref;
+        for (std::size_t i = 0; i < with_ref.size(); ++i) {
+            if (misfit[i]) continue;
+            if (!plate_ids.insert(refs[i]).second) {
+                ++repeated;
+                continue;
+            }
+            gw.w.add_feature(L, with_ref[i]->geometry, {refs[i], with_ref[i]->osm_id()});
+            ++written;
+        }
+        // a scheme is worth declaring when most refs share it (and at least 3)
+        const bool fits = written >= 3 && 2 * inf.fitted >= refs.size();
         TomlLayer t{role, role, {{"id", "id"}}, false, fits, {}, {}, {}};
-        const std::string note =
-            std::to_string(with_ref) + " of " + std::to_string(feats->size()) + " " + tag +
-            " have a ref; " + std::to_string(canonical) + " fit the plate scheme";
-        t.comment = fits ? "Plates: " + note
+        if (fits) t.scheme = inf.text;
+        std::string note = std::to_string(refs.size()) + " of " + std::to_string(feats->size()) +
+                           " " + tag + " have a ref; " + std::to_string(written) + " written" +
+                           (inf.text.empty() ? "" : " under the scheme " + inf.text + " their refs show");
+        if (!inf.misfits.empty())
+            note += ", " + std::to_string(inf.misfits.size()) + " refs that fit it not left out";
+        if (repeated) note += ", " + std::to_string(repeated) + " repeated refs left out";
+        t.comment = fits ? "Plates: " + note +
+                               ".\nThe scheme was inferred from the refs: check it "
+                               "(docs/plate-ids.md), or point the layer at the bureau's registry."
                          : "Plates: " + note +
-                               ".\nCommented out: the plate commands need IDs of the scheme "
-                               "(G207-0042). Declare the layer once [plates] describes these refs.";
+                               ".\nCommented out: too few refs share a numbering scheme for "
+                               "the plate commands. Point the layer at the bureau's registry.";
         toml_layers.push_back(t);
-        report_layer(role, with_ref, fits, false, note);
+        report_layer(role, written, fits, false, note);
     }
 
     // ---- buildings ----
@@ -462,10 +495,16 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
                                   {"levels", FieldType::string}},
                                  "building footprints (OSM building=*)");
         for (const auto &b : x.buildings)
-            gw.w.add_feature(L, b.geometry, {b.osm_id(), b.tag("building"), b.tag("building:levels")});
-        TomlLayer t{"buildings", "buildings",
+            gw.w.add_feature(L, b.geometry,
+                             {b.osm_id(), b.tag("building"), b.tag("building:levels")});
+        TomlLayer t{"buildings",
+                    "buildings",
                     {{"id", "osm_id"}, {"building", "building"}, {"levels", "levels"}},
-                    false, true, {}, {}, {}};
+                    false,
+                    true,
+                    {},
+                    {},
+                    {}};
         t.comment = "Building footprints from OSM: the camera model's occluders.";
         toml_layers.push_back(t);
         report_layer("buildings", x.buildings.size(), true, false, "");
@@ -494,9 +533,10 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         std::string kinds;
         for (const auto &[k, c] : by_kind)
             kinds += (kinds.empty() ? "" : ", ") + k + " " + std::to_string(c);
-        TomlLayer t{"key_sites", "key_sites",
-                    {{"id", "osm_id"}, {"kind", "kind"}, {"name", "name"}},
-                    false, true, {}, {}, {}};
+        TomlLayer t{
+            "key_sites", "key_sites", {{"id", "osm_id"}, {"kind", "kind"}, {"name", "name"}},
+            false,       true,        {},
+            {},          {}};
         t.comment = "Key sites from OSM: " + kinds + ".";
         toml_layers.push_back(t);
         report_layer("key_sites", n, true, false, kinds);
@@ -522,9 +562,9 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
       << "# " << choice.name << ": " << choice.reason << "\n"
       << "crs = " << toml_string(choice.crs) << "\n"
       << "attribution = "
-      << toml_string(
-             (osm_path.empty() ? "roads: " + file_name : std::string("© OpenStreetMap contributors (ODbL)")) +
-             (units_synthetic ? "; units are PLACEHOLDERS (synthetic)" : ""))
+      << toml_string((osm_path.empty() ? "roads: " + file_name
+                                       : std::string("© OpenStreetMap contributors (ODbL)")) +
+                     (units_synthetic ? "; units are PLACEHOLDERS (synthetic)" : ""))
       << "\n\n";
     f << "# Roads: " << num(res.road_km, 1) << " km, " << num(res.car_km, 1)
       << " km of it drivable (largest car component), read from the source as it is.\n"
@@ -542,6 +582,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
           << p << "source = \"layers.gpkg\"\n"
           << p << "layer = " << toml_string(t.layer) << "\n";
         if (t.synthetic) f << p << "synthetic = true\n";
+        if (!t.scheme.empty()) f << p << "scheme = " << toml_string(t.scheme) << "\n";
         f << p << "[layers." << t.role << ".fields]\n";
         for (const auto &[k, v] : t.fields)
             f << p << k << " = " << toml_string(v) << "\n";
@@ -551,14 +592,14 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         return l.role == "units" && !l.synthetic;
     });
     if (stations)
-        f << "# Patrol zones are drawn for the units of this kind.\n[zones]\nkiosk_kind = \"station\"\n";
+        f << "# Patrol zones are drawn for the units of this kind.\n[zones]\nkiosk_kind = "
+             "\"station\"\n";
     {
         const std::string tmp = res.scene_path + ".tmp";
         std::ofstream out(tmp);
         out << f.str();
         out.close();
-        if (!out)
-            throw Error(ErrorCode::io, ErrorContext::of_file(res.scene_path), "cannot write");
+        if (!out) throw Error(ErrorCode::io, ErrorContext::of_file(res.scene_path), "cannot write");
         fs::rename(tmp, res.scene_path);
     }
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
