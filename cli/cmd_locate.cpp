@@ -452,6 +452,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate '路灯一零四 零零零幺' g1010001 --json\n"
         "  lugeo locate L104-0010 --near 104.0890,30.6985,200   # flagged when far from the "
         "caller\n"
+        "  lugeo locate L104-0010 --near 104.0915,30.6961,200 --near-crs gcj02   # from WeChat\n"
         "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
         "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
