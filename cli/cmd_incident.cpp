@@ -1,5 +1,6 @@
 // lugeo incident PLATE_ID | LON,LAT
 #include "plate_common.hpp"
+#include "positions.hpp"
 
 #include <lugeo/error.hpp>
 
@@ -13,6 +14,7 @@ namespace {
 struct IncidentCliOptions {
     SceneArgs scene;
     std::string where;
+    PositionArgs pos;
     std::string profile = "car";
     std::size_t cameras = 8;
     std::size_t road_units = 5;
@@ -29,8 +31,8 @@ int run_incident(const IncidentCliOptions &o) {
     if (!profile)
         throw Error(ErrorCode::invalid_argument,
                     "--profile '" + o.profile + "': expected walk, ebike or car");
-    std::optional<LonLatArg> at;
-    if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
+    std::optional<ParsedPosition> at;
+    if (looks_like_position(o.where)) at = parse_position_arg(o.where, o.pos, "position", false);
     // a position needs no plate layer; a plate ID does
     PlateWorld w = load_plate_world(o.scene, true,
                                     {LayerRole::cameras, LayerRole::buildings, LayerRole::units,
@@ -40,7 +42,8 @@ int run_incident(const IncidentCliOptions &o) {
     LonLat lonlat;
     std::optional<std::size_t> plate;
     if (at) {
-        lonlat = at->lonlat;
+        require_in_scene(*at, scene_lonlat_extent(w.scene, w.data), o.pos, "position");
+        lonlat = at->wgs84;
         point = w.frame.to_metric(lonlat);
     } else {
         const LocateResult r = w.registry.locate(o.where);
@@ -128,11 +131,15 @@ int run_incident(const IncidentCliOptions &o) {
         j["zones_layer"] = !ctx.zones.empty();
         j["grids_layer"] = !ctx.grids.empty();
         j["junction"] = junction_json(res.junction, w.frame);
+        if (at) j["position"] = given_position_json(*at);
+        output_positions(j, o.pos);
         print_json(j);
         return exit_ok;
     }
 
-    std::cout << "Incident at " << fmt(lonlat.lon, 7) << ", " << fmt(lonlat.lat, 7) << " (WGS84)   "
+    const LonLat shown = output_position(lonlat, o.pos);
+    std::cout << "Incident at " << fmt(shown.lon, 7) << ", " << fmt(shown.lat, 7) << " ("
+              << (o.pos.output_crs.empty() ? std::string("WGS84") : o.pos.output_crs) << ")   "
               << fmt(point.x, 1) << ", " << fmt(point.y, 1) << " (" << w.data.crs << ")\n";
     if (plate) {
         const Plate &p = w.registry.plates()[*plate];
@@ -205,9 +212,12 @@ void register_incident(CLI::App &app) {
         "incident", "Cameras, units (straight line and by road), zone and grid around an incident");
     add_scene_options(*cmd, o->scene, false);
     add_strict_option(*cmd, o->scene);
-    cmd->add_option("where", o->where, "A plate ID (exact) or LON,LAT (WGS84)")
+    cmd->add_option("where", o->where,
+                    "A plate ID (exact), LON,LAT (WGS84 unless --near-crs says otherwise) or a "
+                    "geo: URI")
         ->required()
         ->option_text("PLATE_ID|LON,LAT");
+    add_position_options(*cmd, o->pos);
     cmd->add_option("--profile", o->profile,
                     "Travel profile for units by road: car, ebike, walk (car)");
     cmd->add_option("--cameras", o->cameras,
@@ -220,6 +230,7 @@ void register_incident(CLI::App &app) {
         *cmd,
         "  lugeo incident L104-0001\n"
         "  lugeo incident 104.0665,30.6598 --json\n"
+        "  lugeo incident 104.0690,30.6540 --near-crs gcj02   # a WeChat location share\n"
         "  lugeo incident G101-0001 --profile ebike\n"
         "Exit codes: 0 ok, 1 the ID is not an exact plate (candidates on stderr), 3 bad input.\n");
     cmd->callback([o, cmd] { run_command(cmd, [&] { return run_incident(*o); }); });

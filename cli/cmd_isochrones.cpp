@@ -1,5 +1,6 @@
 // lugeo isochrones: 1-, 5- and 30-minute reach from kiosks, stations or any points.
 #include "common.hpp"
+#include "positions.hpp"
 
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
@@ -18,6 +19,7 @@ namespace {
 struct IsochronesOptions {
     SceneArgs scene;
     std::vector<std::string> from; ///< LAYER (scene role) or LON,LAT, repeatable
+    PositionArgs pos;              ///< --near-crs etc. for LON,LAT sources
     std::string kind;              ///< filter on the layer's `kind` field (units: kiosk by default)
     std::string minutes;           ///< "1,5,30"
     std::string profile;           ///< one profile for every threshold
@@ -116,24 +118,28 @@ int run_isochrones(const IsochronesOptions &o) {
     for (const auto &f : from) {
         if (const auto role = source_role(scene, f)) {
             roles.push_back(*role);
-        } else if (split(f).size() != 2) {
+        } else if (!looks_like_position(f)) {
             throw Error(ErrorCode::invalid_argument,
                         "--from '" + f +
                             "': neither a layer of the scene (units, key_sites, cameras, …) nor "
-                            "LON,LAT");
+                            "LON,LAT (or a geo: URI)");
+        } else {
+            parse_position_arg(f, o.pos, "--from", false); // bad positions before the reading
         }
     }
     SceneData data = read_data(scene, o.scene, roles);
     // the metric CRS is settled now (a scene made from --roads gets the roads' UTM zone)
     const MetricFrame frame(data.crs);
     std::vector<LayerPoint> sources;
+    std::vector<std::optional<ParsedPosition>> given; // per source: the position as given
+    const Box extent = scene_lonlat_extent(scene, data);
     for (const auto &f : from) {
         const auto role = source_role(scene, f);
         if (!role) {
-            const auto parts = split(f);
-            const LonLat ll{parse_number(parts[0], "--from longitude"),
-                            parse_number(parts[1], "--from latitude")};
-            sources.push_back({f, "", "", frame.to_metric(ll)});
+            const ParsedPosition p = parse_position_arg(f, o.pos, "--from", false);
+            require_in_scene(p, extent, o.pos, "--from '" + f + "'");
+            sources.push_back({f, "", "", frame.to_metric(p.wgs84)});
+            given.push_back(p);
             continue;
         }
         const std::string kind = !o.kind.empty()             ? o.kind
@@ -145,8 +151,10 @@ int run_isochrones(const IsochronesOptions &o) {
                 ErrorCode::invalid_argument, ErrorContext::of_file(scene.layer(*role).source),
                 "no source in layer '" + f + "'" + (kind.empty() ? "" : " with kind = " + kind) +
                     " (the layer's kinds are read from its 'kind' field)");
-        for (auto &s : layer_points)
+        for (auto &s : layer_points) {
             sources.push_back(std::move(s));
+            given.emplace_back();
+        }
     }
 
     IsochronePoints pts;
@@ -288,10 +296,17 @@ int run_isochrones(const IsochronesOptions &o) {
         nlohmann::json j;
         j["direction"] = o.inbound ? "inbound" : "outbound";
         j["trim_m"] = io.trim_m;
-        for (std::size_t i = 0; i < sources.size(); ++i)
-            j["sources"].push_back({{"id", sources[i].id},
-                                    {"name", sources[i].name},
-                                    {"snap_m", round_to(r.sources[i].distance_m, 0.01)}});
+        const MetricFrame ll(net.crs());
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            const LonLat at = ll.to_lonlat(sources[i].position);
+            nlohmann::json sj = {{"id", sources[i].id},
+                                 {"name", sources[i].name},
+                                 {"lon", round_to(at.lon, 1e-7)},
+                                 {"lat", round_to(at.lat, 1e-7)},
+                                 {"snap_m", round_to(r.sources[i].distance_m, 0.01)}};
+            if (given[i]) sj["position"] = given_position_json(*given[i]);
+            j["sources"].push_back(std::move(sj));
+        }
         auto pj = [&](const IsochronePolygon &p) {
             return nlohmann::json{
                 {"source", p.source < 0 ? nlohmann::json() : nlohmann::json(p.source)},
@@ -338,6 +353,7 @@ int run_isochrones(const IsochronesOptions &o) {
         j["seconds"] = {{"search", r.search_seconds},
                         {"polygons", r.polygon_seconds},
                         {"figures", r.stats_seconds}};
+        output_positions(j, o.pos);
         print_json(j);
         return exit_ok;
     }
@@ -405,9 +421,11 @@ void register_isochrones(CLI::App &app) {
         "isochrones", "1-, 5- and 30-minute reach from kiosks, stations or any points");
     add_scene_options(*cmd, opts->scene, true);
     cmd->add_option("--from", opts->from,
-                    "Sources: a scene layer (units, key_sites, …) or LON,LAT; repeatable (default: "
-                    "units with kind=kiosk)")
+                    "Sources: a scene layer (units, key_sites, …), LON,LAT (WGS84 unless "
+                    "--near-crs says otherwise) or a geo: URI; repeatable (default: units with "
+                    "kind=kiosk)")
         ->option_text("LAYER|LON,LAT");
+    add_position_options(*cmd, opts->pos);
     cmd->add_option("--kind", opts->kind,
                     "Keep only features of the source layer with this kind (units: kiosk)");
     cmd->add_option(
@@ -446,6 +464,8 @@ void register_isochrones(CLI::App &app) {
               "  lugeo isochrones -o iso.gpkg                       # layers for QGIS\n"
               "  lugeo isochrones --from units --kind station --minutes 5,10 --profile car\n"
               "  lugeo isochrones --from 104.0657,30.6595 --minutes 1,5 --profile walk --json\n"
+              "  lugeo isochrones --roads city.osm.pbf --from 101.5446,25.0453   # CRS chosen\n"
+              "  lugeo isochrones --from 104.0690,30.6540 --near-crs gcj02 --minutes 5\n"
               "  lugeo isochrones --inbound --from key_sites --kind hospital --minutes 10\n");
     cmd->callback([opts, cmd] { run_command(cmd, [&] { return run_isochrones(*opts); }); });
 }

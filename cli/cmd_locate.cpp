@@ -1,5 +1,6 @@
 // lugeo locate ID [ID…] | --batch FILE[:LAYER] -o OUT
 #include "plate_common.hpp"
+#include "positions.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -17,6 +18,7 @@ struct LocateCliOptions {
     SceneArgs scene;
     std::vector<std::string> ids;
     std::string near;
+    PositionArgs pos; ///< --near-crs, --output-crs, --max-outside
     std::size_t candidates = 0; ///< 0: default (5, fuzzy only when needed)
     bool json = false;
     bool no_network = false;
@@ -370,13 +372,15 @@ int run_locate(const LocateCliOptions &o) {
         throw Error(ErrorCode::invalid_argument,
                     "--also pairs ONE plate ID with a second plate read nearby; got " +
                         std::to_string(o.ids.size()) + " IDs");
-    std::optional<LonLatArg> near_arg;
-    if (!o.near.empty()) near_arg = parse_lonlat_arg(o.near, "--near", true);
+    std::optional<ParsedPosition> near_arg;
+    if (!o.near.empty()) near_arg = parse_position_arg(o.near, o.pos, "--near", true);
     PlateWorld w = load_plate_world(o.scene, !o.no_network);
     std::optional<CallerPosition> near;
-    if (near_arg)
-        near = CallerPosition{w.frame.to_metric(near_arg->lonlat),
+    if (near_arg) {
+        require_in_scene(*near_arg, scene_lonlat_extent(w.scene, w.data), o.pos, "--near");
+        near = CallerPosition{w.frame.to_metric(near_arg->wgs84),
                               near_arg->radius_m.value_or(o.radius_m)};
+    }
     int rc = exit_ok;
     nlohmann::json all = nlohmann::json::array();
     bool first = true;
@@ -395,6 +399,7 @@ int run_locate(const LocateCliOptions &o) {
             std::cerr << "lugeo: error: '" << id << "' is not a plate ID: " << r.error << "\n";
         if (o.json) {
             all.push_back(result_json(id, r, w, near));
+            output_positions(all.back(), o.pos);
         } else {
             if (!first) std::cout << "\n";
             first = false;
@@ -417,8 +422,10 @@ void register_locate(CLI::App &app) {
                     "Plate IDs as typed or heard (L207-0042, 路灯二零七 四十二号, g1030117)")
         ->option_text("ID…");
     cmd->add_option("--near", o->near,
-                    "Rough caller position LON,LAT[,RADIUS_M] (WGS84; radius default 300 m)")
+                    "Rough caller position LON,LAT[,RADIUS_M] (WGS84 unless --near-crs says "
+                    "otherwise; radius default 300 m) or a geo: URI")
         ->option_text("LON,LAT[,R]");
+    add_position_options(*cmd, o->pos);
     cmd->add_option("--candidates", o->candidates,
                     "List this many candidates, also after an exact match")
         ->check(CLI::Range(1, 100));
@@ -446,6 +453,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate '路灯一零四 零零零幺' g1010001 --json\n"
         "  lugeo locate L104-0010 --near 104.0890,30.6985,200   # flagged when far from the "
         "caller\n"
+        "  lugeo locate L104-0010 --near 104.0915,30.6961,200 --near-crs gcj02   # from WeChat\n"
         "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
         "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"

@@ -1,5 +1,6 @@
 // lugeo nearest LON,LAT [-k N]
 #include "plate_common.hpp"
+#include "positions.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -11,25 +12,28 @@ namespace {
 struct NearestCliOptions {
     SceneArgs scene;
     std::string point;
+    PositionArgs pos;
     std::size_t k = 5;
     bool json = false;
 };
 
 int run_nearest(const NearestCliOptions &o) {
-    const LonLatArg at = parse_lonlat_arg(o.point, "position", false);
+    const ParsedPosition at = parse_position_arg(o.point, o.pos, "position", false);
     // no plate layer: the nearest junction instead (a scene without plates is served)
     const Scene probe = resolve_scene(o.scene);
     const bool plates =
         probe.has_layer(LayerRole::poles) || probe.has_layer(LayerRole::lamps);
     const PlateWorld w = load_plate_world(o.scene, !plates, {}, false);
-    const XY p = w.frame.to_metric(at.lonlat);
+    require_in_scene(at, scene_lonlat_extent(w.scene, w.data), o.pos, "position");
+    const XY p = w.frame.to_metric(at.wgs84);
     const auto near = w.registry.nearest(p, o.k);
     std::optional<Junction> junction;
     if (w.junctions) junction = w.junctions->nearest(p);
     if (o.json) {
         nlohmann::json j;
-        j["lon"] = at.lonlat.lon;
-        j["lat"] = at.lonlat.lat;
+        j["lon"] = at.wgs84.lon;
+        j["lat"] = at.wgs84.lat;
+        j["position"] = given_position_json(at);
         j["plate_layer"] = w.has_plates;
         if (!w.has_plates) {
             j["junction"] = junction_json(junction, w.frame);
@@ -44,11 +48,13 @@ int run_nearest(const NearestCliOptions &o) {
             pj["compass"] = compass(n.bearing_deg);
             j["plates"].push_back(std::move(pj));
         }
+        output_positions(j, o.pos);
         print_json(j);
         return exit_ok;
     }
-    std::cout << "Plates nearest to " << fmt(at.lonlat.lon, 6) << ", " << fmt(at.lonlat.lat, 6)
-              << "\n";
+    const LonLat shown = output_position(at.wgs84, o.pos);
+    std::cout << "Plates nearest to " << fmt(shown.lon, 6) << ", " << fmt(shown.lat, 6)
+              << (o.pos.output_crs.empty() ? "" : " (" + o.pos.output_crs + ")") << "\n";
     for (const auto &n : near) {
         const Plate &pl = w.registry.plates()[n.plate];
         char line[256];
@@ -79,15 +85,19 @@ void register_nearest(CLI::App &app) {
         app.add_subcommand("nearest", "The k plates nearest to a point, with distance and bearing");
     add_scene_options(*cmd, o->scene, false);
     add_strict_option(*cmd, o->scene);
-    cmd->add_option("position", o->point, "LON,LAT (WGS84 degrees)")
+    cmd->add_option("position", o->point,
+                    "LON,LAT in degrees (WGS84 unless --near-crs says otherwise), or a geo: URI")
         ->required()
         ->option_text("LON,LAT");
+    add_position_options(*cmd, o->pos);
     cmd->add_option("-k", o->k, "How many plates (5)")->check(CLI::Range(1, 1000));
     cmd->add_flag("--json", o->json, "Machine-readable output");
     set_examples(
         *cmd,
         "  lugeo nearest 104.0665,30.6598            # read these back to the caller to confirm\n"
-        "  lugeo nearest 104.0665,30.6598 -k 10 --json\n");
+        "  lugeo nearest 104.0665,30.6598 -k 10 --json\n"
+        "  lugeo nearest 104.0690,30.6540 --near-crs gcj02   # pasted from Amap or WeChat\n"
+        "  lugeo nearest 'geo:30.6598,104.0665;u=30'          # a geo: link (latitude first)\n");
     cmd->callback([o, cmd] { run_command(cmd, [&] { return run_nearest(*o); }); });
 }
 

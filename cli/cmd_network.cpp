@@ -55,9 +55,12 @@ nlohmann::json summary_json(const Network &net, const Scene &scene) {
 int run_network_info(const NetworkInfoOptions &o) {
     const Scene scene = resolve_scene(o.scene);
     SceneData data = read_data(scene, o.scene, {LayerRole::roads});
+    const LayerReport layer = data.reports.front(); // the roads, as read (after `where`)
     const Network net = load_network(data, o.scene);
     if (o.json) {
-        print_json(summary_json(net, scene));
+        nlohmann::json j = summary_json(net, scene);
+        j["layer"] = layer_report_json(layer, scene);
+        print_json(j);
         return exit_ok;
     }
     const NetworkSummary s = summarize(net);

@@ -39,6 +39,10 @@ int run_report(const ReportCmdOptions &o) {
         j["layers"] = r.gpkg_layers;
         j["html_bytes"] = r.html_bytes;
         j["seconds"] = r.seconds;
+        // the scene table's counts: after each layer's `where` and validation
+        j["scene"] = nlohmann::json::array();
+        for (const auto &layer : data.reports)
+            j["scene"].push_back(layer_report_json(layer, scene));
         for (const auto &s : r.sections)
             j["sections"].push_back({{"id", s.id}, {"title", s.title}, {"seconds", s.seconds}});
         print_json(j);

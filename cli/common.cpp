@@ -28,7 +28,7 @@ void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
                        "CRS of --roads when the file has none (e.g. EPSG:4326)")
             ->needs(roads)
             ->option_text("CRS");
-        cmd.add_option("--crs", a.crs, "Metric CRS for --roads (default: the UTM zone of the data)")
+        cmd.add_option("--crs", a.crs, "Metric CRS for --roads (default: chosen for the data's area: CGCS2000 Gauss-Kruger in China, UTM elsewhere)")
             ->needs(roads)
             ->option_text("CRS");
         roads->excludes(cmd.get_option("--scene"));
@@ -76,6 +76,20 @@ void check_extra_layer(const LayerReport &report, const SceneData &data, const S
     print_notes(report, args);
     if (const LayerReport *roads = data.report(LayerRole::roads))
         check_overlaps_roads(report, *roads, data.crs);
+}
+
+nlohmann::json layer_report_json(const LayerReport &r, const Scene &scene) {
+    std::string where;
+    if (auto it = scene.layers.find(r.role); it != scene.layers.end()) where = it->second.where;
+    return {{"role", layer_role_name(r.role)},
+            {"source", r.path},
+            {"layer", r.layer},
+            {"where", where.empty() ? nlohmann::json() : nlohmann::json(where)},
+            {"in_source", r.in_source},
+            {"read", r.read},
+            {"kept", r.kept},
+            {"duplicates", r.duplicates},
+            {"synthetic", r.synthetic}};
 }
 
 Network load_network(SceneData &data, const SceneArgs &args) {

@@ -47,6 +47,10 @@ LayerReadContext layer_context(const Scene &scene, const SceneData &data, const 
 /// A layer read on its own (`--kiosks`, `--existing`, `--osm-cameras`): its notes to stderr and
 /// the same cross-check against the roads as a scene layer.
 void check_extra_layer(const LayerReport &report, const SceneData &data, const SceneArgs &args);
+/// What reading a layer found, as JSON: role, source, layer, where, in_source (before
+/// `where`; 0 when not counted), read (after `where`), kept (what the analyses got),
+/// duplicates, synthetic. Every count shown is after `where`.
+nlohmann::json layer_report_json(const LayerReport &report, const Scene &scene);
 /// The road network of the data (the roads are moved out of it).
 Network load_network(SceneData &data, const SceneArgs &args);
 

@@ -52,7 +52,8 @@ using ProgressFn = std::function<bool(double, const char *)>;
 
 struct ReadOptions {
     /// Transform geometries into this CRS; "" = leave them as they are; "UTM" = the WGS84 UTM
-    /// zone of the layer's centre (FeatureTable::crs tells which).
+    /// zone of the layer's centre; "auto" = choose_metric_crs (crs.hpp) over the layer's
+    /// extent, its reason added to FeatureTable::warnings (FeatureTable::crs tells which).
     std::string target_crs;
     std::vector<std::string> required_fields; ///< lugeo names that must be present
     std::vector<std::string> optional_fields; ///< lugeo names read when present
@@ -103,6 +104,12 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options);
 
 /// Counts the features of a layer (fast, for tests and reports).
 std::int64_t count_features(const LayerSpec &spec);
+
+/// The extent a layer declares without its features being read (a GeoPackage's or
+/// Shapefile's header, an OSM file's bounds), in `target_crs` (the layer's own CRS when
+/// empty). nullopt when the source does not know it cheaply, has no CRS, or cannot be opened:
+/// this is for cross-checks of layers when the roads themselves are not needed.
+std::optional<Box> declared_extent(const LayerSpec &spec, const std::string &target_crs = {});
 
 // ---- writing ----
 

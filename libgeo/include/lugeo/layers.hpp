@@ -92,7 +92,8 @@ struct LayerReport {
 /// Settings every reader needs.
 struct LayerReadContext {
     /// The scene's metric CRS. Required, except for read_roads, which chooses one from the
-    /// data when it is empty (the WGS84 UTM zone of the roads' centre; Roads::crs says which).
+    /// data when it is empty (choose_metric_crs over the roads' extent: CGCS2000 Gauss-Kruger in
+    /// China, UTM elsewhere; Roads::crs says which and a note of the roads' report says why).
     std::string metric_crs;
     CameraSettings cameras; ///< defaults for camera layers
     /// Read errors become notes with a count: the feature is left out (or the value is

@@ -52,7 +52,7 @@ std::string default_scene_path();
 
 /// A scene with only a roads layer, from "FILE[:LAYER]". `roads_crs` sets the source CRS
 /// (parameter "layers.roads.crs"); `metric_crs` the scene's (parameter "scene.crs"); empty:
-/// chosen from the roads when they are read (the WGS84 UTM zone of their centre).
+/// chosen from the roads when they are read (choose_metric_crs, crs.hpp, over their extent).
 Scene scene_from_roads(const std::string &roads, const std::string &roads_crs = {},
                        const std::string &metric_crs = {});
 

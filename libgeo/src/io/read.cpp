@@ -387,6 +387,11 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
         return list.empty() ? std::string("(none)") : list;
     };
 
+    // A CSV without coordinate columns: an attribute table, for the caller to say which
+    // columns it has (before a missing CRS, which is not the problem).
+    if (is_csv && !table.has_geometry_field && !(spec.fields.count("x") && spec.fields.count("y")))
+        return table;
+
     // ---- CRS ----
     std::string source_crs = spec.crs;
     if (source_crs.empty()) {
@@ -620,6 +625,24 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
             const XY c = to_ll.forward(XY{(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2});
             target = utm_crs_for({c.x, c.y});
         }
+    } else if (target == "auto") {
+        if (!is_projected_crs(source_crs)) {
+            // positions outside the lon/lat range first (an Error, or left out): not in the
+            // extent the CRS is chosen for
+            drop_outside_lonlat(table, options, at, where);
+            box = Box{};
+            for (const auto &f : table.features)
+                extend_box(f.geometry, box);
+        }
+        if (!box.valid()) {
+            target = source_crs;
+        } else {
+            Box ll = is_projected_crs(source_crs) ? lonlat_extent(box, source_crs) : box;
+            const MetricCrsChoice choice = choose_metric_crs(ll);
+            target = choice.crs;
+            table.warnings.push_back("metric CRS " + choice.crs + " (" + choice.name +
+                                     ") chosen for the data: " + choice.reason);
+        }
     }
     table.crs = target.empty() ? source_crs : target;
     if (!target.empty() && target != source_crs) {
@@ -646,6 +669,49 @@ std::int64_t count_features(const LayerSpec &spec) {
         }
     }
     return n;
+}
+
+std::optional<Box> declared_extent(const LayerSpec &spec, const std::string &target_crs) {
+    try {
+        GdalErrorCapture cap;
+        auto ds = detail::open_vector(spec);
+        OGRLayerH layer = detail::pick_layer(ds.get(), spec);
+        if (!layer) return std::nullopt;
+        OGREnvelope env;
+        if (OGR_L_GetExtent(layer, &env, FALSE) != OGRERR_NONE) return std::nullopt;
+        if (!std::isfinite(env.MinX) || !std::isfinite(env.MaxY) || env.MinX > env.MaxX ||
+            env.MinY > env.MaxY)
+            return std::nullopt;
+        std::string crs = spec.crs;
+        if (crs.empty()) {
+            OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+            if (!srs) return std::nullopt;
+            crs = detail::srs_to_string(srs);
+        }
+        Box box;
+        box.extend({env.MinX, env.MinY});
+        box.extend({env.MaxX, env.MaxY});
+        if (target_crs.empty() || target_crs == crs) return box;
+        // 16 points along each edge: a projected box's sides are not straight in lon/lat
+        std::vector<XY> pts;
+        for (int i = 0; i <= 16; ++i) {
+            const double t = i / 16.0;
+            const double x = env.MinX + t * (env.MaxX - env.MinX);
+            const double y = env.MinY + t * (env.MaxY - env.MinY);
+            pts.push_back({x, env.MinY});
+            pts.push_back({x, env.MaxY});
+            pts.push_back({env.MinX, y});
+            pts.push_back({env.MaxX, y});
+        }
+        Transformer(crs, target_crs).forward(pts);
+        Box out;
+        for (XY p : pts)
+            if (std::isfinite(p.x) && std::isfinite(p.y)) out.extend(p);
+        if (!out.valid()) return std::nullopt;
+        return out;
+    } catch (const Error &) {
+        return std::nullopt;
+    }
 }
 
 } // namespace lugeo

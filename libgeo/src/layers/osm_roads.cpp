@@ -215,7 +215,7 @@ Roads read_osm_roads_gdal(LayerReading &reading, WayCounters &counts) {
     ReadOptions ro = road_read_options();
     ro.progress = ctx.progress;
     const FeatureTable t =
-        reading.read_spec(lines, ctx.metric_crs.empty() ? "UTM" : ctx.metric_crs, ro);
+        reading.read_spec(lines, ctx.metric_crs.empty() ? "auto" : ctx.metric_crs, ro);
     Roads roads;
     roads.crs = t.crs;
     roads.read.warnings = t.warnings;

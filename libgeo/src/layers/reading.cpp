@@ -124,7 +124,8 @@ FeatureTable LayerReading::adopt(const LayerSpec &spec, FeatureTable t) {
                                         : "") +
                         "; its columns are: " + (cols.empty() ? "(none)" : cols) +
                         ". Name the coordinate columns in the scene: [layers." + m_spec.role +
-                        ".fields] x = \"…\", y = \"…\"");
+                        ".fields] x = \"…\", y = \"…\" (with crs = \"…\" when they are not "
+                        "WGS84 longitude / latitude)");
     }
     LayerReport &r = report();
     const std::size_t n = t.features.size() + t.skipped_empty + t.skipped_out_of_range;

@@ -16,7 +16,7 @@ namespace {
 /// or Geofabrik's "fclass", the first the layer has.
 Roads read_generic_roads(detail::LayerReading &reading, detail::WayCounters &counts) {
     const LayerReadContext &ctx = reading.context();
-    const std::string target = ctx.metric_crs.empty() ? "UTM" : ctx.metric_crs;
+    const std::string target = ctx.metric_crs.empty() ? "auto" : ctx.metric_crs;
     ReadOptions ro = detail::road_read_options();
     ro.progress = ctx.progress;
     FeatureTable t;

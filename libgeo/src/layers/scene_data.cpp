@@ -110,6 +110,39 @@ bool overlaps(const LonLatBox &a, const LonLatBox &b) {
            b.minlat <= a.maxlat;
 }
 
+/// Whether `layer` would lie on the roads (`roads`, lon/lat) with its two axes swapped in the
+/// CRS it was read from: lon/lat for a geographic source, easting/northing for a projected one.
+bool swapped_would_overlap(const Box &layer, const std::string &source_crs,
+                           const std::string &metric_crs, const LonLatBox &roads) {
+    if (source_crs.empty()) return false;
+    try {
+        const Transformer to_source(metric_crs, source_crs);
+        std::vector<XY> pts = {{layer.minx, layer.miny},
+                               {layer.maxx, layer.miny},
+                               {layer.maxx, layer.maxy},
+                               {layer.minx, layer.maxy}};
+        to_source.forward(pts);
+        for (XY &p : pts)
+            std::swap(p.x, p.y);
+        if (!is_projected_crs(source_crs))
+            for (XY p : pts)
+                if (!(std::abs(p.x) <= 180.0 && std::abs(p.y) <= 90.0)) return false;
+        const Transformer to_ll(source_crs, "EPSG:4326");
+        to_ll.forward(pts);
+        LonLatBox o{INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (XY p : pts) {
+            if (!std::isfinite(p.x) || !std::isfinite(p.y)) return false;
+            o.minlon = std::min(o.minlon, p.x);
+            o.maxlon = std::max(o.maxlon, p.x);
+            o.minlat = std::min(o.minlat, p.y);
+            o.maxlat = std::max(o.maxlat, p.y);
+        }
+        return overlaps(o, roads);
+    } catch (const Error &) {
+        return false;
+    }
+}
+
 } // namespace
 
 const char *layer_role_name(LayerRole role) noexcept {
@@ -162,13 +195,22 @@ void check_overlaps_roads(const LayerReport &layer, const LayerReport &roads,
         return;
     const LonLatBox ll = to_lonlat(l, metric_crs), rl = to_lonlat(r, metric_crs);
     const LonLatBox swapped{ll.minlat, ll.minlon, ll.maxlat, ll.maxlon};
-    const std::string cause =
-        overlaps(swapped, rl)
-            ? "its longitude and latitude look swapped (with them swapped it would lie on the "
-              "roads): check the axis order of the source"
-            : "is its CRS right? The source declares " +
-                  (layer.source_crs.empty() ? std::string("none") : layer.source_crs) +
-                  "; set the layer's crs = \"…\" in the scene if that is wrong";
+    const bool geographic = !layer.source_crs.empty() && !is_projected_crs(layer.source_crs);
+    const std::string declared =
+        layer.source_crs.empty() ? std::string("none") : layer.source_crs;
+    std::string cause;
+    if (overlaps(swapped, rl) || (geographic && swapped_would_overlap(l, layer.source_crs,
+                                                                       metric_crs, rl)))
+        cause = "its longitude and latitude look swapped (with them swapped it would lie on "
+                "the roads): check the axis order of the source (x = longitude, y = latitude)";
+    else if (swapped_would_overlap(l, layer.source_crs, metric_crs, rl))
+        cause = "its x and y look swapped (with them swapped, in its CRS " + declared +
+                ", it would lie on the roads): check the axis order of the source "
+                "(x = easting, y = northing)";
+    else
+        cause = "is its CRS right? The source declares " + declared +
+                "; set the layer's crs = \"…\" in the scene if that is wrong (a projected "
+                "layer read as lon/lat, or the wrong zone, lands far away)";
     ErrorContext c;
     c.file = layer.path;
     c.layer = layer.layer;
@@ -178,7 +220,9 @@ void check_overlaps_roads(const LayerReport &layer, const LayerReport &roads,
     throw Error(ErrorCode::invalid_geometry, c,
                 std::string("the ") + layer_role_name(layer.role) +
                     " layer lies away from the roads: its extent is " + text(ll) +
-                    ", the roads' is " + text(rl) + " (not even within " + m +
+                    ", the roads' is " + text(rl) +
+                    (roads.kept == 0 ? " (as the roads' source declares it)" : "") +
+                    " (not even within " + m +
                     " m of each other); " + cause);
 }
 
@@ -278,10 +322,24 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
         }
         data.reports.push_back(std::move(rep));
     }
-    // cross-checks: every layer lies where the roads are
-    if (const LayerReport *roads = data.report(LayerRole::roads))
+    // cross-checks: every layer lies where the roads are. A command that does not need the
+    // roads (nearest, locate) checks against the extent the roads layer declares, when its
+    // source knows it without being read (GeoPackage and Shapefile headers, OSM bounds).
+    if (const LayerReport *roads = data.report(LayerRole::roads)) {
         for (const auto &r : data.reports)
             if (r.role != LayerRole::roads) check_overlaps_roads(r, *roads, data.crs);
+    } else if (scene.has_layer(LayerRole::roads) && !data.reports.empty()) {
+        const LayerSpec &spec = scene.layer(LayerRole::roads);
+        if (const auto extent = declared_extent(spec, data.crs)) {
+            LayerReport roads;
+            roads.role = LayerRole::roads;
+            roads.source = spec.describe();
+            roads.path = spec.source;
+            roads.extent = *extent;
+            for (const auto &r : data.reports)
+                check_overlaps_roads(r, roads, data.crs);
+        }
+    }
     return data;
 }
 
