@@ -62,7 +62,7 @@ void register_nearest(CLI::App &app) {
     cmd->add_option("position", o->point, "LON,LAT (WGS84 degrees)")
         ->required()
         ->option_text("LON,LAT");
-    cmd->add_option("-k", o->k, "How many plates (5)")->check(CLI::Range(1, 1000));
+    cmd->add_option("-k", o->k, "How many plates (5)")->check(count_in(1, 1000));
     cmd->add_flag("--json", o->json, "Machine-readable output");
     set_examples(
         *cmd,
