@@ -476,9 +476,7 @@ std::vector<InputFile> scene_inputs(const Scene &scene) {
     std::vector<InputFile> in;
     if (!scene.path.empty()) in.push_back({scene.path, "the scene file"});
     for (const auto &[role, spec] : scene.layers)
-        if (!spec.synthetic)
-            in.push_back({spec.source, "the scene's " + std::string(layer_role_name(role)) +
-                                           " layer"});
+        in.push_back({spec.source, "the scene's " + std::string(layer_role_name(role)) + " layer"});
     return in;
 }
 
