@@ -554,6 +554,18 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
     if (spec.where.empty()) table.in_source = table.features.size() + table.skipped_empty;
     if (!cap.errors.empty() && table.features.empty())
         throw Error(ErrorCode::io, at, "reading failed" + where + ": " + cap.last_error());
+    // a corrupt or truncated file reads partly: never a silent partial answer
+    detail::ReadErrorPolicy::count = 0;
+    if (cap.failures > 0) {
+        if (!detail::ReadErrorPolicy::tolerate)
+            throw Error(ErrorCode::io, at,
+                        std::to_string(cap.failures) + " read error" +
+                            (cap.failures == 1 ? "" : "s") + " after " +
+                            std::to_string(table.features.size()) +
+                            " features (a corrupt or truncated file?)" + where + ": " +
+                            cap.last_failure);
+        detail::ReadErrorPolicy::count = cap.failures;
+    }
     // A required field looked up in OSM's other_tags that no feature carries is as missing as
     // a column that does not exist.
     for (std::size_t i = 0; i < options.required_fields.size(); ++i) {
