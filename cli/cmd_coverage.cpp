@@ -1,6 +1,8 @@
 // lugeo coverage [plan]
 #include "common.hpp"
 
+#include <lugeo/limits.hpp>
+
 #include <lugeo/coverage.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -106,7 +108,8 @@ CoverageWorld load_world(const Scene &scene, const SceneArgs &args,
 int run_coverage(const CoverageCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty())
+        check_not_input(scene, o.output, {{o.osm_cameras, "the OSM cameras source"}});
     const auto t0 = clock::now();
     const CoverageWorld w = load_world(scene, o.scene, o.osm_cameras);
     const Network &net = w.net;
@@ -522,11 +525,14 @@ void register_coverage(CLI::App &app) {
                     "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
         ->option_text("FILE");
     cmd->add_option("--min-gap", opts->min_gap, "Shortest uncovered stretch reported as a gap (m)")
+        ->check(real_in(0, limits::max_distance_m, Bound::closed, Bound::closed, "m"))
         ->default_val(50.0);
     cmd->add_option("--profile", opts->profile,
                     "Whose usable edges are the roads: car, ebike or walk")
+        ->check(one_of({"car", "ebike", "walk"}))
         ->default_val("car");
     cmd->add_option("--list", opts->list, "Gaps and cameras listed in the text summary")
+        ->check(count_in(0, 1000000))
         ->default_val(10);
     cmd->add_flag("--json", opts->json, "Machine-readable output");
     set_examples(*cmd, "  lugeo coverage                                    # the demo scene\n"
@@ -540,31 +546,43 @@ void register_coverage(CLI::App &app) {
         "plan",
         "Choose new camera positions and headings (lazy greedy, within 1 - 1/e of optimal)");
     add_scene_options(*plan, popts->scene, false);
-    plan->add_option("--add", popts->add, "Number of new cameras")->required();
+    plan->add_option("--add", popts->add, "Number of new cameras")
+        ->check(count_in(1, limits::max_new_cameras))
+        ->required();
     plan->add_option("--phases", popts->phases, "Split the picks into this many yearly phases")
+        ->check(count_in(1, 100))
         ->default_val(1);
     plan->add_option("-o,--output", popts->output, "GPKG with layers picks and pick_views")
         ->option_text("FILE");
     plan->add_option("--profile", popts->profile,
                      "Whose usable edges are the roads: car, ebike or walk")
+        ->check(one_of({"car", "ebike", "walk"}))
         ->default_val("car");
     plan->add_option("--type", popts->type, "Type of the new cameras (bullet; dome/ptz see 360°)")
+        ->check(one_of({"bullet", "dome", "ptz"}))
         ->default_val("bullet");
     plan->add_option("--hfov", popts->hfov, "Horizontal angle of the new cameras (degrees)")
+        ->check(real_in(0, 360, Bound::open, Bound::closed, "degrees"))
         ->default_val(60.0);
-    plan->add_option("--range", popts->range, "Range of the new cameras (m)")->default_val(80.0);
+    plan->add_option("--range", popts->range, "Range of the new cameras (m)")
+        ->check(real_in(0, limits::max_camera_range_m, Bound::open, Bound::closed, "m"))
+        ->default_val(80.0);
     plan->add_option(
         "--dori", popts->dori,
-        "Range from this DORI level instead: detection, observation, recognition, identification");
-    plan->add_option("--resolution", popts->resolution, "Horizontal pixels, with --dori");
+        "Range from this DORI level instead: detection, observation, recognition, identification")
+        ->check(one_of({"detection", "observation", "recognition", "identification"}));
+    plan->add_option("--resolution", popts->resolution, "Horizontal pixels, with --dori")
+        ->check(real_in(0, 100000, Bound::open, Bound::closed, "pixels"));
     plan->add_option(
             "--headings", popts->headings,
             "Evenly spaced headings per mounting point (besides the road's two directions)")
+        ->check(count_in(0, limits::max_headings))
         ->default_val(4);
     plan->add_flag("--no-road-headings", popts->no_road_headings,
                    "Do not add the two directions of the nearest road");
     plan->add_option("--incident-weight", popts->incident_weight,
                      "Weight of incident density (0: road class only)")
+        ->check(real_in(0, 1e6))
         ->default_val(1.0);
     plan->add_option("--mounts", popts->mounts,
                      "Candidate mounting points: plates, roads (points every --every m), or a "

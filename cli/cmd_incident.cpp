@@ -3,6 +3,7 @@
 #include "positions.hpp"
 
 #include <lugeo/error.hpp>
+#include <lugeo/limits.hpp>
 
 #include <cmath>
 #include <iostream>
@@ -219,12 +220,14 @@ void register_incident(CLI::App &app) {
         ->option_text("PLATE_ID|LON,LAT");
     add_position_options(*cmd, o->pos);
     cmd->add_option("--profile", o->profile,
-                    "Travel profile for units by road: car, ebike, walk (car)");
+                    "Travel profile for units by road: car, ebike, walk (car)")
+        ->check(one_of({"car", "ebike", "walk"}));
     cmd->add_option("--cameras", o->cameras,
-                    "Cameras listed at least (8; all that see the point are listed)");
-    cmd->add_option("--units", o->road_units, "Units by road listed (5)");
+                    "Cameras listed at least (8; all that see the point are listed)")
+        ->check(count_in(0, 100000));
+    cmd->add_option("--units", o->road_units, "Units by road listed (5)")->check(count_in(0, 1000));
     cmd->add_option("--limit", o->limit_min, "Search limit for units by road, minutes (30)")
-        ->check(CLI::PositiveNumber);
+        ->check(real_in(0, limits::max_minutes, Bound::open, Bound::closed, "minutes"));
     cmd->add_flag("--json", o->json, "Machine-readable output");
     set_examples(
         *cmd,

@@ -2,6 +2,8 @@
 #include "common.hpp"
 #include "positions.hpp"
 
+#include <lugeo/limits.hpp>
+
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -431,25 +433,31 @@ void register_isochrones(CLI::App &app) {
     cmd->add_option(
            "--minutes", opts->minutes,
            "Thresholds in minutes, increasing (default: scene [isochrones] minutes, else 1,5,30)")
+        ->check(real_list_in(0, limits::max_minutes, Bound::open, Bound::closed, "minutes"))
         ->option_text("LIST");
     cmd->add_option(
         "--profile", opts->profile,
         "walk, ebike or car for every threshold (default: scene [isochrones] profiles, else "
-        "ebike,car,car for 1,5,30 and car otherwise)");
+        "ebike,car,car for 1,5,30 and car otherwise)")
+        ->check(one_of({"walk", "ebike", "car"}));
     cmd->add_flag("--inbound", opts->inbound, "Time to reach the sources instead of from them");
     cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")
+        ->check(real_in(0, limits::max_trim_m, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
     cmd->add_option("--fill-holes", opts->fill_holes_m2, "Fill holes smaller than this, m2")
+        ->check(real_in(0, 1e12, Bound::closed, Bound::closed, "m2"))
         ->capture_default_str();
     cmd->add_option("--cell", opts->cell_m,
                     "Raster cell of the polygons, metres (<= trim/2; boundary within 0.79 cell of "
                     "the exact buffer)")
+        ->check(real_in(0, limits::max_cell_m, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
     cmd->add_flag(
         "--buffer-union", opts->buffer_union,
         "Build polygons as the exact GEOS buffer union (slow reference) instead of the raster");
     cmd->add_option("--max-snap", opts->max_snap_m,
                     "Refuse a source farther than this from a usable road, metres")
+        ->check(real_in(0, limits::max_snap_m, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
     cmd->add_flag("--concave", opts->concave,
                   "Also write a concave-hull display variant (layer 'concave')");
@@ -457,6 +465,7 @@ void register_isochrones(CLI::App &app) {
     cmd->add_option("-o,--output", opts->output, "Write layers (.gpkg; .geojson for one layer)")
         ->option_text("FILE");
     cmd->add_option("--top", opts->top, "How many of the longest unreached pieces to list")
+        ->check(count_in(0, 1000000))
         ->capture_default_str();
     cmd->add_flag("--json", opts->json, "Machine-readable summary on stdout");
     set_examples(

@@ -3,6 +3,7 @@
 #include "positions.hpp"
 
 #include <lugeo/error.hpp>
+#include <lugeo/limits.hpp>
 #include <lugeo/io.hpp>
 
 #include <cmath>
@@ -260,12 +261,8 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
 
 int run_batch(const LocateCliOptions &o) {
     PlateWorld w = load_plate_world(o.scene, false);
-    check_not_input(w.scene, o.output);
     const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
-    if (std::filesystem::exists(o.output) && std::filesystem::exists(in_spec.source) &&
-        std::filesystem::equivalent(o.output, in_spec.source))
-        throw Error(ErrorCode::invalid_argument,
-                    "the output '" + o.output + "' is the batch input");
+    check_not_input(w.scene, o.output, {{in_spec.source, "the batch input"}});
     const auto rows = read_batch(o.batch, o.id_field);
 
     VectorWriter wr(o.output);
@@ -428,14 +425,14 @@ void register_locate(CLI::App &app) {
     add_position_options(*cmd, o->pos);
     cmd->add_option("--candidates", o->candidates,
                     "List this many candidates, also after an exact match")
-        ->check(CLI::Range(1, 100));
+        ->check(count_in(1, 100));
     cmd->add_option("--also", o->also,
                     "A second plate the caller reads nearby (the lamp beside the pole): ranks "
                     "the pairs that lie together")
         ->option_text("ID2");
     cmd->add_option("--pair-distance", o->pair_distance_m,
                     "The two plates are seen together: within about this many metres (50)")
-        ->check(CLI::PositiveNumber);
+        ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
     cmd->add_flag("--json", o->json, "Machine-readable output");
     cmd->add_flag("--no-network", o->no_network,
                   "Do not load the road network (no nearest junction; faster)");
@@ -444,7 +441,7 @@ void register_locate(CLI::App &app) {
     cmd->add_option("--id-field", o->id_field, "ID column of the batch input (id)");
     cmd->add_option("--radius", o->radius_m,
                     "Caller position radius in batch mode (rows with a point or lon/lat), m (300)")
-        ->check(CLI::PositiveNumber);
+        ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
     cmd->add_option("-o,--output", o->output, "Batch output (.gpkg, .csv, .geojson)")
         ->option_text("FILE");
     set_examples(

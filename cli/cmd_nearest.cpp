@@ -90,7 +90,7 @@ void register_nearest(CLI::App &app) {
         ->required()
         ->option_text("LON,LAT");
     add_position_options(*cmd, o->pos);
-    cmd->add_option("-k", o->k, "How many plates (5)")->check(CLI::Range(1, 1000));
+    cmd->add_option("-k", o->k, "How many plates (5)")->check(count_in(1, 1000));
     cmd->add_flag("--json", o->json, "Machine-readable output");
     set_examples(
         *cmd,

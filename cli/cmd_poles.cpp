@@ -2,11 +2,13 @@
 #include "plate_common.hpp"
 
 #include <lugeo/error.hpp>
+#include <lugeo/limits.hpp>
 #include <lugeo/io.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <limits>
 #include <map>
 
@@ -156,8 +158,39 @@ int run_poles_check(const PolesCheckOptions &o) {
             return s ? s->distance_m : std::numeric_limits<double>::infinity();
         };
     }
-    const CheckReport rep =
+    CheckReport rep =
         check_plates(set.plates, co, set.scheme ? *set.scheme : PlateScheme{});
+    // rows the layer reader refused (unknown status, a position out of range) and rows with no
+    // position at all are errors of the check too, never a silent "0 errors"
+    {
+        std::set<std::size_t> flagged;
+        for (const auto &is : rep.issues)
+            if (is.severity == Severity::error) flagged.insert(is.plates.begin(), is.plates.end());
+        for (const RejectedPlate &r : set.rejected) {
+            if (r.plate != SIZE_MAX && flagged.count(r.plate)) continue;
+            CheckIssue is;
+            is.kind = r.reason.find("position") != std::string::npos ? CheckKind::invalid_position
+                                                                     : CheckKind::invalid_id;
+            is.severity = Severity::error;
+            if (r.plate != SIZE_MAX && r.plate < set.plates.size()) is.plates = {r.plate};
+            is.ids = {r.id};
+            is.message = r.origin.layer + " feature " + std::to_string(r.origin.fid) + ": " +
+                         r.reason;
+            rep.issues.push_back(std::move(is));
+            ++rep.error_count;
+        }
+        for (const LayerReport &lr : data.reports) {
+            if (lr.role != LayerRole::poles && lr.role != LayerRole::lamps) continue;
+            if (lr.read <= lr.kept) continue;
+            CheckIssue is;
+            is.kind = CheckKind::invalid_position;
+            is.severity = Severity::error;
+            is.message = lr.source + ": " + std::to_string(lr.read - lr.kept) +
+                         " plate rows without a usable position (null, empty or NaN geometry)";
+            rep.issues.push_back(std::move(is));
+            ++rep.error_count;
+        }
+    }
     if (o.json) {
         nlohmann::json j;
         j["plates"] = rep.plate_count;
@@ -242,11 +275,8 @@ int run_poles_check(const PolesCheckOptions &o) {
 
 int run_poles_assign(const PolesAssignOptions &o) {
     const PlateWorld w = load_plate_world(o.scene, false);
-    check_not_input(w.scene, o.output);
     const LayerSpec in = layer_spec_from_arg(o.input, "new plates");
-    if (std::filesystem::exists(o.output) && std::filesystem::exists(in.source) &&
-        std::filesystem::equivalent(o.output, in.source))
-        throw Error(ErrorCode::invalid_argument, "the output '" + o.output + "' is the input");
+    check_not_input(w.scene, o.output, {{in.source, "the new plates input"}});
     const PlateScheme &scheme = w.registry.scheme();
     std::optional<std::size_t> type;
     for (std::size_t t = 0; t < scheme.types.size(); ++t)
@@ -392,20 +422,21 @@ void register_poles(CLI::App &app) {
     check
         ->add_option("--max-road-distance", c->max_road_distance_m,
                      "Plates farther than this from every road, m (50)")
-        ->check(CLI::PositiveNumber);
+        ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
     check
         ->add_option("--confusable-distance", c->confusable_min_m,
                      "Confusable pairs: plates one misreading apart farther apart than this, m "
                      "(1000)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(real_in(0, limits::max_distance_m, Bound::closed, Bound::closed, "m"));
     check
         ->add_option("--confusable-probability", c->confusable_min_probability,
                      "Confusable pairs: misreadings at least this likely per reading, under the "
                      "resolver's error model (0.003)")
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(real_in(0, 1));
     check->add_option("--top", c->top,
                       "Confusable pairs in the text report: the worst pair of the N worst pairs "
-                      "of roads (20)");
+                      "of roads (20)")
+        ->check(count_in(0, 1000000));
     check->add_flag("--all", c->all_pairs, "Text report: every confusable pair, ranked");
     check
         ->add_option("-o,--output", c->pairs_output,
@@ -414,7 +445,8 @@ void register_poles(CLI::App &app) {
         ->option_text("FILE");
     check->add_flag("--no-roads", c->no_roads,
                     "Skip the distance-to-road check (no network is built)");
-    check->add_option("--limit", c->limit, "Issues shown per kind in the text report (10)");
+    check->add_option("--limit", c->limit, "Issues shown per kind in the text report (10)")
+        ->check(count_in(0, 1000000));
     check->add_flag("--json", c->json, "Machine-readable output (every issue)");
     set_examples(*check,
                  "  lugeo poles check                         # exit 1 when errors are found\n"
@@ -433,15 +465,15 @@ void register_poles(CLI::App &app) {
         ->option_text("FILE");
     assign->add_option("--kind", a->kind, "pole or lamp")
         ->required()
-        ->check(CLI::IsMember({"pole", "lamp"}));
+        ->check(one_of({"pole", "lamp"}));
     assign
         ->add_option("--district", a->district,
                      "District digit (1-9), unless the input has a 'district' field")
-        ->check(CLI::Range(1, 9));
+        ->check(count_in(1, 9));
     assign
         ->add_option("--road-code", a->road_code,
                      "Road code (1-99), unless the input has a 'road_code' field")
-        ->check(CLI::Range(1, 99));
+        ->check(count_in(1, 99));
     assign->add_option("--road", a->road_name,
                        "Road name to write (default: that of existing plates with the code)");
     assign->add_option("--side-field", a->side_field,

@@ -1,8 +1,11 @@
 // lugeo report: the planning report (one self-contained HTML file with maps, plus a GPKG).
 #include "common.hpp"
 
+#include <lugeo/limits.hpp>
+
 #include <lugeo/report.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 namespace lugeo::cli {
@@ -19,6 +22,8 @@ struct ReportCmdOptions {
 
 int run_report(const ReportCmdOptions &o) {
     const Scene scene = resolve_scene(o.scene);
+    check_not_input(scene, {(std::filesystem::path(o.output) / "report.html").string(),
+                            (std::filesystem::path(o.output) / "report.gpkg").string()});
     SceneReadOptions read;
     read.keep_invalid_plates = true; // bad plate rows are findings of the registry checks
     const SceneData data =
@@ -69,8 +74,10 @@ void register_report(CLI::App &app) {
         ->capture_default_str()
         ->option_text("DIR");
     cmd->add_option("--cameras", o->cameras, "How many next cameras to propose")
+        ->check(count_in(0, limits::max_new_cameras))
         ->capture_default_str();
     cmd->add_option("--top", o->top, "Rows in the 'worst places' and 'largest gaps' tables")
+        ->check(count_in(0, 1000000))
         ->capture_default_str();
     cmd->add_flag("--json", o->json, "Print what was written as JSON");
     set_examples(*cmd,

@@ -1,6 +1,8 @@
 // lugeo zones: patrol zones from the kiosks (network Voronoi, balancing, existing plans)
 #include "common.hpp"
 
+#include <lugeo/limits.hpp>
+
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
 #include <lugeo/zones.hpp>
@@ -229,8 +231,16 @@ int run_zones(const ZonesOptions &o) {
     if (!(o.tolerance_pct > 0))
         throw Error(ErrorCode::invalid_argument, "--tolerance must be a positive percentage");
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
     const bool scene_zones = o.existing == existing_from_scene;
+    {
+        std::vector<InputFile> extra;
+        if (!o.kiosks.empty())
+            extra.push_back({layer_spec_from_arg(o.kiosks, "kiosks").source, "the kiosks input"});
+        if (!o.existing.empty() && !scene_zones)
+            extra.push_back(
+                {layer_spec_from_arg(o.existing, "zones").source, "the existing zones input"});
+        check_not_input(scene, o.output, extra);
+    }
     // --existing alone: the scene's own zones layer
     if (scene_zones && !scene.has_layer(LayerRole::zones))
         throw Error(ErrorCode::invalid_argument,
@@ -318,26 +328,31 @@ void register_zones(CLI::App &app) {
                     "Balance the workload by additive weights: none, length, incidents "
                     "(red 8, orange 4, blue 2, green 1) or area")
         ->option_text("MEASURE")
+        ->check(one_of({"none", "length", "incidents", "area"}))
         ->capture_default_str();
     cmd->add_option("--tolerance", opts->tolerance_pct,
                     "Balanced mode: every zone within ±this % of the mean")
         ->option_text("PCT")
+        ->check(real_in(0, 100, Bound::open, Bound::closed, "%"))
         ->capture_default_str();
     cmd->add_option("--max-iterations", opts->max_iterations,
                     "Balanced mode: weight updates at most")
+        ->check(count_in(0, 100000))
         ->capture_default_str();
     cmd->add_option("--cell", opts->cell_m,
                     "Raster polygons: cell size (m; larger when the grid would exceed 6 M "
                     "cells)")
+        ->check(real_in(0, limits::max_cell_m, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
     cmd->add_option("--polygons", opts->method,
                     "Zone polygon construction: raster (grid distance transform, "
                     "traced borders) or voronoi (GEOS Voronoi of road sites; slower)")
-        ->check(CLI::IsMember({"raster", "voronoi"}))
+        ->check(one_of({"raster", "voronoi"}))
         ->capture_default_str();
     cmd->add_option("--spacing", opts->spacing_m,
                     "Voronoi polygons: spacing of the sites along the roads (m); "
                     "existing plans: roads are cut in steps of a quarter of it")
+        ->check(real_in(0, 10000, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
     cmd->add_option("--existing", opts->existing,
                     "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "

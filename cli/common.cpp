@@ -1,11 +1,18 @@
 #include "common.hpp"
 
 #include <lugeo/error.hpp>
+#include <lugeo/input_guard.hpp>
+#include <lugeo/io.hpp>
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <unistd.h>
 
 namespace lugeo::cli {
@@ -101,11 +108,128 @@ Network load_network(SceneData &data, const SceneArgs &args) {
     return net;
 }
 
+namespace {
+
+std::string num_text(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+std::string range_text(double lo, double hi, Bound lob, Bound hib, const std::string &unit) {
+    std::string t;
+    if (std::isfinite(lo)) t = num_text(lo) + (lob == Bound::open ? " < " : " <= ");
+    t += "x";
+    if (std::isfinite(hi)) t += (hib == Bound::open ? " < " : " <= ") + num_text(hi);
+    if (!std::isfinite(lo) && !std::isfinite(hi)) t = "any finite number";
+    if (!unit.empty()) t += " (" + unit + ")";
+    return t;
+}
+
+/// The value as a finite double, or an error text.
+std::string parse_real(const std::string &text, double &v) {
+    const std::string shown = "value '" + printable_value(text) + "'";
+    if (text.empty()) return "an empty value is not a number";
+    const char *b = text.c_str();
+    char *end = nullptr;
+    errno = 0;
+    v = std::strtod(b, &end);
+    if (end == b || *end != '\0' || std::isspace(static_cast<unsigned char>(text.front())))
+        return shown + " is not a number";
+    if (!std::isfinite(v) || errno == ERANGE) {
+        if (std::isnan(v)) return shown + " is not a number (NaN)";
+        if (std::isinf(v) || std::abs(v) > 1.0) return shown + " is not a finite number";
+        v = 0.0; // underflow to (almost) zero: keep the tiny value
+    }
+    return {};
+}
+
+std::string check_real(const std::string &text, double lo, double hi, Bound lob, Bound hib,
+                       const std::string &unit) {
+    double v = 0;
+    std::string err = parse_real(text, v);
+    const std::string allowed = "; allowed: " + range_text(lo, hi, lob, hib, unit);
+    if (!err.empty()) return err + allowed;
+    const bool below = lob == Bound::open ? !(v > lo) : !(v >= lo);
+    const bool above = hib == Bound::open ? !(v < hi) : !(v <= hi);
+    if (below || above)
+        return "value '" + printable_value(text) + "' is out of range" + allowed;
+    return {};
+}
+
+} // namespace
+
+CLI::Validator real_in(double lo, double hi, Bound lob, Bound hib, const std::string &unit) {
+    return CLI::Validator(
+        [=](std::string &s) { return check_real(s, lo, hi, lob, hib, unit); },
+        "NUMBER in " + range_text(lo, hi, lob, hib, ""), "real_in");
+}
+
+CLI::Validator real_list_in(double lo, double hi, Bound lob, Bound hib, const std::string &unit) {
+    return CLI::Validator(
+        [=](std::string &s) -> std::string {
+            std::size_t start = 0;
+            while (start <= s.size()) {
+                const auto comma = s.find(',', start);
+                std::string item = s.substr(start, comma == std::string::npos ? std::string::npos
+                                                                              : comma - start);
+                const auto b = item.find_first_not_of(" \t\"'[]");
+                const auto e = item.find_last_not_of(" \t\"'[]");
+                item = b == std::string::npos ? std::string() : item.substr(b, e - b + 1);
+                if (std::string err = check_real(item, lo, hi, lob, hib, unit); !err.empty())
+                    return "value '" + printable_value(s) + "': item " + err;
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
+            return {};
+        },
+        "LIST", "real_list_in");
+}
+
+CLI::Validator count_in(long long lo, long long hi) {
+    return CLI::Validator(
+        [=](std::string &s) -> std::string {
+            const std::string allowed = "; allowed: a whole number " +
+                                        range_text(static_cast<double>(lo), static_cast<double>(hi),
+                                                   Bound::closed, Bound::closed, "");
+            long long v = 0;
+            const char *b = s.data(), *e = s.data() + s.size();
+            if (b != e && *b == '+') ++b;
+            const auto [p, ec] = std::from_chars(b, e, v);
+            if (s.empty() || ec == std::errc::invalid_argument || p != e)
+                return "value '" + printable_value(s) + "' is not a whole number" + allowed;
+            if (ec == std::errc::result_out_of_range || v < lo || v > hi)
+                return "value '" + printable_value(s) + "' is out of range" + allowed;
+            return {};
+        },
+        "INT in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", "count_in");
+}
+
+CLI::Validator one_of(std::vector<std::string> words) {
+    std::string list;
+    for (const auto &w : words)
+        list += (list.empty() ? "" : ", ") + w;
+    return CLI::Validator(
+        [words, list](std::string &s) -> std::string {
+            for (const auto &w : words)
+                if (s == w) return {};
+            return "value '" + printable_value(s) + "' is not one of: " + list;
+        },
+        "{" + list + "}", "one_of");
+}
+
 CLI::Validator existing_source() {
     return CLI::Validator(
         [](std::string &s) -> std::string {
-            if (is_virtual_source(s) || std::filesystem::exists(s)) return {};
-            return "File does not exist: " + s;
+            if (is_virtual_source(s)) return {};
+            try {
+                check_path_length(s);
+            } catch (const Error &e) {
+                return e.message();
+            }
+            std::error_code ec;
+            if (std::filesystem::exists(s, ec)) return {};
+            return "File does not exist: " + printable_value(s);
         },
         "FILE");
 }
@@ -150,7 +274,8 @@ std::string flag_for(const CLI::App *cmd, const std::string &parameter) {
         {"layers.roads.crs", "--roads-crs"}, {"scene.crs", "--crs"}, {"scene", "--scene"},
         {"max_snap_m", "--max-snap"},        {"phases", "--phases"}, {"balance", "--balance"},
         {"output_dir", "--output"},          {"cell_m", "--cell"},   {"trim_m", "--trim"},
-        {"tolerance", "--tolerance"}};
+        {"tolerance", "--tolerance"},       {"fill_holes_m2", "--fill-holes"},
+        {"range_m", "--range"},             {"headings", "--headings"}};
     std::string flag;
     if (auto it = flags.find(parameter); it != flags.end()) {
         flag = it->second;
@@ -162,26 +287,195 @@ std::string flag_for(const CLI::App *cmd, const std::string &parameter) {
     return !flag.empty() && cmd->get_option_no_throw(flag) ? flag : std::string();
 }
 
+/// True when the command was asked for --json.
+bool wants_json(const CLI::App *cmd) {
+    if (!cmd) return false;
+    const CLI::Option *o = cmd->get_option_no_throw("--json");
+    return o && o->count() > 0;
+}
+
+/// The JSON error object printed on stdout under --json (docs/cli.md).
+void print_json_error(const CLI::App *cmd, const char *code, const std::string &message,
+                      const ErrorContext *c, const std::string &flag) {
+    if (!wants_json(cmd)) return;
+    nlohmann::json e;
+    e["code"] = code;
+    e["message"] = message;
+    if (c) {
+        if (!c->file.empty()) e["file"] = c->file;
+        if (!c->layer.empty()) e["layer"] = c->layer;
+        if (c->feature) e["feature"] = *c->feature;
+        if (!c->field.empty()) e["field"] = c->field;
+        if (!c->value.empty()) e["value"] = c->value;
+        if (!c->parameter.empty()) e["parameter"] = c->parameter;
+        if (c->line > 0) e["line"] = c->line;
+    }
+    if (!flag.empty()) e["option"] = flag;
+    std::cout << nlohmann::json{{"error", e}}.dump(2, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace)
+              << "\n";
+}
+
+void report_error(const CLI::App *cmd, const lugeo::Error &e) {
+    const std::string flag = flag_for(cmd, e.context().parameter);
+    std::cerr << "lugeo: error: " << e.what() << "\n";
+    if (!flag.empty()) std::cerr << "  (on the command line: " << flag << ")\n";
+    print_json_error(cmd, error_code_name(e.code()), e.what(), &e.context(), flag);
+    g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
+}
+
 } // namespace
 
 void run_command(const CLI::App *cmd, const std::function<int()> &body) {
     try {
         g_exit = body();
     } catch (const lugeo::Error &e) {
-        std::cerr << "lugeo: error: " << e.what() << "\n";
-        if (const std::string flag = flag_for(cmd, e.context().parameter); !flag.empty())
-            std::cerr << "  (on the command line: " << flag << ")\n";
-        g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
+        report_error(cmd, e);
     } catch (const CLI::Error &) {
         throw;
+    } catch (const std::filesystem::filesystem_error &e) {
+        // a path the file system refuses (too long, no permission, …): bad input, not a bug
+        ErrorContext c = ErrorContext::of_file(printable_value(e.path1().string()));
+        report_error(cmd, Error(ErrorCode::io, c, e.code().message()));
+    } catch (const nlohmann::json::type_error &e) {
+        if (e.id == 316) // text from the input that is not UTF-8, met while writing JSON
+            report_error(cmd, Error(ErrorCode::invalid_argument,
+                                    "the input holds text that is not valid UTF-8 (an ID or a "
+                                    "name; re-save the source as UTF-8): " +
+                                        std::string(e.what())));
+        else {
+            std::cerr << "lugeo: internal error: " << e.what() << "\n";
+            print_json_error(cmd, "internal", e.what(), nullptr, {});
+            g_exit = exit_internal;
+        }
+    } catch (const std::bad_alloc &) {
+        std::cerr << "lugeo: error: out of memory (the input or the options ask for more work "
+                     "than this machine can hold; see docs/reliability.md for the limits)\n";
+        print_json_error(cmd, "out_of_memory", "out of memory", nullptr, {});
+        g_exit = exit_internal;
     } catch (const std::exception &e) {
         std::cerr << "lugeo: internal error: " << e.what() << "\n";
+        print_json_error(cmd, "internal", e.what(), nullptr, {});
         g_exit = exit_internal;
     }
 }
 
 int exit_code() {
     return g_exit;
+}
+
+SafeTextBuf::~SafeTextBuf() {
+    escape_pending();
+    m_dest->pubsync();
+}
+
+int SafeTextBuf::overflow(int c) {
+    if (c == traits_type::eof()) return 0;
+    put(static_cast<unsigned char>(c));
+    return c;
+}
+
+std::streamsize SafeTextBuf::xsputn(const char *s, std::streamsize n) {
+    // runs of plain printable ASCII go through in one piece
+    std::streamsize i = 0;
+    while (i < n) {
+        std::streamsize j = i;
+        if (m_pending.empty())
+            while (j < n) {
+                const auto c = static_cast<unsigned char>(s[j]);
+                if (c >= 0x80 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\t')) break;
+                ++j;
+            }
+        if (j > i) {
+            write(s + i, static_cast<std::size_t>(j - i));
+            i = j;
+            continue;
+        }
+        put(static_cast<unsigned char>(s[i++]));
+    }
+    return n;
+}
+
+int SafeTextBuf::sync() {
+    return m_dest->pubsync();
+}
+
+void SafeTextBuf::escape_pending() {
+    for (const char ch : m_pending) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(ch));
+        write(buf, 4);
+    }
+    m_pending.clear();
+    m_need = 0;
+}
+
+void SafeTextBuf::put(unsigned char c) {
+    if (!m_pending.empty()) {
+        if ((c & 0xC0) == 0x80) {
+            m_pending.push_back(static_cast<char>(c));
+            if (--m_need == 0) finish();
+            return;
+        }
+        escape_pending(); // a cut sequence
+    }
+    if (c < 0x80) {
+        if (c == 0x7f || (c < 0x20 && c != '\n' && c != '\t')) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            write(buf, 6);
+        } else {
+            const char ch = static_cast<char>(c);
+            write(&ch, 1);
+        }
+        return;
+    }
+    if (c >= 0xC2 && c <= 0xF4) {
+        m_pending.assign(1, static_cast<char>(c));
+        m_need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+        return;
+    }
+    m_pending.assign(1, static_cast<char>(c));
+    escape_pending();
+}
+
+void SafeTextBuf::finish() {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(m_pending[i]); };
+    char32_t cp = 0;
+    const std::size_t n = m_pending.size();
+    if (n == 2) cp = ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
+    if (n == 3) cp = ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
+    if (n == 4)
+        cp = ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) |
+             (b(3) & 0x3Fu);
+    const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        escape_pending();
+        return;
+    }
+    const bool control = (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+                         cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                         (cp >= 0x2066 && cp <= 0x2069);
+    if (control) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+        write(buf, 6);
+    } else {
+        write(m_pending.data(), n);
+    }
+    m_pending.clear();
+    m_need = 0;
+}
+
+std::string safe_text(const std::string &s) {
+    std::stringbuf out;
+    {
+        SafeTextBuf f(&out);
+        std::ostream os(&f);
+        os << s;
+        os.flush();
+    }
+    return out.str();
 }
 
 void print_json(const nlohmann::json &j) {
@@ -192,20 +486,27 @@ void set_examples(CLI::App &cmd, const std::string &examples) {
     cmd.footer("\nExamples:\n" + examples);
 }
 
-void check_not_input(const Scene &scene, const std::string &output) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path out = fs::weakly_canonical(output, ec);
-    for (const auto &[role, spec] : scene.layers) {
-        const fs::path in = fs::weakly_canonical(spec.source, ec);
-        if (!ec && in == out)
-            throw Error(ErrorCode::invalid_argument, "output '" + output + "' is the scene's " +
-                                                         layer_role_name(role) +
-                                                         " input; lugeo never overwrites an input");
-    }
-    if (!scene.path.empty() && fs::weakly_canonical(scene.path, ec) == out)
-        throw Error(ErrorCode::invalid_argument,
-                    "output '" + output + "' is the scene file itself");
+std::vector<InputFile> scene_inputs(const Scene &scene) {
+    std::vector<InputFile> in;
+    if (!scene.path.empty()) in.push_back({scene.path, "the scene file"});
+    for (const auto &[role, spec] : scene.layers)
+        in.push_back({spec.source, "the scene's " + std::string(layer_role_name(role)) + " layer"});
+    return in;
+}
+
+void check_not_input(const Scene &scene, const std::string &output,
+                     const std::vector<InputFile> &extra) {
+    if (output.empty()) return;
+    std::vector<InputFile> in = scene_inputs(scene);
+    in.insert(in.end(), extra.begin(), extra.end());
+    check_outputs_not_inputs(in, {output});
+}
+
+void check_not_input(const Scene &scene, const std::vector<std::string> &outputs,
+                     const std::vector<InputFile> &extra) {
+    std::vector<InputFile> in = scene_inputs(scene);
+    in.insert(in.end(), extra.begin(), extra.end());
+    check_outputs_not_inputs(in, outputs);
 }
 
 std::string fmt(double v, int decimals) {

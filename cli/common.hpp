@@ -1,6 +1,7 @@
 // Shared pieces of the lugeo command-line tool: scene options, progress, errors, JSON.
 #pragma once
 
+#include <lugeo/input_guard.hpp>
 #include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/scene.hpp>
@@ -10,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <streambuf>
 #include <string>
 
 namespace lugeo::cli {
@@ -75,17 +77,67 @@ private:
 void run_command(const CLI::App *cmd, const std::function<int()> &body);
 int exit_code();
 
+/// Escapes what would act on a terminal in text echoed from the input: C0 controls but
+/// newline and tab (ESC -> "\u001b"), DEL, C1 controls, bidirectional overrides and marks
+/// (U+202E -> "\u202e"), and bytes that are not UTF-8 ("\xff"). The escapes are valid
+/// inside JSON strings, so JSON stays JSON. Installed on std::cout and std::cerr by main().
+class SafeTextBuf : public std::streambuf {
+public:
+    explicit SafeTextBuf(std::streambuf *dest) : m_dest(dest) {}
+    ~SafeTextBuf() override;
+
+protected:
+    int overflow(int c) override;
+    std::streamsize xsputn(const char *s, std::streamsize n) override;
+    int sync() override;
+
+private:
+    void put(unsigned char c);
+    void finish();
+    void escape_pending();
+    void write(const char *s, std::size_t n) { m_dest->sputn(s, static_cast<std::streamsize>(n)); }
+    std::streambuf *m_dest;
+    std::string m_pending;
+    int m_need = 0;
+};
+/// A string with SafeTextBuf's escapes.
+std::string safe_text(const std::string &s);
+
 /// Prints JSON to stdout (2-space indent, trailing newline).
 void print_json(const nlohmann::json &j);
 
 /// Adds "Example:" lines to a command's --help.
 void set_examples(CLI::App &cmd, const std::string &examples);
 
+/// Validated numbers on the command line (one parser for every numeric option): the text must
+/// be a whole finite number (NaN, inf, "1e999", "12abc" refused) inside the option's range;
+/// otherwise exit 2 with "--opt: value 'v' is not …; allowed: lo < x <= hi (unit)".
+enum class Bound { closed, open };
+/// A real number in [lo, hi] (or open at either end).
+CLI::Validator real_in(double lo, double hi, Bound lo_bound = Bound::closed,
+                       Bound hi_bound = Bound::closed, const std::string &unit = {});
+/// A whole number in [lo, hi] ("-1" for an unsigned option, "2.5", "1e3" refused).
+CLI::Validator count_in(long long lo, long long hi);
+/// One of the given words (exact), naming them all when refused.
+CLI::Validator one_of(std::vector<std::string> words);
+/// A comma-separated list of real numbers, each in [lo, hi] (open ends as for real_in).
+CLI::Validator real_list_in(double lo, double hi, Bound lo_bound = Bound::closed,
+                            Bound hi_bound = Bound::closed, const std::string &unit = {});
+
 /// A file option that may also be a GDAL virtual path (/vsigzip/…) or connection (PG:…).
 CLI::Validator existing_source();
 
-/// Throws Error(invalid_argument) if `output` is one of the scene's input files.
-void check_not_input(const Scene &scene, const std::string &output);
+/// Every file the scene reads: the scene file and each layer's source (for
+/// lugeo::check_outputs_not_inputs, lugeo/input_guard.hpp).
+std::vector<InputFile> scene_inputs(const Scene &scene);
+/// Throws Error(invalid_argument) if `output` (with its sidecars) is one of the scene's input
+/// files or one of `extra` (--kiosks, --existing, --batch, --input …); through symlinks, hard
+/// links and /vsi archives. Call it before any work starts; "" passes.
+void check_not_input(const Scene &scene, const std::string &output,
+                     const std::vector<InputFile> &extra = {});
+/// The same for every file a command will write.
+void check_not_input(const Scene &scene, const std::vector<std::string> &outputs,
+                     const std::vector<InputFile> &extra = {});
 
 /// Fixed-precision number for text output.
 std::string fmt(double v, int decimals);

@@ -1,9 +1,26 @@
 // lugeo: the command-line tool. This file only wires the subcommands together.
 #include "common.hpp"
 
+#include <lugeo/temp_files.hpp>
 #include <lugeo/version.hpp>
 
+#include <iostream>
+
 int main(int argc, char **argv) {
+    lugeo::temp::install_signal_handlers(); // no temp file outlives an interrupted run
+    // text echoed from the input never drives the terminal (ANSI escapes, RTL overrides)
+    lugeo::cli::SafeTextBuf safe_out(std::cout.rdbuf()), safe_err(std::cerr.rdbuf());
+    std::streambuf *const old_out = std::cout.rdbuf(&safe_out);
+    std::streambuf *const old_err = std::cerr.rdbuf(&safe_err);
+    struct Restore {
+        std::streambuf *out, *err;
+        ~Restore() {
+            std::cout.flush();
+            std::cerr.flush();
+            std::cout.rdbuf(out);
+            std::cerr.rdbuf(err);
+        }
+    } restore{old_out, old_err};
     CLI::App app{"lugeo " LUGEO_VERSION_STRING
                  " — alarm location and coverage planning for city public security"};
     app.set_version_flag("-V,--version", "lugeo " LUGEO_VERSION_STRING);

@@ -57,7 +57,7 @@ set +e
 "$LUGEO" zones -q --polygons hexagons > /dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] || fail "--polygons hexagons: exit $rc"
 "$LUGEO" zones -q --balance people > /dev/null 2>&1; rc=$?
-[ $rc -eq 3 ] || fail "--balance people: exit $rc"
+[ $rc -eq 2 ] || fail "--balance people: exit $rc (a bad command line)"
 "$LUGEO" zones -q --kiosks /nonexistent.geojson > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "--kiosks missing file: exit $rc"
 "$LUGEO" zones -q -o "$(dirname "$0")/../../data/demo/units.geojson" > /dev/null 2>&1; rc=$?

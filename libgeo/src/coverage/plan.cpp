@@ -9,6 +9,7 @@
 // tops every bound in the queue is the greedy choice, and most candidates are never re-evaluated.
 #include "coverage/internal.hpp"
 
+#include <lugeo/limits.hpp>
 #include <lugeo/error.hpp>
 
 #include <algorithm>
@@ -67,8 +68,18 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
     if (o.phases == 0)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("phases"),
                     "coverage plan: the number of phases must be at least 1");
-    if (!(o.range_m > 0))
-        throw Error(ErrorCode::invalid_argument, "coverage plan: the range must be positive");
+    if (!(o.range_m > 0 && o.range_m <= limits::max_camera_range_m))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("range_m"),
+                    "coverage plan: the range must be in (0, " +
+                        std::to_string(static_cast<int>(limits::max_camera_range_m)) +
+                        "] m (work grows with its square)");
+    if (o.headings < 0 || o.headings > limits::max_headings)
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("headings"),
+                    "coverage plan: the headings per mounting point must be in [0, " +
+                        std::to_string(limits::max_headings) + "]");
+    if (!(o.hfov_deg > 0 && o.hfov_deg <= 360))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("hfov_deg"),
+                    "coverage plan: the horizontal angle must be in (0, 360] degrees");
     PlanResult res;
     const RoadIndex ri(net, o.profile, in.boundary);
     const auto &edges = ri.edges();

@@ -17,6 +17,9 @@ void ensure_gdal() {
     });
 }
 
+thread_local bool ReadErrorPolicy::tolerate = false;
+thread_local std::size_t ReadErrorPolicy::count = 0;
+
 namespace {
 void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum, const char *msg) {
     auto *self = static_cast<GdalErrorCapture *>(CPLGetErrorHandlerUserData());
@@ -25,6 +28,10 @@ void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum, const char *msg) {
         self->debug_messages.emplace_back(msg);
     else if (cls >= CE_Warning)
         self->errors.emplace_back(msg);
+    if (cls >= CE_Failure) {
+        ++self->failures;
+        self->last_failure = msg;
+    }
 }
 } // namespace
 

@@ -22,11 +22,21 @@ public:
     GdalErrorCapture &operator=(const GdalErrorCapture &) = delete;
     std::vector<std::string> errors;
     std::vector<std::string> debug_messages;
+    std::size_t failures = 0;  ///< CE_Failure and worse (warnings are in errors only)
+    std::string last_failure;  ///< the message of the last of them
     std::string last_error() const { return errors.empty() ? std::string() : errors.back(); }
 
 private:
     bool m_debug;
     std::string m_prev_debug;
+};
+
+/// GDAL read errors (a corrupt or truncated file) met while read_layer reads features: an
+/// Error naming the file and the first message, unless tolerated on this thread (lenient
+/// reading: layers/reading.cpp), when they are counted here and the features read are kept.
+struct ReadErrorPolicy {
+    static thread_local bool tolerate;
+    static thread_local std::size_t count; ///< tolerated errors of the last read_layer
 };
 
 /// An OGR spatial reference from a user definition ("EPSG:4326", WKT, PROJ), GIS axis order.

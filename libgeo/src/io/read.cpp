@@ -1,4 +1,5 @@
 // Reading layers through OGR into plain lugeo structs.
+#include <lugeo/input_guard.hpp>
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -50,7 +51,8 @@ LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role) {
     // FILE:LAYER, but keep connection strings ("PG:...") and paths that exist as they are.
     const bool connection = is_virtual_source(arg) && arg.rfind("/vsi", 0) != 0;
     const auto colon = arg.rfind(':');
-    if (colon != std::string::npos && colon > 1 && !connection && !std::filesystem::exists(arg) &&
+    std::error_code ec; // a name the file system refuses (too long) is not an exception here
+    if (colon != std::string::npos && colon > 1 && !connection && !std::filesystem::exists(arg, ec) &&
         arg.find('/', colon) == std::string::npos) {
         spec.source = arg.substr(0, colon);
         spec.layer = arg.substr(colon + 1);
@@ -123,6 +125,7 @@ DatasetPtr open_vector(const LayerSpec &spec) {
     if (spec.source.empty())
         throw Error(ErrorCode::invalid_config, ErrorContext::of_parameter("layers." + spec.role),
                     "no source given for layer '" + spec.role + "'" + where);
+    check_readable_source(spec.source, "the " + spec.role + " source");
     if (!is_virtual_source(spec.source) && !std::filesystem::exists(spec.source))
         throw Error(ErrorCode::io, ErrorContext::of_file(spec.source),
                     "cannot open: no such file" + where);
@@ -561,6 +564,18 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
     if (spec.where.empty()) table.in_source = table.features.size() + table.skipped_empty;
     if (!cap.errors.empty() && table.features.empty())
         throw Error(ErrorCode::io, at, "reading failed" + where + ": " + cap.last_error());
+    // a corrupt or truncated file reads partly: never a silent partial answer
+    detail::ReadErrorPolicy::count = 0;
+    if (cap.failures > 0) {
+        if (!detail::ReadErrorPolicy::tolerate)
+            throw Error(ErrorCode::io, at,
+                        std::to_string(cap.failures) + " read error" +
+                            (cap.failures == 1 ? "" : "s") + " after " +
+                            std::to_string(table.features.size()) +
+                            " features (a corrupt or truncated file?)" + where + ": " +
+                            cap.last_failure);
+        detail::ReadErrorPolicy::count = cap.failures;
+    }
     // A required field looked up in OSM's other_tags that no feature carries is as missing as
     // a column that does not exist.
     for (std::size_t i = 0; i < options.required_fields.size(); ++i) {

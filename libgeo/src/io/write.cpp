@@ -1,6 +1,7 @@
 // Writing layers atomically through OGR.
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
+#include <lugeo/temp_files.hpp>
 
 #include "io/gdal_util.hpp"
 
@@ -56,9 +57,9 @@ VectorWriter::VectorWriter(std::string path, std::string driver)
     if (!fs::is_directory(dir))
         throw Error(ErrorCode::io, "cannot write '" + m_impl->path + "': folder '" + dir.string() +
                                        "' does not exist");
-    m_impl->tmp = (dir / ("." + p.stem().string() + ".tmp" + std::to_string(::getpid()) +
-                          p.extension().string()))
-                      .string();
+    temp::remove_stale(dir.string()); // leftovers of killed runs (lugeo/temp_files.hpp)
+    m_impl->tmp = temp::sibling(m_impl->path);
+    temp::track(m_impl->tmp); // removed on SIGINT/SIGTERM/SIGHUP
     GDALDriverH drv = GDALGetDriverByName(m_impl->driver.c_str());
     if (!drv)
         throw Error(ErrorCode::invalid_argument, "GDAL has no driver '" + m_impl->driver + "'");
@@ -79,6 +80,7 @@ VectorWriter::~VectorWriter() {
         std::error_code ec;
         fs::remove(m_impl->tmp, ec);
     }
+    if (m_impl) temp::untrack(m_impl->tmp);
 }
 
 std::size_t VectorWriter::add_layer(const LayerDef &def) {

@@ -1,6 +1,7 @@
 // Isochrones: reached edge pieces per threshold, buffered into polygons, with figures.
 #include <lugeo/error.hpp>
 #include <lugeo/isochrone.hpp>
+#include <lugeo/limits.hpp>
 
 #include "geometry/geos.hpp"
 #include "isochrone/isochrone_reference.hpp"
@@ -103,8 +104,14 @@ geos::GeomPtr buffer_lines(const std::vector<LineString> &lines, double trim_m, 
 }
 
 void check_polygon_options(const PolygonOptions &o) {
-    if (!(o.trim_m > 0))
-        throw Error(ErrorCode::invalid_argument, "isochrones: the trim distance must be > 0 m");
+    if (!(o.trim_m > 0 && o.trim_m <= limits::max_trim_m))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("trim_m"),
+                    "isochrones: the trim distance must be in (0, " +
+                        std::to_string(static_cast<int>(limits::max_trim_m)) + "] m, got " +
+                        printable_value(std::to_string(o.trim_m)));
+    if (!(o.fill_holes_below_m2 >= 0))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("fill_holes_m2"),
+                    "isochrones: the hole size to fill must be >= 0 m2");
     if (o.method == PolygonMethod::raster && !(o.cell_m > 0 && o.cell_m <= o.trim_m / 2))
         throw Error(ErrorCode::invalid_argument,
                     "isochrones: the raster cell size must be in (0, trim / 2] = (0, " +
@@ -443,6 +450,10 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
 
     // snap every source for every profile used
     const auto t0 = Clock::now();
+    if (!(o.max_snap_m > 0 && o.max_snap_m <= limits::max_snap_m))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("max_snap_m"),
+                    "isochrones: the snapping limit must be in (0, " +
+                        std::to_string(static_cast<long>(limits::max_snap_m)) + "] m");
     std::map<Profile, std::vector<RoutingSource>> snapped;
     for (Profile p : res.profiles) {
         if (snapped.count(p)) continue;
@@ -457,7 +468,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
                                 ") lies more than " +
-                                std::to_string(static_cast<long>(o.max_snap_m)) +
+                                std::to_string(std::llround(std::min(o.max_snap_m, 1e15))) +
                                 " m from every road usable by " + profile_name(p) +
                                 " (raise the snap limit or move the source)");
             v.push_back({*s, 0.0});

@@ -1,8 +1,12 @@
 // Raster construction of isochrone polygons (see raster_polygon.hpp).
 #include "isochrone/raster_polygon.hpp"
 
+#include <lugeo/error.hpp>
+#include <lugeo/limits.hpp>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -21,8 +25,21 @@ BandGrid make_grid(const Box &box, double margin, double cell, XY origin,
     const double pad = margin + 2 * cell;
     g.x0 = origin.x + std::floor((box.minx - pad - origin.x) / cell) * cell;
     g.y0 = origin.y + std::floor((box.miny - pad - origin.y) / cell) * cell;
-    g.w = static_cast<int>(std::ceil((box.maxx + pad - g.x0) / cell)) + 1;
-    g.h = static_cast<int>(std::ceil((box.maxy + pad - g.y0) / cell)) + 1;
+    // the size in doubles first: a tiny cell must not overflow an int (or ask for 2^62 bytes)
+    const double w = std::ceil((box.maxx + pad - g.x0) / cell) + 1;
+    const double h = std::ceil((box.maxy + pad - g.y0) / cell) + 1;
+    if (!(cell > 0) || !std::isfinite(w) || !std::isfinite(h) ||
+        w * h > limits::max_raster_cells || w > 1e9 || h > 1e9) {
+        const double fit = std::max(cell, 0.0) * std::sqrt(std::max(w * h, 1.0) / limits::max_raster_cells);
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "a raster of %.3g x %.3g cells of %.3g m exceeds the limit of %.0f million "
+                      "cells; a cell of %.3g m or more would work",
+                      w, h, cell, limits::max_raster_cells / 1e6, std::ceil(fit * 100) / 100);
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("cell_m"), buf);
+    }
+    g.w = static_cast<int>(w);
+    g.h = static_cast<int>(h);
     g.band.assign(static_cast<std::size_t>(g.w) * static_cast<std::size_t>(g.h), BandGrid::none);
     return g;
 }

@@ -4,6 +4,7 @@
 
 #include <lugeo/error.hpp>
 #include <lugeo/layers.hpp>
+#include <lugeo/limits.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -141,6 +142,28 @@ std::vector<Camera> read_cameras(const LayerSpec &spec, const LayerReadContext &
             c.phase = static_cast<int>(std::lround(*p));
         const auto heading = reading.number(f, f_head, "heading");
         const auto hfov = reading.number(f, f_hfov, "hfov");
+        const auto range = reading.number(f, f_range, "range");
+        // values out of range are errors, never silently folded or replaced by a default
+        if (heading && !(*heading >= 0 && *heading <= 360)) {
+            reading.reject(ErrorCode::invalid_argument, f.fid, "heading", num(*heading),
+                           "out of range: a heading is 0 to 360 degrees clockwise from north",
+                           "cameras with a heading outside [0, 360] left out");
+            continue;
+        }
+        if (hfov && !(*hfov > 0 && *hfov <= 360)) {
+            reading.reject(ErrorCode::invalid_argument, f.fid, "hfov", num(*hfov),
+                           "out of range: a horizontal angle is above 0 and at most 360 degrees",
+                           "cameras with an angle outside (0, 360] left out");
+            continue;
+        }
+        if (range && !(*range > 0 && *range <= limits::max_camera_range_m)) {
+            reading.reject(ErrorCode::invalid_argument, f.fid, "range", num(*range),
+                           "out of range: a camera range is above 0 and at most " +
+                               num(limits::max_camera_range_m) + " m",
+                           "cameras with a range outside (0, " +
+                               num(limits::max_camera_range_m) + "] m left out");
+            continue;
+        }
         if (is_all_around_type(c.type)) {
             c.hfov_deg = 360.0;
         } else if (!heading) {
@@ -148,10 +171,10 @@ std::vector<Camera> read_cameras(const LayerSpec &spec, const LayerReadContext &
             ++no_heading;
         } else {
             c.heading_deg = std::fmod(std::fmod(*heading, 360.0) + 360.0, 360.0);
-            c.hfov_deg = hfov && *hfov > 0 ? std::min(*hfov, 360.0) : o.default_hfov_deg;
+            c.hfov_deg = hfov ? *hfov : o.default_hfov_deg;
         }
-        if (auto r = reading.number(f, f_range, "range"); r && *r > 0) {
-            c.range_m = *r;
+        if (range) {
+            c.range_m = *range;
         } else {
             const auto res = reading.number(f, f_res, "resolution");
             const double px = res ? *res : o.default_resolution_px;
@@ -176,6 +199,16 @@ std::vector<Camera> read_cameras(const LayerSpec &spec, const LayerReadContext &
                 c.range_m = o.default_range_m;
                 ++default_range;
             }
+        }
+        if (!(c.range_m > 0 && c.range_m <= limits::max_camera_range_m)) {
+            reading.reject(ErrorCode::invalid_argument, f.fid, "resolution",
+                           R::text(f, f_res),
+                           "the range derived from the DORI level and resolution, " +
+                               num(c.range_m) + " m, is outside (0, " +
+                               num(limits::max_camera_range_m) + "] m",
+                           "cameras with a derived range outside (0, " +
+                               num(limits::max_camera_range_m) + "] m left out");
+            continue;
         }
         extent.extend(c.position);
         out.push_back(std::move(c));

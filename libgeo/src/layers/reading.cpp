@@ -1,6 +1,8 @@
 // What every layer reader shares.
 #include "layers/reading.hpp"
 
+#include "io/gdal_util.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -105,7 +107,17 @@ FeatureTable LayerReading::read_spec(const LayerSpec &spec, const std::string &t
                                      ReadOptions options) {
     options.target_crs = target_crs;
     options.drop_out_of_range = m_ctx.lenient;
-    return adopt(spec, read_layer(spec, options));
+    struct Policy { // lenient: GDAL read errors counted, not an Error (io/gdal_util.hpp)
+        bool old = detail::ReadErrorPolicy::tolerate;
+        ~Policy() { detail::ReadErrorPolicy::tolerate = old; }
+    } policy;
+    detail::ReadErrorPolicy::tolerate = m_ctx.lenient;
+    detail::ReadErrorPolicy::count = 0;
+    FeatureTable t = read_layer(spec, options);
+    if (detail::ReadErrorPolicy::count > 0)
+        m_rejected["GDAL read errors (a corrupt or truncated file?): the features that could "
+                   "be read kept"] += detail::ReadErrorPolicy::count;
+    return adopt(spec, std::move(t));
 }
 
 FeatureTable LayerReading::adopt(const LayerSpec &spec, FeatureTable t) {

@@ -1,5 +1,6 @@
 // The planning report: runs the analyses on a scene and writes one self-contained HTML file
 // (inline SVG maps, inline CSS, no scripts, no external resources) and one GeoPackage.
+#include <lugeo/temp_files.hpp>
 #include <lugeo/coverage.hpp>
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
@@ -777,6 +778,15 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                        version() + ".</p></footer>\n</main></body>\n</html>\n";
     const fs::path tmp =
         fs::path(o.output_dir) / (".report.tmp" + std::to_string(::getpid()) + ".html");
+    temp::track(tmp.string());
+    struct Untrack {
+        std::string p;
+        ~Untrack() {
+            std::error_code e;
+            fs::remove(p, e); // gone after the rename; a failed run leaves nothing
+            temp::untrack(p);
+        }
+    } untrack{tmp.string()};
     {
         std::ofstream out(tmp, std::ios::binary);
         out << html;

@@ -1,6 +1,8 @@
 // The scene config: a TOML file naming one city's layers and settings.
 #include "scene/settings_reader.hpp"
+#include "scene/toml_guard.hpp"
 
+#include <lugeo/input_guard.hpp>
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/scene.hpp>
@@ -135,6 +137,12 @@ LayerSpec read_layer_table(const std::string &path, const fs::path &base, LayerR
         fs::path src(spec.source);
         if (src.is_relative()) src = base / src;
         spec.source = src.lexically_normal().string();
+        try {
+            check_readable_source(spec.source, "the " + spec.role + " source");
+        } catch (const Error &e) {
+            throw Error(ErrorCode::io, toml_context(path, *t->get("source"), table + ".source"),
+                        e.message());
+        }
         if (!fs::exists(spec.source))
             throw Error(ErrorCode::io, toml_context(path, *t->get("source"), table + ".source"),
                         "source '" + spec.source + "' does not exist");
@@ -146,11 +154,21 @@ LayerSpec read_layer_table(const std::string &path, const fs::path &base, LayerR
 } // namespace
 
 Scene load_scene(const std::string &path) {
+    check_readable_source(path, "the scene file");
+    if (fs::is_directory(path))
+        throw Error(ErrorCode::io, ErrorContext::of_file(path),
+                    "the scene file is a folder; give the scene's .toml file");
     if (!fs::exists(path))
         throw Error(ErrorCode::io, ErrorContext::of_file(path), "the scene file does not exist");
+    return detail::parse_scene(detail::read_scene_text(path), path);
+}
+
+Scene detail::parse_scene(const std::string &text, const std::string &path) {
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        // toml++ 3.3.0 must never see some bytes (scene/toml_guard.hpp)
+        detail::check_toml_text(text, path);
+        root = toml::parse(text, path);
     } catch (const toml::parse_error &e) {
         ErrorContext c = ErrorContext::of_file(path);
         c.line = static_cast<int>(e.source().begin.line);
