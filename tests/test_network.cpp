@@ -356,6 +356,61 @@ TEST_CASE("snapping agrees with brute force on a real network") {
     }
 }
 
+TEST_CASE("snapping within a limit agrees with brute force, near and far from the network") {
+    // issue 18: the search is bounded by the limit; beyond it there is no snap
+    const LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
+    const Network net = build_network(read_roads(spec, {}), NetworkOptions{});
+    Box b;
+    for (XY p : net.nodes())
+        b.extend(p);
+    std::mt19937 rng(11);
+    // points up to 20 km outside the network's box, limits from 20 m to none
+    std::uniform_real_distribution<double> ux(b.minx - 20000, b.maxx + 20000),
+        uy(b.miny - 20000, b.maxy + 20000), near_x(b.minx - 300, b.maxx + 300),
+        near_y(b.miny - 300, b.maxy + 300);
+    const double limits[] = {20.0, 150.0, 1000.0, 5000.0,
+                             std::numeric_limits<double>::infinity()};
+    int snapped = 0, refused = 0;
+    for (int k = 0; k < 400; ++k) {
+        const XY p = k % 2 ? XY{ux(rng), uy(rng)} : XY{near_x(rng), near_y(rng)};
+        double best = 1e300;
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            if (!net.is_usable(Profile::car, e)) continue;
+            auto g = net.edge_geometry(e);
+            for (std::size_t i = 0; i + 1 < g.size(); ++i) {
+                double t;
+                best = std::min(best, distance(p, closest_on_segment(g[i], g[i + 1], p, t)));
+            }
+        }
+        const double limit = limits[static_cast<std::size_t>(k) % std::size(limits)];
+        CAPTURE(p.x);
+        CAPTURE(p.y);
+        CAPTURE(limit);
+        auto s = net.snap(p, {Profile::car, limit, false});
+        if (best <= limit * (1 - 1e-12)) {
+            REQUIRE(s);
+            CHECK(s->distance_m == doctest::Approx(best).epsilon(1e-9));
+            ++snapped;
+        } else if (best > limit * (1 + 1e-12)) {
+            CHECK_FALSE(s);
+            ++refused;
+        }
+    }
+    CHECK(snapped > 100);
+    CHECK(refused > 100);
+}
+
+TEST_CASE("snapping: a NaN or negative limit is an error, not a cast") {
+    const AsciiMap map(R"(
+A-----B
+)");
+    const Network net = map.build({{"AB"}});
+    CHECK_THROWS_AS(net.snap(map.at('A'), {Profile::car, std::nan(""), false}), Error);
+    CHECK_THROWS_AS(net.snap(map.at('A'), {Profile::car, -1.0, false}), Error);
+    CHECK(net.snap(map.at('A'), {Profile::car, 0.0, false}));
+}
+
 TEST_CASE("sub_line conserves length") {
     const LayerSpec spec =
         layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");

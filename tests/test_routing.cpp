@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <queue>
 #include <random>
 
 using namespace lugeo;
@@ -390,4 +391,198 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
     }
     CHECK(checks == 360);
     CHECK(reached > 100);
+}
+
+// ---- issue 11: a unit on a junction starts from the junction -----------------------------
+
+namespace {
+
+/// Node times of a plain Dijkstra started at node `start` (time 0), over the profile's arcs.
+std::vector<double> times_from_node(const Network &net, std::uint32_t start, Profile p,
+                                    bool outbound, double limit) {
+    std::vector<double> t(net.node_count(), inf);
+    using Item = std::pair<double, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+    t[start] = 0;
+    q.push({0.0, start});
+    while (!q.empty()) {
+        const auto [d, n] = q.top();
+        q.pop();
+        if (d > t[n]) continue;
+        for (const auto &a : outbound ? net.out_arcs(p, n) : net.in_arcs(p, n)) {
+            const double nd = d + a.time_s;
+            if (nd <= limit && nd < t[a.node]) {
+                t[a.node] = nd;
+                q.push({nd, a.node});
+            }
+        }
+    }
+    return t;
+}
+
+/// Road length reached within `threshold` given node times (outbound or inbound): each edge
+/// is entered from its ends in the directions the profile allows.
+double reached_km_from_times(const Network &net, const std::vector<double> &t, Profile p,
+                             bool outbound, double threshold) {
+    double m = 0;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        const auto &ed = net.edge(e);
+        const double L = ed.length_m;
+        const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
+        // outbound: from `from` along, from `to` against; inbound: to `to` along, to `from` against
+        const double t_lo = t[ed.from]; // node at offset 0
+        const double t_hi = t[ed.to];                           // node at offset L
+        const double w_lo = outbound ? ta : tg; // seconds over the whole edge, leaving/joining at 0
+        const double w_hi = outbound ? tg : ta;
+        const double a = std::isfinite(w_lo) && t_lo <= threshold
+                             ? std::min(L, (threshold - t_lo) / w_lo * L)
+                             : 0.0;
+        const double b = std::isfinite(w_hi) && t_hi <= threshold
+                             ? std::min(L, (threshold - t_hi) / w_hi * L)
+                             : 0.0;
+        m += std::min(L, a + b);
+    }
+    return m / 1000.0;
+}
+
+double reached_km(const Network &net, const Reach &r, double threshold) {
+    double m = 0;
+    for (const auto &pc : reached_pieces(net, r, threshold))
+        m += pc.length_m();
+    return m / 1000.0;
+}
+
+Network fixture_network(const std::string &name) {
+    LayerSpec spec = layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name, "roads");
+    return build_network(read_roads(spec, {}), NetworkOptions{});
+}
+
+} // namespace
+
+TEST_CASE("junction snap: every source placement at a node reaches what a search from the node "
+          "reaches (lauf)") {
+    const Network net = fixture_network("lauf-an-der-pegnitz-2020-01-15.osm.pbf");
+    INFO(net.node_count() << " nodes, " << net.edge_count() << " edges");
+    REQUIRE(net.node_count() > 500);
+    const double limit = 90.0, threshold = 60.0;
+    std::size_t placements = 0, oneway_tails = 0, snaps = 0;
+    for (Profile p : {Profile::car, Profile::walk}) {
+        // node -> the edges that end there
+        std::vector<std::vector<std::pair<std::uint32_t, bool>>> at(net.node_count());
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            if (!net.is_usable(p, e)) continue;
+            at[net.edge(e).from].push_back({e, false});
+            at[net.edge(e).to].push_back({e, true});
+        }
+        for (const bool outbound : {true, false}) {
+            RoutingOptions o;
+            o.profile = p;
+            o.direction = outbound ? Direction::outbound : Direction::inbound;
+            o.limit_s = limit;
+            for (std::uint32_t n = 0; n < net.node_count(); ++n) {
+                if (at[n].empty()) continue;
+                const auto want = times_from_node(net, n, p, outbound, limit);
+                const double want_km = reached_km_from_times(net, want, p, outbound, threshold);
+                auto check = [&](const RoutingSource &s, const char *what) {
+                    const Reach r = shortest_times(net, {s}, o);
+                    INFO(what << ": node " << n << " edge " << s.at.edge << " offset "
+                              << s.at.offset_m << " " << profile_name(p)
+                              << (outbound ? " outbound" : " inbound"));
+                    bool same = true;
+                    for (std::uint32_t m = 0; m < net.node_count() && same; ++m)
+                        same = std::isinf(want[m]) ? std::isinf(r.node_time[m])
+                                                   : std::abs(r.node_time[m] - want[m]) <= 1e-6;
+                    CHECK(same);
+                    CHECK(reached_km(net, r, threshold) ==
+                          doctest::Approx(want_km).epsilon(1e-9));
+                };
+                // every edge end at the node, whatever the edge's direction
+                for (const auto &[e, at_end] : at[n]) {
+                    const double len = net.edge(e).length_m;
+                    const bool leaves = at_end ? std::isfinite(net.travel_time(p, e, false))
+                                               : std::isfinite(net.travel_time(p, e, true));
+                    oneway_tails += !leaves;
+                    check({Network::Snap{e, at_end ? len : 0.0, 0, net.node(n)}, 0.0}, "placed");
+                    ++placements;
+                }
+                // and the snap of the node's own position
+                Network::SnapOptions so;
+                so.profile = p;
+                so.largest_component_only = false;
+                const auto s = net.snap(net.node(n), so);
+                REQUIRE(s);
+                CHECK(s->distance_m == 0.0);
+                check({*s, 0.0}, "snapped");
+                ++snaps;
+            }
+        }
+    }
+    INFO(placements << " placements, " << oneway_tails << " at an end one cannot leave by, "
+                    << snaps << " snaps");
+    CHECK(oneway_tails > 50); // the fixture has one-way streets: the bug's case occurs
+    CHECK(snaps > 1000);
+}
+
+TEST_CASE("junction snap: a unit on the tail of a one-way edge leaves by every arc of the node") {
+    // J is the tail of one-way edge JB (id 0): before, a unit placed there could only leave
+    // along JB, towards a dead end
+    const AsciiMap map(R"(
+A-----J-----B
+      |
+      C
+)",
+                       10.0);
+    const Network net = map.build({{"JB", "residential", "yes"}, {"AJ", "residential"},
+                                   {"JC", "residential"}});
+    const auto J = node_at(net, map.at('J')), A = node_at(net, map.at('A')),
+               B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
+    const auto jb = edge_between(net, J, B);
+    REQUIRE(net.edge(jb).from == J);
+    RoutingOptions car;
+    const Reach r = shortest_times(net, {RoutingSource{Network::Snap{jb, 0.0, 0, {}}}}, car);
+    CHECK(r.node_time[J] == 0.0);
+    CHECK(r.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(r.node_time[C] == doctest::Approx(20.0 / res_car_mps));
+    CHECK(r.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    // inbound: B cannot drive to J (against JB), A and C can
+    car.direction = Direction::inbound;
+    const Reach in = shortest_times(net, {RoutingSource{Network::Snap{jb, 0.0, 0, {}}}}, car);
+    CHECK(in.node_time[J] == 0.0);
+    CHECK(in.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    CHECK_FALSE(in.is_reached(B));
+}
+
+TEST_CASE("junction snap: a tie at a junction prefers an edge one can leave by") {
+    // J is the end of one-way edge AJ (lower id, digitised first) and the start of JB
+    const AsciiMap map(R"(
+A-----J-----B
+      |
+      C
+)",
+                       10.0);
+    const Network net = map.build({{"AJ", "residential", "yes"}, {"JB", "residential"},
+                                   {"JC", "residential"}});
+    const auto J = node_at(net, map.at('J')), A = node_at(net, map.at('A')),
+               B = node_at(net, map.at('B'));
+    REQUIRE(edge_between(net, A, J) == 0);
+    Network::SnapOptions so;
+    so.largest_component_only = false;
+    const auto s = net.snap(map.at('J'), so);
+    REQUIRE(s);
+    CHECK(s->edge != edge_between(net, A, J)); // not the one-way edge arriving at J
+    CHECK(s->distance_m == 0.0);
+    // placed on AJ's head anyway, the unit still leaves J by JB
+    const auto aj = edge_between(net, A, J);
+    RoutingOptions car;
+    const Reach r =
+        shortest_times(net, {RoutingSource{Network::Snap{aj, net.edge(aj).length_m, 0, {}}}}, car);
+    CHECK(r.node_time[J] == 0.0);
+    CHECK(r.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    CHECK_FALSE(r.is_reached(A));
+    // inbound to it: A drives to J along AJ
+    car.direction = Direction::inbound;
+    const Reach in =
+        shortest_times(net, {RoutingSource{Network::Snap{aj, net.edge(aj).length_m, 0, {}}}}, car);
+    CHECK(in.node_time[J] == 0.0);
+    CHECK(in.node_time[A] == doctest::Approx(60.0 / res_car_mps));
 }

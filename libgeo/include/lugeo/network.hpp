@@ -165,7 +165,14 @@ public:
             return l > 0 ? offset_m / l : 0.0;
         }
     };
-    /// Nearest usable edge within the limit; empty when there is none.
+    /// A snap this close to an edge's end is at that end's node: routing starts from the node,
+    /// whatever the edge's direction (routing.hpp).
+    static constexpr double snap_end_tolerance_m = 1e-3;
+    /// Nearest usable edge within the limit; empty when there is none. At equal distance (a
+    /// point on a junction lies on every edge there) the edge one can leave the point along
+    /// in more directions wins, then the lower edge id. Only the grid cells within the limit
+    /// are searched, so a far point costs no more than a near one. Throws
+    /// Error(invalid_argument) when the limit is negative or NaN (+infinity: no limit).
     std::optional<Snap> snap(XY p, const SnapOptions &options) const;
     std::optional<Snap> snap(XY p) const { return snap(p, SnapOptions{}); }
 

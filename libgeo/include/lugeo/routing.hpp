@@ -37,7 +37,10 @@ enum class Direction : std::uint8_t {
     inbound   ///< from every place to the sources (a caller walking to the kiosk)
 };
 
-/// A source: a point on an edge, and the time already spent when it starts.
+/// A source: a point on an edge, and the time already spent when it starts. A source within
+/// Network::snap_end_tolerance_m of an end of its edge starts from that end's node (at
+/// offset_s) whatever the edge's direction: a unit on a junction may leave by any arc there,
+/// not only by the edge it was snapped to.
 struct RoutingSource {
     Network::Snap at;    ///< edge and offset (only `edge` and `offset_m` are used)
     double offset_s = 0; ///< initial time (>= 0; an additive weight); the source's own label

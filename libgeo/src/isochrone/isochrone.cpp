@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <map>
 #include <thread>
@@ -19,6 +20,13 @@
 namespace lugeo {
 
 namespace {
+
+/// A distance limit for a message ("500", "inf"): never cast to an integer.
+std::string metres_text(double m) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", m);
+    return buf;
+}
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 using Clock = std::chrono::steady_clock;
@@ -435,6 +443,11 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     }
     const PolygonOptions po = o.polygon_options();
     check_polygon_options(po);
+    for (const double lim : {o.max_snap_m, pts.max_snap_m})
+        if (!(lim >= 0))
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("max_snap_m"),
+                        "isochrones: the snap limit must be a number of metres >= 0, got " +
+                            std::to_string(lim));
     if (o.minutes.size() >= raster::BandGrid::none)
         throw Error(ErrorCode::invalid_argument, "isochrones: at most 254 thresholds");
     if (o.profiles.size() > 1 && o.profiles.size() != o.minutes.size())
@@ -468,7 +481,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
                                 ") lies more than " +
-                                std::to_string(std::llround(std::min(o.max_snap_m, 1e15))) +
+                                metres_text(o.max_snap_m) +
                                 " m from every road usable by " + profile_name(p) +
                                 " (raise the snap limit or move the source)");
             v.push_back({*s, 0.0});

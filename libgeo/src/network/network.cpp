@@ -565,51 +565,91 @@ LineString Network::sub_line(std::uint32_t e, double from_m, double to_m) const 
 }
 
 std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
+    if (!(o.max_distance_m >= 0))
+        throw Error(ErrorCode::invalid_argument,
+                    "snap: the distance limit must be a number >= 0 (got " +
+                        std::to_string(o.max_distance_m) + ")");
     if (m_edges.empty() || !std::isfinite(p.x) || !std::isfinite(p.y)) return std::nullopt;
     const std::size_t pi = static_cast<std::size_t>(o.profile);
     const auto &comp = m_components[pi];
     const std::uint32_t largest = m_largest[pi];
-    std::optional<Snap> best;
-    double best_d = o.max_distance_m;
-    const long cx = static_cast<long>(std::floor((p.x - m_grid_minx) / m_grid_cell));
-    const long cy = static_cast<long>(std::floor((p.y - m_grid_miny) / m_grid_cell));
+    const double max_d = o.max_distance_m;
+    // The grid's box (cells are [min + i * cell, min + (i + 1) * cell)); a point farther from
+    // it than the limit has no edge within the limit.
+    const double gx0 = m_grid_minx, gy0 = m_grid_miny;
+    const double gx1 = gx0 + m_grid_cell * m_grid_nx, gy1 = gy0 + m_grid_cell * m_grid_ny;
+    const double bdx = std::max({gx0 - p.x, 0.0, p.x - gx1});
+    const double bdy = std::max({gy0 - p.y, 0.0, p.y - gy1});
+    if (std::hypot(bdx, bdy) > max_d) return std::nullopt;
+
+    // Only the cells within max_d of p matter: [c0, c1] per axis, clipped to the grid.
     const long nx = m_grid_nx, ny = m_grid_ny;
-    // distance from p to the grid's box, to know when rings can start to matter
-    const long max_ring = static_cast<long>(std::ceil(o.max_distance_m / m_grid_cell)) + 1 +
-                          std::max({-cx, cx - nx, -cy, cy - ny, 0L});
+    auto cell_of = [&](double v, double v0, long n) {
+        const double c = std::floor((v - v0) / m_grid_cell);
+        return static_cast<long>(std::clamp(c, -1.0, static_cast<double>(n)));
+    };
+    const long cx = cell_of(p.x, gx0, nx), cy = cell_of(p.y, gy0, ny);
+    const long x_lo = std::max(0L, cell_of(p.x - max_d, gx0, nx));
+    const long x_hi = std::min(nx - 1, cell_of(p.x + max_d, gx0, nx));
+    const long y_lo = std::max(0L, cell_of(p.y - max_d, gy0, ny));
+    const long y_hi = std::min(ny - 1, cell_of(p.y + max_d, gy0, ny));
+    const long max_ring = std::max({cx - x_lo, x_hi - cx, cy - y_lo, y_hi - cy, 0L});
+
+    std::optional<Snap> best;
+    double best_d = max_d;
+    int best_score = -1;
+    // How many ways one can move along edge e from offset x (0..2): ties at equal distance
+    // (a point on a junction is on every edge there) prefer an edge one can leave.
+    auto leave_score = [&](std::uint32_t e, double x) {
+        const double len = m_edges[e].length_m;
+        const bool along = std::isfinite(travel_time(o.profile, e, true));
+        const bool against = std::isfinite(travel_time(o.profile, e, false));
+        return (along && x < len - snap_end_tolerance_m ? 1 : 0) +
+               (against && x > snap_end_tolerance_m ? 1 : 0);
+    };
+    auto visit = [&](long x, long y) {
+        const std::size_t c = static_cast<std::size_t>(y) * m_grid_nx + static_cast<std::size_t>(x);
+        for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
+            const SegRef s = m_grid_refs[k];
+            const Edge &ed = m_edges[s.edge];
+            if (!is_usable(o.profile, s.edge)) continue;
+            if (o.largest_component_only && (comp[ed.from] != largest || comp[ed.to] != largest))
+                continue;
+            double t;
+            const XY q = closest_on_segment(m_points[s.seg], m_points[s.seg + 1], p, t);
+            const double d = distance(p, q);
+            if (d > best_d) continue;
+            // the end vertices give offsets 0 and length exactly
+            double off = m_cumlen[s.seg] + t * (m_cumlen[s.seg + 1] - m_cumlen[s.seg]);
+            if (t == 0.0) off = m_cumlen[s.seg];
+            if (t == 1.0) off = m_cumlen[s.seg + 1];
+            off = std::clamp(off, 0.0, ed.length_m);
+            const bool tie = best && std::abs(d - best_d) <= 1e-9 * std::max(1.0, d);
+            if (best && !tie && d >= best_d) continue;
+            const int score = leave_score(s.edge, off);
+            if (tie && (score < best_score || (score == best_score && s.edge >= best->edge)))
+                continue;
+            best_d = tie ? std::min(d, best_d) : d;
+            best_score = score;
+            Snap sn;
+            sn.edge = s.edge;
+            sn.point = q;
+            sn.distance_m = d;
+            sn.offset_m = off;
+            best = sn;
+        }
+    };
     for (long r = 0; r <= max_ring; ++r) {
         // every cell in ring r is at least (r - 1) * cell away
         if (best && static_cast<double>(r - 1) * m_grid_cell > best_d) break;
-        for (long y = cy - r; y <= cy + r; ++y) {
-            if (y < 0 || y >= ny) continue;
+        for (long y = std::max(cy - r, y_lo); y <= std::min(cy + r, y_hi); ++y) {
             const bool edge_row = y == cy - r || y == cy + r;
-            for (long x = cx - r; x <= cx + r; x += (edge_row ? 1 : 2 * r)) {
-                if (x >= 0 && x < nx) {
-                    const std::size_t c =
-                        static_cast<std::size_t>(y) * m_grid_nx + static_cast<std::size_t>(x);
-                    for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
-                        const SegRef s = m_grid_refs[k];
-                        const Edge &ed = m_edges[s.edge];
-                        if (!is_usable(o.profile, s.edge)) continue;
-                        if (o.largest_component_only &&
-                            (comp[ed.from] != largest || comp[ed.to] != largest))
-                            continue;
-                        double t;
-                        const XY q = closest_on_segment(m_points[s.seg], m_points[s.seg + 1], p, t);
-                        const double d = distance(p, q);
-                        if (d < best_d || (d == best_d && best && s.edge < best->edge)) {
-                            best_d = d;
-                            Snap sn;
-                            sn.edge = s.edge;
-                            sn.point = q;
-                            sn.distance_m = d;
-                            sn.offset_m =
-                                m_cumlen[s.seg] + t * (m_cumlen[s.seg + 1] - m_cumlen[s.seg]);
-                            best = sn;
-                        }
-                    }
-                }
-                if (r == 0) break;
+            if (edge_row) {
+                for (long x = std::max(cx - r, x_lo); x <= std::min(cx + r, x_hi); ++x)
+                    visit(x, y);
+            } else {
+                if (cx - r >= x_lo) visit(cx - r, y);
+                if (r > 0 && cx + r <= x_hi) visit(cx + r, y);
             }
         }
     }

@@ -75,6 +75,10 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
         const double f = len > 0 ? x / len : 0.0;
         const double t_along = net.travel_time(p, s.at.edge, true);
         const double t_against = net.travel_time(p, s.at.edge, false);
+        // A source at an edge's end is at that node: it starts there whatever the edge's
+        // direction (a unit on a junction is not bound to the one edge it was snapped to).
+        if (x <= Network::snap_end_tolerance_m) relax(ed.from, s.offset_s, i, s.at.edge);
+        if (x >= len - Network::snap_end_tolerance_m) relax(ed.to, s.offset_s, i, s.at.edge);
         if (outbound) {
             if (std::isfinite(t_along))
                 relax(ed.to, s.offset_s + (1.0 - f) * t_along, i, s.at.edge);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 #include <unordered_map>
@@ -20,6 +21,13 @@ using zones_detail::Cells;
 using zones_detail::Site;
 
 namespace {
+
+/// A distance limit for a message ("500", "inf"): never cast to an integer.
+std::string metres_text(double m) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", m);
+    return buf;
+}
 
 constexpr std::uint32_t npos = zones_detail::npos;
 
@@ -45,7 +53,7 @@ std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Uni
         auto s = net.snap(k.position, so);
         if (!s)
             throw Error(ErrorCode::off_network, "kiosk '" + k.id + "' is more than " +
-                                                    std::to_string(static_cast<int>(o.snap_max_m)) +
+                                                    metres_text(o.snap_max_m) +
                                                     " m from every road usable by " +
                                                     profile_name(o.profile) +
                                                     " in the network's largest component");
