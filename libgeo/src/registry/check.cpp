@@ -191,7 +191,8 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             const int side = scheme.types[pt.type].two_sided ? 1 + pt.number % 2 : 0;
             roads[{pt.type, pt.district, pt.road, side}].push_back(i);
         }
-        for (auto &[key, seq] : roads) {
+        for (auto &road : roads) {
+            auto &seq = road.second; // not a structured binding: lambdas capture it (clang 14)
             std::sort(seq.begin(), seq.end(), [&](std::size_t a, std::size_t b) {
                 return parts[a]->number < parts[b]->number;
             });
