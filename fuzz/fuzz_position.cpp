@@ -26,6 +26,12 @@ void round_trips(LonLat p) {
         const LonLat there = from_wgs84(p, crs);
         if (!std::isfinite(there.lon) || !std::isfinite(there.lat)) std::abort();
         const LonLat back = to_wgs84(there, crs);
+        // Within about a kilometre of China's outline the two directions may disagree on
+        // inside / outside (the forward test sees p, the inverse sees the shifted point): a
+        // known limit (docs/reliability.md), not checked here. Everywhere else: within 1 m.
+        const bool shifted_there = there.lon != p.lon || there.lat != p.lat;
+        const bool shifted_back = back.lon != there.lon || back.lat != there.lat;
+        if (shifted_there != shifted_back) continue;
         if (!(metres(back, p) < 1.0)) std::abort();
     }
 }

@@ -203,7 +203,8 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             roads[{pt.type, std::atoi(pt.head.c_str()), static_cast<int>(pt.head.size()), side}]
             .push_back(i);
         }
-        for (auto &[key, seq] : roads) {
+        for (auto &road : roads) {
+            auto &seq = road.second; // not a structured binding: lambdas capture it (clang 14)
             std::sort(seq.begin(), seq.end(), [&](std::size_t a, std::size_t b) {
                 return parts[a]->number < parts[b]->number;
             });
