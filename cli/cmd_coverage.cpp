@@ -1,5 +1,6 @@
 // lugeo coverage [plan]
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/coverage.hpp>
 #include <lugeo/error.hpp>
@@ -18,7 +19,7 @@ namespace {
 struct CoverageCliOptions {
     SceneArgs scene;
     std::string osm_cameras;
-    std::string output;
+    OutputArgs output;
     std::string profile = "car";
     double min_gap = 50.0;
     int list = 10;
@@ -27,7 +28,7 @@ struct CoverageCliOptions {
 
 struct PlanCliOptions {
     SceneArgs scene;
-    std::string output;
+    OutputArgs output;
     std::string profile = "car";
     std::size_t add = 10;
     std::size_t phases = 1;
@@ -103,7 +104,7 @@ CoverageWorld load_world(const Scene &scene, const SceneArgs &args,
 int run_coverage(const CoverageCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     const auto t0 = clock::now();
     const CoverageWorld w = load_world(scene, o.scene, o.osm_cameras);
     const Network &net = w.net;
@@ -127,7 +128,7 @@ int run_coverage(const CoverageCliOptions &o) {
     const double analyse_s = std::chrono::duration<double>(t2 - t1).count();
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         LayerDef vd{"views",
                     Geometry::Type::polygon,
                     {{"camera_id", FieldType::string},
@@ -228,8 +229,7 @@ int run_coverage(const CoverageCliOptions &o) {
             w.add_feature(LK, Geometry::of_point(k.position), {k.id, k.kind, k.name});
         }
         w.commit();
-        std::cerr << "wrote views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen to "
-                  << o.output << "\n";
+        report_written(w, false);
     }
 
     if (o.json) {
@@ -343,7 +343,7 @@ int run_coverage(const CoverageCliOptions &o) {
 int run_plan(const PlanCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     const CoverageWorld w = load_world(scene, o.scene, {});
     const Network &net = w.net;
     const CoverageInput &in = w.in;
@@ -375,7 +375,7 @@ int run_plan(const PlanCliOptions &o) {
     const double secs = std::chrono::duration<double>(clock::now() - t0).count();
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         LayerDef pd{"picks",
                     Geometry::Type::point,
                     {{"rank", FieldType::integer},
@@ -413,7 +413,7 @@ int run_plan(const PlanCliOptions &o) {
                               {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
         }
         w.commit();
-        std::cerr << "wrote picks, pick_views to " << o.output << "\n";
+        report_written(w, false);
     }
     if (o.json) {
         nlohmann::json j;
@@ -481,9 +481,8 @@ void register_coverage(CLI::App &app) {
                     "scene's camera layer")
         ->check(existing_source())
         ->option_text("FILE");
-    cmd->add_option("-o,--output", opts->output,
-                    "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write the coverage layers",
+                       "views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen");
     cmd->add_option("--min-gap", opts->min_gap, "Shortest uncovered stretch reported as a gap (m)")
         ->default_val(50.0);
     cmd->add_option("--profile", opts->profile,
@@ -506,8 +505,7 @@ void register_coverage(CLI::App &app) {
     plan->add_option("--add", popts->add, "Number of new cameras")->required();
     plan->add_option("--phases", popts->phases, "Split the picks into this many yearly phases")
         ->default_val(1);
-    plan->add_option("-o,--output", popts->output, "GPKG with layers picks and pick_views")
-        ->option_text("FILE");
+    add_output_options(*plan, popts->output, "Write the picks", "picks, pick_views");
     plan->add_option("--profile", popts->profile,
                      "Whose usable edges are the roads: car, ebike or walk")
         ->default_val("car");

@@ -1,4 +1,5 @@
 // lugeo locate ID [ID…] | --batch FILE[:LAYER] -o OUT
+#include "output.hpp"
 #include "plate_common.hpp"
 
 #include <lugeo/error.hpp>
@@ -22,7 +23,7 @@ struct LocateCliOptions {
     bool no_network = false;
     std::string batch;
     std::string id_field = "id";
-    std::string output;
+    OutputArgs output;
     double radius_m = 300.0;
     std::string also;
     double pair_distance_m = 50.0;
@@ -258,15 +259,15 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
 
 int run_batch(const LocateCliOptions &o) {
     PlateWorld w = load_plate_world(o.scene, false);
-    check_not_input(w.scene, o.output);
+    check_not_input(w.scene, o.output.path);
     const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
-    if (std::filesystem::exists(o.output) && std::filesystem::exists(in_spec.source) &&
-        std::filesystem::equivalent(o.output, in_spec.source))
+    if (std::filesystem::exists(o.output.path) && std::filesystem::exists(in_spec.source) &&
+        std::filesystem::equivalent(o.output.path, in_spec.source))
         throw Error(ErrorCode::invalid_argument,
-                    "the output '" + o.output + "' is the batch input");
+                    "the output '" + o.output.path + "' is the batch input");
     const auto rows = read_batch(o.batch, o.id_field);
 
-    VectorWriter wr(o.output);
+    VectorWriter wr = open_output(o.output);
     LayerDef def;
     def.name = "located";
     def.geometry_type = Geometry::Type::point;
@@ -344,9 +345,9 @@ int run_batch(const LocateCliOptions &o) {
     wr.commit();
     bar.done();
     if (o.json) {
-        print_json({{"rows", rows.size()}, {"output", o.output}, {"by_match", counts}});
+        print_json({{"rows", rows.size()}, {"output", o.output.path}, {"by_match", counts}});
     } else {
-        std::cout << "located " << rows.size() << " IDs into " << o.output << ":";
+        std::cout << "located " << rows.size() << " IDs into " << o.output.path << ":";
         for (const auto &[k, n] : counts)
             std::cout << " " << k << "=" << n;
         std::cout << "\n";
@@ -437,8 +438,7 @@ void register_locate(CLI::App &app) {
     cmd->add_option("--radius", o->radius_m,
                     "Caller position radius in batch mode (rows with a point or lon/lat), m (300)")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("-o,--output", o->output, "Batch output (.gpkg, .csv, .geojson)")
-        ->option_text("FILE");
+    add_output_options(*cmd, o->output, "Batch output", "located");
     set_examples(
         *cmd,
         "  lugeo locate L104-0001                          # exact: position, road, junction\n"

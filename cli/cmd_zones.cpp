@@ -1,5 +1,6 @@
 // lugeo zones: patrol zones from the kiosks (network Voronoi, balancing, existing plans)
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -26,7 +27,7 @@ struct ZonesOptions {
     double cell_m = 5.0;
     std::string method = "raster";
     std::string existing;
-    std::string output;
+    OutputArgs output;
     bool json = false;
 };
 
@@ -142,8 +143,8 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     }
 }
 
-void write_gpkg(const ZonePlan &plan, const Network &net, const std::string &path) {
-    VectorWriter w(path);
+void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out, bool quiet) {
+    VectorWriter w = open_output(out);
     LayerDef zd;
     zd.name = "zones";
     zd.geometry_type = Geometry::Type::polygon;
@@ -219,6 +220,7 @@ void write_gpkg(const ZonePlan &plan, const Network &net, const std::string &pat
                        r2(plan.zones[i].weight_s), r2(plan.kiosk_snaps[i].distance_m)});
     }
     w.commit();
+    report_written(w, quiet);
 }
 
 int run_zones(const ZonesOptions &o) {
@@ -229,7 +231,7 @@ int run_zones(const ZonesOptions &o) {
     if (!(o.tolerance_pct > 0))
         throw Error(ErrorCode::invalid_argument, "--tolerance must be a positive percentage");
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     const bool scene_zones = o.existing == existing_from_scene;
     // --existing alone: the scene's own zones layer
     if (scene_zones && !scene.has_layer(LayerRole::zones))
@@ -291,14 +293,11 @@ int run_zones(const ZonesOptions &o) {
         plan = build_zones(net, kiosks, ctx, zo);
     }
     bar.done();
-    if (!o.output.empty()) write_gpkg(plan, net, o.output);
+    if (!o.output.empty()) write_gpkg(plan, net, o.output, o.scene.quiet);
     if (o.json)
         print_json(plan_json(plan, o));
     else
         print_text(plan, o);
-    if (!o.output.empty())
-        std::cerr << "wrote " << plan.zones.size() << " zones and " << plan.pieces.size()
-                  << " edge pieces to " << o.output << "\n";
     return exit_ok;
 }
 
@@ -346,8 +345,7 @@ void register_zones(CLI::App &app) {
         ->expected(0, 1)
         ->default_str(existing_from_scene)
         ->option_text("[FILE[:LAYER]]");
-    cmd->add_option("-o,--output", opts->output, "GeoPackage with layers zones, zone_edges, kiosks")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write the zones", "zones, zone_edges, kiosks");
     cmd->add_flag("--json", opts->json, "Machine-readable figures on stdout");
     set_examples(
         *cmd,

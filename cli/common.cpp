@@ -49,7 +49,7 @@ namespace {
 void print_notes(const LayerReport &r, const SceneArgs &args) {
     if (args.quiet) return;
     for (const auto &n : r.notes)
-        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << n << "\n";
+        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << redact_secrets(n) << "\n";
 }
 
 } // namespace
@@ -154,14 +154,14 @@ void run_command(const CLI::App *cmd, const std::function<int()> &body) {
     try {
         g_exit = body();
     } catch (const lugeo::Error &e) {
-        std::cerr << "lugeo: error: " << e.what() << "\n";
+        std::cerr << "lugeo: error: " << redact_secrets(e.what()) << "\n";
         if (const std::string flag = flag_for(cmd, e.context().parameter); !flag.empty())
             std::cerr << "  (on the command line: " << flag << ")\n";
         g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
     } catch (const CLI::Error &) {
         throw;
     } catch (const std::exception &e) {
-        std::cerr << "lugeo: internal error: " << e.what() << "\n";
+        std::cerr << "lugeo: internal error: " << redact_secrets(e.what()) << "\n";
         g_exit = exit_internal;
     }
 }
@@ -171,7 +171,8 @@ int exit_code() {
 }
 
 void print_json(const nlohmann::json &j) {
-    std::cout << j.dump(2) << "\n";
+    // no secret of a connection string ever leaves (sources are shown in several places)
+    std::cout << redact_secrets(j.dump(2)) << "\n";
 }
 
 void set_examples(CLI::App &cmd, const std::string &examples) {

@@ -10,6 +10,8 @@ packages=(
     libgdal-dev gdal-bin libproj-dev libgeos-dev
     libcli11-dev doctest-dev libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
     python3
+    # tests/cli/postgis.sh: a real PostgreSQL + PostGIS it starts itself on port 55432
+    postgresql-15 postgresql-15-postgis-3
 )
 if [[ "${1:-}" == "--report" ]]; then
     packages+=(chromium fonts-noto-cjk)
