@@ -8,7 +8,7 @@ SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-layers() { ogrinfo -ro -q "$1" | sed -E 's/^[0-9]+: ([^ ]+).*/\1/' | sort | tr '\n' ' '; }
+layers() { ogrinfo -ro -q "$1" | sed -E 's/^[0-9]+: ([^ ]+).*/\1/' | grep -vx layer_styles | sort | tr '\n' ' '; }
 count() { ogrinfo -ro -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
 PBF="$SRC/tests/fixtures/osm/malta-2016-11-09.osm.pbf"
 
@@ -140,4 +140,57 @@ set +e
 set -e
 [[ $rc -eq 3 ]] && grep -q "no vector driver" "$TMP/err" || fail "-f NoSuchDriver: exit $rc"
 ls -A "$TMP" | grep -q '\.tmp' && fail "a temporary file was left behind: $(ls -A "$TMP" | grep '\.tmp')"
+
+# ---- QGIS styles: every GeoPackage carries layer_styles; each style names an existing layer
+# and only fields that layer has; the expected renderers are there
+"$LUGEO" isochrones -q -o "$TMP/iso.gpkg"
+"$LUGEO" coverage -q -o "$TMP/cov.gpkg"
+"$LUGEO" coverage plan -q --add 5 -o "$TMP/picks.gpkg"
+"$LUGEO" network export -q -o "$TMP/net.gpkg"
+python3 - "$TMP" <<'PY'
+import re, sqlite3, sys, xml.dom.minidom
+d = sys.argv[1]
+want = {  # layer -> (renderer type, attribute) that must be there
+    "iso.gpkg": {"bands": ("graduatedSymbol", "to_min"), "union": ("graduatedSymbol", "minutes")},
+    "z.gpkg": {"zones": ("categorizedSymbol", "kiosk"), "kiosks": ("categorizedSymbol", "kiosk")},
+    "cov.gpkg": {"covered": ("graduatedSymbol", "cameras"), "uncovered": ("singleSymbol", None),
+                 "gaps": ("singleSymbol", None)},
+    "picks.gpkg": {"picks": ("singleSymbol", None)},
+    "net.gpkg": {"edges": ("singleSymbol", None)},
+    "planner.gpkg": {"zones": ("categorizedSymbol", "kiosk")},
+}
+for name, expect in want.items():
+    db = sqlite3.connect(f"{d}/{name}")
+    tables = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+    assert "layer_styles" in tables, f"{name}: no layer_styles"
+    rows = db.execute("SELECT f_table_name, f_geometry_column, styleQML, useAsDefault FROM layer_styles").fetchall()
+    assert len({r[0] for r in rows}) == len(rows), f"{name}: a layer has two styles"
+    seen = {}
+    for table, geom, qml, default in rows:
+        assert table in tables, f"{name}: style for missing layer {table}"
+        cols = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+        assert geom in cols, f"{name}: {table} has no geometry column {geom}"
+        doc = xml.dom.minidom.parseString(qml.split("\n", 1)[1])  # parses as XML
+        r = doc.getElementsByTagName("renderer-v2")[0]
+        named = set(re.findall(r'(?:attr|fieldName)="([^"]+)"', qml))
+        assert named <= cols, f"{name}: {table} style names fields {named - cols} it does not have"
+        assert default == 1
+        seen[table] = (r.getAttribute("type"), r.getAttribute("attr") or None, r)
+    for layer, (typ, attr) in expect.items():
+        assert layer in seen, f"{name}: no style for {layer}"
+        assert seen[layer][:2] == (typ, attr), (name, layer, seen[layer][:2])
+    # graduated bands: one class per threshold; categories: one per kiosk
+    if name == "iso.gpkg":
+        n = db.execute("SELECT count(DISTINCT to_min) FROM bands").fetchone()[0]
+        assert len(seen["bands"][2].getElementsByTagName("range")) == n
+    if name == "z.gpkg":
+        n = db.execute("SELECT count(DISTINCT kiosk) FROM zones").fetchone()[0]
+        assert len(seen["zones"][2].getElementsByTagName("category")) == n == 6
+    if name == "planner.gpkg":  # the update kept the planner's layer and did not style it
+        assert "my_notes" in tables and "my_notes" not in seen
+    if name == "picks.gpkg":
+        assert 'fieldName="rank"' in db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='picks'").fetchone()[0]
+    if name == "cov.gpkg":
+        assert 'value="dash"' in db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='gaps'").fetchone()[0]
+PY
 echo "outputs: ok"

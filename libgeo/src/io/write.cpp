@@ -3,6 +3,7 @@
 #include <lugeo/io.hpp>
 
 #include "io/gdal_util.hpp"
+#include "io/styles.hpp"
 
 #include <cpl_string.h>
 #include <gdal.h>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <unistd.h>
@@ -153,6 +155,89 @@ std::vector<fs::path> dataset_files(const std::string &driver, const std::string
             out.push_back(s);
         }
     return out;
+}
+
+} // namespace
+
+namespace {
+
+using detail::style_category_field;
+using detail::style_graduated_field;
+using detail::style_qml;
+using detail::StyleInput;
+
+/// Distinct values of a column, in order (SQLite dialect: GeoPackage).
+std::vector<std::string> distinct_values(GDALDatasetH ds, const std::string &layer,
+                                         const std::string &field) {
+    std::vector<std::string> out;
+    const std::string sql = "SELECT DISTINCT \"" + field + "\" FROM \"" + layer +
+                            "\" WHERE \"" + field + "\" IS NOT NULL ORDER BY 1";
+    OGRLayerH rs = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
+    if (!rs) return out;
+    OGR_L_ResetReading(rs);
+    while (OGRFeatureH f = OGR_L_GetNextFeature(rs)) {
+        out.emplace_back(OGR_F_GetFieldAsString(f, 0));
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, rs);
+    return out;
+}
+
+/// QGIS styles of the layers just written into a GeoPackage, in its `layer_styles` table
+/// (QGIS applies the default style of a layer when it opens it). A style that was there for
+/// the same layer (an update) is replaced.
+void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, StyleInput>> &layers) {
+    std::vector<std::pair<std::string, std::string>> qml;
+    for (auto [table, in] : layers) {
+        if (const std::string c = style_category_field(in.layer); !c.empty())
+            in.categories = distinct_values(ds, table, c);
+        if (const std::string g = style_graduated_field(in.layer); !g.empty())
+            for (const auto &v : distinct_values(ds, table, g))
+                in.classes.push_back(std::atof(v.c_str()));
+        std::sort(in.classes.begin(), in.classes.end());
+        if (std::string q = style_qml(in); !q.empty()) qml.emplace_back(table, std::move(q));
+    }
+    if (qml.empty()) return;
+    OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
+    if (!styles) {
+        styles = GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, nullptr);
+        if (!styles) return;
+        const std::pair<const char *, OGRFieldType> fields[] = {
+            {"f_table_catalog", OFTString}, {"f_table_schema", OFTString},
+            {"f_table_name", OFTString},    {"f_geometry_column", OFTString},
+            {"styleName", OFTString},       {"styleQML", OFTString},
+            {"styleSLD", OFTString},        {"useAsDefault", OFTInteger},
+            {"description", OFTString},     {"owner", OFTString},
+            {"ui", OFTString},              {"update_time", OFTDateTime}};
+        for (const auto &[name, type] : fields) {
+            OGRFieldDefnH fd = OGR_Fld_Create(name, type);
+            if (type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
+            OGR_L_CreateField(styles, fd, TRUE);
+            OGR_Fld_Destroy(fd);
+        }
+    }
+    for (const auto &[table, q] : qml) {
+        const std::string del =
+            "DELETE FROM layer_styles WHERE f_table_name = '" + table + "'";
+        if (OGRLayerH r = GDALDatasetExecuteSQL(ds, del.c_str(), nullptr, nullptr))
+            GDALDatasetReleaseResultSet(ds, r);
+        OGRLayerH L = GDALDatasetGetLayerByName(ds, table.c_str());
+        const char *geom = L ? OGR_L_GetGeometryColumn(L) : "";
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(styles));
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_catalog"), "");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_schema"), "");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_name"), table.c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_geometry_column"),
+                             geom && *geom ? geom : "geom");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleName"), ("lugeo " + table).c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleQML"), q.c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleSLD"), "");
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault"), 1);
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), "written by lugeo");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "owner"), "");
+        OGR_L_CreateFeature(styles, f);
+        OGR_F_Destroy(f);
+    }
 }
 
 } // namespace
@@ -638,6 +723,21 @@ void VectorWriter::commit() {
             OCTDestroyCoordinateTransformation(L.ct);
             L.ct = nullptr;
         }
+    // QGIS styles in every GeoPackage
+    for (std::size_t k = 0; k < I.sinks.size(); ++k) {
+        if (I.sinks[k].driver != "GPKG") continue;
+        std::vector<std::pair<std::string, detail::StyleInput>> styled;
+        for (const auto &L : I.layers)
+            if (!L.skipped && L.sink == k) {
+                detail::StyleInput in;
+                in.layer = L.def.name;
+                in.geometry = L.def.geometry_type;
+                for (const auto &f : L.def.fields)
+                    in.fields.push_back(f.name);
+                styled.emplace_back(L.name, std::move(in));
+            }
+        write_styles(I.sinks[k].ds, styled);
+    }
     for (auto &S : I.sinks) {
         if (S.in_tx && GDALDatasetCommitTransaction(S.ds) != OGRERR_NONE) {
             const std::string e = redact_secrets(cap.last_error());
