@@ -1,5 +1,6 @@
 // lugeo coverage [plan]
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/limits.hpp>
 
@@ -20,7 +21,7 @@ namespace {
 struct CoverageCliOptions {
     SceneArgs scene;
     std::string osm_cameras;
-    std::string output;
+    OutputArgs output;
     std::string profile = "car";
     double min_gap = 50.0;
     int list = 10;
@@ -29,7 +30,7 @@ struct CoverageCliOptions {
 
 struct PlanCliOptions {
     SceneArgs scene;
-    std::string output;
+    OutputArgs output;
     std::string profile = "car";
     std::size_t add = 10;
     std::size_t phases = 1;
@@ -109,7 +110,7 @@ int run_coverage(const CoverageCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
     if (!o.output.empty())
-        check_not_input(scene, o.output, {{o.osm_cameras, "the OSM cameras source"}});
+        check_not_input(scene, o.output.path, {{o.osm_cameras, "the OSM cameras source"}});
     const auto t0 = clock::now();
     const CoverageWorld w = load_world(scene, o.scene, o.osm_cameras);
     const Network &net = w.net;
@@ -133,7 +134,7 @@ int run_coverage(const CoverageCliOptions &o) {
     const double analyse_s = std::chrono::duration<double>(t2 - t1).count();
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         LayerDef vd{"views",
                     Geometry::Type::polygon,
                     {{"camera_id", FieldType::string},
@@ -234,8 +235,7 @@ int run_coverage(const CoverageCliOptions &o) {
             w.add_feature(LK, Geometry::of_point(k.position), {k.id, k.kind, k.name});
         }
         w.commit();
-        std::cerr << "wrote views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen to "
-                  << o.output << "\n";
+        report_written(w, false);
     }
 
     if (o.json) {
@@ -349,7 +349,7 @@ int run_coverage(const CoverageCliOptions &o) {
 int run_plan(const PlanCliOptions &o) {
     using clock = std::chrono::steady_clock;
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     const CoverageWorld w = load_world(scene, o.scene, {});
     const Network &net = w.net;
     const CoverageInput &in = w.in;
@@ -407,7 +407,7 @@ int run_plan(const PlanCliOptions &o) {
     const double secs = std::chrono::duration<double>(clock::now() - t0).count();
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         LayerDef pd{"picks",
                     Geometry::Type::point,
                     {{"rank", FieldType::integer},
@@ -445,7 +445,7 @@ int run_plan(const PlanCliOptions &o) {
                               {std::int64_t(i + 1), p.camera.id, std::int64_t(p.phase)});
         }
         w.commit();
-        std::cerr << "wrote picks, pick_views to " << o.output << "\n";
+        report_written(w, false);
     }
     if (o.json) {
         nlohmann::json j;
@@ -521,9 +521,8 @@ void register_coverage(CLI::App &app) {
                     "scene's camera layer")
         ->check(existing_source())
         ->option_text("FILE");
-    cmd->add_option("-o,--output", opts->output,
-                    "GPKG with views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write the coverage layers",
+                       "views, covered, uncovered, gaps, cameras_no_road, key_sites_unseen");
     cmd->add_option("--min-gap", opts->min_gap, "Shortest uncovered stretch reported as a gap (m)")
         ->check(real_in(0, limits::max_distance_m, Bound::closed, Bound::closed, "m"))
         ->default_val(50.0);
@@ -552,8 +551,7 @@ void register_coverage(CLI::App &app) {
     plan->add_option("--phases", popts->phases, "Split the picks into this many yearly phases")
         ->check(count_in(1, 100))
         ->default_val(1);
-    plan->add_option("-o,--output", popts->output, "GPKG with layers picks and pick_views")
-        ->option_text("FILE");
+    add_output_options(*plan, popts->output, "Write the picks", "picks, pick_views");
     plan->add_option("--profile", popts->profile,
                      "Whose usable edges are the roads: car, ebike or walk")
         ->check(one_of({"car", "ebike", "walk"}))

@@ -1,5 +1,6 @@
 // lugeo isochrones: 1-, 5- and 30-minute reach from kiosks, stations or any points.
 #include "common.hpp"
+#include "output.hpp"
 #include "positions.hpp"
 
 #include <lugeo/limits.hpp>
@@ -33,7 +34,7 @@ struct IsochronesOptions {
     double max_snap_m = 500.0;
     bool concave = false;
     bool no_per_source = false;
-    std::string output;
+    OutputArgs output;
     bool json = false;
     std::size_t top = 10;
 };
@@ -76,7 +77,7 @@ double round_to(double v, double step) {
 
 int run_isochrones(const IsochronesOptions &o) {
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
 
     // thresholds and profiles: command line, else the scene's [isochrones], else 1,5,30 by e-bike,
     // car, car
@@ -174,7 +175,7 @@ int run_isochrones(const IsochronesOptions &o) {
     };
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         const std::string crs = net.crs();
         LayerDef src{"sources",
                      Geometry::Type::point,
@@ -291,7 +292,7 @@ int run_isochrones(const IsochronesOptions &o) {
                  std::isfinite(b.time_s) ? FieldValue(round_to(b.time_s, 0.1)) : FieldValue()});
         }
         w.commit();
-        if (!o.scene.quiet) std::cerr << "wrote " << o.output << "\n";
+        report_written(w, o.scene.quiet);
     }
 
     if (o.json) {
@@ -462,8 +463,8 @@ void register_isochrones(CLI::App &app) {
     cmd->add_flag("--concave", opts->concave,
                   "Also write a concave-hull display variant (layer 'concave')");
     cmd->add_flag("--no-per-source", opts->no_per_source, "Only the union over all sources");
-    cmd->add_option("-o,--output", opts->output, "Write layers (.gpkg; .geojson for one layer)")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write the isochrone layers",
+                       "sources, reached, union, per_source, bands, concave, beyond");
     cmd->add_option("--top", opts->top, "How many of the longest unreached pieces to list")
         ->check(count_in(0, 1000000))
         ->capture_default_str();

@@ -1,4 +1,5 @@
 // lugeo locate ID [ID…] | --batch FILE[:LAYER] -o OUT
+#include "output.hpp"
 #include "plate_common.hpp"
 #include "positions.hpp"
 
@@ -25,7 +26,7 @@ struct LocateCliOptions {
     bool no_network = false;
     std::string batch;
     std::string id_field = "id";
-    std::string output;
+    OutputArgs output;
     double radius_m = 300.0;
     std::string also;
     double pair_distance_m = 50.0;
@@ -262,10 +263,10 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
 int run_batch(const LocateCliOptions &o) {
     PlateWorld w = load_plate_world(o.scene, false);
     const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
-    check_not_input(w.scene, o.output, {{in_spec.source, "the batch input"}});
+    check_not_input(w.scene, o.output.path, {{in_spec.source, "the batch input"}});
     const auto rows = read_batch(o.batch, o.id_field);
 
-    VectorWriter wr(o.output);
+    VectorWriter wr = open_output(o.output);
     LayerDef def;
     def.name = "located";
     def.geometry_type = Geometry::Type::point;
@@ -343,9 +344,9 @@ int run_batch(const LocateCliOptions &o) {
     wr.commit();
     bar.done();
     if (o.json) {
-        print_json({{"rows", rows.size()}, {"output", o.output}, {"by_match", counts}});
+        print_json({{"rows", rows.size()}, {"output", o.output.path}, {"by_match", counts}});
     } else {
-        std::cout << "located " << rows.size() << " IDs into " << o.output << ":";
+        std::cout << "located " << rows.size() << " IDs into " << o.output.path << ":";
         for (const auto &[k, n] : counts)
             std::cout << " " << k << "=" << n;
         std::cout << "\n";
@@ -442,8 +443,7 @@ void register_locate(CLI::App &app) {
     cmd->add_option("--radius", o->radius_m,
                     "Caller position radius in batch mode (rows with a point or lon/lat), m (300)")
         ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
-    cmd->add_option("-o,--output", o->output, "Batch output (.gpkg, .csv, .geojson)")
-        ->option_text("FILE");
+    add_output_options(*cmd, o->output, "Batch output", "located");
     set_examples(
         *cmd,
         "  lugeo locate L104-0001                          # exact: position, road, junction\n"

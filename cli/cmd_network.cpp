@@ -1,5 +1,6 @@
 // lugeo network info | export
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/io.hpp>
 
@@ -17,7 +18,7 @@ struct NetworkInfoOptions {
 
 struct NetworkExportOptions {
     SceneArgs scene;
-    std::string output;
+    OutputArgs output;
     bool nodes = false;
 };
 
@@ -127,10 +128,10 @@ const char *oneway_text(std::int8_t d) {
 
 int run_network_export(const NetworkExportOptions &o) {
     const Scene scene = resolve_scene(o.scene);
-    check_not_input(scene, o.output);
+    check_not_input(scene, o.output.path);
     SceneData data = read_data(scene, o.scene, {LayerRole::roads});
     const Network net = load_network(data, o.scene);
-    VectorWriter w(o.output);
+    VectorWriter w = open_output(o.output);
     LayerDef def;
     def.name = "edges";
     def.geometry_type = Geometry::Type::line;
@@ -193,7 +194,8 @@ int run_network_export(const NetworkExportOptions &o) {
     }
     w.commit();
     bar.done();
-    std::cerr << "wrote " << net.edge_count() << " edges to " << o.output << "\n";
+    if (!o.scene.quiet) std::cerr << net.edge_count() << " edges\n";
+    report_written(w, o.scene.quiet);
     return exit_ok;
 }
 
@@ -220,11 +222,8 @@ void register_network(CLI::App &app) {
     auto *exp = net->add_subcommand(
         "export", "Write the routable edges (length, class, one-way, times, component)");
     add_scene_options(*exp, exp_opts->scene, true);
-    exp->add_option("-o,--output", exp_opts->output,
-                    "Output file (.gpkg, .geojson, .csv, .shp, .fgb)")
-        ->required()
-        ->option_text("FILE");
-    exp->add_flag("--nodes", exp_opts->nodes, "Also write a 'nodes' layer (GPKG only)");
+    add_output_options(*exp, exp_opts->output, "Write the edges", "edges, nodes")->required();
+    exp->add_flag("--nodes", exp_opts->nodes, "Also write a 'nodes' layer");
     set_examples(*exp, "  lugeo network export -o edges.gpkg                 # open it in QGIS\n"
                        "  lugeo network export --roads malta.osm.pbf -o malta.gpkg --nodes\n");
     exp->callback(

@@ -1,4 +1,5 @@
 // lugeo poles check | assign
+#include "output.hpp"
 #include "plate_common.hpp"
 
 #include <lugeo/error.hpp>
@@ -23,7 +24,7 @@ struct PolesCheckOptions {
     double confusable_min_probability = CheckOptions{}.confusable_min_probability;
     std::size_t top = 20;     ///< road pairs of confusable plates shown in the text report
     bool all_pairs = false;   ///< every confusable pair in the text report
-    std::string pairs_output; ///< -o: the confusable pairs as lines (GPKG, GeoJSON, CSV)
+    OutputArgs pairs_output; ///< -o: the confusable pairs as lines (GPKG, GeoJSON, CSV)
     bool no_roads = false;
     bool json = false;
     std::size_t limit = 10;
@@ -37,7 +38,7 @@ struct PolesAssignOptions {
     int road_code = 0;
     std::string road_name;
     std::string side_field;
-    std::string output;
+    OutputArgs output;
     bool no_check_digit = false;
     bool json = false;
 };
@@ -98,8 +99,8 @@ void print_confusable(const std::vector<const CheckIssue *> &list, const Plates 
 
 /// The confusable pairs as lines joining the two plates, in the scene CRS, ranked.
 void write_pairs(const CheckReport &rep, const Plates &set, const std::string &crs,
-                 const std::string &path) {
-    VectorWriter wr(path);
+                 const OutputArgs &out) {
+    VectorWriter wr = open_output(out);
     LayerDef def;
     def.name = "confusable_pairs";
     def.geometry_type = Geometry::Type::line;
@@ -145,7 +146,7 @@ int run_poles_check(const PolesCheckOptions &o) {
     co.max_road_distance_m = o.max_road_distance_m;
     co.confusable_min_m = o.confusable_min_m;
     co.confusable_min_probability = o.confusable_min_probability;
-    if (!o.pairs_output.empty()) check_not_input(scene, o.pairs_output);
+    if (!o.pairs_output.empty()) check_not_input(scene, o.pairs_output.path);
     std::optional<Network> net;
     if (roads) {
         net.emplace(load_network(data, o.scene));
@@ -276,7 +277,7 @@ int run_poles_check(const PolesCheckOptions &o) {
 int run_poles_assign(const PolesAssignOptions &o) {
     const PlateWorld w = load_plate_world(o.scene, false);
     const LayerSpec in = layer_spec_from_arg(o.input, "new plates");
-    check_not_input(w.scene, o.output, {{in.source, "the new plates input"}});
+    check_not_input(w.scene, o.output.path, {{in.source, "the new plates input"}});
     const PlateScheme &scheme = w.registry.scheme();
     std::optional<std::size_t> type;
     for (std::size_t t = 0; t < scheme.types.size(); ++t)
@@ -357,7 +358,7 @@ int run_poles_assign(const PolesAssignOptions &o) {
         if (const auto parts = parse_plate_id(p.id, scheme); parts && !p.road.empty())
             names.emplace(std::make_tuple(parts->type, parts->head), p.road);
 
-    VectorWriter wr(o.output);
+    VectorWriter wr = open_output(o.output);
     LayerDef def;
     def.name = o.kind == "pole" ? "poles" : "lamps";
     def.geometry_type = Geometry::Type::point;
@@ -396,10 +397,10 @@ int run_poles_assign(const PolesAssignOptions &o) {
     }
     wr.commit();
     if (o.json) {
-        print_json({{"output", o.output}, {"assigned", list}});
+        print_json({{"output", o.output.path}, {"assigned", list}});
     } else {
         std::cout << "numbered " << assigned.size() << " new " << o.kind
-                  << (assigned.size() == 1 ? "" : "s") << " into " << o.output << "\n";
+                  << (assigned.size() == 1 ? "" : "s") << " into " << o.output.path << "\n";
         for (const auto &a : assigned)
             std::cout << "  " << a.id << "\n";
     }
@@ -438,11 +439,9 @@ void register_poles(CLI::App &app) {
                       "of roads (20)")
         ->check(count_in(0, 1000000));
     check->add_flag("--all", c->all_pairs, "Text report: every confusable pair, ranked");
-    check
-        ->add_option("-o,--output", c->pairs_output,
-                     "Write the confusable pairs as lines joining the two plates (.gpkg, "
-                     ".geojson, .csv)")
-        ->option_text("FILE");
+    add_output_options(*check, c->pairs_output,
+                       "Write the confusable pairs as lines joining the two plates",
+                       "confusable_pairs");
     check->add_flag("--no-roads", c->no_roads,
                     "Skip the distance-to-road check (no network is built)");
     check->add_option("--limit", c->limit, "Issues shown per kind in the text report (10)")
@@ -479,9 +478,8 @@ void register_poles(CLI::App &app) {
     assign->add_option("--side-field", a->side_field,
                        "Field with L / R: odd numbers left, even right (lamps)");
     assign->add_flag("--no-check-digit", a->no_check_digit, "Number without the check digit");
-    assign->add_option("-o,--output", a->output, "Output (.gpkg, .geojson, .csv)")
-        ->required()
-        ->option_text("FILE");
+    add_output_options(*assign, a->output, "Write the numbered plates", "poles or lamps")
+        ->required();
     assign->add_flag("--json", a->json, "Machine-readable output");
     set_examples(*assign, "  lugeo poles assign --input new_lamps.geojson --kind lamp --district 1 "
                           "--road-code 4 -o numbered.gpkg\n"

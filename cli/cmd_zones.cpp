@@ -1,5 +1,6 @@
 // lugeo zones: patrol zones from the kiosks (network Voronoi, balancing, existing plans)
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/limits.hpp>
 
@@ -28,7 +29,7 @@ struct ZonesOptions {
     double cell_m = 5.0;
     std::string method = "raster";
     std::string existing;
-    std::string output;
+    OutputArgs output;
     bool json = false;
 };
 
@@ -144,8 +145,8 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     }
 }
 
-void write_gpkg(const ZonePlan &plan, const Network &net, const std::string &path) {
-    VectorWriter w(path);
+void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out, bool quiet) {
+    VectorWriter w = open_output(out);
     LayerDef zd;
     zd.name = "zones";
     zd.geometry_type = Geometry::Type::polygon;
@@ -221,6 +222,7 @@ void write_gpkg(const ZonePlan &plan, const Network &net, const std::string &pat
                        r2(plan.zones[i].weight_s), r2(plan.kiosk_snaps[i].distance_m)});
     }
     w.commit();
+    report_written(w, quiet);
 }
 
 int run_zones(const ZonesOptions &o) {
@@ -239,7 +241,7 @@ int run_zones(const ZonesOptions &o) {
         if (!o.existing.empty() && !scene_zones)
             extra.push_back(
                 {layer_spec_from_arg(o.existing, "zones").source, "the existing zones input"});
-        check_not_input(scene, o.output, extra);
+        check_not_input(scene, o.output.path, extra);
     }
     // --existing alone: the scene's own zones layer
     if (scene_zones && !scene.has_layer(LayerRole::zones))
@@ -301,14 +303,11 @@ int run_zones(const ZonesOptions &o) {
         plan = build_zones(net, kiosks, ctx, zo);
     }
     bar.done();
-    if (!o.output.empty()) write_gpkg(plan, net, o.output);
+    if (!o.output.empty()) write_gpkg(plan, net, o.output, o.scene.quiet);
     if (o.json)
         print_json(plan_json(plan, o));
     else
         print_text(plan, o);
-    if (!o.output.empty())
-        std::cerr << "wrote " << plan.zones.size() << " zones and " << plan.pieces.size()
-                  << " edge pieces to " << o.output << "\n";
     return exit_ok;
 }
 
@@ -361,8 +360,7 @@ void register_zones(CLI::App &app) {
         ->expected(0, 1)
         ->default_str(existing_from_scene)
         ->option_text("[FILE[:LAYER]]");
-    cmd->add_option("-o,--output", opts->output, "GeoPackage with layers zones, zone_edges, kiosks")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write the zones", "zones, zone_edges, kiosks");
     cmd->add_flag("--json", opts->json, "Machine-readable figures on stdout");
     set_examples(
         *cmd,

@@ -56,7 +56,7 @@ namespace {
 void print_notes(const LayerReport &r, const SceneArgs &args) {
     if (args.quiet) return;
     for (const auto &n : r.notes)
-        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << n << "\n";
+        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << redact_secrets(n) << "\n";
 }
 
 } // namespace
@@ -300,9 +300,9 @@ void print_json_error(const CLI::App *cmd, const char *code, const std::string &
     if (!wants_json(cmd)) return;
     nlohmann::json e;
     e["code"] = code;
-    e["message"] = message;
+    e["message"] = redact_secrets(message);
     if (c) {
-        if (!c->file.empty()) e["file"] = c->file;
+        if (!c->file.empty()) e["file"] = redact_secrets(c->file);
         if (!c->layer.empty()) e["layer"] = c->layer;
         if (c->feature) e["feature"] = *c->feature;
         if (!c->field.empty()) e["field"] = c->field;
@@ -318,7 +318,7 @@ void print_json_error(const CLI::App *cmd, const char *code, const std::string &
 
 void report_error(const CLI::App *cmd, const lugeo::Error &e) {
     const std::string flag = flag_for(cmd, e.context().parameter);
-    std::cerr << "lugeo: error: " << e.what() << "\n";
+    std::cerr << "lugeo: error: " << redact_secrets(e.what()) << "\n";
     if (!flag.empty()) std::cerr << "  (on the command line: " << flag << ")\n";
     print_json_error(cmd, error_code_name(e.code()), e.what(), &e.context(), flag);
     g_exit = e.code() == ErrorCode::internal ? exit_internal : exit_input;
@@ -354,8 +354,8 @@ void run_command(const CLI::App *cmd, const std::function<int()> &body) {
         print_json_error(cmd, "out_of_memory", "out of memory", nullptr, {});
         g_exit = exit_internal;
     } catch (const std::exception &e) {
-        std::cerr << "lugeo: internal error: " << e.what() << "\n";
-        print_json_error(cmd, "internal", e.what(), nullptr, {});
+        std::cerr << "lugeo: internal error: " << redact_secrets(e.what()) << "\n";
+        print_json_error(cmd, "internal", redact_secrets(e.what()), nullptr, {});
         g_exit = exit_internal;
     }
 }
@@ -479,7 +479,8 @@ std::string safe_text(const std::string &s) {
 }
 
 void print_json(const nlohmann::json &j) {
-    std::cout << j.dump(2) << "\n";
+    // no secret of a connection string ever leaves (sources are shown in several places)
+    std::cout << redact_secrets(j.dump(2)) << "\n";
 }
 
 void set_examples(CLI::App &cmd, const std::string &examples) {

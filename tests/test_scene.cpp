@@ -268,7 +268,7 @@ TEST_CASE("writing is atomic: no output before commit, nothing left after a fail
     TempDir d;
     const std::string out = (d.path / "out.gpkg").string();
     {
-        VectorWriter w(out);
+        VectorWriter w(out, {});
         const auto L = w.add_layer(
             {"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
         Geometry g;
@@ -281,7 +281,7 @@ TEST_CASE("writing is atomic: no output before commit, nothing left after a fail
     CHECK_FALSE(fs::exists(out));
     CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 0);
     {
-        VectorWriter w(out);
+        VectorWriter w(out, {});
         const auto L = w.add_layer(
             {"pts", Geometry::Type::point, {{"n", FieldType::integer}}, "EPSG:32648", ""});
         Geometry g;

@@ -2,7 +2,7 @@
 # lugeo coverage on the demo scene: covered + uncovered = total; GPKG layers; plan picks.
 set -euo pipefail
 lugeo="$1"; src="$2"; build="$3"
-out="$build/cli_coverage"; mkdir -p "$out"
+out="$build/cli_coverage"; rm -rf "$out"; mkdir -p "$out"   # fresh: lugeo refuses to replace an output
 "$lugeo" coverage -q --scene "$src/data/demo/scene.toml" --json -o "$out/cov.gpkg" > "$out/cov.json"
 python3 - "$out/cov.json" <<'PY'
 import json, sys

@@ -4,7 +4,7 @@
 set -euo pipefail
 lugeo="$1"; src="$2"; build="$3"
 out="$build/cli_isochrones"
-mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"   # fresh: lugeo refuses to replace an output
 "$lugeo" isochrones --quiet --minutes 1,3 --profile car --no-per-source --json -o "$out/iso.gpkg" > "$out/iso.json"
 python3 - "$out/iso.json" <<'PY'
 import json, sys

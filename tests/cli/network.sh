@@ -48,13 +48,13 @@ set -e
 # a failed export leaves the previous output untouched
 cp "$TMP/edges.gpkg" "$TMP/keep.gpkg"
 set +e
-"$LUGEO" network export -q --roads "$TMP/nope.osm" -o "$TMP/keep.gpkg" 2>/dev/null; rc=$?
+"$LUGEO" network export -q --roads "$TMP/nope.osm" -o "$TMP/keep.gpkg" --overwrite 2>/dev/null; rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "failed export: exit $rc"
 cmp -s "$TMP/edges.gpkg" "$TMP/keep.gpkg" || fail "a failed export changed the existing output"
 # never overwrite an input
 set +e
-"$LUGEO" network export -q --roads "$TMP/keep.gpkg:edges" -o "$TMP/keep.gpkg" 2> "$TMP/err"; rc=$?
+"$LUGEO" network export -q --roads "$TMP/keep.gpkg:edges" -o "$TMP/keep.gpkg" --overwrite 2> "$TMP/err"; rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "overwriting the input: exit $rc"
 grep -q "never overwrites an input" "$TMP/err" || fail "overwriting the input: message"

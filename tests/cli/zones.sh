@@ -61,6 +61,8 @@ set +e
 "$LUGEO" zones -q --kiosks /nonexistent.geojson > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "--kiosks missing file: exit $rc"
 "$LUGEO" zones -q -o "$(dirname "$0")/../../data/demo/units.geojson" > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "output over an existing file without --overwrite: exit $rc"
+"$LUGEO" zones -q -o "$(dirname "$0")/../../data/demo/units.geojson" --overwrite > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "output over an input: exit $rc"
 set -e
 echo OK

@@ -64,6 +64,10 @@ struct ErrorContext {
     }
 };
 
+/// `text` with the secret parts of connection strings replaced by "***": `password=…`
+/// (also quoted), `user:secret@host` in URLs, and `token=`/`key=`/`secret=` query values.
+std::string redact_secrets(const std::string &text);
+
 /// A printable excerpt of a value from a file: control bytes escaped, cut after 60 bytes.
 std::string printable_value(const std::string &value);
 

@@ -39,7 +39,8 @@ struct LayerSpec {
     std::string describe() const;
 };
 
-/// Parses "FILE[:LAYER]" as given on the command line (a Windows drive letter, "PG:…" and
+/// Parses "FILE[:LAYER]" as given on the command line; "PG:dbname=… host=…:TABLE" names a
+/// table of a connection (a Windows drive letter, "PG:…" without a table and
 /// "/vsi…" paths are kept).
 LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role);
 
@@ -127,29 +128,75 @@ struct LayerDef {
 };
 using FieldValue = std::variant<std::monostate, std::int64_t, double, std::string>;
 
-/// Writes one or more layers into one dataset (GPKG by default; GeoJSON, CSV, Shapefile,
-/// FlatGeobuf by extension), atomically: all goes to a temporary file renamed on commit().
+/// What to do when the output (or one of its layers) already exists.
+enum class ExistingOutput {
+    refuse,    ///< an Error; nothing is touched
+    overwrite, ///< a file is replaced as a whole; a database's layers of the same name are replaced
+    update     ///< only the layers written are added or replaced; every other layer stays
+};
+
+/// Where and how a VectorWriter writes. The target is the path given to VectorWriter:
+/// - a file: its format from `driver`, else its extension. A format that holds one layer
+///   (GeoJSON, CSV, FlatGeobuf, Shapefile, …) takes exactly one of the layers added: the
+///   others must be left out with `layers` or written to a folder.
+/// - a folder ("DIR/" or an existing directory): one file per layer, named
+///   `DIR/<prefix><layer>.<ext>` (GeoJSON unless `driver` says otherwise); files of other
+///   layers in the folder stay.
+/// - "-": one layer as GeoJSON (or CSV with `driver`) on `stdout_fd`.
+/// - a database connection ("PG:…"): tables `<schema>.<prefix><layer>`, all in one transaction.
+struct WriteOptions {
+    std::string driver; ///< GDAL vector driver that can create ("GPKG", "FlatGeobuf", …)
+    ExistingOutput existing = ExistingOutput::refuse;
+    std::vector<std::string> layers; ///< write only these layers (empty: every layer added)
+    std::string crs;                 ///< transform coordinates into this CRS ("" = as given)
+    std::string layer_prefix;        ///< prepended to every layer (and folder file) name
+    std::string schema;              ///< database schema ("" = the database's default)
+    int stdout_fd = 1;               ///< where "-" writes
+};
+
+/// Writes one or more layers (see WriteOptions for the targets), atomically: files go to a
+/// temporary file next to the output that is renamed into place on commit() (a GeoPackage
+/// being updated is copied first), a database is written in one transaction. Without commit()
+/// (an error, a crash, a kill) the previous output is left as it was and nothing stays under the
+/// output's name. CSV layers with geometry get a last column `crs` naming their CRS.
 class VectorWriter {
 public:
-    /// `driver` empty: chosen by the extension of `path`.
-    explicit VectorWriter(std::string path, std::string driver = {});
+    explicit VectorWriter(std::string path, WriteOptions options = {});
     ~VectorWriter();
+    VectorWriter(VectorWriter &&) noexcept;
+    VectorWriter &operator=(VectorWriter &&) noexcept;
     VectorWriter(const VectorWriter &) = delete;
     VectorWriter &operator=(const VectorWriter &) = delete;
 
+    /// Returns the layer's index for add_feature (a layer left out by WriteOptions::layers
+    /// gets one too; its features are dropped).
     std::size_t add_layer(const LayerDef &def);
     /// `values` in the order of LayerDef::fields (monostate = NULL).
     void add_feature(std::size_t layer, const Geometry &geometry,
                      const std::vector<FieldValue> &values);
-    /// Closes the dataset and renames it into place. Without commit(), nothing is left behind.
+    /// Finishes every layer and moves the result into place. Throws (and leaves nothing
+    /// behind) when a layer named in WriteOptions::layers was never added, or a single-layer
+    /// target got more than one layer.
     void commit();
+    /// After commit(): what was written, one line per file or table ("zones.gpkg (zones, …)").
+    std::vector<std::string> written() const;
+    /// The names of the layers written (after WriteOptions::layers).
+    std::vector<std::string> layer_names() const;
 
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Driver name for an output path by its extension ("GPKG", "GeoJSON", "CSV", …).
+/// True when `driver` keeps several layers in one dataset (GPKG, SQLite, PostgreSQL, …).
+bool driver_is_multi_layer(const std::string &driver);
+
+/// True for a path that VectorWriter writes as a folder ("DIR/" or an existing directory).
+bool is_output_folder(const std::string &path);
+
+/// Driver name for an output path by its extension ("GPKG", "GeoJSON", "CSV", …, or any GDAL
+/// driver that can create and declares that extension); "PG:…" gives "PostgreSQL".
 std::string driver_for_path(const std::string &path);
+
 
 } // namespace lugeo

@@ -2,6 +2,7 @@
 #include <lugeo/version.hpp>
 
 #include <cstdio>
+#include <regex>
 
 namespace lugeo {
 
@@ -31,6 +32,25 @@ const char *error_code_name(ErrorCode code) noexcept {
     return "unknown";
 }
 
+std::string redact_secrets(const std::string &text) {
+    // Fast path: nothing that looks like a secret.
+    static const std::regex any(R"((pass|pwd|token|secret|key|@))", std::regex::icase);
+    if (!std::regex_search(text, any)) return text;
+    static const std::regex quoted(R"(((?:password|passwd|pwd)\s*=\s*)'(?:[^'\\]|\\.)*')",
+                                   std::regex::icase);
+    static const std::regex plain(R"(((?:password|passwd|pwd)\s*=\s*)[^\s'",;&]+)",
+                                  std::regex::icase);
+    static const std::regex query(R"(([?&](?:token|secret|key|access_token|api_key|sig|signature)=)[^&\s'"]+)",
+                                  std::regex::icase);
+    static const std::regex userinfo(R"((\b[a-z][a-z0-9+.-]*://[^:/@\s'"]+:)[^@\s'"]+@)",
+                                     std::regex::icase);
+    std::string s = std::regex_replace(text, quoted, "$1'***'");
+    s = std::regex_replace(s, plain, "$1***");
+    s = std::regex_replace(s, query, "$1***");
+    s = std::regex_replace(s, userinfo, "$1***@");
+    return s;
+}
+
 std::string printable_value(const std::string &v) {
     std::string out;
     std::size_t i = 0;
@@ -57,7 +77,7 @@ std::string printable_value(const std::string &v) {
 std::string ErrorContext::describe() const {
     std::string s;
     auto add = [&](const std::string &part) { s += (s.empty() ? "" : " ") + part; };
-    if (!file.empty()) add("'" + file + "'");
+    if (!file.empty()) add("'" + redact_secrets(file) + "'");
     if (line > 0) add("line " + std::to_string(line));
     if (!layer.empty()) add("layer '" + layer + "'");
     if (feature) add("feature " + std::to_string(*feature));
@@ -68,11 +88,16 @@ std::string ErrorContext::describe() const {
 }
 
 Error::Error(ErrorCode code, const std::string &message)
-    : std::runtime_error(message), m_code(code), m_message(message) {}
+    : std::runtime_error(redact_secrets(message)), m_code(code),
+      m_message(redact_secrets(message)) {}
 
 Error::Error(ErrorCode code, ErrorContext context, const std::string &message)
-    : std::runtime_error(context.empty() ? message : context.describe() + ": " + message),
-      m_code(code), m_context(std::move(context)), m_message(message) {}
+    : std::runtime_error(redact_secrets(context.empty() ? message
+                                                        : context.describe() + ": " + message)),
+      m_code(code), m_context(std::move(context)), m_message(redact_secrets(message)) {
+    m_context.file = redact_secrets(m_context.file);
+    m_context.value = redact_secrets(m_context.value);
+}
 
 const char *version() noexcept {
     return LUGEO_VERSION_STRING;

@@ -29,7 +29,7 @@ std::string LayerSpec::source_field(const std::string &lugeo_field) const {
 }
 
 std::string LayerSpec::describe() const {
-    std::string s = "'" + source + "'";
+    std::string s = "'" + redact_secrets(source) + "'";
     if (!layer.empty()) s += " (layer '" + layer + "')";
     return s;
 }
@@ -56,6 +56,17 @@ LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role) {
         arg.find('/', colon) == std::string::npos) {
         spec.source = arg.substr(0, colon);
         spec.layer = arg.substr(colon + 1);
+    }
+    // A connection string with a table: "PG:dbname=x host=y:roads" (the part after the last
+    // colon has no '=' or space, so it is not a connection parameter).
+    const auto first = arg.find(':');
+    if (connection && colon != std::string::npos && colon > first + 1) {
+        const std::string tail = arg.substr(colon + 1);
+        if (!tail.empty() && tail.find_first_of("= '\"") == std::string::npos &&
+            arg.find('=', first) < colon) {
+            spec.source = arg.substr(0, colon);
+            spec.layer = tail;
+        }
     }
     return spec;
 }

@@ -4,14 +4,19 @@
 #include <lugeo/temp_files.hpp>
 
 #include "io/gdal_util.hpp"
+#include "io/styles.hpp"
 
 #include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -20,70 +25,399 @@ namespace lugeo {
 
 using detail::GdalErrorCapture;
 
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool is_connection(const std::string &path) {
+    return is_virtual_source(path) && path.rfind("/vsi", 0) != 0;
+}
+
+GDALDriverH vector_driver(const std::string &name) {
+    GDALDriverH drv = GDALGetDriverByName(name.c_str());
+    if (!drv || !GDALGetMetadataItem(drv, GDAL_DCAP_VECTOR, nullptr))
+        throw Error(ErrorCode::invalid_argument,
+                    "GDAL has no vector driver '" + name +
+                        "' (ogrinfo --formats lists them; e.g. GPKG, GeoJSON, FlatGeobuf, CSV, "
+                        "\"ESRI Shapefile\", PostgreSQL)");
+    if (!GDALGetMetadataItem(drv, GDAL_DCAP_CREATE, nullptr))
+        throw Error(ErrorCode::invalid_argument,
+                    "GDAL's driver '" + name + "' cannot create datasets; choose another format");
+    return drv;
+}
+
+/// The driver's usual file extension ("gpkg", "geojson", "shp").
+std::string driver_extension(const std::string &driver) {
+    if (driver == "GeoJSON") return "geojson";
+    if (driver == "GeoJSONSeq") return "geojsonl";
+    GDALDriverH drv = GDALGetDriverByName(driver.c_str());
+    const char *ext = drv ? GDALGetMetadataItem(drv, GDAL_DMD_EXTENSION, nullptr) : nullptr;
+    if (!ext || !*ext) ext = drv ? GDALGetMetadataItem(drv, GDAL_DMD_EXTENSIONS, nullptr) : nullptr;
+    std::string e = ext ? ext : "";
+    if (const auto sp = e.find(' '); sp != std::string::npos) e = e.substr(0, sp);
+    return e.empty() ? "dat" : e;
+}
+
+} // namespace
+
 std::string driver_for_path(const std::string &path) {
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    detail::ensure_gdal();
+    if (path.rfind("PG:", 0) == 0 || path.rfind("pg:", 0) == 0) return "PostgreSQL";
+    std::string ext = lower(fs::path(path).extension().string());
     if (ext == ".gpkg") return "GPKG";
     if (ext == ".geojson" || ext == ".json") return "GeoJSON";
     if (ext == ".csv") return "CSV";
     if (ext == ".shp") return "ESRI Shapefile";
     if (ext == ".fgb") return "FlatGeobuf";
     if (ext == ".kml") return "KML";
+    if (ext == ".sqlite" || ext == ".db") return "SQLite";
+    if (ext == ".geojsonl" || ext == ".geojsons") return "GeoJSONSeq";
+    if (!ext.empty()) {
+        const std::string e = ext.substr(1);
+        for (int i = 0; i < GDALGetDriverCount(); ++i) {
+            GDALDriverH d = GDALGetDriver(i);
+            if (!GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, nullptr) ||
+                !GDALGetMetadataItem(d, GDAL_DCAP_CREATE, nullptr))
+                continue;
+            const char *exts = GDALGetMetadataItem(d, GDAL_DMD_EXTENSIONS, nullptr);
+            if (!exts) exts = GDALGetMetadataItem(d, GDAL_DMD_EXTENSION, nullptr);
+            if (!exts) continue;
+            std::istringstream in(exts);
+            std::string one;
+            while (in >> one)
+                if (lower(one) == e) return GDALGetDriverShortName(d);
+        }
+    }
     throw Error(ErrorCode::invalid_argument,
                 "cannot tell the output format of '" + path +
-                    "' from its extension; use .gpkg, .geojson, .csv, .shp or .fgb");
+                    "' from its extension; use .gpkg, .geojson, .csv, .shp, .fgb or name a GDAL "
+                    "driver");
 }
 
-struct VectorWriter::Impl {
-    std::string path, tmp, driver;
+bool driver_is_multi_layer(const std::string &driver) {
+    detail::ensure_gdal();
+    GDALDriverH drv = GDALGetDriverByName(driver.c_str());
+    if (!drv) return false;
+    if (driver == "KML" || driver == "LIBKML") return false; // one layer per file is what opens well
+    return GDALGetMetadataItem(drv, GDAL_DCAP_MULTIPLE_VECTOR_LAYERS, nullptr) != nullptr;
+}
+
+bool is_output_folder(const std::string &path) {
+    if (path.empty() || path == "-" || is_connection(path)) return false;
+    return path.back() == '/' || fs::is_directory(path);
+}
+
+namespace {
+
+enum class Target { file, folder, stdout_, database };
+
+/// One dataset being written: a temporary file renamed to `final_path`, or a database.
+struct Sink {
+    std::string final_path, tmp_path, driver;
     GDALDatasetH ds = nullptr;
-    struct L {
-        OGRLayerH layer;
-        LayerDef def;
-        bool in_tx = false;
-    };
-    std::vector<L> layers;
-    bool committed = false;
+    std::vector<std::string> layers;
+    bool in_tx = false; ///< a dataset transaction (databases)
 };
 
-VectorWriter::VectorWriter(std::string path, std::string driver)
+fs::path folder_of(const std::string &path) {
+    const fs::path p(path);
+    return p.has_parent_path() ? p.parent_path() : fs::path(".");
+}
+
+void delete_dataset(const std::string &driver, const std::string &path) {
+    GdalErrorCapture cap;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return;
+    if (GDALDriverH drv = GDALGetDriverByName(driver.c_str()))
+        if (driver == "ESRI Shapefile") GDALDeleteDataset(drv, path.c_str());
+    fs::remove_all(path, ec);
+    for (const char *side : {"-wal", "-shm", "-journal"})
+        fs::remove(path + side, ec);
+}
+
+/// The files of a dataset at `path` (a Shapefile's siblings too).
+std::vector<fs::path> dataset_files(const std::string &driver, const std::string &path) {
+    std::vector<fs::path> out{path};
+    if (driver == "ESRI Shapefile")
+        for (const char *ext : {".shx", ".dbf", ".prj", ".cpg", ".qix"}) {
+            fs::path s(path);
+            s.replace_extension(ext);
+            out.push_back(s);
+        }
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+using detail::style_category_field;
+using detail::style_graduated_field;
+using detail::style_qml;
+using detail::StyleInput;
+
+/// Distinct values of a column, in order (SQLite dialect: GeoPackage).
+std::vector<std::string> distinct_values(GDALDatasetH ds, const std::string &layer,
+                                         const std::string &field) {
+    std::vector<std::string> out;
+    const std::string sql = "SELECT DISTINCT \"" + field + "\" FROM \"" + layer +
+                            "\" WHERE \"" + field + "\" IS NOT NULL ORDER BY 1";
+    OGRLayerH rs = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
+    if (!rs) return out;
+    OGR_L_ResetReading(rs);
+    while (OGRFeatureH f = OGR_L_GetNextFeature(rs)) {
+        out.emplace_back(OGR_F_GetFieldAsString(f, 0));
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, rs);
+    return out;
+}
+
+/// QGIS styles of the layers just written into a GeoPackage, in its `layer_styles` table
+/// (QGIS applies the default style of a layer when it opens it). A style that was there for
+/// the same layer (an update) is replaced.
+void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, StyleInput>> &layers) {
+    std::vector<std::pair<std::string, std::string>> qml;
+    for (auto [table, in] : layers) {
+        if (const std::string c = style_category_field(in.layer); !c.empty())
+            in.categories = distinct_values(ds, table, c);
+        if (const std::string g = style_graduated_field(in.layer); !g.empty())
+            for (const auto &v : distinct_values(ds, table, g))
+                in.classes.push_back(std::atof(v.c_str()));
+        std::sort(in.classes.begin(), in.classes.end());
+        if (std::string q = style_qml(in); !q.empty()) qml.emplace_back(table, std::move(q));
+    }
+    if (qml.empty()) return;
+    OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
+    if (!styles) {
+        styles = GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, nullptr);
+        if (!styles) return;
+        const std::pair<const char *, OGRFieldType> fields[] = {
+            {"f_table_catalog", OFTString}, {"f_table_schema", OFTString},
+            {"f_table_name", OFTString},    {"f_geometry_column", OFTString},
+            {"styleName", OFTString},       {"styleQML", OFTString},
+            {"styleSLD", OFTString},        {"useAsDefault", OFTInteger},
+            {"description", OFTString},     {"owner", OFTString},
+            {"ui", OFTString},              {"update_time", OFTDateTime}};
+        for (const auto &[name, type] : fields) {
+            OGRFieldDefnH fd = OGR_Fld_Create(name, type);
+            if (type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
+            OGR_L_CreateField(styles, fd, TRUE);
+            OGR_Fld_Destroy(fd);
+        }
+    }
+    for (const auto &[table, q] : qml) {
+        const std::string del =
+            "DELETE FROM layer_styles WHERE f_table_name = '" + table + "'";
+        if (OGRLayerH r = GDALDatasetExecuteSQL(ds, del.c_str(), nullptr, nullptr))
+            GDALDatasetReleaseResultSet(ds, r);
+        OGRLayerH L = GDALDatasetGetLayerByName(ds, table.c_str());
+        const char *geom = L ? OGR_L_GetGeometryColumn(L) : "";
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(styles));
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_catalog"), "");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_schema"), "");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_table_name"), table.c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "f_geometry_column"),
+                             geom && *geom ? geom : "geom");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleName"), ("lugeo " + table).c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleQML"), q.c_str());
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleSLD"), "");
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault"), 1);
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), "written by lugeo");
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "owner"), "");
+        OGR_L_CreateFeature(styles, f);
+        OGR_F_Destroy(f);
+    }
+}
+
+} // namespace
+
+struct VectorWriter::Impl {
+    std::string path;
+    WriteOptions opt;
+    Target target = Target::file;
+    std::string driver;
+    bool multi = false; ///< the driver holds several layers per dataset
+    std::vector<Sink> sinks;
+    struct L {
+        OGRLayerH layer = nullptr;
+        LayerDef def;
+        std::string name; ///< as written (prefix applied)
+        bool skipped = false;
+        bool in_tx = false;
+        bool crs_column = false;
+        std::size_t sink = 0;
+        OGRCoordinateTransformationH ct = nullptr;
+    };
+    std::vector<L> layers;
+    std::vector<std::string> written;
+    bool committed = false;
+
+    bool wanted(const std::string &name) const {
+        return opt.layers.empty() ||
+               std::find(opt.layers.begin(), opt.layers.end(), name) != opt.layers.end();
+    }
+    std::string what() const { return path == "-" ? std::string("standard output") : "'" + redact_secrets(path) + "'"; }
+
+    void refuse_existing(const std::string &shown) const {
+        throw Error(ErrorCode::io, ErrorContext::of_parameter("output_existing"),
+                    shown + " already exists; lugeo does not replace it unless asked to overwrite "
+                            "it or to update (add or replace) its layers");
+    }
+
+    /// A new file dataset at a temporary name for `final_path`; `update` copies the existing one.
+    std::size_t open_file_sink(const std::string &final_path, bool update) {
+        Sink s;
+        s.final_path = final_path;
+        s.driver = driver;
+        s.tmp_path = path == "-" ? (fs::temp_directory_path() /
+                                    ("lugeo-stdout-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(sinks.size()) + "." + driver_extension(driver)))
+                                       .string()
+                                 : temp::sibling(final_path);
+        if (path != "-") temp::remove_stale(folder_of(final_path).string()); // killed runs' leftovers
+        temp::track(s.tmp_path); // removed on SIGINT/SIGTERM/SIGHUP (lugeo/temp_files.hpp)
+        GDALDriverH drv = vector_driver(driver);
+        delete_dataset(driver, s.tmp_path); // a leftover of a crashed run with the same pid
+        GdalErrorCapture cap;
+        if (update && fs::exists(final_path)) {
+            std::error_code ec;
+            fs::copy_file(final_path, s.tmp_path, fs::copy_options::overwrite_existing, ec);
+            if (ec)
+                throw Error(ErrorCode::io, "cannot copy '" + final_path +
+                                               "' to update it: " + ec.message());
+            s.ds = GDALOpenEx(s.tmp_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr,
+                              nullptr, nullptr);
+            if (!s.ds) {
+                fs::remove(s.tmp_path, ec);
+                throw Error(ErrorCode::io, "cannot open '" + final_path +
+                                               "' to update it: " + cap.last_error());
+            }
+        } else {
+            s.ds = GDALCreate(drv, s.tmp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+            if (!s.ds)
+                throw Error(ErrorCode::io,
+                            "cannot create " + (path == "-" ? what() : "'" + final_path + "'") +
+                                ": " + cap.last_error());
+        }
+        sinks.push_back(std::move(s));
+        return sinks.size() - 1;
+    }
+
+    void open_database() {
+        Sink s;
+        s.final_path = path;
+        s.driver = driver;
+        GdalErrorCapture cap;
+        s.ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+        if (!s.ds)
+            throw Error(ErrorCode::io, ErrorContext::of_file(path),
+                        "cannot open the database for writing: " + redact_secrets(cap.last_error()));
+        s.in_tx = GDALDatasetStartTransaction(s.ds, FALSE) == OGRERR_NONE;
+        sinks.push_back(std::move(s));
+    }
+
+    void discard() {
+        GdalErrorCapture cap;
+        for (auto &L : layers)
+            if (L.ct) {
+                OCTDestroyCoordinateTransformation(L.ct);
+                L.ct = nullptr;
+            }
+        for (auto &s : sinks) {
+            if (s.ds) {
+                if (s.in_tx) GDALDatasetRollbackTransaction(s.ds);
+                GDALClose(s.ds);
+                s.ds = nullptr;
+            }
+            if (!s.tmp_path.empty()) {
+                delete_dataset(s.driver, s.tmp_path);
+                temp::untrack(s.tmp_path);
+            }
+        }
+        sinks.clear();
+    }
+};
+
+VectorWriter::VectorWriter(std::string path, WriteOptions options)
     : m_impl(std::make_unique<Impl>()) {
     detail::ensure_gdal();
-    m_impl->path = std::move(path);
-    m_impl->driver = driver.empty() ? driver_for_path(m_impl->path) : std::move(driver);
-    const fs::path p(m_impl->path);
-    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir))
-        throw Error(ErrorCode::io, "cannot write '" + m_impl->path + "': folder '" + dir.string() +
-                                       "' does not exist");
-    temp::remove_stale(dir.string()); // leftovers of killed runs (lugeo/temp_files.hpp)
-    m_impl->tmp = temp::sibling(m_impl->path);
-    temp::track(m_impl->tmp); // removed on SIGINT/SIGTERM/SIGHUP
-    GDALDriverH drv = GDALGetDriverByName(m_impl->driver.c_str());
-    if (!drv)
-        throw Error(ErrorCode::invalid_argument, "GDAL has no driver '" + m_impl->driver + "'");
-    GdalErrorCapture cap;
-    GDALDeleteDataset(drv, m_impl->tmp.c_str()); // a leftover of a crashed run
-    fs::remove(m_impl->tmp);
-    m_impl->ds = GDALCreate(drv, m_impl->tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    if (!m_impl->ds)
-        throw Error(ErrorCode::io, "cannot create '" + m_impl->path + "': " + cap.last_error());
+    auto &I = *m_impl;
+    I.path = std::move(path);
+    I.opt = std::move(options);
+    if (I.path.empty()) throw Error(ErrorCode::invalid_argument, "no output given");
+    if (I.path == "-") {
+        I.target = Target::stdout_;
+        I.driver = I.opt.driver.empty() ? "GeoJSON" : I.opt.driver;
+    } else if (is_connection(I.path)) {
+        I.target = Target::database;
+        I.driver = I.opt.driver.empty() ? driver_for_path(I.path) : I.opt.driver;
+    } else if (is_output_folder(I.path)) {
+        I.target = Target::folder;
+        I.driver = I.opt.driver.empty() ? "GeoJSON" : I.opt.driver;
+    } else {
+        I.target = Target::file;
+        I.driver = I.opt.driver.empty() ? driver_for_path(I.path) : I.opt.driver;
+    }
+    vector_driver(I.driver); // exists and can create
+    I.multi = driver_is_multi_layer(I.driver);
+    switch (I.target) {
+    case Target::database:
+        I.open_database();
+        break;
+    case Target::folder: {
+        std::error_code ec;
+        fs::create_directories(I.path, ec);
+        if (ec || !fs::is_directory(I.path))
+            throw Error(ErrorCode::io, ErrorContext::of_file(I.path),
+                        "cannot create the output folder: " + ec.message());
+        break;
+    }
+    case Target::stdout_:
+        break;
+    case Target::file: {
+        const fs::path dir = folder_of(I.path);
+        if (!fs::is_directory(dir))
+            throw Error(ErrorCode::io, "cannot write '" + I.path + "': folder '" + dir.string() +
+                                           "' does not exist");
+        const bool exists = fs::exists(I.path);
+        if (exists && I.opt.existing == ExistingOutput::refuse) I.refuse_existing("'" + I.path + "'");
+        if (exists && I.opt.existing == ExistingOutput::update && !I.multi)
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("output_existing"),
+                        "'" + I.path + "' is a " + I.driver +
+                            " file, which holds one layer: it can be replaced, not updated");
+        if (I.multi) I.open_file_sink(I.path, exists && I.opt.existing == ExistingOutput::update);
+        break;
+    }
+    }
 }
 
 VectorWriter::~VectorWriter() {
-    if (m_impl && !m_impl->committed) {
-        GdalErrorCapture cap;
-        if (m_impl->ds) GDALClose(m_impl->ds);
-        if (GDALDriverH drv = GDALGetDriverByName(m_impl->driver.c_str()))
-            GDALDeleteDataset(drv, m_impl->tmp.c_str());
-        std::error_code ec;
-        fs::remove(m_impl->tmp, ec);
+    if (m_impl && !m_impl->committed) m_impl->discard();
+}
+
+VectorWriter::VectorWriter(VectorWriter &&) noexcept = default;
+VectorWriter &VectorWriter::operator=(VectorWriter &&other) noexcept {
+    if (this != &other) {
+        if (m_impl && !m_impl->committed) m_impl->discard();
+        m_impl = std::move(other.m_impl);
     }
-    if (m_impl) temp::untrack(m_impl->tmp);
+    return *this;
 }
 
 std::size_t VectorWriter::add_layer(const LayerDef &def) {
+    auto &I = *m_impl;
+    Impl::L entry;
+    entry.def = def;
+    entry.name = I.opt.layer_prefix + def.name;
+    if (!I.wanted(def.name) && !I.wanted(entry.name)) {
+        entry.skipped = true;
+        I.layers.push_back(std::move(entry));
+        return I.layers.size() - 1;
+    }
     GdalErrorCapture cap;
     OGRwkbGeometryType gt = wkbNone;
     switch (def.geometry_type) {
@@ -100,26 +434,104 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
         gt = wkbNone;
         break;
     }
+    if (gt == wkbPoint && I.driver == "ESRI Shapefile") gt = wkbMultiPoint;
+    // where this layer goes
+    std::size_t sink = 0;
+    CPLStringList opts;
+    switch (I.target) {
+    case Target::database: {
+        sink = 0;
+        if (!I.opt.schema.empty()) opts.SetNameValue("SCHEMA", I.opt.schema.c_str());
+        const std::string full = I.opt.schema.empty() ? entry.name : I.opt.schema + "." + entry.name;
+        if (GDALDatasetGetLayerByName(I.sinks[0].ds, full.c_str())) {
+            if (I.opt.existing == ExistingOutput::refuse)
+                I.refuse_existing("layer '" + full + "' of " + I.what());
+            opts.SetNameValue("OVERWRITE", "YES");
+        }
+        break;
+    }
+    case Target::file:
+        if (I.multi) {
+            sink = 0;
+            GDALDatasetH ds = I.sinks[0].ds;
+            for (int i = 0; i < GDALDatasetGetLayerCount(ds); ++i) {
+                const char *n = OGR_L_GetName(GDALDatasetGetLayer(ds, i));
+                if (n && lower(n) == lower(entry.name)) {
+                    if (GDALDatasetDeleteLayer(ds, i) != OGRERR_NONE)
+                        throw Error(ErrorCode::io, "cannot replace layer '" + entry.name +
+                                                       "' of '" + I.path + "': " + cap.last_error());
+                    break;
+                }
+            }
+        } else {
+            sink = I.open_file_sink(I.path, false);
+        }
+        break;
+    case Target::folder: {
+        const std::string file =
+            (fs::path(I.path) / (entry.name + "." + driver_extension(I.driver))).string();
+        if (fs::exists(file) && I.opt.existing == ExistingOutput::refuse)
+            I.refuse_existing("'" + file + "'");
+        sink = I.open_file_sink(file, false);
+        break;
+    }
+    case Target::stdout_:
+        sink = I.open_file_sink("-", false);
+        break;
+    }
+    entry.sink = sink;
+    // the CRS written, and the transformation into it
+    std::string out_crs = def.crs;
     OGRSpatialReferenceH srs = nullptr;
-    if (!def.crs.empty() && gt != wkbNone) {
+    if (gt != wkbNone && !def.crs.empty()) {
         srs = detail::srs_from_user(def.crs);
         if (!srs)
             throw Error(ErrorCode::crs,
                         "unknown CRS '" + def.crs + "' for output layer '" + def.name + "'");
+        if (!I.opt.crs.empty()) {
+            OGRSpatialReferenceH dst = detail::srs_from_user(I.opt.crs);
+            if (!dst) {
+                OSRDestroySpatialReference(srs);
+                throw Error(ErrorCode::crs, ErrorContext::of_parameter("output_crs"),
+                            "unknown output CRS '" + I.opt.crs + "'");
+            }
+            if (!OSRIsSame(srs, dst)) {
+                entry.ct = OCTNewCoordinateTransformation(srs, dst);
+                if (!entry.ct) {
+                    OSRDestroySpatialReference(srs);
+                    OSRDestroySpatialReference(dst);
+                    throw Error(ErrorCode::crs, ErrorContext::of_parameter("output_crs"),
+                                "cannot transform from " + def.crs + " to " + I.opt.crs + ": " +
+                                    cap.last_error());
+                }
+            }
+            OSRDestroySpatialReference(srs);
+            srs = dst;
+            out_crs = detail::srs_to_string(dst);
+        }
     }
-    CPLStringList opts;
-    if (m_impl->driver == "GeoJSON") opts.SetNameValue("RFC7946", "YES");
-    if (m_impl->driver == "CSV" && gt != wkbNone) opts.SetNameValue("GEOMETRY", "AS_WKT");
-    if (m_impl->driver == "GPKG" && !def.description.empty())
+    const std::string drv = I.driver;
+    if (drv == "GeoJSON") {
+        // RFC 7946 (WGS84 lon/lat) unless another output CRS was asked for
+        const std::string c = lower(I.opt.crs);
+        if (c.empty() || c == "epsg:4326" || c == "ogc:crs84" || c == "wgs84")
+            opts.SetNameValue("RFC7946", "YES");
+    }
+    if (drv == "CSV" && gt != wkbNone) {
+        opts.SetNameValue("GEOMETRY", "AS_WKT");
+        entry.crs_column = true;
+    }
+    if ((drv == "GPKG" || drv == "GeoJSON" || drv == "PostgreSQL") && !def.description.empty())
         opts.SetNameValue("DESCRIPTION", def.description.c_str());
-    if (m_impl->driver == "GeoJSON" && !def.description.empty())
-        opts.SetNameValue("DESCRIPTION", def.description.c_str());
-    OGRLayerH layer = GDALDatasetCreateLayer(m_impl->ds, def.name.c_str(), srs, gt, opts.List());
+    Sink &S = I.sinks[sink];
+    OGRLayerH layer = GDALDatasetCreateLayer(S.ds, entry.name.c_str(), srs, gt, opts.List());
     if (srs) OSRDestroySpatialReference(srs);
     if (!layer)
-        throw Error(ErrorCode::io, "cannot create layer '" + def.name + "' in '" + m_impl->path +
-                                       "': " + cap.last_error());
-    for (const auto &f : def.fields) {
+        throw Error(ErrorCode::io, "cannot create layer '" + entry.name + "' in " + I.what() +
+                                       ": " + redact_secrets(cap.last_error()));
+    auto fields = def.fields;
+    if (entry.crs_column) fields.push_back({"crs", FieldType::string});
+    for (const auto &f : fields) {
         OGRFieldType t = f.type == FieldType::integer
                              ? OFTInteger64
                              : (f.type == FieldType::real ? OFTReal : OFTString);
@@ -128,10 +540,13 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
         OGR_Fld_Destroy(fd);
         if (err != OGRERR_NONE)
             throw Error(ErrorCode::io, "cannot create field '" + f.name + "' in layer '" +
-                                           def.name + "': " + cap.last_error());
+                                           entry.name + "': " + cap.last_error());
     }
-    m_impl->layers.push_back({layer, def, false});
-    return m_impl->layers.size() - 1;
+    entry.layer = layer;
+    if (entry.crs_column) entry.def.description = out_crs; // kept for the crs column
+    S.layers.push_back(entry.name);
+    I.layers.push_back(std::move(entry));
+    return I.layers.size() - 1;
 }
 
 namespace {
@@ -193,20 +608,23 @@ OGRGeometryH to_ogr(const Geometry &g, Geometry::Type layer_type) {
 
 void VectorWriter::add_feature(std::size_t layer, const Geometry &geometry,
                                const std::vector<FieldValue> &values) {
-    auto &L = m_impl->layers.at(layer);
+    auto &I = *m_impl;
+    auto &L = I.layers.at(layer);
     if (values.size() != L.def.fields.size())
         throw Error(ErrorCode::internal,
                     "layer '" + L.def.name + "': " + std::to_string(values.size()) +
                         " values for " + std::to_string(L.def.fields.size()) + " fields");
-    if (!L.in_tx) {
+    if (L.skipped) return;
+    Sink &S = I.sinks[L.sink];
+    if (!S.in_tx && !L.in_tx) {
         // A GeoPackage has one transaction for the whole dataset: finish another layer's
         // before starting this one's (else GDAL reports "Transaction already established"
         // for every feature written to a second layer).
-        for (auto &other : m_impl->layers)
-            if (other.in_tx && &other != &L) {
+        for (auto &other : I.layers)
+            if (other.in_tx && &other != &L && other.sink == L.sink) {
                 GdalErrorCapture cap;
                 if (OGR_L_CommitTransaction(other.layer) != OGRERR_NONE)
-                    throw Error(ErrorCode::io, "cannot commit layer '" + other.def.name +
+                    throw Error(ErrorCode::io, "cannot commit layer '" + other.name +
                                                    "': " + cap.last_error());
                 other.in_tx = false;
             }
@@ -229,45 +647,178 @@ void VectorWriter::add_feature(std::size_t layer, const Geometry &geometry,
             },
             values[i]);
     }
-    if (OGRGeometryH g = to_ogr(geometry, L.def.geometry_type)) OGR_F_SetGeometryDirectly(f, g);
+    if (L.crs_column)
+        OGR_F_SetFieldString(f, static_cast<int>(values.size()), L.def.description.c_str());
     GdalErrorCapture cap;
+    if (OGRGeometryH g = to_ogr(geometry, L.def.geometry_type)) {
+        if (OGR_G_GetGeometryType(g) == wkbPoint &&
+            OGR_FD_GetGeomType(OGR_L_GetLayerDefn(L.layer)) == wkbMultiPoint) {
+            OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPoint);
+            OGR_G_AddGeometryDirectly(mp, g);
+            g = mp;
+        }
+        if (L.ct && OGR_G_Transform(g, L.ct) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(g);
+            OGR_F_Destroy(f);
+            throw Error(ErrorCode::crs, ErrorContext::of_parameter("output_crs"),
+                        "cannot transform a feature of layer '" + L.name +
+                            "' into the output CRS: " + cap.last_error());
+        }
+        OGR_F_SetGeometryDirectly(f, g);
+    }
     const OGRErr err = OGR_L_CreateFeature(L.layer, f);
     OGR_F_Destroy(f);
     if (err != OGRERR_NONE)
-        throw Error(ErrorCode::io, "cannot write a feature to layer '" + L.def.name + "' of '" +
-                                       m_impl->path + "': " + cap.last_error());
+        throw Error(ErrorCode::io, "cannot write a feature to layer '" + L.name + "' of " +
+                                       I.what() + ": " + redact_secrets(cap.last_error()));
 }
 
 void VectorWriter::commit() {
+    auto &I = *m_impl;
+    if (I.committed) return;
+    std::vector<std::string> kept, all;
+    for (const auto &L : I.layers) {
+        all.push_back(L.name);
+        if (!L.skipped) kept.push_back(L.name);
+    }
+    auto join = [](const std::vector<std::string> &v) {
+        std::string s;
+        for (const auto &x : v)
+            s += (s.empty() ? "" : ", ") + x;
+        return s;
+    };
+    for (const auto &want : I.opt.layers)
+        if (std::find(all.begin(), all.end(), want) == all.end() &&
+            std::find(all.begin(), all.end(), I.opt.layer_prefix + want) == all.end()) {
+            I.discard();
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("output_layers"),
+                        "there is no layer '" + want + "' to write; the layers are: " + join(all));
+        }
+    if (kept.empty()) {
+        I.discard();
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("output_layers"),
+                    "no layer left to write; the layers are: " + join(all));
+    }
+    if ((I.target == Target::stdout_ || (I.target == Target::file && !I.multi)) &&
+        kept.size() > 1) {
+        I.discard();
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("output_layers"),
+                    I.what() + " (" + I.driver + ") holds one layer and there are " +
+                        std::to_string(kept.size()) + ": " + join(kept) +
+                        "; pick one, write them to a folder (one file per layer) or to a "
+                        "GeoPackage");
+    }
     GdalErrorCapture cap;
-    for (auto &L : m_impl->layers)
-        if (L.in_tx && OGR_L_CommitTransaction(L.layer) != OGRERR_NONE)
-            throw Error(ErrorCode::io,
-                        "cannot commit layer '" + L.def.name + "': " + cap.last_error());
-    const std::size_t errors_before = cap.errors.size();
-    GDALClose(m_impl->ds);
-    m_impl->ds = nullptr;
-    if (cap.errors.size() > errors_before)
-        throw Error(ErrorCode::io,
-                    "cannot finish writing '" + m_impl->path + "': " + cap.last_error());
-    // Rename the temporary file (and a Shapefile's siblings) into place.
-    const fs::path tmp(m_impl->tmp), dst(m_impl->path);
-    std::error_code ec;
-    if (m_impl->driver == "ESRI Shapefile") {
-        for (const char *ext : {".shp", ".shx", ".dbf", ".prj", ".cpg"}) {
-            fs::path s = tmp, d = dst;
-            s.replace_extension(ext);
-            d.replace_extension(ext);
-            if (fs::exists(s)) fs::rename(s, d, ec);
+    // finish every dataset
+    for (auto &L : I.layers)
+        if (L.in_tx && OGR_L_CommitTransaction(L.layer) != OGRERR_NONE) {
+            const std::string e = cap.last_error();
+            I.discard();
+            throw Error(ErrorCode::io, "cannot commit layer '" + L.name + "': " + e);
+        }
+    for (auto &L : I.layers)
+        if (L.ct) {
+            OCTDestroyCoordinateTransformation(L.ct);
+            L.ct = nullptr;
+        }
+    // QGIS styles in every GeoPackage
+    for (std::size_t k = 0; k < I.sinks.size(); ++k) {
+        if (I.sinks[k].driver != "GPKG") continue;
+        std::vector<std::pair<std::string, detail::StyleInput>> styled;
+        for (const auto &L : I.layers)
+            if (!L.skipped && L.sink == k) {
+                detail::StyleInput in;
+                in.layer = L.def.name;
+                in.geometry = L.def.geometry_type;
+                for (const auto &f : L.def.fields)
+                    in.fields.push_back(f.name);
+                styled.emplace_back(L.name, std::move(in));
+            }
+        write_styles(I.sinks[k].ds, styled);
+    }
+    for (auto &S : I.sinks) {
+        if (S.in_tx && GDALDatasetCommitTransaction(S.ds) != OGRERR_NONE) {
+            const std::string e = redact_secrets(cap.last_error());
+            I.discard();
+            throw Error(ErrorCode::io, "cannot commit the transaction on " + I.what() + ": " + e);
+        }
+        S.in_tx = false;
+        const std::size_t errors_before = cap.errors.size();
+        GDALClose(S.ds);
+        S.ds = nullptr;
+        if (cap.errors.size() > errors_before) {
+            const std::string e = cap.last_error();
+            I.discard();
+            throw Error(ErrorCode::io, "cannot finish writing " + I.what() + ": " + e);
+        }
+    }
+    // move the files into place
+    for (auto &S : I.sinks) {
+        if (S.tmp_path.empty()) {
+            I.written.push_back(redact_secrets(S.final_path) + " (" + join(S.layers) + ")");
+            continue;
+        }
+        if (S.final_path == "-") {
+            std::FILE *in = std::fopen(S.tmp_path.c_str(), "rb");
+            if (!in) throw Error(ErrorCode::io, "cannot read back " + S.tmp_path);
+            char buf[1 << 16];
+            std::size_t n;
+            bool ok = true;
+            while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) {
+                std::size_t off = 0;
+                while (off < n) {
+                    const ssize_t w = ::write(I.opt.stdout_fd, buf + off, n - off);
+                    if (w <= 0) {
+                        ok = false;
+                        break;
+                    }
+                    off += static_cast<std::size_t>(w);
+                }
+                if (!ok) break;
+            }
+            std::fclose(in);
+            delete_dataset(S.driver, S.tmp_path);
+            if (!ok) throw Error(ErrorCode::io, "cannot write to standard output");
+            I.written.push_back("standard output (" + join(S.layers) + ")");
+            continue;
+        }
+        std::error_code ec;
+        if (I.opt.existing == ExistingOutput::refuse && fs::exists(S.final_path)) {
+            // appeared while we were computing: still never replaced
+            delete_dataset(S.driver, S.tmp_path);
+            I.refuse_existing("'" + S.final_path + "'");
+        }
+        const auto from = dataset_files(S.driver, S.tmp_path), to = dataset_files(S.driver, S.final_path);
+        // a replaced Shapefile: drop the old siblings the new one does not have
+        for (std::size_t k = 1; k < from.size(); ++k)
+            if (!fs::exists(from[k])) fs::remove(to[k], ec);
+        // the main file last: until it is renamed, the old dataset is what opens
+        for (std::size_t k = from.size(); k-- > 0;) {
+            if (!fs::exists(from[k])) continue;
+            fs::rename(from[k], to[k], ec);
             if (ec) break;
         }
-    } else {
-        fs::rename(tmp, dst, ec);
+        for (const char *side : {"-wal", "-shm"})
+            fs::remove(S.tmp_path + side, ec), ec.clear();
+        if (ec)
+            throw Error(ErrorCode::io, "cannot move the finished output into place as '" +
+                                           S.final_path + "': " + ec.message());
+        temp::untrack(S.tmp_path);
+        I.written.push_back(S.final_path + (I.multi ? " (" + join(S.layers) + ")" : ""));
     }
-    if (ec)
-        throw Error(ErrorCode::io, "cannot move the finished output into place as '" +
-                                       m_impl->path + "': " + ec.message());
-    m_impl->committed = true;
+    I.sinks.clear();
+    I.committed = true;
+}
+
+std::vector<std::string> VectorWriter::written() const {
+    return m_impl->written;
+}
+
+std::vector<std::string> VectorWriter::layer_names() const {
+    std::vector<std::string> out;
+    for (const auto &L : m_impl->layers)
+        if (!L.skipped) out.push_back(L.name);
+    return out;
 }
 
 } // namespace lugeo

@@ -177,7 +177,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                             layer_role_name(layer.role) + " input; choose another output folder");
     }
 
-    VectorWriter gpkg(result.gpkg_path);
+    WriteOptions gpkg_options;
+    gpkg_options.existing = ExistingOutput::overwrite; // the report folder is lugeo's own
+    VectorWriter gpkg(result.gpkg_path, gpkg_options);
     auto add_layer = [&](LayerDef def) {
         def.crs = scene.crs;
         result.gpkg_layers.push_back(def.name);
@@ -217,7 +219,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             const LayerRole role = layer.role;
             const bool synth = layer.synthetic;
             any_synthetic |= synth;
-            std::string src = fs::path(layer.path).filename().string();
+            std::string src = is_virtual_source(layer.path)
+                                  ? redact_secrets(layer.path)
+                                  : fs::path(layer.path).filename().string();
             if (!layer.layer.empty()) src += " (" + layer.layer + ")";
             // what the analyses got: after the layer's `where` filter and validation
             const std::string count = role == LayerRole::roads
@@ -789,7 +793,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     } untrack{tmp.string()};
     {
         std::ofstream out(tmp, std::ios::binary);
-        out << html;
+        out << redact_secrets(html); // no secret of a connection string ever leaves
         if (!out) throw Error(ErrorCode::io, "cannot write '" + tmp.string() + "'");
     }
     gpkg.commit();

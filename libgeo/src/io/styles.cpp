@@ -1,0 +1,232 @@
+#include "io/styles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace lugeo::detail {
+
+namespace {
+
+struct Rgb {
+    int r, g, b;
+};
+
+std::string rgba(Rgb c, int a = 255) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%d,%d,%d,%d", c.r, c.g, c.b, a);
+    return buf;
+}
+
+std::string xml(const std::string &s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '&') o += "&amp;";
+        else if (c == '<') o += "&lt;";
+        else if (c == '>') o += "&gt;";
+        else if (c == '"') o += "&quot;";
+        else o += c;
+    }
+    return o;
+}
+
+/// A symbol layer's properties, written both as the <Option> map (QGIS >= 3.26) and as the
+/// older <prop> list.
+std::string props(const std::map<std::string, std::string> &p) {
+    std::string s = "<Option type=\"Map\">";
+    for (const auto &[k, v] : p)
+        s += "<Option name=\"" + k + "\" type=\"QString\" value=\"" + xml(v) + "\"/>";
+    s += "</Option>";
+    for (const auto &[k, v] : p)
+        s += "<prop k=\"" + k + "\" v=\"" + xml(v) + "\"/>";
+    return s;
+}
+
+struct Sym {
+    Rgb color;
+    int alpha = 255;      ///< fill alpha (polygons) or line alpha
+    double width = 0.5;   ///< line width / outline width, mm
+    bool dashed = false;
+    Rgb outline{60, 60, 60};
+    double size = 2.6; ///< marker size, mm
+};
+
+std::string symbol(Geometry::Type g, const std::string &name, const Sym &s) {
+    std::string out;
+    if (g == Geometry::Type::polygon) {
+        out = "<symbol type=\"fill\" name=\"" + name +
+              "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer class=\"SimpleFill\" "
+              "enabled=\"1\" locked=\"0\" pass=\"0\">" +
+              props({{"color", rgba(s.color, s.alpha)},
+                     {"outline_color", rgba(s.outline)},
+                     {"outline_style", s.dashed ? "dash" : "solid"},
+                     {"outline_width", std::to_string(s.width)},
+                     {"outline_width_unit", "MM"},
+                     {"style", "solid"}}) +
+              "</layer></symbol>";
+    } else if (g == Geometry::Type::line) {
+        out = "<symbol type=\"line\" name=\"" + name +
+              "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer class=\"SimpleLine\" "
+              "enabled=\"1\" locked=\"0\" pass=\"0\">" +
+              props({{"line_color", rgba(s.color, s.alpha)},
+                     {"line_style", s.dashed ? "dash" : "solid"},
+                     {"line_width", std::to_string(s.width)},
+                     {"line_width_unit", "MM"},
+                     {"capstyle", "round"},
+                     {"joinstyle", "round"}}) +
+              "</layer></symbol>";
+    } else {
+        out = "<symbol type=\"marker\" name=\"" + name +
+              "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer "
+              "class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">" +
+              props({{"color", rgba(s.color, s.alpha)},
+                     {"name", "circle"},
+                     {"outline_color", rgba(s.outline)},
+                     {"outline_width", "0.3"},
+                     {"size", std::to_string(s.size)},
+                     {"size_unit", "MM"}}) +
+              "</layer></symbol>";
+    }
+    return out;
+}
+
+std::string single(Geometry::Type g, const Sym &s) {
+    return "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
+           "forceraster=\"0\"><symbols>" +
+           symbol(g, "0", s) + "</symbols></renderer-v2>";
+}
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+/// Green (short) to red (long) over n classes.
+Rgb ramp(std::size_t i, std::size_t n) {
+    static const Rgb stops[] = {{26, 150, 65}, {166, 217, 106}, {255, 255, 191}, {253, 174, 97},
+                                {215, 25, 28}};
+    const double t = n <= 1 ? 0.0 : double(i) / double(n - 1);
+    const double x = t * 4.0;
+    const int k = std::min(3, int(x));
+    const double f = x - k;
+    auto mix = [&](int a, int b) { return int(std::lround(a + (b - a) * f)); };
+    return {mix(stops[k].r, stops[k + 1].r), mix(stops[k].g, stops[k + 1].g),
+            mix(stops[k].b, stops[k + 1].b)};
+}
+
+std::string graduated(Geometry::Type g, const std::string &field, const std::vector<double> &cls,
+                      int alpha, double width, const std::string &unit) {
+    std::string ranges, syms;
+    double lower = 0;
+    for (std::size_t i = 0; i < cls.size(); ++i) {
+        const double upper = cls[i];
+        ranges += "<range lower=\"" + num(i ? lower : std::min(0.0, upper)) + "\" upper=\"" +
+                  num(upper) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
+                  xml((i ? num(lower) + "–" : "≤ ") + num(upper) + " " + unit) +
+                  "\" render=\"true\"/>";
+        Sym s{ramp(i, cls.size()), alpha, width};
+        syms += symbol(g, std::to_string(i), s);
+        lower = upper;
+    }
+    return "<renderer-v2 type=\"graduatedSymbol\" attr=\"" + xml(field) +
+           "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
+           "forceraster=\"0\"><ranges>" +
+           ranges + "</ranges><symbols>" + syms + "</symbols></renderer-v2>";
+}
+
+std::string categorized(Geometry::Type g, const std::string &field,
+                        const std::vector<std::string> &cats, int alpha, double width) {
+    static const Rgb palette[] = {{31, 120, 180}, {51, 160, 44},  {227, 26, 28},  {255, 127, 0},
+                                  {106, 61, 154}, {177, 89, 40},  {166, 206, 227}, {178, 223, 138},
+                                  {251, 154, 153}, {253, 191, 111}, {202, 178, 214}, {255, 255, 153}};
+    std::string c, syms;
+    for (std::size_t i = 0; i < cats.size(); ++i) {
+        c += "<category value=\"" + xml(cats[i]) + "\" symbol=\"" + std::to_string(i) +
+             "\" label=\"" + xml(cats[i]) + "\" render=\"true\"/>";
+        syms += symbol(g, std::to_string(i), {palette[i % 12], alpha, width});
+    }
+    return "<renderer-v2 type=\"categorizedSymbol\" attr=\"" + xml(field) +
+           "\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><categories>" + c +
+           "</categories><symbols>" + syms + "</symbols></renderer-v2>";
+}
+
+/// Covered road by number of cameras: one camera green, two or more (a backup) dark green.
+std::string covered_backup(const std::string &field) {
+    return "<renderer-v2 type=\"graduatedSymbol\" attr=\"" + field +
+           "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
+           "forceraster=\"0\"><ranges>"
+           "<range lower=\"0\" upper=\"1\" symbol=\"0\" label=\"covered (one camera)\" "
+           "render=\"true\"/>"
+           "<range lower=\"1\" upper=\"1000000\" symbol=\"1\" label=\"backup (two or more "
+           "cameras)\" render=\"true\"/></ranges><symbols>" +
+           symbol(Geometry::Type::line, "0", {{77, 175, 74}, 255, 0.8}) +
+           symbol(Geometry::Type::line, "1", {{0, 90, 50}, 255, 1.2}) + "</symbols></renderer-v2>";
+}
+
+std::string labels(const std::string &field) {
+    return "<labeling type=\"simple\"><settings calloutType=\"simple\"><text-style fieldName=\"" +
+           xml(field) +
+           "\" fontSize=\"9\" fontWeight=\"75\" textColor=\"20,20,20,255\" isExpression=\"0\">"
+           "<text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferColor=\"255,255,255,255\"/>"
+           "</text-style><placement placement=\"0\" dist=\"1.5\"/><rendering "
+           "obstacle=\"1\"/></settings></labeling>";
+}
+
+std::string wrap(const std::string &renderer, const std::string &labeling = {}) {
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" "
+           "styleCategories=\"Symbology|Labeling\" labelsEnabled=\"" +
+           std::string(labeling.empty() ? "0" : "1") + "\">" + renderer + labeling + "</qgis>\n";
+}
+
+bool has(const StyleInput &in, const std::string &f) {
+    return std::find(in.fields.begin(), in.fields.end(), f) != in.fields.end();
+}
+
+} // namespace
+
+std::string style_category_field(const std::string &layer) {
+    if (layer == "zones" || layer == "zone_edges" || layer == "kiosks") return "kiosk";
+    return {};
+}
+
+std::string style_graduated_field(const std::string &layer) {
+    if (layer == "bands") return "to_min";
+    if (layer == "union" || layer == "per_source" || layer == "reached" || layer == "concave")
+        return "minutes";
+    return {};
+}
+
+std::string style_qml(const StyleInput &in) {
+    const auto g = in.geometry;
+    if (g == Geometry::Type::none) return {};
+    const std::string cat = style_category_field(in.layer), grad = style_graduated_field(in.layer);
+    if (!cat.empty() && has(in, cat) && !in.categories.empty())
+        return wrap(categorized(g, cat, in.categories, g == Geometry::Type::polygon ? 110 : 255,
+                                g == Geometry::Type::line ? 0.7 : 0.4),
+                    in.layer == "kiosks" && has(in, "kiosk") ? labels("kiosk") : "");
+    if (!grad.empty() && has(in, grad) && !in.classes.empty()) {
+        // bands opaque-ish (they do not overlap); unions and per-source polygons translucent,
+        // written largest first so the small ones stay visible
+        const int alpha = in.layer == "bands" ? 170 : (g == Geometry::Type::polygon ? 90 : 255);
+        return wrap(graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.3,
+                              "min"));
+    }
+    if (in.layer == "covered" && has(in, "cameras")) return wrap(covered_backup("cameras"));
+    if (in.layer == "uncovered") return wrap(single(g, {{215, 25, 28}, 255, 0.8}));
+    if (in.layer == "gaps")
+        return wrap(single(g, {{215, 25, 28}, 255, 1.4, true}), has(in, "rank") ? labels("rank") : "");
+    if (in.layer == "beyond") return wrap(single(g, {{120, 0, 120}, 255, 1.0, true}));
+    if (in.layer == "views" || in.layer == "pick_views")
+        return wrap(single(g, {{255, 200, 0}, 70, 0.2}));
+    if (in.layer == "picks" && has(in, "rank"))
+        return wrap(single(g, {{0, 100, 255}, 255, 0.4, false, {255, 255, 255}, 4.0}), labels("rank"));
+    if (in.layer == "sources")
+        return wrap(single(g, {{0, 0, 0}, 255, 0.4, false, {255, 255, 255}, 3.2}),
+                    has(in, "name") ? labels("name") : "");
+    if (in.layer == "edges") return wrap(single(g, {{90, 90, 90}, 255, 0.4}));
+    return {};
+}
+
+} // namespace lugeo::detail
