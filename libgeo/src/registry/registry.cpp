@@ -217,7 +217,9 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
     std::size_t k = 0;
     while (k < id.size() && !(id[k] >= '0' && id[k] <= '9'))
         ++k;
-    const auto it = im.by_prefix.find(std::string(id.substr(0, k)));
+    thread_local std::string key;
+    key.assign(id.data(), k);
+    const auto it = im.by_prefix.find(key);
     if (it == im.by_prefix.end()) return std::nullopt;
     thread_local std::string digits;
     for (const std::uint32_t t : it->second) {
