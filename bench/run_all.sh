@@ -10,6 +10,7 @@ echo "== OSM read, GDAL vs libosmium (bench_osm_read)"; "$B/bench_osm_read" "$(d
 echo "== snapping near and far (bench_snap)"; "$B/bench_snap" malta 2000
 echo "== registry (bench_registry)";       "$B/bench_registry" 20000
 echo "== registry accuracy ceiling (bench_registry_ceiling)"; "$B/bench_registry_ceiling" 1500
+echo "== registry calibration (bench_registry_calibration)"; "$B/bench_registry_calibration" 6000 20261202
 echo "== positions GCJ-02/BD-09 (bench_positions)"; "$B/bench_positions" 0.05
 echo "== isochrones (bench_isochrone)";    "$B/bench_isochrone" 3
 echo "== zones (bench_zones)";             "$B/bench_zones" --repeat 3

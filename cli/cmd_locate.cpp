@@ -30,6 +30,7 @@ struct LocateCliOptions {
     double radius_m = 300.0;
     std::string also;
     double pair_distance_m = 50.0;
+    std::string road;
 };
 
 double round_to(double v, double step) {
@@ -80,7 +81,28 @@ nlohmann::json result_json(const std::string &input, const LocateResult &r, cons
         cands.push_back(std::move(cj));
     }
     j["candidates"] = std::move(cands);
+    j["unexplained"] = round_to(r.unexplained, 1e-4);
+    j["none_near"] = r.none_near;
+    j["position_ignored"] = r.position_ignored;
+    nlohmann::json nearby = nlohmann::json::array();
+    for (const auto &n : r.nearby) {
+        nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.data.crs);
+        pj["distance_m"] = round_to(n.distance_m, 0.1);
+        pj["bearing_deg"] = round_to(n.bearing_deg, 0.1);
+        nearby.push_back(std::move(pj));
+    }
+    j["nearby"] = std::move(nearby);
+    j["ask"] = r.ask.empty() ? nlohmann::json() : nlohmann::json({{"question", r.ask},
+                                                                 {"detail", r.ask_detail}});
     return j;
+}
+
+/// The question that separates the first answers, as the dispatcher would put it.
+std::string ask_text(const LocateResult &r) {
+    if (r.ask == "road") return "ask the road name (" + r.ask_detail + "), then --road NAME";
+    if (r.ask == "side") return "ask which side of the road (" + r.ask_detail + ")";
+    if (r.ask == "also") return "ask for " + r.ask_detail + ", then --also ID2";
+    return "";
 }
 
 void print_result(const std::string &input, const LocateResult &r, const PlateWorld &w) {
@@ -135,6 +157,22 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
                           << compass(jn->bearing_deg) << ": " << cross_streets(*jn, p.road) << "\n";
             else
                 std::cout << "     no junction within 500 m\n";
+        }
+    }
+    if (r.unexplained >= 0.05)
+        std::cout << "  none of these: " << fmt(100.0 * r.unexplained, 1)
+                  << "% (what was heard fits no plate well)\n";
+    if (!r.ask.empty()) std::cout << "  to decide: " << ask_text(r) << "\n";
+    if (r.position_ignored)
+        std::cout << "  the caller's position lies far outside the registry (no fix?): not used\n";
+    if (r.none_near) {
+        std::cout << "  NONE NEAR: no candidate lies near the caller; read back the plates "
+                     "nearest to the caller:\n";
+        for (const auto &n : r.nearby) {
+            const Plate &q = w.registry.plates()[n.plate];
+            std::cout << "     " << q.id << "  " << fmt(n.distance_m, 0) << " m "
+                      << compass(n.bearing_deg) << "  " << (q.road.empty() ? "" : q.road)
+                      << "\n";
         }
     }
 }
@@ -386,6 +424,7 @@ int run_locate(const LocateCliOptions &o) {
         LocateOptions lo;
         lo.near = near;
         lo.also = o.also;
+        lo.road = o.road;
         lo.pair_distance_m = o.pair_distance_m;
         if (o.candidates > 0) {
             lo.candidates = o.candidates;
@@ -431,6 +470,9 @@ void register_locate(CLI::App &app) {
                     "A second plate the caller reads nearby (the lamp beside the pole): ranks "
                     "the pairs that lie together")
         ->option_text("ID2");
+    cmd->add_option("--road", o->road,
+                    "The road the caller names: candidates on other roads weigh less")
+        ->option_text("NAME");
     cmd->add_option("--pair-distance", o->pair_distance_m,
                     "The two plates are seen together: within about this many metres (50)")
         ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
@@ -453,6 +495,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate L104-0010 --near 104.0915,30.6961,200 --near-crs gcj02   # from WeChat\n"
         "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
         "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
+        "  lugeo locate L207-0047 --road 人民北路           # the road the caller names\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
         "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad "
         "input.\n");

@@ -261,7 +261,49 @@ TEST_CASE("scores: a confusable substitution outranks an arbitrary one") {
     REQUIRE(r.candidates.size() == 2);
     CHECK(r.candidates[0].id == "L207-0041");
     CHECK(r.candidates[0].score > 3 * r.candidates[1].score);
-    CHECK(std::abs(r.candidates[0].confidence + r.candidates[1].confidence - 1.0) < 1e-9);
+    // the confidences and the "none of these" mass share one distribution (no other hit)
+    CHECK(std::abs(r.candidates[0].confidence + r.candidates[1].confidence + r.unexplained -
+                   1.0) < 1e-9);
+    CHECK(r.unexplained > 0);
+}
+
+TEST_CASE("confidence: the position counts, none_near, far positions ignored, what to ask") {
+    const Registry reg({plate("L207-0041", 0, 0), plate("L207-0047", 5000, 0),
+                        plate("L207-0043", 5040, 0)});
+    // heard a number whose every candidate lies 5 km from the caller: low, and none_near
+    LocateOptions lo;
+    lo.near = CallerPosition{{-3000, 0}, 300};
+    const auto far = reg.locate("L207-0048", lo);
+    REQUIRE_FALSE(far.candidates.empty());
+    CHECK(far.none_near);
+    CHECK(far.nearby.size() == 3);
+    CHECK(far.nearby[0].plate == 0);
+    // the same call with the caller beside the candidates: higher confidence, not none_near
+    lo.near = CallerPosition{{5000, 0}, 300};
+    const auto close = reg.locate("L207-0048", lo);
+    CHECK_FALSE(close.none_near);
+    CHECK(close.candidates[0].confidence > far.candidates[0].confidence);
+    // an exact match far from the caller: none_near too (for exact matches as well)
+    lo.near = CallerPosition{{-3000, 0}, 300};
+    CHECK(reg.locate("L207-0047", lo).none_near);
+    // 0,0 of a handset without a fix, far outside: ignored and said so
+    lo.near = CallerPosition{{-9e6, 1e6}, 300};
+    const auto nofix = reg.locate("L207-0048", lo);
+    CHECK(nofix.position_ignored);
+    CHECK_FALSE(nofix.none_near);
+    // two close answers on different roads: ask the road; --road then decides
+    std::vector<Plate> two = {plate("L207-0041", 0, 0), plate("L207-0042", 30, 0)};
+    two[0].road = "人民北路";
+    two[1].road = "荆竹中路";
+    const Registry reg2(two);
+    const auto amb = reg2.locate("L207-0047");
+    REQUIRE(amb.candidates.size() == 2);
+    CHECK(amb.candidates[1].confidence >= amb.candidates[0].confidence / 3.0);
+    CHECK(amb.ask == "road");
+    LocateOptions by_road;
+    by_road.road = "荆竹中路";
+    const auto told = reg2.locate("L207-0047", by_road);
+    CHECK(told.candidates[0].id == "L207-0042");
 }
 
 TEST_CASE("a caller position re-ranks, and a far exact match is flagged with nearby alternatives") {

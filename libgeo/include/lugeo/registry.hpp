@@ -154,6 +154,13 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &schem
 
 // Plate, PlateStatus and plate_status_name / plate_status_from_name are in layers.hpp.
 
+/// A plate near a point.
+struct NearbyPlate {
+    std::size_t plate = 0;
+    double distance_m = 0.0;
+    double bearing_deg = 0.0; ///< from the query point to the plate, clockwise from grid north
+};
+
 /// A rough caller position (handset fix or cell) and its uncertainty.
 struct CallerPosition {
     XY position;
@@ -176,6 +183,23 @@ struct LocateOptions {
     /// that has the second one beside it.
     std::string also;
     double pair_distance_m = 50.0; ///< the two plates are seen together: within about this (50 m)
+    /// The road the caller names ("人民北路"), empty: none. A candidate on another road (by
+    /// Plate::road) is weighed road_wrong (callers name the wrong road now and then).
+    std::string road;
+    double road_wrong = 0.05;
+    /// Confidence model (docs/locate.md, fitted by bench_registry_calibration on simulated
+    /// calls, scored on other draws): P(plate | heard, position) ∝ prior^prior_power ×
+    /// [(1 − position_outlier) · N(position; plate, σ²) + position_outlier / area], with an
+    /// "unexplained" alternative of mass other_mass (× 1 / area with a position): what was heard
+    /// is none of the candidates (three or more errors, a plate not in the register).
+    double prior_power = 1.0;
+    double other_mass = 1e-5;
+    double position_outlier = 0.15;
+    /// A position farther than this from every plate is not used (flagged: a handset with
+    /// no fix gives 0,0).
+    double max_position_offset_m = 20000.0;
+    /// `none_near` when no candidate lies within none_near_factor × radius of the caller (3).
+    double none_near_factor = 3.0;
 };
 
 enum class MatchKind {
@@ -192,7 +216,9 @@ struct Candidate {
     std::size_t plate = 0; ///< index into Registry::plates()
     std::string id;
     double score = 0.0;      ///< prior x distance factor: comparable across error kinds
-    double confidence = 0.0; ///< score / sum of the scores returned
+    /// P(this is the plate | what was heard, the caller's position): calibrated (docs/
+    /// locate.md), the position included, never renormalised over the candidates shown.
+    double confidence = 0.0;
     double prior = 0.0;      ///< P(what was heard | this plate) under the error model
     double distance_m = -1;  ///< from the caller position; -1 without one
     int edits = 0;           ///< 0 exact, 1 or 2
@@ -212,13 +238,19 @@ struct LocateResult {
     std::optional<std::size_t> exact;  ///< the plate whose ID matched exactly
     bool far_from_caller = false;      ///< the exact match lies beyond far_factor*radius
     std::vector<Candidate> candidates; ///< best first
-};
-
-/// A plate near a point.
-struct NearbyPlate {
-    std::size_t plate = 0;
-    double distance_m = 0.0;
-    double bearing_deg = 0.0; ///< from the query point to the plate, clockwise from grid north
+    /// With a position: no candidate lies within LocateOptions::none_near_factor × radius of
+    /// the caller. `nearby` then holds the plates nearest the caller (read them back).
+    bool none_near = false;
+    std::vector<NearbyPlate> nearby;
+    /// The position was not used: farther than max_position_offset_m from every plate.
+    bool position_ignored = false;
+    /// The probability that what was heard is none of the candidates.
+    double unexplained = 0.0;
+    /// When the first two answers are close (second ≥ a third of the first): the question that
+    /// separates them best: "road" (they lie on different roads: ask the road name), "side"
+    /// (one road, opposite sides), "also" (ask for a second plate in sight). Empty otherwise.
+    std::string ask;
+    std::string ask_detail; ///< e.g. "人民北路 or 荆竹中路"
 };
 
 class Registry {
@@ -252,6 +284,8 @@ public:
 
 private:
     LocateResult locate_one(std::string_view heard, const LocateOptions &options) const;
+    void finish_result(LocateResult &out, const std::optional<CallerPosition> &near,
+                       const LocateOptions &options) const;
     std::unique_ptr<Impl> m_impl;
 };
 

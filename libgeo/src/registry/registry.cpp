@@ -153,6 +153,10 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         im.by_prefix[ty.prefix + ty.prefix_sep].push_back(static_cast<std::uint32_t>(t));
     }
 
+    for (const auto &p : im.plates)
+        im.box.extend(p.position);
+    if (im.box.valid())
+        im.area_m2 = (im.box.maxx - im.box.minx + 1000.0) * (im.box.maxy - im.box.miny + 1000.0);
     // uniform grid
     if (n > 0) {
         double min_x = im.plates[0].position.x, max_x = min_x;
@@ -213,7 +217,9 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
     std::size_t k = 0;
     while (k < id.size() && !(id[k] >= '0' && id[k] <= '9'))
         ++k;
-    const auto it = im.by_prefix.find(std::string(id.substr(0, k)));
+    thread_local std::string key;
+    key.assign(id.data(), k);
+    const auto it = im.by_prefix.find(key);
     if (it == im.by_prefix.end()) return std::nullopt;
     thread_local std::string digits;
     for (const std::uint32_t t : it->second) {
@@ -320,9 +326,10 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
         total += c.score;
     const double top = first.candidates.front().score;
     std::vector<Candidate> kept;
+    const double explained = 1.0 - first.unexplained;
     for (auto &c : first.candidates) {
         if (kept.size() >= options.candidates || c.score < options.min_relative_score * top) break;
-        c.confidence = total > 0 ? c.score / total : 0.0;
+        c.confidence = total > 0 ? explained * c.score / total : 0.0;
         kept.push_back(std::move(c));
     }
     first.candidates = std::move(kept);
@@ -333,6 +340,8 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
             exact_first && !first.far_from_caller ? MatchKind::exact : MatchKind::exact_far;
         if (!options.always_fuzzy && first.kind == MatchKind::exact) first.candidates.resize(1);
     }
+    std::optional<CallerPosition> near = first.position_ignored ? std::nullopt : options.near;
+    finish_result(first, near, options);
     return first;
 }
 
@@ -356,6 +365,15 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     }
     out.normalized = heard.display;
 
+    // a position far from every plate (0,0 from a handset without a fix) is not used
+    std::optional<CallerPosition> near = options.near;
+    if (near && im.box.valid() &&
+        (!std::isfinite(near->position.x) || !std::isfinite(near->position.y) ||
+         distance_to_box(im.box, near->position) > options.max_position_offset_m)) {
+        near.reset();
+        out.position_ignored = true;
+    }
+
     std::vector<Hit> hits;
     enumerate_candidates(heard, im.scheme, im.lookup, 0, hits);
     // exact: the digits as heard, with the prefix as heard (or the only type that matches)
@@ -371,7 +389,6 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         if (zero_edit == 1 && !heard.unknown_prefix) exact = found;
     }
     out.exact = exact;
-    const auto &near = options.near;
     if (exact && near) {
         const double d = distance(im.plates[*exact].position, near->position);
         out.far_from_caller = d > options.far_factor * std::max(near->radius_m, 1.0);
@@ -383,49 +400,112 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         beyond_radius =
             distance(im.plates[*exact].position, near->position) > std::max(near->radius_m, 1.0);
     const bool fuzzy = !exact || options.always_fuzzy || out.far_from_caller || beyond_radius;
+    // one-edit explanations always: they are what an exact match's confidence is weighed
+    // against (a misread number that is another valid plate)
+    enumerate_candidates(heard, im.scheme, im.lookup, 1, hits);
     std::vector<Merged> merged;
-    if (fuzzy) {
-        enumerate_candidates(heard, im.scheme, im.lookup, 1, hits);
-        if (options.two_edits) {
-            // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
-            // could enter the top `candidates`
-            merged = merge_hits(hits, im, near);
-            std::size_t above = 0;
-            for (const auto &m : merged)
-                above += m.c.score > two_edit_bound;
-            if (above < options.candidates) {
-                StagePrune prune;
-                prune.keep = options.candidates;
-                for (std::size_t r = 0; r < merged.size() && r < options.candidates; ++r)
-                    prune.seed.emplace_back(merged[r].c.plate, merged[r].c.score);
-                prune.near = near;
-                prune.plates = &im.plates;
-                enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
-            }
+    if (fuzzy && options.two_edits) {
+        // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
+        // could enter the top `candidates`
+        merged = merge_hits(hits, im, near);
+        std::size_t above = 0;
+        for (const auto &m : merged)
+            above += m.c.score > two_edit_bound;
+        if (above < options.candidates) {
+            StagePrune prune;
+            prune.keep = options.candidates;
+            for (std::size_t r = 0; r < merged.size() && r < options.candidates; ++r)
+                prune.seed.emplace_back(merged[r].c.plate, merged[r].c.score);
+            prune.near = near;
+            prune.plates = &im.plates;
+            enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
         }
-    } else {
-        std::erase_if(hits,
-                      [&](const Hit &h) { return h.plate != *exact || h.why.prefix_changed; });
     }
     merged = merge_hits(hits, im, near);
 
-    double total = 0;
-    for (const auto &m : merged)
-        total += m.c.score;
-    const double top = merged.empty() ? 0.0 : merged.front().c.score;
-    for (std::size_t r = 0; r < merged.size() && out.candidates.size() < options.candidates; ++r) {
+    // the calibrated posterior (LocateOptions: the confidence model)
+    const double area = std::max(im.area_m2, 1e6);
+    const double eta = std::clamp(options.position_outlier, 0.0, 1.0);
+    auto posterior = [&](const Candidate &c) {
+        double v = std::pow(std::max(c.prior, 1e-300), options.prior_power);
+        if (near) {
+            const double sigma = std::max(near->radius_m, 1.0) / 2.0;
+            const double z = c.distance_m / sigma;
+            v *= (1.0 - eta) * std::exp(-0.5 * z * z) / (2.0 * std::numbers::pi * sigma * sigma) +
+                 eta / area;
+        }
+        if (!options.road.empty() && !im.plates[c.plate].road.empty() &&
+            im.plates[c.plate].road != options.road)
+            v *= options.road_wrong;
+        return v;
+    };
+    std::vector<double> post(merged.size());
+    double total = options.other_mass * (near ? 1.0 / area : 1.0);
+    const double other = total;
+    for (std::size_t r = 0; r < merged.size(); ++r) {
+        post[r] = posterior(merged[r].c);
+        total += post[r];
+    }
+    std::vector<std::size_t> order(merged.size());
+    for (std::size_t r = 0; r < order.size(); ++r)
+        order[r] = r;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (post[a] != post[b]) return post[a] > post[b];
+        return im.plates[merged[a].c.plate].id < im.plates[merged[b].c.plate].id;
+    });
+    out.unexplained = total > 0 ? other / total : 1.0;
+    const double top = order.empty() ? 0.0 : post[order.front()];
+    for (std::size_t r : order) {
+        if (out.candidates.size() >= options.candidates) break;
         Candidate c = merged[r].c;
-        if (c.score < options.min_relative_score * top) break;
+        if (!fuzzy && c.plate != *exact) continue;
+        if (post[r] < options.min_relative_score * top) break;
         c.id = im.plates[c.plate].id;
-        c.confidence = total > 0 ? c.score / total : 0.0;
+        c.confidence = total > 0 ? post[r] / total : 0.0;
         c.explanation = explain(merged[r].best->why, im.scheme);
         out.candidates.push_back(std::move(c));
+        if (!fuzzy) break;
     }
     if (exact)
         out.kind = out.far_from_caller ? MatchKind::exact_far : MatchKind::exact;
     else
         out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
+    finish_result(out, near, options);
     return out;
+}
+
+void Registry::finish_result(LocateResult &out, const std::optional<CallerPosition> &near,
+                             const LocateOptions &options) const {
+    const Impl &im = *m_impl;
+    if (near) {
+        const double reach = options.none_near_factor * std::max(near->radius_m, 1.0);
+        bool any = false;
+        for (const auto &c : out.candidates)
+            any = any || (c.distance_m >= 0 && c.distance_m <= reach);
+        out.none_near = !any;
+        if (out.none_near) out.nearby = nearest(near->position, 5);
+    }
+    out.ask.clear();
+    out.ask_detail.clear();
+    if (out.candidates.size() >= 2 &&
+        out.candidates[1].confidence >= out.candidates[0].confidence / 3.0) {
+        const Plate &a = im.plates[out.candidates[0].plate];
+        const Plate &b = im.plates[out.candidates[1].plate];
+        const auto pa = parse_plate_id(a.id, im.scheme), pb = parse_plate_id(b.id, im.scheme);
+        if (!a.road.empty() && !b.road.empty() && a.road != b.road && options.road.empty()) {
+            out.ask = "road";
+            out.ask_detail = a.road + " or " + b.road;
+        } else if (pa && pb && pa->type == pb->type && im.scheme.types[pa->type].two_sided &&
+                   a.road == b.road && (pa->number % 2) != (pb->number % 2)) {
+            out.ask = "side";
+            out.ask_detail = "odd numbers on the left, even on the right (looking along the "
+                             "numbering)";
+        } else if (options.also.empty()) {
+            out.ask = "also";
+            out.ask_detail = "the number of a second plate in sight (the next pole, the lamp "
+                             "beside it)";
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------- nearest

@@ -224,6 +224,8 @@ struct Registry::Impl {
     /// prefix + prefix separator ("DG-", "G") -> types (for find)
     std::unordered_map<std::string, std::vector<std::uint32_t>> by_prefix;
 
+    Box box;              ///< of the plates
+    double area_m2 = 1e6; ///< of the box grown by 500 m (the "anywhere" position density)
     // uniform grid for nearest()
     double min_x = 0, min_y = 0, cell = 1;
     int cols = 0, rows = 0;
