@@ -39,6 +39,11 @@ nlohmann::json summary_json(const Network &net, const Scene &scene) {
     }
     j["oneway_share_car"] = s.oneway_share;
     const auto &r = net.report();
+    j["layout"] = {{"used", road_layout_name(r.layout_used)},
+                   {"detected", road_layout_name(r.layout.layout)},
+                   {"from_settings", r.layout_from_settings},
+                   {"reversed_copy_share", r.layout.twinned_share()},
+                   {"features_with_reversed_copy", r.layout.features_twinned}};
     j["read"] = {{"features_read", r.features_read},
                  {"features_used", r.features_used},
                  {"features_without_class", r.features_no_class},
@@ -89,6 +94,15 @@ int run_network_info(const NetworkInfoOptions &o) {
         std::cout << line;
     }
     std::cout << "\nOne-way share (car-usable length): " << fmt(100.0 * s.oneway_share, 1) << "%\n";
+    std::cout << "Layout: " << road_layout_name(r.layout_used)
+              << (r.layout_used == RoadLayout::directed
+                      ? " (one feature per direction of travel: single features are one-way)"
+                      : " (one feature per road: two-way unless tagged one-way)")
+              << "; " << (r.layout_from_settings ? "set by [network] directed" : "detected")
+              << ", " << fmt(100.0 * r.layout.twinned_share(), 1)
+              << "% of the length has a reversed copy";
+    if (r.layout_from_settings) std::cout << " (detection: " << road_layout_name(r.layout.layout) << ")";
+    std::cout << "\n";
     std::cout << "\nRead " << r.features_read << " features, used " << r.features_used << " ("
               << r.features_no_class << " without a road class";
     std::size_t dropped = 0;

@@ -49,6 +49,7 @@ nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
     j["kiosks"] = plan.kiosks.size();
     j["drivable_km"] = r2(plan.drivable_length_m / 1000.0);
     j["unreached_km"] = r2(plan.unreached_length_m / 1000.0);
+    j["outside_boundary_km"] = r2(plan.outside_boundary_length_m / 1000.0);
     j["imbalance"] = num(plan.imbalance);
     j["mean_time_s"] = r2(plan.mean_time_s);
     j["p95_time_s"] = r2(plan.p95_time_s);
@@ -124,6 +125,10 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
         plan.mean_time_s, plan.p95_time_s, plan.worst_time_s);
     std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n",
                 plan.drivable_length_m / 1000.0, plan.unreached_length_m / 1000.0);
+    if (plan.outside_boundary_length_m > 0)
+        std::printf("Reached road outside the boundary: %.1f km (not in the zones' road and "
+                    "time figures)\n",
+                    plan.outside_boundary_length_m / 1000.0);
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
         const auto &b = plan.balance;
         std::printf("Balancing by %s: %s after %d iterations; imbalance %.3f -> %.3f, largest "

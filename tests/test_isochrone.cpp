@@ -562,3 +562,47 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
         }
     }
 }
+
+TEST_CASE("per-source polygons lie inside the union: area outside it ~0 (fixtures)") {
+    // issue 11: a source's polygon stuck out of the union by 1.7 ha (a hole its own grid
+    // filled and the union's did not); now clipped to the union by construction
+    for (const char *name : {"lauf-an-der-pegnitz-2020-01-15.osm.pbf", "malta-2016-11-09.osm.pbf"}) {
+        CAPTURE(name);
+        const Network net = build_network(
+            read_roads(layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name,
+                                           "roads"),
+                       {}),
+            NetworkOptions{});
+        const auto &comp = net.node_components(Profile::car);
+        std::mt19937 rng(17);
+        std::vector<XY> src;
+        while (src.size() < 8) {
+            const auto n = static_cast<std::uint32_t>(rng() % net.node_count());
+            if (comp[n] == net.largest_component(Profile::car)) src.push_back(net.node(n));
+        }
+        IsochroneOptions o;
+        o.minutes = {1, 3, 5};
+        o.profiles = {Profile::ebike, Profile::car, Profile::car};
+        o.per_source = true;
+        const IsochroneResult r = compute_isochrones(net, src, o);
+        REQUIRE(r.per_source.size() == 24);
+        std::vector<geos::GeomPtr> unions;
+        for (const auto &u : r.unions)
+            unions.push_back(geos::multi_polygon(u.polygon));
+        double worst = 0, total = 0;
+        for (const auto &p : r.per_source) {
+            if (p.polygon.empty()) continue;
+            const auto g = geos::multi_polygon(p.polygon);
+            CHECK(geos::is_valid(g.get()));
+            const auto d = geos::difference(g.get(), unions[p.threshold].get());
+            const double out = geos::area(d.get());
+            worst = std::max(worst, out);
+            total += p.area_m2;
+            CHECK(out <= 1e-6 * std::max(1.0, p.area_m2));
+            CHECK(p.area_m2 == doctest::Approx(area(p.polygon)));
+        }
+        MESSAGE(std::string(name) << ": worst per-source area outside the union " << worst << " m² of "
+                     << total << " m²");
+        CHECK(total > 0);
+    }
+}

@@ -6,6 +6,7 @@
 #include <lugeo/error.hpp>
 #include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
+#include <lugeo/routing.hpp>
 #include <lugeo/scene.hpp>
 
 #include "support/ascii_map.hpp"
@@ -14,6 +15,8 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <queue>
@@ -289,8 +292,12 @@ TEST_CASE("duplicate directed copies of one segment become one two-way edge") {
     const AsciiMap map(R"(
     A-------B---C
     )");
+    // (half the length has a reversed copy: read as undirected, as the test means)
+    NetworkOptions und;
+    und.layout = RoadLayout::undirected;
     const Network net = map.build(
-        {{"AB", "primary", "yes"}, {"BA", "primary", "yes"}, {"BC", "primary"}, {"BC", "primary"}});
+        {{"AB", "primary", "yes"}, {"BA", "primary", "yes"}, {"BC", "primary"}, {"BC", "primary"}},
+        und);
     CHECK(net.edge_count() == 2);
     CHECK(net.report().duplicate_edges_merged == 2);
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
@@ -468,4 +475,162 @@ TEST_CASE("bad road input: no usable road, missing class field") {
         CHECK(e.code() == ErrorCode::invalid_geometry);
         CHECK(std::string(e.what()).find("no usable road") != std::string::npos);
     }
+}
+
+// ---- issue 11: directed road layers -------------------------------------------------------
+
+namespace {
+
+std::string lower_copy(std::string s) {
+    for (auto &c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// The ways of an OSM layer redrawn as a survey office draws a directed network: one feature
+/// per direction a car may drive (a two-way street twice, reversed), no one-way field.
+std::vector<RoadInput> directed_copy(const std::vector<RoadInput> &ways, const NetworkOptions &o) {
+    auto in = [](const std::string &v, const std::vector<std::string> &l) {
+        return std::find(l.begin(), l.end(), v) != l.end();
+    };
+    std::vector<RoadInput> out;
+    for (const RoadInput &r : ways) {
+        const std::string ow = lower_copy(r.oneway), j = lower_copy(r.junction);
+        RoadInput c = r;
+        c.oneway.clear();
+        c.junction.clear();
+        if (in(ow, o.oneway_closed)) {
+            c.oneway = r.oneway; // closed stays closed
+            out.push_back(c);
+        } else if (in(ow, o.oneway_forward) ||
+                   (ow.empty() && (j == "roundabout" || j == "circular" ||
+                                   r.road_class == "motorway"))) {
+            out.push_back(c);
+        } else if (in(ow, o.oneway_backward)) {
+            std::reverse(c.line.begin(), c.line.end());
+            out.push_back(c);
+        } else {
+            out.push_back(c);
+            std::reverse(c.line.begin(), c.line.end());
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+double reached_km(const Network &net, const Reach &r, double threshold) {
+    double m = 0;
+    for (const auto &pc : reached_pieces(net, r, threshold))
+        m += pc.length_m();
+    return m / 1000.0;
+}
+
+} // namespace
+
+TEST_CASE("directed road layers: single features one-way, the layout detected, 5-minute reach "
+          "as in the directed truth") {
+    const LayerSpec spec =
+        layer_spec_from_arg(fixtures + "/osm/lauf-an-der-pegnitz-2020-01-15.osm.pbf", "roads");
+    const Roads osm = read_roads(spec, {});
+    NetworkOptions und;
+    und.layout = RoadLayout::undirected;
+    const Network truth = build_network(osm, und);
+    // an OSM extract is one feature per road
+    const RoadLayoutReport osm_layout = detect_road_layout(osm.ways);
+    CHECK(osm_layout.layout == RoadLayout::undirected);
+    CHECK(build_network(osm, NetworkOptions{}).report().layout_used == RoadLayout::undirected);
+
+    Roads dir = osm;
+    dir.ways = directed_copy(osm.ways, und);
+    REQUIRE(dir.ways.size() > osm.ways.size());
+    const RoadLayoutReport dl = detect_road_layout(dir.ways);
+    INFO("twinned share " << dl.twinned_share());
+    CHECK(dl.layout == RoadLayout::directed);
+    const Network net = build_network(dir, NetworkOptions{}); // detect
+    CHECK(net.report().layout_used == RoadLayout::directed);
+    CHECK_FALSE(net.report().layout_from_settings);
+
+    const NetworkSummary st = summarize(truth), sd = summarize(net);
+    INFO("one-way share: truth " << st.oneway_share << ", directed layer " << sd.oneway_share);
+    REQUIRE(st.oneway_share > 0.01);
+    CHECK(sd.oneway_share == doctest::Approx(st.oneway_share).epsilon(1e-6));
+    const std::size_t car = static_cast<std::size_t>(Profile::car);
+    CHECK(sd.km_by_profile[car] == doctest::Approx(st.km_by_profile[car]).epsilon(1e-9));
+
+    // read as undirected (the old behaviour) the single features come out two-way
+    const Network wrong = build_network(dir, und);
+    CHECK(summarize(wrong).oneway_share < 0.5 * st.oneway_share);
+    // the setting forces the layout either way
+    NetworkOptions forced;
+    forced.layout = RoadLayout::directed;
+    const Network forced_net = build_network(dir, forced);
+    CHECK(forced_net.report().layout_from_settings);
+    CHECK(summarize(forced_net).oneway_share == doctest::Approx(st.oneway_share).epsilon(1e-6));
+
+    // 5-minute car reach from nodes of the truth: the same road, out and in
+    std::mt19937 rng(3);
+    const auto &comp = truth.node_components(Profile::car);
+    double sum_truth = 0, sum_wrong = 0;
+    int sources = 0;
+    for (int tries = 0; sources < 25 && tries < 10000; ++tries) {
+        const auto n = static_cast<std::uint32_t>(rng() % truth.node_count());
+        if (comp[n] != truth.largest_component(Profile::car)) continue;
+        const XY p = truth.node(n);
+        for (const Direction d : {Direction::outbound, Direction::inbound}) {
+            RoutingOptions o;
+            o.profile = Profile::car;
+            o.direction = d;
+            o.limit_s = 300;
+            auto one = [&](const Network &g) {
+                const auto s = g.snap(p, {Profile::car, 1.0, true});
+                REQUIRE(s);
+                return reached_km(g, shortest_times(g, {RoutingSource{*s}}, o), 300);
+            };
+            const double t = one(truth), got = one(net);
+            CAPTURE(n);
+            CHECK(got == doctest::Approx(t).epsilon(1e-6));
+            sum_truth += t;
+            sum_wrong += one(wrong);
+        }
+        ++sources;
+    }
+    CHECK(sources == 25);
+    INFO("5-minute reach, read as undirected / truth: " << sum_wrong / sum_truth);
+    CHECK(sum_wrong > 1.02 * sum_truth);
+}
+
+TEST_CASE("road layout detection: undirected, mixed, directed by the reversed-copy share") {
+    const AsciiMap map(R"(
+    A-------B-------C-------D-------E
+    )");
+    // AB twice (reversed), the rest once: 1 of 4 roads twinned -> 2 of 5 copies' length
+    auto ways = map.roads({{"AB"}, {"BA"}, {"BC"}, {"CD"}, {"DE"}});
+    RoadLayoutReport r = detect_road_layout(ways);
+    CHECK(r.twinned_share() == doctest::Approx(0.4));
+    CHECK(r.layout == RoadLayout::directed);
+    CHECK(r.features_twinned == 2);
+    // a long road split differently in each direction still counts
+    ways = map.roads({{"ABCDE"}, {"ED"}, {"DCB"}, {"BA"}});
+    CHECK(detect_road_layout(ways).twinned_share() == doctest::Approx(1.0));
+    // nothing reversed
+    ways = map.roads({{"ABC"}, {"CDE"}});
+    CHECK(detect_road_layout(ways).layout == RoadLayout::undirected);
+    // a way doubling back on itself is not a second direction
+    ways = map.roads({{"ABA"}});
+    CHECK(detect_road_layout(ways).twinned_share() == 0.0);
+    // a little reversed among much single road: mixed, read undirected with a warning
+    std::vector<lugeo::test::AsciiWay> many;
+    for (int k = 0; k < 30; ++k)
+        many.push_back({"BC"}); // 30 same-direction copies of BC (not twins)
+    many.push_back({"AB"});
+    many.push_back({"BA"});
+    ways = map.roads(many);
+    r = detect_road_layout(ways);
+    CHECK(r.layout == RoadLayout::mixed);
+    const Network net = build_network(ways, "EPSG:32648", NetworkOptions{});
+    CHECK(net.report().layout_used == RoadLayout::undirected);
+    bool warned = false;
+    for (const auto &w : net.report().warnings)
+        warned |= w.find("directed = true") != std::string::npos;
+    CHECK(warned);
 }

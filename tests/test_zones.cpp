@@ -3,6 +3,7 @@
 
 #include "support/ascii_map.hpp"
 #include "zones/zone_cells.hpp"
+#include "geometry/geos.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/scene.hpp>
@@ -465,7 +466,19 @@ TEST_CASE("demo: six kiosks, pieces, connectivity, tiling, points, reference") {
         // Roads outside the boundary are in no drawn zone; inside, only the bits between a
         // split point and the polygon border (about half a site spacing each) can differ:
         // 13 km of 886 at 40 m spacing, 1.2 km at 10 m (docs/zones.md).
-        CHECK(ev.misassigned_length_m < 0.02 * plan.drivable_length_m);
+        // Elevated roads own no land (their zone's polygon does not hold them), so a bridge
+        // is evaluated in the polygon under it: count the ground-level road only.
+        double ground_misassigned = 0, elevated = 0;
+        for (const auto &p : ev.pieces) {
+            if (d.net.edge(p.edge).level != 0)
+                elevated += p.length_m();
+            else if (p.fastest != p.zone)
+                ground_misassigned += p.length_m();
+        }
+        INFO("misassigned " << ev.misassigned_length_m << " m, of it on the ground "
+                            << ground_misassigned << " m; elevated road " << elevated << " m");
+        CHECK(ground_misassigned < 0.02 * plan.drivable_length_m);
+        CHECK(ev.misassigned_length_m <= ground_misassigned + elevated + 1e-6);
         for (std::size_t z = 0; z < plan.zones.size(); ++z)
             CHECK(ev.zones[z].area_m2 == doctest::Approx(plan.zones[z].area_m2).epsilon(1e-6));
     }
@@ -509,5 +522,154 @@ TEST_CASE("demo: balancing lowers the imbalance and keeps every zone connected")
             for (const auto &piece : p.pieces)
                 if (piece.edge == e) CHECK(piece.time_from_s >= 0);
         check_pieces(d.net, plan);
+    }
+}
+
+TEST_CASE("figures follow the boundary: road length per zone summed == road length inside the "
+          "boundary") {
+    // issue 11: zone road length and times counted road outside the study boundary
+    const Demo &d = demo();
+    Box nb;
+    for (XY p : d.net.nodes())
+        nb.extend(p);
+    // the demo's boundary, and a triangle over part of the network (many crossings)
+    const MultiPolygon tri = {Polygon{{{nb.minx, nb.miny},
+                                       {nb.maxx, nb.miny},
+                                       {nb.minx + 0.4 * (nb.maxx - nb.minx), nb.maxy},
+                                       {nb.minx, nb.miny}},
+                                      {}}};
+    for (int which = 0; which < 2; ++which) {
+        const MultiPolygon &boundary = which == 0 ? d.ctx.boundary : tri;
+        ZoneContext ctx = d.ctx;
+        ctx.boundary = boundary;
+        const geos::GeomPtr bg = geos::multi_polygon(boundary);
+        auto inside_m = [&](const ZonePlan &plan) {
+            double m = 0;
+            // segment by segment: GEOS dissolves a line that doubles back over itself
+            for (const auto &p : plan.pieces) {
+                const LineString l = d.net.sub_line(p.edge, p.from_m, p.to_m);
+                for (std::size_t i = 0; i + 1 < l.size(); ++i) {
+                    if (distance(l[i], l[i + 1]) <= 0) continue;
+                    const geos::GeomPtr sg = geos::line({l[i], l[i + 1]});
+                    const geos::GeomPtr x = geos::intersection(sg.get(), bg.get());
+                    m += geos::length(x.get());
+                }
+            }
+            return m;
+        };
+        ZoneOptions o;
+        o.polygons = false;
+        for (const bool existing : {false, true}) {
+            CAPTURE(existing);
+            ZonePlan plan = build_zones(d.net, d.kiosks, ctx, o);
+            if (existing) {
+                std::vector<MultiPolygon> zs;
+                ZoneOptions po;
+                const ZonePlan drawn = build_zones(d.net, d.kiosks, ctx, po);
+                for (const auto &z : drawn.zones)
+                    zs.push_back(z.polygon);
+                plan = evaluate_zones(d.net, d.kiosks, zs, ctx, o);
+            }
+            double zones_m = 0, pieces_m = 0;
+            for (const auto &z : plan.zones)
+                zones_m += z.road_length_m;
+            for (const auto &p : plan.pieces)
+                pieces_m += p.length_m();
+            const double want = inside_m(plan);
+            INFO("inside " << want << " m, outside " << plan.outside_boundary_length_m << " m");
+            CHECK(zones_m == doctest::Approx(want).epsilon(1e-6));
+            CHECK(zones_m + plan.outside_boundary_length_m ==
+                  doctest::Approx(pieces_m).epsilon(1e-9));
+            // (an existing plan's polygons end at the boundary: the road beyond is in no zone)
+            if (which == 1 && !existing) CHECK(plan.outside_boundary_length_m > 1000);
+            // times: the worst time is one of the road inside
+            for (const auto &z : plan.zones)
+                CHECK(z.worst_time_s <= plan.worst_time_s + 1e-9);
+        }
+    }
+}
+
+TEST_CASE("elevated roads do not own land: the land under a bridge goes to the ground zone") {
+    // A block P-Q-R-S (kiosk K1 at P) and a bridge W-X (level 1) crossing it with no shared
+    // vertex, reached first from kiosk K2 at X. The land next to the bridge, inside the
+    // block, must go to the zone of the nearest ground-level road, not to the bridge's.
+    const AsciiMap map(R"(
+    P--------------------Q
+    |                    |
+    |                    |
+    |                    |
+    |                    |
+W                              X
+    |                    |
+    |                    |
+    |                    |
+    |                    |
+    S--------------------R
+)",
+                       10.0);
+    std::vector<RoadInput> roads = map.roads({{"PQ"}, {"QR"}, {"RS"}, {"SP"}, {"XR"},
+                                              {"WX", "primary"}});
+    roads.back().level = 1;
+    const Network net = build_network(roads, "EPSG:32648", NetworkOptions{});
+    std::uint32_t bridge = Network::npos;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+        if (net.edge(e).level == 1) bridge = e;
+    REQUIRE(bridge != Network::npos);
+    const std::vector<Unit> kiosks = {kiosk("K1", map.at('P')), kiosk("K2", map.at('X'))};
+    for (const ZonePolygonMethod method : {ZonePolygonMethod::raster, ZonePolygonMethod::voronoi}) {
+        CAPTURE(static_cast<int>(method));
+        ZoneOptions o;
+        o.polygon_method = method;
+        o.cell_m = 1.0;
+        o.site_spacing_m = 2.0;
+        const ZonePlan plan = build_zones(net, kiosks, ZoneContext{}, o);
+        // the bridge is K2's road
+        bool bridge_k2 = false;
+        for (const auto &p : plan.pieces)
+            bridge_k2 |= p.edge == bridge && p.zone == 1;
+        REQUIRE(bridge_k2);
+        // nearest ground piece of each zone, brute force
+        auto nearest = [&](XY q, bool ground_only, std::uint32_t &zone) {
+            double best = 1e300;
+            for (const auto &p : plan.pieces) {
+                if (ground_only && net.edge(p.edge).level != 0) continue;
+                const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+                for (std::size_t i = 0; i + 1 < l.size(); ++i) {
+                    double t;
+                    const double d = distance(q, closest_on_segment(l[i], l[i + 1], q, t));
+                    if (d < best) {
+                        best = d;
+                        zone = p.zone;
+                    }
+                }
+            }
+            return best;
+        };
+        int under_bridge = 0;
+        for (int i = 0; i < 19; ++i)
+            for (const double dy : {-12.0, -4.0, 0.0, 4.0, 12.0}) {
+                const XY q{map.at('P').x + 10.0 + 10.0 * i, map.at('W').y + dy};
+                std::uint32_t zg = 0, za = 0;
+                const double dg = nearest(q, true, zg);
+                nearest(q, false, za);
+                // the other zone's ground road must be clearly farther (borders move a cell)
+                double other = 1e300;
+                for (const auto &p : plan.pieces) {
+                    if (net.edge(p.edge).level != 0 || p.zone == zg) continue;
+                    const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+                    for (std::size_t s = 0; s + 1 < l.size(); ++s) {
+                        double t;
+                        other = std::min(other,
+                                         distance(q, closest_on_segment(l[s], l[s + 1], q, t)));
+                    }
+                }
+                if (other - dg < 5.0) continue;
+                CAPTURE(q.x);
+                CAPTURE(q.y);
+                CHECK(contains(plan.zones[zg].polygon, q));
+                CHECK_FALSE(contains(plan.zones[1 - zg].polygon, q));
+                under_bridge += za != zg; // the bridge is the nearest road, of the other zone
+            }
+        CHECK(under_bridge > 20); // the case the rule is about occurs
     }
 }

@@ -16,7 +16,9 @@ j = json.load(open(sys.argv[1]))
 assert j["kiosks"] == 6 and len(j["zones"]) == 6
 assert all(z["network_parts"] == 1 for z in j["zones"]), "a zone is not connected"
 road = sum(z["road_km"] for z in j["zones"])
-assert abs(road + j["unreached_km"] - j["drivable_km"]) < 0.05, (road, j["unreached_km"], j["drivable_km"])
+# the zones' road is the reached road inside the boundary; the rest is outside it or unreached
+assert abs(road + j["outside_boundary_km"] + j["unreached_km"] - j["drivable_km"]) < 0.05, (road, j["outside_boundary_km"], j["unreached_km"], j["drivable_km"])
+assert j["outside_boundary_km"] > 0, "the demo extract reaches beyond its synthetic boundary"
 assert j["imbalance"] >= 1
 PY
 ogrinfo -ro -so "$TMP/z.gpkg" zones | grep -q "Feature Count: 6" || fail "zones layer"
@@ -64,5 +66,20 @@ set +e
 [ $rc -eq 2 ] || fail "output over an existing file without --overwrite: exit $rc"
 "$LUGEO" zones -q -o "$(dirname "$0")/../../data/demo/units.geojson" --overwrite > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "output over an input: exit $rc"
+# zones --balance incidents without an incidents layer: an input error naming what is
+# missing, not "converged" (issue 11)
+python3 - "$(cd "$(dirname "$0")/../../data/demo" && pwd)" "$TMP/noinc.toml" <<'PY'
+import sys, re
+demo, out = sys.argv[1], sys.argv[2]
+s = open(demo + "/scene.toml").read()
+a, b = s.index("[layers.incidents]"), s.index("[layers.zones]")
+s = s[:a] + s[b:]
+s = re.sub(r'source = "([^"/][^"]*)"', lambda m: 'source = "%s/%s"' % (demo, m.group(1)), s)
+open(out, "w").write(s)
+PY
+"$LUGEO" zones -q --scene "$TMP/noinc.toml" --balance incidents > "$TMP/noinc.out" 2> "$TMP/noinc.err"; rc=$?
+[ $rc -eq 3 ] || fail "--balance incidents without incidents: exit $rc"
+grep -q "incidents" "$TMP/noinc.err" || fail "the error does not name the missing incidents"
+grep -q "converged" "$TMP/noinc.out" && fail "reported converged without incidents"
 set -e
 echo OK

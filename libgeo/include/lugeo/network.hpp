@@ -41,10 +41,31 @@ struct ProfileSpeeds {
 /// Urban defaults for a Chinese city (docs/network.md lists them).
 ProfileSpeeds default_speeds(Profile p);
 
-/// How a road layer is digitised: detect from the data, one feature per road (two-way unless
-/// tagged one-way), or one feature per direction of travel (a two-way street is two reversed
-/// copies, a single feature is one-way).
-enum class RoadLayout : std::uint8_t { detect, undirected, directed };
+/// How a road layer is digitised: one feature per road (two-way unless tagged one-way), or one
+/// feature per direction of travel (a two-way street is two reversed copies, a single feature
+/// is one-way along its geometry). `detect` (a setting only): decide from the data;
+/// `mixed` (a detection result only): some reversed copies, too few for a directed layer.
+enum class RoadLayout : std::uint8_t { detect, undirected, directed, mixed };
+const char *road_layout_name(RoadLayout l) noexcept; ///< "auto", "undirected", "directed", "mixed"
+
+/// What detect_road_layout found.
+struct RoadLayoutReport {
+    RoadLayout layout = RoadLayout::undirected; ///< undirected, directed or mixed
+    double length_m = 0.0;   ///< road length looked at (features with a road class)
+    double twinned_m = 0.0;  ///< of it, segments whose reversed copy is in another feature
+    double twinned_share() const { return length_m > 0 ? twinned_m / length_m : 0.0; }
+    std::size_t features = 0, features_twinned = 0; ///< twinned: every segment has a reversed copy
+};
+/// Share of road length (features with a class) at or above which a layer is directed, and at
+/// or below which it is undirected; in between it is mixed. A directed layer with a one-way
+/// share s has a twinned share 2(1 − s)/(2 − s): 0.18 even when 90 % of the road is one-way,
+/// while an OSM extract has almost none (a few overlapping ways).
+inline constexpr double directed_twin_share = 0.15;
+inline constexpr double undirected_twin_share = 0.02;
+/// Detects the layout from the geometry: the length of segments (consecutive vertices) whose
+/// reversed segment occurs in another feature. Independent of how features are split.
+struct RoadInput; // below
+RoadLayoutReport detect_road_layout(const std::vector<RoadInput> &roads);
 
 struct NetworkOptions {
     std::array<ProfileSpeeds, profile_count> profiles = {default_speeds(Profile::walk),
@@ -57,7 +78,10 @@ struct NetworkOptions {
     std::vector<std::string> oneway_backward = {"-1", "reverse"};
     /// OSM "reversible": direction changes by time of day; like OSRM, not routable by car/e-bike.
     std::vector<std::string> oneway_closed = {"reversible", "alternating"};
-    /// `[network] directed = "auto" | false | true`.
+    /// `[network] directed = "auto" | false | true`: detect, undirected, directed. Detected
+    /// `mixed` is built as undirected, with a warning. In a directed layout a feature whose
+    /// one-way value is neither forward, backward nor closed runs along its geometry only;
+    /// its reversed copy (merged, step 4 of docs/network.md) gives the other direction.
     RoadLayout layout = RoadLayout::detect;
     ProgressFn progress;
 };
@@ -72,6 +96,9 @@ struct NetworkBuildReport {
     std::size_t features_degenerate = 0; ///< fewer than 2 distinct vertices
     std::size_t duplicate_edges_merged = 0;
     std::size_t ways_missing_nodes = 0; ///< OSM ways cut at the extract's edge (GDAL reports)
+    RoadLayoutReport layout;                   ///< what detection found (also when set)
+    RoadLayout layout_used = RoadLayout::undirected; ///< how the features were read
+    bool layout_from_settings = false;         ///< `[network] directed` said it
     std::vector<std::string> warnings;
     double read_seconds = 0.0;
     double build_seconds = 0.0;
@@ -86,6 +113,10 @@ public:
         std::uint32_t name = 0;       ///< index into names() (0 = "")
         std::int8_t oneway =
             0; ///< 0 both ways, 1 along the geometry only, -1 against it only, 2 closed to vehicles
+        /// Vertical level of its way (RoadInput::level, clamped to [-9, 9]): 0 ground, > 0
+        /// bridge or overpass, < 0 tunnel. Routing ignores it; zone polygons give land only
+        /// to ground-level edges.
+        std::int8_t level = 0;
         float maxspeed_kmh = 0.0f;                  ///< 0: not tagged
         std::uint32_t geom_begin = 0, geom_end = 0; ///< range in geometry_points()
         std::int64_t source_fid = -1;               ///< the feature it came from

@@ -109,7 +109,7 @@ struct ZoneFigures {
     std::string kiosk_id, kiosk_name;
     double weight_s = 0;      ///< the kiosk's additive weight (0 unless balanced)
     double area_m2 = 0;       ///< within the boundary
-    double road_length_m = 0; ///< drivable edge pieces
+    double road_length_m = 0; ///< drivable edge pieces, the part inside the boundary
     std::array<std::size_t, incident_grade_count> incidents{}; ///< by grade, in the polygon
     double incident_workload = 0;                              ///< Σ incident_grade_weight
     std::size_t key_sites = 0, cameras = 0;
@@ -141,6 +141,9 @@ struct ZonePlan {
     double drivable_length_m = 0;   ///< all usable edges of the profile
     double unreached_length_m = 0;  ///< drivable but no kiosk reaches it (other components)
     double outside_length_m = 0;    ///< existing plans: reached but in no zone polygon
+    /// Reached road outside the study boundary (in pieces, not in the zones' road figures:
+    /// road_length_m, the times and the length workload count road inside the boundary).
+    double outside_boundary_length_m = 0;
     double imbalance = 0;           ///< largest / smallest workload (inf if a zone is empty)
     double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< whole plan, over road length
     BalanceReport balance;

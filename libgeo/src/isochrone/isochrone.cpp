@@ -560,8 +560,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                  po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads());
     }
     // (all grids share the lattice through the origin: each source's cells are a subset of
-    // the union's, and its polygon lies inside the union up to slivers, under half a cell
-    // each, where bands meet)
+    // the union's; its polygon is clipped to the union below)
     // sources are independent: a few threads, each with its own work buffers (and GEOS
     // context, for the buffer method)
     {
@@ -588,6 +587,25 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         for (auto &v : per)
             for (auto &p : v)
                 res.per_source.push_back(std::move(p));
+    }
+    // Each source's polygon lies inside the union by construction: clipped to it. (Its own
+    // grid can differ from the union's where bands meet, and where it fills a hole below
+    // the hole area that the union, tracing two bands there, leaves open: up to ~2 ha.)
+    if (!res.per_source.empty()) {
+        std::vector<geos::GeomPtr> ug;
+        std::vector<geos::PreparedPtr> up;
+        for (const auto &u : res.unions) {
+            ug.push_back(geos::multi_polygon(u.polygon));
+            up.push_back(geos::prepare(ug.back().get()));
+        }
+        for (auto &p : res.per_source) {
+            if (p.polygon.empty()) continue;
+            const geos::GeomPtr g = geos::multi_polygon(p.polygon);
+            if (geos::prepared_contains(up[p.threshold].get(), g.get())) continue;
+            const geos::GeomPtr c = geos::intersection(g.get(), ug[p.threshold].get());
+            p.polygon = geos::to_multi_polygon(c.get());
+            p.area_m2 = area(p.polygon);
+        }
     }
     if (po.method == PolygonMethod::buffer) // bands: differences of the nested unions
         for (std::size_t k = 0; k < res.unions.size(); ++k) {

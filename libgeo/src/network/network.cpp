@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
@@ -29,6 +30,20 @@ std::optional<Profile> profile_from_name(std::string_view name) noexcept {
     if (name == "ebike" || name == "e-bike" || name == "bike") return Profile::ebike;
     if (name == "car" || name == "drive") return Profile::car;
     return std::nullopt;
+}
+
+const char *road_layout_name(RoadLayout l) noexcept {
+    switch (l) {
+    case RoadLayout::detect:
+        return "auto";
+    case RoadLayout::undirected:
+        return "undirected";
+    case RoadLayout::directed:
+        return "directed";
+    case RoadLayout::mixed:
+        return "mixed";
+    }
+    return "?";
 }
 
 ProfileSpeeds default_speeds(Profile p) {
@@ -116,6 +131,62 @@ PointKey key_of(XY p) {
 
 } // namespace
 
+RoadLayoutReport detect_road_layout(const std::vector<RoadInput> &roads) {
+    RoadLayoutReport rep;
+    struct SegKey {
+        PointKey a, b;
+        bool operator==(const SegKey &) const = default;
+    };
+    struct SegHash {
+        std::size_t operator()(const SegKey &k) const noexcept {
+            const PointKeyHash h;
+            return h(k.a) * 31u ^ h(k.b);
+        }
+    };
+    // directed segment -> up to two distinct features that have it
+    constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+    std::unordered_map<SegKey, std::array<std::uint32_t, 2>, SegHash> seg;
+    std::size_t n = 0;
+    for (const auto &r : roads)
+        if (!r.road_class.empty()) n += r.line.size();
+    seg.reserve(n);
+    for (std::uint32_t i = 0; i < roads.size(); ++i) {
+        const auto &r = roads[i];
+        if (r.road_class.empty()) continue;
+        for (std::size_t k = 0; k + 1 < r.line.size(); ++k) {
+            auto [it, inserted] = seg.try_emplace(SegKey{key_of(r.line[k]), key_of(r.line[k + 1])},
+                                                  std::array<std::uint32_t, 2>{i, none});
+            if (!inserted && it->second[0] != i && it->second[1] == none) it->second[1] = i;
+        }
+    }
+    for (std::uint32_t i = 0; i < roads.size(); ++i) {
+        const auto &r = roads[i];
+        if (r.road_class.empty() || r.line.size() < 2) continue;
+        ++rep.features;
+        bool all = true;
+        for (std::size_t k = 0; k + 1 < r.line.size(); ++k) {
+            const double len = distance(r.line[k], r.line[k + 1]);
+            if (len <= 0) continue;
+            rep.length_m += len;
+            // the reversed segment in another feature (a feature doubling back on itself is
+            // not a second direction)
+            auto it = seg.find(SegKey{key_of(r.line[k + 1]), key_of(r.line[k])});
+            const bool twin = it != seg.end() && ((it->second[0] != i) ||
+                                                  (it->second[1] != none && it->second[1] != i));
+            if (twin)
+                rep.twinned_m += len;
+            else
+                all = false;
+        }
+        if (all) ++rep.features_twinned;
+    }
+    const double share = rep.twinned_share();
+    rep.layout = share >= directed_twin_share     ? RoadLayout::directed
+                 : share <= undirected_twin_share ? RoadLayout::undirected
+                                                  : RoadLayout::mixed;
+    return rep;
+}
+
 struct Network::Builder {
     static Network build(std::vector<RoadInput> roads, const std::string &crs,
                          const NetworkOptions &opt, NetworkBuildReport report);
@@ -165,6 +236,23 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
     }
     report.features_used = kept.size();
 
+    // 1b. the layout: detected always (for the report), used unless the settings say it
+    report.layout = detect_road_layout(roads);
+    report.layout_from_settings = opt.layout != RoadLayout::detect;
+    report.layout_used = report.layout_from_settings ? opt.layout
+                         : report.layout.layout == RoadLayout::directed ? RoadLayout::directed
+                                                                        : RoadLayout::undirected;
+    if (!report.layout_from_settings && report.layout.layout == RoadLayout::mixed) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * report.layout.twinned_share());
+        report.warnings.push_back(
+            std::string("the road layer looks partly digitised once per direction of travel (") +
+            buf +
+            " of its length has a reversed copy): read as one feature per road, two-way unless "
+            "tagged one-way; say `directed = true` in [network] if single features are one-way");
+    }
+    const bool directed = report.layout_used == RoadLayout::directed;
+
     // 2. noding: a vertex is a node if it ends a way or occurs more than once
     std::unordered_map<PointKey, std::uint32_t, PointKeyHash> count;
     std::size_t total_pts = 0;
@@ -206,6 +294,8 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
             d = -1;
         else if (in_list(ow, opt.oneway_closed))
             d = 2;
+        else if (directed)
+            d = 1; // one feature per direction: it runs along its geometry
         else if (ow.empty() &&
                  (junction == "roundabout" || junction == "circular" || r.road_class == "motorway"))
             d = 1;
@@ -222,6 +312,7 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
             e.road_class = cit->second;
             e.name = nit->second;
             e.oneway = d;
+            e.level = static_cast<std::int8_t>(std::clamp(r.level, -9, 9));
             e.maxspeed_kmh = maxspeed;
             e.source_fid = r.fid;
             e.geom_begin = static_cast<std::uint32_t>(net.m_points.size());

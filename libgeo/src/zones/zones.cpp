@@ -231,13 +231,108 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
     return w;
 }
 
+// ---- the boundary: which parts of each edge lie inside ----
+
+/// Per edge, the offset intervals inside the boundary (sorted, disjoint); `all` when there
+/// is no boundary (every edge wholly inside). Exact: GEOS intersection of each edge that
+/// crosses the boundary, its parts projected back onto the edge.
+struct InsideParts {
+    bool all = true;
+    std::vector<std::vector<std::pair<double, double>>> parts; ///< per edge
+};
+
+InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profile profile) {
+    InsideParts in;
+    if (boundary.empty()) return in;
+    in.all = false;
+    in.parts.resize(net.edge_count());
+    const geos::GeomPtr b = geos::multi_polygon(
+        geos::to_multi_polygon(geos::make_valid(geos::multi_polygon(boundary).get()).get()));
+    const geos::PreparedPtr pb = geos::prepare(b.get());
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        if (!net.is_usable(profile, e)) continue;
+        const auto g = net.edge_geometry(e);
+        const double len = net.edge(e).length_m;
+        const geos::GeomPtr line = geos::line(LineString(g.begin(), g.end()));
+        if (geos::prepared_contains(pb.get(), line.get())) {
+            in.parts[e].push_back({0.0, len});
+            continue;
+        }
+        if (!geos::prepared_intersects(pb.get(), line.get())) continue;
+        // segment by segment (an edge may be a loop, so offsets are found on each straight
+        // segment, where a point's projection is unique)
+        auto &v = in.parts[e];
+        double c0 = 0;
+        for (std::size_t i = 0; i + 1 < g.size(); ++i) {
+            const XY p = g[i], q = g[i + 1];
+            const double sl = distance(p, q);
+            const double c1 = c0 + sl;
+            if (sl > 0) {
+                const geos::GeomPtr seg = geos::line({p, q});
+                if (geos::prepared_contains(pb.get(), seg.get())) {
+                    v.push_back({c0, c1});
+                } else if (geos::prepared_intersects(pb.get(), seg.get())) {
+                    const geos::GeomPtr x = geos::intersection(seg.get(), b.get());
+                    for (const LineString &l : geos::to_lines(x.get())) {
+                        if (l.size() < 2) continue;
+                        auto t = [&](XY r) {
+                            return std::clamp(((r.x - p.x) * (q.x - p.x) + (r.y - p.y) * (q.y - p.y)) /
+                                                  (sl * sl),
+                                              0.0, 1.0);
+                        };
+                        const double ta = t(l.front()), tb = t(l.back());
+                        const double lo = c0 + sl * std::min(ta, tb), hi = c0 + sl * std::max(ta, tb);
+                        if (hi > lo) v.push_back({lo, std::min(hi, len)});
+                    }
+                }
+            }
+            c0 = c1;
+        }
+        std::sort(v.begin(), v.end());
+        // merge touching parts
+        std::vector<std::pair<double, double>> m;
+        for (const auto &iv : v)
+            if (!m.empty() && iv.first <= m.back().second + 1e-9)
+                m.back().second = std::max(m.back().second, iv.second);
+            else
+                m.push_back(iv);
+        v = std::move(m);
+    }
+    return in;
+}
+
+/// The parts of the pieces inside the boundary (times interpolated linearly along each).
+std::vector<ZonePiece> pieces_inside(const std::vector<ZonePiece> &pieces, const InsideParts &in) {
+    if (in.all) return pieces;
+    std::vector<ZonePiece> out;
+    out.reserve(pieces.size());
+    for (const auto &p : pieces) {
+        const double len = p.length_m();
+        for (const auto &[a, b] : in.parts[p.edge]) {
+            const double lo = std::max(a, p.from_m), hi = std::min(b, p.to_m);
+            if (!(hi > lo)) continue;
+            ZonePiece q = p;
+            auto t = [&](double x) {
+                return len > 0 ? p.time_from_s + (p.time_to_s - p.time_from_s) * (x - p.from_m) / len
+                               : p.time_from_s;
+            };
+            q.from_m = lo;
+            q.to_m = hi;
+            q.time_from_s = t(lo);
+            q.time_to_s = t(hi);
+            out.push_back(q);
+        }
+    }
+    return out;
+}
+
 std::vector<double> workloads(ZoneBalance m, std::size_t zones,
                               const std::vector<ZonePiece> &pieces,
                               const std::vector<std::uint32_t> &site_zone, const Cells &cells,
-                              const SiteWeights &sw) {
+                              const SiteWeights &sw, const InsideParts &inside) {
     std::vector<double> w(zones, 0.0);
     if (m == ZoneBalance::none || m == ZoneBalance::length) {
-        for (const auto &p : pieces)
+        for (const auto &p : pieces_inside(pieces, inside))
             w[p.zone] += p.length_m();
     } else {
         for (std::size_t s = 0; s < site_zone.size(); ++s) {
@@ -277,6 +372,7 @@ std::vector<Site> make_sites(const Network &net, const std::vector<ZonePiece> &p
     };
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
         if (off[e] == off[e + 1]) continue;
+        if (net.edge(e).level != 0) continue; // bridges and tunnels own no land
         const double len = net.edge(e).length_m;
         const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(len / spacing)));
         for (std::size_t i = 0; i < n; ++i) {
@@ -310,11 +406,21 @@ MultiPolygon boundary_or_envelope(const Network &net, const std::vector<ZonePiec
 
 // ---- figures ----
 
-void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> &weights) {
+/// The zones' road figures (length, times) count the road inside the boundary only; the
+/// reached road outside it is plan.outside_boundary_length_m.
+void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> &weights,
+                  const InsideParts &inside) {
     const std::size_t k = plan.kiosks.size();
     plan.zones.resize(k);
-    std::vector<std::vector<ZonePiece>> by_zone(k);
+    const std::vector<ZonePiece> in_pieces = pieces_inside(plan.pieces, inside);
+    double all_len = 0, in_len = 0;
     for (const auto &p : plan.pieces)
+        all_len += p.length_m();
+    for (const auto &p : in_pieces)
+        in_len += p.length_m();
+    plan.outside_boundary_length_m = std::max(0.0, all_len - in_len);
+    std::vector<std::vector<ZonePiece>> by_zone(k);
+    for (const auto &p : in_pieces)
         if (p.zone < k) by_zone[p.zone].push_back(p);
     const auto parts = zone_parts(net, plan.pieces, k);
     for (std::size_t z = 0; z < k; ++z) {
@@ -332,10 +438,10 @@ void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> 
         f.p95_time_s = pieces_time_quantile(by_zone[z], 0.95);
         f.network_parts = parts[z];
     }
-    plan.mean_time_s = pieces_mean_time(plan.pieces);
-    plan.p95_time_s = pieces_time_quantile(plan.pieces, 0.95);
+    plan.mean_time_s = pieces_mean_time(in_pieces);
+    plan.p95_time_s = pieces_time_quantile(in_pieces, 0.95);
     plan.worst_time_s = 0;
-    for (const auto &p : plan.pieces)
+    for (const auto &p : in_pieces)
         plan.worst_time_s = std::max({plan.worst_time_s, p.time_from_s, p.time_to_s});
     double total = 0;
     for (const auto &p : plan.pieces)
@@ -426,6 +532,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
     plan.drivable_length_m = drivable_length(net, o.profile);
     const std::size_t k = kiosks.size();
     report(o, 0.0, "allocating");
+    const InsideParts inside = inside_parts(net, ctx.boundary, o.profile);
 
     std::vector<double> weights(k, 0.0);
     std::vector<ZonePiece> pieces = allocate(net, plan.kiosk_snaps, weights, o.profile);
@@ -437,9 +544,16 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
     const bool raster = o.polygon_method == ZonePolygonMethod::raster && k < raster::BandGrid::none;
     Cells cells;
     if (raster) {
-        std::vector<std::uint32_t> reached;
+        // land goes to the ground-level network: bridges, overpasses (level > 0) and
+        // tunnels (level < 0) are routed over but own no land; when every reached edge is
+        // off the ground (a network without level 0), all of them do
+        std::vector<std::uint32_t> reached, ground;
         for (std::uint32_t e = 0; e < net.edge_count(); ++e)
-            if (off[e] != off[e + 1]) reached.push_back(e);
+            if (off[e] != off[e + 1]) {
+                reached.push_back(e);
+                if (net.edge(e).level == 0) ground.push_back(e);
+            }
+        if (!ground.empty()) reached = std::move(ground);
         cells = zones_detail::build_raster_cells(net, reached, boundary, o.cell_m, o.max_cells);
     } else {
         cells = zones_detail::build_voronoi_cells(make_sites(net, pieces, off, o.site_spacing_m),
@@ -453,7 +567,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
 
     auto sz = site_zones(cells, pieces, off);
     const ZoneBalance m = o.balance;
-    auto load = workloads(m, k, pieces, sz, cells, sw);
+    auto load = workloads(m, k, pieces, sz, cells, sw, inside);
     if (m != ZoneBalance::none) {
         auto &b = plan.balance;
         b.initial_imbalance = imbalance_of(load);
@@ -498,7 +612,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
             }
             auto off2 = piece_offsets(p2, net.edge_count());
             auto sz2 = site_zones(cells, p2, off2);
-            auto load2 = workloads(m, k, p2, sz2, cells, sw);
+            auto load2 = workloads(m, k, p2, sz2, cells, sw, inside);
             const double mean2 = std::max(
                 std::accumulate(load2.begin(), load2.end(), 0.0) / static_cast<double>(k), 1e-12);
             for (std::size_t z = 0; z < k; ++z) {
@@ -530,7 +644,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
     }
     plan.pieces = std::move(pieces);
     plan.imbalance = imbalance_of(load);
-    fill_figures(net, plan, weights);
+    fill_figures(net, plan, weights, inside);
     for (std::size_t z = 0; z < k; ++z) {
         auto &f = plan.zones[z];
         f.workload = load[z];
@@ -609,6 +723,134 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
 
 // ---- evaluate an existing plan ----
 
+namespace {
+
+// ---- which drawn zone holds a point: a raster lookup ----
+
+/// The drawn zone polygons on a grid: a cell no ring crosses holds one answer (the zone
+/// whose polygon holds its centre, by scanline parity, or none); a cell a ring crosses is
+/// left to the exact prepared-geometry test. Many GEOS point tests per metre of road were
+/// the cost of `zones --existing` (88 s for 11 municipal polygons).
+class ZoneLookup {
+public:
+    static constexpr std::uint32_t mixed = npos - 1;
+    ZoneLookup(const std::vector<MultiPolygon> &zones, const std::vector<geos::PreparedPtr> &zp,
+               const std::vector<Box> &zb, double cell_hint)
+        : m_zp(&zp), m_zb(&zb) {
+        Box all;
+        for (const Box &b : zb)
+            if (b.valid()) {
+                all.extend({b.minx, b.miny});
+                all.extend({b.maxx, b.maxy});
+            }
+        if (!all.valid()) return;
+        const double w = all.maxx - all.minx, h = all.maxy - all.miny;
+        // cells: the hint, coarsened to at most ~4 M cells
+        m_cell = std::max({cell_hint, std::sqrt(std::max(w * h, 1.0) / 4e6), 0.5});
+        m_x0 = all.minx - m_cell;
+        m_y0 = all.miny - m_cell;
+        m_nx = static_cast<long>(w / m_cell) + 3;
+        m_ny = static_cast<long>(h / m_cell) + 3;
+        m_label.assign(static_cast<std::size_t>(m_nx * m_ny), npos);
+        std::vector<std::uint8_t> crossed(m_label.size(), 0);
+        std::vector<std::vector<double>> xs(static_cast<std::size_t>(m_ny));
+        for (std::uint32_t z = 0; z < zones.size(); ++z) {
+            auto ring = [&](const std::vector<XY> &r) {
+                const std::size_t n = r.size();
+                if (n < 3) return;
+                const bool closed = r.front().x == r.back().x && r.front().y == r.back().y;
+                for (std::size_t i = 0; i + 1 < n + (closed ? 0 : 1); ++i) {
+                    const XY a = r[i], b = r[(i + 1) % n];
+                    mark_segment(a, b, crossed);
+                    // crossings of the row centres (half-open rule)
+                    const double ylo = std::min(a.y, b.y), yhi = std::max(a.y, b.y);
+                    long j0 = static_cast<long>(std::ceil((ylo - m_y0) / m_cell - 0.5));
+                    long j1 = static_cast<long>(std::ceil((yhi - m_y0) / m_cell - 0.5)) - 1;
+                    j0 = std::max(j0, 0L);
+                    j1 = std::min(j1, m_ny - 1);
+                    for (long j = j0; j <= j1; ++j) {
+                        const double yc = m_y0 + (static_cast<double>(j) + 0.5) * m_cell;
+                        const double t = (yc - a.y) / (b.y - a.y);
+                        xs[static_cast<std::size_t>(j)].push_back(a.x + t * (b.x - a.x));
+                    }
+                }
+            };
+            // each polygon by its own parity (the polygons of one zone may overlap)
+            for (const Polygon &poly : zones[z]) {
+                for (auto &v : xs)
+                    v.clear();
+                ring(poly.outer);
+                for (const auto &hole : poly.holes)
+                    ring(hole);
+                fill(xs, z);
+            }
+        }
+        for (std::size_t c = 0; c < m_label.size(); ++c)
+            if (crossed[c]) m_label[c] = mixed;
+    }
+    void fill(std::vector<std::vector<double>> &xs, std::uint32_t z) {
+            for (long j = 0; j < m_ny; ++j) {
+                auto &v = xs[static_cast<std::size_t>(j)];
+                std::sort(v.begin(), v.end());
+                for (std::size_t q = 0; q + 1 < v.size(); q += 2) {
+                    const long i0 = std::max(
+                        0L, static_cast<long>(std::ceil((v[q] - m_x0) / m_cell - 0.5)));
+                    const long i1 = std::min(
+                        m_nx - 1, static_cast<long>(std::ceil((v[q + 1] - m_x0) / m_cell - 0.5)) - 1);
+                    for (long i = i0; i <= i1; ++i) {
+                        auto &l = m_label[static_cast<std::size_t>(j * m_nx + i)];
+                        l = l == npos || l == z ? z : mixed; // overlapping zones: ask GEOS
+                    }
+                }
+            }
+    }
+    std::uint32_t at(XY p) const {
+        if (m_nx > 0) {
+            const long i = static_cast<long>(std::floor((p.x - m_x0) / m_cell));
+            const long j = static_cast<long>(std::floor((p.y - m_y0) / m_cell));
+            if (i < 0 || j < 0 || i >= m_nx || j >= m_ny) return npos;
+            const std::uint32_t l = m_label[static_cast<std::size_t>(j * m_nx + i)];
+            if (l != mixed) return l;
+        }
+        for (std::size_t z = 0; z < m_zp->size(); ++z) {
+            const Box &b = (*m_zb)[z];
+            if (b.valid() && p.x >= b.minx && p.x <= b.maxx && p.y >= b.miny && p.y <= b.maxy &&
+                geos::prepared_covers_xy((*m_zp)[z].get(), p))
+                return static_cast<std::uint32_t>(z);
+        }
+        return npos;
+    }
+
+private:
+    /// Marks every cell the segment passes through (and its 8 neighbours, for rounding).
+    void mark_segment(XY a, XY b, std::vector<std::uint8_t> &crossed) const {
+        const double len = distance(a, b);
+        const auto n = static_cast<long>(std::ceil(len / (0.5 * m_cell))) + 1;
+        long pi = -1, pj = -1;
+        for (long s = 0; s <= n; ++s) {
+            const double t = static_cast<double>(s) / static_cast<double>(n);
+            const long i = static_cast<long>(std::floor((a.x + t * (b.x - a.x) - m_x0) / m_cell));
+            const long j = static_cast<long>(std::floor((a.y + t * (b.y - a.y) - m_y0) / m_cell));
+            if (i == pi && j == pj) continue;
+            pi = i;
+            pj = j;
+            for (long dj = -1; dj <= 1; ++dj)
+                for (long di = -1; di <= 1; ++di) {
+                    const long x = i + di, y = j + dj;
+                    if (x >= 0 && y >= 0 && x < m_nx && y < m_ny)
+                        crossed[static_cast<std::size_t>(y * m_nx + x)] = 1;
+                }
+        }
+    }
+    const std::vector<geos::PreparedPtr> *m_zp;
+    const std::vector<Box> *m_zb;
+    double m_cell = 1, m_x0 = 0, m_y0 = 0;
+    long m_nx = 0, m_ny = 0;
+    std::vector<std::uint32_t> m_label;
+};
+
+} // namespace
+
 ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
                         const std::vector<MultiPolygon> &zones, const ZoneContext &ctx,
                         const ZoneOptions &o) {
@@ -638,20 +880,28 @@ ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
     std::vector<geos::GeomPtr> zg;
     std::vector<geos::PreparedPtr> zp;
     std::vector<Box> zb(k);
+    std::vector<MultiPolygon> valid(k);
     for (std::size_t z = 0; z < k; ++z) {
-        zg.push_back(geos::make_valid(geos::multi_polygon(zones[z]).get()));
+        // the polygons of the valid geometry only: MakeValid turns a ring with a spike into a
+        // collection (polygon + line), and GEOS's prepared predicates on a collection are
+        // not indexed (seconds per thousand points on a municipal polygon)
+        valid[z] = geos::to_multi_polygon(geos::make_valid(geos::multi_polygon(zones[z]).get()).get());
+        zg.push_back(geos::multi_polygon(valid[z]));
         zp.push_back(geos::prepare(zg.back().get()));
         for (const auto &p : zones[z])
             for (XY q : p.outer)
                 zb[z].extend(q);
     }
-    auto zone_at = [&](XY p) -> std::uint32_t {
-        for (std::size_t z = 0; z < k; ++z)
-            if (zb[z].valid() && p.x >= zb[z].minx && p.x <= zb[z].maxx && p.y >= zb[z].miny &&
-                p.y <= zb[z].maxy && geos::prepared_covers_xy(zp[z].get(), p))
-                return static_cast<std::uint32_t>(z);
-        return npos;
-    };
+    for (std::size_t z = 0; z < k; ++z)
+        for (const auto &p : valid[z]) {
+            for (XY q : p.outer)
+                zb[z].extend(q);
+            for (const auto &h : p.holes)
+                for (XY q : h)
+                    zb[z].extend(q);
+        }
+    const ZoneLookup lookup(valid, zp, zb, std::max(2.0, o.site_spacing_m / 2));
+    auto zone_at = [&](XY p) -> std::uint32_t { return lookup.at(p); };
     report(o, 0.3, "cutting edges");
 
     // Cut every reached piece of the fastest plan into short steps, classify each step by
@@ -713,14 +963,15 @@ ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
             plan.worst_extra_s = std::max(plan.worst_extra_s, p.extra_s);
         }
     }
-    fill_figures(net, plan, {});
+    fill_figures(net, plan, {}, inside_parts(net, ctx.boundary, o.profile));
     plan.seconds_allocation = seconds_since(t0);
 
     // Areas and points from the polygons as drawn, within the boundary.
     report(o, 0.8, "figures");
     const auto tp = std::chrono::steady_clock::now();
     const MultiPolygon boundary = boundary_or_envelope(net, plan.pieces, ctx);
-    auto bg = geos::make_valid(geos::multi_polygon(boundary).get());
+    auto bg = geos::multi_polygon(
+        geos::to_multi_polygon(geos::make_valid(geos::multi_polygon(boundary).get()).get()));
     std::vector<geos::GeomPtr> clipped;
     double sum_area = 0;
     for (std::size_t z = 0; z < k; ++z) {
