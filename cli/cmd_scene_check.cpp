@@ -68,6 +68,11 @@ nlohmann::json check_json(const SceneCheck &c) {
                         {"total_km", s.total_km},
                         {"car_km_largest_component", c.car_km_largest},
                         {"oneway_share_car", s.oneway_share}};
+        const NetworkBuildReport &r = c.network_build;
+        j["network"]["layout"] = {{"used", road_layout_name(r.layout_used)},
+                                  {"detected", road_layout_name(r.layout.layout)},
+                                  {"from_settings", r.layout_from_settings},
+                                  {"reversed_copy_share", r.layout.twinned_share()}};
     }
     j["commands"] = nlohmann::json::array();
     for (const auto &cmd : c.commands)
@@ -129,6 +134,14 @@ int run_scene_check(const SceneCheckCliOptions &o) {
                   << fmt(s.total_km, 1) << " km (" << fmt(c.car_km_largest, 1)
                   << " km drivable in the largest car component), one-way share "
                   << fmt(100 * s.oneway_share, 1) << "%\n";
+        const NetworkBuildReport &r = c.network_build;
+        std::cout << "Road layout: " << road_layout_name(r.layout_used) << " ("
+                  << (r.layout_from_settings ? "set by [network] directed" : "detected") << ", "
+                  << fmt(100.0 * r.layout.twinned_share(), 1)
+                  << "% of the road length has a reversed copy)\n";
+        if (r.layout.layout == RoadLayout::mixed && !r.layout_from_settings)
+            std::cout << "  note: the layout is neither clearly one feature per road nor one per "
+                         "direction; say which with [network] directed = true | false\n";
     }
     std::cout << "\nCommands\n";
     for (const auto &cmd : c.commands) {

@@ -25,6 +25,9 @@ init, check, net = (json.load(open(p)) for p in sys.argv[1:4])
 toml = open(sys.argv[4]).read()
 # the CRS written is the one chosen, with its reason as a comment; the network uses it
 assert init["crs"] == check["crs"] == net["crs"], (init["crs"], check["crs"], net["crs"])
+# the road layout scene check reports is the one network info detected (an OSM extract: undirected)
+assert check["network"]["layout"]["used"] == net["layout"]["used"] == "undirected", (check["network"]["layout"], net["layout"])
+assert check["network"]["layout"]["reversed_copy_share"] == net["layout"]["reversed_copy_share"]
 assert re.search(r'^crs = "%s"' % init["crs"], toml, re.M)
 assert init["crs_reason"] and init["crs_reason"] in toml
 assert 0 < init["car_km"] <= init["road_km"] + 1e-9

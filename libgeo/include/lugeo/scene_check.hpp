@@ -39,6 +39,9 @@ struct SceneCheck {
     std::string crs_note;           ///< the scale check's warning, when it warns
     std::vector<LayerCheck> layers; ///< every role, in role order
     std::optional<NetworkSummary> network;
+    /// How the road layer is digitised (one feature per road or per direction), as detected or
+    /// set by `[network] directed`; only meaningful when `network` is set.
+    NetworkBuildReport network_build;
     double car_km_largest = 0; ///< car-usable length in the largest car component
     std::vector<CommandCheck> commands;
     /// False when a declared layer is unusable.

@@ -48,6 +48,7 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                 c.crs = d.crs;
                 const Network net = build_network(std::move(d.roads), d.settings.network);
                 c.network = summarize(net);
+                c.network_build = net.report();
                 const std::uint32_t comp = net.largest_component(Profile::car);
                 for (std::uint32_t e = 0; e < net.edge_count(); ++e)
                     if (net.is_usable(Profile::car, e) &&

@@ -91,7 +91,10 @@ MultiPolygon to_lonlat(const MultiPolygon &mp, const Transformer &tr) {
 
 struct Writer {
     VectorWriter w;
-    explicit Writer(const std::string &path) : w(path, "GPKG") {}
+    Writer(const std::string &path, bool overwrite)
+        : w(path, WriteOptions{.driver = "GPKG",
+                               .existing = overwrite ? ExistingOutput::overwrite
+                                                     : ExistingOutput::refuse}) {}
 };
 
 /// A layer to declare in scene.toml.
@@ -124,9 +127,11 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
     SceneInitResult res;
     res.scene_path = (dir / "scene.toml").string();
     res.gpkg_path = (dir / "layers.gpkg").string();
-    if (fs::exists(res.scene_path) && !o.overwrite)
-        throw Error(ErrorCode::invalid_argument, ErrorContext::of_file(res.scene_path),
-                    "a scene exists here; it is not overwritten");
+    for (const std::string &p : {res.scene_path, res.gpkg_path})
+        if (fs::exists(p) && !o.overwrite)
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_file(p),
+                        p == res.scene_path ? "a scene exists here; it is not overwritten"
+                                            : "a layers.gpkg exists here; it is not overwritten");
 
     std::string osm_path, roads_arg;
     for (const auto &s : o.sources) {
@@ -202,7 +207,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
 
     fs::create_directories(dir);
     std::vector<TomlLayer> toml_layers;
-    Writer gw(res.gpkg_path);
+    Writer gw(res.gpkg_path, o.overwrite);
     auto add_layer = [&](const std::string &name, Geometry::Type type, std::vector<FieldDef> fields,
                          const std::string &description) {
         return gw.w.add_layer(LayerDef{name, type, std::move(fields), "EPSG:4326", description});
