@@ -33,9 +33,11 @@ int run_incident(const IncidentCliOptions &o) {
                     "--profile '" + o.profile + "': expected walk, ebike or car");
     std::optional<ParsedPosition> at;
     if (looks_like_position(o.where)) at = parse_position_arg(o.where, o.pos, "position", false);
+    // a position needs no plate layer; a plate ID does
     PlateWorld w = load_plate_world(o.scene, true,
                                     {LayerRole::cameras, LayerRole::buildings, LayerRole::units,
-                                     LayerRole::zones, LayerRole::grids});
+                                     LayerRole::zones, LayerRole::grids},
+                                    !at);
     XY point;
     LonLat lonlat;
     std::optional<std::size_t> plate;
@@ -209,6 +211,7 @@ void register_incident(CLI::App &app) {
     auto *cmd = app.add_subcommand(
         "incident", "Cameras, units (straight line and by road), zone and grid around an incident");
     add_scene_options(*cmd, o->scene, false);
+    add_strict_option(*cmd, o->scene);
     cmd->add_option("where", o->where,
                     "A plate ID (exact), LON,LAT (WGS84 unless --near-crs says otherwise) or a "
                     "geo: URI")

@@ -417,6 +417,7 @@ void register_locate(CLI::App &app) {
     auto *cmd = app.add_subcommand(
         "locate", "Resolve plate IDs (poles, lamps) to positions, also when misread");
     add_scene_options(*cmd, o->scene, false);
+    add_strict_option(*cmd, o->scene);
     cmd->add_option("ids", o->ids,
                     "Plate IDs as typed or heard (L207-0042, 路灯二零七 四十二号, g1030117)")
         ->option_text("ID…");

@@ -19,15 +19,27 @@ struct NearestCliOptions {
 
 int run_nearest(const NearestCliOptions &o) {
     const ParsedPosition at = parse_position_arg(o.point, o.pos, "position", false);
-    const PlateWorld w = load_plate_world(o.scene, false);
+    // no plate layer: the nearest junction instead (a scene without plates is served)
+    const Scene probe = resolve_scene(o.scene);
+    const bool plates =
+        probe.has_layer(LayerRole::poles) || probe.has_layer(LayerRole::lamps);
+    const PlateWorld w = load_plate_world(o.scene, !plates, {}, false);
     require_in_scene(at, scene_lonlat_extent(w.scene, w.data), o.pos, "position");
     const XY p = w.frame.to_metric(at.wgs84);
     const auto near = w.registry.nearest(p, o.k);
+    std::optional<Junction> junction;
+    if (w.junctions) junction = w.junctions->nearest(p);
     if (o.json) {
         nlohmann::json j;
         j["lon"] = at.wgs84.lon;
         j["lat"] = at.wgs84.lat;
         j["position"] = given_position_json(at);
+        j["plate_layer"] = w.has_plates;
+        if (!w.has_plates) {
+            j["junction"] = junction_json(junction, w.frame);
+            j["cross_streets"] = junction ? nlohmann::json(cross_streets(*junction, ""))
+                                          : nlohmann::json();
+        }
         j["plates"] = nlohmann::json::array();
         for (const auto &n : near) {
             nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.data.crs);
@@ -54,7 +66,14 @@ int run_nearest(const NearestCliOptions &o) {
                           : (std::string("  [") + plate_status_name(pl.status) + "]").c_str());
         std::cout << line;
     }
-    if (near.empty()) std::cout << "  (the registry is empty)\n";
+    if (near.empty() && w.has_plates) std::cout << "  (the registry is empty)\n";
+    if (!w.has_plates) {
+        std::cout << "  (the scene has no plate layer)\n";
+        if (junction)
+            std::cout << "Nearest junction: " << cross_streets(*junction, "") << ", "
+                      << fmt(junction->distance_m, 0) << " m " << compass(junction->bearing_deg)
+                      << "\n";
+    }
     return exit_ok;
 }
 
@@ -65,6 +84,7 @@ void register_nearest(CLI::App &app) {
     auto *cmd =
         app.add_subcommand("nearest", "The k plates nearest to a point, with distance and bearing");
     add_scene_options(*cmd, o->scene, false);
+    add_strict_option(*cmd, o->scene);
     cmd->add_option("position", o->point,
                     "LON,LAT in degrees (WGS84 unless --near-crs says otherwise), or a geo: URI")
         ->required()

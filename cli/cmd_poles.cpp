@@ -156,7 +156,8 @@ int run_poles_check(const PolesCheckOptions &o) {
             return s ? s->distance_m : std::numeric_limits<double>::infinity();
         };
     }
-    const CheckReport rep = check_plates(set.plates, co);
+    const CheckReport rep =
+        check_plates(set.plates, co, set.scheme ? *set.scheme : PlateScheme{});
     if (o.json) {
         nlohmann::json j;
         j["plates"] = rep.plate_count;
@@ -249,7 +250,7 @@ int run_poles_assign(const PolesAssignOptions &o) {
     const PlateScheme &scheme = w.registry.scheme();
     std::optional<std::size_t> type;
     for (std::size_t t = 0; t < scheme.types.size(); ++t)
-        if (scheme.types[t].kind == o.kind) type = t;
+        if (scheme.types[t].kind == o.kind && !type) type = t;
     if (!type)
         throw Error(ErrorCode::invalid_argument, "--kind '" + o.kind + "': expected pole or lamp");
 
@@ -294,7 +295,7 @@ int run_poles_assign(const PolesAssignOptions &o) {
         np.kind = o.kind;
         np.district = int_field(f, f_d, o.district, "district");
         np.road = int_field(f, f_r, o.road_code, "road_code");
-        if (np.district == 0 || np.road == 0)
+        if (scheme.types[*type].head_digits() > 0 && (np.district == 0 || np.road == 0))
             throw Error(ErrorCode::invalid_argument,
                         spec.describe() + " feature " + std::to_string(f.fid) +
                             ": no district / road code (give --district and --road-code, or fields "
@@ -321,10 +322,10 @@ int run_poles_assign(const PolesAssignOptions &o) {
     const auto assigned = assign_plate_ids(w.registry, news, ao);
 
     // road names of existing plates per (type, district, road code)
-    std::map<std::tuple<std::size_t, int, int>, std::string> names;
+    std::map<std::tuple<std::size_t, std::string>, std::string> names;
     for (const auto &p : w.registry.plates())
         if (const auto parts = parse_plate_id(p.id, scheme); parts && !p.road.empty())
-            names.emplace(std::make_tuple(parts->type, parts->district, parts->road), p.road);
+            names.emplace(std::make_tuple(parts->type, parts->head), p.road);
 
     VectorWriter wr(o.output);
     LayerDef def;
@@ -343,7 +344,7 @@ int run_poles_assign(const PolesAssignOptions &o) {
         const NewPlate &np = news[a.input];
         std::string road = o.road_name;
         if (road.empty())
-            if (auto it = names.find({a.parts.type, a.parts.district, a.parts.road});
+            if (auto it = names.find({a.parts.type, a.parts.head});
                 it != names.end())
                 road = it->second;
         Geometry g;
@@ -426,6 +427,7 @@ void register_poles(CLI::App &app) {
     auto *assign = poles->add_subcommand(
         "assign", "Number new plate positions in the scheme, with a Damm check digit");
     add_scene_options(*assign, a->scene, false);
+    add_strict_option(*assign, a->scene);
     assign->add_option("--input", a->input, "New plate positions: a point layer FILE[:LAYER]")
         ->required()
         ->option_text("FILE");

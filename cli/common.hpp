@@ -31,6 +31,7 @@ struct SceneArgs {
     std::string crs;       ///< --crs (metric CRS for --roads)
     bool quiet = false;    ///< --quiet: no progress bar, no notes
     bool lenient = false;  ///< --lenient: bad features left out and counted, not an error
+    bool strict = false;   ///< --strict (plate commands): a bad plate row is an error
 };
 void add_scene_options(CLI::App &cmd, SceneArgs &args, bool with_roads);
 
@@ -99,5 +100,8 @@ void register_poles(CLI::App &app);
 void register_incident(CLI::App &app);
 void register_zones(CLI::App &app);
 void register_report(CLI::App &app);
+void register_scene(CLI::App &app);       ///< scene init (cmd_scene.cpp)
+void register_scene_check(CLI::App &scene); ///< scene check (cmd_scene_check.cpp)
+void register_site(CLI::App &app);
 
 } // namespace lugeo::cli

@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
     lugeo::cli::register_incident(app);
     lugeo::cli::register_zones(app);
     lugeo::cli::register_report(app);
+    lugeo::cli::register_scene(app);
+    lugeo::cli::register_site(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 
 namespace lugeo::cli {
 
@@ -67,9 +68,10 @@ LonLatArg parse_lonlat_arg(const std::string &text, const std::string &option, b
 }
 
 PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
-                            const std::vector<LayerRole> &other) {
+                            const std::vector<LayerRole> &other, bool require_plates) {
     Scene scene = resolve_scene(args);
-    if (!scene.has_layer(LayerRole::poles) && !scene.has_layer(LayerRole::lamps))
+    const bool has_plates = scene.has_layer(LayerRole::poles) || scene.has_layer(LayerRole::lamps);
+    if (!has_plates && require_plates)
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
                     "the scene declares no plate layer ([layers.poles] or [layers.lamps])");
     std::vector<LayerRole> roles = other;
@@ -77,16 +79,46 @@ PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
     roles.push_back(LayerRole::lamps);
     const bool network = with_network && scene.has_layer(LayerRole::roads);
     if (network) roles.push_back(LayerRole::roads);
-    SceneData data = read_data(scene, args, roles);
-    Registry reg(std::move(data.plates.plates));
+    SceneReadOptions ro;
+    // a bad plate row (no position, an ID that fits no scheme, a duplicate) is reported and
+    // left out; every good row is served (--strict: refused)
+    ro.keep_invalid_plates = !args.strict;
+    SceneData data = read_data(scene, args, roles, ro);
+    std::vector<Plate> plates;
+    std::vector<std::uint8_t> bad(data.plates.plates.size(), 0);
+    for (const auto &r : data.plates.rejected)
+        if (r.plate < bad.size()) bad[r.plate] = 1;
+    std::size_t shown = 0;
+    for (const auto &r : data.plates.rejected) {
+        if (shown++ == 10) {
+            std::cerr << "lugeo: warning: … " << data.plates.rejected.size() - 10
+                      << " more (lugeo poles check lists them all)\n";
+            break;
+        }
+        std::cerr << "lugeo: warning: " << r.origin.layer << " feature " << r.origin.fid
+                  << " left out: " << r.reason << "\n";
+    }
+    plates.reserve(data.plates.plates.size());
+    for (std::size_t i = 0; i < data.plates.plates.size(); ++i)
+        if (!bad[i]) plates.push_back(std::move(data.plates.plates[i]));
+    data.plates.plates.clear();
+    PlateScheme scheme = data.plates.scheme ? *data.plates.scheme : PlateScheme{};
+    Registry reg(std::move(plates), std::move(scheme));
     MetricFrame frame(data.crs);
     PlateWorld w{std::move(scene), std::move(data), std::move(reg),
                  std::move(frame), std::nullopt,    std::nullopt};
+    w.has_plates = has_plates;
     if (network) {
         w.network.emplace(load_network(w.data, args));
         w.junctions.emplace(*w.network);
     }
     return w;
+}
+
+void add_strict_option(CLI::App &cmd, SceneArgs &args) {
+    cmd.add_flag("--strict", args.strict,
+                 "Refuse a plate layer with a bad row (no position, an ID that fits no scheme, "
+                 "a duplicate) instead of leaving the row out with a warning");
 }
 
 const char *compass(double b) {

@@ -32,11 +32,16 @@ struct PlateWorld {
     MetricFrame frame;
     std::optional<Network> network;
     std::optional<JunctionIndex> junctions;
+    bool has_plates = true; ///< the scene declares a plate layer
 };
-/// Reads the scene's plates (strict) and the `other` roles; the network too unless
-/// `with_network` is false.
+/// Reads the scene's plates and the `other` roles; the network too unless `with_network` is
+/// false. Plate rows that fail validation are left out with a warning on stderr (SceneArgs::
+/// strict: an error). `require_plates`: a scene without a plate layer is an error; else the
+/// registry is empty.
 PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
-                            const std::vector<LayerRole> &other = {});
+                            const std::vector<LayerRole> &other = {}, bool require_plates = true);
+/// --strict (SceneArgs::strict).
+void add_strict_option(CLI::App &cmd, SceneArgs &args);
 
 /// 16-point compass name of a bearing ("NNE").
 const char *compass(double bearing_deg);

@@ -35,7 +35,7 @@ std::vector<const CheckIssue *> confusables(const CheckReport &rep) {
 double reference_probability(const std::string &a, const std::string &b) {
     const auto &m = registry_detail::ErrorModel::standard();
     const PlateScheme scheme;
-    const int n = scheme.id_digits();
+    const int n = scheme.types.front().id_digits();
     auto digits = [&](const std::string &id) {
         std::string d;
         for (char c : id)

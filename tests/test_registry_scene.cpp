@@ -49,11 +49,13 @@ Scene scene_with(const std::string &poles, const std::string &lamps = {}) {
     LayerSpec ps;
     ps.role = "poles";
     ps.source = poles;
+    ps.scheme = "G###-####[C]"; // the demo's; these tests are about bad rows, not inference
     s.layers[LayerRole::poles] = ps;
     if (!lamps.empty()) {
         LayerSpec ls;
         ls.role = "lamps";
         ls.source = lamps;
+        ls.scheme = "L###-####[C]";
         s.layers[LayerRole::lamps] = ls;
     }
     return s;
@@ -147,7 +149,8 @@ TEST_CASE("bad plate layers: the error names the file, the feature and the field
         const auto [code, msg] = error_of([&] { load_registry(scene_with(poles)); });
         CHECK(code == ErrorCode::invalid_argument);
         CHECK(has(msg, "wrong_kind.geojson"));
-        CHECK(has(msg, "lamp"));
+        // the poles layer's scheme has no L prefix: the message names the scheme it expects
+        CHECK(has(msg, "G###-####[C]"));
     }
     SUBCASE("a missing position") {
         const auto poles = write_layer(
@@ -182,22 +185,26 @@ TEST_CASE("non-strict reading keeps bad rows for the checks, which report each o
                                                    {"junk", 104.07, 30.69, "ok"},
                                                    {"G101-0003", 204.0, 30.68, "ok"},
                                                    {"G101-0004", nan, nan, "missing"}});
-    // read_layer skips empty geometries when not strict: four rows come back
+    // every row comes back, the one without a position too (poles check names it)
     const Plates set = plates_for_check(scene_with(poles));
-    REQUIRE(set.plates.size() == 4);
+    REQUIRE(set.plates.size() == 5);
     CHECK(set.origins[2].fid == 2);
     CHECK(set.plates[2].id == "junk");
     CHECK(std::isnan(set.plates[3].position.x));
-    const CheckReport rep = check_plates(set.plates);
+    CHECK(std::isnan(set.plates[4].position.x));
+    const CheckReport rep = check_plates(set.plates, {}, *set.scheme);
     CHECK(rep.has_errors());
-    bool dup = false, bad_id = false, bad_pos = false;
+    bool dup = false, bad_id = false, bad_pos = false, no_pos = false;
     for (const auto &is : rep.issues) {
         dup |= is.kind == CheckKind::duplicate_id;
         bad_id |= is.kind == CheckKind::invalid_id && is.plates == std::vector<std::size_t>{2};
         bad_pos |=
             is.kind == CheckKind::invalid_position && is.plates == std::vector<std::size_t>{3};
+        no_pos |= is.kind == CheckKind::invalid_position &&
+                  is.plates == std::vector<std::size_t>{4} && has(is.message, "missing");
     }
     CHECK(dup);
     CHECK(bad_id);
     CHECK(bad_pos);
+    CHECK(no_pos);
 }

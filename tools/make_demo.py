@@ -1671,6 +1671,9 @@ maxspeed = "maxspeed"
 [layers.poles]
 source = "poles.geojson"
 synthetic = true
+# docs/plate-ids.md: road code (district digit + road), number along the road, optional
+# Damm check digit on newly assigned plates
+scheme = "G###-####[C]"
 [layers.poles.fields]
 id = "id"
 road = "road"
@@ -1680,6 +1683,7 @@ installed = "installed"
 [layers.lamps]
 source = "lamps.geojson"
 synthetic = true
+scheme = "L###-####[C]"
 [layers.lamps.fields]
 id = "id"
 road = "road"

@@ -138,8 +138,13 @@ kinds = j["issues_by_kind"]
 assert kinds.get("duplicate_id") and kinds.get("invalid_id") and kinds.get("far_from_road"), kinds
 assert j["errors"] >= 2
 PY
-# ... and locate refuses the broken registry with the feature named
-expect_rc 3 "$lugeo" locate --scene "$out/broken/scene.toml" -q --no-network L104-0001
+# ... locate serves every good row of the broken registry, the bad rows named on stderr
+expect_rc 0 "$lugeo" locate --scene "$out/broken/scene.toml" -q --no-network L104-0001
+grep -q "EXACT" "$out/last.out"
+grep -q "feature 1 left out: duplicate" "$out/last.err"
+grep -q "feature 2 left out: not a plate ID" "$out/last.err"
+# ... and --strict refuses it with the feature named
+expect_rc 3 "$lugeo" locate --scene "$out/broken/scene.toml" -q --no-network --strict L104-0001
 grep -q "feature" "$out/last.err"
 
 # poles assign: two new lamps on district 1 road 04, never reusing a number, Damm check digit

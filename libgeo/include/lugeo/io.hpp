@@ -28,6 +28,8 @@ struct LayerSpec {
     std::string crs;   ///< overrides the source's CRS ("EPSG:4326"); empty = as declared
     std::string where; ///< optional OGR SQL attribute filter
     bool synthetic = false;
+    /// Plate layers: the numbering scheme (docs/plate-ids.md); empty: inferred from the IDs.
+    std::string scheme;
     std::string
         origin; ///< where this spec was declared, for messages ("scene.toml [layers.roads]")
 
@@ -57,6 +59,8 @@ struct ReadOptions {
     std::vector<std::string> optional_fields; ///< lugeo names read when present
     /// Features with empty geometry: skipped and counted (false) or an Error (true).
     bool empty_geometry_is_error = false;
+    /// Features with empty geometry are kept (the caller reports them), unless an Error.
+    bool keep_empty_geometry = false;
     /// A geographic source's position outside [-180, 180] x [-90, 90]: an Error naming the
     /// feature (false) or skipped and counted in FeatureTable::skipped_out_of_range (true).
     bool drop_out_of_range = false;

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -187,6 +188,9 @@ struct Plates {
     std::vector<Plate> plates;
     std::vector<PlateOrigin> origins; ///< one per plate
     std::vector<RejectedPlate> rejected;
+    /// The numbering scheme the IDs were read under: the layer's `scheme`, else inferred from
+    /// its IDs (LayerReport::notes says which); a scene's poles and lamps: both layers' types.
+    std::shared_ptr<const PlateScheme> scheme;
 };
 
 /// Building footprints (occluders for the camera model).

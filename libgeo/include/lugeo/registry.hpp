@@ -28,55 +28,100 @@
 namespace lugeo {
 
 // ---------------------------------------------------------------------------------------------
-// The ID scheme
+// The ID scheme (docs/plate-ids.md: the pattern language)
 
-/// One kind of plate: its one-letter prefix and the words a caller may use for it.
-struct PlateType {
-    char prefix = 'G';              ///< upper-case ASCII letter, e.g. 'G'
-    std::string kind;               ///< "pole", "lamp": the value of Plate::kind
-    std::vector<std::string> words; ///< UTF-8 type words mapped to the prefix ("电杆", "杆")
-    bool two_sided = false;         ///< odd numbers on the left, even on the right (lamps)
-};
+/// Check digit algorithms of a plate scheme (see docs/plate-ids.md for the choice).
+enum class CheckDigit { none, damm, luhn };
+const char *check_digit_name(CheckDigit c) noexcept; ///< "none", "damm", "luhn"
 
-/// Check digit carried by newly assigned plates (see docs/locate.md for the choice).
-enum class CheckDigit { none, damm };
-
-/// A city's plate ID scheme: `{T}{D}{RR}-{NNNN}[C]`.
+/// One form of plate ID: a prefix (type word), digit groups with separators, an optional check
+/// digit, a literal suffix. A layer's scheme has one or more types; every plate has one type.
 ///
-/// The default is Chuxiong's: `G` = 10-kV power pole (电杆), `L` = street lamp (路灯),
-/// one district digit 1-9, a two-digit road code, a four-digit number along the road, and a
-/// Damm check digit after the number on plates issued by `assign_plate_ids` (existing plates
-/// have none: both forms are valid, `L207-0042` and `L207-00427`).
-struct PlateScheme {
-    std::vector<PlateType> types = {
-        {'G', "pole", {"电线杆", "电杆", "杆号", "杆"}, false},
-        {'L', "lamp", {"路灯杆", "路灯", "灯杆", "灯号", "灯"}, true},
-    };
-    int district_digits = 1; ///< first digit 1-9 (never 0)
-    int road_digits = 2;     ///< road code within the district
-    int number_digits = 4;   ///< plate number along the road
-    CheckDigit check_digit = CheckDigit::damm;
+/// The default is the demo's (Chuxiong's) `{G|L}###-####[C]`: `G` = 10-kV power pole (电杆),
+/// `L` = street lamp (路灯), a three-digit road code (district digit 1-9 + road 01-99), a
+/// four-digit number along the road, and an optional Damm check digit after the number
+/// (`L207-0042` and `L207-00427` are both valid).
+struct PlateType {
+    std::string prefix;             ///< canonical text before the digits ("G", "DG", "鹿城线", "")
+    std::string kind;               ///< "pole", "lamp": the value of Plate::kind
+    std::vector<std::string> words; ///< UTF-8 words a caller may say for the prefix ("电杆", "杆")
+    bool two_sided = false;         ///< odd numbers on the left, even on the right (lamps)
+    std::string prefix_sep;         ///< canonical text between prefix and digits ("" or "-")
+    std::vector<int> groups = {3, 4};       ///< widths of the digit groups; the last is the number
+    std::vector<std::string> seps = {"-"};  ///< between the groups (groups.size() - 1)
+    std::string suffix;                     ///< literal text after the digits ("号杆")
+    /// > 0: the number (last group) is written without leading zeros, with min_number_digits
+    /// to groups.back() digits (`#{1,4}`); 0: zero-padded to its width.
+    int min_number_digits = 0;
+    CheckDigit check = CheckDigit::damm; ///< after the number, over all digits before it
+    bool check_required = false;         ///< `[C!]`: every ID carries it; `[C]`: optional
+    bool first_nonzero = true;           ///< the first digit is never 0 (the demo's district)
+    /// The prefix is a name taken from the layer's IDs (`{*}`: a feeder line, 鹿城线); such a
+    /// type is never guessed when the caller gives no or another name (matched exactly).
+    bool any_name = false;  ///< a template: instantiated per name found in the IDs
+    bool exact_name = false; ///< an instantiated name
+    /// Of the digits before the number (the road code): how many form the "district"
+    /// (PlateIdParts::district; the demo's 1; 0 for a one-group scheme).
+    int district_digits = 1;
 
-    /// Digits before the dash (district + road).
-    int head_digits() const noexcept { return district_digits + road_digits; }
-    /// Digits of an ID without check digit.
-    int id_digits() const noexcept { return head_digits() + number_digits; }
+    int head_digits() const noexcept; ///< digits before the number
+    int number_digits() const noexcept { return groups.empty() ? 0 : groups.back(); }
+    int id_digits() const noexcept { return head_digits() + number_digits(); } ///< w/o check
+    bool padded() const noexcept { return min_number_digits == 0; }
+    /// This type as a pattern: "G###-####[C]", "DG-#####", "{*}线#{1,3}号杆".
+    std::string pattern() const;
 };
+
+/// A layer's (or a registry's) plate ID scheme: one or more types.
+struct PlateScheme {
+    std::vector<PlateType> types = default_types();
+    static std::vector<PlateType> default_types();
+    /// The scheme as pattern text, types of one shape merged: "{G|L}###-####[C]".
+    std::string text() const;
+};
+
+/// Parse a scheme pattern (docs/plate-ids.md), e.g. "DG-#####", "{G|L}###-####[C]",
+/// "{DG=电杆=杆|GT}-#####", "{*}线#{1,3}号杆", "{|A}#{1,3}"; several forms separated by ";".
+/// `kind` is given to every type ("pole", "lamp"); lamps are two-sided. Type words default to
+/// the role's (电杆, 杆 … / 路灯, 灯 …) on the first type, unless the pattern names some.
+/// Throws Error(invalid_config) naming the position in the pattern.
+PlateScheme parse_plate_scheme(std::string_view pattern, const std::string &kind);
+
+/// A scheme inferred from a layer's IDs (no `scheme` declared).
+struct InferredScheme {
+    PlateScheme scheme;
+    std::string text;                  ///< PlateScheme::text()
+    std::size_t fitted = 0;            ///< IDs that fit it
+    std::vector<std::size_t> misfits;  ///< indices of IDs that fit no type of it
+};
+/// Infer the scheme from raw IDs: each shape (prefix, digit groups and separators, suffix) that
+/// at least 2% of the IDs (and 3) share becomes a type (at most 6); a number whose width
+/// varies without leading zeros is unpadded; a check digit is recognised when every ID of a
+/// shape (or every one a digit longer than its siblings) passes Damm or Luhn; more than 8
+/// non-Latin prefixes of one shape become a `{*}` name. Never throws; an empty scheme when
+/// nothing fits.
+InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std::string &kind);
+
+/// The scheme with one exact-name type per name found in `ids` for each `{*}` template.
+PlateScheme expand_plate_scheme(const PlateScheme &scheme, const std::vector<std::string> &ids);
 
 /// The components of a canonical ID.
 struct PlateIdParts {
     std::size_t type = 0; ///< index into PlateScheme::types
-    int district = 0;
-    int road = 0;
-    int number = 0;
+    int district = 0;     ///< the first district_digits of the head (0 when none)
+    int road = 0;         ///< the rest of the head
+    int number = 0;       ///< the last group
     std::optional<int> check; ///< the check digit, when the ID carries one
+    std::string head;         ///< the digits before the number ("207")
+    std::string name;         ///< the name of a `{*}` template type
 };
 
-/// Parse a canonical ID ("L207-0042", "L207-00427"); nullopt when it does not fit the scheme
-/// (including a check digit that fails).
+/// Parse a canonical ID ("L207-0042", "L207-00427", "DG-01234"); nullopt when it does not fit
+/// the scheme (including a check digit that fails).
 std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme &scheme = {});
 
-/// Format parts as a canonical ID; the check digit is computed when `with_check` is set.
+/// Format parts as a canonical ID; the check digit is computed when `with_check` is set (and
+/// always when the type requires it). The head is `parts.head`, or district and road.
 std::string format_plate_id(const PlateIdParts &parts, bool with_check,
                             const PlateScheme &scheme = {});
 
@@ -85,6 +130,9 @@ std::string format_plate_id(const PlateIdParts &parts, bool with_check,
 char damm_check_digit(std::string_view digits);
 /// True when the last digit of `digits` is the Damm check digit of the digits before it.
 bool is_damm_valid(std::string_view digits);
+/// Luhn (mod 10) check digit and test, same conventions.
+char luhn_check_digit(std::string_view digits);
+bool is_luhn_valid(std::string_view digits);
 
 /// Result of normalising what was typed or heard.
 struct NormalizedId {
@@ -94,10 +142,11 @@ struct NormalizedId {
 };
 
 /// Normalise a typed or transcribed plate ID (UTF-8): full-width digits and letters, case,
-/// spaces, any dash (- – — ＿ _ · or none), Chinese type words (电杆, 杆, 路灯, 灯杆 ...) to the
-/// prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1) 两(2) 拐(7) 勾(9) 洞(0),
-/// numerals with 十 ("四十二" = 42), "号"/"第"/"编号" ignored; a short number after the
-/// dash is zero-padded ("L207-42" = "L207-0042"). Never throws.
+/// spaces, any dash (- – — ＿ _ · or none), type words (电杆, 杆, 路灯, 灯杆 ... and each type's
+/// prefix and words) to the prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1) 两(2) 拐(7) 勾(9) 洞(0),
+/// numerals with 十 ("四十二" = 42), "号"/"第"/"编号" and the types' suffixes ignored; a
+/// short number after the last separator is zero-padded ("L207-42" = "L207-0042"). Never
+/// throws.
 NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &scheme = {});
 
 // ---------------------------------------------------------------------------------------------
@@ -283,9 +332,10 @@ enum class PlateSide { any, left, right }; ///< left = odd numbers, right = even
 struct NewPlate {
     XY position;
     std::string kind; ///< PlateType::kind, or the prefix as a one-letter string
-    int district = 1;
+    int district = 1; ///< with road: the road code, when `head` is empty
     int road = 1;
     PlateSide side = PlateSide::any;
+    std::string head; ///< the road code digits ("207"); empty: from district and road
 };
 
 struct AssignOptions {

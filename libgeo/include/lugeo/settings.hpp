@@ -4,7 +4,10 @@
 //   [isochrones]  minutes = [1, 5, 30]   profiles = ["ebike", "car", "car"]   trim_m = 50
 //   [cameras]     default_range_m = 50   default_hfov_deg = 60   dori = "observation"
 //   [zones]       kiosk_kind = "kiosk"
+//   [site]        new_kind = "kiosk"     turnout_s = { kiosk = 30, station = 60 }
 //   [network]     directed = "auto"      oneway_forward = ["yes", …] …
+//   [seal]        head_start_min = 1     margin_s = 10   within_min = 5   suspect = "car"
+//   [seal.turnout_min] kiosk = 0.5 …     [seal.suspects.<name>] profile = "ebike" …
 //   [profiles.car.speeds] primary = 35 …
 //
 // An unknown table or key is an error that names the file, line and key and lists the known
@@ -14,6 +17,7 @@
 
 #include <lugeo/network.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +41,54 @@ struct ZoneSettings {
     std::string kiosk_kind = "kiosk"; ///< the units' kind that patrol zones are drawn for
 };
 
+/// How a suspect flees: a network profile, a speed factor on its times, and whether it keeps
+/// to one-way streets (a fleeing e-bike or a runner often does not).
+struct SuspectProfile {
+    Profile profile = Profile::car;
+    double speed_factor = 1.0; ///< > 1: faster than the profile's speeds (times divided by it)
+    bool obey_oneway = true;
+};
+
+/// `[seal]`: the seal-off (封控) model's defaults (docs/seal.md).
+struct SealSettings {
+    double head_start_s = 60.0; ///< the suspect left this long before the report
+    double margin_s = 10.0;     ///< a block is in time when the unit is there this much earlier
+    double within_s = 300.0;    ///< the ring must be complete by then (the 5-minute standard)
+    std::string suspect = "car"; ///< the default suspect profile (a key of `suspects`)
+    int blocks_per_unit = 1;
+    Profile unit_profile = Profile::car; ///< how the units travel
+    /// Turnout delay by unit kind (seconds from the report to leaving); kinds not listed take
+    /// default_turnout_s.
+    std::map<std::string, double> turnout_s = {{"kiosk", 30.0},
+                                               {"patrol_car", 15.0},
+                                               {"station", 120.0},
+                                               {"community_room", 90.0},
+                                               {"checkpoint", 0.0}};
+    double default_turnout_s = 60.0;
+    /// Named suspect profiles: car (x1.0, keeps one-way), ebike (x1.0, ignores one-way),
+    /// walk (x1.5: running, ignores one-way); a scene may change them or add more.
+    std::map<std::string, SuspectProfile> suspects = {
+        {"car", {Profile::car, 1.0, true}},
+        {"ebike", {Profile::ebike, 1.0, false}},
+        {"walk", {Profile::walk, 1.5, false}}};
+};
+
+/// `[site]`: siting's settings (docs/site.md).
+struct SiteSettings {
+    /// Seconds from the call to rolling, by unit kind (kinds not listed: 0). Siting adds it to
+    /// every response time.
+    std::map<std::string, double> turnout_s;
+    std::string new_kind = "kiosk"; ///< the kind of new sites (for their turnout)
+};
+
 /// Everything a scene configures besides its layers.
 struct SceneSettings {
     NetworkOptions network; ///< [profiles.*] and [network]
     IsochroneSettings isochrones;
     CameraSettings cameras;
     ZoneSettings zones;
+    SealSettings seal;
+    SiteSettings site;
 };
 
 /// One known key, for messages and docs/scene.md: "isochrones.trim_m", "number", "metres …".

@@ -542,6 +542,11 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
                 c.feature = feat.fid;
                 throw Error(ErrorCode::invalid_geometry, c, "empty or missing geometry" + where);
             }
+            if (options.keep_empty_geometry) {
+                table.features.push_back(std::move(feat));
+                ++count;
+                continue;
+            }
             ++table.skipped_empty;
             continue;
         }

@@ -1,6 +1,10 @@
-// Road ways of an OSM file through GDAL's OSM driver (lines + area highways).
+// Road ways of an OSM file: libosmium (osm/osm_read.hpp) for a layer read as it is, GDAL's OSM
+// driver (lines + area highways in multipolygons) for a layer with a `where` filter or another
+// field map, which only GDAL's OGR SQL can evaluate.
 #include "layers/osm_roads.hpp"
+#include "osm/osm_read.hpp"
 
+#include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 
 #include <cstdlib>
@@ -90,7 +94,129 @@ ReadOptions road_read_options() {
     return ro;
 }
 
+namespace {
+
+/// The spec reads the whole highway layer with OSM's own tag names: libosmium can read it.
+bool libosmium_can_read(const LayerSpec &spec, std::string &why_not) {
+    if (is_virtual_source(spec.source)) {
+        why_not = "a GDAL virtual path";
+        return false;
+    }
+    if (!spec.where.empty()) {
+        why_not = "a where filter";
+        return false;
+    }
+    if (!spec.layer.empty() && spec.layer != "lines") {
+        why_not = "layer '" + spec.layer + "'";
+        return false;
+    }
+    if (!spec.crs.empty() && spec.crs != "EPSG:4326") {
+        why_not = "crs '" + spec.crs + "'";
+        return false;
+    }
+    for (const auto &[key, source] : spec.fields) {
+        const bool same = source == key || (key == "class" && source == "highway");
+        if (!same) {
+            why_not = "field " + key + " = '" + source + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
+Roads read_osm_roads_libosmium(LayerReading &reading, WayCounters &counts) {
+    const LayerReadContext &ctx = reading.context();
+    const LayerSpec &spec = reading.spec();
+    osm::ReadWhat what;
+    what.roads = true;
+    osm::Extract x = osm::read(spec.source, what, ctx.progress);
+
+    FeatureTable t;
+    t.layer_name = "lines";
+    t.source_crs = "EPSG:4326";
+    t.fields = {"class", "name", "oneway", "maxspeed", "junction", "area", "layer", "bridge",
+                "tunnel"};
+    t.source_fields = {"osm_id", "highway", "name", "oneway", "maxspeed", "junction", "area",
+                       "layer", "bridge", "tunnel"};
+    t.field_present.assign(t.fields.size(), false);
+    t.field_present[0] = true;
+    std::string target = ctx.metric_crs;
+    if (target.empty() && x.lonlat_box.valid()) {
+        // the metric CRS for the area (CGCS2000 Gauss-Kruger in China, UTM elsewhere), said
+        const MetricCrsChoice choice = choose_metric_crs(x.lonlat_box);
+        target = choice.crs;
+        t.warnings.push_back("metric CRS " + choice.crs + " (" + choice.name +
+                             ") chosen for the data: " + choice.reason);
+    }
+    if (target.empty() || target == "UTM" || target == "utm")
+        target = x.lonlat_box.valid()
+                     ? utm_crs_for({(x.lonlat_box.minx + x.lonlat_box.maxx) / 2,
+                                    (x.lonlat_box.miny + x.lonlat_box.maxy) / 2})
+                     : std::string("EPSG:4326");
+    validate_crs(target, "target CRS");
+    t.crs = target;
+    Transformer tr("EPSG:4326", target);
+    t.features.reserve(x.roads.size());
+    for (auto &w : x.roads) {
+        Feature f;
+        f.fid = w.id;
+        const osm::RoadTags &g = w.tags;
+        const std::string *vals[] = {&g.highway, &g.name,  &g.oneway, &g.maxspeed, &g.junction,
+                                     &g.area,    &g.layer, &g.bridge, &g.tunnel};
+        f.values.reserve(t.fields.size());
+        for (std::size_t i = 0; i < t.fields.size(); ++i) {
+            if (vals[i]->empty()) {
+                f.values.emplace_back(std::nullopt);
+            } else {
+                f.values.emplace_back(*vals[i]);
+                t.field_present[i] = true;
+            }
+        }
+        tr.forward(w.line);
+        if (w.is_area) {
+            f.geometry.type = Geometry::Type::polygon;
+            Polygon p;
+            p.outer = std::move(w.line);
+            f.geometry.polygons.push_back(std::move(p));
+        } else {
+            f.geometry = Geometry::of_line(std::move(w.line));
+        }
+        t.features.push_back(std::move(f));
+    }
+    x.roads.clear();
+    if (x.road_ways_cut)
+        t.warnings.push_back(std::to_string(x.road_ways_cut) +
+                             " OSM ways reference nodes missing from the extract (cut at its "
+                             "edge): kept with the nodes present");
+    if (x.road_ways_dropped)
+        t.warnings.push_back(std::to_string(x.road_ways_dropped) +
+                             " OSM ways had fewer than 2 nodes in the extract: dropped");
+    t = reading.adopt(spec, std::move(t));
+    Roads roads;
+    roads.crs = t.crs;
+    roads.read.warnings = t.warnings;
+    append_ways(t, roads.ways, counts);
+    counts.features += x.other_lines;
+    counts.no_class += x.other_lines;
+    return roads;
+}
+
+} // namespace
+
 Roads read_osm_roads(LayerReading &reading, WayCounters &counts) {
+    const char *env = std::getenv("LUGEO_OSM_READER");
+    const std::string forced = env ? env : "";
+    std::string why_not;
+    if (forced != "gdal" && libosmium_can_read(reading.spec(), why_not))
+        return read_osm_roads_libosmium(reading, counts);
+    if (forced != "gdal")
+        reading.note("read through GDAL's OSM driver (libosmium reads a whole highway layer "
+                     "only; this one has " +
+                     why_not + ")");
+    return read_osm_roads_gdal(reading, counts);
+}
+
+Roads read_osm_roads_gdal(LayerReading &reading, WayCounters &counts) {
     const LayerReadContext &ctx = reading.context();
     LayerSpec lines = reading.spec();
     if (!lines.fields.count("class")) lines.fields["class"] = "highway";

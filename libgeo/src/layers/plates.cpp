@@ -78,7 +78,7 @@ std::string lonlat_text(XY p) {
 namespace detail {
 
 void check_duplicate_plates(Plates &plates, const LayerReadContext &ctx, std::size_t first) {
-    const PlateScheme &scheme = scheme_of(ctx);
+    const PlateScheme &scheme = plates.scheme ? *plates.scheme : scheme_of(ctx);
     auto base_of = [&](const std::string &id) {
         const auto parts = parse_plate_id(id, scheme);
         return parts ? format_plate_id(*parts, false, scheme) : id;
@@ -134,25 +134,71 @@ Plates read_plates(const LayerSpec &spec, const std::string &kind, const LayerRe
     detail::LayerReading reading(spec, role, ctx, report);
     if (ctx.metric_crs.empty())
         throw Error(ErrorCode::invalid_argument, reading.at(), "read_plates: no metric CRS given");
-    const PlateScheme &scheme = scheme_of(ctx);
-    std::optional<std::size_t> type;
-    for (std::size_t t = 0; t < scheme.types.size(); ++t)
-        if (scheme.types[t].kind == kind) type = t;
-    if (!type)
-        throw Error(ErrorCode::invalid_config, reading.at(),
-                    "the plate scheme has no kind '" + kind + "'");
-
     ReadOptions ro;
     ro.required_fields = {"id"};
     ro.optional_fields = {"road", "status", "installed"};
     // strict: a row without a position is named; for the checks it is skipped and counted
     ro.empty_geometry_is_error = !ctx.keep_invalid_plates && !ctx.lenient;
+    ro.keep_empty_geometry = true; // a plate without a position is reported by name
     // keep lon/lat as read; transformed to the metric CRS below
     const FeatureTable table = reading.read_into("EPSG:4326", ro);
     const std::size_t f_id = table.field_index("id"), f_road = table.field_index("road"),
                       f_status = table.field_index("status"),
                       f_installed = table.field_index("installed");
     using R = detail::LayerReading;
+
+    // the numbering scheme: declared, given, or inferred from the IDs
+    PlateScheme scheme;
+    if (!spec.scheme.empty()) {
+        try {
+            scheme = parse_plate_scheme(spec.scheme, kind);
+        } catch (const Error &e) {
+            ErrorContext c = reading.at();
+            c.parameter = std::string("layers.") + (kind == "lamp" ? "lamps" : "poles") + ".scheme";
+            c.value = spec.scheme;
+            throw Error(ErrorCode::invalid_config, c, e.message());
+        }
+        reading.note("numbering scheme " + scheme.text() + " (declared)");
+    } else if (ctx.plate_scheme) {
+        scheme = *ctx.plate_scheme;
+    } else {
+        std::vector<std::string> raw;
+        raw.reserve(table.features.size());
+        for (const Feature &f : table.features)
+            raw.push_back(f.values[f_id].value_or(""));
+        InferredScheme inf = infer_plate_scheme(raw, kind);
+        std::string misfits;
+        for (std::size_t k = 0; k < inf.misfits.size() && k < 5; ++k)
+            misfits += (k ? ", '" : " '") + printable_value(raw[inf.misfits[k]]) + "'";
+        if (inf.misfits.size() > 5) misfits += ", …";
+        reading.note("numbering scheme " + inf.text + " inferred from " +
+                     std::to_string(raw.size()) + " IDs (declare it as scheme = \"…\" in the "
+                     "layer's table)" +
+                     (inf.misfits.empty() ? std::string()
+                                          : "; " + std::to_string(inf.misfits.size()) +
+                                                " IDs fit it not:" + misfits));
+        if (inf.scheme.types.empty()) {
+            // nothing to read the IDs under: every row will be reported
+            PlateType none;
+            none.kind = kind;
+            none.prefix = "\x01";
+            inf.scheme.types.push_back(none);
+        }
+        scheme = std::move(inf.scheme);
+    }
+    {
+        std::vector<std::string> raw;
+        raw.reserve(table.features.size());
+        for (const Feature &f : table.features)
+            raw.push_back(f.values[f_id].value_or(""));
+        scheme = expand_plate_scheme(scheme, raw);
+    }
+    std::optional<std::size_t> type;
+    for (std::size_t t = 0; t < scheme.types.size() && !type; ++t)
+        if (scheme.types[t].kind == kind) type = t;
+    if (!type)
+        throw Error(ErrorCode::invalid_config, reading.at(),
+                    "the plate scheme has no kind '" + kind + "'");
 
     Plates out;
     out.plates.reserve(table.features.size());
@@ -167,15 +213,15 @@ Plates read_plates(const LayerSpec &spec, const std::string &kind, const LayerRe
         const std::string raw = f.values[f_id].value_or("");
         const NormalizedId norm = normalize_plate_id(raw, scheme);
         const auto parts = norm.is_canonical ? parse_plate_id(norm.id, scheme) : std::nullopt;
-        if (!parts) {
+        if (!parts || scheme.types[parts->type].any_name) {
             check.fail(ErrorCode::invalid_argument, f.fid, "id", raw, raw,
                        "not a plate ID" +
                            (norm.error.empty() ? std::string() : " (" + norm.error + ")") +
-                           "; expected the form " + scheme.types[*type].prefix + "207-0042");
+                           "; expected the scheme " + scheme.text());
             p.id = raw; // kept as given: check_plates reports it
         } else {
             p.id = norm.id;
-            if (parts->type != *type)
+            if (scheme.types[parts->type].kind != kind)
                 check.fail(ErrorCode::invalid_argument, f.fid, "id", raw, p.id,
                            "'" + p.id + "' has the prefix of a " + scheme.types[parts->type].kind +
                                ", but this is the " + kind + " layer");
@@ -227,6 +273,7 @@ Plates read_plates(const LayerSpec &spec, const std::string &kind, const LayerRe
         for (std::size_t k = 0; k < metric.size(); ++k)
             out.plates[to_transform[k]].position = metric[k];
     }
+    out.scheme = std::make_shared<const PlateScheme>(std::move(scheme));
     detail::check_duplicate_plates(out, ctx);
     Box extent;
     for (const auto &p : out.plates)

@@ -105,7 +105,10 @@ FeatureTable LayerReading::read_spec(const LayerSpec &spec, const std::string &t
                                      ReadOptions options) {
     options.target_crs = target_crs;
     options.drop_out_of_range = m_ctx.lenient;
-    FeatureTable t = read_layer(spec, options);
+    return adopt(spec, read_layer(spec, options));
+}
+
+FeatureTable LayerReading::adopt(const LayerSpec &spec, FeatureTable t) {
     const bool first = m_reads++ == 0;
     if (first) m_layer_name = t.layer_name;
     if (!t.has_geometry_field) {

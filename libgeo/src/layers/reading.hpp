@@ -31,6 +31,8 @@ public:
     /// the same report: the first read sets the source, later ones add their counts.
     FeatureTable read_spec(const LayerSpec &spec, const std::string &target_crs,
                            ReadOptions options);
+    /// Records a table read by another reader (OSM through libosmium) as read_spec does.
+    FeatureTable adopt(const LayerSpec &spec, FeatureTable table);
 
     const LayerSpec &spec() const { return m_spec; }
     LayerRole role() const { return m_role; }

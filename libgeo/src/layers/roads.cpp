@@ -73,6 +73,7 @@ Roads read_roads(const LayerSpec &spec, const LayerReadContext &ctx, LayerReport
     r.features_read = counts.features;
     r.features_degenerate = counts.degenerate;
     r.features_area = counts.areas;
+    r.features_no_class = counts.no_class; // the network builder adds the ways without one
     r.ways_missing_nodes = count_in_warnings(r.warnings, "cut at its edge");
     reading.note(counts.areas, "area highways (squares, service areas) routed along their outline");
     reading.note(counts.bad_layer, "layer values that are not whole numbers ignored");

@@ -5,6 +5,7 @@
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/layers.hpp>
+#include <lugeo/registry.hpp>
 #include <lugeo/scene.hpp>
 
 #include <algorithm>
@@ -280,6 +281,14 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
                                        p.origins.end());
             data.plates.rejected.insert(data.plates.rejected.end(), p.rejected.begin(),
                                         p.rejected.end());
+            if (!data.plates.scheme) {
+                data.plates.scheme = p.scheme;
+            } else if (p.scheme) {
+                auto merged = std::make_shared<PlateScheme>(*data.plates.scheme);
+                merged->types.insert(merged->types.end(), p.scheme->types.begin(),
+                                     p.scheme->types.end());
+                data.plates.scheme = std::move(merged);
+            }
             // an ID in both layers: the lamps against the poles
             if (offset > 0) detail::check_duplicate_plates(data.plates, ctx, offset);
             break;

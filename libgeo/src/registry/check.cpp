@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -60,7 +61,12 @@ std::string two_decimals(double d) {
 } // namespace
 
 CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &options,
-                         const PlateScheme &scheme) {
+                         const PlateScheme &given_scheme) {
+    std::vector<std::string> ids;
+    ids.reserve(plates.size());
+    for (const auto &p : plates)
+        ids.push_back(p.id);
+    const PlateScheme scheme = expand_plate_scheme(given_scheme, ids);
     CheckReport report;
     report.plate_count = plates.size();
     const std::size_t n = plates.size();
@@ -81,7 +87,9 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
 
     // status summary, in scheme order, then any other kinds
     for (const auto &t : scheme.types)
-        report.status.push_back({t.kind, 0, 0, 0, 0});
+        if (std::none_of(report.status.begin(), report.status.end(),
+                         [&](const StatusCount &c) { return c.kind == t.kind; }))
+            report.status.push_back({t.kind, 0, 0, 0, 0});
     auto status_row = [&](const std::string &kind) -> StatusCount & {
         for (auto &s : report.status)
             if (s.kind == kind) return s;
@@ -89,21 +97,24 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
         return report.status.back();
     };
 
-    const int id_digits = scheme.id_digits();
+    std::vector<int> base_n(n, 0); // digits without check digit
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_base;
     std::vector<std::uint64_t> base_key(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const Plate &p = plates[i];
         parts[i] = parse_plate_id(p.id, scheme);
+        if (parts[i] && scheme.types[parts[i]->type].any_name) parts[i].reset();
         std::string kind = p.kind;
         if (parts[i]) {
             kind = scheme.types[parts[i]->type].kind;
+            std::string digits;
+            bool wc = false;
+            match_canonical(scheme.types[parts[i]->type], p.id, digits, wc, nullptr);
             std::array<std::uint8_t, max_digits + 2> d{};
-            int k = 0;
-            for (char c : p.id)
-                if (c >= '0' && c <= '9' && k < max_digits)
-                    d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
-            base_key[i] = make_key(parts[i]->type, d.data(), id_digits);
+            for (std::size_t k = 0; k < digits.size() && k < max_digits; ++k)
+                d[k] = static_cast<std::uint8_t>(digits[k] - '0');
+            base_n[i] = static_cast<int>(digits.size()) - (wc ? 1 : 0);
+            base_key[i] = make_key(parts[i]->type, d.data(), base_n[i]);
             by_base[base_key[i]].push_back(i);
         } else {
             const auto norm = normalize_plate_id(p.id, scheme);
@@ -189,7 +200,8 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             if (!parts[i] || !unique[i] || !position_ok[i]) continue;
             const auto &pt = *parts[i];
             const int side = scheme.types[pt.type].two_sided ? 1 + pt.number % 2 : 0;
-            roads[{pt.type, pt.district, pt.road, side}].push_back(i);
+            roads[{pt.type, std::atoi(pt.head.c_str()), static_cast<int>(pt.head.size()), side}]
+            .push_back(i);
         }
         for (auto &[key, seq] : roads) {
             std::sort(seq.begin(), seq.end(), [&](std::size_t a, std::size_t b) {
@@ -241,10 +253,11 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
     if (options.check_confusable) {
         const ErrorModel &model = ErrorModel::standard();
         const std::size_t ntypes = scheme.types.size();
-        const double per_substitute = model.r_substitute / std::max(1, id_digits);
-        const double per_swap = id_digits >= 2 ? model.r_swap / (id_digits - 1) : 0.0;
+        std::size_t guessable = 0;
+        for (const auto &t : scheme.types)
+            guessable += t.exact_name || t.any_name ? 0 : 1;
         const double per_prefix =
-            ntypes >= 2 ? model.r_prefix / static_cast<double>(ntypes - 1) : 0.0;
+            guessable >= 2 ? model.r_prefix / static_cast<double>(guessable - 1) : 0.0;
         // a misread digit of an ID with a check digit fails the check: the resolver weighs
         // such an explanation by 0.01 (error_model.cpp), and so do we
         constexpr double check_factor = 0.01;
@@ -258,11 +271,18 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
         for (std::size_t i = 0; i < n; ++i) {
             if (!parts[i] || !unique[i] || !position_ok[i]) continue;
             std::array<std::uint8_t, max_digits + 2> d{};
-            int k = 0;
-            for (char c : plates[i].id)
-                if (c >= '0' && c <= '9' && k < max_digits)
-                    d[static_cast<std::size_t>(k++)] = static_cast<std::uint8_t>(c - '0');
+            {
+                std::string digits;
+                bool wc = false;
+                match_canonical(scheme.types[parts[i]->type], plates[i].id, digits, wc, nullptr);
+                for (std::size_t k = 0; k < digits.size() && k < max_digits; ++k)
+                    d[k] = static_cast<std::uint8_t>(digits[k] - '0');
+            }
+            const int id_digits = base_n[i];
+            const double per_substitute = model.r_substitute / std::max(1, id_digits);
+            const double per_swap = id_digits >= 2 ? model.r_swap / (id_digits - 1) : 0.0;
             const auto type = parts[i]->type;
+            const bool nonzero_first = scheme.types[type].first_nonzero;
             // p_ij(j): probability of the misreading given the other plate j
             auto test = [&](std::size_t t, const std::array<std::uint8_t, max_digits + 2> &v,
                             auto &&p_ij, auto &&how) {
@@ -280,7 +300,7 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
                 const auto uq = static_cast<std::size_t>(q);
                 const auto a = static_cast<std::size_t>(d[uq]);
                 for (std::size_t b = 0; b < 10; ++b) {
-                    if (b == a || (q == 0 && b == 0)) continue;
+                    if (b == a || (q == 0 && b == 0 && nonzero_first)) continue;
                     // cheap bound first: the likelier direction without check digits
                     if (per_substitute * std::max(model.conf[a][b], model.conf[b][a]) <
                         options.confusable_min_probability)
@@ -314,11 +334,12 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             // the same digits under another type prefix (the check digit does not help)
             if (per_prefix >= options.confusable_min_probability)
                 for (std::size_t t = 0; t < ntypes; ++t) {
-                    if (t == type) continue;
+                    if (t == type || scheme.types[t].exact_name || scheme.types[type].exact_name)
+                        continue;
                     test(
                         t, d, [&](std::size_t) { return per_prefix; },
                         [&] {
-                            return std::string("prefix ") + scheme.types[type].prefix + "/" +
+                            return "prefix " + scheme.types[type].prefix + "/" +
                                    scheme.types[t].prefix;
                         });
                 }

@@ -189,74 +189,121 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
     if (h.n == 0) return;
 
     const std::size_t ntypes = scheme.types.size();
-    const int id_digits = scheme.id_digits();
-    // A heard ID whose check digit is valid was not hit by one substitution or transposition
-    // (Damm detects all of those): such one-edit explanations are nearly impossible.
-    const bool heard_check_valid = scheme.check_digit == CheckDigit::damm && h.n == id_digits + 1 &&
-                                   is_damm_valid(heard.digits);
 
     struct TypeChoice {
         std::size_t type;
         double factor;
         bool changed;
     };
-    std::array<TypeChoice, 16> choices{};
-    std::size_t nchoices = 0;
-    for (std::size_t t = 0; t < ntypes && nchoices < choices.size(); ++t) {
-        if (!heard.type)
-            choices[nchoices++] = {t, 1.0, false};
-        else if (*heard.type == t)
-            choices[nchoices++] = {t, 1.0, false};
-        else
-            choices[nchoices++] = {t, m.r_prefix / static_cast<double>(ntypes - 1), true};
+    // the types tried: those of the prefix as heard (factor 1); with no prefix heard, those
+    // without a prefix (1) and every other guessable type ("prefix not given": 1 when no type
+    // lacks a prefix, else 0.15); with a prefix heard, the other guessable types at r_prefix
+    // spread over them. Exact names (`{*}` lines) only when heard.
+    std::vector<TypeChoice> choices;
+    choices.reserve(std::min<std::size_t>(ntypes, 64));
+    const std::string *heard_prefix = heard.type ? &scheme.types[*heard.type].prefix : nullptr;
+    bool empty_prefix_type = false;
+    std::size_t guessable = 0;
+    for (std::size_t t = 0; t < ntypes; ++t) {
+        if (!index.guessable[t]) continue;
+        ++guessable;
+        empty_prefix_type = empty_prefix_type || scheme.types[t].prefix.empty();
     }
+    std::size_t as_heard = 0;
+    for (std::size_t t = 0; t < ntypes; ++t)
+        if (heard_prefix ? scheme.types[t].prefix == *heard_prefix : scheme.types[t].prefix.empty())
+            ++as_heard;
+    const double other_n =
+        static_cast<double>(std::max<std::size_t>(1, guessable > as_heard ? guessable - as_heard : 1));
+    for (std::size_t t = 0; t < ntypes; ++t) {
+        const bool same = heard_prefix ? scheme.types[t].prefix == *heard_prefix
+                                       : scheme.types[t].prefix.empty();
+        if (same)
+            choices.push_back({t, 1.0, false});
+        else if (!index.guessable[t])
+            continue;
+        else if (!heard_prefix)
+            choices.push_back({t, empty_prefix_type ? 0.15 : 1.0, false});
+        else
+            choices.push_back({t, m.r_prefix / other_n, true});
+    }
+    std::uint32_t union_lengths = 0;
+    for (const auto &c : choices)
+        union_lengths |= index.lengths[c.type];
+    // A heard ID whose check digit is valid was not hit by one substitution or transposition
+    // (Damm detects all of those; Luhn nearly all): such one-edit explanations are nearly
+    // impossible.
+    auto heard_check_valid = [&](const PlateType &ty) {
+        return ty.check != CheckDigit::none && h.n == ty.id_digits() + 1 &&
+               check_valid(ty.check, heard.digits);
+    };
 
-    auto probe = [&](const Digits &t, double w, const Explanation &base) {
-        if (!((index.lengths >> t.n) & 1u)) return;
-        for (std::size_t c = 0; c < nchoices; ++c) {
+    auto probe = [&](const Digits &t, double w, const Explanation &base,
+                     std::optional<std::size_t> only = std::nullopt) {
+        if (!((union_lengths >> t.n) & 1u)) return;
+        for (std::size_t c = 0; c < choices.size(); ++c) {
             const auto &ch = choices[c];
+            if (only && ch.type != *only) continue;
+            if (!((index.lengths[ch.type] >> t.n) & 1u)) continue;
             if (ch.changed && base.n_edits >= 2) continue; // at most two edits in all
             if (!index.has_head(ch.type, t.d.data(), t.n)) continue;
             const auto found = index.keys.find(make_key(ch.type, t.d.data(), t.n));
             if (!found) continue;
+            const PlateType &ty = scheme.types[ch.type];
             Hit hit;
             hit.plate = *found;
             hit.weight = w * ch.factor;
             hit.why = base;
             hit.why.prefix_changed = ch.changed;
-            hit.why.prefix_missing = !heard.type;
+            hit.why.prefix_missing = !heard.type && !ty.prefix.empty();
             hit.why.heard_type = heard.type.value_or(ch.type);
             hit.why.true_type = ch.type;
-            hit.why.check_omitted = index.has_check[*found] && t.n == id_digits;
-            if (heard_check_valid && base.n_edits == 1 && t.n == h.n) hit.weight *= 0.01;
+            hit.why.check_omitted = index.has_check[*found] && t.n == ty.id_digits();
+            if (base.n_edits == 1 && t.n == h.n && heard_check_valid(ty)) hit.weight *= 0.01;
             hits.push_back(hit);
         }
     };
 
     if (stage == 0) {
         probe(h, m.p_correct, Explanation{});
+        // an unpadded number said with leading zeros ("065" for 65)
+        for (const auto &ch : choices) {
+            const PlateType &ty = scheme.types[ch.type];
+            const int head = ty.head_digits();
+            if (ty.padded() || h.n <= head + 1 || h.d[static_cast<std::size_t>(head)] != 0)
+                continue;
+            Digits t;
+            int k = head;
+            while (k + 1 < h.n && h.d[static_cast<std::size_t>(k)] == 0)
+                ++k;
+            t.n = 0;
+            for (int q = 0; q < h.n; ++q)
+                if (q < head || q >= k) t.d[static_cast<std::size_t>(t.n++)] = h.d[static_cast<std::size_t>(q)];
+            probe(t, m.p_correct, Explanation{}, ch.type);
+        }
         return;
     }
 
     constexpr double first_min = 5e-4;  // first edits of two-edit explanations
     constexpr double second_min = 1e-4; // second edits
-    const std::uint32_t final_lengths = index.lengths;
+    const std::uint32_t final_lengths = union_lengths;
     if (stage == 1) {
-        // leading zeros of the number left out: pad after the district and road digits
-        if (h.n > index.head_digits && h.n < id_digits) {
+        // leading zeros of a padded number left out: pad after the type's head
+        for (const auto &ch : choices) {
+            const PlateType &ty = scheme.types[ch.type];
+            const int head = ty.head_digits(), id_digits = ty.id_digits();
+            if (!ty.padded() || !(h.n > head && h.n < id_digits)) continue;
             Digits t;
             const int pad = id_digits - h.n;
             t.n = id_digits;
             for (int k = 0, s = 0; k < id_digits; ++k)
                 t.d[static_cast<std::size_t>(k)] =
-                    k >= index.head_digits && k < index.head_digits + pad
-                        ? 0
-                        : h.d[static_cast<std::size_t>(s++)];
+                    k >= head && k < head + pad ? 0 : h.d[static_cast<std::size_t>(s++)];
             Explanation z;
-            z.edits[0] = Edit{EditKind::zeros, static_cast<std::uint8_t>(index.head_digits),
+            z.edits[0] = Edit{EditKind::zeros, static_cast<std::uint8_t>(head),
                               static_cast<std::uint8_t>(pad), 0};
             z.n_edits = 1;
-            probe(t, m.r_zeros, z);
+            probe(t, m.r_zeros, z, ch.type);
         }
         for_each_edit(h, m, 0.0, final_lengths, max_digits,
                       [&](const Digits &t1, double w1, const Edit &e1) {
@@ -340,12 +387,9 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
     if (prune && prune->near) road_factor.assign(index.heads.size(), -1.0f);
     auto head_bound = [&](const Digits &d) {
         if (d.n < index.head_digits) return 0.0;
-        std::size_t v = 0;
-        for (int i = 0; i < index.head_digits; ++i)
-            v = v * 10 + d.d[static_cast<std::size_t>(i)];
         double best_factor = 0;
-        for (std::size_t c = 0; c < nchoices; ++c) {
-            const std::size_t slot = choices[c].type * index.head_space + v;
+        for (std::size_t c = 0; c < choices.size(); ++c) {
+            const std::size_t slot = index.slot(choices[c].type, d.d.data());
             if (choices[c].changed || !index.heads[slot]) continue;
             double f = choices[c].factor;
             if (!road_factor.empty()) {
@@ -436,9 +480,12 @@ std::string explain(const Explanation &why, const PlateScheme &scheme) {
             break;
         }
     }
-    if (why.prefix_changed)
-        add(std::string("prefix ") + scheme.types[why.heard_type].prefix + " for " +
-            scheme.types[why.true_type].prefix);
+    if (why.prefix_changed) {
+        auto shown = [&](std::size_t t) {
+            return scheme.types[t].prefix.empty() ? std::string("(none)") : scheme.types[t].prefix;
+        };
+        add("prefix " + shown(why.heard_type) + " for " + shown(why.true_type));
+    }
     if (why.prefix_missing) add("type prefix not given");
     if (why.check_omitted) add("check digit not given");
     if (s.empty()) s = "exact";

@@ -1,7 +1,11 @@
 // Plate IDs: the scheme, Damm check digits, normalisation of typed or heard IDs.
 #include "registry_internal.hpp"
 
+#include <lugeo/error.hpp>
+
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace lugeo {
 
@@ -30,12 +34,6 @@ int to_int(std::string_view s) {
     for (char c : s)
         v = v * 10 + (c - '0');
     return v;
-}
-
-std::optional<std::size_t> type_of_prefix(char prefix, const PlateScheme &scheme) {
-    for (std::size_t t = 0; t < scheme.types.size(); ++t)
-        if (scheme.types[t].prefix == prefix) return t;
-    return std::nullopt;
 }
 
 // ------------------------------------------------------------------ UTF-8 and character classes
@@ -178,7 +176,7 @@ constexpr std::string_view ignored_words[] = {"编号", "号码", "号", "第", 
 
 } // namespace
 
-// ---------------------------------------------------------------------------------- Damm
+// ---------------------------------------------------------------------------------- checks
 
 char damm_check_digit(std::string_view digits) {
     return static_cast<char>('0' + damm_interim(digits));
@@ -191,37 +189,482 @@ bool is_damm_valid(std::string_view digits) {
     return any && damm_interim(digits) == 0;
 }
 
-// -------------------------------------------------------------------------- canonical IDs
+namespace {
+int luhn_sum(std::string_view digits, bool with_check) {
+    // from the right; the check digit (when present) is position 0 (not doubled)
+    int sum = 0, k = with_check ? 0 : 1;
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+        if (!is_digit(*it)) continue;
+        int v = *it - '0';
+        if (k % 2 == 1) {
+            v *= 2;
+            if (v > 9) v -= 9;
+        }
+        sum += v;
+        ++k;
+    }
+    return sum;
+}
+} // namespace
+
+char luhn_check_digit(std::string_view digits) {
+    return static_cast<char>('0' + (10 - luhn_sum(digits, false) % 10) % 10);
+}
+
+bool is_luhn_valid(std::string_view digits) {
+    bool any = false;
+    for (char c : digits)
+        any = any || is_digit(c);
+    return any && luhn_sum(digits, true) % 10 == 0;
+}
+
+const char *check_digit_name(CheckDigit c) noexcept {
+    switch (c) {
+    case CheckDigit::none:
+        return "none";
+    case CheckDigit::damm:
+        return "damm";
+    case CheckDigit::luhn:
+        return "luhn";
+    }
+    return "none";
+}
+
+// ------------------------------------------------------------------------------ scheme
+
+int PlateType::head_digits() const noexcept {
+    int h = 0;
+    for (std::size_t i = 0; i + 1 < groups.size(); ++i)
+        h += groups[i];
+    return h;
+}
+
+std::string PlateType::pattern() const {
+    std::string s = any_name ? prefix : prefix;
+    s += prefix_sep;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        if (i > 0) s += i - 1 < seps.size() ? seps[i - 1] : "";
+        if (i + 1 == groups.size() && !padded())
+            s += "#{" + std::to_string(min_number_digits) + "," + std::to_string(groups[i]) + "}";
+        else
+            s += std::string(static_cast<std::size_t>(groups[i]), '#');
+    }
+    if (check != CheckDigit::none) {
+        s += check_required ? "[C!" : "[C";
+        if (check != CheckDigit::damm) s += std::string(":") + check_digit_name(check);
+        s += "]";
+    }
+    s += suffix;
+    return s;
+}
+
+std::vector<PlateType> PlateScheme::default_types() {
+    PlateType g;
+    g.prefix = "G";
+    g.kind = "pole";
+    g.words = {"电线杆", "电杆", "杆号", "杆"};
+    PlateType l = g;
+    l.prefix = "L";
+    l.kind = "lamp";
+    l.words = {"路灯杆", "路灯", "灯杆", "灯号", "灯"};
+    l.two_sided = true;
+    return {g, l};
+}
+
+std::string PlateScheme::text() const {
+    // types of one shape (all but the prefix) are merged into {A|B}
+    std::vector<std::pair<std::string, std::vector<std::string>>> shapes;
+    for (const auto &t : types) {
+        if (t.exact_name) continue; // shown through their template
+        PlateType shape = t;
+        shape.prefix = "\x01";
+        std::string key = shape.pattern();
+        auto it = std::find_if(shapes.begin(), shapes.end(),
+                               [&](const auto &s) { return s.first == key; });
+        if (it == shapes.end()) {
+            shapes.push_back({key, {}});
+            it = shapes.end() - 1;
+        }
+        std::string alt = t.prefix;
+        if (std::find(it->second.begin(), it->second.end(), alt) == it->second.end())
+            it->second.push_back(alt);
+    }
+    std::string out;
+    for (const auto &[key, alts] : shapes) {
+        std::string pre;
+        if (alts.size() == 1 && alts[0].find("{*}") == std::string::npos &&
+            alts[0].find_first_of("{}|#[]") == std::string::npos)
+            pre = alts[0];
+        else if (alts.size() == 1)
+            pre = alts[0];
+        else {
+            pre = "{";
+            for (std::size_t i = 0; i < alts.size(); ++i)
+                pre += (i ? "|" : "") + alts[i];
+            pre += "}";
+        }
+        std::string k = key;
+        k.replace(k.find('\x01'), 1, pre);
+        out += (out.empty() ? "" : "; ") + k;
+    }
+    return out;
+}
+
+namespace {
+
+bool is_sep_char(char c) {
+    return c == '-' || c == ' ' || c == '_' || c == '/' || c == '.';
+}
+
+std::vector<std::string> role_words(const std::string &kind) {
+    for (const auto &t : PlateScheme::default_types())
+        if (t.kind == kind) return t.words;
+    return {};
+}
+
+Error scheme_error(std::string_view pattern, std::size_t at, const std::string &why) {
+    return Error(ErrorCode::invalid_config, "plate scheme '" + std::string(pattern) +
+                                                "': " + why + " (at byte " +
+                                                std::to_string(at) + "; see docs/plate-ids.md)");
+}
+
+/// One form ("{G|L}###-####[C]") into types.
+std::vector<PlateType> parse_form(std::string_view form, const std::string &kind,
+                                  std::string_view whole) {
+    std::string before, after; // literal prefix text before / after the {…} set
+    std::vector<std::pair<std::string, std::vector<std::string>>> alts;
+    bool have_set = false, any_name = false;
+    PlateType t;
+    t.kind = kind;
+    t.two_sided = kind == "lamp";
+    t.first_nonzero = false;
+    t.groups.clear();
+    t.seps.clear();
+    t.check = CheckDigit::none;
+    std::string pending; // literal text since the last digit group
+    bool in_digits = false, done_digits = false;
+    std::size_t i = 0;
+    while (i < form.size()) {
+        const char c = form[i];
+        if (c == '#') {
+            if (done_digits) throw scheme_error(whole, i, "digits after the check digit");
+            if (!t.groups.empty() && !in_digits) {
+                if (!t.padded())
+                    throw scheme_error(whole, i, "only the last digit group may be #{m,n}");
+                t.seps.push_back(pending);
+                pending.clear();
+            } else if (t.groups.empty()) {
+                // pending is the prefix text: trailing separators are prefix_sep
+                std::size_t k = pending.size();
+                while (k > 0 && is_sep_char(pending[k - 1]))
+                    --k;
+                t.prefix_sep = pending.substr(k);
+                (have_set ? after : before) += pending.substr(0, k);
+                pending.clear();
+            }
+            if (i + 1 < form.size() && form[i + 1] == '{') {
+                const auto close = form.find('}', i);
+                if (close == std::string_view::npos) throw scheme_error(whole, i, "#{ without }");
+                const std::string inner(form.substr(i + 2, close - i - 2));
+                int lo = 0, hi = 0;
+                if (std::sscanf(inner.c_str(), "%d,%d", &lo, &hi) != 2 || lo < 1 || hi < lo ||
+                    hi > 9)
+                    throw scheme_error(whole, i, "#{m,n} needs 1 <= m <= n <= 9");
+                if (in_digits) throw scheme_error(whole, i, "#{m,n} must be a group of its own");
+                t.groups.push_back(hi);
+                t.min_number_digits = lo;
+                i = close + 1;
+                in_digits = false;
+                continue;
+            }
+            if (in_digits)
+                ++t.groups.back();
+            else
+                t.groups.push_back(1);
+            in_digits = true;
+            ++i;
+            continue;
+        }
+        in_digits = false;
+        if (c == '{') {
+            if (!t.groups.empty()) throw scheme_error(whole, i, "a {…} set after the digits");
+            if (have_set) throw scheme_error(whole, i, "only one {…} set of prefixes");
+            const auto close = form.find('}', i);
+            if (close == std::string_view::npos) throw scheme_error(whole, i, "{ without }");
+            before += pending;
+            pending.clear();
+            const std::string_view inner = form.substr(i + 1, close - i - 1);
+            have_set = true;
+            if (inner == "*") {
+                any_name = true;
+            } else {
+                std::size_t s = 0;
+                while (true) {
+                    const auto bar = inner.find('|', s);
+                    std::string_view alt = inner.substr(s, bar == std::string_view::npos
+                                                               ? std::string_view::npos
+                                                               : bar - s);
+                    std::vector<std::string> parts;
+                    std::size_t q = 0;
+                    while (true) {
+                        const auto eq = alt.find('=', q);
+                        parts.emplace_back(alt.substr(
+                            q, eq == std::string_view::npos ? std::string_view::npos : eq - q));
+                        if (eq == std::string_view::npos) break;
+                        q = eq + 1;
+                    }
+                    std::string p = parts.front();
+                    parts.erase(parts.begin());
+                    for (const auto &w : parts)
+                        if (w.empty()) throw scheme_error(whole, i, "an empty type word");
+                    if (p.find_first_of("0123456789#[]{}") != std::string::npos)
+                        throw scheme_error(whole, i, "a prefix may not hold digits or #[]{}");
+                    for (const auto &a : alts)
+                        if (a.first == p) throw scheme_error(whole, i, "prefix '" + p + "' twice");
+                    alts.push_back({p, parts});
+                    if (bar == std::string_view::npos) break;
+                    s = bar + 1;
+                }
+            }
+            i = close + 1;
+            continue;
+        }
+        if (c == '[') {
+            const auto close = form.find(']', i);
+            if (close == std::string_view::npos) throw scheme_error(whole, i, "[ without ]");
+            if (t.groups.empty()) throw scheme_error(whole, i, "a check digit before any digit");
+            if (!t.padded())
+                throw scheme_error(whole, i, "a check digit needs a fixed-width number (#### "
+                                             "not #{m,n})");
+            if (!pending.empty())
+                throw scheme_error(whole, i, "the check digit follows the number directly");
+            std::string inner(form.substr(i + 1, close - i - 1));
+            if (inner.empty() || inner[0] != 'C')
+                throw scheme_error(whole, i, "[C], [C!], [C:damm] or [C:luhn] expected");
+            inner.erase(0, 1);
+            if (!inner.empty() && inner[0] == '!') {
+                t.check_required = true;
+                inner.erase(0, 1);
+            }
+            t.check = CheckDigit::damm;
+            if (inner == ":luhn")
+                t.check = CheckDigit::luhn;
+            else if (!inner.empty() && inner != ":damm")
+                throw scheme_error(whole, i, "unknown check digit '" + inner.substr(1) +
+                                                 "' (damm or luhn)");
+            done_digits = true;
+            i = close + 1;
+            continue;
+        }
+        if (c == '}' || c == ']' || c == '|')
+            throw scheme_error(whole, i, std::string("unexpected '") + c + "'");
+        pending += c;
+        ++i;
+    }
+    if (t.groups.empty()) throw scheme_error(whole, 0, "no digit position (#)");
+    t.suffix = pending;
+    int total = 0;
+    for (int g : t.groups)
+        total += g;
+    if (total + 1 > registry_detail::max_digits)
+        throw scheme_error(whole, 0, "more than " + std::to_string(registry_detail::max_digits - 1) +
+                                         " digits");
+    t.district_digits = t.head_digits() >= 3 ? 1 : 0;
+    std::vector<PlateType> out;
+    if (any_name) {
+        t.any_name = true;
+        t.prefix = before + "{*}" + after;
+        out.push_back(t);
+        return out;
+    }
+    if (alts.empty()) alts.push_back({"", {}});
+    bool any_words = false;
+    for (const auto &a : alts)
+        any_words = any_words || !a.second.empty();
+    for (const auto &a : alts) {
+        PlateType u = t;
+        u.prefix = before + a.first + after;
+        u.words = a.second;
+        out.push_back(std::move(u));
+    }
+    if (!any_words && !out.front().prefix.empty()) out.front().words = role_words(kind);
+    return out;
+}
+
+} // namespace
+
+PlateScheme parse_plate_scheme(std::string_view pattern, const std::string &kind) {
+    PlateScheme s;
+    s.types.clear();
+    std::size_t start = 0;
+    while (start <= pattern.size()) {
+        const auto semi = pattern.find(';', start);
+        std::string_view form = pattern.substr(
+            start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+        while (!form.empty() && form.front() == ' ')
+            form.remove_prefix(1);
+        while (!form.empty() && form.back() == ' ')
+            form.remove_suffix(1);
+        if (!form.empty())
+            for (auto &t : parse_form(form, kind, pattern))
+                s.types.push_back(std::move(t));
+        if (semi == std::string_view::npos) break;
+        start = semi + 1;
+    }
+    if (s.types.empty()) throw scheme_error(pattern, 0, "empty");
+    // a type word given twice, or one prefix for two types of one form: left to the registry
+    return s;
+}
+
+// ---------------------------------------------------------------------- canonical matching
+
+namespace registry_detail {
+
+bool check_valid(CheckDigit c, std::string_view digits) {
+    switch (c) {
+    case CheckDigit::none:
+        return false;
+    case CheckDigit::damm:
+        return is_damm_valid(digits);
+    case CheckDigit::luhn:
+        return is_luhn_valid(digits);
+    }
+    return false;
+}
+
+char check_char(CheckDigit c, std::string_view digits) {
+    return c == CheckDigit::luhn ? luhn_check_digit(digits) : damm_check_digit(digits);
+}
+
+bool match_prefix(const PlateType &t, std::string_view text, std::size_t &pos, std::string *name) {
+    if (!t.any_name) {
+        if (text.substr(0, t.prefix.size()) != t.prefix) return false;
+        pos = t.prefix.size();
+    } else {
+        const auto star = t.prefix.find("{*}");
+        const std::string before = t.prefix.substr(0, star), after = t.prefix.substr(star + 3);
+        // the name runs to the first digit (less the prefix separator)
+        std::size_t k = 0;
+        while (k < text.size() && !is_digit(text[k]))
+            ++k;
+        std::string_view run = text.substr(0, k);
+        if (run.size() < t.prefix_sep.size() ||
+            run.substr(run.size() - t.prefix_sep.size()) != t.prefix_sep)
+            return false;
+        run.remove_suffix(t.prefix_sep.size());
+        if (run.size() <= before.size() + after.size() || run.substr(0, before.size()) != before ||
+            run.substr(run.size() - after.size()) != after)
+            return false;
+        if (name) *name = std::string(run);
+        pos = run.size();
+        return true;
+    }
+    return true;
+}
+
+bool match_canonical(const PlateType &t, std::string_view text, std::string &digits,
+                     bool &with_check, std::string *name) {
+    std::size_t pos = 0;
+    if (!match_prefix(t, text, pos, name)) return false;
+    if (text.substr(pos, t.prefix_sep.size()) != t.prefix_sep) return false;
+    pos += t.prefix_sep.size();
+    digits.clear();
+    with_check = false;
+    for (std::size_t g = 0; g < t.groups.size(); ++g) {
+        if (g > 0) {
+            const std::string &sep = g - 1 < t.seps.size() ? t.seps[g - 1] : std::string();
+            if (text.substr(pos, sep.size()) != sep) return false;
+            pos += sep.size();
+        }
+        const bool last = g + 1 == t.groups.size();
+        const auto w = static_cast<std::size_t>(t.groups[g]);
+        if (last && !t.padded()) {
+            std::size_t k = 0;
+            while (pos + k < text.size() && is_digit(text[pos + k]))
+                ++k;
+            if (k < static_cast<std::size_t>(t.min_number_digits) || k > w) return false;
+            if (k > 1 && text[pos] == '0') return false;
+            digits += text.substr(pos, k);
+            pos += k;
+        } else {
+            if (pos + w > text.size()) return false;
+            for (std::size_t k = 0; k < w; ++k)
+                if (!is_digit(text[pos + k])) return false;
+            digits += text.substr(pos, w);
+            pos += w;
+        }
+    }
+    if (t.check != CheckDigit::none && pos < text.size() && is_digit(text[pos])) {
+        digits += text[pos++];
+        with_check = true;
+        if (!check_valid(t.check, digits)) return false;
+    }
+    if (t.check_required && !with_check) return false;
+    if (text.substr(pos) != t.suffix) return false;
+    if (t.first_nonzero && !digits.empty() && digits[0] == '0') return false;
+    return true;
+}
+
+std::string format_canonical(const PlateType &t, std::string_view digits, bool with_check,
+                             std::string_view name) {
+    std::string s;
+    if (t.any_name)
+        s += name;
+    else
+        s += t.prefix;
+    s += t.prefix_sep;
+    std::size_t at = 0;
+    for (std::size_t g = 0; g < t.groups.size(); ++g) {
+        if (g > 0) s += g - 1 < t.seps.size() ? t.seps[g - 1] : std::string();
+        const bool last = g + 1 == t.groups.size();
+        if (last && !t.padded()) {
+            std::string_view num = digits.substr(at);
+            if (with_check && !num.empty()) num.remove_suffix(1);
+            while (num.size() > 1 && num.front() == '0')
+                num.remove_prefix(1);
+            s += num;
+            at += num.size();
+        } else {
+            const auto w = static_cast<std::size_t>(t.groups[g]);
+            s += digits.substr(at, w);
+            at += w;
+        }
+    }
+    if (with_check) s += digits.back();
+    s += t.suffix;
+    return s;
+}
+
+} // namespace registry_detail
 
 std::optional<PlateIdParts> parse_plate_id(std::string_view id, const PlateScheme &scheme) {
-    const auto head = static_cast<std::size_t>(scheme.head_digits());
-    const auto num = static_cast<std::size_t>(scheme.number_digits);
-    if (id.size() < 2 + head + num) return std::nullopt;
-    const auto type = type_of_prefix(id[0], scheme);
-    if (!type) return std::nullopt;
-    if (id[1 + head] != '-') return std::nullopt;
-    const std::string_view h = id.substr(1, head);
-    const std::string_view rest = id.substr(2 + head);
-    const bool with_check = rest.size() == num + 1;
-    if (rest.size() != num && !with_check) return std::nullopt;
-    if (with_check && scheme.check_digit == CheckDigit::none) return std::nullopt;
-    for (char c : h)
-        if (!is_digit(c)) return std::nullopt;
-    for (char c : rest)
-        if (!is_digit(c)) return std::nullopt;
-    if (h[0] == '0') return std::nullopt;
-    PlateIdParts p;
-    p.type = *type;
-    p.district = to_int(h.substr(0, static_cast<std::size_t>(scheme.district_digits)));
-    p.road = to_int(h.substr(static_cast<std::size_t>(scheme.district_digits)));
-    p.number = to_int(rest.substr(0, num));
-    if (with_check) {
-        std::string all(h);
-        all += rest;
-        if (!is_damm_valid(all)) return std::nullopt;
-        p.check = rest.back() - '0';
-    }
-    return p;
+    using namespace registry_detail;
+    std::string digits, name;
+    bool with_check = false;
+    // instantiated names and plain types before templates
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t ti = 0; ti < scheme.types.size(); ++ti) {
+            const PlateType &t = scheme.types[ti];
+            if (t.any_name != (pass == 1)) continue;
+            if (!match_canonical(t, id, digits, with_check, &name)) continue;
+            PlateIdParts p;
+            p.type = ti;
+            p.name = t.any_name ? name : std::string();
+            const auto head = static_cast<std::size_t>(t.head_digits());
+            p.head = digits.substr(0, head);
+            const auto dd = static_cast<std::size_t>(std::min(t.district_digits, t.head_digits()));
+            p.district = dd ? to_int(p.head.substr(0, dd)) : 0;
+            p.road = head > dd ? to_int(p.head.substr(dd)) : 0;
+            std::string_view num = std::string_view(digits).substr(head);
+            if (with_check) {
+                num.remove_suffix(1);
+                p.check = digits.back() - '0';
+            }
+            if (num.size() > 9) num = num.substr(num.size() - 9);
+            p.number = to_int(num);
+            return p;
+        }
+    return std::nullopt;
 }
 
 std::string format_plate_id(const PlateIdParts &parts, bool with_check, const PlateScheme &scheme) {
@@ -231,21 +674,270 @@ std::string format_plate_id(const PlateIdParts &parts, bool with_check, const Pl
             s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
         return s;
     };
-    std::string digits = pad(parts.district, scheme.district_digits) +
-                         pad(parts.road, scheme.road_digits) +
-                         pad(parts.number, scheme.number_digits);
-    std::string id;
-    id += parts.type < scheme.types.size() ? scheme.types[parts.type].prefix : '?';
-    id += digits.substr(0, static_cast<std::size_t>(scheme.head_digits()));
-    id += '-';
-    id += digits.substr(static_cast<std::size_t>(scheme.head_digits()));
-    if (with_check && scheme.check_digit == CheckDigit::damm) id += damm_check_digit(digits);
-    return id;
+    if (parts.type >= scheme.types.size()) return "?";
+    const PlateType &t = scheme.types[parts.type];
+    std::string head = parts.head;
+    if (head.empty() && t.head_digits() > 0) {
+        const int dd = std::min(t.district_digits, t.head_digits());
+        head = (dd ? pad(parts.district, dd) : std::string()) +
+               pad(parts.road, t.head_digits() - dd);
+    }
+    std::string digits = head + pad(parts.number, t.padded() ? t.number_digits() : 1);
+    const bool check = t.check != CheckDigit::none && (with_check || t.check_required);
+    if (check) digits += registry_detail::check_char(t.check, digits);
+    return registry_detail::format_canonical(t, digits, check, parts.name);
+}
+
+// --------------------------------------------------------------------------- inference
+
+namespace {
+
+struct Shape {
+    std::string prefix; ///< text before the first digit, less trailing separators
+    std::string prefix_sep;
+    std::vector<std::string> groups; ///< digit groups as written
+    std::vector<std::string> seps;
+    std::string suffix;
+};
+
+std::optional<Shape> shape_of(std::string_view id) {
+    Shape s;
+    std::size_t i = 0;
+    while (i < id.size() && !is_digit(id[i]))
+        ++i;
+    if (i == id.size()) return std::nullopt;
+    std::string pre(id.substr(0, i));
+    std::size_t k = pre.size();
+    while (k > 0 && is_sep_char(pre[k - 1]))
+        --k;
+    s.prefix = pre.substr(0, k);
+    s.prefix_sep = pre.substr(k);
+    while (i < id.size()) {
+        std::size_t j = i;
+        while (j < id.size() && is_digit(id[j]))
+            ++j;
+        s.groups.emplace_back(id.substr(i, j - i));
+        std::size_t e = j;
+        while (e < id.size() && is_sep_char(id[e]))
+            ++e;
+        if (e < id.size() && is_digit(id[e]) && e > j) {
+            s.seps.emplace_back(id.substr(j, e - j));
+            i = e;
+        } else {
+            s.suffix = std::string(id.substr(j));
+            break;
+        }
+    }
+    if (s.suffix.find_first_of("0123456789") != std::string::npos) return std::nullopt;
+    if (s.groups.size() > 4) return std::nullopt;
+    return s;
+}
+
+bool non_latin(const std::string &s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return true;
+    return false;
+}
+
+} // namespace
+
+InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std::string &kind) {
+    using namespace registry_detail;
+    InferredScheme out;
+    out.scheme.types.clear();
+    std::vector<std::optional<Shape>> shapes(ids.size());
+    // family key: prefix sep, separators, widths of all but the last group, suffix
+    std::map<std::string, std::vector<std::size_t>> families;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        shapes[i] = shape_of(ids[i]);
+        if (!shapes[i]) continue;
+        const Shape &s = *shapes[i];
+        std::string key = s.prefix_sep + "\x01";
+        for (std::size_t g = 0; g + 1 < s.groups.size(); ++g)
+            key += std::to_string(s.groups[g].size()) + "\x02" + s.seps[g] + "\x02";
+        key += "\x01" + s.suffix;
+        families[key].push_back(i);
+    }
+    const std::size_t n_ids = ids.size();
+    const std::size_t floor_n = std::max<std::size_t>(3, (n_ids * 2 + 99) / 100);
+    std::vector<std::pair<std::size_t, std::string>> order;
+    for (const auto &[key, members] : families)
+        order.push_back({members.size(), key});
+    std::sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    int forms = 0;
+    for (const auto &[count, key] : order) {
+        if (count < floor_n || forms >= 6) break;
+        const auto &members = families[key];
+        const Shape &first = *shapes[members.front()];
+        // the last group: widths, leading zeros
+        std::map<std::size_t, std::size_t> widths;
+        bool leading_zero = false;
+        for (auto i : members) {
+            const auto &g = shapes[i]->groups.back();
+            ++widths[g.size()];
+            leading_zero = leading_zero || (g.size() > 1 && g[0] == '0');
+        }
+        PlateType t;
+        t.kind = kind;
+        t.two_sided = kind == "lamp";
+        t.first_nonzero = false;
+        t.prefix_sep = first.prefix_sep;
+        t.seps = first.seps;
+        t.suffix = first.suffix;
+        t.groups.clear();
+        for (std::size_t g = 0; g + 1 < first.groups.size(); ++g)
+            t.groups.push_back(static_cast<int>(first.groups[g].size()));
+        t.check = CheckDigit::none;
+        std::size_t main_w = 0, main_n = 0;
+        for (const auto &[w, c] : widths)
+            if (c > main_n) {
+                main_w = w;
+                main_n = c;
+            }
+        auto all_pass = [&](CheckDigit alg, std::size_t width) {
+            std::size_t n = 0;
+            for (auto i : members) {
+                const Shape &s = *shapes[i];
+                if (s.groups.back().size() != width) continue;
+                std::string d;
+                for (const auto &g : s.groups)
+                    d += g;
+                if (!check_valid(alg, d)) return false;
+                ++n;
+            }
+            return n >= 8;
+        };
+        if (!leading_zero && widths.size() > 1) {
+            t.groups.push_back(static_cast<int>(widths.rbegin()->first));
+            t.min_number_digits = static_cast<int>(widths.begin()->first);
+        } else {
+            t.groups.push_back(static_cast<int>(main_w));
+            for (CheckDigit alg : {CheckDigit::damm, CheckDigit::luhn}) {
+                if (widths.size() == 1 && all_pass(alg, main_w) && main_w >= 2) {
+                    t.groups.back() = static_cast<int>(main_w - 1);
+                    t.check = alg;
+                    t.check_required = true;
+                    break;
+                }
+                if (widths.count(main_w + 1) && all_pass(alg, main_w + 1)) {
+                    t.check = alg;
+                    break;
+                }
+                if (widths.count(main_w - 1) && main_w >= 2 && all_pass(alg, main_w)) {
+                    t.groups.back() = static_cast<int>(main_w - 1);
+                    t.check = alg;
+                    break;
+                }
+            }
+        }
+        if (t.id_digits() + 1 > max_digits) continue;
+        t.district_digits = t.head_digits() >= 3 ? 1 : 0;
+        std::map<std::string, std::size_t> prefixes;
+        for (auto i : members)
+            ++prefixes[shapes[i]->prefix];
+        std::size_t latin = 0;
+        for (const auto &[p, c] : prefixes)
+            latin += non_latin(p) ? 0 : 1;
+        ++forms;
+        if (prefixes.size() > 8 && prefixes.size() - latin > 8) {
+            PlateType u = t;
+            u.any_name = true;
+            u.prefix = "{*}";
+            out.scheme.types.push_back(u);
+        }
+        // prefixes shared by enough IDs become types (in order of frequency)
+        std::vector<std::pair<std::size_t, std::string>> pf;
+        for (const auto &[p, c] : prefixes)
+            if (prefixes.size() <= 8 || (c >= floor_n && !non_latin(p))) pf.push_back({c, p});
+        std::sort(pf.begin(), pf.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        bool first_type = true;
+        for (const auto &[c, p] : pf) {
+            if (prefixes.size() > 8 && prefixes.size() - latin > 8 && non_latin(p)) continue;
+            PlateType u = t;
+            u.prefix = p;
+            if (first_type && !p.empty()) u.words = role_words(kind);
+            first_type = first_type && p.empty();
+            out.scheme.types.push_back(u);
+        }
+    }
+    // which IDs fit
+    const PlateScheme expanded = expand_plate_scheme(out.scheme, ids);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (parse_plate_id(ids[i], expanded))
+            ++out.fitted;
+        else
+            out.misfits.push_back(i);
+    }
+    out.text = out.scheme.types.empty() ? std::string("(none)") : out.scheme.text();
+    return out;
+}
+
+PlateScheme expand_plate_scheme(const PlateScheme &scheme, const std::vector<std::string> &ids) {
+    using namespace registry_detail;
+    PlateScheme out = scheme;
+    bool templates = false;
+    for (const auto &t : scheme.types)
+        templates = templates || t.any_name;
+    if (!templates) return out;
+    std::map<std::pair<std::size_t, std::string>, bool> seen;
+    for (const auto &t : scheme.types)
+        if (t.exact_name) seen[{0, t.prefix}] = true;
+    for (const auto &id : ids) {
+        std::string digits, name;
+        bool wc = false;
+        bool plain = false;
+        for (const auto &t : out.types)
+            if (!t.any_name && match_canonical(t, id, digits, wc, nullptr)) plain = true;
+        if (plain) continue;
+        for (std::size_t ti = 0; ti < scheme.types.size(); ++ti) {
+            const PlateType &t = scheme.types[ti];
+            if (!t.any_name || !match_canonical(t, id, digits, wc, &name)) continue;
+            if (seen[{0, name}]) break;
+            seen[{0, name}] = true;
+            PlateType u = t;
+            u.any_name = false;
+            u.exact_name = true;
+            u.prefix = name;
+            u.words.clear();
+            out.types.push_back(std::move(u));
+            break;
+        }
+    }
+    return out;
 }
 
 // ------------------------------------------------------------------------- normalisation
 
 namespace registry_detail {
+
+std::string format_heard(const PlateType &t, std::string_view prefix, std::string_view digits) {
+    const auto n = digits.size();
+    const auto id = static_cast<std::size_t>(t.id_digits());
+    const auto head = static_cast<std::size_t>(t.head_digits());
+    const bool check_ok = t.check != CheckDigit::none;
+    std::string s(prefix);
+    s += t.prefix_sep;
+    if (t.padded() && (n == id || (check_ok && n == id + 1))) {
+        std::size_t at = 0;
+        for (std::size_t g = 0; g < t.groups.size(); ++g) {
+            if (g > 0) s += g - 1 < t.seps.size() ? t.seps[g - 1] : std::string();
+            const auto w = static_cast<std::size_t>(t.groups[g]) + (g + 1 == t.groups.size() && n == id + 1 ? 1 : 0);
+            s += digits.substr(at, w);
+            at += w;
+        }
+    } else if (head > 0 && n > head) {
+        s += digits.substr(0, head);
+        s += t.seps.empty() ? std::string("-") : t.seps.back();
+        s += digits.substr(head);
+    } else {
+        s += digits;
+    }
+    return s;
+}
 
 HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
     HeardId out;
@@ -256,18 +948,42 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
     }
     std::vector<std::string> groups(1);
     bool seen_digit = false;
-    int letters = 0;
-    char letter = 0;
+    std::string letters; // a run of Latin letters (upper case)
+    std::string prefix_text;
     auto new_group = [&] {
         if (!groups.back().empty()) groups.emplace_back();
     };
     auto set_type = [&](std::size_t t) -> bool {
-        if (out.type && *out.type != t) {
-            out.error = std::string("conflicting type prefixes ") + scheme.types[*out.type].prefix +
-                        " and " + scheme.types[t].prefix;
+        if (out.type && scheme.types[*out.type].prefix != scheme.types[t].prefix) {
+            out.error = "conflicting type prefixes " + scheme.types[*out.type].prefix + " and " +
+                        scheme.types[t].prefix;
             return false;
         }
-        out.type = t;
+        if (!out.type) out.type = t;
+        return true;
+    };
+    auto flush_letters = [&]() -> bool {
+        if (letters.empty()) return true;
+        std::optional<std::size_t> found;
+        for (std::size_t t = 0; t < scheme.types.size() && !found; ++t) {
+            const auto &p = scheme.types[t].prefix;
+            if (scheme.types[t].any_name || p.size() != letters.size()) continue;
+            bool eq = true;
+            for (std::size_t k = 0; k < p.size(); ++k)
+                eq = eq && (p[k] >= 'a' && p[k] <= 'z' ? p[k] - 'a' + 'A' : p[k]) == letters[k];
+            if (eq) found = t;
+        }
+        if (found) {
+            if (!set_type(*found)) return false;
+        } else {
+            if (out.unknown_prefix || out.type) {
+                out.error = "more than one type prefix ('" + prefix_text + "' and '" + letters + "')";
+                return false;
+            }
+            out.unknown_prefix = true;
+            prefix_text = letters;
+        }
+        letters.clear();
         return true;
     };
     std::vector<int> run; // pending Chinese digits (10 = 十)
@@ -297,18 +1013,27 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
         run.clear();
     };
 
+    constexpr std::size_t no_type = static_cast<std::size_t>(-1);
     std::size_t i = 0;
     while (i < text.size()) {
-        // type words and ignored words (longest match first)
+        // type words, prefixes, suffixes and ignored words (longest match first)
         std::size_t best_len = 0;
-        constexpr std::size_t no_type = static_cast<std::size_t>(-1);
         std::size_t best_type = no_type;
-        for (std::size_t t = 0; t < scheme.types.size(); ++t)
-            for (const auto &w : scheme.types[t].words)
+        bool best_is_prefix = false;
+        for (std::size_t t = 0; t < scheme.types.size(); ++t) {
+            const PlateType &ty = scheme.types[t];
+            auto try_word = [&](const std::string &w, std::size_t as, bool is_prefix) {
                 if (!w.empty() && w.size() > best_len && text.substr(i, w.size()) == w) {
                     best_len = w.size();
-                    best_type = t;
+                    best_type = as;
+                    best_is_prefix = is_prefix;
                 }
+            };
+            for (const auto &w : ty.words)
+                try_word(w, t, false);
+            if (!ty.any_name) try_word(ty.prefix, t, true);
+            try_word(ty.suffix, no_type, false);
+        }
         for (auto w : ignored_words)
             if (w.size() > best_len && text.substr(i, w.size()) == w) {
                 best_len = w.size();
@@ -316,6 +1041,11 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
             }
         if (best_len > 0) {
             flush_run();
+            if (!flush_letters()) return out;
+            if (best_is_prefix && seen_digit) {
+                out.error = "type prefix '" + scheme.types[best_type].prefix + "' after the digits";
+                return out;
+            }
             if (best_type != no_type) {
                 if (seen_digit) new_group();
                 if (!set_type(best_type)) return out;
@@ -333,6 +1063,7 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
         }
         const int cd = chinese_digit(cp);
         if (cd >= 0) {
+            if (!flush_letters()) return out;
             run.push_back(cd);
             seen_digit = true;
             continue;
@@ -348,6 +1079,7 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
         else if (c >= 'a' && c <= 'z')
             c = c - 'a' + 'A';
         if (c >= '0' && c <= '9') {
+            if (!flush_letters()) return out;
             groups.back() += static_cast<char>(c);
             seen_digit = true;
         } else if (c >= 'A' && c <= 'Z') {
@@ -355,18 +1087,13 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
                 out.error = std::string("letter '") + static_cast<char>(c) + "' after the digits";
                 return out;
             }
-            ++letters;
-            letter = static_cast<char>(c);
-            if (letters > 1) {
-                out.error = "more than one letter: a plate ID has a one-letter type prefix";
+            letters += static_cast<char>(c);
+            if (letters.size() > 8) {
+                out.error = "more than 8 letters: not a plate ID";
                 return out;
             }
-            if (auto t = type_of_prefix(letter, scheme)) {
-                if (!set_type(*t)) return out;
-            } else {
-                out.unknown_prefix = true;
-            }
         } else if (is_separator(c)) {
+            if (!flush_letters()) return out;
             new_group();
         } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
             char buf[32];
@@ -382,81 +1109,131 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
         }
     }
     flush_run();
+    if (!flush_letters()) return out;
     if (groups.back().empty() && groups.size() > 1) groups.pop_back();
 
-    const auto head = static_cast<std::size_t>(scheme.head_digits());
-    const auto num = static_cast<std::size_t>(scheme.number_digits);
-    // "L207-42": a short number after the road is zero-padded
-    if (groups.size() == 2 && groups[0].size() == head && !groups[1].empty() &&
-        groups[1].size() < num)
-        groups[1].insert(0, num - groups[1].size(), '0');
+    // the type that shapes the digits: as heard, else the first with an empty prefix, else
+    // the first type
+    const PlateType *shape = nullptr;
+    if (out.type)
+        shape = &scheme.types[*out.type];
+    else
+        for (const auto &t : scheme.types)
+            if (t.prefix.empty() && !t.any_name && !shape) shape = &t;
+    if (!shape && !scheme.types.empty()) shape = &scheme.types.front();
+    // "L207-42": a short number after the last group is zero-padded
+    if (shape && shape->padded() && groups.size() == shape->groups.size() && groups.size() >= 2 &&
+        !groups.back().empty()) {
+        bool heads_fit = true;
+        for (std::size_t g = 0; g + 1 < groups.size(); ++g)
+            heads_fit = heads_fit && groups[g].size() == static_cast<std::size_t>(shape->groups[g]);
+        const auto w = static_cast<std::size_t>(shape->groups.back());
+        if (heads_fit && groups.back().size() < w) groups.back().insert(0, w - groups.back().size(), '0');
+    }
     for (const auto &g : groups)
         out.digits += g;
 
     if (out.digits.empty()) {
-        out.error = letters > 0 || out.type ? "no digits: a plate ID has a number"
-                                            : "empty: no plate ID given";
+        out.error = out.unknown_prefix
+                        ? "letters '" + prefix_text + "' are no type prefix, and no digits"
+                    : out.type ? "no digits: a plate ID has a number"
+                               : "empty: no plate ID given";
         return out;
     }
-    if (out.digits.size() >
-        static_cast<std::size_t>(std::min(max_digits, scheme.id_digits() * 2))) {
+    int longest = 1;
+    for (const auto &t : scheme.types)
+        longest = std::max(longest, t.id_digits() + 1);
+    if (out.digits.size() > static_cast<std::size_t>(std::min(max_digits, longest * 2))) {
         out.error = "too many digits (" + std::to_string(out.digits.size()) + ") for a plate ID";
         out.digits.clear();
         return out;
     }
-    if (out.type)
-        out.display += scheme.types[*out.type].prefix;
-    else if (out.unknown_prefix)
-        out.display += letter;
-    if (out.digits.size() > head) {
-        out.display += out.digits.substr(0, head);
-        out.display += '-';
-        out.display += out.digits.substr(head);
-    } else {
-        out.display += out.digits;
-    }
+    const std::string prefix = out.type ? scheme.types[*out.type].prefix : prefix_text;
+    out.display = shape ? format_heard(*shape, prefix, out.digits) : prefix + out.digits;
+    if (shape && !out.type && !out.unknown_prefix && !shape->prefix.empty()) // none heard
+        out.display = format_heard(*shape, "", out.digits).substr(shape->prefix_sep.size());
     return out;
 }
 
 } // namespace registry_detail
 
 NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &scheme) {
+    using namespace registry_detail;
     NormalizedId out;
-    const auto h = registry_detail::parse_heard(heard, scheme);
+    // already canonical (also a `{*}` name the words do not know)
+    if (const auto parts = parse_plate_id(heard, scheme)) {
+        out.id = std::string(heard);
+        out.is_canonical = true;
+        return out;
+    }
+    const auto h = parse_heard(heard, scheme);
     if (!h.error.empty()) {
         out.error = h.error;
         return out;
     }
     out.id = h.display;
     std::string prefixes;
-    for (const auto &t : scheme.types)
-        prefixes += prefixes.empty() ? std::string(1, t.prefix) : std::string(" or ") + t.prefix;
+    for (const auto &t : scheme.types) {
+        if (t.exact_name) continue;
+        const std::string p = t.prefix.empty() ? std::string("(none)") : t.prefix;
+        if (prefixes.find(p) == std::string::npos)
+            prefixes += prefixes.empty() ? p : std::string(" or ") + p;
+    }
     if (h.unknown_prefix) {
-        out.error = "unknown type prefix '" + out.id.substr(0, 1) + "' (expected " + prefixes + ")";
+        out.error = "unknown type prefix (expected " + prefixes + ")";
         return out;
     }
-    const auto n = h.digits.size();
-    const auto want = static_cast<std::size_t>(scheme.id_digits());
-    const bool check_ok = scheme.check_digit != CheckDigit::none;
-    if (n != want && !(check_ok && n == want + 1)) {
-        out.error = "expected " + std::to_string(want) + " digits" +
-                    (check_ok ? " (or " + std::to_string(want + 1) + " with check digit)" : "") +
-                    ", got " + std::to_string(n);
-        return out;
+    std::vector<std::size_t> cands;
+    for (std::size_t t = 0; t < scheme.types.size(); ++t) {
+        if (scheme.types[t].any_name) continue;
+        if (h.type ? scheme.types[t].prefix == scheme.types[*h.type].prefix
+                   : scheme.types[t].prefix.empty())
+            cands.push_back(t);
     }
-    if (!h.type) {
+    if (cands.empty()) {
         out.error = "no type prefix (" + prefixes + ")";
         return out;
     }
-    if (h.digits[0] == '0') {
-        out.error = "district digit is 0";
+    std::string first_error;
+    for (std::size_t ti : cands) {
+        const PlateType &t = scheme.types[ti];
+        std::string d = h.digits;
+        const auto head = static_cast<std::size_t>(t.head_digits());
+        if (!t.padded() && d.size() > head) { // leading zeros of an unpadded number
+            std::size_t k = head;
+            while (k + 1 < d.size() && d[k] == '0')
+                ++k;
+            d.erase(head, k - head);
+        }
+        const auto n = d.size();
+        const auto want = static_cast<std::size_t>(t.id_digits());
+        const bool check_ok = t.check != CheckDigit::none;
+        std::string why;
+        if (t.padded()) {
+            if (n != want && !(check_ok && n == want + 1))
+                why = "expected " + std::to_string(want) + " digits" +
+                      (check_ok ? " (or " + std::to_string(want + 1) + " with check digit)" : "") +
+                      ", got " + std::to_string(n);
+            else if (t.check_required && n == want)
+                why = "the check digit is missing";
+        } else if (n < head + static_cast<std::size_t>(t.min_number_digits) || n > want) {
+            why = "expected " + std::to_string(head + static_cast<std::size_t>(t.min_number_digits)) +
+                  " to " + std::to_string(want) + " digits, got " + std::to_string(n);
+        }
+        if (why.empty() && t.first_nonzero && d[0] == '0')
+            why = t.district_digits > 0 ? "district digit is 0" : "the first digit is 0";
+        if (why.empty() && t.padded() && n == want + 1 && !check_valid(t.check, d))
+            why = "check digit fails";
+        if (!why.empty()) {
+            if (first_error.empty()) first_error = why;
+            continue;
+        }
+        out.id = format_canonical(t, d, t.padded() && n == want + 1, "");
+        out.is_canonical = true;
+        out.error.clear();
         return out;
     }
-    if (n == want + 1 && !is_damm_valid(h.digits)) {
-        out.error = "check digit fails";
-        return out;
-    }
-    out.is_canonical = true;
+    out.error = first_error;
     return out;
 }
 

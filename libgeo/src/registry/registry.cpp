@@ -64,70 +64,93 @@ std::string plate_context(const Plate &p, std::size_t i) {
 Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
     : m_impl(std::make_unique<Impl>()) {
     Impl &im = *m_impl;
-    if (scheme.types.empty() || scheme.types.size() > 15)
-        throw Error(ErrorCode::invalid_config, "plate scheme needs 1 to 15 plate types");
-    if (scheme.district_digits < 1 || scheme.road_digits < 0 || scheme.number_digits < 1 ||
-        scheme.id_digits() + 1 > max_digits)
-        throw Error(ErrorCode::invalid_config, "plate scheme digit groups out of range");
+    {
+        std::vector<std::string> ids;
+        ids.reserve(plates.size());
+        for (const auto &p : plates)
+            ids.push_back(p.id);
+        scheme = expand_plate_scheme(scheme, ids);
+    }
+    if (scheme.types.empty() || scheme.types.size() > 65000)
+        throw Error(ErrorCode::invalid_config, "plate scheme needs 1 to 65,000 plate types");
+    for (const auto &t : scheme.types)
+        if (t.groups.empty() || t.id_digits() < 1 || t.id_digits() + 1 > max_digits ||
+            t.seps.size() + 1 != t.groups.size())
+            throw Error(ErrorCode::invalid_config,
+                        "plate scheme '" + t.pattern() + "': digit groups out of range");
     im.scheme = std::move(scheme);
     im.plates = std::move(plates);
     const auto n = im.plates.size();
     if (n >= 0xFFFFFFFFu) throw Error(ErrorCode::invalid_argument, "too many plates");
+    const std::size_t ntypes = im.scheme.types.size();
     im.parts.resize(n);
     auto &lk = im.lookup;
     lk.has_check.assign(n, 0);
     lk.keys.reserve(2 * n);
-    lk.head_digits = im.scheme.head_digits();
+    lk.lengths.assign(ntypes, 0);
+    lk.guessable.assign(ntypes, 0);
+    int min_head = 4;
+    for (std::size_t t = 0; t < ntypes; ++t) {
+        const auto &ty = im.scheme.types[t];
+        lk.guessable[t] = ty.any_name || ty.exact_name ? 0 : 1;
+        if (!ty.any_name) min_head = std::min(min_head, ty.head_digits());
+    }
+    lk.head_digits = min_head;
     lk.head_space = 1;
     for (int k = 0; k < lk.head_digits; ++k)
         lk.head_space *= 10;
-    lk.heads.assign(im.scheme.types.size() * lk.head_space, 0);
-    lk.head_box.assign(im.scheme.types.size() * lk.head_space, Box{});
-    // base key (without check digit) -> first index, to report duplicates
+    lk.heads.assign(ntypes * lk.head_space, 0);
+    lk.head_box.assign(ntypes * lk.head_space, Box{});
+    std::string digits;
     for (std::size_t i = 0; i < n; ++i) {
         Plate &p = im.plates[i];
         const auto parts = parse_plate_id(p.id, im.scheme);
-        if (!parts)
-            throw Error(ErrorCode::invalid_argument,
-                        plate_context(p, i) + ": ID does not fit the plate scheme");
+        if (!parts || im.scheme.types[parts->type].any_name)
+            throw Error(ErrorCode::invalid_argument, plate_context(p, i) +
+                                                         ": ID does not fit the plate scheme " +
+                                                         im.scheme.text());
         const auto &type = im.scheme.types[parts->type];
         if (p.kind.empty())
             p.kind = type.kind;
         else if (p.kind != type.kind)
-            throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": kind '" + p.kind +
-                                                         "' does not match prefix " + type.prefix +
-                                                         " (" + type.kind + ")");
+            throw Error(ErrorCode::invalid_argument,
+                        plate_context(p, i) + ": kind '" + p.kind + "' does not match prefix " +
+                            type.prefix + " (" + type.kind + ")");
         if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y))
             throw Error(ErrorCode::invalid_argument,
                         plate_context(p, i) + ": position is not finite");
         im.parts[i] = *parts;
         lk.has_check[i] = parts->check ? 1 : 0;
 
-        std::string digits;
-        for (char c : p.id)
-            if (c >= '0' && c <= '9') digits += c;
+        bool wc = false;
+        registry_detail::match_canonical(type, p.id, digits, wc, nullptr);
         std::array<std::uint8_t, max_digits + 2> d{};
         for (std::size_t k = 0; k < digits.size(); ++k)
             d[k] = static_cast<std::uint8_t>(digits[k] - '0');
-        const int id_digits = im.scheme.id_digits();
-        const auto base = make_key(parts->type, d.data(), id_digits);
+        const int base_n = static_cast<int>(digits.size()) - (wc ? 1 : 0);
+        const auto base = make_key(parts->type, d.data(), base_n);
         if (!lk.keys.insert(base, static_cast<std::uint32_t>(i))) {
             const auto other = *lk.keys.find(base);
             throw Error(ErrorCode::duplicate_id, "duplicate plate ID: " + plate_context(p, i) +
                                                      " has the number of " +
                                                      plate_context(im.plates[other], other));
         }
-        lk.lengths |= 1u << id_digits;
-        if (parts->check) {
-            lk.keys.insert(make_key(parts->type, d.data(), id_digits + 1),
+        lk.lengths[parts->type] |= 1u << base_n;
+        if (wc) {
+            lk.keys.insert(make_key(parts->type, d.data(), base_n + 1),
                            static_cast<std::uint32_t>(i));
-            lk.lengths |= 1u << (id_digits + 1);
+            lk.lengths[parts->type] |= 1u << (base_n + 1);
         }
-        std::size_t head = 0;
-        for (int k = 0; k < lk.head_digits; ++k)
-            head = head * 10 + d[static_cast<std::size_t>(k)];
-        lk.heads[parts->type * lk.head_space + head] = 1;
-        lk.head_box[parts->type * lk.head_space + head].extend(p.position);
+        const std::size_t slot = lk.slot(parts->type, d.data());
+        lk.heads[slot] = 1;
+        lk.head_box[slot].extend(p.position);
+    }
+    for (auto l : lk.lengths)
+        lk.all_lengths |= l;
+    for (std::size_t t = 0; t < ntypes; ++t) {
+        const auto &ty = im.scheme.types[t];
+        if (ty.any_name) continue;
+        im.by_prefix[ty.prefix + ty.prefix_sep].push_back(static_cast<std::uint32_t>(t));
     }
 
     // uniform grid
@@ -186,24 +209,24 @@ std::size_t Registry::size() const noexcept {
 std::optional<std::size_t> Registry::find(std::string_view id) const {
     const Impl &im = *m_impl;
     if (id.empty()) return std::nullopt;
-    std::optional<std::size_t> type;
-    for (std::size_t t = 0; t < im.scheme.types.size(); ++t)
-        if (im.scheme.types[t].prefix == id[0]) type = t;
-    if (!type) return std::nullopt;
-    std::array<std::uint8_t, max_digits + 2> d{};
-    int n = 0;
-    const auto head = static_cast<std::size_t>(im.scheme.head_digits());
-    for (std::size_t k = 1; k < id.size(); ++k) {
-        const char c = id[k];
-        if (c == '-' && k == head + 1) continue;
-        if (c < '0' || c > '9' || n >= max_digits) return std::nullopt;
-        d[static_cast<std::size_t>(n++)] = static_cast<std::uint8_t>(c - '0');
+    // the text before the first digit selects the types
+    std::size_t k = 0;
+    while (k < id.size() && !(id[k] >= '0' && id[k] <= '9'))
+        ++k;
+    const auto it = im.by_prefix.find(std::string(id.substr(0, k)));
+    if (it == im.by_prefix.end()) return std::nullopt;
+    thread_local std::string digits;
+    for (const std::uint32_t t : it->second) {
+        bool wc = false;
+        if (!registry_detail::match_canonical(im.scheme.types[t], id, digits, wc, nullptr))
+            continue;
+        std::array<std::uint8_t, max_digits + 2> d{};
+        for (std::size_t q = 0; q < digits.size(); ++q)
+            d[q] = static_cast<std::uint8_t>(digits[q] - '0');
+        const auto hit = im.lookup.keys.find(make_key(t, d.data(), static_cast<int>(digits.size())));
+        if (hit) return static_cast<std::size_t>(*hit);
     }
-    if (id.size() <= head + 1 || id[head + 1] != '-') return std::nullopt;
-    const auto hit = im.lookup.keys.find(make_key(*type, d.data(), n));
-    if (!hit) return std::nullopt;
-    // the base key of a check-digit plate answers only the ID without check digit
-    return static_cast<std::size_t>(*hit);
+    return std::nullopt;
 }
 
 namespace {} // namespace
@@ -317,10 +340,11 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     const Impl &im = *m_impl;
     LocateResult out;
     HeardId heard;
-    if (const auto parts = parse_plate_id(text, im.scheme)) { // fast path: already canonical
+    if (const auto parts = parse_plate_id(text, im.scheme);
+        parts && !im.scheme.types[parts->type].any_name) { // fast path: already canonical
         heard.type = parts->type;
-        for (char c : text)
-            if (c >= '0' && c <= '9') heard.digits += c;
+        bool wc = false;
+        match_canonical(im.scheme.types[parts->type], text, heard.digits, wc, nullptr);
         heard.display = std::string(text);
     } else {
         heard = parse_heard(text, im.scheme);

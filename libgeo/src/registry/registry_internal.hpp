@@ -11,12 +11,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace lugeo::registry_detail {
 
 /// Maximum number of digits an ID (or a heard string) may carry for the resolver.
-inline constexpr int max_digits = 15;
+inline constexpr int max_digits = 13;
 
 /// What a caller gave, leniently parsed: an optional type and a digit string.
 struct HeardId {
@@ -35,13 +36,25 @@ struct Digits {
     int n = 0;
 };
 
-/// Hash key of (type, digit string): never 0.
+/// Hash key of (type, digit string of at most max_digits): never 0. Up to 65,535 types.
 inline std::uint64_t make_key(std::size_t type, const std::uint8_t *d, int n) noexcept {
     std::uint64_t v = 0;
     for (int i = 0; i < n; ++i)
         v = v * 10 + d[i];
-    return (static_cast<std::uint64_t>(type + 1) << 56) | (static_cast<std::uint64_t>(n) << 50) | v;
+    return (static_cast<std::uint64_t>(type + 1) << 48) | (static_cast<std::uint64_t>(n) << 44) | v;
 }
+
+/// Strict match of a canonical ID against one type: the digits (with the check digit, when
+/// the ID carries one), and the name of a `{*}` template.
+bool match_canonical(const PlateType &t, std::string_view text, std::string &digits,
+                     bool &with_check, std::string *name);
+/// The canonical text of `digits` (with its check digit when `with_check`) under type t.
+std::string format_canonical(const PlateType &t, std::string_view digits, bool with_check,
+                             std::string_view name);
+/// Heard digits shown in the type's layout where they fit it.
+std::string format_heard(const PlateType &t, std::string_view prefix, std::string_view digits);
+bool check_valid(CheckDigit c, std::string_view digits);
+char check_char(CheckDigit c, std::string_view digits);
 
 /// Open-addressing hash map uint64 -> uint32 (linear probing, power-of-two capacity).
 class KeyIndex {
@@ -136,18 +149,25 @@ struct Hit {
 struct LookupIndex {
     KeyIndex keys;                       ///< full keys and, for check plates, the base key
     std::vector<std::uint8_t> has_check; ///< per plate
-    std::uint32_t lengths = 0;           ///< bit L set: some key has L digits
+    std::vector<std::uint32_t> lengths;  ///< per type: bit L set: some key has L digits
+    std::uint32_t all_lengths = 0;       ///< union over the types
+    /// The road filter: the first head_digits digits of an ID (the same for every type: the
+    /// smallest head of all types, at most 4) select a slot per type; 0 digits: one per type.
     int head_digits = 0;
     std::size_t head_space = 1;      ///< 10^head_digits
     std::vector<std::uint8_t> heads; ///< [type * head_space + head value]: a road in use
     std::vector<Box> head_box;       ///< same index: the box of the road's plates
+    std::vector<std::uint8_t> guessable; ///< per type: may be tried for another or no prefix
 
-    bool has_head(std::size_t type, const std::uint8_t *d, int n) const noexcept {
-        if (n < head_digits) return false;
+    std::size_t slot(std::size_t type, const std::uint8_t *d) const noexcept {
         std::size_t v = 0;
         for (int i = 0; i < head_digits; ++i)
             v = v * 10 + d[i];
-        return heads[type * head_space + v] != 0;
+        return type * head_space + v;
+    }
+    bool has_head(std::size_t type, const std::uint8_t *d, int n) const noexcept {
+        if (n < head_digits) return false;
+        return heads[slot(type, d)] != 0;
     }
 };
 
@@ -201,6 +221,8 @@ struct Registry::Impl {
     std::vector<Plate> plates;
     std::vector<PlateIdParts> parts;
     registry_detail::LookupIndex lookup;
+    /// prefix + prefix separator ("DG-", "G") -> types (for find)
+    std::unordered_map<std::string, std::vector<std::uint32_t>> by_prefix;
 
     // uniform grid for nearest()
     double min_x = 0, min_y = 0, cell = 1;

@@ -114,6 +114,12 @@ LayerSpec read_layer_table(const std::string &path, const fs::path &base, LayerR
                 throw Error(ErrorCode::invalid_config, toml_context(path, lv, table + ".synthetic"),
                             "expected true or false");
             spec.synthetic = lv.as_boolean()->get();
+        } else if (key == "scheme" && (r == "poles" || r == "lamps")) {
+            if (!lv.is_string())
+                throw Error(ErrorCode::invalid_config, toml_context(path, lv, table + ".scheme"),
+                            "expected the plate numbering scheme as a string, e.g. \"DG-#####\" "
+                            "(docs/plate-ids.md)");
+            spec.scheme = lv.as_string()->get();
         } else if (key != "source" && key != "layer" && key != "crs" && key != "where") {
             detail::unknown_key(path, lv, table, key, "layers.<role>");
         }

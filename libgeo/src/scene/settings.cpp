@@ -56,6 +56,29 @@ const std::vector<SettingInfo> &known_settings() {
          "horizontal pixels of cameras without a resolution (default 0: none)"},
         {"zones.kiosk_kind", "string",
          "the units' kind that patrol zones and isochrones start from (default kiosk)"},
+        {"seal.head_start_min", "number",
+         "minutes the suspect left before the report (default 1)"},
+        {"seal.margin_s", "number",
+         "seconds a unit must be at its block before the suspect can be (default 10)"},
+        {"seal.within_min", "number",
+         "minutes by which the ring of blocks must be complete (default 5)"},
+        {"seal.suspect", "string", "the default suspect profile, a key of [seal.suspects] (car)"},
+        {"seal.blocks_per_unit", "number", "blocks one unit may hold (default 1)"},
+        {"seal.unit_profile", "string", "how the units travel: car (default), ebike or walk"},
+        {"seal.default_turnout_min", "number",
+         "turnout delay of unit kinds not in [seal.turnout_min] (default 1)"},
+        {"seal.turnout_min.<kind>", "number",
+         "turnout delay (report to leaving) of a unit kind, minutes (defaults: kiosk 0.5, "
+         "patrol_car 0.25, station 2, community_room 1.5, checkpoint 0)"},
+        {"seal.suspects.<name>.profile", "string", "the network profile: walk, ebike or car"},
+        {"seal.suspects.<name>.speed_factor", "number",
+         "the suspect's speed / the profile's, 0.1–5 (default 1)"},
+        {"seal.suspects.<name>.obey_oneway", "boolean",
+         "the suspect keeps to one-way streets (default true)"},
+        {"site.turnout_s.<kind>", "number",
+         "siting: seconds from the call to rolling for units of this kind, 0–3600 (default 0)"},
+        {"site.new_kind", "string",
+         "siting: the kind of new sites, for their turnout (default kiosk)"},
     };
     return keys;
 }
@@ -245,6 +268,88 @@ void read_zone_settings(const toml::table &t, const std::string &file, ZoneSetti
     }
 }
 
+void read_suspect(const toml::table &t, const std::string &file, const std::string &key,
+                  SuspectProfile &sp) {
+    for (auto &&[k, v] : t) {
+        const std::string sub(k.str());
+        const std::string full = key + "." + sub;
+        if (sub == "profile") {
+            const auto p = profile_from_name(string_value(file, v, full));
+            if (!p) bad(file, v, full, "walk, ebike or car");
+            sp.profile = *p;
+        } else if (sub == "speed_factor") {
+            sp.speed_factor = number_in(file, v, full, 0.1, 5.0, false, "a factor in [0.1, 5]");
+        } else if (sub == "obey_oneway") {
+            sp.obey_oneway = boolean(file, v, full);
+        } else {
+            unknown_key(file, v, key, sub, "seal.suspects.<name>");
+        }
+    }
+}
+
+void read_seal_settings(const toml::table &t, const std::string &file, SealSettings &s) {
+    const toml::node *suspect_node = nullptr;
+    for (auto &&[k, v] : t) {
+        const std::string key(k.str());
+        const std::string full = "seal." + key;
+        if (key == "head_start_min") {
+            s.head_start_s = 60.0 * number_in(file, v, full, 0, 120, false, "minutes in [0, 120]");
+        } else if (key == "margin_s") {
+            s.margin_s = number_in(file, v, full, 0, 600, false, "seconds in [0, 600]");
+        } else if (key == "within_min") {
+            s.within_s = 60.0 * number_in(file, v, full, 0, 120, true, "minutes in (0, 120]");
+        } else if (key == "suspect") {
+            s.suspect = string_value(file, v, full);
+            suspect_node = &v;
+        } else if (key == "blocks_per_unit") {
+            if (!v.is_integer()) bad(file, v, full, "a whole number from 1 to 100");
+            s.blocks_per_unit =
+                static_cast<int>(number_in(file, v, full, 1, 100, false, "1 to 100"));
+        } else if (key == "unit_profile") {
+            const auto p = profile_from_name(string_value(file, v, full));
+            if (!p) bad(file, v, full, "walk, ebike or car");
+            s.unit_profile = *p;
+        } else if (key == "default_turnout_min") {
+            s.default_turnout_s =
+                60.0 * number_in(file, v, full, 0, 60, false, "minutes in [0, 60]");
+        } else if (key == "turnout_min") {
+            for (auto &&[kk, kv] : table_of(file, v, full))
+                s.turnout_s[std::string(kk.str())] =
+                    60.0 * number_in(file, kv, full + "." + std::string(kk.str()), 0, 60, false,
+                                     "minutes in [0, 60]");
+        } else if (key == "suspects") {
+            for (auto &&[sk, sv] : table_of(file, v, full)) {
+                const std::string name(sk.str());
+                SuspectProfile &sp = s.suspects[name]; // a new name starts from car defaults
+                read_suspect(table_of(file, sv, full + "." + name), file, full + "." + name, sp);
+            }
+        } else {
+            unknown_key(file, v, "seal", key);
+        }
+    }
+    if (suspect_node && !s.suspects.count(s.suspect))
+        bad(file, *suspect_node, "seal.suspect", "a suspect profile of [seal.suspects]");
+}
+
+void read_site_settings(const toml::table &t, const std::string &file, SiteSettings &st) {
+    for (auto &&[k, v] : t) {
+        const std::string key(k.str());
+        const std::string full = "site." + key;
+        if (key == "turnout_s") {
+            for (auto &&[kk, kv] : table_of(file, v, full)) {
+                const std::string kind(kk.str());
+                st.turnout_s[kind] = number_in(file, kv, full + "." + kind, 0, 3600, false,
+                                               "seconds between 0 and 3600");
+            }
+        } else if (key == "new_kind") {
+            st.new_kind = string_value(file, v, full);
+            if (st.new_kind.empty()) bad(file, v, full, "a kind (not empty)");
+        } else {
+            unknown_key(file, v, "site", key);
+        }
+    }
+}
+
 } // namespace
 
 ErrorContext toml_context(const std::string &file, const toml::node &node, const std::string &key) {
@@ -257,7 +362,8 @@ ErrorContext toml_context(const std::string &file, const toml::node &node, const
 
 const std::vector<std::string> &known_tables() {
     static const std::vector<std::string> t = {"scene",      "layers",  "profiles", "network",
-                                               "isochrones", "cameras", "zones"};
+                                               "isochrones", "cameras", "zones",
+                                               "seal",       "site"};
     return t;
 }
 
@@ -288,6 +394,8 @@ void read_settings(const toml::table &root, const std::string &file, SceneSettin
         read_isochrone_settings(*t, file, out.isochrones);
     if (const auto *t = root["cameras"].as_table()) read_camera_settings(*t, file, out.cameras);
     if (const auto *t = root["zones"].as_table()) read_zone_settings(*t, file, out.zones);
+    if (const auto *t = root["seal"].as_table()) read_seal_settings(*t, file, out.seal);
+    if (const auto *t = root["site"].as_table()) read_site_settings(*t, file, out.site);
 }
 
 } // namespace detail

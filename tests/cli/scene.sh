@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# End-to-end: lugeo scene init on small OSM fixtures, then scene check and the commands that
+# must run on the scene with no hand edits; overwrite refusal; placeholder kiosks; an unusable
+# layer makes scene check exit 1.
+set -euo pipefail
+LUGEO=$1
+SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+FIX="$SRC/tests/fixtures/osm"
+
+"$LUGEO" scene init --help | grep -q "Examples:" || fail "scene init --help has no example"
+"$LUGEO" scene check --help | grep -q "Examples:" || fail "scene check --help has no example"
+
+# ---- init on Lauf (police tagged): every command runs on the scene as written ----
+"$LUGEO" scene init "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/lauf" --json -q > "$TMP/init.json"
+S="$TMP/lauf/scene.toml"
+[[ -f "$S" && -f "$TMP/lauf/layers.gpkg" ]] || fail "scene.toml / layers.gpkg not written"
+"$LUGEO" scene check --scene "$S" --json -q > "$TMP/check.json" || fail "scene check exit $?"
+"$LUGEO" network info --scene "$S" --json -q > "$TMP/net.json"
+python3 - "$TMP/init.json" "$TMP/check.json" "$TMP/net.json" "$S" <<'PY'
+import json, sys, re
+init, check, net = (json.load(open(p)) for p in sys.argv[1:4])
+toml = open(sys.argv[4]).read()
+# the CRS written is the one chosen, with its reason as a comment; the network uses it
+assert init["crs"] == check["crs"] == net["crs"], (init["crs"], check["crs"], net["crs"])
+assert re.search(r'^crs = "%s"' % init["crs"], toml, re.M)
+assert init["crs_reason"] and init["crs_reason"] in toml
+assert 0 < init["car_km"] <= init["road_km"] + 1e-9
+assert abs(init["road_km"] - net["total_km"]) < 0.1, (init["road_km"], net["total_km"])
+# every declared layer is usable and kept what init wrote
+assert check["ok"], check
+written = {l["role"]: l for l in init["layers"]}
+for l in check["layers"]:
+    if not l["declared"]:
+        assert not written.get(l["role"], {}).get("declared", False), l["role"]
+        continue
+    assert l["usable"], l
+    assert l["kept"] <= l["read"], l
+    if l["role"] != "roads":
+        assert l["kept"] == written[l["role"]]["features"], (l["role"], l["kept"], written[l["role"]])
+for role in ("roads", "boundary", "units", "buildings", "key_sites"):
+    assert written[role]["declared"], role
+# units: police from OSM, patrol zones drawn for them
+assert init["units_from"].startswith("amenity=police"), init["units_from"]
+assert 'kiosk_kind = "station"' in toml
+cmds = {c["command"]: c for c in check["commands"]}
+for c in ("network info / export", "isochrones", "zones", "coverage", "report"):
+    assert cmds[c]["can_run"], cmds[c]
+assert not cmds["coverage plan"]["can_run"] and "candidate" in cmds["coverage plan"]["why"]
+PY
+"$LUGEO" isochrones --scene "$S" -q > /dev/null || fail "isochrones"
+"$LUGEO" zones --scene "$S" -q > /dev/null || fail "zones"
+"$LUGEO" coverage --scene "$S" -q > /dev/null || fail "coverage"
+"$LUGEO" report --scene "$S" -o "$TMP/report" -q > /dev/null || fail "report"
+[[ -s "$TMP/report/report.html" ]] || fail "report.html"
+"$LUGEO" scene check --scene "$S" | grep -q "cannot run  — no candidate mounts" || fail "check text"
+
+# ---- an existing scene is not overwritten unless asked ----
+sum=$(md5sum < "$S")
+set +e
+"$LUGEO" scene init "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/lauf" -q 2> "$TMP/err"; rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "overwrite refusal exit $rc"
+grep -q -- "--overwrite" "$TMP/err" || fail "refusal names --overwrite"
+[[ "$(md5sum < "$S")" == "$sum" ]] || fail "scene.toml changed"
+"$LUGEO" scene init "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/lauf" -q --overwrite > /dev/null \
+    || fail "--overwrite"
+
+# ---- no police in the extract: placeholder kiosks, synthetic and commented ----
+"$LUGEO" scene init "$FIX/tw-taipei-zhongshan-2024-03.osm" -o "$TMP/tp" --kiosks 3 --json -q > "$TMP/tp.json"
+T="$TMP/tp/scene.toml"
+grep -q "PLACEHOLDER" "$T" || fail "placeholder comment"
+python3 - "$TMP/tp.json" "$T" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1])); toml = open(sys.argv[2]).read()
+assert j["units"] == 3 and j["units_from"].startswith("placeholder"), j
+units = toml[toml.index("[layers.units]"):]
+units = units[:units.index("[layers.units.fields]")]
+assert "synthetic = true" in units, units
+assert j["worst_response_s"] > 0
+PY
+ogrinfo -ro -al -q "$TMP/tp/layers.gpkg" units | grep -Ec "synthetic \(Integer(64)?\) = 1" | grep -qx 3 \
+    || fail "units not marked synthetic in the layer"
+"$LUGEO" zones --scene "$T" --json -q > "$TMP/tpz.json" || fail "zones on placeholders"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); z=j.get("zones", j.get("kiosks")); assert len(z)==3, len(z)' "$TMP/tpz.json" \
+    || fail "3 zones for 3 kiosks"
+# each placeholder stands on a road (snapped at once)
+"$LUGEO" isochrones --scene "$T" --json -q > "$TMP/tpi.json" || fail "isochrones on placeholders"
+
+# ---- a road layer instead of an extract: roads from it, placeholder kiosks ----
+"$LUGEO" network export --roads "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/edges.gpkg" -q
+"$LUGEO" scene init "$TMP/edges.gpkg:edges" -o "$TMP/lr" --kiosks 4 --json -q > "$TMP/lr.json"
+grep -q '^layer = "edges"' "$TMP/lr/scene.toml" || fail "road layer name not written"
+"$LUGEO" scene check --scene "$TMP/lr/scene.toml" -q > /dev/null || fail "scene check on a road-layer scene"
+"$LUGEO" zones --scene "$TMP/lr/scene.toml" -q > /dev/null || fail "zones on a road-layer scene"
+python3 - "$TMP/lr.json" "$TMP/init.json" <<'PY'
+import json, sys
+lr, osm = (json.load(open(p)) for p in sys.argv[1:3])
+assert lr["units"] == 4 and lr["units_from"].startswith("placeholder"), lr
+assert lr["crs"] == osm["crs"]           # the same place, the same CRS
+assert abs(lr["road_km"] - osm["road_km"]) < 0.01 * osm["road_km"], (lr["road_km"], osm["road_km"])
+PY
+
+# ---- an unusable layer: scene check exits 1 and names it ----
+sed 's/^layer = "key_sites"/layer = "no_such_layer"/' "$T" > "$TMP/tp/bad.toml"
+set +e
+"$LUGEO" scene check --scene "$TMP/tp/bad.toml" --json -q > "$TMP/bad.json"; rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "scene check on an unusable layer: exit $rc"
+python3 - "$TMP/bad.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert not j["ok"]
+bad = [l for l in j["layers"] if l["declared"] and not l["usable"]]
+assert [l["role"] for l in bad] == ["key_sites"], bad
+assert "no_such_layer" in bad[0]["error"], bad[0]["error"]
+PY
+
+# ---- bad sources ----
+set +e
+"$LUGEO" scene init "$TMP/nope.osm.pbf" -o "$TMP/x" -q 2> /dev/null; rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "missing source: exit $rc"
+echo "not osm" > "$TMP/bad.osm"
+set +e
+"$LUGEO" scene init "$TMP/bad.osm" -o "$TMP/y" -q 2> "$TMP/err"; rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "broken OSM file: exit $rc"
+grep -q "bad.osm" "$TMP/err" || fail "broken OSM file not named"
+[[ ! -e "$TMP/y/scene.toml" ]] || fail "a scene was written from a broken file"
+echo "scene: ok"

@@ -1,0 +1,428 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "support/ascii_map.hpp"
+
+#include <lugeo/error.hpp>
+#include <lugeo/routing.hpp>
+#include <lugeo/scene.hpp>
+#include <lugeo/site.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace lugeo;
+using lugeo::test::AsciiMap;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+/// A random grid city: n × n junctions 100 m apart (jittered), some streets missing, some
+/// one-way, mixed classes; incidents at random with random grades.
+struct City {
+    Network net;
+    std::vector<Incident> incidents;
+    std::vector<Unit> units;
+};
+
+City random_city(std::uint32_t seed, int n = 6, std::size_t incidents = 40, std::size_t units = 1) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u01(0, 1);
+    auto at = [&](int i, int j) { return XY{i * 100.0, j * 100.0}; };
+    std::vector<XY> nodes;
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+            XY p = at(i, j);
+            p.x += (u01(rng) - 0.5) * 30;
+            p.y += (u01(rng) - 0.5) * 30;
+            nodes.push_back(p);
+        }
+    const char *classes[] = {"residential", "tertiary", "primary"};
+    std::vector<RoadInput> roads;
+    std::int64_t fid = 0;
+    auto street = [&](int a, int b) {
+        if (u01(rng) < 0.1) return; // missing
+        RoadInput r;
+        r.line = {nodes[a], nodes[b]};
+        r.road_class = classes[rng() % 3];
+        if (u01(rng) < 0.2) r.oneway = u01(rng) < 0.5 ? "yes" : "-1";
+        r.fid = fid++;
+        roads.push_back(std::move(r));
+    };
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+            if (i + 1 < n) street(j * n + i, j * n + i + 1);
+            if (j + 1 < n) street(j * n + i, (j + 1) * n + i);
+        }
+    City c{build_network(std::move(roads), "EPSG:32648", NetworkOptions{}), {}, {}};
+    for (std::size_t k = 0; k < incidents; ++k) {
+        Incident in;
+        in.id = "I" + std::to_string(k);
+        in.position = {u01(rng) * (n - 1) * 100.0, u01(rng) * (n - 1) * 100.0};
+        in.grade = static_cast<IncidentGrade>(rng() % incident_grade_count);
+        c.incidents.push_back(in);
+    }
+    const auto cand = junction_candidates(c.net, Profile::car);
+    for (std::size_t k = 0; k < units; ++k) {
+        Unit u;
+        u.id = "U" + std::to_string(k);
+        u.kind = "kiosk";
+        u.position = cand[rng() % cand.size()].position;
+        c.units.push_back(u);
+    }
+    return c;
+}
+
+/// The response time at every demand point of a set of units, computed independently of the
+/// siting module: one multi-source search of the routing core (turnout as the sources'
+/// initial time) and time_at at each point's snap.
+std::vector<double> reference_times(const Network &net, const std::vector<XY> &units,
+                                    const std::vector<double> &turnout,
+                                    const std::vector<Network::Snap> &demand) {
+    std::vector<RoutingSource> src;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        Network::SnapOptions so;
+        so.max_distance_m = 500;
+        src.push_back({*net.snap(units[i], so), turnout[i]});
+    }
+    const Reach r = shortest_times(net, src, {});
+    std::vector<double> t;
+    for (const auto &s : demand)
+        t.push_back(time_at(net, r, s.edge, s.offset_m));
+    return t;
+}
+
+std::vector<Network::Snap> incident_snaps(const Network &net, const std::vector<Incident> &inc,
+                                          std::vector<double> &weights) {
+    std::vector<Network::Snap> out;
+    weights.clear();
+    for (const auto &i : inc) {
+        Network::SnapOptions so;
+        so.max_distance_m = 300;
+        if (auto s = net.snap(i.position, so)) {
+            out.push_back(*s);
+            weights.push_back(incident_grade_weight(i.grade));
+        }
+    }
+    return out;
+}
+
+double objective(SiteObjective o, const std::vector<double> &t, const std::vector<double> &w,
+                 double within) {
+    double acc = 0, tw = 0;
+    for (std::size_t d = 0; d < t.size(); ++d) {
+        tw += w[d];
+        if (o == SiteObjective::cover) acc += t[d] <= within ? w[d] : 0;
+        if (o == SiteObjective::median) acc += w[d] * t[d];
+        if (o == SiteObjective::center) acc = std::max(acc, t[d]);
+    }
+    return o == SiteObjective::median ? acc / tw : acc;
+}
+
+/// Best objective over every k-subset of the candidates, by the reference times.
+double enumerate_best(const City &c, const std::vector<SiteCandidate> &cand, std::size_t k,
+                      SiteObjective o, double within, double turnout_s) {
+    std::vector<double> w;
+    const auto snaps = incident_snaps(c.net, c.incidents, w);
+    double best = o == SiteObjective::cover ? -1 : inf;
+    std::vector<std::size_t> idx;
+    std::function<void(std::size_t)> rec = [&](std::size_t from) {
+        if (idx.size() == k) {
+            std::vector<XY> pos;
+            std::vector<double> to;
+            for (const auto &u : c.units) {
+                pos.push_back(u.position);
+                to.push_back(turnout_s);
+            }
+            for (auto i : idx) {
+                pos.push_back(cand[i].position);
+                to.push_back(turnout_s);
+            }
+            const double v = objective(o, reference_times(c.net, pos, to, snaps), w, within);
+            best = o == SiteObjective::cover ? std::max(best, v) : std::min(best, v);
+            return;
+        }
+        for (std::size_t i = from; i < cand.size(); ++i) {
+            idx.push_back(i);
+            rec(i + 1);
+            idx.pop_back();
+        }
+    };
+    rec(0);
+    return best;
+}
+
+SiteInput input_of(const City &c) {
+    SiteInput in;
+    in.fixed = c.units;
+    in.candidates = junction_candidates(c.net, Profile::car);
+    in.incidents = c.incidents;
+    return in;
+}
+
+} // namespace
+
+TEST_CASE("names") {
+    for (auto o : {SiteObjective::cover, SiteObjective::median, SiteObjective::center})
+        CHECK(site_objective_from_name(site_objective_name(o)) == o);
+    for (auto d : {SiteDemand::incidents, SiteDemand::roads, SiteDemand::key_sites})
+        CHECK(site_demand_from_name(site_demand_name(d)) == d);
+    CHECK_FALSE(site_objective_from_name("seal").has_value());
+}
+
+TEST_CASE("the siting figures are the routing core's: times at every demand point agree with a "
+          "multi-source search, turnout included") {
+    for (std::uint32_t seed : {1u, 2u, 3u}) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 6, 60, 2);
+        SiteInput in = input_of(c);
+        SiteOptions o;
+        o.add = 2;
+        o.objective = SiteObjective::median;
+        o.turnout_s = {{"kiosk", 30}};
+        const SiteResult r = plan_sites(c.net, in, o);
+        std::vector<double> w;
+        const auto snaps = incident_snaps(c.net, c.incidents, w);
+        REQUIRE(snaps.size() == r.points.size());
+        std::vector<XY> pos = {c.units[0].position, c.units[1].position};
+        const auto before = reference_times(c.net, pos, {30, 30}, snaps);
+        for (const auto &s : r.sites)
+            pos.push_back(s.position);
+        const auto after = reference_times(c.net, pos, {30, 30, 30, 30}, snaps);
+        for (std::size_t d = 0; d < snaps.size(); ++d) {
+            CHECK(r.points[d].time_before_s == doctest::Approx(before[d]).epsilon(1e-5));
+            CHECK(r.points[d].time_after_s == doctest::Approx(after[d]).epsilon(1e-5));
+        }
+        CHECK(r.objective_before == doctest::Approx(objective(SiteObjective::median, before, w, 0)));
+        CHECK(r.objective_after == doctest::Approx(objective(SiteObjective::median, after, w, 0)));
+    }
+}
+
+TEST_CASE("greedy + swap equals an enumeration of every subset for K = 1, 2, 3 (cover, median); "
+          "the library's exhaustive search too; center between its bound and its value") {
+    for (std::uint32_t seed = 11; seed < 31; ++seed) { // 20 random cities
+        const City c = random_city(seed, 5, 40, 1);
+        const SiteInput in = input_of(c);
+        for (std::size_t k = 1; k <= 3; ++k)
+            for (auto obj : {SiteObjective::cover, SiteObjective::median, SiteObjective::center}) {
+                CAPTURE(seed);
+                CAPTURE(k);
+                CAPTURE(site_objective_name(obj));
+                SiteOptions o;
+                o.add = k;
+                o.objective = obj;
+                o.within_s = 45;
+                o.turnout_s = {{"kiosk", 5}};
+                const double best = enumerate_best(c, in.candidates, k, obj, o.within_s, 5);
+                o.search = SiteSearch::exhaustive;
+                const SiteResult ex = plan_sites(c.net, in, o);
+                CHECK(ex.method == SiteMethod::exhaustive);
+                CHECK(ex.objective_after == doctest::Approx(best).epsilon(1e-5));
+                o.search = SiteSearch::heuristic;
+                const SiteResult h = plan_sites(c.net, in, o);
+                REQUIRE(h.sites.size() == k);
+                if (obj == SiteObjective::center) {
+                    CHECK(h.method == SiteMethod::radius_search);
+                    CHECK(h.lower_bound <= best * (1 + 1e-6));
+                    CHECK(h.objective_after >= best * (1 - 1e-6));
+                } else {
+                    CHECK(h.method == SiteMethod::greedy_swap);
+                    CHECK(h.objective_after == doctest::Approx(best).epsilon(1e-5));
+                }
+            }
+    }
+}
+
+TEST_CASE("covering gains never increase from pick to pick; median gains neither") {
+    for (std::uint32_t seed : {21u, 22u, 23u}) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 8, 120, 1);
+        const SiteInput in = input_of(c);
+        for (auto obj : {SiteObjective::cover, SiteObjective::median}) {
+            SiteOptions o;
+            o.add = 5;
+            o.objective = obj;
+            o.within_s = 40;
+            o.search = SiteSearch::heuristic;
+            const SiteResult r = plan_sites(c.net, in, o);
+            REQUIRE(r.sites.size() == 5);
+            for (std::size_t i = 1; i < r.sites.size(); ++i)
+                CHECK(r.sites[i].gain <= r.sites[i - 1].gain + 1e-9);
+        }
+    }
+}
+
+TEST_CASE("adding a site never makes any figure worse") {
+    for (std::uint32_t seed : {31u, 32u}) {
+        const City c = random_city(seed, 7, 80, 2);
+        const SiteInput in = input_of(c);
+        for (auto obj : {SiteObjective::cover, SiteObjective::median, SiteObjective::center}) {
+            CAPTURE(seed);
+            CAPTURE(site_objective_name(obj));
+            SiteOptions o;
+            o.add = 4;
+            o.objective = obj;
+            o.within_s = 40;
+            const SiteResult r = plan_sites(c.net, in, o);
+            SiteFigures prev = r.before;
+            for (const auto &s : r.sites) {
+                CHECK(s.figures.covered_weight >= prev.covered_weight - 1e-9);
+                CHECK(s.figures.mean_time_s <= prev.mean_time_s + 1e-9);
+                CHECK(s.figures.worst_time_s <= prev.worst_time_s + 1e-9);
+                prev = s.figures;
+            }
+            for (const auto &p : r.points)
+                CHECK(p.time_after_s <= p.time_before_s + 1e-9);
+        }
+    }
+}
+
+TEST_CASE("relocate 0 equals add 0 equals today's figures") {
+    const City c = random_city(41, 7, 80, 3);
+    const SiteInput in = input_of(c);
+    std::vector<double> w;
+    const auto snaps = incident_snaps(c.net, c.incidents, w);
+    std::vector<XY> pos;
+    for (const auto &u : c.units)
+        pos.push_back(u.position);
+    const auto today = reference_times(c.net, pos, std::vector<double>(pos.size(), 0), snaps);
+    for (auto obj : {SiteObjective::cover, SiteObjective::median, SiteObjective::center}) {
+        SiteOptions o;
+        o.add = 0;
+        o.relocate = 0;
+        o.objective = obj;
+        o.within_s = 40;
+        const SiteResult r = plan_sites(c.net, in, o);
+        CHECK(r.method == SiteMethod::none);
+        CHECK(r.sites.empty());
+        CHECK(r.moves.empty());
+        CHECK(r.objective_before == doctest::Approx(objective(obj, today, w, 40)));
+        CHECK(r.objective_after == r.objective_before);
+        CHECK(r.after.mean_time_s == r.before.mean_time_s);
+        CHECK(r.after.covered_weight == r.before.covered_weight);
+        // the figures before any new site do not depend on how many are added
+        o.add = 3;
+        const SiteResult r3 = plan_sites(c.net, in, o);
+        CHECK(r3.objective_before == r.objective_before);
+        CHECK(r3.before.mean_time_s == r.before.mean_time_s);
+        CHECK(r3.before.worst_time_s == r.before.worst_time_s);
+    }
+}
+
+TEST_CASE("relocating one unit equals the best single move found by enumeration") {
+    for (std::uint32_t seed : {51u, 52u, 53u}) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 5, 40, 2);
+        const SiteInput in = input_of(c);
+        std::vector<double> w;
+        const auto snaps = incident_snaps(c.net, c.incidents, w);
+        for (auto obj : {SiteObjective::cover, SiteObjective::median}) {
+            double best = objective(obj,
+                                    reference_times(c.net, {c.units[0].position, c.units[1].position},
+                                                    {0, 0}, snaps),
+                                    w, 45);
+            for (std::size_t moved = 0; moved < 2; ++moved)
+                for (const auto &cand : in.candidates) {
+                    const XY stay = c.units[1 - moved].position;
+                    const double v = objective(
+                        obj, reference_times(c.net, {stay, cand.position}, {0, 0}, snaps), w, 45);
+                    best = obj == SiteObjective::cover ? std::max(best, v) : std::min(best, v);
+                }
+            SiteOptions o;
+            o.add = 0;
+            o.relocate = 1;
+            o.objective = obj;
+            o.within_s = 45;
+            const SiteResult r = plan_sites(c.net, in, o);
+            CHECK(r.moves.size() <= 1);
+            CHECK(r.sites.size() == r.moves.size());
+            CHECK(r.objective_after == doctest::Approx(best).epsilon(1e-5));
+        }
+    }
+}
+
+TEST_CASE("a unit far from its demand moves to it") {
+    const AsciiMap map("A---------B---------C---------D---------E", 20.0);
+    const Network net = map.build({{"ABCDE"}});
+    SiteInput in;
+    in.fixed = {Unit{"k1", "kiosk", "", 0, map.at('A')}, Unit{"k2", "kiosk", "", 0, map.at('B')}};
+    in.candidates = junction_candidates(net, Profile::car);
+    for (int i = 0; i < 5; ++i)
+        in.incidents.push_back({"I" + std::to_string(i), map.at('E'), IncidentGrade::red, ""});
+    SiteOptions o;
+    o.add = 0;
+    o.relocate = 1;
+    o.objective = SiteObjective::median;
+    const SiteResult r = plan_sites(net, in, o);
+    REQUIRE(r.moves.size() == 1);
+    CHECK(r.sites[r.moves[0].pick].position.x == doctest::Approx(map.at('E').x));
+    CHECK(r.after.mean_time_s == doctest::Approx(0.0).epsilon(1e-9));
+}
+
+TEST_CASE("road demand: weights add up to the drivable length of the largest component") {
+    const City c = random_city(61, 6, 0, 1);
+    SiteInput in = input_of(c);
+    SiteOptions o;
+    o.demand = SiteDemand::roads;
+    o.add = 2;
+    o.objective = SiteObjective::center;
+    const SiteResult r = plan_sites(c.net, in, o);
+    double km = 0;
+    const auto largest = c.net.largest_component(Profile::car);
+    for (std::uint32_t e = 0; e < c.net.edge_count(); ++e)
+        if (c.net.is_usable(Profile::car, e) && c.net.edge_component(Profile::car, e) == largest)
+            km += c.net.edge(e).length_m;
+    CHECK(r.before.weight == doctest::Approx(km));
+    CHECK(r.after.worst_time_s <= r.before.worst_time_s);
+    CHECK(r.lower_bound <= r.after.worst_time_s + 1e-9);
+}
+
+TEST_CASE("bad input: candidates off the network, more sites than candidates, a unit off the "
+          "network") {
+    const City c = random_city(71, 5, 20, 1);
+    SiteInput in = input_of(c);
+    SiteOptions o;
+    o.add = 2;
+    SiteInput far = in;
+    far.candidates = {{"x", "", XY{1e6, 1e6}}, {"y", "", XY{-1e6, 0}}};
+    far.candidates_source = "'rooms.geojson'";
+    try {
+        plan_sites(c.net, far, o);
+        FAIL("expected an error");
+    } catch (const Error &e) {
+        CHECK(e.code() == ErrorCode::off_network);
+        CHECK(std::string(e.what()).find("rooms.geojson") != std::string::npos);
+        CHECK(std::string(e.what()).find("none of the 2") != std::string::npos);
+    }
+    o.add = in.candidates.size() + 1;
+    try {
+        plan_sites(c.net, in, o);
+        FAIL("expected an error");
+    } catch (const Error &e) {
+        CHECK(e.code() == ErrorCode::invalid_argument);
+        CHECK(std::string(e.what()).find("candidate") != std::string::npos);
+    }
+    o.add = 1;
+    SiteInput off = in;
+    off.fixed[0].position = {5e5, 5e5};
+    off.fixed[0].id = "KIOSK-FAR";
+    try {
+        plan_sites(c.net, off, o);
+        FAIL("expected an error");
+    } catch (const Error &e) {
+        CHECK(e.code() == ErrorCode::off_network);
+        CHECK(std::string(e.what()).find("KIOSK-FAR") != std::string::npos);
+    }
+    o.within_s = 0;
+    CHECK_THROWS_AS(plan_sites(c.net, in, o), Error);
+    o.within_s = 300;
+    o.objective = SiteObjective::center;
+    o.relocate = 1;
+    CHECK_THROWS_AS(plan_sites(c.net, in, o), Error);
+}
