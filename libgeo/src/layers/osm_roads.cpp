@@ -141,6 +141,13 @@ Roads read_osm_roads_libosmium(LayerReading &reading, WayCounters &counts) {
     t.field_present.assign(t.fields.size(), false);
     t.field_present[0] = true;
     std::string target = ctx.metric_crs;
+    if (target.empty() && x.lonlat_box.valid()) {
+        // the metric CRS for the area (CGCS2000 Gauss-Kruger in China, UTM elsewhere), said
+        const MetricCrsChoice choice = choose_metric_crs(x.lonlat_box);
+        target = choice.crs;
+        t.warnings.push_back("metric CRS " + choice.crs + " (" + choice.name +
+                             ") chosen for the data: " + choice.reason);
+    }
     if (target.empty() || target == "UTM" || target == "utm")
         target = x.lonlat_box.valid() ? utm_crs_for({(x.lonlat_box.minx + x.lonlat_box.maxx) / 2,
                                                      (x.lonlat_box.miny + x.lonlat_box.maxy) / 2})
