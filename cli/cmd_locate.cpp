@@ -20,7 +20,7 @@ struct LocateCliOptions {
     SceneArgs scene;
     std::vector<std::string> ids;
     std::string near;
-    PositionArgs pos; ///< --near-crs, --output-crs, --max-outside
+    PositionArgs pos; ///< --near-crs, --show-crs, --max-outside
     std::size_t candidates = 0; ///< 0: default (5, fuzzy only when needed)
     bool json = false;
     bool no_network = false;

@@ -1,5 +1,6 @@
 // lugeo seal PLATE_ID | LON,LAT — seal-off (封控): blocks, units, and whether the ring closes
 // before the suspect is out; `--exits` (one unit per exit); `--all` (city-wide shares).
+#include "output.hpp"
 #include "plate_common.hpp"
 
 #include <lugeo/error.hpp>
@@ -27,7 +28,7 @@ struct SealCliOptions {
     bool all = false;
     std::string over; ///< --all over grids | incidents
     bool no_head_start_search = false;
-    std::string output;
+    OutputArgs output;
     bool json = false;
 };
 
@@ -115,10 +116,10 @@ nlohmann::json lonlat_json(const MetricFrame &f, XY p) {
 
 // ---- one incident ----------------------------------------------------------------------------
 
-void write_layers(const std::string &path, const SealContext &ctx, const SealPlan &plan,
-                  const SealOptions &so, const MetricFrame &frame) {
+void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan &plan,
+                  const SealOptions &so, const MetricFrame &frame, bool quiet) {
     const Network &net = ctx.network();
-    VectorWriter w(path);
+    VectorWriter w = open_output(out);
     const std::string crs = net.crs();
     LayerDef bd{"blocks", Geometry::Type::point, {}, crs, "road blocks: unit, arrival, margin"};
     bd.fields = {{"rank", FieldType::integer},     {"unit", FieldType::string},
@@ -192,13 +193,14 @@ void write_layers(const std::string &path, const SealContext &ctx, const SealPla
         }
     }
     w.commit();
+    report_written(w, quiet);
 }
 
 int run_one(const SealCliOptions &o) {
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
     PlateWorld w = load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary});
-    if (!o.output.empty()) check_not_input(w.scene, o.output);
+    if (!o.output.empty()) check_not_input(w.scene, o.output.path);
     if (!w.network)
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
                     "seal-off needs the scene's roads");
@@ -254,8 +256,7 @@ int run_one(const SealCliOptions &o) {
                                                 fmt(s.options.snap_max_m, 0) +
                                                 " m from a road the suspect can use");
     if (!o.output.empty()) {
-        write_layers(o.output, ctx, plan, s.options, w.frame);
-        if (!o.scene.quiet) std::cerr << "wrote " << o.output << "\n";
+        write_layers(o.output, ctx, plan, s.options, w.frame, o.scene.quiet);
     }
     const SealOptions &so = s.options;
     if (o.json) {
@@ -459,7 +460,7 @@ int run_exits(const SealCliOptions &o) {
 
 int run_all(const SealCliOptions &o) {
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     std::string over = o.over;
     if (over.empty()) over = scene.has_layer(LayerRole::grids) ? "grids" : "incidents";
     if (over != "grids" && over != "incidents")
@@ -538,7 +539,7 @@ int run_all(const SealCliOptions &o) {
     auto share = [](const Share &x) { return x.n ? double(x.sealed) / double(x.n) : 0.0; };
 
     if (!o.output.empty()) {
-        VectorWriter w(o.output);
+        VectorWriter w = open_output(o.output);
         const bool polys = role == LayerRole::grids;
         LayerDef d{"seal_" + over, polys ? Geometry::Type::polygon : Geometry::Type::point, {},
                    net.crs(), "can it be sealed within the ring time, and why not"};
@@ -568,7 +569,7 @@ int run_all(const SealCliOptions &o) {
                 w.add_feature(LN, Geometry::of_point(items[i].at), {items[i].id, items[i].zone, why});
         }
         w.commit();
-        if (!o.scene.quiet) std::cerr << "wrote " << o.output << "\n";
+        report_written(w, o.scene.quiet);
     }
     if (o.json) {
         nlohmann::json j;
@@ -673,10 +674,9 @@ void register_seal(CLI::App &app) {
                                        "incidents");
     cmd->add_flag("--no-head-start-search", o->no_head_start_search,
                   "When it does not seal, do not search the head start at which it would");
-    cmd->add_option("-o,--output", o->output,
-                    "Write layers (.gpkg): blocks, unit_routes, enclosed, suspect_reach, "
-                    "open_routes")
-        ->option_text("FILE");
+    add_output_options(*cmd, o->output, "Write layers",
+                       "blocks, unit_routes, enclosed, suspect_reach, open_routes (with --all: "
+                       "seal_grids or seal_incidents)");
     cmd->add_flag("--json", o->json, "Machine-readable output (docs/seal.md)");
     set_examples(*cmd,
                  "  lugeo seal 104.0690,30.6640                     # the demo scene\n"

@@ -1,5 +1,6 @@
 // lugeo site: where the next kiosks should go (cover, median, center objectives)
 #include "common.hpp"
+#include "output.hpp"
 
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
@@ -26,7 +27,7 @@ struct SiteCliOptions {
     std::size_t relocate = 0;
     std::string search = "auto";
     double road_step_m = 100;
-    std::string output;
+    OutputArgs output;
     bool json = false;
 };
 
@@ -269,8 +270,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
 }
 
 void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
-                const ZoneContext &ctx, const std::string &new_kind, const std::string &path) {
-    VectorWriter w(path);
+                const ZoneContext &ctx, const std::string &new_kind, const OutputArgs &out) {
+    VectorWriter w = open_output(out);
     LayerDef sd;
     sd.name = "sites";
     sd.geometry_type = Geometry::Type::point;
@@ -370,7 +371,7 @@ int run_site(const SiteCliOptions &o) {
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
                     "'" + o.demand + "' is not one of incidents, roads, key_sites");
     const Scene scene = resolve_scene(o.scene);
-    if (!o.output.empty()) check_not_input(scene, o.output);
+    if (!o.output.empty()) check_not_input(scene, o.output.path);
     std::vector<LayerRole> roles = {LayerRole::roads, LayerRole::boundary, LayerRole::incidents,
                                     LayerRole::key_sites, LayerRole::units};
     if (o.candidates == "plates") {
@@ -428,7 +429,7 @@ int run_site(const SiteCliOptions &o) {
         print_text(r, frame, in, in.candidates_source);
     if (!o.output.empty())
         std::cerr << "wrote " << r.sites.size() << " sites, the new zones and what changed to "
-                  << o.output << "\n";
+                  << o.output.path << "\n";
     return exit_ok;
 }
 
@@ -475,9 +476,8 @@ void register_site(CLI::App &app) {
     cmd->add_option("--road-step", opts->road_step_m,
                     "--demand roads: one demand point per road piece of at most this length (m)")
         ->capture_default_str();
-    cmd->add_option("-o,--output", opts->output,
-                    "GeoPackage with layers sites, zones (the new zones), units, changed")
-        ->option_text("FILE");
+    add_output_options(*cmd, opts->output, "Write layers",
+                       "sites, zones (the new zones), units, changed");
     cmd->add_flag("--json", opts->json, "Machine-readable result on stdout");
     set_examples(*cmd,
                  "  lugeo site --add 1                             # the demo's seventh kiosk\n"

@@ -15,7 +15,7 @@ void add_position_options(CLI::App &cmd, PositionArgs &a) {
                    "cgcs2000, gcj02 (Amap, Tencent, WeChat) or bd09 (Baidu)")
         ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02", "bd09"}, CLI::ignore_case))
         ->option_text("SYSTEM");
-    cmd.add_option("--output-crs", a.output_crs,
+    cmd.add_option("--show-crs", a.output_crs,
                    "System of the positions printed (wgs84 default, cgcs2000, gcj02, bd09): to "
                    "show them on that app's map")
         ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02", "bd09"}, CLI::ignore_case))

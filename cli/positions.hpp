@@ -2,7 +2,7 @@
 // incident LON,LAT, isochrones --from, locate --near) to read it — LON,LAT[,RADIUS] or a geo:
 // URI, in WGS84, CGCS2000, GCJ-02 or BD-09 (--near-crs) — to refuse one far outside the scene
 // (0,0 from a handset without a fix), and to print positions in the system asked for
-// (--output-crs). The library side is lugeo/position.hpp (docs/positions.md).
+// (--show-crs). The library side is lugeo/position.hpp (docs/positions.md).
 #pragma once
 
 #include <lugeo/geometry.hpp>
@@ -18,14 +18,14 @@
 
 namespace lugeo::cli {
 
-/// --near-crs, --output-crs, --max-outside.
+/// --near-crs, --show-crs, --max-outside.
 struct PositionArgs {
     std::string near_crs;   ///< the system positions are given in ("" = WGS84, or a geo: URI's)
     std::string output_crs; ///< the system positions are printed in ("" = WGS84)
     double max_outside_km = default_max_distance_from_extent_m / 1000.0;
 };
 
-/// Adds --near-crs, --output-crs and --max-outside to a command that takes a position.
+/// Adds --near-crs, --show-crs and --max-outside to a command that takes a position.
 void add_position_options(CLI::App &cmd, PositionArgs &args);
 
 /// Parses a position argument (LON,LAT, LON,LAT,RADIUS when `allow_radius`, or a geo: URI) in
@@ -45,7 +45,7 @@ Box scene_lonlat_extent(const Scene &scene, const SceneData &data);
 void require_in_scene(const ParsedPosition &p, const Box &lonlat_extent, const PositionArgs &args,
                       const std::string &option);
 
-/// The output system (--output-crs; WGS84 when not given).
+/// The output system (--show-crs; WGS84 when not given).
 PositionCrs output_crs(const PositionArgs &args);
 /// A WGS84 position in the output system.
 LonLat output_position(LonLat wgs84, const PositionArgs &args);
@@ -53,7 +53,7 @@ LonLat output_position(LonLat wgs84, const PositionArgs &args);
 /// "radius_m" when given, "geo_uri": true when given as one}.
 nlohmann::json given_position_json(const ParsedPosition &p);
 /// The JSON outputs state the CRS of their positions: every "lon"/"lat" stays WGS84 (one
-/// schema for machines) and j["position_crs"] = "wgs84"; with --output-crs, each object with
+/// schema for machines) and j["position_crs"] = "wgs84"; with --show-crs, each object with
 /// "lon"/"lat" also gets "display": {"crs", "lon", "lat"} in that system (objects under
 /// "wgs84", "given" or "display" are left as they are) and j["output_crs"] names it.
 void output_positions(nlohmann::json &j, const PositionArgs &args);

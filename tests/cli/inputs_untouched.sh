@@ -24,9 +24,10 @@ ln -s "$TMP/demo" "$TMP/demolink"
 sums() { (cd "$TMP" && find . -type f ! -name 'err' ! -name 'out' -print0 | sort -z | xargs -0 sha256sum); }
 before=$(sums)
 
-refuse() { # args...: exit 3, the "never overwrites an input" message, nothing changed
+refuse() { # args...: exit 3, the "never overwrites an input" message, nothing changed --
+  # even with --overwrite (without it, an existing output is refused earlier, with exit 2)
   set +e
-  timeout 120 "$LUGEO" "$@" > "$TMP/out" 2> "$TMP/err"; local rc=$?
+  timeout 120 "$LUGEO" "$@" --overwrite > "$TMP/out" 2> "$TMP/err"; local rc=$?
   set -e
   [ $rc -eq 3 ] || fail "$*: exit $rc (want 3): $(cat "$TMP/err")"
   grep -q "never overwrites an input" "$TMP/err" || fail "$*: message: $(cat "$TMP/err")"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Positions as dispatchers receive them (docs/positions.md): --near-crs wgs84|cgcs2000|gcj02|
-# bd09, geo: URIs, --output-crs, and a position far outside the scene refused (exit 3) in
+# bd09, geo: URIs, --show-crs, and a position far outside the scene refused (exit 3) in
 # nearest, incident LON,LAT, isochrones --from and locate --near. JSON outputs say the CRS of
 # their positions.
 set -euo pipefail
@@ -18,8 +18,8 @@ P=104.0665,30.6598
 "$lugeo" nearest --scene "$scene" -q "geo:30.6598,104.0665" --json > "$out/geo.json"
 # the plates printed in GCJ-02 and BD-09, then each typed back in its system: the same plates,
 # and the position as WGS84 within 0.5 m of the original (the iterative inverse)
-"$lugeo" nearest --scene "$scene" -q $P --json --output-crs gcj02 > "$out/out_gcj.json"
-"$lugeo" nearest --scene "$scene" -q $P --json --output-crs bd09 > "$out/out_bd.json"
+"$lugeo" nearest --scene "$scene" -q $P --json --show-crs gcj02 > "$out/out_gcj.json"
+"$lugeo" nearest --scene "$scene" -q $P --json --show-crs bd09 > "$out/out_bd.json"
 gcj=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))["display"]; print("%.8f,%.8f" % (j["lon"], j["lat"]))' "$out/out_gcj.json")
 bd=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))["display"]; print("%.8f,%.8f" % (j["lon"], j["lat"]))' "$out/out_bd.json")
 "$lugeo" nearest --scene "$scene" -q "$gcj" --near-crs gcj02 --json > "$out/in_gcj.json"
@@ -88,7 +88,7 @@ set +e; "$lugeo" nearest --scene "$scene" -q "geo:30.6598,104.0665;crs=gcj02" --
 # incident, isochrones and locate take the same forms and say the CRS of their positions
 "$lugeo" incident --scene "$scene" -q "$gcj" --near-crs gcj02 --json > "$out/inc.json"
 "$lugeo" isochrones --scene "$scene" -q --from "geo:30.6598,104.0665" --minutes 1 --profile walk --json > "$out/iso.json"
-"$lugeo" locate --scene "$scene" -q --no-network "$plate" --near "$bd,200" --near-crs bd09 --json --output-crs bd09 > "$out/loc.json"
+"$lugeo" locate --scene "$scene" -q --no-network "$plate" --near "$bd,200" --near-crs bd09 --json --show-crs bd09 > "$out/loc.json"
 python3 - "$out" <<'PY'
 import json, sys, math
 out = sys.argv[1]

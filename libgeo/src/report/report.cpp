@@ -450,6 +450,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         PlanOptions po;
         po.add = o.new_cameras;
         po.phases = 1;
+        // no plates to mount on (a new city's scene): points along the roads every 100 m, as
+        // `coverage plan` does
+        if (in.plates.empty()) po.mounts = road_mounts(net, 100.0);
         const PlanResult plan = plan_cameras(net, in, po);
         SvgMap map(extent, o.map_width_px);
         std::vector<LineString> covered, uncovered, gaps;

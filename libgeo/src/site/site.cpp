@@ -165,6 +165,10 @@ public:
         const double sb = s_per_m(m_net, m_p, src.edge, false);
         if (std::isfinite(sa)) push(e.to, t0 + (e.length_m - src.offset_m) * sa);
         if (std::isfinite(sb)) push(e.from, t0 + src.offset_m * sb);
+        // a source on a junction starts from that node, whatever the edge's direction (as the
+        // routing core's sources do: Network::snap_end_tolerance_m)
+        if (src.offset_m <= Network::snap_end_tolerance_m) push(e.from, t0);
+        if (e.length_m - src.offset_m <= Network::snap_end_tolerance_m) push(e.to, t0);
         auto reach = [&](std::uint32_t d, double t) {
             if (t > limit) return;
             if (m_dtime[d] == inf) m_dtouched.push_back(d);
