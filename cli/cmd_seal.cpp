@@ -199,7 +199,9 @@ void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan 
 int run_one(const SealCliOptions &o) {
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
-    PlateWorld w = load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary});
+    // a position needs no plate layer; a plate ID does
+    PlateWorld w =
+        load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary}, !at);
     if (!o.output.empty()) check_not_input(w.scene, o.output.path);
     if (!w.network)
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
@@ -404,7 +406,7 @@ int run_one(const SealCliOptions &o) {
 
 int run_exits(const SealCliOptions &o) {
     std::optional<LonLatArg> at;
-    PlateWorld w = load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary});
+    PlateWorld w = load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary}, false);
     if (!w.network)
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
                     "seal-off needs the scene's roads");

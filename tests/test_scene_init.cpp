@@ -132,8 +132,7 @@ TEST_CASE("scene check on an init'd scene: every layer usable, commands without 
     REQUIRE(c.network);
     CHECK(c.network->total_km == doctest::Approx(r.road_km).epsilon(1e-6));
     for (const auto &cmd : c.commands) {
-        if (cmd.command == "coverage plan" || cmd.command == "incident PLATE_ID" ||
-            cmd.command.rfind("locate", 0) == 0)
+        if (cmd.command == "incident PLATE_ID" || cmd.command.rfind("locate", 0) == 0)
             CHECK_FALSE(cmd.can_run);
         else
             CHECK(cmd.can_run);

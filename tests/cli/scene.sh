@@ -51,7 +51,10 @@ assert 'kiosk_kind = "station"' in toml
 cmds = {c["command"]: c for c in check["commands"]}
 for c in ("network info / export", "isochrones", "zones", "coverage", "incident LON,LAT", "report"):
     assert cmds[c]["can_run"], cmds[c]
-assert not cmds["coverage plan"]["can_run"] and "candidate" in cmds["coverage plan"]["why"]
+# no plates: coverage plan mounts on road points, nearest gives the junction, seal and site run
+assert cmds["coverage plan"]["can_run"] and "along the roads" in cmds["coverage plan"]["why"]
+assert cmds["nearest"]["can_run"] and cmds["seal LON,LAT / site"]["can_run"]
+assert not cmds["locate / poles check"]["can_run"]
 assert not cmds["incident PLATE_ID"]["can_run"] and "plates" in cmds["incident PLATE_ID"]["why"]
 PY
 "$LUGEO" isochrones --scene "$S" -q > /dev/null || fail "isochrones"
@@ -61,8 +64,15 @@ PY
 # incident at a position needs no plates: at the first unit's place
 pos=$(ogrinfo -ro -al -q "$TMP/lauf/layers.gpkg" units | sed -n 's/.*POINT (\([0-9.-]*\) \([0-9.-]*\)).*/\1,\2/p' | head -1)
 "$LUGEO" incident "$pos" --scene "$S" -q > /dev/null || fail "incident $pos"
+"$LUGEO" nearest "$pos" --scene "$S" -q > /dev/null || fail "nearest $pos"
+"$LUGEO" coverage plan --add 3 --scene "$S" -q > /dev/null || fail "coverage plan"
+# seal: 0 sealed, 1 not sealed; when the boundary holds the whole network (the roads' hull)
+# there is no outside to seal off from, and it must say so (exit 3), never print an empty plan
+set +e; "$LUGEO" seal "$pos" --scene "$S" -q > /dev/null 2> "$TMP/seal.err"; rc=$?; set -e
+[[ $rc -le 1 ]] || { [[ $rc -eq 3 ]] && grep -q "nothing to seal off from" "$TMP/seal.err"; } ||
+    fail "seal $pos: exit $rc: $(cat "$TMP/seal.err")"
 [[ -s "$TMP/report/report.html" ]] || fail "report.html"
-"$LUGEO" scene check --scene "$S" | grep -q "cannot run  — no candidate mounts" || fail "check text"
+"$LUGEO" scene check --scene "$S" | grep -q "locate / poles check  *cannot run  — no plates" || fail "check text"
 
 # ---- an existing scene is not overwritten unless asked ----
 sum=$(md5sum < "$S")

@@ -87,7 +87,8 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
     add("network info / export", roads, roads ? "roads" : no_roads);
     if (!roads) {
         for (const char *cmd :
-             {"isochrones", "zones", "coverage", "coverage plan", "incident LON,LAT", "incident PLATE_ID", "report"})
+             {"isochrones", "zones", "coverage", "coverage plan", "nearest", "incident LON,LAT",
+              "incident PLATE_ID", "seal LON,LAT / site", "report"})
             add(cmd, false, no_roads);
     } else {
         const std::size_t units = c.layer(LayerRole::units).report.kept;
@@ -108,11 +109,17 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                       (has(LayerRole::buildings) ? ", buildings occlude"
                                                  : ", no buildings: nothing occludes")
                 : "no cameras — add a cameras layer (or --osm-cameras FILE)");
-        add("coverage plan", plates,
+        add("coverage plan", true,
             plates ? "candidate mounts on the plates (poles, lamps)"
-                   : "no candidate mounts — add plates (a poles or lamps layer)");
-        add("locate / nearest / poles check", plates,
+                   : "candidate mounts on points along the roads every 100 m (no plates; "
+                     "or a point layer as mounts)");
+        add("nearest", true,
+            plates ? "plates" : "the nearest junction and its streets (no plates)");
+        add("locate / poles check", plates,
             plates ? "plates" : "no plates — add a poles or lamps layer with IDs of the scheme");
+        add("seal LON,LAT / site", has(LayerRole::units),
+            has(LayerRole::units) ? "roads and units"
+                                  : "no units — add a units layer");
         add("incident LON,LAT", true, "roads; cameras, units, zones, grids as declared");
         add("incident PLATE_ID", plates,
             plates ? "the plate registry (poles, lamps)"
