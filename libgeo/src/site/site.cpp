@@ -826,6 +826,14 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
         break;
     }
     }
+    if (demand_at.empty() && o.demand == SiteDemand::incidents && in.incidents.empty())
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
+                    "siting by incidents, and there are no incidents (the scene has no incidents "
+                    "layer, or it is empty): measure by roads or key sites instead");
+    if (demand_at.empty() && o.demand == SiteDemand::key_sites && in.key_sites.empty())
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
+                    "siting by key sites, and there are none: measure by roads or incidents "
+                    "instead");
     if (demand_at.empty())
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
                     std::string("no ") + site_demand_name(o.demand) + " point lies within " +
