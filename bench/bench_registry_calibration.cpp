@@ -83,7 +83,9 @@ public:
 
 private:
     double uni() { return std::uniform_real_distribution<double>(0, 1)(m_rng); }
-    std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng); }
+    std::size_t pick(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng);
+    }
     char confusable(char d) {
         static const char *pairs[] = {"17", "69", "38", "68", "08", "56", "27", "49", "35", "89"};
         std::vector<char> opts;
@@ -243,19 +245,23 @@ void report(const char *name, const Registry &reg, std::size_t ncalls, std::uint
                 mis_nopos_top3 += r.candidates[q].plate == c.truth;
         }
     }
-    std::printf("| stated confidence | answers | mean stated | observed right |\n|---|---:|---:|---:|\n");
+    std::printf(
+        "| stated confidence | answers | mean stated | observed right |\n|---|---:|---:|---:|\n");
     for (std::size_t k = 0; k < bins; ++k)
         if (cnt[k])
             std::printf("| %.0f-%.0f %% | %zu | %.1f %% | %.1f %% |\n", 100 * edges[k],
                         std::min(100.0, 100 * edges[k + 1]), cnt[k], 100 * sum[k] / cnt[k],
                         100.0 * ok[k] / cnt[k]);
-    std::printf("first answer right: %.1f %% of %zu calls\n", 100.0 * all_ok / test.size(), test.size());
+    std::printf("first answer right: %.1f %% of %zu calls\n", 100.0 * all_ok / test.size(),
+                test.size());
     std::printf("misreads with a position within 300 m: first answer within 100 m of the true "
-                "plate %.1f %% (%zu)\n", 100.0 * mis_near_100 / std::max<std::size_t>(1, mis_near), mis_near);
+                "plate %.1f %% (%zu)\n",
+                100.0 * mis_near_100 / std::max<std::size_t>(1, mis_near), mis_near);
     std::printf("answers shown at >= 95 %%: right %.2f %% (%zu)\n",
                 100.0 * shown95_ok / std::max<std::size_t>(1, shown95), shown95);
     std::printf("misreads without a position that are not valid IDs: true plate in the top 3 "
-                "%.1f %% (%zu)\n", 100.0 * mis_nopos_top3 / std::max<std::size_t>(1, mis_nopos_invalid),
+                "%.1f %% (%zu)\n",
+                100.0 * mis_nopos_top3 / std::max<std::size_t>(1, mis_nopos_invalid),
                 mis_nopos_invalid);
 }
 
@@ -304,7 +310,9 @@ int main(int argc, char **argv) {
         ++n;
         const auto t0 = std::chrono::steady_clock::now();
         const auto res = rnd.locate(id);
-        us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+        us.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                .count());
         for (std::size_t k = 0; k < res.candidates.size() && k < 5; ++k)
             if (res.candidates[k].plate == t) {
                 top1 += k == 0;
@@ -314,7 +322,8 @@ int main(int argc, char **argv) {
     std::sort(us.begin(), us.end());
     std::printf("\n== random five-digit IDs, one substitution or swap, no position (%zu queries)\n"
                 "lugeo: true ID first %.1f %%, in the top 5 %.1f %%; %.0f us median, %.0f us p99\n"
-                "(PostgreSQL pg_trgm / levenshtein on a set like this: 17-24 %% first, 52-57 %% top 5, 2-11 ms)\n",
+                "(PostgreSQL pg_trgm / levenshtein on a set like this: 17-24 %% first, 52-57 %% "
+                "top 5, 2-11 ms)\n",
                 n, 100.0 * top1 / n, 100.0 * top5 / n, us[us.size() / 2], us[us.size() * 99 / 100]);
     return 0;
 }

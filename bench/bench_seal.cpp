@@ -80,10 +80,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     {
-        const SceneData data =
-            read_scene_data(load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
-                            {LayerRole::roads, LayerRole::units, LayerRole::boundary,
-                             LayerRole::grids});
+        const SceneData data = read_scene_data(
+            load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
+            {LayerRole::roads, LayerRole::units, LayerRole::boundary, LayerRole::grids});
         const Network net = build_network(data.roads, data.settings.network);
         std::printf("demo (Chengdu centre): %zu nodes, %zu edges, %zu units, %zu grid cells\n",
                     net.node_count(), net.edge_count(), data.units.size(), data.grids.size());
@@ -91,9 +90,8 @@ int main(int argc, char **argv) {
         area.boundary = data.boundary;
         const SealUnitOptions uo = seal_unit_options(data.settings.seal);
         std::unique_ptr<SealContext> ctx;
-        const double t_ctx = best_of(runs, [&] {
-            ctx = std::make_unique<SealContext>(net, data.units, area, uo);
-        });
+        const double t_ctx =
+            best_of(runs, [&] { ctx = std::make_unique<SealContext>(net, data.units, area, uo); });
         std::printf("  context (25 unit searches to 30 min + arrival lists): %8.2f ms (cpu %.2f)\n",
                     t_ctx * 1e3, last_cpu * 1e3);
         const MetricFrame frame(data.crs);
@@ -151,15 +149,18 @@ int main(int argc, char **argv) {
             b.extend(p);
         const double dx = 0.1 * (b.maxx - b.minx), dy = 0.1 * (b.maxy - b.miny);
         Polygon poly;
-        poly.outer = {{b.minx + dx, b.miny + dy}, {b.maxx - dx, b.miny + dy},
-                      {b.maxx - dx, b.maxy - dy}, {b.minx + dx, b.maxy - dy},
+        poly.outer = {{b.minx + dx, b.miny + dy},
+                      {b.maxx - dx, b.miny + dy},
+                      {b.maxx - dx, b.maxy - dy},
+                      {b.minx + dx, b.maxy - dy},
                       {b.minx + dx, b.miny + dy}};
         SealArea area;
         area.boundary = {poly};
         std::printf("Malta: %zu nodes, %zu edges, 25 units\n", net.node_count(), net.edge_count());
         std::unique_ptr<SealContext> ctx;
-        const double t_ctx =
-            best_of(runs, [&] { ctx = std::make_unique<SealContext>(net, units, area, SealUnitOptions{}); });
+        const double t_ctx = best_of(runs, [&] {
+            ctx = std::make_unique<SealContext>(net, units, area, SealUnitOptions{});
+        });
         std::printf("  context (25 unit searches to 30 min + arrival lists): %8.2f ms (cpu %.2f)\n",
                     t_ctx * 1e3, last_cpu * 1e3);
         std::vector<XY> inc;

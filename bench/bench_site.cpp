@@ -54,7 +54,8 @@ std::vector<Unit> spread_kiosks(const Network &net) {
                     bd = distance(net.node(n), c);
                     best = n;
                 }
-            out.push_back(Unit{"K" + std::to_string(out.size() + 1), "kiosk", "", 0, net.node(best)});
+            out.push_back(
+                Unit{"K" + std::to_string(out.size() + 1), "kiosk", "", 0, net.node(best)});
         }
     return out;
 }
@@ -75,8 +76,7 @@ void run(const char *name, const Network &net, const SiteInput &in, SiteOptions 
                 "search %5.2f)  cpu %6.2f s  objective %.1f -> %.1f",
                 name, r.candidates_used, r.before.points, r.table_entries,
                 site_method_name(r.method), median(total), median(table), median(search),
-                median(cpu),
-                r.objective_before, r.objective_after);
+                median(cpu), r.objective_before, r.objective_after);
     if (r.method == SiteMethod::radius_search) std::printf(" (lower bound %.1f)", r.lower_bound);
     std::printf("\n");
 }

@@ -19,9 +19,8 @@ int main(int argc, char **argv) {
     const int queries = argc > 2 ? std::atoi(argv[2]) : 2000;
     const std::string path =
         what == "malta" ? std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf" : what;
-    const lugeo::Network net =
-        lugeo::build_network(lugeo::read_roads(lugeo::layer_spec_from_arg(path, "roads"), {}),
-                             lugeo::NetworkOptions{});
+    const lugeo::Network net = lugeo::build_network(
+        lugeo::read_roads(lugeo::layer_spec_from_arg(path, "roads"), {}), lugeo::NetworkOptions{});
     lugeo::Box b;
     for (lugeo::XY p : net.nodes())
         b.extend(p);
@@ -37,8 +36,8 @@ int main(int argc, char **argv) {
         const char *name;
         std::vector<lugeo::XY> pts;
     };
-    std::vector<Set> sets = {{"inside the box", {}}, {"1-5 km outside", {}},
-                             {"20-100 km outside", {}}};
+    std::vector<Set> sets = {
+        {"inside the box", {}}, {"1-5 km outside", {}}, {"20-100 km outside", {}}};
     for (int i = 0; i < queries; ++i) {
         sets[0].pts.push_back(
             {b.minx + u(rng) * (b.maxx - b.minx), b.miny + u(rng) * (b.maxy - b.miny)});

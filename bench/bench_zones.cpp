@@ -167,8 +167,8 @@ int main(int argc, char **argv) {
                 repeat, cell, spacing);
 
     if (existing_only) {
-        const SceneData malta = read_scene_data(
-            scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf"));
+        const SceneData malta =
+            read_scene_data(scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf"));
         const Network mnet = build_network(malta.roads, malta.settings.network);
         run_existing("malta, existing plan of 11 polygons", mnet, ZoneContext{}, repeat);
         return 0;

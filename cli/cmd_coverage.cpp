@@ -42,7 +42,8 @@ struct PlanCliOptions {
     int headings = 4;
     bool no_road_headings = false;
     double incident_weight = 1.0;
-    std::string mounts;   ///< plates | roads | units | key_sites | cameras (default: plates, else roads)
+    std::string
+        mounts; ///< plates | roads | units | key_sites | cameras (default: plates, else roads)
     double every_m = 100; ///< road mounts: spacing
     bool json = false;
 };
@@ -85,13 +86,13 @@ struct CoverageWorld {
 
 CoverageWorld load_world(const Scene &scene, const SceneArgs &args,
                          const std::string &osm_cameras) {
-    CoverageWorld w{read_data(scene, args,
-                              {LayerRole::roads, LayerRole::cameras, LayerRole::buildings,
-                               LayerRole::poles, LayerRole::lamps, LayerRole::key_sites,
-                               LayerRole::zones, LayerRole::incidents, LayerRole::boundary,
-                               LayerRole::units}),
-                    {},
-                    {}};
+    CoverageWorld w{
+        read_data(scene, args,
+                  {LayerRole::roads, LayerRole::cameras, LayerRole::buildings, LayerRole::poles,
+                   LayerRole::lamps, LayerRole::key_sites, LayerRole::zones, LayerRole::incidents,
+                   LayerRole::boundary, LayerRole::units}),
+        {},
+        {}};
     if (!osm_cameras.empty()) {
         // cameras of an OSM file instead of the scene's layer, through the same checks
         LayerReport rep;
@@ -483,9 +484,9 @@ int run_plan(const PlanCliOptions &o) {
         << "Placing " << o.add << " new " << opt.type << " cameras (" << fmt(opt.hfov_deg, 0)
         << "°, " << fmt(opt.range_m, 0) << " m) on " << r.candidates.size() << " candidates\n"
         << "  candidate mounts: " << mount_count << " "
-        << (from == "roads" ? "points along the roads every " + fmt(o.every_m, 0) + " m"
-                            : from == "plates" ? std::string("plates (poles and lamps)")
-                                               : from + " points")
+        << (from == "roads"    ? "points along the roads every " + fmt(o.every_m, 0) + " m"
+            : from == "plates" ? std::string("plates (poles and lamps)")
+                               : from + " points")
         << "\n"
         << "  road " << fmt(r.total_m / 1000.0, 2) << " km, covered before "
         << fmt(r.covered_before_m / 1000.0, 2) << " km ("
@@ -565,9 +566,9 @@ void register_coverage(CLI::App &app) {
     plan->add_option("--range", popts->range, "Range of the new cameras (m)")
         ->check(real_in(0, limits::max_camera_range_m, Bound::open, Bound::closed, "m"))
         ->default_val(80.0);
-    plan->add_option(
-        "--dori", popts->dori,
-        "Range from this DORI level instead: detection, observation, recognition, identification")
+    plan->add_option("--dori", popts->dori,
+                     "Range from this DORI level instead: detection, observation, recognition, "
+                     "identification")
         ->check(one_of({"detection", "observation", "recognition", "identification"}));
     plan->add_option("--resolution", popts->resolution, "Horizontal pixels, with --dori")
         ->check(real_in(0, 100000, Bound::open, Bound::closed, "pixels"));

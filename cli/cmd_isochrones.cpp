@@ -437,9 +437,9 @@ void register_isochrones(CLI::App &app) {
         ->check(real_list_in(0, limits::max_minutes, Bound::open, Bound::closed, "minutes"))
         ->option_text("LIST");
     cmd->add_option(
-        "--profile", opts->profile,
-        "walk, ebike or car for every threshold (default: scene [isochrones] profiles, else "
-        "ebike,car,car for 1,5,30 and car otherwise)")
+           "--profile", opts->profile,
+           "walk, ebike or car for every threshold (default: scene [isochrones] profiles, else "
+           "ebike,car,car for 1,5,30 and car otherwise)")
         ->check(one_of({"walk", "ebike", "car"}));
     cmd->add_flag("--inbound", opts->inbound, "Time to reach the sources instead of from them");
     cmd->add_option("--trim", opts->trim_m, "Buffer distance around reached road, metres")

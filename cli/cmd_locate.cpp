@@ -20,7 +20,7 @@ struct LocateCliOptions {
     SceneArgs scene;
     std::vector<std::string> ids;
     std::string near;
-    PositionArgs pos; ///< --near-crs, --show-crs, --max-outside
+    PositionArgs pos;           ///< --near-crs, --show-crs, --max-outside
     std::size_t candidates = 0; ///< 0: default (5, fuzzy only when needed)
     bool json = false;
     bool no_network = false;
@@ -92,8 +92,8 @@ nlohmann::json result_json(const std::string &input, const LocateResult &r, cons
         nearby.push_back(std::move(pj));
     }
     j["nearby"] = std::move(nearby);
-    j["ask"] = r.ask.empty() ? nlohmann::json() : nlohmann::json({{"question", r.ask},
-                                                                 {"detail", r.ask_detail}});
+    j["ask"] = r.ask.empty() ? nlohmann::json()
+                             : nlohmann::json({{"question", r.ask}, {"detail", r.ask_detail}});
     return j;
 }
 
@@ -171,8 +171,7 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
         for (const auto &n : r.nearby) {
             const Plate &q = w.registry.plates()[n.plate];
             std::cout << "     " << q.id << "  " << fmt(n.distance_m, 0) << " m "
-                      << compass(n.bearing_deg) << "  " << (q.road.empty() ? "" : q.road)
-                      << "\n";
+                      << compass(n.bearing_deg) << "  " << (q.road.empty() ? "" : q.road) << "\n";
         }
     }
 }

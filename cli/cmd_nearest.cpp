@@ -21,8 +21,7 @@ int run_nearest(const NearestCliOptions &o) {
     const ParsedPosition at = parse_position_arg(o.point, o.pos, "position", false);
     // no plate layer: the nearest junction instead (a scene without plates is served)
     const Scene probe = resolve_scene(o.scene);
-    const bool plates =
-        probe.has_layer(LayerRole::poles) || probe.has_layer(LayerRole::lamps);
+    const bool plates = probe.has_layer(LayerRole::poles) || probe.has_layer(LayerRole::lamps);
     const PlateWorld w = load_plate_world(o.scene, !plates, {}, false);
     require_in_scene(at, scene_lonlat_extent(w.scene, w.data), o.pos, "position");
     const XY p = w.frame.to_metric(at.wgs84);
@@ -37,8 +36,8 @@ int run_nearest(const NearestCliOptions &o) {
         j["plate_layer"] = w.has_plates;
         if (!w.has_plates) {
             j["junction"] = junction_json(junction, w.frame);
-            j["cross_streets"] = junction ? nlohmann::json(cross_streets(*junction, ""))
-                                          : nlohmann::json();
+            j["cross_streets"] =
+                junction ? nlohmann::json(cross_streets(*junction, "")) : nlohmann::json();
         }
         j["plates"] = nlohmann::json::array();
         for (const auto &n : near) {

@@ -98,10 +98,10 @@ int run_network_info(const NetworkInfoOptions &o) {
               << (r.layout_used == RoadLayout::directed
                       ? " (one feature per direction of travel: single features are one-way)"
                       : " (one feature per road: two-way unless tagged one-way)")
-              << "; " << (r.layout_from_settings ? "set by [network] directed" : "detected")
-              << ", " << fmt(100.0 * r.layout.twinned_share(), 1)
-              << "% of the length has a reversed copy";
-    if (r.layout_from_settings) std::cout << " (detection: " << road_layout_name(r.layout.layout) << ")";
+              << "; " << (r.layout_from_settings ? "set by [network] directed" : "detected") << ", "
+              << fmt(100.0 * r.layout.twinned_share(), 1) << "% of the length has a reversed copy";
+    if (r.layout_from_settings)
+        std::cout << " (detection: " << road_layout_name(r.layout.layout) << ")";
     std::cout << "\n";
     std::cout << "\nRead " << r.features_read << " features, used " << r.features_used << " ("
               << r.features_no_class << " without a road class";

@@ -22,8 +22,8 @@ struct PolesCheckOptions {
     double max_road_distance_m = 50.0;
     double confusable_min_m = CheckOptions{}.confusable_min_m;
     double confusable_min_probability = CheckOptions{}.confusable_min_probability;
-    std::size_t top = 20;     ///< road pairs of confusable plates shown in the text report
-    bool all_pairs = false;   ///< every confusable pair in the text report
+    std::size_t top = 20;    ///< road pairs of confusable plates shown in the text report
+    bool all_pairs = false;  ///< every confusable pair in the text report
     OutputArgs pairs_output; ///< -o: the confusable pairs as lines (GPKG, GeoJSON, CSV)
     bool no_roads = false;
     bool json = false;
@@ -159,8 +159,7 @@ int run_poles_check(const PolesCheckOptions &o) {
             return s ? s->distance_m : std::numeric_limits<double>::infinity();
         };
     }
-    CheckReport rep =
-        check_plates(set.plates, co, set.scheme ? *set.scheme : PlateScheme{});
+    CheckReport rep = check_plates(set.plates, co, set.scheme ? *set.scheme : PlateScheme{});
     // rows the layer reader refused (unknown status, a position out of range) and rows with no
     // position at all are errors of the check too, never a silent "0 errors"
     {
@@ -175,8 +174,8 @@ int run_poles_check(const PolesCheckOptions &o) {
             is.severity = Severity::error;
             if (r.plate != SIZE_MAX && r.plate < set.plates.size()) is.plates = {r.plate};
             is.ids = {r.id};
-            is.message = r.origin.layer + " feature " + std::to_string(r.origin.fid) + ": " +
-                         r.reason;
+            is.message =
+                r.origin.layer + " feature " + std::to_string(r.origin.fid) + ": " + r.reason;
             rep.issues.push_back(std::move(is));
             ++rep.error_count;
         }
@@ -375,8 +374,7 @@ int run_poles_assign(const PolesAssignOptions &o) {
         const NewPlate &np = news[a.input];
         std::string road = o.road_name;
         if (road.empty())
-            if (auto it = names.find({a.parts.type, a.parts.head});
-                it != names.end())
+            if (auto it = names.find({a.parts.type, a.parts.head}); it != names.end())
                 road = it->second;
         Geometry g;
         g.type = Geometry::Type::point;
@@ -434,9 +432,10 @@ void register_poles(CLI::App &app) {
                      "Confusable pairs: misreadings at least this likely per reading, under the "
                      "resolver's error model (0.003)")
         ->check(real_in(0, 1));
-    check->add_option("--top", c->top,
-                      "Confusable pairs in the text report: the worst pair of the N worst pairs "
-                      "of roads (20)")
+    check
+        ->add_option("--top", c->top,
+                     "Confusable pairs in the text report: the worst pair of the N worst pairs "
+                     "of roads (20)")
         ->check(count_in(0, 1000000));
     check->add_flag("--all", c->all_pairs, "Text report: every confusable pair, ranked");
     add_output_options(*check, c->pairs_output,

@@ -122,29 +122,28 @@ void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan 
     VectorWriter w = open_output(out);
     const std::string crs = net.crs();
     LayerDef bd{"blocks", Geometry::Type::point, {}, crs, "road blocks: unit, arrival, margin"};
-    bd.fields = {{"rank", FieldType::integer},     {"unit", FieldType::string},
-                 {"kind", FieldType::string},      {"arrival_s", FieldType::real},
-                 {"suspect_s", FieldType::real},   {"margin_s", FieldType::real},
-                 {"fixed", FieldType::integer},    {"roads", FieldType::string},
-                 {"node", FieldType::integer},     {"lon", FieldType::real},
+    bd.fields = {{"rank", FieldType::integer},   {"unit", FieldType::string},
+                 {"kind", FieldType::string},    {"arrival_s", FieldType::real},
+                 {"suspect_s", FieldType::real}, {"margin_s", FieldType::real},
+                 {"fixed", FieldType::integer},  {"roads", FieldType::string},
+                 {"node", FieldType::integer},   {"lon", FieldType::real},
                  {"lat", FieldType::real}};
     const std::size_t LB = w.add_layer(bd);
     LayerDef rd{"unit_routes", Geometry::Type::line, {}, crs, "each unit's route to its block"};
-    rd.fields = {{"unit", FieldType::string}, {"block", FieldType::integer},
-                 {"arrival_s", FieldType::real}};
+    rd.fields = {
+        {"unit", FieldType::string}, {"block", FieldType::integer}, {"arrival_s", FieldType::real}};
     const std::size_t LR = w.add_layer(rd);
     for (std::size_t i = 0; i < plan.blocks.size(); ++i) {
         const SealBlock &b = plan.blocks[i];
         const LonLat ll = frame.to_lonlat(b.position);
         const std::string unit = b.fixed ? std::string("checkpoint") : ctx.units()[b.unit].id;
-        w.add_feature(LB, Geometry::of_point(b.position),
-                      {std::int64_t(i + 1), unit,
-                       b.fixed ? std::string("checkpoint") : ctx.units()[b.unit].kind,
-                       r1(b.arrival_s),
-                       std::isfinite(b.suspect_s) ? FieldValue(r1(b.suspect_s)) : FieldValue(),
-                       std::isfinite(b.margin_s) ? FieldValue(r1(b.margin_s)) : FieldValue(),
-                       std::int64_t(b.fixed), place_name(net, b.node), std::int64_t(b.node),
-                       ll.lon, ll.lat});
+        w.add_feature(
+            LB, Geometry::of_point(b.position),
+            {std::int64_t(i + 1), unit,
+             b.fixed ? std::string("checkpoint") : ctx.units()[b.unit].kind, r1(b.arrival_s),
+             std::isfinite(b.suspect_s) ? FieldValue(r1(b.suspect_s)) : FieldValue(),
+             std::isfinite(b.margin_s) ? FieldValue(r1(b.margin_s)) : FieldValue(),
+             std::int64_t(b.fixed), place_name(net, b.node), std::int64_t(b.node), ll.lon, ll.lat});
         if (!b.fixed) {
             LineString l = ctx.unit_route(b.unit, b.node);
             if (l.size() >= 2)
@@ -152,9 +151,13 @@ void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan 
                               {unit, std::int64_t(i + 1), r1(b.arrival_s)});
         }
     }
-    LayerDef ed{"enclosed", Geometry::Type::polygon, {}, crs,
+    LayerDef ed{"enclosed",
+                Geometry::Type::polygon,
+                {},
+                crs,
                 "the area inside the ring (its roads buffered by 50 m)"};
-    ed.fields = {{"sealed", FieldType::integer}, {"road_km", FieldType::real},
+    ed.fields = {{"sealed", FieldType::integer},
+                 {"road_km", FieldType::real},
                  {"area_km2", FieldType::real}};
     const std::size_t LE = w.add_layer(ed);
     std::vector<char> in(net.node_count(), 0);
@@ -171,7 +174,10 @@ void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan 
                       {std::int64_t(plan.sealed), r1(plan.enclosed_road_m / 1000.0 * 10) / 10,
                        std::round(a / 1e4) / 100});
     }
-    LayerDef sd{"suspect_reach", Geometry::Type::line, {}, crs,
+    LayerDef sd{"suspect_reach",
+                Geometry::Type::line,
+                {},
+                crs,
                 "road the suspect can have covered when the ring closes (blocks in place)"};
     sd.fields = {{"t_s", FieldType::real}};
     const std::size_t LS = w.add_layer(sd);
@@ -179,7 +185,10 @@ void write_layers(const OutputArgs &out, const SealContext &ctx, const SealPlan 
     for (auto &l : suspect_reach(ctx, plan.at, plan.blocks, so, t))
         w.add_feature(LS, Geometry::of_line(std::move(l)), {r1(t)});
     if (!plan.open_routes.empty()) {
-        LayerDef od{"open_routes", Geometry::Type::line, {}, crs,
+        LayerDef od{"open_routes",
+                    Geometry::Type::line,
+                    {},
+                    crs,
                     "escape routes that stay open, with the place a block is missing"};
         od.fields = {{"rank", FieldType::integer},
                      {"out_s", FieldType::real},
@@ -200,8 +209,7 @@ int run_one(const SealCliOptions &o) {
     std::optional<LonLatArg> at;
     if (looks_like_lonlat(o.where)) at = parse_lonlat_arg(o.where, "position", false);
     // a position needs no plate layer; a plate ID does
-    PlateWorld w =
-        load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary}, !at);
+    PlateWorld w = load_plate_world(o.scene, true, {LayerRole::units, LayerRole::boundary}, !at);
     if (!o.output.empty()) check_not_input(w.scene, o.output.path);
     if (!w.network)
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
@@ -366,8 +374,8 @@ int run_one(const SealCliOptions &o) {
     };
     if (plan.sealed) {
         std::cout << "SEALED: the ring is complete at " << mss(plan.ring_complete_s) << " with "
-                  << plan.blocks.size() << " block" << (plan.blocks.size() == 1 ? "" : "s")
-                  << "; " << fmt(plan.enclosed_road_m / 1000.0, 2) << " km of road inside\n";
+                  << plan.blocks.size() << " block" << (plan.blocks.size() == 1 ? "" : "s") << "; "
+                  << fmt(plan.enclosed_road_m / 1000.0, 2) << " km of road inside\n";
         std::cout << "  lower bounds: ring " << mss(plan.lower_bound_ring_s) << ", "
                   << plan.lower_bound_blocks << " blocks — "
                   << (plan.exact ? "the plan meets both (exact)" : "a heuristic plan") << "\n\n";
@@ -466,7 +474,8 @@ int run_all(const SealCliOptions &o) {
     std::string over = o.over;
     if (over.empty()) over = scene.has_layer(LayerRole::grids) ? "grids" : "incidents";
     if (over != "grids" && over != "incidents")
-        throw Error(ErrorCode::invalid_argument, "--over '" + over + "': expected grids or incidents");
+        throw Error(ErrorCode::invalid_argument,
+                    "--over '" + over + "': expected grids or incidents");
     const LayerRole role = over == "grids" ? LayerRole::grids : LayerRole::incidents;
     if (!scene.has_layer(role))
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
@@ -504,9 +513,10 @@ int run_all(const SealCliOptions &o) {
     if (role == LayerRole::grids) {
         const auto pts = points_of(data, LayerRole::grids);
         for (std::size_t i = 0; i < pts.size(); ++i)
-            items.push_back({pts[i].id, data.grids[i].parent.empty() ? zone_of(pts[i].position)
-                                                                     : data.grids[i].parent,
-                             "", pts[i].position, &data.grids[i]});
+            items.push_back(
+                {pts[i].id,
+                 data.grids[i].parent.empty() ? zone_of(pts[i].position) : data.grids[i].parent, "",
+                 pts[i].position, &data.grids[i]});
     } else {
         for (const auto &inc : data.incidents)
             items.push_back({inc.id, zone_of(inc.position), incident_grade_name(inc.grade),
@@ -537,23 +547,30 @@ int run_all(const SealCliOptions &o) {
         bar(double(i + 1) / double(items.size()), "");
     }
     bar.done();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto share = [](const Share &x) { return x.n ? double(x.sealed) / double(x.n) : 0.0; };
 
     if (!o.output.empty()) {
         VectorWriter w = open_output(o.output);
         const bool polys = role == LayerRole::grids;
-        LayerDef d{"seal_" + over, polys ? Geometry::Type::polygon : Geometry::Type::point, {},
-                   net.crs(), "can it be sealed within the ring time, and why not"};
-        d.fields = {{"id", FieldType::string},      {"zone", FieldType::string},
-                    {"grade", FieldType::string},   {"sealed", FieldType::integer},
-                    {"ring_s", FieldType::real},    {"blocks", FieldType::integer},
-                    {"reason", FieldType::string},  {"seal_lb_s", FieldType::real}};
+        LayerDef d{"seal_" + over,
+                   polys ? Geometry::Type::polygon : Geometry::Type::point,
+                   {},
+                   net.crs(),
+                   "can it be sealed within the ring time, and why not"};
+        d.fields = {{"id", FieldType::string},     {"zone", FieldType::string},
+                    {"grade", FieldType::string},  {"sealed", FieldType::integer},
+                    {"ring_s", FieldType::real},   {"blocks", FieldType::integer},
+                    {"reason", FieldType::string}, {"seal_lb_s", FieldType::real}};
         const std::size_t L = w.add_layer(d);
-        LayerDef nd{"not_sealed", Geometry::Type::point, {}, net.crs(),
+        LayerDef nd{"not_sealed",
+                    Geometry::Type::point,
+                    {},
+                    net.crs(),
                     "where it cannot be sealed, and why"};
-        nd.fields = {{"id", FieldType::string}, {"zone", FieldType::string},
-                     {"reason", FieldType::string}};
+        nd.fields = {
+            {"id", FieldType::string}, {"zone", FieldType::string}, {"reason", FieldType::string}};
         const std::size_t LN = w.add_layer(nd);
         for (std::size_t i = 0; i < items.size(); ++i) {
             const SealPlan &p = plans[i];
@@ -565,10 +582,12 @@ int run_all(const SealCliOptions &o) {
                           {items[i].id, items[i].zone, items[i].grade, std::int64_t(ok),
                            ok ? FieldValue(r1(p.ring_complete_s)) : FieldValue(),
                            ok ? FieldValue(std::int64_t(p.blocks.size())) : FieldValue(), why,
-                           std::isfinite(p.lower_bound_ring_s) ? FieldValue(r1(p.lower_bound_ring_s))
-                                                               : FieldValue()});
+                           std::isfinite(p.lower_bound_ring_s)
+                               ? FieldValue(r1(p.lower_bound_ring_s))
+                               : FieldValue()});
             if (!ok)
-                w.add_feature(LN, Geometry::of_point(items[i].at), {items[i].id, items[i].zone, why});
+                w.add_feature(LN, Geometry::of_point(items[i].at),
+                              {items[i].id, items[i].zone, why});
         }
         w.commit();
         report_written(w, o.scene.quiet);
@@ -584,10 +603,11 @@ int run_all(const SealCliOptions &o) {
         j["share"] = std::round(share(total) * 1e4) / 1e4;
         j["by_zone"] = nlohmann::json::array();
         for (const auto &[z, x] : by_zone)
-            j["by_zone"].push_back({{"zone", z.empty() ? nlohmann::json(nullptr) : nlohmann::json(z)},
-                                    {"count", x.n},
-                                    {"sealed", x.sealed},
-                                    {"share", std::round(share(x) * 1e4) / 1e4}});
+            j["by_zone"].push_back(
+                {{"zone", z.empty() ? nlohmann::json(nullptr) : nlohmann::json(z)},
+                 {"count", x.n},
+                 {"sealed", x.sealed},
+                 {"share", std::round(share(x) * 1e4) / 1e4}});
         j["by_grade"] = nlohmann::json::array();
         for (const auto &[g, x] : by_grade)
             j["by_grade"].push_back({{"grade", g},
@@ -599,14 +619,15 @@ int run_all(const SealCliOptions &o) {
         print_json(j);
         return exit_ok;
     }
-    std::cout << "Seal-off within " << mss(s.options.within_s) << " for every " << (over == "grids" ? "grid cell" : "incident")
-              << " (suspect " << s.suspect_name << ", head start " << mss(s.options.head_start_s)
-              << ", " << ctx.units().size() << " units)\n";
+    std::cout << "Seal-off within " << mss(s.options.within_s) << " for every "
+              << (over == "grids" ? "grid cell" : "incident") << " (suspect " << s.suspect_name
+              << ", head start " << mss(s.options.head_start_s) << ", " << ctx.units().size()
+              << " units)\n";
     std::cout << "  sealable: " << total.sealed << " of " << total.n << " ("
               << fmt(100.0 * share(total), 1) << "%)\n\n  by zone:\n";
     for (const auto &[z, x] : by_zone)
-        std::printf("    %-12s %5zu of %5zu  %5.1f%%\n", z.empty() ? "(none)" : z.c_str(),
-                    x.sealed, x.n, 100.0 * share(x));
+        std::printf("    %-12s %5zu of %5zu  %5.1f%%\n", z.empty() ? "(none)" : z.c_str(), x.sealed,
+                    x.n, 100.0 * share(x));
     if (!by_grade.empty()) {
         std::printf("  by grade:\n");
         for (const auto &[g, x] : by_grade)
@@ -619,8 +640,8 @@ int run_all(const SealCliOptions &o) {
         for (const auto &[r, n] : reasons)
             std::cout << "    " << n << "  " << r << "\n";
     }
-    std::cout << "Time: " << fmt(secs, 2) << " s (" << fmt(1000.0 * secs / std::max<std::size_t>(1, total.n), 1)
-              << " ms each)\n";
+    std::cout << "Time: " << fmt(secs, 2) << " s ("
+              << fmt(1000.0 * secs / std::max<std::size_t>(1, total.n), 1) << " ms each)\n";
     return exit_ok;
 }
 
@@ -672,22 +693,22 @@ void register_seal(CLI::App &app) {
         ->option_text("FILE[:LAYER]");
     cmd->add_flag("--all", o->all,
                   "Every grid cell (or incident, --over incidents): sealable within --within?");
-    cmd->add_option("--over", o->over, "With --all: grids (default when the scene has them) or "
-                                       "incidents");
+    cmd->add_option("--over", o->over,
+                    "With --all: grids (default when the scene has them) or "
+                    "incidents");
     cmd->add_flag("--no-head-start-search", o->no_head_start_search,
                   "When it does not seal, do not search the head start at which it would");
     add_output_options(*cmd, o->output, "Write layers",
                        "blocks, unit_routes, enclosed, suspect_reach, open_routes (with --all: "
                        "seal_grids or seal_incidents)");
     cmd->add_flag("--json", o->json, "Machine-readable output (docs/seal.md)");
-    set_examples(*cmd,
-                 "  lugeo seal 104.0690,30.6640                     # the demo scene\n"
-                 "  lugeo seal L104-0001 --head-start 0.5 --suspect ebike --json\n"
-                 "  lugeo seal 104.0690,30.6640 -o seal.gpkg       # blocks, routes, ring\n"
-                 "  lugeo seal --exits exits.geojson                # one unit per exit\n"
-                 "  lugeo seal --all --within 5                     # every grid cell\n"
-                 "Exit codes: 0 sealed (or every exit held), 1 not sealed (or not a plate),\n"
-                 "2 bad command line, 3 bad input.\n");
+    set_examples(*cmd, "  lugeo seal 104.0690,30.6640                     # the demo scene\n"
+                       "  lugeo seal L104-0001 --head-start 0.5 --suspect ebike --json\n"
+                       "  lugeo seal 104.0690,30.6640 -o seal.gpkg       # blocks, routes, ring\n"
+                       "  lugeo seal --exits exits.geojson                # one unit per exit\n"
+                       "  lugeo seal --all --within 5                     # every grid cell\n"
+                       "Exit codes: 0 sealed (or every exit held), 1 not sealed (or not a plate),\n"
+                       "2 bad command line, 3 bad input.\n");
     cmd->callback([o, cmd] { run_command(cmd, [&] { return run_seal(*o); }); });
 }
 

@@ -51,8 +51,10 @@ nlohmann::json figures_json(const SiteFigures &f) {
 
 const char *method_text(const SiteResult &r) {
     switch (r.method) {
-    case SiteMethod::none: return "nothing to choose";
-    case SiteMethod::exhaustive: return "exhaustive (every solution evaluated: optimal)";
+    case SiteMethod::none:
+        return "nothing to choose";
+    case SiteMethod::exhaustive:
+        return "exhaustive (every solution evaluated: optimal)";
     case SiteMethod::greedy_swap:
         return r.objective == SiteObjective::cover
                    ? "greedy + swap (greedy alone is within (1 - 1/e) = 63.2% of the optimal "
@@ -66,9 +68,12 @@ const char *method_text(const SiteResult &r) {
 
 std::string unit_of(const SiteResult &r) {
     switch (r.demand) {
-    case SiteDemand::incidents: return "incident weight";
-    case SiteDemand::roads: return "m of road";
-    case SiteDemand::key_sites: return "key sites";
+    case SiteDemand::incidents:
+        return "incident weight";
+    case SiteDemand::roads:
+        return "m of road";
+    case SiteDemand::key_sites:
+        return "key sites";
     }
     return "";
 }
@@ -133,9 +138,8 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["demand"] = site_demand_name(r.demand);
     j["within_min"] = r2(r.within_s / 60.0);
     j["method"] = site_method_name(r.method);
-    j["candidates"] = {{"source", source},
-                       {"used", r.candidates_used},
-                       {"off_network", r.candidates_off_network}};
+    j["candidates"] = {
+        {"source", source}, {"used", r.candidates_used}, {"off_network", r.candidates_off_network}};
     j["fixed"] = in.fixed.size();
     j["demand_off_network"] = r.demand_off_network;
     j["objective_before"] = num(r.objective_before);
@@ -155,9 +159,10 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["sites"] = sites;
     nlohmann::json moves = nlohmann::json::array();
     for (const auto &m : r.moves)
-        moves.push_back({{"unit", in.fixed[m.unit].id}, {"to", r.sites[m.pick].id},
-                         {"distance_m", r2(distance(in.fixed[m.unit].position,
-                                                    r.sites[m.pick].position))}});
+        moves.push_back(
+            {{"unit", in.fixed[m.unit].id},
+             {"to", r.sites[m.pick].id},
+             {"distance_m", r2(distance(in.fixed[m.unit].position, r.sites[m.pick].position))}});
     j["moves"] = moves;
     j["before"] = figures_json(r.before);
     j["after"] = figures_json(r.after);
@@ -190,8 +195,7 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
 
 void print_fig(const char *label, const SiteFigures &f) {
     std::printf("%-8s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n", label,
-                100 * f.covered_share(), f.covered_weight, f.weight, f.mean_time_s,
-                f.worst_time_s);
+                100 * f.covered_share(), f.covered_weight, f.weight, f.mean_time_s, f.worst_time_s);
 }
 
 void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
@@ -210,7 +214,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         std::printf("(%zu candidates more than 500 m from the car network left out)\n",
                     r.candidates_off_network);
     std::printf("Existing units: %zu; demand points: %zu", in.fixed.size(), r.before.points);
-    if (r.demand_off_network) std::printf(" (%zu too far from the network left out)", r.demand_off_network);
+    if (r.demand_off_network)
+        std::printf(" (%zu too far from the network left out)", r.demand_off_network);
     std::printf("\n\n%3s %-14s %11s %10s %10s %8s %8s %7s\n", "#", "site", "lon", "lat", "gain",
                 "within%", "mean_s", "worst_s");
     for (std::size_t i = 0; i < r.sites.size(); ++i) {
@@ -224,10 +229,11 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         std::printf("    moved: %s -> %s (%.0f m)\n", in.fixed[m.unit].id.c_str(),
                     r.sites[m.pick].id.c_str(),
                     distance(in.fixed[m.unit].position, r.sites[m.pick].position));
-    std::printf("gain: %s\n\n",
-                r.objective == SiteObjective::cover    ? ("more " + unit_of(r) + " within the standard").c_str()
-                : r.objective == SiteObjective::median ? "seconds off the weighted mean time"
-                                                       : "seconds off the worst time");
+    std::printf("gain: %s\n\n", r.objective == SiteObjective::cover
+                                    ? ("more " + unit_of(r) + " within the standard").c_str()
+                                : r.objective == SiteObjective::median
+                                    ? "seconds off the weighted mean time"
+                                    : "seconds off the worst time");
     print_fig("Before", r.before);
     print_fig("After", r.after);
     if (r.objective == SiteObjective::center && std::isfinite(r.lower_bound))
@@ -277,10 +283,10 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     sd.geometry_type = Geometry::Type::point;
     sd.crs = net.crs();
     sd.description = "lugeo siting: new sites in the order chosen";
-    sd.fields = {{"rank", FieldType::integer},      {"site", FieldType::string},
-                 {"name", FieldType::string},       {"gain", FieldType::real},
-                 {"objective", FieldType::real},    {"within_pct", FieldType::real},
-                 {"mean_time_s", FieldType::real},  {"worst_time_s", FieldType::real},
+    sd.fields = {{"rank", FieldType::integer},     {"site", FieldType::string},
+                 {"name", FieldType::string},      {"gain", FieldType::real},
+                 {"objective", FieldType::real},   {"within_pct", FieldType::real},
+                 {"mean_time_s", FieldType::real}, {"worst_time_s", FieldType::real},
                  {"moved_unit", FieldType::string}};
     const std::size_t ls = w.add_layer(sd);
     for (std::size_t i = 0; i < r.sites.size(); ++i) {
@@ -309,8 +315,10 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     zd.name = "zones";
     zd.geometry_type = Geometry::Type::polygon;
     zd.crs = net.crs();
-    zd.fields = {{"unit", FieldType::string}, {"new", FieldType::integer},
-                 {"road_km", FieldType::real}, {"mean_time_s", FieldType::real},
+    zd.fields = {{"unit", FieldType::string},
+                 {"new", FieldType::integer},
+                 {"road_km", FieldType::real},
+                 {"mean_time_s", FieldType::real},
                  {"worst_time_s", FieldType::real}};
     const std::size_t lz = w.add_layer(zd);
     for (std::size_t i = 0; i < plan.zones.size(); ++i) {
@@ -324,18 +332,17 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     ud.geometry_type = Geometry::Type::point;
     ud.crs = net.crs();
     ud.description = "units after siting: those that stay, then the new sites";
-    ud.fields = {{"unit", FieldType::string}, {"kind", FieldType::string},
-                 {"new", FieldType::integer}};
+    ud.fields = {
+        {"unit", FieldType::string}, {"kind", FieldType::string}, {"new", FieldType::integer}};
     const std::size_t lu = w.add_layer(ud);
     for (std::size_t i = 0; i < after.size(); ++i)
-        w.add_feature(lu, Geometry::of_point(after[i].position),
-                      {after[i].id, after[i].kind,
-                       std::int64_t(i + r.sites.size() >= after.size() ? 1 : 0)});
+        w.add_feature(
+            lu, Geometry::of_point(after[i].position),
+            {after[i].id, after[i].kind, std::int64_t(i + r.sites.size() >= after.size() ? 1 : 0)});
     LayerDef cd;
     cd.name = "changed";
     cd.crs = net.crs();
-    cd.geometry_type =
-        r.demand == SiteDemand::roads ? Geometry::Type::line : Geometry::Type::point;
+    cd.geometry_type = r.demand == SiteDemand::roads ? Geometry::Type::line : Geometry::Type::point;
     cd.description = "demand points whose response time changed";
     cd.fields = {{"id", FieldType::string},          {"weight", FieldType::real},
                  {"time_before_s", FieldType::real}, {"time_after_s", FieldType::real},
@@ -352,11 +359,12 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
             return z < zs.size() ? zs[z].unit_id : std::string();
         };
         const bool inside = p.time_before_s > r.within_s && p.time_after_s <= r.within_s;
-        w.add_feature(lc, g,
-                      {p.id, r2(p.weight), num(p.time_before_s).is_null() ? FieldValue()
-                                                                          : FieldValue(r2(p.time_before_s)),
-                       r2(p.time_after_s), zname(r.zones_before, p.zone_before),
-                       zname(r.zones_after, p.zone_after), std::int64_t(inside ? 1 : 0)});
+        w.add_feature(
+            lc, g,
+            {p.id, r2(p.weight),
+             num(p.time_before_s).is_null() ? FieldValue() : FieldValue(r2(p.time_before_s)),
+             r2(p.time_after_s), zname(r.zones_before, p.zone_before),
+             zname(r.zones_after, p.zone_after), std::int64_t(inside ? 1 : 0)});
     }
     w.commit();
 }

@@ -35,7 +35,9 @@ void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
                        "CRS of --roads when the file has none (e.g. EPSG:4326)")
             ->needs(roads)
             ->option_text("CRS");
-        cmd.add_option("--crs", a.crs, "Metric CRS for --roads (default: chosen for the data's area: CGCS2000 Gauss-Kruger in China, UTM elsewhere)")
+        cmd.add_option("--crs", a.crs,
+                       "Metric CRS for --roads (default: chosen for the data's area: CGCS2000 "
+                       "Gauss-Kruger in China, UTM elsewhere)")
             ->needs(roads)
             ->option_text("CRS");
         roads->excludes(cmd.get_option("--scene"));
@@ -56,7 +58,8 @@ namespace {
 void print_notes(const LayerReport &r, const SceneArgs &args) {
     if (args.quiet) return;
     for (const auto &n : r.notes)
-        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << redact_secrets(n) << "\n";
+        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << redact_secrets(n)
+                  << "\n";
 }
 
 } // namespace
@@ -152,17 +155,15 @@ std::string check_real(const std::string &text, double lo, double hi, Bound lob,
     if (!err.empty()) return err + allowed;
     const bool below = lob == Bound::open ? !(v > lo) : !(v >= lo);
     const bool above = hib == Bound::open ? !(v < hi) : !(v <= hi);
-    if (below || above)
-        return "value '" + printable_value(text) + "' is out of range" + allowed;
+    if (below || above) return "value '" + printable_value(text) + "' is out of range" + allowed;
     return {};
 }
 
 } // namespace
 
 CLI::Validator real_in(double lo, double hi, Bound lob, Bound hib, const std::string &unit) {
-    return CLI::Validator(
-        [=](std::string &s) { return check_real(s, lo, hi, lob, hib, unit); },
-        "NUMBER in " + range_text(lo, hi, lob, hib, ""), "real_in");
+    return CLI::Validator([=](std::string &s) { return check_real(s, lo, hi, lob, hib, unit); },
+                          "NUMBER in " + range_text(lo, hi, lob, hib, ""), "real_in");
 }
 
 CLI::Validator real_list_in(double lo, double hi, Bound lob, Bound hib, const std::string &unit) {
@@ -171,8 +172,8 @@ CLI::Validator real_list_in(double lo, double hi, Bound lob, Bound hib, const st
             std::size_t start = 0;
             while (start <= s.size()) {
                 const auto comma = s.find(',', start);
-                std::string item = s.substr(start, comma == std::string::npos ? std::string::npos
-                                                                              : comma - start);
+                std::string item =
+                    s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
                 const auto b = item.find_first_not_of(" \t\"'[]");
                 const auto e = item.find_last_not_of(" \t\"'[]");
                 item = b == std::string::npos ? std::string() : item.substr(b, e - b + 1);
@@ -270,12 +271,19 @@ namespace {
 /// The command's flag for a library parameter ("layers.roads.crs" -> "--roads-crs"), or "".
 std::string flag_for(const CLI::App *cmd, const std::string &parameter) {
     if (!cmd || parameter.empty()) return {};
-    static const std::map<std::string, std::string> flags = {
-        {"layers.roads.crs", "--roads-crs"}, {"scene.crs", "--crs"}, {"scene", "--scene"},
-        {"max_snap_m", "--max-snap"},        {"phases", "--phases"}, {"balance", "--balance"},
-        {"output_dir", "--output"},          {"cell_m", "--cell"},   {"trim_m", "--trim"},
-        {"tolerance", "--tolerance"},       {"fill_holes_m2", "--fill-holes"},
-        {"range_m", "--range"},             {"headings", "--headings"}};
+    static const std::map<std::string, std::string> flags = {{"layers.roads.crs", "--roads-crs"},
+                                                             {"scene.crs", "--crs"},
+                                                             {"scene", "--scene"},
+                                                             {"max_snap_m", "--max-snap"},
+                                                             {"phases", "--phases"},
+                                                             {"balance", "--balance"},
+                                                             {"output_dir", "--output"},
+                                                             {"cell_m", "--cell"},
+                                                             {"trim_m", "--trim"},
+                                                             {"tolerance", "--tolerance"},
+                                                             {"fill_holes_m2", "--fill-holes"},
+                                                             {"range_m", "--range"},
+                                                             {"headings", "--headings"}};
     std::string flag;
     if (auto it = flags.find(parameter); it != flags.end()) {
         flag = it->second;

@@ -152,7 +152,7 @@ void register_poles(CLI::App &app);
 void register_incident(CLI::App &app);
 void register_zones(CLI::App &app);
 void register_report(CLI::App &app);
-void register_scene(CLI::App &app);       ///< scene init (cmd_scene.cpp)
+void register_scene(CLI::App &app);         ///< scene init (cmd_scene.cpp)
 void register_scene_check(CLI::App &scene); ///< scene check (cmd_scene_check.cpp)
 void register_site(CLI::App &app);
 void register_seal(CLI::App &app);

@@ -21,8 +21,9 @@ int stdout_fd() {
 CLI::Option *add_output_options(CLI::App &cmd, OutputArgs &a, const std::string &help,
                                 const std::string &layers) {
     auto *o = cmd.add_option("-o,--output", a.path,
-                             help + " (FILE: format by extension; DIR/: one file per layer; -: "
-                                    "one layer as GeoJSON on stdout; PG:…: a PostGIS database)" +
+                             help +
+                                 " (FILE: format by extension; DIR/: one file per layer; -: "
+                                 "one layer as GeoJSON on stdout; PG:…: a PostGIS database)" +
                                  (layers.empty() ? "" : "; layers: " + layers))
                   ->option_text("FILE|DIR/|-|PG:…");
     cmd.add_option("-f,--format", a.format,
@@ -30,9 +31,10 @@ CLI::Option *add_output_options(CLI::App &cmd, OutputArgs &a, const std::string 
                    "\"ESRI Shapefile\", …); default: by extension")
         ->needs(o)
         ->option_text("DRIVER");
-    auto *ow = cmd.add_flag("--overwrite", a.overwrite,
-                            "Replace an existing output file (a database's layers of the same name)")
-                   ->needs(o);
+    auto *ow =
+        cmd.add_flag("--overwrite", a.overwrite,
+                     "Replace an existing output file (a database's layers of the same name)")
+            ->needs(o);
     auto *up = cmd.add_flag("--update", a.update,
                             "Add or replace only lugeo's layers in an existing GeoPackage, SQLite "
                             "file, folder or database; every other layer stays")

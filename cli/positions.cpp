@@ -35,8 +35,8 @@ ParsedPosition parse_position_arg(const std::string &text, const PositionArgs &a
     try {
         p = parse_position(text, po);
     } catch (const Error &e) {
-        throw Error(e.code(), option + ": " + e.message() +
-                                  " (expected LON,LAT" + (allow_radius ? "[,RADIUS_M]" : "") +
+        throw Error(e.code(), option + ": " + e.message() + " (expected LON,LAT" +
+                                  (allow_radius ? "[,RADIUS_M]" : "") +
                                   " in degrees, e.g. 104.0665,30.6598, or a geo: URI, e.g. "
                                   "geo:30.6598,104.0665)");
     }
@@ -62,8 +62,8 @@ bool looks_like_position(const std::string &text) {
     };
     const auto next = text.find(',', comma + 1);
     return number(text.substr(0, comma)) &&
-           number(text.substr(comma + 1, next == std::string::npos ? std::string::npos
-                                                                    : next - comma - 1));
+           number(text.substr(comma + 1,
+                              next == std::string::npos ? std::string::npos : next - comma - 1));
 }
 
 Box scene_lonlat_extent(const Scene &scene, const SceneData &data) {

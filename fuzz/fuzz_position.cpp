@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         double v[2];
         std::memcpy(v, data, 16);
         if (std::isfinite(v[0]) && std::isfinite(v[1])) {
-            const LonLat p{73.0 + std::fmod(std::abs(v[0]), 62.0), 3.0 + std::fmod(std::abs(v[1]), 51.0)};
+            const LonLat p{73.0 + std::fmod(std::abs(v[0]), 62.0),
+                           3.0 + std::fmod(std::abs(v[1]), 51.0)};
             try {
                 round_trips(p);
             } catch (const Error &) {

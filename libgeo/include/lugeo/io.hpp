@@ -198,5 +198,4 @@ bool is_output_folder(const std::string &path);
 /// driver that can create and declares that extension); "PG:…" gives "PostgreSQL".
 std::string driver_for_path(const std::string &path);
 
-
 } // namespace lugeo

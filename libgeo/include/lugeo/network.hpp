@@ -51,8 +51,8 @@ const char *road_layout_name(RoadLayout l) noexcept; ///< "auto", "undirected", 
 /// What detect_road_layout found.
 struct RoadLayoutReport {
     RoadLayout layout = RoadLayout::undirected; ///< undirected, directed or mixed
-    double length_m = 0.0;   ///< road length looked at (features with a road class)
-    double twinned_m = 0.0;  ///< of it, segments whose reversed copy is in another feature
+    double length_m = 0.0;  ///< road length looked at (features with a road class)
+    double twinned_m = 0.0; ///< of it, segments whose reversed copy is in another feature
     double twinned_share() const { return length_m > 0 ? twinned_m / length_m : 0.0; }
     std::size_t features = 0, features_twinned = 0; ///< twinned: every segment has a reversed copy
 };
@@ -96,9 +96,9 @@ struct NetworkBuildReport {
     std::size_t features_degenerate = 0; ///< fewer than 2 distinct vertices
     std::size_t duplicate_edges_merged = 0;
     std::size_t ways_missing_nodes = 0; ///< OSM ways cut at the extract's edge (GDAL reports)
-    RoadLayoutReport layout;                   ///< what detection found (also when set)
+    RoadLayoutReport layout;            ///< what detection found (also when set)
     RoadLayout layout_used = RoadLayout::undirected; ///< how the features were read
-    bool layout_from_settings = false;         ///< `[network] directed` said it
+    bool layout_from_settings = false;               ///< `[network] directed` said it
     std::vector<std::string> warnings;
     double read_seconds = 0.0;
     double build_seconds = 0.0;
