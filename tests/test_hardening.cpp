@@ -154,7 +154,7 @@ TEST_CASE("temporary names carry the pid; stale ones of dead processes are remov
     CHECK(temp::temp_pid(".zones.tmp123.gpkg") == 123);
     CHECK(temp::temp_pid(".zones.tmp123.gpkg-journal") == 123);
     CHECK(temp::temp_pid(".report.tmp77.html") == 77);
-    CHECK(temp::temp_pid("zones.tmp123.gpkg") == 0);  // not hidden: not ours
+    CHECK(temp::temp_pid("zones.tmp123.gpkg") == 0); // not hidden: not ours
     CHECK(temp::temp_pid(".zones.tmpx.gpkg") == 0);
     CHECK(temp::temp_pid(".notes.tmp12abc") == 0);
     // a process that has ended: fork one and reap it
@@ -168,7 +168,7 @@ TEST_CASE("temporary names carry the pid; stale ones of dead processes are remov
     fs::create_directory(d.path / (dead + ".shpdir"));
     d.file(".mine.tmp" + std::to_string(::getpid()) + ".gpkg"); // this process: kept
     d.file("user.gpkg");                                        // not a temp name: kept
-    CHECK(temp::remove_stale(d.path.string(), 60.0) == 0); // too young
+    CHECK(temp::remove_stale(d.path.string(), 60.0) == 0);      // too young
     CHECK(temp::remove_stale(d.path.string(), 0.0) == 3);
     CHECK(fs::exists(d.path / ("user.gpkg")));
     CHECK(fs::exists(d.path / (".mine.tmp" + std::to_string(::getpid()) + ".gpkg")));
@@ -235,7 +235,8 @@ TEST_CASE("raster grids refuse sizes beyond the limit instead of overflowing") {
 }
 
 TEST_CASE("scene text: the demo scene passes; NUL, controls, bad UTF-8 and stray CJK do not") {
-    const std::string demo = detail::read_scene_text(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
+    const std::string demo =
+        detail::read_scene_text(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
     CHECK_NOTHROW(detail::check_toml_text(demo, "scene.toml"));
     // strings and comments may hold any text
     CHECK_NOTHROW(detail::check_toml_text("# 楚雄、彝族。\n[scene]\nname = \"楚雄、市\"\n"

@@ -566,12 +566,13 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
 TEST_CASE("per-source polygons lie inside the union: area outside it ~0 (fixtures)") {
     // issue 11: a source's polygon stuck out of the union by 1.7 ha (a hole its own grid
     // filled and the union's did not); now clipped to the union by construction
-    for (const char *name : {"lauf-an-der-pegnitz-2020-01-15.osm.pbf", "malta-2016-11-09.osm.pbf"}) {
+    for (const char *name :
+         {"lauf-an-der-pegnitz-2020-01-15.osm.pbf", "malta-2016-11-09.osm.pbf"}) {
         CAPTURE(name);
         const Network net = build_network(
-            read_roads(layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name,
-                                           "roads"),
-                       {}),
+            read_roads(
+                layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name, "roads"),
+                {}),
             NetworkOptions{});
         const auto &comp = net.node_components(Profile::car);
         std::mt19937 rng(17);
@@ -601,8 +602,8 @@ TEST_CASE("per-source polygons lie inside the union: area outside it ~0 (fixture
             CHECK(out <= 1e-6 * std::max(1.0, p.area_m2));
             CHECK(p.area_m2 == doctest::Approx(area(p.polygon)));
         }
-        MESSAGE(std::string(name) << ": worst per-source area outside the union " << worst << " m² of "
-                     << total << " m²");
+        MESSAGE(std::string(name) << ": worst per-source area outside the union " << worst
+                                  << " m² of " << total << " m²");
         CHECK(total > 0);
     }
 }

@@ -30,8 +30,8 @@ struct TempDir {
     fs::path path;
     TempDir() {
         static int counter = 0;
-        path = fs::temp_directory_path() /
-               ("lugeo-test-layers-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        path = fs::temp_directory_path() / ("lugeo-test-layers-" + std::to_string(::getpid()) +
+                                            "-" + std::to_string(counter++));
         fs::create_directories(path);
     }
     ~TempDir() {
@@ -92,8 +92,8 @@ std::string points_geojson(const std::vector<XY> &pts, const std::vector<std::st
     o << "\"features\":[";
     for (std::size_t i = 0; i < pts.size(); ++i)
         o << (i ? "," : "") << "{\"type\":\"Feature\",\"properties\":{\"id\":\"" << ids[i]
-          << "\",\"kind\":\"kiosk\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":["
-          << pts[i].x << "," << pts[i].y << "]}}";
+          << "\",\"kind\":\"kiosk\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" << pts[i].x
+          << "," << pts[i].y << "]}}";
     o << "]}";
     return o.str();
 }
@@ -195,8 +195,7 @@ TEST_CASE("a boundary with lon/lat swapped is an error that says so, for every r
     SUBCASE("projected: easting and northing swapped") {
         const Transformer tr("EPSG:4326", metric);
         const XY a = tr.forward(XY{lon0, lat0}), b = tr.forward(XY{lon0 + s, lat0 + s});
-        d.write("b.geojson",
-                square_geojson(a.y, a.x, b.y, b.x, "urn:ogc:def:crs:EPSG::32633"));
+        d.write("b.geojson", square_geojson(a.y, a.x, b.y, b.x, "urn:ogc:def:crs:EPSG::32633"));
         const Scene scene = load_scene(
             d.write("s.toml", scene_toml("[layers.boundary]\nsource = \"b.geojson\"\n")));
         const Error e = error_of([&] { read_scene_data(scene); });
@@ -225,20 +224,19 @@ TEST_CASE("a command that does not read the roads still checks its layers agains
     // roads as a GeoPackage: its header knows the extent without the features being read
     const std::string gj = d.write("roads.geojson", road_grid(lon0, lat0));
     const std::string gpkg = (d.path / "roads.gpkg").string();
-    REQUIRE(std::system(("ogr2ogr -f GPKG '" + gpkg + "' '" + gj + "' 2>/dev/null").c_str()) ==
-            0);
+    REQUIRE(std::system(("ogr2ogr -f GPKG '" + gpkg + "' '" + gj + "' 2>/dev/null").c_str()) == 0);
     REQUIRE(declared_extent(layer_spec_from_arg(gpkg, "roads"), metric));
     d.write("far.geojson", points_geojson({{lat0, lon0}, {lat0 + 0.01, lon0}}, {"A", "B"}));
     d.write("near.geojson", points_geojson({{lon0, lat0}, {lon0 + 0.01, lat0}}, {"A", "B"}));
     const std::string head = "[scene]\nname = \"t\"\ncrs = \"" + metric +
                              "\"\n[layers.roads]\nsource = \"roads.gpkg\"\n";
-    const Scene far = load_scene(d.write(
-        "far.toml", head + "[layers.units]\nsource = \"far.geojson\"\n"));
+    const Scene far =
+        load_scene(d.write("far.toml", head + "[layers.units]\nsource = \"far.geojson\"\n"));
     const Error e = error_of([&] { read_scene_data(far, {LayerRole::units}); });
     CHECK(has(e.message(), "units layer lies away from the roads"));
     CHECK(has(e.message(), "as the roads' source declares it"));
-    const Scene near = load_scene(d.write(
-        "near.toml", head + "[layers.units]\nsource = \"near.geojson\"\n"));
+    const Scene near =
+        load_scene(d.write("near.toml", head + "[layers.units]\nsource = \"near.geojson\"\n"));
     const SceneData data = read_scene_data(near, {LayerRole::units});
     CHECK(data.units.size() == 2);
     CHECK_FALSE(data.has(LayerRole::roads));
@@ -258,8 +256,8 @@ TEST_CASE("a repeated unit id is an error naming both features; lenient leaves i
     const int a = pick(rng), b = (a + 1 + pick(rng) % 9) % 10; // two different features
     ids[static_cast<std::size_t>(std::max(a, b))] = ids[static_cast<std::size_t>(std::min(a, b))];
     d.write("units.geojson", points_geojson(pts, ids));
-    const Scene scene = load_scene(
-        d.write("s.toml", scene_toml("[layers.units]\nsource = \"units.geojson\"\n")));
+    const Scene scene =
+        load_scene(d.write("s.toml", scene_toml("[layers.units]\nsource = \"units.geojson\"\n")));
     const Error e = error_of([&] { read_scene_data(scene, {LayerRole::units}); });
     CHECK(e.code() == ErrorCode::duplicate_id);
     CHECK(e.context().feature == std::max(a, b));
@@ -303,8 +301,8 @@ TEST_CASE("points from CSV columns: lon/lat by name, x/y named in the scene, or 
                  {"lon", "lat"}, {"longitude", "latitude"}, {"Lng", "Lat"}, {"经度", "纬度"}}) {
             CAPTURE(x);
             csv("u.csv", x, y, false);
-            const Scene scene = load_scene(
-                d.write("s.toml", scene_toml("[layers.units]\nsource = \"u.csv\"\n")));
+            const Scene scene =
+                load_scene(d.write("s.toml", scene_toml("[layers.units]\nsource = \"u.csv\"\n")));
             const SceneData data = read_scene_data(scene, {LayerRole::units});
             check_positions(data.units);
             CHECK(data.units[0].kind == "kiosk");
@@ -320,7 +318,8 @@ TEST_CASE("points from CSV columns: lon/lat by name, x/y named in the scene, or 
     SUBCASE("a CSV without coordinate columns: its columns and the options, not the filter") {
         csv("u.csv", "pos_a", "pos_b", false);
         const Scene scene = load_scene(d.write(
-            "s.toml", scene_toml("[layers.units]\nsource = \"u.csv\"\nwhere = \"kind = 'kiosk'\"\n")));
+            "s.toml",
+            scene_toml("[layers.units]\nsource = \"u.csv\"\nwhere = \"kind = 'kiosk'\"\n")));
         const Error e = error_of([&] { read_scene_data(scene, {LayerRole::units}); });
         CHECK(e.code() == ErrorCode::invalid_geometry);
         CHECK(has(e.what(), "u.csv"));
@@ -341,20 +340,21 @@ TEST_CASE("compressed sources open without /vsigzip/ or /vsizip/") {
     LayerReport want;
     const Roads r0 = read_roads(plain, ctx, &want);
     REQUIRE(std::system(("gzip -k '" + gj + "'").c_str()) == 0);
-    REQUIRE(std::system(("cd '" + d.path.string() + "' && zip -q roads.zip roads.geojson").c_str()) ==
-            0);
+    REQUIRE(std::system(
+                ("cd '" + d.path.string() + "' && zip -q roads.zip roads.geojson").c_str()) == 0);
     for (const std::string name : {"roads.geojson.gz", "roads.zip"}) {
         CAPTURE(name);
         LayerReport got;
-        const Roads r = read_roads(layer_spec_from_arg((d.path / name).string(), "roads"), ctx, &got);
+        const Roads r =
+            read_roads(layer_spec_from_arg((d.path / name).string(), "roads"), ctx, &got);
         CHECK(r.ways.size() == r0.ways.size());
         CHECK(got.kept == want.kept);
         CHECK(got.extent.minx == doctest::Approx(want.extent.minx));
         CHECK(got.extent.maxy == doctest::Approx(want.extent.maxy));
     }
     // a /vsi path given by hand is not refused as missing
-    const LayerSpec vsi = layer_spec_from_arg("/vsigzip/" + (d.path / "roads.geojson.gz").string(),
-                                              "roads");
+    const LayerSpec vsi =
+        layer_spec_from_arg("/vsigzip/" + (d.path / "roads.geojson.gz").string(), "roads");
     CHECK(vsi.layer.empty());
     CHECK(read_roads(vsi, ctx).ways.size() == r0.ways.size());
 }

@@ -376,8 +376,7 @@ TEST_CASE("snapping within a limit agrees with brute force, near and far from th
     std::uniform_real_distribution<double> ux(b.minx - 20000, b.maxx + 20000),
         uy(b.miny - 20000, b.maxy + 20000), near_x(b.minx - 300, b.maxx + 300),
         near_y(b.miny - 300, b.maxy + 300);
-    const double limits[] = {20.0, 150.0, 1000.0, 5000.0,
-                             std::numeric_limits<double>::infinity()};
+    const double limits[] = {20.0, 150.0, 1000.0, 5000.0, std::numeric_limits<double>::infinity()};
     int snapped = 0, refused = 0;
     for (int k = 0; k < 400; ++k) {
         const XY p = k % 2 ? XY{ux(rng), uy(rng)} : XY{near_x(rng), near_y(rng)};
@@ -503,8 +502,8 @@ std::vector<RoadInput> directed_copy(const std::vector<RoadInput> &ways, const N
             c.oneway = r.oneway; // closed stays closed
             out.push_back(c);
         } else if (in(ow, o.oneway_forward) ||
-                   (ow.empty() && (j == "roundabout" || j == "circular" ||
-                                   r.road_class == "motorway"))) {
+                   (ow.empty() &&
+                    (j == "roundabout" || j == "circular" || r.road_class == "motorway"))) {
             out.push_back(c);
         } else if (in(ow, o.oneway_backward)) {
             std::reverse(c.line.begin(), c.line.end());

@@ -262,14 +262,14 @@ TEST_CASE("scores: a confusable substitution outranks an arbitrary one") {
     CHECK(r.candidates[0].id == "L207-0041");
     CHECK(r.candidates[0].score > 3 * r.candidates[1].score);
     // the confidences and the "none of these" mass share one distribution (no other hit)
-    CHECK(std::abs(r.candidates[0].confidence + r.candidates[1].confidence + r.unexplained -
-                   1.0) < 1e-9);
+    CHECK(std::abs(r.candidates[0].confidence + r.candidates[1].confidence + r.unexplained - 1.0) <
+          1e-9);
     CHECK(r.unexplained > 0);
 }
 
 TEST_CASE("confidence: the position counts, none_near, far positions ignored, what to ask") {
-    const Registry reg({plate("L207-0041", 0, 0), plate("L207-0047", 5000, 0),
-                        plate("L207-0043", 5040, 0)});
+    const Registry reg(
+        {plate("L207-0041", 0, 0), plate("L207-0047", 5000, 0), plate("L207-0043", 5040, 0)});
     // heard a number whose every candidate lies 5 km from the caller: low, and none_near
     LocateOptions lo;
     lo.near = CallerPosition{{-3000, 0}, 300};

@@ -105,7 +105,8 @@ TEST_CASE("inference: a scheme from the IDs, misfits listed, check digits recogn
 
     // feeder lines: many line names, one shape
     std::vector<std::string> lines;
-    const char *names[] = {"鹿城", "东瓜", "紫溪", "吕合", "子午", "苍岭", "三街", "八角", "中山", "大地基"};
+    const char *names[] = {"鹿城", "东瓜", "紫溪", "吕合", "子午",
+                           "苍岭", "三街", "八角", "中山", "大地基"};
     for (const char *n : names)
         for (int k = 1; k <= 30; ++k)
             lines.push_back(std::string(n) + "线" + std::to_string(k) + "号杆");
@@ -127,8 +128,8 @@ TEST_CASE("resolver on DG-#####: exact, misread digits, prefix lost or wrong, le
         char buf[16];
         const bool pole = plates.size() % 2 == 0;
         std::snprintf(buf, sizeof buf, "%s-%05d", pole ? "DG" : "LD", n);
-        plates.push_back(plate(buf, static_cast<double>(rng() % 5000), static_cast<double>(rng() % 5000),
-                               pole ? "pole" : "lamp"));
+        plates.push_back(plate(buf, static_cast<double>(rng() % 5000),
+                               static_cast<double>(rng() % 5000), pole ? "pole" : "lamp"));
     }
     const Registry reg(plates, s);
     int top1 = 0, top5 = 0, tried = 0;

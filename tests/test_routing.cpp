@@ -430,8 +430,8 @@ double reached_km_from_times(const Network &net, const std::vector<double> &t, P
         const double L = ed.length_m;
         const double ta = net.travel_time(p, e, true), tg = net.travel_time(p, e, false);
         // outbound: from `from` along, from `to` against; inbound: to `to` along, to `from` against
-        const double t_lo = t[ed.from]; // node at offset 0
-        const double t_hi = t[ed.to];                           // node at offset L
+        const double t_lo = t[ed.from];         // node at offset 0
+        const double t_hi = t[ed.to];           // node at offset L
         const double w_lo = outbound ? ta : tg; // seconds over the whole edge, leaving/joining at 0
         const double w_hi = outbound ? tg : ta;
         const double a = std::isfinite(w_lo) && t_lo <= threshold
@@ -453,7 +453,8 @@ double reached_km(const Network &net, const Reach &r, double threshold) {
 }
 
 Network fixture_network(const std::string &name) {
-    LayerSpec spec = layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name, "roads");
+    LayerSpec spec =
+        layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/" + name, "roads");
     return build_network(read_roads(spec, {}), NetworkOptions{});
 }
 
@@ -493,8 +494,7 @@ TEST_CASE("junction snap: every source placement at a node reaches what a search
                         same = std::isinf(want[m]) ? std::isinf(r.node_time[m])
                                                    : std::abs(r.node_time[m] - want[m]) <= 1e-6;
                     CHECK(same);
-                    CHECK(reached_km(net, r, threshold) ==
-                          doctest::Approx(want_km).epsilon(1e-9));
+                    CHECK(reached_km(net, r, threshold) == doctest::Approx(want_km).epsilon(1e-9));
                 };
                 // every edge end at the node, whatever the edge's direction
                 for (const auto &[e, at_end] : at[n]) {
@@ -532,8 +532,8 @@ A-----J-----B
       C
 )",
                        10.0);
-    const Network net = map.build({{"JB", "residential", "yes"}, {"AJ", "residential"},
-                                   {"JC", "residential"}});
+    const Network net =
+        map.build({{"JB", "residential", "yes"}, {"AJ", "residential"}, {"JC", "residential"}});
     const auto J = node_at(net, map.at('J')), A = node_at(net, map.at('A')),
                B = node_at(net, map.at('B')), C = node_at(net, map.at('C'));
     const auto jb = edge_between(net, J, B);
@@ -560,8 +560,8 @@ A-----J-----B
       C
 )",
                        10.0);
-    const Network net = map.build({{"AJ", "residential", "yes"}, {"JB", "residential"},
-                                   {"JC", "residential"}});
+    const Network net =
+        map.build({{"AJ", "residential", "yes"}, {"JB", "residential"}, {"JC", "residential"}});
     const auto J = node_at(net, map.at('J')), A = node_at(net, map.at('A')),
                B = node_at(net, map.at('B'));
     REQUIRE(edge_between(net, A, J) == 0);

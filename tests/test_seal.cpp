@@ -173,9 +173,8 @@ X---A-------B---Y
     Network net;
     SealArea area;
     explicit RingRoad(const std::string &oneway_ax = "", const std::string &oneway_by = "") {
-        net = map.build({{"XA", "residential", oneway_ax},
-                         {"ABCDA"},
-                         {"BY", "residential", oneway_by}});
+        net = map.build(
+            {{"XA", "residential", oneway_ax}, {"ABCDA"}, {"BY", "residential", oneway_by}});
         area.boundary = box(50, -150, 350, 25);
     }
     XY incident() const { return {(map.at('D').x + map.at('C').x) / 2, map.at('D').y}; }
@@ -386,8 +385,8 @@ TEST_CASE("random small grids: every plan's properties hold, and it agrees with 
         std::vector<Unit> units;
         const int nu = 1 + static_cast<int>(U(rng) * 3);
         for (int i = 0; i < nu; ++i)
-            units.push_back(unit_at("U" + std::to_string(i),
-                                    {50 + U(rng) * 300.0, 50 + U(rng) * 300.0}));
+            units.push_back(
+                unit_at("U" + std::to_string(i), {50 + U(rng) * 300.0, 50 + U(rng) * 300.0}));
         SealUnitOptions uo;
         uo.turnout_all_s = U(rng) * 10;
         const SealContext ctx(net, units, area, uo);
@@ -533,26 +532,28 @@ TEST_CASE("bad options and a context without an outside are errors") {
 namespace {
 
 std::string write_scene(const std::string &name, const std::string &seal_tables) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("lugeo-test-seal-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("lugeo-test-seal-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto path = dir / name;
-    std::ofstream(path) << "[scene]\nname = \"t\"\ncrs = \"EPSG:32648\"\n\n[layers.roads]\nsource = \""
-                        << std::string(LUGEO_TEST_FIXTURES) << "/network/noding.osm\"\nlayer = "
-                        << "\"lines\"\n\n"
-                        << seal_tables;
+    std::ofstream(path)
+        << "[scene]\nname = \"t\"\ncrs = \"EPSG:32648\"\n\n[layers.roads]\nsource = \""
+        << std::string(LUGEO_TEST_FIXTURES) << "/network/noding.osm\"\nlayer = "
+        << "\"lines\"\n\n"
+        << seal_tables;
     return path.string();
 }
 
 } // namespace
 
 TEST_CASE("[seal] settings: read, validated, and turned into options") {
-    const Scene s = load_scene(write_scene("good.toml", "[seal]\nhead_start_min = 0.5\nmargin_s = 20\n"
-                                                        "within_min = 8\nsuspect = \"runner\"\n"
-                                                        "blocks_per_unit = 2\n"
-                                                        "[seal.turnout_min]\nkiosk = 1\nboat = 3\n"
-                                                        "[seal.suspects.runner]\nprofile = \"walk\"\n"
-                                                        "speed_factor = 2\nobey_oneway = false\n"));
+    const Scene s =
+        load_scene(write_scene("good.toml", "[seal]\nhead_start_min = 0.5\nmargin_s = 20\n"
+                                            "within_min = 8\nsuspect = \"runner\"\n"
+                                            "blocks_per_unit = 2\n"
+                                            "[seal.turnout_min]\nkiosk = 1\nboat = 3\n"
+                                            "[seal.suspects.runner]\nprofile = \"walk\"\n"
+                                            "speed_factor = 2\nobey_oneway = false\n"));
     const SealSettings &st = s.settings.seal;
     CHECK(st.head_start_s == doctest::Approx(30.0));
     CHECK(st.turnout_s.at("kiosk") == doctest::Approx(60.0));

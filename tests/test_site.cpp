@@ -180,33 +180,33 @@ TEST_CASE("the siting figures are the routing core's: times at every demand poin
           "multi-source search, turnout included") {
     // cover too: its table stops at the standard, but the figures must not
     for (std::uint32_t seed : {1u, 2u, 3u, 4u})
-    for (auto obj : {SiteObjective::median, SiteObjective::cover}) {
-        CAPTURE(seed);
-        const City c = random_city(seed, 6, 60, 2);
-        SiteInput in = input_of(c);
-        SiteOptions o;
-        o.add = 2;
-        o.within_s = 40;
-        o.objective = obj;
-        o.turnout_s = {{"kiosk", 30}};
-        const SiteResult r = plan_sites(c.net, in, o);
-        std::vector<double> w;
-        const auto snaps = incident_snaps(c.net, c.incidents, w);
-        REQUIRE(snaps.size() == r.points.size());
-        std::vector<XY> pos = {c.units[0].position, c.units[1].position};
-        const auto before = reference_times(c.net, pos, {30, 30}, snaps);
-        for (const auto &s : r.sites)
-            pos.push_back(s.position);
-        const auto after = reference_times(c.net, pos, {30, 30, 30, 30}, snaps);
-        for (std::size_t d = 0; d < snaps.size(); ++d) {
-            CHECK(r.points[d].time_before_s == doctest::Approx(before[d]).epsilon(1e-5));
-            CHECK(r.points[d].time_after_s == doctest::Approx(after[d]).epsilon(1e-5));
+        for (auto obj : {SiteObjective::median, SiteObjective::cover}) {
+            CAPTURE(seed);
+            const City c = random_city(seed, 6, 60, 2);
+            SiteInput in = input_of(c);
+            SiteOptions o;
+            o.add = 2;
+            o.within_s = 40;
+            o.objective = obj;
+            o.turnout_s = {{"kiosk", 30}};
+            const SiteResult r = plan_sites(c.net, in, o);
+            std::vector<double> w;
+            const auto snaps = incident_snaps(c.net, c.incidents, w);
+            REQUIRE(snaps.size() == r.points.size());
+            std::vector<XY> pos = {c.units[0].position, c.units[1].position};
+            const auto before = reference_times(c.net, pos, {30, 30}, snaps);
+            for (const auto &s : r.sites)
+                pos.push_back(s.position);
+            const auto after = reference_times(c.net, pos, {30, 30, 30, 30}, snaps);
+            for (std::size_t d = 0; d < snaps.size(); ++d) {
+                CHECK(r.points[d].time_before_s == doctest::Approx(before[d]).epsilon(1e-5));
+                CHECK(r.points[d].time_after_s == doctest::Approx(after[d]).epsilon(1e-5));
+            }
+            CHECK(r.objective_before == doctest::Approx(objective(obj, before, w, 40)));
+            CHECK(r.objective_after == doctest::Approx(objective(obj, after, w, 40)));
+            CHECK(r.after.mean_time_s ==
+                  doctest::Approx(objective(SiteObjective::median, after, w, 40)));
         }
-        CHECK(r.objective_before == doctest::Approx(objective(obj, before, w, 40)));
-        CHECK(r.objective_after == doctest::Approx(objective(obj, after, w, 40)));
-        CHECK(r.after.mean_time_s ==
-              doctest::Approx(objective(SiteObjective::median, after, w, 40)));
-    }
 }
 
 TEST_CASE("greedy + swap equals an enumeration of every subset for K = 1, 2, 3 (cover, median); "
@@ -328,10 +328,10 @@ TEST_CASE("relocating one unit equals the best single move found by enumeration"
         std::vector<double> w;
         const auto snaps = incident_snaps(c.net, c.incidents, w);
         for (auto obj : {SiteObjective::cover, SiteObjective::median}) {
-            double best = objective(obj,
-                                    reference_times(c.net, {c.units[0].position, c.units[1].position},
-                                                    {0, 0}, snaps),
-                                    w, 45);
+            double best = objective(
+                obj,
+                reference_times(c.net, {c.units[0].position, c.units[1].position}, {0, 0}, snaps),
+                w, 45);
             for (std::size_t moved = 0; moved < 2; ++moved)
                 for (const auto &cand : in.candidates) {
                     const XY stay = c.units[1 - moved].position;

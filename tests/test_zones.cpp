@@ -607,8 +607,8 @@ W                              X
     S--------------------R
 )",
                        10.0);
-    std::vector<RoadInput> roads = map.roads({{"PQ"}, {"QR"}, {"RS"}, {"SP"}, {"XR"},
-                                              {"WX", "primary"}});
+    std::vector<RoadInput> roads =
+        map.roads({{"PQ"}, {"QR"}, {"RS"}, {"SP"}, {"XR"}, {"WX", "primary"}});
     roads.back().level = 1;
     const Network net = build_network(roads, "EPSG:32648", NetworkOptions{});
     std::uint32_t bridge = Network::npos;
@@ -659,8 +659,8 @@ W                              X
                     const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
                     for (std::size_t s = 0; s + 1 < l.size(); ++s) {
                         double t;
-                        other = std::min(other,
-                                         distance(q, closest_on_segment(l[s], l[s + 1], q, t)));
+                        other =
+                            std::min(other, distance(q, closest_on_segment(l[s], l[s + 1], q, t)));
                     }
                 }
                 if (other - dg < 5.0) continue;

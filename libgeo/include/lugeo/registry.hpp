@@ -42,14 +42,14 @@ const char *check_digit_name(CheckDigit c) noexcept; ///< "none", "damm", "luhn"
 /// four-digit number along the road, and an optional Damm check digit after the number
 /// (`L207-0042` and `L207-00427` are both valid).
 struct PlateType {
-    std::string prefix;             ///< canonical text before the digits ("G", "DG", "鹿城线", "")
-    std::string kind;               ///< "pole", "lamp": the value of Plate::kind
+    std::string prefix; ///< canonical text before the digits ("G", "DG", "鹿城线", "")
+    std::string kind;   ///< "pole", "lamp": the value of Plate::kind
     std::vector<std::string> words; ///< UTF-8 words a caller may say for the prefix ("电杆", "杆")
     bool two_sided = false;         ///< odd numbers on the left, even on the right (lamps)
     std::string prefix_sep;         ///< canonical text between prefix and digits ("" or "-")
-    std::vector<int> groups = {3, 4};       ///< widths of the digit groups; the last is the number
-    std::vector<std::string> seps = {"-"};  ///< between the groups (groups.size() - 1)
-    std::string suffix;                     ///< literal text after the digits ("号杆")
+    std::vector<int> groups = {3, 4};      ///< widths of the digit groups; the last is the number
+    std::vector<std::string> seps = {"-"}; ///< between the groups (groups.size() - 1)
+    std::string suffix;                    ///< literal text after the digits ("号杆")
     /// > 0: the number (last group) is written without leading zeros, with min_number_digits
     /// to groups.back() digits (`#{1,4}`); 0: zero-padded to its width.
     int min_number_digits = 0;
@@ -58,7 +58,7 @@ struct PlateType {
     bool first_nonzero = true;           ///< the first digit is never 0 (the demo's district)
     /// The prefix is a name taken from the layer's IDs (`{*}`: a feeder line, 鹿城线); such a
     /// type is never guessed when the caller gives no or another name (matched exactly).
-    bool any_name = false;  ///< a template: instantiated per name found in the IDs
+    bool any_name = false;   ///< a template: instantiated per name found in the IDs
     bool exact_name = false; ///< an instantiated name
     /// Of the digits before the number (the road code): how many form the "district"
     /// (PlateIdParts::district; the demo's 1; 0 for a one-group scheme).
@@ -90,9 +90,9 @@ PlateScheme parse_plate_scheme(std::string_view pattern, const std::string &kind
 /// A scheme inferred from a layer's IDs (no `scheme` declared).
 struct InferredScheme {
     PlateScheme scheme;
-    std::string text;                  ///< PlateScheme::text()
-    std::size_t fitted = 0;            ///< IDs that fit it
-    std::vector<std::size_t> misfits;  ///< indices of IDs that fit no type of it
+    std::string text;                 ///< PlateScheme::text()
+    std::size_t fitted = 0;           ///< IDs that fit it
+    std::vector<std::size_t> misfits; ///< indices of IDs that fit no type of it
 };
 /// Infer the scheme from raw IDs: each shape (prefix, digit groups and separators, suffix) that
 /// at least 2% of the IDs (and 3) share becomes a type (at most 6); a number whose width
@@ -107,10 +107,10 @@ PlateScheme expand_plate_scheme(const PlateScheme &scheme, const std::vector<std
 
 /// The components of a canonical ID.
 struct PlateIdParts {
-    std::size_t type = 0; ///< index into PlateScheme::types
-    int district = 0;     ///< the first district_digits of the head (0 when none)
-    int road = 0;         ///< the rest of the head
-    int number = 0;       ///< the last group
+    std::size_t type = 0;     ///< index into PlateScheme::types
+    int district = 0;         ///< the first district_digits of the head (0 when none)
+    int road = 0;             ///< the rest of the head
+    int number = 0;           ///< the last group
     std::optional<int> check; ///< the check digit, when the ID carries one
     std::string head;         ///< the digits before the number ("207")
     std::string name;         ///< the name of a `{*}` template type
@@ -143,10 +143,10 @@ struct NormalizedId {
 
 /// Normalise a typed or transcribed plate ID (UTF-8): full-width digits and letters, case,
 /// spaces, any dash (- – — ＿ _ · or none), type words (电杆, 杆, 路灯, 灯杆 ... and each type's
-/// prefix and words) to the prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1) 两(2) 拐(7) 勾(9) 洞(0),
-/// numerals with 十 ("四十二" = 42), "号"/"第"/"编号" and the types' suffixes ignored; a
-/// short number after the last separator is zero-padded ("L207-42" = "L207-0042"). Never
-/// throws.
+/// prefix and words) to the prefix, Chinese digits 〇零一二三四五六七八九 and radio forms 幺(1)
+/// 两(2) 拐(7) 勾(9) 洞(0), numerals with 十 ("四十二" = 42), "号"/"第"/"编号" and the types'
+/// suffixes ignored; a short number after the last separator is zero-padded ("L207-42" =
+/// "L207-0042"). Never throws.
 NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &scheme = {});
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ const char *match_kind_name(MatchKind kind) noexcept;
 struct Candidate {
     std::size_t plate = 0; ///< index into Registry::plates()
     std::string id;
-    double score = 0.0;      ///< prior x distance factor: comparable across error kinds
+    double score = 0.0; ///< prior x distance factor: comparable across error kinds
     /// P(this is the plate | what was heard, the caller's position): calibrated (docs/
     /// locate.md), the position included, never renormalised over the candidates shown.
     double confidence = 0.0;

@@ -61,7 +61,7 @@ struct SealOptions {
     /// (to `head_start_step_s`).
     bool find_head_start = true;
     double head_start_step_s = 5.0;
-    int heuristic_rounds = 6;   ///< cut/matching rounds per ring time before moving on
+    int heuristic_rounds = 6;    ///< cut/matching rounds per ring time before moving on
     std::size_t open_routes = 8; ///< escape routes listed for a plan that does not seal
 };
 
@@ -126,10 +126,10 @@ private:
 struct SealBlock {
     std::uint32_t node = 0;
     XY position;
-    std::size_t unit = 0;       ///< index into SealContext::units(); npos for a fixed checkpoint
-    double arrival_s = 0.0;     ///< the unit at the block (0 for a checkpoint)
-    double suspect_s = 0.0;     ///< the suspect's earliest time there without any block
-    double margin_s = 0.0;      ///< suspect_s - arrival_s
+    std::size_t unit = 0;   ///< index into SealContext::units(); npos for a fixed checkpoint
+    double arrival_s = 0.0; ///< the unit at the block (0 for a checkpoint)
+    double suspect_s = 0.0; ///< the suspect's earliest time there without any block
+    double margin_s = 0.0;  ///< suspect_s - arrival_s
     bool fixed = false;
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
@@ -137,11 +137,11 @@ struct SealBlock {
 /// The independent check of a plan (a time-dependent search of the suspect, each block closing
 /// at its arrival).
 struct SealCertificate {
-    bool holds = false;         ///< no outside node reached
-    std::size_t settled = 0;    ///< nodes the search settled (all the suspect can reach)
+    bool holds = false;      ///< no outside node reached
+    std::size_t settled = 0; ///< nodes the search settled (all the suspect can reach)
     std::optional<std::uint32_t> escape_node; ///< the first outside node reached, when not
     double escape_s = std::numeric_limits<double>::infinity();
-    std::vector<std::uint32_t> escape_route;  ///< incident -> escape node (node ids)
+    std::vector<std::uint32_t> escape_route; ///< incident -> escape node (node ids)
     /// Per block (plan order): the suspect's earliest time at it with the plan in place
     /// (+infinity when the others keep it away), and that minus the arrival.
     std::vector<double> block_suspect_s, block_margin_s;
@@ -160,7 +160,7 @@ struct SealPlan {
     bool snapped = false; ///< the incident is on the network
     Network::Snap at;
     bool sealed = false;
-    double ring_complete_s = 0.0; ///< last block in place (0 with no block needed)
+    double ring_complete_s = 0.0;  ///< last block in place (0 with no block needed)
     std::vector<SealBlock> blocks; ///< unit blocks by arrival, then fixed checkpoints used
     std::string method;            ///< "min vertex cut + bottleneck matching", …
     bool exact = false;            ///< meets both lower bounds
@@ -170,8 +170,8 @@ struct SealPlan {
     std::size_t lower_bound_blocks = 0;
     bool minimal = false; ///< removing any unit block opens an escape route (checked)
     SealCertificate certificate;
-    std::size_t enclosed_nodes = 0; ///< nodes inside the ring (the incident's side of the cut)
-    double enclosed_road_m = 0.0;   ///< road length inside the ring
+    std::size_t enclosed_nodes = 0;      ///< nodes inside the ring (the incident's side of the cut)
+    double enclosed_road_m = 0.0;        ///< road length inside the ring
     std::vector<std::uint32_t> enclosed; ///< those nodes
     // when not sealed
     /// already_out | no_ring_in_time | too_many_ways_out | too_few_units_near ("" sealed)
@@ -217,7 +217,7 @@ struct ExitAssignment {
     std::vector<std::size_t> unit; ///< per exit: the unit (npos: none could be assigned)
     std::vector<double> arrival_s; ///< per exit
     double latest_s = std::numeric_limits<double>::infinity(); ///< the bottleneck
-    bool complete = false;                                      ///< every exit has a unit
+    bool complete = false;                                     ///< every exit has a unit
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
 

@@ -51,9 +51,9 @@ struct SuspectProfile {
 
 /// `[seal]`: the seal-off (封控) model's defaults (docs/seal.md).
 struct SealSettings {
-    double head_start_s = 60.0; ///< the suspect left this long before the report
-    double margin_s = 10.0;     ///< a block is in time when the unit is there this much earlier
-    double within_s = 300.0;    ///< the ring must be complete by then (the 5-minute standard)
+    double head_start_s = 60.0;  ///< the suspect left this long before the report
+    double margin_s = 10.0;      ///< a block is in time when the unit is there this much earlier
+    double within_s = 300.0;     ///< the ring must be complete by then (the 5-minute standard)
     std::string suspect = "car"; ///< the default suspect profile (a key of `suspects`)
     int blocks_per_unit = 1;
     Profile unit_profile = Profile::car; ///< how the units travel
@@ -67,10 +67,9 @@ struct SealSettings {
     double default_turnout_s = 60.0;
     /// Named suspect profiles: car (x1.0, keeps one-way), ebike (x1.0, ignores one-way),
     /// walk (x1.5: running, ignores one-way); a scene may change them or add more.
-    std::map<std::string, SuspectProfile> suspects = {
-        {"car", {Profile::car, 1.0, true}},
-        {"ebike", {Profile::ebike, 1.0, false}},
-        {"walk", {Profile::walk, 1.5, false}}};
+    std::map<std::string, SuspectProfile> suspects = {{"car", {Profile::car, 1.0, true}},
+                                                      {"ebike", {Profile::ebike, 1.0, false}},
+                                                      {"walk", {Profile::walk, 1.5, false}}};
 };
 
 /// `[site]`: siting's settings (docs/site.md).

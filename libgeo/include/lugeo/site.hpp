@@ -59,10 +59,10 @@ std::optional<SiteDemand> site_demand_from_name(std::string_view name) noexcept;
 
 /// How the sites were found.
 enum class SiteMethod : std::uint8_t {
-    none,          ///< nothing to choose (add = 0 and relocate = 0)
-    exhaustive,    ///< every solution evaluated: optimal
-    greedy_swap,   ///< greedy, then swap (interchange) local search
-    radius_search  ///< center: binary search on the radius over greedy set covers
+    none,         ///< nothing to choose (add = 0 and relocate = 0)
+    exhaustive,   ///< every solution evaluated: optimal
+    greedy_swap,  ///< greedy, then swap (interchange) local search
+    radius_search ///< center: binary search on the radius over greedy set covers
 };
 const char *site_method_name(SiteMethod m) noexcept;
 
@@ -106,7 +106,7 @@ struct SiteOptions {
     std::map<std::string, double> turnout_s;
     /// The kind of new (and moved) units, for their turnout.
     std::string new_kind = "kiosk";
-    double snap_max_m = 500;        ///< units and candidates farther from the network: Error / left out
+    double snap_max_m = 500; ///< units and candidates farther from the network: Error / left out
     double demand_snap_max_m = 300; ///< demand points farther from the network are left out
     double road_step_m = 100;       ///< roads demand: pieces of at most this length
     SiteSearch search = SiteSearch::automatic;
@@ -122,9 +122,9 @@ struct SiteOptions {
 
 /// Figures of one set of units over the demand.
 struct SiteFigures {
-    std::size_t points = 0;      ///< demand points counted
-    double weight = 0;           ///< their total weight
-    double covered_weight = 0;   ///< weight with t ≤ within_s
+    std::size_t points = 0;    ///< demand points counted
+    double weight = 0;         ///< their total weight
+    double covered_weight = 0; ///< weight with t ≤ within_s
     std::size_t covered_points = 0;
     double mean_time_s = 0;  ///< weighted mean
     double worst_time_s = 0; ///< max over points
@@ -135,8 +135,8 @@ struct SiteFigures {
 struct SitePick {
     std::size_t candidate = 0; ///< index into SiteInput::candidates
     std::string id, name;
-    XY position;     ///< the candidate's position
-    XY snapped;      ///< where it joins the network
+    XY position; ///< the candidate's position
+    XY snapped;  ///< where it joins the network
     /// Improvement of the objective when it is added after the sites before it (cover: weight
     /// brought within the standard; median: Σ w·t saved / Σ w, in seconds of the mean;
     /// center: seconds off the worst time).
@@ -162,10 +162,10 @@ struct SiteZone {
 struct SiteDemandPoint {
     XY position; ///< the point (incident, key site, or the road piece's midpoint)
     double weight = 0;
-    std::uint32_t edge = 0;            ///< snapped edge
-    double offset_m = 0;               ///< along it
-    double from_m = 0, to_m = 0;       ///< roads: the piece of the edge it stands for
-    std::string id;                    ///< incident / key site id ("" for roads)
+    std::uint32_t edge = 0;      ///< snapped edge
+    double offset_m = 0;         ///< along it
+    double from_m = 0, to_m = 0; ///< roads: the piece of the edge it stands for
+    std::string id;              ///< incident / key site id ("" for roads)
     double time_before_s = 0, time_after_s = 0;
     std::uint32_t zone_before = 0; ///< index into SiteResult::zones_before
     std::uint32_t zone_after = 0;  ///< index into SiteResult::zones_after
@@ -182,15 +182,15 @@ struct SiteResult {
     /// center: no set of `add` sites does better than this (s); exhaustive: = objective_after.
     /// cover, median: NaN unless exhaustive.
     double lower_bound = 0;
-    std::vector<SitePick> sites;   ///< new sites, in the order chosen
-    std::vector<SiteMove> moves;   ///< relocations
+    std::vector<SitePick> sites; ///< new sites, in the order chosen
+    std::vector<SiteMove> moves; ///< relocations
     SiteFigures before, after;
     std::vector<SiteZone> zones_before; ///< one per fixed unit
     std::vector<SiteZone> zones_after;  ///< units that stay (fixed order), then the new sites
     std::vector<SiteDemandPoint> points;
     std::size_t candidates_used = 0, candidates_off_network = 0;
-    std::size_t demand_off_network = 0; ///< demand points left out (too far from the network)
-    std::size_t table_entries = 0;      ///< (candidate, demand) entries of the distance table
+    std::size_t demand_off_network = 0;    ///< demand points left out (too far from the network)
+    std::size_t table_entries = 0;         ///< (candidate, demand) entries of the distance table
     std::uint64_t solutions_evaluated = 0; ///< exhaustive: subsets; heuristics: swaps tried
     int swap_passes = 0;
     double seconds_table = 0, seconds_search = 0;

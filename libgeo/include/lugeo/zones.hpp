@@ -144,7 +144,7 @@ struct ZonePlan {
     /// Reached road outside the study boundary (in pieces, not in the zones' road figures:
     /// road_length_m, the times and the length workload count road inside the boundary).
     double outside_boundary_length_m = 0;
-    double imbalance = 0;           ///< largest / smallest workload (inf if a zone is empty)
+    double imbalance = 0; ///< largest / smallest workload (inf if a zone is empty)
     double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0; ///< whole plan, over road length
     BalanceReport balance;
     /// Existing plans: road whose own kiosk is not the fastest, and the worst extra time.

@@ -40,8 +40,9 @@ std::string redact_secrets(const std::string &text) {
                                    std::regex::icase);
     static const std::regex plain(R"(((?:password|passwd|pwd)\s*=\s*)[^\s'",;&]+)",
                                   std::regex::icase);
-    static const std::regex query(R"(([?&](?:token|secret|key|access_token|api_key|sig|signature)=)[^&\s'"]+)",
-                                  std::regex::icase);
+    static const std::regex query(
+        R"(([?&](?:token|secret|key|access_token|api_key|sig|signature)=)[^&\s'"]+)",
+        std::regex::icase);
     static const std::regex userinfo(R"((\b[a-z][a-z0-9+.-]*://[^:/@\s'"]+:)[^@\s'"]+@)",
                                      std::regex::icase);
     std::string s = std::regex_replace(text, quoted, "$1'***'");
@@ -92,8 +93,8 @@ Error::Error(ErrorCode code, const std::string &message)
       m_message(redact_secrets(message)) {}
 
 Error::Error(ErrorCode code, ErrorContext context, const std::string &message)
-    : std::runtime_error(redact_secrets(context.empty() ? message
-                                                        : context.describe() + ": " + message)),
+    : std::runtime_error(
+          redact_secrets(context.empty() ? message : context.describe() + ": " + message)),
       m_code(code), m_context(std::move(context)), m_message(redact_secrets(message)) {
     m_context.file = redact_secrets(m_context.file);
     m_context.value = redact_secrets(m_context.value);

@@ -22,8 +22,8 @@ public:
     GdalErrorCapture &operator=(const GdalErrorCapture &) = delete;
     std::vector<std::string> errors;
     std::vector<std::string> debug_messages;
-    std::size_t failures = 0;  ///< CE_Failure and worse (warnings are in errors only)
-    std::string last_failure;  ///< the message of the last of them
+    std::size_t failures = 0; ///< CE_Failure and worse (warnings are in errors only)
+    std::string last_failure; ///< the message of the last of them
     std::string last_error() const { return errors.empty() ? std::string() : errors.back(); }
 
 private:

@@ -30,8 +30,8 @@ bool is_regular(const std::string &p) {
 std::string archive_of(std::string rest) {
     // chained: /vsizip//vsigzip/x.gz… -> the innermost local part
     while (rest.rfind("/vsi", 0) == 0) {
-        static const std::array<const char *, 6> prefixes = {"/vsizip/", "/vsigzip/", "/vsitar/",
-                                                             "/vsi7z/",  "/vsirar/",  "/vsisubfile/"};
+        static const std::array<const char *, 6> prefixes = {
+            "/vsizip/", "/vsigzip/", "/vsitar/", "/vsi7z/", "/vsirar/", "/vsisubfile/"};
         bool found = false;
         for (const char *p : prefixes) {
             const std::string pre(p);
@@ -90,7 +90,8 @@ std::vector<std::string> source_files(const std::string &source) {
 }
 
 bool same_file(const std::string &a, const std::string &b) {
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb{};
     if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     std::error_code ea, eb;
@@ -112,17 +113,18 @@ void check_outputs_not_inputs(const std::vector<InputFile> &inputs,
                         ErrorContext c = ErrorContext::of_file(out);
                         c.parameter = "output";
                         throw Error(ErrorCode::invalid_argument, c,
-                                    "this output would overwrite '" + inf + "', " + what +
-                                        " (" + in.source +
+                                    "this output would overwrite '" + inf + "', " + what + " (" +
+                                        in.source +
                                         "); lugeo never overwrites an input: choose another "
                                         "output name");
                     }
             // a Shapefile written into a folder that is an input dataset adds a layer to it
             std::error_code ec;
             if (!in.source.empty() && !is_virtual_source(in.source) &&
-                fs::is_directory(in.source, ec) && lower(fs::path(out).extension().string()) == ".shp") {
-                const fs::path parent = fs::path(out).has_parent_path() ? fs::path(out).parent_path()
-                                                                        : fs::path(".");
+                fs::is_directory(in.source, ec) &&
+                lower(fs::path(out).extension().string()) == ".shp") {
+                const fs::path parent =
+                    fs::path(out).has_parent_path() ? fs::path(out).parent_path() : fs::path(".");
                 if (same_file(parent.string(), in.source)) {
                     ErrorContext c = ErrorContext::of_file(out);
                     c.parameter = "output";

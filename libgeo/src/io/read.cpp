@@ -52,8 +52,8 @@ LayerSpec layer_spec_from_arg(const std::string &arg, const std::string &role) {
     const bool connection = is_virtual_source(arg) && arg.rfind("/vsi", 0) != 0;
     const auto colon = arg.rfind(':');
     std::error_code ec; // a name the file system refuses (too long) is not an exception here
-    if (colon != std::string::npos && colon > 1 && !connection && !std::filesystem::exists(arg, ec) &&
-        arg.find('/', colon) == std::string::npos) {
+    if (colon != std::string::npos && colon > 1 && !connection &&
+        !std::filesystem::exists(arg, ec) && arg.find('/', colon) == std::string::npos) {
         spec.source = arg.substr(0, colon);
         spec.layer = arg.substr(colon + 1);
     }
@@ -579,12 +579,11 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
     detail::ReadErrorPolicy::count = 0;
     if (cap.failures > 0) {
         if (!detail::ReadErrorPolicy::tolerate)
-            throw Error(ErrorCode::io, at,
-                        std::to_string(cap.failures) + " read error" +
-                            (cap.failures == 1 ? "" : "s") + " after " +
-                            std::to_string(table.features.size()) +
-                            " features (a corrupt or truncated file?)" + where + ": " +
-                            cap.last_failure);
+            throw Error(
+                ErrorCode::io, at,
+                std::to_string(cap.failures) + " read error" + (cap.failures == 1 ? "" : "s") +
+                    " after " + std::to_string(table.features.size()) +
+                    " features (a corrupt or truncated file?)" + where + ": " + cap.last_failure);
         detail::ReadErrorPolicy::count = cap.failures;
     }
     // A required field looked up in OSM's other_tags that no feature carries is as missing as

@@ -22,11 +22,16 @@ std::string rgba(Rgb c, int a = 255) {
 std::string xml(const std::string &s) {
     std::string o;
     for (char c : s) {
-        if (c == '&') o += "&amp;";
-        else if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
+        if (c == '&')
+            o += "&amp;";
+        else if (c == '<')
+            o += "&lt;";
+        else if (c == '>')
+            o += "&gt;";
+        else if (c == '"')
+            o += "&quot;";
+        else
+            o += c;
     }
     return o;
 }
@@ -45,8 +50,8 @@ std::string props(const std::map<std::string, std::string> &p) {
 
 struct Sym {
     Rgb color;
-    int alpha = 255;      ///< fill alpha (polygons) or line alpha
-    double width = 0.5;   ///< line width / outline width, mm
+    int alpha = 255;    ///< fill alpha (polygons) or line alpha
+    double width = 0.5; ///< line width / outline width, mm
     bool dashed = false;
     Rgb outline{60, 60, 60};
     double size = 2.6; ///< marker size, mm
@@ -105,8 +110,8 @@ std::string num(double v) {
 
 /// Green (short) to red (long) over n classes.
 Rgb ramp(std::size_t i, std::size_t n) {
-    static const Rgb stops[] = {{26, 150, 65}, {166, 217, 106}, {255, 255, 191}, {253, 174, 97},
-                                {215, 25, 28}};
+    static const Rgb stops[] = {
+        {26, 150, 65}, {166, 217, 106}, {255, 255, 191}, {253, 174, 97}, {215, 25, 28}};
     const double t = n <= 1 ? 0.0 : double(i) / double(n - 1);
     const double x = t * 4.0;
     const int k = std::min(3, int(x));
@@ -138,9 +143,10 @@ std::string graduated(Geometry::Type g, const std::string &field, const std::vec
 
 std::string categorized(Geometry::Type g, const std::string &field,
                         const std::vector<std::string> &cats, int alpha, double width) {
-    static const Rgb palette[] = {{31, 120, 180}, {51, 160, 44},  {227, 26, 28},  {255, 127, 0},
-                                  {106, 61, 154}, {177, 89, 40},  {166, 206, 227}, {178, 223, 138},
-                                  {251, 154, 153}, {253, 191, 111}, {202, 178, 214}, {255, 255, 153}};
+    static const Rgb palette[] = {{31, 120, 180},  {51, 160, 44},   {227, 26, 28},
+                                  {255, 127, 0},   {106, 61, 154},  {177, 89, 40},
+                                  {166, 206, 227}, {178, 223, 138}, {251, 154, 153},
+                                  {253, 191, 111}, {202, 178, 214}, {255, 255, 153}};
     std::string c, syms;
     for (std::size_t i = 0; i < cats.size(); ++i) {
         c += "<category value=\"" + xml(cats[i]) + "\" symbol=\"" + std::to_string(i) +
@@ -210,18 +216,20 @@ std::string style_qml(const StyleInput &in) {
         // bands opaque-ish (they do not overlap); unions and per-source polygons translucent,
         // written largest first so the small ones stay visible
         const int alpha = in.layer == "bands" ? 170 : (g == Geometry::Type::polygon ? 90 : 255);
-        return wrap(graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.3,
-                              "min"));
+        return wrap(
+            graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.3, "min"));
     }
     if (in.layer == "covered" && has(in, "cameras")) return wrap(covered_backup("cameras"));
     if (in.layer == "uncovered") return wrap(single(g, {{215, 25, 28}, 255, 0.8}));
     if (in.layer == "gaps")
-        return wrap(single(g, {{215, 25, 28}, 255, 1.4, true}), has(in, "rank") ? labels("rank") : "");
+        return wrap(single(g, {{215, 25, 28}, 255, 1.4, true}),
+                    has(in, "rank") ? labels("rank") : "");
     if (in.layer == "beyond") return wrap(single(g, {{120, 0, 120}, 255, 1.0, true}));
     if (in.layer == "views" || in.layer == "pick_views")
         return wrap(single(g, {{255, 200, 0}, 70, 0.2}));
     if (in.layer == "picks" && has(in, "rank"))
-        return wrap(single(g, {{0, 100, 255}, 255, 0.4, false, {255, 255, 255}, 4.0}), labels("rank"));
+        return wrap(single(g, {{0, 100, 255}, 255, 0.4, false, {255, 255, 255}, 4.0}),
+                    labels("rank"));
     if (in.layer == "sources")
         return wrap(single(g, {{0, 0, 0}, 255, 0.4, false, {255, 255, 255}, 3.2}),
                     has(in, "name") ? labels("name") : "");

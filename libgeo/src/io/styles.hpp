@@ -11,7 +11,7 @@ namespace lugeo::detail {
 
 /// What a style needs to know about a layer.
 struct StyleInput {
-    std::string layer;               ///< lugeo's layer name (without a prefix)
+    std::string layer; ///< lugeo's layer name (without a prefix)
     Geometry::Type geometry = Geometry::Type::none;
     std::vector<std::string> fields; ///< the layer's fields
     /// distinct values of the categorised field (zones: kiosk), in order

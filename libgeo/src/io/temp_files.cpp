@@ -29,8 +29,8 @@ struct Slot {
     char base[max_path] = {};
 };
 std::array<Slot, slots> g_slots;
-std::mutex g_mutex; // track/untrack from several threads
-struct sigaction g_old[65];  // the actions before ours, per signal (chained to)
+std::mutex g_mutex;         // track/untrack from several threads
+struct sigaction g_old[65]; // the actions before ours, per signal (chained to)
 
 void on_signal(int sig) {
     for (Slot &s : g_slots) {

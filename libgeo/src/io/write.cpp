@@ -101,7 +101,8 @@ bool driver_is_multi_layer(const std::string &driver) {
     detail::ensure_gdal();
     GDALDriverH drv = GDALGetDriverByName(driver.c_str());
     if (!drv) return false;
-    if (driver == "KML" || driver == "LIBKML") return false; // one layer per file is what opens well
+    if (driver == "KML" || driver == "LIBKML")
+        return false; // one layer per file is what opens well
     return GDALGetMetadataItem(drv, GDAL_DCAP_MULTIPLE_VECTOR_LAYERS, nullptr) != nullptr;
 }
 
@@ -163,8 +164,8 @@ using detail::StyleInput;
 std::vector<std::string> distinct_values(GDALDatasetH ds, const std::string &layer,
                                          const std::string &field) {
     std::vector<std::string> out;
-    const std::string sql = "SELECT DISTINCT \"" + field + "\" FROM \"" + layer +
-                            "\" WHERE \"" + field + "\" IS NOT NULL ORDER BY 1";
+    const std::string sql = "SELECT DISTINCT \"" + field + "\" FROM \"" + layer + "\" WHERE \"" +
+                            field + "\" IS NOT NULL ORDER BY 1";
     OGRLayerH rs = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
     if (!rs) return out;
     OGR_L_ResetReading(rs);
@@ -195,13 +196,18 @@ void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, Styl
     if (!styles) {
         styles = GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, nullptr);
         if (!styles) return;
-        const std::pair<const char *, OGRFieldType> fields[] = {
-            {"f_table_catalog", OFTString}, {"f_table_schema", OFTString},
-            {"f_table_name", OFTString},    {"f_geometry_column", OFTString},
-            {"styleName", OFTString},       {"styleQML", OFTString},
-            {"styleSLD", OFTString},        {"useAsDefault", OFTInteger},
-            {"description", OFTString},     {"owner", OFTString},
-            {"ui", OFTString},              {"update_time", OFTDateTime}};
+        const std::pair<const char *, OGRFieldType> fields[] = {{"f_table_catalog", OFTString},
+                                                                {"f_table_schema", OFTString},
+                                                                {"f_table_name", OFTString},
+                                                                {"f_geometry_column", OFTString},
+                                                                {"styleName", OFTString},
+                                                                {"styleQML", OFTString},
+                                                                {"styleSLD", OFTString},
+                                                                {"useAsDefault", OFTInteger},
+                                                                {"description", OFTString},
+                                                                {"owner", OFTString},
+                                                                {"ui", OFTString},
+                                                                {"update_time", OFTDateTime}};
         for (const auto &[name, type] : fields) {
             OGRFieldDefnH fd = OGR_Fld_Create(name, type);
             if (type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
@@ -210,8 +216,7 @@ void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, Styl
         }
     }
     for (const auto &[table, q] : qml) {
-        const std::string del =
-            "DELETE FROM layer_styles WHERE f_table_name = '" + table + "'";
+        const std::string del = "DELETE FROM layer_styles WHERE f_table_name = '" + table + "'";
         if (OGRLayerH r = GDALDatasetExecuteSQL(ds, del.c_str(), nullptr, nullptr))
             GDALDatasetReleaseResultSet(ds, r);
         OGRLayerH L = GDALDatasetGetLayerByName(ds, table.c_str());
@@ -260,7 +265,9 @@ struct VectorWriter::Impl {
         return opt.layers.empty() ||
                std::find(opt.layers.begin(), opt.layers.end(), name) != opt.layers.end();
     }
-    std::string what() const { return path == "-" ? std::string("standard output") : "'" + redact_secrets(path) + "'"; }
+    std::string what() const {
+        return path == "-" ? std::string("standard output") : "'" + redact_secrets(path) + "'";
+    }
 
     void refuse_existing(const std::string &shown) const {
         throw Error(ErrorCode::io, ErrorContext::of_parameter("output_existing"),
@@ -278,7 +285,8 @@ struct VectorWriter::Impl {
                                      std::to_string(sinks.size()) + "." + driver_extension(driver)))
                                        .string()
                                  : temp::sibling(final_path);
-        if (path != "-") temp::remove_stale(folder_of(final_path).string()); // killed runs' leftovers
+        if (path != "-")
+            temp::remove_stale(folder_of(final_path).string()); // killed runs' leftovers
         temp::track(s.tmp_path); // removed on SIGINT/SIGTERM/SIGHUP (lugeo/temp_files.hpp)
         GDALDriverH drv = vector_driver(driver);
         delete_dataset(driver, s.tmp_path); // a leftover of a crashed run with the same pid
@@ -287,21 +295,21 @@ struct VectorWriter::Impl {
             std::error_code ec;
             fs::copy_file(final_path, s.tmp_path, fs::copy_options::overwrite_existing, ec);
             if (ec)
-                throw Error(ErrorCode::io, "cannot copy '" + final_path +
-                                               "' to update it: " + ec.message());
-            s.ds = GDALOpenEx(s.tmp_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr,
-                              nullptr, nullptr);
+                throw Error(ErrorCode::io,
+                            "cannot copy '" + final_path + "' to update it: " + ec.message());
+            s.ds = GDALOpenEx(s.tmp_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr,
+                              nullptr);
             if (!s.ds) {
                 fs::remove(s.tmp_path, ec);
-                throw Error(ErrorCode::io, "cannot open '" + final_path +
-                                               "' to update it: " + cap.last_error());
+                throw Error(ErrorCode::io,
+                            "cannot open '" + final_path + "' to update it: " + cap.last_error());
             }
         } else {
             s.ds = GDALCreate(drv, s.tmp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
             if (!s.ds)
-                throw Error(ErrorCode::io,
-                            "cannot create " + (path == "-" ? what() : "'" + final_path + "'") +
-                                ": " + cap.last_error());
+                throw Error(ErrorCode::io, "cannot create " +
+                                               (path == "-" ? what() : "'" + final_path + "'") +
+                                               ": " + cap.last_error());
         }
         sinks.push_back(std::move(s));
         return sinks.size() - 1;
@@ -315,7 +323,8 @@ struct VectorWriter::Impl {
         s.ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
         if (!s.ds)
             throw Error(ErrorCode::io, ErrorContext::of_file(path),
-                        "cannot open the database for writing: " + redact_secrets(cap.last_error()));
+                        "cannot open the database for writing: " +
+                            redact_secrets(cap.last_error()));
         s.in_tx = GDALDatasetStartTransaction(s.ds, FALSE) == OGRERR_NONE;
         sinks.push_back(std::move(s));
     }
@@ -384,7 +393,8 @@ VectorWriter::VectorWriter(std::string path, WriteOptions options)
             throw Error(ErrorCode::io, "cannot write '" + I.path + "': folder '" + dir.string() +
                                            "' does not exist");
         const bool exists = fs::exists(I.path);
-        if (exists && I.opt.existing == ExistingOutput::refuse) I.refuse_existing("'" + I.path + "'");
+        if (exists && I.opt.existing == ExistingOutput::refuse)
+            I.refuse_existing("'" + I.path + "'");
         if (exists && I.opt.existing == ExistingOutput::update && !I.multi)
             throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("output_existing"),
                         "'" + I.path + "' is a " + I.driver +
@@ -442,7 +452,8 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
     case Target::database: {
         sink = 0;
         if (!I.opt.schema.empty()) opts.SetNameValue("SCHEMA", I.opt.schema.c_str());
-        const std::string full = I.opt.schema.empty() ? entry.name : I.opt.schema + "." + entry.name;
+        const std::string full =
+            I.opt.schema.empty() ? entry.name : I.opt.schema + "." + entry.name;
         if (GDALDatasetGetLayerByName(I.sinks[0].ds, full.c_str())) {
             if (I.opt.existing == ExistingOutput::refuse)
                 I.refuse_existing("layer '" + full + "' of " + I.what());
@@ -459,7 +470,8 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
                 if (n && lower(n) == lower(entry.name)) {
                     if (GDALDatasetDeleteLayer(ds, i) != OGRERR_NONE)
                         throw Error(ErrorCode::io, "cannot replace layer '" + entry.name +
-                                                       "' of '" + I.path + "': " + cap.last_error());
+                                                       "' of '" + I.path +
+                                                       "': " + cap.last_error());
                     break;
                 }
             }
@@ -624,8 +636,8 @@ void VectorWriter::add_feature(std::size_t layer, const Geometry &geometry,
             if (other.in_tx && &other != &L && other.sink == L.sink) {
                 GdalErrorCapture cap;
                 if (OGR_L_CommitTransaction(other.layer) != OGRERR_NONE)
-                    throw Error(ErrorCode::io, "cannot commit layer '" + other.name +
-                                                   "': " + cap.last_error());
+                    throw Error(ErrorCode::io,
+                                "cannot commit layer '" + other.name + "': " + cap.last_error());
                 other.in_tx = false;
             }
         L.in_tx = OGR_L_StartTransaction(L.layer) == OGRERR_NONE;
@@ -788,7 +800,8 @@ void VectorWriter::commit() {
             delete_dataset(S.driver, S.tmp_path);
             I.refuse_existing("'" + S.final_path + "'");
         }
-        const auto from = dataset_files(S.driver, S.tmp_path), to = dataset_files(S.driver, S.final_path);
+        const auto from = dataset_files(S.driver, S.tmp_path),
+                   to = dataset_files(S.driver, S.final_path);
         // a replaced Shapefile: drop the old siblings the new one does not have
         for (std::size_t k = 1; k < from.size(); ++k)
             if (!fs::exists(from[k])) fs::remove(to[k], ec);

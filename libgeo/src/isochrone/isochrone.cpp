@@ -480,8 +480,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                 throw Error(ErrorCode::off_network, ErrorContext::of_parameter("max_snap_m"),
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
-                                ") lies more than " +
-                                metres_text(o.max_snap_m) +
+                                ") lies more than " + metres_text(o.max_snap_m) +
                                 " m from every road usable by " + profile_name(p) +
                                 " (raise the snap limit or move the source)");
             v.push_back({*s, 0.0});

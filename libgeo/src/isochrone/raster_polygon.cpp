@@ -28,9 +28,10 @@ BandGrid make_grid(const Box &box, double margin, double cell, XY origin,
     // the size in doubles first: a tiny cell must not overflow an int (or ask for 2^62 bytes)
     const double w = std::ceil((box.maxx + pad - g.x0) / cell) + 1;
     const double h = std::ceil((box.maxy + pad - g.y0) / cell) + 1;
-    if (!(cell > 0) || !std::isfinite(w) || !std::isfinite(h) ||
-        w * h > limits::max_raster_cells || w > 1e9 || h > 1e9) {
-        const double fit = std::max(cell, 0.0) * std::sqrt(std::max(w * h, 1.0) / limits::max_raster_cells);
+    if (!(cell > 0) || !std::isfinite(w) || !std::isfinite(h) || w * h > limits::max_raster_cells ||
+        w > 1e9 || h > 1e9) {
+        const double fit =
+            std::max(cell, 0.0) * std::sqrt(std::max(w * h, 1.0) / limits::max_raster_cells);
         char buf[160];
         std::snprintf(buf, sizeof buf,
                       "a raster of %.3g x %.3g cells of %.3g m exceeds the limit of %.0f million "

@@ -160,8 +160,8 @@ std::vector<Camera> read_cameras(const LayerSpec &spec, const LayerReadContext &
             reading.reject(ErrorCode::invalid_argument, f.fid, "range", num(*range),
                            "out of range: a camera range is above 0 and at most " +
                                num(limits::max_camera_range_m) + " m",
-                           "cameras with a range outside (0, " +
-                               num(limits::max_camera_range_m) + "] m left out");
+                           "cameras with a range outside (0, " + num(limits::max_camera_range_m) +
+                               "] m left out");
             continue;
         }
         if (is_all_around_type(c.type)) {
@@ -201,8 +201,7 @@ std::vector<Camera> read_cameras(const LayerSpec &spec, const LayerReadContext &
             }
         }
         if (!(c.range_m > 0 && c.range_m <= limits::max_camera_range_m)) {
-            reading.reject(ErrorCode::invalid_argument, f.fid, "resolution",
-                           R::text(f, f_res),
+            reading.reject(ErrorCode::invalid_argument, f.fid, "resolution", R::text(f, f_res),
                            "the range derived from the DORI level and resolution, " +
                                num(c.range_m) + " m, is outside (0, " +
                                num(limits::max_camera_range_m) + "] m",

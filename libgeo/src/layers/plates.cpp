@@ -171,12 +171,13 @@ Plates read_plates(const LayerSpec &spec, const std::string &kind, const LayerRe
         for (std::size_t k = 0; k < inf.misfits.size() && k < 5; ++k)
             misfits += (k ? ", '" : " '") + printable_value(raw[inf.misfits[k]]) + "'";
         if (inf.misfits.size() > 5) misfits += ", …";
-        reading.note("numbering scheme " + inf.text + " inferred from " +
-                     std::to_string(raw.size()) + " IDs (declare it as scheme = \"…\" in the "
-                     "layer's table)" +
-                     (inf.misfits.empty() ? std::string()
-                                          : "; " + std::to_string(inf.misfits.size()) +
-                                                " IDs fit it not:" + misfits));
+        reading.note(
+            "numbering scheme " + inf.text + " inferred from " + std::to_string(raw.size()) +
+            " IDs (declare it as scheme = \"…\" in the "
+            "layer's table)" +
+            (inf.misfits.empty()
+                 ? std::string()
+                 : "; " + std::to_string(inf.misfits.size()) + " IDs fit it not:" + misfits));
         if (inf.scheme.types.empty()) {
             // nothing to read the IDs under: every row will be reported
             PlateType none;

@@ -196,11 +196,10 @@ void check_overlaps_roads(const LayerReport &layer, const LayerReport &roads,
     const LonLatBox ll = to_lonlat(l, metric_crs), rl = to_lonlat(r, metric_crs);
     const LonLatBox swapped{ll.minlat, ll.minlon, ll.maxlat, ll.maxlon};
     const bool geographic = !layer.source_crs.empty() && !is_projected_crs(layer.source_crs);
-    const std::string declared =
-        layer.source_crs.empty() ? std::string("none") : layer.source_crs;
+    const std::string declared = layer.source_crs.empty() ? std::string("none") : layer.source_crs;
     std::string cause;
-    if (overlaps(swapped, rl) || (geographic && swapped_would_overlap(l, layer.source_crs,
-                                                                       metric_crs, rl)))
+    if (overlaps(swapped, rl) ||
+        (geographic && swapped_would_overlap(l, layer.source_crs, metric_crs, rl)))
         cause = "its longitude and latitude look swapped (with them swapped it would lie on "
                 "the roads): check the axis order of the source (x = longitude, y = latitude)";
     else if (swapped_would_overlap(l, layer.source_crs, metric_crs, rl))
@@ -222,8 +221,7 @@ void check_overlaps_roads(const LayerReport &layer, const LayerReport &roads,
                     " layer lies away from the roads: its extent is " + text(ll) +
                     ", the roads' is " + text(rl) +
                     (roads.kept == 0 ? " (as the roads' source declares it)" : "") +
-                    " (not even within " + m +
-                    " m of each other); " + cause);
+                    " (not even within " + m + " m of each other); " + cause);
 }
 
 LayerReadContext layer_read_context(const Scene &scene, const SceneReadOptions &options,

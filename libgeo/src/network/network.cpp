@@ -239,7 +239,7 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
     // 1b. the layout: detected always (for the report), used unless the settings say it
     report.layout = detect_road_layout(roads);
     report.layout_from_settings = opt.layout != RoadLayout::detect;
-    report.layout_used = report.layout_from_settings ? opt.layout
+    report.layout_used = report.layout_from_settings                    ? opt.layout
                          : report.layout.layout == RoadLayout::directed ? RoadLayout::directed
                                                                         : RoadLayout::undirected;
     if (!report.layout_from_settings && report.layout.layout == RoadLayout::mixed) {

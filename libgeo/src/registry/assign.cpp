@@ -58,7 +58,8 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
                 std::string upper = np.kind;
                 for (char &c : upper)
                     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-                if (scheme.types[t].kind == np.kind || (!np.kind.empty() && scheme.types[t].prefix == upper))
+                if (scheme.types[t].kind == np.kind ||
+                    (!np.kind.empty() && scheme.types[t].prefix == upper))
                     type = t;
             }
         if (!type)
@@ -87,9 +88,8 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
         }
         if (static_cast<int>(head.size()) != hd ||
             head.find_first_not_of("0123456789") != std::string::npos)
-            throw Error(ErrorCode::invalid_argument,
-                        where + ": road code '" + head + "' is not " + std::to_string(hd) +
-                            " digits");
+            throw Error(ErrorCode::invalid_argument, where + ": road code '" + head + "' is not " +
+                                                         std::to_string(hd) + " digits");
         head_of[i] = head;
         if (!std::isfinite(np.position.x) || !std::isfinite(np.position.y))
             throw Error(ErrorCode::invalid_argument, where + ": position is not finite");
@@ -145,9 +145,9 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
                 if ((number % 2 == 1) != odd) ++number;
             }
             if (number > max_number)
-                throw Error(ErrorCode::invalid_argument, "new plate " + std::to_string(i) +
-                                                             ": no free number left on road code '" +
-                                                             std::get<2>(key) + "'");
+                throw Error(ErrorCode::invalid_argument,
+                            "new plate " + std::to_string(i) +
+                                ": no free number left on road code '" + std::get<2>(key) + "'");
             r.max_any = std::max(r.max_any, number);
             (number % 2 ? r.max_odd : r.max_even) =
                 std::max(number % 2 ? r.max_odd : r.max_even, number);
@@ -155,8 +155,8 @@ std::vector<AssignedPlate> assign_plate_ids(const Registry &existing,
             parts.type = type_of[i];
             parts.head = head_of[i];
             parts.number = number;
-            const bool check = (options.with_check_digit && rt.check != CheckDigit::none) ||
-                               rt.check_required;
+            const bool check =
+                (options.with_check_digit && rt.check != CheckDigit::none) || rt.check_required;
             AssignedPlate a;
             a.input = i;
             a.id = format_plate_id(parts, check, scheme);

@@ -201,7 +201,7 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             const auto &pt = *parts[i];
             const int side = scheme.types[pt.type].two_sided ? 1 + pt.number % 2 : 0;
             roads[{pt.type, std::atoi(pt.head.c_str()), static_cast<int>(pt.head.size()), side}]
-            .push_back(i);
+                .push_back(i);
         }
         for (auto &road : roads) {
             auto &seq = road.second; // not a structured binding: lambdas capture it (clang 14)

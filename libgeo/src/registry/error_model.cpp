@@ -213,11 +213,11 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
     for (std::size_t t = 0; t < ntypes; ++t)
         if (heard_prefix ? scheme.types[t].prefix == *heard_prefix : scheme.types[t].prefix.empty())
             ++as_heard;
-    const double other_n =
-        static_cast<double>(std::max<std::size_t>(1, guessable > as_heard ? guessable - as_heard : 1));
+    const double other_n = static_cast<double>(
+        std::max<std::size_t>(1, guessable > as_heard ? guessable - as_heard : 1));
     for (std::size_t t = 0; t < ntypes; ++t) {
-        const bool same = heard_prefix ? scheme.types[t].prefix == *heard_prefix
-                                       : scheme.types[t].prefix.empty();
+        const bool same =
+            heard_prefix ? scheme.types[t].prefix == *heard_prefix : scheme.types[t].prefix.empty();
         if (same)
             choices.push_back({t, 1.0, false});
         else if (!index.guessable[t])
@@ -278,7 +278,8 @@ void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const
                 ++k;
             t.n = 0;
             for (int q = 0; q < h.n; ++q)
-                if (q < head || q >= k) t.d[static_cast<std::size_t>(t.n++)] = h.d[static_cast<std::size_t>(q)];
+                if (q < head || q >= k)
+                    t.d[static_cast<std::size_t>(t.n++)] = h.d[static_cast<std::size_t>(q)];
             probe(t, m.p_correct, Explanation{}, ch.type);
         }
         return;

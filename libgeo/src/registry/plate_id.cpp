@@ -323,9 +323,9 @@ std::vector<std::string> role_words(const std::string &kind) {
 }
 
 Error scheme_error(std::string_view pattern, std::size_t at, const std::string &why) {
-    return Error(ErrorCode::invalid_config, "plate scheme '" + std::string(pattern) +
-                                                "': " + why + " (at byte " +
-                                                std::to_string(at) + "; see docs/plate-ids.md)");
+    return Error(ErrorCode::invalid_config, "plate scheme '" + std::string(pattern) + "': " + why +
+                                                " (at byte " + std::to_string(at) +
+                                                "; see docs/plate-ids.md)");
 }
 
 /// One form ("{G|L}###-####[C]") into types.
@@ -401,9 +401,8 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
                 std::size_t s = 0;
                 while (true) {
                     const auto bar = inner.find('|', s);
-                    std::string_view alt = inner.substr(s, bar == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : bar - s);
+                    std::string_view alt = inner.substr(
+                        s, bar == std::string_view::npos ? std::string_view::npos : bar - s);
                     std::vector<std::string> parts;
                     std::size_t q = 0;
                     while (true) {
@@ -434,8 +433,9 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
             if (close == std::string_view::npos) throw scheme_error(whole, i, "[ without ]");
             if (t.groups.empty()) throw scheme_error(whole, i, "a check digit before any digit");
             if (!t.padded())
-                throw scheme_error(whole, i, "a check digit needs a fixed-width number (#### "
-                                             "not #{m,n})");
+                throw scheme_error(whole, i,
+                                   "a check digit needs a fixed-width number (#### "
+                                   "not #{m,n})");
             if (!pending.empty())
                 throw scheme_error(whole, i, "the check digit follows the number directly");
             std::string inner(form.substr(i + 1, close - i - 1));
@@ -450,8 +450,8 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
             if (inner == ":luhn")
                 t.check = CheckDigit::luhn;
             else if (!inner.empty() && inner != ":damm")
-                throw scheme_error(whole, i, "unknown check digit '" + inner.substr(1) +
-                                                 "' (damm or luhn)");
+                throw scheme_error(whole, i,
+                                   "unknown check digit '" + inner.substr(1) + "' (damm or luhn)");
             done_digits = true;
             i = close + 1;
             continue;
@@ -467,8 +467,8 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
     for (int g : t.groups)
         total += g;
     if (total + 1 > registry_detail::max_digits)
-        throw scheme_error(whole, 0, "more than " + std::to_string(registry_detail::max_digits - 1) +
-                                         " digits");
+        throw scheme_error(
+            whole, 0, "more than " + std::to_string(registry_detail::max_digits - 1) + " digits");
     t.district_digits = t.head_digits() >= 3 ? 1 : 0;
     std::vector<PlateType> out;
     if (any_name) {
@@ -679,8 +679,8 @@ std::string format_plate_id(const PlateIdParts &parts, bool with_check, const Pl
     std::string head = parts.head;
     if (head.empty() && t.head_digits() > 0) {
         const int dd = std::min(t.district_digits, t.head_digits());
-        head = (dd ? pad(parts.district, dd) : std::string()) +
-               pad(parts.road, t.head_digits() - dd);
+        head =
+            (dd ? pad(parts.district, dd) : std::string()) + pad(parts.road, t.head_digits() - dd);
     }
     std::string digits = head + pad(parts.number, t.padded() ? t.number_digits() : 1);
     const bool check = t.check != CheckDigit::none && (with_check || t.check_required);
@@ -935,7 +935,8 @@ std::string format_heard(const PlateType &t, std::string_view prefix, std::strin
         std::size_t at = 0;
         for (std::size_t g = 0; g < t.groups.size(); ++g) {
             if (g > 0) s += g - 1 < t.seps.size() ? t.seps[g - 1] : std::string();
-            const auto w = static_cast<std::size_t>(t.groups[g]) + (g + 1 == t.groups.size() && n == id + 1 ? 1 : 0);
+            const auto w = static_cast<std::size_t>(t.groups[g]) +
+                           (g + 1 == t.groups.size() && n == id + 1 ? 1 : 0);
             s += digits.substr(at, w);
             at += w;
         }
@@ -987,7 +988,8 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
             if (!set_type(*found)) return false;
         } else {
             if (out.unknown_prefix || out.type) {
-                out.error = "more than one type prefix ('" + prefix_text + "' and '" + letters + "')";
+                out.error =
+                    "more than one type prefix ('" + prefix_text + "' and '" + letters + "')";
                 return false;
             }
             out.unknown_prefix = true;
@@ -1138,7 +1140,8 @@ HeardId parse_heard(std::string_view text, const PlateScheme &scheme) {
         for (std::size_t g = 0; g + 1 < groups.size(); ++g)
             heads_fit = heads_fit && groups[g].size() == static_cast<std::size_t>(shape->groups[g]);
         const auto w = static_cast<std::size_t>(shape->groups.back());
-        if (heads_fit && groups.back().size() < w) groups.back().insert(0, w - groups.back().size(), '0');
+        if (heads_fit && groups.back().size() < w)
+            groups.back().insert(0, w - groups.back().size(), '0');
     }
     for (const auto &g : groups)
         out.digits += g;
@@ -1227,8 +1230,9 @@ NormalizedId normalize_plate_id(std::string_view heard, const PlateScheme &schem
             else if (t.check_required && n == want)
                 why = "the check digit is missing";
         } else if (n < head + static_cast<std::size_t>(t.min_number_digits) || n > want) {
-            why = "expected " + std::to_string(head + static_cast<std::size_t>(t.min_number_digits)) +
-                  " to " + std::to_string(want) + " digits, got " + std::to_string(n);
+            why = "expected " +
+                  std::to_string(head + static_cast<std::size_t>(t.min_number_digits)) + " to " +
+                  std::to_string(want) + " digits, got " + std::to_string(n);
         }
         if (why.empty() && t.first_nonzero && d[0] == '0')
             why = t.district_digits > 0 ? "district digit is 0" : "the first digit is 0";

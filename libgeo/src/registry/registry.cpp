@@ -113,9 +113,9 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         if (p.kind.empty())
             p.kind = type.kind;
         else if (p.kind != type.kind)
-            throw Error(ErrorCode::invalid_argument,
-                        plate_context(p, i) + ": kind '" + p.kind + "' does not match prefix " +
-                            type.prefix + " (" + type.kind + ")");
+            throw Error(ErrorCode::invalid_argument, plate_context(p, i) + ": kind '" + p.kind +
+                                                         "' does not match prefix " + type.prefix +
+                                                         " (" + type.kind + ")");
         if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y))
             throw Error(ErrorCode::invalid_argument,
                         plate_context(p, i) + ": position is not finite");
@@ -229,7 +229,8 @@ std::optional<std::size_t> Registry::find(std::string_view id) const {
         std::array<std::uint8_t, max_digits + 2> d{};
         for (std::size_t q = 0; q < digits.size(); ++q)
             d[q] = static_cast<std::uint8_t>(digits[q] - '0');
-        const auto hit = im.lookup.keys.find(make_key(t, d.data(), static_cast<int>(digits.size())));
+        const auto hit =
+            im.lookup.keys.find(make_key(t, d.data(), static_cast<int>(digits.size())));
         if (hit) return static_cast<std::size_t>(*hit);
     }
     return std::nullopt;

@@ -154,9 +154,9 @@ struct LookupIndex {
     /// The road filter: the first head_digits digits of an ID (the same for every type: the
     /// smallest head of all types, at most 4) select a slot per type; 0 digits: one per type.
     int head_digits = 0;
-    std::size_t head_space = 1;      ///< 10^head_digits
-    std::vector<std::uint8_t> heads; ///< [type * head_space + head value]: a road in use
-    std::vector<Box> head_box;       ///< same index: the box of the road's plates
+    std::size_t head_space = 1;          ///< 10^head_digits
+    std::vector<std::uint8_t> heads;     ///< [type * head_space + head value]: a road in use
+    std::vector<Box> head_box;           ///< same index: the box of the road's plates
     std::vector<std::uint8_t> guessable; ///< per type: may be tried for another or no prefix
 
     std::size_t slot(std::size_t type, const std::uint8_t *d) const noexcept {

@@ -698,22 +698,21 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                 inside.push_back(p.position);
         for (const auto &st : r.sites)
             picks.push_back(st.position);
-        map.add_points(inside, Style{"#d7191c", "none", 0.0, 0.8, "", "", 1.5, "circle",
-                                     std::string(inc ? "incidents" : "road") +
-                                         " brought within 5 minutes"});
+        map.add_points(
+            inside, Style{"#d7191c", "none", 0.0, 0.8, "", "", 1.5, "circle",
+                          std::string(inc ? "incidents" : "road") + " brought within 5 minutes"});
         map.add_points(kiosk_points, kiosk_style);
         map.add_points(picks, Style{"#ffd700", "#000000", 1.2, 1.0, "", "", 7.0, "circle",
                                     "proposed kiosk (by rank)"});
         for (std::size_t i = 0; i < r.sites.size(); ++i)
             map.add_label(XY{r.sites[i].position.x, r.sites[i].position.y + 140.0},
                           std::to_string(i + 1));
-        const std::string what = inc ? "graded incidents (red 8, orange 4, blue 2, green 1)"
-                                     : "road length";
+        const std::string what =
+            inc ? "graded incidents (red 8, orange 4, blue 2, green 1)" : "road length";
         std::string s =
             "<section id=\"next\"><h2>6. Where the next kiosk should go</h2>\n<p "
             "class=\"lead\">The road junctions where " +
-            std::to_string(r.sites.size()) +
-            " more kiosks would bring the most " + what +
+            std::to_string(r.sites.size()) + " more kiosks would bring the most " + what +
             " within 5 minutes by car of the nearest unit, the existing kiosks staying (maximal "
             "covering: " +
             std::string(r.method == SiteMethod::exhaustive
@@ -725,23 +724,27 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             "minutes.</figcaption></figure>\n";
         const MetricFrame frame(net.crs());
         Table t;
-        t.head = {"rank", "junction", "lon, lat", inc ? "weight brought within 5 min" : "km brought within 5 min",
-                  "within 5 min after", "mean response after"};
+        t.head = {"rank",
+                  "junction",
+                  "lon, lat",
+                  inc ? "weight brought within 5 min" : "km brought within 5 min",
+                  "within 5 min after",
+                  "mean response after"};
         t.numeric = {true, false, false, true, true, true};
         for (std::size_t i = 0; i < r.sites.size(); ++i) {
             const auto &st = r.sites[i];
             const LonLat ll = frame.to_lonlat(st.position);
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.5f, %.5f", ll.lon, ll.lat);
-            t.rows.push_back({std::to_string(i + 1), st.id, buf,
-                              inc ? f0(st.gain) : f1(st.gain / 1000.0),
-                              pct(st.figures.covered_share()),
-                              f1(st.figures.mean_time_s / 60.0) + " min"});
+            t.rows.push_back(
+                {std::to_string(i + 1), st.id, buf, inc ? f0(st.gain) : f1(st.gain / 1000.0),
+                 pct(st.figures.covered_share()), f1(st.figures.mean_time_s / 60.0) + " min"});
         }
         s += t.html();
         s += "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) + "</b> of the " +
              (inc ? "incident weight" : "road") + "; with these kiosks <b>" +
-             pct(r.after.covered_share()) + "</b>. The site command also minimises the mean or "
+             pct(r.after.covered_share()) +
+             "</b>. The site command also minimises the mean or "
              "the worst response time, takes other candidates (community rooms, plates, a "
              "layer) and answers whether moving a kiosk would help.</p>\n";
         body += s + "</section>\n";

@@ -56,8 +56,7 @@ const std::vector<SettingInfo> &known_settings() {
          "horizontal pixels of cameras without a resolution (default 0: none)"},
         {"zones.kiosk_kind", "string",
          "the units' kind that patrol zones and isochrones start from (default kiosk)"},
-        {"seal.head_start_min", "number",
-         "minutes the suspect left before the report (default 1)"},
+        {"seal.head_start_min", "number", "minutes the suspect left before the report (default 1)"},
         {"seal.margin_s", "number",
          "seconds a unit must be at its block before the suspect can be (default 10)"},
         {"seal.within_min", "number",
@@ -361,9 +360,8 @@ ErrorContext toml_context(const std::string &file, const toml::node &node, const
 }
 
 const std::vector<std::string> &known_tables() {
-    static const std::vector<std::string> t = {"scene",      "layers",  "profiles", "network",
-                                               "isochrones", "cameras", "zones",
-                                               "seal",       "site"};
+    static const std::vector<std::string> t = {
+        "scene", "layers", "profiles", "network", "isochrones", "cameras", "zones", "seal", "site"};
     return t;
 }
 

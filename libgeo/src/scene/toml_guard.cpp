@@ -15,8 +15,11 @@ namespace {
 std::size_t utf8_at(std::string_view s, std::size_t i, char32_t &cp) {
     const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
     const unsigned char c = b(0);
-    std::size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                                : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    std::size_t n = c < 0x80                 ? 1
+                    : c >= 0xC2 && c <= 0xDF ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
     if (n == 0 || i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k)
         if ((b(k) & 0xC0) != 0x80) return 0;
@@ -112,9 +115,12 @@ void check_toml_text(std::string_view s, const std::string &file) {
                 i += 3;
                 continue;
             }
-            if (c == '"') st = St::basic;
-            else if (c == '\'') st = St::literal;
-            else if (c == '#') st = St::comment;
+            if (c == '"')
+                st = St::basic;
+            else if (c == '\'')
+                st = St::literal;
+            else if (c == '#')
+                st = St::comment;
             break;
         case St::comment:
             break;

@@ -118,8 +118,7 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
         add("locate / poles check", plates,
             plates ? "plates" : "no plates — add a poles or lamps layer with IDs of the scheme");
         add("seal LON,LAT / site", has(LayerRole::units),
-            has(LayerRole::units) ? "roads and units"
-                                  : "no units — add a units layer");
+            has(LayerRole::units) ? "roads and units" : "no units — add a units layer");
         add("incident LON,LAT", true, "roads; cameras, units, zones, grids as declared");
         add("incident PLATE_ID", plates,
             plates ? "the plate registry (poles, lamps)"

@@ -476,9 +476,10 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         const bool fits = written >= 3 && 2 * inf.fitted >= refs.size();
         TomlLayer t{role, role, {{"id", "id"}}, false, fits, {}, {}, {}};
         if (fits) t.scheme = inf.text;
-        std::string note = std::to_string(refs.size()) + " of " + std::to_string(feats->size()) +
-                           " " + tag + " have a ref; " + std::to_string(written) + " written" +
-                           (inf.text.empty() ? "" : " under the scheme " + inf.text + " their refs show");
+        std::string note =
+            std::to_string(refs.size()) + " of " + std::to_string(feats->size()) + " " + tag +
+            " have a ref; " + std::to_string(written) + " written" +
+            (inf.text.empty() ? "" : " under the scheme " + inf.text + " their refs show");
         if (!inf.misfits.empty())
             note += ", " + std::to_string(inf.misfits.size()) + " refs that fit it not left out";
         if (repeated) note += ", " + std::to_string(repeated) + " repeated refs left out";

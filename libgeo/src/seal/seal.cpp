@@ -53,8 +53,7 @@ SuspectGraph::SuspectGraph(const Network &net, const SuspectProfile &sp) {
         arcs[pos[t.from]++] = {t.to, t.edge, t.t};
 }
 
-std::vector<std::pair<std::uint32_t, double>> start_nodes(const Network &net,
-                                                          const SuspectGraph &g,
+std::vector<std::pair<std::uint32_t, double>> start_nodes(const Network &net, const SuspectGraph &g,
                                                           const Network::Snap &at) {
     std::vector<std::pair<std::uint32_t, double>> out;
     const auto &ed = net.edge(at.edge);
@@ -525,11 +524,11 @@ struct Solver {
     SuspectGraph graph;
     Network::Snap at;
     std::vector<std::pair<std::uint32_t, double>> starts;
-    std::vector<double> ts;         ///< suspect's earliest time per node (after the report)
-    std::vector<double> cand;       ///< earliest in-time arrival per node (inf: none)
+    std::vector<double> ts;   ///< suspect's earliest time per node (after the report)
+    std::vector<double> cand; ///< earliest in-time arrival per node (inf: none)
     std::vector<char> fixed_in_time;
     std::vector<std::uint32_t> fixed_used;
-    std::size_t capacity = 0;       ///< units on the network × blocks per unit
+    std::size_t capacity = 0; ///< units on the network × blocks per unit
     std::size_t flow_runs = 0;
     std::unique_ptr<FlowGraph> flow;
 
@@ -701,9 +700,9 @@ struct Solver {
         std::vector<std::int32_t> w(net.node_count(), 1);
         const std::int32_t step = static_cast<std::int32_t>(capacity) + 1;
         for (int round = 0; round < std::max(1, o.heuristic_rounds); ++round) {
-            const std::int64_t f = run(T, FlowGraph::big, round ? &w : nullptr,
-                                       round ? FlowGraph::big / 2
-                                             : static_cast<std::int64_t>(capacity));
+            const std::int64_t f =
+                run(T, FlowGraph::big, round ? &w : nullptr,
+                    round ? FlowGraph::big / 2 : static_cast<std::int64_t>(capacity));
             if (f >= FlowGraph::big / 2 || (!round && f > std::int64_t(capacity))) return best;
             // the minimum cut nearest the incident, then the one nearest the outside
             std::vector<std::uint32_t> unmatched;
@@ -804,7 +803,8 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
             if (in[v]) p.enclosed.push_back(v);
         p.enclosed_nodes = p.enclosed.size();
         for (std::uint32_t e = 0; e < net.edge_count(); ++e)
-            if (in[net.edge(e).from] && in[net.edge(e).to]) p.enclosed_road_m += net.edge(e).length_m;
+            if (in[net.edge(e).from] && in[net.edge(e).to])
+                p.enclosed_road_m += net.edge(e).length_m;
     };
 
     if (s.starts.empty()) {
@@ -982,9 +982,9 @@ SealPlan solve(const SealContext &ctx, const Network::Snap &at, const SealOption
                 r.open_node = v;
                 break;
             }
-        r.why = why[r.open_node].empty() ? (m.outside[r.open_node] ? "the suspect is out there"
-                                                                    : "not blocked")
-                                         : why[r.open_node];
+        r.why = why[r.open_node].empty()
+                    ? (m.outside[r.open_node] ? "the suspect is out there" : "not blocked")
+                    : why[r.open_node];
         SealBlock b;
         b.node = r.open_node;
         b.arrival_s = -inf; // shut for the search of the next route
@@ -1093,12 +1093,10 @@ std::vector<LineString> suspect_reach(const SealContext &ctx, const Network::Sna
             downto = std::max(0.0, len - (t_s - r.time[ed.to]) / g.against_s[e] * len);
         if (e == at.edge) {
             const double x = at.offset_m;
-            const double ahead = std::isfinite(g.along_s[e])
-                                     ? (t_s + o.head_start_s) / g.along_s[e] * len
-                                     : 0.0;
-            const double back = std::isfinite(g.against_s[e])
-                                    ? (t_s + o.head_start_s) / g.against_s[e] * len
-                                    : 0.0;
+            const double ahead =
+                std::isfinite(g.along_s[e]) ? (t_s + o.head_start_s) / g.along_s[e] * len : 0.0;
+            const double back =
+                std::isfinite(g.against_s[e]) ? (t_s + o.head_start_s) / g.against_s[e] * len : 0.0;
             piece(e, std::max(0.0, x - back), std::min(len, x + ahead));
         }
         if (upto >= downto) {
@@ -1137,13 +1135,13 @@ LineString route_line(const Network &net, const std::vector<std::uint32_t> &node
         std::uint32_t best = npos32;
         for (Profile p : all_profiles)
             for (const auto &arc : net.out_arcs(p, a))
-                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
-                                                            net.edge(best).length_m))
+                if (arc.node == b &&
+                    (best == npos32 || net.edge(arc.edge).length_m < net.edge(best).length_m))
                     best = arc.edge;
         for (Profile p : all_profiles)
             for (const auto &arc : net.in_arcs(p, a))
-                if (arc.node == b && (best == npos32 || net.edge(arc.edge).length_m <
-                                                            net.edge(best).length_m))
+                if (arc.node == b &&
+                    (best == npos32 || net.edge(arc.edge).length_m < net.edge(best).length_m))
                     best = arc.edge;
         LineString seg;
         if (best == npos32) {
@@ -1217,7 +1215,8 @@ ExitPlan seal_exits(const SealContext &ctx, const std::vector<XY> &exits, int pe
     so.profile = ctx.impl().options.unit_profile;
     so.max_distance_m = o.snap_max_m;
     so.largest_component_only = false;
-    std::vector<std::vector<double>> time(ctx.units().size(), std::vector<double>(exits.size(), inf));
+    std::vector<std::vector<double>> time(ctx.units().size(),
+                                          std::vector<double>(exits.size(), inf));
     for (std::size_t x = 0; x < exits.size(); ++x) {
         const auto s = net.snap(exits[x], so);
         p.snapped.push_back(s.has_value());
@@ -1252,10 +1251,10 @@ ExitPlan seal_exits(const SealContext &ctx, const std::vector<XY> &exits, int pe
                 if (p.exits[x].edge == at->edge) {
                     // on the incident's own edge: straight along it
                     const double d = p.exits[x].offset_m - at->offset_m;
-                    const double per_m =
-                        (d >= 0 ? g.along_s[at->edge] : g.against_s[at->edge]) /
-                        std::max(1e-9, e.length_m);
-                    if (std::isfinite(per_m)) t = std::min(t, -o.head_start_s + std::abs(d) * per_m);
+                    const double per_m = (d >= 0 ? g.along_s[at->edge] : g.against_s[at->edge]) /
+                                         std::max(1e-9, e.length_m);
+                    if (std::isfinite(per_m))
+                        t = std::min(t, -o.head_start_s + std::abs(d) * per_m);
                 }
                 p.suspect_s[x] = t;
             }

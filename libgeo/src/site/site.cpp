@@ -16,9 +16,12 @@ namespace lugeo {
 
 const char *site_objective_name(SiteObjective o) noexcept {
     switch (o) {
-    case SiteObjective::cover: return "cover";
-    case SiteObjective::median: return "median";
-    case SiteObjective::center: return "center";
+    case SiteObjective::cover:
+        return "cover";
+    case SiteObjective::median:
+        return "median";
+    case SiteObjective::center:
+        return "center";
     }
     return "?";
 }
@@ -32,9 +35,12 @@ std::optional<SiteObjective> site_objective_from_name(std::string_view n) noexce
 
 const char *site_demand_name(SiteDemand d) noexcept {
     switch (d) {
-    case SiteDemand::incidents: return "incidents";
-    case SiteDemand::roads: return "roads";
-    case SiteDemand::key_sites: return "key_sites";
+    case SiteDemand::incidents:
+        return "incidents";
+    case SiteDemand::roads:
+        return "roads";
+    case SiteDemand::key_sites:
+        return "key_sites";
     }
     return "?";
 }
@@ -48,10 +54,14 @@ std::optional<SiteDemand> site_demand_from_name(std::string_view n) noexcept {
 
 const char *site_method_name(SiteMethod m) noexcept {
     switch (m) {
-    case SiteMethod::none: return "none";
-    case SiteMethod::exhaustive: return "exhaustive";
-    case SiteMethod::greedy_swap: return "greedy_swap";
-    case SiteMethod::radius_search: return "radius_search";
+    case SiteMethod::none:
+        return "none";
+    case SiteMethod::exhaustive:
+        return "exhaustive";
+    case SiteMethod::greedy_swap:
+        return "greedy_swap";
+    case SiteMethod::radius_search:
+        return "radius_search";
     }
     return "?";
 }
@@ -223,12 +233,12 @@ private:
 /// The problem after snapping: demand points, existing units' full rows, candidates' sparse
 /// rows. Sites are numbered: existing units 0..nf-1, then candidates nf..nf+nc-1.
 struct Table {
-    std::vector<double> weight;           ///< per demand point
+    std::vector<double> weight; ///< per demand point
     std::size_t nf = 0, nc = 0, nd = 0;
-    std::vector<double> fixed;            ///< nf × nd, response time (turnout included)
-    std::vector<std::size_t> row_off;     ///< nc + 1
+    std::vector<double> fixed;        ///< nf × nd, response time (turnout included)
+    std::vector<std::size_t> row_off; ///< nc + 1
     std::vector<Entry> entries;
-    std::vector<double> bound;            ///< per demand: time surely reached by units that stay
+    std::vector<double> bound; ///< per demand: time surely reached by units that stay
     /// The table transposed: per demand point, (candidate, time) — Entry::demand holds the
     /// candidate here.
     std::vector<std::size_t> col_off;
@@ -268,8 +278,8 @@ struct Best {
 };
 
 struct Solution {
-    std::vector<bool> fixed_open;      ///< per existing unit
-    std::vector<std::uint32_t> picks;  ///< candidate indices (0..nc-1)
+    std::vector<bool> fixed_open;     ///< per existing unit
+    std::vector<std::uint32_t> picks; ///< candidate indices (0..nc-1)
 };
 
 void update(Best &b, std::uint32_t d, double t, std::uint32_t site) {
@@ -559,8 +569,8 @@ int swap_search(const Problem &pb, Solution &s, int max_passes, std::uint64_t &t
 struct RadiusSearch {
     const Problem &pb;
     std::size_t k;
-    std::vector<double> base;                ///< existing units' best time per demand
-    std::vector<std::size_t> by_demand_off;  ///< transposed table
+    std::vector<double> base;               ///< existing units' best time per demand
+    std::vector<std::size_t> by_demand_off; ///< transposed table
     std::vector<std::pair<std::uint32_t, float>> by_demand;
 
     RadiusSearch(const Problem &p, std::size_t k_, std::vector<double> base_)
@@ -747,13 +757,12 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
         c.layer = in.candidates_source;
         c.parameter = "candidates";
         throw Error(ErrorCode::off_network, c,
-                    in.candidates.empty()
-                        ? std::string("there are no candidate sites")
-                        : "none of the " + std::to_string(in.candidates.size()) +
-                              " candidate sites lies within " +
-                              std::to_string(static_cast<int>(o.snap_max_m)) +
-                              " m of a road usable by " + profile_name(prof) +
-                              " in the network's largest component");
+                    in.candidates.empty() ? std::string("there are no candidate sites")
+                                          : "none of the " + std::to_string(in.candidates.size()) +
+                                                " candidate sites lies within " +
+                                                std::to_string(static_cast<int>(o.snap_max_m)) +
+                                                " m of a road usable by " + profile_name(prof) +
+                                                " in the network's largest component");
     }
     if (o.add > cand_index.size()) {
         ErrorContext c;
@@ -903,12 +912,11 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
             },
             [](std::uint32_t, double) {});
         if (tab.entries.size() > o.max_table_entries)
-            throw Error(ErrorCode::invalid_argument,
-                        ErrorContext::of_parameter("max_table_entries"),
-                        "the distance table would hold more than " +
-                            std::to_string(o.max_table_entries) +
-                            " entries; use fewer candidates or demand points, or keep more "
-                            "existing units");
+            throw Error(
+                ErrorCode::invalid_argument, ErrorContext::of_parameter("max_table_entries"),
+                "the distance table would hold more than " + std::to_string(o.max_table_entries) +
+                    " entries; use fewer candidates or demand points, or keep more "
+                    "existing units");
         // entries of one row by demand (deterministic order)
         std::sort(tab.entries.begin() + static_cast<std::ptrdiff_t>(tab.row_off[c]),
                   tab.entries.end(),
@@ -930,13 +938,12 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
     const std::size_t k = o.add;
     const std::uint64_t solutions =
         binomial_capped(tab.nc, k, std::max<std::uint64_t>(o.exhaustive_max, 1) * 100);
-    const bool small =
-        solutions <= o.exhaustive_max &&
-        (o.objective != SiteObjective::center || double(solutions) * double(tab.nd) <= 2e8);
+    const bool small = solutions <= o.exhaustive_max && (o.objective != SiteObjective::center ||
+                                                         double(solutions) * double(tab.nd) <= 2e8);
     if (k == 0 && o.relocate == 0) {
         res.method = SiteMethod::none;
-    } else if (o.relocate == 0 &&
-               (o.search == SiteSearch::exhaustive || (o.search == SiteSearch::automatic && small))) {
+    } else if (o.relocate == 0 && (o.search == SiteSearch::exhaustive ||
+                                   (o.search == SiteSearch::automatic && small))) {
         if (solutions > std::max<std::uint64_t>(o.exhaustive_max, 1) * 100)
             throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("search"),
                         "exhaustive search over more than " +
@@ -1038,8 +1045,8 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
             Place{cand_snaps[c].edge, cand_snaps[c].offset_m}, t_new, inf, nullptr,
             [&](std::uint32_t d, double t) { row[d] = t; }, [](std::uint32_t, double) {});
     }
-    auto times_of = [&](const Table &, const Solution &so, std::vector<std::uint32_t> *site =
-                                                               nullptr) {
+    auto times_of = [&](const Table &, const Solution &so,
+                        std::vector<std::uint32_t> *site = nullptr) {
         std::vector<double> t(tab.nd, inf);
         std::vector<std::uint32_t> by(tab.nd, npos);
         for (std::uint32_t f = 0; f < tab.nf; ++f) {

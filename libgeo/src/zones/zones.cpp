@@ -52,11 +52,10 @@ std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Uni
         so.largest_component_only = true;
         auto s = net.snap(k.position, so);
         if (!s)
-            throw Error(ErrorCode::off_network, "kiosk '" + k.id + "' is more than " +
-                                                    metres_text(o.snap_max_m) +
-                                                    " m from every road usable by " +
-                                                    profile_name(o.profile) +
-                                                    " in the network's largest component");
+            throw Error(ErrorCode::off_network,
+                        "kiosk '" + k.id + "' is more than " + metres_text(o.snap_max_m) +
+                            " m from every road usable by " + profile_name(o.profile) +
+                            " in the network's largest component");
         snaps.push_back(*s);
     }
     return snaps;
@@ -276,12 +275,13 @@ InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profi
                     for (const LineString &l : geos::to_lines(x.get())) {
                         if (l.size() < 2) continue;
                         auto t = [&](XY r) {
-                            return std::clamp(((r.x - p.x) * (q.x - p.x) + (r.y - p.y) * (q.y - p.y)) /
-                                                  (sl * sl),
-                                              0.0, 1.0);
+                            return std::clamp(
+                                ((r.x - p.x) * (q.x - p.x) + (r.y - p.y) * (q.y - p.y)) / (sl * sl),
+                                0.0, 1.0);
                         };
                         const double ta = t(l.front()), tb = t(l.back());
-                        const double lo = c0 + sl * std::min(ta, tb), hi = c0 + sl * std::max(ta, tb);
+                        const double lo = c0 + sl * std::min(ta, tb),
+                                     hi = c0 + sl * std::max(ta, tb);
                         if (hi > lo) v.push_back({lo, std::min(hi, len)});
                     }
                 }
@@ -313,8 +313,9 @@ std::vector<ZonePiece> pieces_inside(const std::vector<ZonePiece> &pieces, const
             if (!(hi > lo)) continue;
             ZonePiece q = p;
             auto t = [&](double x) {
-                return len > 0 ? p.time_from_s + (p.time_to_s - p.time_from_s) * (x - p.from_m) / len
-                               : p.time_from_s;
+                return len > 0
+                           ? p.time_from_s + (p.time_to_s - p.time_from_s) * (x - p.from_m) / len
+                           : p.time_from_s;
             };
             q.from_m = lo;
             q.to_m = hi;
@@ -789,20 +790,20 @@ public:
             if (crossed[c]) m_label[c] = mixed;
     }
     void fill(std::vector<std::vector<double>> &xs, std::uint32_t z) {
-            for (long j = 0; j < m_ny; ++j) {
-                auto &v = xs[static_cast<std::size_t>(j)];
-                std::sort(v.begin(), v.end());
-                for (std::size_t q = 0; q + 1 < v.size(); q += 2) {
-                    const long i0 = std::max(
-                        0L, static_cast<long>(std::ceil((v[q] - m_x0) / m_cell - 0.5)));
-                    const long i1 = std::min(
-                        m_nx - 1, static_cast<long>(std::ceil((v[q + 1] - m_x0) / m_cell - 0.5)) - 1);
-                    for (long i = i0; i <= i1; ++i) {
-                        auto &l = m_label[static_cast<std::size_t>(j * m_nx + i)];
-                        l = l == npos || l == z ? z : mixed; // overlapping zones: ask GEOS
-                    }
+        for (long j = 0; j < m_ny; ++j) {
+            auto &v = xs[static_cast<std::size_t>(j)];
+            std::sort(v.begin(), v.end());
+            for (std::size_t q = 0; q + 1 < v.size(); q += 2) {
+                const long i0 =
+                    std::max(0L, static_cast<long>(std::ceil((v[q] - m_x0) / m_cell - 0.5)));
+                const long i1 = std::min(
+                    m_nx - 1, static_cast<long>(std::ceil((v[q + 1] - m_x0) / m_cell - 0.5)) - 1);
+                for (long i = i0; i <= i1; ++i) {
+                    auto &l = m_label[static_cast<std::size_t>(j * m_nx + i)];
+                    l = l == npos || l == z ? z : mixed; // overlapping zones: ask GEOS
                 }
             }
+        }
     }
     std::uint32_t at(XY p) const {
         if (m_nx > 0) {
@@ -885,7 +886,8 @@ ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
         // the polygons of the valid geometry only: MakeValid turns a ring with a spike into a
         // collection (polygon + line), and GEOS's prepared predicates on a collection are
         // not indexed (seconds per thousand points on a municipal polygon)
-        valid[z] = geos::to_multi_polygon(geos::make_valid(geos::multi_polygon(zones[z]).get()).get());
+        valid[z] =
+            geos::to_multi_polygon(geos::make_valid(geos::multi_polygon(zones[z]).get()).get());
         zg.push_back(geos::multi_polygon(valid[z]));
         zp.push_back(geos::prepare(zg.back().get()));
         for (const auto &p : zones[z])
