@@ -13,8 +13,9 @@
 //   build/bench/make_prefecture OUT.osm.pbf [--size prefecture|county] [--seed N]
 //                               [--malta PATH] [--chengdu PATH]
 //
-//   prefecture (default): 6 x 2 tiles: 2 Malta copies on each row and 8 Chengdu centres
-//   county: 1 Malta copy beside 2 Chengdu centres (a mid-size network)
+//   prefecture (default): 4 x 4 tiles, 11 Malta copies and 5 Chengdu centres (~515k edges,
+//                         ~150 x 130 km, about the size of Chuxiong prefecture)
+//   county: two rows, 3 Malta copies and 2 Chengdu centres (~144k edges)
 //
 // Only ways with a highway tag are copied (and the nodes they use, renumbered densely).
 // The seed chooses where, along each shared tile side, the links run (3 per side). The
@@ -219,8 +220,10 @@ int main(int argc, char **argv) {
 
     // the layout: rows of tiles, left to right, rows bottom to top
     std::vector<std::vector<const Extract *>> rows;
-    if (size == "county") rows = {{&m, &c, &c}};
-    else rows = {{&c, &c, &m, &c, &m, &c}, {&m, &c, &c, &m, &c, &c}};
+    if (size == "county")
+        rows = {{&m, &c, &m}, {&c, &m}};
+    else
+        rows = {{&m, &c, &m, &m}, {&m, &m, &c, &m}, {&c, &m, &m, &c}, {&m, &m, &c, &m}};
     std::vector<std::vector<Tile>> tiles(rows.size());
     std::int64_t node_base = 1, way_base = 1;
     double oy = 0;
@@ -337,7 +340,9 @@ int main(int argc, char **argv) {
     writer(std::move(buf));
     writer.close();
     double w = 0, h = 0;
+    std::size_t tile_count = 0;
     for (const auto &row : tiles) {
+        tile_count += row.size();
         w = std::max(w, row.back().ox + row.back().w());
         h = std::max(h, row.front().oy + row.front().h());
         for (const Tile &t : row)
@@ -346,7 +351,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr,
                  "make_prefecture: wrote %s (%s, seed %u): %zu tiles, %zu nodes, %zu ways (%zu "
                  "synthetic links), %.0f x %.0f km\n",
-                 out.c_str(), size.c_str(), seed, static_cast<std::size_t>(tiles.size() * tiles[0].size()),
+                 out.c_str(), size.c_str(), seed, tile_count,
                  nodes, ways, links.size(), w / 1e3, h / 1e3);
     return 0;
 }

@@ -9,7 +9,7 @@
 #include <lugeo/scene.hpp>
 #include <lugeo/temp_files.hpp>
 
-#include "isochrone/raster_polygon.hpp"
+#include "raster/raster.hpp"
 #include "scene/toml_guard.hpp"
 
 #include <algorithm>

@@ -5,7 +5,7 @@
 
 #include "geometry/geos.hpp"
 #include "isochrone/isochrone_reference.hpp"
-#include "isochrone/raster_polygon.hpp"
+#include "raster/raster.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,5 +1,5 @@
-// Raster construction of isochrone polygons (see raster_polygon.hpp).
-#include "isochrone/raster_polygon.hpp"
+// The raster kernel: burning pieces into a band grid and tracing its polygons (raster.hpp).
+#include "raster/raster.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -225,22 +225,377 @@ namespace {
 // its left: S runs east, E north, N west, W south.
 enum Side : int { S = 0, E = 1, N = 2, W = 3 };
 
+using Pt = std::pair<long, long>; ///< a lattice point, in half cells from the grid's corner
+
 struct RingInfo {
-    std::vector<std::pair<long, long>> lat; ///< vertices in half cells from the grid's corner
-    double area_m2 = 0;                     ///< signed: > 0 outer (counter-clockwise), < 0 hole
-    std::size_t left_e = 0, left_w = 0;     ///< cells of the leftmost E-side and W-side edges
+    std::vector<Pt> lat;                ///< vertices in half cells from the grid's corner
+    double area_m2 = 0;                 ///< signed: > 0 outer (counter-clockwise), < 0 hole
+    std::size_t left_e = 0, left_w = 0; ///< cells of the leftmost E-side and W-side edges
     int left_e_col = 1 << 30, left_w_col = 1 << 30;
     int owner = -1; ///< hole: its outer ring; outer: the hole it lies in (-1: none)
     bool resolved = false;
     int state = -1; ///< -1 unknown, 0 kept, 1 filled (holes), 2 dropped
 };
 
-} // namespace
-
-namespace {
-
 /// What the tracer traces (see trace).
 enum class Mode { mask, label, nested };
+
+/// The window of the cells traced for k (the values <= k, or == k, grown by one cell so
+/// that the labels next to every traced cell are in it) as {i0, j0, i1, j1}, from the
+/// grid's extent; nullopt when the extent is unknown (the whole grid); i0 > i1 when no
+/// cell is traced.
+std::optional<std::array<int, 4>> traced_window(const BandGrid &g, std::uint8_t k) {
+    if (g.extent.empty()) return std::nullopt;
+    int i0 = g.w, j0 = g.h, i1 = -1, j1 = -1;
+    for (std::size_t v = 0; v <= k && v < g.extent.size(); ++v) {
+        const auto &e = g.extent[v];
+        if (e[0] > e[2]) continue;
+        i0 = std::min(i0, e[0] - 1);
+        j0 = std::min(j0, e[1] - 1);
+        i1 = std::max(i1, e[2] + 1);
+        j1 = std::max(j1, e[3] + 1);
+    }
+    if (i0 > i1) return std::array<int, 4>{1, 1, 0, 0};
+    return std::array<int, 4>{std::max(i0, 0), std::max(j0, 0), std::min(i1, g.w - 1),
+                              std::min(j1, g.h - 1)};
+}
+
+/// The cells of window {i0, j0, i1, j1} of g, as a grid of their own (extent unknown).
+BandGrid crop(const BandGrid &g, const std::array<int, 4> &win) {
+    const long cw = win[2] - win[0] + 1, ch = win[3] - win[1] + 1;
+    BandGrid c;
+    c.cell = g.cell;
+    c.x0 = g.x0 + win[0] * g.cell;
+    c.y0 = g.y0 + win[1] * g.cell;
+    c.w = static_cast<int>(cw);
+    c.h = static_cast<int>(ch);
+    c.band.resize(static_cast<std::size_t>(cw * ch));
+    for (long j = 0; j < ch; ++j)
+        std::memcpy(c.band.data() + j * cw, g.band.data() + (j + win[1]) * g.w + win[0],
+                    static_cast<std::size_t>(cw));
+    return c;
+}
+
+/// The stages of trace on one grid: mark the traced cells, follow the rings of their
+/// boundary, find each ring's owner (by rays on the grid), decide which rings are kept,
+/// filled or dropped, and assemble the polygons.
+class Tracer {
+public:
+    Tracer(const BandGrid &g, std::uint8_t k, Mode mode, std::vector<std::uint8_t> &scratch)
+        : m_g(g), m_k(k), m_mode(mode), m_nx(static_cast<std::size_t>(g.w)),
+          m_ny(static_cast<std::size_t>(g.h)), m_labels(g.band.data()),
+          m_off{-static_cast<std::ptrdiff_t>(m_nx), 1, static_cast<std::ptrdiff_t>(m_nx), -1},
+          m_half(g.cell / 2) {
+        scratch.resize(m_nx * m_ny);
+        m_flags = scratch.data();
+    }
+
+    /// Stage 1: bit 0 of every cell's flags: inside (band <= k, or label == k).
+    void mark() {
+        const std::size_t n = m_nx * m_ny;
+        if (m_mode == Mode::label)
+            for (std::size_t c = 0; c < n; ++c)
+                m_flags[c] = m_labels[c] == m_k ? 1 : 0;
+        else
+            for (std::size_t c = 0; c < n; ++c)
+                m_flags[c] = m_labels[c] <= m_k ? 1 : 0;
+    }
+
+    /// Stage 2: every ring of the boundary between inside and outside cells (bits 1..4 of
+    /// the flags: the sides already traced), with the ring of every E and W boundary edge.
+    void follow_rings() {
+        for (std::size_t j = 1; j + 1 < m_ny; ++j)
+            for (std::size_t i = 1; i + 1 < m_nx; ++i) {
+                const std::size_t c0 = j * m_nx + i;
+                // eight cells at once equal to their four neighbours (no boundary among them)
+                if (i + 9 < m_nx) {
+                    const std::uint64_t v = word(c0);
+                    if (v == word(c0 - 1) && v == word(c0 + 1) && v == word(c0 - m_nx) &&
+                        v == word(c0 + m_nx)) {
+                        i += 7;
+                        continue;
+                    }
+                }
+                if (!inside(c0)) continue;
+                for (int s0 = 0; s0 < 4; ++s0)
+                    if (!visited(c0, s0) && !inside(at(c0, m_off[s0]))) {
+                        walk(c0, s0);
+                        add_rings();
+                    }
+            }
+    }
+
+    /// Stage 3: each ring's owner, by casting a ray west on the grid from its leftmost edge
+    /// (every E and W boundary edge was traced: the lookup cannot miss). A hole: from the
+    /// cell left of its leftmost E edge (inside), west to the run's start, whose W edge
+    /// belongs to this polygon's outer ring or to another of its holes (farther left). An
+    /// outer ring: from its leftmost W edge west across outside cells to the first inside
+    /// cell, whose E edge belongs to the hole it lies in, or to a sibling island (farther
+    /// left); none: top level. A hole's owner is the outer ring it reaches, an outer's the
+    /// hole it reaches.
+    void find_owners() {
+        std::sort(m_ring_of.begin(), m_ring_of.end());
+        std::vector<int> step(m_rings.size(), -1);
+        for (std::size_t r = 0; r < m_rings.size(); ++r) {
+            RingInfo &ring = m_rings[r];
+            if (ring.area_m2 < 0) {
+                std::size_t c = ring.left_e;
+                while (inside(c - 1))
+                    --c;
+                step[r] = ring_at(c, W);
+            } else {
+                std::size_t c = ring.left_w - 1;
+                const std::size_t row_start = (c / m_nx) * m_nx;
+                while (c > row_start && !inside(c))
+                    --c;
+                if (inside(c)) step[r] = ring_at(c, E);
+            }
+        }
+        std::vector<int> chain;
+        for (std::size_t r = 0; r < m_rings.size(); ++r) {
+            chain.clear();
+            int q = static_cast<int>(r);
+            const bool hole = m_rings[r].area_m2 < 0;
+            while (q >= 0 && !ring(q).resolved) {
+                const int next = step[static_cast<std::size_t>(q)];
+                if (next < 0 || (ring(next).area_m2 < 0) != hole) {
+                    ring(q).owner = next;
+                    ring(q).resolved = true;
+                    break;
+                }
+                chain.push_back(q);
+                q = next;
+            }
+            const int owner = q >= 0 ? ring(q).owner : -1;
+            for (int x : chain) {
+                ring(x).owner = owner;
+                ring(x).resolved = true;
+            }
+        }
+    }
+
+    /// Stage 4: each ring's state: holes below the area filled; whatever lies in a filled
+    /// or dropped hole dropped.
+    void decide(double fill_holes_below_m2) {
+        for (std::size_t r = 0; r < m_rings.size(); ++r)
+            state_of(static_cast<int>(r), fill_holes_below_m2);
+    }
+
+    /// Stage 5: the kept outer rings with their kept holes, in world coordinates; the filled
+    /// holes into `filled` (optional).
+    MultiPolygon assemble(std::vector<std::vector<Pt>> *filled) {
+        MultiPolygon out;
+        std::vector<int> poly_of(m_rings.size(), -1);
+        for (std::size_t r = 0; r < m_rings.size(); ++r)
+            if (m_rings[r].area_m2 > 0 && m_rings[r].state == 0) {
+                poly_of[r] = static_cast<int>(out.size());
+                out.push_back(Polygon{world(m_rings[r].lat), {}});
+            }
+        for (std::size_t r = 0; r < m_rings.size(); ++r) {
+            if (m_rings[r].area_m2 >= 0) continue;
+            const int st = m_rings[r].state;
+            if (st == 0)
+                out[static_cast<std::size_t>(poly_of[static_cast<std::size_t>(m_rings[r].owner)])]
+                    .holes.push_back(world(m_rings[r].lat));
+            else if (st == 1 && filled)
+                filled->push_back(std::move(m_rings[r].lat));
+        }
+        return out;
+    }
+
+private:
+    bool inside(std::size_t c) const { return (m_flags[c] & 1) != 0; }
+    bool visited(std::size_t c, int side) const { return ((m_flags[c] >> (side + 1)) & 1) != 0; }
+    std::uint64_t word(std::size_t c) const {
+        std::uint64_t v;
+        std::memcpy(&v, m_flags + c, sizeof v);
+        return v;
+    }
+    static std::size_t at(std::size_t c, std::ptrdiff_t d) {
+        return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d);
+    }
+    RingInfo &ring(int r) { return m_rings[static_cast<std::size_t>(r)]; }
+
+    /// One ring from side s0 of cell c0 into m_pts (with its E/W sides and pinch points).
+    void walk(std::size_t c0, int s0) {
+        // midpoint of each side, in half cells from the cell's lower-left corner
+        static constexpr int mid[4][2] = {{1, 0}, {2, 1}, {1, 2}, {0, 1}};
+        // the cell corner between side s and side s + 1 (the centre of a marching-squares cell)
+        static constexpr int corner[4][2] = {{2, 0}, {2, 2}, {0, 2}, {0, 0}};
+        m_pts.clear();
+        m_sides.clear();
+        m_pinches.clear();
+        std::size_t c = c0;
+        int s = s0;
+        do {
+            m_flags[c] |= static_cast<std::uint8_t>(2 << s);
+            const long ci = static_cast<long>(c % m_nx), cj = static_cast<long>(c / m_nx);
+            m_pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
+            if (s == E || s == W)
+                m_sides.emplace_back(static_cast<std::uint64_t>(c) * 4 +
+                                         static_cast<std::uint64_t>(s),
+                                     m_pts.size() - 1);
+            const int s1 = (s + 1) % 4;
+            const std::size_t nb = at(c, m_off[s]);
+            const std::size_t diag = at(c, m_off[s] + m_off[s1]);
+            const std::size_t ahead = at(c, m_off[s1]);
+            bool go_diag = inside(diag), go_ahead = false, centre = false;
+            const bool saddle = go_diag && !inside(ahead);
+            if (m_mode == Mode::label && saddle) {
+                // saddle: k joins its diagonal cells unless the other two cells are one
+                // lower label (that label joins instead)
+                go_diag = m_labels[ahead] != m_labels[nb] || m_k < m_labels[nb];
+            } else if (m_mode == Mode::nested && saddle) {
+                // two inside labels on a diagonal join only if they are one label
+                go_diag = m_labels[c] == m_labels[diag];
+            } else if (m_mode == Mode::nested && go_diag) {
+                // three inside: the outside cell keeps a quarter (not a triangle) when its
+                // two neighbours hold different labels
+                centre = m_labels[c] != m_labels[diag];
+            }
+            if (!go_diag) go_ahead = inside(ahead);
+            if (centre) m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
+            if (go_diag) {
+                c = diag;
+                s = (s + 3) % 4;
+            } else if (go_ahead) {
+                c = ahead;
+            } else {
+                // this cell holds one corner of its label (label, nested) in this
+                // marching-squares cell: when the two neighbouring corners differ, it takes
+                // its quarter, through the shared corner point
+                if (m_mode != Mode::mask && m_labels[nb] != m_labels[ahead]) {
+                    m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
+                    if (m_mode == Mode::nested && saddle) m_pinches.push_back(m_pts.size() - 1);
+                }
+                s = s1;
+            }
+        } while (c != c0 || s != s0);
+    }
+
+    /// The walked sequence split at pinch points visited twice (nested: two quarters of
+    /// different labels on a diagonal), so that every ring is simple: sequences of indices
+    /// into m_pts.
+    void split_at_pinches() {
+        m_subs.clear();
+        m_subs.emplace_back(m_pts.size());
+        for (std::size_t q = 0; q < m_pts.size(); ++q)
+            m_subs[0][q] = q;
+        if (m_pinches.size() < 2) return;
+        std::sort(m_pinches.begin(), m_pinches.end(), [&](std::size_t a, std::size_t b) {
+            return m_pts[a] != m_pts[b] ? m_pts[a] < m_pts[b] : a < b;
+        });
+        for (std::size_t q = 0; q + 1 < m_pinches.size(); ++q) {
+            if (m_pts[m_pinches[q]] != m_pts[m_pinches[q + 1]]) continue;
+            const std::size_t a = m_pinches[q], b = m_pinches[q + 1]; // a < b
+            // the sub-sequence holding a (and then b): cut [a, b) out of it
+            for (auto &seq : m_subs) {
+                auto ia = std::find(seq.begin(), seq.end(), a);
+                if (ia == seq.end()) continue;
+                auto ib = std::find(ia, seq.end(), b);
+                if (ib == seq.end()) break;
+                std::vector<std::size_t> loop(ia, ib);
+                seq.erase(ia, ib);
+                m_subs.push_back(std::move(loop));
+                break;
+            }
+        }
+    }
+
+    /// One closed sequence of lattice points into a ring: collinear points dropped, area.
+    RingInfo make_ring(const std::vector<std::size_t> &idx) const {
+        RingInfo ring;
+        const std::size_t n = idx.size();
+        long long twice = 0;
+        for (std::size_t q = 0; q < n; ++q) {
+            const Pt &p = m_pts[idx[q]];
+            const Pt &pn = m_pts[idx[(q + 1) % n]];
+            twice += static_cast<long long>(p.first) * pn.second -
+                     static_cast<long long>(pn.first) * p.second;
+            const Pt &pv = m_pts[idx[(q + n - 1) % n]];
+            const long ax = p.first - pv.first, ay = p.second - pv.second;
+            const long bx = pn.first - p.first, by = pn.second - p.second;
+            if (ax * by - ay * bx != 0) ring.lat.push_back(p);
+        }
+        ring.lat.push_back(ring.lat.front());
+        ring.area_m2 = static_cast<double>(twice) / 2 * m_half * m_half;
+        return ring;
+    }
+
+    /// The walked sequence as rings (split at pinches), each E/W side recorded with its
+    /// ring, and each ring's leftmost E and W edges.
+    void add_rings() {
+        split_at_pinches();
+        m_sub_of.assign(m_pts.size(), 0);
+        const int first_id = static_cast<int>(m_rings.size());
+        for (std::size_t t = 0; t < m_subs.size(); ++t) {
+            for (std::size_t q : m_subs[t])
+                m_sub_of[q] = first_id + static_cast<int>(t);
+            m_rings.push_back(make_ring(m_subs[t]));
+        }
+        for (const auto &[key, q] : m_sides) {
+            const int id = m_sub_of[q];
+            m_ring_of.emplace_back(key, id);
+            RingInfo &r = ring(id);
+            const std::size_t cell = static_cast<std::size_t>(key / 4);
+            const int side = static_cast<int>(key % 4);
+            const int ci = static_cast<int>(cell % m_nx);
+            int &col = side == E ? r.left_e_col : r.left_w_col;
+            if (ci < col) {
+                col = ci;
+                (side == E ? r.left_e : r.left_w) = cell;
+            }
+        }
+    }
+
+    int ring_at(std::size_t c, int side) const {
+        const std::uint64_t key =
+            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(side);
+        const auto it = std::lower_bound(m_ring_of.begin(), m_ring_of.end(),
+                                         std::pair<std::uint64_t, int>{key, -1});
+        if (it == m_ring_of.end() || it->first != key)
+            throw std::logic_error("raster polygonize: untraced edge");
+        return it->second;
+    }
+
+    int state_of(int r, double fill_below) {
+        RingInfo &rg = ring(r);
+        if (rg.state >= 0) return rg.state;
+        if (rg.area_m2 < 0) {
+            const int outer_state = state_of(rg.owner, fill_below);
+            rg.state = outer_state == 2 ? 2 : (-rg.area_m2 < fill_below ? 1 : 0);
+        } else {
+            rg.state = rg.owner < 0 ? 0 : (state_of(rg.owner, fill_below) == 0 ? 0 : 2);
+        }
+        return rg.state;
+    }
+
+    Ring world(const std::vector<Pt> &lat) const {
+        Ring r;
+        r.reserve(lat.size());
+        for (const auto &[x, y] : lat)
+            r.push_back({m_g.x0 + static_cast<double>(x) * m_half,
+                         m_g.y0 + static_cast<double>(y) * m_half});
+        return r;
+    }
+
+    const BandGrid &m_g;
+    std::uint8_t m_k;
+    Mode m_mode;
+    std::size_t m_nx, m_ny;
+    const std::uint8_t *m_labels;
+    std::uint8_t *m_flags = nullptr;
+    std::ptrdiff_t m_off[4];
+    double m_half;
+    std::vector<RingInfo> m_rings;
+    std::vector<std::pair<std::uint64_t, int>> m_ring_of; ///< (cell * 4 + side, ring), E and W
+    // the ring being walked
+    std::vector<Pt> m_pts;
+    std::vector<std::pair<std::uint64_t, std::size_t>> m_sides; ///< (cell * 4 + side, in m_pts)
+    std::vector<std::size_t> m_pinches;                         ///< indices in m_pts
+    std::vector<int> m_sub_of;                                  ///< per index in m_pts: ring
+    std::vector<std::vector<std::size_t>> m_subs;
+};
 
 /// The tracer behind polygonize, polygonize_label and polygonize_nested.
 ///  - mask: the mask is band <= k; diagonally touching inside cells are always joined.
@@ -250,42 +605,18 @@ enum class Mode { mask, label, nested };
 ///    the labels <= k (see polygonize_nested); a ring that touches itself at a marching-
 ///    squares cell centre is split there into two rings.
 /// `filled` (optional) receives the filled holes, in half cells from the grid's corner.
+/// When the grid's extent says the traced cells fill less than 3/4 of it, only their window
+/// is traced (a cropped copy).
 MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
-                   std::vector<std::uint8_t> &scratch,
-                   std::vector<std::vector<std::pair<long, long>>> *filled = nullptr) {
-    MultiPolygon out;
-    if (g.band.empty()) return out;
-    if (!g.extent.empty()) {
-        // the window of the values <= k (the traced cells: band <= k, or == k), grown by
-        // one cell so that the labels next to every traced cell are there
-        int i0 = g.w, j0 = g.h, i1 = -1, j1 = -1;
-        for (std::size_t v = 0; v <= k && v < g.extent.size(); ++v) {
-            const auto &e = g.extent[v];
-            if (e[0] > e[2]) continue;
-            i0 = std::min(i0, e[0] - 1);
-            j0 = std::min(j0, e[1] - 1);
-            i1 = std::max(i1, e[2] + 1);
-            j1 = std::max(j1, e[3] + 1);
-        }
-        if (i0 > i1) return out; // nothing traced
-        i0 = std::max(i0, 0);
-        j0 = std::max(j0, 0);
-        i1 = std::min(i1, g.w - 1);
-        j1 = std::min(j1, g.h - 1);
+                   std::vector<std::uint8_t> &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
+    if (g.band.empty()) return {};
+    if (const auto win = traced_window(g, k)) {
+        const auto [i0, j0, i1, j1] = *win;
+        if (i0 > i1) return {}; // nothing traced
         const long cw = i1 - i0 + 1, ch = j1 - j0 + 1;
         if (cw * ch < static_cast<long>(g.band.size()) * 3 / 4) {
-            BandGrid crop;
-            crop.cell = g.cell;
-            crop.x0 = g.x0 + i0 * g.cell;
-            crop.y0 = g.y0 + j0 * g.cell;
-            crop.w = static_cast<int>(cw);
-            crop.h = static_cast<int>(ch);
-            crop.band.resize(static_cast<std::size_t>(cw * ch));
-            for (long j = 0; j < ch; ++j)
-                std::memcpy(crop.band.data() + j * cw, g.band.data() + (j + j0) * g.w + i0,
-                            static_cast<std::size_t>(cw));
             const std::size_t before = filled ? filled->size() : 0;
-            out = trace(crop, k, mode, fill_holes_below_m2, scratch, filled);
+            MultiPolygon out = trace(crop(g, *win), k, mode, fill_holes_below_m2, scratch, filled);
             if (filled)
                 for (std::size_t q = before; q < filled->size(); ++q)
                     for (auto &p : (*filled)[q]) {
@@ -295,273 +626,12 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
             return out;
         }
     }
-    const std::size_t nx = static_cast<std::size_t>(g.w), ny = static_cast<std::size_t>(g.h);
-    const std::uint8_t *labels = g.band.data();
-    // per cell: bit 0 inside (band <= k, or label == k), bits 1..4 the sides already traced
-    scratch.resize(nx * ny);
-    std::uint8_t *flags = scratch.data();
-    {
-        const std::uint8_t *band = g.band.data();
-        if (mode == Mode::label)
-            for (std::size_t c = 0; c < nx * ny; ++c)
-                flags[c] = band[c] == k ? 1 : 0;
-        else
-            for (std::size_t c = 0; c < nx * ny; ++c)
-                flags[c] = band[c] <= k ? 1 : 0;
-    }
-    auto inside = [&](std::size_t c) { return (flags[c] & 1) != 0; };
-    auto visited = [&](std::size_t c, int side) { return ((flags[c] >> (side + 1)) & 1) != 0; };
-    auto word = [&](std::size_t c) {
-        std::uint64_t v;
-        std::memcpy(&v, flags + c, sizeof v);
-        return v;
-    };
-    const std::ptrdiff_t off[4] = {-static_cast<std::ptrdiff_t>(nx), 1,
-                                   static_cast<std::ptrdiff_t>(nx), -1};
-    auto at = [](std::size_t c, std::ptrdiff_t d) {
-        return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d);
-    };
-    // midpoint of each side, in half cells from the cell's lower-left corner
-    const int mid[4][2] = {{1, 0}, {2, 1}, {1, 2}, {0, 1}};
-    // the cell corner between side s and side s + 1 (the centre of a marching-squares cell)
-    const int corner[4][2] = {{2, 0}, {2, 2}, {0, 2}, {0, 0}};
-    std::vector<std::pair<std::uint64_t, int>> ring_of; // (cell * 4 + side, ring), E and W sides
-    std::vector<RingInfo> rings;
-    const double half = g.cell / 2;
-
-    using Pt = std::pair<long, long>;
-    std::vector<Pt> pts;
-    std::vector<std::pair<std::uint64_t, std::size_t>> sides; // (cell * 4 + side, index in pts)
-    std::vector<std::size_t> pinches;                         // indices in pts of pinch points
-    std::vector<int> sub_of;                                  // per index in pts: its sub-ring
-    std::vector<std::vector<std::size_t>> subs;
-
-    // one closed sequence of lattice points into a ring: collinear points dropped, area
-    auto make_ring = [&](const std::vector<std::size_t> &idx) {
-        RingInfo ring;
-        const std::size_t n = idx.size();
-        long long twice = 0;
-        for (std::size_t q = 0; q < n; ++q) {
-            const Pt &p = pts[idx[q]];
-            const Pt &pn = pts[idx[(q + 1) % n]];
-            twice += static_cast<long long>(p.first) * pn.second -
-                     static_cast<long long>(pn.first) * p.second;
-            const Pt &pv = pts[idx[(q + n - 1) % n]];
-            const long ax = p.first - pv.first, ay = p.second - pv.second;
-            const long bx = pn.first - p.first, by = pn.second - p.second;
-            if (ax * by - ay * bx != 0) ring.lat.push_back(p);
-        }
-        ring.lat.push_back(ring.lat.front());
-        ring.area_m2 = static_cast<double>(twice) / 2 * half * half;
-        return ring;
-    };
-
-    for (std::size_t j = 1; j + 1 < ny; ++j)
-        for (std::size_t i = 1; i + 1 < nx; ++i) {
-            const std::size_t c0 = j * nx + i;
-            // eight cells at once equal to their four neighbours (no boundary among them)
-            if (i + 9 < nx) {
-                const std::uint64_t v = word(c0);
-                if (v == word(c0 - 1) && v == word(c0 + 1) && v == word(c0 - nx) &&
-                    v == word(c0 + nx)) {
-                    i += 7;
-                    continue;
-                }
-            }
-            if (!inside(c0)) continue;
-            for (int s0 = 0; s0 < 4; ++s0) {
-                if (visited(c0, s0)) continue;
-                if (inside(at(c0, off[s0]))) continue;
-                // trace a new ring
-                pts.clear();
-                sides.clear();
-                pinches.clear();
-                std::size_t c = c0;
-                int s = s0;
-                do {
-                    flags[c] |= static_cast<std::uint8_t>(2 << s);
-                    const long ci = static_cast<long>(c % nx), cj = static_cast<long>(c / nx);
-                    pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
-                    if (s == E || s == W)
-                        sides.emplace_back(static_cast<std::uint64_t>(c) * 4 +
-                                               static_cast<std::uint64_t>(s),
-                                           pts.size() - 1);
-                    const int s1 = (s + 1) % 4;
-                    const std::size_t nb = at(c, off[s]);
-                    const std::size_t diag = at(c, off[s] + off[s1]);
-                    const std::size_t ahead = at(c, off[s1]);
-                    bool go_diag = inside(diag), go_ahead = false, centre = false;
-                    const bool saddle = go_diag && !inside(ahead);
-                    if (mode == Mode::label && saddle) {
-                        // saddle: k joins its diagonal cells unless the other two cells
-                        // are one lower label (that label joins instead)
-                        go_diag = labels[ahead] != labels[nb] || k < labels[nb];
-                    } else if (mode == Mode::nested && saddle) {
-                        // two inside labels on a diagonal join only if they are one label
-                        go_diag = labels[c] == labels[diag];
-                    } else if (mode == Mode::nested && go_diag) {
-                        // three inside: the outside cell keeps a quarter (not a triangle)
-                        // when its two neighbours hold different labels
-                        centre = labels[c] != labels[diag];
-                    }
-                    if (!go_diag) go_ahead = inside(ahead);
-                    if (centre) pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
-                    if (go_diag) {
-                        c = diag;
-                        s = (s + 3) % 4;
-                    } else if (go_ahead) {
-                        c = ahead;
-                    } else {
-                        // this cell holds one corner of its label (label, nested) in this
-                        // marching-squares cell: when the two neighbouring corners differ,
-                        // it takes its quarter, through the shared corner point
-                        if (mode != Mode::mask && labels[nb] != labels[ahead]) {
-                            pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
-                            if (mode == Mode::nested && saddle) pinches.push_back(pts.size() - 1);
-                        }
-                        s = s1;
-                    }
-                } while (c != c0 || s != s0);
-                // split at pinch points visited twice (nested: two quarters of different
-                // labels on a diagonal), so that every ring is simple
-                subs.clear();
-                subs.emplace_back(pts.size());
-                for (std::size_t q = 0; q < pts.size(); ++q)
-                    subs[0][q] = q;
-                if (pinches.size() > 1) {
-                    std::sort(pinches.begin(), pinches.end(), [&](std::size_t a, std::size_t b) {
-                        return pts[a] != pts[b] ? pts[a] < pts[b] : a < b;
-                    });
-                    for (std::size_t q = 0; q + 1 < pinches.size(); ++q) {
-                        if (pts[pinches[q]] != pts[pinches[q + 1]]) continue;
-                        const std::size_t a = pinches[q], b = pinches[q + 1]; // a < b
-                        // the sub-sequence holding a (and then b): cut [a, b) out of it
-                        for (auto &seq : subs) {
-                            auto ia = std::find(seq.begin(), seq.end(), a);
-                            if (ia == seq.end()) continue;
-                            auto ib = std::find(ia, seq.end(), b);
-                            if (ib == seq.end()) break;
-                            std::vector<std::size_t> loop(ia, ib);
-                            seq.erase(ia, ib);
-                            subs.push_back(std::move(loop));
-                            break;
-                        }
-                    }
-                }
-                sub_of.assign(pts.size(), 0);
-                const int first_id = static_cast<int>(rings.size());
-                for (std::size_t t = 0; t < subs.size(); ++t) {
-                    for (std::size_t q : subs[t])
-                        sub_of[q] = first_id + static_cast<int>(t);
-                    rings.push_back(make_ring(subs[t]));
-                }
-                for (const auto &[key, q] : sides) {
-                    const int id = sub_of[q];
-                    ring_of.emplace_back(key, id);
-                    RingInfo &ring = rings[static_cast<std::size_t>(id)];
-                    const std::size_t cell = static_cast<std::size_t>(key / 4);
-                    const int side = static_cast<int>(key % 4);
-                    const int ci = static_cast<int>(cell % nx);
-                    int &col = side == E ? ring.left_e_col : ring.left_w_col;
-                    if (ci < col) {
-                        col = ci;
-                        (side == E ? ring.left_e : ring.left_w) = cell;
-                    }
-                }
-            }
-        }
-
-    // owners by casting a ray west on the grid from each ring's leftmost edge
-    // every E and W boundary edge was traced: the lookup cannot miss
-    std::sort(ring_of.begin(), ring_of.end());
-    auto ring_at = [&](std::size_t c, int side) {
-        const std::uint64_t key =
-            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(side);
-        const auto it = std::lower_bound(ring_of.begin(), ring_of.end(),
-                                         std::pair<std::uint64_t, int>{key, -1});
-        if (it == ring_of.end() || it->first != key)
-            throw std::logic_error("raster polygonize: untraced edge");
-        return it->second;
-    };
-    // a hole: from the cell left of its leftmost E edge (inside), west to the run's start,
-    // whose W edge belongs to this polygon's outer ring or to another of its holes
-    // (farther left). An outer ring: from its leftmost W edge west across outside cells to
-    // the first inside cell, whose E edge belongs to the hole it lies in, or to a sibling
-    // island (farther left); none: top level.
-    std::vector<int> step(rings.size(), -1);
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-        RingInfo &ring = rings[r];
-        if (ring.area_m2 < 0) {
-            std::size_t c = ring.left_e;
-            while (inside(c - 1))
-                --c;
-            step[r] = ring_at(c, W);
-        } else {
-            std::size_t c = ring.left_w - 1;
-            const std::size_t row_start = (c / nx) * nx;
-            while (c > row_start && !inside(c))
-                --c;
-            if (inside(c)) step[r] = ring_at(c, E);
-        }
-    }
-    // resolve: a hole's owner is the outer ring it reaches, an outer's the hole it reaches
-    std::vector<int> chain;
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-        chain.clear();
-        int q = static_cast<int>(r);
-        const bool hole = rings[r].area_m2 < 0;
-        while (q >= 0 && !rings[static_cast<std::size_t>(q)].resolved) {
-            const int next = step[static_cast<std::size_t>(q)];
-            if (next < 0 || (rings[static_cast<std::size_t>(next)].area_m2 < 0) != hole) {
-                rings[static_cast<std::size_t>(q)].owner = next;
-                rings[static_cast<std::size_t>(q)].resolved = true;
-                break;
-            }
-            chain.push_back(q);
-            q = next;
-        }
-        const int owner = q >= 0 ? rings[static_cast<std::size_t>(q)].owner : -1;
-        for (int x : chain) {
-            rings[static_cast<std::size_t>(x)].owner = owner;
-            rings[static_cast<std::size_t>(x)].resolved = true;
-        }
-    }
-    // state: holes below the area filled; whatever lies in a filled or dropped hole dropped
-    auto state_of = [&](auto &&self, int r) -> int {
-        RingInfo &ring = rings[static_cast<std::size_t>(r)];
-        if (ring.state >= 0) return ring.state;
-        if (ring.area_m2 < 0) {
-            const int outer_state = self(self, ring.owner);
-            ring.state = outer_state == 2 ? 2 : (-ring.area_m2 < fill_holes_below_m2 ? 1 : 0);
-        } else {
-            ring.state = ring.owner < 0 ? 0 : (self(self, ring.owner) == 0 ? 0 : 2);
-        }
-        return ring.state;
-    };
-    auto world = [&](const std::vector<std::pair<long, long>> &lat) {
-        Ring r;
-        r.reserve(lat.size());
-        for (const auto &[x, y] : lat)
-            r.push_back(
-                {g.x0 + static_cast<double>(x) * half, g.y0 + static_cast<double>(y) * half});
-        return r;
-    };
-    std::vector<int> poly_of(rings.size(), -1);
-    for (std::size_t r = 0; r < rings.size(); ++r)
-        if (rings[r].area_m2 > 0 && state_of(state_of, static_cast<int>(r)) == 0) {
-            poly_of[r] = static_cast<int>(out.size());
-            out.push_back(Polygon{world(rings[r].lat), {}});
-        }
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-        if (rings[r].area_m2 >= 0) continue;
-        const int st = state_of(state_of, static_cast<int>(r));
-        if (st == 0)
-            out[static_cast<std::size_t>(poly_of[static_cast<std::size_t>(rings[r].owner)])]
-                .holes.push_back(world(rings[r].lat));
-        else if (st == 1 && filled)
-            filled->push_back(std::move(rings[r].lat));
-    }
-    return out;
+    Tracer t(g, k, mode, scratch);
+    t.mark();
+    t.follow_rings();
+    t.find_owners();
+    t.decide(fill_holes_below_m2);
+    return t.assemble(filled);
 }
 
 } // namespace

@@ -1,4 +1,5 @@
-// Private: the raster construction of isochrone polygons.
+// Private: the raster kernel — burning reached pieces into a band grid and tracing the grid's
+// polygons. Used by isochrone/ (union and per-source polygons) and zones/ (labels).
 //
 // The exact polygon is the union of the reached pieces buffered by a distance r. Here it
 // is built on a grid of square cells of size c instead of by a geometric union:

@@ -17,7 +17,7 @@
 #pragma once
 
 #include "geometry/geos.hpp"
-#include "isochrone/raster_polygon.hpp"
+#include "raster/raster.hpp"
 
 #include <lugeo/network.hpp>
 
