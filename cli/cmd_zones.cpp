@@ -31,6 +31,7 @@ struct ZonesOptions {
     std::string existing;
     OutputArgs output;
     bool json = false;
+    bool no_polygons = false; ///< allocation only: no land shared out, no grid
 };
 
 double r2(double v) {
@@ -111,12 +112,18 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     std::printf("%-10s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n", "kiosk",
                 "weight_s", "area_km2", "road_km", "red", "orng", "blue", "grn", "inc_wl", "sites",
                 "cams", "mean_s", "p95_s", "worst_s", "parts");
-    for (const auto &z : plan.zones)
+    for (const auto &z : plan.zones) {
+        char area[32] = "       -"; // allocation only: no land shared out
+        if (std::isfinite(z.area_m2)) std::snprintf(area, sizeof area, "%8.2f", z.area_m2 / 1e6);
         std::printf(
-            "%-10s %8.1f %8.2f %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            z.kiosk_id.c_str(), z.weight_s, z.area_m2 / 1e6, z.road_length_m / 1000.0,
+            "%-10s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
+            z.kiosk_id.c_str(), z.weight_s, area, z.road_length_m / 1000.0,
             z.incidents[0], z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload,
             z.key_sites, z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+    }
+    if (o.no_polygons)
+        std::printf("\nAllocation only (--no-polygons): no land shared out, so no areas; "
+                    "incidents, key sites and cameras counted by their nearest reached road\n");
     std::printf("\nImbalance (largest / smallest %s): %.3f\n",
                 plan.measure == ZoneBalance::none ? "road length" : zone_balance_name(plan.measure),
                 plan.imbalance);
@@ -150,7 +157,8 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     }
 }
 
-void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out, bool quiet) {
+void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out, bool polygons,
+                bool quiet) {
     VectorWriter w = open_output(out);
     LayerDef zd;
     zd.name = "zones";
@@ -175,8 +183,8 @@ void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out,
                  {"worst_time_s", FieldType::real},
                  {"network_parts", FieldType::integer},
                  {"workload", FieldType::real}};
-    const std::size_t lz = w.add_layer(zd);
-    for (std::size_t i = 0; i < plan.zones.size(); ++i) {
+    const std::size_t lz = polygons ? w.add_layer(zd) : 0;
+    for (std::size_t i = 0; i < plan.zones.size() && polygons; ++i) {
         const auto &z = plan.zones[i];
         w.add_feature(lz, Geometry::of_polygons(z.polygon),
                       {std::int64_t(i), z.kiosk_id, z.kiosk_name, r2(z.weight_s),
@@ -298,7 +306,8 @@ int run_zones(const ZonesOptions &o) {
     zo.cell_m = o.cell_m;
     zo.polygon_method =
         o.method == "voronoi" ? ZonePolygonMethod::voronoi : ZonePolygonMethod::raster;
-    zo.polygons = !o.output.empty();
+    zo.polygons = !o.output.empty() && !o.no_polygons;
+    zo.allocation_only = o.no_polygons;
     Progress bar("zones", !o.scene.quiet);
     zo.progress = bar.fn();
     ZonePlan plan;
@@ -308,7 +317,7 @@ int run_zones(const ZonesOptions &o) {
         plan = build_zones(net, kiosks, ctx, zo);
     }
     bar.done();
-    if (!o.output.empty()) write_gpkg(plan, net, o.output, o.scene.quiet);
+    if (!o.output.empty()) write_gpkg(plan, net, o.output, !o.no_polygons, o.scene.quiet);
     if (o.json)
         print_json(plan_json(plan, o));
     else
@@ -358,13 +367,18 @@ void register_zones(CLI::App &app) {
                     "existing plans: roads are cut in steps of a quarter of it")
         ->check(real_in(0, 10000, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
-    cmd->add_option("--existing", opts->existing,
+    auto *existing = cmd->add_option("--existing", opts->existing,
                     "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
                     "kiosk id, or one kiosk inside each polygon); without a file, the "
                     "scene's zones layer")
         ->expected(0, 1)
         ->default_str(existing_from_scene)
         ->option_text("[FILE[:LAYER]]");
+    cmd->add_flag("--no-polygons", opts->no_polygons,
+                  "Allocation only: each road piece to its kiosk, no land shared out (no grid "
+                  "is built: faster; no areas, points go to the zone of their nearest reached "
+                  "road; -o writes zone_edges and kiosks only; not with --balance area)")
+        ->excludes(existing);
     add_output_options(*cmd, opts->output, "Write the zones", "zones, zone_edges, kiosks");
     cmd->add_flag("--json", opts->json, "Machine-readable figures on stdout");
     set_examples(
@@ -374,6 +388,7 @@ void register_zones(CLI::App &app) {
         "  lugeo zones --balance incidents --tolerance 10 --json\n"
         "  lugeo zones --existing drawn.gpkg:zones            # check a hand-drawn plan\n"
         "  lugeo zones --existing                             # the scene's own zones layer\n"
+        "  lugeo zones --no-polygons --json                   # allocation only, no grid\n"
         "  lugeo zones --roads malta.osm.pbf --kiosks kiosks.geojson\n");
     cmd->callback([opts, cmd] { run_command(cmd, [&] { return run_zones(*opts); }); });
 }

@@ -673,3 +673,84 @@ W                              X
         CHECK(under_bridge > 20); // the case the rule is about occurs
     }
 }
+
+TEST_CASE("demo: allocation only builds no grid, keeps the road figures, and counts each point "
+          "in the zone of its nearest reached ground road") {
+    const Demo &d = demo();
+    ZoneOptions o;
+    o.polygons = false;
+    const ZonePlan cells = build_zones(d.net, d.kiosks, d.ctx, o);
+    o.allocation_only = true;
+    const ZonePlan plan = build_zones(d.net, d.kiosks, d.ctx, o);
+    check_pieces(d.net, plan);
+    CHECK(plan.cell_m == 0); // no raster
+    REQUIRE(plan.zones.size() == cells.zones.size());
+    REQUIRE(plan.pieces.size() == cells.pieces.size());
+    for (std::size_t z = 0; z < plan.zones.size(); ++z) {
+        CHECK(std::isnan(plan.zones[z].area_m2)); // unknown, never a zero
+        CHECK(plan.zones[z].road_length_m == cells.zones[z].road_length_m);
+        CHECK(plan.zones[z].mean_time_s == cells.zones[z].mean_time_s);
+    }
+    // Reference: per incident inside the boundary, the nearest point of every reached
+    // ground-level edge by brute force, and the zone of the piece holding it.
+    std::vector<std::size_t> want(plan.zones.size(), 0), got(plan.zones.size(), 0);
+    std::size_t inside = 0;
+    for (XY p : d.ctx.incidents) {
+        if (!contains(d.ctx.boundary, p)) continue;
+        ++inside;
+        double best = inf, best_off = 0;
+        std::uint32_t best_edge = 0;
+        for (const auto &pc : plan.pieces) {
+            if (d.net.edge(pc.edge).level != 0) continue;
+            const auto g = d.net.edge_geometry(pc.edge);
+            double glen = 0;
+            for (std::size_t i = 0; i + 1 < g.size(); ++i)
+                glen += distance(g[i], g[i + 1]);
+            double at = 0;
+            for (std::size_t i = 0; i + 1 < g.size(); ++i) {
+                double t = 0;
+                const XY q = closest_on_segment(g[i], g[i + 1], p, t);
+                const double dd = distance(q, p);
+                if (dd < best) {
+                    best = dd;
+                    best_edge = pc.edge;
+                    best_off = (at + t * distance(g[i], g[i + 1])) * d.net.edge(pc.edge).length_m / glen;
+                }
+                at += distance(g[i], g[i + 1]);
+            }
+        }
+        // the piece of that edge holding the offset (a tie at a cut point: either side)
+        for (const auto &pc : plan.pieces)
+            if (pc.edge == best_edge && best_off >= pc.from_m - 1e-6 && best_off <= pc.to_m + 1e-6) {
+                ++want[pc.zone];
+                break;
+            }
+    }
+    std::size_t counted = 0;
+    for (std::size_t z = 0; z < plan.zones.size(); ++z) {
+        for (auto n : plan.zones[z].incidents)
+            got[z] += n;
+        counted += got[z];
+        // equal but for a point exactly at a cut point or equidistant from two edges
+        CHECK_MESSAGE(got[z] + 2 >= want[z], "zone ", z);
+        CHECK_MESSAGE(got[z] <= want[z] + 2, "zone ", z);
+        // and close to the raster cells' counts (they differ only near the borders)
+        std::size_t raster = 0;
+        for (auto n : cells.zones[z].incidents)
+            raster += n;
+        CHECK(static_cast<double>(got[z]) == doctest::Approx(static_cast<double>(raster)).epsilon(0.02));
+    }
+    CHECK(counted == inside);
+
+    SUBCASE("allocation only refuses what needs land") {
+        ZoneOptions bad = o;
+        bad.polygons = true;
+        CHECK_THROWS_AS(build_zones(d.net, d.kiosks, d.ctx, bad), Error);
+        bad.polygons = false;
+        bad.balance = ZoneBalance::area;
+        CHECK_THROWS_AS(build_zones(d.net, d.kiosks, d.ctx, bad), Error);
+        bad.balance = ZoneBalance::incidents;
+        const ZonePlan b = build_zones(d.net, d.kiosks, d.ctx, bad);
+        CHECK(b.balance.final_max_deviation <= b.balance.initial_max_deviation + 1e-12);
+    }
+}

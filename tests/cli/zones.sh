@@ -54,6 +54,32 @@ for a, b in zip(r["zones"], v["zones"]):
     assert abs(a["area_km2"] - b["area_km2"]) <= 0.01 * b["area_km2"] + 0.01, (a["kiosk"], a["area_km2"], b["area_km2"])
 PY
 
+# allocation only (--no-polygons): no grid, no areas (null, never 0), the same road figures;
+# -o writes the edges and kiosks but no zones layer; it needs no land, so not --balance area
+"$LUGEO" zones -q --json > "$TMP/cells.json"
+"$LUGEO" zones -q --no-polygons --json -o "$TMP/alloc.gpkg" > "$TMP/alloc.json"
+python3 - "$TMP/cells.json" "$TMP/alloc.json" <<'PY'
+import json, sys
+c, a = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["cell_m"] == 0, a["cell_m"]
+assert all(z["area_km2"] is None for z in a["zones"]), "allocation only printed an area"
+for zc, za in zip(c["zones"], a["zones"]):
+    assert zc["road_km"] == za["road_km"] and zc["mean_time_s"] == za["mean_time_s"], (zc, za)
+    inc = lambda z: sum(z["incidents"].values())
+    assert abs(inc(zc) - inc(za)) <= 0.02 * inc(zc) + 2, (inc(zc), inc(za))
+PY
+layers=$(ogrinfo -q "$TMP/alloc.gpkg" | awk '{print $2}' | tr '\n' ' ')
+case " $layers " in *" zones "*) fail "--no-polygons wrote a zones layer: $layers";; esac
+case " $layers " in *" zone_edges "*) ;; *) fail "--no-polygons wrote no zone_edges: $layers";; esac
+"$LUGEO" zones -q --no-polygons | grep -q "Allocation only" || fail "--no-polygons text does not say it"
+set +e
+"$LUGEO" zones -q --no-polygons --balance area > /dev/null 2> "$TMP/area.err"; rc=$?
+[ $rc -eq 3 ] || fail "--no-polygons --balance area: exit $rc"
+grep -q "area" "$TMP/area.err" || fail "--no-polygons --balance area: the error does not say why"
+"$LUGEO" zones -q --no-polygons --existing > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--no-polygons --existing: exit $rc"
+set -e
+
 # bad input: exit code 2 (usage) or 3 (input), never a crash
 set +e
 "$LUGEO" zones -q --polygons hexagons > /dev/null 2>&1; rc=$?

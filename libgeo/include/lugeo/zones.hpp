@@ -88,6 +88,11 @@ struct ZoneOptions {
     double snap_max_m = 500.0;
     /// Build the dissolved zone polygons (the per-zone figures do not need them).
     bool polygons = true;
+    /// Allocation only: no land is shared out (no grid, no Voronoi diagram is built). The
+    /// zones' areas are unknown (NaN); incidents, key sites and cameras go to the zone of
+    /// the nearest point of a reached ground-level road (the rule the cells apply to the
+    /// land they stand on). Needs polygons = false and a balance other than area.
+    bool allocation_only = false;
     ProgressFn progress;
 };
 
@@ -108,7 +113,7 @@ struct ZonePiece {
 struct ZoneFigures {
     std::string kiosk_id, kiosk_name;
     double weight_s = 0;      ///< the kiosk's additive weight (0 unless balanced)
-    double area_m2 = 0;       ///< within the boundary
+    double area_m2 = 0;       ///< within the boundary (NaN: allocation only)
     double road_length_m = 0; ///< drivable edge pieces, the part inside the boundary
     std::array<std::size_t, incident_grade_count> incidents{}; ///< by grade, in the polygon
     double incident_workload = 0;                              ///< Σ incident_grade_weight

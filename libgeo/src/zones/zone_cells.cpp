@@ -1,5 +1,7 @@
 #include "zones/zone_cells.hpp"
 
+#include "geometry/segment_index.hpp"
+
 #include <lugeo/error.hpp>
 
 #include <algorithm>
@@ -363,6 +365,43 @@ Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &e
         if (!roads_outside || far <= margin - 3 * cell) break;
         margin = far + 4 * cell;
     }
+    return c;
+}
+
+Cells build_point_sites(const Network &net, const std::vector<std::uint32_t> &edges,
+                        const MultiPolygon &boundary,
+                        const std::vector<const std::vector<XY> *> &sets) {
+    Cells c;
+    c.raster = false;
+    c.boundary = geos::make_valid(geos::multi_polygon(boundary).get());
+    c.point_sites.resize(sets.size());
+    std::vector<LineString> lines;
+    lines.reserve(edges.size());
+    std::vector<double> scale; // geometry metres to the edge's length_m
+    for (std::uint32_t e : edges) {
+        const auto geom = net.edge_geometry(e);
+        lines.emplace_back(geom.begin(), geom.end());
+        double glen = 0;
+        for (std::size_t i = 0; i + 1 < lines.back().size(); ++i)
+            glen += distance(lines.back()[i], lines.back()[i + 1]);
+        scale.push_back(glen > 0 ? net.edge(e).length_m / glen : 0.0);
+    }
+    const SegmentIndex index(lines, 200.0);
+    auto prepared = geos::prepare(c.boundary.get());
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+        c.point_sites[k].assign(sets[k]->size(), npos);
+        for (std::size_t i = 0; i < sets[k]->size(); ++i) {
+            const XY p = (*sets[k])[i];
+            if (!geos::prepared_covers_xy(prepared.get(), p)) continue;
+            const auto hit = index.nearest(p);
+            if (hit.line == SegmentIndex::npos) continue;
+            const std::uint32_t e = edges[hit.line];
+            c.point_sites[k][i] = static_cast<std::uint32_t>(c.sites.size());
+            c.sites.push_back(
+                {e, std::min(net.edge(e).length_m, hit.offset_m * scale[hit.line]), hit.point});
+        }
+    }
+    c.site_area.assign(c.sites.size(), std::numeric_limits<double>::quiet_NaN());
     return c;
 }
 

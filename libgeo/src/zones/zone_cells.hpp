@@ -66,6 +66,9 @@ struct Cells {
     // raster
     raster::BandGrid grid;                ///< geometry of the grid (band empty)
     std::vector<std::uint32_t> cell_seed; ///< per grid cell: its site (npos: the outer frame)
+    // allocation only (no land): per point set, per point, its site (npos: outside the
+    // boundary, or no edge); empty otherwise
+    std::vector<std::vector<std::uint32_t>> point_sites;
 
     /// The site whose cell holds p (npos when there are no sites).
     std::uint32_t site_at(XY p) const;
@@ -79,6 +82,12 @@ Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon &boundary,
 /// cells of `cell_m`, coarsened when the grid would exceed `max_cells`.
 Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &edges,
                          const MultiPolygon &boundary, double cell_m, std::size_t max_cells);
+
+/// Allocation only, no land: one site per point of each set inside the boundary, the
+/// nearest point of the edges (whole geometries) to it — the rule the raster cells apply
+/// to the land — with an unknown area (NaN); no grid. The sites are not distinct.
+Cells build_point_sites(const Network &net, const std::vector<std::uint32_t> &edges,
+                        const MultiPolygon &boundary, const std::vector<const std::vector<XY> *> &sets);
 
 /// Raster: the zone of each grid cell (raster::BandGrid::none where no zone), from the zone
 /// of each site; zone_count must be below none.

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -215,7 +216,7 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
     w.incidents.assign(n, {});
     w.key_sites.assign(n, 0);
     w.cameras.assign(n, 0);
-    const auto inc = cells_of(cells, ctx.incidents);
+    const auto inc = cells.point_sites.empty() ? cells_of(cells, ctx.incidents) : cells.point_sites[0];
     for (std::size_t i = 0; i < inc.size(); ++i) {
         if (inc[i] == npos) continue;
         const IncidentGrade g =
@@ -223,9 +224,9 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
         w.incident_weight[inc[i]] += incident_grade_weight(g);
         ++w.incidents[inc[i]][static_cast<std::size_t>(g)];
     }
-    for (auto s : cells_of(cells, ctx.key_sites))
+    for (auto s : cells.point_sites.empty() ? cells_of(cells, ctx.key_sites) : cells.point_sites[1])
         if (s != npos) ++w.key_sites[s];
-    for (auto s : cells_of(cells, ctx.cameras))
+    for (auto s : cells.point_sites.empty() ? cells_of(cells, ctx.cameras) : cells.point_sites[2])
         if (s != npos) ++w.cameras[s];
     return w;
 }
@@ -468,6 +469,14 @@ void check_options(const ZoneOptions &o) {
         throw Error(ErrorCode::invalid_argument, "zones: cell size must be at least 0.5 m");
     if (o.max_cells < 10'000)
         throw Error(ErrorCode::invalid_argument, "zones: max_cells must be at least 10000");
+    if (o.allocation_only && o.polygons)
+        throw Error(ErrorCode::invalid_argument,
+                    "zones: allocation only (no land shared out) cannot draw zone polygons");
+    if (o.allocation_only && o.balance == ZoneBalance::area)
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("balance"),
+                    "zones: balancing by area needs the land shared out between the zones; "
+                    "allocation only has no areas (balance by length or incidents, or build "
+                    "the zones with polygons)");
 }
 
 } // namespace
@@ -544,7 +553,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
     const MultiPolygon boundary = boundary_or_envelope(net, pieces, ctx);
     const bool raster = o.polygon_method == ZonePolygonMethod::raster && k < raster::BandGrid::none;
     Cells cells;
-    if (raster) {
+    if (raster || o.allocation_only) {
         // land goes to the ground-level network: bridges, overpasses (level > 0) and
         // tunnels (level < 0) are routed over but own no land; when every reached edge is
         // off the ground (a network without level 0), all of them do
@@ -555,7 +564,11 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
                 if (net.edge(e).level == 0) ground.push_back(e);
             }
         if (!ground.empty()) reached = std::move(ground);
-        cells = zones_detail::build_raster_cells(net, reached, boundary, o.cell_m, o.max_cells);
+        if (o.allocation_only)
+            cells = zones_detail::build_point_sites(net, reached, boundary,
+                                                    {&ctx.incidents, &ctx.key_sites, &ctx.cameras});
+        else
+            cells = zones_detail::build_raster_cells(net, reached, boundary, o.cell_m, o.max_cells);
     } else {
         cells = zones_detail::build_voronoi_cells(make_sites(net, pieces, off, o.site_spacing_m),
                                                   boundary, o.site_spacing_m);
@@ -664,6 +677,9 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
         f.key_sites += sw.key_sites[s];
         f.cameras += sw.cameras[s];
     }
+    if (o.allocation_only)
+        for (auto &f : plan.zones)
+            f.area_m2 = std::numeric_limits<double>::quiet_NaN();
     plan.seconds_allocation = seconds_since(t0) - cell_seconds;
     if (o.polygons) {
         report(o, 0.7, "polygons");
