@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <atomic>
 
 namespace lugeo::raster {
 
@@ -59,9 +60,44 @@ bool clip_linear(double a, double b, double lo, double hi, double &l, double &r)
 
 /// The cells of rows [jlo, jhi] (never the border rows) whose centre x lies in [xl, xr],
 /// per row: `interval(yc, xl, xr)` returns false when the row holds none.
-template <class Interval>
-void burn_rows_of(BandGrid &g, double ymin, double ymax, std::uint8_t value, int jlo, int jhi,
+/// Lowers cells i0..i1 of row j to `value` (at most).
+void lower_run(BandGrid &g, int j, int i0, int i1, std::uint8_t value) {
+    std::uint8_t *row = g.band.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(g.w);
+    for (int i = i0; i <= i1; ++i)
+        row[i] = std::min(row[i], value);
+}
+
+/// The same on the tiled grid, tile by tile (the tiles were allocated beforehand: a cell of
+/// a tile that is not is counted in g's `missed`, never written).
+void lower_run(TiledBandGrid &g, int j, int i0, int i1, std::uint8_t value, int &missed) {
+    for (int i = i0; i <= i1;) {
+        const int end = std::min(i1, i | (TiledBandGrid::side - 1));
+        if (!g.allocated(i >> TiledBandGrid::shift, j >> TiledBandGrid::shift)) {
+            std::atomic_ref<int>(missed).fetch_add(end - i + 1, std::memory_order_relaxed);
+        } else {
+            std::uint8_t *p = g.band.data() + g.storage(i, j);
+            for (int q = 0; q <= end - i; ++q)
+                p[q] = std::min(p[q], value);
+        }
+        i = end + 1;
+    }
+}
+
+/// Where the burn writes: a dense grid, or a tiled one with its count of missed cells.
+struct DenseTarget {
+    BandGrid &g;
+    void lower(int j, int i0, int i1, std::uint8_t v) const { lower_run(g, j, i0, i1, v); }
+};
+struct TiledTarget {
+    TiledBandGrid &g;
+    int &missed;
+    void lower(int j, int i0, int i1, std::uint8_t v) const { lower_run(g, j, i0, i1, v, missed); }
+};
+
+template <class T, class Interval>
+void burn_rows_of(const T &t, double ymin, double ymax, std::uint8_t value, int jlo, int jhi,
                   Interval &&interval) {
+    const auto &g = t.g;
     const double c = g.cell;
     const int j0 = std::max(jlo, static_cast<int>(std::ceil((ymin - g.y0) / c - 0.5)));
     const int j1 = std::min(jhi, static_cast<int>(std::floor((ymax - g.y0) / c - 0.5)));
@@ -71,14 +107,12 @@ void burn_rows_of(BandGrid &g, double ymin, double ymax, std::uint8_t value, int
         if (!interval(yc, xl, xr) || !(xl <= xr)) continue;
         const int i0 = std::max(1, static_cast<int>(std::ceil((xl - g.x0) / c - 0.5)));
         const int i1 = std::min(g.w - 2, static_cast<int>(std::floor((xr - g.x0) / c - 0.5)));
-        std::uint8_t *row =
-            g.band.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(g.w);
-        for (int i = i0; i <= i1; ++i)
-            row[i] = std::min(row[i], value);
+        if (i0 <= i1) t.lower(j, i0, i1, value);
     }
 }
 
-void burn_disc(BandGrid &g, XY p, double r, std::uint8_t value, int jlo, int jhi) {
+template <class G>
+void burn_disc(const G &g, XY p, double r, std::uint8_t value, int jlo, int jhi) {
     const double r2 = r * r;
     burn_rows_of(g, p.y - r, p.y + r, value, jlo, jhi, [&](double yc, double &l, double &rr) {
         const double ey = yc - p.y;
@@ -91,7 +125,8 @@ void burn_disc(BandGrid &g, XY p, double r, std::uint8_t value, int jlo, int jhi
 }
 
 /// The rectangle of the points within r of segment ab that project onto it (a != b).
-void burn_rect(BandGrid &g, XY a, XY b, double r, std::uint8_t value, int jlo, int jhi) {
+template <class G>
+void burn_rect(const G &g, XY a, XY b, double r, std::uint8_t value, int jlo, int jhi) {
     const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
     // t(x) = ((x - ax) dx + ey dy) / len2 in [0, 1]; s(x) = (dx ey - dy (x - ax)) / len in
     // [-r, r], with ey = yc - ay
@@ -107,7 +142,8 @@ void burn_rect(BandGrid &g, XY a, XY b, double r, std::uint8_t value, int jlo, i
 
 /// At a vertex v between unit directions d1 (in) and d2 (out): the part of v's disc the two
 /// rectangles leave, the sector {(p - v).d1 >= 0, (p - v).d2 <= 0}.
-void burn_wedge(BandGrid &g, XY v, XY d1, XY d2, double r, std::uint8_t value, int jlo, int jhi) {
+template <class G>
+void burn_wedge(const G &g, XY v, XY d1, XY d2, double r, std::uint8_t value, int jlo, int jhi) {
     const double cross = d1.x * d2.y - d1.y * d2.x, dot = d1.x * d2.x + d1.y * d2.y;
     if (std::abs(cross) < 1e-12 && dot > 0) return; // straight on: nothing left
     // the sector's rays: perpendicular to d1 with u.d2 <= 0, perpendicular to d2 with u.d1 >= 0
@@ -134,7 +170,8 @@ void burn_wedge(BandGrid &g, XY v, XY d1, XY d2, double r, std::uint8_t value, i
 /// end discs when `ends`. With the end discs this is the set of points within r of the line:
 /// a point of an inner vertex's disc outside its wedge projects onto one of the two
 /// segments (or lies in the disc of the vertex before or after, and so on to an end).
-void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value, bool ends,
+template <class G>
+void burn_rows(const G &g, const LineString &line, double r, std::uint8_t value, bool ends,
                int jlo, int jhi) {
     if (line.empty()) return;
     if (ends) burn_disc(g, line.front(), r, value, jlo, jhi);
@@ -159,13 +196,17 @@ void burn_rows(BandGrid &g, const LineString &line, double r, std::uint8_t value
 void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value) {
     if (g.band.empty()) return;
     g.extent.clear(); // (not kept here: unknown)
-    burn_rows(g, line, r, value, true, 1, g.h - 2);
+    burn_rows(DenseTarget{g}, line, r, value, true, 1, g.h - 2);
 }
 
-void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
-                double r, unsigned threads) {
-    if (g.band.empty()) return;
-    // the end discs once per point (pieces meet at nodes), with the lowest value
+namespace {
+
+/// Every line into the target's rows [1, h - 2], by `threads` threads (each its own slice of
+/// rows): the end discs once per point (pieces meet at nodes, the lowest value wins), then
+/// each line's rectangles and inner wedges.
+template <class T>
+void burn_all(const T &t, int h, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+              double r, unsigned threads) {
     struct End {
         double x, y;
         std::uint8_t v;
@@ -183,6 +224,30 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
     ends.erase(std::unique(ends.begin(), ends.end(),
                            [](const End &a, const End &b) { return a.x == b.x && a.y == b.y; }),
                ends.end());
+    threads = std::max(1u, std::min(threads, static_cast<unsigned>(h / 64 + 1)));
+    // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
+    auto part = [&](unsigned th) {
+        const long n = h - 2;
+        const int jlo = 1 + static_cast<int>(n * th / threads);
+        const int jhi = static_cast<int>(n * (th + 1) / threads);
+        for (const End &e : ends)
+            burn_disc(t, {e.x, e.y}, r, e.v, jlo, jhi);
+        for (const auto &[l, v] : lines)
+            burn_rows(t, l, r, v, false, jlo, jhi);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned th = 1; th < threads; ++th)
+        pool.emplace_back(part, th);
+    part(0);
+    for (auto &th : pool)
+        th.join();
+}
+
+} // namespace
+
+void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+                double r, unsigned threads) {
+    if (g.band.empty()) return;
     // the extent of every value: the cells within r of its lines' boxes
     for (const auto &[l, v] : lines) {
         if (l.empty()) continue;
@@ -200,23 +265,87 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
         e[3] = std::max(
             e[3], std::min(g.h - 2, static_cast<int>(std::ceil((b.maxy + r - g.y0) / g.cell))));
     }
-    threads = std::max(1u, std::min(threads, static_cast<unsigned>(g.h / 64 + 1)));
-    // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
-    auto part = [&](unsigned t) {
-        const long n = g.h - 2;
-        const int jlo = 1 + static_cast<int>(n * t / threads);
-        const int jhi = static_cast<int>(n * (t + 1) / threads);
-        for (const End &e : ends)
-            burn_disc(g, {e.x, e.y}, r, e.v, jlo, jhi);
-        for (const auto &[l, v] : lines)
-            burn_rows(g, l, r, v, false, jlo, jhi);
+    burn_all(DenseTarget{g}, g.h, lines, r, threads);
+}
+
+void TiledBandGrid::allocate(int ti, int tj) {
+    auto &t = tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(tx) +
+                   static_cast<std::size_t>(ti)];
+    if (t != 0) return;
+    if (static_cast<double>(band.size()) > limits::max_raster_cells) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "the raster reaches more than the limit of %.0f million cells of %.3g m "
+                      "(a larger cell would work)",
+                      limits::max_raster_cells / 1e6, cell);
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("cell_m"), buf);
+    }
+    t = static_cast<std::uint32_t>(band.size() / tile_cells);
+    band.resize(band.size() + tile_cells, BandGrid::none);
+}
+
+TiledBandGrid make_tiled_grid(const Box &box, double margin, double cell, XY origin,
+                              std::vector<std::uint8_t> reuse) {
+    TiledBandGrid g;
+    g.band = std::move(reuse);
+    g.band.clear();
+    g.cell = cell;
+    if (!box.valid()) return g;
+    const double pad = margin + 2 * cell;
+    g.x0 = origin.x + std::floor((box.minx - pad - origin.x) / cell) * cell;
+    g.y0 = origin.y + std::floor((box.miny - pad - origin.y) / cell) * cell;
+    const double w = std::ceil((box.maxx + pad - g.x0) / cell) + 1;
+    const double h = std::ceil((box.maxy + pad - g.y0) / cell) + 1;
+    // the tile table is the only memory that follows the box: 4 bytes per 4,096 cells
+    if (!(cell > 0) || !std::isfinite(w) || !std::isfinite(h) || w > 1e9 || h > 1e9 ||
+        w * h > 1e4 * limits::max_raster_cells) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "a raster of %.3g x %.3g cells of %.3g m exceeds the limit of %.0f million "
+                      "cells for its box; a larger cell would work",
+                      w, h, cell, 1e4 * limits::max_raster_cells / 1e6);
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("cell_m"), buf);
+    }
+    g.w = static_cast<int>(w);
+    g.h = static_cast<int>(h);
+    g.tx = (g.w + TiledBandGrid::side - 1) / TiledBandGrid::side;
+    g.ty = (g.h + TiledBandGrid::side - 1) / TiledBandGrid::side;
+    g.tile.assign(static_cast<std::size_t>(g.tx) * static_cast<std::size_t>(g.ty), 0);
+    g.band.assign(TiledBandGrid::tile_cells, BandGrid::none); // storage tile 0: `none`
+    return g;
+}
+
+void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+                double r, unsigned threads) {
+    if (g.tile.empty()) return;
+    // the tiles within r (and a cell) of every segment: each segment cut into steps of at
+    // most a tile, each step's box grown by r + a cell (the step's capsule lies inside)
+    const double span = TiledBandGrid::side * g.cell, grow = r + 2 * g.cell;
+    auto cover = [&](XY a, XY b) {
+        const int i0 = std::max(0, static_cast<int>(std::floor((std::min(a.x, b.x) - grow - g.x0) / span)));
+        const int i1 = std::min(g.tx - 1, static_cast<int>(std::floor((std::max(a.x, b.x) + grow - g.x0) / span)));
+        const int j0 = std::max(0, static_cast<int>(std::floor((std::min(a.y, b.y) - grow - g.y0) / span)));
+        const int j1 = std::min(g.ty - 1, static_cast<int>(std::floor((std::max(a.y, b.y) + grow - g.y0) / span)));
+        for (int tj = j0; tj <= j1; ++tj)
+            for (int ti = i0; ti <= i1; ++ti)
+                g.allocate(ti, tj);
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(part, t);
-    part(0);
-    for (auto &th : pool)
-        th.join();
+    for (const auto &[l, v] : lines) {
+        if (l.size() == 1) cover(l[0], l[0]);
+        for (std::size_t i = 0; i + 1 < l.size(); ++i) {
+            const XY a = l[i], b = l[i + 1];
+            const int n = std::max(1, static_cast<int>(std::ceil(distance(a, b) / span)));
+            for (int q = 0; q < n; ++q) {
+                const double f0 = static_cast<double>(q) / n, f1 = static_cast<double>(q + 1) / n;
+                cover({a.x + (b.x - a.x) * f0, a.y + (b.y - a.y) * f0},
+                      {a.x + (b.x - a.x) * f1, a.y + (b.y - a.y) * f1});
+            }
+        }
+    }
+    int missed = 0;
+    burn_all(TiledTarget{g, missed}, g.h, lines, r, threads);
+    if (missed > 0)
+        throw std::logic_error("raster: a burnt cell lies outside the allocated tiles");
 }
 
 namespace {
@@ -276,53 +405,133 @@ BandGrid crop(const BandGrid &g, const std::array<int, 4> &win) {
     return c;
 }
 
+/// Dense: a cell's index is its storage; rows of nx = w cells.
+struct DenseLayout {
+    std::size_t nx, ny;
+    static std::size_t s(std::size_t c) { return c; }
+    long ci(std::size_t c) const { return static_cast<long>(c % nx); }
+    long cj(std::size_t c) const { return static_cast<long>(c / nx); }
+    static void clear_shared(std::uint8_t *) {}
+    /// Every interior cell in row-major order, but eight cells at once where they equal
+    /// their four neighbours (no boundary among them).
+    template <class F>
+    void scan(const std::uint8_t *flags, F &&f) const {
+        auto word = [&](std::size_t c) {
+            std::uint64_t v;
+            std::memcpy(&v, flags + c, sizeof v);
+            return v;
+        };
+        for (std::size_t j = 1; j + 1 < ny; ++j)
+            for (std::size_t i = 1; i + 1 < nx; ++i) {
+                const std::size_t c0 = j * nx + i;
+                if (i + 9 < nx) {
+                    const std::uint64_t v = word(c0);
+                    if (v == word(c0 - 1) && v == word(c0 + 1) && v == word(c0 - nx) &&
+                        v == word(c0 + nx)) {
+                        i += 7;
+                        continue;
+                    }
+                }
+                f(c0);
+            }
+    }
+};
+
+/// Tiled: rows of a power-of-two stride nx >= w (so that i and j are a mask and a shift);
+/// a cell's storage is in its tile (the shared tile 0 for a tile not allocated).
+struct TiledLayout {
+    const TiledBandGrid &g;
+    std::size_t nx, ny;
+    int lg;
+    explicit TiledLayout(const TiledBandGrid &grid)
+        : g(grid), nx(1), ny(static_cast<std::size_t>(grid.h)), lg(0) {
+        while (nx < static_cast<std::size_t>(grid.w)) {
+            nx <<= 1;
+            ++lg;
+        }
+    }
+    std::size_t s(std::size_t c) const {
+        return g.storage(static_cast<int>(c & (nx - 1)), static_cast<int>(c >> lg));
+    }
+    long ci(std::size_t c) const { return static_cast<long>(c & (nx - 1)); }
+    long cj(std::size_t c) const { return static_cast<long>(c >> lg); }
+    /// the shared tile is outside everywhere (it is never marked inside, so never written)
+    static void clear_shared(std::uint8_t *flags) {
+        std::memset(flags, 0, TiledBandGrid::tile_cells);
+    }
+    /// The interior cells of the allocated tiles, in row-major order (the others are
+    /// outside); eight at once where they equal their four neighbours within the tile.
+    template <class F>
+    void scan(const std::uint8_t *flags, F &&f) const {
+        constexpr int side = TiledBandGrid::side;
+        for (int j = 1; j + 1 < g.h; ++j) {
+            const int tj = j >> TiledBandGrid::shift, jj = j & (side - 1);
+            for (int ti = 0; ti < g.tx; ++ti) {
+                if (!g.allocated(ti, tj)) continue;
+                const int i_end = std::min(g.w - 2, ti * side + side - 1);
+                for (int i = std::max(1, ti * side); i <= i_end; ++i) {
+                    const int ii = i & (side - 1);
+                    if (jj >= 1 && jj + 1 < side && ii >= 1 && ii + 9 <= side && i + 9 < g.w) {
+                        const std::size_t st = g.storage(i, j);
+                        std::uint64_t v, a, b, c, d;
+                        std::memcpy(&v, flags + st, 8);
+                        std::memcpy(&a, flags + st - 1, 8);
+                        std::memcpy(&b, flags + st + 1, 8);
+                        std::memcpy(&c, flags + st - side, 8);
+                        std::memcpy(&d, flags + st + side, 8);
+                        if (v == a && v == b && v == c && v == d) {
+                            i += 7;
+                            continue;
+                        }
+                    }
+                    f((static_cast<std::size_t>(j) << lg) + static_cast<std::size_t>(i));
+                }
+            }
+        }
+    }
+};
+
 /// The stages of trace on one grid: mark the traced cells, follow the rings of their
 /// boundary, find each ring's owner (by rays on the grid), decide which rings are kept,
-/// filled or dropped, and assemble the polygons.
+/// filled or dropped, and assemble the polygons. A cell is named by its index
+/// c = j * nx + i (nx: the layout's row stride); the layout says where its band and flags
+/// are stored (dense: at c; tiled: in its tile).
+template <class L>
 class Tracer {
 public:
-    Tracer(const BandGrid &g, std::uint8_t k, Mode mode, std::vector<std::uint8_t> &scratch)
-        : m_g(g), m_k(k), m_mode(mode), m_nx(static_cast<std::size_t>(g.w)),
-          m_ny(static_cast<std::size_t>(g.h)), m_labels(g.band.data()),
+    Tracer(const L &layout, const std::uint8_t *labels, std::size_t storage_cells, double x0,
+           double y0, double cell, std::uint8_t k, Mode mode, std::vector<std::uint8_t> &scratch)
+        : m_L(layout), m_x0(x0), m_y0(y0), m_k(k), m_mode(mode), m_nx(layout.nx),
+          m_ny(layout.ny), m_labels(labels), m_cells(storage_cells),
           m_off{-static_cast<std::ptrdiff_t>(m_nx), 1, static_cast<std::ptrdiff_t>(m_nx), -1},
-          m_half(g.cell / 2) {
-        scratch.resize(m_nx * m_ny);
+          m_half(cell / 2) {
+        scratch.resize(storage_cells);
         m_flags = scratch.data();
     }
 
-    /// Stage 1: bit 0 of every cell's flags: inside (band <= k, or label == k).
+    /// Stage 1: bit 0 of every stored cell's flags: inside (band <= k, or label == k).
     void mark() {
-        const std::size_t n = m_nx * m_ny;
+        const std::size_t n = m_cells;
         if (m_mode == Mode::label)
             for (std::size_t c = 0; c < n; ++c)
                 m_flags[c] = m_labels[c] == m_k ? 1 : 0;
         else
             for (std::size_t c = 0; c < n; ++c)
                 m_flags[c] = m_labels[c] <= m_k ? 1 : 0;
+        m_L.clear_shared(m_flags);
     }
 
     /// Stage 2: every ring of the boundary between inside and outside cells (bits 1..4 of
     /// the flags: the sides already traced), with the ring of every E and W boundary edge.
     void follow_rings() {
-        for (std::size_t j = 1; j + 1 < m_ny; ++j)
-            for (std::size_t i = 1; i + 1 < m_nx; ++i) {
-                const std::size_t c0 = j * m_nx + i;
-                // eight cells at once equal to their four neighbours (no boundary among them)
-                if (i + 9 < m_nx) {
-                    const std::uint64_t v = word(c0);
-                    if (v == word(c0 - 1) && v == word(c0 + 1) && v == word(c0 - m_nx) &&
-                        v == word(c0 + m_nx)) {
-                        i += 7;
-                        continue;
-                    }
+        m_L.scan(m_flags, [&](std::size_t c0) {
+            if (!inside(c0)) return;
+            for (int s0 = 0; s0 < 4; ++s0)
+                if (!visited(c0, s0) && !inside(at(c0, m_off[s0]))) {
+                    walk(c0, s0);
+                    add_rings();
                 }
-                if (!inside(c0)) continue;
-                for (int s0 = 0; s0 < 4; ++s0)
-                    if (!visited(c0, s0) && !inside(at(c0, m_off[s0]))) {
-                        walk(c0, s0);
-                        add_rings();
-                    }
-            }
+        });
     }
 
     /// Stage 3: each ring's owner, by casting a ray west on the grid from its leftmost edge
@@ -345,7 +554,7 @@ public:
                 step[r] = ring_at(c, W);
             } else {
                 std::size_t c = ring.left_w - 1;
-                const std::size_t row_start = (c / m_nx) * m_nx;
+                const std::size_t row_start = c - static_cast<std::size_t>(m_L.ci(c));
                 while (c > row_start && !inside(c))
                     --c;
                 if (inside(c)) step[r] = ring_at(c, E);
@@ -404,13 +613,11 @@ public:
     }
 
 private:
-    bool inside(std::size_t c) const { return (m_flags[c] & 1) != 0; }
-    bool visited(std::size_t c, int side) const { return ((m_flags[c] >> (side + 1)) & 1) != 0; }
-    std::uint64_t word(std::size_t c) const {
-        std::uint64_t v;
-        std::memcpy(&v, m_flags + c, sizeof v);
-        return v;
+    bool inside(std::size_t c) const { return (m_flags[m_L.s(c)] & 1) != 0; }
+    bool visited(std::size_t c, int side) const {
+        return ((m_flags[m_L.s(c)] >> (side + 1)) & 1) != 0;
     }
+    std::uint8_t label(std::size_t c) const { return m_labels[m_L.s(c)]; }
     static std::size_t at(std::size_t c, std::ptrdiff_t d) {
         return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d);
     }
@@ -428,8 +635,8 @@ private:
         std::size_t c = c0;
         int s = s0;
         do {
-            m_flags[c] |= static_cast<std::uint8_t>(2 << s);
-            const long ci = static_cast<long>(c % m_nx), cj = static_cast<long>(c / m_nx);
+            m_flags[m_L.s(c)] |= static_cast<std::uint8_t>(2 << s);
+            const long ci = m_L.ci(c), cj = m_L.cj(c);
             m_pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
             if (s == E || s == W)
                 m_sides.emplace_back(static_cast<std::uint64_t>(c) * 4 +
@@ -444,14 +651,14 @@ private:
             if (m_mode == Mode::label && saddle) {
                 // saddle: k joins its diagonal cells unless the other two cells are one
                 // lower label (that label joins instead)
-                go_diag = m_labels[ahead] != m_labels[nb] || m_k < m_labels[nb];
+                go_diag = label(ahead) != label(nb) || m_k < label(nb);
             } else if (m_mode == Mode::nested && saddle) {
                 // two inside labels on a diagonal join only if they are one label
-                go_diag = m_labels[c] == m_labels[diag];
+                go_diag = label(c) == label(diag);
             } else if (m_mode == Mode::nested && go_diag) {
                 // three inside: the outside cell keeps a quarter (not a triangle) when its
                 // two neighbours hold different labels
-                centre = m_labels[c] != m_labels[diag];
+                centre = label(c) != label(diag);
             }
             if (!go_diag) go_ahead = inside(ahead);
             if (centre) m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
@@ -464,7 +671,7 @@ private:
                 // this cell holds one corner of its label (label, nested) in this
                 // marching-squares cell: when the two neighbouring corners differ, it takes
                 // its quarter, through the shared corner point
-                if (m_mode != Mode::mask && m_labels[nb] != m_labels[ahead]) {
+                if (m_mode != Mode::mask && label(nb) != label(ahead)) {
                     m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
                     if (m_mode == Mode::nested && saddle) m_pinches.push_back(m_pts.size() - 1);
                 }
@@ -539,7 +746,7 @@ private:
             RingInfo &r = ring(id);
             const std::size_t cell = static_cast<std::size_t>(key / 4);
             const int side = static_cast<int>(key % 4);
-            const int ci = static_cast<int>(cell % m_nx);
+            const int ci = static_cast<int>(m_L.ci(cell));
             int &col = side == E ? r.left_e_col : r.left_w_col;
             if (ci < col) {
                 col = ci;
@@ -574,16 +781,18 @@ private:
         Ring r;
         r.reserve(lat.size());
         for (const auto &[x, y] : lat)
-            r.push_back({m_g.x0 + static_cast<double>(x) * m_half,
-                         m_g.y0 + static_cast<double>(y) * m_half});
+            r.push_back({m_x0 + static_cast<double>(x) * m_half,
+                         m_y0 + static_cast<double>(y) * m_half});
         return r;
     }
 
-    const BandGrid &m_g;
+    const L &m_L;
+    double m_x0, m_y0;
     std::uint8_t m_k;
     Mode m_mode;
     std::size_t m_nx, m_ny;
     const std::uint8_t *m_labels;
+    std::size_t m_cells;
     std::uint8_t *m_flags = nullptr;
     std::ptrdiff_t m_off[4];
     double m_half;
@@ -626,7 +835,23 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
             return out;
         }
     }
-    Tracer t(g, k, mode, scratch);
+    const DenseLayout layout{static_cast<std::size_t>(g.w), static_cast<std::size_t>(g.h)};
+    Tracer<DenseLayout> t(layout, g.band.data(), g.band.size(), g.x0, g.y0, g.cell, k, mode,
+                          scratch);
+    t.mark();
+    t.follow_rings();
+    t.find_owners();
+    t.decide(fill_holes_below_m2);
+    return t.assemble(filled);
+}
+
+/// trace on the tiled grid (no window: the tiles are the window).
+MultiPolygon trace(const TiledBandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
+                   std::vector<std::uint8_t> &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
+    if (g.tile.empty()) return {};
+    const TiledLayout layout(g);
+    Tracer<TiledLayout> t(layout, g.band.data(), g.band.size(), g.x0, g.y0, g.cell, k, mode,
+                          scratch);
     t.mark();
     t.follow_rings();
     t.find_owners();
@@ -651,13 +876,34 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
     return trace(g, k, Mode::nested, 0.0, scratch);
 }
 
-std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
-                                                    std::vector<std::uint8_t> &scratch) {
+namespace {
+
+std::uint8_t cell_at(const BandGrid &g, long i, long j) {
+    return g.band[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.w) +
+                  static_cast<std::size_t>(i)];
+}
+std::uint8_t &cell_ref(BandGrid &g, long i, long j) {
+    return g.band[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.w) +
+                  static_cast<std::size_t>(i)];
+}
+std::uint8_t cell_at(const TiledBandGrid &g, long i, long j) {
+    return g.at(static_cast<int>(i), static_cast<int>(j));
+}
+/// (allocates the cell's tile: a hole above a tile's area may hold one no line reaches)
+std::uint8_t &cell_ref(TiledBandGrid &g, long i, long j) {
+    g.allocate(static_cast<int>(i >> TiledBandGrid::shift), static_cast<int>(j >> TiledBandGrid::shift));
+    return g.band[g.storage(static_cast<int>(i), static_cast<int>(j))];
+}
+bool empty_grid(const BandGrid &g) { return g.band.empty(); }
+bool empty_grid(const TiledBandGrid &g) { return g.tile.empty(); }
+
+template <class G>
+std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, double below_m2,
+                                                       std::vector<std::uint8_t> &scratch) {
     std::vector<std::optional<MultiPolygon>> traced(bands);
-    if (g.band.empty()) return traced;
+    if (empty_grid(g)) return traced;
     std::vector<std::vector<std::pair<long, long>>> holes;
     std::vector<double> xs;
-    const std::size_t nx = static_cast<std::size_t>(g.w);
     // per level: the lowest band next to (8 neighbours) a cell its fill changed
     std::vector<std::uint8_t> touched(bands, BandGrid::none);
     for (std::size_t k = 0; k < bands; ++k) {
@@ -684,21 +930,17 @@ std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t ban
                                      static_cast<double>(pn.second - p.second));
                 }
                 std::sort(xs.begin(), xs.end());
-                std::uint8_t *row = g.band.data() + static_cast<std::size_t>(j) * nx;
                 for (std::size_t q = 0; q + 1 < xs.size(); q += 2) {
                     // centres 2i + 1 strictly between xs[q] and xs[q + 1]
                     const long i0 = static_cast<long>(std::floor((xs[q] - 1) / 2)) + 1;
                     const long i1 = static_cast<long>(std::ceil((xs[q + 1] - 1) / 2)) - 1;
                     for (long i = std::max(1L, i0); i <= i1 && i + 1 < g.w; ++i) {
-                        if (row[i] <= kb) continue;
-                        row[i] = kb;
+                        if (cell_at(g, i, j) <= kb) continue;
+                        cell_ref(g, i, j) = kb;
                         if (j < 1 || j + 1 >= g.h) continue;
                         for (long dj = -1; dj <= 1; ++dj)
                             for (long di = -1; di <= 1; ++di)
-                                touched[k] =
-                                    std::min(touched[k], row[static_cast<std::ptrdiff_t>(dj) *
-                                                                 static_cast<std::ptrdiff_t>(nx) +
-                                                             i + di]);
+                                touched[k] = std::min(touched[k], cell_at(g, i + di, j + dj));
                     }
                 }
             }
@@ -714,16 +956,32 @@ std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t ban
     return traced;
 }
 
-std::uint8_t label_at(const BandGrid &g, XY p) {
-    if (g.band.empty()) return BandGrid::none;
+} // namespace
+
+std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
+                                                    std::vector<std::uint8_t> &scratch) {
+    return fill_holes_of(g, bands, below_m2, scratch);
+}
+
+std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_t bands,
+                                                    double below_m2,
+                                                    std::vector<std::uint8_t> &scratch) {
+    return fill_holes_of(g, bands, below_m2, scratch);
+}
+
+namespace {
+
+template <class G>
+std::uint8_t label_at_of(const G &g, XY p) {
+    if (empty_grid(g)) return BandGrid::none;
     // the marching-squares cell (four cell centres) holding p, corners counter-clockwise
     const double u = (p.x - g.x0) / g.cell - 0.5, v = (p.y - g.y0) / g.cell - 0.5;
     const double fi = std::floor(u), fj = std::floor(v);
     if (!(fi >= 0 && fj >= 0 && fi + 1 < g.w && fj + 1 < g.h)) return BandGrid::none;
     const double fu = u - fi, fv = v - fj;
-    const std::size_t w = static_cast<std::size_t>(g.w);
-    const std::size_t c0 = static_cast<std::size_t>(fj) * w + static_cast<std::size_t>(fi);
-    const std::uint8_t l[4] = {g.band[c0], g.band[c0 + 1], g.band[c0 + w + 1], g.band[c0 + w]};
+    const long i = static_cast<long>(fi), j = static_cast<long>(fj);
+    const std::uint8_t l[4] = {cell_at(g, i, j), cell_at(g, i + 1, j), cell_at(g, i + 1, j + 1),
+                               cell_at(g, i, j + 1)};
     const int q = fv < 0.5 ? (fu < 0.5 ? 0 : 1) : (fu < 0.5 ? 3 : 2);
     const std::uint8_t x = l[q], n1 = l[(q + 1) % 4], n2 = l[(q + 3) % 4], opp = l[(q + 2) % 4];
     // local coordinates from x's corner, in cells
@@ -732,6 +990,31 @@ std::uint8_t label_at(const BandGrid &g, XY p) {
     // share a label that joins across this cell (polygonize_label's saddle rule)
     if (n1 == n2 && n1 != x && !(opp == x && x < n1) && a + b >= 0.5) return n1;
     return x;
+}
+
+} // namespace
+
+std::uint8_t label_at(const BandGrid &g, XY p) {
+    return label_at_of(g, p);
+}
+
+std::uint8_t label_at(const TiledBandGrid &g, XY p) {
+    return label_at_of(g, p);
+}
+
+MultiPolygon polygonize(const TiledBandGrid &g, std::uint8_t k, double fill_holes_below_m2,
+                        std::vector<std::uint8_t> &scratch) {
+    return trace(g, k, Mode::mask, fill_holes_below_m2, scratch);
+}
+
+MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label,
+                              std::vector<std::uint8_t> &scratch) {
+    return trace(g, label, Mode::label, 0.0, scratch);
+}
+
+MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k,
+                               std::vector<std::uint8_t> &scratch) {
+    return trace(g, k, Mode::nested, 0.0, scratch);
 }
 
 } // namespace lugeo::raster

@@ -107,4 +107,62 @@ std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t ban
 /// aside).
 std::uint8_t label_at(const BandGrid &g, XY p);
 
+
+// ---- sparse: the same grid in tiles, allocated only where a line's r-neighbourhood reaches ----
+
+/// A band grid stored in tiles of 64 x 64 cells: only the tiles that some burnt line's
+/// r-neighbourhood reaches are allocated (memory and time follow the road length reached,
+/// not the bounding box); every other cell reads `none`. Cells, lattice, frame and band
+/// semantics are BandGrid's, and the tracers give the same polygons (up to the last bits of
+/// the coordinates: a dense grid's tracer may work on a cropped window). Index of cell
+/// (i, j): tile (j >> 6) * tx + (i >> 6), its storage tile[...] * 4096 + (j & 63) * 64 +
+/// (i & 63); storage tile 0 is a shared tile of `none` (never written).
+struct TiledBandGrid {
+    static constexpr int shift = 6, side = 64, tile_cells = side * side;
+    double x0 = 0, y0 = 0, cell = 5;
+    int w = 0, h = 0;   ///< cells, as BandGrid's
+    int tx = 0, ty = 0; ///< tiles per row, per column
+    std::vector<std::uint32_t> tile; ///< per tile: its storage tile (0: not allocated)
+    std::vector<std::uint8_t> band;  ///< tile_cells per storage tile
+
+    std::size_t storage(int i, int j) const {
+        return static_cast<std::size_t>(
+                   tile[static_cast<std::size_t>(j >> shift) * static_cast<std::size_t>(tx) +
+                        static_cast<std::size_t>(i >> shift)]) *
+                   tile_cells +
+               static_cast<std::size_t>((j & (side - 1)) * side + (i & (side - 1)));
+    }
+    std::uint8_t at(int i, int j) const { return band[storage(i, j)]; }
+    bool allocated(int ti, int tj) const {
+        return tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(tx) +
+                    static_cast<std::size_t>(ti)] != 0;
+    }
+    /// Allocates tile (ti, tj) (all `none`) if it is not; throws Error(invalid_argument)
+    /// when the allocated cells would exceed limits::max_raster_cells.
+    void allocate(int ti, int tj);
+    std::size_t allocated_cells() const { return band.size() - tile_cells; }
+};
+
+/// make_grid's lattice and size over `box`, no tile allocated (the vector's memory is reused
+/// when `reuse` is given).
+TiledBandGrid make_tiled_grid(const Box &box, double margin, double cell, XY origin = {0, 0},
+                              std::vector<std::uint8_t> reuse = {});
+
+/// burn_lines on the tiled grid: first allocates the tiles within r of every line (one
+/// thread), then burns as burn_lines does.
+void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+                double r, unsigned threads = 1);
+
+/// polygonize_nested, polygonize_label, fill_holes and label_at on the tiled grid.
+MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k,
+                               std::vector<std::uint8_t> &scratch);
+MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label,
+                              std::vector<std::uint8_t> &scratch);
+MultiPolygon polygonize(const TiledBandGrid &g, std::uint8_t k, double fill_holes_below_m2,
+                        std::vector<std::uint8_t> &scratch);
+std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_t bands,
+                                                    double below_m2,
+                                                    std::vector<std::uint8_t> &scratch);
+std::uint8_t label_at(const TiledBandGrid &g, XY p);
+
 } // namespace lugeo::raster
