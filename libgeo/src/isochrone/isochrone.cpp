@@ -145,6 +145,8 @@ struct RasterWork {
 /// <= k (polygonize_nested); band k = the cells with band == k (polygonize_label), so that
 /// bands tile the polygons exactly. `origin` aligns the grid; `threads` burn the lines.
 /// `visit` sees the grid and the polygons before the grid's memory goes back to `work`.
+/// The grid is tiled: only the tiles within the trim distance of a piece are allocated, so
+/// memory and time follow the road reached, not its bounding box.
 template <class Visit>
 std::vector<MultiPolygon>
 raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
@@ -157,10 +159,11 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
     std::vector<MultiPolygon> out(bands);
     if (band_polygons) band_polygons->assign(bands, {});
     if (!box.valid()) {
-        visit(raster::BandGrid{}, out);
+        visit(raster::TiledBandGrid{}, out);
         return out;
     }
-    raster::BandGrid g = raster::make_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
+    raster::TiledBandGrid g =
+        raster::make_tiled_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
     raster::burn_lines(g, lines, o.trim_m, threads);
     auto traced = raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
     for (std::size_t k = 0; k < bands; ++k) {
@@ -171,7 +174,7 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
             (*band_polygons)[k] =
                 raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
     }
-    visit(static_cast<const raster::BandGrid &>(g), out);
+    visit(static_cast<const raster::TiledBandGrid &>(g), out);
     work.band = std::move(g.band);
     return out;
 }
@@ -192,7 +195,7 @@ double overlap(const std::vector<Interval> &v, double a, double b) {
 /// exactly the traced polygon's membership. Road length inside: every edge in the grid is
 /// cut into steps of at most `step_m` (half a cell), each step inside or outside as its
 /// midpoint (error: at most half a step where the road crosses the polygon's boundary).
-void grid_figures(const Network &net, const raster::BandGrid &g,
+void grid_figures(const Network &net, const raster::TiledBandGrid &g,
                   const std::vector<IntervalMap> &reached, const IsochronePoints &pts,
                   const std::vector<Box> &edge_boxes, IsochronePolygon *polys, std::size_t nk) {
     const double step_m = g.cell / 2;
@@ -417,7 +420,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
             lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
         RasterWork work;
         return raster_polygons(lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
-                               [](const raster::BandGrid &, std::vector<MultiPolygon> &) {})[0];
+                               [](const raster::TiledBandGrid &, std::vector<MultiPolygon> &) {})[0];
     }
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
@@ -539,7 +542,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                 lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
                                    static_cast<std::uint8_t>(ip.threshold));
             raster_polygons(lines, nk, po, origin, work, bands, threads,
-                            [&](const raster::BandGrid &g, std::vector<MultiPolygon> &polys) {
+                            [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
                                     out[first + k].polygon = std::move(polys[k]);
                                 grid_figures(net, g, reached, pts, edge_boxes, &out[first], nk);

@@ -297,13 +297,14 @@ TiledBandGrid make_tiled_grid(const Box &box, double margin, double cell, XY ori
     const double w = std::ceil((box.maxx + pad - g.x0) / cell) + 1;
     const double h = std::ceil((box.maxy + pad - g.y0) / cell) + 1;
     // the tile table is the only memory that follows the box: 4 bytes per 4,096 cells
+    constexpr double max_box_cells = 2e10; // a 700 km square at 5 m: a 20 MB tile table
     if (!(cell > 0) || !std::isfinite(w) || !std::isfinite(h) || w > 1e9 || h > 1e9 ||
-        w * h > 1e4 * limits::max_raster_cells) {
+        w * h > max_box_cells) {
         char buf[200];
         std::snprintf(buf, sizeof buf,
                       "a raster of %.3g x %.3g cells of %.3g m exceeds the limit of %.0f million "
                       "cells for its box; a larger cell would work",
-                      w, h, cell, 1e4 * limits::max_raster_cells / 1e6);
+                      w, h, cell, max_box_cells / 1e6);
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("cell_m"), buf);
     }
     g.w = static_cast<int>(w);
@@ -443,12 +444,17 @@ struct TiledLayout {
     const TiledBandGrid &g;
     std::size_t nx, ny;
     int lg;
+    std::vector<std::vector<int>> cols; ///< per row of tiles: its allocated tile columns
     explicit TiledLayout(const TiledBandGrid &grid)
-        : g(grid), nx(1), ny(static_cast<std::size_t>(grid.h)), lg(0) {
+        : g(grid), nx(1), ny(static_cast<std::size_t>(grid.h)), lg(0),
+          cols(static_cast<std::size_t>(grid.ty)) {
         while (nx < static_cast<std::size_t>(grid.w)) {
             nx <<= 1;
             ++lg;
         }
+        for (int tj = 0; tj < g.ty; ++tj)
+            for (int ti = 0; ti < g.tx; ++ti)
+                if (g.allocated(ti, tj)) cols[static_cast<std::size_t>(tj)].push_back(ti);
     }
     std::size_t s(std::size_t c) const {
         return g.storage(static_cast<int>(c & (nx - 1)), static_cast<int>(c >> lg));
@@ -466,8 +472,7 @@ struct TiledLayout {
         constexpr int side = TiledBandGrid::side;
         for (int j = 1; j + 1 < g.h; ++j) {
             const int tj = j >> TiledBandGrid::shift, jj = j & (side - 1);
-            for (int ti = 0; ti < g.tx; ++ti) {
-                if (!g.allocated(ti, tj)) continue;
+            for (const int ti : cols[static_cast<std::size_t>(tj)]) {
                 const int i_end = std::min(g.w - 2, ti * side + side - 1);
                 for (int i = std::max(1, ti * side); i <= i_end; ++i) {
                     const int ii = i & (side - 1);
