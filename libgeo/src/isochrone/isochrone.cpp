@@ -170,9 +170,12 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
         out[k] = traced[k]
                      ? std::move(*traced[k])
                      : raster::polygonize_nested(g, static_cast<std::uint8_t>(k), work.scratch);
+        // band 0 is polygon 0: for the lowest label the label tracer's rules and the nested
+        // one's agree (test_raster), so it is not traced twice
         if (band_polygons)
             (*band_polygons)[k] =
-                raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
+                k == 0 ? out[0]
+                       : raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
     }
     visit(static_cast<const raster::TiledBandGrid &>(g), out);
     work.band = std::move(g.band);
