@@ -9,7 +9,9 @@
 //                      (raster, 5 m) alone, then compute_isochrones end to end (unions only)
 //              iso5    1 source, 5 min by car, compute_isochrones end to end (union only)
 //              zones60 60 kiosks, zones with polygons (raster)
-//              alloc60 60 kiosks, zones without polygons (allocation and figures)
+//              cells60 60 kiosks, zones without polygons, land still shared on the grid
+//                      (the areas: `zones` without -o)
+//              alloc60 60 kiosks, allocation only (`zones --no-polygons`: no grid)
 //
 // Sources and kiosks are nodes of the largest car component: the 6 sources at fixed ranks
 // of the node order (spread over every copy of the synthetic networks), the 60 kiosks the
@@ -141,7 +143,7 @@ void line(const char *what, const Timing &t, const char *extra = "") {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: bench_scale demo|malta|PATH build|union30|iso5|zones60|alloc60 "
+        std::fprintf(stderr, "usage: bench_scale demo|malta|PATH build|union30|iso5|zones60|cells60|alloc60 "
                              "[runs]\n");
         return 2;
     }
@@ -211,17 +213,21 @@ int main(int argc, char **argv) {
         line("compute_isochrones end to end", te, extra);
         return 0;
     }
-    if (step == "zones60" || step == "alloc60") {
+    if (step == "zones60" || step == "cells60" || step == "alloc60") {
         const auto kiosks = grid_kiosks(net, 10, 6);
         ZoneOptions o;
         o.polygons = step == "zones60";
+        o.allocation_only = step == "alloc60";
         ZonePlan plan;
         const Timing t = best_of(runs, [&] { plan = build_zones(net, kiosks, ZoneContext{}, o); });
         std::snprintf(extra, sizeof extra,
                       "allocation %.1f ms, polygons/cells %.1f ms (wall), %zu sites, cell %.1f m",
                       plan.seconds_allocation * 1e3, plan.seconds_polygons * 1e3, plan.sites,
                       plan.cell_m);
-        line(o.polygons ? "zones, 60 kiosks, polygons" : "zones, 60 kiosks, no polygons", t, extra);
+        line(o.polygons           ? "zones, 60 kiosks, polygons"
+             : o.allocation_only ? "zones, 60 kiosks, allocation only"
+                                 : "zones, 60 kiosks, cells, no polygons",
+             t, extra);
         return 0;
     }
     std::fprintf(stderr, "bench_scale: unknown step '%s'\n", step.c_str());
