@@ -63,8 +63,8 @@ Timing best_of(int runs, const std::function<void()> &f) {
         const double c0 = cpu_now();
         f();
         t.cpu = std::min(t.cpu, cpu_now() - c0);
-        t.wall = std::min(t.wall,
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
+        t.wall = std::min(
+            t.wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
     }
     return t;
 }
@@ -77,8 +77,8 @@ Network load(const std::string &what, Timing &t) {
         spec = s.layer(LayerRole::roads);
         opt = s.settings.network;
     } else if (what == "malta") {
-        spec = layer_spec_from_arg(std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf",
-                                   "roads");
+        spec = layer_spec_from_arg(
+            std::string(LUGEO_TEST_FIXTURES) + "/osm/malta-2016-11-09.osm.pbf", "roads");
     } else {
         spec = layer_spec_from_arg(what, "roads");
     }
@@ -135,16 +135,17 @@ std::vector<Unit> grid_kiosks(const Network &net, int nx, int ny) {
 }
 
 void line(const char *what, const Timing &t, const char *extra = "") {
-    std::printf("  %-34s wall %8.1f ms  cpu %8.1f ms  peak RSS %7.1f MiB  %s\n", what,
-                t.wall * 1e3, t.cpu * 1e3, peak_mib(), extra);
+    std::printf("  %-34s wall %8.1f ms  cpu %8.1f ms  peak RSS %7.1f MiB  %s\n", what, t.wall * 1e3,
+                t.cpu * 1e3, peak_mib(), extra);
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: bench_scale demo|malta|PATH build|union30|iso5|zones60|cells60|alloc60 "
-                             "[runs]\n");
+        std::fprintf(
+            stderr, "usage: bench_scale demo|malta|PATH build|union30|iso5|zones60|cells60|alloc60 "
+                    "[runs]\n");
         return 2;
     }
     const std::string what = argv[1], step = argv[2];
@@ -152,8 +153,7 @@ int main(int argc, char **argv) {
     Timing tb;
     const Network net = load(what, tb);
     std::printf("%s: %zu nodes, %zu edges, step %s, best of %d (load %s)\n", what.c_str(),
-                net.node_count(), net.edge_count(), step.c_str(), runs,
-                [] {
+                net.node_count(), net.edge_count(), step.c_str(), runs, [] {
                     static char buf[64];
                     FILE *f = std::fopen("/proc/loadavg", "r");
                     if (!f || !std::fgets(buf, sizeof buf, f)) return "?";
@@ -224,7 +224,7 @@ int main(int argc, char **argv) {
                       "allocation %.1f ms, polygons/cells %.1f ms (wall), %zu sites, cell %.1f m",
                       plan.seconds_allocation * 1e3, plan.seconds_polygons * 1e3, plan.sites,
                       plan.cell_m);
-        line(o.polygons           ? "zones, 60 kiosks, polygons"
+        line(o.polygons          ? "zones, 60 kiosks, polygons"
              : o.allocation_only ? "zones, 60 kiosks, allocation only"
                                  : "zones, 60 kiosks, cells, no polygons",
              t, extra);

@@ -46,12 +46,12 @@ namespace {
 constexpr double deg = 3.14159265358979323846 / 180.0;
 constexpr double earth_r = 6371008.8;
 constexpr double centre_lon = 101.55, centre_lat = 25.04; // Chuxiong
-constexpr double gap_m = 1500;                             // between neighbouring tiles
+constexpr double gap_m = 1500;                            // between neighbouring tiles
 
 /// One extract, its highway ways and their nodes in local metres about the box centre.
 struct Extract {
     std::string name;
-    std::vector<double> x, y;                                    ///< per node (dense index)
+    std::vector<double> x, y; ///< per node (dense index)
     std::vector<std::vector<std::pair<std::string, std::string>>> node_tags;
     struct Way {
         std::vector<std::uint32_t> nodes;
@@ -79,14 +79,16 @@ struct Collect : osmium::handler::Handler {
         Extract::Way out;
         for (const auto &nr : w.nodes()) {
             if (!nr.location().valid()) continue; // cut at the extract's edge
-            auto [it, fresh] = node_of.try_emplace(nr.ref(), static_cast<std::uint32_t>(loc.size()));
+            auto [it, fresh] =
+                node_of.try_emplace(nr.ref(), static_cast<std::uint32_t>(loc.size()));
             if (fresh) {
                 loc.push_back(nr.location());
                 node_tags.emplace_back();
                 major_node.push_back(false);
             }
             if (major) major_node[it->second] = true;
-            if (out.nodes.empty() || out.nodes.back() != it->second) out.nodes.push_back(it->second);
+            if (out.nodes.empty() || out.nodes.back() != it->second)
+                out.nodes.push_back(it->second);
         }
         if (out.nodes.size() < 2) return;
         for (const auto &t : w.tags())
@@ -204,11 +206,16 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         if (i + 1 >= argc) return usage();
-        if (a == "--size") size = argv[++i];
-        else if (a == "--seed") seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
-        else if (a == "--malta") malta = argv[++i];
-        else if (a == "--chengdu") chengdu = argv[++i];
-        else return usage();
+        if (a == "--size")
+            size = argv[++i];
+        else if (a == "--seed")
+            seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        else if (a == "--malta")
+            malta = argv[++i];
+        else if (a == "--chengdu")
+            chengdu = argv[++i];
+        else
+            return usage();
     }
     if (size != "prefecture" && size != "county") return usage();
     if (std::filesystem::exists(out)) {
@@ -256,11 +263,13 @@ int main(int argc, char **argv) {
             if (horizontal) { // a left of b: a's east side to b's west side
                 const double y0 = std::max(a.oy, b.oy), y1 = std::min(a.oy + a.h(), b.oy + b.h());
                 const double y = y0 + f * (y1 - y0);
-                links.push_back({&a, &b, nearest_major(a, a.ox + a.w(), y), nearest_major(b, b.ox, y)});
+                links.push_back(
+                    {&a, &b, nearest_major(a, a.ox + a.w(), y), nearest_major(b, b.ox, y)});
             } else { // a below b
                 const double x0 = std::max(a.ox, b.ox), x1 = std::min(a.ox + a.w(), b.ox + b.w());
                 const double x = x0 + f * (x1 - x0);
-                links.push_back({&a, &b, nearest_major(a, x, a.oy + a.h()), nearest_major(b, x, b.oy)});
+                links.push_back(
+                    {&a, &b, nearest_major(a, x, a.oy + a.h()), nearest_major(b, x, b.oy)});
             }
         }
     };
@@ -305,7 +314,9 @@ int main(int argc, char **argv) {
                 const auto &way = t.e->ways[w];
                 {
                     osmium::builder::WayBuilder b{buf};
-                    b.set_id(t.way_base + static_cast<std::int64_t>(w)).set_version(1).set_visible(true);
+                    b.set_id(t.way_base + static_cast<std::int64_t>(w))
+                        .set_version(1)
+                        .set_visible(true);
                     {
                         osmium::builder::WayNodeListBuilder nb{b};
                         for (std::uint32_t n : way.nodes)
@@ -351,7 +362,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr,
                  "make_prefecture: wrote %s (%s, seed %u): %zu tiles, %zu nodes, %zu ways (%zu "
                  "synthetic links), %.0f x %.0f km\n",
-                 out.c_str(), size.c_str(), seed, tile_count,
-                 nodes, ways, links.size(), w / 1e3, h / 1e3);
+                 out.c_str(), size.c_str(), seed, tile_count, nodes, ways, links.size(), w / 1e3,
+                 h / 1e3);
     return 0;
 }

@@ -18,3 +18,12 @@ echo "== siting (bench_site)";            "$B/bench_site" --repeat 1
 echo "== coverage (bench_coverage)";       "$B/bench_coverage" --benchmark_min_time=0.5
 echo "== seal-off (bench_seal)";          "$B/bench_seal" 3
 echo "== report (bench_report)";           "$B/bench_report" "" 3
+echo "== scale: demo, Malta, county and prefecture networks (make_prefecture, bench_scale)"
+P=${TMPDIR:-/tmp}/lugeo-prefecture.osm.pbf C=${TMPDIR:-/tmp}/lugeo-county.osm.pbf
+[ -e "$P" ] || "$B/make_prefecture" "$P"
+[ -e "$C" ] || "$B/make_prefecture" "$C" --size county
+for net in demo malta "$C" "$P"; do
+  for step in build union30 iso5 zones60 cells60 alloc60; do "$B/bench_scale" "$net" "$step" 2; done
+done
+echo "== raster kernel, dense vs tiled (bench_raster)"; "$B/bench_raster"
+

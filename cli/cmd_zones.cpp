@@ -117,9 +117,9 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
         if (std::isfinite(z.area_m2)) std::snprintf(area, sizeof area, "%8.2f", z.area_m2 / 1e6);
         std::printf(
             "%-10s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            z.kiosk_id.c_str(), z.weight_s, area, z.road_length_m / 1000.0,
-            z.incidents[0], z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload,
-            z.key_sites, z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+            z.kiosk_id.c_str(), z.weight_s, area, z.road_length_m / 1000.0, z.incidents[0],
+            z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites,
+            z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
     }
     if (o.no_polygons)
         std::printf("\nAllocation only (--no-polygons): no land shared out, so no areas; "
@@ -367,13 +367,14 @@ void register_zones(CLI::App &app) {
                     "existing plans: roads are cut in steps of a quarter of it")
         ->check(real_in(0, 10000, Bound::open, Bound::closed, "m"))
         ->capture_default_str();
-    auto *existing = cmd->add_option("--existing", opts->existing,
-                    "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
-                    "kiosk id, or one kiosk inside each polygon); without a file, the "
-                    "scene's zones layer")
-        ->expected(0, 1)
-        ->default_str(existing_from_scene)
-        ->option_text("[FILE[:LAYER]]");
+    auto *existing =
+        cmd->add_option("--existing", opts->existing,
+                        "Evaluate zone polygons drawn by hand (a 'kiosk' field with the "
+                        "kiosk id, or one kiosk inside each polygon); without a file, the "
+                        "scene's zones layer")
+            ->expected(0, 1)
+            ->default_str(existing_from_scene)
+            ->option_text("[FILE[:LAYER]]");
     cmd->add_flag("--no-polygons", opts->no_polygons,
                   "Allocation only: each road piece to its kiosk, no land shared out (no grid "
                   "is built: faster; no areas, points go to the zone of their nearest reached "

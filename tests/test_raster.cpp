@@ -96,9 +96,9 @@ struct Demo {
     Network net;
     std::vector<XY> kiosks;
     Demo() {
-        const SceneData data = read_scene_data(
-            load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
-            {LayerRole::roads, LayerRole::units});
+        const SceneData data =
+            read_scene_data(load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml"),
+                            {LayerRole::roads, LayerRole::units});
         net = build_network(data.roads, data.settings.network);
         for (const auto &u : units_of_kind(data.units, "kiosk"))
             kiosks.push_back(u.position);
@@ -145,7 +145,8 @@ TEST_CASE("tiled grid = dense grid: random lines (nested bands, holes, labels), 
         lines.push_back({{{3500, 0}, {3700, 0}, {3700, 200}, {3500, 200}, {3500, 0}}, 2});
         lines.push_back({{{0, 3500}, {900, 3500}, {900, 4400}, {0, 4400}, {0, 3500}}, 0});
         compare(lines, 3, 50, 5, 20000, seed);
-        compare(lines, 3, 50, 5, 1e7, seed); // holes above a tile's area: tiles allocated by the fill
+        compare(lines, 3, 50, 5, 1e7,
+                seed); // holes above a tile's area: tiles allocated by the fill
         compare(lines, 3, 20, 2.5, 0, seed);
     }
 }

@@ -714,14 +714,16 @@ TEST_CASE("demo: allocation only builds no grid, keeps the road figures, and cou
                 if (dd < best) {
                     best = dd;
                     best_edge = pc.edge;
-                    best_off = (at + t * distance(g[i], g[i + 1])) * d.net.edge(pc.edge).length_m / glen;
+                    best_off =
+                        (at + t * distance(g[i], g[i + 1])) * d.net.edge(pc.edge).length_m / glen;
                 }
                 at += distance(g[i], g[i + 1]);
             }
         }
         // the piece of that edge holding the offset (a tie at a cut point: either side)
         for (const auto &pc : plan.pieces)
-            if (pc.edge == best_edge && best_off >= pc.from_m - 1e-6 && best_off <= pc.to_m + 1e-6) {
+            if (pc.edge == best_edge && best_off >= pc.from_m - 1e-6 &&
+                best_off <= pc.to_m + 1e-6) {
                 ++want[pc.zone];
                 break;
             }
@@ -738,7 +740,8 @@ TEST_CASE("demo: allocation only builds no grid, keeps the road figures, and cou
         std::size_t raster = 0;
         for (auto n : cells.zones[z].incidents)
             raster += n;
-        CHECK(static_cast<double>(got[z]) == doctest::Approx(static_cast<double>(raster)).epsilon(0.02));
+        CHECK(static_cast<double>(got[z]) ==
+              doctest::Approx(static_cast<double>(raster)).epsilon(0.02));
     }
     CHECK(counted == inside);
 

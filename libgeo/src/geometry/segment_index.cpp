@@ -28,10 +28,14 @@ SegmentIndex::SegmentIndex(const std::vector<LineString> &lines, double cell_m) 
     m_nx = std::max(1L, static_cast<long>(std::ceil((b.maxx - b.minx) / m_cell)) + 1);
     m_ny = std::max(1L, static_cast<long>(std::ceil((b.maxy - b.miny) / m_cell)) + 1);
     auto span = [&](const Seg &s, long &x0, long &y0, long &x1, long &y1) {
-        x0 = std::clamp(static_cast<long>((std::min(s.a.x, s.b.x) - m_minx) / m_cell), 0L, m_nx - 1);
-        x1 = std::clamp(static_cast<long>((std::max(s.a.x, s.b.x) - m_minx) / m_cell), 0L, m_nx - 1);
-        y0 = std::clamp(static_cast<long>((std::min(s.a.y, s.b.y) - m_miny) / m_cell), 0L, m_ny - 1);
-        y1 = std::clamp(static_cast<long>((std::max(s.a.y, s.b.y) - m_miny) / m_cell), 0L, m_ny - 1);
+        x0 =
+            std::clamp(static_cast<long>((std::min(s.a.x, s.b.x) - m_minx) / m_cell), 0L, m_nx - 1);
+        x1 =
+            std::clamp(static_cast<long>((std::max(s.a.x, s.b.x) - m_minx) / m_cell), 0L, m_nx - 1);
+        y0 =
+            std::clamp(static_cast<long>((std::min(s.a.y, s.b.y) - m_miny) / m_cell), 0L, m_ny - 1);
+        y1 =
+            std::clamp(static_cast<long>((std::max(s.a.y, s.b.y) - m_miny) / m_cell), 0L, m_ny - 1);
     };
     // each segment in every cell of its box (segments are short against the cells)
     std::vector<std::uint32_t> count(static_cast<std::size_t>(m_nx * m_ny) + 1, 0);

@@ -422,8 +422,9 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         for (const EdgePiece &p : pieces)
             lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
         RasterWork work;
-        return raster_polygons(lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
-                               [](const raster::TiledBandGrid &, std::vector<MultiPolygon> &) {})[0];
+        return raster_polygons(
+            lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
+            [](const raster::TiledBandGrid &, std::vector<MultiPolygon> &) {})[0];
     }
     std::vector<LineString> lines;
     lines.reserve(pieces.size());

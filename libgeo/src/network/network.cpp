@@ -157,11 +157,12 @@ RoadLayoutReport detect_road_layout(const std::vector<RoadInput> &roads) {
     // by feature, so one exists iff its first or its last is not i
     auto other_has = [&](PointKey a, PointKey b, std::uint32_t i) {
         const auto key = [&](std::uint32_t f) { return Seg{a, b, f}; };
-        const auto lo = std::lower_bound(seg.begin(), seg.end(), key(0),
-                                         [](const Seg &x, const Seg &y) { return x.tie() < y.tie(); });
-        const auto hi = std::upper_bound(
-            lo, seg.end(), key(std::numeric_limits<std::uint32_t>::max()),
-            [](const Seg &x, const Seg &y) { return x.tie() < y.tie(); });
+        const auto lo =
+            std::lower_bound(seg.begin(), seg.end(), key(0),
+                             [](const Seg &x, const Seg &y) { return x.tie() < y.tie(); });
+        const auto hi =
+            std::upper_bound(lo, seg.end(), key(std::numeric_limits<std::uint32_t>::max()),
+                             [](const Seg &x, const Seg &y) { return x.tie() < y.tie(); });
         return lo != hi && (lo->feature != i || std::prev(hi)->feature != i);
     };
     for (std::uint32_t i = 0; i < roads.size(); ++i) {

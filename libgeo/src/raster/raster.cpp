@@ -171,8 +171,8 @@ void burn_wedge(const G &g, XY v, XY d1, XY d2, double r, std::uint8_t value, in
 /// a point of an inner vertex's disc outside its wedge projects onto one of the two
 /// segments (or lies in the disc of the vertex before or after, and so on to an end).
 template <class G>
-void burn_rows(const G &g, const LineString &line, double r, std::uint8_t value, bool ends,
-               int jlo, int jhi) {
+void burn_rows(const G &g, const LineString &line, double r, std::uint8_t value, bool ends, int jlo,
+               int jhi) {
     if (line.empty()) return;
     if (ends) burn_disc(g, line.front(), r, value, jlo, jhi);
     XY prev = line.front(), dprev{0, 0};
@@ -323,10 +323,14 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
     // most a tile, each step's box grown by r + a cell (the step's capsule lies inside)
     const double span = TiledBandGrid::side * g.cell, grow = r + 2 * g.cell;
     auto cover = [&](XY a, XY b) {
-        const int i0 = std::max(0, static_cast<int>(std::floor((std::min(a.x, b.x) - grow - g.x0) / span)));
-        const int i1 = std::min(g.tx - 1, static_cast<int>(std::floor((std::max(a.x, b.x) + grow - g.x0) / span)));
-        const int j0 = std::max(0, static_cast<int>(std::floor((std::min(a.y, b.y) - grow - g.y0) / span)));
-        const int j1 = std::min(g.ty - 1, static_cast<int>(std::floor((std::max(a.y, b.y) + grow - g.y0) / span)));
+        const int i0 =
+            std::max(0, static_cast<int>(std::floor((std::min(a.x, b.x) - grow - g.x0) / span)));
+        const int i1 = std::min(
+            g.tx - 1, static_cast<int>(std::floor((std::max(a.x, b.x) + grow - g.x0) / span)));
+        const int j0 =
+            std::max(0, static_cast<int>(std::floor((std::min(a.y, b.y) - grow - g.y0) / span)));
+        const int j1 = std::min(
+            g.ty - 1, static_cast<int>(std::floor((std::max(a.y, b.y) + grow - g.y0) / span)));
         for (int tj = j0; tj <= j1; ++tj)
             for (int ti = i0; ti <= i1; ++ti)
                 g.allocate(ti, tj);
@@ -345,8 +349,7 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
     }
     int missed = 0;
     burn_all(TiledTarget{g, missed}, g.h, lines, r, threads);
-    if (missed > 0)
-        throw std::logic_error("raster: a burnt cell lies outside the allocated tiles");
+    if (missed > 0) throw std::logic_error("raster: a burnt cell lies outside the allocated tiles");
 }
 
 namespace {
@@ -415,8 +418,7 @@ struct DenseLayout {
     static void clear_shared(std::uint8_t *) {}
     /// Every interior cell in row-major order, but eight cells at once where they equal
     /// their four neighbours (no boundary among them).
-    template <class F>
-    void scan(const std::uint8_t *flags, F &&f) const {
+    template <class F> void scan(const std::uint8_t *flags, F &&f) const {
         auto word = [&](std::size_t c) {
             std::uint64_t v;
             std::memcpy(&v, flags + c, sizeof v);
@@ -467,8 +469,7 @@ struct TiledLayout {
     }
     /// The interior cells of the allocated tiles, in row-major order (the others are
     /// outside); eight at once where they equal their four neighbours within the tile.
-    template <class F>
-    void scan(const std::uint8_t *flags, F &&f) const {
+    template <class F> void scan(const std::uint8_t *flags, F &&f) const {
         constexpr int side = TiledBandGrid::side;
         for (int j = 1; j + 1 < g.h; ++j) {
             const int tj = j >> TiledBandGrid::shift, jj = j & (side - 1);
@@ -501,14 +502,13 @@ struct TiledLayout {
 /// filled or dropped, and assemble the polygons. A cell is named by its index
 /// c = j * nx + i (nx: the layout's row stride); the layout says where its band and flags
 /// are stored (dense: at c; tiled: in its tile).
-template <class L>
-class Tracer {
+template <class L> class Tracer {
 public:
     Tracer(const L &layout, const std::uint8_t *labels, std::size_t storage_cells, double x0,
            double y0, double cell, std::uint8_t k, Mode mode, std::vector<std::uint8_t> &scratch)
-        : m_L(layout), m_x0(x0), m_y0(y0), m_k(k), m_mode(mode), m_nx(layout.nx),
-          m_ny(layout.ny), m_labels(labels), m_cells(storage_cells),
-          m_off{-static_cast<std::ptrdiff_t>(m_nx), 1, static_cast<std::ptrdiff_t>(m_nx), -1},
+        : m_L(layout), m_x0(x0), m_y0(y0), m_k(k), m_mode(mode), m_nx(layout.nx), m_ny(layout.ny),
+          m_labels(labels), m_cells(storage_cells), m_off{-static_cast<std::ptrdiff_t>(m_nx), 1,
+                                                          static_cast<std::ptrdiff_t>(m_nx), -1},
           m_half(cell / 2) {
         scratch.resize(storage_cells);
         m_flags = scratch.data();
@@ -786,8 +786,8 @@ private:
         Ring r;
         r.reserve(lat.size());
         for (const auto &[x, y] : lat)
-            r.push_back({m_x0 + static_cast<double>(x) * m_half,
-                         m_y0 + static_cast<double>(y) * m_half});
+            r.push_back(
+                {m_x0 + static_cast<double>(x) * m_half, m_y0 + static_cast<double>(y) * m_half});
         return r;
     }
 
@@ -822,7 +822,8 @@ private:
 /// When the grid's extent says the traced cells fill less than 3/4 of it, only their window
 /// is traced (a cropped copy).
 MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
-                   std::vector<std::uint8_t> &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
+                   std::vector<std::uint8_t> &scratch,
+                   std::vector<std::vector<Pt>> *filled = nullptr) {
     if (g.band.empty()) return {};
     if (const auto win = traced_window(g, k)) {
         const auto [i0, j0, i1, j1] = *win;
@@ -852,7 +853,8 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
 
 /// trace on the tiled grid (no window: the tiles are the window).
 MultiPolygon trace(const TiledBandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
-                   std::vector<std::uint8_t> &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
+                   std::vector<std::uint8_t> &scratch,
+                   std::vector<std::vector<Pt>> *filled = nullptr) {
     if (g.tile.empty()) return {};
     const TiledLayout layout(g);
     Tracer<TiledLayout> t(layout, g.band.data(), g.band.size(), g.x0, g.y0, g.cell, k, mode,
@@ -896,11 +898,16 @@ std::uint8_t cell_at(const TiledBandGrid &g, long i, long j) {
 }
 /// (allocates the cell's tile: a hole above a tile's area may hold one no line reaches)
 std::uint8_t &cell_ref(TiledBandGrid &g, long i, long j) {
-    g.allocate(static_cast<int>(i >> TiledBandGrid::shift), static_cast<int>(j >> TiledBandGrid::shift));
+    g.allocate(static_cast<int>(i >> TiledBandGrid::shift),
+               static_cast<int>(j >> TiledBandGrid::shift));
     return g.band[g.storage(static_cast<int>(i), static_cast<int>(j))];
 }
-bool empty_grid(const BandGrid &g) { return g.band.empty(); }
-bool empty_grid(const TiledBandGrid &g) { return g.tile.empty(); }
+bool empty_grid(const BandGrid &g) {
+    return g.band.empty();
+}
+bool empty_grid(const TiledBandGrid &g) {
+    return g.tile.empty();
+}
 
 template <class G>
 std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, double below_m2,
@@ -976,8 +983,7 @@ std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_
 
 namespace {
 
-template <class G>
-std::uint8_t label_at_of(const G &g, XY p) {
+template <class G> std::uint8_t label_at_of(const G &g, XY p) {
     if (empty_grid(g)) return BandGrid::none;
     // the marching-squares cell (four cell centres) holding p, corners counter-clockwise
     const double u = (p.x - g.x0) / g.cell - 0.5, v = (p.y - g.y0) / g.cell - 0.5;

@@ -107,7 +107,6 @@ std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t ban
 /// aside).
 std::uint8_t label_at(const BandGrid &g, XY p);
 
-
 // ---- sparse: the same grid in tiles, allocated only where a line's r-neighbourhood reaches ----
 
 /// A band grid stored in tiles of 64 x 64 cells: only the tiles that some burnt line's
@@ -120,8 +119,8 @@ std::uint8_t label_at(const BandGrid &g, XY p);
 struct TiledBandGrid {
     static constexpr int shift = 6, side = 64, tile_cells = side * side;
     double x0 = 0, y0 = 0, cell = 5;
-    int w = 0, h = 0;   ///< cells, as BandGrid's
-    int tx = 0, ty = 0; ///< tiles per row, per column
+    int w = 0, h = 0;                ///< cells, as BandGrid's
+    int tx = 0, ty = 0;              ///< tiles per row, per column
     std::vector<std::uint32_t> tile; ///< per tile: its storage tile (0: not allocated)
     std::vector<std::uint8_t> band;  ///< tile_cells per storage tile
 

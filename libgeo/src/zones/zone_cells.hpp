@@ -87,7 +87,8 @@ Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &e
 /// nearest point of the edges (whole geometries) to it — the rule the raster cells apply
 /// to the land — with an unknown area (NaN); no grid. The sites are not distinct.
 Cells build_point_sites(const Network &net, const std::vector<std::uint32_t> &edges,
-                        const MultiPolygon &boundary, const std::vector<const std::vector<XY> *> &sets);
+                        const MultiPolygon &boundary,
+                        const std::vector<const std::vector<XY> *> &sets);
 
 /// Raster: the zone of each grid cell (raster::BandGrid::none where no zone), from the zone
 /// of each site; zone_count must be below none.

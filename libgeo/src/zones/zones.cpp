@@ -216,7 +216,8 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
     w.incidents.assign(n, {});
     w.key_sites.assign(n, 0);
     w.cameras.assign(n, 0);
-    const auto inc = cells.point_sites.empty() ? cells_of(cells, ctx.incidents) : cells.point_sites[0];
+    const auto inc =
+        cells.point_sites.empty() ? cells_of(cells, ctx.incidents) : cells.point_sites[0];
     for (std::size_t i = 0; i < inc.size(); ++i) {
         if (inc[i] == npos) continue;
         const IncidentGrade g =
