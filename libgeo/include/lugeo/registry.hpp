@@ -192,7 +192,10 @@ struct LocateOptions {
     /// [(1 − position_outlier) · N(position; plate, σ²) + position_outlier / area], with an
     /// "unexplained" alternative of mass other_mass (× 1 / area with a position): what was heard
     /// is none of the candidates (three or more errors, a plate not in the register).
+    /// edit_weight λ multiplies an explanation's weight by λ per edit (a wrong prefix counts
+    /// as one): the callers' misread rate relative to the error model's (λ > 1: more misreads).
     double prior_power = 1.0;
+    double edit_weight = 1.0;
     double other_mass = 1e-5;
     double position_outlier = 0.15;
     /// A position farther than this from every plate is not used (flagged: a handset with
@@ -200,6 +203,10 @@ struct LocateOptions {
     double max_position_offset_m = 20000.0;
     /// `none_near` when no candidate lies within none_near_factor × radius of the caller (3).
     double none_near_factor = 3.0;
+    /// The dispatch answer (LocateResult::dispatch): the plate whose reach_m neighbourhood
+    /// holds the most posterior mass — where a unit sent there is most likely to find the
+    /// caller within reach_m (100 m). 0: not computed.
+    double reach_m = 100.0;
 };
 
 enum class MatchKind {
@@ -251,6 +258,14 @@ struct LocateResult {
     /// (one road, opposite sides), "also" (ask for a second plate in sight). Empty otherwise.
     std::string ask;
     std::string ask_detail; ///< e.g. "人民北路 or 荆竹中路"
+    /// Where to send the unit (LocateOptions::reach_m): the plate, among every candidate the
+    /// error model found (not only those shown), whose reach_m neighbourhood holds the most
+    /// posterior mass. Usually candidates[0]; on a register numbered along its roads it can be
+    /// a plate between two close answers. Its `confidence` is its own posterior, as for any
+    /// candidate; dispatch_confidence = P(the true plate lies within reach_m of it). Unset
+    /// without candidates or with reach_m = 0.
+    std::optional<Candidate> dispatch;
+    double dispatch_confidence = 0.0;
 };
 
 class Registry {

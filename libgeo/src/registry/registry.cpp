@@ -248,7 +248,8 @@ struct Merged {
 };
 
 std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
-                               const std::optional<CallerPosition> &near) {
+                               const std::optional<CallerPosition> &near, double edit_weight) {
+    const double lambda[3] = {1.0, edit_weight, edit_weight * edit_weight};
     std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
         return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
     });
@@ -256,8 +257,10 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
     for (std::size_t i = 0; i < hits.size();) {
         std::size_t j = i;
         double sum = 0;
-        while (j < hits.size() && hits[j].plate == hits[i].plate)
-            sum += hits[j++].weight;
+        while (j < hits.size() && hits[j].plate == hits[i].plate) {
+            const auto &w = hits[j++];
+            sum += w.weight * lambda[std::min(2, w.why.n_edits + (w.why.prefix_changed ? 1 : 0))];
+        }
         Merged m;
         m.c.plate = hits[i].plate;
         m.c.prior = sum;
@@ -276,6 +279,55 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
         return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
     });
     return out;
+}
+
+/// A candidate the error model found, with its final probability (for the dispatch answer).
+struct PoolEntry {
+    std::uint32_t plate = 0;
+    double probability = 0.0;
+    const Candidate *shown = nullptr; ///< the candidate as shown, if it is
+    const Merged *merged = nullptr;   ///< else where it came from (locate_one)
+};
+
+/// LocateResult::dispatch: among the likeliest `pool` entries (best first), the plate whose
+/// reach_m neighbourhood holds the most probability; ties keep the likelier plate.
+void set_dispatch(LocateResult &out, const std::vector<PoolEntry> &pool,
+                  const Registry::Impl &im, const LocateOptions &options,
+                  const std::optional<CallerPosition> &near) {
+    out.dispatch.reset();
+    out.dispatch_confidence = 0.0;
+    if (pool.empty() || options.reach_m <= 0 || out.candidates.empty()) return;
+    constexpr std::size_t max_sites = 24, max_mass = 64;
+    const std::size_t nm = std::min(pool.size(), max_mass);
+    const double r2 = options.reach_m * options.reach_m;
+    std::size_t best = 0;
+    double best_mass = -1;
+    for (std::size_t c = 0; c < std::min(pool.size(), max_sites); ++c) {
+        const XY at = im.plates[pool[c].plate].position;
+        double mass = 0;
+        for (std::size_t j = 0; j < nm; ++j) {
+            const XY q = im.plates[pool[j].plate].position;
+            const double dx = q.x - at.x, dy = q.y - at.y;
+            if (dx * dx + dy * dy <= r2) mass += pool[j].probability;
+        }
+        if (mass > best_mass * (1.0 + 1e-9)) {
+            best_mass = mass;
+            best = c;
+        }
+    }
+    const PoolEntry &e = pool[best];
+    if (e.shown) {
+        out.dispatch = *e.shown;
+    } else {
+        Candidate c = e.merged ? e.merged->c : Candidate{};
+        c.plate = e.plate;
+        c.id = im.plates[e.plate].id;
+        c.confidence = e.probability;
+        if (e.merged) c.explanation = explain(e.merged->best->why, im.scheme);
+        if (near) c.distance_m = distance(im.plates[e.plate].position, near->position);
+        out.dispatch = std::move(c);
+    }
+    out.dispatch_confidence = std::min(1.0, best_mass);
 }
 
 } // namespace
@@ -328,9 +380,11 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
     const double top = first.candidates.front().score;
     std::vector<Candidate> kept;
     const double explained = 1.0 - first.unexplained;
+    for (auto &c : first.candidates)
+        c.confidence = total > 0 ? explained * c.score / total : 0.0;
+    std::vector<Candidate> all = first.candidates;
     for (auto &c : first.candidates) {
         if (kept.size() >= options.candidates || c.score < options.min_relative_score * top) break;
-        c.confidence = total > 0 ? explained * c.score / total : 0.0;
         kept.push_back(std::move(c));
     }
     first.candidates = std::move(kept);
@@ -343,6 +397,11 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
     }
     std::optional<CallerPosition> near = first.position_ignored ? std::nullopt : options.near;
     finish_result(first, near, options);
+    std::vector<PoolEntry> pool;
+    pool.reserve(all.size());
+    for (const auto &c : all)
+        pool.push_back({static_cast<std::uint32_t>(c.plate), c.confidence, &c, nullptr});
+    set_dispatch(first, pool, im, options, near);
     return first;
 }
 
@@ -408,7 +467,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     if (fuzzy && options.two_edits) {
         // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
         // could enter the top `candidates`
-        merged = merge_hits(hits, im, near);
+        merged = merge_hits(hits, im, near, options.edit_weight);
         std::size_t above = 0;
         for (const auto &m : merged)
             above += m.c.score > two_edit_bound;
@@ -422,7 +481,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
             enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
         }
     }
-    merged = merge_hits(hits, im, near);
+    merged = merge_hits(hits, im, near, options.edit_weight);
 
     // the calibrated posterior (LocateOptions: the confidence model)
     const double area = std::max(im.area_m2, 1e6);
@@ -472,6 +531,18 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     else
         out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
     finish_result(out, near, options);
+    if (options.reach_m > 0 && !out.candidates.empty()) {
+        std::vector<PoolEntry> pool;
+        pool.reserve(std::min<std::size_t>(order.size(), 64));
+        for (std::size_t q = 0; q < order.size() && pool.size() < 64; ++q) {
+            const std::size_t r = order[q];
+            PoolEntry e{merged[r].c.plate, total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
+            for (const auto &c : out.candidates)
+                if (c.plate == e.plate) e.shown = &c;
+            pool.push_back(e);
+        }
+        set_dispatch(out, pool, im, options, near);
+    }
     return out;
 }
 
