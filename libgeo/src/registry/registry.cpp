@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace lugeo {
@@ -153,6 +154,9 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         im.by_prefix[ty.prefix + ty.prefix_sep].push_back(static_cast<std::uint32_t>(t));
     }
 
+    for (std::size_t i = 0; i < n; ++i)
+        if (!im.plates[i].road.empty())
+            im.road_plates[im.plates[i].road].push_back(static_cast<std::uint32_t>(i));
     for (const auto &p : im.plates)
         im.box.extend(p.position);
     if (im.box.valid())
@@ -279,6 +283,31 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
         return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
     });
     return out;
+}
+
+/// Distance from p to the cross street `name` (LocateOptions::cross): the caller's measure, else
+/// the nearest plate on that road; infinity when the street is unknown.
+double cross_distance(const Registry::Impl &im, XY p, const LocateOptions &options) {
+    if (options.distance_to_cross) return options.distance_to_cross(p, options.cross);
+    const auto it = im.road_plates.find(options.cross);
+    double best = std::numeric_limits<double>::infinity();
+    if (it == im.road_plates.end()) return best;
+    for (const std::uint32_t j : it->second)
+        best = std::min(best, distance(p, im.plates[j].position));
+    return best;
+}
+
+/// The nearest cross street of plate i: the road of the nearest plate on another road within
+/// `within` metres; empty when none.
+std::string nearest_cross(const Registry &reg, std::size_t i, double within) {
+    const Plate &a = reg.plates()[i];
+    if (a.road.empty()) return {};
+    for (const auto &nb : reg.nearest(a.position, 32)) {
+        if (nb.distance_m > within) break;
+        const Plate &b = reg.plates()[nb.plate];
+        if (!b.road.empty() && b.road != a.road) return b.road;
+    }
+    return {};
 }
 
 /// A candidate the error model found, with its final probability (for the dispatch answer).
@@ -483,6 +512,9 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     }
     merged = merge_hits(hits, im, near, options.edit_weight);
 
+    const bool cross_known = !options.cross.empty() && (options.distance_to_cross ||
+                                                        im.road_plates.count(options.cross) > 0);
+    out.cross_unknown = !options.cross.empty() && !cross_known;
     // the calibrated posterior (LocateOptions: the confidence model)
     const double area = std::max(im.area_m2, 1e6);
     const double eta = std::clamp(options.position_outlier, 0.0, 1.0);
@@ -497,6 +529,9 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         if (!options.road.empty() && !im.plates[c.plate].road.empty() &&
             im.plates[c.plate].road != options.road)
             v *= options.road_wrong;
+        if (cross_known &&
+            cross_distance(im, im.plates[c.plate].position, options) > options.cross_distance_m)
+            v *= options.cross_wrong;
         return v;
     };
     std::vector<double> post(merged.size());
@@ -536,7 +571,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         pool.reserve(std::min<std::size_t>(order.size(), 64));
         for (std::size_t q = 0; q < order.size() && pool.size() < 64; ++q) {
             const std::size_t r = order[q];
-            PoolEntry e{merged[r].c.plate, total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
+            PoolEntry e{static_cast<std::uint32_t>(merged[r].c.plate), total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
             for (const auto &c : out.candidates)
                 if (c.plate == e.plate) e.shown = &c;
             pool.push_back(e);
@@ -564,9 +599,24 @@ void Registry::finish_result(LocateResult &out, const std::optional<CallerPositi
         const Plate &a = im.plates[out.candidates[0].plate];
         const Plate &b = im.plates[out.candidates[1].plate];
         const auto pa = parse_plate_id(a.id, im.scheme), pb = parse_plate_id(b.id, im.scheme);
+        std::string cross_a, cross_b;
+        if (!a.road.empty() && a.road == b.road && options.cross.empty()) {
+            cross_a = nearest_cross(*this, out.candidates[0].plate, options.cross_distance_m);
+            cross_b = nearest_cross(*this, out.candidates[1].plate, options.cross_distance_m);
+        }
+        const auto at = [&](const std::string &street, const Plate &p) {
+            return (street.empty() ? "no cross street within " +
+                                         std::to_string(static_cast<int>(options.cross_distance_m)) +
+                                         " m"
+                                   : street) +
+                   " (" + p.id + ")";
+        };
         if (!a.road.empty() && !b.road.empty() && a.road != b.road && options.road.empty()) {
             out.ask = "road";
             out.ask_detail = a.road + " or " + b.road;
+        } else if (cross_a != cross_b) {
+            out.ask = "cross";
+            out.ask_detail = at(cross_a, a) + " or " + at(cross_b, b);
         } else if (pa && pb && pa->type == pb->type && im.scheme.types[pa->type].two_sided &&
                    a.road == b.road && (pa->number % 2) != (pb->number % 2)) {
             out.ask = "side";
