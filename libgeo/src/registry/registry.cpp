@@ -246,10 +246,25 @@ namespace {
 
 /// Merge hits per plate (sum of path probabilities, explained by the most likely path) and
 /// score them. Sorted best first.
+struct Scored { // the numbers of a Candidate (cheap to sort: no strings)
+    std::size_t plate = 0;
+    double score = 0.0, prior = 0.0, distance_m = -1;
+    int edits = 0;
+};
 struct Merged {
-    Candidate c;
+    Scored c;
     const Hit *best = nullptr;
 };
+
+Candidate to_candidate(const Scored &s) {
+    Candidate c;
+    c.plate = s.plate;
+    c.score = s.score;
+    c.prior = s.prior;
+    c.distance_m = s.distance_m;
+    c.edits = s.edits;
+    return c;
+}
 
 std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
                                const std::optional<CallerPosition> &near, double edit_weight) {
@@ -348,7 +363,7 @@ void set_dispatch(LocateResult &out, const std::vector<PoolEntry> &pool,
     if (e.shown) {
         out.dispatch = *e.shown;
     } else {
-        Candidate c = e.merged ? e.merged->c : Candidate{};
+        Candidate c = e.merged ? to_candidate(e.merged->c) : Candidate{};
         c.plate = e.plate;
         c.id = im.plates[e.plate].id;
         c.confidence = e.probability;
@@ -518,7 +533,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     // the calibrated posterior (LocateOptions: the confidence model)
     const double area = std::max(im.area_m2, 1e6);
     const double eta = std::clamp(options.position_outlier, 0.0, 1.0);
-    auto posterior = [&](const Candidate &c) {
+    auto posterior = [&](const Scored &c) {
         double v = std::pow(std::max(c.prior, 1e-300), options.prior_power);
         if (near) {
             const double sigma = std::max(near->radius_m, 1.0) / 2.0;
@@ -552,7 +567,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     const double top = order.empty() ? 0.0 : post[order.front()];
     for (std::size_t r : order) {
         if (out.candidates.size() >= options.candidates) break;
-        Candidate c = merged[r].c;
+        Candidate c = to_candidate(merged[r].c);
         if (!fuzzy && c.plate != *exact) continue;
         if (post[r] < options.min_relative_score * top) break;
         c.id = im.plates[c.plate].id;
