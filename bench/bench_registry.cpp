@@ -28,6 +28,44 @@ double us_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
 }
 
+/// A misread of any scheme's ID: the text before the first digit is the prefix (left out 15 %
+/// of the time); one digit substituted (a confusable one 70 %), two neighbours swapped, a digit
+/// dropped or doubled.
+std::string generic_misread(const std::string &id, std::mt19937_64 &rng) {
+    std::uniform_real_distribution<double> U(0.0, 1.0);
+    std::size_t k = 0;
+    while (k < id.size() && !(id[k] >= '0' && id[k] <= '9'))
+        ++k;
+    std::string prefix = id.substr(0, k), digits;
+    for (std::size_t i = k; i < id.size(); ++i)
+        if (id[i] >= '0' && id[i] <= '9') digits += id[i];
+    const std::string before = digits;
+    static const char *pairs[] = {"17", "69", "38", "68", "08", "56", "27", "49", "35", "89"};
+    for (int tries = 0; tries < 10 && digits == before; ++tries) {
+        const double r = U(rng);
+        const std::size_t i = std::uniform_int_distribution<std::size_t>(0, digits.size() - 1)(rng);
+        if (r < 0.5) {
+            std::string opts;
+            for (const char *pr : pairs) {
+                if (pr[0] == digits[i]) opts += pr[1];
+                if (pr[1] == digits[i]) opts += pr[0];
+            }
+            digits[i] = U(rng) < 0.7 && !opts.empty()
+                            ? opts[std::uniform_int_distribution<std::size_t>(0, opts.size() - 1)(rng)]
+                            : static_cast<char>('0' + (digits[i] - '0' + 1 + rng() % 9) % 10);
+        } else if (r < 0.75 && digits.size() >= 2) {
+            const std::size_t j = std::min(i, digits.size() - 2);
+            std::swap(digits[j], digits[j + 1]);
+        } else if (r < 0.88 && digits.size() >= 2) {
+            digits.erase(i, 1);
+        } else {
+            digits.insert(i, 1, digits[i]);
+        }
+    }
+    if (U(rng) < 0.15) prefix.clear();
+    return prefix + digits;
+}
+
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -117,6 +155,76 @@ int main(int argc, char **argv) {
                     "max %.1f us)\n",
                     name, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
                     percentile(best, 50), percentile(best, 99), percentile(best, 100));
+    }
+
+    // the other schemes on the same positions: random five-digit IDs (DG-#####, LD-#####) and
+    // plain OSM-style refs without zeros ("65", "A12", "B2417": {|A|B}#{1,4})
+    for (int scheme_no = 0; scheme_no < 2; ++scheme_no) {
+        std::vector<Plate> other = plates;
+        std::mt19937_64 r2(seed + 11 + static_cast<std::uint64_t>(scheme_no));
+        PlateScheme sch;
+        if (scheme_no == 0) {
+            std::vector<int> nums(100000);
+            for (int i = 0; i < 100000; ++i)
+                nums[static_cast<std::size_t>(i)] = i;
+            std::shuffle(nums.begin(), nums.end(), r2);
+            for (std::size_t i = 0; i < other.size(); ++i) {
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "%s-%05d", other[i].kind == "pole" ? "DG" : "LD",
+                              nums[i]);
+                other[i].id = buf;
+            }
+            sch = parse_plate_scheme("DG-#####", "pole");
+            const PlateScheme l = parse_plate_scheme("LD-#####", "lamp");
+            sch.types.insert(sch.types.end(), l.types.begin(), l.types.end());
+        } else {
+            std::vector<std::size_t> order(other.size());
+            for (std::size_t i = 0; i < order.size(); ++i)
+                order[i] = i;
+            std::shuffle(order.begin(), order.end(), r2);
+            const char *pre[] = {"", "A", "B"};
+            for (std::size_t q = 0; q < order.size(); ++q) {
+                Plate &p = other[order[q]];
+                p.id = std::string(pre[q % 3]) + std::to_string(q / 3 + 1);
+                p.kind = "pole";
+            }
+            sch = parse_plate_scheme("{|A|B}#{1,4}", "pole");
+        }
+        const Registry oreg(other, sch);
+        std::vector<std::string> oids;
+        for (int i = 0; i < 100000; ++i)
+            oids.push_back(other[r2() % other.size()].id);
+        const auto tf = Clock::now();
+        for (int rep = 0; rep < 10; ++rep)
+            for (const auto &id : oids)
+                found += oreg.find(id).has_value();
+        const double ofind = us_since(tf) / (10.0 * static_cast<double>(oids.size()));
+        std::vector<double> lat, best, lat_pos, best_pos;
+        for (int i = 0; i < misreads; ++i) {
+            const std::size_t t = r2() % other.size();
+            const std::string h = generic_misread(other[t].id, r2);
+            for (int mode = 0; mode < 2; ++mode) {
+                LocateOptions opt;
+                opt.always_fuzzy = true;
+                if (mode == 1)
+                    opt.near = CallerPosition{
+                        {other[t].position.x + 150, other[t].position.y - 100}, 300};
+                double fastest = 1e300;
+                for (int rep = 0; rep < 3; ++rep) {
+                    const auto t1 = Clock::now();
+                    found += oreg.locate(h, opt).candidates.size();
+                    const double us = us_since(t1);
+                    if (rep == 0) (mode ? lat_pos : lat).push_back(us);
+                    fastest = std::min(fastest, us);
+                }
+                (mode ? best_pos : best).push_back(fastest);
+            }
+        }
+        std::printf("scheme %-20s exact find() %.3f us; fuzzy top-5 p50 %.1f p99 %.1f us (best of "
+                    "3: %.1f / %.1f); + position p50 %.1f p99 %.1f us (best of 3: %.1f / %.1f)\n",
+                    oreg.scheme().text().c_str(), ofind, percentile(lat, 50), percentile(lat, 99),
+                    percentile(best, 50), percentile(best, 99), percentile(lat_pos, 50),
+                    percentile(lat_pos, 99), percentile(best_pos, 50), percentile(best_pos, 99));
     }
 
     // batch: 100,000 IDs as a dispatcher batch would hold them (80% correct, 20% misread)

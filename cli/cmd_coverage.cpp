@@ -285,7 +285,7 @@ int run_coverage(const CoverageCliOptions &o) {
                                           {"building", is.building},
                                           {"distance_m", round2(is.distance_m)}});
         j["warnings"] = in.warnings;
-        j["seconds"] = {{"read", read_s}, {"analyse", analyse_s}};
+        j["timings_s"] = {{"read", read_s}, {"analyse", analyse_s}};
         print_json(j);
         return exit_ok;
     }
@@ -305,8 +305,8 @@ int run_coverage(const CoverageCliOptions &o) {
             std::ostringstream key;
             key << k;
             char line[200];
-            std::snprintf(line, sizeof line, "  %-20s %9.2f %9.2f  %5.1f%% %8.2f\n",
-                          key.str().c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
+            std::snprintf(line, sizeof line, "  %s %9.2f %9.2f  %5.1f%% %8.2f\n",
+                          pad(key.str(), 20).c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
                           100.0 * v.share(), v.backup_m / 1000.0);
             std::cout << line;
         }
@@ -476,7 +476,7 @@ int run_plan(const PlanCliOptions &o) {
                   r.total_m > 0 ? std::round(p.covered_m / r.total_m * 10000.0) / 10000.0 : 0.0},
                  {"phase", p.phase}});
         }
-        j["seconds"] = secs;
+        j["timings_s"] = {{"total", secs}};
         print_json(j);
         return exit_ok;
     }
@@ -495,8 +495,8 @@ int run_plan(const PlanCliOptions &o) {
     for (std::size_t i = 0; i < r.picks.size(); ++i) {
         const Pick &p = r.picks[i];
         char line[200];
-        std::snprintf(line, sizeof line, "  %4zu  %-18s %5d %17.1f %7.1f %12.2f  %5.1f%%\n", i + 1,
-                      p.camera.id.c_str(), p.phase, p.gain, p.gain_m, p.covered_m / 1000.0,
+        std::snprintf(line, sizeof line, "  %4zu  %s %5d %17.1f %7.1f %12.2f  %5.1f%%\n", i + 1,
+                      pad(p.camera.id, 18).c_str(), p.phase, p.gain, p.gain_m, p.covered_m / 1000.0,
                       r.total_m > 0 ? 100.0 * p.covered_m / r.total_m : 0.0);
         std::cout << line;
     }

@@ -105,9 +105,9 @@ int run_incident(const IncidentCliOptions &o) {
     for (const auto &c : res.cameras) {
         const Camera &cam = ctx.cameras[c.camera];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-8s %-10s %5.0f m  from the camera %3.0f° %-3s  %s\n",
-                      cam.id.c_str(), cam.type.c_str(), c.distance_m, c.bearing_deg,
-                      compass(c.bearing_deg),
+        std::snprintf(line, sizeof line, "  %s %s %5.0f m  from the camera %3.0f° %s  %s\n",
+                      pad(cam.id, 8).c_str(), pad(cam.type, 10).c_str(), c.distance_m,
+                      c.bearing_deg, pad(compass(c.bearing_deg), 3).c_str(),
                       c.sees        ? "SEES the point"
                       : c.in_sector ? "in its sector but behind a building"
                                     : "does not face it");
@@ -136,9 +136,9 @@ int run_incident(const IncidentCliOptions &o) {
     for (const auto &u : res.by_road) {
         const Unit &un = ctx.units[u.unit];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-16s %-15s %5.1f min  (%4.0f m straight)  %s\n",
-                      un.id.c_str(), un.kind.c_str(), u.time_s / 60.0, u.distance_m,
-                      un.name.c_str());
+        std::snprintf(line, sizeof line, "  %s %s %5.1f min  (%4.0f m straight)  %s\n",
+                      pad(un.id, 16).c_str(), pad(un.kind, 15).c_str(), u.time_s / 60.0,
+                      u.distance_m, un.name.c_str());
         std::cout << line;
     }
     return exit_ok;

@@ -360,9 +360,9 @@ int run_isochrones(const IsochronesOptions &o) {
                  {"time_s", std::isfinite(b.time_s) ? nlohmann::json(round_to(b.time_s, 0.1))
                                                     : nlohmann::json()}});
         }
-        j["seconds"] = {{"search", r.search_seconds},
-                        {"polygons", r.polygon_seconds},
-                        {"figures", r.stats_seconds}};
+        j["timings_s"] = {{"search", r.search_seconds},
+                          {"polygons", r.polygon_seconds},
+                          {"figures", r.stats_seconds}};
         output_positions(j, o.pos);
         print_json(j);
         return exit_ok;
@@ -380,9 +380,9 @@ int run_isochrones(const IsochronesOptions &o) {
     for (std::size_t k = 0; k < r.unions.size(); ++k) {
         const auto &u = r.unions[k];
         char line[200];
-        std::snprintf(line, sizeof line, "  %-20s %10.2f %9.1f %10zu %8zu %7.3f %20.1f\n",
-                      label(k).c_str(), u.area_m2 / 1e6, u.road_length_m / 1000.0, u.key_sites,
-                      u.cameras, u.recall, u.unreachable_inside_m / 1000.0);
+        std::snprintf(line, sizeof line, "  %s %10.2f %9.1f %10zu %8zu %7.3f %20.1f\n",
+                      pad(label(k), 20).c_str(), u.area_m2 / 1e6, u.road_length_m / 1000.0,
+                      u.key_sites, u.cameras, u.recall, u.unreachable_inside_m / 1000.0);
         std::cout << line;
     }
     std::cout
@@ -395,10 +395,10 @@ int run_isochrones(const IsochronesOptions &o) {
         char line[200];
         std::snprintf(
             line, sizeof line,
-            "  %-20s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
-            label(k).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(), f.key_sites_within,
-            f.key_sites, pct(f.key_sites_within, f.key_sites), f.incidents_within, f.incidents,
-            pct(f.incidents_within, f.incidents));
+            "  %s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
+            pad(label(k), 20).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(),
+            f.key_sites_within, f.key_sites, pct(f.key_sites_within, f.key_sites),
+            f.incidents_within, f.incidents, pct(f.incidents_within, f.incidents));
         std::cout << line;
     }
     if (!r.beyond.empty()) {
@@ -410,11 +410,13 @@ int run_isochrones(const IsochronesOptions &o) {
         for (std::size_t i = 0; i < std::min(o.top, r.beyond.size()); ++i) {
             const auto &b = r.beyond[i];
             char line[300];
-            std::snprintf(line, sizeof line, "  %3zu. %7.0f m  %-14s %-30s %s\n", i + 1, b.length_m,
-                          net.class_of(b.edge).c_str(),
-                          net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge).c_str(),
-                          std::isfinite(b.time_s) ? (fmt(b.time_s / 60.0, 1) + " min").c_str()
-                                                  : "not reached");
+            std::snprintf(
+                line, sizeof line, "  %3zu. %7.0f m  %s %s %s\n", i + 1, b.length_m,
+                pad(net.class_of(b.edge), 14).c_str(),
+                pad(net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge).c_str(), 30)
+                    .c_str(),
+                std::isfinite(b.time_s) ? (fmt(b.time_s / 60.0, 1) + " min").c_str()
+                                        : "not reached");
             std::cout << line;
         }
     }

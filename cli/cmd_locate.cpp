@@ -83,8 +83,8 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
     for (const auto &c : r.candidates) {
         const Plate &p = w.registry.plates()[c.plate];
         char head[256];
-        std::snprintf(head, sizeof head, "  %d. %-12s %5.1f%%  score %.3g", ++rank, p.id.c_str(),
-                      100.0 * c.confidence, c.score);
+        std::snprintf(head, sizeof head, "  %d. %s %5.1f%%  score %.3g", ++rank,
+                      pad(p.id, 12).c_str(), 100.0 * c.confidence, c.score);
         std::cout << head;
         if (c.distance_m >= 0) std::cout << "  " << fmt(c.distance_m, 0) << " m from caller";
         std::cout << "  (" << c.explanation << ")\n";
@@ -130,12 +130,7 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
 /// Why not GDAL's CSV driver like every other input: the commonest batch is a one-column list
 /// of IDs, and GDAL before 3.7 (Debian 12 has 3.6) does not open a CSV without a separator in
 /// its header line (OSGeo/gdal#7595, fixed by #7597 in 3.7). Other formats go through GDAL.
-std::vector<std::vector<std::string>> read_csv(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCode::io, "cannot open '" + path + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string s = ss.str();
+std::vector<std::vector<std::string>> parse_csv(std::string s, const std::string &path) {
     if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> row;
@@ -181,6 +176,36 @@ std::vector<std::vector<std::string>> read_csv(const std::string &path) {
     return rows;
 }
 
+std::string read_text(std::istream &in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCode::io, "cannot open '" + path + "'");
+    return parse_csv(read_text(in), path);
+}
+
+/// `--batch -`: standard input as a CSV with a header naming the ID column (its first line
+/// is the --id-field name or holds a comma), else one ID per line (blank lines skipped).
+std::vector<std::vector<std::string>> read_stdin_ids(const std::string &id_field) {
+    std::string s = read_text(std::cin);
+    if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
+    std::string first = s.substr(0, s.find_first_of("\r\n"));
+    if (first == id_field || first.find(',') != std::string::npos)
+        return parse_csv(std::move(s), "standard input");
+    std::vector<std::vector<std::string>> rows{{id_field}};
+    std::istringstream lines(s);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const auto b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t");
+        if (b != std::string::npos) rows.push_back({line.substr(b, e - b + 1)});
+    }
+    return rows;
+}
+
 struct BatchRow {
     std::string id;
     std::optional<LonLat> caller; ///< a point geometry or lon/lat columns
@@ -188,12 +213,14 @@ struct BatchRow {
 
 std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_field) {
     std::vector<BatchRow> rows;
-    const LayerSpec spec = layer_spec_from_arg(arg, "batch");
+    const bool from_stdin = arg == "-";
+    const LayerSpec spec = from_stdin ? LayerSpec{} : layer_spec_from_arg(arg, "batch");
     std::string ext = spec.source.size() >= 4 ? spec.source.substr(spec.source.size() - 4) : "";
     for (char &c : ext)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".csv" || ext == ".txt") {
-        const auto table = read_csv(spec.source);
+    if (from_stdin || ext == ".csv" || ext == ".txt") {
+        const auto table = from_stdin ? read_stdin_ids(id_field) : read_csv(spec.source);
+        const std::string name = from_stdin ? "standard input" : "'" + spec.source + "'";
         if (table.empty()) return rows;
         const auto &header = table.front();
         auto col = [&](const std::string &name) -> std::optional<std::size_t> {
@@ -206,8 +233,8 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
             std::string list;
             for (const auto &h : header)
                 list += (list.empty() ? "" : ", ") + h;
-            throw Error(ErrorCode::missing_field, "'" + spec.source + "' has no column '" +
-                                                      id_field + "' (columns: " + list +
+            throw Error(ErrorCode::missing_field, name + " has no column '" + id_field +
+                                                      "' (columns: " + list +
                                                       "); name the ID column with --id-field");
         }
         const auto clon = col("lon"), clat = col("lat");
@@ -216,9 +243,9 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
             b.id = *ci < table[r].size() ? table[r][*ci] : "";
             if (clon && clat && *clon < table[r].size() && *clat < table[r].size() &&
                 !table[r][*clon].empty()) {
-                const auto ll = parse_lonlat_arg(
-                    table[r][*clon] + "," + table[r][*clat],
-                    "'" + spec.source + "' row " + std::to_string(r + 1) + " lon,lat", false);
+                const auto ll =
+                    parse_lonlat_arg(table[r][*clon] + "," + table[r][*clat],
+                                     name + " row " + std::to_string(r + 1) + " lon,lat", false);
                 b.caller = ll.lonlat;
             }
             rows.push_back(std::move(b));
@@ -245,11 +272,48 @@ std::vector<BatchRow> read_batch(const std::string &arg, const std::string &id_f
     return rows;
 }
 
+LocateOptions batch_options(const LocateCliOptions &o, const BatchRow &row, const PlateWorld &w) {
+    LocateOptions lo;
+    if (o.candidates > 0) {
+        lo.candidates = o.candidates;
+        lo.always_fuzzy = true;
+    }
+    if (row.caller) lo.near = CallerPosition{w.frame.to_metric(*row.caller), o.radius_m};
+    return lo;
+}
+
+/// Rows that matched nothing or are not plate IDs make the batch exit 1 (docs/cli.md).
+int batch_exit(const std::map<std::string, std::size_t> &counts) {
+    return counts.count("none") || counts.count("invalid") ? exit_findings : exit_ok;
+}
+
+/// `--batch … --json` without -o: every row's result, in the shape of `locate ID --json`.
+int run_batch_json(const LocateCliOptions &o, PlateWorld &w, const std::vector<BatchRow> &rows) {
+    nlohmann::json results = nlohmann::json::array();
+    std::map<std::string, std::size_t> counts;
+    Progress bar("locating", !o.scene.quiet);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const LocateOptions lo = batch_options(o, rows[i], w);
+        const LocateResult r = w.registry.locate(rows[i].id, lo);
+        ++counts[match_kind_name(r.kind)];
+        results.push_back(locate_json(rows[i].id, r, w.registry, w.data.crs, w.frame,
+                                      w.junctions ? &*w.junctions : nullptr, lo.near, o.pos));
+        results.back()["row"] = i + 1;
+        if (i % 1024 == 0) bar(double(i) / double(rows.size()), "");
+    }
+    bar.done();
+    print_json({{"rows", rows.size()}, {"by_match", counts}, {"results", std::move(results)}});
+    return batch_exit(counts);
+}
+
 int run_batch(const LocateCliOptions &o) {
     PlateWorld w = load_plate_world(o.scene, false);
-    const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
-    check_not_input(w.scene, o.output.path, {{in_spec.source, "the batch input"}});
+    if (o.batch != "-") {
+        const LayerSpec in_spec = layer_spec_from_arg(o.batch, "batch");
+        check_not_input(w.scene, o.output.path, {{in_spec.source, "the batch input"}});
+    }
     const auto rows = read_batch(o.batch, o.id_field);
+    if (o.output.empty()) return run_batch_json(o, w, rows);
 
     VectorWriter wr = open_output(o.output);
     LayerDef def;
@@ -283,14 +347,7 @@ int run_batch(const LocateCliOptions &o) {
     Progress bar("locating", !o.scene.quiet);
     std::map<std::string, std::size_t> counts;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        LocateOptions lo;
-        if (o.candidates > 0) {
-            lo.candidates = o.candidates;
-            lo.always_fuzzy = true;
-        }
-        if (rows[i].caller)
-            lo.near = CallerPosition{w.frame.to_metric(*rows[i].caller), o.radius_m};
-        const LocateResult r = w.registry.locate(rows[i].id, lo);
+        const LocateResult r = w.registry.locate(rows[i].id, batch_options(o, rows[i], w));
         ++counts[match_kind_name(r.kind)];
         std::vector<FieldValue> v(def.fields.size());
         v[0] = std::int64_t(i + 1);
@@ -330,20 +387,22 @@ int run_batch(const LocateCliOptions &o) {
     bar.done();
     if (o.json) {
         print_json({{"rows", rows.size()}, {"output", o.output.path}, {"by_match", counts}});
+        return batch_exit(counts);
     } else {
         std::cout << "located " << rows.size() << " IDs into " << o.output.path << ":";
         for (const auto &[k, n] : counts)
             std::cout << " " << k << "=" << n;
         std::cout << "\n";
     }
-    return exit_ok;
+    return batch_exit(counts);
 }
 
 int run_locate(const LocateCliOptions &o) {
     if (!o.batch.empty()) {
-        if (o.output.empty())
+        if (o.output.empty() && !o.json)
             throw Error(ErrorCode::invalid_argument,
-                        "--batch needs -o OUTPUT (.gpkg, .csv, .geojson)");
+                        "--batch needs -o OUTPUT (.gpkg, .csv, .geojson, - for stdout) or "
+                        "--json (every row's result on stdout)");
         if (!o.ids.empty())
             throw Error(ErrorCode::invalid_argument, "give IDs or --batch, not both");
         return run_batch(o);
@@ -390,7 +449,8 @@ int run_locate(const LocateCliOptions &o) {
             print_result(id, r, w);
         }
     }
-    if (o.json) print_json(o.ids.size() == 1 ? all.front() : all);
+    // one shape for one ID as for many (docs/json.md)
+    if (o.json) print_json({{"results", std::move(all)}});
     return rc;
 }
 
@@ -426,7 +486,9 @@ void register_locate(CLI::App &app) {
     cmd->add_flag("--json", o->json, "Machine-readable output");
     cmd->add_flag("--no-network", o->no_network,
                   "Do not load the road network (no nearest junction; faster)");
-    cmd->add_option("--batch", o->batch, "Resolve every ID of a CSV or GDAL layer (FILE[:LAYER])")
+    cmd->add_option("--batch", o->batch,
+                    "Resolve every ID of a CSV or GDAL layer (FILE[:LAYER]; - reads standard "
+                    "input: a CSV with the ID column, or one ID per line)")
         ->option_text("FILE");
     cmd->add_option("--id-field", o->id_field, "ID column of the batch input (id)");
     cmd->add_option("--radius", o->radius_m,
@@ -444,8 +506,9 @@ void register_locate(CLI::App &app) {
         "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
         "  lugeo locate L207-0047 --road 人民北路           # the road the caller names\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
-        "Exit codes: 0 found, 1 some ID matched nothing, 3 an ID is not a plate ID or bad "
-        "input.\n");
+        "  printf 'L104-0001\\nL104-0002\\n' | lugeo locate --batch - --json\n"
+        "Exit codes: 0 found, 1 some ID matched nothing (in a batch: or is not a plate ID), 3 an "
+        "ID is not a plate ID or bad input.\n");
     cmd->callback([o, cmd] { run_command(cmd, [&] { return run_locate(*o); }); });
 }
 

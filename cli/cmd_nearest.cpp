@@ -40,8 +40,9 @@ int run_nearest(const NearestCliOptions &o) {
     for (const auto &n : near) {
         const Plate &pl = w.registry.plates()[n.plate];
         char line[256];
-        std::snprintf(line, sizeof line, "  %-12s %6.0f m  %3.0f° %-3s  %-5s %s%s\n", pl.id.c_str(),
-                      n.distance_m, n.bearing_deg, compass(n.bearing_deg), pl.kind.c_str(),
+        std::snprintf(line, sizeof line, "  %s %6.0f m  %3.0f° %s  %s %s%s\n",
+                      pad(pl.id, 12).c_str(), n.distance_m, n.bearing_deg,
+                      pad(compass(n.bearing_deg), 3).c_str(), pad(pl.kind, 5).c_str(),
                       pl.road.c_str(),
                       pl.status == PlateStatus::ok
                           ? ""

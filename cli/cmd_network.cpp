@@ -30,7 +30,7 @@ nlohmann::json summary_json(const Network &net, const Scene &scene) {
     j["nodes"] = s.nodes;
     j["edges"] = s.edges;
     j["total_km"] = s.total_km;
-    j["km_by_class"] = s.km_by_class;
+    j["by_class_km"] = s.km_by_class;
     for (Profile p : all_profiles) {
         const std::size_t pi = static_cast<std::size_t>(p);
         j["profiles"][profile_name(p)] = {{"km", s.km_by_profile[pi]},
@@ -52,9 +52,8 @@ nlohmann::json summary_json(const Network &net, const Scene &scene) {
                  {"dropped_classes", r.dropped_classes},
                  {"duplicate_edges_merged", r.duplicate_edges_merged},
                  {"ways_missing_nodes", r.ways_missing_nodes},
-                 {"warnings", r.warnings},
-                 {"read_seconds", r.read_seconds},
-                 {"build_seconds", r.build_seconds}};
+                 {"warnings", r.warnings}};
+    j["timings_s"] = {{"read", r.read_seconds}, {"build", r.build_seconds}};
     return j;
 }
 
@@ -82,15 +81,16 @@ int run_network_info(const NetworkInfoOptions &o) {
                      [](auto &a, auto &b) { return a.second > b.second; });
     for (const auto &[c, km] : classes) {
         char line[128];
-        std::snprintf(line, sizeof line, "  %-16s %9.1f\n", c.c_str(), km);
+        std::snprintf(line, sizeof line, "  %s %9.1f\n", pad(c, 16).c_str(), km);
         std::cout << line;
     }
     std::cout << "\nBy profile    usable km  components  in largest\n";
     for (Profile p : all_profiles) {
         const std::size_t pi = static_cast<std::size_t>(p);
         char line[128];
-        std::snprintf(line, sizeof line, "  %-10s %10.1f  %10zu  %9.1f%%\n", profile_name(p),
-                      s.km_by_profile[pi], s.components[pi], 100.0 * s.largest_share[pi]);
+        std::snprintf(line, sizeof line, "  %s %10.1f  %10zu  %9.1f%%\n",
+                      pad(profile_name(p), 10).c_str(), s.km_by_profile[pi], s.components[pi],
+                      100.0 * s.largest_share[pi]);
         std::cout << line;
     }
     std::cout << "\nOne-way share (car-usable length): " << fmt(100.0 * s.oneway_share, 1) << "%\n";

@@ -75,13 +75,15 @@ void print_confusable(const std::vector<const CheckIssue *> &list, const Plates 
                 "  one likely misreading apart (p >= %g per reading) and more than %.0f m apart;\n"
                 "  ranked by score = p x distance (metres a unit is sent astray per reading)\n",
                 list.size(), groups.size(), o.confusable_min_probability, o.confusable_min_m);
-    std::printf("  %7s  %-11s %8s  %5s  %-22s  %s\n", "score_m", "p", "distance",
-                o.all_pairs ? "rank" : "pairs", o.all_pairs ? "pair" : "worst pair", "misreading");
+    std::printf("  %7s  %s %8s  %5s  %s  %s\n", "score_m", pad("p", 11).c_str(), "distance",
+                o.all_pairs ? "rank" : "pairs",
+                pad(o.all_pairs ? "pair" : "worst pair", 22).c_str(), "misreading");
     auto line = [&](const CheckIssue &is, std::size_t count) {
         const std::string pair = is.ids[0] + " ~ " + is.ids[1];
-        std::printf("  %7.1f  %-11s %6.0f m  %5zu  %-22s  %s  [%s feature %lld]\n", is.score,
-                    one_in(is.probability).c_str(), is.distance_m, count, pair.c_str(),
-                    is.misreading.c_str(), set.origins[is.plates[0]].layer.c_str(),
+        std::printf("  %7.1f  %s %6.0f m  %5zu  %s  %s  [%s feature %lld]\n", is.score,
+                    pad(one_in(is.probability), 11).c_str(), is.distance_m, count,
+                    pad(pair, 22).c_str(), is.misreading.c_str(),
+                    set.origins[is.plates[0]].layer.c_str(),
                     static_cast<long long>(set.origins[is.plates[0]].fid));
     };
     if (o.all_pairs) {
@@ -239,8 +241,8 @@ int run_poles_check(const PolesCheckOptions &o) {
                   << " warnings\n\nStatus        ok  damaged  missing  unknown\n";
         for (const auto &s : rep.status) {
             char line[128];
-            std::snprintf(line, sizeof line, "  %-6s %7zu  %7zu  %7zu  %7zu\n", s.kind.c_str(),
-                          s.ok, s.damaged, s.missing, s.unknown);
+            std::snprintf(line, sizeof line, "  %s %7zu  %7zu  %7zu  %7zu\n",
+                          pad(s.kind, 6).c_str(), s.ok, s.damaged, s.missing, s.unknown);
             std::cout << line;
         }
         if (!co.distance_to_road)

@@ -43,13 +43,15 @@ int run_report(const ReportCmdOptions &o) {
         j["gpkg"] = r.gpkg_path;
         j["layers"] = r.gpkg_layers;
         j["html_bytes"] = r.html_bytes;
-        j["seconds"] = r.seconds;
+        j["timings_s"] = {{"total", r.seconds}};
         // the scene table's counts: after each layer's `where` and validation
         j["scene"] = nlohmann::json::array();
         for (const auto &layer : data.reports)
             j["scene"].push_back(layer_report_json(layer, scene));
-        for (const auto &s : r.sections)
-            j["sections"].push_back({{"id", s.id}, {"title", s.title}, {"seconds", s.seconds}});
+        for (const auto &s : r.sections) {
+            j["sections"].push_back({{"id", s.id}, {"title", s.title}});
+            j["timings_s"]["sections"][s.id] = s.seconds;
+        }
         print_json(j);
         return exit_ok;
     }

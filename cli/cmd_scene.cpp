@@ -40,7 +40,7 @@ nlohmann::json init_json(const SceneInitResult &r) {
                                {"synthetic", l.synthetic},
                                {"note", l.note}});
     j["notes"] = r.notes;
-    j["seconds"] = std::round(r.seconds * 1000) / 1000;
+    j["timings_s"] = {{"total", r.seconds}};
     return j;
 }
 
@@ -78,7 +78,7 @@ int run_scene_init(const SceneInitCliOptions &o) {
               << "Layers\n";
     for (const auto &l : r.layers) {
         char line[96];
-        std::snprintf(line, sizeof line, "  %-10s %8zu  %s", l.role.c_str(), l.features,
+        std::snprintf(line, sizeof line, "  %s %8zu  %s", pad(l.role, 10).c_str(), l.features,
                       l.declared ? (l.synthetic ? "declared, SYNTHETIC" : "declared")
                                  : (l.features ? "written, commented out" : "none"));
         std::cout << line << (l.note.empty() ? "" : "  — " + l.note) << "\n";

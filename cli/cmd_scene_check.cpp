@@ -146,7 +146,7 @@ int run_scene_check(const SceneCheckCliOptions &o) {
     std::cout << "\nCommands\n";
     for (const auto &cmd : c.commands) {
         char line[64];
-        std::snprintf(line, sizeof line, "  %-32s %s", cmd.command.c_str(),
+        std::snprintf(line, sizeof line, "  %s %s", pad(cmd.command, 32).c_str(),
                       cmd.can_run ? "can run" : "cannot run");
         std::cout << line << "  — " << cmd.why << "\n";
     }

@@ -267,13 +267,13 @@ int run_one(const SealCliOptions &o) {
                                   : std::to_string(ctx.exit_nodes().size()) + " exits")
               << "\n\n";
     auto print_blocks = [&] {
-        std::printf("  %-3s %-16s %-15s %8s %8s %7s  %s\n", "#", "unit", "kind", "arrives",
-                    "suspect", "margin", "at");
+        std::printf("  %s %s %s %8s %8s %7s  %s\n", pad("#", 3).c_str(), pad("unit", 16).c_str(),
+                    pad("kind", 15).c_str(), "arrives", "suspect", "margin", "at");
         for (std::size_t i = 0; i < plan.blocks.size(); ++i) {
             const SealBlock &b = plan.blocks[i];
-            std::printf("  %-3zu %-16s %-15s %8s %8s %7s  %s\n", i + 1,
-                        b.fixed ? "checkpoint" : ctx.units()[b.unit].id.c_str(),
-                        b.fixed ? "fixed" : ctx.units()[b.unit].kind.c_str(),
+            std::printf("  %-3zu %s %s %8s %8s %7s  %s\n", i + 1,
+                        pad(b.fixed ? "checkpoint" : ctx.units()[b.unit].id.c_str(), 16).c_str(),
+                        pad(b.fixed ? "fixed" : ctx.units()[b.unit].kind.c_str(), 15).c_str(),
                         mss(b.arrival_s).c_str(),
                         std::isfinite(b.suspect_s) ? mss(b.suspect_s).c_str() : "later",
                         std::isfinite(b.margin_s) ? mss(b.margin_s).c_str() : "-",
@@ -363,12 +363,13 @@ int run_exits(const SealCliOptions &o) {
         std::cout << "  every exit is held by " << mss(a.latest_s) << "\n\n";
     else
         std::cout << "  NOT every exit can be held (too few units reach them)\n\n";
-    std::printf("  %-12s %-16s %-15s %8s\n", "exit", "unit", "kind", "arrives");
+    std::printf("  %s %s %s %8s\n", pad("exit", 12).c_str(), pad("unit", 16).c_str(),
+                pad("kind", 15).c_str(), "arrives");
     for (std::size_t x = 0; x < exits.size(); ++x) {
         const bool has = a.unit[x] != ExitAssignment::npos;
-        std::printf("  %-12s %-16s %-15s %8s\n", sites[x].id.c_str(),
-                    has ? ctx.units()[a.unit[x]].id.c_str() : "(none)",
-                    has ? ctx.units()[a.unit[x]].kind.c_str() : "",
+        std::printf("  %s %s %s %8s\n", pad(sites[x].id, 12).c_str(),
+                    pad(has ? ctx.units()[a.unit[x]].id.c_str() : "(none)", 16).c_str(),
+                    pad(has ? ctx.units()[a.unit[x]].kind.c_str() : "", 15).c_str(),
                     has ? mss(a.arrival_s[x]).c_str() : "-");
     }
     std::fflush(stdout);
@@ -524,7 +525,7 @@ int run_all(const SealCliOptions &o) {
                                      {"sealed", x.sealed},
                                      {"share", std::round(share(x) * 1e4) / 1e4}});
         j["not_sealed_reasons"] = reasons;
-        j["seconds"] = secs;
+        j["timings_s"] = {{"total", secs}};
         print_json(j);
         return exit_ok;
     }
@@ -535,12 +536,13 @@ int run_all(const SealCliOptions &o) {
     std::cout << "  sealable: " << total.sealed << " of " << total.n << " ("
               << fmt(100.0 * share(total), 1) << "%)\n\n  by zone:\n";
     for (const auto &[z, x] : by_zone)
-        std::printf("    %-12s %5zu of %5zu  %5.1f%%\n", z.empty() ? "(none)" : z.c_str(), x.sealed,
-                    x.n, 100.0 * share(x));
+        std::printf("    %s %5zu of %5zu  %5.1f%%\n",
+                    pad(z.empty() ? "(none)" : z.c_str(), 12).c_str(), x.sealed, x.n,
+                    100.0 * share(x));
     if (!by_grade.empty()) {
         std::printf("  by grade:\n");
         for (const auto &[g, x] : by_grade)
-            std::printf("    %-12s %5zu of %5zu  %5.1f%%\n", g.c_str(), x.sealed, x.n,
+            std::printf("    %s %5zu of %5zu  %5.1f%%\n", pad(g, 12).c_str(), x.sealed, x.n,
                         100.0 * share(x));
     }
     std::fflush(stdout);

@@ -188,14 +188,14 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["moved_inside"] = {{"points", inside}, {"weight", r2(inside_w)}};
     j["table_entries"] = r.table_entries;
     j["solutions_evaluated"] = r.solutions_evaluated;
-    j["seconds"] = {{"table", std::round(r.seconds_table * 1000) / 1000},
-                    {"search", std::round(r.seconds_search * 1000) / 1000}};
+    j["timings_s"] = {{"table", r.seconds_table}, {"search", r.seconds_search}};
     return j;
 }
 
 void print_fig(const char *label, const SiteFigures &f) {
-    std::printf("%-8s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n", label,
-                100 * f.covered_share(), f.covered_weight, f.weight, f.mean_time_s, f.worst_time_s);
+    std::printf("%s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n",
+                pad(label, 8).c_str(), 100 * f.covered_share(), f.covered_weight, f.weight,
+                f.mean_time_s, f.worst_time_s);
 }
 
 void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
@@ -216,14 +216,14 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     std::printf("Existing units: %zu; demand points: %zu", in.fixed.size(), r.before.points);
     if (r.demand_off_network)
         std::printf(" (%zu too far from the network left out)", r.demand_off_network);
-    std::printf("\n\n%3s %-14s %11s %10s %10s %8s %8s %7s\n", "#", "site", "lon", "lat", "gain",
-                "within%", "mean_s", "worst_s");
+    std::printf("\n\n%3s %s %11s %10s %10s %8s %8s %7s\n", "#", pad("site", 14).c_str(), "lon",
+                "lat", "gain", "within%", "mean_s", "worst_s");
     for (std::size_t i = 0; i < r.sites.size(); ++i) {
         const auto &s = r.sites[i];
         const LonLat ll = frame.to_lonlat(s.position);
-        std::printf("%3zu %-14s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", i + 1, s.id.c_str(),
-                    ll.lon, ll.lat, s.gain, 100 * s.figures.covered_share(), s.figures.mean_time_s,
-                    s.figures.worst_time_s);
+        std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", i + 1,
+                    pad(s.id, 14).c_str(), ll.lon, ll.lat, s.gain, 100 * s.figures.covered_share(),
+                    s.figures.mean_time_s, s.figures.worst_time_s);
     }
     for (const auto &m : r.moves)
         std::printf("    moved: %s -> %s (%.0f m)\n", in.fixed[m.unit].id.c_str(),
@@ -249,8 +249,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     std::printf("Moved inside the standard: %zu points (%.0f %s)\n\n", inside, inside_w,
                 unit_of(r).c_str());
     std::printf("Per zone (the demand nearest to each unit), before -> after:\n");
-    std::printf("%-14s %9s %9s %8s %8s %7s %7s\n", "unit", "weight", "->", "within%", "->",
-                "mean_s", "->");
+    std::printf("%s %9s %9s %8s %8s %7s %7s\n", pad("unit", 14).c_str(), "weight", "->", "within%",
+                "->", "mean_s", "->");
     auto find_after = [&](const std::string &id) -> const SiteZone * {
         for (const auto &z : r.zones_after)
             if (!z.is_new && z.unit_id == id) return &z;
@@ -259,18 +259,18 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     for (const auto &z : r.zones_before) {
         const SiteZone *a = find_after(z.unit_id);
         if (a)
-            std::printf("%-14s %9.0f %9.0f %8.1f %8.1f %7.0f %7.0f\n", z.unit_id.c_str(),
+            std::printf("%s %9.0f %9.0f %8.1f %8.1f %7.0f %7.0f\n", pad(z.unit_id, 14).c_str(),
                         z.figures.weight, a->figures.weight, 100 * z.figures.covered_share(),
                         100 * a->figures.covered_share(), z.figures.mean_time_s,
                         a->figures.mean_time_s);
         else
-            std::printf("%-14s %9.0f %9s %8.1f %8s %7.0f %7s\n", z.unit_id.c_str(),
+            std::printf("%s %9.0f %9s %8.1f %8s %7.0f %7s\n", pad(z.unit_id, 14).c_str(),
                         z.figures.weight, "moved", 100 * z.figures.covered_share(), "",
                         z.figures.mean_time_s, "");
     }
     for (const auto &z : r.zones_after)
         if (z.is_new)
-            std::printf("%-14s %9s %9.0f %8s %8.1f %7s %7.0f\n", z.unit_id.c_str(), "new",
+            std::printf("%s %9s %9.0f %8s %8.1f %7s %7.0f\n", pad(z.unit_id, 14).c_str(), "new",
                         z.figures.weight, "", 100 * z.figures.covered_share(), "",
                         z.figures.mean_time_s);
 }

@@ -56,8 +56,7 @@ nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
     j["worst_time_s"] = r2(plan.worst_time_s);
     j["sites"] = plan.sites;
     j["cell_m"] = r2(plan.cell_m);
-    j["seconds"] = {{"allocation", r2(plan.seconds_allocation * 1000) / 1000},
-                    {"polygons", r2(plan.seconds_polygons * 1000) / 1000}};
+    j["timings_s"] = {{"allocation", plan.seconds_allocation}, {"polygons", plan.seconds_polygons}};
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
         const auto &b = plan.balance;
         j["balancing"] = {{"iterations", b.iterations},
@@ -108,13 +107,13 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
                 o.existing.empty()                  ? ""
                 : o.existing == existing_from_scene ? "(the scene's zones layer)"
                                                     : o.existing.c_str());
-    std::printf("%-10s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n", "kiosk",
-                "weight_s", "area_km2", "road_km", "red", "orng", "blue", "grn", "inc_wl", "sites",
-                "cams", "mean_s", "p95_s", "worst_s", "parts");
+    std::printf("%s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n",
+                pad("kiosk", 10).c_str(), "weight_s", "area_km2", "road_km", "red", "orng", "blue",
+                "grn", "inc_wl", "sites", "cams", "mean_s", "p95_s", "worst_s", "parts");
     for (const auto &z : plan.zones)
         std::printf(
-            "%-10s %8.1f %8.2f %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            z.kiosk_id.c_str(), z.weight_s, z.area_m2 / 1e6, z.road_length_m / 1000.0,
+            "%s %8.1f %8.2f %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
+            pad(z.kiosk_id, 10).c_str(), z.weight_s, z.area_m2 / 1e6, z.road_length_m / 1000.0,
             z.incidents[0], z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload,
             z.key_sites, z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
     std::printf("\nImbalance (largest / smallest %s): %.3f\n",

@@ -3,6 +3,7 @@
 #include <lugeo/error.hpp>
 #include <lugeo/input_guard.hpp>
 #include <lugeo/io.hpp>
+#include <lugeo/json_contract.hpp>
 
 #include <cerrno>
 #include <charconv>
@@ -19,7 +20,8 @@ namespace lugeo::cli {
 
 namespace {
 int g_exit = exit_ok;
-}
+const CLI::App *g_command = nullptr; ///< the command run_command runs (for print_json)
+} // namespace
 
 void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
     cmd.add_option("--scene", a.scene, "Scene config (TOML); default: the bundled demo scene")
@@ -302,7 +304,7 @@ bool wants_json(const CLI::App *cmd) {
     return o && o->count() > 0;
 }
 
-/// The JSON error object printed on stdout under --json (docs/cli.md).
+/// The JSON error object printed on stdout under --json (docs/json.md).
 void print_json_error(const CLI::App *cmd, const char *code, const std::string &message,
                       const ErrorContext *c, const std::string &flag) {
     if (!wants_json(cmd)) return;
@@ -319,8 +321,8 @@ void print_json_error(const CLI::App *cmd, const char *code, const std::string &
         if (c->line > 0) e["line"] = c->line;
     }
     if (!flag.empty()) e["option"] = flag;
-    std::cout << nlohmann::json{{"error", e}}.dump(2, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace)
+    std::cout << json_contract::dump(json_contract::error_document(command_path(cmd), e),
+                                     json_contract::Utf8::replace)
               << "\n";
 }
 
@@ -335,6 +337,7 @@ void report_error(const CLI::App *cmd, const lugeo::Error &e) {
 } // namespace
 
 void run_command(const CLI::App *cmd, const std::function<int()> &body) {
+    g_command = cmd;
     try {
         g_exit = body();
     } catch (const lugeo::Error &e) {
@@ -486,9 +489,50 @@ std::string safe_text(const std::string &s) {
     return out.str();
 }
 
+std::string command_path(const CLI::App *cmd) {
+    std::string path;
+    for (; cmd && cmd->get_parent(); cmd = cmd->get_parent())
+        path = path.empty() ? cmd->get_name() : cmd->get_name() + " " + path;
+    return path;
+}
+
+bool wants_timings(const CLI::App *cmd) {
+    const CLI::Option *o = cmd ? cmd->get_option_no_throw("--timings") : nullptr;
+    return o && o->count() > 0;
+}
+
+void add_timings_flags(CLI::App &app) {
+    for (CLI::App *sub : app.get_subcommands({})) {
+        if (sub->get_option_no_throw("--json") && !sub->get_option_no_throw("--timings"))
+            sub->add_flag("--timings")
+                ->description("With --json: include the wall-clock timings (timings_s)");
+        add_timings_flags(*sub);
+    }
+}
+
 void print_json(const nlohmann::json &j) {
-    // no secret of a connection string ever leaves (sources are shown in several places)
-    std::cout << redact_secrets(j.dump(2)) << "\n";
+    // the contract's envelope and rounding (lugeo/json_contract.hpp); dump() redacts secrets
+    json_contract::DocumentOptions options;
+    options.timings = wants_timings(g_command);
+    std::cout << json_contract::dump(json_contract::document(command_path(g_command), j, options))
+              << "\n";
+}
+
+void print_json_usage_error(const CLI::App &app, const CLI::Error &e) {
+    const CLI::App *cmd = &app;
+    for (;;) { // the deepest subcommand parsed before the error
+        const auto subs = cmd->get_subcommands();
+        if (subs.empty()) break;
+        cmd = subs.front();
+    }
+    bool json = false;
+    for (const CLI::App *c = cmd; c && !json; c = c->get_parent())
+        json = wants_json(c);
+    if (!json) return;
+    nlohmann::json err{{"code", "usage"}, {"message", e.what()}};
+    std::cout << json_contract::dump(json_contract::error_document(command_path(cmd), err),
+                                     json_contract::Utf8::replace)
+              << "\n";
 }
 
 void set_examples(CLI::App &cmd, const std::string &examples) {
@@ -516,6 +560,68 @@ void check_not_input(const Scene &scene, const std::vector<std::string> &outputs
     std::vector<InputFile> in = scene_inputs(scene);
     in.insert(in.end(), extra.begin(), extra.end());
     check_outputs_not_inputs(in, outputs);
+}
+
+namespace {
+
+/// One code point from UTF-8 at s[i] (advances i); an invalid byte counts as one column.
+char32_t next_code_point(std::string_view s, std::size_t &i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int n = b < 0x80           ? 1
+                  : (b >> 5) == 0x6  ? 2
+                  : (b >> 4) == 0xE  ? 3
+                  : (b >> 3) == 0x1E ? 4
+                                     : 0;
+    if (n == 0 || i + n > s.size()) {
+        ++i;
+        return U'?';
+    }
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < n; ++k)
+        c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += static_cast<std::size_t>(n);
+    return c;
+}
+
+int code_point_width(char32_t c) {
+    struct Range {
+        char32_t lo, hi;
+    };
+    static constexpr Range zero[] = {{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD},
+                                     {0x0610, 0x061A}, {0x064B, 0x065F}, {0x200B, 0x200F},
+                                     {0x202A, 0x202E}, {0x2060, 0x2064}, {0x20D0, 0x20FF},
+                                     {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}};
+    // East Asian Width W and F (Unicode 15 EastAsianWidth.txt, the blocks that matter here)
+    static constexpr Range wide[] = {
+        {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
+        {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},
+        {0xA000, 0xA4CF},   {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+        {0xFE10, 0xFE19},   {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},
+        {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+    for (const auto &r : zero)
+        if (c >= r.lo && c <= r.hi) return 0;
+    for (const auto &r : wide)
+        if (c >= r.lo && c <= r.hi) return 2;
+    return 1;
+}
+
+} // namespace
+
+std::size_t display_width(std::string_view s) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size();)
+        w += static_cast<std::size_t>(code_point_width(next_code_point(s, i)));
+    return w;
+}
+
+std::string pad(std::string_view s, std::size_t width) {
+    const std::size_t w = display_width(s);
+    return std::string(s) + std::string(w < width ? width - w : 0, ' ');
+}
+
+std::string pad_left(std::string_view s, std::size_t width) {
+    const std::size_t w = display_width(s);
+    return std::string(w < width ? width - w : 0, ' ') + std::string(s);
 }
 
 std::string fmt(double v, int decimals) {

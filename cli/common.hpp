@@ -103,8 +103,16 @@ private:
 /// A string with SafeTextBuf's escapes.
 std::string safe_text(const std::string &s);
 
-/// Prints JSON to stdout (2-space indent, trailing newline).
+/// Prints a command's result under --json on stdout as one contract document (docs/json.md,
+/// lugeo/json_contract.hpp): the envelope with the running command's path, numbers rounded
+/// by unit, `timings_s` only with --timings, secrets redacted.
 void print_json(const nlohmann::json &j);
+/// The command path as typed: "locate", "network info" ("" for the root).
+std::string command_path(const CLI::App *cmd);
+/// Adds --timings to every (sub)command that has --json.
+void add_timings_flags(CLI::App &app);
+/// Under --json, a command-line error (exit 2) as the contract's error document on stdout.
+void print_json_usage_error(const CLI::App &app, const CLI::Error &e);
 
 /// Adds "Example:" lines to a command's --help.
 void set_examples(CLI::App &cmd, const std::string &examples);
@@ -141,6 +149,15 @@ void check_not_input(const Scene &scene, const std::vector<std::string> &outputs
 
 /// Fixed-precision number for text output.
 std::string fmt(double v, int decimals);
+
+/// Terminal columns `s` (UTF-8) takes: East Asian Wide and Fullwidth characters (Chinese,
+/// Japanese, Korean, fullwidth forms) 2, combining marks and zero-width characters 0,
+/// others 1. The one width every text table uses to align its columns.
+std::size_t display_width(std::string_view s);
+/// `s` padded with spaces to `width` display columns (left-aligned; longer text unchanged).
+std::string pad(std::string_view s, std::size_t width);
+/// The same, right-aligned.
+std::string pad_left(std::string_view s, std::size_t width);
 
 // Subcommand registration (one per cmd_*.cpp).
 void register_network(CLI::App &app);

@@ -43,10 +43,12 @@ int main(int argc, char **argv) {
     lugeo::cli::register_site(app);
     lugeo::cli::register_seal(app);
     lugeo::cli::register_serve(app);
+    lugeo::cli::add_timings_flags(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
         const int rc = app.exit(e);
+        if (rc != 0) lugeo::cli::print_json_usage_error(app, e);
         return rc == 0 ? 0 : lugeo::cli::exit_usage;
     }
     return lugeo::cli::exit_code();

@@ -3,7 +3,7 @@
 #include "plate_common.hpp"
 
 #include <lugeo/error.hpp>
-#include <lugeo/version.hpp>
+#include <lugeo/json_contract.hpp>
 
 #include <cmath>
 
@@ -294,7 +294,7 @@ nlohmann::json seal_json(const SealContext &ctx, const SealPlan &plan, const Sea
     j["seal_head_start_s"] =
         plan.seal_head_start_s ? num(*plan.seal_head_start_s, 1) : nlohmann::json(nullptr);
     j["warnings"] = ctx.warnings();
-    j["seconds"] = {{"context", context_s}, {"plan", plan_s}};
+    j["timings_s"] = {{"context", context_s}, {"plan", plan_s}};
     return j;
 }
 
@@ -348,19 +348,14 @@ nlohmann::json isochrone_geojson(const IsochroneResult &r, const std::vector<XY>
 // ---- the envelope ---------------------------------------------------------------------------
 
 nlohmann::json json_document(const std::string &command, nlohmann::json body) {
-    // until docs/json.md's helper lands on main (branch `contract`): the same three members
-    if (!body.is_object()) body = nlohmann::json{{"results", std::move(body)}};
-    body["lugeo_version"] = lugeo::version();
-    body["schema"] = 1;
-    body["command"] = command;
-    return body;
+    return json_contract::document(command, std::move(body));
 }
 
 nlohmann::json json_error(const std::string &command, const std::string &code,
                           const std::string &message, const std::string &parameter) {
     nlohmann::json e = {{"code", code}, {"message", message}};
     e["parameter"] = parameter.empty() ? nlohmann::json(nullptr) : nlohmann::json(parameter);
-    return json_document(command, {{"error", std::move(e)}});
+    return json_contract::error_document(command, std::move(e));
 }
 
 } // namespace lugeo::cli

@@ -76,7 +76,8 @@ nlohmann::json seal_json(const SealContext &ctx, const SealPlan &plan, const Sea
 nlohmann::json isochrone_geojson(const IsochroneResult &r, const std::vector<XY> &sources,
                                  const MetricFrame &frame);
 
-/// The document sent or printed: the contract's envelope around a presenter's body.
+/// The document `lugeo serve` sends: the contract's envelope around a presenter's body
+/// (lugeo::json_contract::document; the CLI's print_json makes the same).
 nlohmann::json json_document(const std::string &command, nlohmann::json body);
 /// An error document: the envelope and {"error": {"code", "message", "parameter"}}.
 nlohmann::json json_error(const std::string &command, const std::string &code,

@@ -306,6 +306,82 @@ TEST_CASE("confidence: the position counts, none_near, far positions ignored, wh
     CHECK(told.candidates[0].id == "L207-0042");
 }
 
+TEST_CASE("what to ask: the cross street separates two answers on one road; the answer decides") {
+    // "L207-0047" reads as 0041 (1/7) or 0042 (2/7): two close answers on road A, 600 m apart,
+    // one at the corner of road B, the other at the corner of road C
+    std::vector<Plate> ps = {plate("L207-0041", 0, 0), plate("L207-0042", 600, 0),
+                             plate("G301-0001", 0, 50), plate("G302-0001", 600, 50)};
+    ps[0].road = ps[1].road = "A";
+    ps[2].road = "B";
+    ps[3].road = "C";
+    const Registry reg(ps);
+    const auto amb = reg.locate("L207-0047");
+    REQUIRE(amb.candidates.size() >= 2);
+    CHECK(amb.candidates[1].confidence >= amb.candidates[0].confidence / 3.0);
+    CHECK(amb.ask == "cross");
+    CHECK(amb.ask_detail.find("B (") != std::string::npos);
+    CHECK(amb.ask_detail.find("C (") != std::string::npos);
+    // the caller names each cross street in turn: the answer at that corner comes first and
+    // its confidence rises; the question is not asked again
+    for (const char *street : {"B", "C"}) {
+        LocateOptions lo;
+        lo.cross = street;
+        const auto told = reg.locate("L207-0047", lo);
+        REQUIRE_FALSE(told.candidates.empty());
+        const std::string want = std::string(street) == "B" ? "L207-0041" : "L207-0042";
+        CHECK(told.candidates[0].id == want);
+        CHECK(told.candidates[0].confidence > 0.8);
+        CHECK(told.ask != "cross");
+        CHECK_FALSE(told.cross_unknown);
+    }
+    // a street the registry does not know: not used, and said so
+    LocateOptions unknown;
+    unknown.cross = "Z";
+    const auto z = reg.locate("L207-0047", unknown);
+    CHECK(z.cross_unknown);
+    CHECK(z.candidates[0].confidence == doctest::Approx(amb.candidates[0].confidence));
+    // a caller with the road network measures the distance itself (a street without plates)
+    LocateOptions measured;
+    measured.cross = "D";
+    measured.distance_to_cross = [](XY p, const std::string &name) {
+        return name == "D" ? std::abs(p.x - 600.0) : 1e9;
+    };
+    const auto d = reg.locate("L207-0047", measured);
+    CHECK_FALSE(d.cross_unknown);
+    CHECK(d.candidates[0].id == "L207-0042");
+}
+
+TEST_CASE("the dispatch answer: the plate whose 100 m neighbourhood holds the most mass") {
+    // heard "L207-0011" (no such plate): its one-digit explanations are 0013 alone and 0016,
+    // 0018, 0019 side by side 3 km away; where a unit should go is where the mass lies
+    const Registry reg({plate("L207-0013", 0, 0), plate("L207-0016", 3000, 0),
+                        plate("L207-0018", 3040, 0), plate("L207-0019", 3080, 0)});
+    const auto r = reg.locate("L207-0011");
+    REQUIRE(r.candidates.size() >= 2);
+    REQUIRE(r.dispatch);
+    double group = 0, best_alone = 0;
+    for (const auto &c : r.candidates) {
+        if (c.id != "L207-0013") group += c.confidence;
+        best_alone = std::max(best_alone, c.confidence);
+    }
+    // the dispatch confidence is the mass within 100 m of the dispatch plate, never less than
+    // its own confidence, and the dispatch plate is the one that maximises it
+    CHECK(r.dispatch_confidence >= r.dispatch->confidence - 1e-12);
+    double want = 0;
+    for (const auto &c : r.candidates) {
+        double mass = 0;
+        for (const auto &o : r.candidates)
+            if (distance(reg.plates()[c.plate].position, reg.plates()[o.plate].position) <= 100.0)
+                mass += o.confidence;
+        want = std::max(want, mass);
+    }
+    CHECK(r.dispatch_confidence == doctest::Approx(want).epsilon(0.02));
+    if (group > best_alone) CHECK(r.dispatch->id != "L207-0013");
+    LocateOptions off;
+    off.reach_m = 0;
+    CHECK_FALSE(reg.locate("L207-0011", off).dispatch);
+}
+
 TEST_CASE("a caller position re-ranks, and a far exact match is flagged with nearby alternatives") {
     // the caller stands at L207-0041; "L207-0047" is a valid plate 5 km away
     const Registry reg(

@@ -311,7 +311,9 @@ nlohmann::json locate(const Query &q, const Dispatch::View &v) {
         lo.always_fuzzy = true;
     }
     const LocateResult r = s.registry().locate(id, lo);
-    return locate_json(id, r, s.registry(), s.crs(), s.frame(), s.junctions(), near, pos);
+    // one shape for one ID as for many, as `lugeo locate --json` (docs/json.md)
+    return {{"results", nlohmann::json::array({locate_json(id, r, s.registry(), s.crs(), s.frame(),
+                                                           s.junctions(), near, pos)})}};
 }
 
 nlohmann::json nearest(const Query &q, const Dispatch::View &v) {

@@ -18,7 +18,7 @@ expect_rc() { # expect_rc CODE command...
 "$lugeo" locate --scene "$scene" -q 'L104-0001' '路灯幺洞四 洞洞洞幺' --json > "$out/exact.json"
 python3 - "$out/exact.json" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1]))
+j = json.load(open(sys.argv[1]))["results"]
 assert len(j) == 2
 for r in j:
     assert r["match"] == "exact", r
@@ -33,7 +33,7 @@ PY
 "$lugeo" locate --scene "$scene" -q G7010001 --near 104.0695,30.6812,300 --json > "$out/fuzzy.json"
 python3 - "$out/fuzzy.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]  # one ID: one result, as for several
 assert r["match"] in ("fuzzy", "exact_far"), r["match"]
 assert r["candidates"][0]["id"] == "G101-0001", r["candidates"][0]
 assert r["candidates"][0]["distance_m"] < 300
@@ -43,7 +43,7 @@ PY
 "$lugeo" locate --scene "$scene" -q L104-0001 --near 104.0665,30.6598 --no-network --json > "$out/far.json"
 python3 - "$out/far.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]  # one ID: one result, as for several
 assert r["match"] == "exact_far" and r["far_from_caller"] is True, r
 PY
 
@@ -52,7 +52,7 @@ PY
 "$lugeo" locate --scene "$scene" -q G101-0017 --also L154-0001 --no-network --json > "$out/pair.json"
 python3 - "$out/pair.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]  # one ID: one result, as for several
 assert r["match"] == "exact_far" and r["exact"] == "G101-0017", r
 c = r["candidates"][0]
 assert c["id"] == "G101-0011" and c["partner"] == "L154-0001" and c["partner_distance_m"] < 50, c
@@ -61,7 +61,7 @@ PY
 "$lugeo" locate --scene "$scene" -q G101-0011 --also 路灯一五四零零零幺 --no-network --json > "$out/pair_ok.json"
 python3 - "$out/pair_ok.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]  # one ID: one result, as for several
 assert r["match"] == "exact" and r["candidates"][0]["id"] == "G101-0011", r
 assert r["candidates"][0]["partner"] == "L154-0001", r
 PY
@@ -83,14 +83,16 @@ expect_rc 1 "$lugeo" locate --scene "$scene" -q --no-network L999-9999
 
 # batch: CSV in (with a garbage row), GPKG and CSV out, one row per input
 printf 'plate,lon,lat\nL104-0001,,\nG7010001,104.0695,30.6812\nxyz,,\n"路灯一零四 零零零幺",,\n' > "$out/calls.csv"
-"$lugeo" locate --scene "$scene" -q --batch "$out/calls.csv" --id-field plate -o "$out/located.gpkg" --json > "$out/batch.json"
+# a row that is not a plate ID makes the batch exit 1 (every row is still written)
+expect_rc 1 "$lugeo" locate --scene "$scene" -q --batch "$out/calls.csv" --id-field plate -o "$out/located.gpkg" --json
+cp "$out/last.out" "$out/batch.json"
 python3 - "$out/batch.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["rows"] == 4 and j["by_match"]["invalid"] == 1, j
 PY
 test "$(ogrinfo -ro -so "$out/located.gpkg" located | grep 'Feature Count' | awk '{print $3}')" = 4
-"$lugeo" locate --scene "$scene" -q --batch "$out/calls.csv" --id-field plate -o "$out/located.csv"
+expect_rc 1 "$lugeo" locate --scene "$scene" -q --batch "$out/calls.csv" --id-field plate -o "$out/located.csv"
 python3 - "$out/located.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
@@ -155,7 +157,7 @@ cat > "$out/new.geojson" <<'JSON'
 JSON
 "$lugeo" poles assign --scene "$scene" -q --input "$out/new.geojson" --kind lamp --district 1 --road-code 4 -o "$out/new.gpkg" --json > "$out/assign.json"
 "$lugeo" locate --scene "$scene" -q --no-network --json $(python3 -c "import json;print(' '.join(a['id'] for a in json.load(open('$out/assign.json'))['assigned']))") > "$out/new_locate.json"
-python3 -c "import json,sys; assert all(r['match'] != 'exact' for r in json.load(open(sys.argv[1]))), 'assigned IDs must be new'" "$out/new_locate.json"
+python3 -c "import json,sys; assert all(r['match'] != 'exact' for r in json.load(open(sys.argv[1]))['results']), 'assigned IDs must be new'" "$out/new_locate.json"
 python3 - "$out/assign.json" "$src/data/demo/lamps.geojson" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1]))["assigned"]

@@ -61,7 +61,7 @@ grep -q "numbering scheme DG-##### inferred from 3034 IDs" "$out/last.err"
 grep -q "numbering scheme LD-##### inferred from 4266 IDs" "$out/last.err"
 python3 - "$out/last.out" "$L" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]
 assert r["match"] == "exact", r
 c = r["candidates"][0]
 assert c["id"] == sys.argv[2] and c["kind"] == "lamp"
@@ -73,7 +73,7 @@ import sys; d='洞幺两三四五六拐八勾'; print('路灯 ' + ''.join(d[int(
 "$lugeo" locate --scene "$dg" -q --no-network "$spoken" "$(echo "$L" | tr -d - | tr A-Z a-z)" --json > "$out/spoken.json"
 python3 - "$out/spoken.json" "$L" <<'PY'
 import json, sys
-for r in json.load(open(sys.argv[1])):
+for r in json.load(open(sys.argv[1]))["results"]:
     assert r["match"] == "exact" and r["candidates"][0]["id"] == sys.argv[2], r
 PY
 # fuzzy: two digits of the pole swapped (and not another valid plate), the caller nearby
@@ -89,7 +89,7 @@ PY
 expect_rc 0 "$lugeo" locate --scene "$dg" -q --no-network "$heard" --near 104.0695,30.6812,300 --json
 python3 - "$out/last.out" "$G" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"][0]
 assert r["match"] == "fuzzy", r["match"]
 assert r["candidates"][0]["id"] == sys.argv[2], r["candidates"][0]
 assert "swapped" in r["candidates"][0]["explanation"]

@@ -101,7 +101,7 @@ iso = L("iso")
 assert iso["position_crs"] == "wgs84"
 s = iso["sources"][0]
 assert s["position"]["geo_uri"] and abs(s["lon"] - wgs["lon"]) < 1e-6, s
-loc = L("loc")
+loc = L("loc")["results"][0]
 assert loc["position_crs"] == "wgs84" and loc["output_crs"] == "bd09", loc
 assert loc["exact"] == wgs["plates"][0]["id"]
 assert not loc["far_from_caller"]

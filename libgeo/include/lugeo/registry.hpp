@@ -187,12 +187,25 @@ struct LocateOptions {
     /// Plate::road) is weighed road_wrong (callers name the wrong road now and then).
     std::string road;
     double road_wrong = 0.05;
+    /// The cross street the caller names ("鹿城南路", at the corner of …), empty: none. A
+    /// candidate farther than cross_distance_m from that street weighs cross_wrong. The
+    /// distance is distance_to_cross(position, name) when set (a caller with the road network
+    /// passes one: the CLI measures to the named road's geometry); otherwise the distance to
+    /// the nearest plate whose Plate::road is that name (a street without plates is then
+    /// unknown, and the answer is ignored: LocateResult::cross_unknown).
+    std::string cross;
+    double cross_distance_m = 150.0;
+    double cross_wrong = 0.05;
+    std::function<double(XY, const std::string &)> distance_to_cross;
     /// Confidence model (docs/locate.md, fitted by bench_registry_calibration on simulated
     /// calls, scored on other draws): P(plate | heard, position) ∝ prior^prior_power ×
     /// [(1 − position_outlier) · N(position; plate, σ²) + position_outlier / area], with an
     /// "unexplained" alternative of mass other_mass (× 1 / area with a position): what was heard
     /// is none of the candidates (three or more errors, a plate not in the register).
+    /// edit_weight λ multiplies an explanation's weight by λ per edit (a wrong prefix counts
+    /// as one): the callers' misread rate relative to the error model's (λ > 1: more misreads).
     double prior_power = 1.0;
+    double edit_weight = 1.0;
     double other_mass = 1e-5;
     double position_outlier = 0.15;
     /// A position farther than this from every plate is not used (flagged: a handset with
@@ -200,6 +213,10 @@ struct LocateOptions {
     double max_position_offset_m = 20000.0;
     /// `none_near` when no candidate lies within none_near_factor × radius of the caller (3).
     double none_near_factor = 3.0;
+    /// The dispatch answer (LocateResult::dispatch): the plate whose reach_m neighbourhood
+    /// holds the most posterior mass — where a unit sent there is most likely to find the
+    /// caller within reach_m (100 m). 0: not computed.
+    double reach_m = 100.0;
 };
 
 enum class MatchKind {
@@ -247,10 +264,24 @@ struct LocateResult {
     /// The probability that what was heard is none of the candidates.
     double unexplained = 0.0;
     /// When the first two answers are close (second ≥ a third of the first): the question that
-    /// separates them best: "road" (they lie on different roads: ask the road name), "side"
-    /// (one road, opposite sides), "also" (ask for a second plate in sight). Empty otherwise.
+    /// separates them best: "road" (they lie on different roads: ask the road name), "cross"
+    /// (one road, but near different cross streets: ask the nearest cross street, then
+    /// LocateOptions::cross), "side" (one road, opposite sides), "also" (ask for a second
+    /// plate in sight). A question already answered (road, cross, also) is not asked again.
+    /// Empty otherwise.
     std::string ask;
     std::string ask_detail; ///< e.g. "人民北路 or 荆竹中路"
+    /// LocateOptions::cross named a street the registry does not know (no plate on it and no
+    /// distance_to_cross): the answer was not used.
+    bool cross_unknown = false;
+    /// Where to send the unit (LocateOptions::reach_m): the plate, among every candidate the
+    /// error model found (not only those shown), whose reach_m neighbourhood holds the most
+    /// posterior mass. Usually candidates[0]; on a register numbered along its roads it can be
+    /// a plate between two close answers. Its `confidence` is its own posterior, as for any
+    /// candidate; dispatch_confidence = P(the true plate lies within reach_m of it). Unset
+    /// without candidates or with reach_m = 0.
+    std::optional<Candidate> dispatch;
+    double dispatch_confidence = 0.0;
 };
 
 class Registry {

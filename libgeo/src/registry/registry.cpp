@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace lugeo {
@@ -153,6 +154,9 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         im.by_prefix[ty.prefix + ty.prefix_sep].push_back(static_cast<std::uint32_t>(t));
     }
 
+    for (std::size_t i = 0; i < n; ++i)
+        if (!im.plates[i].road.empty())
+            im.road_plates[im.plates[i].road].push_back(static_cast<std::uint32_t>(i));
     for (const auto &p : im.plates)
         im.box.extend(p.position);
     if (im.box.valid())
@@ -242,13 +246,29 @@ namespace {
 
 /// Merge hits per plate (sum of path probabilities, explained by the most likely path) and
 /// score them. Sorted best first.
+struct Scored { // the numbers of a Candidate (cheap to sort: no strings)
+    std::size_t plate = 0;
+    double score = 0.0, prior = 0.0, distance_m = -1;
+    int edits = 0;
+};
 struct Merged {
-    Candidate c;
+    Scored c;
     const Hit *best = nullptr;
 };
 
+Candidate to_candidate(const Scored &s) {
+    Candidate c;
+    c.plate = s.plate;
+    c.score = s.score;
+    c.prior = s.prior;
+    c.distance_m = s.distance_m;
+    c.edits = s.edits;
+    return c;
+}
+
 std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
-                               const std::optional<CallerPosition> &near) {
+                               const std::optional<CallerPosition> &near, double edit_weight) {
+    const double lambda[3] = {1.0, edit_weight, edit_weight * edit_weight};
     std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
         return a.plate != b.plate ? a.plate < b.plate : a.weight > b.weight;
     });
@@ -256,8 +276,10 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
     for (std::size_t i = 0; i < hits.size();) {
         std::size_t j = i;
         double sum = 0;
-        while (j < hits.size() && hits[j].plate == hits[i].plate)
-            sum += hits[j++].weight;
+        while (j < hits.size() && hits[j].plate == hits[i].plate) {
+            const auto &w = hits[j++];
+            sum += w.weight * lambda[std::min(2, w.why.n_edits + (w.why.prefix_changed ? 1 : 0))];
+        }
         Merged m;
         m.c.plate = hits[i].plate;
         m.c.prior = sum;
@@ -276,6 +298,80 @@ std::vector<Merged> merge_hits(std::vector<Hit> &hits, const Registry::Impl &im,
         return im.plates[a.c.plate].id < im.plates[b.c.plate].id;
     });
     return out;
+}
+
+/// Distance from p to the cross street `name` (LocateOptions::cross): the caller's measure, else
+/// the nearest plate on that road; infinity when the street is unknown.
+double cross_distance(const Registry::Impl &im, XY p, const LocateOptions &options) {
+    if (options.distance_to_cross) return options.distance_to_cross(p, options.cross);
+    const auto it = im.road_plates.find(options.cross);
+    double best = std::numeric_limits<double>::infinity();
+    if (it == im.road_plates.end()) return best;
+    for (const std::uint32_t j : it->second)
+        best = std::min(best, distance(p, im.plates[j].position));
+    return best;
+}
+
+/// The nearest cross street of plate i: the road of the nearest plate on another road within
+/// `within` metres; empty when none.
+std::string nearest_cross(const Registry &reg, std::size_t i, double within) {
+    const Plate &a = reg.plates()[i];
+    if (a.road.empty()) return {};
+    for (const auto &nb : reg.nearest(a.position, 32)) {
+        if (nb.distance_m > within) break;
+        const Plate &b = reg.plates()[nb.plate];
+        if (!b.road.empty() && b.road != a.road) return b.road;
+    }
+    return {};
+}
+
+/// A candidate the error model found, with its final probability (for the dispatch answer).
+struct PoolEntry {
+    std::uint32_t plate = 0;
+    double probability = 0.0;
+    const Candidate *shown = nullptr; ///< the candidate as shown, if it is
+    const Merged *merged = nullptr;   ///< else where it came from (locate_one)
+};
+
+/// LocateResult::dispatch: among the likeliest `pool` entries (best first), the plate whose
+/// reach_m neighbourhood holds the most probability; ties keep the likelier plate.
+void set_dispatch(LocateResult &out, const std::vector<PoolEntry> &pool,
+                  const Registry::Impl &im, const LocateOptions &options,
+                  const std::optional<CallerPosition> &near) {
+    out.dispatch.reset();
+    out.dispatch_confidence = 0.0;
+    if (pool.empty() || options.reach_m <= 0 || out.candidates.empty()) return;
+    constexpr std::size_t max_sites = 24, max_mass = 64;
+    const std::size_t nm = std::min(pool.size(), max_mass);
+    const double r2 = options.reach_m * options.reach_m;
+    std::size_t best = 0;
+    double best_mass = -1;
+    for (std::size_t c = 0; c < std::min(pool.size(), max_sites); ++c) {
+        const XY at = im.plates[pool[c].plate].position;
+        double mass = 0;
+        for (std::size_t j = 0; j < nm; ++j) {
+            const XY q = im.plates[pool[j].plate].position;
+            const double dx = q.x - at.x, dy = q.y - at.y;
+            if (dx * dx + dy * dy <= r2) mass += pool[j].probability;
+        }
+        if (mass > best_mass * (1.0 + 1e-9)) {
+            best_mass = mass;
+            best = c;
+        }
+    }
+    const PoolEntry &e = pool[best];
+    if (e.shown) {
+        out.dispatch = *e.shown;
+    } else {
+        Candidate c = e.merged ? to_candidate(e.merged->c) : Candidate{};
+        c.plate = e.plate;
+        c.id = im.plates[e.plate].id;
+        c.confidence = e.probability;
+        if (e.merged) c.explanation = explain(e.merged->best->why, im.scheme);
+        if (near) c.distance_m = distance(im.plates[e.plate].position, near->position);
+        out.dispatch = std::move(c);
+    }
+    out.dispatch_confidence = std::min(1.0, best_mass);
 }
 
 } // namespace
@@ -328,9 +424,11 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
     const double top = first.candidates.front().score;
     std::vector<Candidate> kept;
     const double explained = 1.0 - first.unexplained;
+    for (auto &c : first.candidates)
+        c.confidence = total > 0 ? explained * c.score / total : 0.0;
+    std::vector<Candidate> all = first.candidates;
     for (auto &c : first.candidates) {
         if (kept.size() >= options.candidates || c.score < options.min_relative_score * top) break;
-        c.confidence = total > 0 ? explained * c.score / total : 0.0;
         kept.push_back(std::move(c));
     }
     first.candidates = std::move(kept);
@@ -343,6 +441,11 @@ LocateResult Registry::locate(std::string_view text, const LocateOptions &option
     }
     std::optional<CallerPosition> near = first.position_ignored ? std::nullopt : options.near;
     finish_result(first, near, options);
+    std::vector<PoolEntry> pool;
+    pool.reserve(all.size());
+    for (const auto &c : all)
+        pool.push_back({static_cast<std::uint32_t>(c.plate), c.confidence, &c, nullptr});
+    set_dispatch(first, pool, im, options, near);
     return first;
 }
 
@@ -408,7 +511,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     if (fuzzy && options.two_edits) {
         // two-edit explanations weigh at most two_edit_bound: enumerate them only when they
         // could enter the top `candidates`
-        merged = merge_hits(hits, im, near);
+        merged = merge_hits(hits, im, near, options.edit_weight);
         std::size_t above = 0;
         for (const auto &m : merged)
             above += m.c.score > two_edit_bound;
@@ -422,12 +525,15 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
             enumerate_candidates(heard, im.scheme, im.lookup, 2, hits, &prune);
         }
     }
-    merged = merge_hits(hits, im, near);
+    merged = merge_hits(hits, im, near, options.edit_weight);
 
+    const bool cross_known = !options.cross.empty() && (options.distance_to_cross ||
+                                                        im.road_plates.count(options.cross) > 0);
+    out.cross_unknown = !options.cross.empty() && !cross_known;
     // the calibrated posterior (LocateOptions: the confidence model)
     const double area = std::max(im.area_m2, 1e6);
     const double eta = std::clamp(options.position_outlier, 0.0, 1.0);
-    auto posterior = [&](const Candidate &c) {
+    auto posterior = [&](const Scored &c) {
         double v = std::pow(std::max(c.prior, 1e-300), options.prior_power);
         if (near) {
             const double sigma = std::max(near->radius_m, 1.0) / 2.0;
@@ -438,6 +544,9 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         if (!options.road.empty() && !im.plates[c.plate].road.empty() &&
             im.plates[c.plate].road != options.road)
             v *= options.road_wrong;
+        if (cross_known &&
+            cross_distance(im, im.plates[c.plate].position, options) > options.cross_distance_m)
+            v *= options.cross_wrong;
         return v;
     };
     std::vector<double> post(merged.size());
@@ -458,7 +567,7 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     const double top = order.empty() ? 0.0 : post[order.front()];
     for (std::size_t r : order) {
         if (out.candidates.size() >= options.candidates) break;
-        Candidate c = merged[r].c;
+        Candidate c = to_candidate(merged[r].c);
         if (!fuzzy && c.plate != *exact) continue;
         if (post[r] < options.min_relative_score * top) break;
         c.id = im.plates[c.plate].id;
@@ -472,6 +581,18 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     else
         out.kind = out.candidates.empty() ? MatchKind::none : MatchKind::fuzzy;
     finish_result(out, near, options);
+    if (options.reach_m > 0 && !out.candidates.empty()) {
+        std::vector<PoolEntry> pool;
+        pool.reserve(std::min<std::size_t>(order.size(), 64));
+        for (std::size_t q = 0; q < order.size() && pool.size() < 64; ++q) {
+            const std::size_t r = order[q];
+            PoolEntry e{static_cast<std::uint32_t>(merged[r].c.plate), total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
+            for (const auto &c : out.candidates)
+                if (c.plate == e.plate) e.shown = &c;
+            pool.push_back(e);
+        }
+        set_dispatch(out, pool, im, options, near);
+    }
     return out;
 }
 
@@ -493,9 +614,24 @@ void Registry::finish_result(LocateResult &out, const std::optional<CallerPositi
         const Plate &a = im.plates[out.candidates[0].plate];
         const Plate &b = im.plates[out.candidates[1].plate];
         const auto pa = parse_plate_id(a.id, im.scheme), pb = parse_plate_id(b.id, im.scheme);
+        std::string cross_a, cross_b;
+        if (!a.road.empty() && a.road == b.road && options.cross.empty()) {
+            cross_a = nearest_cross(*this, out.candidates[0].plate, options.cross_distance_m);
+            cross_b = nearest_cross(*this, out.candidates[1].plate, options.cross_distance_m);
+        }
+        const auto at = [&](const std::string &street, const Plate &p) {
+            return (street.empty() ? "no cross street within " +
+                                         std::to_string(static_cast<int>(options.cross_distance_m)) +
+                                         " m"
+                                   : street) +
+                   " (" + p.id + ")";
+        };
         if (!a.road.empty() && !b.road.empty() && a.road != b.road && options.road.empty()) {
             out.ask = "road";
             out.ask_detail = a.road + " or " + b.road;
+        } else if (cross_a != cross_b) {
+            out.ask = "cross";
+            out.ask_detail = at(cross_a, a) + " or " + at(cross_b, b);
         } else if (pa && pb && pa->type == pb->type && im.scheme.types[pa->type].two_sided &&
                    a.road == b.road && (pa->number % 2) != (pb->number % 2)) {
             out.ask = "side";

@@ -224,6 +224,9 @@ struct Registry::Impl {
     /// prefix + prefix separator ("DG-", "G") -> types (for find)
     std::unordered_map<std::string, std::vector<std::uint32_t>> by_prefix;
 
+    /// Plate::road -> the plates on it (cross streets judged by their plates)
+    std::unordered_map<std::string, std::vector<std::uint32_t>> road_plates;
+
     Box box;              ///< of the plates
     double area_m2 = 1e6; ///< of the box grown by 500 m (the "anywhere" position density)
     // uniform grid for nearest()
