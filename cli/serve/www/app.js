@@ -645,7 +645,9 @@ async function search(extra) {
   const out = $('#result');
   out.replaceChildren(h('p', { class: 'muted' }, t('searching')));
   try {
-    const body = await api('locate?' + query(request));
+    const reply = await api('locate?' + query(request));
+    // One ID: the locate body itself, or the first of `results` (docs/json.md's envelope).
+    const body = reply && Array.isArray(reply.results) ? reply.results[0] : reply;
     state.lastLocate = { request, body };
     renderLocate();
   } catch (e) {
