@@ -984,7 +984,10 @@ async function start() {
     await refreshRoads(true);
     state.loadMs = Math.round(performance.now() - t0);
     setStatus(t('map_loaded', { ms: state.loadMs }));
-    if (health.attribution) $('#attribution').textContent = health.attribution;
+    if (health.attribution) {
+      map.attributionControl.addAttribution(esc(health.attribution));
+      $('#attribution').textContent = health.attribution;
+    }
     document.body.dataset.ready = 'true';
   } catch (e) {
     setStatus(e.message, true);
