@@ -231,6 +231,16 @@ def minutes_text(time_s, lang="zh"):
     return f"{time_s / 60:.1f} 分钟" if lang == "zh" else f"{time_s / 60:.1f} min"
 
 
+FULLWIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+
+
+def dist_m(a, b):
+    """Metres between two lon/lat points (equirectangular; fine for choosing a far plate)."""
+    import math
+    dx = (a[0] - b[0]) * 111320 * math.cos(math.radians(a[1]))
+    return math.hypot(dx, (a[1] - b[1]) * 110540)
+
+
 def has_cjk(s):
     return any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
@@ -257,8 +267,8 @@ def run(args):
         # A plate of the demo, said as a caller would say it.
         layer = rng.choice(["lamps", "poles"])
         with open(os.path.join(args.source, "data", "demo", layer + ".geojson")) as f:
-            plates = [ft["properties"]["id"] for ft in json.load(f)["features"]]
-        plate = rng.choice(plates)
+            plate_pos = {ft["properties"]["id"]: ft["geometry"]["coordinates"] for ft in json.load(f)["features"]}
+        plate = rng.choice(sorted(plate_pos))
         said = spoken(plate, rng)
         print(f"plate {plate} from {layer}, typed as {said!r}")
         located = locate_body(server.get("locate", q=said))
@@ -289,6 +299,57 @@ def run(args):
         check(f"{round(first['confidence'] * 100)}%" in label, f"marker shows the confidence ({label!r})")
         check(bool(d.find_elements(By.CSS_SELECTOR, ".none-near")) == bool(located.get("none_near")),
               "none_near shown exactly when the server says so")
+
+        check(bool(d.find_elements(By.CSS_SELECTOR, "#result .ask")) == bool(located.get("ask")),
+              "the separating question shown exactly when the server has one")
+
+        # The caller position as pasted from a Chinese map app: parsed by the page, whatever
+        # the form (random positions in the demo's area, seeded).
+        for _ in range(20):
+            lon, lat, r = round(rng.uniform(104.0, 104.15), 6), round(rng.uniform(30.6, 30.75), 6), rng.choice([100, 300, 500])
+            full = str(lon).translate(FULLWIDTH) + "，" + str(lat).translate(FULLWIDTH)
+            for text, want in [(f"{lon},{lat}", (lon, lat, None, None)), (f"{lon}, {lat}, {r}", (lon, lat, r, None)),
+                               (full, (lon, lat, None, None)), (f"{lat},{lon}", (lon, lat, None, None)),
+                               (f"https://uri.amap.com/marker?position={lon},{lat}&name=x", (lon, lat, None, "gcj02")),
+                               (f"https://api.map.baidu.com/marker?location={lat},{lon}&title=x", (lon, lat, None, "bd09"))]:
+                got = d.execute_script("return window.lugeoPage.parseNear(arguments[0])", text)
+                if not got or got.get("error") or (got["lon"], got["lat"], got.get("r"), got.get("crs")) != want:
+                    raise Failure(f"parseNear({text!r}) = {got}, want {want}")
+        check(True, "caller positions typed, full-width, latitude first, or in Amap/Baidu links parse to the same place")
+        for bad in ["30.6", "hello", "12958000,4825000", "https://map.baidu.com/?latlng=3390000.5,11580000.2"]:
+            got = d.execute_script("return window.lugeoPage.parseNear(arguments[0])", bad)
+            if not got or not got.get("error"):
+                raise Failure(f"parseNear({bad!r}) = {got}: not refused")
+        check(True, "a lone number, words and Mercator metres are refused with a message")
+
+        # The same plate with a caller far from it, pasted from Amap (GCJ-02): the page sends
+        # near_crs and shows none_near / the question exactly as the server answers.
+        far = [p for p in plate_pos if dist_m(plate_pos[p], plate_pos[plate]) > 2500]
+        other = plate_pos[rng.choice(far)]
+        near_text = f"https://uri.amap.com/marker?position={other[0]:.6f},{other[1]:.6f}"
+        nbox = d.find_element(By.ID, "near")
+        nbox.send_keys(near_text)
+        box.send_keys(Keys.ENTER)
+        wait(d, "the search with a caller position", lambda: d.execute_script(
+            "const l = window.lugeoPage.located(); return l && l.request.near_crs === 'gcj02' && l.body && !!l.body.near;"))
+        pl = d.execute_script("return window.lugeoPage.located()")
+        farloc = locate_body(server.get("locate", q=said, near=pl["request"]["near"], near_crs="gcj02"))
+        check(pl["body"].get("position_crs", "gcj02") == "gcj02" and
+              abs(pl["body"]["near"]["lon"] - farloc["near"]["lon"]) < 1e-7, "the Amap link is sent as near_crs=gcj02")
+        shown_none = bool(d.find_elements(By.CSS_SELECTOR, "#result .none-near"))
+        check(shown_none == bool(farloc.get("none_near")), f"none_near={farloc.get('none_near')} shown as such")
+        if farloc.get("none_near"):
+            nb = d.execute_script("return [...document.querySelectorAll('#result ul.nearby li')].map(li => li.dataset.id)")
+            check(nb == [p["id"] for p in farloc["nearby"]], f"the plates near the caller listed: {nb}")
+        check(bool(d.find_elements(By.CSS_SELECTOR, "#result .ask")) == bool(farloc.get("ask")),
+              f"question {farloc.get('ask')} shown as such")
+        cands2 = d.execute_script("return [...document.querySelectorAll('.cand-marker div')].map(e => e.dataset.id)")
+        check(cands2 == [c["id"] for c in farloc["candidates"]], f"candidates with the far caller: {cands2}")
+        nbox.clear()
+        box.send_keys(Keys.ENTER)
+        wait(d, "the search without a caller position", lambda: d.execute_script(
+            "const l = window.lugeoPage.located(); return l && !l.request.near && l.body;"))
+        wait(d, "the candidate marker", lambda: d.find_elements(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']"))
 
         # One click makes it the incident.
         d.find_element(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']").click()

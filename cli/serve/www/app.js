@@ -365,9 +365,11 @@ function parseNear(text) {
 // ---------------------------------------------------------------------------------------
 const map = L.map('map', { preferCanvas: true, zoomControl: true, minZoom: 10, maxZoom: 20 });
 const renderer = L.canvas({ padding: 0.3, tolerance: 4 });
+// Vector panes (drawn on canvas) stay below 500; the DOM marker panes above them, or a
+// canvas would take the clicks meant for a candidate or a unit.
 for (const [name, z] of [['zonesPane', 250], ['buildingsPane', 300], ['roadsPane', 350], ['gridsPane', 360],
-  ['sectorsPane', 400], ['labelsPane', 420], ['camerasPane', 450], ['ringsPane', 460],
-  ['unitsPane', 620], ['candidatesPane', 640], ['incidentPane', 650]]) {
+  ['sectorsPane', 400], ['camerasPane', 450], ['ringsPane', 460], ['pointsPane', 470],
+  ['labelsPane', 520], ['unitsPane', 620], ['candidatesPane', 640], ['incidentPane', 650]]) {
   map.createPane(name).style.zIndex = z;
 }
 map.getPane('labelsPane').style.pointerEvents = 'none';
@@ -728,7 +730,7 @@ function renderLocate() {
       bounds.push([p.lat, p.lon]);
       nl.append(h('li', { class: 'candidate', 'data-id': p.id, onclick: () => openIncident({ plate: p.id }, p) },
         h('b', {}, p.id), ` ${p.road || ''} · ${fmtM(p.distance_m)} m`));
-      state.candidates.addLayer(L.circleMarker([p.lat, p.lon], { pane: 'candidatesPane', radius: 5, color: '#777', fillOpacity: 0.6 })
+      state.candidates.addLayer(L.circleMarker([p.lat, p.lon], { pane: 'pointsPane', radius: 5, color: '#777', fillOpacity: 0.6 })
         .bindTooltip(esc(p.id)).on('click', () => openIncident({ plate: p.id }, p)));
     }
     parts.push(nl);
@@ -745,7 +747,7 @@ function drawNearMarker(near) {
   if (!near) return;
   state.nearMarker = L.layerGroup([
     L.circle([near.lat, near.lon], { pane: 'ringsPane', radius: near.radius_m || 300, color: '#805ad5', weight: 1, dashArray: '4 4', fillOpacity: 0.04, interactive: false }),
-    L.circleMarker([near.lat, near.lon], { pane: 'incidentPane', radius: 6, color: '#553c9a', fillColor: '#b794f4', fillOpacity: 1 }),
+    L.circleMarker([near.lat, near.lon], { pane: 'pointsPane', radius: 6, color: '#553c9a', fillColor: '#b794f4', fillOpacity: 1 }),
   ]).addTo(map);
 }
 
@@ -836,7 +838,7 @@ function renderIncident(fit) {
         pane: 'sectorsPane', color: c.sees ? '#2f855a' : '#b7791f', weight: 1.2, fillColor: c.sees ? '#48bb78' : '#f6e05e',
         fillOpacity: c.sees ? 0.35 : 0.2, dashArray: c.sees ? null : '3 3', interactive: false }));
     }
-    layer.addLayer(L.circleMarker([clat, clon], { pane: 'incidentPane', radius: c.sees ? 5 : 3,
+    layer.addLayer(L.circleMarker([clat, clon], { pane: 'pointsPane', radius: c.sees ? 5 : 3,
       color: c.sees ? '#22543d' : '#4a5568', fillColor: c.sees ? '#48bb78' : '#a0aec0', fillOpacity: 1, weight: 1 })
       .bindTooltip(`${esc(c.id)} ${esc(c.type || '')} · ${c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')}`));
   }
@@ -908,7 +910,7 @@ function renderSeal() {
       .bindTooltip(`${esc(k.unit)} · ${esc((k.roads || []).join('/'))} · ${esc(fmtMinutes(k.arrival_s || 0))}`));
   }
   for (const r of b.open_routes || []) {
-    state.sealLayer.addLayer(L.circleMarker([r.lat, r.lon], { pane: 'incidentPane', radius: 7, color: '#9b2c2c', fillColor: '#feb2b2', fillOpacity: 0.9 })
+    state.sealLayer.addLayer(L.circleMarker([r.lat, r.lon], { pane: 'pointsPane', radius: 7, color: '#9b2c2c', fillColor: '#feb2b2', fillOpacity: 0.9 })
       .bindTooltip(esc((r.open_at || []).join('/') + ' ' + (r.why || ''))));
   }
   parts.push(ol);
@@ -1002,6 +1004,7 @@ window.lugeoPage = {
   get loadMs() { return state.loadMs; },
   unitLatLng: (id) => { const u = state.units.get(String(id)); return u ? [u.marker.getLatLng().lat, u.marker.getLatLng().lng] : null; },
   incident: () => (state.lastIncident ? state.lastIncident.body : null),
+  located: () => (state.lastLocate ? { request: state.lastLocate.request, body: state.lastLocate.body } : null),
   parseNear,
   map,
 };
