@@ -712,6 +712,7 @@ function renderLocate() {
     const marker = L.marker(ll, { pane: 'candidatesPane', icon: candidateIcon(i + 1, c), title: c.id, riseOnHover: true })
       .bindTooltip(`<b>${esc(c.id)}</b> ${esc(c.road || '')}<br>${t('confidence')} ${(c.confidence * 100).toFixed(1)}%<br>${esc(t('click_to_incident'))}`)
       .on('click', pick);
+    marker.plateId = c.id;
     state.candidates.addLayer(marker);
     list.append(h('li', { class: 'candidate', 'data-id': c.id, onclick: pick, title: t('click_to_incident') },
       h('div', { class: 'cand-head' }, h('b', {}, c.id), ' ',
@@ -846,6 +847,11 @@ function renderIncident(fit) {
     icon: L.divIcon({ className: 'incident-marker', iconSize: [26, 26], iconAnchor: [13, 13], html: '<span>警</span>' }) }));
   layer.addTo(map);
   highlightUnits(incidentUnitIds(b));
+  // The candidate that became the incident gives its place to the incident marker.
+  state.candidates.eachLayer((m) => {
+    const el = m.getElement && m.getElement();
+    if (el && m.plateId !== undefined) el.style.display = b.plate && b.plate.id === m.plateId ? 'none' : '';
+  });
 
   const rows = [];
   const title = b.plate ? `${t('incident')} · ${t('plate')} ${b.plate.id}` : t('incident');
