@@ -307,6 +307,11 @@ function destination(lat, lon, deg, dist_m) {
 
 /** A camera's view sector as a polygon ring: apex, then the arc from heading-hfov/2 to +hfov/2. */
 function sectorRing(lat, lon, heading, hfov, range) {
+  if (hfov >= 360) {                                    // a dome or PTZ camera: the whole circle
+    const circle = [];
+    for (let a = 0; a < 360; a += 10) circle.push(destination(lat, lon, a, range));
+    return circle;
+  }
   const ring = [[lat, lon]];
   const steps = Math.max(4, Math.ceil(hfov / 5));
   for (let i = 0; i <= steps; i++) ring.push(destination(lat, lon, heading - hfov / 2 + (hfov * i) / steps, range));
