@@ -413,6 +413,8 @@ const state = {
   lastLocate: null,    // {request, body}
   lastIncident: null,  // {request, body}
   lastSeal: null,      // {request, body|error}
+  overlays: [],        // [string key, layer] for the layer switcher
+  layerControl: null,
   pickingNear: false,
   nearMarker: null,
   loadMs: null,
@@ -932,6 +934,14 @@ function renderSeal() {
 // ---------------------------------------------------------------------------------------
 // Wiring
 // ---------------------------------------------------------------------------------------
+/** The layer switcher, in the current language (redrawn when the language changes). */
+function drawLayerControl() {
+  if (state.layerControl) state.layerControl.remove();
+  const overlays = {};
+  for (const [key, layer] of state.overlays) overlays[t(key)] = layer;
+  state.layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+}
+
 function setLanguage(next) {
   lang = next;
   const p = new URLSearchParams(location.search);
@@ -941,6 +951,7 @@ function setLanguage(next) {
   applyStaticStrings();
   renderLocate();
   renderIncident(false);
+  if (state.layerControl) drawLayerControl();
 }
 
 function wire() {
@@ -983,16 +994,15 @@ async function start() {
       names.has('cameras') ? loadCameras().catch(() => null) : null,
       api('units').catch(() => null),
     ]);
-    const overlays = {};
-    if (zones) { state.layers.zones = zones.addTo(map); zoneLabels.addTo(map); overlays[t('layer_zones')] = zones; }
-    if (grids) { state.layers.grids = grids.addTo(map); overlays[t('layer_grids')] = grids; }
-    if (cameras) { state.layers.cameras = cameras.addTo(map); overlays[t('layer_cameras')] = cameras; }
-    overlays[t('layer_units')] = unitsLayer;
+    if (zones) { state.layers.zones = zones.addTo(map); zoneLabels.addTo(map); state.overlays.push(['layer_zones', zones]); }
+    if (grids) { state.layers.grids = grids.addTo(map); state.overlays.push(['layer_grids', grids]); }
+    if (cameras) { state.layers.cameras = cameras.addTo(map); state.overlays.push(['layer_cameras', cameras]); }
+    state.overlays.push(['layer_units', unitsLayer]);
     if (units) updateUnits(unitsFrom(units));
     const extent = zones && zones.getLayers().length ? zones.getBounds()
       : units && state.units.size ? L.latLngBounds([...state.units.values()].map((u) => u.marker.getLatLng())) : null;
     if (extent) map.fitBounds(extent, { padding: [10, 10] }); else map.setView([30.67, 104.06], 13);
-    L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+    drawLayerControl();
     L.control.scale({ imperial: false }).addTo(map);
     await refreshRoads(true);
     state.loadMs = Math.round(performance.now() - t0);
