@@ -252,7 +252,8 @@ async function api(path, options) {
   if (!res.ok) {
     if (res.status === 401) throw new ApiError(401, body, t('need_token'));
     const msg = body && body.error ? body.error.message : (text || res.statusText);
-    throw new ApiError(res.status, body, t('server_error', { msg: res.status + ' ' + msg }));
+    // 4xx: what was asked is wrong (the server names it); 5xx: the server's own trouble.
+    throw new ApiError(res.status, body, res.status < 500 ? msg : t('server_error', { msg: res.status + ' ' + msg }));
   }
   return body;
 }
@@ -482,6 +483,7 @@ async function loadCameras() {
 }
 
 /** Roads (and buildings) for the visible area: reloaded when the view leaves the loaded box. */
+let roadsSeq = 0;
 async function refreshRoads(force) {
   const view = map.getBounds();
   const z = map.getZoom();
@@ -489,10 +491,12 @@ async function refreshRoads(force) {
   if (!force && state.roadsBox && state.roadsBox.contains(view) && state.roadsZoom === zoomBand) return;
   const box = view.pad(0.5);
   const q = query({ bbox: bboxParam(box) });
+  const seq = ++roadsSeq;
   const [roads, buildings] = await Promise.all([
     api('layers/roads.geojson?' + q),
     zoomBand >= 1 ? api('layers/buildings.geojson?' + q).catch(() => null) : Promise.resolve(null),
   ]);
+  if (seq !== roadsSeq) return;                           // a newer view asked meanwhile
   // At the widest zoom only the main roads are drawn: the rest is a grey wash at that scale.
   const keep = zoomBand === 0 ? (f) => MAJOR.has(roadClass(f.properties)) : () => true;
   const roadsLayer = L.geoJSON(roads, { pane: 'roadsPane', renderer: rendererFor('roadsPane'), style: roadStyle,
