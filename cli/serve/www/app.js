@@ -492,8 +492,10 @@ async function refreshRoads(force) {
   const box = view.pad(0.5);
   const q = query({ bbox: bboxParam(box) });
   const seq = ++roadsSeq;
+  // At the widest zoom the server sends only the main roads (`classes`); the page filters too.
+  const classes = zoomBand === 0 ? '&classes=' + [...MAJOR].flatMap((c) => [c, c + '_link']).join(',') : '';
   const [roads, buildings] = await Promise.all([
-    api('layers/roads.geojson?' + q),
+    api('layers/roads.geojson?' + q + classes),
     zoomBand >= 1 ? api('layers/buildings.geojson?' + q).catch(() => null) : Promise.resolve(null),
   ]);
   if (seq !== roadsSeq) return;                           // a newer view asked meanwhile
