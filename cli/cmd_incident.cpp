@@ -1,6 +1,7 @@
 // lugeo incident PLATE_ID | LON,LAT
 #include "plate_common.hpp"
 #include "positions.hpp"
+#include "present.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -22,10 +23,6 @@ struct IncidentCliOptions {
     double limit_min = 30.0;
     bool json = false;
 };
-
-double r1(double v) {
-    return std::round(v * 10) / 10;
-}
 
 int run_incident(const IncidentCliOptions &o) {
     const auto profile = profile_from_name(o.profile);
@@ -75,69 +72,11 @@ int run_incident(const IncidentCliOptions &o) {
                                                  w.junctions ? &*w.junctions : nullptr);
 
     if (o.json) {
-        nlohmann::json j;
-        j["lon"] = lonlat.lon;
-        j["lat"] = lonlat.lat;
-        j["x"] = r1(point.x);
-        j["y"] = r1(point.y);
-        j["crs"] = w.data.crs;
-        j["plate"] = plate ? plate_json(w.registry.plates()[*plate], w.data.crs) : nlohmann::json();
-        j["cameras_seeing"] = res.cameras_seeing;
-        j["cameras"] = nlohmann::json::array();
-        for (const auto &c : res.cameras) {
-            const Camera &cam = ctx.cameras[c.camera];
-            j["cameras"].push_back({{"id", cam.id},
-                                    {"type", cam.type},
-                                    {"distance_m", r1(c.distance_m)},
-                                    {"bearing_deg", r1(c.bearing_deg)},
-                                    {"sees", c.sees},
-                                    {"in_sector", c.in_sector},
-                                    {"heading_deg", cam.heading_deg},
-                                    {"hfov_deg", cam.hfov_deg},
-                                    {"range_m", cam.range_m}});
-        }
-        j["rings"] = nlohmann::json::array();
-        for (const auto &ring : res.rings) {
-            nlohmann::json units = nlohmann::json::array();
-            for (const auto &u : ring.units) {
-                const Unit &un = ctx.units[u.unit];
-                units.push_back({{"id", un.id},
-                                 {"kind", un.kind},
-                                 {"name", un.name},
-                                 {"distance_m", r1(u.distance_m)},
-                                 {"bearing_deg", r1(u.bearing_deg)}});
-            }
-            j["rings"].push_back({{"radius_m", ring.radius_m}, {"units", units}});
-        }
-        j["by_road"] = {
-            {"profile", profile_name(*profile)},
-            {"direction", "inbound: time for each unit to drive to the incident"},
-            {"snap_m", res.snap ? nlohmann::json(r1(res.snap->distance_m)) : nlohmann::json()},
-            {"units", nlohmann::json::array()}};
-        for (const auto &u : res.by_road) {
-            const Unit &un = ctx.units[u.unit];
-            j["by_road"]["units"].push_back({{"id", un.id},
-                                             {"kind", un.kind},
-                                             {"name", un.name},
-                                             {"time_s", r1(u.time_s)},
-                                             {"distance_m", r1(u.distance_m)},
-                                             {"unit_snap_m", r1(u.unit_snap_m)}});
-        }
-        j["zone"] = res.zone ? nlohmann::json({{"id", ctx.zones[*res.zone].id},
-                                               {"name", ctx.zones[*res.zone].name}})
-                             : nlohmann::json();
-        j["grid"] = res.grid ? nlohmann::json({{"id", ctx.grids[*res.grid].id},
-                                               {"name", ctx.grids[*res.grid].name}})
-                             : nlohmann::json();
-        j["zones_layer"] = !ctx.zones.empty();
-        j["grids_layer"] = !ctx.grids.empty();
-        j["junction"] = junction_json(res.junction, w.frame);
-        if (at) j["position"] = given_position_json(*at);
-        output_positions(j, o.pos);
-        print_json(j);
+        IncidentQuestion q{point, lonlat, plate ? &w.registry.plates()[*plate] : nullptr,
+                           at ? &*at : nullptr};
+        print_json(incident_json(q, res, ctx, ctx.units, *profile, w.data.crs, w.frame, o.pos));
         return exit_ok;
     }
-
     const LonLat shown = output_position(lonlat, o.pos);
     std::cout << "Incident at " << fmt(shown.lon, 7) << ", " << fmt(shown.lat, 7) << " ("
               << (o.pos.output_crs.empty() ? std::string("WGS84") : o.pos.output_crs) << ")   "

@@ -2,6 +2,7 @@
 #include "common.hpp"
 #include "output.hpp"
 #include "positions.hpp"
+#include "present.hpp"
 
 #include <lugeo/limits.hpp>
 
@@ -36,6 +37,7 @@ struct IsochronesOptions {
     bool no_per_source = false;
     OutputArgs output;
     bool json = false;
+    bool geojson = false; ///< the union polygons as GeoJSON on stdout (as GET /isochrone)
     std::size_t top = 10;
 };
 
@@ -295,6 +297,10 @@ int run_isochrones(const IsochronesOptions &o) {
         report_written(w, o.scene.quiet);
     }
 
+    if (o.geojson) {
+        print_json(isochrone_geojson(r, xy, MetricFrame(net.crs())));
+        return exit_ok;
+    }
     if (o.json) {
         nlohmann::json j;
         j["direction"] = o.inbound ? "inbound" : "outbound";
@@ -469,6 +475,10 @@ void register_isochrones(CLI::App &app) {
         ->check(count_in(0, 1000000))
         ->capture_default_str();
     cmd->add_flag("--json", opts->json, "Machine-readable summary on stdout");
+    cmd->add_flag("--geojson", opts->geojson,
+                  "The union polygons as a GeoJSON FeatureCollection in WGS84 on stdout (one "
+                  "feature per threshold; what lugeo serve's GET /isochrone answers)")
+        ->excludes("--json");
     set_examples(
         *cmd, "  lugeo isochrones                                   # the demo kiosks, 1/5/30 min\n"
               "  lugeo isochrones -o iso.gpkg                       # layers for QGIS\n"

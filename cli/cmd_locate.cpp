@@ -2,6 +2,7 @@
 #include "output.hpp"
 #include "plate_common.hpp"
 #include "positions.hpp"
+#include "present.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -42,59 +43,6 @@ int result_exit(const LocateResult &r) {
     if (r.kind == MatchKind::invalid) return exit_input;
     if (r.kind == MatchKind::none) return exit_findings;
     return exit_ok;
-}
-
-nlohmann::json result_json(const std::string &input, const LocateResult &r, const PlateWorld &w,
-                           const std::optional<CallerPosition> &near) {
-    nlohmann::json j;
-    j["input"] = input;
-    j["normalized"] = r.normalized;
-    j["match"] = match_kind_name(r.kind);
-    if (r.kind == MatchKind::invalid) j["error"] = r.error;
-    j["exact"] = r.exact ? nlohmann::json(w.registry.plates()[*r.exact].id) : nlohmann::json();
-    j["far_from_caller"] = r.far_from_caller;
-    if (near) {
-        const LonLat ll = w.frame.to_lonlat(near->position);
-        j["near"] = {{"lon", ll.lon}, {"lat", ll.lat}, {"radius_m", near->radius_m}};
-    }
-    nlohmann::json cands = nlohmann::json::array();
-    for (const auto &c : r.candidates) {
-        const Plate &p = w.registry.plates()[c.plate];
-        nlohmann::json cj = plate_json(p, w.data.crs);
-        cj["score"] = c.score;
-        cj["confidence"] = round_to(c.confidence, 1e-4);
-        cj["prior"] = c.prior;
-        cj["edits"] = c.edits;
-        cj["explanation"] = c.explanation;
-        cj["distance_m"] =
-            c.distance_m >= 0 ? nlohmann::json(round_to(c.distance_m, 0.1)) : nlohmann::json();
-        if (w.junctions) {
-            const auto jn = w.junctions->nearest(p.position, 500.0);
-            cj["junction"] = junction_json(jn, w.frame);
-            cj["cross_street"] = jn ? nlohmann::json(cross_streets(*jn, p.road)) : nlohmann::json();
-        }
-        if (c.partner) {
-            cj["partner"] = w.registry.plates()[*c.partner].id;
-            cj["partner_distance_m"] = round_to(c.partner_distance_m, 0.1);
-            cj["partner_explanation"] = c.partner_explanation;
-        }
-        cands.push_back(std::move(cj));
-    }
-    j["candidates"] = std::move(cands);
-    j["unexplained"] = round_to(r.unexplained, 1e-4);
-    j["none_near"] = r.none_near;
-    j["position_ignored"] = r.position_ignored;
-    nlohmann::json nearby = nlohmann::json::array();
-    for (const auto &n : r.nearby) {
-        nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.data.crs);
-        pj["distance_m"] = round_to(n.distance_m, 0.1);
-        pj["bearing_deg"] = round_to(n.bearing_deg, 0.1);
-        nearby.push_back(std::move(pj));
-    }
-    j["nearby"] = std::move(nearby);
-    j["ask"] = r.ask.empty() ? nlohmann::json()
-                             : nlohmann::json({{"question", r.ask}, {"detail", r.ask_detail}});
-    return j;
 }
 
 /// The question that separates the first answers, as the dispatcher would put it.
@@ -434,8 +382,8 @@ int run_locate(const LocateCliOptions &o) {
         if (r.kind == MatchKind::invalid)
             std::cerr << "lugeo: error: '" << id << "' is not a plate ID: " << r.error << "\n";
         if (o.json) {
-            all.push_back(result_json(id, r, w, near));
-            output_positions(all.back(), o.pos);
+            all.push_back(locate_json(id, r, w.registry, w.data.crs, w.frame,
+                                      w.junctions ? &*w.junctions : nullptr, near, o.pos));
         } else {
             if (!first) std::cout << "\n";
             first = false;

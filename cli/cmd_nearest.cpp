@@ -1,6 +1,7 @@
 // lugeo nearest LON,LAT [-k N]
 #include "plate_common.hpp"
 #include "positions.hpp"
+#include "present.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -29,26 +30,8 @@ int run_nearest(const NearestCliOptions &o) {
     std::optional<Junction> junction;
     if (w.junctions) junction = w.junctions->nearest(p);
     if (o.json) {
-        nlohmann::json j;
-        j["lon"] = at.wgs84.lon;
-        j["lat"] = at.wgs84.lat;
-        j["position"] = given_position_json(at);
-        j["plate_layer"] = w.has_plates;
-        if (!w.has_plates) {
-            j["junction"] = junction_json(junction, w.frame);
-            j["cross_streets"] =
-                junction ? nlohmann::json(cross_streets(*junction, "")) : nlohmann::json();
-        }
-        j["plates"] = nlohmann::json::array();
-        for (const auto &n : near) {
-            nlohmann::json pj = plate_json(w.registry.plates()[n.plate], w.data.crs);
-            pj["distance_m"] = std::round(n.distance_m * 10) / 10;
-            pj["bearing_deg"] = std::round(n.bearing_deg * 10) / 10;
-            pj["compass"] = compass(n.bearing_deg);
-            j["plates"].push_back(std::move(pj));
-        }
-        output_positions(j, o.pos);
-        print_json(j);
+        print_json(nearest_json(at, near, w.registry, w.data.crs, w.has_plates, junction, w.frame,
+                                o.pos));
         return exit_ok;
     }
     const LonLat shown = output_position(at.wgs84, o.pos);

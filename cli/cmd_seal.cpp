@@ -2,6 +2,7 @@
 // before the suspect is out; `--exits` (one unit per exit); `--all` (city-wide shares).
 #include "output.hpp"
 #include "plate_common.hpp"
+#include "present.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
@@ -76,37 +77,16 @@ std::vector<XY> read_points(const Scene &scene, const SceneData &data, const Sce
     return out;
 }
 
-struct Setup {
-    SealOptions options;
-    SealUnitOptions units;
-    std::string suspect_name;
-};
-
-Setup setup_from(const SealCliOptions &o, const SealSettings &settings) {
-    Setup s;
-    SealSettings st = settings;
-    if (!o.suspect.empty()) {
-        if (!st.suspects.count(o.suspect)) {
-            std::string known;
-            for (const auto &[k, v] : st.suspects)
-                known += (known.empty() ? "" : ", ") + k;
-            throw Error(ErrorCode::invalid_argument,
-                        "--suspect '" + o.suspect + "': not a suspect profile (" + known +
-                            "; [seal.suspects] in the scene adds more)");
-        }
-        st.suspect = o.suspect;
-    }
-    s.suspect_name = st.suspect;
-    s.options = seal_options(st);
-    s.units = seal_unit_options(st);
-    if (o.head_start_min) s.options.head_start_s = *o.head_start_min * 60.0;
-    if (o.within_min) s.options.within_s = *o.within_min * 60.0;
-    if (o.margin_s) s.options.margin_s = *o.margin_s;
-    if (o.blocks_per_unit) s.options.blocks_per_unit = *o.blocks_per_unit;
-    if (o.turnout_min) s.units.turnout_all_s = *o.turnout_min * 60.0;
-    s.options.find_head_start = !o.no_head_start_search;
-    s.units.limit_s = std::max(1800.0, s.options.within_s);
-    return s;
+SealRequest seal_request(const SealCliOptions &o) {
+    SealRequest r;
+    r.suspect = o.suspect;
+    r.head_start_min = o.head_start_min;
+    r.within_min = o.within_min;
+    r.margin_s = o.margin_s;
+    r.turnout_min = o.turnout_min;
+    r.blocks_per_unit = o.blocks_per_unit;
+    r.no_head_start_search = o.no_head_start_search;
+    return r;
 }
 
 nlohmann::json lonlat_json(const MetricFrame &f, XY p) {
@@ -240,7 +220,7 @@ int run_one(const SealCliOptions &o) {
         point = w.registry.plates()[*plate].position;
         lonlat = w.registry.plates()[*plate].lonlat;
     }
-    const Setup s = setup_from(o, w.data.settings.seal);
+    const SealSetup s = seal_setup(w.data.settings.seal, seal_request(o));
     SealArea area;
     if (!o.exits.empty())
         area.exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", nullptr);
@@ -270,80 +250,9 @@ int run_one(const SealCliOptions &o) {
     }
     const SealOptions &so = s.options;
     if (o.json) {
-        nlohmann::json j;
-        j["incident"] = lonlat_json(w.frame, point);
-        j["incident"]["x"] = r1(point.x);
-        j["incident"]["y"] = r1(point.y);
-        j["incident"]["crs"] = w.data.crs;
-        j["incident"]["plate"] = plate ? nlohmann::json(w.registry.plates()[*plate].id) : nullptr;
-        j["incident"]["snap_m"] = r1(plan.at.distance_m);
-        j["suspect"] = {{"name", s.suspect_name},
-                        {"profile", profile_name(so.suspect.profile)},
-                        {"speed_factor", so.suspect.speed_factor},
-                        {"obey_oneway", so.suspect.obey_oneway},
-                        {"head_start_s", so.head_start_s}};
-        j["within_s"] = so.within_s;
-        j["margin_s"] = so.margin_s;
-        j["blocks_per_unit"] = so.blocks_per_unit;
-        j["outside"] = o.exits.empty() ? "boundary" : "exits";
-        j["sealed"] = plan.sealed;
-        j["ring_complete_s"] = plan.sealed ? num(plan.ring_complete_s) : nullptr;
-        j["lower_bound"] = {{"ring_s", num(plan.lower_bound_ring_s)},
-                            {"blocks", plan.lower_bound_blocks}};
-        j["exact"] = plan.exact;
-        j["minimal"] = plan.minimal;
-        j["method"] = plan.method;
-        j["blocks"] = nlohmann::json::array();
-        for (std::size_t i = 0; i < plan.blocks.size(); ++i) {
-            const SealBlock &b = plan.blocks[i];
-            nlohmann::json bj = lonlat_json(w.frame, b.position);
-            bj["unit"] = b.fixed ? nlohmann::json(nullptr) : nlohmann::json(ctx.units()[b.unit].id);
-            bj["kind"] = b.fixed ? "checkpoint" : ctx.units()[b.unit].kind;
-            bj["name"] = b.fixed ? "" : ctx.units()[b.unit].name;
-            bj["fixed"] = b.fixed;
-            bj["node"] = b.node;
-            bj["x"] = r1(b.position.x);
-            bj["y"] = r1(b.position.y);
-            bj["arrival_s"] = num(b.arrival_s);
-            bj["suspect_s"] = num(b.suspect_s);
-            bj["margin_s"] = num(b.margin_s);
-            bj["roads"] = roads_at(net, b.node);
-            j["blocks"].push_back(bj);
-        }
-        const SealCertificate &c = plan.certificate;
-        j["certificate"] = {{"holds", c.holds},
-                            {"search", "time-dependent Dijkstra of the suspect, each block closing "
-                                       "at its arrival"},
-                            {"settled", c.settled},
-                            {"min_margin_s", num(c.min_margin_s)},
-                            {"blocks", nlohmann::json::array()},
-                            {"escape", nullptr}};
-        for (std::size_t i = 0; i < c.block_margin_s.size(); ++i)
-            j["certificate"]["blocks"].push_back(
-                {{"suspect_s", num(c.block_suspect_s[i])}, {"margin_s", num(c.block_margin_s[i])}});
-        if (c.escape_node) {
-            j["certificate"]["escape"] = lonlat_json(w.frame, net.node(*c.escape_node));
-            j["certificate"]["escape"]["out_s"] = num(c.escape_s);
-            j["certificate"]["escape"]["roads"] = roads_at(net, *c.escape_node);
-        }
-        j["enclosed"] = {{"nodes", plan.enclosed_nodes},
-                         {"road_km", num(plan.enclosed_road_m / 1000.0, 0.001)}};
-        j["reason"] = plan.sealed ? nlohmann::json(nullptr) : nlohmann::json(plan.reason);
-        j["reason_code"] = plan.sealed ? nlohmann::json(nullptr) : nlohmann::json(plan.reason_code);
-        j["open_routes"] = nlohmann::json::array();
-        for (const auto &r : plan.open_routes) {
-            nlohmann::json rj = lonlat_json(w.frame, net.node(r.open_node));
-            rj["out_s"] = num(r.out_s);
-            rj["open_at"] = roads_at(net, r.open_node);
-            rj["why"] = r.why;
-            rj["nodes"] = r.nodes.size();
-            j["open_routes"].push_back(rj);
-        }
-        j["seal_head_start_s"] =
-            plan.seal_head_start_s ? num(*plan.seal_head_start_s, 1) : nlohmann::json(nullptr);
-        j["warnings"] = ctx.warnings();
-        j["seconds"] = {{"context", ctx_s}, {"plan", plan_s}};
-        print_json(j);
+        print_json(seal_json(ctx, plan, s, point, plate ? w.registry.plates()[*plate].id : "",
+                             w.data.crs, w.frame, o.exits.empty() ? "boundary" : "exits", ctx_s,
+                             plan_s));
         return plan.sealed ? exit_ok : exit_findings;
     }
 
@@ -419,7 +328,7 @@ int run_exits(const SealCliOptions &o) {
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
                     "seal-off needs the scene's roads");
     const Network &net = *w.network;
-    const Setup s = setup_from(o, w.data.settings.seal);
+    const SealSetup s = seal_setup(w.data.settings.seal, seal_request(o));
     std::vector<KeySite> sites;
     const std::vector<XY> exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", &sites);
     SealArea area;
@@ -484,7 +393,7 @@ int run_all(const SealCliOptions &o) {
     if (scene.has_layer(LayerRole::zones)) roles.push_back(LayerRole::zones);
     SceneData data = read_data(scene, o.scene, roles);
     const Network net = load_network(data, o.scene);
-    Setup s = setup_from(o, data.settings.seal);
+    SealSetup s = seal_setup(data.settings.seal, seal_request(o));
     s.options.find_head_start = false; // city-wide: the yes/no and the reason
     s.options.open_routes = 1;
     SealArea area;

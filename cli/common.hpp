@@ -156,5 +156,6 @@ void register_scene(CLI::App &app);         ///< scene init (cmd_scene.cpp)
 void register_scene_check(CLI::App &scene); ///< scene check (cmd_scene_check.cpp)
 void register_site(CLI::App &app);
 void register_seal(CLI::App &app);
+void register_serve(CLI::App &app); ///< cmd_serve.cpp, cli/serve/
 
 } // namespace lugeo::cli

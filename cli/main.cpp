@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
     lugeo::cli::register_scene(app);
     lugeo::cli::register_site(app);
     lugeo::cli::register_seal(app);
+    lugeo::cli::register_serve(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -12,8 +12,8 @@ packages=(
     libcli11-dev doctest-dev libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
     libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
     python3
-    # lugeo serve: the dispatcher page draws its map with Leaflet, served from this package
-    libjs-leaflet
+    # lugeo serve: the HTTP server (cpp-httplib) and the page's map library (Leaflet)
+    libcpp-httplib-dev libjs-leaflet
     # tests/cli/postgis.sh: a real PostgreSQL + PostGIS it starts itself on port 55432
     postgresql-15 postgresql-15-postgis-3
 )

@@ -79,6 +79,10 @@ struct IncidentOptions {
     double limit_s = 1800.0;
     double snap_max_m = 500.0; ///< the incident and each unit are snapped to a road this close
     double junction_max_m = 500.0;
+    /// The units to use instead of the context's (live positions, busy units left out: the
+    /// dispatch module's); null: the context's. UnitNear::unit and UnitByRoad::unit then index
+    /// this vector. It must outlive the call.
+    const std::vector<Unit> *units = nullptr;
 };
 
 struct CameraNear {

@@ -162,6 +162,7 @@ IncidentResult describe_incident(const IncidentContext &ctx, XY point, const Inc
     IncidentResult r;
     r.point = point;
     if (!std::isfinite(point.x) || !std::isfinite(point.y)) return r;
+    const std::vector<Unit> &all_units = o.units ? *o.units : ctx.units;
 
     // cameras: those that see the point first, then the nearest others
     std::vector<CameraNear> seeing, others;
@@ -191,9 +192,9 @@ IncidentResult describe_incident(const IncidentContext &ctx, XY point, const Inc
 
     // units in straight-line rings
     std::vector<UnitNear> units;
-    for (std::size_t i = 0; i < ctx.units.size(); ++i)
-        units.push_back({i, distance(point, ctx.units[i].position),
-                         bearing_from(point, ctx.units[i].position)});
+    for (std::size_t i = 0; i < all_units.size(); ++i)
+        units.push_back({i, distance(point, all_units[i].position),
+                         bearing_from(point, all_units[i].position)});
     std::sort(units.begin(), units.end(), [](const UnitNear &a, const UnitNear &b) {
         return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.unit < b.unit;
     });
@@ -216,7 +217,7 @@ IncidentResult describe_incident(const IncidentContext &ctx, XY point, const Inc
     if (junctions) r.junction = junctions->nearest(point, o.junction_max_m);
 
     // units by road: one inbound search from the incident (time TO the incident)
-    if (net && !ctx.units.empty()) {
+    if (net && !all_units.empty()) {
         Network::SnapOptions so;
         so.profile = o.profile;
         so.max_distance_m = o.snap_max_m;
@@ -228,12 +229,12 @@ IncidentResult describe_incident(const IncidentContext &ctx, XY point, const Inc
             ro.direction = Direction::inbound;
             ro.limit_s = o.limit_s;
             const Reach reach = shortest_times(*net, {RoutingSource{*r.snap, 0.0}}, ro);
-            for (std::size_t i = 0; i < ctx.units.size(); ++i) {
-                const auto us = net->snap(ctx.units[i].position, so);
+            for (std::size_t i = 0; i < all_units.size(); ++i) {
+                const auto us = net->snap(all_units[i].position, so);
                 if (!us) continue;
                 const double t = time_at(*net, reach, us->edge, us->offset_m);
                 if (!std::isfinite(t) || t > o.limit_s) continue;
-                r.by_road.push_back({i, t, us->distance_m, distance(point, ctx.units[i].position)});
+                r.by_road.push_back({i, t, us->distance_m, distance(point, all_units[i].position)});
             }
             std::sort(r.by_road.begin(), r.by_road.end(),
                       [](const UnitByRoad &a, const UnitByRoad &b) {
