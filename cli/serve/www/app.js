@@ -96,6 +96,14 @@ const STRINGS = {
     layer_roads: '道路', layer_buildings: '建筑', layer_zones: '巡区', layer_grids: '网格',
     layer_cameras: '摄像机', layer_units: '警力', layer_incident: '警情',
     status_ok: '完好', status_damaged: '损坏', status_missing: '缺失',
+    seal_reason_no_ring_in_time: '没有来得及的合围圈：每条出路上都有嫌疑人先到、警力赶不到的地方',
+    seal_reason_too_many_ways_out: '出路太多：每个合围圈需要的卡点都多于警力',
+    seal_reason_too_few_units_near: '附近警力太少：每个合围圈都有两个卡点只有同一警力能及时赶到',
+    seal_reason_already_out: '嫌疑人已在区域外（警情在区域边缘）',
+    seal_within: '（嫌疑人{suspect}，{t}内）',
+    suspect_car: '驾车', suspect_ebike: '骑电动车', suspect_walk: '步行',
+    camera_dome: '球机', camera_bullet: '枪机', camera_ptz: '云台', camera_checkpoint: '卡口',
+    explanation_exact: '精确',
   },
   en: {
     title: 'lugeo dispatch',
@@ -184,6 +192,14 @@ const STRINGS = {
     layer_roads: 'Roads', layer_buildings: 'Buildings', layer_zones: 'Patrol zones', layer_grids: 'Grid cells',
     layer_cameras: 'Cameras', layer_units: 'Units', layer_incident: 'Incident',
     status_ok: 'ok', status_damaged: 'damaged', status_missing: 'missing',
+    seal_reason_no_ring_in_time: 'no ring in time: on every way out there are places no unit reaches before the suspect',
+    seal_reason_too_many_ways_out: 'too many ways out: every ring needs more blocks than there are units',
+    seal_reason_too_few_units_near: 'too few units near: every ring needs two blocks only the same unit reaches in time',
+    seal_reason_already_out: 'the suspect is already out (the incident is at the edge of the area)',
+    seal_within: ' (suspect by {suspect}, within {t})',
+    suspect_car: 'car', suspect_ebike: 'e-bike', suspect_walk: 'on foot',
+    camera_dome: 'dome', camera_bullet: 'bullet', camera_ptz: 'PTZ', camera_checkpoint: 'checkpoint',
+    explanation_exact: 'exact',
   },
 };
 
@@ -476,7 +492,7 @@ async function loadCameras() {
     onEachFeature: (f, l) => {
       const p = f.properties, [lon, lat] = f.geometry.coordinates;
       state.cameras.set(String(p.id), { lat, lon, heading: +p.heading, hfov: +p.hfov, range: +p.range, type: p.type });
-      l.bindTooltip(() => `${esc(p.id)} ${esc(p.type || '')} ${p.heading}° / ${p.hfov}° / ${p.range} m`);
+      l.bindTooltip(() => `${esc(p.id)} ${esc(term('camera', p.type || ''))} ${p.heading}° / ${p.hfov}° / ${p.range} m`);
     },
   });
   return layer;
@@ -523,12 +539,15 @@ async function refreshRoads(force) {
 
 const roadLabels = L.layerGroup().addTo(map);
 
-/** Road names along the roads from zoom 15: one per name per ~280 px cell, kept upright. */
+/** Road names along the roads from zoom 15, kept upright: a name at most once per 300 px,
+ *  no two labels overlapping (the roads come as network edges, so one street is many pieces). */
 function drawRoadLabels() {
   roadLabels.clearLayers();
   if (!state.roadsData || map.getZoom() < 15) return;
   const view = map.getBounds();
-  const cell = 280, seen = new Set();
+  const placed = [], byName = new Map();
+  const clear = (name, p, r) => placed.every((q) => p.distanceTo(q.p) > r + q.r) &&
+    (byName.get(name) || []).every((q) => p.distanceTo(q) > 300);
   let count = 0;
   const feats = state.roadsData.features.slice().sort((a, b) =>
     (MAJOR.has(roadClass(b.properties)) ? 1 : 0) - (MAJOR.has(roadClass(a.properties)) ? 1 : 0));
@@ -548,9 +567,10 @@ function drawRoadLabels() {
       const mid = L.point(a.x + (b.x - a.x) * f0, a.y + (b.y - a.y) * f0);
       const ll = map.containerPointToLatLng(mid);
       if (!view.contains(ll)) continue;
-      const key = name + '|' + Math.floor(mid.x / cell) + '|' + Math.floor(mid.y / cell);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const r = name.length * 6 + 4;                           // half the text's width, about
+      if (!clear(name, mid, r)) continue;
+      placed.push({ p: mid, r });
+      byName.set(name, (byName.get(name) || []).concat([mid]));
       let angle = (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI;
       if (angle > 90) angle -= 180; else if (angle < -90) angle += 180;
       L.marker(ll, { pane: 'labelsPane', interactive: false, keyboard: false,
@@ -731,7 +751,7 @@ function renderLocate() {
       h('div', { class: 'cand-head' }, h('b', {}, c.id), ' ',
         h('span', { class: 'conf' }, `${t('confidence')} ${(c.confidence * 100).toFixed(1)}%`)),
       h('div', {}, `${term('kind', c.kind)} · ${c.road || ''} · ${term('status', c.status)}`),
-      c.explanation ? h('div', { class: 'muted' }, c.explanation) : null,
+      c.explanation ? h('div', { class: 'muted' }, term('explanation', c.explanation)) : null,
       c.distance_m !== null && c.distance_m !== undefined ? h('div', { class: 'muted' }, t('distance_from_caller', { d: fmtM(c.distance_m) })) : null,
       c.cross_street ? h('div', { class: 'muted' }, `${t('cross_street')}: ${c.cross_street}`) : null));
   });
@@ -854,7 +874,7 @@ function renderIncident(fit) {
     }
     layer.addLayer(L.circleMarker([clat, clon], { pane: 'pointsPane', radius: c.sees ? 5 : 3,
       color: c.sees ? '#22543d' : '#4a5568', fillColor: c.sees ? '#48bb78' : '#a0aec0', fillOpacity: 1, weight: 1 })
-      .bindTooltip(`${esc(c.id)} ${esc(c.type || '')} · ${c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')}`));
+      .bindTooltip(`${esc(c.id)} ${esc(term('camera', c.type || ''))} · ${c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')}`));
   }
   layer.addLayer(L.marker(at, { pane: 'incidentPane', title: t('incident'),
     icon: L.divIcon({ className: 'incident-marker', iconSize: [26, 26], iconAnchor: [13, 13], html: '<span>警</span>' }) }));
@@ -898,7 +918,7 @@ function renderIncident(fit) {
   const cl = h('ul', { class: 'cameras' });
   for (const c of b.cameras || []) {
     cl.append(h('li', { class: c.sees ? 'sees' : 'no', 'data-camera': c.id },
-      h('b', {}, c.id), ` ${c.type || ''} · ${t('from_camera', { d: fmtM(c.distance_m) })} · `,
+      h('b', {}, c.id), ` ${term('camera', c.type || '')} · ${t('from_camera', { d: fmtM(c.distance_m) })} · `,
       c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')));
   }
   rows.push(cl);
@@ -920,7 +940,12 @@ function renderSeal() {
   const parts = [h('h3', {}, t('seal'))];
   const blocks = b.blocks || [];
   if (b.sealed) parts.push(h('p', { class: 'sealed' }, t('seal_sealed', { n: blocks.length, t: fmtMinutes(b.ring_complete_s || 0) })));
-  else parts.push(h('p', { class: 'warn' }, t('seal_not_sealed', { reason: b.reason || b.reason_code || '' })));
+  else {
+    const known = b.reason_code && STRINGS[lang]['seal_reason_' + b.reason_code] !== undefined;
+    parts.push(h('p', { class: 'warn' }, t('seal_not_sealed', { reason: known ? t('seal_reason_' + b.reason_code) : b.reason || b.reason_code || '' })));
+  }
+  if (b.suspect && b.within_s)
+    parts.push(h('p', { class: 'muted' }, t('seal_within', { suspect: term('suspect', b.suspect.name || b.suspect.profile), t: fmtMinutes(b.within_s) })));
   const ol = h('ol', { class: 'seal-blocks' });
   for (const k of blocks) {
     ol.append(h('li', { 'data-unit': k.unit }, t('seal_block', { unit: k.unit, roads: (k.roads || []).join('/') || '–', t: fmtMinutes(k.arrival_s || 0) })));
@@ -981,7 +1006,11 @@ function wire() {
     }
     openIncident({ at: `${lng.toFixed(7)},${lat.toFixed(7)}` });
   });
-  map.on('moveend', () => { refreshRoads(false).catch((e) => setStatus(e.message, true)); drawRoadLabels(); });
+  map.on('moveend', () => {
+    if (state.loadMs === null) return;                     // the first view is loaded by start()
+    refreshRoads(false).catch((e) => setStatus(e.message, true));
+    drawRoadLabels();
+  });
 }
 
 async function start() {
@@ -994,12 +1023,17 @@ async function start() {
     const health = await api('health');
     $('#scene-name').textContent = health.scene || '';
     const names = new Set((await layerList()).map((l) => l.name));
-    const [zones, grids, cameras, units] = await Promise.all([
+    const [zones, grids, cameras, units, boundary] = await Promise.all([
       names.has('zones') ? loadZones().catch(() => null) : null,
       names.has('grids') ? loadGrids().catch(() => null) : null,
       names.has('cameras') ? loadCameras().catch(() => null) : null,
       api('units').catch(() => null),
+      names.has('boundary') ? api('layers/boundary.geojson').catch(() => null) : null,
     ]);
+    if (boundary) {
+      state.layers.boundary = L.geoJSON(boundary, { pane: 'gridsPane', renderer: rendererFor('gridsPane'), interactive: false,
+        style: () => ({ color: '#2d3748', weight: 2.5, opacity: 0.7, fill: false, dashArray: '10 4 2 4' }) }).addTo(map);
+    }
     if (zones) { state.layers.zones = zones.addTo(map); zoneLabels.addTo(map); state.overlays.push(['layer_zones', zones]); }
     if (grids) { state.layers.grids = grids.addTo(map); state.overlays.push(['layer_grids', grids]); }
     if (cameras) { state.layers.cameras = cameras.addTo(map); state.overlays.push(['layer_cameras', cameras]); }
