@@ -85,7 +85,7 @@ const STRINGS = {
     seal_sealed: '可封控：{n} 个卡点，{t} 内合围',
     seal_not_sealed: '无法完全封控：{reason}',
     seal_unavailable: '封控方案不可用',
-    seal_block: '{unit} → {roads}，{t} 到达',
+    seal_block: '{unit} → {roads}，{t}到达',
     units_moved: '警力位置已更新',
     unit_status_available: '可用', unit_status_busy: '忙碌', unit_status_off_duty: '下班',
     unit_last_seen: '最后位置：{t}',
@@ -104,6 +104,20 @@ const STRINGS = {
     suspect_car: '驾车', suspect_ebike: '骑电动车', suspect_walk: '步行',
     camera_dome: '球机', camera_bullet: '枪机', camera_ptz: '云台', camera_checkpoint: '卡口',
     explanation_exact: '精确',
+    seal_open: '缺口：{roads}（嫌疑人{t}后可出圈）{why}',
+    why: {
+      'every unit that reaches it arrives after the suspect': '能到的警力都晚于嫌疑人',
+      'no unit reaches it within the ring time': '合围时限内没有警力能到',
+      'the units that reach it in time hold other blocks': '能及时赶到的警力都在守别的卡点',
+      'the suspect is out there': '嫌疑人已可从此出圈',
+      'not blocked': '未设卡',
+      'outside': '在区域外',
+    },
+    legend: '图例',
+    legend_incident: '警情位置', legend_rings: '100/300/500 米圈', legend_sees: '看得到警情的摄像机视野',
+    legend_sector_blocked: '视野扇区内但被遮挡', legend_camera: '摄像机', legend_candidate: '候选杆位（可信度）',
+    legend_caller: '报警人位置', legend_block: '封控卡点', legend_open: '封控缺口',
+    legend_units: '警力：亭 移动警务站 · 所 派出所 · 室 社区警务室（黄圈：本警情最近；灰：忙碌/下班）',
   },
   en: {
     title: 'lugeo dispatch',
@@ -200,6 +214,13 @@ const STRINGS = {
     suspect_car: 'car', suspect_ebike: 'e-bike', suspect_walk: 'on foot',
     camera_dome: 'dome', camera_bullet: 'bullet', camera_ptz: 'PTZ', camera_checkpoint: 'checkpoint',
     explanation_exact: 'exact',
+    seal_open: 'Gap: {roads} (suspect out in {t}) {why}',
+    why: {},
+    legend: 'Legend',
+    legend_incident: 'incident', legend_rings: '100/300/500 m rings', legend_sees: 'view of a camera that sees it',
+    legend_sector_blocked: 'in the sector but blocked', legend_camera: 'camera', legend_candidate: 'candidate plate (confidence)',
+    legend_caller: 'caller position', legend_block: 'seal-off block', legend_open: 'seal-off gap',
+    legend_units: 'units: 亭 kiosk · 所 station · 室 community room (yellow ring: nearest to the incident; grey: busy/off duty)',
   },
 };
 
@@ -432,6 +453,7 @@ const state = {
   lastSeal: null,      // {request, body|error}
   overlays: [],        // [string key, layer] for the layer switcher
   layerControl: null,
+  legend: null,
   pickingNear: false,
   nearMarker: null,
   loadMs: null,
@@ -955,9 +977,15 @@ function renderSeal() {
   }
   for (const r of b.open_routes || []) {
     state.sealLayer.addLayer(L.circleMarker([r.lat, r.lon], { pane: 'pointsPane', radius: 7, color: '#9b2c2c', fillColor: '#feb2b2', fillOpacity: 0.9 })
-      .bindTooltip(esc((r.open_at || []).join('/') + ' ' + (r.why || ''))));
+      .bindTooltip(esc((r.open_at || []).join('/') + ' ' + (r.why ? STRINGS[lang].why[r.why] || r.why : ''))));
   }
   parts.push(ol);
+  const gaps = h('ul', { class: 'seal-gaps' });
+  for (const r of b.open_routes || []) {
+    const why = r.why ? (STRINGS[lang].why[r.why] || r.why) : '';
+    gaps.append(h('li', {}, t('seal_open', { roads: (r.open_at || []).join('/') || '–', t: fmtMinutes(r.out_s || 0), why: why ? '：' + why : '' })));
+  }
+  if ((b.open_routes || []).length) parts.push(gaps);
   box.replaceChildren(...parts);
   state.sealLayer.addTo(map);
 }
@@ -965,12 +993,32 @@ function renderSeal() {
 // ---------------------------------------------------------------------------------------
 // Wiring
 // ---------------------------------------------------------------------------------------
+/** A small legend in the map's corner (redrawn when the language changes). */
+const Legend = L.Control.extend({
+  options: { position: 'bottomleft' },
+  onAdd() {
+    const div = L.DomUtil.create('div', 'legend');
+    L.DomEvent.disableClickPropagation(div);
+    const row = (sym, key) => `<div><span class="sym ${sym}"></span>${esc(t(key))}</div>`;
+    div.innerHTML = `<details><summary>${esc(t('legend'))}</summary>` +
+      row('incident', 'legend_incident') + row('rings', 'legend_rings') + row('sees', 'legend_sees') +
+      row('blocked', 'legend_sector_blocked') + row('camera', 'legend_camera') + row('cand', 'legend_candidate') +
+      row('caller', 'legend_caller') + row('block', 'legend_block') + row('open', 'legend_open') +
+      `<div class="units">${esc(t('legend_units'))}</div></details>`;
+    return div;
+  },
+});
+
 /** The layer switcher, in the current language (redrawn when the language changes). */
 function drawLayerControl() {
   if (state.layerControl) state.layerControl.remove();
   const overlays = {};
   for (const [key, layer] of state.overlays) overlays[t(key)] = layer;
   state.layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+  const open = state.legend && state.legend.getContainer().querySelector('details').open;
+  if (state.legend) state.legend.remove();
+  state.legend = new Legend().addTo(map);
+  if (open) state.legend.getContainer().querySelector('details').open = true;
 }
 
 function setLanguage(next) {
