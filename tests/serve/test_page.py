@@ -19,8 +19,8 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -80,12 +80,6 @@ def spoken(plate, rng):
     return out
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`lugeo serve` on its own port; JSON requests with the Bearer token."""
 
@@ -96,18 +90,26 @@ class Server:
         with open(token_file, "w") as f:
             f.write(token + "\n")
         os.chmod(token_file, 0o600)
-        self.port = free_port()
         self.log = open(self.log_path, "w")
+        # --port 0: the server takes a free port and says which on stderr ("listening on …").
         self.proc = subprocess.Popen(
-            [binary, "serve", "--scene", scene, "--port", str(self.port), "--token-file", token_file],
+            [binary, "serve", "--scene", scene, "--port", "0", "--token-file", token_file],
             stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}/"
+        self.base = None
+        self.port = None
 
     def wait_ready(self, timeout=180):
         end = time.time() + timeout
         while time.time() < end:
             if self.proc.poll() is not None:
                 raise Failure(f"lugeo serve exited with {self.proc.returncode}: {self.tail()}")
+            if self.base is None:
+                with open(self.log_path, errors="replace") as f:
+                    m = re.search(r"listening on (http://[^/\s]+:(\d+)/)", f.read())
+                if m:
+                    self.base, self.port = m.group(1), int(m.group(2))
+                time.sleep(0.2)
+                continue
             try:
                 return self.get("health")
             except (urllib.error.URLError, ConnectionError, OSError):
