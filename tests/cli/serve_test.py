@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.parse
 
-LUGEO, SRC, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
+LUGEO, SRC, OUT = (os.path.abspath(a) for a in sys.argv[1:4])
 DEMO = os.path.join(SRC, "data", "demo")
 FAILS = []
 random.seed(int(os.environ.get("LUGEO_TEST_SEED", "16")))
