@@ -209,11 +209,17 @@ def region_stats(path, x0, y0, x1, y1, step=3):
     return sum((v - mean) ** 2 for v in vals) / len(vals), len(colours)
 
 
-def browser(work):
+def find_browser():
+    """(chromium, chromedriver) paths; skips the test when either is missing."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_bin = shutil.which("chromedriver")
     if not chromium or not driver_bin:
         skip("chromium and chromium-driver are needed (tools/setup.sh --report installs them)")
+    return chromium, driver_bin
+
+
+def browser(work):
+    chromium, driver_bin = find_browser()
     opts = Options()
     opts.binary_location = chromium
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -255,6 +261,7 @@ def wait(d, what, fn, timeout=60):
 
 
 def run(args):
+    find_browser()
     rng = random.Random(args.seed)
     print(f"seed {args.seed}")
     scene = os.path.join(args.source, "data", "demo", "scene.toml")
