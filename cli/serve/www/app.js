@@ -1098,6 +1098,7 @@ async function start() {
     L.control.scale({ imperial: false }).addTo(map);
     await refreshRoads(true);
     state.loadMs = Math.round(performance.now() - t0);
+    state.readyAt = Math.round(performance.now());        // since the navigation started
     setStatus(t('map_loaded', { ms: state.loadMs }));
     if (health.attribution) {
       map.attributionControl.addAttribution(esc(health.attribution));
@@ -1115,6 +1116,7 @@ async function start() {
 // For tests and the browser console: read-only views of what the page shows.
 window.lugeoPage = {
   get loadMs() { return state.loadMs; },
+  get readyAt() { return state.readyAt; },
   unitLatLng: (id) => { const u = state.units.get(String(id)); return u ? [u.marker.getLatLng().lat, u.marker.getLatLng().lng] : null; },
   incident: () => (state.lastIncident ? state.lastIncident.body : null),
   located: () => (state.lastLocate ? { request: state.lastLocate.request, body: state.lastLocate.body } : null),
