@@ -106,6 +106,7 @@ const STRINGS = {
     suspect_car: '驾车', suspect_ebike: '骑电动车', suspect_walk: '步行',
     camera_dome: '球机', camera_bullet: '枪机', camera_ptz: '云台', camera_checkpoint: '卡口',
     explanation_exact: '精确',
+    colon: '：',
     seal_open: '缺口：{roads}（嫌疑人{t}后可出圈）{why}',
     why: {
       'every unit that reaches it arrives after the suspect': '能到的警力都晚于嫌疑人',
@@ -218,6 +219,7 @@ const STRINGS = {
     suspect_car: 'car', suspect_ebike: 'e-bike', suspect_walk: 'on foot',
     camera_dome: 'dome', camera_bullet: 'bullet', camera_ptz: 'PTZ', camera_checkpoint: 'checkpoint',
     explanation_exact: 'exact',
+    colon: ': ',
     seal_open: 'Gap: {roads} (suspect out in {t}) {why}',
     why: {},
     legend: 'Legend',
@@ -918,9 +920,9 @@ function renderIncident(fit) {
   rows.push(h('p', { class: 'muted' }, `${b.lon.toFixed(6)}, ${b.lat.toFixed(6)} (WGS84)` +
     (b.plate ? ` · ${term('kind', b.plate.kind)} · ${b.plate.road || ''}` : '')));
   if (b.junction) rows.push(h('p', {}, `${t('junction', { d: fmtM(b.junction.distance_m) })}: ${(b.junction.roads || []).join(' × ')}`));
-  rows.push(h('p', { class: 'zone' }, h('b', {}, t('zone') + '：'),
+  rows.push(h('p', { class: 'zone' }, h('b', {}, t('zone') + t('colon')),
     b.zone ? `${b.zone.name || ''} (${b.zone.id})` : t(b.zones_layer ? 'outside_zone' : 'no_zone_layer')));
-  rows.push(h('p', { class: 'grid' }, h('b', {}, t('grid') + '：'),
+  rows.push(h('p', { class: 'grid' }, h('b', {}, t('grid') + t('colon')),
     b.grid ? `${b.grid.name || ''} (${b.grid.id})` : t(b.grids_layer ? 'outside_grid' : 'no_grid_layer')));
 
   const br = b.by_road || { units: [] };
@@ -987,7 +989,7 @@ function renderSeal() {
   const gaps = h('ul', { class: 'seal-gaps' });
   for (const r of b.open_routes || []) {
     const why = r.why ? (STRINGS[lang].why[r.why] || r.why) : '';
-    gaps.append(h('li', {}, t('seal_open', { roads: (r.open_at || []).join('/') || '–', t: fmtMinutes(r.out_s || 0), why: why ? '：' + why : '' })));
+    gaps.append(h('li', {}, t('seal_open', { roads: (r.open_at || []).join('/') || '–', t: fmtMinutes(r.out_s || 0), why: why ? t('colon') + why : '' })));
   }
   if ((b.open_routes || []).length) parts.push(gaps);
   box.replaceChildren(...parts);
