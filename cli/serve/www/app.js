@@ -107,6 +107,7 @@ const STRINGS = {
     camera_dome: '球机', camera_bullet: '枪机', camera_ptz: '云台', camera_checkpoint: '卡口',
     explanation_exact: '精确',
     colon: '：',
+    list_sep: '，',
     seal_open: '缺口：{roads}（嫌疑人{t}后可出圈）{why}',
     why: {
       'every unit that reaches it arrives after the suspect': '能到的警力都晚于嫌疑人',
@@ -220,6 +221,7 @@ const STRINGS = {
     camera_dome: 'dome', camera_bullet: 'bullet', camera_ptz: 'PTZ', camera_checkpoint: 'checkpoint',
     explanation_exact: 'exact',
     colon: ': ',
+    list_sep: ', ',
     seal_open: 'Gap: {roads} (suspect out in {t}) {why}',
     why: {},
     legend: 'Legend',
@@ -406,7 +408,7 @@ function parseNear(text) {
   }
   if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return { error: t('near_bad', { text: raw }) };
   if (app) notes.push(t('near_guess_crs', { app: t(app), crs: crs.toUpperCase() }));
-  return { lon, lat, r, crs, note: notes.join('；') };
+  return { lon, lat, r, crs, note: notes.join(t('list_sep')) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -938,7 +940,7 @@ function renderIncident(fit) {
 
   rows.push(h('h3', {}, t('rings')));
   for (const r of b.rings || []) {
-    const names = (r.units || []).map((u) => `${u.id} ${fmtM(u.distance_m)} m`).join('，') || t('none');
+    const names = (r.units || []).map((u) => `${u.id} ${fmtM(u.distance_m)} m`).join(t('list_sep')) || t('none');
     rows.push(h('p', { class: 'ring', 'data-radius': r.radius_m }, t('ring_units', { r: r.radius_m, list: names })));
   }
 
