@@ -934,7 +934,7 @@ function renderIncident(fit) {
     ul.append(h('li', { 'data-unit': u.id, 'data-time-s': u.time_s,
       onclick: () => { const m = state.units.get(String(u.id)); if (m) map.panTo(m.marker.getLatLng()); } },
       h('b', { class: 'time' }, fmtMinutes(u.time_s)), ' ', h('span', { class: 'uid' }, u.id), ' ',
-      h('span', {}, u.name || ''), ' ', h('span', { class: 'muted' }, `${term('kind', u.kind)} · ${t('straight', { d: fmtM(u.distance_m) })}`)));
+      h('span', {}, u.name || ''), h('div', { class: 'muted' }, `${term('kind', u.kind)} · ${t('straight', { d: fmtM(u.distance_m) })}`)));
   }
   rows.push((br.units || []).length ? ul : h('p', { class: 'muted' }, t('no_units_by_road')));
 
