@@ -289,6 +289,10 @@ def run(args):
         check(server_ids and server_ids[0] == plate, f"/locate reads {said!r} as {plate}")
 
         d = browser(work)
+        # Without the token the page says how to give it (the API answers 401).
+        d.get(server.base)
+        wait(d, "the token message", lambda: "令牌" in d.find_element(By.ID, "status").text, 60)
+        check(True, "without ?token= the page asks for it: " + d.find_element(By.ID, "status").text)
         t0 = time.time()
         d.get(server.base + "?token=" + token)
         wait(d, "the map layers", lambda: d.execute_script("return document.body.dataset.ready === 'true'"), 120)
@@ -315,6 +319,18 @@ def run(args):
 
         check(bool(d.find_elements(By.CSS_SELECTOR, "#result .ask")) == bool(located.get("ask")),
               "the separating question shown exactly when the server has one")
+
+        # Words that are no plate: the page says what the server says.
+        box.clear()
+        box.send_keys("hello" + Keys.ENTER)
+        wait(d, "the answer to 'hello'", lambda: d.execute_script(
+            "const l = window.lugeoPage.located(); return l && l.request.q === 'hello' && !!l.body;"))
+        bad = locate_body(server.get("locate", q="hello"))
+        check(bool(d.find_elements(By.CSS_SELECTOR, "#result .match-invalid")) == (bad["match"] == "invalid")
+              and not d.find_elements(By.CSS_SELECTOR, ".cand-marker"), f"'hello' shown as {bad['match']}, no marker")
+        box.clear()
+        box.send_keys(said + Keys.ENTER)
+        wait(d, "the candidate marker", lambda: d.find_elements(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']"))
 
         # The caller position as pasted from a Chinese map app: parsed by the page, whatever
         # the form (random positions in the demo's area, seeded).

@@ -82,6 +82,7 @@ const STRINGS = {
     minutes: '{m} 分钟',
     straight: '直线 {d} 米',
     no_units_by_road: '30 分钟内没有可到达的警力',
+    off_network: '警情位置 500 米内没有可通行的道路（在场景范围外？）',
     seal: '封控方案',
     seal_loading: '正在计算封控方案…',
     seal_sealed: '可封控：{n} 个卡点，{t} 内合围',
@@ -196,6 +197,7 @@ const STRINGS = {
     minutes: '{m} min',
     straight: '{d} m straight',
     no_units_by_road: 'No unit can reach it within 30 minutes',
+    off_network: 'No usable road within 500 m of the incident (outside the scene?)',
     seal: 'Seal-off plan',
     seal_loading: 'Planning the seal-off…',
     seal_sealed: 'Sealed: {n} blocks, ring closed in {t}',
@@ -936,7 +938,8 @@ function renderIncident(fit) {
       h('b', { class: 'time' }, fmtMinutes(u.time_s)), ' ', h('span', { class: 'uid' }, u.id), ' ',
       h('span', {}, u.name || ''), h('div', { class: 'muted' }, `${term('kind', u.kind)} · ${t('straight', { d: fmtM(u.distance_m) })}`)));
   }
-  rows.push((br.units || []).length ? ul : h('p', { class: 'muted' }, t('no_units_by_road')));
+  const none = br.snap_m === null ? t('off_network') : t('no_units_by_road');
+  rows.push((br.units || []).length ? ul : h('p', { class: 'warn' }, none));
 
   rows.push(h('h3', {}, t('rings')));
   for (const r of b.rings || []) {
