@@ -425,6 +425,19 @@ def run(args):
         text100 = d.execute_script("return document.querySelector(\"#incident .ring[data-radius='100']\").textContent")
         check(all(u in text100 for u in ring100), f"100 m ring lists {ring100}")
 
+        # A unit reported busy: greyed on the map, and the panel follows the server (which no
+        # longer offers it).
+        busy = next(u["id"] for u in moved["by_road"]["units"] if u["id"] != unit)
+        bu = next(u for u in units_list(server.get("units")) if u["id"] == busy)
+        server.request("PUT", f"units/{busy}", {"lon": bu["lon"], "lat": bu["lat"], "status": "busy"})
+        wait(d, f"unit {busy} greyed as busy", lambda: d.find_elements(
+            By.CSS_SELECTOR, f".unit-marker.status-busy span[data-unit-id='{busy}']"), 30)
+        after = server.get("incident", plate=plate)
+        want4 = [(u["id"], minutes_text(u["time_s"])) for u in after["by_road"]["units"]]
+        wait(d, "the incident panel to follow the busy unit",
+             lambda: [tuple(x) for x in page_units_by_road(d)] == want4, 30)
+        check(busy not in [u for u, _ in want4], f"unit {busy} busy: greyed, and gone from the panel as from /incident")
+
         # The screenshot: the map area is drawn (pixel values vary), saved for the docs.
         shot = args.screenshot or os.path.join(work, "page.png")
         os.makedirs(os.path.dirname(os.path.abspath(shot)), exist_ok=True)
