@@ -507,13 +507,29 @@ function zoneColor(id) {
   return palette[n % palette.length];
 }
 
+const gridLabels = L.layerGroup();
+const GRID_LABEL_ZOOM = 17;
+
 async function loadGrids() {
   const fc = await api('layers/grids.geojson');
-  return L.geoJSON(fc, {
+  const layer = L.geoJSON(fc, {
     pane: 'gridsPane', renderer: rendererFor('gridsPane'),
     style: () => ({ color: '#7a7a9a', weight: 0.8, opacity: 0.6, dashArray: '3 4', fill: false }),
     interactive: false,
   });
+  layer.eachLayer((l) => {
+    const p = l.feature.properties;
+    L.marker(l.getBounds().getCenter(), { pane: 'labelsPane', interactive: false,
+      icon: L.divIcon({ className: 'grid-label', html: esc(p.id || ''), iconSize: null }) }).addTo(gridLabels);
+  });
+  return layer;
+}
+
+/** Grid cell names only at street zoom (343 cells would cover the city view). */
+function toggleGridLabels() {
+  const show = map.getZoom() >= GRID_LABEL_ZOOM && state.layers.grids && map.hasLayer(state.layers.grids);
+  if (show && !map.hasLayer(gridLabels)) gridLabels.addTo(map);
+  else if (!show && map.hasLayer(gridLabels)) map.removeLayer(gridLabels);
 }
 
 async function loadCameras() {
@@ -1065,6 +1081,7 @@ function wire() {
     }
     openIncident({ at: `${lng.toFixed(7)},${lat.toFixed(7)}` });
   });
+  map.on('zoomend overlayadd overlayremove', toggleGridLabels);
   map.on('moveend', () => {
     if (state.loadMs === null) return;                     // the first view is loaded by start()
     refreshRoads(false).catch((e) => setStatus(e.message, true));
