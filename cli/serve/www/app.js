@@ -525,11 +525,14 @@ async function loadGrids() {
   return layer;
 }
 
-/** Grid cell names only at street zoom (343 cells would cover the city view). */
+/** Grid cell names only at street zoom (343 cells would cover the city view); zone names with the zones. */
 function toggleGridLabels() {
   const show = map.getZoom() >= GRID_LABEL_ZOOM && state.layers.grids && map.hasLayer(state.layers.grids);
   if (show && !map.hasLayer(gridLabels)) gridLabels.addTo(map);
   else if (!show && map.hasLayer(gridLabels)) map.removeLayer(gridLabels);
+  const zones = state.layers.zones && map.hasLayer(state.layers.zones);       // zone names follow the zones
+  if (zones && !map.hasLayer(zoneLabels)) zoneLabels.addTo(map);
+  else if (!zones && map.hasLayer(zoneLabels)) map.removeLayer(zoneLabels);
 }
 
 async function loadCameras() {
