@@ -901,21 +901,18 @@ function cameraPosition(c, lat, lon) {
   return destination(lat, lon, (c.bearing_deg + 180) % 360, c.distance_m);
 }
 
-function renderIncident(fit) {
+function cameraVerdict(c) { return c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing'); }
+
+/** The incident on the map: rings, camera view sectors, the incident marker, highlighted units. */
+function drawIncident(b) {
   const layer = state.incidentLayer.clearLayers();
-  const panel = $('#incident');
-  const I = state.lastIncident;
-  if (!I) { panel.replaceChildren(); return; }
-  const b = I.body;
   const at = [b.lat, b.lon];
   for (const r of [500, 300, 100]) {
     layer.addLayer(L.circle(at, { pane: 'ringsPane', radius: r, color: '#c53030', weight: r === 100 ? 2 : 1.2,
       dashArray: r === 100 ? null : '6 5', fillColor: '#fc8181', fillOpacity: r === 100 ? 0.12 : 0.04, interactive: false }));
-    const lab = destination(b.lat, b.lon, 0, r);
-    layer.addLayer(L.marker(lab, { pane: 'labelsPane', interactive: false,
+    layer.addLayer(L.marker(destination(b.lat, b.lon, 0, r), { pane: 'labelsPane', interactive: false,
       icon: L.divIcon({ className: 'ring-label', html: `${r} m`, iconSize: null }) }));
   }
-  const seeing = (b.cameras || []).filter((c) => c.sees);
   for (const c of b.cameras || []) {
     const [clat, clon] = cameraPosition(c, b.lat, b.lon);
     if (c.sees || c.in_sector) {
@@ -925,7 +922,7 @@ function renderIncident(fit) {
     }
     layer.addLayer(L.circleMarker([clat, clon], { pane: 'pointsPane', radius: c.sees ? 5 : 3,
       color: c.sees ? '#22543d' : '#4a5568', fillColor: c.sees ? '#48bb78' : '#a0aec0', fillOpacity: 1, weight: 1 })
-      .bindTooltip(`${esc(c.id)} ${esc(term('camera', c.type || ''))} · ${c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')}`));
+      .bindTooltip(`${esc(c.id)} ${esc(term('camera', c.type || ''))} · ${esc(cameraVerdict(c))}`));
   }
   layer.addLayer(L.marker(at, { pane: 'incidentPane', title: t('incident'),
     icon: L.divIcon({ className: 'incident-marker', iconSize: [26, 26], iconAnchor: [13, 13], html: '<span>警</span>' }) }));
@@ -936,49 +933,63 @@ function renderIncident(fit) {
     const el = m.getElement && m.getElement();
     if (el && m.plateId !== undefined) el.style.display = b.plate && b.plate.id === m.plateId ? 'none' : '';
   });
+}
 
-  const rows = [];
-  const title = b.plate ? `${t('incident')} · ${t('plate')} ${b.plate.id}` : t('incident');
-  rows.push(h('h2', {}, title));
-  rows.push(h('p', { class: 'muted' }, `${b.lon.toFixed(6)}, ${b.lat.toFixed(6)} (WGS84)` +
-    (b.plate ? ` · ${term('kind', b.plate.kind)} · ${b.plate.road || ''}` : '')));
+/** Where it is: position, plate, junction, zone, grid. */
+function placeRows(b) {
+  const rows = [h('h2', {}, b.plate ? `${t('incident')} · ${t('plate')} ${b.plate.id}` : t('incident')),
+    h('p', { class: 'muted' }, `${b.lon.toFixed(6)}, ${b.lat.toFixed(6)} (WGS84)` +
+      (b.plate ? ` · ${term('kind', b.plate.kind)} · ${b.plate.road || ''}` : ''))];
   if (b.junction) rows.push(h('p', {}, `${t('junction', { d: fmtM(b.junction.distance_m) })}: ${(b.junction.roads || []).join(' × ')}`));
   rows.push(h('p', { class: 'zone' }, h('b', {}, t('zone') + t('colon')),
     b.zone ? `${b.zone.name || ''} (${b.zone.id})` : t(b.zones_layer ? 'outside_zone' : 'no_zone_layer')));
   rows.push(h('p', { class: 'grid' }, h('b', {}, t('grid') + t('colon')),
     b.grid ? `${b.grid.name || ''} (${b.grid.id})` : t(b.grids_layer ? 'outside_grid' : 'no_grid_layer')));
+  return rows;
+}
 
+/** Who can go: the nearest units by road with their times, then the units in each ring. */
+function unitRows(b) {
   const br = b.by_road || { units: [] };
-  rows.push(h('h3', {}, t('by_road', { profile: term('profile', br.profile || 'car') })));
-  const ul = h('ol', { class: 'units-by-road' });
+  const rows = [h('h3', {}, t('by_road', { profile: term('profile', br.profile || 'car') }))];
+  const ol = h('ol', { class: 'units-by-road' });
   for (const u of br.units || []) {
-    ul.append(h('li', { 'data-unit': u.id, 'data-time-s': u.time_s,
+    ol.append(h('li', { 'data-unit': u.id, 'data-time-s': u.time_s,
       onclick: () => { const m = state.units.get(String(u.id)); if (m) map.panTo(m.marker.getLatLng()); } },
       h('b', { class: 'time' }, fmtMinutes(u.time_s)), ' ', h('span', { class: 'uid' }, u.id), ' ',
       h('span', {}, u.name || ''), h('div', { class: 'muted' }, `${term('kind', u.kind)} · ${t('straight', { d: fmtM(u.distance_m) })}`)));
   }
   const none = br.snap_m === null ? t('off_network') : t('no_units_by_road');
-  rows.push((br.units || []).length ? ul : h('p', { class: 'warn' }, none));
-
+  rows.push((br.units || []).length ? ol : h('p', { class: 'warn' }, none));
   rows.push(h('h3', {}, t('rings')));
   for (const r of b.rings || []) {
     const names = (r.units || []).map((u) => `${u.id} ${fmtM(u.distance_m)} m`).join(t('list_sep')) || t('none');
     rows.push(h('p', { class: 'ring', 'data-radius': r.radius_m }, t('ring_units', { r: r.radius_m, list: names })));
   }
+  return rows;
+}
 
-  rows.push(h('h3', {}, `${t('cameras')} · ${t('cameras_seeing', { n: b.cameras_seeing !== undefined ? b.cameras_seeing : seeing.length })}`));
-  const cl = h('ul', { class: 'cameras' });
+/** What sees it: the cameras within 500 m, those that see the spot first. */
+function cameraRows(b) {
+  const n = b.cameras_seeing !== undefined ? b.cameras_seeing : (b.cameras || []).filter((c) => c.sees).length;
+  const ul = h('ul', { class: 'cameras' });
   for (const c of b.cameras || []) {
-    cl.append(h('li', { class: c.sees ? 'sees' : 'no', 'data-camera': c.id },
-      h('b', {}, c.id), ` ${term('camera', c.type || '')} · ${t('from_camera', { d: fmtM(c.distance_m) })} · `,
-      c.sees ? t('sees') : c.in_sector ? t('in_sector_blocked') : t('not_facing')));
+    ul.append(h('li', { class: c.sees ? 'sees' : 'no', 'data-camera': c.id },
+      h('b', {}, c.id), ` ${term('camera', c.type || '')} · ${t('from_camera', { d: fmtM(c.distance_m) })} · ${cameraVerdict(c)}`));
   }
-  rows.push(cl);
-  rows.push(h('div', { id: 'seal' }));
-  panel.replaceChildren(...rows);
+  return [h('h3', {}, `${t('cameras')} · ${t('cameras_seeing', { n })}`), ul];
+}
+
+function renderIncident(fit) {
+  const panel = $('#incident');
+  const I = state.lastIncident;
+  if (!I) { state.incidentLayer.clearLayers(); panel.replaceChildren(); return; }
+  const b = I.body;
+  drawIncident(b);
+  panel.replaceChildren(...placeRows(b), ...unitRows(b), ...cameraRows(b), h('div', { id: 'seal' }));
   panel.dataset.state = 'ready';
   renderSeal();
-  if (fit) map.setView(at, Math.max(map.getZoom(), 16));
+  if (fit) map.setView([b.lat, b.lon], Math.max(map.getZoom(), 16));
 }
 
 function renderSeal() {
