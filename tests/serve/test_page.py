@@ -464,7 +464,10 @@ def run(args):
         check([tuple(x) for x in page_units_by_road(d)] == want3, f"map click at {at}: units = /incident?at='s")
 
         # English on request.
+        centre = d.execute_script("const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]")
         d.find_element(By.ID, "lang-toggle").click()
+        check(d.execute_script("const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]") == centre,
+              "switching the language leaves the map where it is")
         check(d.find_element(By.CSS_SELECTOR, "h1").text == "lugeo dispatch", "English after the toggle")
         check("Nearest units by road" in d.find_element(By.ID, "incident").text, "incident panel in English")
         check("lang=en" in d.current_url, "the language is kept in the address (?lang=en)")

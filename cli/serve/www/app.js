@@ -735,10 +735,10 @@ async function search(extra) {
     // One ID: the locate body itself, or the first of `results` (docs/json.md's envelope).
     const body = reply && Array.isArray(reply.results) ? reply.results[0] : reply;
     state.lastLocate = { request, body };
-    renderLocate();
+    renderLocate(true);
   } catch (e) {
     state.lastLocate = { request, error: e.message };
-    renderLocate();
+    renderLocate(true);
   }
 }
 
@@ -774,55 +774,60 @@ function candidateIcon(rank, c) {
     html: `<div data-id="${esc(c.id)}"><b>${rank}</b> ${pct}%</div>` });
 }
 
-function renderLocate() {
+/** The candidates as numbered markers and as a list; their positions for the view. */
+function candidateRows(b, bounds) {
+  const list = h('ol', { class: 'candidates' });
+  (b.candidates || []).forEach((c, i) => {
+    bounds.push([c.lat, c.lon]);
+    const pick = () => openIncident({ plate: c.id });
+    const conf = `${t('confidence')} ${(c.confidence * 100).toFixed(1)}%`;
+    const marker = L.marker([c.lat, c.lon], { pane: 'candidatesPane', icon: candidateIcon(i + 1, c), title: c.id, riseOnHover: true })
+      .bindTooltip(`<b>${esc(c.id)}</b> ${esc(c.road || '')}<br>${esc(conf)}<br>${esc(t('click_to_incident'))}`)
+      .on('click', pick);
+    marker.plateId = c.id;
+    state.candidates.addLayer(marker);
+    list.append(h('li', { class: 'candidate', 'data-id': c.id, onclick: pick, title: t('click_to_incident') },
+      h('div', { class: 'cand-head' }, h('b', {}, c.id), ' ', h('span', { class: 'conf' }, conf)),
+      h('div', {}, `${term('kind', c.kind)} · ${c.road || ''} · ${term('status', c.status)}`),
+      c.explanation ? h('div', { class: 'muted' }, term('explanation', c.explanation)) : null,
+      c.distance_m !== null && c.distance_m !== undefined ? h('div', { class: 'muted' }, t('distance_from_caller', { d: fmtM(c.distance_m) })) : null,
+      c.cross_street ? h('div', { class: 'muted' }, `${t('cross_street')}: ${c.cross_street}`) : null));
+  });
+  return [list];
+}
+
+/** No candidate near the caller: said plainly, with the plates that are near instead. */
+function noneNearRows(b, bounds) {
+  if (!b.none_near) return [];
+  const ul = h('ul', { class: 'nearby' });
+  for (const p of b.nearby || []) {
+    bounds.push([p.lat, p.lon]);
+    const pick = () => openIncident({ plate: p.id });
+    ul.append(h('li', { class: 'candidate', 'data-id': p.id, onclick: pick }, h('b', {}, p.id), ` ${p.road || ''} · ${fmtM(p.distance_m)} m`));
+    state.candidates.addLayer(L.circleMarker([p.lat, p.lon], { pane: 'pointsPane', radius: 5, color: '#777', fillOpacity: 0.6 })
+      .bindTooltip(esc(p.id)).on('click', pick));
+  }
+  return [h('p', { class: 'none-near' }, t('none_near', { r: fmtM(b.near ? b.near.radius_m : null) })), ul];
+}
+
+/** The answer of /locate; `fit` moves the map to the candidates (not on a language switch). */
+function renderLocate(fit) {
   const out = $('#result');
   state.candidates.clearLayers();
   const L0 = state.lastLocate;
   if (!L0) { out.replaceChildren(); return; }
   if (L0.error) { out.replaceChildren(h('p', { class: 'error' }, L0.error)); return; }
   const b = L0.body;
-  const head = [h('p', { class: 'match match-' + b.match }, matchLine(b))];
-  if (b.normalized && b.normalized !== b.input)
-    head.unshift(h('p', { class: 'muted' }, `${b.input} → ${t('normalized')} ${b.normalized}`));
+  const head = [];
+  if (b.normalized && b.normalized !== b.input) head.push(h('p', { class: 'muted' }, `${b.input} → ${t('normalized')} ${b.normalized}`));
+  head.push(h('p', { class: 'match match-' + b.match }, matchLine(b)));
   if (b.position_ignored) head.push(h('p', { class: 'warn' }, t('position_ignored')));
   if (b.ask) head.push(h('p', { class: 'ask' }, h('b', {}, t('ask_label')), ' ', askLine(b.ask)), askForm(b.ask, L0.request));
-
   const bounds = [];
-  const list = h('ol', { class: 'candidates' });
-  (b.candidates || []).forEach((c, i) => {
-    const ll = [c.lat, c.lon];
-    bounds.push(ll);
-    const pick = () => openIncident({ plate: c.id }, c);
-    const marker = L.marker(ll, { pane: 'candidatesPane', icon: candidateIcon(i + 1, c), title: c.id, riseOnHover: true })
-      .bindTooltip(`<b>${esc(c.id)}</b> ${esc(c.road || '')}<br>${t('confidence')} ${(c.confidence * 100).toFixed(1)}%<br>${esc(t('click_to_incident'))}`)
-      .on('click', pick);
-    marker.plateId = c.id;
-    state.candidates.addLayer(marker);
-    list.append(h('li', { class: 'candidate', 'data-id': c.id, onclick: pick, title: t('click_to_incident') },
-      h('div', { class: 'cand-head' }, h('b', {}, c.id), ' ',
-        h('span', { class: 'conf' }, `${t('confidence')} ${(c.confidence * 100).toFixed(1)}%`)),
-      h('div', {}, `${term('kind', c.kind)} · ${c.road || ''} · ${term('status', c.status)}`),
-      c.explanation ? h('div', { class: 'muted' }, term('explanation', c.explanation)) : null,
-      c.distance_m !== null && c.distance_m !== undefined ? h('div', { class: 'muted' }, t('distance_from_caller', { d: fmtM(c.distance_m) })) : null,
-      c.cross_street ? h('div', { class: 'muted' }, `${t('cross_street')}: ${c.cross_street}`) : null));
-  });
-  const parts = head.concat([list]);
-  if (b.none_near) {
-    const r = b.near ? b.near.radius_m : '';
-    parts.push(h('p', { class: 'none-near' }, t('none_near', { r: fmtM(r) })));
-    const nl = h('ul', { class: 'nearby' });
-    for (const p of b.nearby || []) {
-      bounds.push([p.lat, p.lon]);
-      nl.append(h('li', { class: 'candidate', 'data-id': p.id, onclick: () => openIncident({ plate: p.id }, p) },
-        h('b', {}, p.id), ` ${p.road || ''} · ${fmtM(p.distance_m)} m`));
-      state.candidates.addLayer(L.circleMarker([p.lat, p.lon], { pane: 'pointsPane', radius: 5, color: '#777', fillOpacity: 0.6 })
-        .bindTooltip(esc(p.id)).on('click', () => openIncident({ plate: p.id }, p)));
-    }
-    parts.push(nl);
-  }
-  out.replaceChildren(...parts.filter(Boolean));
+  out.replaceChildren(...[...head, ...candidateRows(b, bounds), ...noneNearRows(b, bounds)].filter(Boolean));
   drawNearMarker(b.near);
   if (b.near) bounds.push([b.near.lat, b.near.lon]);
+  if (!fit) return;
   if (bounds.length === 1) map.setView(bounds[0], Math.max(map.getZoom(), 16));
   else if (bounds.length > 1) map.fitBounds(bounds, { padding: [60, 60], maxZoom: 17 });
 }
@@ -1069,7 +1074,7 @@ function setLanguage(next) {
   const rest = p.toString();
   history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
   applyStaticStrings();
-  renderLocate();
+  renderLocate(false);
   renderIncident(false);
   if (state.layerControl) drawLayerControl();
 }
