@@ -332,6 +332,42 @@ def run(args):
         box.send_keys(said + Keys.ENTER)
         wait(d, "the candidate marker", lambda: d.find_elements(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']"))
 
+        # A misread number whose candidates stand on different roads: the page asks for the
+        # road, and the road typed into its field narrows the search as /locate&road= does.
+        asked = None
+        for k in rng.sample(range(len(plate)), len(plate)):
+            if not plate[k].isdigit():
+                continue
+            for dgt in "0123456789":
+                q = plate[:k] + dgt + plate[k + 1:]
+                if q in plate_pos:
+                    continue
+                r = locate_body(server.get("locate", q=q))
+                if r.get("ask") and r["ask"]["question"] == "road":
+                    asked = (q, r)
+                    break
+            if asked:
+                break
+        if asked:
+            q, r = asked
+            box.clear()
+            box.send_keys(q + Keys.ENTER)
+            wait(d, f"the question for {q}", lambda: d.find_elements(By.CSS_SELECTOR, "#result .ask-form input"))
+            road = r["candidates"][1]["road"]
+            d.find_element(By.CSS_SELECTOR, "#result .ask-form input").send_keys(road + Keys.ENTER)
+            wait(d, f"the search narrowed to {road}", lambda: d.execute_script(
+                "const l = window.lugeoPage.located(); return l && l.request.road === arguments[0] && !!l.body;", road))
+            narrowed = locate_body(server.get("locate", q=q, road=road))
+            got = d.execute_script("return [...document.querySelectorAll('.cand-marker div')].map(e => e.dataset.id)")
+            check(got == [c["id"] for c in narrowed["candidates"]],
+                  f"{q}: asked '{r['ask']['detail']}', road {road} gives the server's candidates {got}")
+        else:
+            print(f"note: no one-digit misreading of {plate} makes the server ask for the road")
+        box.clear()
+        box.send_keys(said + Keys.ENTER)
+        wait(d, "the candidate marker", lambda: d.execute_script(
+            "const l = window.lugeoPage.located(); return l && l.request.q === arguments[0] && !l.request.road && !!l.body;", said))
+
         # The caller position as pasted from a Chinese map app: parsed by the page, whatever
         # the form (random positions in the demo's area, seeded).
         for _ in range(20):
