@@ -500,9 +500,17 @@ def run(args):
         check([tuple(x) for x in page_units_by_road(d)] == want3, f"map click at {at}: units = /incident?at='s")
 
         # English on request.
-        centre = d.execute_script("const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]")
+        centre_js = "const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]"
+        centre = None
+        for _ in range(40):                 # the panning to the clicked spot may still be under way
+            time.sleep(0.25)
+            now = d.execute_script(centre_js)
+            if now == centre:
+                break
+            centre = now
         d.find_element(By.ID, "lang-toggle").click()
-        check(d.execute_script("const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]") == centre,
+        time.sleep(0.5)
+        check(d.execute_script(centre_js) == centre,
               "switching the language leaves the map where it is")
         check(d.find_element(By.CSS_SELECTOR, "h1").text == "lugeo dispatch", "English after the toggle")
         check("Nearest units by road" in d.find_element(By.ID, "incident").text, "incident panel in English")
