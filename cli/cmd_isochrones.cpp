@@ -114,6 +114,7 @@ int run_isochrones(const IsochronesOptions &o) {
     io.max_snap_m = o.max_snap_m;
     io.concave_hull = o.concave;
     io.per_source = !o.no_per_source;
+    io.city_figures = !o.geojson; // the GeoJSON holds the polygons only
 
     // sources: scene layers, or LON,LAT
     std::vector<std::string> from = o.from;

@@ -306,7 +306,7 @@ nlohmann::json ring_coords(const Ring &ring, const MetricFrame &frame) {
     nlohmann::json a = nlohmann::json::array();
     for (const XY &p : ring) {
         const LonLat ll = frame.to_lonlat(p);
-        a.push_back({round_to(ll.lon, 1e-7), round_to(ll.lat, 1e-7)});
+        a.push_back({std::round(ll.lon * 1e7) / 1e7, std::round(ll.lat * 1e7) / 1e7});
     }
     return a;
 }

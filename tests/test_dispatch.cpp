@@ -25,10 +25,10 @@ namespace {
 
 std::shared_ptr<const DispatchScene> load_demo() {
     Scene scene = load_scene(LUGEO_DATA_DIR "/demo/scene.toml");
-    SceneData data = read_scene_data(
-        scene, {LayerRole::roads, LayerRole::poles, LayerRole::lamps, LayerRole::cameras,
-                LayerRole::buildings, LayerRole::units, LayerRole::zones, LayerRole::grids,
-                LayerRole::boundary});
+    SceneData data =
+        read_scene_data(scene, {LayerRole::roads, LayerRole::poles, LayerRole::lamps,
+                                LayerRole::cameras, LayerRole::buildings, LayerRole::units,
+                                LayerRole::zones, LayerRole::grids, LayerRole::boundary});
     std::vector<Plate> plates = std::move(data.plates.plates);
     PlateScheme scheme = data.plates.scheme ? *data.plates.scheme : PlateScheme{};
     data.plates.plates.clear();
@@ -214,6 +214,5 @@ TEST_CASE("dispatch: concurrent questions, unit reports and a reload") {
     IncidentOptions io;
     const IncidentResult plain =
         describe_incident(v.scene->incident(), p, io, v.scene->network(), v.scene->junctions());
-    CHECK(ask(fresh.view(), p) ==
-          digest(plain, v.scene->incident(), v.scene->incident().units));
+    CHECK(ask(fresh.view(), p) == digest(plain, v.scene->incident(), v.scene->incident().units));
 }

@@ -401,6 +401,7 @@ nlohmann::json isochrone(const Query &q, const Dispatch::View &v) {
     io.cell_m = 5.0;
     io.max_snap_m = 500.0;
     io.per_source = false;
+    io.city_figures = false; // the polygons only (as `lugeo isochrones --geojson`)
     IsochronePoints pts;
     pts.key_sites = positions_of(points_of(s.data(), LayerRole::key_sites));
     pts.cameras = positions_of(points_of(s.data(), LayerRole::cameras));

@@ -67,6 +67,9 @@ struct IsochroneOptions {
     bool concave_hull = false;  ///< also a concave-hull display variant per union
     double concave_ratio = 0.2; ///< GEOS concave hull length ratio (0: tightest, 1: convex)
     double beyond_minutes = 5;  ///< list the road pieces not reached within this threshold
+    /// The city-wide standard and the road beyond (IsochroneResult::standard, ::beyond);
+    /// false: the polygons and their own figures only (what a map needs; faster).
+    bool city_figures = true;
     PolygonOptions polygon_options() const {
         return {trim_m, fill_holes_below_m2, method, cell_m, quadrant_segments};
     }

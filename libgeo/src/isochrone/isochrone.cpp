@@ -639,6 +639,10 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             pts, p.profile);
     }
 
+    if (!o.city_figures) {
+        res.stats_seconds = seconds_since(t2);
+        return res;
+    }
     // the city-wide standard: a point is within threshold k if some threshold j <= k
     // reaches its snap on the network (by j's profile) in time
     std::map<Profile, std::vector<double>> ks_time, inc_time; // per profile, per point
