@@ -438,6 +438,9 @@ const ROAD_STYLE = {
   tertiary: { color: '#ffffff', weight: 3.5 }, residential: { color: '#ffffff', weight: 2.5 },
   unclassified: { color: '#ffffff', weight: 2.5 }, service: { color: '#ffffff', weight: 1.5 },
   living_street: { color: '#ededed', weight: 2.5 },
+  footway: { color: '#fa8072', weight: 1, dash: '2 3', bare: true }, pedestrian: { color: '#dddde8', weight: 2.5 },
+  steps: { color: '#fa8072', weight: 1.5, dash: '1 2', bare: true }, cycleway: { color: '#4060ff', weight: 1, dash: '2 3', bare: true },
+  track: { color: '#996600', weight: 1, dash: '3 3', bare: true },
 };
 const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary']);
 
@@ -445,8 +448,11 @@ function roadClass(p) { return String(p.class || p.highway || '').replace(/_link
 
 function roadStyle(f) {
   const s = ROAD_STYLE[roadClass(f.properties)] || { color: '#ffffff', weight: 1.5 };
-  return { color: s.color, weight: s.weight, opacity: 1, lineCap: 'round', lineJoin: 'round' };
+  return { color: s.color, weight: s.weight, opacity: 1, lineCap: 'round', lineJoin: 'round', dashArray: s.dash || null };
 }
+
+/** Paths (footways, steps, tracks) are drawn as a dashed line without a casing. */
+function hasCasing(f) { return !(ROAD_STYLE[roadClass(f.properties)] || {}).bare; }
 
 const state = {
   layers: {},          // name -> Leaflet layer
@@ -570,7 +576,7 @@ async function refreshRoads(force) {
   const keep = zoomBand === 0 ? (f) => MAJOR.has(roadClass(f.properties)) : () => true;
   const roadsLayer = L.geoJSON(roads, { pane: 'roadsPane', renderer: rendererFor('roadsPane'), style: roadStyle,
     filter: keep, interactive: false });
-  const casing = L.geoJSON(roads, { pane: 'roadsPane', renderer: rendererFor('roadsPane'), filter: keep,
+  const casing = L.geoJSON(roads, { pane: 'roadsPane', renderer: rendererFor('roadsPane'), filter: (f) => keep(f) && hasCasing(f),
     style: (f) => { const s = roadStyle(f); return { color: '#b8b0a4', weight: s.weight + 1.5, opacity: 1 }; },
     interactive: false });
   for (const name of ['roadsCasing', 'roads', 'buildings']) if (state.layers[name]) map.removeLayer(state.layers[name]);
