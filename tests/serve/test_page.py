@@ -253,6 +253,19 @@ def has_cjk(s):
     return any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
 
+def wait_still(d):
+    """Until the map stops panning or zooming (a click during an animation lands elsewhere)."""
+    js = "const m = window.lugeoPage.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]"
+    last = None
+    for _ in range(40):
+        time.sleep(0.25)
+        now = d.execute_script(js)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def wait(d, what, fn, timeout=60):
     try:
         return WebDriverWait(d, timeout, poll_frequency=0.25).until(lambda _: fn())
@@ -420,13 +433,16 @@ def run(args):
         wait(d, "the candidate marker", lambda: d.find_elements(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']"))
 
         # One click makes it the incident.
+        wait_still(d)
         d.find_element(By.CSS_SELECTOR, f".cand-marker div[data-id='{plate}']").click()
         wait(d, "the incident panel", lambda: d.execute_script(
-            "return document.querySelector('#incident').dataset.state === 'ready'"))
+            "const b = window.lugeoPage.incident(); return document.querySelector('#incident').dataset.state === 'ready'"
+            " && b && b.plate && b.plate.id === arguments[0];", plate))
         incident = server.get("incident", plate=plate)
         want = [(u["id"], minutes_text(u["time_s"])) for u in incident["by_road"]["units"]]
         got = [tuple(x) for x in page_units_by_road(d)]
-        check(got == want, f"units by road on the page = /incident's ({len(want)} units: {want[:3]}…)")
+        check(got == want, f"units by road on the page = /incident's ({len(want)} units: {want[:3]}…)"
+              + ("" if got == want else f"; the page shows {got}"))
         panel = d.find_element(By.ID, "incident").text
         if incident.get("zone"):
             check(incident["zone"]["name"] in panel, f"zone {incident['zone']['name']} shown")
@@ -488,7 +504,7 @@ def run(args):
 
         # A click on the map makes that spot the incident.
         d.execute_script("window.lugeoPage.map.setView([arguments[0], arguments[1]], 16)", incident["lat"], incident["lon"])
-        time.sleep(0.5)
+        wait_still(d)
         m = d.find_element(By.ID, "map")
         ActionChains(d).move_to_element_with_offset(m, 120, -80).click().perform()
         wait(d, "the incident of a map click", lambda: d.execute_script(
@@ -500,14 +516,8 @@ def run(args):
         check([tuple(x) for x in page_units_by_road(d)] == want3, f"map click at {at}: units = /incident?at='s")
 
         # English on request.
-        centre_js = "const c = window.lugeoPage.map.getCenter(); return [c.lat, c.lng]"
-        centre = None
-        for _ in range(40):                 # the panning to the clicked spot may still be under way
-            time.sleep(0.25)
-            now = d.execute_script(centre_js)
-            if now == centre:
-                break
-            centre = now
+        centre_js = "const m = window.lugeoPage.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]"
+        centre = wait_still(d)              # the panning to the clicked spot may still be under way
         d.find_element(By.ID, "lang-toggle").click()
         time.sleep(0.5)
         check(d.execute_script(centre_js) == centre,

@@ -689,6 +689,11 @@ function updateUnits(list) {
     if (moved || restatus || have.data.last_seen !== u.last_seen) changed = true;
     have.data = u;
   }
+  // A unit the server no longer lists (a reloaded scene without it) leaves the map.
+  const listed = new Set(list.map((u) => String(u.id)));
+  for (const [id, { marker }] of state.units) {
+    if (!listed.has(id)) { unitsLayer.removeLayer(marker); state.units.delete(id); changed = true; }
+  }
   return changed;
 }
 
@@ -699,6 +704,7 @@ function highlightUnits(ids) {
 
 let pollTimer = null;
 async function pollUnits() {
+  if (document.hidden) { pollTimer = setTimeout(pollUnits, UNIT_POLL_MS); return; }  // a background tab
   try {
     const changed = updateUnits(unitsFrom(await api('units')));
     if (changed && state.lastIncident) {
