@@ -298,7 +298,8 @@ async function api(path, options) {
   try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
   if (!res.ok) {
     if (res.status === 401) throw new ApiError(401, body, t('need_token'));
-    const msg = body && body.error ? body.error.message : (text || res.statusText);
+    const err = body && body.error;
+    const msg = err ? (typeof err === 'string' ? err : err.message || err.code) : (text || res.statusText);
     // 4xx: what was asked is wrong (the server names it); 5xx: the server's own trouble.
     throw new ApiError(res.status, body, res.status < 500 ? msg : t('server_error', { msg: res.status + ' ' + msg }));
   }
@@ -760,7 +761,7 @@ function matchLine(body) {
     case 'exact_far': return body.far_from_caller ? t('match_exact_far') : t('match_exact_far_pair');
     case 'fuzzy': return t('match_fuzzy');
     case 'none': return t('match_none');
-    case 'invalid': return t('match_invalid', { err: body.error || '' });
+    case 'invalid': return t('match_invalid', { err: typeof body.error === 'object' && body.error ? body.error.message : body.error || '' });
     default: return body.match || '';
   }
 }
