@@ -418,7 +418,6 @@ function parseNear(text) {
 // The map and the scene's layers
 // ---------------------------------------------------------------------------------------
 const map = L.map('map', { preferCanvas: true, zoomControl: true, minZoom: 10, maxZoom: 20 });
-const renderer = L.canvas({ padding: 0.3, tolerance: 4 });
 // Vector panes (drawn on canvas) stay below 500; the DOM marker panes above them, or a
 // canvas would take the clicks meant for a candidate or a unit.
 for (const [name, z] of [['zonesPane', 250], ['buildingsPane', 300], ['roadsPane', 350], ['gridsPane', 360],
@@ -703,9 +702,8 @@ function highlightUnits(ids) {
   for (const [id, { marker, data }] of state.units) marker.setIcon(unitIcon(data, set.has(id)));
 }
 
-let pollTimer = null;
 async function pollUnits() {
-  if (document.hidden) { pollTimer = setTimeout(pollUnits, UNIT_POLL_MS); return; }  // a background tab
+  if (document.hidden) { setTimeout(pollUnits, UNIT_POLL_MS); return; }  // a background tab
   try {
     const changed = updateUnits(unitsFrom(await api('units')));
     if (changed && state.lastIncident) {
@@ -715,7 +713,7 @@ async function pollUnits() {
   } catch (e) {
     if (e.status === 401) setStatus(e.message, true);
   } finally {
-    pollTimer = setTimeout(pollUnits, UNIT_POLL_MS);
+    setTimeout(pollUnits, UNIT_POLL_MS);
   }
 }
 
@@ -1164,7 +1162,7 @@ async function start() {
   } catch (e) {
     setStatus(e.message, true);
   }
-  pollTimer = setTimeout(pollUnits, UNIT_POLL_MS);
+  setTimeout(pollUnits, UNIT_POLL_MS);
   const q = params.get('q');
   if (q) { $('#q').value = q; search(); }
 }
