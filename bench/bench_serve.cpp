@@ -5,7 +5,8 @@
 // resident memory before and after (memory flat = no growth over the run).
 //
 //   build/bench/bench_serve build/cli/lugeo [--clients 16] [--locate 100000] [--incident 20000]
-//                           [--isochrone 2000] [--threads 32] [--scene FILE]
+//                           [--isochrone 2000] [--threads 32] [--scene FILE] [--rounds 1]
+// (--rounds N: every phase N times, to see that memory stays flat after the first)
 //
 // Questions are drawn from the scene's own plates (seeded): locate of the exact ID, of the ID
 // with its last digit misheard, and with a caller position; incident at a plate or a position
@@ -139,7 +140,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     const std::string lugeo = argv[1];
-    int clients = 16, threads = 32;
+    int clients = 16, threads = 32, rounds = 1;
     std::size_t n_locate = 100000, n_incident = 20000, n_iso = 2000;
     std::string scene;
     for (int i = 2; i + 1 < argc; i += 2) {
@@ -248,19 +249,22 @@ int main(int argc, char **argv) {
     std::cout << "| endpoint | requests | errors | req/s | p50 ms | p99 ms | p99.9 ms | max ms | "
                  "RSS before → after MB |\n|---|---|---|---|---|---|---|---|---|\n";
     std::size_t total = 0, total_errors = 0;
-    for (const auto &ph : phases) {
-        if (ph.paths.empty()) continue;
-        const Figures f = run(ph, port, clients, pid);
-        total += f.requests;
-        total_errors += f.errors;
-        char line[512];
-        std::snprintf(line, sizeof line,
-                      "| %s | %zu | %zu | %.0f | %.2f | %.2f | %.2f | %.1f | %.1f → %.1f |\n",
-                      ph.name.c_str(), f.requests, f.errors, double(f.requests) / f.seconds, f.p50,
-                      f.p99, f.p999, f.max, f.rss_before / 1024.0, f.rss_after / 1024.0);
-        std::cout << line << std::flush;
-        if (!f.first_error.empty()) std::cout << "  first error: " << f.first_error << "\n";
-    }
+    for (int round = 1; round <= rounds; ++round)
+        for (const auto &ph : phases) {
+            if (ph.paths.empty()) continue;
+            const Figures f = run(ph, port, clients, pid);
+            total += f.requests;
+            total_errors += f.errors;
+            char line[512];
+            std::snprintf(
+                line, sizeof line,
+                "| %s | %zu | %zu | %.0f | %.2f | %.2f | %.2f | %.1f | %.1f → %.1f |\n",
+                (rounds > 1 ? ph.name + " (round " + std::to_string(round) + ")" : ph.name).c_str(),
+                f.requests, f.errors, double(f.requests) / f.seconds, f.p50, f.p99, f.p999, f.max,
+                f.rss_before / 1024.0, f.rss_after / 1024.0);
+            std::cout << line << std::flush;
+            if (!f.first_error.empty()) std::cout << "  first error: " << f.first_error << "\n";
+        }
     std::cout << "total " << total << " requests, " << total_errors << " errors; load after "
               << loadavg() << "\n";
     kill(pid, SIGTERM);

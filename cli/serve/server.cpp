@@ -55,9 +55,10 @@ Refusal bad(const std::string &message, const std::string &parameter = {}) {
     return Refusal(400, "bad_parameter", message, parameter);
 }
 
-/// The text of a JSON document: compact, text that is not UTF-8 replaced, secrets redacted.
+/// The text of a JSON document: compact, text that is not UTF-8 replaced. (Answers hold no
+/// source names; error messages may, and are redacted where they are made: send_error.)
 std::string dump(const nlohmann::json &j) {
-    return redact_secrets(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void send(httplib::Response &res, int status, const nlohmann::json &doc) {
@@ -68,7 +69,7 @@ void send(httplib::Response &res, int status, const nlohmann::json &doc) {
 void send_error(httplib::Response &res, const std::string &command, int status,
                 const std::string &code, const std::string &message,
                 const std::string &parameter = {}) {
-    send(res, status, json_error(command, code, message, parameter));
+    send(res, status, json_error(command, code, redact_secrets(message), parameter));
 }
 
 bool valid_utf8(std::string_view s) {
