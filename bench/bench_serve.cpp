@@ -155,6 +155,8 @@ int main(int argc, char **argv) {
             n_incident = std::stoul(v);
         else if (k == "--isochrone")
             n_iso = std::stoul(v);
+        else if (k == "--rounds")
+            rounds = std::stoi(v);
         else if (k == "--scene")
             scene = v;
         else {
