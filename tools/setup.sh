@@ -2,7 +2,8 @@
 # Installs the Debian packages lugeo needs, when they are missing (apt-get only; nothing else
 # is downloaded). Used by both set-up commands of the README and by .ci/run.
 #   tools/setup.sh            build and run-time packages
-#   tools/setup.sh --report   also what the HTML report test needs (headless Chromium)
+#   tools/setup.sh --report   also what the browser tests need: the HTML report's (headless
+#                             Chromium) and the dispatcher page's (chromium-driver, Selenium)
 set -euo pipefail
 
 packages=(
@@ -17,7 +18,7 @@ packages=(
     postgresql-15 postgresql-15-postgis-3
 )
 if [[ "${1:-}" == "--report" ]]; then
-    packages+=(chromium fonts-noto-cjk)
+    packages+=(chromium fonts-noto-cjk chromium-driver python3-selenium)
 fi
 
 missing=()
