@@ -327,16 +327,22 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             "<section id=\"reachability\"><h2>" +
             std::string(tr(lang, "2. Reachability: the 1 / 5 / 30-minute standard",
                            "2. 可达性：1 / 5 / 30 分钟标准")) +
-            "</h2>\n"
-            "<p class=\"lead\">Areas reached from the nearest mobile kiosk within each threshold "
-            "(1 minute to handle, 5 to seal off, 30 for the whole city): the reached road network "
-            "buffered by " +
-            f0(io.trim_m) + " m, not a convex hull.</p>\n<figure>" +
-            map.render("Reachability bands from the mobile kiosks", attribution) +
-            "<figcaption>Bands of travel time from the nearest kiosk. Unshaded areas are not "
-            "reached "
-            "within " +
-            f0(iso.minutes.back()) + " minutes.</figcaption></figure>\n";
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Areas reached from the nearest mobile kiosk within each threshold (1 minute to "
+               "handle, 5 to seal off, 30 for the whole city): the reached road network buffered "
+               "by ",
+               "各时限内从最近的移动警务站可到达的区域（1 分钟处置、5 分钟封控、30 "
+               "分钟覆盖全市）：按可达路网缓冲 ") +
+            f0(io.trim_m) + tr(lang, " m, not a convex hull.", " 米绘制，而非凸包。") +
+            "</p>\n<figure>" +
+            map.render("Reachability bands from the mobile kiosks", attribution) + "<figcaption>" +
+            tr(lang,
+               "Bands of travel time from the nearest kiosk. Unshaded areas are not reached "
+               "within ",
+               "从最近警务站出发的行程时间分带。无底色区域在 ") +
+            f0(iso.minutes.back()) + tr(lang, " minutes.", " 分钟内不可达。") +
+            "</figcaption></figure>\n";
         Table t;
         t.head = {tr(lang, "threshold", "时限"),        tr(lang, "profile", "方式"),
                   tr(lang, "road reached", "可达道路"), tr(lang, "share of road", "道路占比"),
@@ -411,12 +417,17 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             map.add_label(XY{k.position.x, k.position.y + 120.0}, k.id);
         std::string s =
             "<section id=\"zones\"><h2>" + std::string(tr(lang, "3. Patrol zones", "3. 巡区")) +
-            "</h2>\n<p class=\"lead\">Each drivable road "
-            "goes to the kiosk that reaches it fastest (network Voronoi, car); areas between roads "
-            "go to the zone of the nearest road. The zones tile the study area with no gaps and no "
-            "overlaps.</p>\n<figure>" +
-            map.render("Patrol zones", attribution) +
-            "<figcaption>Patrol zones and their kiosks.</figcaption></figure>\n";
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Each drivable road goes to the kiosk that reaches it fastest (network Voronoi, "
+               "car); areas between roads go to the zone of the nearest road. The zones tile the "
+               "study area with no gaps and no overlaps.",
+               "每条可通车道路划归驾车最快到达的警务站（路网 "
+               "Voronoi）；道路之间的区域划归最近道路所在巡区。"
+               "各巡区无缝、无重叠地覆盖研究区。") +
+            "</p>\n<figure>" + map.render(tr(lang, "Patrol zones", "巡区"), attribution) +
+            "<figcaption>" + tr(lang, "Patrol zones and their kiosks.", "巡区及其警务站。") +
+            "</figcaption></figure>\n";
         Table t;
         t.head = {tr(lang, "zone (kiosk)", "巡区（警务站）"),
                   tr(lang, "area", "面积"),
@@ -438,9 +449,15 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  f1(z.mean_time_s / 60.0) + " min", f1(z.p95_time_s / 60.0) + " min",
                  f1(z.worst_time_s / 60.0) + " min"});
         s += t.html();
-        s += "<p>Imbalance (largest / smallest zone by road length): <b>" + f1(plan.imbalance) +
-             "</b>. The zones command also draws plans balanced by road length, graded incidents "
-             "or area.</p>\n";
+        s += std::string("<p>") +
+             tr(lang, "Imbalance (largest / smallest zone by road length): <b>",
+                "不均衡度（按道路长度，最大巡区 / 最小巡区）：<b>") +
+             f1(plan.imbalance) + "</b>. " +
+             tr(lang,
+                "The zones command also draws plans balanced by road length, graded incidents or "
+                "area.",
+                "zones 命令还可按道路长度、分级警情或面积生成均衡方案。") +
+             "</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"zones",
                                   Geometry::Type::polygon,
@@ -517,22 +534,32 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         std::string s =
             "<section id=\"coverage\"><h2>" +
             std::string(tr(lang, "4. Camera coverage", "4. 视频监控覆盖")) +
-            "</h2>\n<p class=\"lead\">Road seen by "
-            "at "
-            "least one camera: each camera's sector (heading, angle, range) clipped by building "
-            "footprints — a camera does not see through a building.</p>\n<div class=\"figs\">";
-        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>of " +
-             f1(cov.total.total_m / 1000.0) + " km road covered</div>";
-        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) +
-             " km</b>seen by two or more</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) +
-             "</b>key sites not seen</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) +
-             "</b>cameras that see no road</div></div>\n";
-        s += "<figure>" + map.render("Camera coverage of the road network", attribution) +
-             "<figcaption>Covered road (solid, dark), gaps of 50 m or more (dashed), and the "
-             "proposed next "
-             "cameras (triangles).</figcaption></figure>\n";
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Road seen by at least one camera: each camera's sector (heading, angle, range) "
+               "clipped by building footprints — a camera does not see through a building.",
+               "至少被一台摄像机看到的道路：每台摄像机的视域（朝向、视角、距离）被建筑轮廓裁切——摄"
+               "像机看不穿建筑。") +
+            "</p>\n<div class=\"figs\">";
+        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>" +
+             (lang == "zh" ? f1(cov.total.total_m / 1000.0) + " 公里道路已覆盖"
+                           : "of " + f1(cov.total.total_m / 1000.0) + " km road covered") +
+             "</div>";
+        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) + " km</b>" +
+             tr(lang, "seen by two or more", "被两台及以上看到") + "</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) + "</b>" +
+             tr(lang, "key sites not seen", "重点部位未被看到") + "</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) + "</b>" +
+             tr(lang, "cameras that see no road", "摄像机看不到道路") + "</div></div>\n";
+        s += "<figure>" +
+             map.render(tr(lang, "Camera coverage of the road network", "路网视频覆盖"),
+                        attribution) +
+             "<figcaption>" +
+             tr(lang,
+                "Covered road (solid, dark), gaps of 50 m or more (dashed), and the proposed next "
+                "cameras (triangles).",
+                "已覆盖道路（深色实线）、50 米及以上的盲区（虚线）和建议新增的摄像机（三角形）。") +
+             "</figcaption></figure>\n";
         Table bc;
         bc.head = {"road class", "length", "covered", "share", "seen by 2+"};
         bc.numeric = {false, true, true, true, true};
@@ -648,9 +675,12 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         std::string s =
             "<section id=\"registry\"><h2>" +
             std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
-            "</h2>\n<p class=\"lead\">The "
-            "numbered "
-            "power poles and street lamps the dispatchers resolve callers' numbers to.</p>\n";
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "The numbered power poles and street lamps the dispatchers resolve callers' "
+               "numbers to.",
+               "接警员据以把报警人报出的编号解析为位置的电杆和路灯编号。") +
+            "</p>\n";
         Table st;
         st.head = {tr(lang, "kind", "类型"),    tr(lang, "plates", "数量"),
                    tr(lang, "ok", "完好"),      tr(lang, "damaged", "损坏"),
@@ -665,13 +695,16 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &i : rep.issues)
             ++by_kind[check_kind_name(i.kind)];
         Table ik;
-        ik.head = {"check", "findings"};
+        ik.head = {tr(lang, "check", "检查项"), tr(lang, "findings", "问题数")};
         ik.numeric = {false, true};
         for (const auto &[k, n] : by_kind)
             ik.rows.push_back({k, std::to_string(n)});
         s += "<h3>" + std::string(tr(lang, "Checks", "检查结果")) + "</h3><p>" +
-             std::to_string(rep.error_count) + " errors, " + std::to_string(rep.warning_count) +
-             " warnings.</p>" + (by_kind.empty() ? std::string("<p>No findings.</p>") : ik.html());
+             std::to_string(rep.error_count) + tr(lang, " errors, ", " 处错误，") +
+             std::to_string(rep.warning_count) + tr(lang, " warnings.", " 处警告。") + "</p>" +
+             (by_kind.empty()
+                  ? "<p>" + std::string(tr(lang, "No findings.", "未发现问题。")) + "</p>"
+                  : ik.html());
         std::vector<const CheckIssue *> conf, conf_roads;
         std::set<std::pair<std::string, std::string>> road_pairs;
         auto road_of = [&](const CheckIssue &i, std::size_t k) {
@@ -703,14 +736,21 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                                c.ids.size() > 1 ? c.ids[1] : "", road_of(c, 1),
                                f0(c.distance_m) + " m", c.misreading, f0(c.score)});
         }
-        s += "<h3>Confusable plates: one misreading apart, far from each other</h3><p>" +
-             std::to_string(conf.size()) +
-             " pairs; the table shows each pair of roads once, its worst pair of plates first "
-             "(score: the probability of the misreading per reading "
-             "times the distance, metres astray per reading). A caller who misreads one of these "
-             "numbers names a valid plate far away: the dispatcher should confirm with a second "
-             "number or the caller's position.</p>" +
-             cf.html();
+        s += "<h3>" +
+             std::string(tr(lang, "Confusable plates: one misreading apart, far from each other",
+                            "易混淆编号：读错一处即为另一个相距很远的有效编号")) +
+             "</h3><p>" + std::to_string(conf.size()) +
+             tr(lang,
+                " pairs; the table shows each pair of roads once, its worst pair of plates first "
+                "(score: the probability of the misreading per reading times the distance, metres "
+                "astray per reading). A caller who misreads one of these numbers names a valid "
+                "plate far away: the dispatcher should confirm with a second number or the "
+                "caller's position.",
+                " 对；表中每对道路只列一次，取其中风险最高的一对编号，按风险从高到低排列（风险分 = "
+                "每次读错的概率 × "
+                "距离，即每次报号平均偏离的米数）。报警人读错这些编号时会指向远处的另一根杆："
+                "接警员应追问第二个编号或来电位置。") +
+             "</p>" + cf.html();
         body += s + "</section>\n";
         const auto L = add_layer({"plate_issues",
                                   Geometry::Type::point,
@@ -781,26 +821,39 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         std::string s =
             "<section id=\"next\"><h2>" +
             std::string(tr(lang, "6. Where the next kiosk should go", "6. 下一个警务站设在哪里")) +
-            "</h2>\n<p "
-            "class=\"lead\">The road junctions where " +
-            std::to_string(r.sites.size()) + " more kiosks would bring the most " + what +
-            " within 5 minutes by car of the nearest unit, the existing kiosks staying (maximal "
-            "covering: " +
-            std::string(r.method == SiteMethod::exhaustive
-                            ? "every choice evaluated"
-                            : "greedy, within 63% of the best possible gain, then improved by "
-                              "swaps") +
-            ").</p>\n<figure>" + map.render("Where the next kiosks should go", attribution) +
-            "<figcaption>Proposed kiosks in the order chosen, and what they bring within 5 "
-            "minutes.</figcaption></figure>\n";
+            "</h2>\n<p class=\"lead\">" +
+            (lang == "zh"
+                 ? "再增设 " + std::to_string(r.sites.size()) + " 个警务站时，能使最多" +
+                       (inc ? "分级警情（红 8、橙 4、蓝 2、绿 1）" : "道路") +
+                       "进入最近警力 5 分钟车程的路口，现有警务站不动（最大覆盖：" +
+                       (r.method == SiteMethod::exhaustive
+                            ? "穷举所有方案"
+                            : "贪心选择（不低于最优增益的 63%），再经交换改进") +
+                       "）。"
+                 : "The road junctions where " + std::to_string(r.sites.size()) +
+                       " more kiosks would bring the most " + what +
+                       " within 5 minutes by car of the nearest unit, the existing kiosks staying "
+                       "(maximal covering: " +
+                       std::string(r.method == SiteMethod::exhaustive
+                                       ? "every choice evaluated"
+                                       : "greedy, within 63% of the best possible gain, then "
+                                         "improved by swaps") +
+                       ").") +
+            "</p>\n<figure>" +
+            map.render(tr(lang, "Where the next kiosks should go", "新增警务站位置"), attribution) +
+            "<figcaption>" +
+            tr(lang, "Proposed kiosks in the order chosen, and what they bring within 5 minutes.",
+               "按选择顺序排列的建议警务站，以及它们带入 5 分钟范围的内容。") +
+            "</figcaption></figure>\n";
         const MetricFrame frame(net.crs());
         Table t;
-        t.head = {"rank",
-                  "junction",
-                  "lon, lat",
-                  inc ? "weight brought within 5 min" : "km brought within 5 min",
-                  "within 5 min after",
-                  "mean response after"};
+        t.head = {tr(lang, "rank", "序号"),
+                  tr(lang, "junction", "路口"),
+                  tr(lang, "lon, lat", "经度, 纬度"),
+                  inc ? tr(lang, "weight brought within 5 min", "新纳入 5 分钟的警情权重")
+                      : tr(lang, "km brought within 5 min", "新纳入 5 分钟的道路（公里）"),
+                  tr(lang, "within 5 min after", "增设后 5 分钟内"),
+                  tr(lang, "mean response after", "增设后平均响应")};
         t.numeric = {true, false, false, true, true, true};
         for (std::size_t i = 0; i < r.sites.size(); ++i) {
             const auto &st = r.sites[i];
@@ -812,12 +865,19 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  pct(st.figures.covered_share()), f1(st.figures.mean_time_s / 60.0) + " min"});
         }
         s += t.html();
-        s += "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) + "</b> of the " +
-             (inc ? "incident weight" : "road") + "; with these kiosks <b>" +
-             pct(r.after.covered_share()) +
-             "</b>. The site command also minimises the mean or "
-             "the worst response time, takes other candidates (community rooms, plates, a "
-             "layer) and answers whether moving a kiosk would help.</p>\n";
+        s += lang == "zh"
+                 ? "<p>目前 5 分钟内可达：<b>" + pct(r.before.covered_share()) + "</b>的" +
+                       (inc ? "警情权重" : "道路") + "；增设这些警务站后 <b>" +
+                       pct(r.after.covered_share()) +
+                       "</b>。site "
+                       "命令还可最小化平均或最长响应时间、使用其他候选点（社区用房、杆位、图层），"
+                       "并判断搬迁现有警务站是否有益。</p>\n"
+                 : "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) +
+                       "</b> of the " + (inc ? "incident weight" : "road") +
+                       "; with these kiosks <b>" + pct(r.after.covered_share()) +
+                       "</b>. The site command also minimises the mean or the worst response "
+                       "time, takes other candidates (community rooms, plates, a layer) and "
+                       "answers whether moving a kiosk would help.</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"next_kiosks",
                                   Geometry::Type::point,
