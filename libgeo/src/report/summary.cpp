@@ -134,8 +134,16 @@ void standard_figures(const Network &net, const ZonePlan &plan,
 void summary_findings(ReportSummary &s) {
     const bool zh = s.lang == "zh";
     s.findings.clear();
-    // 1. the standard: the threshold most zones fail, and the worst zone there
-    for (std::size_t k = 0; k < s.minutes.size() && s.findings.size() < 1; ++k) {
+    // 1. the standard: the threshold most zones fail (a tie: the longer one, which a kiosk
+    // move can fix), and the worst zone there
+    std::size_t pick = s.minutes.size(), most = 0;
+    for (std::size_t k = 0; k < s.minutes.size(); ++k) {
+        std::size_t n = 0;
+        for (const auto &z : s.zones)
+            n += k < z.pass.size() && !z.pass[k];
+        if (n > 0 && n >= most) most = n, pick = k;
+    }
+    for (std::size_t k = pick; k < s.minutes.size() && s.findings.empty(); ++k) {
         std::vector<const StandardRow *> failing;
         for (const auto &z : s.zones)
             if (k < z.pass.size() && !z.pass[k]) failing.push_back(&z);
