@@ -78,3 +78,75 @@ assert dark > 500, f"screenshot has almost no dark pixels: {dark}"
 print(f"screenshot {w}x{h}: {len(levels)} grey levels, {dark} dark samples")
 PY
 echo "report CLI: all checks passed"
+
+# ---- the summary (issue 13): figures under --json, both languages, --targets, the PDF ----
+python3 - "$TMP/r.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["schema"] == 1 and j["command"] == "report"
+s = j["summary"]
+assert s["lang"] == "zh", s["lang"]  # the demo is in China: Chinese by default
+zones, city = s["zones"], s["city"]
+assert len(zones) >= 2
+assert city["incidents"] == sum(z["incidents"] for z in zones) > 0
+for r in zones + [city]:
+    th = r["thresholds"]
+    assert [t["minutes"] for t in th] == [1, 5, 30], th
+    for t in th:
+        assert 0 <= t["incident_share"] <= 1 and 0 <= t["road_share"] <= 1
+        assert t["pass"] == (t["incident_share"] >= t["target_share"]), t
+    # more time never reaches less
+    assert all(a["incident_share"] <= b["incident_share"] and a["road_share"] <= b["road_share"]
+               for a, b in zip(th, th[1:])), th
+    assert r["pass"] == all(t["pass"] for t in th)
+    assert r["mean_time_s"] <= r["p95_time_s"] <= r["worst_time_s"]
+assert 1 <= len(s["findings"]) <= 3
+assert 0 < s["camera_covered_share"] < 1
+PY
+html="$TMP/out/report.html"
+grep -q '<section id="summary"' "$html" || fail "no summary section"
+grep -q '<html lang="zh-CN">' "$html" || fail "the demo report is not in Chinese by default"
+grep -q '摘要' "$html" && grep -q '巡区' "$html" || fail "Chinese headings missing"
+# the summary comes before section 1
+[[ $(grep -bo '<section id="summary"' "$html" | cut -d: -f1) -lt $(grep -bo '<section id="scene"' "$html" | cut -d: -f1) ]] \
+    || fail "the summary is not first"
+# maps are clipped to their frame
+grep -q 'clip-path="url(#mapframe' "$html" || fail "maps not clipped to their frame"
+grep -q '@page{size:A4' "$html" || fail "no A4 page rule"
+# the confusable table shows each pair of roads once
+python3 - "$html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+sec = h[h.index('<section id="registry"'):]
+tables = re.findall(r"<table>.*?</table>", sec, re.S)
+conf = tables[-1]
+rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", conf, re.S)]
+rows = [r for r in rows if r]
+pairs = [tuple(sorted((r[1], r[3]))) for r in rows]
+assert len(rows) > 0 and len(pairs) == len(set(pairs)), pairs
+PY
+# English, stricter targets that every zone meets (0), and the PDF
+"$LUGEO" report -q -o "$TMP/en" --lang en --targets 0,0,0 --pdf --json > "$TMP/en.json"
+grep -q '<html lang="en">' "$TMP/en/report.html" || fail "--lang en"
+grep -q 'Summary' "$TMP/en/report.html" || fail "English summary heading"
+grep -q '摘要' "$TMP/en/report.html" && fail "Chinese heading in the English report"
+python3 - "$TMP/en.json" "$TMP/en/report.pdf" <<'PY'
+import json, re, sys
+s = json.load(open(sys.argv[1]))["summary"]
+assert s["lang"] == "en" and s["city"]["pass"] and all(z["pass"] for z in s["zones"]), s["city"]
+pdf = open(sys.argv[2], "rb").read()
+assert pdf[:5] == b"%PDF-"
+pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+assert 7 <= len(pages) <= 40, len(pages)  # the summary and six sections, each from a new page
+for w, h in boxes:  # A4: 595 x 842 pt
+    assert abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5, (w, h)
+PY
+ls -a "$TMP/en" | grep -q '\.tmp\|chromium-profile' && fail "temporary files left by --pdf"
+# no Chromium: a clear message and exit 3
+set +e
+PATH=/nonexistent "$LUGEO" report -q -o "$TMP/nopdf" --pdf 2> "$TMP/nopdf.err"; rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "--pdf without chromium: exit $rc"
+grep -q "apt-get install chromium" "$TMP/nopdf.err" || fail "--pdf without chromium: $(cat "$TMP/nopdf.err")"
+echo "report summary: ok"

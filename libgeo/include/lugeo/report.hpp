@@ -18,8 +18,13 @@ namespace lugeo {
 struct ReportOptions {
     std::string output_dir = "."; ///< created if missing; report.html and report.gpkg go here
     std::vector<double> minutes = {1, 5, 30}; ///< the response standard
-    std::size_t new_cameras = 20;             ///< proposed next cameras (greedy placement)
-    std::size_t top = 10;                     ///< rows in "worst" / "largest" tables
+    /// The standard's targets: the share of incidents (of road when the scene has none) a zone
+    /// must reach within each threshold of `minutes` to pass (docs/report.md).
+    std::vector<double> targets = {0.2, 0.9, 1.0};
+    /// "zh", "en", or "" (Chinese for a scene in China, else English).
+    std::string lang;
+    std::size_t new_cameras = 20; ///< proposed next cameras (greedy placement)
+    std::size_t top = 10;         ///< rows in "worst" / "largest" tables
     double map_width_px = 760.0;
     ProgressFn progress; ///< fraction done and the current section
 };
@@ -29,12 +34,39 @@ struct ReportSection {
     double seconds = 0.0;
 };
 
+/// One zone (or the city, `zone` empty) against the 1/5/30-minute standard: by car from the
+/// zone's own kiosk (the patrol zones' travel times).
+struct StandardRow {
+    std::string zone, kiosk_name;
+    std::size_t incidents = 0;          ///< snapped to the zone's road
+    double road_km = 0;                 ///< drivable, inside the boundary
+    std::vector<double> incident_share; ///< per threshold (0 when no incidents)
+    std::vector<double> road_share;     ///< per threshold
+    std::vector<bool> pass; ///< per threshold: the share (incidents, else road) >= target
+    double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0;
+    bool passes() const;
+};
+
+/// The figures of the executive summary (also `lugeo report --json`).
+struct ReportSummary {
+    std::string lang; ///< the report's language
+    std::vector<double> minutes, targets;
+    bool by_incidents = true; ///< pass/fail on incidents (false: on road, no incidents)
+    StandardRow city;
+    std::vector<StandardRow> zones;
+    double camera_covered_share = -1; ///< road seen by a camera; -1 without cameras
+    std::size_t confusable_pairs = 0; ///< confusable plate pairs (registry checks)
+    std::size_t registry_errors = 0;
+    std::vector<std::string> findings; ///< the three most important, each with what to do
+};
+
 struct ReportResult {
     std::string html_path;
     std::string gpkg_path;
     std::vector<ReportSection> sections;
     std::vector<std::string> gpkg_layers;
     std::size_t html_bytes = 0;
+    ReportSummary summary;
     double seconds = 0.0;
 };
 

@@ -12,15 +12,18 @@
 #include <lugeo/version.hpp>
 #include <lugeo/zones.hpp>
 
+#include "report/summary.hpp"
 #include "report/svg_map.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -30,8 +33,13 @@ namespace lugeo {
 namespace {
 
 using report::html_escape;
+using report::report_language;
+using report::standard_figures;
 using report::Style;
+using report::summary_findings;
+using report::summary_html;
 using report::SvgMap;
+using report::tr;
 
 std::string f1(double v) {
     char b[32];
@@ -129,7 +137,13 @@ th{background:#e8e8e8}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 figure{margin:8px 0 16px}figcaption{font-size:12px;color:#333}
 nav a{margin-right:14px;color:#111}
 svg{max-width:100%;height:auto}
-@media print{main{max-width:none}h2{break-before:page}}
+.verdict{font-size:17px;font-weight:bold;margin:6px 0 10px}
+table.standard{font-size:14px}table.standard td,table.standard th{padding:5px 10px}
+td.fail{background:#f3d0d0;font-weight:bold}td.pass{background:#e6f2e6}tr.city td{border-top:2px solid #222;font-weight:bold}
+p.small{font-size:12px;color:#333}ol.findings li{margin:4px 0}
+tr,figure,.fig{break-inside:avoid}thead{display:table-header-group}
+@page{size:A4;margin:14mm 12mm}
+@media print{main{max-width:none;padding:0}nav{display:none}h2{break-before:page}section.summary h2{break-before:avoid}body{-webkit-print-color-adjust:exact;print-color-adjust:exact}svg{max-height:230mm}}
 )CSS";
 
 bool is_main_road(const std::string &c) {
@@ -195,6 +209,14 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     progress(0.02, "network");
     const Network net = build_network(scene.roads, scene.settings.network);
     const NetworkSummary ns = summarize(net);
+    const std::string lang = report_language(o.lang, net);
+    if (lang != "zh" && lang != "en")
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("lang", lang),
+                    "the report's language is zh or en, not '" + lang + "'");
+    ReportSummary &summary = result.summary;
+    summary.lang = lang;
+    summary.minutes = o.minutes;
+    summary.targets = o.targets;
     const ZoneContext ctx = zone_context(scene);
     const std::vector<Unit> kiosks = units_of_kind(scene.units, scene.settings.zones.kiosk_kind);
     Box extent;
@@ -205,14 +227,16 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (XY q : net.nodes())
             extent.extend(q);
     {
-        std::string s = "<section id=\"scene\"><h2>1. The scene</h2>\n<p>" +
+        std::string s = "<section id=\"scene\"><h2>" +
+                        std::string(tr(lang, "1. The scene", "1. 场景与数据")) + "</h2>\n<p>" +
                         html_escape(scene.name) + ". Metric CRS <b>" + html_escape(scene.crs) +
                         "</b>. Scene file: <code>" +
                         html_escape(scene.path.empty() ? std::string("(command line)")
                                                        : fs::path(scene.path).filename().string()) +
                         "</code>.</p>\n";
         Table t;
-        t.head = {"layer", "source", "features", "provenance"};
+        t.head = {tr(lang, "layer", "图层"), tr(lang, "source", "来源"),
+                  tr(lang, "features", "要素数"), tr(lang, "provenance", "性质")};
         t.numeric = {false, false, true, false};
         bool any_synthetic = false;
         for (const LayerReport &layer : scene.reports) {
@@ -243,7 +267,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  "reproducible) to mirror "
                  "the city's figures; they are not real poles, lamps, cameras, police units or "
                  "incidents.</p>\n";
-        s += "<h3>Road network</h3><div class=\"figs\">";
+        s += "<h3>" + std::string(tr(lang, "Road network", "路网")) + "</h3><div class=\"figs\">";
         s += "<div class=\"fig\"><b>" + f1(ns.total_km) + " km</b>road, " +
              num_thousands(ns.edges) + " edges</div>";
         s += "<div class=\"fig\"><b>" + f1(ns.km_by_profile[2]) + " km</b>drivable (" +
@@ -300,20 +324,29 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         }
         map.add_points(kiosk_points, kiosk_style);
         std::string s =
-            "<section id=\"reachability\"><h2>2. Reachability: the 1 / 5 / 30-minute "
-            "standard</h2>\n"
-            "<p class=\"lead\">Areas reached from the nearest mobile kiosk within each threshold "
-            "(1 minute to handle, 5 to seal off, 30 for the whole city): the reached road network "
-            "buffered by " +
-            f0(io.trim_m) + " m, not a convex hull.</p>\n<figure>" +
-            map.render("Reachability bands from the mobile kiosks", attribution) +
-            "<figcaption>Bands of travel time from the nearest kiosk. Unshaded areas are not "
-            "reached "
-            "within " +
-            f0(iso.minutes.back()) + " minutes.</figcaption></figure>\n";
+            "<section id=\"reachability\"><h2>" +
+            std::string(tr(lang, "2. Reachability: the 1 / 5 / 30-minute standard",
+                           "2. 可达性：1 / 5 / 30 分钟标准")) +
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Areas reached from the nearest mobile kiosk within each threshold (1 minute to "
+               "handle, 5 to seal off, 30 for the whole city): the reached road network buffered "
+               "by ",
+               "各时限内从最近的移动警务站可到达的区域（1 分钟处置、5 分钟封控、30 "
+               "分钟覆盖全市）：按可达路网缓冲 ") +
+            f0(io.trim_m) + tr(lang, " m, not a convex hull.", " 米绘制，而非凸包。") +
+            "</p>\n<figure>" +
+            map.render("Reachability bands from the mobile kiosks", attribution) + "<figcaption>" +
+            tr(lang,
+               "Bands of travel time from the nearest kiosk. Unshaded areas are not reached "
+               "within ",
+               "从最近警务站出发的行程时间分带。无底色区域在 ") +
+            f0(iso.minutes.back()) + tr(lang, " minutes.", " 分钟内不可达。") +
+            "</figcaption></figure>\n";
         Table t;
-        t.head = {"threshold",     "profile",   "road reached",
-                  "share of road", "key sites", "incidents"};
+        t.head = {tr(lang, "threshold", "时限"),        tr(lang, "profile", "方式"),
+                  tr(lang, "road reached", "可达道路"), tr(lang, "share of road", "道路占比"),
+                  tr(lang, "key sites", "重点部位"),    tr(lang, "incidents", "警情")};
         t.numeric = {false, false, true, true, true, true};
         for (const auto &f : iso.standard)
             t.rows.push_back(
@@ -351,7 +384,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               std::string(profile_name(iso.profiles[b])),
                               area(iso.bands[b]) / 1e6});
     } else {
-        body += "<section id=\"reachability\"><h2>2. Reachability</h2><p class=\"note\">The scene "
+        body += "<section id=\"reachability\"><h2>" +
+                std::string(tr(lang, "2. Reachability", "2. 可达性")) +
+                "</h2><p class=\"note\">The scene "
                 "has no units "
                 "of kind kiosk: no reachability.</p></section>\n";
     }
@@ -363,6 +398,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     std::vector<NamedArea> zone_areas;
     if (!kiosks.empty()) {
         const ZonePlan plan = build_zones(net, kiosks, ctx, ZoneOptions{});
+        standard_figures(net, plan, scene.incidents, summary);
         static const char *zone_fill[] = {"#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6",
                                           "#ffffcc", "#e5d8bd", "#fddaec", "#f2f2f2", "#b3e2cd"};
         static const char *zone_hatch[] = {"",     "diag", "",      "cross", "",
@@ -380,16 +416,28 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &k : kiosks)
             map.add_label(XY{k.position.x, k.position.y + 120.0}, k.id);
         std::string s =
-            "<section id=\"zones\"><h2>3. Patrol zones</h2>\n<p class=\"lead\">Each drivable road "
-            "goes to the kiosk that reaches it fastest (network Voronoi, car); areas between roads "
-            "go to the zone of the nearest road. The zones tile the study area with no gaps and no "
-            "overlaps.</p>\n<figure>" +
-            map.render("Patrol zones", attribution) +
-            "<figcaption>Patrol zones and their kiosks.</figcaption></figure>\n";
+            "<section id=\"zones\"><h2>" + std::string(tr(lang, "3. Patrol zones", "3. 巡区")) +
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Each drivable road goes to the kiosk that reaches it fastest (network Voronoi, "
+               "car); areas between roads go to the zone of the nearest road. The zones tile the "
+               "study area with no gaps and no overlaps.",
+               "每条可通车道路划归驾车最快到达的警务站（路网 "
+               "Voronoi）；道路之间的区域划归最近道路所在巡区。"
+               "各巡区无缝、无重叠地覆盖研究区。") +
+            "</p>\n<figure>" + map.render(tr(lang, "Patrol zones", "巡区"), attribution) +
+            "<figcaption>" + tr(lang, "Patrol zones and their kiosks.", "巡区及其警务站。") +
+            "</figcaption></figure>\n";
         Table t;
-        t.head = {"zone (kiosk)", "area",    "road",          "incidents (red/orange/blue/green)",
-                  "key sites",    "cameras", "mean response", "95th percentile",
-                  "worst"};
+        t.head = {tr(lang, "zone (kiosk)", "巡区（警务站）"),
+                  tr(lang, "area", "面积"),
+                  tr(lang, "road", "道路"),
+                  tr(lang, "incidents (red/orange/blue/green)", "警情（红/橙/蓝/绿）"),
+                  tr(lang, "key sites", "重点部位"),
+                  tr(lang, "cameras", "摄像机"),
+                  tr(lang, "mean response", "平均响应"),
+                  tr(lang, "95th percentile", "95% 分位"),
+                  tr(lang, "worst", "最长")};
         t.numeric = {false, true, true, true, true, true, true, true, true};
         for (const auto &z : plan.zones)
             t.rows.push_back(
@@ -401,9 +449,15 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  f1(z.mean_time_s / 60.0) + " min", f1(z.p95_time_s / 60.0) + " min",
                  f1(z.worst_time_s / 60.0) + " min"});
         s += t.html();
-        s += "<p>Imbalance (largest / smallest zone by road length): <b>" + f1(plan.imbalance) +
-             "</b>. The zones command also draws plans balanced by road length, graded incidents "
-             "or area.</p>\n";
+        s += std::string("<p>") +
+             tr(lang, "Imbalance (largest / smallest zone by road length): <b>",
+                "不均衡度（按道路长度，最大巡区 / 最小巡区）：<b>") +
+             f1(plan.imbalance) + "</b>. " +
+             tr(lang,
+                "The zones command also draws plans balanced by road length, graded incidents or "
+                "area.",
+                "zones 命令还可按道路长度、分级警情或面积生成均衡方案。") +
+             "</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"zones",
                                   Geometry::Type::polygon,
@@ -433,7 +487,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &k : kiosks)
             gpkg.add_feature(K, Geometry::of_point(k.position), {k.id, k.name});
     } else {
-        body += "<section id=\"zones\"><h2>3. Patrol zones</h2><p class=\"note\">The scene has no "
+        body += "<section id=\"zones\"><h2>" + std::string(tr(lang, "3. Patrol zones", "3. 巡区")) +
+                "</h2><p class=\"note\">The scene has no "
                 "kiosks: no "
                 "zones.</p></section>\n";
     }
@@ -446,6 +501,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         CoverageInput in = coverage_input(scene);
         in.zones = zone_areas;
         const CoverageResult cov = analyze_coverage(net, in, CoverageOptions{});
+        summary.camera_covered_share = cov.total.share();
         progress(0.7, "next cameras");
         PlanOptions po;
         po.add = o.new_cameras;
@@ -476,22 +532,34 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         map.add_points(picks, Style{"#ffd700", "#000000", 1.0, 1.0, "", "", 5.0, "triangle",
                                     "proposed camera"});
         std::string s =
-            "<section id=\"coverage\"><h2>4. Camera coverage</h2>\n<p class=\"lead\">Road seen by "
-            "at "
-            "least one camera: each camera's sector (heading, angle, range) clipped by building "
-            "footprints — a camera does not see through a building.</p>\n<div class=\"figs\">";
-        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>of " +
-             f1(cov.total.total_m / 1000.0) + " km road covered</div>";
-        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) +
-             " km</b>seen by two or more</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) +
-             "</b>key sites not seen</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) +
-             "</b>cameras that see no road</div></div>\n";
-        s += "<figure>" + map.render("Camera coverage of the road network", attribution) +
-             "<figcaption>Covered road (solid, dark), gaps of 50 m or more (dashed), and the "
-             "proposed next "
-             "cameras (triangles).</figcaption></figure>\n";
+            "<section id=\"coverage\"><h2>" +
+            std::string(tr(lang, "4. Camera coverage", "4. 视频监控覆盖")) +
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "Road seen by at least one camera: each camera's sector (heading, angle, range) "
+               "clipped by building footprints — a camera does not see through a building.",
+               "至少被一台摄像机看到的道路：每台摄像机的视域（朝向、视角、距离）被建筑轮廓裁切——摄"
+               "像机看不穿建筑。") +
+            "</p>\n<div class=\"figs\">";
+        s += "<div class=\"fig\"><b>" + pct(cov.total.share()) + "</b>" +
+             (lang == "zh" ? f1(cov.total.total_m / 1000.0) + " 公里道路已覆盖"
+                           : "of " + f1(cov.total.total_m / 1000.0) + " km road covered") +
+             "</div>";
+        s += "<div class=\"fig\"><b>" + f1(cov.total.backup_m / 1000.0) + " km</b>" +
+             tr(lang, "seen by two or more", "被两台及以上看到") + "</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.key_sites_unseen.size()) + "</b>" +
+             tr(lang, "key sites not seen", "重点部位未被看到") + "</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(cov.cameras_no_road.size()) + "</b>" +
+             tr(lang, "cameras that see no road", "摄像机看不到道路") + "</div></div>\n";
+        s += "<figure>" +
+             map.render(tr(lang, "Camera coverage of the road network", "路网视频覆盖"),
+                        attribution) +
+             "<figcaption>" +
+             tr(lang,
+                "Covered road (solid, dark), gaps of 50 m or more (dashed), and the proposed next "
+                "cameras (triangles).",
+                "已覆盖道路（深色实线）、50 米及以上的盲区（虚线）和建议新增的摄像机（三角形）。") +
+             "</figcaption></figure>\n";
         Table bc;
         bc.head = {"road class", "length", "covered", "share", "seen by 2+"};
         bc.numeric = {false, true, true, true, true};
@@ -502,7 +570,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &[c, l] : classes)
             bc.rows.push_back({c, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
                                pct(l.share()), f1(l.backup_m / 1000) + " km"});
-        s += "<h3>By road class</h3>" + bc.html();
+        s += "<h3>" + std::string(tr(lang, "By road class", "按道路等级")) + "</h3>" + bc.html();
         if (!cov.by_zone.empty()) {
             Table bz;
             bz.head = {"patrol zone", "length", "covered", "share"};
@@ -510,7 +578,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             for (const auto &[z, l] : cov.by_zone)
                 bz.rows.push_back({z, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
                                    pct(l.share())});
-            s += "<h3>By patrol zone</h3>" + bz.html();
+            s += "<h3>" + std::string(tr(lang, "By patrol zone", "按巡区")) + "</h3>" + bz.html();
         }
         Table g;
         g.head = {"road", "class", "length", "from plate", "to plate"};
@@ -522,7 +590,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               gp.from_plate ? in.plates[gp.from_plate->plate].id : "",
                               gp.to_plate ? in.plates[gp.to_plate->plate].id : ""});
         }
-        s += "<h3>The largest gaps</h3>" + g.html();
+        s += "<h3>" + std::string(tr(lang, "The largest gaps", "最大的盲区")) + "</h3>" + g.html();
         Table pk;
         pk.head = {"#", "mount (plate)", "heading", "new road covered", "coverage after"};
         pk.numeric = {true, false, true, true, true};
@@ -583,7 +651,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               p.camera.range_m, p.gain_m});
         }
     } else {
-        body += "<section id=\"coverage\"><h2>4. Camera coverage</h2><p class=\"note\">The scene "
+        body += "<section id=\"coverage\"><h2>" +
+                std::string(tr(lang, "4. Camera coverage", "4. 视频监控覆盖")) +
+                "</h2><p class=\"note\">The scene "
                 "has no cameras "
                 "layer.</p></section>\n";
     }
@@ -603,11 +673,18 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         };
         const CheckReport rep = check_plates(plates, co);
         std::string s =
-            "<section id=\"registry\"><h2>5. The plate registry</h2>\n<p class=\"lead\">The "
-            "numbered "
-            "power poles and street lamps the dispatchers resolve callers' numbers to.</p>\n";
+            "<section id=\"registry\"><h2>" +
+            std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
+            "</h2>\n<p class=\"lead\">" +
+            tr(lang,
+               "The numbered power poles and street lamps the dispatchers resolve callers' "
+               "numbers to.",
+               "接警员据以把报警人报出的编号解析为位置的电杆和路灯编号。") +
+            "</p>\n";
         Table st;
-        st.head = {"kind", "plates", "ok", "damaged", "missing", "unknown"};
+        st.head = {tr(lang, "kind", "类型"),    tr(lang, "plates", "数量"),
+                   tr(lang, "ok", "完好"),      tr(lang, "damaged", "损坏"),
+                   tr(lang, "missing", "缺失"), tr(lang, "unknown", "未知")};
         st.numeric = {false, true, true, true, true, true};
         for (const auto &c : rep.status)
             st.rows.push_back({c.kind, num_thousands(c.ok + c.damaged + c.missing + c.unknown),
@@ -618,32 +695,62 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &i : rep.issues)
             ++by_kind[check_kind_name(i.kind)];
         Table ik;
-        ik.head = {"check", "findings"};
+        ik.head = {tr(lang, "check", "检查项"), tr(lang, "findings", "问题数")};
         ik.numeric = {false, true};
         for (const auto &[k, n] : by_kind)
             ik.rows.push_back({k, std::to_string(n)});
-        s += "<h3>Checks</h3><p>" + std::to_string(rep.error_count) + " errors, " +
-             std::to_string(rep.warning_count) + " warnings.</p>" +
-             (by_kind.empty() ? std::string("<p>No findings.</p>") : ik.html());
-        std::vector<const CheckIssue *> conf;
-        for (const auto &i : rep.issues)
-            if (i.kind == CheckKind::confusable) conf.push_back(&i);
+        s += "<h3>" + std::string(tr(lang, "Checks", "检查结果")) + "</h3><p>" +
+             std::to_string(rep.error_count) + tr(lang, " errors, ", " 处错误，") +
+             std::to_string(rep.warning_count) + tr(lang, " warnings.", " 处警告。") + "</p>" +
+             (by_kind.empty()
+                  ? "<p>" + std::string(tr(lang, "No findings.", "未发现问题。")) + "</p>"
+                  : ik.html());
+        std::vector<const CheckIssue *> conf, conf_roads;
+        std::set<std::pair<std::string, std::string>> road_pairs;
+        auto road_of = [&](const CheckIssue &i, std::size_t k) {
+            return k < i.plates.size() && i.plates[k] < plates.size() ? plates[i.plates[k]].road
+                                                                      : std::string();
+        };
+        for (const auto &i : rep.issues) {
+            if (i.kind != CheckKind::confusable) continue;
+            conf.push_back(&i);
+            // the table shows each pair of roads once (its worst pair of plates)
+            auto key = std::minmax(road_of(i, 0), road_of(i, 1));
+            if (road_pairs.insert({key.first, key.second}).second) conf_roads.push_back(&i);
+        }
+        summary.confusable_pairs = conf.size();
+        summary.registry_errors = rep.error_count;
         // already ranked by score = probability of the misreading x distance (check_plates)
         Table cf;
-        cf.head = {"plate", "confusable with", "distance apart", "misreading", "score (m)"};
-        cf.numeric = {false, false, true, false, true};
-        for (std::size_t i = 0; i < conf.size() && i < o.top; ++i)
-            cf.rows.push_back({conf[i]->ids.size() > 0 ? conf[i]->ids[0] : "",
-                               conf[i]->ids.size() > 1 ? conf[i]->ids[1] : "",
-                               f0(conf[i]->distance_m) + " m", conf[i]->misreading,
-                               f0(conf[i]->score)});
-        s += "<h3>Confusable plates: one misreading apart, far from each other</h3><p>" +
-             std::to_string(conf.size()) +
-             " pairs, the worst first (score: the probability of the misreading per reading "
-             "times the distance, metres astray per reading). A caller who misreads one of these "
-             "numbers names a valid plate far away: the dispatcher should confirm with a second "
-             "number or the caller's position.</p>" +
-             cf.html();
+        cf.head = {tr(lang, "plate", "编号"),
+                   tr(lang, "road", "道路"),
+                   tr(lang, "confusable with", "易混淆编号"),
+                   tr(lang, "road", "道路"),
+                   tr(lang, "distance apart", "相距"),
+                   tr(lang, "misreading", "误读方式"),
+                   tr(lang, "score (m)", "风险分（米）")};
+        cf.numeric = {false, false, false, false, true, false, true};
+        for (std::size_t i = 0; i < conf_roads.size() && i < o.top; ++i) {
+            const CheckIssue &c = *conf_roads[i];
+            cf.rows.push_back({c.ids.size() > 0 ? c.ids[0] : "", road_of(c, 0),
+                               c.ids.size() > 1 ? c.ids[1] : "", road_of(c, 1),
+                               f0(c.distance_m) + " m", c.misreading, f0(c.score)});
+        }
+        s += "<h3>" +
+             std::string(tr(lang, "Confusable plates: one misreading apart, far from each other",
+                            "易混淆编号：读错一处即为另一个相距很远的有效编号")) +
+             "</h3><p>" + std::to_string(conf.size()) +
+             tr(lang,
+                " pairs; the table shows each pair of roads once, its worst pair of plates first "
+                "(score: the probability of the misreading per reading times the distance, metres "
+                "astray per reading). A caller who misreads one of these numbers names a valid "
+                "plate far away: the dispatcher should confirm with a second number or the "
+                "caller's position.",
+                " 对；表中每对道路只列一次，取其中风险最高的一对编号，按风险从高到低排列（风险分 = "
+                "每次读错的概率 × "
+                "距离，即每次报号平均偏离的米数）。报警人读错这些编号时会指向远处的另一根杆："
+                "接警员应追问第二个编号或来电位置。") +
+             "</p>" + cf.html();
         body += s + "</section>\n";
         const auto L = add_layer({"plate_issues",
                                   Geometry::Type::point,
@@ -666,7 +773,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               i.message});
         }
     } else {
-        body += "<section id=\"registry\"><h2>5. The plate registry</h2><p class=\"note\">The "
+        body += "<section id=\"registry\"><h2>" +
+                std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
+                "</h2><p class=\"note\">The "
                 "scene has no poles or "
                 "lamps layer.</p></section>\n";
     }
@@ -710,26 +819,41 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         const std::string what =
             inc ? "graded incidents (red 8, orange 4, blue 2, green 1)" : "road length";
         std::string s =
-            "<section id=\"next\"><h2>6. Where the next kiosk should go</h2>\n<p "
-            "class=\"lead\">The road junctions where " +
-            std::to_string(r.sites.size()) + " more kiosks would bring the most " + what +
-            " within 5 minutes by car of the nearest unit, the existing kiosks staying (maximal "
-            "covering: " +
-            std::string(r.method == SiteMethod::exhaustive
-                            ? "every choice evaluated"
-                            : "greedy, within 63% of the best possible gain, then improved by "
-                              "swaps") +
-            ").</p>\n<figure>" + map.render("Where the next kiosks should go", attribution) +
-            "<figcaption>Proposed kiosks in the order chosen, and what they bring within 5 "
-            "minutes.</figcaption></figure>\n";
+            "<section id=\"next\"><h2>" +
+            std::string(tr(lang, "6. Where the next kiosk should go", "6. 下一个警务站设在哪里")) +
+            "</h2>\n<p class=\"lead\">" +
+            (lang == "zh"
+                 ? "再增设 " + std::to_string(r.sites.size()) + " 个警务站时，能使最多" +
+                       (inc ? "分级警情（红 8、橙 4、蓝 2、绿 1）" : "道路") +
+                       "进入最近警力 5 分钟车程的路口，现有警务站不动（最大覆盖：" +
+                       (r.method == SiteMethod::exhaustive
+                            ? "穷举所有方案"
+                            : "贪心选择（不低于最优增益的 63%），再经交换改进") +
+                       "）。"
+                 : "The road junctions where " + std::to_string(r.sites.size()) +
+                       " more kiosks would bring the most " + what +
+                       " within 5 minutes by car of the nearest unit, the existing kiosks staying "
+                       "(maximal covering: " +
+                       std::string(r.method == SiteMethod::exhaustive
+                                       ? "every choice evaluated"
+                                       : "greedy, within 63% of the best possible gain, then "
+                                         "improved by swaps") +
+                       ").") +
+            "</p>\n<figure>" +
+            map.render(tr(lang, "Where the next kiosks should go", "新增警务站位置"), attribution) +
+            "<figcaption>" +
+            tr(lang, "Proposed kiosks in the order chosen, and what they bring within 5 minutes.",
+               "按选择顺序排列的建议警务站，以及它们带入 5 分钟范围的内容。") +
+            "</figcaption></figure>\n";
         const MetricFrame frame(net.crs());
         Table t;
-        t.head = {"rank",
-                  "junction",
-                  "lon, lat",
-                  inc ? "weight brought within 5 min" : "km brought within 5 min",
-                  "within 5 min after",
-                  "mean response after"};
+        t.head = {tr(lang, "rank", "序号"),
+                  tr(lang, "junction", "路口"),
+                  tr(lang, "lon, lat", "经度, 纬度"),
+                  inc ? tr(lang, "weight brought within 5 min", "新纳入 5 分钟的警情权重")
+                      : tr(lang, "km brought within 5 min", "新纳入 5 分钟的道路（公里）"),
+                  tr(lang, "within 5 min after", "增设后 5 分钟内"),
+                  tr(lang, "mean response after", "增设后平均响应")};
         t.numeric = {true, false, false, true, true, true};
         for (std::size_t i = 0; i < r.sites.size(); ++i) {
             const auto &st = r.sites[i];
@@ -741,12 +865,19 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  pct(st.figures.covered_share()), f1(st.figures.mean_time_s / 60.0) + " min"});
         }
         s += t.html();
-        s += "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) + "</b> of the " +
-             (inc ? "incident weight" : "road") + "; with these kiosks <b>" +
-             pct(r.after.covered_share()) +
-             "</b>. The site command also minimises the mean or "
-             "the worst response time, takes other candidates (community rooms, plates, a "
-             "layer) and answers whether moving a kiosk would help.</p>\n";
+        s += lang == "zh"
+                 ? "<p>目前 5 分钟内可达：<b>" + pct(r.before.covered_share()) + "</b>的" +
+                       (inc ? "警情权重" : "道路") + "；增设这些警务站后 <b>" +
+                       pct(r.after.covered_share()) +
+                       "</b>。site "
+                       "命令还可最小化平均或最长响应时间、使用其他候选点（社区用房、杆位、图层），"
+                       "并判断搬迁现有警务站是否有益。</p>\n"
+                 : "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) +
+                       "</b> of the " + (inc ? "incident weight" : "road") +
+                       "; with these kiosks <b>" + pct(r.after.covered_share()) +
+                       "</b>. The site command also minimises the mean or the worst response "
+                       "time, takes other candidates (community rooms, plates, a layer) and "
+                       "answers whether moving a kiosk would help.</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"next_kiosks",
                                   Geometry::Type::point,
@@ -763,29 +894,44 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               100 * r.sites[i].figures.covered_share(),
                               r.sites[i].figures.mean_time_s / 60.0});
     } else {
-        body += "<section id=\"next\"><h2>6. Where the next kiosk should go</h2><p "
-                "class=\"note\">The scene has no kiosks to add to.</p></section>\n";
+        body +=
+            "<section id=\"next\"><h2>" +
+            std::string(tr(lang, "6. Where the next kiosk should go", "6. 下一个警务站设在哪里")) +
+            "</h2><p "
+            "class=\"note\">The scene has no kiosks to add to.</p></section>\n";
     }
     result.sections.push_back({"next", "Where the next kiosk should go", secs(t0, now())});
 
     // ---- assemble -----------------------------------------------------------------------
     progress(0.95, "writing");
-    std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-                       "<meta name=\"viewport\" content=\"width=device-width, "
-                       "initial-scale=1\">\n<title>lugeo planning report — " +
-                       html_escape(scene.name) + "</title>\n<style>" + kCss +
-                       "</style>\n</head>\n<body><main>\n"
-                       "<h1>Planning report</h1>\n<p class=\"lead\">" +
-                       html_escape(scene.name) +
-                       "</p>\n<nav>"
-                       "<a href=\"#scene\">Scene</a><a href=\"#reachability\">Reachability</a><a "
-                       "href=\"#zones\">Patrol zones</a>"
-                       "<a href=\"#coverage\">Camera coverage</a><a href=\"#registry\">Plate "
-                       "registry</a><a href=\"#next\">Next kiosks</a></nav>\n" +
-                       body + "<footer><p class=\"note\">Map data " + html_escape(attribution) +
-                       ". Every layer behind this report is in <code>report.gpkg</code> (opens in "
-                       "QGIS). Made by lugeo " +
-                       version() + ".</p></footer>\n</main></body>\n</html>\n";
+    summary_findings(summary);
+    char date[32] = "";
+    {
+        const std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    }
+    const std::string title = tr(lang, "Planning report", "警务布局规划报告");
+    std::string html =
+        std::string("<!DOCTYPE html>\n<html lang=\"") + (lang == "zh" ? "zh-CN" : "en") +
+        "\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+        title + " — " + html_escape(scene.name) + "</title>\n<style>" + kCss +
+        "</style>\n</head>\n<body><main>\n<h1>" + title + "</h1>\n<nav>" + "<a href=\"#summary\">" +
+        tr(lang, "Summary", "摘要") + "</a><a href=\"#scene\">" + tr(lang, "Scene", "场景") +
+        "</a><a href=\"#reachability\">" + tr(lang, "Reachability", "可达性") +
+        "</a><a href=\"#zones\">" + tr(lang, "Patrol zones", "巡区") +
+        "</a><a href=\"#coverage\">" + tr(lang, "Camera coverage", "视频覆盖") +
+        "</a><a href=\"#registry\">" + tr(lang, "Plate registry", "杆号登记") +
+        "</a><a href=\"#next\">" + tr(lang, "Next kiosks", "新增警务站") + "</a></nav>\n" +
+        summary_html(summary, scene.name, date) + body + "<footer><p class=\"note\">" +
+        tr(lang, "Map data ", "地图数据 ") + html_escape(attribution) + ". " +
+        tr(lang,
+           "Every layer behind this report is in <code>report.gpkg</code> (opens in QGIS). Made "
+           "by lugeo ",
+           "本报告的全部图层见 <code>report.gpkg</code>（可用 QGIS 打开）。由 lugeo 生成，版本 ") +
+        version() + ".</p></footer>\n</main></body>\n</html>\n";
     const fs::path tmp =
         fs::path(o.output_dir) / (".report.tmp" + std::to_string(::getpid()) + ".html");
     temp::track(tmp.string());

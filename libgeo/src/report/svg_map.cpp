@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <atomic>
 #include <set>
 
 namespace lugeo::report {
@@ -157,8 +158,15 @@ std::string SvgMap::render(const std::string &title, const std::string &attribut
     std::set<std::string> seen;
     for (const auto &d : m_defs)
         if (seen.insert(d).second) o += d;
+    // the layers are clipped to the map's frame (a clipPath in user units; CSS inset() on a
+    // <g> clips to the group's own bounding box, i.e. not at all); ids unique in the page
+    static std::atomic<unsigned> maps{0};
+    const std::string clip = "mapframe" + std::to_string(++maps);
+    o += "<clipPath id=\"" + clip + "\"><rect x=\"0\" y=\"0\" width=\"" + num(m_w) +
+         "\" height=\"" + num(m_h) + "\"/></clipPath>";
     o += "</defs>\n<rect x=\"0\" y=\"0\" width=\"" + num(m_w) + "\" height=\"" + num(m_h) +
-         "\" fill=\"#ffffff\" stroke=\"#444\"/>\n<g clip-path=\"inset(0)\">\n" + m_body + "</g>\n";
+         "\" fill=\"#ffffff\" stroke=\"#444\"/>\n<g clip-path=\"url(#" + clip + ")\">\n" + m_body +
+         "</g>\n";
     // scale bar: a round length near a fifth of the map width
     const double target_m = (m_box.maxx - m_box.minx) / 5.0;
     const double p10 = std::pow(10.0, std::floor(std::log10(target_m)));
