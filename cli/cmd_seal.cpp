@@ -82,9 +82,9 @@ struct Setup {
     std::string suspect_name;
 };
 
-Setup setup_from(const SealCliOptions &o, const SealSettings &settings) {
+Setup setup_from(const SealCliOptions &o, const SceneSettings &settings) {
     Setup s;
-    SealSettings st = settings;
+    SealSettings st = settings.seal;
     if (!o.suspect.empty()) {
         if (!st.suspects.count(o.suspect)) {
             std::string known;
@@ -98,7 +98,7 @@ Setup setup_from(const SealCliOptions &o, const SealSettings &settings) {
     }
     s.suspect_name = st.suspect;
     s.options = seal_options(st);
-    s.units = seal_unit_options(st);
+    s.units = seal_unit_options(st, settings.units);
     if (o.head_start_min) s.options.head_start_s = *o.head_start_min * 60.0;
     if (o.within_min) s.options.within_s = *o.within_min * 60.0;
     if (o.margin_s) s.options.margin_s = *o.margin_s;
@@ -240,7 +240,7 @@ int run_one(const SealCliOptions &o) {
         point = w.registry.plates()[*plate].position;
         lonlat = w.registry.plates()[*plate].lonlat;
     }
-    const Setup s = setup_from(o, w.data.settings.seal);
+    const Setup s = setup_from(o, w.data.settings);
     SealArea area;
     if (!o.exits.empty())
         area.exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", nullptr);
@@ -419,7 +419,7 @@ int run_exits(const SealCliOptions &o) {
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
                     "seal-off needs the scene's roads");
     const Network &net = *w.network;
-    const Setup s = setup_from(o, w.data.settings.seal);
+    const Setup s = setup_from(o, w.data.settings);
     std::vector<KeySite> sites;
     const std::vector<XY> exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", &sites);
     SealArea area;
@@ -484,7 +484,7 @@ int run_all(const SealCliOptions &o) {
     if (scene.has_layer(LayerRole::zones)) roles.push_back(LayerRole::zones);
     SceneData data = read_data(scene, o.scene, roles);
     const Network net = load_network(data, o.scene);
-    Setup s = setup_from(o, data.settings.seal);
+    Setup s = setup_from(o, data.settings);
     s.options.find_head_start = false; // city-wide: the yes/no and the reason
     s.options.open_routes = 1;
     SealArea area;
