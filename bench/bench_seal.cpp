@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
                     net.node_count(), net.edge_count(), data.units.size(), data.grids.size());
         SealArea area;
         area.boundary = data.boundary;
-        const SealUnitOptions uo = seal_unit_options(data.settings.seal);
+        const SealUnitOptions uo = seal_unit_options(data.settings.seal, data.settings.units);
         std::unique_ptr<SealContext> ctx;
         const double t_ctx =
             best_of(runs, [&] { ctx = std::make_unique<SealContext>(net, data.units, area, uo); });

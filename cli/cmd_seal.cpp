@@ -220,7 +220,7 @@ int run_one(const SealCliOptions &o) {
         point = w.registry.plates()[*plate].position;
         lonlat = w.registry.plates()[*plate].lonlat;
     }
-    const SealSetup s = seal_setup(w.data.settings.seal, seal_request(o));
+    const SealSetup s = seal_setup(w.data.settings.seal, w.data.settings.units, seal_request(o));
     SealArea area;
     if (!o.exits.empty())
         area.exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", nullptr);
@@ -328,7 +328,7 @@ int run_exits(const SealCliOptions &o) {
         throw Error(ErrorCode::missing_layer, ErrorContext::of_file(w.scene.path),
                     "seal-off needs the scene's roads");
     const Network &net = *w.network;
-    const SealSetup s = seal_setup(w.data.settings.seal, seal_request(o));
+    const SealSetup s = seal_setup(w.data.settings.seal, w.data.settings.units, seal_request(o));
     std::vector<KeySite> sites;
     const std::vector<XY> exits = read_points(w.scene, w.data, o.scene, o.exits, "exits", &sites);
     SealArea area;
@@ -394,7 +394,7 @@ int run_all(const SealCliOptions &o) {
     if (scene.has_layer(LayerRole::zones)) roles.push_back(LayerRole::zones);
     SceneData data = read_data(scene, o.scene, roles);
     const Network net = load_network(data, o.scene);
-    SealSetup s = seal_setup(data.settings.seal, seal_request(o));
+    SealSetup s = seal_setup(data.settings.seal, data.settings.units, seal_request(o));
     s.options.find_head_start = false; // city-wide: the yes/no and the reason
     s.options.open_routes = 1;
     SealArea area;

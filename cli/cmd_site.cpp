@@ -5,12 +5,14 @@
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/io.hpp>
+#include <lugeo/seal.hpp>
 #include <lugeo/site.hpp>
 #include <lugeo/zones.hpp>
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 namespace lugeo::cli {
 
@@ -27,6 +29,9 @@ struct SiteCliOptions {
     std::size_t relocate = 0;
     std::string search = "auto";
     double road_step_m = 100;
+    std::size_t sample = 200;   // --objective seal
+    std::uint32_t seed = 1;
+    std::size_t shortlist = 10;
     OutputArgs output;
     bool json = false;
 };
@@ -131,8 +136,37 @@ std::vector<SiteCandidate> read_candidates(const SiteCliOptions &o, const Scene 
     return out;
 }
 
+/// The turnout siting uses for a unit kind.
+double turnout_of(const SiteOptions &so, const std::string &kind) {
+    const auto it = so.turnout_s.find(kind);
+    return it == so.turnout_s.end() ? so.default_turnout_s : it->second;
+}
+
+/// The turnout of every kind among the existing units and the new sites (seconds).
+std::map<std::string, double> turnouts_used(const SiteInput &in, const SiteOptions &so) {
+    std::map<std::string, double> t;
+    for (const auto &u : in.fixed)
+        t[u.kind] = turnout_of(so, u.kind);
+    t[so.new_kind] = turnout_of(so, so.new_kind);
+    return t;
+}
+
+bool one_turnout(const std::map<std::string, double> &t) {
+    for (const auto &[k, v] : t)
+        if (v != t.begin()->second) return false;
+    return true;
+}
+
+std::string turnout_text(const std::map<std::string, double> &t) {
+    std::string s;
+    for (const auto &[k, v] : t)
+        s += (s.empty() ? "" : ", ") + (k.empty() ? std::string("(no kind)") : k) + " " +
+             std::to_string(static_cast<long>(std::lround(v))) + " s";
+    return s;
+}
+
 nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
-                           const std::string &source) {
+                           const std::string &source, const std::map<std::string, double> &turnout) {
     nlohmann::json j;
     j["objective"] = site_objective_name(r.objective);
     j["demand"] = site_demand_name(r.demand);
@@ -141,6 +175,7 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["candidates"] = {
         {"source", source}, {"used", r.candidates_used}, {"off_network", r.candidates_off_network}};
     j["fixed"] = in.fixed.size();
+    j["turnout_s"] = turnout; // by kind: added to every response time (scene [units])
     j["demand_off_network"] = r.demand_off_network;
     j["objective_before"] = num(r.objective_before);
     j["objective_after"] = num(r.objective_after);
@@ -199,7 +234,7 @@ void print_fig(const char *label, const SiteFigures &f) {
 }
 
 void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
-                const std::string &source) {
+                const std::string &source, const std::map<std::string, double> &turnout) {
     std::printf("Siting: %zu new site%s%s among %zu candidates (%s), objective %s over %s, "
                 "standard %.1f min\n",
                 r.sites.size() - r.moves.size(), r.sites.size() - r.moves.size() == 1 ? "" : "s",
@@ -213,6 +248,7 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     if (r.candidates_off_network)
         std::printf("(%zu candidates more than 500 m from the car network left out)\n",
                     r.candidates_off_network);
+    std::printf("Response time = turnout (%s) + car travel time\n", turnout_text(turnout).c_str());
     std::printf("Existing units: %zu; demand points: %zu", in.fixed.size(), r.before.points);
     if (r.demand_off_network)
         std::printf(" (%zu too far from the network left out)", r.demand_off_network);
@@ -248,7 +284,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         }
     std::printf("Moved inside the standard: %zu points (%.0f %s)\n\n", inside, inside_w,
                 unit_of(r).c_str());
-    std::printf("Per zone (the demand nearest to each unit), before -> after:\n");
+    std::printf("Per zone (each demand point with the unit that responds first, turnout "
+                "included), before -> after:\n");
     std::printf("%s %9s %9s %8s %8s %7s %7s\n", pad("unit", 14).c_str(), "weight", "->", "within%",
                 "->", "mean_s", "->");
     auto find_after = [&](const std::string &id) -> const SiteZone * {
@@ -276,7 +313,8 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
 }
 
 void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
-                const ZoneContext &ctx, const std::string &new_kind, const OutputArgs &out) {
+                const ZoneContext &ctx, const SiteOptions &so, const OutputArgs &out) {
+    const std::string &new_kind = so.new_kind;
     VectorWriter w = open_output(out);
     LayerDef sd;
     sd.name = "sites";
@@ -299,7 +337,10 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
                        r2(100 * s.figures.covered_share()), r2(s.figures.mean_time_s),
                        r2(s.figures.worst_time_s), moved});
     }
-    // the new zones: network Voronoi of the units after (car time, no turnout)
+    // the new zones: network Voronoi of the units after by car travel time (build_zones has no
+    // turnout); its times are made response times by adding each zone's own unit's turnout.
+    // With one turnout for all the units (the usual case: kiosks and new kiosks) the borders
+    // are those of the per-zone figures; otherwise they are not, and the run says so.
     std::vector<Unit> after;
     std::vector<bool> moved(in.fixed.size(), false);
     for (const auto &m : r.moves)
@@ -315,17 +356,19 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     zd.name = "zones";
     zd.geometry_type = Geometry::Type::polygon;
     zd.crs = net.crs();
-    zd.fields = {{"unit", FieldType::string},
-                 {"new", FieldType::integer},
-                 {"road_km", FieldType::real},
-                 {"mean_time_s", FieldType::real},
-                 {"worst_time_s", FieldType::real}};
+    zd.description = "patrol zones after siting: road to the unit nearest by car travel time; "
+                     "mean/worst_time_s are response times (turnout_s + travel)";
+    zd.fields = {{"unit", FieldType::string},       {"new", FieldType::integer},
+                 {"road_km", FieldType::real},      {"turnout_s", FieldType::real},
+                 {"mean_time_s", FieldType::real}, {"worst_time_s", FieldType::real}};
     const std::size_t lz = w.add_layer(zd);
     for (std::size_t i = 0; i < plan.zones.size(); ++i) {
         const auto &z = plan.zones[i];
+        const double t0 = turnout_of(so, after[i].kind);
         w.add_feature(lz, Geometry::of_polygons(z.polygon),
                       {z.kiosk_id, std::int64_t(i + r.sites.size() >= plan.zones.size() ? 1 : 0),
-                       r2(z.road_length_m / 1000), r2(z.mean_time_s), r2(z.worst_time_s)});
+                       r2(z.road_length_m / 1000), r2(t0), r2(z.mean_time_s + t0),
+                       r2(z.worst_time_s + t0)});
     }
     LayerDef ud;
     ud.name = "units";
@@ -369,11 +412,159 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     w.commit();
 }
 
+// ---- --objective seal ----
+
+nlohmann::json seal_figures_json(std::size_t points, double weight, double sealed_w,
+                                 std::size_t sealed_n) {
+    return {{"points", points},
+            {"weight", r2(weight)},
+            {"sealed_weight", r2(sealed_w)},
+            {"sealed_points", sealed_n},
+            {"sealed_pct", r2(weight > 0 ? 100 * sealed_w / weight : 0)}};
+}
+
+nlohmann::json seal_result_json(const SealSiteResult &r, const MetricFrame &frame,
+                                const SiteInput &in, const SiteOptions &so,
+                                const SiteSealOptions &ss, const std::string &source) {
+    nlohmann::json j;
+    j["objective"] = "seal";
+    j["demand"] = site_demand_name(so.demand);
+    j["within_min"] = r2(ss.seal.within_s / 60.0);
+    j["method"] = "greedy_shortlist";
+    j["candidates"] = {
+        {"source", source}, {"used", r.candidates_used}, {"off_network", r.candidates_off_network}};
+    j["fixed"] = in.fixed.size();
+    j["demand_off_network"] = r.demand_off_network;
+    j["sample"] = {{"points", r.sample},
+                   {"population", r.population},
+                   {"seed", r.seed},
+                   {"weight", r2(r.weight)},
+                   {"margin95_pct", r2(100 * r.margin95)}};
+    j["shortlist"] = r.shortlist;
+    j["seal_model"] = {{"head_start_s", r2(ss.seal.head_start_s)},
+                       {"margin_s", r2(ss.seal.margin_s)},
+                       {"suspect_profile", profile_name(ss.seal.suspect.profile)},
+                       {"suspect_speed_factor", r2(ss.seal.suspect.speed_factor)},
+                       {"blocks_per_unit", ss.seal.blocks_per_unit}};
+    j["lower_bound"] = nullptr;
+    const double before_w = r.sealed_before;
+    j["objective_before"] = r2(before_w);
+    j["objective_after"] = r2(r.sites.empty() ? before_w : r.sites.back().sealed_weight);
+    nlohmann::json sites = nlohmann::json::array();
+    for (const auto &s : r.sites) {
+        const LonLat ll = frame.to_lonlat(s.position);
+        sites.push_back({{"id", s.id},
+                         {"name", s.name},
+                         {"lon", std::round(ll.lon * 1e6) / 1e6},
+                         {"lat", std::round(ll.lat * 1e6) / 1e6},
+                         {"gain", r2(s.gain)},
+                         {"objective", r2(s.sealed_weight)},
+                         {"figures", seal_figures_json(r.sample, r.weight, s.sealed_weight,
+                                                       s.sealed_points)},
+                         {"proxy", r2(s.proxy)},
+                         {"evaluated", s.evaluated}});
+    }
+    j["sites"] = sites;
+    j["moves"] = nlohmann::json::array();
+    j["before"] = seal_figures_json(r.sample, r.weight, r.sealed_before, r.sealed_points_before);
+    j["after"] = r.sites.empty() ? j["before"]
+                                 : seal_figures_json(r.sample, r.weight, r.sites.back().sealed_weight,
+                                                     r.sites.back().sealed_points);
+    j["reasons_before"] = r.reasons_before;
+    j["seal_runs"] = r.seal_runs;
+    j["seconds"] = {{"total", std::round(r.seconds * 1000) / 1000}};
+    return j;
+}
+
+void print_seal_text(const SealSiteResult &r, const MetricFrame &frame, const SiteInput &in,
+                     const SiteOptions &so, const SiteSealOptions &ss, const std::string &source) {
+    std::printf("Siting: %zu new site%s among %zu candidates (%s), objective seal over %s: "
+                "sealable within %.1f min\n",
+                r.sites.size(), r.sites.size() == 1 ? "" : "s", r.candidates_used,
+                source.c_str(), site_demand_name(so.demand), ss.seal.within_s / 60.0);
+    std::printf("Method: greedy; at each pick the %zu candidates ranked best by a proxy (the open "
+                "escape routes they get ahead of) are evaluated by seal-off on the sample; no "
+                "optimality bound\n",
+                r.shortlist);
+    std::printf("Sample: %zu of %zu demand points", r.sample, r.population);
+    if (r.sample < r.population) std::printf(" (seeded random sample, seed %u)", r.seed);
+    std::printf(", weight %.0f; units that can block: %zu\n", r.weight, in.fixed.size());
+    std::printf("Seal-off model: %s suspect (x%.2f), head start %.0f s, margin %.0f s, %d block%s "
+                "per unit\n",
+                profile_name(ss.seal.suspect.profile), ss.seal.suspect.speed_factor,
+                ss.seal.head_start_s, ss.seal.margin_s, ss.seal.blocks_per_unit,
+                ss.seal.blocks_per_unit == 1 ? "" : "s");
+    if (r.candidates_off_network)
+        std::printf("(%zu candidates more than 500 m from the car network left out)\n",
+                    r.candidates_off_network);
+    std::printf("\n%3s %-14s %11s %10s %10s %8s %9s\n", "#", "site", "lon", "lat", "gain",
+                "sealed%", "evaluated");
+    for (std::size_t i = 0; i < r.sites.size(); ++i) {
+        const auto &s = r.sites[i];
+        const LonLat ll = frame.to_lonlat(s.position);
+        std::printf("%3zu %-14s %11.6f %10.6f %10.1f %8.1f %9zu\n", i + 1, s.id.c_str(), ll.lon,
+                    ll.lat, s.gain, r.weight > 0 ? 100 * s.sealed_weight / r.weight : 0.0,
+                    s.evaluated);
+    }
+    std::printf("gain: more sample weight (%s) sealable\n\n",
+                so.demand == SiteDemand::incidents ? "incident grade weight"
+                : so.demand == SiteDemand::roads   ? "m of road"
+                                                   : "key sites");
+    const double after = r.sites.empty() ? r.sealed_before : r.sites.back().sealed_weight;
+    const std::size_t after_n = r.sites.empty() ? r.sealed_points_before : r.sites.back().sealed_points;
+    std::printf("Before   sealable %6.1f%% (%.0f of %.0f, %zu points)\n",
+                r.weight > 0 ? 100 * r.sealed_before / r.weight : 0.0, r.sealed_before, r.weight,
+                r.sealed_points_before);
+    std::printf("After    sealable %6.1f%% (%.0f of %.0f, %zu points)", r.weight > 0 ? 100 * after / r.weight : 0.0,
+                after, r.weight, after_n);
+    if (r.margin95 > 0)
+        std::printf("; the sample's 95%% margin: +/- %.1f points", 100 * r.margin95);
+    std::printf("\nWhy not sealable before:");
+    for (const auto &[k, n] : r.reasons_before)
+        std::printf(" %s %zu", k.c_str(), n);
+    std::printf("\n(%zu seal-off plans computed, %.1f s)\n", r.seal_runs, r.seconds);
+}
+
+void write_seal_gpkg(const SealSiteResult &r, const Network &net, const OutputArgs &out) {
+    VectorWriter w = open_output(out);
+    LayerDef sd;
+    sd.name = "sites";
+    sd.geometry_type = Geometry::Type::point;
+    sd.crs = net.crs();
+    sd.description = "lugeo siting, seal objective: new sites in the order chosen";
+    sd.fields = {{"rank", FieldType::integer},      {"site", FieldType::string},
+                 {"name", FieldType::string},       {"gain", FieldType::real},
+                 {"sealed_weight", FieldType::real}, {"sealed_pct", FieldType::real}};
+    const std::size_t ls = w.add_layer(sd);
+    for (std::size_t i = 0; i < r.sites.size(); ++i) {
+        const auto &s = r.sites[i];
+        w.add_feature(ls, Geometry::of_point(s.position),
+                      {std::int64_t(i + 1), s.id, s.name, r2(s.gain), r2(s.sealed_weight),
+                       r2(r.weight > 0 ? 100 * s.sealed_weight / r.weight : 0)});
+    }
+    LayerDef pd;
+    pd.name = "sample";
+    pd.geometry_type = Geometry::Type::point;
+    pd.crs = net.crs();
+    pd.description = "the demand points evaluated: sealable before, and from which new site on";
+    pd.fields = {{"id", FieldType::string},
+                 {"weight", FieldType::real},
+                 {"sealed_before", FieldType::integer},
+                 {"sealed_by_site", FieldType::integer},
+                 {"reason_before", FieldType::string}};
+    const std::size_t lp = w.add_layer(pd);
+    for (const auto &p : r.points)
+        w.add_feature(lp, Geometry::of_point(p.position),
+                      {p.id, r2(p.weight), std::int64_t(p.sealed_before ? 1 : 0),
+                       std::int64_t(p.sealed_by), p.reason_before});
+    w.commit();
+}
+
 int run_site(const SiteCliOptions &o) {
     const auto objective = site_objective_from_name(o.objective);
     if (!objective)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("objective"),
-                    "'" + o.objective + "' is not one of cover, median, center");
+                    "'" + o.objective + "' is not one of cover, median, center, seal");
     const auto demand = site_demand_from_name(o.demand);
     if (!demand)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
@@ -400,6 +591,8 @@ int run_site(const SiteCliOptions &o) {
         in.fixed = read_units(layer_spec_from_arg(o.fixed, "fixed"),
                               layer_context(scene, data, o.scene), &rep);
         check_extra_layer(rep, data, o.scene);
+    } else if (*objective == SiteObjective::seal) {
+        in.fixed = data.units; // every unit can hold a block in a seal-off
     } else {
         in.fixed = units_of_kind(data.units, data.settings.zones.kiosk_kind);
         if (in.fixed.empty() && o.add == 0)
@@ -419,7 +612,8 @@ int run_site(const SiteCliOptions &o) {
     so.objective = *objective;
     so.demand = *demand;
     so.within_s = o.within_min * 60.0;
-    so.turnout_s = data.settings.site.turnout_s;
+    so.turnout_s = data.settings.units.turnout_s;
+    so.default_turnout_s = data.settings.units.default_turnout_s;
     so.new_kind = data.settings.site.new_kind;
     so.road_step_m = o.road_step_m;
     so.search = o.search == "exhaustive"  ? SiteSearch::exhaustive
@@ -427,14 +621,46 @@ int run_site(const SiteCliOptions &o) {
                                           : SiteSearch::automatic;
     Progress bar("site", !o.scene.quiet);
     so.progress = bar.fn();
+    if (*objective == SiteObjective::seal) {
+        if (data.boundary.empty())
+            throw Error(ErrorCode::missing_layer, ErrorContext::of_file(scene.path),
+                        "the seal objective needs the scene's study boundary ([layers.boundary]): "
+                        "a ring closes when no route leads outside it");
+        SiteSealOptions ss;
+        ss.seal = seal_options(data.settings.seal);
+        ss.seal.within_s = so.within_s;
+        ss.units = seal_unit_options(data.settings.seal, data.settings.units);
+        ss.area.boundary = data.boundary;
+        ss.sample = o.sample;
+        ss.seed = o.seed;
+        ss.shortlist = o.shortlist;
+        const SealSiteResult r = plan_seal_sites(net, in, so, ss);
+        bar.done();
+        const MetricFrame frame(net.crs());
+        if (!o.output.empty()) write_seal_gpkg(r, net, o.output);
+        if (o.json)
+            print_json(seal_result_json(r, frame, in, so, ss, in.candidates_source));
+        else
+            print_seal_text(r, frame, in, so, ss, in.candidates_source);
+        if (!o.output.empty())
+            std::cerr << "wrote " << r.sites.size() << " sites and the " << r.sample
+                      << " sample points to " << o.output.path << "\n";
+        return exit_ok;
+    }
     const SiteResult r = plan_sites(net, in, so);
     bar.done();
     const MetricFrame frame(net.crs());
-    if (!o.output.empty()) write_gpkg(r, in, net, ctx, so.new_kind, o.output);
+    if (!o.output.empty()) write_gpkg(r, in, net, ctx, so, o.output);
     if (o.json)
-        print_json(result_json(r, frame, in, in.candidates_source));
+        print_json(result_json(r, frame, in, in.candidates_source, turnouts_used(in, so)));
     else
-        print_text(r, frame, in, in.candidates_source);
+        print_text(r, frame, in, in.candidates_source, turnouts_used(in, so));
+    if (!o.output.empty() && !one_turnout(turnouts_used(in, so)) && !o.scene.quiet)
+        std::cerr << "lugeo: note: the zones layer gives road to the unit nearest by travel time "
+                     "(without turnout); the turnouts differ by kind ("
+                  << turnout_text(turnouts_used(in, so))
+                  << "), so its borders are not those of the per-zone figures, which give each "
+                     "demand point to the unit that responds first\n";
     if (!o.output.empty())
         std::cerr << "wrote " << r.sites.size() << " sites, the new zones and what changed to "
                   << o.output.path << "\n";
@@ -450,7 +676,9 @@ void register_site(CLI::App &app) {
                 "incidents, road or key sites within the standard, or lower the mean or worst "
                 "response time");
     add_scene_options(*cmd, opts->scene, true);
-    cmd->add_option("--add", opts->add, "New sites to choose")->capture_default_str();
+    cmd->add_option("--add", opts->add, "New sites to choose")
+        ->check(count_in(0, 1000))
+        ->capture_default_str();
     cmd->add_option("--candidates", opts->candidates,
                     "Where new sites may go: junctions (every node of the car network), plates "
                     "(the scene's poles and lamps), grid:N (one per N m cell), units:KIND (the "
@@ -459,15 +687,18 @@ void register_site(CLI::App &app) {
         ->capture_default_str();
     cmd->add_option("--objective", opts->objective,
                     "cover (most demand within --within minutes), median (lowest weighted mean "
-                    "time) or center (lowest worst time)")
-        ->check(CLI::IsMember({"cover", "median", "center"}))
+                    "time), center (lowest worst time) or seal (most demand sealable within "
+                    "--within minutes, on a sample)")
+        ->check(CLI::IsMember({"cover", "median", "center", "seal"}))
         ->capture_default_str();
     cmd->add_option("--demand", opts->demand,
                     "What is measured: incidents (weighted red 8, orange 4, blue 2, green 1), "
                     "roads (length) or key_sites")
         ->check(CLI::IsMember({"incidents", "roads", "key_sites"}))
         ->capture_default_str();
-    cmd->add_option("--within", opts->within_min, "The response standard in minutes")
+    cmd->add_option("--within", opts->within_min,
+                    "The response standard in minutes (seal: the ring's deadline)")
+        ->check(real_in(0, 120, Bound::open, Bound::closed, "minutes"))
         ->option_text("MIN")
         ->capture_default_str();
     cmd->add_option("--fixed", opts->fixed,
@@ -475,6 +706,7 @@ void register_site(CLI::App &app) {
                     "default: the scene's kiosks")
         ->option_text("FILE[:LAYER]|units:KIND|none");
     cmd->add_option("--relocate", opts->relocate, "Existing units that may move to a candidate")
+        ->check(count_in(0, 1000))
         ->option_text("N")
         ->capture_default_str();
     cmd->add_option("--search", opts->search,
@@ -483,6 +715,20 @@ void register_site(CLI::App &app) {
         ->capture_default_str();
     cmd->add_option("--road-step", opts->road_step_m,
                     "--demand roads: one demand point per road piece of at most this length (m)")
+        ->check(real_in(1, 10000, Bound::closed, Bound::closed, "metres"))
+        ->capture_default_str();
+    cmd->add_option("--sample", opts->sample,
+                    "--objective seal: demand points evaluated (a seeded random sample when there "
+                    "are more)")
+        ->check(count_in(1, 100000))
+        ->capture_default_str();
+    cmd->add_option("--seed", opts->seed, "--objective seal: the sample's random seed")
+        ->check(count_in(0, 4294967295LL))
+        ->capture_default_str();
+    cmd->add_option("--shortlist", opts->shortlist,
+                    "--objective seal: candidates evaluated by seal-off at each pick (the best "
+                    "by the proxy)")
+        ->check(count_in(1, 10000))
         ->capture_default_str();
     add_output_options(*cmd, opts->output, "Write layers",
                        "sites, zones (the new zones), units, changed");
@@ -492,7 +738,8 @@ void register_site(CLI::App &app) {
                  "  lugeo site --add 3 --objective median --json\n"
                  "  lugeo site --add 2 --objective center --demand roads\n"
                  "  lugeo site --add 0 --relocate 1                # would moving one kiosk help?\n"
-                 "  lugeo site --add 2 --candidates units:community_room -o site.gpkg\n");
+                 "  lugeo site --add 2 --candidates units:community_room -o site.gpkg\n"
+                 "  lugeo site --add 2 --objective seal --sample 100  # more incidents sealable\n");
     cmd->callback([opts, cmd] { run_command(cmd, [&] { return run_site(*opts); }); });
 }
 

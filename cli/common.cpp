@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <map>
 #include <sstream>
 #include <unistd.h>
@@ -52,7 +53,11 @@ void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
 
 Scene resolve_scene(const SceneArgs &a) {
     if (!a.roads.empty()) return scene_from_roads(a.roads, a.roads_crs, a.crs);
-    return load_scene(a.scene.empty() ? default_scene_path() : a.scene);
+    Scene scene = load_scene(a.scene.empty() ? default_scene_path() : a.scene);
+    if (!a.quiet)
+        for (const auto &n : scene.settings.notes)
+            std::cerr << "lugeo: note: " << redact_secrets(n) << "\n";
+    return scene;
 }
 
 namespace {
@@ -108,8 +113,24 @@ Network load_network(SceneData &data, const SceneArgs &args) {
     Progress bar("building the network", !args.quiet);
     NetworkOptions opt = data.settings.network;
     opt.progress = bar.fn();
-    Network net = build_network(std::move(data.roads), opt);
+    std::optional<Network> built;
+    try {
+        built.emplace(build_network(std::move(data.roads), opt));
+    } catch (const Error &e) {
+        // the network knows no file: name the roads layer it was built from
+        const LayerReport *roads = data.report(LayerRole::roads);
+        if (!roads || !e.context().file.empty()) throw;
+        ErrorContext c = e.context();
+        c.file = roads->path;
+        c.layer = roads->layer;
+        if (c.parameter.empty()) c.parameter = "layers.roads";
+        throw Error(e.code(), c, e.message());
+    }
+    Network net = std::move(*built);
     bar.done();
+    if (!args.quiet)
+        for (const auto &w : net.report().warnings)
+            std::cerr << "lugeo: note: roads: " << redact_secrets(w) << "\n";
     return net;
 }
 

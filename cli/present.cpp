@@ -188,7 +188,8 @@ nlohmann::json incident_json(const IncidentQuestion &q, const IncidentResult &re
 
 // ---- seal -----------------------------------------------------------------------------------
 
-SealSetup seal_setup(const SealSettings &settings, const SealRequest &o,
+SealSetup seal_setup(const SealSettings &settings, const UnitSettings &units,
+                     const SealRequest &o,
                      const std::string &suspect_option) {
     SealSetup s;
     SealSettings st = settings;
@@ -205,7 +206,7 @@ SealSetup seal_setup(const SealSettings &settings, const SealRequest &o,
     }
     s.suspect_name = st.suspect;
     s.options = seal_options(st);
-    s.units = seal_unit_options(st);
+    s.units = seal_unit_options(st, units);
     if (o.head_start_min) s.options.head_start_s = *o.head_start_min * 60.0;
     if (o.within_min) s.options.within_s = *o.within_min * 60.0;
     if (o.margin_s) s.options.margin_s = *o.margin_s;

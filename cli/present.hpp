@@ -59,7 +59,8 @@ struct SealSetup {
     std::string suspect_name;
 };
 /// Throws Error(invalid_argument) naming `suspect_option` for an unknown suspect profile.
-SealSetup seal_setup(const SealSettings &settings, const SealRequest &request,
+SealSetup seal_setup(const SealSettings &settings, const UnitSettings &units,
+                     const SealRequest &request,
                      const std::string &suspect_option = "--suspect");
 
 /// What `lugeo seal --json` prints for one incident. `outside` is "boundary" or "exits";

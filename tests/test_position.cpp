@@ -9,6 +9,7 @@
 #include <lugeo/position.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -164,7 +165,7 @@ TEST_CASE("round trips over a grid covering China stay far below the documented 
                 // p read as a position in c: back and forth again (unless its WGS84 position
                 // falls outside the outline, where the apps' positions are WGS84 already)
                 const LonLat w = to_wgs84(p, c);
-                if (w.lon != p.lon || w.lat != p.lat)
+                if (position_readings(p, c).shifted)
                     worst = std::max(worst, metres(from_wgs84(w, c), p));
             }
         }
@@ -174,6 +175,66 @@ TEST_CASE("round trips over a grid covering China stay far below the documented 
     int steps = 0;
     detail::gcj02_inverse({105.0, 30.0}, &steps);
     CHECK(steps < 12);
+}
+
+TEST_CASE("along China's outline the inverse is the forward's: a reading it takes back, and a "
+          "round trip that misses only where the position has two readings") {
+    // Points within 3 km of where the outline crosses parallels 0.37 degrees apart (found by
+    // bisection on china_area), 9 on each side of every crossing: land borders and coasts.
+    std::vector<LonLat> near;
+    std::vector<double> border_lon;
+    for (double lat = 18.3; lat < 53.5; lat += 0.37)
+        for (double lon = 73.0; lon < 135.0; lon += 0.05) {
+            const bool a = china_area({lon, lat}) != ChinaArea::outside;
+            const bool b = china_area({lon + 0.05, lat}) != ChinaArea::outside;
+            if (a == b) continue;
+            double lo = lon, hi = lon + 0.05;
+            for (int i = 0; i < 30; ++i) {
+                const double mid = 0.5 * (lo + hi);
+                ((china_area({mid, lat}) != ChinaArea::outside) == a ? lo : hi) = mid;
+            }
+            for (int k = -9; k <= 9; ++k)
+                near.push_back({lo + k * 0.003, lat + ((k * 7) % 5) * 0.002});
+        }
+    REQUIRE(near.size() > 2000);
+    std::size_t ambiguous = 0, missed = 0;
+    for (PositionCrs c : {PositionCrs::gcj02, PositionCrs::bd09})
+        for (const LonLat p : near) {
+            CAPTURE(p.lon);
+            CAPTURE(p.lat);
+            const LonLat there = from_wgs84(p, c);
+            const LonLat back = to_wgs84(there, c);
+            // consistent: what to_wgs84 returns is a reading from_wgs84 takes back
+            CHECK(metres(from_wgs84(back, c), there) < 1e-3);
+            const PositionReadings r = position_readings(there, c);
+            CHECK((r.shifted || r.unshifted)); // `there` has a reading: p
+            if (r.ambiguous()) ++ambiguous;
+            if (metres(back, p) < 1e-3) continue;
+            // a miss only where `there` has two readings: p (outside, not shifted) and back
+            ++missed;
+            CHECK(r.ambiguous());
+            CHECK(china_area(p) == ChinaArea::outside);
+            CHECK(metres(*r.unshifted, p) < 1e-3);
+            CHECK(metres(*r.shifted, back) < 1e-3);
+            // and a parsed position says so
+            char text[64];
+            std::snprintf(text, sizeof text, "%.12f,%.12f", there.lon, there.lat);
+            const ParsedPosition pp = parse_position(text, {c});
+            // (the text rounds to 1e-12 degree, which can move a point across the band's edge)
+            CHECK(pp.other_reading.has_value() == position_readings(pp.given, c).ambiguous());
+        }
+    // the band exists (the test is not vacuous) and is narrow: a few % of points within 3 km
+    CHECK(ambiguous > 0);
+    CHECK(missed > 0);
+    CHECK(missed < near.size() / 2);
+    // the issue's example: WGS84 (109.1892, 21.0), off the Beibu Gulf coast
+    const LonLat beibu{109.1892, 21.0};
+    for (PositionCrs c : {PositionCrs::gcj02, PositionCrs::bd09}) {
+        const PositionReadings r = position_readings(from_wgs84(beibu, c), c);
+        CHECK(r.ambiguous());
+        CHECK(metres(*r.unshifted, beibu) < 1e-3);
+        CHECK(metres(from_wgs84(*r.shifted, c), from_wgs84(beibu, c)) < 1e-3);
+    }
 }
 
 TEST_CASE("outside China the apps' positions are WGS84: the conversions are the identity") {

@@ -556,9 +556,14 @@ TEST_CASE("[seal] settings: read, validated, and turned into options") {
                                             "speed_factor = 2\nobey_oneway = false\n"));
     const SealSettings &st = s.settings.seal;
     CHECK(st.head_start_s == doctest::Approx(30.0));
-    CHECK(st.turnout_s.at("kiosk") == doctest::Approx(60.0));
-    CHECK(st.turnout_s.at("boat") == doctest::Approx(180.0));
-    CHECK(st.turnout_s.at("station") == doctest::Approx(120.0)); // defaults kept
+    // the deprecated [seal.turnout_min] feeds the scene's one turnout table, with a note each
+    const UnitSettings &un = s.settings.units;
+    CHECK(un.turnout_of("kiosk") == doctest::Approx(60.0));
+    CHECK(un.turnout_of("boat") == doctest::Approx(180.0));
+    CHECK(un.turnout_of("station") == doctest::Approx(120.0)); // defaults kept
+    CHECK(s.settings.notes.size() == 2);
+    const SealUnitOptions uo = seal_unit_options(st, un);
+    CHECK(uo.turnout_s.at("boat") == doctest::Approx(180.0));
     const SealOptions o = seal_options(st);
     CHECK(o.suspect.profile == Profile::walk);
     CHECK(o.suspect.speed_factor == doctest::Approx(2.0));
@@ -580,4 +585,47 @@ TEST_CASE("[seal] settings: read, validated, and turned into options") {
     CHECK(error_of("[seal]\nsuspect = \"hovercraft\"\n").find("seal.suspect") != std::string::npos);
     CHECK(error_of("[seal.suspects.x]\nprofile = \"boat\"\n").find("profile") != std::string::npos);
     CHECK(error_of("[seal]\nblocks_per_unit = 1.5\n").find("blocks_per_unit") != std::string::npos);
+}
+
+TEST_CASE("[units] one turnout table for seal-off and siting; the old keys read into it") {
+    const Scene s = load_scene(write_scene("units.toml", "[units]\ndefault_turnout_s = 45\n"
+                                                         "[units.turnout_s]\nkiosk = 20\n"
+                                                         "boat = 200\n"));
+    CHECK(s.settings.notes.empty());
+    CHECK(s.settings.units.turnout_of("kiosk") == doctest::Approx(20.0));
+    CHECK(s.settings.units.turnout_of("boat") == doctest::Approx(200.0));
+    CHECK(s.settings.units.turnout_of("station") == doctest::Approx(120.0)); // default kept
+    CHECK(s.settings.units.turnout_of("horse") == doctest::Approx(45.0));
+    const SealUnitOptions uo = seal_unit_options(s.settings.seal, s.settings.units);
+    CHECK(uo.default_turnout_s == doctest::Approx(45.0));
+    CHECK(uo.turnout_s.at("kiosk") == doctest::Approx(20.0));
+
+    // the old siting key and the old seal key, agreeing: both read, a note each
+    const Scene old = load_scene(write_scene("old.toml", "[site.turnout_s]\nkiosk = 30\n"
+                                                         "[seal.turnout_min]\nkiosk = 0.5\n"
+                                                         "[seal]\ndefault_turnout_min = 2\n"));
+    CHECK(old.settings.units.turnout_of("kiosk") == doctest::Approx(30.0));
+    CHECK(old.settings.units.default_turnout_s == doctest::Approx(120.0));
+    REQUIRE(old.settings.notes.size() == 3);
+    for (const auto &n : old.settings.notes) {
+        CHECK(n.find("old.toml:") != std::string::npos);
+        CHECK(n.find("deprecated") != std::string::npos);
+        CHECK(n.find("[units") != std::string::npos);
+    }
+
+    auto error_of = [](const std::string &text) {
+        try {
+            load_scene(write_scene("bad.toml", text));
+        } catch (const Error &e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    // two tables disagreeing for one kind: an error naming both keys
+    const std::string both = error_of("[units.turnout_s]\nkiosk = 30\n[site.turnout_s]\nkiosk = 45\n");
+    CHECK(both.find("site.turnout_s.kiosk") != std::string::npos);
+    CHECK(both.find("units.turnout_s.kiosk") != std::string::npos);
+    CHECK(error_of("[units.turnout_s]\nkiosk = -1\n").find("units.turnout_s.kiosk") !=
+          std::string::npos);
+    CHECK(error_of("[units]\nturnout = 3\n").find("turnout_s") != std::string::npos);
 }

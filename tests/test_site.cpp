@@ -173,7 +173,8 @@ TEST_CASE("names") {
         CHECK(site_objective_from_name(site_objective_name(o)) == o);
     for (auto d : {SiteDemand::incidents, SiteDemand::roads, SiteDemand::key_sites})
         CHECK(site_demand_from_name(site_demand_name(d)) == d);
-    CHECK_FALSE(site_objective_from_name("seal").has_value());
+    CHECK(site_objective_from_name("seal") == SiteObjective::seal);
+    CHECK_FALSE(site_objective_from_name("sealed").has_value());
 }
 
 TEST_CASE("the siting figures are the routing core's: times at every demand point agree with a "
@@ -352,6 +353,76 @@ TEST_CASE("relocating one unit equals the best single move found by enumeration"
     }
 }
 
+TEST_CASE("center with relocation equals an enumeration of every move and every new site set; "
+          "the heuristic lies between its bound and the optimum") {
+    for (std::uint32_t seed : {54u, 55u, 56u, 57u, 58u, 59u}) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 5, 40, 2);
+        const SiteInput in = input_of(c);
+        std::vector<double> w;
+        const auto snaps = incident_snaps(c.net, c.incidents, w);
+        const auto &cand = in.candidates;
+        for (std::size_t add = 0; add <= 1; ++add) {
+            CAPTURE(add);
+            // the reference: no move (add new sites), or unit m moves (add + 1 new sites)
+            double best = inf;
+            auto consider = [&](std::vector<XY> pos) {
+                const double v = objective(SiteObjective::center,
+                                           reference_times(c.net, pos,
+                                                           std::vector<double>(pos.size(), 7),
+                                                           snaps),
+                                           w, 45);
+                best = std::min(best, v);
+            };
+            std::function<void(std::vector<XY>, std::size_t, std::size_t)> rec =
+                [&](std::vector<XY> pos, std::size_t from, std::size_t left) {
+                    if (left == 0) return consider(pos);
+                    for (std::size_t i = from; i < cand.size(); ++i) {
+                        auto p = pos;
+                        p.push_back(cand[i].position);
+                        rec(p, i + 1, left - 1);
+                    }
+                };
+            rec({c.units[0].position, c.units[1].position}, 0, add);
+            rec({c.units[1].position}, 0, add + 1);
+            rec({c.units[0].position}, 0, add + 1);
+            SiteOptions o;
+            o.add = add;
+            o.relocate = 1;
+            o.objective = SiteObjective::center;
+            o.within_s = 45;
+            o.turnout_s = {{"kiosk", 7}};
+            o.search = SiteSearch::exhaustive;
+            const SiteResult ex = plan_sites(c.net, in, o);
+            CHECK(ex.method == SiteMethod::exhaustive);
+            CHECK(ex.moves.size() <= 1);
+            CHECK(ex.sites.size() == add + ex.moves.size());
+            CHECK(ex.objective_after == doctest::Approx(best).epsilon(1e-5));
+            CHECK(ex.lower_bound == doctest::Approx(best).epsilon(1e-5));
+            // the figures are the routing core's for the units after
+            std::vector<XY> after;
+            for (std::size_t f = 0; f < 2; ++f)
+                if (ex.moves.empty() || ex.moves[0].unit != f) after.push_back(c.units[f].position);
+            for (const auto &st : ex.sites)
+                after.push_back(st.position);
+            CHECK(ex.after.worst_time_s ==
+                  doctest::Approx(objective(SiteObjective::center,
+                                            reference_times(c.net, after,
+                                                            std::vector<double>(after.size(), 7),
+                                                            snaps),
+                                            w, 45))
+                      .epsilon(1e-5));
+            o.search = SiteSearch::heuristic;
+            const SiteResult h = plan_sites(c.net, in, o);
+            CHECK(h.method == SiteMethod::radius_search);
+            CHECK(h.sites.size() == add + h.moves.size());
+            CHECK(h.lower_bound <= best * (1 + 1e-6));
+            CHECK(h.objective_after >= best * (1 - 1e-6));
+            CHECK(h.objective_after <= h.objective_before + 1e-9); // moving never makes it worse
+        }
+    }
+}
+
 TEST_CASE("a unit far from its demand moves to it") {
     const AsciiMap map("A---------B---------C---------D---------E", 20.0);
     const Network net = map.build({{"ABCDE"}});
@@ -427,7 +498,73 @@ TEST_CASE("bad input: candidates off the network, more sites than candidates, a 
     o.within_s = 0;
     CHECK_THROWS_AS(plan_sites(c.net, in, o), Error);
     o.within_s = 300;
-    o.objective = SiteObjective::center;
+}
+
+TEST_CASE("seal objective: each pick's gain is the gain re-evaluated from scratch, adding a site "
+          "never lowers the sealable share, and the sample is what the result says") {
+    Polygon inner;
+    inner.outer = {{50, 50}, {550, 50}, {550, 550}, {50, 550}, {50, 50}};
+    double gained = 0;
+    for (std::uint32_t seed = 81; seed < 87; ++seed) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 7, 40, 1);
+        const SiteInput in = input_of(c);
+        SiteOptions o;
+        o.add = 3;
+        SiteSealOptions ss;
+        ss.area.boundary = {inner}; // the outer ring of junctions is outside
+        ss.seal.head_start_s = 0;
+        ss.seal.within_s = 90;
+        ss.seal.margin_s = 2;
+        ss.units.turnout_all_s = 0.0;
+        ss.sample = 25;
+        ss.shortlist = 6;
+        ss.seed = seed;
+        const SealSiteResult r = plan_seal_sites(c.net, in, o, ss);
+        REQUIRE(r.sites.size() == 3);
+        CHECK(r.sample == std::min<std::size_t>(25, r.population));
+        CHECK(r.points.size() == r.sample);
+        double w = 0;
+        for (const auto &p : r.points)
+            w += p.weight;
+        CHECK(w == doctest::Approx(r.weight));
+        // every figure again, independently: a seal-off context per prefix of the picks
+        SealOptions eo = ss.seal;
+        eo.find_head_start = false;
+        auto sealed_weight = [&](const std::vector<Unit> &units) {
+            const SealContext ctx(c.net, units, ss.area, ss.units);
+            double sw = 0;
+            for (const auto &p : r.points)
+                if (seal_incident(ctx, p.position, eo).sealed) sw += p.weight;
+            return sw;
+        };
+        std::vector<Unit> units = c.units;
+        double prev = sealed_weight(units);
+        CHECK(prev == doctest::Approx(r.sealed_before));
+        for (const auto &site : r.sites) {
+            units.push_back(Unit{site.id, "kiosk", site.name, 0, site.position});
+            const double now = sealed_weight(units);
+            CHECK(now == doctest::Approx(site.sealed_weight));
+            CHECK(site.gain == doctest::Approx(now - prev));
+            CHECK(now >= prev - 1e-9); // never lower
+            prev = now;
+            gained += site.gain;
+        }
+        // the same seed draws the same sample
+        const SealSiteResult again = plan_seal_sites(c.net, in, o, ss);
+        REQUIRE(again.points.size() == r.points.size());
+        for (std::size_t i = 0; i < r.points.size(); ++i)
+            CHECK(again.points[i].id == r.points[i].id);
+    }
+    CHECK(gained > 0); // the cases are not all trivially unsealable
+    // relocation is refused with seal; so are an empty sample and shortlist
+    const City c = random_city(81, 5, 10, 1);
+    SiteOptions o;
     o.relocate = 1;
-    CHECK_THROWS_AS(plan_sites(c.net, in, o), Error);
+    SiteSealOptions ss;
+    ss.area.boundary = {inner};
+    CHECK_THROWS_AS(plan_seal_sites(c.net, input_of(c), o, ss), Error);
+    o.relocate = 0;
+    ss.sample = 0;
+    CHECK_THROWS_AS(plan_seal_sites(c.net, input_of(c), o, ss), Error);
 }

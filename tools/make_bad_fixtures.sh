@@ -131,6 +131,9 @@ case("poles-control-chars", "poles", with_prop("poles", "id", "G101\u001b[31m-00
 case("units-wrong-type", "units", with_geom("units", lambda g: {"type": "LineString", "coordinates": [g["coordinates"], [g["coordinates"][0] + 0.001, g["coordinates"][1]]]}, 50), note="lines for units")
 case("boundary-point", "boundary", {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [104.085, 30.67]}}]}, note="a point as the boundary")
 case("boundary-empty", "boundary", {"type": "FeatureCollection", "features": []}, note="no boundary polygon")
+r = load("roads")
+for f, v in zip(r["features"][:3], ["nan", "-50", "1e9"]): f["properties"]["maxspeed"] = v
+case("roads-maxspeed-absurd", "roads", r, note="maxspeed 'nan', '-50' and '1e9' on three roads (a note; their class speed is used)")
 PY
 # binary cases: truncated GeoPackage and PBF, a Shapefile without .shx / .dbf / .prj, a truncated .osm
 mk() { mkdir -p "$OUT/$1"; sed -e "s#source = \"#source = \"../base/#" "$B/scene.toml" > "$OUT/$1/scene.toml"; echo "$2" > "$OUT/$1/README"; }
@@ -160,6 +163,10 @@ mk scene-cjk-punct "、 where whitespace may be (toml++ 3.3.0 UB)"
 sed -i 's/^crs = /crs、= /' "$OUT/scene-cjk-punct/scene.toml"
 mk scene-nul "a NUL after ["
 printf '[\0scene]\n' >> "$OUT/scene-nul/scene.toml"
+mk profiles-speed-nan "[profiles.car.speeds] primary = nan"
+printf '[profiles.car.speeds]\nprimary = nan\n' >> "$OUT/profiles-speed-nan/scene.toml"
+mk profiles-speed-neg "[profiles.car.speeds] residential = -20"
+printf '[profiles.car.speeds]\nresidential = -20\n' >> "$OUT/profiles-speed-neg/scene.toml"
 mk scene-misspelt-field "a mapped field that does not exist"
 sed -i 's/^heading = "heading"/heading = "headng"/' "$OUT/scene-misspelt-field/scene.toml"
 mk scene-missing-kind "the units' kind mapped to a field that does not exist"

@@ -96,6 +96,11 @@ struct NetworkBuildReport {
     std::size_t features_degenerate = 0; ///< fewer than 2 distinct vertices
     std::size_t duplicate_edges_merged = 0;
     std::size_t ways_missing_nodes = 0; ///< OSM ways cut at the extract's edge (GDAL reports)
+    /// Roads whose maxspeed is a number but no speed (NaN, infinite, <= 0, > 300 km/h): their
+    /// class speed is used, with a warning naming the first.
+    std::size_t maxspeed_absurd = 0;
+    std::string maxspeed_absurd_example;
+    std::int64_t maxspeed_absurd_fid = -1;
     RoadLayoutReport layout;            ///< what detection found (also when set)
     RoadLayout layout_used = RoadLayout::undirected; ///< how the features were read
     bool layout_from_settings = false;               ///< `[network] directed` said it

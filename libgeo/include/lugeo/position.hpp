@@ -37,10 +37,27 @@ std::optional<PositionCrs> position_crs_from_name(std::string_view name) noexcep
 PositionCrs parse_position_crs(std::string_view name);
 
 /// A position given in `from` as WGS84. Identity for wgs84 and cgcs2000, and outside China.
+/// Always a WGS84 position that from_wgs84 takes back to `p` when there is one (see
+/// position_readings for the band along China's outline where there are two, or none).
 /// Throws Error(invalid_argument) for a longitude or latitude out of range or not finite.
 LonLat to_wgs84(LonLat p, PositionCrs from);
-/// A WGS84 position in `to` (for display on that system's maps); same rules as to_wgs84.
+/// A WGS84 position in `to` (for display on that system's maps): the offsets apply where the
+/// WGS84 position lies inside China's outline; same errors as to_wgs84.
 LonLat from_wgs84(LonLat p, PositionCrs to);
+
+/// The WGS84 readings of a GCJ-02 / BD-09 position. from_wgs84 applies the offset inside the
+/// outline and not outside, so within about the offset (0.3–1.2 km) of the outline a position
+/// can have two readings — `shifted` (the offset removed: a WGS84 point inside that the
+/// offset carried out, or to here) and `unshifted` (itself: a WGS84 point outside) — or none
+/// (a point inside that no WGS84 point maps to). to_wgs84 returns `shifted` when it exists
+/// (the position was declared in the offset system, and apps that use it apply the offset
+/// over a box wider than the outline), else `unshifted`, else the offset removed anyway.
+struct PositionReadings {
+    std::optional<LonLat> shifted;   ///< from_wgs84(*shifted) == p (to 1 mm), *shifted inside
+    std::optional<LonLat> unshifted; ///< p itself, when p lies outside
+    bool ambiguous() const { return shifted && unshifted; }
+};
+PositionReadings position_readings(LonLat p, PositionCrs from);
 
 /// A position as typed, converted.
 struct ParsedPosition {
@@ -50,6 +67,9 @@ struct ParsedPosition {
     std::optional<double> radius_m;   ///< LON,LAT,RADIUS or a geo: URI's u= (metres, > 0)
     std::optional<double> altitude_m; ///< a geo: URI's third coordinate
     bool geo_uri = false;             ///< given as a geo: URI
+    /// Along China's outline: the other WGS84 reading of an ambiguous GCJ-02 / BD-09 position
+    /// (position_readings; `wgs84` is the shifted one), for a caller to warn about.
+    std::optional<LonLat> other_reading;
 };
 
 struct PositionParseOptions {

@@ -77,7 +77,8 @@ struct SealUnitOptions {
 
 /// Options from a scene's [seal] table (the suspect named by `settings.suspect`).
 SealOptions seal_options(const SealSettings &settings);
-SealUnitOptions seal_unit_options(const SealSettings &settings);
+/// Unit options from [seal] (unit_profile) and the scene's one turnout table ([units]).
+SealUnitOptions seal_unit_options(const SealSettings &settings, const UnitSettings &units);
 
 /// Where "outside" is: nodes outside the boundary, or the nodes nearest the exits (when
 /// exits are given the boundary is not used). Fixed checkpoints are blocks from t = 0.

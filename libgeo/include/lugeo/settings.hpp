@@ -4,10 +4,11 @@
 //   [isochrones]  minutes = [1, 5, 30]   profiles = ["ebike", "car", "car"]   trim_m = 50
 //   [cameras]     default_range_m = 50   default_hfov_deg = 60   dori = "observation"
 //   [zones]       kiosk_kind = "kiosk"
-//   [site]        new_kind = "kiosk"     turnout_s = { kiosk = 30, station = 60 }
+//   [units]       default_turnout_s = 60 turnout_s = { kiosk = 30, station = 120, … }
+//   [site]        new_kind = "kiosk"
 //   [network]     directed = "auto"      oneway_forward = ["yes", …] …
 //   [seal]        head_start_min = 1     margin_s = 10   within_min = 5   suspect = "car"
-//   [seal.turnout_min] kiosk = 0.5 …     [seal.suspects.<name>] profile = "ebike" …
+//                 [seal.suspects.<name>] profile = "ebike" …
 //   [profiles.car.speeds] primary = 35 …
 //
 // An unknown table or key is an error that names the file, line and key and lists the known
@@ -57,14 +58,6 @@ struct SealSettings {
     std::string suspect = "car"; ///< the default suspect profile (a key of `suspects`)
     int blocks_per_unit = 1;
     Profile unit_profile = Profile::car; ///< how the units travel
-    /// Turnout delay by unit kind (seconds from the report to leaving); kinds not listed take
-    /// default_turnout_s.
-    std::map<std::string, double> turnout_s = {{"kiosk", 30.0},
-                                               {"patrol_car", 15.0},
-                                               {"station", 120.0},
-                                               {"community_room", 90.0},
-                                               {"checkpoint", 0.0}};
-    double default_turnout_s = 60.0;
     /// Named suspect profiles: car (x1.0, keeps one-way), ebike (x1.0, ignores one-way),
     /// walk (x1.5: running, ignores one-way); a scene may change them or add more.
     std::map<std::string, SuspectProfile> suspects = {{"car", {Profile::car, 1.0, true}},
@@ -72,11 +65,25 @@ struct SealSettings {
                                                       {"walk", {Profile::walk, 1.5, false}}};
 };
 
+/// `[units]`: what every command that times a unit's response uses — the turnout delay
+/// (seconds from the call to rolling) by unit kind. One table for seal-off and siting
+/// (docs/scene.md#units-turnout); the old `[seal.turnout_min]`, `[seal] default_turnout_min`
+/// and `[site.turnout_s]` are read into it with a deprecation note.
+struct UnitSettings {
+    std::map<std::string, double> turnout_s = {{"kiosk", 30.0},
+                                               {"patrol_car", 15.0},
+                                               {"station", 120.0},
+                                               {"community_room", 90.0},
+                                               {"checkpoint", 0.0}};
+    double default_turnout_s = 60.0; ///< kinds not in turnout_s
+    double turnout_of(const std::string &kind) const {
+        const auto it = turnout_s.find(kind);
+        return it == turnout_s.end() ? default_turnout_s : it->second;
+    }
+};
+
 /// `[site]`: siting's settings (docs/site.md).
 struct SiteSettings {
-    /// Seconds from the call to rolling, by unit kind (kinds not listed: 0). Siting adds it to
-    /// every response time.
-    std::map<std::string, double> turnout_s;
     std::string new_kind = "kiosk"; ///< the kind of new sites (for their turnout)
 };
 
@@ -86,8 +93,12 @@ struct SceneSettings {
     IsochroneSettings isochrones;
     CameraSettings cameras;
     ZoneSettings zones;
+    UnitSettings units;
     SealSettings seal;
     SiteSettings site;
+    /// Deprecated keys read (each with the file, line and the key that replaces it), for the
+    /// CLI to show on stderr and `scene check` to list.
+    std::vector<std::string> notes;
 };
 
 /// One known key, for messages and docs/scene.md: "isochrones.trim_m", "number", "metres …".

@@ -21,7 +21,8 @@
 //  - Exhaustive enumeration when the number of solutions is small (exact); else greedy
 //    (for cover within (1 − 1/e) of the optimum: coverage is monotone submodular) followed by
 //    a swap (interchange) local search; for center a binary search on the radius over greedy
-//    set covers, with a lower bound proved by a packing of demand points.
+//    set covers, with a lower bound proved by a packing of demand points; with relocation,
+//    one such problem per set of moved units (every set when there are at most 256).
 //
 //   SiteInput in{.fixed = units_of_kind(data.units, "kiosk"),
 //                .candidates = junction_candidates(net, Profile::car)};
@@ -33,6 +34,7 @@
 #include <lugeo/io.hpp>
 #include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
+#include <lugeo/seal.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -44,8 +46,9 @@
 
 namespace lugeo {
 
-enum class SiteObjective : std::uint8_t { cover, median, center };
-const char *site_objective_name(SiteObjective o) noexcept; ///< "cover", "median", "center"
+/// `seal` is planned by plan_seal_sites (below), not plan_sites.
+enum class SiteObjective : std::uint8_t { cover, median, center, seal };
+const char *site_objective_name(SiteObjective o) noexcept; ///< "cover", "median", "center", "seal"
 std::optional<SiteObjective> site_objective_from_name(std::string_view name) noexcept;
 
 /// What the response is measured on.
@@ -102,8 +105,10 @@ struct SiteOptions {
     SiteDemand demand = SiteDemand::incidents;
     double within_s = 300; ///< the standard for cover and for the figures (5 minutes)
     Profile profile = Profile::car;
-    /// Turnout (seconds from the call to rolling) by unit kind; kinds not listed: 0.
+    /// Turnout (seconds from the call to rolling) by unit kind; kinds not listed take
+    /// default_turnout_s. The CLI passes the scene's one table (UnitSettings, [units]).
     std::map<std::string, double> turnout_s;
+    double default_turnout_s = 0;
     /// The kind of new (and moved) units, for their turnout.
     std::string new_kind = "kiosk";
     double snap_max_m = 500; ///< units and candidates farther from the network: Error / left out
@@ -196,12 +201,82 @@ struct SiteResult {
     double seconds_table = 0, seconds_search = 0;
 };
 
+// ---------------------------------------------------------------------------------------------
+// The `seal` objective: sites that make the most demand sealable (seal.hpp) within the
+// standard. Sealability is far dearer than a response time (a seal-off plan per point and per
+// set of units), so (docs/site.md#the-seal-objective):
+//  - the demand is a seeded random sample of at most `sample` points (all when fewer);
+//  - at each pick the candidates are pre-ranked by a cheap proxy — the sample weight of the
+//    open escape routes (SealPlan::open_routes) whose open node the candidate reaches before
+//    the suspect (one bounded inbound search per open node) — and the `shortlist` best are
+//    evaluated exactly: a seal-off context with the units so far plus the candidate, and
+//    seal_incident on every unsealed sample point at which the candidate is in time somewhere
+//    (elsewhere its candidate blocks, and so the plan, are unchanged);
+//  - the pick is the shortlisted candidate that seals the most weight. A point once sealed
+//    stays sealed (its plan holds whatever units are added), so the share never falls.
+
+struct SiteSealOptions {
+    SealOptions seal;      ///< suspect, head start, ring deadline (within_s), margin
+    SealUnitOptions units; ///< turnouts and how units travel
+    SealArea area;         ///< where "outside" is: the study boundary, or exits
+    std::size_t sample = 200;
+    std::uint32_t seed = 1;
+    std::size_t shortlist = 10;
+    std::size_t open_routes = 4; ///< open escape routes per unsealed point, for the proxy
+};
+
+struct SealSitePick {
+    std::size_t candidate = 0; ///< index into SiteInput::candidates
+    std::string id, name;
+    XY position;
+    double gain = 0;            ///< sample weight made sealable by this site
+    double sealed_weight = 0;   ///< with this and every earlier site
+    std::size_t sealed_points = 0;
+    double proxy = 0;           ///< its proxy score when it was picked
+    std::size_t evaluated = 0;  ///< sample points evaluated exactly for it
+};
+
+struct SealSitePoint {
+    XY position;
+    double weight = 0;
+    std::string id;
+    bool sealed_before = false;
+    std::size_t sealed_by = 0; ///< 0: not sealed; k: sealable from the k-th site on
+    std::string reason_before; ///< SealPlan::reason_code before ("" sealed; "off_network")
+};
+
+struct SealSiteResult {
+    std::size_t population = 0; ///< demand points on the network
+    std::size_t sample = 0;     ///< evaluated (a random sample when fewer than population)
+    std::uint32_t seed = 0;
+    double weight = 0; ///< of the sample
+    double sealed_before = 0;
+    std::size_t sealed_points_before = 0;
+    std::vector<SealSitePick> sites;
+    std::vector<SealSitePoint> points;
+    std::map<std::string, std::size_t> reasons_before; ///< reason_code -> points
+    std::size_t candidates_used = 0, candidates_off_network = 0;
+    std::size_t demand_off_network = 0;
+    std::size_t shortlist = 0;
+    std::size_t seal_runs = 0; ///< seal_incident calls
+    /// 95 % margin (± share points, as a fraction) of the sampled sealable share after, from
+    /// the weighted sample's effective size; 0 when the whole population was evaluated.
+    double margin95 = 0;
+    double seconds = 0;
+};
+
+/// The seal objective: `options.add` new sites (of kind new_kind) among the candidates, with
+/// `input.fixed` as every unit that can hold a block. Demand as for plan_sites (incidents,
+/// roads or key sites). Throws as plan_sites does for bad candidates, K and demand, and
+/// Error(invalid_argument) for relocation (not supported with seal).
+SealSiteResult plan_seal_sites(const Network &net, const SiteInput &input,
+                               const SiteOptions &options, const SiteSealOptions &seal);
+
 /// Chooses the sites. Throws Error(off_network) naming the unit when an existing unit is
 /// farther than snap_max_m from the profile's largest component, or naming the candidates'
 /// source when no candidate is that close; Error(invalid_argument) when add + relocate asks
 /// for more sites than there are usable candidates, for no demand point, no unit at all, a
-/// non-positive within_s, relocation with the center objective, or a distance table larger
-/// than max_table_entries.
+/// non-positive within_s, or a distance table larger than max_table_entries.
 SiteResult plan_sites(const Network &net, const SiteInput &input, const SiteOptions &options = {});
 
 } // namespace lugeo

@@ -47,9 +47,8 @@ void require_lonlat(LonLat p) {
                         ") is not a longitude, latitude (longitude -180..180, latitude -90..90)");
 }
 
-/// The offsets apply where the WGS84 position lies inside China (china_area). Deciding by the
-/// WGS84 side in both directions keeps from_wgs84 and to_wgs84 inverse to each other also in
-/// the 1.5 km along the outline where an offset carries a position across it.
+/// The offsets apply where the WGS84 position lies inside China (china_area): from_wgs84 tests
+/// the WGS84 point it is given, to_wgs84 the WGS84 readings it returns (position_readings).
 bool offsets_apply(LonLat wgs84) {
     return china_area(wgs84) != ChinaArea::outside;
 }
@@ -250,22 +249,39 @@ PositionCrs parse_position_crs(std::string_view name) {
                                                  "' (known: " + known_names() + ")");
 }
 
-LonLat to_wgs84(LonLat p, PositionCrs from) {
+namespace {
+
+/// The offset of `to` applied (no inside test), and its iterative inverse.
+LonLat offset_forward(LonLat p, PositionCrs to) {
+    return to == PositionCrs::bd09 ? detail::bd09_forward(detail::gcj02_forward(p))
+                                   : detail::gcj02_forward(p);
+}
+LonLat offset_inverse(LonLat p, PositionCrs from) {
+    return from == PositionCrs::bd09 ? detail::gcj02_inverse(detail::bd09_inverse(p))
+                                     : detail::gcj02_inverse(p);
+}
+
+} // namespace
+
+PositionReadings position_readings(LonLat p, PositionCrs from) {
     require_lonlat(p);
-    if (far_from_china(p)) return p;
-    LonLat w = p;
-    switch (from) {
-    case PositionCrs::gcj02:
-        w = detail::gcj02_inverse(p);
-        break;
-    case PositionCrs::bd09:
-        w = detail::gcj02_inverse(detail::bd09_inverse(p));
-        break;
-    case PositionCrs::wgs84:
-    case PositionCrs::cgcs2000:
-        return p;
+    PositionReadings r;
+    if (from == PositionCrs::wgs84 || from == PositionCrs::cgcs2000 || far_from_china(p)) {
+        r.unshifted = p;
+        return r;
     }
-    return offsets_apply(w) ? w : p;
+    const LonLat w = offset_inverse(p, from);
+    // a reading is one the forward conversion, with its own inside test, takes back to p
+    if (offsets_apply(w) && detail::haversine_m(offset_forward(w, from), p) < 1e-3) r.shifted = w;
+    if (!offsets_apply(p)) r.unshifted = p;
+    return r;
+}
+
+LonLat to_wgs84(LonLat p, PositionCrs from) {
+    const PositionReadings r = position_readings(p, from);
+    if (r.shifted) return *r.shifted;
+    if (r.unshifted) return *r.unshifted;
+    return offset_inverse(p, from); // no WGS84 point maps here: the offset removed anyway
 }
 
 LonLat from_wgs84(LonLat p, PositionCrs to) {
@@ -298,7 +314,9 @@ ParsedPosition parse_position(std::string_view text, const PositionParseOptions 
         p = parser.plain(s);
     }
     p.crs = uri_crs ? *uri_crs : options.crs.value_or(PositionCrs::wgs84);
+    const PositionReadings r = position_readings(p.given, p.crs);
     p.wgs84 = to_wgs84(p.given, p.crs);
+    if (r.ambiguous()) p.other_reading = *r.unshifted;
     return p;
 }
 

@@ -674,8 +674,19 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
         validate_crs(target, "target CRS");
         if (!is_projected_crs(source_crs)) drop_outside_lonlat(table, options, at, where);
         Transformer tr(source_crs, target);
-        for (auto &f : table.features)
-            transform_geometry(f.geometry, tr);
+        for (auto &f : table.features) {
+            try {
+                transform_geometry(f.geometry, tr);
+            } catch (const Error &e) {
+                // the feature whose coordinates the CRS cannot take, and what to check
+                ErrorContext c = at;
+                c.feature = f.fid;
+                c.parameter = "layers." + spec.role + ".crs";
+                throw Error(ErrorCode::crs, c,
+                            e.message() + ": is the layer's CRS (" + source_crs +
+                                ") right for its coordinates?" + where);
+            }
+        }
     }
     if (options.progress) options.progress(1.0, "read");
     return table;

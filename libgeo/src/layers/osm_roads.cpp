@@ -171,7 +171,15 @@ Roads read_osm_roads_libosmium(LayerReading &reading, WayCounters &counts) {
                 t.field_present[i] = true;
             }
         }
-        tr.forward(w.line);
+        try {
+            tr.forward(w.line);
+        } catch (const Error &e) {
+            ErrorContext c = ErrorContext::of_file(spec.source, "lines");
+            c.feature = w.id;
+            throw Error(ErrorCode::crs, c,
+                        e.message() + " (an OSM way, into the scene's metric CRS " + target +
+                            "): is [scene] crs right for this extract?");
+        }
         if (w.is_area) {
             f.geometry.type = Geometry::Type::polygon;
             Polygon p;

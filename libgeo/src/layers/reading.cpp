@@ -72,7 +72,8 @@ LayerReading::LayerReading(const LayerSpec &spec, LayerRole role, const LayerRea
     for (const auto &[key, source] : m_spec.fields) {
         const bool ok = is_coordinate_field(key) ||
                         std::any_of(known.begin(), known.end(),
-                                    [&](const LayerFieldInfo &f) { return f.name == key; });
+                                    // (a named copy: clang 14 cannot capture a binding)
+                                    [&k = key](const LayerFieldInfo &f) { return f.name == k; });
         if (ok) continue;
         std::string list;
         for (const auto &f : known)

@@ -334,8 +334,18 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
             roads.source = spec.describe();
             roads.path = spec.source;
             roads.extent = *extent;
-            for (const auto &r : data.reports)
-                check_overlaps_roads(r, roads, data.crs);
+            try {
+                for (const auto &r : data.reports)
+                    check_overlaps_roads(r, roads, data.crs);
+            } catch (const Error &) {
+                // Before blaming a layer (its CRS) on a declared extent, read the roads: a
+                // damaged roads file then names itself (a truncated .osm.pbf keeps its header's
+                // bounds), and a file whose header is wrong is judged by what it holds.
+                LayerReport read;
+                (void)read_roads(spec, ctx, &read);
+                for (const auto &r : data.reports)
+                    check_overlaps_roads(r, read, data.crs);
+            }
         }
     }
     return data;

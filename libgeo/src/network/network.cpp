@@ -104,13 +104,20 @@ bool in_list(const std::string &v, const std::vector<std::string> &list) {
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-/// "50", "50 km/h", "30 mph", "none", "CN:urban" -> km/h (0 when unknown)
-double parse_maxspeed(const std::string &raw) {
+/// "50", "50 km/h", "30 mph", "none", "CN:urban" -> km/h (0 when unknown). `absurd` is set
+/// for a number that is no speed: NaN, infinite, zero or negative, above 300 km/h.
+double parse_maxspeed(const std::string &raw, bool *absurd = nullptr) {
+    if (absurd) *absurd = false;
     if (raw.empty()) return 0.0;
     char *end = nullptr;
     const double v = std::strtod(raw.c_str(), &end);
-    if (end == raw.c_str() || !(v > 0) || v > 300) return 0.0;
-    return raw.find("mph") != std::string::npos ? v * 1.609344 : v;
+    if (end == raw.c_str()) return 0.0; // "none", "signals", "CN:urban": not a number
+    const double kmh = raw.find("mph") != std::string::npos ? v * 1.609344 : v;
+    if (!(kmh > 0) || kmh > 300) {
+        if (absurd) *absurd = true;
+        return 0.0;
+    }
+    return kmh;
 }
 
 struct PointKey {
@@ -303,7 +310,12 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
         else if (ow.empty() &&
                  (junction == "roundabout" || junction == "circular" || r.road_class == "motorway"))
             d = 1;
-        const float maxspeed = static_cast<float>(parse_maxspeed(lower(r.maxspeed)));
+        bool absurd = false;
+        const float maxspeed = static_cast<float>(parse_maxspeed(lower(r.maxspeed), &absurd));
+        if (absurd && report.maxspeed_absurd++ == 0) {
+            report.maxspeed_absurd_example = r.maxspeed;
+            report.maxspeed_absurd_fid = r.fid;
+        }
 
         const auto &l = r.line;
         std::size_t start = 0;
@@ -419,6 +431,15 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
         for (std::uint32_t q = e.geom_begin + 1; q < e.geom_end; ++q)
             net.m_cumlen[q] = net.m_cumlen[q - 1] + distance(net.m_points[q - 1], net.m_points[q]);
 
+    if (report.maxspeed_absurd)
+        report.warnings.push_back(
+            std::to_string(report.maxspeed_absurd) + " road" +
+            (report.maxspeed_absurd == 1 ? " has" : "s have") +
+            " a maxspeed that is no speed (not above 0 and up to 300 km/h), e.g. '" +
+            report.maxspeed_absurd_example + "' on feature " +
+            std::to_string(report.maxspeed_absurd_fid) +
+            ": the class speed of the profile is used for " +
+            (report.maxspeed_absurd == 1 ? "it" : "them"));
     build_profiles(net, dir, opt);
     build_components(net);
     build_grid(net);

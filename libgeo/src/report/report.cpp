@@ -72,7 +72,7 @@ std::string seal_share_line(const Network &net, const SceneData &d) {
     try {
         SealArea area;
         area.boundary = d.boundary;
-        const SealContext sc(net, d.units, area, seal_unit_options(d.settings.seal));
+        const SealContext sc(net, d.units, area, seal_unit_options(d.settings.seal, d.settings.units));
         SealOptions so = seal_options(d.settings.seal);
         so.find_head_start = false;
         so.open_routes = 0;
@@ -795,7 +795,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         so.objective = SiteObjective::cover;
         so.demand = scene.incidents.empty() ? SiteDemand::roads : SiteDemand::incidents;
         so.within_s = 300;
-        so.turnout_s = scene.settings.site.turnout_s;
+        so.turnout_s = scene.settings.units.turnout_s;
+        so.default_turnout_s = scene.settings.units.default_turnout_s;
         so.new_kind = scene.settings.site.new_kind;
         const SiteResult r = plan_sites(net, in, so);
         const bool inc = so.demand == SiteDemand::incidents;

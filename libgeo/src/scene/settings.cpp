@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <map>
 #include <sstream>
 
 namespace lugeo {
@@ -56,6 +58,12 @@ const std::vector<SettingInfo> &known_settings() {
          "horizontal pixels of cameras without a resolution (default 0: none)"},
         {"zones.kiosk_kind", "string",
          "the units' kind that patrol zones and isochrones start from (default kiosk)"},
+        {"units.turnout_s.<kind>", "number",
+         "turnout delay (call to rolling) of a unit kind in seconds, 0–3600, for seal-off and "
+         "siting (defaults: kiosk 30, patrol_car 15, station 120, community_room 90, "
+         "checkpoint 0)"},
+        {"units.default_turnout_s", "number",
+         "turnout delay of unit kinds not in [units.turnout_s], seconds (default 60)"},
         {"seal.head_start_min", "number", "minutes the suspect left before the report (default 1)"},
         {"seal.margin_s", "number",
          "seconds a unit must be at its block before the suspect can be (default 10)"},
@@ -65,17 +73,15 @@ const std::vector<SettingInfo> &known_settings() {
         {"seal.blocks_per_unit", "number", "blocks one unit may hold (default 1)"},
         {"seal.unit_profile", "string", "how the units travel: car (default), ebike or walk"},
         {"seal.default_turnout_min", "number",
-         "turnout delay of unit kinds not in [seal.turnout_min] (default 1)"},
+         "deprecated: units.default_turnout_s (read as it, in minutes)"},
         {"seal.turnout_min.<kind>", "number",
-         "turnout delay (report to leaving) of a unit kind, minutes (defaults: kiosk 0.5, "
-         "patrol_car 0.25, station 2, community_room 1.5, checkpoint 0)"},
+         "deprecated: units.turnout_s.<kind> (read as it, in minutes)"},
         {"seal.suspects.<name>.profile", "string", "the network profile: walk, ebike or car"},
         {"seal.suspects.<name>.speed_factor", "number",
          "the suspect's speed / the profile's, 0.1–5 (default 1)"},
         {"seal.suspects.<name>.obey_oneway", "boolean",
          "the suspect keeps to one-way streets (default true)"},
-        {"site.turnout_s.<kind>", "number",
-         "siting: seconds from the call to rolling for units of this kind, 0–3600 (default 0)"},
+        {"site.turnout_s.<kind>", "number", "deprecated: units.turnout_s.<kind> (read as it)"},
         {"site.new_kind", "string",
          "siting: the kind of new sites, for their turnout (default kiosk)"},
     };
@@ -109,7 +115,8 @@ std::string node_text(const toml::node &n) {
 double number_in(const std::string &file, const toml::node &n, const std::string &key, double lo,
                  double hi, bool lo_open, const std::string &what) {
     const auto v = n.value<double>();
-    if (!v || (!n.is_integer() && !n.is_floating_point()) || *v > hi || *v < lo ||
+    // !(lo <= v <= hi): NaN (TOML's `nan`) is refused too
+    if (!v || (!n.is_integer() && !n.is_floating_point()) || !(*v >= lo && *v <= hi) ||
         (lo_open && *v == lo))
         bad(file, n, key, what);
     return *v;
@@ -286,7 +293,74 @@ void read_suspect(const toml::table &t, const std::string &file, const std::stri
     }
 }
 
-void read_seal_settings(const toml::table &t, const std::string &file, SealSettings &s) {
+/// The one turnout table ([units]) and the deprecated keys that feed it: a kind set twice to
+/// different values is an error naming both keys; each deprecated key read leaves a note.
+struct TurnoutReader {
+    UnitSettings &units;
+    std::vector<std::string> &notes;
+    std::map<std::string, std::string> origin; ///< kind ("" for the default) -> "key (line N)"
+    std::map<std::string, double> value;
+
+    static std::string where(const std::string &key, const toml::node &n) {
+        return key + " (line " + std::to_string(n.source().begin.line) + ")";
+    }
+    void record(const std::string &file, const toml::node &n, const std::string &key,
+                const std::string &kind, double seconds) {
+        if (auto it = value.find(kind); it != value.end() && std::fabs(it->second - seconds) > 1e-9)
+            throw Error(ErrorCode::invalid_config, toml_context(file, n, key),
+                        "this turnout (" + fmt_seconds(seconds) + " s) disagrees with " +
+                            origin[kind] + " (" + fmt_seconds(it->second) +
+                            " s); one turnout table serves every command now: keep "
+                            "[units.turnout_s] and default_turnout_s (seconds) only");
+        value[kind] = seconds;
+        origin[kind] = where(key, n);
+        if (key.rfind("units.", 0) != 0)
+            notes.push_back(file + ":" + std::to_string(n.source().begin.line) + ": " + key +
+                            " is deprecated; write it as " +
+                            (kind.empty() ? std::string("[units] default_turnout_s")
+                                          : "[units.turnout_s] " + kind) +
+                            " = " + fmt_seconds(seconds) +
+                            " (seconds; one table for seal-off and siting)");
+    }
+    void set(const std::string &file, const toml::node &n, const std::string &key,
+             const std::string &kind, double seconds) {
+        record(file, n, key, kind, seconds);
+        units.turnout_s[kind] = seconds;
+    }
+    void set_default(const std::string &file, const toml::node &n, const std::string &key,
+                     double seconds) {
+        record(file, n, key, "", seconds);
+        units.default_turnout_s = seconds;
+    }
+    static std::string fmt_seconds(double s) {
+        std::ostringstream os;
+        os << s;
+        return os.str();
+    }
+};
+
+void read_unit_settings(const toml::table &t, const std::string &file, TurnoutReader &tr) {
+    for (auto &&[k, v] : t) {
+        const std::string key(k.str());
+        const std::string full = "units." + key;
+        if (key == "turnout_s") {
+            for (auto &&[kk, kv] : table_of(file, v, full)) {
+                const std::string kind(kk.str());
+                tr.set(file, kv, full + "." + kind, kind,
+                       number_in(file, kv, full + "." + kind, 0, 3600, false,
+                                 "seconds between 0 and 3600"));
+            }
+        } else if (key == "default_turnout_s") {
+            tr.set_default(file, v, full,
+                           number_in(file, v, full, 0, 3600, false, "seconds between 0 and 3600"));
+        } else {
+            unknown_key(file, v, "units", key);
+        }
+    }
+}
+
+void read_seal_settings(const toml::table &t, const std::string &file, SealSettings &s,
+                        TurnoutReader &tr) {
     const toml::node *suspect_node = nullptr;
     for (auto &&[k, v] : t) {
         const std::string key(k.str());
@@ -309,13 +383,15 @@ void read_seal_settings(const toml::table &t, const std::string &file, SealSetti
             if (!p) bad(file, v, full, "walk, ebike or car");
             s.unit_profile = *p;
         } else if (key == "default_turnout_min") {
-            s.default_turnout_s =
-                60.0 * number_in(file, v, full, 0, 60, false, "minutes in [0, 60]");
+            tr.set_default(file, v, full,
+                           60.0 * number_in(file, v, full, 0, 60, false, "minutes in [0, 60]"));
         } else if (key == "turnout_min") {
-            for (auto &&[kk, kv] : table_of(file, v, full))
-                s.turnout_s[std::string(kk.str())] =
-                    60.0 * number_in(file, kv, full + "." + std::string(kk.str()), 0, 60, false,
-                                     "minutes in [0, 60]");
+            for (auto &&[kk, kv] : table_of(file, v, full)) {
+                const std::string kind(kk.str());
+                tr.set(file, kv, full + "." + kind, kind,
+                       60.0 * number_in(file, kv, full + "." + kind, 0, 60, false,
+                                        "minutes in [0, 60]"));
+            }
         } else if (key == "suspects") {
             for (auto &&[sk, sv] : table_of(file, v, full)) {
                 const std::string name(sk.str());
@@ -330,15 +406,17 @@ void read_seal_settings(const toml::table &t, const std::string &file, SealSetti
         bad(file, *suspect_node, "seal.suspect", "a suspect profile of [seal.suspects]");
 }
 
-void read_site_settings(const toml::table &t, const std::string &file, SiteSettings &st) {
+void read_site_settings(const toml::table &t, const std::string &file, SiteSettings &st,
+                        TurnoutReader &tr) {
     for (auto &&[k, v] : t) {
         const std::string key(k.str());
         const std::string full = "site." + key;
         if (key == "turnout_s") {
             for (auto &&[kk, kv] : table_of(file, v, full)) {
                 const std::string kind(kk.str());
-                st.turnout_s[kind] = number_in(file, kv, full + "." + kind, 0, 3600, false,
-                                               "seconds between 0 and 3600");
+                tr.set(file, kv, full + "." + kind, kind,
+                       number_in(file, kv, full + "." + kind, 0, 3600, false,
+                                 "seconds between 0 and 3600"));
             }
         } else if (key == "new_kind") {
             st.new_kind = string_value(file, v, full);
@@ -361,7 +439,8 @@ ErrorContext toml_context(const std::string &file, const toml::node &node, const
 
 const std::vector<std::string> &known_tables() {
     static const std::vector<std::string> t = {
-        "scene", "layers", "profiles", "network", "isochrones", "cameras", "zones", "seal", "site"};
+        "scene", "layers", "profiles", "network", "isochrones", "cameras", "zones", "units", "seal",
+        "site"};
     return t;
 }
 
@@ -392,8 +471,10 @@ void read_settings(const toml::table &root, const std::string &file, SceneSettin
         read_isochrone_settings(*t, file, out.isochrones);
     if (const auto *t = root["cameras"].as_table()) read_camera_settings(*t, file, out.cameras);
     if (const auto *t = root["zones"].as_table()) read_zone_settings(*t, file, out.zones);
-    if (const auto *t = root["seal"].as_table()) read_seal_settings(*t, file, out.seal);
-    if (const auto *t = root["site"].as_table()) read_site_settings(*t, file, out.site);
+    TurnoutReader tr{out.units, out.notes, {}, {}};
+    if (const auto *t = root["units"].as_table()) read_unit_settings(*t, file, tr);
+    if (const auto *t = root["seal"].as_table()) read_seal_settings(*t, file, out.seal, tr);
+    if (const auto *t = root["site"].as_table()) read_site_settings(*t, file, out.site, tr);
 }
 
 } // namespace detail

@@ -326,11 +326,11 @@ SealOptions seal_options(const SealSettings &s) {
     return o;
 }
 
-SealUnitOptions seal_unit_options(const SealSettings &s) {
+SealUnitOptions seal_unit_options(const SealSettings &s, const UnitSettings &units) {
     SealUnitOptions o;
     o.unit_profile = s.unit_profile;
-    o.turnout_s = s.turnout_s;
-    o.default_turnout_s = s.default_turnout_s;
+    o.turnout_s = units.turnout_s;
+    o.default_turnout_s = units.default_turnout_s;
     return o;
 }
 

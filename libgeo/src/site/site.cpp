@@ -1,5 +1,7 @@
 // Siting: the distance table (pruned searches from candidates, full rows for existing units),
 // exhaustive enumeration, greedy + swap for cover and median, radius search for center.
+#include "site/site_detail.hpp"
+
 #include <lugeo/error.hpp>
 #include <lugeo/site.hpp>
 
@@ -22,6 +24,8 @@ const char *site_objective_name(SiteObjective o) noexcept {
         return "median";
     case SiteObjective::center:
         return "center";
+    case SiteObjective::seal:
+        return "seal";
     }
     return "?";
 }
@@ -30,6 +34,7 @@ std::optional<SiteObjective> site_objective_from_name(std::string_view n) noexce
     if (n == "cover") return SiteObjective::cover;
     if (n == "median") return SiteObjective::median;
     if (n == "center") return SiteObjective::center;
+    if (n == "seal") return SiteObjective::seal;
     return std::nullopt;
 }
 
@@ -111,15 +116,16 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
 /// Median cost of a demand point no open unit reaches (only when there are no existing units).
 constexpr double unreached_cost_s = 1e7;
+/// center with relocation: every set of moved units is tried up to this many sets.
+constexpr std::uint64_t center_closings_max = 256;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-struct Place {
-    std::uint32_t edge = 0;
-    double offset_m = 0;
-};
+using site_detail::CandidateSnaps;
+using site_detail::DemandSet;
+using site_detail::Place;
 
 struct Entry {
     std::uint32_t demand;
@@ -327,6 +333,8 @@ double objective_of(const Problem &pb, const std::vector<double> &t) {
     case SiteObjective::center:
         for (double x : t)
             acc = std::max(acc, x);
+        return acc;
+    case SiteObjective::seal: // plan_seal_sites
         return acc;
     }
     return acc;
@@ -666,6 +674,78 @@ struct RadiusSearch {
     }
 };
 
+/// One center problem: `k` new sites over `base` (the times of the units that stay).
+struct CenterAnswer {
+    std::vector<std::uint32_t> picks;
+    double value = inf;       ///< the worst time with the picks
+    double lower_bound = 0;   ///< no k sites over this base do better
+    bool exhaustive = false;  ///< every k-subset evaluated (value = lower_bound, optimal)
+    std::uint64_t evaluated = 0;
+};
+
+/// Exhaustive when allowed and small, else a binary search on the radius over greedy set
+/// covers with a packing lower bound (RadiusSearch); sites the cover did not need are added by
+/// greedy on the mean (the worst time cannot rise).
+CenterAnswer solve_center(const Problem &pb, const std::vector<double> &base,
+                          const std::vector<bool> &fixed_open, std::size_t k, bool enumerate) {
+    const auto &tab = pb.tab;
+    CenterAnswer a;
+    if (k == 0) {
+        a.value = a.lower_bound = objective_of(pb, base);
+        a.exhaustive = true;
+        return a;
+    }
+    if (enumerate) {
+        Exhaustive ex{pb, k, base, 0.0, {}, {}, 0.0, false, 0};
+        ex.recurse(0);
+        a.picks = ex.best_set;
+        a.value = a.lower_bound = ex.best_value;
+        a.exhaustive = true;
+        a.evaluated = ex.evaluated;
+        return a;
+    }
+    RadiusSearch rs(pb, k, base);
+    double lo = rs.single_site_bound();
+    double hi = objective_of(pb, base);
+    double lb = lo;
+    std::vector<std::uint32_t> picks, best_picks;
+    if (!std::isfinite(hi)) {
+        hi = lo;
+        for (const auto &e : tab.entries)
+            hi = std::max(hi, double(e.time_s));
+        for (double t : base)
+            if (std::isfinite(t)) hi = std::max(hi, t);
+        if (!rs.feasible(hi, best_picks)) hi = inf; // k sites cannot reach every point
+    }
+    if (rs.feasible(lo, picks)) {
+        best_picks = picks;
+        hi = lo;
+    }
+    while (std::isfinite(hi) && hi - lo > 0.1) {
+        const double mid = 0.5 * (lo + hi);
+        ++a.evaluated;
+        if (rs.feasible(mid, picks)) {
+            hi = mid;
+            best_picks = picks;
+        } else {
+            if (rs.infeasible(mid)) lb = std::max(lb, mid);
+            lo = mid;
+        }
+    }
+    Solution sol;
+    sol.fixed_open = fixed_open;
+    sol.picks = best_picks;
+    if (sol.picks.size() < k) {
+        Problem med = pb;
+        med.objective = SiteObjective::median;
+        greedy_add(med, sol, k - sol.picks.size());
+    }
+    a.picks = sol.picks;
+    a.value = objective_of(pb, best_of(tab, sol).b1);
+    a.lower_bound = std::min(lb, a.value);
+    return a;
+}
+
 /// Per-demand times and the best site of an open set.
 std::vector<double> times_of(const Table &tab, const Solution &s,
                              std::vector<std::uint32_t> *site = nullptr) {
@@ -697,24 +777,146 @@ SiteFigures figures_of(const Table &tab, const std::vector<double> &t, double wi
 
 } // namespace
 
+CandidateSnaps site_detail::snap_candidates(const Network &net, const SiteInput &in,
+                                            const SiteOptions &o) {
+    Network::SnapOptions so;
+    so.profile = o.profile;
+    so.max_distance_m = o.snap_max_m;
+    so.largest_component_only = true;
+    const Profile prof = o.profile;
+    CandidateSnaps cs;
+    std::vector<std::uint32_t> &cand_index = cs.index;
+    std::vector<Network::Snap> &cand_snaps = cs.snaps;
+    for (std::size_t i = 0; i < in.candidates.size(); ++i) {
+        if (auto s = net.snap(in.candidates[i].position, so)) {
+            cand_index.push_back(static_cast<std::uint32_t>(i));
+            cand_snaps.push_back(*s);
+        }
+    }
+    cs.off_network = in.candidates.size() - cand_index.size();
+    if (cand_index.empty() && (o.add > 0 || o.relocate > 0)) {
+        ErrorContext c;
+        c.layer = in.candidates_source;
+        c.parameter = "candidates";
+        throw Error(ErrorCode::off_network, c,
+                    in.candidates.empty() ? std::string("there are no candidate sites")
+                                          : "none of the " + std::to_string(in.candidates.size()) +
+                                                " candidate sites lies within " +
+                                                std::to_string(static_cast<int>(o.snap_max_m)) +
+                                                " m of a road usable by " + profile_name(prof) +
+                                                " in the network's largest component");
+    }
+    if (o.add > cand_index.size()) {
+        ErrorContext c;
+        c.layer = in.candidates_source;
+        c.parameter = "add";
+        throw Error(ErrorCode::invalid_argument, c,
+                    std::to_string(o.add) + " new sites asked for, but only " +
+                        std::to_string(cand_index.size()) + " candidate sites are on the network" +
+                        (cs.off_network
+                             ? " (" + std::to_string(cs.off_network) +
+                                   " more lie too far from it)"
+                             : std::string()));
+    }
+    return cs;
+}
+
+DemandSet site_detail::demand_points(const Network &net, const SiteInput &in,
+                                     const SiteOptions &o) {
+    Network::SnapOptions dso;
+    dso.profile = o.profile;
+    dso.largest_component_only = true;
+    dso.max_distance_m = o.demand_snap_max_m;
+    const Profile prof = o.profile;
+    DemandSet ds;
+    auto &demand_at = ds.at;
+    auto &weight = ds.weight;
+    auto add_point = [&](XY p, double w, const std::string &id) {
+        auto s = net.snap(p, dso);
+        if (!s) {
+            ++ds.off_network;
+            return;
+        }
+        demand_at.push_back({s->edge, s->offset_m});
+        weight.push_back(w);
+        SiteDemandPoint dp;
+        dp.position = p;
+        dp.weight = w;
+        dp.edge = s->edge;
+        dp.offset_m = dp.from_m = dp.to_m = s->offset_m;
+        dp.id = id;
+        ds.points.push_back(std::move(dp));
+    };
+    switch (o.demand) {
+    case SiteDemand::incidents:
+        for (const auto &i : in.incidents)
+            add_point(i.position, incident_grade_weight(i.grade), i.id);
+        break;
+    case SiteDemand::key_sites:
+        for (const auto &k : in.key_sites)
+            add_point(k.position, 1.0, k.id);
+        break;
+    case SiteDemand::roads: {
+        if (!(o.road_step_m > 0))
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("road_step_m"),
+                        "the road piece length must be positive");
+        const auto largest = net.largest_component(prof);
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            if (!net.is_usable(prof, e) || net.edge_component(prof, e) != largest) continue;
+            const double len = net.edge(e).length_m;
+            if (!(len > 0)) continue;
+            const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(len / o.road_step_m)));
+            for (std::size_t i = 0; i < n; ++i) {
+                const double a = len * double(i) / double(n), b = len * double(i + 1) / double(n);
+                const double x = 0.5 * (a + b);
+                demand_at.push_back({e, x});
+                weight.push_back(b - a);
+                SiteDemandPoint dp;
+                dp.position = net.point_along(e, x);
+                dp.weight = b - a;
+                dp.edge = e;
+                dp.offset_m = x;
+                dp.from_m = a;
+                dp.to_m = b;
+                ds.points.push_back(std::move(dp));
+            }
+        }
+        break;
+    }
+    }
+    if (demand_at.empty() && o.demand == SiteDemand::incidents && in.incidents.empty())
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
+                    "siting by incidents, and there are no incidents (the scene has no incidents "
+                    "layer, or it is empty): measure by roads or key sites instead");
+    if (demand_at.empty() && o.demand == SiteDemand::key_sites && in.key_sites.empty())
+        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
+                    "siting by key sites, and there are none: measure by roads or incidents "
+                    "instead");
+    if (demand_at.empty())
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
+                    std::string("no ") + site_demand_name(o.demand) + " point lies within " +
+                        std::to_string(static_cast<int>(o.demand_snap_max_m)) +
+                        " m of the network: nothing to measure");
+    return ds;
+}
+
 SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions &o) {
     const auto t_start = std::chrono::steady_clock::now();
     const Profile prof = o.profile;
     if (!(o.within_s > 0) || !std::isfinite(o.within_s))
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("within_s"),
                     "the response standard must be a positive number of seconds");
-    if (o.objective == SiteObjective::center && o.relocate > 0)
-        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("relocate"),
-                    "moving existing units is supported for the cover and median objectives, "
-                    "not (yet) for center");
     if (in.fixed.empty() && o.add == 0)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("fixed"),
                     "no existing unit and no new site: nothing to measure");
     auto report = [&](double f, const char *msg) { return !o.progress || o.progress(f, msg); };
     auto turnout = [&](const std::string &kind) {
         const auto it = o.turnout_s.find(kind);
-        return it == o.turnout_s.end() ? 0.0 : it->second;
+        return it == o.turnout_s.end() ? o.default_turnout_s : it->second;
     };
+    if (!(o.default_turnout_s >= 0) || !std::isfinite(o.default_turnout_s))
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("default_turnout_s"),
+                    "the default turnout must be a non-negative number of seconds");
     for (const auto &[kind, s] : o.turnout_s)
         if (!(s >= 0) || !std::isfinite(s))
             throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("turnout_s"),
@@ -742,112 +944,22 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
                             " in the network's largest component");
         unit_snaps.push_back(*s);
     }
-    std::vector<std::uint32_t> cand_index; // usable candidates -> SiteInput::candidates
-    std::vector<Network::Snap> cand_snaps;
-    for (std::size_t i = 0; i < in.candidates.size(); ++i) {
-        if (auto s = net.snap(in.candidates[i].position, so)) {
-            cand_index.push_back(static_cast<std::uint32_t>(i));
-            cand_snaps.push_back(*s);
-        }
-    }
+    if (o.objective == SiteObjective::seal)
+        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("objective"),
+                    "the seal objective is planned by plan_seal_sites");
+    const CandidateSnaps cs = site_detail::snap_candidates(net, in, o);
+    const std::vector<std::uint32_t> &cand_index = cs.index;
+    const std::vector<Network::Snap> &cand_snaps = cs.snaps;
     res.candidates_used = cand_index.size();
-    res.candidates_off_network = in.candidates.size() - cand_index.size();
-    if (cand_index.empty() && (o.add > 0 || o.relocate > 0)) {
-        ErrorContext c;
-        c.layer = in.candidates_source;
-        c.parameter = "candidates";
-        throw Error(ErrorCode::off_network, c,
-                    in.candidates.empty() ? std::string("there are no candidate sites")
-                                          : "none of the " + std::to_string(in.candidates.size()) +
-                                                " candidate sites lies within " +
-                                                std::to_string(static_cast<int>(o.snap_max_m)) +
-                                                " m of a road usable by " + profile_name(prof) +
-                                                " in the network's largest component");
-    }
-    if (o.add > cand_index.size()) {
-        ErrorContext c;
-        c.layer = in.candidates_source;
-        c.parameter = "add";
-        throw Error(ErrorCode::invalid_argument, c,
-                    std::to_string(o.add) + " new sites asked for, but only " +
-                        std::to_string(cand_index.size()) + " candidate sites are on the network" +
-                        (res.candidates_off_network
-                             ? " (" + std::to_string(res.candidates_off_network) +
-                                   " more lie too far from it)"
-                             : std::string()));
-    }
+    res.candidates_off_network = cs.off_network;
 
     // ---- demand ----
-    std::vector<Place> demand_at;
+    DemandSet ds = site_detail::demand_points(net, in, o);
+    const std::vector<Place> &demand_at = ds.at;
     Table tab;
-    Network::SnapOptions dso = so;
-    dso.max_distance_m = o.demand_snap_max_m;
-    auto add_point = [&](XY p, double w, const std::string &id) {
-        auto s = net.snap(p, dso);
-        if (!s) {
-            ++res.demand_off_network;
-            return;
-        }
-        demand_at.push_back({s->edge, s->offset_m});
-        tab.weight.push_back(w);
-        SiteDemandPoint dp;
-        dp.position = p;
-        dp.weight = w;
-        dp.edge = s->edge;
-        dp.offset_m = dp.from_m = dp.to_m = s->offset_m;
-        dp.id = id;
-        res.points.push_back(std::move(dp));
-    };
-    switch (o.demand) {
-    case SiteDemand::incidents:
-        for (const auto &i : in.incidents)
-            add_point(i.position, incident_grade_weight(i.grade), i.id);
-        break;
-    case SiteDemand::key_sites:
-        for (const auto &k : in.key_sites)
-            add_point(k.position, 1.0, k.id);
-        break;
-    case SiteDemand::roads: {
-        if (!(o.road_step_m > 0))
-            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("road_step_m"),
-                        "the road piece length must be positive");
-        const auto largest = net.largest_component(prof);
-        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-            if (!net.is_usable(prof, e) || net.edge_component(prof, e) != largest) continue;
-            const double len = net.edge(e).length_m;
-            if (!(len > 0)) continue;
-            const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(len / o.road_step_m)));
-            for (std::size_t i = 0; i < n; ++i) {
-                const double a = len * double(i) / double(n), b = len * double(i + 1) / double(n);
-                const double x = 0.5 * (a + b);
-                demand_at.push_back({e, x});
-                tab.weight.push_back(b - a);
-                SiteDemandPoint dp;
-                dp.position = net.point_along(e, x);
-                dp.weight = b - a;
-                dp.edge = e;
-                dp.offset_m = x;
-                dp.from_m = a;
-                dp.to_m = b;
-                res.points.push_back(std::move(dp));
-            }
-        }
-        break;
-    }
-    }
-    if (demand_at.empty() && o.demand == SiteDemand::incidents && in.incidents.empty())
-        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
-                    "siting by incidents, and there are no incidents (the scene has no incidents "
-                    "layer, or it is empty): measure by roads or key sites instead");
-    if (demand_at.empty() && o.demand == SiteDemand::key_sites && in.key_sites.empty())
-        throw Error(ErrorCode::missing_layer, ErrorContext::of_parameter("demand"),
-                    "siting by key sites, and there are none: measure by roads or incidents "
-                    "instead");
-    if (demand_at.empty())
-        throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
-                    std::string("no ") + site_demand_name(o.demand) + " point lies within " +
-                        std::to_string(static_cast<int>(o.demand_snap_max_m)) +
-                        " m of the network: nothing to measure");
+    tab.weight = std::move(ds.weight);
+    res.points = std::move(ds.points);
+    res.demand_off_network = ds.off_network;
     tab.nd = demand_at.size();
     tab.nf = in.fixed.size();
     tab.nc = cand_index.size();
@@ -956,43 +1068,102 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
         res.method = SiteMethod::exhaustive;
         res.solutions_evaluated = ex.evaluated;
     } else if (o.objective == SiteObjective::center) {
-        RadiusSearch rs(pb, k, t_before);
-        double lo = rs.single_site_bound();
-        double hi = objective_of(pb, t_before);
-        double lb = lo;
-        std::vector<std::uint32_t> picks, best_picks;
-        if (!std::isfinite(hi)) {
-            hi = lo;
-            for (const auto &e : tab.entries)
-                hi = std::max(hi, double(e.time_s));
-            for (double t : t_before)
-                if (std::isfinite(t)) hi = std::max(hi, t);
-            if (!rs.feasible(hi, best_picks)) hi = inf; // k sites cannot reach every point
-        }
-        if (rs.feasible(lo, picks)) {
-            best_picks = picks;
-            hi = lo;
-        }
-        while (std::isfinite(hi) && hi - lo > 0.1) {
-            const double mid = 0.5 * (lo + hi);
-            ++res.solutions_evaluated;
-            if (rs.feasible(mid, picks)) {
-                hi = mid;
-                best_picks = picks;
-            } else {
-                if (rs.infeasible(mid)) lb = std::max(lb, mid);
-                lo = mid;
+        // Which existing units move (a set C, |C| <= relocate) and k + |C| new sites: each C
+        // is a center problem over the units that stay. Every C is tried when there are at most
+        // center_closings_max of them, else C grows greedily (one unit more while that
+        // lowers the worst time). Each problem is enumerated when small, else radius search.
+        const std::size_t R = std::min(o.relocate, tab.nf);
+        std::uint64_t closings = 0;
+        for (std::size_t r = 0; r <= R; ++r)
+            closings += binomial_capped(tab.nf, r, center_closings_max);
+        const bool all_closings = closings <= center_closings_max;
+        auto enumerable = [&](std::size_t kk) {
+            const std::uint64_t n =
+                binomial_capped(tab.nc, kk, std::max<std::uint64_t>(o.exhaustive_max, 1) * 100);
+            if (o.search == SiteSearch::exhaustive) return true;
+            return o.search == SiteSearch::automatic && n <= o.exhaustive_max &&
+                   double(n) * double(tab.nd) <= 2e8 && all_closings;
+        };
+        if (o.search == SiteSearch::exhaustive &&
+            (!all_closings ||
+             binomial_capped(tab.nc, k + R, std::max<std::uint64_t>(o.exhaustive_max, 1) * 100) >
+                 std::max<std::uint64_t>(o.exhaustive_max, 1) * 100))
+            throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("search"),
+                        "exhaustive search over more than " +
+                            std::to_string(o.exhaustive_max * 100) + " solutions asked for");
+        bool exact = true, have_best = false;
+        double best_v = inf, lb_all = inf;
+        Solution best_sol = sol;
+        auto try_closing = [&](const std::vector<bool> &open) {
+            Solution s0;
+            s0.fixed_open = open;
+            const auto base = times_of(tab, s0);
+            std::size_t closed = 0;
+            for (bool b : open)
+                closed += b ? 0 : 1;
+            const std::size_t kk = k + closed;
+            if (kk > tab.nc) return inf;
+            const CenterAnswer a = solve_center(pb, base, open, kk, enumerable(kk));
+            res.solutions_evaluated += a.evaluated;
+            exact = exact && a.exhaustive;
+            lb_all = std::min(lb_all, a.lower_bound);
+            if (!have_best || better(SiteObjective::center, a.value, best_v)) {
+                have_best = true;
+                best_v = a.value;
+                best_sol.fixed_open = open;
+                best_sol.picks = a.picks;
             }
+            return a.value;
+        };
+        if (all_closings) {
+            std::vector<bool> open(tab.nf, true);
+            std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t from,
+                                                                    std::size_t left) {
+                try_closing(open);
+                if (left == 0) return;
+                for (std::size_t f = from; f < tab.nf; ++f) {
+                    open[f] = false;
+                    rec(f + 1, left - 1);
+                    open[f] = true;
+                }
+            };
+            rec(0, R);
+        } else {
+            exact = false;
+            std::vector<bool> open(tab.nf, true);
+            double cur = try_closing(open);
+            for (std::size_t step = 0; step < R; ++step) {
+                double step_best = cur;
+                std::size_t step_f = tab.nf;
+                for (std::size_t f = 0; f < tab.nf; ++f) {
+                    if (!open[f]) continue;
+                    open[f] = false;
+                    const double v = try_closing(open);
+                    open[f] = true;
+                    if ((std::isinf(step_best) && v < step_best) ||
+                        better(SiteObjective::center, v, step_best)) {
+                        step_best = v;
+                        step_f = f;
+                    }
+                }
+                if (step_f == tab.nf) break;
+                open[step_f] = false;
+                cur = step_best;
+            }
+            // a valid bound over every choice: each demand point keeps at least one of its
+            // R+1 fastest existing units, or is served by a candidate
+            double lb = 0;
+            for (std::size_t d = 0; d < tab.nd; ++d) {
+                double m = tab.bound[d];
+                for (std::size_t i = tab.col_off[d]; i < tab.col_off[d + 1]; ++i)
+                    m = std::min(m, double(tab.col[i].time_s));
+                lb = std::max(lb, m);
+            }
+            lb_all = lb;
         }
-        sol.picks = best_picks;
-        // sites the cover did not need: the best for the mean (the worst time cannot rise)
-        if (sol.picks.size() < k) {
-            Problem med = pb;
-            med.objective = SiteObjective::median;
-            greedy_add(med, sol, k - sol.picks.size());
-        }
-        res.lower_bound = lb;
-        res.method = SiteMethod::radius_search;
+        sol = best_sol;
+        res.lower_bound = std::min(lb_all, best_v);
+        res.method = exact ? SiteMethod::exhaustive : SiteMethod::radius_search;
     } else {
         // restarts: greedy from each of the `restarts` best first picks, each followed by the
         // swap search; the best local optimum wins (the first start is plain greedy)
