@@ -10,8 +10,8 @@ out="$build/cli_positions"; rm -rf "$out"; mkdir -p "$out"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 P=104.0665,30.6598
 
-"$lugeo" nearest --help | grep -q -- "--near-crs" || fail "nearest --help: no --near-crs"
-"$lugeo" nearest --help | grep -q "geo:" || fail "nearest --help: no geo: example"
+"$lugeo" nearest --help | grep -- "--near-crs" >/dev/null || fail "nearest --help: no --near-crs"
+"$lugeo" nearest --help | grep "geo:" >/dev/null || fail "nearest --help: no geo: example"
 
 # WGS84 and the same point as a geo: URI (latitude first) give the same plates
 "$lugeo" nearest --scene "$scene" -q $P --json > "$out/wgs.json"

@@ -8,7 +8,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$LUGEO" report --help | grep -q "Examples:" || fail "report --help has no example"
+"$LUGEO" report --help | grep "Examples:" >/dev/null || fail "report --help has no example"
 "$LUGEO" report -q -o "$TMP/out" --json > "$TMP/r.json"
 html="$TMP/out/report.html"
 [[ -s "$html" ]] || fail "no report.html"

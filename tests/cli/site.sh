@@ -7,7 +7,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$LUGEO" site --help | grep -q "Examples:" || fail "site --help has no example"
+"$LUGEO" site --help | grep "Examples:" >/dev/null || fail "site --help has no example"
 
 # today's figures: --add 0 and --relocate 0 change nothing
 "$LUGEO" site -q --add 0 --json > "$TMP/zero.json"

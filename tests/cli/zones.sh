@@ -6,7 +6,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$LUGEO" zones --help | grep -q "Examples:" || fail "zones --help has no example"
+"$LUGEO" zones --help | grep "Examples:" >/dev/null || fail "zones --help has no example"
 
 # the demo's six kiosks; GPKG layers zones / zone_edges / kiosks
 "$LUGEO" zones -q --spacing 40 -o "$TMP/z.gpkg" --json > "$TMP/z.json"
