@@ -62,6 +62,28 @@ assert len(r["moves"]) <= 1 and len(r["sites"]) == len(r["moves"])
 assert r["after"]["covered_weight"] >= r["before"]["covered_weight"]
 PY
 
+# center with a move: the worst time never rises, the bound is no larger than the value
+"$LUGEO" site -q --add 0 --relocate 1 --objective center --demand key_sites --json > "$TMP/rc.json"
+python3 - "$TMP/rc.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert len(r["moves"]) <= 1 and len(r["sites"]) == len(r["moves"])
+assert r["after"]["worst_time_s"] <= r["before"]["worst_time_s"] + 1e-6
+assert r["lower_bound"] <= r["objective_after"] + 1e-6
+assert r["turnout_s"]["kiosk"] == 30, r["turnout_s"]
+PY
+
+# the seal objective: a small sample, the sample and method stated, the share never falls
+"$LUGEO" site -q --add 1 --objective seal --sample 20 --shortlist 3 --json > "$TMP/s.json"
+python3 - "$TMP/s.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["objective"] == "seal" and r["method"] == "greedy_shortlist"
+assert r["sample"]["points"] == 20 and r["sample"]["population"] > 20, r["sample"]
+assert len(r["sites"]) == 1 and r["sites"][0]["gain"] >= 0
+assert r["after"]["sealed_weight"] >= r["before"]["sealed_weight"]
+PY
+
 # candidates: community rooms, a 500 m grid
 "$LUGEO" site -q --add 1 --candidates units:community_room --json > "$TMP/u.json"
 python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['candidates']['used']==16, j['candidates']" "$TMP/u.json"
@@ -83,5 +105,11 @@ grep -q "16 candidate" "$TMP/err" || fail "K > candidates message: $(cat "$TMP/e
 [ $rc -eq 2 ] || fail "--objective best: exit $rc"
 "$LUGEO" site -q --candidates grid:abc > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "grid:abc: exit $rc"
+"$LUGEO" site -q --add -1 > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--add -1: exit $rc"
+"$LUGEO" site -q --within nan > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--within nan: exit $rc"
+"$LUGEO" site -q --objective seal --relocate 1 > /dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "seal with --relocate: exit $rc"
 set -e
 echo "site: ok"
