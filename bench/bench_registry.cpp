@@ -50,9 +50,10 @@ std::string generic_misread(const std::string &id, std::mt19937_64 &rng) {
                 if (pr[0] == digits[i]) opts += pr[1];
                 if (pr[1] == digits[i]) opts += pr[0];
             }
-            digits[i] = U(rng) < 0.7 && !opts.empty()
-                            ? opts[std::uniform_int_distribution<std::size_t>(0, opts.size() - 1)(rng)]
-                            : static_cast<char>('0' + (digits[i] - '0' + 1 + rng() % 9) % 10);
+            digits[i] =
+                U(rng) < 0.7 && !opts.empty()
+                    ? opts[std::uniform_int_distribution<std::size_t>(0, opts.size() - 1)(rng)]
+                    : static_cast<char>('0' + (digits[i] - '0' + 1 + rng() % 9) % 10);
         } else if (r < 0.75 && digits.size() >= 2) {
             const std::size_t j = std::min(i, digits.size() - 2);
             std::swap(digits[j], digits[j + 1]);
@@ -207,8 +208,8 @@ int main(int argc, char **argv) {
                 LocateOptions opt;
                 opt.always_fuzzy = true;
                 if (mode == 1)
-                    opt.near = CallerPosition{
-                        {other[t].position.x + 150, other[t].position.y - 100}, 300};
+                    opt.near =
+                        CallerPosition{{other[t].position.x + 150, other[t].position.y - 100}, 300};
                 double fastest = 1e300;
                 for (int rep = 0; rep < 3; ++rep) {
                     const auto t1 = Clock::now();

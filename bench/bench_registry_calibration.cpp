@@ -299,7 +299,8 @@ public:
         std::set<std::uint32_t> tried;
         for (std::size_t a = 0; a < post.size() && a < 16; ++a)
             for (const auto &nb : m_reg.nearest(m_reg.plates()[post[a].first].position, 12)) {
-                if (nb.distance_m > reach || !tried.insert(static_cast<std::uint32_t>(nb.plate)).second)
+                if (nb.distance_m > reach ||
+                    !tried.insert(static_cast<std::uint32_t>(nb.plate)).second)
                     continue;
                 const XY at = m_reg.plates()[nb.plate].position;
                 double mass = 0;
@@ -507,7 +508,8 @@ void report(const char *name, const Registry &reg, std::size_t ncalls, std::uint
                 pct(b_all_ok, test.size()), pct(b95_ok, b95), b95);
     std::printf("  misreads, position within 300 m: most likely plate within 100 m %.1f %%, "
                 "best-reach plate %.1f %%; told it is a misread %.1f %%\n",
-                pct(b_near_map, mis_near), pct(b_near_reach, mis_near), pct(b_near_known, mis_near));
+                pct(b_near_map, mis_near), pct(b_near_reach, mis_near),
+                pct(b_near_known, mis_near));
     std::printf("  (not told that the caller is within 300 m: best-reach plate %.1f %%)\n",
                 pct(b_near_untrunc, mis_near));
     std::printf("  misreads without a position, not valid IDs: top 3 %.1f %%; told it is a "

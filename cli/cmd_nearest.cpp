@@ -30,8 +30,8 @@ int run_nearest(const NearestCliOptions &o) {
     std::optional<Junction> junction;
     if (w.junctions) junction = w.junctions->nearest(p);
     if (o.json) {
-        print_json(nearest_json(at, near, w.registry, w.data.crs, w.has_plates, junction, w.frame,
-                                o.pos));
+        print_json(
+            nearest_json(at, near, w.registry, w.data.crs, w.has_plates, junction, w.frame, o.pos));
         return exit_ok;
     }
     const LonLat shown = output_position(at.wgs84, o.pos);

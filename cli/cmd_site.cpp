@@ -29,7 +29,7 @@ struct SiteCliOptions {
     std::size_t relocate = 0;
     std::string search = "auto";
     double road_step_m = 100;
-    std::size_t sample = 200;   // --objective seal
+    std::size_t sample = 200; // --objective seal
     std::uint32_t seed = 1;
     std::size_t shortlist = 10;
     OutputArgs output;
@@ -166,7 +166,8 @@ std::string turnout_text(const std::map<std::string, double> &t) {
 }
 
 nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
-                           const std::string &source, const std::map<std::string, double> &turnout) {
+                           const std::string &source,
+                           const std::map<std::string, double> &turnout) {
     nlohmann::json j;
     j["objective"] = site_objective_name(r.objective);
     j["demand"] = site_demand_name(r.demand);
@@ -358,8 +359,8 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
     zd.crs = net.crs();
     zd.description = "patrol zones after siting: road to the unit nearest by car travel time; "
                      "mean/worst_time_s are response times (turnout_s + travel)";
-    zd.fields = {{"unit", FieldType::string},       {"new", FieldType::integer},
-                 {"road_km", FieldType::real},      {"turnout_s", FieldType::real},
+    zd.fields = {{"unit", FieldType::string},      {"new", FieldType::integer},
+                 {"road_km", FieldType::real},     {"turnout_s", FieldType::real},
                  {"mean_time_s", FieldType::real}, {"worst_time_s", FieldType::real}};
     const std::size_t lz = w.add_layer(zd);
     for (std::size_t i = 0; i < plan.zones.size(); ++i) {
@@ -453,23 +454,24 @@ nlohmann::json seal_result_json(const SealSiteResult &r, const MetricFrame &fram
     nlohmann::json sites = nlohmann::json::array();
     for (const auto &s : r.sites) {
         const LonLat ll = frame.to_lonlat(s.position);
-        sites.push_back({{"id", s.id},
-                         {"name", s.name},
-                         {"lon", std::round(ll.lon * 1e6) / 1e6},
-                         {"lat", std::round(ll.lat * 1e6) / 1e6},
-                         {"gain", r2(s.gain)},
-                         {"objective", r2(s.sealed_weight)},
-                         {"figures", seal_figures_json(r.sample, r.weight, s.sealed_weight,
-                                                       s.sealed_points)},
-                         {"proxy", r2(s.proxy)},
-                         {"evaluated", s.evaluated}});
+        sites.push_back(
+            {{"id", s.id},
+             {"name", s.name},
+             {"lon", std::round(ll.lon * 1e6) / 1e6},
+             {"lat", std::round(ll.lat * 1e6) / 1e6},
+             {"gain", r2(s.gain)},
+             {"objective", r2(s.sealed_weight)},
+             {"figures", seal_figures_json(r.sample, r.weight, s.sealed_weight, s.sealed_points)},
+             {"proxy", r2(s.proxy)},
+             {"evaluated", s.evaluated}});
     }
     j["sites"] = sites;
     j["moves"] = nlohmann::json::array();
     j["before"] = seal_figures_json(r.sample, r.weight, r.sealed_before, r.sealed_points_before);
-    j["after"] = r.sites.empty() ? j["before"]
-                                 : seal_figures_json(r.sample, r.weight, r.sites.back().sealed_weight,
-                                                     r.sites.back().sealed_points);
+    j["after"] = r.sites.empty()
+                     ? j["before"]
+                     : seal_figures_json(r.sample, r.weight, r.sites.back().sealed_weight,
+                                         r.sites.back().sealed_points);
     j["reasons_before"] = r.reasons_before;
     j["seal_runs"] = r.seal_runs;
     j["seconds"] = {{"total", std::round(r.seconds * 1000) / 1000}};
@@ -480,8 +482,8 @@ void print_seal_text(const SealSiteResult &r, const MetricFrame &frame, const Si
                      const SiteOptions &so, const SiteSealOptions &ss, const std::string &source) {
     std::printf("Siting: %zu new site%s among %zu candidates (%s), objective seal over %s: "
                 "sealable within %.1f min\n",
-                r.sites.size(), r.sites.size() == 1 ? "" : "s", r.candidates_used,
-                source.c_str(), site_demand_name(so.demand), ss.seal.within_s / 60.0);
+                r.sites.size(), r.sites.size() == 1 ? "" : "s", r.candidates_used, source.c_str(),
+                site_demand_name(so.demand), ss.seal.within_s / 60.0);
     std::printf("Method: greedy; at each pick the %zu candidates ranked best by a proxy (the open "
                 "escape routes they get ahead of) are evaluated by seal-off on the sample; no "
                 "optimality bound\n",
@@ -511,12 +513,13 @@ void print_seal_text(const SealSiteResult &r, const MetricFrame &frame, const Si
                 : so.demand == SiteDemand::roads   ? "m of road"
                                                    : "key sites");
     const double after = r.sites.empty() ? r.sealed_before : r.sites.back().sealed_weight;
-    const std::size_t after_n = r.sites.empty() ? r.sealed_points_before : r.sites.back().sealed_points;
+    const std::size_t after_n =
+        r.sites.empty() ? r.sealed_points_before : r.sites.back().sealed_points;
     std::printf("Before   sealable %6.1f%% (%.0f of %.0f, %zu points)\n",
                 r.weight > 0 ? 100 * r.sealed_before / r.weight : 0.0, r.sealed_before, r.weight,
                 r.sealed_points_before);
-    std::printf("After    sealable %6.1f%% (%.0f of %.0f, %zu points)", r.weight > 0 ? 100 * after / r.weight : 0.0,
-                after, r.weight, after_n);
+    std::printf("After    sealable %6.1f%% (%.0f of %.0f, %zu points)",
+                r.weight > 0 ? 100 * after / r.weight : 0.0, after, r.weight, after_n);
     if (r.margin95 > 0)
         std::printf("; the sample's 95%% margin: +/- %.1f points", 100 * r.margin95);
     std::printf("\nWhy not sealable before:");
@@ -532,8 +535,8 @@ void write_seal_gpkg(const SealSiteResult &r, const Network &net, const OutputAr
     sd.geometry_type = Geometry::Type::point;
     sd.crs = net.crs();
     sd.description = "lugeo siting, seal objective: new sites in the order chosen";
-    sd.fields = {{"rank", FieldType::integer},      {"site", FieldType::string},
-                 {"name", FieldType::string},       {"gain", FieldType::real},
+    sd.fields = {{"rank", FieldType::integer},       {"site", FieldType::string},
+                 {"name", FieldType::string},        {"gain", FieldType::real},
                  {"sealed_weight", FieldType::real}, {"sealed_pct", FieldType::real}};
     const std::size_t ls = w.add_layer(sd);
     for (std::size_t i = 0; i < r.sites.size(); ++i) {

@@ -116,9 +116,9 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
         if (std::isfinite(z.area_m2)) std::snprintf(area, sizeof area, "%8.2f", z.area_m2 / 1e6);
         std::printf(
             "%s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            pad(z.kiosk_id, 10).c_str(), z.weight_s, area, z.road_length_m / 1000.0,
-            z.incidents[0], z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload,
-            z.key_sites, z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+            pad(z.kiosk_id, 10).c_str(), z.weight_s, area, z.road_length_m / 1000.0, z.incidents[0],
+            z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites,
+            z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
     }
     if (o.no_polygons)
         std::printf("\nAllocation only (--no-polygons): no land shared out, so no areas; "

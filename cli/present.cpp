@@ -188,8 +188,7 @@ nlohmann::json incident_json(const IncidentQuestion &q, const IncidentResult &re
 
 // ---- seal -----------------------------------------------------------------------------------
 
-SealSetup seal_setup(const SealSettings &settings, const UnitSettings &units,
-                     const SealRequest &o,
+SealSetup seal_setup(const SealSettings &settings, const UnitSettings &units, const SealRequest &o,
                      const std::string &suspect_option) {
     SealSetup s;
     SealSettings st = settings;

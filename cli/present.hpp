@@ -60,8 +60,7 @@ struct SealSetup {
 };
 /// Throws Error(invalid_argument) naming `suspect_option` for an unknown suspect profile.
 SealSetup seal_setup(const SealSettings &settings, const UnitSettings &units,
-                     const SealRequest &request,
-                     const std::string &suspect_option = "--suspect");
+                     const SealRequest &request, const std::string &suspect_option = "--suspect");
 
 /// What `lugeo seal --json` prints for one incident. `outside` is "boundary" or "exits";
 /// `seconds` the context and plan times (left out of the contract's comparison).

@@ -622,7 +622,8 @@ TEST_CASE("[units] one turnout table for seal-off and siting; the old keys read 
         return std::string("no error");
     };
     // two tables disagreeing for one kind: an error naming both keys
-    const std::string both = error_of("[units.turnout_s]\nkiosk = 30\n[site.turnout_s]\nkiosk = 45\n");
+    const std::string both =
+        error_of("[units.turnout_s]\nkiosk = 30\n[site.turnout_s]\nkiosk = 45\n");
     CHECK(both.find("site.turnout_s.kiosk") != std::string::npos);
     CHECK(both.find("units.turnout_s.kiosk") != std::string::npos);
     CHECK(error_of("[units.turnout_s]\nkiosk = -1\n").find("units.turnout_s.kiosk") !=

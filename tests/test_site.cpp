@@ -367,11 +367,9 @@ TEST_CASE("center with relocation equals an enumeration of every move and every 
             // the reference: no move (add new sites), or unit m moves (add + 1 new sites)
             double best = inf;
             auto consider = [&](std::vector<XY> pos) {
-                const double v = objective(SiteObjective::center,
-                                           reference_times(c.net, pos,
-                                                           std::vector<double>(pos.size(), 7),
-                                                           snaps),
-                                           w, 45);
+                const double v = objective(
+                    SiteObjective::center,
+                    reference_times(c.net, pos, std::vector<double>(pos.size(), 7), snaps), w, 45);
                 best = std::min(best, v);
             };
             std::function<void(std::vector<XY>, std::size_t, std::size_t)> rec =
@@ -406,11 +404,11 @@ TEST_CASE("center with relocation equals an enumeration of every move and every 
             for (const auto &st : ex.sites)
                 after.push_back(st.position);
             CHECK(ex.after.worst_time_s ==
-                  doctest::Approx(objective(SiteObjective::center,
-                                            reference_times(c.net, after,
-                                                            std::vector<double>(after.size(), 7),
-                                                            snaps),
-                                            w, 45))
+                  doctest::Approx(
+                      objective(SiteObjective::center,
+                                reference_times(c.net, after, std::vector<double>(after.size(), 7),
+                                                snaps),
+                                w, 45))
                       .epsilon(1e-5));
             o.search = SiteSearch::heuristic;
             const SiteResult h = plan_sites(c.net, in, o);

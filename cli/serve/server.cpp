@@ -423,8 +423,9 @@ nlohmann::json seal(const Query &q, const Dispatch::View &v, const Dispatch &dis
     SealRequest rq;
     rq.suspect = q.get("suspect").value_or("");
     rq.head_start_min = q.number("head_start", 0, limits::max_minutes, "minutes");
-    const SealSetup setup = with_parameter(
-        "suspect", [&] { return seal_setup(s.data().settings.seal, s.data().settings.units, rq, "suspect"); });
+    const SealSetup setup = with_parameter("suspect", [&] {
+        return seal_setup(s.data().settings.seal, s.data().settings.units, rq, "suspect");
+    });
     const auto t0 = Clock::now();
     std::shared_ptr<const SealContext> ctx;
     try {

@@ -101,7 +101,7 @@ struct NetworkBuildReport {
     std::size_t maxspeed_absurd = 0;
     std::string maxspeed_absurd_example;
     std::int64_t maxspeed_absurd_fid = -1;
-    RoadLayoutReport layout;            ///< what detection found (also when set)
+    RoadLayoutReport layout;                         ///< what detection found (also when set)
     RoadLayout layout_used = RoadLayout::undirected; ///< how the features were read
     bool layout_from_settings = false;               ///< `[network] directed` said it
     std::vector<std::string> warnings;

@@ -229,11 +229,11 @@ struct SealSitePick {
     std::size_t candidate = 0; ///< index into SiteInput::candidates
     std::string id, name;
     XY position;
-    double gain = 0;            ///< sample weight made sealable by this site
-    double sealed_weight = 0;   ///< with this and every earlier site
+    double gain = 0;          ///< sample weight made sealable by this site
+    double sealed_weight = 0; ///< with this and every earlier site
     std::size_t sealed_points = 0;
-    double proxy = 0;           ///< its proxy score when it was picked
-    std::size_t evaluated = 0;  ///< sample points evaluated exactly for it
+    double proxy = 0;          ///< its proxy score when it was picked
+    std::size_t evaluated = 0; ///< sample points evaluated exactly for it
 };
 
 struct SealSitePoint {

@@ -184,7 +184,8 @@ std::shared_ptr<const SealContext> Dispatch::seal_context(const View &v) const {
                     "the scene has no study boundary ([layers.boundary]): seal-off needs one");
     SealArea area;
     area.boundary = v.scene->data().boundary;
-    SealUnitOptions uo = seal_unit_options(v.scene->data().settings.seal, v.scene->data().settings.units);
+    SealUnitOptions uo =
+        seal_unit_options(v.scene->data().settings.seal, v.scene->data().settings.units);
     uo.limit_s = std::max(1800.0, seal_options(v.scene->data().settings.seal).within_s);
     // the context points into the scene's network: it holds the scene alive with it
     struct Held {

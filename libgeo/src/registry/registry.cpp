@@ -335,9 +335,8 @@ struct PoolEntry {
 
 /// LocateResult::dispatch: among the likeliest `pool` entries (best first), the plate whose
 /// reach_m neighbourhood holds the most probability; ties keep the likelier plate.
-void set_dispatch(LocateResult &out, const std::vector<PoolEntry> &pool,
-                  const Registry::Impl &im, const LocateOptions &options,
-                  const std::optional<CallerPosition> &near) {
+void set_dispatch(LocateResult &out, const std::vector<PoolEntry> &pool, const Registry::Impl &im,
+                  const LocateOptions &options, const std::optional<CallerPosition> &near) {
     out.dispatch.reset();
     out.dispatch_confidence = 0.0;
     if (pool.empty() || options.reach_m <= 0 || out.candidates.empty()) return;
@@ -527,8 +526,8 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
     }
     merged = merge_hits(hits, im, near, options.edit_weight);
 
-    const bool cross_known = !options.cross.empty() && (options.distance_to_cross ||
-                                                        im.road_plates.count(options.cross) > 0);
+    const bool cross_known = !options.cross.empty() &&
+                             (options.distance_to_cross || im.road_plates.count(options.cross) > 0);
     out.cross_unknown = !options.cross.empty() && !cross_known;
     // the calibrated posterior (LocateOptions: the confidence model)
     const double area = std::max(im.area_m2, 1e6);
@@ -586,7 +585,8 @@ LocateResult Registry::locate_one(std::string_view text, const LocateOptions &op
         pool.reserve(std::min<std::size_t>(order.size(), 64));
         for (std::size_t q = 0; q < order.size() && pool.size() < 64; ++q) {
             const std::size_t r = order[q];
-            PoolEntry e{static_cast<std::uint32_t>(merged[r].c.plate), total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
+            PoolEntry e{static_cast<std::uint32_t>(merged[r].c.plate),
+                        total > 0 ? post[r] / total : 0.0, nullptr, &merged[r]};
             for (const auto &c : out.candidates)
                 if (c.plate == e.plate) e.shown = &c;
             pool.push_back(e);
@@ -620,10 +620,10 @@ void Registry::finish_result(LocateResult &out, const std::optional<CallerPositi
             cross_b = nearest_cross(*this, out.candidates[1].plate, options.cross_distance_m);
         }
         const auto at = [&](const std::string &street, const Plate &p) {
-            return (street.empty() ? "no cross street within " +
-                                         std::to_string(static_cast<int>(options.cross_distance_m)) +
-                                         " m"
-                                   : street) +
+            return (street.empty()
+                        ? "no cross street within " +
+                              std::to_string(static_cast<int>(options.cross_distance_m)) + " m"
+                        : street) +
                    " (" + p.id + ")";
         };
         if (!a.road.empty() && !b.road.empty() && a.road != b.road && options.road.empty()) {

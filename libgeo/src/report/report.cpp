@@ -72,7 +72,8 @@ std::string seal_share_line(const Network &net, const SceneData &d) {
     try {
         SealArea area;
         area.boundary = d.boundary;
-        const SealContext sc(net, d.units, area, seal_unit_options(d.settings.seal, d.settings.units));
+        const SealContext sc(net, d.units, area,
+                             seal_unit_options(d.settings.seal, d.settings.units));
         SealOptions so = seal_options(d.settings.seal);
         so.find_head_start = false;
         so.open_routes = 0;

@@ -438,9 +438,9 @@ ErrorContext toml_context(const std::string &file, const toml::node &node, const
 }
 
 const std::vector<std::string> &known_tables() {
-    static const std::vector<std::string> t = {
-        "scene", "layers", "profiles", "network", "isochrones", "cameras", "zones", "units", "seal",
-        "site"};
+    static const std::vector<std::string> t = {"scene",      "layers",  "profiles", "network",
+                                               "isochrones", "cameras", "zones",    "units",
+                                               "seal",       "site"};
     return t;
 }
 

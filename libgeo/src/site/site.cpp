@@ -677,9 +677,9 @@ struct RadiusSearch {
 /// One center problem: `k` new sites over `base` (the times of the units that stay).
 struct CenterAnswer {
     std::vector<std::uint32_t> picks;
-    double value = inf;       ///< the worst time with the picks
-    double lower_bound = 0;   ///< no k sites over this base do better
-    bool exhaustive = false;  ///< every k-subset evaluated (value = lower_bound, optimal)
+    double value = inf;      ///< the worst time with the picks
+    double lower_bound = 0;  ///< no k sites over this base do better
+    bool exhaustive = false; ///< every k-subset evaluated (value = lower_bound, optimal)
     std::uint64_t evaluated = 0;
 };
 
@@ -814,8 +814,7 @@ CandidateSnaps site_detail::snap_candidates(const Network &net, const SiteInput 
                     std::to_string(o.add) + " new sites asked for, but only " +
                         std::to_string(cand_index.size()) + " candidate sites are on the network" +
                         (cs.off_network
-                             ? " (" + std::to_string(cs.off_network) +
-                                   " more lie too far from it)"
+                             ? " (" + std::to_string(cs.off_network) + " more lie too far from it)"
                              : std::string()));
     }
     return cs;

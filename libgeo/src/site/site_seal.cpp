@@ -24,8 +24,8 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 /// What one unsealed sample point needs, kept between picks.
 struct PointState {
     bool sealed = false;
-    bool hopeless = false;     ///< already out at the report, or off the suspect's network
-    std::vector<float> ts;     ///< the suspect's earliest time per node, no blocks (units-free)
+    bool hopeless = false; ///< already out at the report, or off the suspect's network
+    std::vector<float> ts; ///< the suspect's earliest time per node, no blocks (units-free)
     std::vector<std::uint32_t> open_nodes; ///< where the last plan needed a block
 };
 
@@ -166,11 +166,13 @@ SealSiteResult plan_seal_sites(const Network &net, const SiteInput &in, const Si
                 if (!(deadline >= 0)) continue;
                 const auto src = source_at(net, uo.unit_profile, v);
                 if (!src) continue;
-                const Reach r = shortest_times(
-                    net, {*src},
-                    {.profile = uo.unit_profile, .direction = Direction::inbound, .limit_s = deadline});
+                const Reach r = shortest_times(net, {*src},
+                                               {.profile = uo.unit_profile,
+                                                .direction = Direction::inbound,
+                                                .limit_s = deadline});
                 for (std::size_t c = 0; c < nc; ++c)
-                    if (!used[c] && time_at(net, r, cs.snaps[c].edge, cs.snaps[c].offset_m) <= deadline)
+                    if (!used[c] &&
+                        time_at(net, r, cs.snaps[c].edge, cs.snaps[c].offset_m) <= deadline)
                         score[c] += share;
             }
         }
@@ -178,8 +180,8 @@ SealSiteResult plan_seal_sites(const Network &net, const SiteInput &in, const Si
         for (std::size_t c = 0; c < nc; ++c)
             if (!used[c]) order.push_back(c);
         const std::size_t m = std::min(res.shortlist, order.size());
-        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m), order.end(),
-                          [&](std::size_t a, std::size_t b) {
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m),
+                          order.end(), [&](std::size_t a, std::size_t b) {
                               return score[a] != score[b] ? score[a] > score[b] : a < b;
                           });
         order.resize(m);
