@@ -339,17 +339,23 @@ struct TurnoutReader {
     }
 };
 
+// a `turnout_s` table ([units] or the deprecated [site] one): seconds per unit kind
+void read_turnout_table(const std::string &file, const toml::node &v, const std::string &full,
+                        TurnoutReader &tr) {
+    for (auto &&[kk, kv] : table_of(file, v, full)) {
+        const std::string kind(kk.str());
+        tr.set(file, kv, full + "." + kind, kind,
+               number_in(file, kv, full + "." + kind, 0, 3600, false,
+                         "seconds between 0 and 3600"));
+    }
+}
+
 void read_unit_settings(const toml::table &t, const std::string &file, TurnoutReader &tr) {
     for (auto &&[k, v] : t) {
         const std::string key(k.str());
         const std::string full = "units." + key;
         if (key == "turnout_s") {
-            for (auto &&[kk, kv] : table_of(file, v, full)) {
-                const std::string kind(kk.str());
-                tr.set(file, kv, full + "." + kind, kind,
-                       number_in(file, kv, full + "." + kind, 0, 3600, false,
-                                 "seconds between 0 and 3600"));
-            }
+            read_turnout_table(file, v, full, tr);
         } else if (key == "default_turnout_s") {
             tr.set_default(file, v, full,
                            number_in(file, v, full, 0, 3600, false, "seconds between 0 and 3600"));
@@ -412,12 +418,7 @@ void read_site_settings(const toml::table &t, const std::string &file, SiteSetti
         const std::string key(k.str());
         const std::string full = "site." + key;
         if (key == "turnout_s") {
-            for (auto &&[kk, kv] : table_of(file, v, full)) {
-                const std::string kind(kk.str());
-                tr.set(file, kv, full + "." + kind, kind,
-                       number_in(file, kv, full + "." + kind, 0, 3600, false,
-                                 "seconds between 0 and 3600"));
-            }
+            read_turnout_table(file, v, full, tr);
         } else if (key == "new_kind") {
             st.new_kind = string_value(file, v, full);
             if (st.new_kind.empty()) bad(file, v, full, "a kind (not empty)");
