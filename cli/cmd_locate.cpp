@@ -32,6 +32,8 @@ struct LocateCliOptions {
     std::string also;
     double pair_distance_m = 50.0;
     std::string road;
+    std::string cross;
+    double reach_m = 100.0;
 };
 
 double round_to(double v, double step) {
@@ -48,12 +50,31 @@ int result_exit(const LocateResult &r) {
 /// The question that separates the first answers, as the dispatcher would put it.
 std::string ask_text(const LocateResult &r) {
     if (r.ask == "road") return "ask the road name (" + r.ask_detail + "), then --road NAME";
+    if (r.ask == "cross")
+        return "ask the nearest cross street (" + r.ask_detail + "), then --cross NAME";
     if (r.ask == "side") return "ask which side of the road (" + r.ask_detail + ")";
     if (r.ask == "also") return "ask for " + r.ask_detail + ", then --also ID2";
     return "";
 }
 
-void print_result(const std::string &input, const LocateResult &r, const PlateWorld &w) {
+/// Where to send the unit, when that is not simply the first answer or the first answer is
+/// not certain: the plate whose reach neighbourhood most likely holds the caller.
+void print_dispatch(const LocateResult &r, const PlateWorld &w, double reach_m) {
+    if (!r.dispatch || r.kind == MatchKind::exact || r.none_near) return;
+    const Plate &p = w.registry.plates()[r.dispatch->plate];
+    const bool first = r.candidates.front().plate == r.dispatch->plate;
+    std::cout << "  SEND TO: " << p.id << (p.road.empty() ? "" : " (" + p.road + ")") << ", "
+              << fmt(p.lonlat.lon, 7) << ", " << fmt(p.lonlat.lat, 7) << " — "
+              << fmt(100.0 * r.dispatch_confidence, 1) << "% that the caller is within "
+              << fmt(reach_m, 0) << " m of it"
+              << (first ? ""
+                        : " (not the first answer: more of the likely answers lie within " +
+                              fmt(reach_m, 0) + " m of it)")
+              << "\n";
+}
+
+void print_result(const std::string &input, const LocateResult &r, const PlateWorld &w,
+                  double reach_m) {
     std::cout << input;
     if (!r.normalized.empty() && r.normalized != input) std::cout << "  →  " << r.normalized;
     std::cout << "\n";
@@ -110,7 +131,11 @@ void print_result(const std::string &input, const LocateResult &r, const PlateWo
     if (r.unexplained >= 0.05)
         std::cout << "  none of these: " << fmt(100.0 * r.unexplained, 1)
                   << "% (what was heard fits no plate well)\n";
+    print_dispatch(r, w, reach_m);
     if (!r.ask.empty()) std::cout << "  to decide: " << ask_text(r) << "\n";
+    if (r.cross_unknown)
+        std::cout << "  the cross street named is on no road of the scene and by no plate: "
+                     "not used\n";
     if (r.position_ignored)
         std::cout << "  the caller's position lies far outside the registry (no fix?): not used\n";
     if (r.none_near) {
@@ -279,6 +304,7 @@ LocateOptions batch_options(const LocateCliOptions &o, const BatchRow &row, cons
         lo.always_fuzzy = true;
     }
     if (row.caller) lo.near = CallerPosition{w.frame.to_metric(*row.caller), o.radius_m};
+    lo.reach_m = o.reach_m;
     return lo;
 }
 
@@ -297,7 +323,8 @@ int run_batch_json(const LocateCliOptions &o, PlateWorld &w, const std::vector<B
         const LocateResult r = w.registry.locate(rows[i].id, lo);
         ++counts[match_kind_name(r.kind)];
         results.push_back(locate_json(rows[i].id, r, w.registry, w.data.crs, w.frame,
-                                      w.junctions ? &*w.junctions : nullptr, lo.near, o.pos));
+                                      w.junctions ? &*w.junctions : nullptr, lo.near, o.pos,
+                                      lo.reach_m));
         results.back()["row"] = i + 1;
         if (i % 1024 == 0) bar(double(i) / double(rows.size()), "");
     }
@@ -342,7 +369,9 @@ int run_batch(const LocateCliOptions &o) {
                   {"lat", FieldType::real},
                   {"x", FieldType::real},
                   {"y", FieldType::real},
-                  {"error", FieldType::string}};
+                  {"error", FieldType::string},
+                  {"dispatch_id", FieldType::string},
+                  {"dispatch_confidence", FieldType::real}};
     const std::size_t L = wr.add_layer(def);
     Progress bar("locating", !o.scene.quiet);
     std::map<std::string, std::size_t> counts;
@@ -357,6 +386,10 @@ int run_batch(const LocateCliOptions &o) {
         v[8] = std::int64_t(r.candidates.size());
         v[11] = std::int64_t(r.far_from_caller ? 1 : 0);
         if (r.kind == MatchKind::invalid) v[20] = r.error;
+        if (r.dispatch) {
+            v[21] = r.dispatch->id;
+            v[22] = round_to(r.dispatch_confidence, 1e-4);
+        }
         Geometry g;
         g.type = Geometry::Type::point;
         if (!r.candidates.empty()) {
@@ -431,6 +464,9 @@ int run_locate(const LocateCliOptions &o) {
         lo.near = near;
         lo.also = o.also;
         lo.road = o.road;
+        lo.cross = o.cross;
+        lo.distance_to_cross = road_distance(w.network ? &*w.network : nullptr, o.cross);
+        lo.reach_m = o.reach_m;
         lo.pair_distance_m = o.pair_distance_m;
         if (o.candidates > 0) {
             lo.candidates = o.candidates;
@@ -442,11 +478,12 @@ int run_locate(const LocateCliOptions &o) {
             std::cerr << "lugeo: error: '" << id << "' is not a plate ID: " << r.error << "\n";
         if (o.json) {
             all.push_back(locate_json(id, r, w.registry, w.data.crs, w.frame,
-                                      w.junctions ? &*w.junctions : nullptr, near, o.pos));
+                                      w.junctions ? &*w.junctions : nullptr, near, o.pos,
+                                      lo.reach_m));
         } else {
             if (!first) std::cout << "\n";
             first = false;
-            print_result(id, r, w);
+            print_result(id, r, w, lo.reach_m);
         }
     }
     // one shape for one ID as for many (docs/json.md)
@@ -480,6 +517,14 @@ void register_locate(CLI::App &app) {
     cmd->add_option("--road", o->road,
                     "The road the caller names: candidates on other roads weigh less")
         ->option_text("NAME");
+    cmd->add_option("--cross", o->cross,
+                    "The cross street the caller names (at the corner of …): candidates farther "
+                    "than 150 m from it weigh less")
+        ->option_text("NAME");
+    cmd->add_option("--reach", o->reach_m,
+                    "Where to send the unit: the plate whose neighbourhood of this radius most "
+                    "likely holds the caller, m (100)")
+        ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
     cmd->add_option("--pair-distance", o->pair_distance_m,
                     "The two plates are seen together: within about this many metres (50)")
         ->check(real_in(0, limits::max_distance_m, Bound::open, Bound::closed, "m"));
@@ -505,6 +550,7 @@ void register_locate(CLI::App &app) {
         "  lugeo locate L401-0017 --candidates 5           # also the likely misreadings\n"
         "  lugeo locate L104-0010 --also G104-0005         # a second plate the caller sees\n"
         "  lugeo locate L207-0047 --road 人民北路           # the road the caller names\n"
+        "  lugeo locate L207-0047 --road 人民北路 --cross 北较场路   # and the cross street\n"
         "  lugeo locate --batch calls.csv --id-field plate -o located.gpkg\n"
         "  printf 'L104-0001\\nL104-0002\\n' | lugeo locate --batch - --json\n"
         "Exit codes: 0 found, 1 some ID matched nothing (in a batch: or is not a plate ID), 3 an "

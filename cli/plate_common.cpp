@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 namespace lugeo::cli {
 
@@ -161,6 +162,29 @@ std::string cross_streets(const Junction &j, const std::string &own_road) {
     for (const auto &r : j.roads)
         if (!has_own || r != own_road) s += (s.empty() ? "" : " × ") + r;
     return s.empty() ? std::string("(unnamed roads)") : s;
+}
+
+std::function<double(XY, const std::string &)> road_distance(const Network *net,
+                                                             const std::string &name) {
+    if (!net || name.empty()) return {};
+    const auto &names = net->names();
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) return {};
+    const auto index = static_cast<std::uint32_t>(it - names.begin());
+    std::vector<std::uint32_t> edges;
+    for (std::uint32_t e = 0; e < net->edges().size(); ++e)
+        if (net->edges()[e].name == index) edges.push_back(e);
+    return [net, edges = std::move(edges)](XY p, const std::string &) {
+        double best = std::numeric_limits<double>::infinity();
+        for (const std::uint32_t e : edges) {
+            const auto g = net->edge_geometry(e);
+            for (std::size_t i = 1; i < g.size(); ++i) {
+                double t = 0;
+                best = std::min(best, distance(p, closest_on_segment(g[i - 1], g[i], p, t)));
+            }
+        }
+        return best;
+    };
 }
 
 } // namespace lugeo::cli

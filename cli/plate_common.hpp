@@ -8,6 +8,7 @@
 #include <lugeo/incident.hpp>
 #include <lugeo/registry.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,5 +53,10 @@ nlohmann::json plate_json(const Plate &p, const std::string &crs);
 nlohmann::json junction_json(const std::optional<Junction> &j, const MetricFrame &frame);
 /// "驷马桥路 × 昭觉寺南路": the roads meeting at the junction, `own_road` first when it is one.
 std::string cross_streets(const Junction &j, const std::string &own_road);
+/// LocateOptions::distance_to_cross measured on the network's roads named `name` (the shortest
+/// distance to any of their edges); empty (the registry then uses its plates' roads) when no
+/// network is given or none of its roads bears that name.
+std::function<double(XY, const std::string &)> road_distance(const Network *net,
+                                                             const std::string &name);
 
 } // namespace lugeo::cli

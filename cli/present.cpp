@@ -34,7 +34,8 @@ nlohmann::json lonlat_json(const MetricFrame &f, XY p) {
 nlohmann::json locate_json(const std::string &input, const LocateResult &r,
                            const Registry &registry, const std::string &crs,
                            const MetricFrame &frame, const JunctionIndex *junctions,
-                           const std::optional<CallerPosition> &near, const PositionArgs &pos) {
+                           const std::optional<CallerPosition> &near, const PositionArgs &pos,
+                           double reach_m) {
     const auto &plates = registry.plates();
     nlohmann::json j;
     j["input"] = input;
@@ -84,6 +85,21 @@ nlohmann::json locate_json(const std::string &input, const LocateResult &r,
     j["nearby"] = std::move(nearby);
     j["ask"] = r.ask.empty() ? nlohmann::json()
                              : nlohmann::json({{"question", r.ask}, {"detail", r.ask_detail}});
+    j["cross_unknown"] = r.cross_unknown;
+    // where to send the unit: the plate whose neighbourhood most likely holds the caller
+    if (r.dispatch) {
+        const Plate &p = plates[r.dispatch->plate];
+        nlohmann::json dj = plate_json(p, crs);
+        dj["confidence"] = round_to(r.dispatch_confidence, 1e-4);
+        dj["reach_m"] = reach_m;
+        dj["first"] = !r.candidates.empty() && r.candidates.front().plate == r.dispatch->plate;
+        dj["distance_m"] = r.dispatch->distance_m >= 0
+                               ? nlohmann::json(round_to(r.dispatch->distance_m, 0.1))
+                               : nlohmann::json();
+        j["dispatch"] = std::move(dj);
+    } else {
+        j["dispatch"] = nullptr;
+    }
     output_positions(j, pos);
     return j;
 }

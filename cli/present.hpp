@@ -19,11 +19,13 @@
 
 namespace lugeo::cli {
 
-/// What `lugeo locate --json` prints for one ID.
+/// What `lugeo locate --json` prints for one ID; `reach_m` is the LocateOptions::reach_m the
+/// result's dispatch answer was computed with.
 nlohmann::json locate_json(const std::string &input, const LocateResult &r,
                            const Registry &registry, const std::string &crs,
                            const MetricFrame &frame, const JunctionIndex *junctions,
-                           const std::optional<CallerPosition> &near, const PositionArgs &pos);
+                           const std::optional<CallerPosition> &near, const PositionArgs &pos,
+                           double reach_m);
 
 /// What `lugeo nearest --json` prints: the position, the plates nearest it and, for a scene
 /// without plates, the nearest junction.

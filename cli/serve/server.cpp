@@ -306,14 +306,17 @@ nlohmann::json locate(const Query &q, const Dispatch::View &v) {
     lo.near = near;
     lo.also = q.get("also").value_or("");
     lo.road = q.get("road").value_or("");
+    lo.cross = q.get("cross").value_or("");
+    lo.distance_to_cross = road_distance(s.network(), lo.cross);
     if (const auto k = q.count("k", 1, 100)) {
         lo.candidates = *k;
         lo.always_fuzzy = true;
     }
     const LocateResult r = s.registry().locate(id, lo);
     // one shape for one ID as for many, as `lugeo locate --json` (docs/json.md)
-    return {{"results", nlohmann::json::array({locate_json(id, r, s.registry(), s.crs(), s.frame(),
-                                                           s.junctions(), near, pos)})}};
+    return {
+        {"results", nlohmann::json::array({locate_json(id, r, s.registry(), s.crs(), s.frame(),
+                                                       s.junctions(), near, pos, lo.reach_m)})}};
 }
 
 nlohmann::json nearest(const Query &q, const Dispatch::View &v) {
@@ -606,7 +609,7 @@ void wire(httplib::Server &http, Service &svc) {
         });                                                                                        \
     })
     LUGEO_GET("/health", "health", health);
-    LUGEO_GET("/locate", "locate", locate, "q", "near", "near_crs", "also", "road", "k");
+    LUGEO_GET("/locate", "locate", locate, "q", "near", "near_crs", "also", "road", "cross", "k");
     LUGEO_GET("/nearest", "nearest", nearest, "at", "k", "near_crs");
     LUGEO_GET("/incident", "incident", incident, "plate", "at", "near_crs", "profile", "cameras",
               "units", "limit");

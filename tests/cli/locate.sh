@@ -179,6 +179,44 @@ PY
 ogrinfo -ro -so "$out/new.gpkg" lamps > /dev/null
 expect_rc 3 "$lugeo" poles assign --scene "$scene" -q --input "$out/nope.geojson" --kind lamp --district 1 --road-code 4 -o "$out/n.gpkg"
 
+# the cross street the caller names, and where to send the unit (the dispatch answer).
+# Properties, not fixed answers: naming the other street at the second candidate's nearest
+# junction brings that candidate first; an unknown street changes nothing and is reported;
+# the dispatch answer holds at least the first answer's probability.
+"$lugeo" locate --scene "$scene" -q L207-0010 --json > "$out/cross0.json"
+cross=$(python3 - "$out/cross0.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+c = r["candidates"]
+assert r["match"] == "fuzzy" and len(c) >= 2, r["match"]
+assert c[0]["road"] != c[1]["road"], (c[0]["road"], c[1]["road"])
+streets = [s for s in (c[1]["cross_street"] or "").split(" × ") if s and s != c[1]["road"]]
+assert streets, c[1]["cross_street"]
+d = r["dispatch"]
+assert d is not None and 0 < d["confidence"] <= 1 and d["reach_m"] == 100
+assert d["confidence"] >= c[0]["confidence"] - 1e-4, (d, c[0])
+assert r["cross_unknown"] is False
+print(streets[0])
+PY
+)
+"$lugeo" locate --scene "$scene" -q L207-0010 --cross "$cross" --json > "$out/cross1.json"
+"$lugeo" locate --scene "$scene" -q L207-0010 --cross 没有这条路 --json > "$out/cross2.json"
+python3 - "$out/cross0.json" "$out/cross1.json" "$out/cross2.json" <<'PY'
+import json, sys
+before, told, unknown = (json.load(open(f))["results"][0] for f in sys.argv[1:])
+assert told["candidates"][0]["id"] == before["candidates"][1]["id"], told["candidates"][0]
+assert told["candidates"][0]["confidence"] > before["candidates"][1]["confidence"]
+assert not told["cross_unknown"]
+assert unknown["cross_unknown"]
+assert [c["id"] for c in unknown["candidates"]] == [c["id"] for c in before["candidates"]]
+PY
+"$lugeo" locate --scene "$scene" -q L207-0010 --cross 没有这条路 > "$out/cross2.txt"
+grep "SEND TO: " "$out/cross2.txt" >/dev/null
+grep "cross street named is on no road" "$out/cross2.txt" >/dev/null
+"$lugeo" locate --scene "$scene" -q L104-0001 > "$out/exact.txt"
+! grep "SEND TO" "$out/exact.txt" >/dev/null    # an exact match near no caller: the plate itself
+expect_rc 2 "$lugeo" locate --scene "$scene" -q --no-network L207-0010 --reach 0
+
 # incident: by plate and by position, JSON parses, rings nested, by-road sorted
 "$lugeo" incident --scene "$scene" -q L104-0001 --json > "$out/incident.json"
 python3 - "$out/incident.json" <<'PY'

@@ -716,8 +716,10 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             if (i.kind != CheckKind::confusable) continue;
             conf.push_back(&i);
             // the table shows each pair of roads once (its worst pair of plates)
-            auto key = std::minmax(road_of(i, 0), road_of(i, 1));
-            if (road_pairs.insert({key.first, key.second}).second) conf_roads.push_back(&i);
+            // (std::minmax of two temporaries would return dangling references)
+            std::string a = road_of(i, 0), b = road_of(i, 1);
+            if (b < a) std::swap(a, b);
+            if (road_pairs.insert({std::move(a), std::move(b)}).second) conf_roads.push_back(&i);
         }
         summary.confusable_pairs = conf.size();
         summary.registry_errors = rep.error_count;
