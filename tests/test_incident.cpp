@@ -11,7 +11,9 @@
 #include <lugeo/routing.hpp>
 #include <lugeo/scene.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace lugeo;
@@ -201,4 +203,53 @@ TEST_CASE("the demo scene: inbound search from the incident equals one outbound 
         }
         CHECK(r.by_road.size() == reachable);
     }
+}
+
+TEST_CASE("units by road: the growing search finds the same nearest units as one search to "
+          "the limit") {
+    const Scene scene = load_scene(std::string(LUGEO_DATA_DIR) + "/demo/scene.toml");
+    SceneData data = read_scene_data(scene);
+    const Network net = build_network(data.roads, data.settings.network);
+    const IncidentContext ctx = incident_context(data);
+    const Registry reg(std::move(data.plates.plates));
+    std::mt19937 rng(20261202);
+    std::uniform_int_distribution<std::size_t> pick(0, reg.plates().size() - 1);
+    Network::SnapOptions so;
+    so.largest_component_only = true;
+    for (const double limit : {1800.0, 420.0}) {
+        IncidentOptions o; // 5 units within the limit
+        o.limit_s = limit;
+        for (int n = 0; n < 60; ++n) {
+            const XY at = reg.plates()[pick(rng)].position;
+            const IncidentResult r = describe_incident(ctx, at, o, &net, nullptr);
+            if (!r.snap) continue;
+            RoutingOptions ro;
+            ro.direction = Direction::inbound;
+            ro.limit_s = o.limit_s;
+            const Reach whole = shortest_times(net, {RoutingSource{*r.snap, 0.0}}, ro);
+            std::vector<std::pair<double, std::size_t>> brute;
+            for (std::size_t k = 0; k < ctx.units.size(); ++k) {
+                const auto us = net.snap(ctx.units[k].position, so);
+                if (!us) continue;
+                const double t = time_at(net, whole, us->edge, us->offset_m);
+                if (std::isfinite(t) && t <= o.limit_s) brute.emplace_back(t, k);
+            }
+            std::sort(brute.begin(), brute.end());
+            if (brute.size() > o.road_units) brute.resize(o.road_units);
+            INFO("plate at " << at.x << "," << at.y << ", limit " << limit);
+            REQUIRE(r.by_road.size() == brute.size());
+            for (std::size_t i = 0; i < brute.size(); ++i) {
+                CHECK(r.by_road[i].unit == brute[i].second);
+                CHECK(r.by_road[i].time_s == doctest::Approx(brute[i].first).epsilon(1e-9));
+            }
+        }
+    }
+    // the cut flag that stops the growing search: set by a limit, never by the whole city
+    const auto s = net.snap(reg.plates()[0].position, so);
+    REQUIRE(s);
+    RoutingOptions ro;
+    ro.limit_s = 60;
+    CHECK(shortest_times(net, {RoutingSource{*s, 0.0}}, ro).cut);
+    ro.limit_s = std::numeric_limits<double>::infinity();
+    CHECK_FALSE(shortest_times(net, {RoutingSource{*s, 0.0}}, ro).cut);
 }

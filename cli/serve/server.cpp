@@ -18,11 +18,13 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -407,7 +409,8 @@ nlohmann::json isochrone(const Query &q, const Dispatch::View &v) {
     io.cell_m = 5.0;
     io.max_snap_m = 500.0;
     io.per_source = false;
-    io.city_figures = false; // the polygons only (as `lugeo isochrones --geojson`)
+    io.city_figures = false;   // the polygons only (as `lugeo isochrones --geojson`)
+    io.polygon_checks = false; // recall is not in the answer
     IsochronePoints pts;
     pts.key_sites = positions_of(points_of(s.data(), LayerRole::key_sites));
     pts.cameras = positions_of(points_of(s.data(), LayerRole::cameras));
@@ -766,6 +769,16 @@ int run_server(const ServeOptions &o) {
     http.set_payload_max_length(o.max_body);
     http.set_tcp_nodelay(true);
     wire(http, svc);
+    // Debian's libcpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled
+    // into the shared library): a dispatch room's 16 clients connecting at once overflow it,
+    // the kernel drops their handshakes and the clients retry after a second (bench_serve saw
+    // a 1 s p99). Keep the listening socket when it is made and listen on it again with the
+    // system's maximum once bound: Linux updates the backlog of a socket already listening.
+    int listen_fd = -1;
+    http.set_socket_options([&listen_fd](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listen_fd = sock;
+    });
 
     int port = o.port;
     if (port == 0) {
@@ -775,6 +788,9 @@ int run_server(const ServeOptions &o) {
         throw Error(ErrorCode::io, "cannot listen on " + o.bind + ":" + std::to_string(port) +
                                        " (in use, or not an address of this machine)");
     }
+    if (listen_fd >= 0 && ::listen(listen_fd, SOMAXCONN) != 0)
+        log_line("lugeo serve: warning: cannot raise the listen backlog (" +
+                 std::string(std::strerror(errno)) + "); clients connecting at once may wait");
     const Dispatch::View v = svc.dispatch.view();
     log_line("lugeo serve: scene '" + v.scene->data().name + "' (" +
              std::to_string(v.scene->registry().plates().size()) + " plates, " +

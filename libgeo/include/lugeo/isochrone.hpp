@@ -70,6 +70,11 @@ struct IsochroneOptions {
     /// The city-wide standard and the road beyond (IsochroneResult::standard, ::beyond);
     /// false: the polygons and their own figures only (what a map needs; faster).
     bool city_figures = true;
+    /// Each polygon's recall and unreachable_inside_m (the road sampled every half cell along
+    /// every edge in the grid: the raster method's dearest figure after the tracing); false:
+    /// both NaN with the raster method, not computed (a map that does not show them:
+    /// `lugeo serve`).
+    bool polygon_checks = true;
     PolygonOptions polygon_options() const {
         return {trim_m, fill_holes_below_m2, method, cell_m, quadrant_segments};
     }

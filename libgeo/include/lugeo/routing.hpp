@@ -95,6 +95,9 @@ struct Reach {
     /// (edge, source index) for every source, sorted: the sources placed on each edge.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> sources_by_edge;
     std::size_t settled = 0; ///< nodes settled (a cost figure)
+    /// The limit cut the search: some node lies beyond it. False: everything the sources
+    /// can reach was reached (a larger limit would change nothing).
+    bool cut = false;
 
     bool is_reached(std::uint32_t node) const { return node_source[node] != npos; }
 };

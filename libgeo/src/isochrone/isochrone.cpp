@@ -200,7 +200,8 @@ double overlap(const std::vector<Interval> &v, double a, double b) {
 /// midpoint (error: at most half a step where the road crosses the polygon's boundary).
 void grid_figures(const Network &net, const raster::TiledBandGrid &g,
                   const std::vector<IntervalMap> &reached, const IsochronePoints &pts,
-                  const std::vector<Box> &edge_boxes, IsochronePolygon *polys, std::size_t nk) {
+                  const std::vector<Box> &edge_boxes, IsochronePolygon *polys, std::size_t nk,
+                  bool checks) {
     const double step_m = g.cell / 2;
     const Box gb{g.x0, g.y0, g.x0 + g.w * g.cell, g.y0 + g.h * g.cell};
     for (std::size_t k = 0; k < nk; ++k) {
@@ -218,6 +219,11 @@ void grid_figures(const Network &net, const raster::TiledBandGrid &g,
         const std::uint8_t l = raster::label_at(g, q);
         for (std::size_t k = l; k < nk; ++k)
             ++polys[k].cameras;
+    }
+    if (!checks) {
+        for (std::size_t k = 0; k < nk; ++k)
+            polys[k].recall = polys[k].unreachable_inside_m = std::nan("");
+        return;
     }
     std::vector<double> reached_in(nk, 0.0), unreached_in(nk, 0.0);
     struct Run {
@@ -522,7 +528,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     };
     // edge boxes, for the figures read from the grids
     std::vector<Box> edge_boxes;
-    if (po.method == PolygonMethod::raster) {
+    if (po.method == PolygonMethod::raster && o.polygon_checks) {
         edge_boxes.resize(net.edge_count());
         for (std::uint32_t e = 0; e < net.edge_count(); ++e)
             for (const XY &q : net.edge_geometry(e))
@@ -549,7 +555,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
                                     out[first + k].polygon = std::move(polys[k]);
-                                grid_figures(net, g, reached, pts, edge_boxes, &out[first], nk);
+                                grid_figures(net, g, reached, pts, edge_boxes, &out[first], nk,
+                                             o.polygon_checks);
                             });
             return;
         }

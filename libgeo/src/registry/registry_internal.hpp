@@ -204,7 +204,7 @@ inline double distance_factor(double d, double radius) {
 inline double distance_to_box(const Box &b, XY p) {
     const double dx = std::max({b.minx - p.x, 0.0, p.x - b.maxx});
     const double dy = std::max({b.miny - p.y, 0.0, p.y - b.maxy});
-    return std::hypot(dx, dy);
+    return std::sqrt(dx * dx + dy * dy);
 }
 
 void enumerate_candidates(const HeardId &heard, const PlateScheme &scheme, const LookupIndex &index,

@@ -48,7 +48,10 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     storage.reserve(std::min<std::size_t>(nn, 1u << 16));
     std::priority_queue<HeapEntry> heap(std::less<HeapEntry>(), std::move(storage));
     auto relax = [&](std::uint32_t v, double t, std::uint32_t label, std::uint32_t edge) {
-        if (!(t <= limit)) return;
+        if (!(t <= limit)) {
+            r.cut = r.cut || t < inf;
+            return;
+        }
         if (!better(t, label, r.node_time[v], r.node_source[v])) return;
         r.node_time[v] = t;
         r.node_source[v] = label;
