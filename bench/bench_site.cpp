@@ -93,7 +93,9 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--add") && i + 1 < argc)
             add = static_cast<std::size_t>(std::atoi(argv[++i]));
     }
-    std::printf("bench_site: median of %d runs, K = %zu new sites, standard 5 min\n", repeat, add);
+    std::printf("bench_site: median of %d runs, K = %zu new sites, standard 5 min, response = "
+                "turnout (the scene's, by kind) + car travel\n",
+                repeat, add);
 
     const SceneData demo = read_scene_data(load_scene(LUGEO_DATA_DIR "/demo/scene.toml"));
     const Network dnet = build_network(demo.roads, demo.settings.network);
@@ -105,8 +107,11 @@ int main(int argc, char **argv) {
     din.candidates = junction_candidates(dnet, Profile::car);
     for (const auto &p : demo.plates.plates)
         dplates.candidates.push_back({p.id, "", p.position});
-    SiteOptions o;
+    SiteOptions o; // as `lugeo site`: the scene's turnout by unit kind
     o.add = add;
+    o.turnout_s = demo.settings.units.turnout_s;
+    o.default_turnout_s = demo.settings.units.default_turnout_s;
+    o.new_kind = demo.settings.site.new_kind;
     for (auto obj : {SiteObjective::cover, SiteObjective::median, SiteObjective::center}) {
         o.objective = obj;
         o.demand = SiteDemand::incidents;
@@ -129,6 +134,8 @@ int main(int argc, char **argv) {
     const SceneData malta =
         read_scene_data(scene_from_roads(LUGEO_TEST_FIXTURES "/osm/malta-2016-11-09.osm.pbf"));
     const Network mnet = build_network(malta.roads, malta.settings.network);
+    o.turnout_s = malta.settings.units.turnout_s;
+    o.default_turnout_s = malta.settings.units.default_turnout_s;
     SiteInput min;
     min.fixed = spread_kiosks(mnet);
     min.candidates = junction_candidates(mnet, Profile::car);

@@ -71,6 +71,24 @@ const char *method_text(const SiteResult &r) {
     return "?";
 }
 
+/// The demand points the sites bring inside the standard (`inside`) or, where a unit moved
+/// away, leave outside it.
+struct Moved {
+    std::size_t points = 0;
+    double weight = 0;
+};
+Moved moved(const SiteResult &r, bool inside) {
+    Moved m;
+    for (const auto &p : r.points) {
+        const bool before = p.time_before_s <= r.within_s, after = p.time_after_s <= r.within_s;
+        if (inside ? (!before && after) : (before && !after)) {
+            ++m.points;
+            m.weight += p.weight;
+        }
+    }
+    return m;
+}
+
 std::string unit_of(const SiteResult &r) {
     switch (r.demand) {
     case SiteDemand::incidents:
@@ -214,14 +232,9 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     };
     j["zones_before"] = zones(r.zones_before);
     j["zones_after"] = zones(r.zones_after);
-    std::size_t inside = 0;
-    double inside_w = 0;
-    for (const auto &p : r.points)
-        if (p.time_before_s > r.within_s && p.time_after_s <= r.within_s) {
-            ++inside;
-            inside_w += p.weight;
-        }
-    j["moved_inside"] = {{"points", inside}, {"weight", r2(inside_w)}};
+    const Moved gained = moved(r, true), lost = moved(r, false);
+    j["moved_inside"] = {{"points", gained.points}, {"weight", r2(gained.weight)}};
+    j["moved_outside"] = {{"points", lost.points}, {"weight", r2(lost.weight)}};
     j["table_entries"] = r.table_entries;
     j["solutions_evaluated"] = r.solutions_evaluated;
     j["timings_s"] = {{"table", r.seconds_table}, {"search", r.seconds_search}};
@@ -276,15 +289,13 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
     if (r.objective == SiteObjective::center && std::isfinite(r.lower_bound))
         std::printf("Worst time %.0f s; no choice of these sites does better than %.0f s\n",
                     r.objective_after, r.lower_bound);
-    std::size_t inside = 0;
-    double inside_w = 0;
-    for (const auto &p : r.points)
-        if (p.time_before_s > r.within_s && p.time_after_s <= r.within_s) {
-            ++inside;
-            inside_w += p.weight;
-        }
-    std::printf("Moved inside the standard: %zu points (%.0f %s)\n\n", inside, inside_w,
+    const Moved gained = moved(r, true), lost = moved(r, false);
+    std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points, gained.weight,
                 unit_of(r).c_str());
+    if (lost.points > 0) // only when units move away
+        std::printf("Moved outside the standard: %zu points (%.0f %s), where a unit left\n",
+                    lost.points, lost.weight, unit_of(r).c_str());
+    std::printf("\n");
     std::printf("Per zone (each demand point with the unit that responds first, turnout "
                 "included), before -> after:\n");
     std::printf("%s %9s %9s %8s %8s %7s %7s\n", pad("unit", 14).c_str(), "weight", "->", "within%",

@@ -264,6 +264,37 @@ TEST_CASE("covering gains never increase from pick to pick; median gains neither
     }
 }
 
+TEST_CASE("the gains add up to after - before, also when units move") {
+    std::size_t moves_seen = 0;
+    for (std::uint32_t seed : {24u, 25u, 26u}) {
+        CAPTURE(seed);
+        const City c = random_city(seed, 8, 120, 3);
+        const SiteInput in = input_of(c);
+        for (auto obj : {SiteObjective::cover, SiteObjective::median, SiteObjective::center})
+            for (std::size_t relocate : {0u, 1u, 2u}) {
+                CAPTURE(relocate);
+                SiteOptions o;
+                o.add = 2;
+                o.relocate = relocate;
+                o.objective = obj;
+                o.within_s = 40;
+                o.search = SiteSearch::heuristic;
+                const SiteResult r = plan_sites(c.net, in, o);
+                double sum = 0;
+                for (const auto &site : r.sites)
+                    sum += site.gain;
+                // cover: weight gained; median: seconds off the mean; center: off the worst
+                const double net_gain =
+                    obj == SiteObjective::cover ? r.after.covered_weight - r.before.covered_weight
+                    : obj == SiteObjective::median ? r.before.mean_time_s - r.after.mean_time_s
+                                                   : r.before.worst_time_s - r.after.worst_time_s;
+                CHECK(sum == doctest::Approx(net_gain).epsilon(1e-6).scale(1.0));
+                moves_seen += r.moves.size();
+            }
+    }
+    CHECK(moves_seen > 0); // some cases did move a unit
+}
+
 TEST_CASE("adding a site never makes any figure worse") {
     for (std::uint32_t seed : {31u, 32u}) {
         const City c = random_city(seed, 7, 80, 2);

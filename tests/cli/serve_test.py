@@ -192,6 +192,11 @@ def one_contract(s, scene, picks):
         st, doc = s.json("/locate?" + q(q=misheard, near=near, k=5))
         same("locate %s near %s" % (misheard, near), doc,
              cli("locate", *sc, misheard, "--near", near, "--candidates", "5", "--json"))
+        # the cross street the caller names: the service measures as the CLI does
+        road = f["properties"].get("road") or "没有这条路"
+        st, doc = s.json("/locate?" + q(q=misheard, cross=road))
+        same("locate %s cross %s" % (misheard, road), doc,
+             cli("locate", *sc, misheard, "--cross", road, "--json"))
         # incident at the plate and at a position given in GCJ-02
         st, doc = s.json("/incident?" + q(plate=pid))
         check(st == 200, "incident %s: HTTP %d %s" % (pid, st, doc))

@@ -144,7 +144,9 @@ struct SitePick {
     XY snapped;  ///< where it joins the network
     /// Improvement of the objective when it is added after the sites before it (cover: weight
     /// brought within the standard; median: Σ w·t saved / Σ w, in seconds of the mean;
-    /// center: seconds off the worst time).
+    /// center: seconds off the worst time). With moved units (SiteOptions::relocate) the first
+    /// site's gain is against the figures before the move, so the gains add up to after -
+    /// before; it can then be smaller than the next one's.
     double gain = 0;
     double objective = 0; ///< the objective with this and every earlier site (the curve)
     SiteFigures figures;  ///< figures with this and every earlier site

@@ -1245,7 +1245,10 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
     stay.fixed_open = sol.fixed_open;
     std::vector<std::uint32_t> left = sol.picks, ordered;
     std::vector<double> t_cur = times_of(tab, stay);
-    double v_cur = objective_of(pb, t_cur);
+    // gains from the figures before (a moved unit in its old place), so that they add up to
+    // after - before also when units move (against the units that stay, the first site's
+    // gain would count again what the move away lost)
+    double v_cur = objective_of(pb, times_of(tab, Solution{std::vector<bool>(tab.nf, true), {}}));
     while (!left.empty()) {
         std::size_t best_i = 0;
         double best_v = 0;
