@@ -108,7 +108,10 @@ def main():
     if not caption(image, a.title).save(a.out, "PNG"):
         sys.exit(f"qgis_render: cannot write {a.out}")
     print(a.out)
-    app.exitQgis()
+    # QGIS 3.22's exitQgis() (and the interpreter's own exit) crash headless after a render:
+    # the PNG is written, so leave without tearing Qt down
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -131,7 +131,10 @@ std::string graduated(Geometry::Type g, const std::string &field, const std::vec
                   num(upper) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
                   xml((i ? num(lower) + "–" : "≤ ") + num(upper) + " " + unit) +
                   "\" render=\"true\"/>";
-        Sym s{ramp(i, cls.size()), alpha, width};
+        const Rgb c = ramp(i, cls.size());
+        // polygons outlined thinly in a darker shade of their fill (a grey outline on every
+        // road buffer makes the bands look like a tangle)
+        Sym s{c, alpha, width, false, {c.r * 7 / 10, c.g * 7 / 10, c.b * 7 / 10}};
         syms += symbol(g, std::to_string(i), s);
         lower = upper;
     }
@@ -243,7 +246,7 @@ std::string style_qml(const StyleInput &in) {
         const bool bands = grad == "to_min";
         const int alpha = bands ? 170 : (g == Geometry::Type::polygon ? 90 : 255);
         return wrap(
-            graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.3, "min"));
+            graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.1, "min"));
     }
     if (in.layer == "covered" && has(in, "cameras")) return wrap(covered_backup("cameras"));
     if (in.layer == "coverage_roads" && has(in, "cameras"))
@@ -266,7 +269,7 @@ std::string style_qml(const StyleInput &in) {
     if (in.layer == "units" && has(in, "new"))
         return wrap(units_by_new(), has(in, "unit") ? labels("unit") : "");
     if (in.layer == "changed")
-        return wrap(single(g, {{230, 97, 1}, 255, 0.2, false, {255, 255, 255}, 1.6}));
+        return wrap(single(g, {{230, 97, 1}, 255, 0.1, false, {166, 54, 3}, 1.2}));
     if (in.layer == "sources")
         return wrap(single(g, {{0, 0, 0}, 255, 0.4, false, {255, 255, 255}, 3.2}),
                     has(in, "name") ? labels("name") : "");
