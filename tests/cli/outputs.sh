@@ -224,4 +224,37 @@ for name, expect in want.items():
     if name == "report.gpkg":  # every piece of road: not covered, covered, backup
         assert len(seen["coverage_roads"][2].getElementsByTagName("range")) == 3
 PY
+# QGIS itself applies them: each styled layer opens in QGIS with the renderer, the attribute
+# and the labels of its layer_styles row (skipped where PyQGIS is not installed)
+if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+    noise='^Warning\|QStandardPaths'
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 - "$TMP" 2> >(grep -v "$noise" >&2) <<'PY' || fail "QGIS does not apply lugeo's styles"
+import glob, os, re, sqlite3, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False); app.initQgis()
+bad, n = [], 0
+for path in sorted(glob.glob(f"{sys.argv[1]}/*.gpkg")):
+    db = sqlite3.connect(path)
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name='layer_styles'").fetchone():
+        continue
+    for table, qml in db.execute("SELECT f_table_name, styleQML FROM layer_styles"):
+        layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+        r = layer.renderer()
+        want = re.search(r'<renderer-v2 type="([^"]+)"(?: attr="([^"]+)")?', qml).groups()
+        got = (r.type(), getattr(r, "classAttribute", lambda: None)())
+        if r.type() == "singleSymbol":  # the colour too: a style QGIS ignored is a random one
+            rgb = re.search(r'<prop k="(?:line_)?color" v="(\d+),(\d+),(\d+)', qml).groups()
+            c = r.symbol().color()
+            got, want = got + ((c.red(), c.green(), c.blue()),), want + (tuple(map(int, rgb)),)
+        labels = 'labelsEnabled="1"' in qml
+        if got != want or layer.labelsEnabled() != labels:
+            bad.append((os.path.basename(path), table, want, got, labels))
+        n += 1
+print(f"outputs: QGIS applies the {n} styles" if not bad else f"FAIL: QGIS did not apply {bad}")
+sys.stdout.flush()
+os._exit(1 if bad or n == 0 else 0)  # QGIS 3.22 crashes in exitQgis() headless
+PY
+else
+    echo "outputs: QGIS check skipped (PyQGIS not installed: apt-get install qgis python3-qgis)"
+fi
 echo "outputs: ok"
