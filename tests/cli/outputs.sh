@@ -147,6 +147,8 @@ ls -A "$TMP" | grep -q '\.tmp' && fail "a temporary file was left behind: $(ls -
 "$LUGEO" coverage -q -o "$TMP/cov.gpkg"
 "$LUGEO" coverage plan -q --add 5 -o "$TMP/picks.gpkg"
 "$LUGEO" network export -q -o "$TMP/net.gpkg"
+"$LUGEO" site -q --add 3 -o "$TMP/site.gpkg"
+"$LUGEO" report -q -o "$TMP/rep" && cp "$TMP/rep/report.gpkg" "$TMP/report.gpkg"
 python3 - "$TMP" <<'PY'
 import re, sqlite3, sys, xml.dom.minidom
 d = sys.argv[1]
@@ -158,7 +160,21 @@ want = {  # layer -> (renderer type, attribute) that must be there
     "picks.gpkg": {"picks": ("singleSymbol", None)},
     "net.gpkg": {"edges": ("singleSymbol", None)},
     "planner.gpkg": {"zones": ("categorizedSymbol", "kiosk")},
+    "site.gpkg": {"sites": ("singleSymbol", None), "zones": ("categorizedSymbol", "unit"),
+                  "units": ("categorizedSymbol", "new"), "changed": ("singleSymbol", None)},
+    "report.gpkg": {"roads": ("singleSymbol", None), "isochrone_bands": ("graduatedSymbol", "to_min"),
+                    "zones": ("categorizedSymbol", "kiosk"), "kiosks": ("categorizedSymbol", "id"),
+                    "coverage_roads": ("graduatedSymbol", "cameras"),
+                    "coverage_gaps": ("singleSymbol", None), "camera_picks": ("singleSymbol", None),
+                    "next_kiosks": ("singleSymbol", None)},
 }
+def colours(renderer):  # each symbol's fill or line colour, in the order of its classes
+    out = []
+    for sym in renderer.getElementsByTagName("symbol"):
+        props = {p.getAttribute("k"): p.getAttribute("v") for p in sym.getElementsByTagName("prop")}
+        out.append([int(v) for v in (props.get("color") or props["line_color"]).split(",")])
+    return out
+grey = lambda c: 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
 for name, expect in want.items():
     db = sqlite3.connect(f"{d}/{name}")
     tables = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
@@ -192,5 +208,53 @@ for name, expect in want.items():
         assert 'fieldName="rank"' in db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='picks'").fetchone()[0]
     if name == "cov.gpkg":
         assert 'value="dash"' in db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='gaps'").fetchone()[0]
+        # the dashed gaps lie on uncovered road: a colour of its own, or the dashes vanish
+        assert colours(seen["uncovered"][2]) != colours(seen["gaps"][2]), "gaps drawn like uncovered road"
+    if name == "iso.gpkg":  # the short bands stand out: darker than the long ones, and in grey
+        g = [grey(c) for c in colours(seen["bands"][2])]
+        assert g == sorted(g) and g[-1] - g[0] > 60, ("bands by time, grey", g)
+    if name in ("picks.gpkg", "site.gpkg", "report.gpkg"):  # every pick numbered, even crowded
+        for layer in ("picks", "sites", "camera_picks", "next_kiosks"):
+            if layer in seen:
+                q = db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name=?", (layer,)).fetchone()[0]
+                assert 'fieldName="rank"' in q and 'displayAll="1"' in q, (name, layer)
+    if name == "site.gpkg":  # the new sites apart from the existing units
+        cats = {c.getAttribute("value") for c in seen["units"][2].getElementsByTagName("category")}
+        assert cats == {"0", "1"}, cats
+    if name == "report.gpkg":  # every piece of road: not covered, covered, backup
+        assert len(seen["coverage_roads"][2].getElementsByTagName("range")) == 3
 PY
+# QGIS itself applies them: each styled layer opens in QGIS with the renderer, the attribute
+# and the labels of its layer_styles row (skipped where PyQGIS is not installed)
+if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+    noise='^Warning\|QStandardPaths'
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 - "$TMP" 2> >(grep -v "$noise" >&2) <<'PY' || fail "QGIS does not apply lugeo's styles"
+import glob, os, re, sqlite3, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False); app.initQgis()
+bad, n = [], 0
+for path in sorted(glob.glob(f"{sys.argv[1]}/*.gpkg")):
+    db = sqlite3.connect(path)
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name='layer_styles'").fetchone():
+        continue
+    for table, qml in db.execute("SELECT f_table_name, styleQML FROM layer_styles"):
+        layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+        r = layer.renderer()
+        want = re.search(r'<renderer-v2 type="([^"]+)"(?: attr="([^"]+)")?', qml).groups()
+        got = (r.type(), getattr(r, "classAttribute", lambda: None)())
+        if r.type() == "singleSymbol":  # the colour too: a style QGIS ignored is a random one
+            rgb = re.search(r'<prop k="(?:line_)?color" v="(\d+),(\d+),(\d+)', qml).groups()
+            c = r.symbol().color()
+            got, want = got + ((c.red(), c.green(), c.blue()),), want + (tuple(map(int, rgb)),)
+        labels = 'labelsEnabled="1"' in qml
+        if got != want or layer.labelsEnabled() != labels:
+            bad.append((os.path.basename(path), table, want, got, labels))
+        n += 1
+print(f"outputs: QGIS applies the {n} styles" if not bad else f"FAIL: QGIS did not apply {bad}")
+sys.stdout.flush()
+os._exit(1 if bad or n == 0 else 0)  # QGIS 3.22 crashes in exitQgis() headless
+PY
+else
+    echo "outputs: QGIS check skipped (PyQGIS not installed: apt-get install qgis python3-qgis)"
+fi
 echo "outputs: ok"

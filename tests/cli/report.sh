@@ -143,6 +143,50 @@ for w, h in boxes:  # A4: 595 x 842 pt
     assert abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5, (w, h)
 PY
 ls -a "$TMP/en" | grep -q '\.tmp\|chromium-profile' && fail "temporary files left by --pdf"
+# one language per report: no English prose in zh, no Chinese in en, beyond the data's names
+python3 "$2/tests/cli/report_lang.py" zh "$TMP/out" "$TMP/r.json" || fail "the zh report has English text"
+python3 "$2/tests/cli/report_lang.py" en "$TMP/en" "$TMP/en.json" || fail "the en report has Chinese text"
+# the maps name the main roads and the kiosks, and the zones stay apart in grey print
+python3 - "$TMP/out" "$TMP/en" <<'PY'
+import re, sqlite3, sys
+for d in sys.argv[1:]:
+    h = open(f"{d}/report.html", encoding="utf-8").read()
+    db = sqlite3.connect(f"{d}/report.gpkg")
+    kiosks = [n for (n,) in db.execute("SELECT name FROM kiosks") if n]
+    main = {n for (n,) in db.execute("SELECT DISTINCT name FROM roads WHERE name <> '' AND "
+            "(class LIKE 'trunk%' OR class LIKE 'primary%' OR class LIKE 'secondary%' OR class LIKE 'motorway%')")}
+    halves = main | {p for n in main for p in n.split(" - ")}
+    for sec in ("reachability", "zones", "coverage", "next"):
+        svg = h[h.index(f'<section id="{sec}"'):]
+        svg = svg[svg.index("<svg"):svg.index("</svg>")]
+        labels = re.findall(r'<text[^>]*class="road-name"[^>]*>([^<]*)</text>', svg)
+        assert len(labels) >= 5, (d, sec, labels)
+        assert all(l in halves for l in labels), (d, sec, set(labels) - halves)
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        if sec != "coverage":
+            assert all(k in texts for k in kiosks), (d, sec, "kiosk names", kiosks)
+    # the zone fills: any two zones with the same hatching differ in grey by 6% or more
+    svg = h[h.index('<section id="zones"'):]
+    svg = svg[svg.index("<g clip-path"):svg.index("</svg>")]
+    zones = []
+    for m in re.finditer(r'<path fill-rule="evenodd" d="[^"]*" fill="([^"]+)"', svg):
+        fill = m.group(1)
+        if fill.startswith("url("):
+            zones[-1][1] = fill  # the hatching over the zone just drawn
+        else:
+            zones.append([fill, ""])
+    assert len(zones) == len(kiosks) >= 2, zones
+    pattern = lambda u: re.search(r'<pattern id="%s".*?</pattern>' % u[5:-1], h, re.S).group(0) if u else ""
+    def grey(c):
+        r, g, b = (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return 100 * (0.299 * r + 0.587 * g + 0.114 * b)
+    shapes = [(grey(f), re.sub(r'id="[^"]*"|stroke="[^"]*"', "", pattern(u))) for f, u in zones]
+    for i in range(len(shapes)):
+        for j in range(i + 1, len(shapes)):
+            if shapes[i][1] == shapes[j][1]:
+                assert abs(shapes[i][0] - shapes[j][0]) >= 6, (d, "zones alike in grey", zones[i], zones[j])
+print("report maps: road and kiosk names, zones apart in grey")
+PY
 # no Chromium: a clear message and exit 3
 set +e
 PATH=/nonexistent "$LUGEO" report -q -o "$TMP/nopdf" --pdf 2> "$TMP/nopdf.err"; rc=$?

@@ -153,7 +153,9 @@ struct CoverageResult {
     std::map<int, LengthSplit> by_phase;            ///< road seen by that phase's cameras alone
     std::map<int, LengthSplit> by_phase_cumulative; ///< by cameras of phases <= p
     std::map<std::string, LengthSplit> by_owner;
-    std::map<std::string, LengthSplit> by_zone; ///< all cameras; pieces by their midpoint
+    /// all cameras; pieces by their midpoint; road outside every zone under outside_zones
+    std::map<std::string, LengthSplit> by_zone;
+    static constexpr const char *outside_zones = "(outside zones)";
     std::vector<RoadPiece> pieces; ///< every road edge cut into pieces (edge, offset order)
     std::vector<Gap> gaps;         ///< longest first
     std::vector<std::size_t> key_sites_unseen;

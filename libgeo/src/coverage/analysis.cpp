@@ -269,7 +269,7 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
         if (!in.zones.empty()) {
             for (std::size_t i = begin; i < r.pieces.size(); ++i) {
                 const XY mid = net.point_along(e, 0.5 * (r.pieces[i].from_m + r.pieces[i].to_m));
-                std::string zone = "(outside zones)";
+                std::string zone = CoverageResult::outside_zones;
                 for (const NamedArea &z : in.zones)
                     if (contains(z.area, mid)) {
                         zone = z.id;

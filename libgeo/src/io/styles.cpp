@@ -108,13 +108,13 @@ std::string num(double v) {
     return buf;
 }
 
-/// Green (short) to red (long) over n classes.
+/// Dark blue (short) to pale blue (long) over n classes: the 1-minute band stands out and
+/// the bands stay apart in grey print (as in the report's maps).
 Rgb ramp(std::size_t i, std::size_t n) {
-    static const Rgb stops[] = {
-        {26, 150, 65}, {166, 217, 106}, {255, 255, 191}, {253, 174, 97}, {215, 25, 28}};
+    static const Rgb stops[] = {{8, 48, 107}, {33, 113, 181}, {107, 174, 214}, {198, 219, 239}};
     const double t = n <= 1 ? 0.0 : double(i) / double(n - 1);
-    const double x = t * 4.0;
-    const int k = std::min(3, int(x));
+    const double x = t * 3.0;
+    const int k = std::min(2, int(x));
     const double f = x - k;
     auto mix = [&](int a, int b) { return int(std::lround(a + (b - a) * f)); };
     return {mix(stops[k].r, stops[k + 1].r), mix(stops[k].g, stops[k + 1].g),
@@ -131,7 +131,10 @@ std::string graduated(Geometry::Type g, const std::string &field, const std::vec
                   num(upper) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
                   xml((i ? num(lower) + "–" : "≤ ") + num(upper) + " " + unit) +
                   "\" render=\"true\"/>";
-        Sym s{ramp(i, cls.size()), alpha, width};
+        const Rgb c = ramp(i, cls.size());
+        // polygons outlined thinly in a darker shade of their fill (a grey outline on every
+        // road buffer makes the bands look like a tangle)
+        Sym s{c, alpha, width, false, {c.r * 7 / 10, c.g * 7 / 10, c.b * 7 / 10}};
         syms += symbol(g, std::to_string(i), s);
         lower = upper;
     }
@@ -158,26 +161,48 @@ std::string categorized(Geometry::Type g, const std::string &field,
            "</categories><symbols>" + syms + "</symbols></renderer-v2>";
 }
 
-/// Covered road by number of cameras: one camera green, two or more (a backup) dark green.
-std::string covered_backup(const std::string &field) {
+const Sym uncovered_road{{170, 170, 170}, 255, 0.4};
+
+/// Covered road by number of cameras: one camera green, two or more (a backup) dark green;
+/// `with_uncovered`: a layer of every piece, 0 cameras grey.
+std::string covered_backup(const std::string &field, bool with_uncovered = false) {
     return "<renderer-v2 type=\"graduatedSymbol\" attr=\"" + field +
            "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
-           "forceraster=\"0\"><ranges>"
+           "forceraster=\"0\"><ranges>" +
+           std::string(with_uncovered ? "<range lower=\"-1\" upper=\"0\" symbol=\"2\" "
+                                        "label=\"not covered\" render=\"true\"/>"
+                                      : "") +
            "<range lower=\"0\" upper=\"1\" symbol=\"0\" label=\"covered (one camera)\" "
            "render=\"true\"/>"
            "<range lower=\"1\" upper=\"1000000\" symbol=\"1\" label=\"backup (two or more "
            "cameras)\" render=\"true\"/></ranges><symbols>" +
            symbol(Geometry::Type::line, "0", {{77, 175, 74}, 255, 0.8}) +
-           symbol(Geometry::Type::line, "1", {{0, 90, 50}, 255, 1.2}) + "</symbols></renderer-v2>";
+           symbol(Geometry::Type::line, "1", {{0, 90, 50}, 255, 1.2}) +
+           (with_uncovered ? symbol(Geometry::Type::line, "2", uncovered_road) : "") +
+           "</symbols></renderer-v2>";
 }
 
-std::string labels(const std::string &field) {
+/// Labels from a field; `every` draws each one even where labels collide (ranks of picks).
+std::string labels(const std::string &field, bool every = false) {
     return "<labeling type=\"simple\"><settings calloutType=\"simple\"><text-style fieldName=\"" +
            xml(field) +
            "\" fontSize=\"9\" fontWeight=\"75\" textColor=\"20,20,20,255\" isExpression=\"0\">"
            "<text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferColor=\"255,255,255,255\"/>"
-           "</text-style><placement placement=\"0\" dist=\"1.5\"/><rendering "
-           "obstacle=\"1\"/></settings></labeling>";
+           "</text-style><placement placement=\"0\" dist=\"1.5\"/><rendering obstacle=\"1\"" +
+           std::string(every ? " displayAll=\"1\" upsidedownLabels=\"0\" zIndex=\"1\"" : "") +
+           "/></settings></labeling>";
+}
+
+/// Units by `new`: the existing ones black, the new sites yellow.
+std::string units_by_new() {
+    return "<renderer-v2 type=\"categorizedSymbol\" attr=\"new\" symbollevels=\"0\" "
+           "enableorderby=\"0\" forceraster=\"0\"><categories>"
+           "<category value=\"0\" symbol=\"0\" label=\"existing unit\" render=\"true\"/>"
+           "<category value=\"1\" symbol=\"1\" label=\"new site\" render=\"true\"/>"
+           "</categories><symbols>" +
+           symbol(Geometry::Type::point, "0", {{0, 0, 0}, 255, 0.4, false, {255, 255, 255}, 2.6}) +
+           symbol(Geometry::Type::point, "1", {{255, 215, 0}, 255, 0.4, false, {0, 0, 0}, 4.0}) +
+           "</symbols></renderer-v2>";
 }
 
 std::string wrap(const std::string &renderer, const std::string &labeling = {}) {
@@ -192,48 +217,64 @@ bool has(const StyleInput &in, const std::string &f) {
 
 } // namespace
 
-std::string style_category_field(const std::string &layer) {
-    if (layer == "zones" || layer == "zone_edges" || layer == "kiosks") return "kiosk";
+std::string style_category_field(const StyleInput &in) {
+    const std::string &l = in.layer;
+    if (l == "zones" || l == "zone_edges" || l == "kiosks")
+        for (const char *f : {"kiosk", "unit", "id"}) // zones, site's zones, report's kiosks
+            if (has(in, f)) return f;
     return {};
 }
 
-std::string style_graduated_field(const std::string &layer) {
-    if (layer == "bands") return "to_min";
-    if (layer == "union" || layer == "per_source" || layer == "reached" || layer == "concave")
-        return "minutes";
+std::string style_graduated_field(const StyleInput &in) {
+    const std::string &l = in.layer;
+    if (l == "bands" || l == "isochrone_bands") return "to_min";
+    if (l == "union" || l == "per_source" || l == "reached" || l == "concave") return "minutes";
     return {};
 }
 
 std::string style_qml(const StyleInput &in) {
     const auto g = in.geometry;
     if (g == Geometry::Type::none) return {};
-    const std::string cat = style_category_field(in.layer), grad = style_graduated_field(in.layer);
-    if (!cat.empty() && has(in, cat) && !in.categories.empty())
+    const std::string cat = style_category_field(in), grad = style_graduated_field(in);
+    if (!cat.empty() && !in.categories.empty())
         return wrap(categorized(g, cat, in.categories, g == Geometry::Type::polygon ? 110 : 255,
                                 g == Geometry::Type::line ? 0.7 : 0.4),
-                    in.layer == "kiosks" && has(in, "kiosk") ? labels("kiosk") : "");
+                    in.layer == "kiosks" ? labels(cat) : "");
     if (!grad.empty() && has(in, grad) && !in.classes.empty()) {
         // bands opaque-ish (they do not overlap); unions and per-source polygons translucent,
         // written largest first so the small ones stay visible
-        const int alpha = in.layer == "bands" ? 170 : (g == Geometry::Type::polygon ? 90 : 255);
+        const bool bands = grad == "to_min";
+        const int alpha = bands ? 170 : (g == Geometry::Type::polygon ? 90 : 255);
         return wrap(
-            graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.3, "min"));
+            graduated(g, grad, in.classes, alpha, g == Geometry::Type::line ? 0.8 : 0.1, "min"));
     }
     if (in.layer == "covered" && has(in, "cameras")) return wrap(covered_backup("cameras"));
-    if (in.layer == "uncovered") return wrap(single(g, {{215, 25, 28}, 255, 0.8}));
-    if (in.layer == "gaps")
-        return wrap(single(g, {{215, 25, 28}, 255, 1.4, true}),
+    if (in.layer == "coverage_roads" && has(in, "cameras"))
+        return wrap(covered_backup("cameras", true));
+    // uncovered road a quiet grey under the gaps (red, dashed) that matter
+    if (in.layer == "uncovered") return wrap(single(g, uncovered_road));
+    if (in.layer == "gaps" || in.layer == "coverage_gaps")
+        return wrap(single(g, {{215, 25, 28}, 255, 0.9, true}),
                     has(in, "rank") ? labels("rank") : "");
     if (in.layer == "beyond") return wrap(single(g, {{120, 0, 120}, 255, 1.0, true}));
     if (in.layer == "views" || in.layer == "pick_views")
         return wrap(single(g, {{255, 200, 0}, 70, 0.2}));
-    if (in.layer == "picks" && has(in, "rank"))
+    if ((in.layer == "picks" || in.layer == "camera_picks") && has(in, "rank"))
         return wrap(single(g, {{0, 100, 255}, 255, 0.4, false, {255, 255, 255}, 4.0}),
-                    labels("rank"));
+                    labels("rank", true));
+    // site: the new sites numbered in the order chosen, the units new and existing
+    if ((in.layer == "sites" || in.layer == "next_kiosks") && has(in, "rank"))
+        return wrap(single(g, {{255, 215, 0}, 255, 0.4, false, {0, 0, 0}, 4.4}),
+                    labels("rank", true));
+    if (in.layer == "units" && has(in, "new"))
+        return wrap(units_by_new(), has(in, "unit") ? labels("unit") : "");
+    if (in.layer == "changed")
+        return wrap(single(g, {{230, 97, 1}, 255, 0.1, false, {166, 54, 3}, 1.2}));
     if (in.layer == "sources")
         return wrap(single(g, {{0, 0, 0}, 255, 0.4, false, {255, 255, 255}, 3.2}),
                     has(in, "name") ? labels("name") : "");
-    if (in.layer == "edges") return wrap(single(g, {{90, 90, 90}, 255, 0.4}));
+    if (in.layer == "edges" || in.layer == "roads")
+        return wrap(single(g, {{90, 90, 90}, 255, 0.4}));
     return {};
 }
 

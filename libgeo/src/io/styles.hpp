@@ -19,9 +19,9 @@ struct StyleInput {
     std::vector<double> classes; ///< distinct values of the graduated field (minutes), ascending
 };
 
-/// The field a layer's style categorises (""), or graduates, by.
-std::string style_category_field(const std::string &layer);
-std::string style_graduated_field(const std::string &layer);
+/// The field a layer's style categorises, or graduates, by ("": neither); one of `in.fields`.
+std::string style_category_field(const StyleInput &in);
+std::string style_graduated_field(const StyleInput &in);
 
 /// The QML of a layer's style; "" when lugeo has none for it. Every field it names is one of
 /// `in.fields`.

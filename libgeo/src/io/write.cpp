@@ -183,9 +183,9 @@ std::vector<std::string> distinct_values(GDALDatasetH ds, const std::string &lay
 void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, StyleInput>> &layers) {
     std::vector<std::pair<std::string, std::string>> qml;
     for (auto [table, in] : layers) {
-        if (const std::string c = style_category_field(in.layer); !c.empty())
+        if (const std::string c = style_category_field(in); !c.empty())
             in.categories = distinct_values(ds, table, c);
-        if (const std::string g = style_graduated_field(in.layer); !g.empty())
+        if (const std::string g = style_graduated_field(in); !g.empty())
             for (const auto &v : distinct_values(ds, table, g))
                 in.classes.push_back(std::atof(v.c_str()));
         std::sort(in.classes.begin(), in.classes.end());

@@ -14,6 +14,7 @@
 
 #include "report/summary.hpp"
 #include "report/svg_map.hpp"
+#include "report/terms.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -23,7 +24,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numbers>
 #include <set>
+#include <span>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -32,12 +35,21 @@ namespace lugeo {
 
 namespace {
 
+using report::check_label;
 using report::html_escape;
+using report::minutes_label;
+using report::misreading_label;
+using report::plate_kind_label;
+using report::profile_label;
 using report::report_language;
+using report::road_class_label;
+using report::road_name_label;
+using report::role_label;
 using report::standard_figures;
 using report::Style;
 using report::summary_findings;
 using report::summary_html;
+using report::suspect_label;
 using report::SvgMap;
 using report::tr;
 
@@ -58,7 +70,7 @@ std::string pct(double share) {
 /// The seal-off share (docs/seal.md): the grid cells (else the incidents) whose ring of road
 /// blocks closes within the [seal] ring time before the suspect is out; "" when the scene
 /// lacks units, a boundary or points, or the model cannot run.
-std::string seal_share_line(const Network &net, const SceneData &d) {
+std::string seal_share_line(const Network &net, const SceneData &d, const std::string &lang) {
     if (d.units.empty() || d.boundary.empty()) return "";
     const bool grids = !d.grids.empty();
     std::vector<XY> pts;
@@ -82,16 +94,29 @@ std::string seal_share_line(const Network &net, const SceneData &d) {
             const SealPlan plan = seal_incident(sc, p, so);
             sealed += plan.snapped && plan.sealed;
         }
+        const std::string share = pct(double(sealed) / double(pts.size()));
+        if (lang == "zh")
+            return "<p><b>封控：</b>嫌疑人（" + suspect_label(lang, d.settings.seal.suspect) +
+                   "，先行 " + f1(so.head_start_s / 60) + " 分钟）逃出之前，" +
+                   f1(so.within_s / 60) + " 分钟内能合拢一圈路障的" +
+                   (grids ? "网格：" : "警情：") + std::to_string(sealed) + " / " +
+                   std::to_string(pts.size()) + "（" + share +
+                   "）；模型见 <code>docs/seal.md</code>。</p>";
         return "<p><b>Seal-off:</b> a ring of road blocks closes within " + f1(so.within_s / 60) +
                " minutes, before a " + d.settings.seal.suspect + " suspect with a " +
                f1(so.head_start_s / 60) + "-minute head start is out, for " +
                std::to_string(sealed) + " of " + std::to_string(pts.size()) +
-               (grids ? " grid cells (" : " incidents (") +
-               pct(double(sealed) / double(pts.size())) + "); the model is in docs/seal.md.</p>";
+               (grids ? " grid cells (" : " incidents (") + share +
+               "); the model is in <code>docs/seal.md</code>.</p>";
     } catch (const Error &) {
         return "";
     }
 }
+/// A road's name, or "(unnamed)".
+std::string road_or_unnamed(const std::string &lang, const std::string &name) {
+    return name.empty() ? tr(lang, "(unnamed)", "（无名道路）") : name;
+}
+
 std::string num_thousands(std::size_t n) {
     std::string s = std::to_string(n);
     for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
@@ -164,6 +189,96 @@ void add_base_roads(SvgMap &map, const Network &net, const std::string &colour =
     map.add_lines(main, Style{"none", colour, 1.4});
 }
 
+/// The point halfway along a line.
+XY halfway(std::span<const XY> line) {
+    double total = 0;
+    for (std::size_t i = 1; i < line.size(); ++i)
+        total += std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+    double left = total / 2;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double d = std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+        if (d >= left && d > 0) {
+            const double f = left / d;
+            return {line[i - 1].x + f * (line[i].x - line[i - 1].x),
+                    line[i - 1].y + f * (line[i].y - line[i - 1].y)};
+        }
+        left -= d;
+    }
+    return line.empty() ? XY{0, 0} : line.back();
+}
+
+/// A main road's name on the maps: where, along which direction, what.
+struct RoadName {
+    XY at;
+    double angle_deg = 0; ///< counter-clockwise from east
+    std::string text;
+};
+
+/// The main roads' names in the report's language, each once, the longest road first: at the
+/// middle of its longest edge, along the road there (the principal axis of the road's
+/// vertices within 300 m).
+std::vector<RoadName> main_road_names(const Network &net, const std::string &lang) {
+    struct Road {
+        double length_m = 0;
+        std::uint32_t longest = 0;
+        std::vector<std::uint32_t> edges;
+    };
+    std::map<std::string, Road> roads;
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        if (net.name_of(e).empty() || !is_main_road(net.class_of(e))) continue;
+        Road &r = roads[road_name_label(lang, net.name_of(e))];
+        const double l = net.edge(e).length_m;
+        if (r.edges.empty() || l > net.edge(r.longest).length_m) r.longest = e;
+        r.length_m += l;
+        r.edges.push_back(e);
+    }
+    std::vector<RoadName> out;
+    std::vector<double> lengths;
+    for (const auto &[text, r] : roads) {
+        const XY at = halfway(net.edge_geometry(r.longest));
+        double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        for (std::uint32_t e : r.edges)
+            for (XY p : net.edge_geometry(e)) {
+                const double dx = p.x - at.x, dy = p.y - at.y;
+                if (dx * dx + dy * dy > 300.0 * 300.0) continue;
+                n += 1, sx += dx, sy += dy, sxx += dx * dx, syy += dy * dy, sxy += dx * dy;
+            }
+        double angle = 0;
+        if (n >= 2) {
+            const double cxx = sxx / n - (sx / n) * (sx / n), cyy = syy / n - (sy / n) * (sy / n),
+                         cxy = sxy / n - (sx / n) * (sy / n);
+            angle = 0.5 * std::atan2(2 * cxy, cxx - cyy) * 180.0 / std::numbers::pi;
+        }
+        out.push_back({at, angle, text});
+        lengths.push_back(r.length_m);
+    }
+    std::vector<std::size_t> order(out.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return lengths[a] > lengths[b]; });
+    std::vector<RoadName> sorted;
+    for (std::size_t i : order)
+        sorted.push_back(out[i]);
+    return sorted;
+}
+
+/// Up to `most` main road names on a map, the longest roads first, none over another label.
+void add_road_names(SvgMap &map, const std::vector<RoadName> &names, std::size_t most = 14) {
+    std::size_t placed = 0;
+    for (const RoadName &r : names) {
+        if (placed >= most) break;
+        placed += map.add_road_label(r.at, r.angle_deg, r.text);
+    }
+}
+
+/// The kiosks' names on a map (their IDs when unnamed), above each kiosk.
+void add_kiosk_names(SvgMap &map, const std::vector<Unit> &kiosks) {
+    for (const auto &k : kiosks)
+        map.add_label(XY{k.position.x, k.position.y + 9.0 * map.metres_per_px()},
+                      k.name.empty() ? k.id : k.name, 11.0);
+}
+
 } // namespace
 
 ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
@@ -228,13 +343,15 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (XY q : net.nodes())
             extent.extend(q);
     {
-        std::string s = "<section id=\"scene\"><h2>" +
-                        std::string(tr(lang, "1. The scene", "1. 场景与数据")) + "</h2>\n<p>" +
-                        html_escape(scene.name) + ". Metric CRS <b>" + html_escape(scene.crs) +
-                        "</b>. Scene file: <code>" +
-                        html_escape(scene.path.empty() ? std::string("(command line)")
-                                                       : fs::path(scene.path).filename().string()) +
-                        "</code>.</p>\n";
+        std::string s =
+            "<section id=\"scene\"><h2>" + std::string(tr(lang, "1. The scene", "1. 场景与数据")) +
+            "</h2>\n<p>" + html_escape(scene.name) +
+            tr(lang, ". Metric CRS <b>", "。投影坐标系 <b>") + html_escape(scene.crs) +
+            tr(lang, "</b>. Scene file: ", "</b>。场景文件：") +
+            (scene.path.empty()
+                 ? std::string(tr(lang, "(command line)", "（命令行参数）"))
+                 : "<code>" + html_escape(fs::path(scene.path).filename().string()) + "</code>") +
+            tr(lang, ".", "。") + "</p>\n";
         Table t;
         t.head = {tr(lang, "layer", "图层"), tr(lang, "source", "来源"),
                   tr(lang, "features", "要素数"), tr(lang, "provenance", "性质")};
@@ -249,34 +366,37 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                                   : fs::path(layer.path).filename().string();
             if (!layer.layer.empty()) src += " (" + layer.layer + ")";
             // what the analyses got: after the layer's `where` filter and validation
-            const std::string count = role == LayerRole::roads
-                                          ? num_thousands(net.report().features_read) + " (read)"
-                                          : num_thousands(layer.kept);
-            t.rows.push_back(
-                {layer_role_name(role), src, count,
-                 synth ? "SYNTHETIC"
-                       : "real (" +
-                             std::string(role == LayerRole::roads || role == LayerRole::buildings ||
-                                                 role == LayerRole::key_sites
-                                             ? "OpenStreetMap"
-                                             : "given") +
-                             ")"});
+            const std::string count =
+                role == LayerRole::roads
+                    ? num_thousands(net.report().features_read) + tr(lang, " (read)", "（读入）")
+                    : num_thousands(layer.kept);
+            const bool osm = role == LayerRole::roads || role == LayerRole::buildings ||
+                             role == LayerRole::key_sites;
+            t.rows.push_back({role_label(lang, role), src, count,
+                              synth ? tr(lang, "SYNTHETIC", "合成数据（SYNTHETIC）")
+                              : osm ? tr(lang, "real (OpenStreetMap)", "真实（OpenStreetMap）")
+                                    : tr(lang, "real (given)", "真实（用户提供）")});
         }
         s += t.html();
         if (any_synthetic)
-            s += "<p class=\"note synthetic\">Layers marked SYNTHETIC are generated (seeded, "
-                 "reproducible) to mirror "
-                 "the city's figures; they are not real poles, lamps, cameras, police units or "
-                 "incidents.</p>\n";
+            s += std::string("<p class=\"note synthetic\">") +
+                 tr(lang,
+                    "Layers marked SYNTHETIC are generated (seeded, reproducible) to mirror the "
+                    "city's figures; they are not real poles, lamps, cameras, police units or "
+                    "incidents.",
+                    "标为合成数据（SYNTHETIC）的图层按城市的统计数字生成（固定随机种子，可复现），"
+                    "并非真实的电杆、路灯、摄像机、警力或警情。") +
+                 "</p>\n";
         s += "<h3>" + std::string(tr(lang, "Road network", "路网")) + "</h3><div class=\"figs\">";
-        s += "<div class=\"fig\"><b>" + f1(ns.total_km) + " km</b>road, " +
-             num_thousands(ns.edges) + " edges</div>";
-        s += "<div class=\"fig\"><b>" + f1(ns.km_by_profile[2]) + " km</b>drivable (" +
-             pct(ns.largest_share[2]) + " in the largest component)</div>";
-        s += "<div class=\"fig\"><b>" + pct(ns.oneway_share) +
-             "</b>of drivable road is one-way</div>";
-        s += "<div class=\"fig\"><b>" + std::to_string(kiosks.size()) +
-             "</b>mobile kiosks</div></div>\n";
+        s += "<div class=\"fig\"><b>" + f1(ns.total_km) + " km</b>" + tr(lang, "road, ", "道路，") +
+             num_thousands(ns.edges) + tr(lang, " edges", " 条路段") + "</div>";
+        s += "<div class=\"fig\"><b>" + f1(ns.km_by_profile[2]) + " km</b>" +
+             tr(lang, "drivable (", "可通车（") + pct(ns.largest_share[2]) +
+             tr(lang, " in the largest component)", " 位于最大连通部分）") + "</div>";
+        s += "<div class=\"fig\"><b>" + pct(ns.oneway_share) + "</b>" +
+             tr(lang, "of drivable road is one-way", "可通车道路中单行道的占比") + "</div>";
+        s += "<div class=\"fig\"><b>" + std::to_string(kiosks.size()) + "</b>" +
+             tr(lang, "mobile kiosks", "个移动警务站") + "</div></div>\n";
         body += s + "</section>\n";
         result.sections.push_back({"scene", "The scene", secs(t0, now())});
     }
@@ -297,10 +417,13 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               std::round(net.edge(e).length_m * 10) / 10});
         }
     }
+    const std::vector<RoadName> road_names = main_road_names(net, lang);
     std::vector<XY> kiosk_points;
     for (const auto &k : kiosks)
         kiosk_points.push_back(k.position);
-    const Style kiosk_style{"#000000", "#ffffff", 1.0, 1.0, "", "", 5.0, "square", "mobile kiosk"};
+    const Style kiosk_style{"#000000", "#ffffff", 1.0,
+                            1.0,       "",        "",
+                            5.0,       "square",  tr(lang, "mobile kiosk", "移动警务站")};
 
     // ---- reachability -------------------------------------------------------------------
     t0 = now();
@@ -319,11 +442,14 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             const double from = b ? iso.minutes[b - 1] : 0.0;
             Style st{band_fill[std::min<std::size_t>(b, 3)], "#333333", 0.4, 0.85, "",
                      band_hatch[std::min<std::size_t>(b, 3)]};
-            st.label = f0(from) + "–" + f0(iso.minutes[b]) + " min (" +
-                       profile_name(iso.profiles[b]) + ")";
+            st.label = minutes_label(lang, f0(from) + "–" + f0(iso.minutes[b])) +
+                       tr(lang, " (", "（") + profile_label(lang, iso.profiles[b]) +
+                       tr(lang, ")", "）");
             map.add_polygons(iso.bands[b], st);
         }
         map.add_points(kiosk_points, kiosk_style);
+        add_kiosk_names(map, kiosks);
+        add_road_names(map, road_names);
         std::string s =
             "<section id=\"reachability\"><h2>" +
             std::string(tr(lang, "2. Reachability: the 1 / 5 / 30-minute standard",
@@ -337,7 +463,10 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                "分钟覆盖全市）：按可达路网缓冲 ") +
             f0(io.trim_m) + tr(lang, " m, not a convex hull.", " 米绘制，而非凸包。") +
             "</p>\n<figure>" +
-            map.render("Reachability bands from the mobile kiosks", attribution) + "<figcaption>" +
+            map.render(
+                tr(lang, "Reachability bands from the mobile kiosks", "移动警务站可达时间分带"),
+                attribution) +
+            "<figcaption>" +
             tr(lang,
                "Bands of travel time from the nearest kiosk. Unshaded areas are not reached "
                "within ",
@@ -351,24 +480,28 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         t.numeric = {false, false, true, true, true, true};
         for (const auto &f : iso.standard)
             t.rows.push_back(
-                {f0(f.minutes) + " min", profile_name(f.profile), f1(f.reached_km) + " km",
-                 pct(f.road_share()),
+                {minutes_label(lang, f0(f.minutes)), profile_label(lang, f.profile),
+                 f1(f.reached_km) + " km", pct(f.road_share()),
                  std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
                  pct(f.incidents ? double(f.incidents_within) / double(f.incidents) : 0.0)});
         s += t.html();
-        s += seal_share_line(net, scene);
+        s += seal_share_line(net, scene, lang);
         Table w;
-        w.head = {"road", "class", "length", "time from the nearest kiosk"};
+        w.head = {tr(lang, "road", "道路"), tr(lang, "class", "等级"), tr(lang, "length", "长度"),
+                  tr(lang, "time from the nearest kiosk", "距最近警务站的时间")};
         w.numeric = {false, false, true, true};
         for (std::size_t i = 0; i < iso.beyond.size() && i < o.top; ++i) {
             const auto &b = iso.beyond[i];
-            w.rows.push_back(
-                {net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge),
-                 net.class_of(b.edge), f0(b.length_m) + " m",
-                 std::isfinite(b.time_s) ? f1(b.time_s / 60.0) + " min" : "not reached"});
+            w.rows.push_back({road_or_unnamed(lang, net.name_of(b.edge)),
+                              road_class_label(lang, net.class_of(b.edge)), f0(b.length_m) + " m",
+                              std::isfinite(b.time_s) ? minutes_label(lang, f1(b.time_s / 60.0))
+                                                      : tr(lang, "not reached", "不可达")});
         }
-        s += "<h3>The worst places: longest road stretches beyond " + f0(io.beyond_minutes) +
-             " minutes</h3>" + w.html();
+        s += "<h3>" +
+             std::string(tr(lang, "The worst places: longest road stretches beyond ",
+                            "最难到达的地方：超过 ")) +
+             f0(io.beyond_minutes) + tr(lang, " minutes", " 分钟才能到达的最长路段") + "</h3>" +
+             w.html();
         body += s + "</section>\n";
         const auto L = add_layer({"isochrone_bands",
                                   Geometry::Type::polygon,
@@ -386,10 +519,10 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                               area(iso.bands[b]) / 1e6});
     } else {
         body += "<section id=\"reachability\"><h2>" +
-                std::string(tr(lang, "2. Reachability", "2. 可达性")) +
-                "</h2><p class=\"note\">The scene "
-                "has no units "
-                "of kind kiosk: no reachability.</p></section>\n";
+                std::string(tr(lang, "2. Reachability", "2. 可达性")) + "</h2><p class=\"note\">" +
+                tr(lang, "The scene has no units of kind kiosk: no reachability.",
+                   "场景中没有警务站类警力，无法计算可达性。") +
+                "</p></section>\n";
     }
     result.sections.push_back({"reachability", "Reachability", secs(t0, now())});
 
@@ -400,22 +533,25 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     if (!kiosks.empty()) {
         const ZonePlan plan = build_zones(net, kiosks, ctx, ZoneOptions{});
         standard_figures(net, plan, scene.incidents, summary);
-        static const char *zone_fill[] = {"#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6",
-                                          "#ffffcc", "#e5d8bd", "#fddaec", "#f2f2f2", "#b3e2cd"};
+        // hues for the screen; in grey print each zone differs from the ones beside it in the
+        // list by lightness (luminance 70, 86, 95, 78, 82, 97, 76, 90, 85, 68%) or hatching
+        static const char *zone_fill[] = {"#ed9a9a", "#c8e0f5", "#e6fbe6", "#dbb5ed", "#efcaa7",
+                                          "#fbf9e7", "#6ee5e5", "#f9daed", "#d9d9d9", "#51e09b"};
         static const char *zone_hatch[] = {"",     "diag", "",      "cross", "",
-                                           "diag", "",     "cross", "",      ""};
+                                           "diag", "",     "cross", "diag",  ""};
         SvgMap map(extent, o.map_width_px);
         for (std::size_t z = 0; z < plan.zones.size(); ++z) {
             Style st{zone_fill[z % 10], "#222222", 1.2, 1.0, "", zone_hatch[z % 10]};
-            st.label = plan.zones[z].kiosk_id;
+            st.label = plan.zones[z].kiosk_id +
+                       (plan.zones[z].kiosk_name.empty() ? "" : " " + plan.zones[z].kiosk_name);
             map.add_polygons(plan.zones[z].polygon, st);
             zone_areas.push_back(
                 {plan.zones[z].kiosk_id, plan.zones[z].kiosk_name, "", plan.zones[z].polygon, {}});
         }
         add_base_roads(map, net, "#808080");
         map.add_points(kiosk_points, kiosk_style);
-        for (const auto &k : kiosks)
-            map.add_label(XY{k.position.x, k.position.y + 120.0}, k.id);
+        add_kiosk_names(map, kiosks);
+        add_road_names(map, road_names);
         std::string s =
             "<section id=\"zones\"><h2>" + std::string(tr(lang, "3. Patrol zones", "3. 巡区")) +
             "</h2>\n<p class=\"lead\">" +
@@ -423,8 +559,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                "Each drivable road goes to the kiosk that reaches it fastest (network Voronoi, "
                "car); areas between roads go to the zone of the nearest road. The zones tile the "
                "study area with no gaps and no overlaps.",
-               "每条可通车道路划归驾车最快到达的警务站（路网 "
-               "Voronoi）；道路之间的区域划归最近道路所在巡区。"
+               "每条可通车道路划归驾车最快到达的警务站（路网泰森多边形）；"
+               "道路之间的区域划归最近道路所在巡区。"
                "各巡区无缝、无重叠地覆盖研究区。") +
             "</p>\n<figure>" + map.render(tr(lang, "Patrol zones", "巡区"), attribution) +
             "<figcaption>" + tr(lang, "Patrol zones and their kiosks.", "巡区及其警务站。") +
@@ -447,17 +583,18 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                  std::to_string(z.incidents[0]) + " / " + std::to_string(z.incidents[1]) + " / " +
                      std::to_string(z.incidents[2]) + " / " + std::to_string(z.incidents[3]),
                  std::to_string(z.key_sites), std::to_string(z.cameras),
-                 f1(z.mean_time_s / 60.0) + " min", f1(z.p95_time_s / 60.0) + " min",
-                 f1(z.worst_time_s / 60.0) + " min"});
+                 minutes_label(lang, f1(z.mean_time_s / 60.0)),
+                 minutes_label(lang, f1(z.p95_time_s / 60.0)),
+                 minutes_label(lang, f1(z.worst_time_s / 60.0))});
         s += t.html();
         s += std::string("<p>") +
              tr(lang, "Imbalance (largest / smallest zone by road length): <b>",
                 "不均衡度（按道路长度，最大巡区 / 最小巡区）：<b>") +
-             f1(plan.imbalance) + "</b>. " +
+             f1(plan.imbalance) + "</b>" + tr(lang, ". ", "。") +
              tr(lang,
-                "The zones command also draws plans balanced by road length, graded incidents or "
-                "area.",
-                "zones 命令还可按道路长度、分级警情或面积生成均衡方案。") +
+                "The <code>zones</code> command also draws plans balanced by road length, graded "
+                "incidents or area.",
+                "<code>zones</code> 命令还可按道路长度、分级警情或面积生成均衡方案。") +
              "</p>\n";
         body += s + "</section>\n";
         const auto L = add_layer({"zones",
@@ -489,9 +626,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             gpkg.add_feature(K, Geometry::of_point(k.position), {k.id, k.name});
     } else {
         body += "<section id=\"zones\"><h2>" + std::string(tr(lang, "3. Patrol zones", "3. 巡区")) +
-                "</h2><p class=\"note\">The scene has no "
-                "kiosks: no "
-                "zones.</p></section>\n";
+                "</h2><p class=\"note\">" +
+                tr(lang, "The scene has no kiosks: no zones.", "场景中没有警务站，无法划分巡区。") +
+                "</p></section>\n";
     }
     result.sections.push_back({"zones", "Patrol zones", secs(t0, now())});
 
@@ -517,21 +654,22 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             (p.cameras ? covered : uncovered).push_back(net.sub_line(p.edge, p.from_m, p.to_m));
         for (const auto &g : cov.gaps)
             gaps.push_back(g.line);
-        map.add_lines(uncovered,
-                      Style{"none", "#c8c8c8", 0.8, 1.0, "", "", 0, "", "road not covered"});
-        map.add_lines(gaps,
-                      Style{"none", "#d7191c", 1.8, 1.0, "5 3", "", 0, "", "gap ≥ 50 m (dashed)"});
-        map.add_lines(covered,
-                      Style{"none", "#1a6b35", 2.2, 1.0, "", "", 0, "", "road seen by a camera"});
+        map.add_lines(uncovered, Style{"none", "#c8c8c8", 0.8, 1.0, "", "", 0, "",
+                                       tr(lang, "road not covered", "未覆盖道路")});
+        map.add_lines(gaps, Style{"none", "#d7191c", 1.8, 1.0, "5 3", "", 0, "",
+                                  tr(lang, "gap ≥ 50 m (dashed)", "≥ 50 m 的盲区（虚线）")});
+        map.add_lines(covered, Style{"none", "#1a6b35", 2.2, 1.0, "", "", 0, "",
+                                     tr(lang, "road seen by a camera", "摄像机可见的道路")});
         std::vector<XY> cams, picks;
         for (const auto &c : cov.cameras)
             cams.push_back(c.position);
         for (const auto &p : plan.picks)
             picks.push_back(p.camera.position);
-        map.add_points(cams,
-                       Style{"#000000", "#000000", 0.5, 1.0, "", "", 1.2, "circle", "camera"});
+        map.add_points(cams, Style{"#000000", "#000000", 0.5, 1.0, "", "", 1.2, "circle",
+                                   tr(lang, "camera", "摄像机")});
         map.add_points(picks, Style{"#ffd700", "#000000", 1.0, 1.0, "", "", 5.0, "triangle",
-                                    "proposed camera"});
+                                    tr(lang, "proposed camera", "建议新增的摄像机")});
+        add_road_names(map, road_names);
         std::string s =
             "<section id=\"coverage\"><h2>" +
             std::string(tr(lang, "4. Camera coverage", "4. 视频监控覆盖")) +
@@ -562,38 +700,48 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                 "已覆盖道路（深色实线）、50 米及以上的盲区（虚线）和建议新增的摄像机（三角形）。") +
              "</figcaption></figure>\n";
         Table bc;
-        bc.head = {"road class", "length", "covered", "share", "seen by 2+"};
+        bc.head = {tr(lang, "road class", "道路等级"), tr(lang, "length", "长度"),
+                   tr(lang, "covered", "已覆盖"), tr(lang, "share", "占比"),
+                   tr(lang, "seen by 2+", "两台及以上可见")};
         bc.numeric = {false, true, true, true, true};
         std::vector<std::pair<std::string, LengthSplit>> classes(cov.by_class.begin(),
                                                                  cov.by_class.end());
         std::stable_sort(classes.begin(), classes.end(),
                          [](auto &a, auto &b) { return a.second.total_m > b.second.total_m; });
         for (const auto &[c, l] : classes)
-            bc.rows.push_back({c, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
-                               pct(l.share()), f1(l.backup_m / 1000) + " km"});
+            bc.rows.push_back({road_class_label(lang, c), f1(l.total_m / 1000) + " km",
+                               f1(l.covered_m / 1000) + " km", pct(l.share()),
+                               f1(l.backup_m / 1000) + " km"});
         s += "<h3>" + std::string(tr(lang, "By road class", "按道路等级")) + "</h3>" + bc.html();
         if (!cov.by_zone.empty()) {
             Table bz;
-            bz.head = {"patrol zone", "length", "covered", "share"};
+            bz.head = {tr(lang, "patrol zone", "巡区"), tr(lang, "length", "长度"),
+                       tr(lang, "covered", "已覆盖"), tr(lang, "share", "占比")};
             bz.numeric = {false, true, true, true};
             for (const auto &[z, l] : cov.by_zone)
-                bz.rows.push_back({z, f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
+                bz.rows.push_back({z == CoverageResult::outside_zones
+                                       ? tr(lang, "(outside the zones)", "（巡区之外）")
+                                       : z,
+                                   f1(l.total_m / 1000) + " km", f1(l.covered_m / 1000) + " km",
                                    pct(l.share())});
             s += "<h3>" + std::string(tr(lang, "By patrol zone", "按巡区")) + "</h3>" + bz.html();
         }
         Table g;
-        g.head = {"road", "class", "length", "from plate", "to plate"};
+        g.head = {tr(lang, "road", "道路"), tr(lang, "class", "等级"), tr(lang, "length", "长度"),
+                  tr(lang, "from plate", "起点杆号"), tr(lang, "to plate", "终点杆号")};
         g.numeric = {false, false, true, false, false};
         for (std::size_t i = 0; i < cov.gaps.size() && i < o.top; ++i) {
             const auto &gp = cov.gaps[i];
-            g.rows.push_back({gp.road.empty() ? "(unnamed)" : gp.road, gp.road_class,
+            g.rows.push_back({road_or_unnamed(lang, gp.road), road_class_label(lang, gp.road_class),
                               f0(gp.length_m) + " m",
                               gp.from_plate ? in.plates[gp.from_plate->plate].id : "",
                               gp.to_plate ? in.plates[gp.to_plate->plate].id : ""});
         }
         s += "<h3>" + std::string(tr(lang, "The largest gaps", "最大的盲区")) + "</h3>" + g.html();
         Table pk;
-        pk.head = {"#", "mount (plate)", "heading", "new road covered", "coverage after"};
+        pk.head = {"#", tr(lang, "mount (plate)", "安装位置（杆号）"), tr(lang, "heading", "朝向"),
+                   tr(lang, "new road covered", "新增覆盖道路"),
+                   tr(lang, "coverage after", "增设后覆盖率")};
         pk.numeric = {true, false, true, true, true};
         for (std::size_t i = 0; i < plan.picks.size(); ++i) {
             const auto &p = plan.picks[i];
@@ -601,14 +749,18 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                                f0(p.gain_m) + " m",
                                pct(plan.total_m > 0 ? p.covered_m / plan.total_m : 0)});
         }
-        s += "<h3>The next " + std::to_string(plan.picks.size()) +
-             " cameras (greedy placement on the numbered poles and lamps)</h3>"
-             "<p>Each pick adds the most newly covered road, weighted by road class and incident "
-             "density. "
-             "Coverage gains are submodular, so greedy picks reach at least 63% (1 − 1/e) of the "
-             "best possible "
-             "gain for the same number of cameras.</p>" +
-             pk.html();
+        s += "<h3>" + std::string(tr(lang, "The next ", "下一批 ")) +
+             std::to_string(plan.picks.size()) +
+             tr(lang, " cameras (greedy placement on the numbered poles and lamps)",
+                " 台摄像机（在有编号的电杆和路灯上贪心选址）") +
+             "</h3><p>" +
+             tr(lang,
+                "Each pick adds the most newly covered road, weighted by road class and incident "
+                "density. Coverage gains are submodular, so greedy picks reach at least 63% "
+                "(1 − 1/e) of the best possible gain for the same number of cameras.",
+                "每一步选新增覆盖道路最多的位置（按道路等级和警情密度加权）。覆盖增益具有子模性，"
+                "因此贪心选址至少达到同样台数下最优增益的 63%（1 − 1/e）。") +
+             "</p>" + pk.html();
         body += s + "</section>\n";
         const auto LC = add_layer({"coverage_roads",
                                    Geometry::Type::line,
@@ -654,9 +806,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     } else {
         body += "<section id=\"coverage\"><h2>" +
                 std::string(tr(lang, "4. Camera coverage", "4. 视频监控覆盖")) +
-                "</h2><p class=\"note\">The scene "
-                "has no cameras "
-                "layer.</p></section>\n";
+                "</h2><p class=\"note\">" +
+                tr(lang, "The scene has no cameras layer.", "场景中没有摄像机图层。") +
+                "</p></section>\n";
     }
     result.sections.push_back({"coverage", "Camera coverage", secs(t0, now())});
 
@@ -688,13 +840,14 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
                    tr(lang, "missing", "缺失"), tr(lang, "unknown", "未知")};
         st.numeric = {false, true, true, true, true, true};
         for (const auto &c : rep.status)
-            st.rows.push_back({c.kind, num_thousands(c.ok + c.damaged + c.missing + c.unknown),
+            st.rows.push_back({plate_kind_label(lang, c.kind),
+                               num_thousands(c.ok + c.damaged + c.missing + c.unknown),
                                num_thousands(c.ok), num_thousands(c.damaged),
                                num_thousands(c.missing), num_thousands(c.unknown)});
         s += st.html();
         std::map<std::string, std::size_t> by_kind;
         for (const auto &i : rep.issues)
-            ++by_kind[check_kind_name(i.kind)];
+            ++by_kind[check_label(lang, i.kind)];
         Table ik;
         ik.head = {tr(lang, "check", "检查项"), tr(lang, "findings", "问题数")};
         ik.numeric = {false, true};
@@ -737,7 +890,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             const CheckIssue &c = *conf_roads[i];
             cf.rows.push_back({c.ids.size() > 0 ? c.ids[0] : "", road_of(c, 0),
                                c.ids.size() > 1 ? c.ids[1] : "", road_of(c, 1),
-                               f0(c.distance_m) + " m", c.misreading, f0(c.score)});
+                               f0(c.distance_m) + " m", misreading_label(lang, c.misreading),
+                               f0(c.score)});
         }
         s += "<h3>" +
              std::string(tr(lang, "Confusable plates: one misreading apart, far from each other",
@@ -778,9 +932,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     } else {
         body += "<section id=\"registry\"><h2>" +
                 std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
-                "</h2><p class=\"note\">The "
-                "scene has no poles or "
-                "lamps layer.</p></section>\n";
+                "</h2><p class=\"note\">" +
+                tr(lang, "The scene has no poles or lamps layer.", "场景中没有电杆或路灯图层。") +
+                "</p></section>\n";
     }
     result.sections.push_back({"registry", "The plate registry", secs(t0, now())});
 
@@ -812,14 +966,18 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         for (const auto &st : r.sites)
             picks.push_back(st.position);
         map.add_points(
-            inside, Style{"#d7191c", "none", 0.0, 0.8, "", "", 1.5, "circle",
-                          std::string(inc ? "incidents" : "road") + " brought within 5 minutes"});
+            inside,
+            Style{"#d7191c", "none", 0.0, 0.8, "", "", 1.5, "circle",
+                  inc ? tr(lang, "incidents brought within 5 minutes", "新纳入 5 分钟的警情")
+                      : tr(lang, "road brought within 5 minutes", "新纳入 5 分钟的道路")});
         map.add_points(kiosk_points, kiosk_style);
         map.add_points(picks, Style{"#ffd700", "#000000", 1.2, 1.0, "", "", 7.0, "circle",
-                                    "proposed kiosk (by rank)"});
+                                    tr(lang, "proposed kiosk (by rank)", "建议警务站（按序号）")});
         for (std::size_t i = 0; i < r.sites.size(); ++i)
             map.add_label(XY{r.sites[i].position.x, r.sites[i].position.y + 140.0},
                           std::to_string(i + 1));
+        add_kiosk_names(map, kiosks);
+        add_road_names(map, road_names);
         const std::string what =
             inc ? "graded incidents (red 8, orange 4, blue 2, green 1)" : "road length";
         std::string s =
@@ -864,22 +1022,24 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             const LonLat ll = frame.to_lonlat(st.position);
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.5f, %.5f", ll.lon, ll.lat);
-            t.rows.push_back(
-                {std::to_string(i + 1), st.id, buf, inc ? f0(st.gain) : f1(st.gain / 1000.0),
-                 pct(st.figures.covered_share()), f1(st.figures.mean_time_s / 60.0) + " min"});
+            t.rows.push_back({std::to_string(i + 1), st.id, buf,
+                              inc ? f0(st.gain) : f1(st.gain / 1000.0),
+                              pct(st.figures.covered_share()),
+                              minutes_label(lang, f1(st.figures.mean_time_s / 60.0))});
         }
         s += t.html();
         s += lang == "zh"
                  ? "<p>目前 5 分钟内可达：<b>" + pct(r.before.covered_share()) + "</b>的" +
                        (inc ? "警情权重" : "道路") + "；增设这些警务站后 <b>" +
                        pct(r.after.covered_share()) +
-                       "</b>。site "
+                       "</b>。<code>site</code> "
                        "命令还可最小化平均或最长响应时间、使用其他候选点（社区用房、杆位、图层），"
                        "并判断搬迁现有警务站是否有益。</p>\n"
                  : "<p>Within 5 minutes today: <b>" + pct(r.before.covered_share()) +
                        "</b> of the " + (inc ? "incident weight" : "road") +
                        "; with these kiosks <b>" + pct(r.after.covered_share()) +
-                       "</b>. The site command also minimises the mean or the worst response "
+                       "</b>. The <code>site</code> command also minimises the mean or the worst "
+                       "response "
                        "time, takes other candidates (community rooms, plates, a layer) and "
                        "answers whether moving a kiosk would help.</p>\n";
         body += s + "</section>\n";
@@ -901,8 +1061,9 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         body +=
             "<section id=\"next\"><h2>" +
             std::string(tr(lang, "6. Where the next kiosk should go", "6. 下一个警务站设在哪里")) +
-            "</h2><p "
-            "class=\"note\">The scene has no kiosks to add to.</p></section>\n";
+            "</h2><p class=\"note\">" +
+            tr(lang, "The scene has no kiosks to add to.", "场景中没有可供补充的警务站。") +
+            "</p></section>\n";
     }
     result.sections.push_back({"next", "Where the next kiosk should go", secs(t0, now())});
 
@@ -930,7 +1091,7 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
         "</a><a href=\"#registry\">" + tr(lang, "Plate registry", "杆号登记") +
         "</a><a href=\"#next\">" + tr(lang, "Next kiosks", "新增警务站") + "</a></nav>\n" +
         summary_html(summary, scene.name, date) + body + "<footer><p class=\"note\">" +
-        tr(lang, "Map data ", "地图数据 ") + html_escape(attribution) + ". " +
+        tr(lang, "Map data ", "地图数据 ") + html_escape(attribution) + tr(lang, ". ", "。") +
         tr(lang,
            "Every layer behind this report is in <code>report.gpkg</code> (opens in QGIS). Made "
            "by lugeo ",

@@ -206,7 +206,7 @@ std::string summary_html(const ReportSummary &s, const std::string &scene_name,
         passing += z.passes();
     h += "<p class=\"verdict\">" +
          (zh ? std::to_string(passing) + " / " + std::to_string(s.zones.size()) +
-                   " 个巡区达到 1/5/30 分钟标准；全市 " +
+                   " 个巡区达到 1/5/30 分钟标准；全市" +
                    (s.city.passes() ? std::string("达标") : std::string("未达标")) + "。"
              : std::to_string(passing) + " of " + std::to_string(s.zones.size()) +
                    " patrol zones meet the 1/5/30-minute standard; city-wide: " +

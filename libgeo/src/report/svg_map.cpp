@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <atomic>
+#include <numbers>
 #include <set>
 
 namespace lugeo::report {
@@ -134,17 +135,60 @@ void SvgMap::add_points(const std::vector<XY> &pts, const Style &s) {
         const double x = (p.x - m_box.minx) * m_scale, y = (m_box.maxy - p.y) * m_scale;
         if (x < -10 || y < -10 || x > m_w + 10 || y > m_h + 10) continue;
         m_body += marker(s, x, y);
+        // a road's name goes around a kiosk or a pick, not over it
+        if (s.radius >= 4)
+            m_label_boxes.push_back(Box{x - s.radius, y - s.radius, x + s.radius, y + s.radius});
     }
     m_body += "\n";
     if (!s.label.empty()) m_legend.emplace_back(s, 2);
 }
 
+double text_width_px(const std::string &text, double size) {
+    double w = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80)
+            w += 0.58 * size;
+        else if (c >= 0xE0) // a three-byte character: CJK and full-width punctuation
+            w += size;
+        else if (c >= 0xC0)
+            w += 0.6 * size;
+    }
+    return w;
+}
+
 void SvgMap::add_label(XY at, const std::string &text, double size) {
     const double x = (at.x - m_box.minx) * m_scale, y = (m_box.maxy - at.y) * m_scale;
+    const double w = text_width_px(text, size);
+    m_label_boxes.push_back(Box{x - w / 2, y - size, x + w / 2, y + 3});
     m_body += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" font-size=\"" + num(size) +
               "\" text-anchor=\"middle\" font-weight=\"bold\" paint-order=\"stroke\" "
               "stroke=\"#fff\" stroke-width=\"3\">" +
               html_escape(text) + "</text>\n";
+}
+
+bool SvgMap::add_road_label(XY at, double angle_deg, const std::string &text, double size) {
+    const double x = (at.x - m_box.minx) * m_scale, y = (m_box.maxy - at.y) * m_scale;
+    // upright: between -90 and 90 degrees; SVG rotates clockwise (y grows downwards)
+    double a = std::fmod(angle_deg, 180.0);
+    if (a > 90) a -= 180;
+    if (a < -90) a += 180;
+    const double rad = a * std::numbers::pi / 180.0, w = text_width_px(text, size) + 4,
+                 h = size + 4;
+    const double hx = (std::abs(std::cos(rad)) * w + std::abs(std::sin(rad)) * h) / 2,
+                 hy = (std::abs(std::sin(rad)) * w + std::abs(std::cos(rad)) * h) / 2;
+    const Box b{x - hx, y - hy, x + hx, y + hy};
+    if (b.minx < 2 || b.miny < 2 || b.maxx > m_w - 2 || b.maxy > m_h - 2) return false;
+    for (const Box &o : m_label_boxes)
+        if (b.minx < o.maxx && o.minx < b.maxx && b.miny < o.maxy && o.miny < b.maxy) return false;
+    m_label_boxes.push_back(b);
+    m_body += "<text x=\"" + num(x) + "\" y=\"" + num(y + size * 0.35) + "\" font-size=\"" +
+              num(size) + "\" text-anchor=\"middle\" transform=\"rotate(" + num(-a) + " " + num(x) +
+              " " + num(y) +
+              ")\" fill=\"#222\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" "
+              "class=\"road-name\">" +
+              html_escape(text) + "</text>\n";
+    return true;
 }
 
 std::string SvgMap::render(const std::string &title, const std::string &attribution) const {
