@@ -987,14 +987,15 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
             (lang == "zh"
                  ? "再增设 " + std::to_string(r.sites.size()) + " 个警务站时，能使最多" +
                        (inc ? "分级警情（红 8、橙 4、蓝 2、绿 1）" : "道路") +
-                       "进入最近警力 5 分钟车程的路口，现有警务站不动（最大覆盖：" +
+                       "进入最近警力 5 分钟响应（出警准备 + 车程）的路口，现有警务站不动（最大覆盖：" +
                        (r.method == SiteMethod::exhaustive
                             ? "穷举所有方案"
                             : "贪心选择（不低于最优增益的 63%），再经交换改进") +
                        "）。"
                  : "The road junctions where " + std::to_string(r.sites.size()) +
                        " more kiosks would bring the most " + what +
-                       " within 5 minutes by car of the nearest unit, the existing kiosks staying "
+                       " within 5 minutes of the nearest unit (turnout + car travel), the "
+                       "existing kiosks staying "
                        "(maximal covering: " +
                        std::string(r.method == SiteMethod::exhaustive
                                        ? "every choice evaluated"
