@@ -633,3 +633,42 @@ TEST_CASE("road layout detection: undirected, mixed, directed by the reversed-co
         warned |= w.find("directed = true") != std::string::npos;
     CHECK(warned);
 }
+
+TEST_CASE("edges in a box: the snapping index gives what a pass over every edge gives; the "
+          "usable length is the sum over the usable edges") {
+    const Scene scene = load_scene(default_scene_path());
+    const SceneData data = read_scene_data(scene, {LayerRole::roads});
+    const Network net = build_network(data.roads, data.settings.network);
+    Box all;
+    for (const XY &p : net.nodes())
+        all.extend(p);
+    std::mt19937 rng(20261202);
+    std::uniform_real_distribution<double> ux(all.minx - 500, all.maxx + 500),
+        uy(all.miny - 500, all.maxy + 500), size(0, 3000);
+    for (int n = 0; n < 40; ++n) {
+        Box b;
+        b.extend({ux(rng), uy(rng)});
+        b.extend({b.minx + size(rng), b.miny + size(rng)});
+        std::vector<std::uint32_t> brute;
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            const auto g = net.edge_geometry(e);
+            for (std::size_t i = 1; i < g.size(); ++i)
+                if (std::max(g[i - 1].x, g[i].x) >= b.minx &&
+                    std::min(g[i - 1].x, g[i].x) <= b.maxx &&
+                    std::max(g[i - 1].y, g[i].y) >= b.miny &&
+                    std::min(g[i - 1].y, g[i].y) <= b.maxy) {
+                    brute.push_back(e);
+                    break;
+                }
+        }
+        CHECK(net.edges_in(b) == brute);
+    }
+    CHECK(net.edges_in(Box{}).empty()); // an empty box
+    for (Profile p : {Profile::walk, Profile::ebike, Profile::car}) {
+        double m = 0;
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+            if (net.is_usable(p, e)) m += net.edge(e).length_m;
+        CHECK(net.usable_length_m(p) == m);
+        CHECK(m > 0);
+    }
+}

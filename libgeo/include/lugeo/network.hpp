@@ -211,6 +211,11 @@ public:
     /// Error(invalid_argument) when the limit is negative or NaN (+infinity: no limit).
     std::optional<Snap> snap(XY p, const SnapOptions &options) const;
     std::optional<Snap> snap(XY p) const { return snap(p, SnapOptions{}); }
+    /// Every edge with a segment whose bounding box meets `box`, by ascending id (from the
+    /// snapping index: the cost follows the box, not the network).
+    std::vector<std::uint32_t> edges_in(const Box &box) const;
+    /// Total length of the edges profile p may use (either way), in metres.
+    double usable_length_m(Profile p) const { return m_usable_m[static_cast<std::size_t>(p)]; }
 
     const NetworkBuildReport &report() const { return m_report; }
 
@@ -239,6 +244,7 @@ private:
         std::uint32_t edge;
         std::uint32_t seg; ///< index of the segment's first point in m_points
     };
+    std::array<double, profile_count> m_usable_m{};
     double m_grid_cell = 100.0;
     double m_grid_minx = 0.0, m_grid_miny = 0.0;
     std::uint32_t m_grid_nx = 0, m_grid_ny = 0;

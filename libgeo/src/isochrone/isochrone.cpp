@@ -200,8 +200,7 @@ double overlap(const std::vector<Interval> &v, double a, double b) {
 /// midpoint (error: at most half a step where the road crosses the polygon's boundary).
 void grid_figures(const Network &net, const raster::TiledBandGrid &g,
                   const std::vector<IntervalMap> &reached, const IsochronePoints &pts,
-                  const std::vector<Box> &edge_boxes, IsochronePolygon *polys, std::size_t nk,
-                  bool checks) {
+                  IsochronePolygon *polys, std::size_t nk, bool checks) {
     const double step_m = g.cell / 2;
     const Box gb{g.x0, g.y0, g.x0 + g.w * g.cell, g.y0 + g.h * g.cell};
     for (std::size_t k = 0; k < nk; ++k) {
@@ -231,10 +230,9 @@ void grid_figures(const Network &net, const raster::TiledBandGrid &g,
         std::uint8_t label;
     };
     std::vector<Run> runs;
-    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const Box &eb = edge_boxes[e];
-        if (eb.maxx < gb.minx || eb.minx > gb.maxx || eb.maxy < gb.miny || eb.miny > gb.maxy)
-            continue;
+    // the edges that can have a point in the grid (by the network's own index: the cost
+    // follows the grid, not the network; ascending ids, as a loop over every edge)
+    for (const std::uint32_t e : net.edges_in(gb)) {
         bool any = false;
         for (std::size_t k = 0; k < nk && !any; ++k)
             any = net.is_usable(polys[k].profile, e) || reached[k].count(e);
@@ -526,14 +524,6 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         poly.profile = res.profiles[k];
         return poly;
     };
-    // edge boxes, for the figures read from the grids
-    std::vector<Box> edge_boxes;
-    if (po.method == PolygonMethod::raster && o.polygon_checks) {
-        edge_boxes.resize(net.edge_count());
-        for (std::uint32_t e = 0; e < net.edge_count(); ++e)
-            for (const XY &q : net.edge_geometry(e))
-                edge_boxes[e].extend(q);
-    }
     // every threshold of one set of pieces at once: one band grid (raster; the figures are
     // read from it), or one buffer union per threshold of the cumulative reach (buffer; the
     // figures by GEOS intersections, below)
@@ -555,7 +545,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
                                     out[first + k].polygon = std::move(polys[k]);
-                                grid_figures(net, g, reached, pts, edge_boxes, &out[first], nk,
+                                grid_figures(net, g, reached, pts, &out[first], nk,
                                              o.polygon_checks);
                             });
             return;
@@ -690,16 +680,13 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         StandardFigure f;
         f.minutes = o.minutes[k];
         f.profile = res.profiles[k];
-        double usable = 0, reached = 0;
-        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        double reached = 0; // (the usable road is the network's: Network::usable_length_m)
+        for (const auto &[e, intervals] : all.reached[k]) {
             if (!net.is_usable(f.profile, e)) continue;
-            usable += net.edge(e).length_m;
-            auto it = all.reached[k].find(e);
-            if (it != all.reached[k].end())
-                for (const Interval &i : it->second)
-                    reached += i.b - i.a;
+            for (const Interval &i : intervals)
+                reached += i.b - i.a;
         }
-        f.road_km = usable / 1000.0;
+        f.road_km = net.usable_length_m(f.profile) / 1000.0;
         f.reached_km = reached / 1000.0;
         f.key_sites = pts.key_sites.size();
         f.key_sites_within = count_within(ks_time, pts.key_sites.size(), k);

@@ -441,6 +441,12 @@ Network Network::Builder::build(std::vector<RoadInput> roads, const std::string 
             ": the class speed of the profile is used for " +
             (report.maxspeed_absurd == 1 ? "it" : "them"));
     build_profiles(net, dir, opt);
+    for (Profile p : all_profiles) { // ascending ids: the sum a loop over the edges would give
+        double m = 0;
+        for (std::uint32_t e = 0; e < net.m_edges.size(); ++e)
+            if (net.is_usable(p, e)) m += net.m_edges[e].length_m;
+        net.m_usable_m[static_cast<std::size_t>(p)] = m;
+    }
     build_components(net);
     build_grid(net);
 
@@ -633,6 +639,39 @@ void Network::Builder::build_grid(Network &net) {
 }
 
 // ---------------------------------------------------------------------------------------
+
+std::vector<std::uint32_t> Network::edges_in(const Box &box) const {
+    std::vector<std::uint32_t> out;
+    if (m_grid_nx == 0 || m_grid_ny == 0 || !(box.minx <= box.maxx && box.miny <= box.maxy))
+        return out;
+    auto cell_of = [&](double v, double v0, std::uint32_t n) {
+        const double c = std::floor((v - v0) / m_grid_cell);
+        return static_cast<std::uint32_t>(std::clamp(c, 0.0, static_cast<double>(n - 1)));
+    };
+    const double gx1 = m_grid_minx + m_grid_cell * m_grid_nx,
+                 gy1 = m_grid_miny + m_grid_cell * m_grid_ny;
+    if (box.maxx < m_grid_minx || box.maxy < m_grid_miny || box.minx > gx1 || box.miny > gy1)
+        return out;
+    const std::uint32_t x0 = cell_of(box.minx, m_grid_minx, m_grid_nx),
+                        x1 = cell_of(box.maxx, m_grid_minx, m_grid_nx),
+                        y0 = cell_of(box.miny, m_grid_miny, m_grid_ny),
+                        y1 = cell_of(box.maxy, m_grid_miny, m_grid_ny);
+    for (std::uint32_t y = y0; y <= y1; ++y)
+        for (std::uint32_t x = x0; x <= x1; ++x) {
+            const std::size_t c = static_cast<std::size_t>(y) * m_grid_nx + x;
+            for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
+                const SegRef r = m_grid_refs[k];
+                const XY a = m_points[r.seg], b = m_points[r.seg + 1];
+                if (std::max(a.x, b.x) < box.minx || std::min(a.x, b.x) > box.maxx ||
+                    std::max(a.y, b.y) < box.miny || std::min(a.y, b.y) > box.maxy)
+                    continue;
+                out.push_back(r.edge);
+            }
+        }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
 
 std::span<const XY> Network::edge_geometry(std::uint32_t e) const {
     const Edge &ed = m_edges[e];
