@@ -135,6 +135,39 @@ assert [l["role"] for l in bad] == ["key_sites"], bad
 assert "no_such_layer" in bad[0]["error"], bad[0]["error"]
 PY
 
+# ---- one station mapped as several OSM elements is one unit ----
+# Taipei's extract with three police elements added: a node, the building around it (a closed
+# way, 30 m square) and another station's node 600 m away: 2 units, said so, the named kept.
+python3 - "$FIX/tw-taipei-zhongshan-2024-03.osm" "$TMP/police.osm" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+lat, lon = 25.0500, 121.5220          # inside the extract (1.1 x 1.4 km)
+d = 0.00015                            # ~15 m
+ring = [(19900000002, lat - d, lon - d), (19900000003, lat - d, lon + d), (19900000004, lat + d, lon + d),
+        (19900000005, lat + d, lon - d)]   # ids above the extract's (libosmium's index takes no negative ids)
+far = (lat + 0.0054, lon)              # ~600 m north
+x = ''.join('<node id="%d" version="1" lat="%.7f" lon="%.7f"/>\n' % (i, a, o) for i, a, o in ring)
+x += '<node id="19900000001" version="1" lat="%.7f" lon="%.7f"><tag k="amenity" v="police"/><tag k="name" v="Test Station"/></node>\n' % (lat, lon)
+x += '<node id="19900000006" version="1" lat="%.7f" lon="%.7f"><tag k="amenity" v="police"/></node>\n' % far
+w = '<way id="9900000007" version="1"><nd ref="19900000002"/><nd ref="19900000003"/><nd ref="19900000004"/><nd ref="19900000005"/><nd ref="19900000002"/><tag k="amenity" v="police"/><tag k="building" v="yes"/></way>\n'
+src = re.sub(r'<tag k="amenity" v="police"/>', '<tag k="amenity" v="police_gone"/>', src)  # only ours
+i = src.index('<way ')                  # (node and way ids above the extract's, in order)
+src = src[:i] + x + src[i:]
+i = src.index('<relation') if '<relation' in src else src.index('</osm>')
+src = src[:i] + w + src[i:]
+open(sys.argv[2], "w", encoding="utf-8").write(src)
+PY
+"$LUGEO" scene init "$TMP/police.osm" -o "$TMP/police" --json -q > "$TMP/police.json"
+python3 - "$TMP/police.json" "$TMP/police/layers.gpkg" <<'PY'
+import json, sys, sqlite3, math
+j = json.load(open(sys.argv[1]))
+assert j["units_from"].startswith("amenity=police (2 police from 3 OSM elements"), j["units_from"]
+db = sqlite3.connect(sys.argv[2])
+rows = db.execute("select name from units").fetchall()
+assert len(rows) == 2, rows
+assert ("Test Station",) in rows, rows     # the named element is the one kept
+PY
+
 # ---- bad sources ----
 set +e
 "$LUGEO" scene init "$TMP/nope.osm.pbf" -o "$TMP/x" -q 2> /dev/null; rc=$?

@@ -303,22 +303,60 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         struct U {
             std::string id, kind, name;
             XY lonlat;
+            XY metric;
         };
         std::vector<U> units;
         std::size_t police_off = 0;
         for (const auto &p : x.police) {
             const auto pt = detail::representative_point(p.geometry);
             if (!pt) continue;
-            if (!net.snap(tr.forward(*pt))) {
+            const XY m = tr.forward(*pt);
+            if (!net.snap(m)) {
                 ++police_off;
                 continue;
             }
-            units.push_back({"osm:" + p.osm_id(), "station", p.tag("name"), *pt});
+            units.push_back({"osm:" + p.osm_id(), "station", p.tag("name"), *pt, m});
+        }
+        // One station is often several OSM elements: the node and the building it stands in,
+        // or a compound's buildings each tagged (Nanjing Xuanwu: 5 of 6 within 20 m). Elements
+        // within `same_station_m` of each other (single linkage) are one station: the named
+        // element stays (a node first), the others are counted in the note. Not merged, they
+        // would be co-located units splitting one zone between them.
+        constexpr double same_station_m = 50.0;
+        const std::size_t elements = units.size();
+        {
+            std::vector<std::size_t> root(units.size());
+            for (std::size_t i = 0; i < root.size(); ++i)
+                root[i] = i;
+            auto find = [&](std::size_t i) {
+                while (root[i] != i)
+                    i = root[i] = root[root[i]];
+                return i;
+            };
+            for (std::size_t i = 0; i < units.size(); ++i)
+                for (std::size_t j = i + 1; j < units.size(); ++j)
+                    if (distance(units[i].metric, units[j].metric) <= same_station_m)
+                        root[find(j)] = find(i);
+            auto rank = [](const U &u) { // named first, then a node, then the OSM order
+                return (u.name.empty() ? 2 : 0) + (u.id.rfind("osm:n", 0) == 0 ? 0 : 1);
+            };
+            std::vector<std::size_t> keep(units.size(), units.size());
+            for (std::size_t i = 0; i < units.size(); ++i) {
+                std::size_t &k = keep[find(i)];
+                if (k == units.size() || rank(units[i]) < rank(units[k])) k = i;
+            }
+            std::vector<U> merged;
+            for (std::size_t i = 0; i < units.size(); ++i)
+                if (keep[find(i)] == i) merged.push_back(units[i]);
+            units = std::move(merged);
         }
         bool synthetic = false;
         std::string kind = "station";
         if (!units.empty()) {
             res.units_from = "amenity=police (" + std::to_string(units.size()) + " police";
+            if (elements > units.size())
+                res.units_from += " from " + std::to_string(elements) +
+                                  " OSM elements: those within 50 m of each other are one station";
             res.units_from += police_off
                                   ? ", " + std::to_string(police_off) +
                                         " more over 500 m from the drivable network left out)"
@@ -335,7 +373,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
                 char id[16];
                 std::snprintf(id, sizeof id, "K%02zu", i + 1);
                 units.push_back({id, "kiosk", "placeholder kiosk " + std::to_string(i + 1),
-                                 tr.inverse(kc.sites[i].point)});
+                                 tr.inverse(kc.sites[i].point), kc.sites[i].point});
             }
             res.units_from = "placeholder kiosks: farthest-first k-center on car time (worst " +
                              num(kc.first_pass_worst_s / 60, 1) + " min), refined to worst " +
