@@ -108,15 +108,18 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
                 o.existing.empty()                  ? ""
                 : o.existing == existing_from_scene ? "(the scene's zones layer)"
                                                     : o.existing.c_str());
+    std::size_t w = 10; // the widest kiosk ID (OSM ids: "osm:n1712696861"), by display width
+    for (const auto &z : plan.zones)
+        w = std::max(w, display_width(z.kiosk_id));
     std::printf("%s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n",
-                pad("kiosk", 10).c_str(), "weight_s", "area_km2", "road_km", "red", "orng", "blue",
+                pad("kiosk", w).c_str(), "weight_s", "area_km2", "road_km", "red", "orng", "blue",
                 "grn", "inc_wl", "sites", "cams", "mean_s", "p95_s", "worst_s", "parts");
     for (const auto &z : plan.zones) {
         char area[32] = "       -"; // allocation only: no land shared out
         if (std::isfinite(z.area_m2)) std::snprintf(area, sizeof area, "%8.2f", z.area_m2 / 1e6);
         std::printf(
             "%s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            pad(z.kiosk_id, 10).c_str(), z.weight_s, area, z.road_length_m / 1000.0, z.incidents[0],
+            pad(z.kiosk_id, w).c_str(), z.weight_s, area, z.road_length_m / 1000.0, z.incidents[0],
             z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites,
             z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
     }

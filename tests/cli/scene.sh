@@ -53,7 +53,7 @@ for c in ("network info / export", "isochrones", "zones", "coverage", "incident 
     assert cmds[c]["can_run"], cmds[c]
 # no plates: coverage plan mounts on road points, nearest gives the junction, seal and site run
 assert cmds["coverage plan"]["can_run"] and "along the roads" in cmds["coverage plan"]["why"]
-assert cmds["nearest"]["can_run"] and cmds["seal LON,LAT / site"]["can_run"]
+assert cmds["nearest"]["can_run"] and cmds["site"]["can_run"]
 assert not cmds["locate / poles check"]["can_run"]
 assert not cmds["incident PLATE_ID"]["can_run"] and "plates" in cmds["incident PLATE_ID"]["why"]
 PY
@@ -71,6 +71,10 @@ pos=$(ogrinfo -ro -al -q "$TMP/lauf/layers.gpkg" units | sed -n 's/.*POINT (\([0
 set +e; "$LUGEO" seal "$pos" --scene "$S" -q > /dev/null 2> "$TMP/seal.err"; rc=$?; set -e
 [[ $rc -le 1 ]] || { [[ $rc -eq 3 ]] && grep -q "nothing to seal off from" "$TMP/seal.err"; } ||
     fail "seal $pos: exit $rc: $(cat "$TMP/seal.err")"
+# and scene check said beforehand whether seal can run
+can=$(python3 -c 'import json,sys; print(int({c["command"]: c for c in json.load(open(sys.argv[1]))["commands"]}["seal LON,LAT"]["can_run"]))' "$TMP/check.json")
+if [[ $rc -le 1 ]]; then [[ $can -eq 1 ]] || fail "seal ran but scene check said it cannot"
+else [[ $can -eq 0 ]] || fail "scene check said seal can run; it found nothing to seal off from"; fi
 [[ -s "$TMP/report/report.html" ]] || fail "report.html"
 "$LUGEO" scene check --scene "$S" | grep -q "locate / poles check  *cannot run  — no plates" || fail "check text"
 

@@ -23,6 +23,8 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
     c.scene_path = scene.path;
     c.crs = scene.crs;
     std::optional<LayerReport> roads_report;
+    std::vector<XY> car_nodes;            ///< the largest car component's nodes (for seal)
+    std::optional<std::size_t> nodes_out; ///< of them, outside the study boundary
     Scene sc = scene;
     for (LayerRole role : all_layer_roles()) {
         LayerCheck l;
@@ -50,6 +52,9 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                 c.network = summarize(net);
                 c.network_build = net.report();
                 const std::uint32_t comp = net.largest_component(Profile::car);
+                for (std::uint32_t v = 0; v < net.node_count(); ++v)
+                    if (net.node_components(Profile::car)[v] == comp)
+                        car_nodes.push_back(net.node(v));
                 for (std::uint32_t e = 0; e < net.edge_count(); ++e)
                     if (net.is_usable(Profile::car, e) &&
                         net.edge_component(Profile::car, e) == comp)
@@ -63,6 +68,12 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
                 }
             } else if (roads_report) {
                 check_overlaps_roads(l.report, *roads_report, sc.crs);
+            }
+            if (role == LayerRole::boundary && roads_report) {
+                std::size_t out = 0;
+                for (const XY &p : car_nodes)
+                    out += contains(d.boundary, p) ? 0 : 1;
+                nodes_out = out;
             }
             if (role == LayerRole::units)
                 l.kept_of_kind = units_of_kind(d.units, scene.settings.zones.kiosk_kind).size();
@@ -88,7 +99,7 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
     if (!roads) {
         for (const char *cmd :
              {"isochrones", "zones", "coverage", "coverage plan", "nearest", "incident LON,LAT",
-              "incident PLATE_ID", "seal LON,LAT / site", "report"})
+              "incident PLATE_ID", "seal LON,LAT", "site", "report"})
             add(cmd, false, no_roads);
     } else {
         const std::size_t units = c.layer(LayerRole::units).report.kept;
@@ -117,7 +128,18 @@ SceneCheck check_scene(const Scene &scene, const SceneReadOptions &options) {
             plates ? "plates" : "the nearest junction and its streets (no plates)");
         add("locate / poles check", plates,
             plates ? "plates" : "no plates — add a poles or lamps layer with IDs of the scheme");
-        add("seal LON,LAT / site", has(LayerRole::units),
+        // seal rings the incident against "outside": the nodes outside the study boundary
+        const bool ring = nodes_out && *nodes_out > 0;
+        add("seal LON,LAT", has(LayerRole::units) && ring,
+            !has(LayerRole::units) ? "no units — add a units layer"
+            : ring ? "roads, units and the study boundary (" + std::to_string(*nodes_out) +
+                         " road junctions outside it: the ways out)"
+            : nodes_out
+                ? "every road junction lies inside the study boundary: nothing to seal off "
+                  "from — declare the jurisdiction's boundary (roads must cross it) or give "
+                  "--exits LAYER"
+                : "no study boundary — declare [layers.boundary] or give --exits LAYER");
+        add("site", has(LayerRole::units),
             has(LayerRole::units) ? "roads and units" : "no units — add a units layer");
         add("incident LON,LAT", true, "roads; cameras, units, zones, grids as declared");
         add("incident PLATE_ID", plates,

@@ -378,7 +378,9 @@ SealContext::SealContext(const Network &net, std::vector<Unit> units, SealArea a
         throw Error(ErrorCode::invalid_argument,
                     area.exits.empty()
                         ? "no node of the network lies outside the study boundary: nothing to "
-                          "seal off from (give exits instead)"
+                          "seal off from — declare the jurisdiction's boundary in "
+                          "[layers.boundary] (the roads must cross it; scene init's synthetic "
+                          "hull holds them all) or give the exits (--exits LAYER)"
                         : "no exit lies on the network");
     for (std::size_t i = 0; i < area.fixed.size(); ++i) {
         so.profile = options.unit_profile;
