@@ -152,7 +152,7 @@ s = s.replace('source = "%s"' % s.split('[layers.cameras]\nsource = "')[1].split
 open(sys.argv[2], "w").write(s)
 PY
 grep -q 'where = "phase = 1"' "$out/where.toml" || fail "where.toml"
-"$lugeo" report --scene "$out/where.toml" -q -o "$out/report" --cameras 2 --json > "$out/report.json"
+"$lugeo" report --scene "$out/where.toml" -q -o "$out/report" --cameras 2 --lang en --json > "$out/report.json"
 python3 - "$out/report.json" "$demo/cameras.geojson" "$out/report/report.html" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
