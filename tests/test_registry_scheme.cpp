@@ -61,8 +61,13 @@ TEST_CASE("scheme patterns: parse, print back, match canonical IDs") {
     CHECK(normalize_plate_id("电杆 零一二三四", words).id == "DG-01234");
     CHECK(normalize_plate_id("gt 1234", words).is_canonical == false); // four digits
     CHECK(normalize_plate_id("gt 01234", words).id == "GT-01234");
+    // spaces around a prefix of a set are layout: "{ DG | GT }" is "{DG|GT}" (and prints so)
+    CHECK(parse_plate_scheme("{ DG | GT }-#####", "pole").text() ==
+          parse_plate_scheme("{DG|GT}-#####", "pole").text());
     // bad patterns name the problem
-    for (const char *bad : {"", "DG-", "{A|A}##", "#{0,3}", "##[X]", "#{1,3}[C]", "{A}{B}##"}) {
+    for (const char *bad :
+         {"", "DG-", "{A|A}##", "#{0,3}", "##[X]", "#{1,3}[C]", "{A}{B}##", "{A1|B}##", "G1###",
+          "A1{G|L}###", "{G|L}1###", "{*}1线##", "P##2", "####[C]号2", "X={|Y}##", "P=##"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(parse_plate_scheme(bad, "pole"), Error);
     }
@@ -209,4 +214,33 @@ TEST_CASE("resolver on feeder lines: the line name matched exactly, pole numbers
         CHECK(c.id.rfind("鹿城线", 0) == 0); // never another line
     }
     CHECK(has112);
+}
+
+TEST_CASE("inference: the scheme the note shows reads back as a pattern (fuzz_scheme's finds)") {
+    // ten names of one shape (a {*} template) beside a Latin prefix of the same shape: the
+    // template is a form of its own, not an alternative of a {…} set
+    std::vector<std::string> ids;
+    for (const char *name : {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"})
+        for (int n = 10; n < 13; ++n)
+            ids.push_back(std::string(name) + "-" + std::to_string(n));
+    for (int n = 10; n < 40; ++n)
+        ids.push_back("DG-" + std::to_string(n));
+    const InferredScheme named = infer_plate_scheme(ids, "pole");
+    CAPTURE(named.text);
+    REQUIRE(named.scheme.types.size() >= 2);
+    CHECK(parse_plate_scheme(named.text, "pole").text() == named.text);
+    // numbers of 1 to 11 digits without leading zeros: #{m,n} only goes to 9
+    std::vector<std::string> wide;
+    for (long long n = 7; n < 100000000000LL; n = n * 10 + 3)
+        for (int k = 0; k < 4; ++k)
+            wide.push_back(std::to_string(n + k));
+    const InferredScheme w = infer_plate_scheme(wide, "pole");
+    CAPTURE(w.text);
+    REQUIRE_FALSE(w.scheme.types.empty());
+    CHECK_NOTHROW(parse_plate_scheme(w.text, "pole"));
+    // a prefix the language cannot write ('=' means type words) makes no type
+    std::vector<std::string> eq;
+    for (int n = 10; n < 40; ++n)
+        eq.push_back("杆=A-" + std::to_string(n));
+    CHECK(infer_plate_scheme(eq, "pole").text.find('=') == std::string::npos);
 }

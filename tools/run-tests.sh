@@ -1,13 +1,46 @@
 #!/usr/bin/env bash
 # Builds lugeo and runs the whole test suite: once in the normal (Release) build and once
-# under AddressSanitizer + UndefinedBehaviorSanitizer. This is the README's second command
-# and what CI runs (.ci/run).
-#   tools/run-tests.sh            both builds
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer harness (fuzz/) for
+# 60 s, two at a time. This is the README's second command and what CI runs (.ci/run).
+#   tools/run-tests.sh            both builds and the fuzzers
 #   tools/run-tests.sh --fast     the normal build only
+# LUGEO_FUZZ_SECONDS sets the fuzzers' time each (60; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh --report
 jobs=$(nproc)
+
+# True when clang++ can build a libFuzzer harness (clang and libclang-rt-dev installed).
+have_libfuzzer() {
+    command -v clang++ >/dev/null || return 1
+    local probe
+    probe=$(mktemp -d)
+    printf 'extern "C" int LLVMFuzzerTestOneInput(const char *, unsigned long) { return 0; }\n' \
+        >"$probe/probe.cpp"
+    clang++ -fsanitize=fuzzer "$probe/probe.cpp" -o "$probe/probe" 2>/dev/null
+    local rc=$?
+    rm -rf "$probe"
+    return "$rc"
+}
+
+# The fuzz stage: the harnesses (built from only the sources they need, ~2 min on 2 cores),
+# each for LUGEO_FUZZ_SECONDS, two at a time; a finding fails the run and names its reproducer.
+fuzz_stage() {
+    local secs=${LUGEO_FUZZ_SECONDS:-60}
+    if [[ "$secs" == 0 ]]; then
+        echo "== libFuzzer harnesses skipped (LUGEO_FUZZ_SECONDS=0) ==" >&2
+        return 0
+    fi
+    if ! have_libfuzzer; then
+        echo "== libFuzzer harnesses SKIPPED: clang++ with libFuzzer not found" \
+            "(apt-get install clang libclang-rt-dev, or tools/setup.sh) ==" >&2
+        return 0
+    fi
+    echo "== libFuzzer harnesses: ${secs} s each, two at a time ==" >&2
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$jobs"
+    tools/run-fuzz.sh "$secs" 2
+}
 
 echo "== Release build and tests ==" >&2
 cmake --preset release >/dev/null
@@ -19,4 +52,5 @@ if [[ "${1:-}" != "--fast" ]]; then
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$jobs"
     ctest --preset asan -j "$jobs"
+    fuzz_stage
 fi

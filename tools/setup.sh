@@ -16,6 +16,8 @@ packages=(
     libcpp-httplib-dev libjs-leaflet
     # tests/cli/postgis.sh: a real PostgreSQL + PostGIS it starts itself on port 55432
     postgresql-15 postgresql-15-postgis-3
+    # the fuzz stage of tools/run-tests.sh: clang and its libFuzzer/sanitizer runtimes
+    clang libclang-rt-dev
 )
 if [[ "${1:-}" == "--report" ]]; then
     packages+=(chromium fonts-noto-cjk chromium-driver python3-selenium)

@@ -3,6 +3,7 @@
 // command's --json uses (cli/present.hpp).
 #include "server.hpp"
 #include "layers_geojson.hpp"
+#include "request.hpp"
 
 #include "../plate_common.hpp"
 #include "../positions.hpp"
@@ -44,19 +45,6 @@ using Clock = std::chrono::steady_clock;
 
 // ---- replies and bad requests --------------------------------------------------------------
 
-/// A request the server refuses: its HTTP status, an error code and the parameter at fault.
-struct Refusal : std::runtime_error {
-    Refusal(int status, std::string code, const std::string &message, std::string parameter = {})
-        : std::runtime_error(message), status(status), code(std::move(code)),
-          parameter(std::move(parameter)) {}
-    int status;
-    std::string code, parameter;
-};
-
-Refusal bad(const std::string &message, const std::string &parameter = {}) {
-    return Refusal(400, "bad_parameter", message, parameter);
-}
-
 /// The text of a JSON document: compact, text that is not UTF-8 replaced. (Answers hold no
 /// source names; error messages may, and are redacted where they are made: send_error.)
 std::string dump(const nlohmann::json &j) {
@@ -72,126 +60,6 @@ void send_error(httplib::Response &res, const std::string &command, int status,
                 const std::string &code, const std::string &message,
                 const std::string &parameter = {}) {
     send(res, status, json_error(command, code, redact_secrets(message), parameter));
-}
-
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int n = 0;
-        std::uint32_t cp = c;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + static_cast<std::size_t>(n) >= s.size()) return false; // cut short
-        for (int k = 1; k <= n; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((d & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += static_cast<std::size_t>(n) + 1;
-    }
-    return true;
-}
-
-/// The query parameters of one request, checked: only the known names, one value each, UTF-8.
-class Query {
-public:
-    Query(const httplib::Request &req, std::initializer_list<const char *> known) : m_req(req) {
-        std::set<std::string> k(known.begin(), known.end());
-        for (const auto &[name, value] : req.params) {
-            if (!valid_utf8(name) || !k.count(name)) {
-                std::string list;
-                for (const auto &n : k)
-                    list += (list.empty() ? "" : ", ") + n;
-                throw bad("unknown parameter '" + printable_value(name) +
-                              "' (this endpoint takes " +
-                              (list.empty() ? std::string("none") : list) + ")",
-                          valid_utf8(name) ? name : "");
-            }
-            if (req.get_param_value_count(name) > 1)
-                throw bad("parameter '" + name + "' given more than once", name);
-            if (!valid_utf8(value)) throw bad("parameter '" + name + "' is not valid UTF-8", name);
-        }
-    }
-    std::optional<std::string> get(const char *name) const {
-        if (!m_req.has_param(name)) return std::nullopt;
-        return m_req.get_param_value(name);
-    }
-    std::string required(const char *name, const char *what) const {
-        auto v = get(name);
-        if (!v || v->empty())
-            throw bad(std::string("missing parameter '") + name + "' (" + what + ")", name);
-        return *v;
-    }
-    std::optional<double> number(const char *name, double lo, double hi, const char *unit) const {
-        const auto v = get(name);
-        if (!v) return std::nullopt;
-        char *end = nullptr;
-        const double d = std::strtod(v->c_str(), &end);
-        if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(d) || d < lo || d > hi)
-            throw bad(std::string("parameter '") + name + "': '" + printable_value(*v) +
-                          "' is not a number in [" + fmt(lo, 0) + ", " + fmt(hi, 0) + "] " + unit,
-                      name);
-        return d;
-    }
-    std::optional<std::size_t> count(const char *name, std::size_t lo, std::size_t hi) const {
-        const auto v = get(name);
-        if (!v) return std::nullopt;
-        std::size_t n = 0;
-        bool ok = !v->empty() && v->size() <= 9;
-        for (char c : *v)
-            if (c < '0' || c > '9')
-                ok = false;
-            else
-                n = n * 10 + static_cast<std::size_t>(c - '0');
-        if (!ok || n < lo || n > hi)
-            throw bad(std::string("parameter '") + name + "': '" + printable_value(*v) +
-                          "' is not a whole number in [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "]",
-                      name);
-        return n;
-    }
-    /// near_crs as PositionArgs (positions given in that system; printed in WGS84).
-    PositionArgs positions() const {
-        PositionArgs p;
-        if (auto c = get("near_crs")) {
-            if (*c != "wgs84" && *c != "cgcs2000" && *c != "gcj02" && *c != "bd09")
-                throw bad("parameter 'near_crs': '" + printable_value(*c) +
-                              "' is not wgs84, cgcs2000, gcj02 or bd09",
-                          "near_crs");
-            p.near_crs = *c;
-        }
-        return p;
-    }
-
-private:
-    const httplib::Request &m_req;
-};
-
-/// Runs `f`, naming `parameter` in a lugeo::Error it throws (a position that does not parse).
-template <class F> auto with_parameter(const char *parameter, F f) {
-    try {
-        return f();
-    } catch (const Error &e) {
-        throw Refusal(e.code() == ErrorCode::off_network ? 422 : 400, error_code_name(e.code()),
-                      e.what(), parameter);
-    }
 }
 
 // ---- the service ---------------------------------------------------------------------------
@@ -237,6 +105,11 @@ nlohmann::json scene_summary(const Dispatch::View &v) {
             {"roads", s.network() != nullptr}};
 }
 
+/// What the request checks need to know of the scene (request.hpp).
+SceneFacts facts(const DispatchScene &s) {
+    return {s.lonlat_extent(), s.has_plates(), s.network() != nullptr};
+}
+
 /// The point of an incident or seal question: `plate` (exact) or `at` (a position).
 struct Point {
     XY xy;
@@ -245,30 +118,21 @@ struct Point {
     std::optional<ParsedPosition> at;
 };
 
-Point question_point(const Query &q, const DispatchScene &s, const PositionArgs &pos) {
-    const auto plate = q.get("plate"), at = q.get("at");
-    if (plate && at) throw bad("give plate or at, not both", "at");
-    if (!plate && !at)
-        throw bad("missing parameter 'plate' (a plate ID) or 'at' (LON,LAT)", "plate");
+Point point_of(const Query &q, const DispatchScene &s, const PositionArgs &pos) {
+    const QuestionPoint given = question_point(q, facts(s), pos);
     Point p;
-    if (at) {
-        p.at = with_parameter("at", [&] {
-            ParsedPosition pp = parse_position_arg(*at, pos, "at", false);
-            require_in_scene(pp, s.lonlat_extent(), pos, "at");
-            return pp;
-        });
+    if (given.at) {
+        p.at = given.at;
         p.lonlat = p.at->wgs84;
         p.xy = s.frame().to_metric(p.lonlat);
         return p;
     }
-    if (!s.has_plates())
-        throw Refusal(404, "no_plate_layer", "the scene has no plate layer: ask with at=LON,LAT",
-                      "plate");
-    const LocateResult r = s.registry().locate(*plate);
+    const std::string &plate = given.plate;
+    const LocateResult r = s.registry().locate(plate);
     if (r.kind == MatchKind::invalid)
-        throw bad("'" + printable_value(*plate) + "' is not a plate ID: " + r.error, "plate");
+        throw bad("'" + printable_value(plate) + "' is not a plate ID: " + r.error, "plate");
     if (!r.exact) {
-        std::string msg = "'" + printable_value(*plate) + "' is not a plate in the registry";
+        std::string msg = "'" + printable_value(plate) + "' is not a plate in the registry";
         if (!r.candidates.empty()) {
             msg += "; did the caller mean:";
             for (const auto &c : r.candidates)
@@ -292,67 +156,49 @@ nlohmann::json health(const Query &, const Dispatch::View &v) {
 
 nlohmann::json locate(const Query &q, const Dispatch::View &v) {
     const DispatchScene &s = *v.scene;
-    const std::string id = q.required("q", "the plate ID as typed or heard");
-    if (!s.has_plates()) throw Refusal(404, "no_plate_layer", "the scene has no plate layer", "q");
-    const PositionArgs pos = q.positions();
+    const LocateRequest rq = locate_request(q, facts(s));
     std::optional<CallerPosition> near;
-    if (const auto n = q.get("near")) {
-        const ParsedPosition p = with_parameter("near", [&] {
-            ParsedPosition pp = parse_position_arg(*n, pos, "near", true);
-            require_in_scene(pp, s.lonlat_extent(), pos, "near");
-            return pp;
-        });
-        near = CallerPosition{s.frame().to_metric(p.wgs84), p.radius_m.value_or(300.0)};
-    }
+    if (rq.near)
+        near =
+            CallerPosition{s.frame().to_metric(rq.near->wgs84), rq.near->radius_m.value_or(300.0)};
     LocateOptions lo;
     lo.near = near;
-    lo.also = q.get("also").value_or("");
-    lo.road = q.get("road").value_or("");
-    lo.cross = q.get("cross").value_or("");
+    lo.also = rq.also;
+    lo.road = rq.road;
+    lo.cross = rq.cross;
     lo.distance_to_cross = road_distance(s.network(), lo.cross);
-    if (const auto k = q.count("k", 1, 100)) {
-        lo.candidates = *k;
+    if (rq.k) {
+        lo.candidates = *rq.k;
         lo.always_fuzzy = true;
     }
-    const LocateResult r = s.registry().locate(id, lo);
+    const LocateResult r = s.registry().locate(rq.id, lo);
     // one shape for one ID as for many, as `lugeo locate --json` (docs/json.md)
     return {
-        {"results", nlohmann::json::array({locate_json(id, r, s.registry(), s.crs(), s.frame(),
-                                                       s.junctions(), near, pos, lo.reach_m)})}};
+        {"results", nlohmann::json::array({locate_json(rq.id, r, s.registry(), s.crs(), s.frame(),
+                                                       s.junctions(), near, rq.pos, lo.reach_m)})}};
 }
 
 nlohmann::json nearest(const Query &q, const Dispatch::View &v) {
     const DispatchScene &s = *v.scene;
-    const PositionArgs pos = q.positions();
-    const std::string text = q.required("at", "LON,LAT");
-    const ParsedPosition at = with_parameter("at", [&] {
-        ParsedPosition pp = parse_position_arg(text, pos, "at", false);
-        require_in_scene(pp, s.lonlat_extent(), pos, "at");
-        return pp;
-    });
-    const XY p = s.frame().to_metric(at.wgs84);
-    const auto near = s.registry().nearest(p, q.count("k", 1, 1000).value_or(5));
+    const NearestRequest rq = nearest_request(q, facts(s));
+    const XY p = s.frame().to_metric(rq.at.wgs84);
+    const auto near = s.registry().nearest(p, rq.k);
     std::optional<Junction> junction;
     if (!s.has_plates() && s.junctions()) junction = s.junctions()->nearest(p);
-    return nearest_json(at, near, s.registry(), s.crs(), s.has_plates(), junction, s.frame(), pos);
+    return nearest_json(rq.at, near, s.registry(), s.crs(), s.has_plates(), junction, s.frame(),
+                        rq.pos);
 }
 
 nlohmann::json incident(const Query &q, const Dispatch::View &v) {
     const DispatchScene &s = *v.scene;
     const PositionArgs pos = q.positions();
-    const Point p = question_point(q, s, pos);
-    const auto profile = profile_from_name(q.get("profile").value_or("car"));
-    if (!profile) throw bad("parameter 'profile': expected walk, ebike or car", "profile");
-    IncidentOptions io;
-    io.profile = *profile;
-    io.cameras = q.count("cameras", 0, 100000).value_or(io.cameras);
-    io.road_units = q.count("units", 0, 1000).value_or(io.road_units);
-    io.limit_s = q.number("limit", 0.1, limits::max_minutes, "minutes").value_or(30.0) * 60.0;
+    const Point p = point_of(q, s, pos);
+    IncidentOptions io = incident_options(q);
     io.units = &v.units->available; // live positions; busy and off-duty units left out
     const IncidentResult res =
         describe_incident(s.incident(), p.xy, io, s.network(), s.junctions());
     const IncidentQuestion iq{p.xy, p.lonlat, p.plate, p.at ? &*p.at : nullptr};
-    return incident_json(iq, res, s.incident(), v.units->available, *profile, s.crs(), s.frame(),
+    return incident_json(iq, res, s.incident(), v.units->available, io.profile, s.crs(), s.frame(),
                          pos);
 }
 
@@ -365,59 +211,14 @@ std::vector<XY> positions_of(const std::vector<LayerPoint> &points) {
 
 nlohmann::json isochrone(const Query &q, const Dispatch::View &v) {
     const DispatchScene &s = *v.scene;
-    if (!s.network()) throw Refusal(404, "no_roads", "the scene has no roads", "from");
-    const PositionArgs pos = q.positions();
-    const std::string text = q.required("from", "LON,LAT");
-    const ParsedPosition from = with_parameter("from", [&] {
-        ParsedPosition pp = parse_position_arg(text, pos, "from", false);
-        require_in_scene(pp, s.lonlat_extent(), pos, "from");
-        return pp;
-    });
-    // as `lugeo isochrones --from LON,LAT --no-per-source` with its defaults
-    const IsochroneSettings &settings = s.scene().settings.isochrones;
-    IsochroneOptions io = isochrone_options(settings);
-    if (const auto m = q.get("minutes")) {
-        io.minutes.clear();
-        std::stringstream ss(*m);
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-            char *end = nullptr;
-            const double d = std::strtod(item.c_str(), &end);
-            if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(d) || d <= 0 ||
-                d > limits::max_minutes)
-                throw bad("parameter 'minutes': '" + printable_value(item) +
-                              "' is not a number of minutes in (0, 1440]",
-                          "minutes");
-            if (!io.minutes.empty() && d <= io.minutes.back())
-                throw bad("parameter 'minutes': thresholds must increase", "minutes");
-            io.minutes.push_back(d);
-        }
-        if (io.minutes.empty() || io.minutes.size() > 8)
-            throw bad("parameter 'minutes': one to eight thresholds", "minutes");
-        if (settings.profiles.empty() && io.minutes != std::vector<double>{1, 5, 30})
-            io.profiles = {Profile::car};
-    }
-    if (const auto pr = q.get("profile")) {
-        const auto p = profile_from_name(*pr);
-        if (!p) throw bad("parameter 'profile': expected walk, ebike or car", "profile");
-        io.profiles = {*p};
-    }
-    if (io.profiles.size() > 1 && io.profiles.size() != io.minutes.size())
-        throw bad("the scene's [isochrones] profiles do not match these thresholds: give profile",
-                  "profile");
-    io.fill_holes_below_m2 = 20000.0;
-    io.cell_m = 5.0;
-    io.max_snap_m = 500.0;
-    io.per_source = false;
-    io.city_figures = false;   // the polygons only (as `lugeo isochrones --geojson`)
-    io.polygon_checks = false; // recall is not in the answer
+    const IsochroneRequest rq = isochrone_request(q, facts(s), s.scene().settings.isochrones);
     IsochronePoints pts;
     pts.key_sites = positions_of(points_of(s.data(), LayerRole::key_sites));
     pts.cameras = positions_of(points_of(s.data(), LayerRole::cameras));
     pts.incidents = positions_of(points_of(s.data(), LayerRole::incidents));
-    const std::vector<XY> src = {s.frame().to_metric(from.wgs84)};
-    const IsochroneResult r =
-        with_parameter("from", [&] { return compute_isochrones(*s.network(), src, io, pts); });
+    const std::vector<XY> src = {s.frame().to_metric(rq.from.wgs84)};
+    const IsochroneResult r = with_parameter(
+        "from", [&] { return compute_isochrones(*s.network(), src, rq.options, pts); });
     return isochrone_geojson(r, src, s.frame());
 }
 
@@ -425,10 +226,8 @@ nlohmann::json seal(const Query &q, const Dispatch::View &v, const Dispatch &dis
     const DispatchScene &s = *v.scene;
     if (!s.network()) throw Refusal(404, "no_roads", "seal-off needs the scene's roads");
     const PositionArgs pos = q.positions();
-    const Point p = question_point(q, s, pos);
-    SealRequest rq;
-    rq.suspect = q.get("suspect").value_or("");
-    rq.head_start_min = q.number("head_start", 0, limits::max_minutes, "minutes");
+    const Point p = point_of(q, s, pos);
+    const SealRequest rq = seal_request(q);
     const SealSetup setup = with_parameter("suspect", [&] {
         return seal_setup(s.data().settings.seal, s.data().settings.units, rq, "suspect");
     });
@@ -471,47 +270,11 @@ nlohmann::json units(const Query &, const Dispatch::View &v) {
 }
 
 nlohmann::json put_unit(const std::string &id, const std::string &body, Dispatch &dispatch) {
-    if (id.empty() || id.size() > 128 || !valid_utf8(id))
-        throw bad("the unit ID must be 1 to 128 bytes of UTF-8", "id");
-    const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        throw bad("the body must be a JSON object {\"lon\":…, \"lat\":…, \"status\":…}", "body");
-    for (const auto &[k, val] : j.items())
-        if (k != "lon" && k != "lat" && k != "status" && k != "kind" && k != "name" && k != "crs")
-            throw bad("unknown member '" + printable_value(k) +
-                          "' (lon, lat, status, kind, name, crs)",
-                      k);
-    auto number = [&](const char *k) {
-        if (!j.contains(k) || !j[k].is_number() || !std::isfinite(j[k].get<double>()))
-            throw bad(std::string("'") + k + "' must be a finite number", k);
-        return j[k].get<double>();
-    };
-    auto text = [&](const char *k) -> std::string {
-        if (!j.contains(k)) return "";
-        if (!j[k].is_string()) throw bad(std::string("'") + k + "' must be a string", k);
-        return j[k].get<std::string>();
-    };
-    const double lon = number("lon"), lat = number("lat");
-    const std::string st = text("status");
-    const auto status =
-        st.empty() ? std::optional(UnitStatus::available) : unit_status_from_name(st);
-    if (!status) throw bad("'status' must be available, busy or off_duty", "status");
-    PositionArgs pos;
-    pos.near_crs = text("crs");
-    if (!pos.near_crs.empty() && pos.near_crs != "wgs84" && pos.near_crs != "cgcs2000" &&
-        pos.near_crs != "gcj02" && pos.near_crs != "bd09")
-        throw bad("'crs' must be wgs84, cgcs2000, gcj02 or bd09", "crs");
     const Dispatch::View v = dispatch.view();
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.9f,%.9f", lon, lat);
-    const ParsedPosition p = with_parameter("lon", [&] {
-        ParsedPosition pp = parse_position_arg(buf, pos, "position", false);
-        require_in_scene(pp, v.scene->lonlat_extent(), pos, "position");
-        return pp;
-    });
+    const UnitReport r = unit_report(id, body, v.scene->lonlat_extent());
     const UnitState u = with_parameter("id", [&] {
-        return dispatch.report_unit(id, p.wgs84, *status, std::time(nullptr), text("kind"),
-                                    text("name"));
+        return dispatch.report_unit(id, r.position.wgs84, r.status, std::time(nullptr), r.kind,
+                                    r.name);
     });
     return {{"unit", unit_json(u)}};
 }
@@ -604,49 +367,48 @@ std::string find_www(const std::string &given) {
 }
 
 void wire(httplib::Server &http, Service &svc) {
-#define LUGEO_GET(path, command, fn, ...)                                                          \
+#define LUGEO_GET(path, command, fn, known)                                                        \
     http.Get(path, [&svc](const httplib::Request &req, httplib::Response &res) {                   \
         answer(res, command, [&] {                                                                 \
-            const Query q(req, {__VA_ARGS__});                                                     \
+            const Query q(req.params, known);                                                      \
             return fn(q, svc.dispatch.view());                                                     \
         });                                                                                        \
     })
-    LUGEO_GET("/health", "health", health);
-    LUGEO_GET("/locate", "locate", locate, "q", "near", "near_crs", "also", "road", "cross", "k");
-    LUGEO_GET("/nearest", "nearest", nearest, "at", "k", "near_crs");
-    LUGEO_GET("/incident", "incident", incident, "plate", "at", "near_crs", "profile", "cameras",
-              "units", "limit");
-    LUGEO_GET("/isochrone", "isochrones", isochrone, "from", "minutes", "profile", "near_crs");
-    LUGEO_GET("/units", "units", units);
+    LUGEO_GET("/health", "health", health, takes::none);
+    LUGEO_GET("/locate", "locate", locate, takes::locate);
+    LUGEO_GET("/nearest", "nearest", nearest, takes::nearest);
+    LUGEO_GET("/incident", "incident", incident, takes::incident);
+    LUGEO_GET("/isochrone", "isochrones", isochrone, takes::isochrone);
+    LUGEO_GET("/units", "units", units, takes::none);
 #undef LUGEO_GET
     http.Get("/seal", [&svc](const httplib::Request &req, httplib::Response &res) {
         answer(res, "seal", [&] {
-            const Query q(req, {"plate", "at", "near_crs", "head_start", "suspect"});
+            const Query q(req.params, takes::seal);
             return seal(q, svc.dispatch.view(), svc.dispatch);
         });
     });
     http.Put(R"(/units/([^/]+))", [&svc](const httplib::Request &req, httplib::Response &res) {
         answer(res, "units", [&] {
-            const Query q(req, {});
+            const Query q(req.params, takes::none);
             return put_unit(req.matches[1], req.body, svc.dispatch);
         });
     });
     http.Post("/admin/reload", [&svc](const httplib::Request &req, httplib::Response &res) {
         answer(res, "reload", [&] {
-            const Query q(req, {});
+            const Query q(req.params, takes::none);
             return reload(svc);
         });
     });
     http.Get("/layers", [&svc](const httplib::Request &req, httplib::Response &res) {
         answer(res, "layers", [&] {
-            const Query q(req, {});
+            const Query q(req.params, takes::none);
             return layer_list(svc.dispatch.view());
         });
     });
     http.Get(R"(/layers/([a-z_]+)\.geojson)",
              [&svc](const httplib::Request &req, httplib::Response &res) {
                  try {
-                     const Query q(req, {"bbox", "classes"});
+                     const Query q(req.params, takes::layer);
                      const std::string text =
                          layer_geojson(svc.layers, svc.dispatch.view(), req.matches[1],
                                        q.get("bbox").value_or(""), q.get("classes").value_or(""));

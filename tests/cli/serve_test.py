@@ -312,6 +312,10 @@ def bad_requests(s):
                     (b'{"lon":1e999,"lat":30.65}', "an infinite number")):
         st, doc = s.json("/units/X1", "PUT", b, {"Content-Type": "application/json"})
         error_of(st, doc, 400, "PUT /units with " + what)
+    # a member with an empty name (found by fuzz_request): refused, naming the body
+    st, doc = s.json("/units/X1", "PUT", b'{"lon":104.06,"lat":30.65,"":1}',
+                     {"Content-Type": "application/json"})
+    error_of(st, doc, 400, "PUT /units with an empty member name", "body")
     # slow clients that never finish their headers: the read timeout (2 s) frees the threads
     # (the server has 4), and other clients are served meanwhile and after
     slow = []

@@ -272,30 +272,32 @@ std::vector<PlateType> PlateScheme::default_types() {
 }
 
 std::string PlateScheme::text() const {
-    // types of one shape (all but the prefix) are merged into {A|B}
-    std::vector<std::pair<std::string, std::vector<std::string>>> shapes;
+    // types of one shape (all but the prefix) are merged into {A|B}; a {*} template is a form
+    // of its own (a {…} set cannot hold one)
+    struct Shape {
+        std::string key, form; // form: the pattern with \x01 for the prefix
+        std::vector<std::string> alts;
+    };
+    std::vector<Shape> shapes;
     for (const auto &t : types) {
         if (t.exact_name) continue; // shown through their template
         PlateType shape = t;
         shape.prefix = "\x01";
-        std::string key = shape.pattern();
+        const std::string form = shape.pattern();
+        const std::string key = t.any_name ? t.prefix + '\x02' + form : form;
         auto it = std::find_if(shapes.begin(), shapes.end(),
-                               [&](const auto &s) { return s.first == key; });
+                               [&](const Shape &s) { return s.key == key; });
         if (it == shapes.end()) {
-            shapes.push_back({key, {}});
+            shapes.push_back({key, form, {}});
             it = shapes.end() - 1;
         }
-        std::string alt = t.prefix;
-        if (std::find(it->second.begin(), it->second.end(), alt) == it->second.end())
-            it->second.push_back(alt);
+        if (std::find(it->alts.begin(), it->alts.end(), t.prefix) == it->alts.end())
+            it->alts.push_back(t.prefix);
     }
     std::string out;
-    for (const auto &[key, alts] : shapes) {
+    for (const auto &[key, form, alts] : shapes) {
         std::string pre;
-        if (alts.size() == 1 && alts[0].find("{*}") == std::string::npos &&
-            alts[0].find_first_of("{}|#[]") == std::string::npos)
-            pre = alts[0];
-        else if (alts.size() == 1)
+        if (alts.size() == 1)
             pre = alts[0];
         else {
             pre = "{";
@@ -303,7 +305,7 @@ std::string PlateScheme::text() const {
                 pre += (i ? "|" : "") + alts[i];
             pre += "}";
         }
-        std::string k = key;
+        std::string k = form;
         k.replace(k.find('\x01'), 1, pre);
         out += (out.empty() ? "" : "; ") + k;
     }
@@ -342,6 +344,13 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
     t.seps.clear();
     t.check = CheckDigit::none;
     std::string pending; // literal text since the last digit group
+    // prefix and suffix text, as each {…} alternative, hold no digit: the normaliser reads
+    // digits as the ID's (fuzz_scheme found "G1###" read, its IDs said "G 1100" or "g1100" then
+    // unknown; "P##2" whose IDs did not read back); nor '=', which would print as type words
+    const auto no_digits = [&](const std::string &text, std::size_t at) {
+        if (text.find_first_of("0123456789=") != std::string::npos)
+            throw scheme_error(whole, at, "a prefix or suffix may not hold digits or '='");
+    };
     bool in_digits = false, done_digits = false;
     std::size_t i = 0;
     while (i < form.size()) {
@@ -359,6 +368,7 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
                 while (k > 0 && is_sep_char(pending[k - 1]))
                     --k;
                 t.prefix_sep = pending.substr(k);
+                no_digits(pending, i);
                 (have_set ? after : before) += pending.substr(0, k);
                 pending.clear();
             }
@@ -391,6 +401,7 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
             if (have_set) throw scheme_error(whole, i, "only one {…} set of prefixes");
             const auto close = form.find('}', i);
             if (close == std::string_view::npos) throw scheme_error(whole, i, "{ without }");
+            no_digits(pending, i);
             before += pending;
             pending.clear();
             const std::string_view inner = form.substr(i + 1, close - i - 1);
@@ -412,7 +423,10 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
                         if (eq == std::string_view::npos) break;
                         q = eq + 1;
                     }
+                    // spaces around an alternative are layout ("{ DG | GT }"), as around a form
                     std::string p = parts.front();
+                    p.erase(0, p.find_first_not_of(' '));
+                    p.erase(p.find_last_not_of(' ') + 1);
                     parts.erase(parts.begin());
                     for (const auto &w : parts)
                         if (w.empty()) throw scheme_error(whole, i, "an empty type word");
@@ -462,6 +476,7 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
         ++i;
     }
     if (t.groups.empty()) throw scheme_error(whole, 0, "no digit position (#)");
+    no_digits(pending, form.size() - pending.size());
     t.suffix = pending;
     int total = 0;
     for (int g : t.groups)
@@ -733,6 +748,12 @@ std::optional<Shape> shape_of(std::string_view id) {
     return s;
 }
 
+/// Text the pattern language writes as a literal (a prefix, separator or suffix): no digit
+/// and none of =#[]{}|; (an inferred scheme must read back: fuzz_scheme found "杆=…##").
+bool writable_literal(std::string_view text) {
+    return text.find_first_of("0123456789=#[]{}|;") == std::string_view::npos;
+}
+
 bool non_latin(const std::string &s) {
     for (unsigned char c : s)
         if (c >= 0x80) return true;
@@ -788,6 +809,9 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
             it = it->second >= floor_n || (names && non_latin(it->first)) ? std::next(it)
                                                                           : prefixes.erase(it);
         const Shape &first = *shapes[members.front()];
+        if (!writable_literal(first.prefix_sep) || !writable_literal(first.suffix) ||
+            !std::all_of(first.seps.begin(), first.seps.end(), writable_literal))
+            continue;
         // the last group: widths, leading zeros
         std::map<std::size_t, std::size_t> widths;
         bool leading_zero = false;
@@ -826,7 +850,8 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
             }
             return n >= 8;
         };
-        if (!leading_zero && widths.size() > 1) {
+        // #{m,n} is written for n <= 9 (fuzz_scheme found "#{1,11}" inferred, then unreadable)
+        if (!leading_zero && widths.size() > 1 && widths.rbegin()->first <= 9) {
             t.groups.push_back(static_cast<int>(widths.rbegin()->first));
             t.min_number_digits = static_cast<int>(widths.begin()->first);
         } else {
@@ -861,7 +886,7 @@ InferredScheme infer_plate_scheme(const std::vector<std::string> &ids, const std
         // prefixes shared by enough IDs become types (in order of frequency)
         std::vector<std::pair<std::size_t, std::string>> pf;
         for (const auto &[p, c] : prefixes)
-            if (!(names && non_latin(p))) pf.push_back({c, p});
+            if (!(names && non_latin(p)) && writable_literal(p)) pf.push_back({c, p});
         std::sort(pf.begin(), pf.end(), [](const auto &a, const auto &b) {
             return a.first != b.first ? a.first > b.first : a.second < b.second;
         });
