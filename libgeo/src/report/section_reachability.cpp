@@ -86,7 +86,7 @@ std::string reachability_section(const ReportContext &c) {
         static const char *band_hatch[] = {"", "diag", "", ""};
         add_base_roads(map, net, "#d0d0d0");
         for (std::size_t b = iso.bands.size(); b-- > 0;) {
-            const double from = b ? iso.minutes[b - 1] : 0.0;
+            const double from = iso.band_from_min(b);
             Style st{band_fill[std::min<std::size_t>(b, 3)], "#333333", 0.4, 0.85, "",
                      band_hatch[std::min<std::size_t>(b, 3)]};
             st.label = minutes_label(lang, f0(from) + "–" + f0(iso.minutes[b])) +
@@ -130,7 +130,7 @@ std::string reachability_section(const ReportContext &c) {
                 {minutes_label(lang, f0(f.minutes)), profile_label(lang, f.profile),
                  f1(f.reached_km) + " km", pct(f.road_share()),
                  std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
-                 pct(f.incidents ? double(f.incidents_within) / double(f.incidents) : 0.0)});
+                 pct(f.incident_share())});
         s += t.html();
         s += seal_share_line(net, scene, lang);
         Table w;
@@ -161,9 +161,8 @@ std::string reachability_section(const ReportContext &c) {
                                     ""});
         for (std::size_t b = 0; b < iso.bands.size(); ++b)
             c.gpkg.add_feature(L, Geometry::of_polygons(iso.bands[b]),
-                               {std::int64_t(b), b ? iso.minutes[b - 1] : 0.0, iso.minutes[b],
-                                std::string(profile_name(iso.profiles[b])),
-                                area(iso.bands[b]) / 1e6});
+                               {std::int64_t(b), iso.band_from_min(b), iso.minutes[b],
+                                std::string(profile_name(iso.profiles[b])), iso.band_area_km2(b)});
     } else {
         body += "<section id=\"reachability\"><h2>" +
                 std::string(tr(lang, "2. Reachability", "2. 可达性")) + "</h2><p class=\"note\">" +
