@@ -117,9 +117,8 @@ std::string coverage_section(const ReportContext &c, const std::vector<NamedArea
         for (std::size_t i = 0; i < cov.gaps.size() && i < o.top; ++i) {
             const auto &gp = cov.gaps[i];
             g.rows.push_back({road_or_unnamed(lang, gp.road), road_class_label(lang, gp.road_class),
-                              f0(gp.length_m) + " m",
-                              gp.from_plate ? in.plates[gp.from_plate->plate].id : "",
-                              gp.to_plate ? in.plates[gp.to_plate->plate].id : ""});
+                              f0(gp.length_m) + " m", gap_plate_id(in, gp.from_plate),
+                              gap_plate_id(in, gp.to_plate)});
         }
         s += "<h3>" + std::string(tr(lang, "The largest gaps", "最大的盲区")) + "</h3>" + g.html();
         Table pk;
@@ -169,8 +168,8 @@ std::string coverage_section(const ReportContext &c, const std::vector<NamedArea
             c.gpkg.add_feature(
                 LG, Geometry::of_lines({gp.line}),
                 {gp.road, gp.road_class, gp.length_m,
-                 gp.from_plate ? FieldValue(in.plates[gp.from_plate->plate].id) : FieldValue(),
-                 gp.to_plate ? FieldValue(in.plates[gp.to_plate->plate].id) : FieldValue()});
+                 gp.from_plate ? FieldValue(gap_plate_id(in, gp.from_plate)) : FieldValue(),
+                 gp.to_plate ? FieldValue(gap_plate_id(in, gp.to_plate)) : FieldValue()});
         const auto LP = c.add_layer({"camera_picks",
                                      Geometry::Type::point,
                                      {{"rank", FieldType::integer},

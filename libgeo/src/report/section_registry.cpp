@@ -23,11 +23,9 @@ std::string registry_section(const ReportContext &c) {
     const std::vector<Plate> &plates = scene.plates.plates;
     if (!plates.empty()) {
         CheckOptions co;
-        co.distance_to_road = [&net](XY p) {
-            auto s = net.snap(p, {Profile::walk, 1e9, false});
-            return s ? s->distance_m : 1e9;
-        };
-        const CheckReport rep = check_plates(plates, co);
+        co.distance_to_road = road_distance(net, co.max_road_distance_m);
+        const CheckReport rep =
+            check_scene_plates(scene.plates, scene.reports, co); // as poles check
         std::string s =
             "<section id=\"registry\"><h2>" +
             std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
