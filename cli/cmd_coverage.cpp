@@ -73,10 +73,6 @@ const char *issue_name(CameraIssue::Kind k) {
                                                          : "inside_building";
 }
 
-std::string plate_text(const CoverageInput &in, const std::optional<PlateRef> &p) {
-    return p ? in.plates[p->plate].id : std::string();
-}
-
 /// The layers coverage reads, and the network.
 struct CoverageWorld {
     SceneData data;
@@ -200,9 +196,9 @@ int run_coverage(const CoverageCliOptions &o) {
             w.add_feature(
                 LG, Geometry::of_line(g.line),
                 {std::int64_t(i + 1), g.road, g.road_class, round2(g.length_m),
-                 plate_text(in, g.from_plate),
+                 gap_plate_id(in, g.from_plate),
                  g.from_plate ? FieldValue(round2(g.from_plate->distance_m)) : FieldValue(),
-                 plate_text(in, g.to_plate),
+                 gap_plate_id(in, g.to_plate),
                  g.to_plate ? FieldValue(round2(g.to_plate->distance_m)) : FieldValue()});
         }
         LayerDef cd{"cameras_no_road",
@@ -267,8 +263,8 @@ int run_coverage(const CoverageCliOptions &o) {
             j["gaps"].push_back({{"road", g.road},
                                  {"class", g.road_class},
                                  {"length_m", round2(g.length_m)},
-                                 {"from_plate", plate_text(in, g.from_plate)},
-                                 {"to_plate", plate_text(in, g.to_plate)}});
+                                 {"from_plate", gap_plate_id(in, g.from_plate)},
+                                 {"to_plate", gap_plate_id(in, g.to_plate)}});
         j["key_sites"] = in.key_sites.size();
         j["key_sites_unseen"] = nlohmann::json::array();
         for (std::size_t s : r.key_sites_unseen)

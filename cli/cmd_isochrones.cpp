@@ -259,9 +259,8 @@ int run_isochrones(const IsochronesOptions &o) {
                      {"area_km2", FieldType::real}};
         const std::size_t LB = w.add_layer(bd);
         for (std::size_t k = 0; k < r.bands.size(); ++k)
-            w.add_feature(
-                LB, Geometry::of_polygons(r.bands[k]),
-                {k ? r.minutes[k - 1] : 0.0, r.minutes[k], round_to(area(r.bands[k]) / 1e6, 1e-4)});
+            w.add_feature(LB, Geometry::of_polygons(r.bands[k]),
+                          {r.band_from_min(k), r.minutes[k], round_to(r.band_area_km2(k), 1e-4)});
         if (!r.concave.empty()) {
             LayerDef cd{"concave",
                         Geometry::Type::polygon,
@@ -344,12 +343,9 @@ int run_isochrones(const IsochronesOptions &o) {
                                      {"key_sites_within", f.key_sites_within},
                                      {"incidents", f.incidents},
                                      {"incidents_within", f.incidents_within}});
-        double beyond_km = 0;
-        for (const auto &b : r.beyond)
-            beyond_km += b.length_m / 1000.0;
         j["beyond"]["minutes"] = io.beyond_minutes;
         j["beyond"]["pieces"] = r.beyond.size();
-        j["beyond"]["km"] = round_to(beyond_km, 1e-3);
+        j["beyond"]["km"] = round_to(r.beyond_km(), 1e-3);
         for (std::size_t i = 0; i < std::min(o.top, r.beyond.size()); ++i) {
             const auto &b = r.beyond[i];
             j["beyond"]["longest"].push_back(
@@ -389,24 +385,19 @@ int run_isochrones(const IsochronesOptions &o) {
         << "\nThe standard (nearest source)   road reached          key sites          incidents\n";
     for (std::size_t k = 0; k < r.standard.size(); ++k) {
         const auto &f = r.standard[k];
-        auto pct = [](std::size_t a, std::size_t b) {
-            return b ? 100.0 * double(a) / double(b) : 0.0;
-        };
         char line[200];
         std::snprintf(
             line, sizeof line,
             "  %s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
             pad(label(k), 20).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(),
-            f.key_sites_within, f.key_sites, pct(f.key_sites_within, f.key_sites),
-            f.incidents_within, f.incidents, pct(f.incidents_within, f.incidents));
+            f.key_sites_within, f.key_sites, 100.0 * f.key_site_share(), f.incidents_within,
+            f.incidents, 100.0 * f.incident_share());
         std::cout << line;
     }
     if (!r.beyond.empty()) {
-        double km = 0;
-        for (const auto &b : r.beyond)
-            km += b.length_m / 1000.0;
-        std::cout << "\nRoad beyond " << fmt(io.beyond_minutes, 0) << " minutes: " << fmt(km, 1)
-                  << " km in " << r.beyond.size() << " pieces; the longest:\n";
+        std::cout << "\nRoad beyond " << fmt(io.beyond_minutes, 0)
+                  << " minutes: " << fmt(r.beyond_km(), 1) << " km in " << r.beyond.size()
+                  << " pieces; the longest:\n";
         for (std::size_t i = 0; i < std::min(o.top, r.beyond.size()); ++i) {
             const auto &b = r.beyond[i];
             char line[300];

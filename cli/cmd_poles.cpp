@@ -152,47 +152,9 @@ int run_poles_check(const PolesCheckOptions &o) {
     std::optional<Network> net;
     if (roads) {
         net.emplace(load_network(data, o.scene));
-        co.distance_to_road = [&net, limit = o.max_road_distance_m](XY p) {
-            Network::SnapOptions so;
-            so.profile = Profile::walk;
-            so.largest_component_only = false;
-            so.max_distance_m = std::max(limit * 4.0, 1000.0);
-            const auto s = net->snap(p, so);
-            return s ? s->distance_m : std::numeric_limits<double>::infinity();
-        };
+        co.distance_to_road = road_distance(*net, o.max_road_distance_m);
     }
-    CheckReport rep = check_plates(set.plates, co, set.scheme ? *set.scheme : PlateScheme{});
-    // rows the layer reader refused (unknown status, a position out of range) and rows with no
-    // position at all are errors of the check too, never a silent "0 errors"
-    {
-        std::set<std::size_t> flagged;
-        for (const auto &is : rep.issues)
-            if (is.severity == Severity::error) flagged.insert(is.plates.begin(), is.plates.end());
-        for (const RejectedPlate &r : set.rejected) {
-            if (r.plate != SIZE_MAX && flagged.count(r.plate)) continue;
-            CheckIssue is;
-            is.kind = r.reason.find("position") != std::string::npos ? CheckKind::invalid_position
-                                                                     : CheckKind::invalid_id;
-            is.severity = Severity::error;
-            if (r.plate != SIZE_MAX && r.plate < set.plates.size()) is.plates = {r.plate};
-            is.ids = {r.id};
-            is.message =
-                r.origin.layer + " feature " + std::to_string(r.origin.fid) + ": " + r.reason;
-            rep.issues.push_back(std::move(is));
-            ++rep.error_count;
-        }
-        for (const LayerReport &lr : data.reports) {
-            if (lr.role != LayerRole::poles && lr.role != LayerRole::lamps) continue;
-            if (lr.read <= lr.kept) continue;
-            CheckIssue is;
-            is.kind = CheckKind::invalid_position;
-            is.severity = Severity::error;
-            is.message = lr.source + ": " + std::to_string(lr.read - lr.kept) +
-                         " plate rows without a usable position (null, empty or NaN geometry)";
-            rep.issues.push_back(std::move(is));
-            ++rep.error_count;
-        }
-    }
+    const CheckReport rep = check_scene_plates(set, data.reports, co);
     if (o.json) {
         nlohmann::json j;
         j["plates"] = rep.plate_count;

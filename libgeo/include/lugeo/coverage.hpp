@@ -170,6 +170,9 @@ struct CoverageResult {
 CoverageResult analyze_coverage(const Network &net, const CoverageInput &input,
                                 const CoverageOptions &options);
 
+/// The ID of the plate nearest a gap's end (Gap::from_plate, to_plate), "" when there is none.
+std::string gap_plate_id(const CoverageInput &input, const std::optional<PlateRef> &end);
+
 // ---- placement of new cameras ----
 
 struct PlanOptions {

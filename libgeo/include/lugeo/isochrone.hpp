@@ -119,6 +119,13 @@ struct StandardFigure {
     std::size_t key_sites = 0, key_sites_within = 0;
     std::size_t incidents = 0, incidents_within = 0;
     double road_share() const { return road_km > 0 ? reached_km / road_km : 0; }
+    /// The key sites (incidents) within the threshold over all of them; 0 when there are none.
+    double key_site_share() const {
+        return key_sites ? double(key_sites_within) / double(key_sites) : 0;
+    }
+    double incident_share() const {
+        return incidents ? double(incidents_within) / double(incidents) : 0;
+    }
 };
 
 /// A stretch of road not reached within `beyond_minutes`.
@@ -147,6 +154,13 @@ struct IsochroneResult {
     /// from its band grid); the rest (buffer: the polygons' figures by GEOS; the standard
     /// and the road beyond).
     double search_seconds = 0, polygon_seconds = 0, stats_seconds = 0;
+
+    /// Band k's figures (the CLI's bands layer and the report's): reached within
+    /// (band_from_min(k), minutes[k]] minutes, band_area_km2(k) km².
+    double band_from_min(std::size_t k) const { return k ? minutes[k - 1] : 0.0; }
+    double band_area_km2(std::size_t k) const;
+    /// The road not reached within `beyond_minutes`, km (all of `beyond`).
+    double beyond_km() const;
 };
 
 /// Isochrones from sources (metric XY; snapped onto the nearest usable edge of each

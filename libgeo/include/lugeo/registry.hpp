@@ -389,6 +389,18 @@ struct CheckReport {
 CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &options = {},
                          const PlateScheme &scheme = {});
 
+/// The checks of a scene's plates, as `lugeo poles check` and the planning report run them:
+/// check_plates under the plates' scheme, then as errors too (never a silent "0 errors") the
+/// rows the layer reader refused (unknown status, a position out of range) that no error names
+/// yet, and each poles or lamps layer's rows without a usable position (from `reports`, the
+/// scene's layer reports).
+CheckReport check_scene_plates(const Plates &set, const std::vector<LayerReport> &reports,
+                               const CheckOptions &options = {});
+
+/// CheckOptions::distance_to_road over a network: the distance to the nearest walkable edge
+/// of any component; infinity beyond max(4 x max_road_distance_m, 1000 m).
+std::function<double(XY)> road_distance(const Network &net, double max_road_distance_m);
+
 // ---------------------------------------------------------------------------------------------
 // Numbering new plates
 

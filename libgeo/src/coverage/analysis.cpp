@@ -387,4 +387,8 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
     return r;
 }
 
+std::string gap_plate_id(const CoverageInput &input, const std::optional<PlateRef> &end) {
+    return end ? input.plates[end->plate].id : std::string();
+}
+
 } // namespace lugeo

@@ -724,4 +724,15 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     return res;
 }
 
+double IsochroneResult::band_area_km2(std::size_t k) const {
+    return area(bands[k]) / 1e6;
+}
+
+double IsochroneResult::beyond_km() const {
+    double km = 0;
+    for (const auto &b : beyond)
+        km += b.length_m / 1000.0;
+    return km;
+}
+
 } // namespace lugeo
