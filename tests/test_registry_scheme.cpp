@@ -244,3 +244,14 @@ TEST_CASE("inference: the scheme the note shows reads back as a pattern (fuzz_sc
         eq.push_back("杆=A-" + std::to_string(n));
     CHECK(infer_plate_scheme(eq, "pole").text.find('=') == std::string::npos);
 }
+
+TEST_CASE("a printed scheme reads back: spaces that begin a prefix are layout (fuzz_scheme)") {
+    for (const char *pattern : {"{} T-#####", "{ } DG-#####", "{|A|B}#{1,4}", "DG-#####"}) {
+        CAPTURE(pattern);
+        const PlateScheme s = parse_plate_scheme(pattern, "pole");
+        const std::string printed = s.text();
+        CHECK(parse_plate_scheme(printed, "pole").text() == printed);
+        for (const auto &t : s.types)
+            CHECK((t.prefix.empty() || t.prefix.front() != ' '));
+    }
+}

@@ -521,8 +521,14 @@ PlateScheme parse_plate_scheme(std::string_view pattern, const std::string &kind
         while (!form.empty() && form.back() == ' ')
             form.remove_suffix(1);
         if (!form.empty())
-            for (auto &t : parse_form(form, kind, pattern))
+            for (auto &t : parse_form(form, kind, pattern)) {
+                // spaces that begin a prefix are layout, as those that begin a form (an empty
+                // set before them, "{} T-#####", left " T": printed, it read back as "T"; found
+                // by fuzz_scheme)
+                const auto b = t.prefix.find_first_not_of(' ');
+                t.prefix.erase(0, b == std::string::npos ? t.prefix.size() : b);
                 s.types.push_back(std::move(t));
+            }
         if (semi == std::string_view::npos) break;
         start = semi + 1;
     }
