@@ -246,7 +246,8 @@ TEST_CASE("inference: the scheme the note shows reads back as a pattern (fuzz_sc
 }
 
 TEST_CASE("a printed scheme reads back: spaces that begin a prefix are layout (fuzz_scheme)") {
-    for (const char *pattern : {"{} T-#####", "{ } DG-#####", "{|A|B}#{1,4}", "DG-#####"}) {
+    for (const char *pattern :
+         {"{} T-#####", "{ } DG-#####", "{} #", "{}  ##-###", "{|A|B}#{1,4}", "DG-#####"}) {
         CAPTURE(pattern);
         const PlateScheme s = parse_plate_scheme(pattern, "pole");
         const std::string printed = s.text();

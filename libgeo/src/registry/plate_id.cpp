@@ -527,6 +527,10 @@ PlateScheme parse_plate_scheme(std::string_view pattern, const std::string &kind
                 // by fuzz_scheme)
                 const auto b = t.prefix.find_first_not_of(' ');
                 t.prefix.erase(0, b == std::string::npos ? t.prefix.size() : b);
+                if (t.prefix.empty()) { // "{} #": nothing before the separator either
+                    const auto bs = t.prefix_sep.find_first_not_of(' ');
+                    t.prefix_sep.erase(0, bs == std::string::npos ? t.prefix_sep.size() : bs);
+                }
                 s.types.push_back(std::move(t));
             }
         if (semi == std::string_view::npos) break;
