@@ -134,7 +134,8 @@ TEST_CASE("scene check on an init'd scene: every layer usable, commands without 
     for (const auto &cmd : c.commands) {
         if (cmd.command == "incident PLATE_ID" || cmd.command.rfind("locate", 0) == 0)
             CHECK_FALSE(cmd.can_run);
-        else if (cmd.command == "seal LON,LAT" && r.boundary_from.find("hull") != std::string::npos) {
+        else if (cmd.command == "seal LON,LAT" &&
+                 r.boundary_from.find("hull") != std::string::npos) {
             // the roads' hull holds every junction: no way out to seal off, and it says so
             CHECK_FALSE(cmd.can_run);
             CHECK(cmd.why.find("inside the study boundary") != std::string::npos);
