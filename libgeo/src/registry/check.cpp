@@ -35,10 +35,6 @@ const char *check_kind_name(CheckKind kind) noexcept {
 
 namespace {
 
-double dist(XY a, XY b) {
-    return std::hypot(a.x - b.x, a.y - b.y);
-}
-
 std::string metres(double d) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.0f m", d);
@@ -183,7 +179,7 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             for (std::size_t b = a + 1; b < idx.size(); ++b) {
                 const XY pa = plates[idx[a]].position, pb = plates[idx[b]].position;
                 if (pb.x - pa.x >= options.same_spot_m) break;
-                const double d = dist(pa, pb);
+                const double d = distance(pa, pb);
                 if (d < options.same_spot_m) {
                     const auto i = std::min(idx[a], idx[b]), j = std::max(idx[a], idx[b]);
                     issue(CheckKind::same_spot, Severity::warning, {i, j}, d,
@@ -213,19 +209,19 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             auto P = [&](std::size_t k) { return plates[seq[k]].position; };
             std::vector<std::uint8_t> flagged(m, 0);
             for (std::size_t i = 0; i + 1 < m; ++i) {
-                double orig = dist(P(i), P(i + 1)), swapped = orig;
+                double orig = distance(P(i), P(i + 1)), swapped = orig;
                 if (i > 0) {
-                    orig += dist(P(i - 1), P(i));
-                    swapped += dist(P(i - 1), P(i + 1));
+                    orig += distance(P(i - 1), P(i));
+                    swapped += distance(P(i - 1), P(i + 1));
                 }
                 if (i + 2 < m) {
-                    orig += dist(P(i + 1), P(i + 2));
-                    swapped += dist(P(i), P(i + 2));
+                    orig += distance(P(i + 1), P(i + 2));
+                    swapped += distance(P(i), P(i + 2));
                 }
                 if (swapped < 0.75 * orig) {
                     flagged[i] = flagged[i + 1] = 1;
                     issue(CheckKind::out_of_order, Severity::warning, {seq[i], seq[i + 1]},
-                          dist(P(i), P(i + 1)),
+                          distance(P(i), P(i + 1)),
                           "plates '" + plates[seq[i]].id + "' and '" + plates[seq[i + 1]].id +
                               "' appear swapped: their numbers are out of order along the road");
                     ++i;
@@ -233,8 +229,8 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
             }
             for (std::size_t j = 1; j + 1 < m; ++j) {
                 if (flagged[j] || flagged[j - 1] || flagged[j + 1]) continue;
-                const double a = dist(P(j - 1), P(j)), b = dist(P(j), P(j + 1));
-                const double c = dist(P(j - 1), P(j + 1));
+                const double a = distance(P(j - 1), P(j)), b = distance(P(j), P(j + 1));
+                const double c = distance(P(j - 1), P(j + 1));
                 if (c < 0.9 * std::max(a, b) && std::max(a, b) > options.same_spot_m) {
                     flagged[j] = 1;
                     issue(CheckKind::out_of_order, Severity::warning, {seq[j]}, std::max(a, b),
@@ -293,7 +289,7 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
                 if (j <= i || !position_ok[j]) return;
                 const double p = p_ij(j);
                 if (p < options.confusable_min_probability) return;
-                const double dd = dist(plates[i].position, plates[j].position);
+                const double dd = distance(plates[i].position, plates[j].position);
                 if (dd <= options.confusable_min_m) return;
                 pairs.push_back({i, j, p, dd, how()});
             };
