@@ -2,8 +2,8 @@
 # Runs each libFuzzer harness for a fixed time over its seed corpus and dictionary
 # (fuzz/corpus/<name>, fuzz/<name>.dict), PARALLEL harnesses at a time (CI: 2, one per core).
 # Needs clang and libclang-rt-dev (tools/setup.sh installs them):
-#   cmake --preset fuzz && cmake --build --preset fuzz && tools/run-fuzz.sh [SECONDS [PARALLEL]]
-# Defaults: 60 s, one at a time. New inputs go to build-fuzz/corpus/<name> (the tree's seeds
+#   cmake --preset fuzz && cmake --build --preset fuzz && tools/run-fuzz.sh [SECONDS [PARALLEL [NAME...]]]
+# Defaults: 60 s, one at a time, every harness (NAME: plate, scheme, scene, position, request). New inputs go to build-fuzz/corpus/<name> (the tree's seeds
 # are never rewritten); each run's log is build-fuzz/logs/fuzz_<name>.log. A crash, a sanitizer
 # report, a leak, a time-out (10 s on one input) or memory over 2 GB fails the run (exit 1) and
 # prints the reproducer's path (build-fuzz/artifacts/<name>/…) and the command that replays it.
@@ -13,6 +13,7 @@ SECS=${1:-60}
 PARALLEL=${2:-1}
 B="$SRC/build-fuzz"
 HARNESSES=(plate scheme scene position request)
+(($# > 2)) && HARNESSES=("${@:3}")
 
 run_one() {
     local name=$1 bin="$B/fuzz/fuzz_$name" log="$B/logs/fuzz_$name.log"
