@@ -1,7 +1,8 @@
 // libFuzzer: the service's request checks (cli/serve/request.hpp) on any query string and any
 // PUT /units body, as `lugeo serve` runs them: the query decoded by httplib's own parser, then
 // the endpoint's checks against a scene with or without plates and roads. The first byte picks
-// the endpoint and the scene; the rest is the query (or `ID\nBODY` for PUT /units/ID).
+// the endpoint and the scene; the rest is the query (or `ID\nBODY` for PUT /units/ID; the
+// layer endpoint is GET /layers/NAME.geojson's bbox and classes).
 // Properties: every input is accepted or refused with a Refusal (never another exception);
 // a refusal is 400 or 404 with a code, a message and the parameter at fault (a name the
 // request gave or the endpoint takes; none only for an unknown name that is not UTF-8); an
@@ -48,7 +49,7 @@ Box extent(bool known) {
     return b;
 }
 
-enum class Endpoint { locate, nearest, incident, isochrone, seal, unit, none, count };
+enum class Endpoint { locate, nearest, incident, isochrone, seal, unit, none, layer, count };
 
 const std::set<std::string> &known_names(Endpoint e) {
     switch (e) {
@@ -62,6 +63,8 @@ const std::set<std::string> &known_names(Endpoint e) {
         return takes::isochrone;
     case Endpoint::seal:
         return takes::seal;
+    case Endpoint::layer:
+        return takes::layer;
     default:
         return takes::none;
     }
@@ -118,6 +121,20 @@ void accepted(const Query &q, Endpoint e, const SceneFacts &scene, bool two_prof
             check(m[i] > 0 && m[i] <= limits::max_minutes && (i == 0 || m[i] > m[i - 1]));
         check(!r.options.profiles.empty());
         check(r.options.profiles.size() == 1 || r.options.profiles.size() == m.size());
+        return;
+    }
+    case Endpoint::layer: {
+        const LayerRequest r = layer_request(q);
+        if (r.bbox) {
+            const Box &b = *r.bbox;
+            check(std::isfinite(b.minx) && std::isfinite(b.miny) && std::isfinite(b.maxx) &&
+                  std::isfinite(b.maxy));
+            check(b.minx <= b.maxx && b.miny <= b.maxy && std::abs(b.minx) <= 180 &&
+                  std::abs(b.maxx) <= 180 && std::abs(b.miny) <= 90 && std::abs(b.maxy) <= 90);
+        }
+        check(r.classes.size() <= 64);
+        for (const auto &c : r.classes)
+            check(!c.empty() && c.size() <= 64 && c.find(',') == std::string::npos);
         return;
     }
     default:

@@ -124,27 +124,6 @@ LayerCache::Features make_layer(const DispatchScene &s, const std::string &name)
     return out;
 }
 
-Box parse_bbox(const std::string &t) {
-    std::vector<double> v;
-    std::stringstream ss(t);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        char *end = nullptr;
-        const double d = std::strtod(item.c_str(), &end);
-        if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(d))
-            throw Error(ErrorCode::invalid_argument,
-                        "bbox '" + printable_value(t) +
-                            "': not numbers (minlon,minlat,maxlon,maxlat)");
-        v.push_back(d);
-    }
-    if (v.size() != 4 || v[0] > v[2] || v[1] > v[3] || std::abs(v[0]) > 180 ||
-        std::abs(v[2]) > 180 || std::abs(v[1]) > 90 || std::abs(v[3]) > 90)
-        throw Error(ErrorCode::invalid_argument,
-                    "bbox '" + printable_value(t) +
-                        "': expected minlon,minlat,maxlon,maxlat in degrees, min <= max");
-    return Box{v[0], v[1], v[2], v[3]};
-}
-
 bool meets(const Box &a, const Box &b) {
     return a.minx <= b.maxx && b.minx <= a.maxx && a.miny <= b.maxy && b.miny <= a.maxy;
 }
@@ -195,19 +174,12 @@ nlohmann::json layer_list(const Dispatch::View &v) {
 }
 
 std::string layer_geojson(LayerCache &cache, const Dispatch::View &v, const std::string &name,
-                          const std::string &bbox_text, const std::string &classes_text) {
+                          const LayerRequest &request) {
     const bool known =
         std::find(layer_names().begin(), layer_names().end(), name) != layer_names().end();
     if (!known) throw LayerNotFound("no layer '" + name + "' (GET /layers lists them)");
-    std::optional<Box> bbox;
-    if (!bbox_text.empty()) bbox = parse_bbox(bbox_text);
-    std::vector<std::string> classes;
-    {
-        std::stringstream ss(classes_text);
-        std::string c;
-        while (std::getline(ss, c, ','))
-            if (!c.empty()) classes.push_back(c);
-    }
+    const std::optional<Box> &bbox = request.bbox;
+    const std::vector<std::string> &classes = request.classes;
     std::shared_ptr<const LayerCache::Features> features;
     LayerCache::Features units;
     if (name == "units") {

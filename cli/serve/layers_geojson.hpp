@@ -4,6 +4,8 @@
 // texts with their boxes, so a bbox request only picks and joins.
 #pragma once
 
+#include "request.hpp"
+
 #include <lugeo/dispatch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -46,11 +48,10 @@ private:
 /// GET /layers: the layers of the scene with their geometry type and feature count.
 nlohmann::json layer_list(const Dispatch::View &view);
 
-/// GET /layers/{name}.geojson: a FeatureCollection (with the contract's envelope members);
-/// `bbox` "minlon,minlat,maxlon,maxlat" keeps the features whose box meets it; `classes`
-/// "primary,secondary" keeps roads of these classes. Throws Error(invalid_argument) for a bad
-/// bbox, LayerNotFound for an unknown layer.
+/// GET /layers/{name}.geojson: a FeatureCollection (with the contract's envelope members) of the
+/// features the request keeps (its bbox and classes, checked by layer_request). Throws
+/// LayerNotFound for an unknown layer.
 std::string layer_geojson(LayerCache &cache, const Dispatch::View &view, const std::string &name,
-                          const std::string &bbox, const std::string &classes);
+                          const LayerRequest &request);
 
 } // namespace lugeo::cli

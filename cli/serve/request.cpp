@@ -310,4 +310,53 @@ UnitReport unit_report(const std::string &id, const std::string &body, const Box
     return r;
 }
 
+namespace {
+
+Box parse_bbox(const std::string &t) {
+    std::vector<double> v;
+    std::stringstream ss(t);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char *end = nullptr;
+        const double d = std::strtod(item.c_str(), &end);
+        if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(d))
+            throw bad("bbox '" + printable_value(t) +
+                          "': not numbers (minlon,minlat,maxlon,maxlat)",
+                      "bbox");
+        v.push_back(d);
+    }
+    if (v.size() != 4 || v[0] > v[2] || v[1] > v[3] || std::abs(v[0]) > 180 ||
+        std::abs(v[2]) > 180 || std::abs(v[1]) > 90 || std::abs(v[3]) > 90)
+        throw bad("bbox '" + printable_value(t) +
+                      "': expected minlon,minlat,maxlon,maxlat in degrees, min <= max",
+                  "bbox");
+    return Box{v[0], v[1], v[2], v[3]};
+}
+
+constexpr std::size_t max_classes = 64, max_class_bytes = 64;
+
+std::vector<std::string> parse_classes(const std::string &t) {
+    std::vector<std::string> classes;
+    std::stringstream ss(t);
+    std::string c;
+    while (std::getline(ss, c, ',')) {
+        if (c.empty()) continue;
+        if (c.size() > max_class_bytes || classes.size() == max_classes)
+            throw bad("classes: at most " + std::to_string(max_classes) + " road classes of 1-" +
+                          std::to_string(max_class_bytes) + " bytes, comma-separated",
+                      "classes");
+        classes.push_back(c);
+    }
+    return classes;
+}
+
+} // namespace
+
+LayerRequest layer_request(const Query &q) {
+    LayerRequest r;
+    if (const auto b = q.get("bbox"); b && !b->empty()) r.bbox = parse_bbox(*b);
+    if (const auto c = q.get("classes")) r.classes = parse_classes(*c);
+    return r;
+}
+
 } // namespace lugeo::cli

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lugeo::cli {
 
@@ -132,6 +133,15 @@ IsochroneRequest isochrone_request(const Query &q, const SceneFacts &scene,
 
 /// GET /seal after the point: suspect and head_start.
 SealRequest seal_request(const Query &q);
+
+/// GET /layers/NAME.geojson: `bbox` "minlon,minlat,maxlon,maxlat" in degrees (min <= max) keeps
+/// the features whose box meets it; `classes` "primary,secondary" keeps roads of these classes
+/// (empty items ignored, at most limits' 64 names of 1-64 bytes).
+struct LayerRequest {
+    std::optional<Box> bbox;
+    std::vector<std::string> classes;
+};
+LayerRequest layer_request(const Query &q);
 
 /// PUT /units/ID: the unit ID (1-128 bytes of UTF-8) and the JSON body
 /// {"lon", "lat", "status", "kind", "name", "crs"}.

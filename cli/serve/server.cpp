@@ -409,16 +409,16 @@ void wire(httplib::Server &http, Service &svc) {
              [&svc](const httplib::Request &req, httplib::Response &res) {
                  try {
                      const Query q(req.params, takes::layer);
-                     const std::string text =
-                         layer_geojson(svc.layers, svc.dispatch.view(), req.matches[1],
-                                       q.get("bbox").value_or(""), q.get("classes").value_or(""));
+                     const std::string text = layer_geojson(svc.layers, svc.dispatch.view(),
+                                                            req.matches[1], layer_request(q));
                      res.set_content(text, "application/geo+json; charset=utf-8");
                  } catch (const LayerNotFound &e) {
                      send_error(res, "layers", 404, "no_such_layer", e.what(), "name");
-                 } catch (const Error &e) {
-                     send_error(res, "layers", 400, error_code_name(e.code()), e.what(), "bbox");
                  } catch (const Refusal &r) {
                      send_error(res, "layers", r.status, r.code, r.what(), r.parameter);
+                 } catch (const std::exception &e) {
+                     log_line(std::string("lugeo serve: internal error in layers: ") + e.what());
+                     send_error(res, "layers", 500, "internal", redact_secrets(e.what()));
                  }
              });
     http.Get("/", [&svc](const httplib::Request &, httplib::Response &res) {

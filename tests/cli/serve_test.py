@@ -272,6 +272,7 @@ def bad_requests(s):
         ("/isochrone?" + q(**{"from": "104.06,30.65", "minutes": "NaN"}), 400, "minutes"),
         ("/seal?" + q(at="104.06,30.65", suspect="rocket"), 400, "suspect"),
         ("/layers/roads.geojson?" + q(bbox="1,2,3"), 400, "bbox"),
+        ("/layers/roads.geojson?" + q(classes=",".join(["primary"] * 65)), 400, "classes"),
         ("/layers/nothing.geojson", 404, None),
         ("/no/such/endpoint", 404, None),
     ]
