@@ -319,11 +319,11 @@ nlohmann::json seal_json(const SealContext &ctx, const SealPlan &plan, const Sea
 namespace {
 
 nlohmann::json ring_coords(const Ring &ring, const MetricFrame &frame) {
+    std::vector<XY> ll(ring.begin(), ring.end());
+    frame.to_lonlat(ll);
     nlohmann::json a = nlohmann::json::array();
-    for (const XY &p : ring) {
-        const LonLat ll = frame.to_lonlat(p);
-        a.push_back({std::round(ll.lon * 1e7) / 1e7, std::round(ll.lat * 1e7) / 1e7});
-    }
+    for (const XY &p : ll)
+        a.push_back({std::round(p.x * 1e7) / 1e7, std::round(p.y * 1e7) / 1e7});
     return a;
 }
 

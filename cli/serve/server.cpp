@@ -2,6 +2,7 @@
 // parameters, asks the dispatch scene (lugeo/dispatch.hpp) and answers with the presenter the
 // command's --json uses (cli/present.hpp).
 #include "server.hpp"
+#include "gate.hpp"
 #include "layers_geojson.hpp"
 #include "request.hpp"
 
@@ -31,6 +32,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <optional>
 #include <thread>
 
 #ifndef LUGEO_LEAFLET_DIR
@@ -89,6 +91,11 @@ struct Service {
     Dispatch dispatch;
     std::mutex reload_mutex;
     LayerCache layers;
+    /// CPU-bound questions take turns, one per core at a time: isochrones and seal-off plans
+    /// through one gate, incidents through another (they never wait behind an isochrone);
+    /// locate and the others are answered at once.
+    FifoGate heavy{std::thread::hardware_concurrency()};
+    FifoGate incidents{std::thread::hardware_concurrency()};
 
     Service(ServeOptions o, std::shared_ptr<const DispatchScene> scene)
         : options(std::move(o)), dispatch(std::move(scene)) {}
@@ -202,23 +209,13 @@ nlohmann::json incident(const Query &q, const Dispatch::View &v) {
                          pos);
 }
 
-std::vector<XY> positions_of(const std::vector<LayerPoint> &points) {
-    std::vector<XY> out;
-    for (const auto &p : points)
-        out.push_back(p.position);
-    return out;
-}
-
 nlohmann::json isochrone(const Query &q, const Dispatch::View &v) {
     const DispatchScene &s = *v.scene;
     const IsochroneRequest rq = isochrone_request(q, facts(s), s.scene().settings.isochrones);
-    IsochronePoints pts;
-    pts.key_sites = positions_of(points_of(s.data(), LayerRole::key_sites));
-    pts.cameras = positions_of(points_of(s.data(), LayerRole::cameras));
-    pts.incidents = positions_of(points_of(s.data(), LayerRole::incidents));
     const std::vector<XY> src = {s.frame().to_metric(rq.from.wgs84)};
-    const IsochroneResult r = with_parameter(
-        "from", [&] { return compute_isochrones(*s.network(), src, rq.options, pts); });
+    const IsochroneResult r = with_parameter("from", [&] {
+        return compute_isochrones(*s.network(), src, rq.options, s.isochrone_points());
+    });
     return isochrone_geojson(r, src, s.frame());
 }
 
@@ -367,23 +364,26 @@ std::string find_www(const std::string &given) {
 }
 
 void wire(httplib::Server &http, Service &svc) {
-#define LUGEO_GET(path, command, fn, known)                                                        \
+#define LUGEO_GET(path, command, fn, known, gate)                                                  \
     http.Get(path, [&svc](const httplib::Request &req, httplib::Response &res) {                   \
         answer(res, command, [&] {                                                                 \
             const Query q(req.params, known);                                                      \
+            std::optional<FifoGate::Pass> pass;                                                    \
+            if (FifoGate *g = gate) pass.emplace(*g);                                              \
             return fn(q, svc.dispatch.view());                                                     \
         });                                                                                        \
     })
-    LUGEO_GET("/health", "health", health, takes::none);
-    LUGEO_GET("/locate", "locate", locate, takes::locate);
-    LUGEO_GET("/nearest", "nearest", nearest, takes::nearest);
-    LUGEO_GET("/incident", "incident", incident, takes::incident);
-    LUGEO_GET("/isochrone", "isochrones", isochrone, takes::isochrone);
-    LUGEO_GET("/units", "units", units, takes::none);
+    LUGEO_GET("/health", "health", health, takes::none, nullptr);
+    LUGEO_GET("/locate", "locate", locate, takes::locate, nullptr);
+    LUGEO_GET("/nearest", "nearest", nearest, takes::nearest, nullptr);
+    LUGEO_GET("/incident", "incident", incident, takes::incident, &svc.incidents);
+    LUGEO_GET("/isochrone", "isochrones", isochrone, takes::isochrone, &svc.heavy);
+    LUGEO_GET("/units", "units", units, takes::none, nullptr);
 #undef LUGEO_GET
     http.Get("/seal", [&svc](const httplib::Request &req, httplib::Response &res) {
         answer(res, "seal", [&] {
             const Query q(req.params, takes::seal);
+            const FifoGate::Pass pass(svc.heavy);
             return seal(q, svc.dispatch.view(), svc.dispatch);
         });
     });

@@ -152,6 +152,8 @@ public:
     /// Throws Error(invalid_argument) for a longitude or latitude out of range.
     XY to_metric(LonLat p) const;
     LonLat to_lonlat(XY p) const;
+    /// Many points at once, in place: each becomes {lon, lat} (faster than one at a time).
+    void to_lonlat(std::vector<XY> &pts) const;
     const std::string &crs() const { return m_crs; }
 
 private:

@@ -24,6 +24,7 @@
 
 #include <lugeo/crs.hpp>
 #include <lugeo/incident.hpp>
+#include <lugeo/isochrone.hpp>
 #include <lugeo/layers.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/registry.hpp>
@@ -61,6 +62,8 @@ public:
         return m_junctions ? &*m_junctions : nullptr;
     }
     const IncidentContext &incident() const noexcept { return m_incident; }
+    /// The points an isochrone counts (key sites, cameras, incidents), taken once.
+    const IsochronePoints &isochrone_points() const noexcept { return m_isochrone_points; }
     const Box &lonlat_extent() const noexcept { return m_extent; }
     /// The metric CRS of every position of the scene.
     const std::string &crs() const noexcept { return m_data.crs; }
@@ -78,6 +81,7 @@ private:
     std::optional<Network> m_network;
     std::optional<JunctionIndex> m_junctions;
     IncidentContext m_incident;
+    IsochronePoints m_isochrone_points;
     Box m_extent;
     std::string m_loaded_at;
 };

@@ -162,5 +162,8 @@ LonLat MetricFrame::to_lonlat(XY p) const {
     const XY r = m_fwd.inverse(p);
     return {r.x, r.y};
 }
+void MetricFrame::to_lonlat(std::vector<XY> &pts) const {
+    m_fwd.inverse(pts);
+}
 
 } // namespace lugeo

@@ -38,6 +38,15 @@ DispatchScene::DispatchScene(Scene scene, SceneData data, Registry registry,
       m_loaded_at(iso8601_utc(std::time(nullptr))) {
     if (m_network) m_junctions.emplace(*m_network);
     m_incident = incident_context(m_data);
+    auto xy = [&](LayerRole role) {
+        std::vector<XY> out;
+        for (const auto &p : points_of(m_data, role))
+            out.push_back(p.position);
+        return out;
+    };
+    m_isochrone_points.key_sites = xy(LayerRole::key_sites);
+    m_isochrone_points.cameras = xy(LayerRole::cameras);
+    m_isochrone_points.incidents = xy(LayerRole::incidents);
     thread_frame(m_data.crs); // a bad CRS fails here, not in the first question
 }
 

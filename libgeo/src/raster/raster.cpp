@@ -5,6 +5,7 @@
 #include <lugeo/limits.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -467,33 +468,59 @@ struct TiledLayout {
     static void clear_shared(std::uint8_t *flags) {
         std::memset(flags, 0, TiledBandGrid::tile_cells);
     }
-    /// The interior cells of the allocated tiles, in row-major order (the others are
-    /// outside); eight at once where they equal their four neighbours within the tile.
+    /// The interior cells of the allocated tiles that are inside with an outside neighbour (f
+    /// does nothing for the others), in row-major order. A tile's row of 64 cells is one
+    /// word of inside bits (bit 0 of its flags), so a row is tested against its four
+    /// neighbours at once.
     template <class F> void scan(const std::uint8_t *flags, F &&f) const {
         constexpr int side = TiledBandGrid::side;
+        std::vector<std::uint64_t> bits(g.band.size() / side); // per stored tile row
+        for (std::size_t r = 0; r < bits.size(); ++r)
+            bits[r] = inside_bits(flags + r * side);
+        auto row = [&](int ti, int j) -> std::uint64_t {
+            if (ti < 0 || ti >= g.tx || j < 0 || j >= g.h) return 0;
+            const std::size_t t = g.tile[static_cast<std::size_t>(j >> TiledBandGrid::shift) *
+                                             static_cast<std::size_t>(g.tx) +
+                                         static_cast<std::size_t>(ti)];
+            return bits[t * side + static_cast<std::size_t>(j & (side - 1))];
+        };
         for (int j = 1; j + 1 < g.h; ++j) {
-            const int tj = j >> TiledBandGrid::shift, jj = j & (side - 1);
+            const int tj = j >> TiledBandGrid::shift;
             for (const int ti : cols[static_cast<std::size_t>(tj)]) {
-                const int i_end = std::min(g.w - 2, ti * side + side - 1);
-                for (int i = std::max(1, ti * side); i <= i_end; ++i) {
-                    const int ii = i & (side - 1);
-                    if (jj >= 1 && jj + 1 < side && ii >= 1 && ii + 9 <= side && i + 9 < g.w) {
-                        const std::size_t st = g.storage(i, j);
-                        std::uint64_t v, a, b, c, d;
-                        std::memcpy(&v, flags + st, 8);
-                        std::memcpy(&a, flags + st - 1, 8);
-                        std::memcpy(&b, flags + st + 1, 8);
-                        std::memcpy(&c, flags + st - side, 8);
-                        std::memcpy(&d, flags + st + side, 8);
-                        if (v == a && v == b && v == c && v == d) {
-                            i += 7;
-                            continue;
-                        }
-                    }
-                    f((static_cast<std::size_t>(j) << lg) + static_cast<std::size_t>(i));
+                const std::uint64_t in = row(ti, j);
+                if (in == 0) continue;
+                const std::uint64_t west = (in << 1) | (row(ti - 1, j) >> 63);
+                const std::uint64_t east = (in >> 1) | (row(ti + 1, j) << 63);
+                std::uint64_t edge =
+                    in & ~(west & east & row(ti, j - 1) & row(ti, j + 1)) & interior(ti);
+                const std::size_t c0 =
+                    (static_cast<std::size_t>(j) << lg) + static_cast<std::size_t>(ti) * side;
+                while (edge != 0) {
+                    f(c0 + static_cast<std::size_t>(std::countr_zero(edge)));
+                    edge &= edge - 1;
                 }
             }
         }
+    }
+
+private:
+    /// Bit q: bit 0 of p[q], for the 64 bytes at p (eight gathered by one multiplication).
+    static std::uint64_t inside_bits(const std::uint8_t *p) {
+        std::uint64_t out = 0;
+        for (int q = 0; q < 8; ++q) {
+            std::uint64_t v;
+            std::memcpy(&v, p + 8 * q, 8);
+            out |= (((v & 0x0101010101010101ULL) * 0x0102040810204080ULL) >> 56) << (8 * q);
+        }
+        return out;
+    }
+    /// The bits of tile column ti's cells i with 1 <= i <= w - 2.
+    std::uint64_t interior(int ti) const {
+        const int lo = std::max(1 - ti * TiledBandGrid::side, 0);
+        const int hi = std::min(g.w - 2 - ti * TiledBandGrid::side, TiledBandGrid::side - 1);
+        if (lo > hi) return 0;
+        const std::uint64_t upto = hi == 63 ? ~0ULL : (1ULL << (hi + 1)) - 1;
+        return upto & ~((1ULL << lo) - 1);
     }
 };
 
