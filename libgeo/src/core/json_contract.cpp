@@ -15,7 +15,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 double round_decimals(double v, int decimals) {
-    const double p = std::pow(10.0, decimals);
+    static constexpr double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    const double p = decimals >= 0 && decimals <= 8 ? powers[decimals] : std::pow(10.0, decimals);
     const double r = std::round(v * p);
     // k / 10^d is the double nearest to the decimal k·10^-d, which prints as that decimal
     return r == 0.0 ? 0.0 : r / p; // no "-0.0"
