@@ -326,3 +326,28 @@ TEST_CASE("lonlat_extent: a metric box back to longitude and latitude") {
     CHECK(back.maxx - back.minx < 1.01 * (ll.maxx - ll.minx));
     CHECK_FALSE(lonlat_extent(Box{}, "EPSG:4543").valid());
 }
+
+TEST_CASE(
+    "validate_crs: a 'name' longer than any CRS name is refused before PROJ searches for it") {
+    // fuzz_scene's time-out: PROJ looks every unknown name up in its database (~0.1 s each,
+    // seconds under a sanitizer)
+    const std::string garbage = "EPRRR05989-05,27@T07:32:00Z" + std::string(400, 'K') + "G:32648";
+    try {
+        lugeo::validate_crs(garbage, "scene.toml");
+        FAIL("accepted");
+    } catch (const lugeo::Error &e) {
+        const std::string m = e.what();
+        CHECK(m.find("longer than any CRS name") != std::string::npos);
+        CHECK(m.find("scene.toml") != std::string::npos);
+        CHECK(m.size() < 400);
+    }
+    // long definitions that are not names still reach PROJ
+    CHECK_NOTHROW(lugeo::validate_crs("+proj=tmerc +lat_0=0 +lon_0=102 +k=1 +x_0=500000 +y_0=0 "
+                                      "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 "
+                                      "+units=m +no_defs +type=crs",
+                                      ""));
+    CHECK_NOTHROW(lugeo::validate_crs(
+        R"(GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4326"]])",
+        ""));
+    CHECK_NOTHROW(lugeo::validate_crs("CGCS2000 / 3-degree Gauss-Kruger CM 102E", ""));
+}

@@ -3,9 +3,11 @@
 
 #include <proj.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace lugeo {
 
@@ -24,16 +26,42 @@ std::string proj_error(PJ_CONTEXT *ctx) {
     return err ? proj_context_errno_string(ctx, err) : "unknown error";
 }
 
+/// A definition PROJ would look up by name in its database (not a PROJ string, WKT, PROJJSON
+/// or a URN/URL): that search takes ~0.1 s whatever the text, so only names of a plausible
+/// length are searched.
+bool looked_up_by_name(const std::string &d) {
+    const std::size_t b = d.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return true;
+    const std::string_view s = std::string_view(d).substr(b);
+    if (s.starts_with('+') || s.starts_with("proj=") || s.starts_with('{') ||
+        s.starts_with("urn:") || s.starts_with("http"))
+        return false;
+    std::size_t k = 0;
+    while (k < s.size() && (std::isalnum(static_cast<unsigned char>(s[k])) || s[k] == '_'))
+        ++k;
+    while (k < s.size() && s[k] == ' ')
+        ++k;
+    return !(k > 0 && k < s.size() && s[k] == '['); // WKT: KEYWORD[
+}
+
+constexpr std::size_t max_crs_name = 120;
+
 } // namespace
 
 void validate_crs(const std::string &definition, const std::string &context) {
     Ctx c;
     const std::string where = context.empty() ? "" : " (" + context + ")";
     if (definition.empty()) throw Error(ErrorCode::crs, "empty CRS" + where);
+    if (definition.size() > max_crs_name && looked_up_by_name(definition))
+        throw Error(ErrorCode::crs,
+                    "unknown CRS '" + printable_value(definition.substr(0, 60)) + "…'" + where +
+                        ": not AUTH:CODE (EPSG:4547), a PROJ string, WKT or PROJJSON, and longer "
+                        "than any CRS name (" +
+                        std::to_string(max_crs_name) + " bytes)");
     PJ *pj = proj_create(c.ctx, definition.c_str());
     if (!pj)
-        throw Error(ErrorCode::crs,
-                    "unknown CRS '" + definition + "'" + where + ": " + proj_error(c.ctx));
+        throw Error(ErrorCode::crs, "unknown CRS '" + printable_value(definition) + "'" + where +
+                                        ": " + proj_error(c.ctx));
     const PJ_TYPE t = proj_get_type(pj);
     proj_destroy(pj);
     const bool is_crs = t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS ||
