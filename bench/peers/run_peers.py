@@ -7,7 +7,9 @@ writes it (edge ids, end nodes, lengths, car seconds in each direction), from th
 kiosks, each moved onto its nearest junction of the largest car component (so that every
 tool starts from a graph node; the move is printed). Not part of the test suite.
 
+    cmake --build build --target lugeo_cli bench_peers
     bench/peers/run_peers.py [--repeats 5] [--cities demo,malta] [--work /tmp/lugeo-peers]
+                             [--steps 0,1,...] [--build build] [--json FILE]
 
 Needs (tools/setup.sh --peers): postgresql-15-pgrouting, postgresql-15-postgis-3,
 osm2pgrouting, grass-core, python3-networkx, python3-osmnx, osmium-tool (osmium converts
@@ -339,14 +341,19 @@ def zone_lengths(city, lengths):
     return {k[0]: m for k, m in zip(city.kiosks, lengths)}
 
 
+def load_edges(city, pg):
+    """lugeo's car edges into PostGIS (table <city>_edges), as a user loads a layer."""
+    return run(["ogr2ogr", "-f", "PostgreSQL", pg.conn(), str(city.peer_gpkg), "roads", "-nln",
+                f"{city.name}_edges", "-overwrite", "-lco", "GEOMETRY_NAME=geom", "-lco",
+                "FID=fid", "-nlt", "LINESTRING"])[0]
+
+
 def step_build(city, pg, answers):
     def lugeo():
         return run([str(LUGEO), "network", "info", "-q"] + city.scene_args)[0]
 
     def pgr_import():
-        return run(["ogr2ogr", "-f", "PostgreSQL", pg.conn(), str(city.peer_gpkg), "roads",
-                    "-nln", f"{city.name}_edges", "-overwrite", "-lco", "GEOMETRY_NAME=geom",
-                    "-lco", "FID=fid", "-nlt", "LINESTRING"])[0]
+        return load_edges(city, pg)
 
     def osm2pgr():
         return run(["osm2pgrouting", "-f", str(city.osm_xml), "-c",
@@ -524,7 +531,11 @@ def main():
     ap.add_argument("--work", default="/tmp/lugeo-peers")
     ap.add_argument("--json", help="also write every time and answer here")
     ap.add_argument("--keep-postgres", action="store_true")
+    ap.add_argument("--build", default=str(ROOT / "build"), help="lugeo's build folder")
     a = ap.parse_args()
+    global LUGEO, BENCH_PEERS
+    LUGEO = pathlib.Path(a.build) / "cli" / "lugeo"
+    BENCH_PEERS = pathlib.Path(a.build) / "bench" / "bench_peers"
     work = pathlib.Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
@@ -550,6 +561,7 @@ def bench_city(name, work, pg, a):
     city = City(name, work)
     log(f"{name}: preparing")
     city.prepare()
+    load_edges(city, pg)  # for the steps after the build, whichever are asked
     res = {"edges": len(city.edges), "drivable_km": city.drivable_m / 1000.0,
            "kiosks": [{"id": k[0], "node": k[1],
                        "moved_m": None if k[4] is None else round(k[4], 1)} for k in city.kiosks],
