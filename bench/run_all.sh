@@ -26,4 +26,9 @@ for net in demo malta "$C" "$P"; do
   for step in build union30 iso5 zones60 cells60 alloc60; do "$B/bench_scale" "$net" "$step" 2; done
 done
 echo "== raster kernel, dense vs tiled (bench_raster)"; "$B/bench_raster"
-
+echo "== against the peers (bench/peers/run_peers.py: pgRouting + PostGIS, GRASS, networkx/OSMnx)"
+if [ -e /usr/share/postgresql/15/extension/pgrouting.control ] && command -v grass >/dev/null; then
+  /usr/bin/python3 "$(dirname "$0")/peers/run_peers.py" --repeats 5 --build "${1:-build}"
+else
+  echo "skipped: the peers are not installed (tools/setup.sh --peers)"
+fi

@@ -4,6 +4,8 @@
 #   tools/setup.sh            build and run-time packages
 #   tools/setup.sh --report   also what the browser tests need: the HTML report's (headless
 #                             Chromium) and the dispatcher page's (chromium-driver, Selenium)
+#   tools/setup.sh --peers    also the peers bench/peers/run_peers.py measures lugeo against
+#                             (pgRouting, osm2pgrouting, GRASS, networkx, OSMnx); never in CI
 set -euo pipefail
 
 packages=(
@@ -19,9 +21,16 @@ packages=(
     # the fuzz stage of tools/run-tests.sh: clang and its libFuzzer/sanitizer runtimes
     clang libclang-rt-dev
 )
-if [[ "${1:-}" == "--report" ]]; then
-    packages+=(chromium fonts-noto-cjk chromium-driver python3-selenium)
-fi
+for opt in "$@"; do
+    case "$opt" in
+    --report) packages+=(chromium fonts-noto-cjk chromium-driver python3-selenium) ;;
+    --peers)
+        packages+=(postgresql-15-pgrouting osm2pgrouting grass-core python3-networkx
+            python3-osmnx osmium-tool)
+        ;;
+    *) echo "tools/setup.sh: unknown option $opt (--report, --peers)" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
