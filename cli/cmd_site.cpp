@@ -1,6 +1,7 @@
 // lugeo site: where the next kiosks should go (cover, median, center objectives)
 #include "common.hpp"
 #include "output.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
@@ -44,16 +45,6 @@ nlohmann::json num(double v) {
     return std::isfinite(v) ? nlohmann::json(r2(v)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json figures_json(const SiteFigures &f) {
-    return {{"points", f.points},
-            {"weight", r2(f.weight)},
-            {"covered_weight", r2(f.covered_weight)},
-            {"covered_points", f.covered_points},
-            {"covered_pct", r2(100 * f.covered_share())},
-            {"mean_time_s", num(f.mean_time_s)},
-            {"worst_time_s", num(f.worst_time_s)}};
-}
-
 const char *method_text(const SiteResult &r) {
     switch (r.method) {
     case SiteMethod::none:
@@ -69,24 +60,6 @@ const char *method_text(const SiteResult &r) {
         return "binary search on the radius over greedy set covers (with a lower bound)";
     }
     return "?";
-}
-
-/// The demand points the sites bring inside the standard (`inside`) or, where a unit moved
-/// away, leave outside it.
-struct Moved {
-    std::size_t points = 0;
-    double weight = 0;
-};
-Moved moved(const SiteResult &r, bool inside) {
-    Moved m;
-    for (const auto &p : r.points) {
-        const bool before = p.time_before_s <= r.within_s, after = p.time_after_s <= r.within_s;
-        if (inside ? (!before && after) : (before && !after)) {
-            ++m.points;
-            m.weight += p.weight;
-        }
-    }
-    return m;
 }
 
 std::string unit_of(const SiteResult &r) {
@@ -183,10 +156,10 @@ std::string turnout_text(const std::map<std::string, double> &t) {
     return s;
 }
 
-nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
+nlohmann::json result_json(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
                            const std::string &source,
                            const std::map<std::string, double> &turnout) {
-    nlohmann::json j;
+    nlohmann::json j = site_summary_json(summary);
     j["objective"] = site_objective_name(r.objective);
     j["demand"] = site_demand_name(r.demand);
     j["within_min"] = r2(r.within_s / 60.0);
@@ -199,18 +172,6 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["objective_before"] = num(r.objective_before);
     j["objective_after"] = num(r.objective_after);
     j["lower_bound"] = num(r.lower_bound);
-    nlohmann::json sites = nlohmann::json::array();
-    for (const auto &s : r.sites) {
-        const LonLat ll = frame.to_lonlat(s.position);
-        sites.push_back({{"id", s.id},
-                         {"name", s.name},
-                         {"lon", std::round(ll.lon * 1e6) / 1e6},
-                         {"lat", std::round(ll.lat * 1e6) / 1e6},
-                         {"gain", r2(s.gain)},
-                         {"objective", num(s.objective)},
-                         {"figures", figures_json(s.figures)}});
-    }
-    j["sites"] = sites;
     nlohmann::json moves = nlohmann::json::array();
     for (const auto &m : r.moves)
         moves.push_back(
@@ -218,12 +179,10 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
              {"to", r.sites[m.pick].id},
              {"distance_m", r2(distance(in.fixed[m.unit].position, r.sites[m.pick].position))}});
     j["moves"] = moves;
-    j["before"] = figures_json(r.before);
-    j["after"] = figures_json(r.after);
     auto zones = [](const std::vector<SiteZone> &zs) {
         nlohmann::json a = nlohmann::json::array();
         for (const auto &z : zs) {
-            nlohmann::json f = figures_json(z.figures);
+            nlohmann::json f = site_figures_json(site_figures_shown(z.figures));
             f["unit"] = z.unit_id;
             f["new"] = z.is_new;
             a.push_back(f);
@@ -232,22 +191,19 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     };
     j["zones_before"] = zones(r.zones_before);
     j["zones_after"] = zones(r.zones_after);
-    const Moved gained = moved(r, true), lost = moved(r, false);
-    j["moved_inside"] = {{"points", gained.points}, {"weight", r2(gained.weight)}};
-    j["moved_outside"] = {{"points", lost.points}, {"weight", r2(lost.weight)}};
     j["table_entries"] = r.table_entries;
     j["solutions_evaluated"] = r.solutions_evaluated;
     j["timings_s"] = {{"table", r.seconds_table}, {"search", r.seconds_search}};
     return j;
 }
 
-void print_fig(const char *label, const SiteFigures &f) {
+void print_fig(const char *label, const SiteFiguresShown &f) {
     std::printf("%s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n",
-                pad(label, 8).c_str(), 100 * f.covered_share(), f.covered_weight, f.weight,
-                f.mean_time_s, f.worst_time_s);
+                pad(label, 8).c_str(), f.covered_pct, f.covered_weight, f.weight, f.mean_time_s,
+                f.worst_time_s);
 }
 
-void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
+void print_text(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
                 const std::string &source, const std::map<std::string, double> &turnout) {
     std::printf("Siting: %zu new site%s%s among %zu candidates (%s), objective %s over %s, "
                 "standard %.1f min\n",
@@ -268,13 +224,10 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         std::printf(" (%zu too far from the network left out)", r.demand_off_network);
     std::printf("\n\n%3s %s %11s %10s %10s %8s %8s %7s\n", "#", pad("site", 14).c_str(), "lon",
                 "lat", "gain", "within%", "mean_s", "worst_s");
-    for (std::size_t i = 0; i < r.sites.size(); ++i) {
-        const auto &s = r.sites[i];
-        const LonLat ll = frame.to_lonlat(s.position);
-        std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", i + 1,
-                    pad(s.id, 14).c_str(), ll.lon, ll.lat, s.gain, 100 * s.figures.covered_share(),
+    for (const SiteRow &s : summary.sites)
+        std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", s.rank,
+                    pad(s.id, 14).c_str(), s.lon, s.lat, s.gain, s.figures.covered_pct,
                     s.figures.mean_time_s, s.figures.worst_time_s);
-    }
     for (const auto &m : r.moves)
         std::printf("    moved: %s -> %s (%.0f m)\n", in.fixed[m.unit].id.c_str(),
                     r.sites[m.pick].id.c_str(),
@@ -284,12 +237,12 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
                                 : r.objective == SiteObjective::median
                                     ? "seconds off the weighted mean time"
                                     : "seconds off the worst time");
-    print_fig("Before", r.before);
-    print_fig("After", r.after);
+    print_fig("Before", summary.before);
+    print_fig("After", summary.after);
     if (r.objective == SiteObjective::center && std::isfinite(r.lower_bound))
         std::printf("Worst time %.0f s; no choice of these sites does better than %.0f s\n",
                     r.objective_after, r.lower_bound);
-    const Moved gained = moved(r, true), lost = moved(r, false);
+    const SiteCrossing &gained = summary.moved_inside, &lost = summary.moved_outside;
     std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points, gained.weight,
                 unit_of(r).c_str());
     if (lost.points > 0) // only when units move away
@@ -324,8 +277,9 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
                         z.figures.mean_time_s);
 }
 
-void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
-                const ZoneContext &ctx, const SiteOptions &so, const OutputArgs &out) {
+void write_gpkg(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
+                const Network &net, const ZoneContext &ctx, const SiteOptions &so,
+                const OutputArgs &out) {
     const std::string &new_kind = so.new_kind;
     VectorWriter w = open_output(out);
     LayerDef sd;
@@ -339,15 +293,14 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
                  {"mean_time_s", FieldType::real}, {"worst_time_s", FieldType::real},
                  {"moved_unit", FieldType::string}};
     const std::size_t ls = w.add_layer(sd);
-    for (std::size_t i = 0; i < r.sites.size(); ++i) {
-        const auto &s = r.sites[i];
+    for (const SiteRow &s : summary.sites) {
         std::string moved;
         for (const auto &m : r.moves)
-            if (m.pick == i) moved = in.fixed[m.unit].id;
+            if (m.pick + 1 == s.rank) moved = in.fixed[m.unit].id;
         w.add_feature(ls, Geometry::of_point(s.position),
-                      {std::int64_t(i + 1), s.id, s.name, r2(s.gain), r2(s.objective),
-                       r2(100 * s.figures.covered_share()), r2(s.figures.mean_time_s),
-                       r2(s.figures.worst_time_s), moved});
+                      {std::int64_t(s.rank), s.id, s.name, s.gain, s.objective,
+                       s.figures.covered_pct, s.figures.mean_time_s, s.figures.worst_time_s,
+                       moved});
     }
     // the new zones: network Voronoi of the units after by car travel time (build_zones has no
     // turnout); its times are made response times by adding each zone's own unit's turnout.
@@ -663,12 +616,12 @@ int run_site(const SiteCliOptions &o) {
     }
     const SiteResult r = plan_sites(net, in, so);
     bar.done();
-    const MetricFrame frame(net.crs());
-    if (!o.output.empty()) write_gpkg(r, in, net, ctx, so, o.output);
+    const SiteSummary summary = site_summary(r, MetricFrame(net.crs()));
+    if (!o.output.empty()) write_gpkg(r, summary, in, net, ctx, so, o.output);
     if (o.json)
-        print_json(result_json(r, frame, in, in.candidates_source, turnouts_used(in, so)));
+        print_json(result_json(r, summary, in, in.candidates_source, turnouts_used(in, so)));
     else
-        print_text(r, frame, in, in.candidates_source, turnouts_used(in, so));
+        print_text(r, summary, in, in.candidates_source, turnouts_used(in, so));
     if (!o.output.empty() && !one_turnout(turnouts_used(in, so)) && !o.scene.quiet)
         std::cerr << "lugeo: note: the zones layer gives road to the unit nearest by travel time "
                      "(without turnout); the turnouts differ by kind ("
