@@ -262,7 +262,7 @@ int run_coverage(const CoverageCliOptions &o) {
               << " buildings as occluders)\n"
               << "  road        " << fmt(summary.total.total_m / 1000.0, 2) << " km\n"
               << "  covered     " << fmt(summary.total.covered_m / 1000.0, 2) << " km ("
-              << fmt(100.0 * summary.total.share, 1) << "%)\n"
+              << fmt(half_up(100.0 * summary.total.share, 1), 1) << "%)\n"
               << "  uncovered   " << fmt(summary.total.uncovered_m / 1000.0, 2) << " km\n"
               << "  backup (>=2 cameras) " << fmt(summary.total.backup_m / 1000.0, 2) << " km\n";
     auto table = [&](const char *title, const std::vector<CoverageRow> &rows) {
@@ -271,7 +271,7 @@ int run_coverage(const CoverageCliOptions &o) {
             char line[200];
             std::snprintf(line, sizeof line, "  %s %9.2f %9.2f  %5.1f%% %8.2f\n",
                           pad(v.key, 20).c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
-                          100.0 * v.share, v.backup_m / 1000.0);
+                          half_up(100.0 * v.share, 1), v.backup_m / 1000.0);
             std::cout << line;
         }
     };

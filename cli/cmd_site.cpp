@@ -197,7 +197,18 @@ nlohmann::json result_json(const SiteResult &r, const SiteSummary &summary, cons
     return j;
 }
 
-void print_fig(const char *label, const SiteFiguresShown &f) {
+/// The figures at the text's precision (weights and times whole, shares to 0.1 %), half up.
+SiteFiguresShown as_printed(SiteFiguresShown f) {
+    f.weight = half_up(f.weight, 0);
+    f.covered_weight = half_up(f.covered_weight, 0);
+    f.covered_pct = half_up(f.covered_pct, 1);
+    f.mean_time_s = half_up(f.mean_time_s, 0);
+    f.worst_time_s = half_up(f.worst_time_s, 0);
+    return f;
+}
+
+void print_fig(const char *label, const SiteFiguresShown &shown) {
+    const SiteFiguresShown f = as_printed(shown);
     std::printf("%s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n",
                 pad(label, 8).c_str(), f.covered_pct, f.covered_weight, f.weight, f.mean_time_s,
                 f.worst_time_s);
@@ -224,10 +235,12 @@ void print_text(const SiteResult &r, const SiteSummary &summary, const SiteInput
         std::printf(" (%zu too far from the network left out)", r.demand_off_network);
     std::printf("\n\n%3s %s %11s %10s %10s %8s %8s %7s\n", "#", pad("site", 14).c_str(), "lon",
                 "lat", "gain", "within%", "mean_s", "worst_s");
-    for (const SiteRow &s : summary.sites)
+    for (const SiteRow &s : summary.sites) {
+        const SiteFiguresShown f = as_printed(s.figures);
         std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", s.rank,
-                    pad(s.id, 14).c_str(), s.lon, s.lat, s.gain, s.figures.covered_pct,
-                    s.figures.mean_time_s, s.figures.worst_time_s);
+                    pad(s.id, 14).c_str(), s.lon, s.lat, half_up(s.gain, 1), f.covered_pct,
+                    f.mean_time_s, f.worst_time_s);
+    }
     for (const auto &m : r.moves)
         std::printf("    moved: %s -> %s (%.0f m)\n", in.fixed[m.unit].id.c_str(),
                     r.sites[m.pick].id.c_str(),
@@ -243,11 +256,11 @@ void print_text(const SiteResult &r, const SiteSummary &summary, const SiteInput
         std::printf("Worst time %.0f s; no choice of these sites does better than %.0f s\n",
                     r.objective_after, r.lower_bound);
     const SiteCrossing &gained = summary.moved_inside, &lost = summary.moved_outside;
-    std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points, gained.weight,
-                unit_of(r).c_str());
+    std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points,
+                half_up(gained.weight, 0), unit_of(r).c_str());
     if (lost.points > 0) // only when units move away
         std::printf("Moved outside the standard: %zu points (%.0f %s), where a unit left\n",
-                    lost.points, lost.weight, unit_of(r).c_str());
+                    lost.points, half_up(lost.weight, 0), unit_of(r).c_str());
     std::printf("\n");
     std::printf("Per zone (each demand point with the unit that responds first, turnout "
                 "included), before -> after:\n");
@@ -259,22 +272,24 @@ void print_text(const SiteResult &r, const SiteSummary &summary, const SiteInput
         return nullptr;
     };
     for (const auto &z : r.zones_before) {
-        const SiteZone *a = find_after(z.unit_id);
-        if (a)
+        const SiteZone *after = find_after(z.unit_id);
+        const SiteFiguresShown b = as_printed(site_figures_shown(z.figures));
+        if (after) {
+            const SiteFiguresShown a = as_printed(site_figures_shown(after->figures));
             std::printf("%s %9.0f %9.0f %8.1f %8.1f %7.0f %7.0f\n", pad(z.unit_id, 14).c_str(),
-                        z.figures.weight, a->figures.weight, 100 * z.figures.covered_share(),
-                        100 * a->figures.covered_share(), z.figures.mean_time_s,
-                        a->figures.mean_time_s);
-        else
-            std::printf("%s %9.0f %9s %8.1f %8s %7.0f %7s\n", pad(z.unit_id, 14).c_str(),
-                        z.figures.weight, "moved", 100 * z.figures.covered_share(), "",
-                        z.figures.mean_time_s, "");
+                        b.weight, a.weight, b.covered_pct, a.covered_pct, b.mean_time_s,
+                        a.mean_time_s);
+        } else {
+            std::printf("%s %9.0f %9s %8.1f %8s %7.0f %7s\n", pad(z.unit_id, 14).c_str(), b.weight,
+                        "moved", b.covered_pct, "", b.mean_time_s, "");
+        }
     }
-    for (const auto &z : r.zones_after)
-        if (z.is_new)
-            std::printf("%s %9s %9.0f %8s %8.1f %7s %7.0f\n", pad(z.unit_id, 14).c_str(), "new",
-                        z.figures.weight, "", 100 * z.figures.covered_share(), "",
-                        z.figures.mean_time_s);
+    for (const auto &z : r.zones_after) {
+        if (!z.is_new) continue;
+        const SiteFiguresShown a = as_printed(site_figures_shown(z.figures));
+        std::printf("%s %9s %9.0f %8s %8.1f %7s %7.0f\n", pad(z.unit_id, 14).c_str(), "new",
+                    a.weight, "", a.covered_pct, "", a.mean_time_s);
+    }
 }
 
 void write_gpkg(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,

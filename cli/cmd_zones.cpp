@@ -91,9 +91,10 @@ void print_text(const ZonePlan &plan, const ZoneSummary &s, const ZonesOptions &
         if (std::isfinite(z.area_km2)) std::snprintf(area, sizeof area, "%8.2f", z.area_km2);
         std::printf(
             "%s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            pad(z.kiosk_id, w).c_str(), z.weight_s, area, z.road_km, z.incidents[0], z.incidents[1],
-            z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites, z.cameras,
-            z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+            pad(z.kiosk_id, w).c_str(), half_up(z.weight_s, 1), area, z.road_km, z.incidents[0],
+            z.incidents[1], z.incidents[2], z.incidents[3], half_up(z.incident_workload, 0),
+            z.key_sites, z.cameras, half_up(z.mean_time_s, 0), half_up(z.p95_time_s, 0),
+            half_up(z.worst_time_s, 0), z.network_parts);
     }
     if (o.no_polygons)
         std::printf("\nAllocation only (--no-polygons): no land shared out, so no areas; "
@@ -103,13 +104,13 @@ void print_text(const ZonePlan &plan, const ZoneSummary &s, const ZonesOptions &
                 s.imbalance);
     std::printf(
         "Response time over road length: mean %.0f s, 95th percentile %.0f s, worst %.0f s\n",
-        s.mean_time_s, s.p95_time_s, s.worst_time_s);
-    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n", s.drivable_km,
-                s.unreached_km);
+        half_up(s.mean_time_s, 0), half_up(s.p95_time_s, 0), half_up(s.worst_time_s, 0));
+    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n", half_up(s.drivable_km, 1),
+                half_up(s.unreached_km, 1));
     if (s.outside_boundary_km > 0)
         std::printf("Reached road outside the boundary: %.1f km (not in the zones' road and "
                     "time figures)\n",
-                    s.outside_boundary_km);
+                    half_up(s.outside_boundary_km, 1));
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
         const auto &b = plan.balance;
         std::printf("Balancing by %s: %s after %d iterations; imbalance %.3f -> %.3f, largest "
