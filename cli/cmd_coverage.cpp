@@ -1,6 +1,7 @@
 // lugeo coverage [plan]
 #include "common.hpp"
 #include "output.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/limits.hpp>
 
@@ -12,7 +13,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 namespace lugeo::cli {
 
@@ -58,14 +58,6 @@ Profile parse_profile(const std::string &s) {
 
 double round2(double v) {
     return std::round(v * 100.0) / 100.0;
-}
-
-nlohmann::json split_json(const LengthSplit &s) {
-    return {{"total_m", round2(s.total_m)},
-            {"covered_m", round2(s.covered_m)},
-            {"uncovered_m", round2(s.uncovered_m())},
-            {"backup_m", round2(s.backup_m)},
-            {"covered_share", std::round(s.share() * 10000.0) / 10000.0}};
 }
 
 const char *issue_name(CameraIssue::Kind k) {
@@ -121,12 +113,7 @@ int run_coverage(const CoverageCliOptions &o) {
     const CoverageResult r = analyze_coverage(net, in, opt);
     bar.done();
     const auto t2 = clock::now();
-    double uncovered = 0.0;
-    for (const RoadPiece &p : r.pieces)
-        if (p.cameras == 0) uncovered += p.to_m - p.from_m;
-    double gaps_m = 0.0;
-    for (const Gap &g : r.gaps)
-        gaps_m += g.length_m;
+    const CoverageSummary summary = coverage_summary(r);
     const double read_s = std::chrono::duration<double>(t1 - t0).count();
     const double analyse_s = std::chrono::duration<double>(t2 - t1).count();
 
@@ -236,28 +223,11 @@ int run_coverage(const CoverageCliOptions &o) {
     }
 
     if (o.json) {
-        nlohmann::json j;
+        nlohmann::json j = coverage_summary_json(summary);
         j["profile"] = profile_name(r.profile);
         j["cameras"] = r.cameras.size();
         j["road_edges"] = r.road_edges;
-        j["total_m"] = round2(r.total.total_m);
-        j["covered_m"] = round2(r.total.covered_m);
-        j["uncovered_m"] = round2(uncovered);
-        j["backup_m"] = round2(r.total.backup_m);
-        j["covered_share"] = std::round(r.total.share() * 10000.0) / 10000.0;
-        for (const auto &[k, v] : r.by_class)
-            j["by_class"][k] = split_json(v);
-        for (const auto &[k, v] : r.by_phase)
-            j["by_phase"][std::to_string(k)] = split_json(v);
-        for (const auto &[k, v] : r.by_phase_cumulative)
-            j["by_phase_cumulative"][std::to_string(k)] = split_json(v);
-        for (const auto &[k, v] : r.by_owner)
-            j["by_owner"][k] = split_json(v);
-        for (const auto &[k, v] : r.by_zone)
-            j["by_zone"][k] = split_json(v);
         j["min_gap_m"] = o.min_gap;
-        j["gaps_count"] = r.gaps.size();
-        j["gaps_m"] = round2(gaps_m);
         j["gaps"] = nlohmann::json::array();
         for (const Gap &g : r.gaps)
             j["gaps"].push_back({{"road", g.road},
@@ -290,30 +260,28 @@ int run_coverage(const CoverageCliOptions &o) {
               << r.road_edges << " edges)\n"
               << "  cameras     " << r.cameras.size() << " (" << in.occluders.size()
               << " buildings as occluders)\n"
-              << "  road        " << fmt(r.total.total_m / 1000.0, 2) << " km\n"
-              << "  covered     " << fmt(r.total.covered_m / 1000.0, 2) << " km ("
-              << fmt(100.0 * r.total.share(), 1) << "%)\n"
-              << "  uncovered   " << fmt(uncovered / 1000.0, 2) << " km\n"
-              << "  backup (>=2 cameras) " << fmt(r.total.backup_m / 1000.0, 2) << " km\n";
-    auto table = [&](const char *title, const auto &m) {
+              << "  road        " << fmt(summary.total.total_m / 1000.0, 2) << " km\n"
+              << "  covered     " << fmt(summary.total.covered_m / 1000.0, 2) << " km ("
+              << fmt(half_up(100.0 * summary.total.share, 1), 1) << "%)\n"
+              << "  uncovered   " << fmt(summary.total.uncovered_m / 1000.0, 2) << " km\n"
+              << "  backup (>=2 cameras) " << fmt(summary.total.backup_m / 1000.0, 2) << " km\n";
+    auto table = [&](const char *title, const std::vector<CoverageRow> &rows) {
         std::cout << "\n" << title << "                 km   covered   share   backup\n";
-        for (const auto &[k, v] : m) {
-            std::ostringstream key;
-            key << k;
+        for (const CoverageRow &v : rows) {
             char line[200];
             std::snprintf(line, sizeof line, "  %s %9.2f %9.2f  %5.1f%% %8.2f\n",
-                          pad(key.str(), 20).c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
-                          100.0 * v.share(), v.backup_m / 1000.0);
+                          pad(v.key, 20).c_str(), v.total_m / 1000.0, v.covered_m / 1000.0,
+                          half_up(100.0 * v.share, 1), v.backup_m / 1000.0);
             std::cout << line;
         }
     };
-    table("By road class", r.by_class);
-    table("By phase (that phase alone)", r.by_phase);
-    table("By phase (cumulative)", r.by_phase_cumulative);
-    table("By owner", r.by_owner);
-    if (!r.by_zone.empty()) table("By patrol zone", r.by_zone);
-    std::cout << "\nGaps >= " << fmt(o.min_gap, 0) << " m: " << r.gaps.size() << ", "
-              << fmt(gaps_m / 1000.0, 2) << " km; longest:\n";
+    table("By road class", summary.by_class);
+    table("By phase (that phase alone)", summary.by_phase);
+    table("By phase (cumulative)", summary.by_phase_cumulative);
+    table("By owner", summary.by_owner);
+    if (!summary.by_zone.empty()) table("By patrol zone", summary.by_zone);
+    std::cout << "\nGaps >= " << fmt(o.min_gap, 0) << " m: " << summary.gaps << ", "
+              << fmt(summary.gaps_m / 1000.0, 2) << " km; longest:\n";
     for (std::size_t i = 0; i < r.gaps.size() && int(i) < o.list; ++i) {
         const Gap &g = r.gaps[i];
         std::cout << "  " << fmt(g.length_m, 0) << " m  "

@@ -1,6 +1,7 @@
 // lugeo poles check | assign
 #include "output.hpp"
 #include "plate_common.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -43,11 +44,6 @@ struct PolesAssignOptions {
     bool json = false;
 };
 
-/// "L353" of "L353-0002": the type prefix and the road (district + road code) of a canonical ID.
-std::string road_of(const std::string &id) {
-    return id.substr(0, id.find('-'));
-}
-
 std::string one_in(double p) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "1 in %.0f", 1.0 / p);
@@ -57,24 +53,13 @@ std::string one_in(double p) {
 /// Confusable pairs, ranked by score. The worst pair of each pair of roads first (a road whose
 /// code is one misreading from another's makes every plate on it confusable: one line, not
 /// forty), up to --top; --all: every pair.
-void print_confusable(const std::vector<const CheckIssue *> &list, const Plates &set,
-                      const PolesCheckOptions &o) {
-    struct Group {
-        const CheckIssue *worst = nullptr;
-        std::size_t pairs = 0;
-    };
-    std::vector<Group> groups;
-    std::map<std::pair<std::string, std::string>, std::size_t> index;
-    for (const CheckIssue *is : list) { // already worst first
-        const auto key = std::make_pair(road_of(is->ids[0]), road_of(is->ids[1]));
-        auto [it, fresh] = index.emplace(key, groups.size());
-        if (fresh) groups.push_back({is, 0});
-        ++groups[it->second].pairs;
-    }
+void print_confusable(const CheckReport &rep, const std::vector<const CheckIssue *> &list,
+                      const Plates &set, const PolesCheckOptions &o) {
+    const ConfusableSummary conf = confusable_summary(rep, set);
     std::printf("\nconfusable (%zu pairs of plates on %zu pairs of roads, warning)\n"
                 "  one likely misreading apart (p >= %g per reading) and more than %.0f m apart;\n"
                 "  ranked by score = p x distance (metres a unit is sent astray per reading)\n",
-                list.size(), groups.size(), o.confusable_min_probability, o.confusable_min_m);
+                conf.pairs, conf.roads.size(), o.confusable_min_probability, o.confusable_min_m);
     std::printf("  %7s  %s %8s  %5s  %s  %s\n", "score_m", pad("p", 11).c_str(), "distance",
                 o.all_pairs ? "rank" : "pairs",
                 pad(o.all_pairs ? "pair" : "worst pair", 22).c_str(), "misreading");
@@ -91,12 +76,12 @@ void print_confusable(const std::vector<const CheckIssue *> &list, const Plates 
             line(*list[k], k + 1);
         return;
     }
-    for (std::size_t k = 0; k < groups.size() && k < o.top; ++k)
-        line(*groups[k].worst, groups[k].pairs);
-    if (groups.size() > o.top)
+    for (std::size_t k = 0; k < conf.roads.size() && k < o.top; ++k)
+        line(rep.issues[conf.roads[k].worst], conf.roads[k].pairs);
+    if (conf.roads.size() > o.top)
         std::printf("  … and %zu more pairs of roads (--top N; --all for every pair; --json; "
                     "-o pairs.gpkg)\n",
-                    groups.size() - o.top);
+                    conf.roads.size() - o.top);
 }
 
 /// The confusable pairs as lines joining the two plates, in the scene CRS, ranked.
@@ -192,10 +177,10 @@ int run_poles_check(const PolesCheckOptions &o) {
             j["issues"].push_back(std::move(ij));
         }
         j["issues_by_kind"] = by_kind;
-        j["confusable"] = {{"pairs", by_kind["confusable"]},
-                           {"min_distance_m", o.confusable_min_m},
-                           {"min_probability", o.confusable_min_probability},
-                           {"order", "score = probability x distance_m, highest first"}};
+        j["confusable"] = confusable_summary_json(confusable_summary(rep, set));
+        j["confusable"]["min_distance_m"] = o.confusable_min_m;
+        j["confusable"]["min_probability"] = o.confusable_min_probability;
+        j["confusable"]["order"] = "score = probability x distance_m, highest first";
         print_json(j);
     } else {
         std::cout << "Plate registry check: " << rep.plate_count << " plates, " << rep.error_count
@@ -215,7 +200,7 @@ int run_poles_check(const PolesCheckOptions &o) {
             groups[is.kind].push_back(&is);
         for (const auto &[kind, list] : groups) {
             if (kind == CheckKind::confusable) {
-                print_confusable(list, set, o);
+                print_confusable(rep, list, set, o);
                 continue;
             }
             std::cout << "\n"

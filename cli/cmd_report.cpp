@@ -1,5 +1,6 @@
 // lugeo report: the planning report (one self-contained HTML file with maps, plus a GPKG).
 #include "common.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -105,9 +106,18 @@ nlohmann::json summary_json(const ReportSummary &s) {
     j["camera_covered_share"] =
         s.camera_covered_share >= 0 ? nlohmann::json(s.camera_covered_share) : nlohmann::json();
     j["confusable_pairs"] = s.confusable_pairs;
+    j["confusable_road_pairs"] = s.confusable_road_pairs;
     j["registry_errors"] = s.registry_errors;
     j["findings"] = s.findings;
     return j;
+}
+
+/// The sections' figures as their commands print them (zones, coverage, site --json); null
+/// for a section the scene cannot have.
+void add_figures_json(nlohmann::json &j, const ReportFigures &f) {
+    j["zones"] = f.zones ? zone_summary_json(*f.zones) : nlohmann::json();
+    j["coverage"] = f.coverage ? coverage_summary_json(*f.coverage) : nlohmann::json();
+    j["next_kiosks"] = f.next_kiosks ? site_summary_json(*f.next_kiosks) : nlohmann::json();
 }
 
 int run_report(const ReportCmdOptions &o) {
@@ -144,6 +154,7 @@ int run_report(const ReportCmdOptions &o) {
         j["html_bytes"] = r.html_bytes;
         j["pdf"] = pdf.empty() ? nlohmann::json() : nlohmann::json(pdf);
         j["summary"] = summary_json(r.summary);
+        add_figures_json(j, r.figures);
         j["timings_s"] = {{"total", r.seconds}};
         // the scene table's counts: after each layer's `where` and validation
         j["scene"] = nlohmann::json::array();

@@ -1,6 +1,7 @@
 // lugeo site: where the next kiosks should go (cover, median, center objectives)
 #include "common.hpp"
 #include "output.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/crs.hpp>
 #include <lugeo/error.hpp>
@@ -44,16 +45,6 @@ nlohmann::json num(double v) {
     return std::isfinite(v) ? nlohmann::json(r2(v)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json figures_json(const SiteFigures &f) {
-    return {{"points", f.points},
-            {"weight", r2(f.weight)},
-            {"covered_weight", r2(f.covered_weight)},
-            {"covered_points", f.covered_points},
-            {"covered_pct", r2(100 * f.covered_share())},
-            {"mean_time_s", num(f.mean_time_s)},
-            {"worst_time_s", num(f.worst_time_s)}};
-}
-
 const char *method_text(const SiteResult &r) {
     switch (r.method) {
     case SiteMethod::none:
@@ -69,24 +60,6 @@ const char *method_text(const SiteResult &r) {
         return "binary search on the radius over greedy set covers (with a lower bound)";
     }
     return "?";
-}
-
-/// The demand points the sites bring inside the standard (`inside`) or, where a unit moved
-/// away, leave outside it.
-struct Moved {
-    std::size_t points = 0;
-    double weight = 0;
-};
-Moved moved(const SiteResult &r, bool inside) {
-    Moved m;
-    for (const auto &p : r.points) {
-        const bool before = p.time_before_s <= r.within_s, after = p.time_after_s <= r.within_s;
-        if (inside ? (!before && after) : (before && !after)) {
-            ++m.points;
-            m.weight += p.weight;
-        }
-    }
-    return m;
 }
 
 std::string unit_of(const SiteResult &r) {
@@ -183,10 +156,10 @@ std::string turnout_text(const std::map<std::string, double> &t) {
     return s;
 }
 
-nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
+nlohmann::json result_json(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
                            const std::string &source,
                            const std::map<std::string, double> &turnout) {
-    nlohmann::json j;
+    nlohmann::json j = site_summary_json(summary);
     j["objective"] = site_objective_name(r.objective);
     j["demand"] = site_demand_name(r.demand);
     j["within_min"] = r2(r.within_s / 60.0);
@@ -199,18 +172,6 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     j["objective_before"] = num(r.objective_before);
     j["objective_after"] = num(r.objective_after);
     j["lower_bound"] = num(r.lower_bound);
-    nlohmann::json sites = nlohmann::json::array();
-    for (const auto &s : r.sites) {
-        const LonLat ll = frame.to_lonlat(s.position);
-        sites.push_back({{"id", s.id},
-                         {"name", s.name},
-                         {"lon", std::round(ll.lon * 1e6) / 1e6},
-                         {"lat", std::round(ll.lat * 1e6) / 1e6},
-                         {"gain", r2(s.gain)},
-                         {"objective", num(s.objective)},
-                         {"figures", figures_json(s.figures)}});
-    }
-    j["sites"] = sites;
     nlohmann::json moves = nlohmann::json::array();
     for (const auto &m : r.moves)
         moves.push_back(
@@ -218,12 +179,10 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
              {"to", r.sites[m.pick].id},
              {"distance_m", r2(distance(in.fixed[m.unit].position, r.sites[m.pick].position))}});
     j["moves"] = moves;
-    j["before"] = figures_json(r.before);
-    j["after"] = figures_json(r.after);
     auto zones = [](const std::vector<SiteZone> &zs) {
         nlohmann::json a = nlohmann::json::array();
         for (const auto &z : zs) {
-            nlohmann::json f = figures_json(z.figures);
+            nlohmann::json f = site_figures_json(site_figures_shown(z.figures));
             f["unit"] = z.unit_id;
             f["new"] = z.is_new;
             a.push_back(f);
@@ -232,22 +191,30 @@ nlohmann::json result_json(const SiteResult &r, const MetricFrame &frame, const 
     };
     j["zones_before"] = zones(r.zones_before);
     j["zones_after"] = zones(r.zones_after);
-    const Moved gained = moved(r, true), lost = moved(r, false);
-    j["moved_inside"] = {{"points", gained.points}, {"weight", r2(gained.weight)}};
-    j["moved_outside"] = {{"points", lost.points}, {"weight", r2(lost.weight)}};
     j["table_entries"] = r.table_entries;
     j["solutions_evaluated"] = r.solutions_evaluated;
     j["timings_s"] = {{"table", r.seconds_table}, {"search", r.seconds_search}};
     return j;
 }
 
-void print_fig(const char *label, const SiteFigures &f) {
-    std::printf("%s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n",
-                pad(label, 8).c_str(), 100 * f.covered_share(), f.covered_weight, f.weight,
-                f.mean_time_s, f.worst_time_s);
+/// The figures at the text's precision (weights and times whole, shares to 0.1 %), half up.
+SiteFiguresShown as_printed(SiteFiguresShown f) {
+    f.weight = half_up(f.weight, 0);
+    f.covered_weight = half_up(f.covered_weight, 0);
+    f.covered_pct = half_up(f.covered_pct, 1);
+    f.mean_time_s = half_up(f.mean_time_s, 0);
+    f.worst_time_s = half_up(f.worst_time_s, 0);
+    return f;
 }
 
-void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &in,
+void print_fig(const char *label, const SiteFiguresShown &shown) {
+    const SiteFiguresShown f = as_printed(shown);
+    std::printf("%s within standard %6.1f%% (%.0f of %.0f), mean %5.0f s, worst %5.0f s\n",
+                pad(label, 8).c_str(), f.covered_pct, f.covered_weight, f.weight, f.mean_time_s,
+                f.worst_time_s);
+}
+
+void print_text(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
                 const std::string &source, const std::map<std::string, double> &turnout) {
     std::printf("Siting: %zu new site%s%s among %zu candidates (%s), objective %s over %s, "
                 "standard %.1f min\n",
@@ -268,12 +235,11 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         std::printf(" (%zu too far from the network left out)", r.demand_off_network);
     std::printf("\n\n%3s %s %11s %10s %10s %8s %8s %7s\n", "#", pad("site", 14).c_str(), "lon",
                 "lat", "gain", "within%", "mean_s", "worst_s");
-    for (std::size_t i = 0; i < r.sites.size(); ++i) {
-        const auto &s = r.sites[i];
-        const LonLat ll = frame.to_lonlat(s.position);
-        std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", i + 1,
-                    pad(s.id, 14).c_str(), ll.lon, ll.lat, s.gain, 100 * s.figures.covered_share(),
-                    s.figures.mean_time_s, s.figures.worst_time_s);
+    for (const SiteRow &s : summary.sites) {
+        const SiteFiguresShown f = as_printed(s.figures);
+        std::printf("%3zu %s %11.6f %10.6f %10.1f %8.1f %8.0f %7.0f\n", s.rank,
+                    pad(s.id, 14).c_str(), s.lon, s.lat, half_up(s.gain, 1), f.covered_pct,
+                    f.mean_time_s, f.worst_time_s);
     }
     for (const auto &m : r.moves)
         std::printf("    moved: %s -> %s (%.0f m)\n", in.fixed[m.unit].id.c_str(),
@@ -284,17 +250,17 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
                                 : r.objective == SiteObjective::median
                                     ? "seconds off the weighted mean time"
                                     : "seconds off the worst time");
-    print_fig("Before", r.before);
-    print_fig("After", r.after);
+    print_fig("Before", summary.before);
+    print_fig("After", summary.after);
     if (r.objective == SiteObjective::center && std::isfinite(r.lower_bound))
         std::printf("Worst time %.0f s; no choice of these sites does better than %.0f s\n",
                     r.objective_after, r.lower_bound);
-    const Moved gained = moved(r, true), lost = moved(r, false);
-    std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points, gained.weight,
-                unit_of(r).c_str());
+    const SiteCrossing &gained = summary.moved_inside, &lost = summary.moved_outside;
+    std::printf("Moved inside the standard: %zu points (%.0f %s)\n", gained.points,
+                half_up(gained.weight, 0), unit_of(r).c_str());
     if (lost.points > 0) // only when units move away
         std::printf("Moved outside the standard: %zu points (%.0f %s), where a unit left\n",
-                    lost.points, lost.weight, unit_of(r).c_str());
+                    lost.points, half_up(lost.weight, 0), unit_of(r).c_str());
     std::printf("\n");
     std::printf("Per zone (each demand point with the unit that responds first, turnout "
                 "included), before -> after:\n");
@@ -306,26 +272,29 @@ void print_text(const SiteResult &r, const MetricFrame &frame, const SiteInput &
         return nullptr;
     };
     for (const auto &z : r.zones_before) {
-        const SiteZone *a = find_after(z.unit_id);
-        if (a)
+        const SiteZone *after = find_after(z.unit_id);
+        const SiteFiguresShown b = as_printed(site_figures_shown(z.figures));
+        if (after) {
+            const SiteFiguresShown a = as_printed(site_figures_shown(after->figures));
             std::printf("%s %9.0f %9.0f %8.1f %8.1f %7.0f %7.0f\n", pad(z.unit_id, 14).c_str(),
-                        z.figures.weight, a->figures.weight, 100 * z.figures.covered_share(),
-                        100 * a->figures.covered_share(), z.figures.mean_time_s,
-                        a->figures.mean_time_s);
-        else
-            std::printf("%s %9.0f %9s %8.1f %8s %7.0f %7s\n", pad(z.unit_id, 14).c_str(),
-                        z.figures.weight, "moved", 100 * z.figures.covered_share(), "",
-                        z.figures.mean_time_s, "");
+                        b.weight, a.weight, b.covered_pct, a.covered_pct, b.mean_time_s,
+                        a.mean_time_s);
+        } else {
+            std::printf("%s %9.0f %9s %8.1f %8s %7.0f %7s\n", pad(z.unit_id, 14).c_str(), b.weight,
+                        "moved", b.covered_pct, "", b.mean_time_s, "");
+        }
     }
-    for (const auto &z : r.zones_after)
-        if (z.is_new)
-            std::printf("%s %9s %9.0f %8s %8.1f %7s %7.0f\n", pad(z.unit_id, 14).c_str(), "new",
-                        z.figures.weight, "", 100 * z.figures.covered_share(), "",
-                        z.figures.mean_time_s);
+    for (const auto &z : r.zones_after) {
+        if (!z.is_new) continue;
+        const SiteFiguresShown a = as_printed(site_figures_shown(z.figures));
+        std::printf("%s %9s %9.0f %8s %8.1f %7s %7.0f\n", pad(z.unit_id, 14).c_str(), "new",
+                    a.weight, "", a.covered_pct, "", a.mean_time_s);
+    }
 }
 
-void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
-                const ZoneContext &ctx, const SiteOptions &so, const OutputArgs &out) {
+void write_gpkg(const SiteResult &r, const SiteSummary &summary, const SiteInput &in,
+                const Network &net, const ZoneContext &ctx, const SiteOptions &so,
+                const OutputArgs &out) {
     const std::string &new_kind = so.new_kind;
     VectorWriter w = open_output(out);
     LayerDef sd;
@@ -339,15 +308,14 @@ void write_gpkg(const SiteResult &r, const SiteInput &in, const Network &net,
                  {"mean_time_s", FieldType::real}, {"worst_time_s", FieldType::real},
                  {"moved_unit", FieldType::string}};
     const std::size_t ls = w.add_layer(sd);
-    for (std::size_t i = 0; i < r.sites.size(); ++i) {
-        const auto &s = r.sites[i];
+    for (const SiteRow &s : summary.sites) {
         std::string moved;
         for (const auto &m : r.moves)
-            if (m.pick == i) moved = in.fixed[m.unit].id;
+            if (m.pick + 1 == s.rank) moved = in.fixed[m.unit].id;
         w.add_feature(ls, Geometry::of_point(s.position),
-                      {std::int64_t(i + 1), s.id, s.name, r2(s.gain), r2(s.objective),
-                       r2(100 * s.figures.covered_share()), r2(s.figures.mean_time_s),
-                       r2(s.figures.worst_time_s), moved});
+                      {std::int64_t(s.rank), s.id, s.name, s.gain, s.objective,
+                       s.figures.covered_pct, s.figures.mean_time_s, s.figures.worst_time_s,
+                       moved});
     }
     // the new zones: network Voronoi of the units after by car travel time (build_zones has no
     // turnout); its times are made response times by adding each zone's own unit's turnout.
@@ -663,12 +631,12 @@ int run_site(const SiteCliOptions &o) {
     }
     const SiteResult r = plan_sites(net, in, so);
     bar.done();
-    const MetricFrame frame(net.crs());
-    if (!o.output.empty()) write_gpkg(r, in, net, ctx, so, o.output);
+    const SiteSummary summary = site_summary(r, MetricFrame(net.crs()));
+    if (!o.output.empty()) write_gpkg(r, summary, in, net, ctx, so, o.output);
     if (o.json)
-        print_json(result_json(r, frame, in, in.candidates_source, turnouts_used(in, so)));
+        print_json(result_json(r, summary, in, in.candidates_source, turnouts_used(in, so)));
     else
-        print_text(r, frame, in, in.candidates_source, turnouts_used(in, so));
+        print_text(r, summary, in, in.candidates_source, turnouts_used(in, so));
     if (!o.output.empty() && !one_turnout(turnouts_used(in, so)) && !o.scene.quiet)
         std::cerr << "lugeo: note: the zones layer gives road to the unit nearest by travel time "
                      "(without turnout); the turnouts differ by kind ("

@@ -1,6 +1,7 @@
 // lugeo zones: patrol zones from the kiosks (network Voronoi, balancing, existing plans)
 #include "common.hpp"
 #include "output.hpp"
+#include "present_plans.hpp"
 
 #include <lugeo/limits.hpp>
 
@@ -42,19 +43,11 @@ nlohmann::json num(double v) {
     return std::isfinite(v) ? nlohmann::json(r2(v)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
-    nlohmann::json j;
+nlohmann::json plan_json(const ZonePlan &plan, const ZoneSummary &summary, const ZonesOptions &o) {
+    nlohmann::json j = zone_summary_json(summary);
     j["mode"] = o.existing.empty() ? "voronoi" : "existing";
     j["balance"] = zone_balance_name(plan.measure);
     j["tolerance_pct"] = o.tolerance_pct;
-    j["kiosks"] = plan.kiosks.size();
-    j["drivable_km"] = r2(plan.drivable_length_m / 1000.0);
-    j["unreached_km"] = r2(plan.unreached_length_m / 1000.0);
-    j["outside_boundary_km"] = r2(plan.outside_boundary_length_m / 1000.0);
-    j["imbalance"] = num(plan.imbalance);
-    j["mean_time_s"] = r2(plan.mean_time_s);
-    j["p95_time_s"] = r2(plan.p95_time_s);
-    j["worst_time_s"] = r2(plan.worst_time_s);
     j["sites"] = plan.sites;
     j["cell_m"] = r2(plan.cell_m);
     j["timings_s"] = {{"allocation", plan.seconds_allocation}, {"polygons", plan.seconds_polygons}};
@@ -78,66 +71,46 @@ nlohmann::json plan_json(const ZonePlan &plan, const ZonesOptions &o) {
                          {"gap_area_m2", r2(plan.gap_area_m2)},
                          {"overlap_area_m2", r2(plan.overlap_area_m2)}};
     }
-    nlohmann::json zones = nlohmann::json::array();
-    for (const auto &z : plan.zones) {
-        nlohmann::json g;
-        for (std::size_t i = 0; i < incident_grade_count; ++i)
-            g[incident_grade_name(static_cast<IncidentGrade>(i))] = z.incidents[i];
-        zones.push_back({{"kiosk", z.kiosk_id},
-                         {"name", z.kiosk_name},
-                         {"weight_s", r2(z.weight_s)},
-                         {"area_km2", std::round(z.area_m2 / 1e4) / 100.0},
-                         {"road_km", r2(z.road_length_m / 1000.0)},
-                         {"incidents", g},
-                         {"incident_workload", r2(z.incident_workload)},
-                         {"key_sites", z.key_sites},
-                         {"cameras", z.cameras},
-                         {"mean_time_s", r2(z.mean_time_s)},
-                         {"p95_time_s", r2(z.p95_time_s)},
-                         {"worst_time_s", r2(z.worst_time_s)},
-                         {"network_parts", z.network_parts},
-                         {"workload", r2(z.workload)}});
-    }
-    j["zones"] = zones;
     return j;
 }
 
-void print_text(const ZonePlan &plan, const ZonesOptions &o) {
-    std::printf("Patrol zones: %zu kiosks, %s%s\n", plan.kiosks.size(),
+void print_text(const ZonePlan &plan, const ZoneSummary &s, const ZonesOptions &o) {
+    std::printf("Patrol zones: %zu kiosks, %s%s\n", s.rows.size(),
                 o.existing.empty() ? "network Voronoi by car time" : "existing plan ",
                 o.existing.empty()                  ? ""
                 : o.existing == existing_from_scene ? "(the scene's zones layer)"
                                                     : o.existing.c_str());
     std::size_t w = 10; // the widest kiosk ID (OSM ids: "osm:n1712696861"), by display width
-    for (const auto &z : plan.zones)
+    for (const auto &z : s.rows)
         w = std::max(w, display_width(z.kiosk_id));
     std::printf("%s %8s %8s %8s %5s %5s %5s %5s %6s %5s %6s %7s %7s %7s %5s\n",
                 pad("kiosk", w).c_str(), "weight_s", "area_km2", "road_km", "red", "orng", "blue",
                 "grn", "inc_wl", "sites", "cams", "mean_s", "p95_s", "worst_s", "parts");
-    for (const auto &z : plan.zones) {
+    for (const auto &z : s.rows) {
         char area[32] = "       -"; // allocation only: no land shared out
-        if (std::isfinite(z.area_m2)) std::snprintf(area, sizeof area, "%8.2f", z.area_m2 / 1e6);
+        if (std::isfinite(z.area_km2)) std::snprintf(area, sizeof area, "%8.2f", z.area_km2);
         std::printf(
             "%s %8.1f %8s %8.2f %5zu %5zu %5zu %5zu %6.0f %5zu %6zu %7.0f %7.0f %7.0f %5zu\n",
-            pad(z.kiosk_id, w).c_str(), z.weight_s, area, z.road_length_m / 1000.0, z.incidents[0],
-            z.incidents[1], z.incidents[2], z.incidents[3], z.incident_workload, z.key_sites,
-            z.cameras, z.mean_time_s, z.p95_time_s, z.worst_time_s, z.network_parts);
+            pad(z.kiosk_id, w).c_str(), half_up(z.weight_s, 1), area, z.road_km, z.incidents[0],
+            z.incidents[1], z.incidents[2], z.incidents[3], half_up(z.incident_workload, 0),
+            z.key_sites, z.cameras, half_up(z.mean_time_s, 0), half_up(z.p95_time_s, 0),
+            half_up(z.worst_time_s, 0), z.network_parts);
     }
     if (o.no_polygons)
         std::printf("\nAllocation only (--no-polygons): no land shared out, so no areas; "
                     "incidents, key sites and cameras counted by their nearest reached road\n");
-    std::printf("\nImbalance (largest / smallest %s): %.3f\n",
+    std::printf("\nImbalance (largest / smallest %s): %.2f\n",
                 plan.measure == ZoneBalance::none ? "road length" : zone_balance_name(plan.measure),
-                plan.imbalance);
+                s.imbalance);
     std::printf(
         "Response time over road length: mean %.0f s, 95th percentile %.0f s, worst %.0f s\n",
-        plan.mean_time_s, plan.p95_time_s, plan.worst_time_s);
-    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n",
-                plan.drivable_length_m / 1000.0, plan.unreached_length_m / 1000.0);
-    if (plan.outside_boundary_length_m > 0)
+        half_up(s.mean_time_s, 0), half_up(s.p95_time_s, 0), half_up(s.worst_time_s, 0));
+    std::printf("Drivable %.1f km, not reached from any kiosk %.1f km\n", half_up(s.drivable_km, 1),
+                half_up(s.unreached_km, 1));
+    if (s.outside_boundary_km > 0)
         std::printf("Reached road outside the boundary: %.1f km (not in the zones' road and "
                     "time figures)\n",
-                    plan.outside_boundary_length_m / 1000.0);
+                    half_up(s.outside_boundary_km, 1));
     if (plan.measure != ZoneBalance::none && o.existing.empty()) {
         const auto &b = plan.balance;
         std::printf("Balancing by %s: %s after %d iterations; imbalance %.3f -> %.3f, largest "
@@ -159,8 +132,8 @@ void print_text(const ZonePlan &plan, const ZonesOptions &o) {
     }
 }
 
-void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out, bool polygons,
-                bool quiet) {
+void write_gpkg(const ZonePlan &plan, const ZoneSummary &s, const Network &net,
+                const OutputArgs &out, bool polygons, bool quiet) {
     VectorWriter w = open_output(out);
     LayerDef zd;
     zd.name = "zones";
@@ -186,16 +159,15 @@ void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out,
                  {"network_parts", FieldType::integer},
                  {"workload", FieldType::real}};
     const std::size_t lz = polygons ? w.add_layer(zd) : 0;
-    for (std::size_t i = 0; i < plan.zones.size() && polygons; ++i) {
-        const auto &z = plan.zones[i];
-        w.add_feature(lz, Geometry::of_polygons(z.polygon),
-                      {std::int64_t(i), z.kiosk_id, z.kiosk_name, r2(z.weight_s),
-                       std::round(z.area_m2 / 1e4) / 100.0, r2(z.road_length_m / 1000.0),
+    for (std::size_t i = 0; i < s.rows.size() && polygons; ++i) {
+        const auto &z = s.rows[i];
+        w.add_feature(lz, Geometry::of_polygons(plan.zones[i].polygon),
+                      {std::int64_t(i), z.kiosk_id, z.kiosk_name, z.weight_s, z.area_km2, z.road_km,
                        std::int64_t(z.incidents[0]), std::int64_t(z.incidents[1]),
                        std::int64_t(z.incidents[2]), std::int64_t(z.incidents[3]),
-                       r2(z.incident_workload), std::int64_t(z.key_sites), std::int64_t(z.cameras),
-                       r2(z.mean_time_s), r2(z.p95_time_s), r2(z.worst_time_s),
-                       std::int64_t(z.network_parts), r2(z.workload)});
+                       z.incident_workload, std::int64_t(z.key_sites), std::int64_t(z.cameras),
+                       z.mean_time_s, z.p95_time_s, z.worst_time_s, std::int64_t(z.network_parts),
+                       z.workload});
     }
     LayerDef ed;
     ed.name = "zone_edges";
@@ -233,8 +205,8 @@ void write_gpkg(const ZonePlan &plan, const Network &net, const OutputArgs &out,
     const std::size_t lk = w.add_layer(kd);
     for (std::size_t i = 0; i < plan.kiosks.size(); ++i) {
         w.add_feature(lk, Geometry::of_point(plan.kiosks[i].position),
-                      {std::int64_t(i), plan.kiosks[i].id, plan.kiosks[i].name,
-                       r2(plan.zones[i].weight_s), r2(plan.kiosk_snaps[i].distance_m)});
+                      {std::int64_t(i), plan.kiosks[i].id, plan.kiosks[i].name, s.rows[i].weight_s,
+                       r2(plan.kiosk_snaps[i].distance_m)});
     }
     w.commit();
     report_written(w, quiet);
@@ -319,11 +291,12 @@ int run_zones(const ZonesOptions &o) {
         plan = build_zones(net, kiosks, ctx, zo);
     }
     bar.done();
-    if (!o.output.empty()) write_gpkg(plan, net, o.output, !o.no_polygons, o.scene.quiet);
+    const ZoneSummary summary = zone_summary(plan);
+    if (!o.output.empty()) write_gpkg(plan, summary, net, o.output, !o.no_polygons, o.scene.quiet);
     if (o.json)
-        print_json(plan_json(plan, o));
+        print_json(plan_json(plan, summary, o));
     else
-        print_text(plan, o);
+        print_text(plan, summary, o);
     return exit_ok;
 }
 

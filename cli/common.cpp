@@ -645,6 +645,12 @@ std::string pad_left(std::string_view s, std::size_t width) {
     return std::string(w < width ? width - w : 0, ' ') + std::string(s);
 }
 
+double half_up(double v, int decimals) {
+    if (!std::isfinite(v)) return v;
+    const double scale = std::pow(10.0, decimals);
+    return std::round(v * scale) / scale;
+}
+
 std::string fmt(double v, int decimals) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);

@@ -149,6 +149,11 @@ void check_not_input(const Scene &scene, const std::vector<std::string> &outputs
 
 /// Fixed-precision number for text output.
 std::string fmt(double v, int decimals);
+/// A figure the library rounded to 0.01 (zone_summary, coverage_summary, site_summary), for
+/// printf at fewer places: rounded half away from zero in decimal first, so that 82.35 prints
+/// as 82.4 as a reader would round it (printf alone rounds the binary 82.34999… to 82.3).
+/// Non-finite values pass through.
+double half_up(double v, int decimals);
 
 /// Terminal columns `s` (UTF-8) takes: East Asian Wide and Fullwidth characters (Chinese,
 /// Japanese, Korean, fullwidth forms) 2, combining marks and zero-width characters 0,

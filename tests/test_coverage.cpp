@@ -317,3 +317,26 @@ TEST_CASE("OSM surveillance cameras (Munich)") {
     }
     CHECK(directed > 0);
 }
+
+TEST_CASE("coverage_summary: road classes the longest first (ties by name), figures rounded once") {
+    CoverageResult r;
+    r.by_class["residential"] = {1200.004, 300.0, 0.0};
+    r.by_class["primary"] = {5000.126, 2500.0, 1000.0};
+    r.by_class["living_street"] = {1200.004, 0.0, 0.0}; // as long as residential
+    r.by_class["trunk"] = {2500.0, 1250.0, 10.0};
+    r.by_phase[2] = {8900.134, 4050.0, 0.0};
+    r.total = {8900.134, 4050.0, 1010.0};
+    r.pieces = {{0, 0.0, 4850.131, 0}, {1, 0.0, 4050.0, 1}}; // uncovered: 4850.131 m
+    const CoverageSummary s = coverage_summary(r);
+    std::vector<std::string> order;
+    for (const CoverageRow &c : s.by_class)
+        order.push_back(c.key);
+    CHECK(order == std::vector<std::string>{"primary", "trunk", "living_street", "residential"});
+    CHECK(s.by_class[0].total_m == 5000.13);
+    CHECK(s.by_class[0].share == 0.5);
+    CHECK(s.by_class[3].share == 0.25);
+    CHECK(s.by_phase.at(0).key == "2");
+    CHECK(s.total.uncovered_m == 4850.13); // summed from the uncovered pieces
+    CHECK(s.total.covered_m + s.total.uncovered_m == doctest::Approx(s.total.total_m));
+    CHECK(s.gaps == 0);
+}

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -194,4 +195,51 @@ TEST_CASE("confusable pairs: a check digit on both plates defuses a misread digi
     const auto prefix = confusables(prefix_rep);
     REQUIRE(prefix.size() == 1);
     CHECK(prefix[0]->misreading == "prefix G/L");
+}
+
+TEST_CASE("confusable_summary: one count, each pair of roads once in either order, worst first") {
+    // roads whose codes are one swap apart (353/533, 359/539, 121/211), ten plates each; the
+    // 353 and 539 roads have names, the others are known by their ID's road part
+    const std::vector<std::pair<std::string, std::string>> roads = {
+        {"353", "Jianshe Road"},   {"533", ""}, {"359", ""},
+        {"539", "Xingyue Street"}, {"121", ""}, {"211", ""}};
+    Plates set;
+    for (std::size_t r = 0; r < roads.size(); ++r)
+        for (int k = 1; k <= 10; ++k) {
+            Plate p = plate("G" + roads[r].first + "-00" + (k < 10 ? "0" : "") + std::to_string(k),
+                            150.0 * k, 3000.0 * double(r));
+            p.road = roads[r].second;
+            set.plates.push_back(p);
+        }
+    const CheckReport rep = check_plates(set.plates);
+    const auto conf = confusables(rep);
+    REQUIRE(conf.size() >= 30);
+    const ConfusableSummary s = confusable_summary(rep, set);
+    CHECK(s.pairs == conf.size());
+    std::size_t sum = 0;
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const ConfusableRoads &g : s.roads) {
+        sum += g.pairs;
+        const auto key = std::minmax(g.road_a, g.road_b);
+        CHECK(seen.insert({key.first, key.second}).second); // once, in either order
+        // the worst pair of the two roads: no pair between them scores higher
+        const CheckIssue &worst = rep.issues.at(g.worst);
+        CHECK(worst.kind == CheckKind::confusable);
+        for (const CheckIssue *is : conf) {
+            const auto road = [&](std::size_t k) {
+                const Plate &p = set.plates[is->plates[k]];
+                return p.road.empty() ? p.id.substr(0, p.id.find('-')) : p.road;
+            };
+            // (std::minmax of two temporaries would return dangling references)
+            const std::string a = road(0), b = road(1);
+            if (std::minmax(a, b) == key) CHECK(is->score <= worst.score);
+        }
+    }
+    CHECK(sum == s.pairs);
+    // named roads by their names, the others by the ID's road part
+    CHECK(seen.count({"G533", "Jianshe Road"}) == 1);
+    CHECK(seen.count({"G359", "Xingyue Street"}) == 1);
+    CHECK(seen.count({"G121", "G211"}) == 1);
+    for (std::size_t i = 1; i < s.roads.size(); ++i)
+        CHECK(rep.issues[s.roads[i - 1].worst].score >= rep.issues[s.roads[i].worst].score);
 }

@@ -170,6 +170,28 @@ struct CoverageResult {
 CoverageResult analyze_coverage(const Network &net, const CoverageInput &input,
                                 const CoverageOptions &options);
 
+/// A road length split as presented — by the coverage command (text, JSON) and the report's
+/// tables — rounded once: metres to 0.01, the share to 0.0001.
+struct CoverageRow {
+    std::string key; ///< road class, phase, owner or zone ("" for the total)
+    double total_m = 0, covered_m = 0, uncovered_m = 0, backup_m = 0;
+    double share = 0; ///< covered / total
+};
+
+/// The coverage figures as presented: the total and the splits, each in one order.
+struct CoverageSummary {
+    CoverageRow total; ///< uncovered_m summed from the uncovered pieces (the splits: a difference)
+    std::vector<CoverageRow> by_class; ///< the longest class first (ties by name)
+    std::vector<CoverageRow> by_phase, by_phase_cumulative; ///< by phase
+    std::vector<CoverageRow> by_owner, by_zone;             ///< by name
+    std::size_t gaps = 0;
+    double gaps_m = 0;
+    std::size_t key_sites_unseen = 0, cameras_no_road = 0;
+};
+
+/// The result's figures, ordered and rounded once (CoverageRow).
+CoverageSummary coverage_summary(const CoverageResult &result);
+
 /// The ID of the plate nearest a gap's end (Gap::from_plate, to_plate), "" when there is none.
 std::string gap_plate_id(const CoverageInput &input, const std::optional<PlateRef> &end);
 

@@ -397,6 +397,21 @@ CheckReport check_plates(const std::vector<Plate> &plates, const CheckOptions &o
 CheckReport check_scene_plates(const Plates &set, const std::vector<LayerReport> &reports,
                                const CheckOptions &options = {});
 
+/// The confusable pairs of one pair of roads (either order): the worst pair and how many.
+struct ConfusableRoads {
+    std::string road_a, road_b; ///< the roads of the worst pair's two plates, in its order
+    std::size_t worst = 0;      ///< index into CheckReport::issues: the pair with the top score
+    std::size_t pairs = 0;      ///< pairs of plates between these two roads
+};
+/// The confusable pairs as presented by `lugeo poles check` and the report: one count, and
+/// each pair of roads once. A plate's road is its road name, else its ID up to the first
+/// '-' (the scheme's road part, "L353" of "L353-0002").
+struct ConfusableSummary {
+    std::size_t pairs = 0;              ///< pairs of plates
+    std::vector<ConfusableRoads> roads; ///< by their worst pair's score, highest first
+};
+ConfusableSummary confusable_summary(const CheckReport &report, const Plates &set);
+
 /// CheckOptions::distance_to_road over a network: the distance to the nearest walkable edge
 /// of any component; infinity beyond max(4 x max_road_distance_m, 1000 m).
 std::function<double(XY)> road_distance(const Network &net, double max_road_distance_m);

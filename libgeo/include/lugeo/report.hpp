@@ -7,9 +7,13 @@
 // with no network) and `report.gpkg` into a folder.
 #pragma once
 
+#include <lugeo/coverage.hpp>
 #include <lugeo/io.hpp>
 #include <lugeo/layers.hpp>
+#include <lugeo/site.hpp>
+#include <lugeo/zones.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,10 +58,19 @@ struct ReportSummary {
     bool by_incidents = true; ///< pass/fail on incidents (false: on road, no incidents)
     StandardRow city;
     std::vector<StandardRow> zones;
-    double camera_covered_share = -1; ///< road seen by a camera; -1 without cameras
-    std::size_t confusable_pairs = 0; ///< confusable plate pairs (registry checks)
+    double camera_covered_share = -1;      ///< road seen by a camera; -1 without cameras
+    std::size_t confusable_pairs = 0;      ///< confusable plate pairs (registry checks)
+    std::size_t confusable_road_pairs = 0; ///< pairs of roads they join (each pair once)
     std::size_t registry_errors = 0;
     std::vector<std::string> findings; ///< the three most important, each with what to do
+};
+
+/// The figures the analyses' sections show, as their commands present them (zone_summary,
+/// coverage_summary, site_summary); absent when the scene lacks what the section needs.
+struct ReportFigures {
+    std::optional<ZoneSummary> zones;
+    std::optional<CoverageSummary> coverage;
+    std::optional<SiteSummary> next_kiosks;
 };
 
 struct ReportResult {
@@ -67,6 +80,7 @@ struct ReportResult {
     std::vector<std::string> gpkg_layers;
     std::size_t html_bytes = 0;
     ReportSummary summary;
+    ReportFigures figures;
     double seconds = 0.0;
 };
 

@@ -30,6 +30,7 @@
 //   SiteResult r = plan_sites(net, in, {.add = 3, .objective = SiteObjective::cover});
 #pragma once
 
+#include <lugeo/crs.hpp>
 #include <lugeo/geometry.hpp>
 #include <lugeo/io.hpp>
 #include <lugeo/layers.hpp>
@@ -202,6 +203,40 @@ struct SiteResult {
     int swap_passes = 0;
     double seconds_table = 0, seconds_search = 0;
 };
+
+/// SiteFigures as presented — by the site command (text, JSON, layer) and the report's next
+/// kiosks (table, layer) — rounded once to 0.01 (non-finite times stay non-finite).
+struct SiteFiguresShown {
+    std::size_t points = 0, covered_points = 0;
+    double weight = 0, covered_weight = 0;
+    double covered_pct = 0; ///< 100 x covered_weight / weight
+    double mean_time_s = 0, worst_time_s = 0;
+};
+/// A new site as presented: lon, lat to 1e-6 degrees.
+struct SiteRow {
+    std::size_t rank = 0; ///< 1 = chosen first
+    std::string id, name;
+    XY position;
+    double lon = 0, lat = 0;
+    double gain = 0, objective = 0;
+    SiteFiguresShown figures;
+};
+/// Demand points whose response time crosses the standard, and their weight.
+struct SiteCrossing {
+    std::size_t points = 0;
+    double weight = 0;
+};
+/// A siting result as presented: the sites in the order chosen, the figures before and
+/// after, and what moved inside the standard (or outside it, where a unit moved away).
+struct SiteSummary {
+    std::vector<SiteRow> sites;
+    SiteFiguresShown before, after;
+    SiteCrossing moved_inside, moved_outside;
+};
+/// One SiteFigures as presented (SiteFiguresShown).
+SiteFiguresShown site_figures_shown(const SiteFigures &figures);
+/// `frame`: the network's CRS (for the sites' lon, lat).
+SiteSummary site_summary(const SiteResult &result, const MetricFrame &frame);
 
 // ---------------------------------------------------------------------------------------------
 // The `seal` objective: sites that make the most demand sealable (seal.hpp) within the

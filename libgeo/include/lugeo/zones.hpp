@@ -184,6 +184,34 @@ ZoneContext zone_context(const SceneData &data);
 std::vector<MultiPolygon> match_zones(const std::vector<NamedArea> &areas,
                                       const std::vector<Unit> &kiosks);
 
+/// One zone's figures as presented — by the zones command (text, JSON, layer) and by the
+/// report (table, layer) — in the units shown, rounded once to 0.01.
+struct ZoneRow {
+    std::string kiosk_id, kiosk_name;
+    double weight_s = 0;
+    double area_km2 = 0; ///< NaN: allocation only
+    double road_km = 0;
+    std::array<std::size_t, incident_grade_count> incidents{}; ///< by grade
+    std::size_t incident_count = 0;                            ///< every grade
+    double incident_workload = 0;
+    std::size_t key_sites = 0, cameras = 0;
+    double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0;
+    std::size_t network_parts = 0;
+    double workload = 0;
+};
+
+/// A zone plan's figures as presented: one row per kiosk (the plan's order) and the totals.
+struct ZoneSummary {
+    std::vector<ZoneRow> rows;
+    double drivable_km = 0, unreached_km = 0;
+    double outside_boundary_km = 0; ///< reached road outside the boundary (in no row)
+    double imbalance = 0;           ///< largest / smallest workload (inf: a zone is empty)
+    double mean_time_s = 0, p95_time_s = 0, worst_time_s = 0;
+};
+
+/// The plan's figures, converted and rounded once (ZoneRow).
+ZoneSummary zone_summary(const ZonePlan &plan);
+
 /// Length-weighted mean and quantile (q in [0,1]) of the own-kiosk time over pieces
 /// (each piece's time linear along it).
 double pieces_mean_time(const std::vector<ZonePiece> &pieces);

@@ -33,14 +33,16 @@ XY halfway(std::span<const XY> line) {
 
 } // namespace
 
+// Halves round away from zero in decimal (std::round before printing): a figure the library
+// rounded to 0.01 (4.35, stored as 4.34999…) shows as 4.4, as the unrounded 4.354 would.
 std::string f1(double v) {
     char b[32];
-    std::snprintf(b, sizeof b, "%.1f", v);
+    std::snprintf(b, sizeof b, "%.1f", std::isfinite(v) ? std::round(v * 10) / 10 : v);
     return b;
 }
 std::string f0(double v) {
     char b[32];
-    std::snprintf(b, sizeof b, "%.0f", v);
+    std::snprintf(b, sizeof b, "%.0f", std::isfinite(v) ? std::round(v) : v);
     return b;
 }
 std::string pct(double share) {

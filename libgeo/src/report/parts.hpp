@@ -73,6 +73,7 @@ struct ReportContext {
     std::vector<RoadName> road_names;
     Style kiosk_style;
     ReportSummary &summary;
+    ReportFigures &figures;
     VectorWriter &gpkg;
     std::vector<std::string> &gpkg_layers; ///< the layers added, in order
 

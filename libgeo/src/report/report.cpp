@@ -60,7 +60,7 @@ tr,figure,.fig{break-inside:avoid}thead{display:table-header-group}
 /// What the sections share (the summary and the GeoPackage are their outputs).
 ReportContext report_context(const SceneData &scene, const ReportOptions &o, const Network &net,
                              const std::string &lang, const std::string &attribution,
-                             ReportSummary &summary, VectorWriter &gpkg,
+                             ReportSummary &summary, ReportFigures &figures, VectorWriter &gpkg,
                              std::vector<std::string> &gpkg_layers) {
     ZoneContext ctx = zone_context(scene);
     std::vector<Unit> kiosks = units_of_kind(scene.units, scene.settings.zones.kiosk_kind);
@@ -89,6 +89,7 @@ ReportContext report_context(const SceneData &scene, const ReportOptions &o, con
                          report::main_road_names(net, lang),
                          kiosk_style,
                          summary,
+                         figures,
                          gpkg,
                          gpkg_layers};
 }
@@ -141,8 +142,8 @@ ReportResult write_report(const SceneData &scene, const ReportOptions &o) {
     summary.lang = lang;
     summary.minutes = o.minutes;
     summary.targets = o.targets;
-    const ReportContext c =
-        report_context(scene, o, net, lang, attribution, summary, gpkg, result.gpkg_layers);
+    const ReportContext c = report_context(scene, o, net, lang, attribution, summary,
+                                           result.figures, gpkg, result.gpkg_layers);
     body += report::scene_section(c);
     result.sections.push_back({"scene", "The scene", secs(t0, now())});
     report::write_roads_layer(c);

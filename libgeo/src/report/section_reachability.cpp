@@ -63,91 +63,84 @@ std::string seal_share_line(const Network &net, const SceneData &d, const std::s
 } // namespace
 
 std::string reachability_section(const ReportContext &c) {
-    const SceneData &scene = c.scene;
-    const ReportOptions &o = c.options;
-    const Network &net = c.net;
-    const std::string &lang = c.lang;
-    const ZoneContext &ctx = c.zone_context;
-    const std::vector<Unit> &kiosks = c.kiosks;
-    const std::vector<XY> &kiosk_points = c.kiosk_points;
-    const Box &extent = c.extent;
-    const std::string &attribution = c.attribution;
-    const std::vector<RoadName> &road_names = c.road_names;
-    const Style &kiosk_style = c.kiosk_style;
     std::string body;
-    if (!kiosks.empty()) {
-        IsochroneOptions io = isochrone_options(scene.settings.isochrones);
-        if (!o.minutes.empty() && scene.settings.isochrones.minutes.empty()) io.minutes = o.minutes;
+    if (!c.kiosks.empty()) {
+        IsochroneOptions io = isochrone_options(c.scene.settings.isochrones);
+        if (!c.options.minutes.empty() && c.scene.settings.isochrones.minutes.empty())
+            io.minutes = c.options.minutes;
         io.per_source = false;
-        IsochronePoints pts{ctx.key_sites, ctx.cameras, ctx.incidents};
-        const IsochroneResult iso = compute_isochrones(net, kiosk_points, io, pts);
-        SvgMap map(extent, o.map_width_px);
+        IsochronePoints pts{c.zone_context.key_sites, c.zone_context.cameras,
+                            c.zone_context.incidents};
+        const IsochroneResult iso = compute_isochrones(c.net, c.kiosk_points, io, pts);
+        SvgMap map(c.extent, c.options.map_width_px);
         static const char *band_fill[] = {"#08306b", "#4a89c8", "#c6dbef", "#eeeeee"};
         static const char *band_hatch[] = {"", "diag", "", ""};
-        add_base_roads(map, net, "#d0d0d0");
+        add_base_roads(map, c.net, "#d0d0d0");
         for (std::size_t b = iso.bands.size(); b-- > 0;) {
             const double from = iso.band_from_min(b);
             Style st{band_fill[std::min<std::size_t>(b, 3)], "#333333", 0.4, 0.85, "",
                      band_hatch[std::min<std::size_t>(b, 3)]};
-            st.label = minutes_label(lang, f0(from) + "–" + f0(iso.minutes[b])) +
-                       tr(lang, " (", "（") + profile_label(lang, iso.profiles[b]) +
-                       tr(lang, ")", "）");
+            st.label = minutes_label(c.lang, f0(from) + "–" + f0(iso.minutes[b])) +
+                       tr(c.lang, " (", "（") + profile_label(c.lang, iso.profiles[b]) +
+                       tr(c.lang, ")", "）");
             map.add_polygons(iso.bands[b], st);
         }
-        map.add_points(kiosk_points, kiosk_style);
-        add_kiosk_names(map, kiosks);
-        add_road_names(map, road_names);
+        map.add_points(c.kiosk_points, c.kiosk_style);
+        add_kiosk_names(map, c.kiosks);
+        add_road_names(map, c.road_names);
         std::string s =
             "<section id=\"reachability\"><h2>" +
-            std::string(tr(lang, "2. Reachability: the 1 / 5 / 30-minute standard",
+            std::string(tr(c.lang, "2. Reachability: the 1 / 5 / 30-minute standard",
                            "2. 可达性：1 / 5 / 30 分钟标准")) +
             "</h2>\n<p class=\"lead\">" +
-            tr(lang,
+            tr(c.lang,
                "Areas reached from the nearest mobile kiosk within each threshold (1 minute to "
                "handle, 5 to seal off, 30 for the whole city): the reached road network buffered "
                "by ",
                "各时限内从最近的移动警务站可到达的区域（1 分钟处置、5 分钟封控、30 "
                "分钟覆盖全市）：按可达路网缓冲 ") +
-            f0(io.trim_m) + tr(lang, " m, not a convex hull.", " 米绘制，而非凸包。") +
+            f0(io.trim_m) + tr(c.lang, " m, not a convex hull.", " 米绘制，而非凸包。") +
             "</p>\n<figure>" +
             map.render(
-                tr(lang, "Reachability bands from the mobile kiosks", "移动警务站可达时间分带"),
-                attribution) +
+                tr(c.lang, "Reachability bands from the mobile kiosks", "移动警务站可达时间分带"),
+                c.attribution) +
             "<figcaption>" +
-            tr(lang,
+            tr(c.lang,
                "Bands of travel time from the nearest kiosk. Unshaded areas are not reached "
                "within ",
                "从最近警务站出发的行程时间分带。无底色区域在 ") +
-            f0(iso.minutes.back()) + tr(lang, " minutes.", " 分钟内不可达。") +
+            f0(iso.minutes.back()) + tr(c.lang, " minutes.", " 分钟内不可达。") +
             "</figcaption></figure>\n";
         Table t;
-        t.head = {tr(lang, "threshold", "时限"),        tr(lang, "profile", "方式"),
-                  tr(lang, "road reached", "可达道路"), tr(lang, "share of road", "道路占比"),
-                  tr(lang, "key sites", "重点部位"),    tr(lang, "incidents", "警情")};
+        t.head = {tr(c.lang, "threshold", "时限"),        tr(c.lang, "profile", "方式"),
+                  tr(c.lang, "road reached", "可达道路"), tr(c.lang, "share of road", "道路占比"),
+                  tr(c.lang, "key sites", "重点部位"),    tr(c.lang, "incidents", "警情")};
         t.numeric = {false, false, true, true, true, true};
         for (const auto &f : iso.standard)
             t.rows.push_back(
-                {minutes_label(lang, f0(f.minutes)), profile_label(lang, f.profile),
+                {minutes_label(c.lang, f0(f.minutes)), profile_label(c.lang, f.profile),
                  f1(f.reached_km) + " km", pct(f.road_share()),
                  std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
                  pct(f.incident_share())});
         s += t.html();
-        s += seal_share_line(net, scene, lang);
+        s += seal_share_line(c.net, c.scene, c.lang);
         Table w;
-        w.head = {tr(lang, "road", "道路"), tr(lang, "class", "等级"), tr(lang, "length", "长度"),
-                  tr(lang, "time from the nearest kiosk", "距最近警务站的时间")};
+        w.head = {tr(c.lang, "road", "道路"), tr(c.lang, "class", "等级"),
+                  tr(c.lang, "length", "长度"),
+                  tr(c.lang, "time from the nearest kiosk", "距最近警务站的时间")};
         w.numeric = {false, false, true, true};
-        for (std::size_t i = 0; i < iso.beyond.size() && i < o.top; ++i) {
+        for (std::size_t i = 0; i < iso.beyond.size() && i < c.options.top; ++i) {
             const auto &b = iso.beyond[i];
-            w.rows.push_back({road_or_unnamed(lang, net.name_of(b.edge)),
-                              road_class_label(lang, net.class_of(b.edge)), f0(b.length_m) + " m",
-                              std::isfinite(b.time_s) ? minutes_label(lang, f1(b.time_s / 60.0))
-                                                      : tr(lang, "not reached", "不可达")});
+            w.rows.push_back({road_or_unnamed(c.lang, c.net.name_of(b.edge)),
+                              road_class_label(c.lang, c.net.class_of(b.edge)),
+                              f0(b.length_m) + " m",
+                              std::isfinite(b.time_s) ? minutes_label(c.lang, f1(b.time_s / 60.0))
+                                                      : tr(c.lang, "not reached", "不可达")});
         }
         s += "<h3>" +
-             std::string(tr(lang, "The worst places: longest road stretches beyond ",
+             std::string(tr(c.lang, "The worst places: longest road stretches beyond ",
                             "最难到达的地方：超过 ")) +
-             f0(io.beyond_minutes) + tr(lang, " minutes", " 分钟才能到达的最长路段") + "</h3>" +
+             f0(io.beyond_minutes) + tr(c.lang, " minutes", " 分钟才能到达的最长路段") + "</h3>" +
              w.html();
         body += s + "</section>\n";
         const auto L = c.add_layer({"isochrone_bands",
@@ -165,8 +158,9 @@ std::string reachability_section(const ReportContext &c) {
                                 std::string(profile_name(iso.profiles[b])), iso.band_area_km2(b)});
     } else {
         body += "<section id=\"reachability\"><h2>" +
-                std::string(tr(lang, "2. Reachability", "2. 可达性")) + "</h2><p class=\"note\">" +
-                tr(lang, "The scene has no units of kind kiosk: no reachability.",
+                std::string(tr(c.lang, "2. Reachability", "2. 可达性")) +
+                "</h2><p class=\"note\">" +
+                tr(c.lang, "The scene has no units of kind kiosk: no reachability.",
                    "场景中没有警务站类警力，无法计算可达性。") +
                 "</p></section>\n";
     }

@@ -7,25 +7,20 @@
 
 #include <cmath>
 #include <map>
-#include <set>
 
 namespace lugeo::report {
 
 std::string registry_section(const ReportContext &c) {
-    const SceneData &scene = c.scene;
-    const ReportOptions &o = c.options;
-    const Network &net = c.net;
     const std::string &lang = c.lang;
-    ReportSummary &summary = c.summary;
     std::string body;
     // read with keep_invalid_plates (write_report's caller): bad rows are findings of the
     // checks, not a reason to stop the report
-    const std::vector<Plate> &plates = scene.plates.plates;
+    const std::vector<Plate> &plates = c.scene.plates.plates;
     if (!plates.empty()) {
         CheckOptions co;
-        co.distance_to_road = road_distance(net, co.max_road_distance_m);
+        co.distance_to_road = road_distance(c.net, co.max_road_distance_m);
         const CheckReport rep =
-            check_scene_plates(scene.plates, scene.reports, co); // as poles check
+            check_scene_plates(c.scene.plates, c.scene.reports, co); // as poles check
         std::string s =
             "<section id=\"registry\"><h2>" +
             std::string(tr(lang, "5. The plate registry", "5. 杆号/灯号登记")) +
@@ -40,11 +35,11 @@ std::string registry_section(const ReportContext &c) {
                    tr(lang, "ok", "完好"),      tr(lang, "damaged", "损坏"),
                    tr(lang, "missing", "缺失"), tr(lang, "unknown", "未知")};
         st.numeric = {false, true, true, true, true, true};
-        for (const auto &c : rep.status)
-            st.rows.push_back({plate_kind_label(lang, c.kind),
-                               num_thousands(c.ok + c.damaged + c.missing + c.unknown),
-                               num_thousands(c.ok), num_thousands(c.damaged),
-                               num_thousands(c.missing), num_thousands(c.unknown)});
+        for (const auto &k : rep.status)
+            st.rows.push_back({plate_kind_label(lang, k.kind),
+                               num_thousands(k.ok + k.damaged + k.missing + k.unknown),
+                               num_thousands(k.ok), num_thousands(k.damaged),
+                               num_thousands(k.missing), num_thousands(k.unknown)});
         s += st.html();
         std::map<std::string, std::size_t> by_kind;
         for (const auto &i : rep.issues)
@@ -60,23 +55,10 @@ std::string registry_section(const ReportContext &c) {
              (by_kind.empty()
                   ? "<p>" + std::string(tr(lang, "No findings.", "未发现问题。")) + "</p>"
                   : ik.html());
-        std::vector<const CheckIssue *> conf, conf_roads;
-        std::set<std::pair<std::string, std::string>> road_pairs;
-        auto road_of = [&](const CheckIssue &i, std::size_t k) {
-            return k < i.plates.size() && i.plates[k] < plates.size() ? plates[i.plates[k]].road
-                                                                      : std::string();
-        };
-        for (const auto &i : rep.issues) {
-            if (i.kind != CheckKind::confusable) continue;
-            conf.push_back(&i);
-            // the table shows each pair of roads once (its worst pair of plates)
-            // (std::minmax of two temporaries would return dangling references)
-            std::string a = road_of(i, 0), b = road_of(i, 1);
-            if (b < a) std::swap(a, b);
-            if (road_pairs.insert({std::move(a), std::move(b)}).second) conf_roads.push_back(&i);
-        }
-        summary.confusable_pairs = conf.size();
-        summary.registry_errors = rep.error_count;
+        const ConfusableSummary conf = confusable_summary(rep, c.scene.plates);
+        c.summary.confusable_pairs = conf.pairs;
+        c.summary.confusable_road_pairs = conf.roads.size();
+        c.summary.registry_errors = rep.error_count;
         // already ranked by score = probability of the misreading x distance (check_plates)
         Table cf;
         cf.head = {tr(lang, "plate", "编号"),
@@ -87,24 +69,29 @@ std::string registry_section(const ReportContext &c) {
                    tr(lang, "misreading", "误读方式"),
                    tr(lang, "score (m)", "风险分（米）")};
         cf.numeric = {false, false, false, false, true, false, true};
-        for (std::size_t i = 0; i < conf_roads.size() && i < o.top; ++i) {
-            const CheckIssue &c = *conf_roads[i];
-            cf.rows.push_back({c.ids.size() > 0 ? c.ids[0] : "", road_of(c, 0),
-                               c.ids.size() > 1 ? c.ids[1] : "", road_of(c, 1),
-                               f0(c.distance_m) + " m", misreading_label(lang, c.misreading),
-                               f0(c.score)});
+        for (std::size_t i = 0; i < conf.roads.size() && i < c.options.top; ++i) {
+            const ConfusableRoads &roads = conf.roads[i];
+            const CheckIssue &is = rep.issues[roads.worst];
+            cf.rows.push_back({is.ids.size() > 0 ? is.ids[0] : "", roads.road_a,
+                               is.ids.size() > 1 ? is.ids[1] : "", roads.road_b,
+                               f0(is.distance_m) + " m", misreading_label(lang, is.misreading),
+                               f0(is.score)});
         }
         s += "<h3>" +
              std::string(tr(lang, "Confusable plates: one misreading apart, far from each other",
                             "易混淆编号：读错一处即为另一个相距很远的有效编号")) +
-             "</h3><p>" + std::to_string(conf.size()) +
+             "</h3><p>" + std::to_string(conf.pairs) +
+             tr(lang, " pairs of plates on ", " 对编号，涉及 ") +
+             std::to_string(conf.roads.size()) +
              tr(lang,
-                " pairs; the table shows each pair of roads once, its worst pair of plates first "
+                " pairs of roads; the table shows each pair of roads once, its worst pair of "
+                "plates first "
                 "(score: the probability of the misreading per reading times the distance, metres "
                 "astray per reading). A caller who misreads one of these numbers names a valid "
                 "plate far away: the dispatcher should confirm with a second number or the "
                 "caller's position.",
-                " 对；表中每对道路只列一次，取其中风险最高的一对编号，按风险从高到低排列（风险分 = "
+                " 对道路；表中每对道路只列一次，取其中风险最高的一对编号，按风险从高到低排列（风险"
+                "分 = "
                 "每次读错的概率 × "
                 "距离，即每次报号平均偏离的米数）。报警人读错这些编号时会指向远处的另一根杆："
                 "接警员应追问第二个编号或来电位置。") +
