@@ -141,7 +141,10 @@ struct ZonePlan {
     std::vector<Unit> kiosks;
     std::vector<Network::Snap> kiosk_snaps;
     ZoneBalance measure = ZoneBalance::none;
-    std::vector<ZonePiece> pieces;  ///< by edge, then offset; each drivable place in exactly one
+    std::vector<ZonePiece> pieces; ///< by edge, then offset; each drivable place in exactly one
+    /// The pieces cut to the boundary (by edge, then offset): the road the zones' figures
+    /// count (the same as `pieces` without a boundary).
+    std::vector<ZonePiece> inside_pieces;
     std::vector<ZoneFigures> zones; ///< one per kiosk
     double drivable_length_m = 0;   ///< all usable edges of the profile
     double unreached_length_m = 0;  ///< drivable but no kiosk reaches it (other components)

@@ -2,11 +2,15 @@
 #include "report/summary.hpp"
 #include "report/svg_map.hpp"
 
+#include "geometry/geos.hpp"
+
 #include <lugeo/crs.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 namespace lugeo::report {
 
@@ -32,15 +36,15 @@ double within(const ZonePiece &p, double t) {
     return b > a ? p.length_m() * (t - a) / (b - a) : p.length_m();
 }
 
-/// The time at `offset` of an edge from the plan's pieces (sorted by edge, then offset), and
-/// its zone; nullopt when no piece covers it (not drivable, or no kiosk reaches it).
-std::optional<std::pair<std::uint32_t, double>> time_at(const ZonePlan &plan, std::uint32_t edge,
-                                                        double offset) {
-    auto it = std::lower_bound(plan.pieces.begin(), plan.pieces.end(), edge,
+/// The time at `offset` of an edge from pieces (sorted by edge, then offset), and its zone;
+/// nullopt when no piece covers it (not drivable, no kiosk reaches it, outside the boundary).
+std::optional<std::pair<std::uint32_t, double>> time_at(const std::vector<ZonePiece> &pieces,
+                                                        std::uint32_t edge, double offset) {
+    auto it = std::lower_bound(pieces.begin(), pieces.end(), edge,
                                [](const ZonePiece &p, std::uint32_t e) { return p.edge < e; });
     const ZonePiece *best = nullptr;
     double gap = 1e300;
-    for (; it != plan.pieces.end() && it->edge == edge; ++it) {
+    for (; it != pieces.end() && it->edge == edge; ++it) {
         const double d = offset < it->from_m ? it->from_m - offset
                          : offset > it->to_m ? offset - it->to_m
                                              : 0.0;
@@ -52,6 +56,31 @@ std::optional<std::pair<std::uint32_t, double>> time_at(const ZonePlan &plan, st
                          : 0.0;
     return std::make_pair(best->zone,
                           best->time_from_s + f * (best->time_to_s - best->time_from_s));
+}
+
+/// The zone whose polygon holds a point (Z: none), as the zones' table counts incidents; an
+/// empty function when the plan has no polygons.
+std::function<std::size_t(XY)> incident_zones(const ZonePlan &plan) {
+    const std::size_t Z = plan.zones.size();
+    bool any = false;
+    for (const auto &z : plan.zones)
+        any = any || !z.polygon.empty();
+    if (!any) return {};
+    struct Zone {
+        geos::GeomPtr g;
+        geos::PreparedPtr p;
+    };
+    auto zones = std::make_shared<std::vector<Zone>>();
+    for (const auto &z : plan.zones) {
+        Zone q{geos::multi_polygon(z.polygon), nullptr};
+        q.p = geos::prepare(q.g.get());
+        zones->push_back(std::move(q));
+    }
+    return [zones, Z](XY p) {
+        for (std::size_t z = 0; z < Z; ++z)
+            if (geos::prepared_covers_xy((*zones)[z].p.get(), p)) return z;
+        return Z;
+    };
 }
 
 } // namespace
@@ -71,24 +100,33 @@ std::string report_language(const std::string &wanted, const Network &net) {
 void standard_figures(const Network &net, const ZonePlan &plan,
                       const std::vector<Incident> &incidents, ReportSummary &s) {
     const std::size_t K = s.minutes.size(), Z = plan.zones.size();
+    s.incidents_unreached = 0;
     std::vector<StandardRow> rows(Z);
     std::vector<double> road(Z, 0.0);
     std::vector<std::vector<double>> road_within(Z, std::vector<double>(K, 0.0));
     std::vector<std::vector<std::size_t>> inc_within(Z, std::vector<std::size_t>(K, 0));
-    for (const ZonePiece &p : plan.pieces) {
+    // the road the zones' table counts: inside the boundary
+    for (const ZonePiece &p : plan.inside_pieces) {
         if (p.zone >= Z) continue;
         road[p.zone] += p.length_m();
         for (std::size_t k = 0; k < K; ++k)
             road_within[p.zone][k] += within(p, 60.0 * s.minutes[k]);
     }
+    const auto zone_of = incident_zones(plan);
     for (const Incident &inc : incidents) {
         const auto snap = net.snap(inc.position, {Profile::car, 300.0, false});
-        if (!snap) continue;
-        const auto at = time_at(plan, snap->edge, snap->offset_m);
-        if (!at || at->first >= Z) continue;
-        ++rows[at->first].incidents;
+        // reached by its nearest road (which may lie just outside the boundary)
+        const auto at = snap ? time_at(plan.pieces, snap->edge, snap->offset_m) : std::nullopt;
+        // the zone as the table counts it (its polygon); without polygons, its road's
+        const std::size_t z = zone_of ? zone_of(inc.position) : at ? at->first : Z;
+        if (z >= Z) continue;
+        ++rows[z].incidents;
+        if (!at) { // in the zone but on no reached road within 300 m: not within
+            ++s.incidents_unreached;
+            continue;
+        }
         for (std::size_t k = 0; k < K; ++k)
-            if (at->second <= 60.0 * s.minutes[k]) ++inc_within[at->first][k];
+            if (at->second <= 60.0 * s.minutes[k]) ++inc_within[z][k];
     }
     std::size_t city_inc = 0;
     std::vector<double> city_road_within(K, 0.0);
@@ -134,14 +172,23 @@ void standard_figures(const Network &net, const ZonePlan &plan,
 void summary_findings(ReportSummary &s) {
     const bool zh = s.lang == "zh";
     s.findings.clear();
-    // 1. the standard: the threshold most zones fail (a tie: the longer one, which a kiosk
-    // move can fix), and the worst zone there
+    // 1. the standard: the threshold most zones fail (a tie: the one they miss by most, in
+    // sum), and the worst zone there
+    const auto share_of = [&](const StandardRow &r, std::size_t k) {
+        return s.by_incidents ? r.incident_share[k] : r.road_share[k];
+    };
     std::size_t pick = s.minutes.size(), most = 0;
+    double most_short = -1;
     for (std::size_t k = 0; k < s.minutes.size(); ++k) {
         std::size_t n = 0;
+        double shortfall = 0;
         for (const auto &z : s.zones)
-            n += k < z.pass.size() && !z.pass[k];
-        if (n > 0 && n >= most) most = n, pick = k;
+            if (k < z.pass.size() && !z.pass[k]) {
+                ++n;
+                shortfall += (k < s.targets.size() ? s.targets[k] : 1.0) - share_of(z, k);
+            }
+        if (n > 0 && (n > most || (n == most && shortfall > most_short)))
+            most = n, most_short = shortfall, pick = k;
     }
     for (std::size_t k = pick; k < s.minutes.size() && s.findings.empty(); ++k) {
         std::vector<const StandardRow *> failing;
@@ -257,6 +304,17 @@ std::string summary_html(const ReportSummary &s, const std::string &scene_name,
                               "The scene has no incidents: share of each zone's road reached "
                               "within each threshold by car from its kiosk.",
                               "场景中没有警情数据：按各巡区道路在各时限内驾车可达的比例评估。"));
+    if (s.by_incidents && s.incidents_unreached > 0) {
+        const std::string n = std::to_string(s.incidents_unreached);
+        const std::string share = pct1(double(s.incidents_unreached) / double(s.city.incidents));
+        h += L == "zh" ? " 其中 " + n + " 起警情（" + share +
+                             "）300 米内没有任何警务站可达的道路，计为未达：移动警务站无法改善，"
+                             "请核查该处道路数据（道路缺失或未连通）。"
+                       : " " + n + " incidents (" + share +
+                             ") have no road a kiosk reaches within 300 m and count as not "
+                             "reached: no kiosk move brings them in; check the road data there "
+                             "(missing or unconnected roads).";
+    }
     h += "</p>\n";
     // key figures
     h += "<div class=\"figs\">";

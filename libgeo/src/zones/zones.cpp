@@ -422,6 +422,7 @@ void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> 
     for (const auto &p : in_pieces)
         in_len += p.length_m();
     plan.outside_boundary_length_m = std::max(0.0, all_len - in_len);
+    plan.inside_pieces = in_pieces;
     std::vector<std::vector<ZonePiece>> by_zone(k);
     for (const auto &p : in_pieces)
         if (p.zone < k) by_zone[p.zone].push_back(p);
