@@ -79,6 +79,8 @@ std::string reachability_section(const ReportContext &c) {
         IsochroneOptions io = isochrone_options(scene.settings.isochrones);
         if (!o.minutes.empty() && scene.settings.isochrones.minutes.empty()) io.minutes = o.minutes;
         io.per_source = false;
+        for (const auto &k : kiosks)
+            io.source_origins.push_back(k.origin);
         IsochronePoints pts{ctx.key_sites, ctx.cameras, ctx.incidents};
         const IsochroneResult iso = compute_isochrones(net, kiosk_points, io, pts);
         SvgMap map(extent, o.map_width_px);
