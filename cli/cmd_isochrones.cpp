@@ -169,6 +169,8 @@ int run_isochrones(const IsochronesOptions &o) {
     pts.incidents = positions(points_of(data, LayerRole::incidents));
     const Network net = load_network(data, o.scene);
     std::vector<XY> xy = positions(sources);
+    for (const auto &s : sources)
+        io.source_origins.push_back(s.origin);
     if (!o.scene.quiet) std::cerr << "isochrones from " << sources.size() << " sources…\n";
     const IsochroneResult r = compute_isochrones(net, xy, io, pts);
 

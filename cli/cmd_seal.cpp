@@ -232,7 +232,18 @@ int run_one(const SealCliOptions &o) {
     if (!o.fixed.empty())
         area.fixed = read_points(w.scene, w.data, o.scene, o.fixed, "checkpoints", nullptr);
     const auto t0 = std::chrono::steady_clock::now();
-    const SealContext ctx(net, w.data.units, area, s.units);
+    const SealContext ctx = [&] {
+        try {
+            return SealContext(net, w.data.units, area, s.units);
+        } catch (const Error &e) {
+            // the boundary holds every node: name the boundary and the roads it holds
+            const LayerReport *b = w.data.report(LayerRole::boundary);
+            const LayerReport *r = w.data.report(LayerRole::roads);
+            if (!e.context().empty() || !o.exits.empty() || !b || !r) throw;
+            throw Error(e.code(), layer_context(*b),
+                        e.message() + "; the roads: " + layer_where(*r));
+        }
+    }();
     const auto t1 = std::chrono::steady_clock::now();
     const SealPlan plan = seal_incident(ctx, point, s.options);
     const auto t2 = std::chrono::steady_clock::now();
@@ -241,10 +252,13 @@ int run_one(const SealCliOptions &o) {
     if (!o.scene.quiet)
         for (const auto &wmsg : ctx.warnings())
             std::cerr << "lugeo: note: " << wmsg << "\n";
-    if (!plan.snapped)
-        throw Error(ErrorCode::off_network, "the incident is more than " +
-                                                fmt(s.options.snap_max_m, 0) +
-                                                " m from a road the suspect can use");
+    if (!plan.snapped) {
+        const LayerReport *r = w.data.report(LayerRole::roads);
+        throw Error(ErrorCode::off_network, r ? layer_context(*r) : ErrorContext{},
+                    "the incident at " + fmt(lonlat.lon, 6) + ", " + fmt(lonlat.lat, 6) +
+                        " is more than " + fmt(s.options.snap_max_m, 0) +
+                        " m from every road of this layer the suspect can use");
+    }
     if (!o.output.empty()) {
         write_layers(o.output, ctx, plan, s.options, w.frame, o.scene.quiet);
     }

@@ -65,11 +65,20 @@ namespace {
 void print_notes(const LayerReport &r, const SceneArgs &args) {
     if (args.quiet) return;
     for (const auto &n : r.notes)
-        std::cerr << "lugeo: note: " << layer_role_name(r.role) << ": " << redact_secrets(n)
-                  << "\n";
+        std::cerr << "lugeo: note: " << layer_where(r) << ": " << redact_secrets(n) << "\n";
 }
 
 } // namespace
+
+ErrorContext layer_context(const LayerReport &r) {
+    ErrorContext c = ErrorContext::of_file(r.path, r.layer);
+    c.parameter = std::string("layers.") + layer_role_name(r.role);
+    return c;
+}
+
+std::string layer_where(const LayerReport &r) {
+    return layer_context(r).describe();
+}
 
 SceneData read_data(const Scene &scene, const SceneArgs &args, const std::vector<LayerRole> &roles,
                     SceneReadOptions options) {
@@ -130,7 +139,11 @@ Network load_network(SceneData &data, const SceneArgs &args) {
     bar.done();
     if (!args.quiet)
         for (const auto &w : net.report().warnings)
-            std::cerr << "lugeo: note: roads: " << redact_secrets(w) << "\n";
+            std::cerr << "lugeo: note: "
+                      << (data.report(LayerRole::roads)
+                              ? layer_where(*data.report(LayerRole::roads))
+                              : std::string("roads"))
+                      << ": " << redact_secrets(w) << "\n";
     return net;
 }
 
@@ -307,15 +320,15 @@ std::string flag_for(const CLI::App *cmd, const std::string &parameter) {
                                                              {"fill_holes_m2", "--fill-holes"},
                                                              {"range_m", "--range"},
                                                              {"headings", "--headings"}};
-    std::string flag;
-    if (auto it = flags.find(parameter); it != flags.end()) {
-        flag = it->second;
-    } else if (parameter.rfind("layers.", 0) == 0) {
-        // a layer given on the command line: --roads, --kiosks, --existing …
-        const std::string rest = parameter.substr(7);
-        flag = "--" + rest.substr(0, rest.find('.'));
-    }
-    return !flag.empty() && cmd->get_option_no_throw(flag) ? flag : std::string();
+    if (auto it = flags.find(parameter); it != flags.end())
+        return cmd->get_option_no_throw(it->second) ? it->second : std::string();
+    if (parameter.rfind("layers.", 0) != 0) return {};
+    // a layer given on the command line (--roads, --kiosks, --existing …): only when it was
+    // given; a scene's layer is fixed in the scene, which the message names
+    const std::string rest = parameter.substr(7);
+    const std::string flag = "--" + rest.substr(0, rest.find('.'));
+    const CLI::Option *o = cmd->get_option_no_throw(flag);
+    return o && o->count() > 0 ? flag : std::string();
 }
 
 /// True when the command was asked for --json.

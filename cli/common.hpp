@@ -55,6 +55,10 @@ void check_extra_layer(const LayerReport &report, const SceneData &data, const S
 nlohmann::json layer_report_json(const LayerReport &report, const Scene &scene);
 /// The road network of the data (the roads are moved out of it).
 Network load_network(SceneData &data, const SceneArgs &args);
+/// A layer's file, layer and scene key, for a message about the layer as a whole.
+ErrorContext layer_context(const LayerReport &r);
+/// Where a layer's note is: "'roads.geojson' layer 'lines' [layers.roads]".
+std::string layer_where(const LayerReport &r);
 
 /// A progress bar on stderr (only when stderr is a terminal and not quiet).
 class Progress {

@@ -96,8 +96,9 @@ PlateWorld load_plate_world(const SceneArgs &args, bool with_network,
                       << " more (lugeo poles check lists them all)\n";
             break;
         }
-        std::cerr << "lugeo: warning: " << r.origin.layer << " feature " << r.origin.fid
-                  << " left out: " << r.reason << "\n";
+        ErrorContext at = ErrorContext::of_file(r.origin.file, r.origin.layer_name);
+        at.feature = r.origin.fid;
+        std::cerr << "lugeo: warning: " << at.describe() << " left out: " << r.reason << "\n";
     }
     plates.reserve(data.plates.plates.size());
     for (std::size_t i = 0; i < data.plates.plates.size(); ++i)

@@ -55,6 +55,12 @@ struct ErrorContext {
         c.layer = std::move(layer);
         return c;
     }
+    /// This context with `p` as the parameter (a feature's origin and the setting it breaks).
+    ErrorContext with_parameter(std::string p) const {
+        ErrorContext c = *this;
+        c.parameter = std::move(p);
+        return c;
+    }
     /// A parameter (and the config file that sets it).
     static ErrorContext of_parameter(std::string parameter, std::string file = {}) {
         ErrorContext c;
@@ -67,6 +73,10 @@ struct ErrorContext {
 /// `text` with the secret parts of connection strings replaced by "***": `password=…`
 /// (also quoted), `user:secret@host` in URLs, and `token=`/`key=`/`secret=` query values.
 std::string redact_secrets(const std::string &text);
+
+/// `v` with `decimals` decimals for a message, or as %g when that would be long (|v| >= 1e9,
+/// NaN, infinities): a 1e300 coordinate must not fill, or be cut by, a message.
+std::string number_text(double v, int decimals);
 
 /// A printable excerpt of a value from a file: control bytes escaped, cut after 60 bytes.
 std::string printable_value(const std::string &value);

@@ -21,6 +21,7 @@
 // threshold is also reached within k, so polygons nest (1 ⊆ 5 ⊆ 30) by construction.
 #pragma once
 
+#include <lugeo/error.hpp>
 #include <lugeo/geometry.hpp>
 #include <lugeo/network.hpp>
 #include <lugeo/routing.hpp>
@@ -62,7 +63,9 @@ struct IsochroneOptions {
     PolygonMethod method = PolygonMethod::raster; ///< polygon construction
     double cell_m = 5.0;                          ///< raster cell size, (0, trim_m / 2]
     int quadrant_segments = 4;                    ///< buffer method: segments per quarter circle
-    double max_snap_m = 500.0;  ///< a source farther from every usable edge: Error(off_network)
+    double max_snap_m = 500.0; ///< a source farther from every usable edge: Error(off_network)
+    /// Optional, one per source: where it was read from (LayerPoint::origin), for that error.
+    std::vector<ErrorContext> source_origins;
     bool per_source = true;     ///< also one polygon per source and threshold
     bool concave_hull = false;  ///< also a concave-hull display variant per union
     double concave_ratio = 0.2; ///< GEOS concave hull length ratio (0: tightest, 1: convex)

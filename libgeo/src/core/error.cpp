@@ -1,6 +1,7 @@
 #include <lugeo/error.hpp>
 #include <lugeo/version.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <regex>
 
@@ -73,6 +74,15 @@ std::string printable_value(const std::string &v) {
         out += "…";
     }
     return out;
+}
+
+std::string number_text(double v, int decimals) {
+    char buf[64];
+    if (std::isfinite(v) && std::abs(v) < 1e9)
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    else
+        std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 std::string ErrorContext::describe() const {

@@ -140,8 +140,8 @@ XY trans(PJ *pj, XY p, PJ_DIRECTION dir, const std::string &from, const std::str
     PJ_COORD c = proj_coord(p.x, p.y, 0, 0);
     PJ_COORD r = proj_trans(pj, dir, c);
     if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL)
-        throw Error(ErrorCode::crs, "cannot transform (" + std::to_string(p.x) + ", " +
-                                        std::to_string(p.y) + ") from '" +
+        throw Error(ErrorCode::crs, "cannot transform (" + number_text(p.x, 6) + ", " +
+                                        number_text(p.y, 6) + ") from '" +
                                         (dir == PJ_FWD ? from : to) + "' to '" +
                                         (dir == PJ_FWD ? to : from) + "'");
     return {r.xy.x, r.xy.y};
@@ -177,12 +177,10 @@ MetricFrame::MetricFrame(const std::string &metric_crs)
     : m_crs(metric_crs), m_fwd("EPSG:4326", metric_crs) {}
 XY MetricFrame::to_metric(LonLat p) const {
     if (!(p.lon >= -180.0 && p.lon <= 180.0 && p.lat >= -90.0 && p.lat <= 90.0)) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf,
-                      "(%.6f, %.6f) is not a WGS84 longitude, latitude (longitude -180..180, "
-                      "latitude -90..90; longitude first)",
-                      p.lon, p.lat);
-        throw Error(ErrorCode::invalid_argument, buf);
+        throw Error(ErrorCode::invalid_argument,
+                    "(" + number_text(p.lon, 6) + ", " + number_text(p.lat, 6) +
+                        ") is not a WGS84 longitude, latitude (longitude -180..180, "
+                        "latitude -90..90; longitude first)");
     }
     return m_fwd.forward(XY{p.lon, p.lat});
 }

@@ -34,9 +34,7 @@ std::string known_names() {
 }
 
 std::string num(double v) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.6f", v);
-    return buf;
+    return number_text(v, 6);
 }
 
 void require_lonlat(LonLat p) {

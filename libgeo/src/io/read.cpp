@@ -400,6 +400,23 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
             list += (list.empty() ? "" : ", ") + f;
         return list.empty() ? std::string("(none)") : list;
     };
+    // Why a layer has no field at all: a Shapefile's .dbf is missing, or the layer is empty.
+    auto no_fields_cause = [&]() -> std::string {
+        const std::filesystem::path shp(spec.source);
+        const std::string ext = shp.extension().string();
+        if (ext == ".shp" || ext == ".SHP") {
+            std::filesystem::path dbf = shp, upper = shp;
+            dbf.replace_extension(".dbf");
+            upper.replace_extension(".DBF");
+            std::error_code ec;
+            if (!std::filesystem::exists(dbf, ec) && !std::filesystem::exists(upper, ec))
+                return "the Shapefile has no attribute table: its '" + dbf.filename().string() +
+                       "' is missing (copy the .dbf beside the .shp)";
+        }
+        if (OGR_L_GetFeatureCount(layer, TRUE) == 0)
+            return "the layer is empty: it has no features and no fields";
+        return "the layer has no attribute fields";
+    };
 
     // A CSV without coordinate columns: an attribute table, for the caller to say which
     // columns it has (before a missing CRS, which is not the problem).
@@ -470,6 +487,8 @@ FeatureTable read_layer(const LayerSpec &spec, const ReadOptions &options) {
             ErrorContext c = at;
             c.field = src;
             c.parameter = "layers." + spec.role + ".fields." + name;
+            if (table.source_fields.empty())
+                throw Error(ErrorCode::missing_field, c, no_fields_cause() + where);
             throw Error(ErrorCode::missing_field, c,
                         "no such field" +
                             (src != name ? " (mapped to lugeo field '" + name + "')"

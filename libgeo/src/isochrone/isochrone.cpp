@@ -488,7 +488,9 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             so.max_distance_m = o.max_snap_m;
             const auto s = net.snap(sources[i], so);
             if (!s)
-                throw Error(ErrorCode::off_network, ErrorContext::of_parameter("max_snap_m"),
+                throw Error(ErrorCode::off_network,
+                            (i < o.source_origins.size() ? o.source_origins[i] : ErrorContext{})
+                                .with_parameter("max_snap_m"),
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
                                 ") lies more than " + metres_text(o.max_snap_m) +

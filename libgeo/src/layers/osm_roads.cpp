@@ -129,7 +129,18 @@ Roads read_osm_roads_libosmium(LayerReading &reading, WayCounters &counts) {
     const LayerSpec &spec = reading.spec();
     osm::ReadWhat what;
     what.roads = true;
-    osm::Extract x = osm::read(spec.source, what, ctx.progress);
+    osm::Extract x = [&] {
+        try {
+            return osm::read(spec.source, what, ctx.progress);
+        } catch (const Error &e) {
+            // name the layer and the scene key, as the GDAL readers do
+            ErrorContext c = e.context();
+            if (c.file.empty()) c.file = spec.source;
+            if (c.layer.empty()) c.layer = "lines";
+            throw Error(e.code(), c,
+                        e.message() + (spec.origin.empty() ? "" : " (" + spec.origin + ")"));
+        }
+    }();
 
     FeatureTable t;
     t.layer_name = "lines";

@@ -113,14 +113,15 @@ std::vector<Incident> read_incidents(const LayerSpec &spec, const LayerReadConte
 
 std::vector<LayerPoint> points_of(const SceneData &data, LayerRole role, std::string_view kind) {
     std::vector<LayerPoint> out;
-    auto add = [&](std::string id, std::string name, std::string k, XY at) {
+    auto add = [&](std::string id, std::string name, std::string k, XY at,
+                   const ErrorContext &origin = {}) {
         if (kind.empty() || k == kind)
-            out.push_back({std::move(id), std::move(name), std::move(k), at});
+            out.push_back({std::move(id), std::move(name), std::move(k), at, origin});
     };
     switch (role) {
     case LayerRole::units:
         for (const auto &u : data.units)
-            add(u.id, u.name, u.kind, u.position);
+            add(u.id, u.name, u.kind, u.position, u.origin);
         break;
     case LayerRole::key_sites:
         for (const auto &k : data.key_sites)

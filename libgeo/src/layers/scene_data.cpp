@@ -99,10 +99,8 @@ LonLatBox to_lonlat(const Box &b, const std::string &metric_crs) {
 }
 
 std::string text(const LonLatBox &b) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "lon %.4f to %.4f, lat %.4f to %.4f", b.minlon, b.maxlon,
-                  b.minlat, b.maxlat);
-    return buf;
+    return "lon " + number_text(b.minlon, 4) + " to " + number_text(b.maxlon, 4) + ", lat " +
+           number_text(b.minlat, 4) + " to " + number_text(b.maxlat, 4);
 }
 
 bool overlaps(const LonLatBox &a, const LonLatBox &b) {

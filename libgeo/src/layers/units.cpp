@@ -61,6 +61,7 @@ std::vector<Unit> read_units(const LayerSpec &spec, const LayerReadContext &ctx,
         u.name = detail::LayerReading::text(f, fn);
         u.crew = reading.count_value(f, fc, "crew", "a crew size").value_or(0);
         u.position = p;
+        u.origin = reading.at(f.fid, "id", u.id);
         extent.extend(p);
         out.push_back(std::move(u));
     }

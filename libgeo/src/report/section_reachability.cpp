@@ -69,6 +69,8 @@ std::string reachability_section(const ReportContext &c) {
         if (!c.options.minutes.empty() && c.scene.settings.isochrones.minutes.empty())
             io.minutes = c.options.minutes;
         io.per_source = false;
+        for (const auto &k : c.kiosks)
+            io.source_origins.push_back(k.origin);
         IsochronePoints pts{c.zone_context.key_sites, c.zone_context.cameras,
                             c.zone_context.incidents};
         const IsochroneResult iso = compute_isochrones(c.net, c.kiosk_points, io, pts);

@@ -409,7 +409,8 @@ SealContext::SealContext(const Network &net, std::vector<Unit> units, SealArea a
         so.largest_component_only = true;
         auto s = net.snap(un.position, so);
         if (!s) {
-            m.warnings.push_back("unit " + un.id + " is more than " +
+            m.warnings.push_back((un.origin.empty() ? "" : un.origin.describe() + ": ") + "unit " +
+                                 un.id + " is more than " +
                                  std::to_string(int(options.snap_max_m)) +
                                  " m from a road it can drive; left out");
             continue;

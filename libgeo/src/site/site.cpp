@@ -936,7 +936,7 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
     for (const auto &u : in.fixed) {
         auto s = net.snap(u.position, so);
         if (!s)
-            throw Error(ErrorCode::off_network, ErrorContext::of_parameter("fixed"),
+            throw Error(ErrorCode::off_network, u.origin.with_parameter("max_snap_m"),
                         "unit '" + u.id + "' is more than " +
                             std::to_string(static_cast<int>(o.snap_max_m)) +
                             " m from every road usable by " + profile_name(prof) +

@@ -53,7 +53,7 @@ std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Uni
         so.largest_component_only = true;
         auto s = net.snap(k.position, so);
         if (!s)
-            throw Error(ErrorCode::off_network,
+            throw Error(ErrorCode::off_network, k.origin.with_parameter("max_snap_m"),
                         "kiosk '" + k.id + "' is more than " + metres_text(o.snap_max_m) +
                             " m from every road usable by " + profile_name(o.profile) +
                             " in the network's largest component");
