@@ -13,19 +13,10 @@ import concurrent.futures as cf, hashlib, os, re, shutil, subprocess, sys, tempf
 lugeo, src, record = sys.argv[1], sys.argv[2], sys.argv[3] == "--record"
 bad = os.path.join(src, "tests", "fixtures", "bad")
 cases = sorted(d for d in os.listdir(bad) if os.path.isdir(os.path.join(bad, d)))
-commands = {
-    "network-info": ["network", "info"],
-    "network-export": ["network", "export", "-o", "{out}/edges.gpkg"],
-    "isochrones": ["isochrones", "--minutes", "1,5", "-o", "{out}/iso.gpkg"],
-    "coverage": ["coverage", "-o", "{out}/cov.gpkg"],
-    "coverage-plan": ["coverage", "plan", "--add", "3", "-o", "{out}/plan.gpkg"],
-    "locate": ["locate", "G109-0001"],
-    "nearest": ["nearest", "104.085,30.672"],
-    "poles-check": ["poles", "check"],
-    "incident": ["incident", "104.085,30.672"],
-    "zones": ["zones", "-o", "{out}/zones.gpkg"],
-    "report": ["report", "-o", "{out}/report"],
-}
+# the commands of the message review (tools/review_messages.py) but scene check, site and seal
+sys.path.insert(0, os.path.join(src, "tools"))
+from review_messages import COMMANDS
+commands = {k: v for k, v in COMMANDS.items() if k not in ("scene-check", "site", "seal")}
 def digest():
     h = hashlib.sha256()
     for root, dirs, files in sorted(os.walk(bad)):
