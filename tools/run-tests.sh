@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds lugeo and runs the whole test suite: once in the normal (Release) build and once
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer harness (fuzz/) for
-# 60 s, two at a time. This is the README's second command and what CI runs (.ci/run).
-#   tools/run-tests.sh            both builds and the fuzzers
+# under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrent tests (test_dispatch,
+# lugeo serve's) under ThreadSanitizer, then each libFuzzer harness (fuzz/) for 60 s, two at a
+# time. This is the README's second command and what CI runs (.ci/run).
+#   tools/run-tests.sh            the three builds and the fuzzers
 #   tools/run-tests.sh --fast     the normal build only
 # LUGEO_FUZZ_SECONDS sets the fuzzers' time each (60; 0 skips them).
 set -euo pipefail
@@ -52,5 +53,9 @@ if [[ "${1:-}" != "--fast" ]]; then
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$jobs"
     ctest --preset asan -j "$jobs"
+    echo "== ThreadSanitizer: the concurrent tests (test_dispatch, cli_serve) ==" >&2
+    cmake --preset tsan >/dev/null
+    cmake --build --preset tsan -j "$jobs"
+    ctest --preset tsan -j "$jobs"
     fuzz_stage
 fi
