@@ -181,8 +181,8 @@ RoadLayoutReport detect_road_layout(const std::vector<RoadInput> &roads) {
             return lo != hi && (seg[lo].feature != i || seg[hi - 1].feature != i);
         };
         for (std::size_t q = g; q < end; ++q)
-            twin[seg[q].index] = q < mid ? other(mid, end, seg[q].feature)
-                                         : other(g, mid, seg[q].feature);
+            twin[seg[q].index] =
+                q < mid ? other(mid, end, seg[q].feature) : other(g, mid, seg[q].feature);
         g = end;
     }
     for (std::uint32_t i = 0; i < roads.size(); ++i) {
