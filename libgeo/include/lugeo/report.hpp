@@ -42,7 +42,8 @@ struct ReportSection {
 /// zone's own kiosk (the patrol zones' travel times).
 struct StandardRow {
     std::string zone, kiosk_name;
-    std::size_t incidents = 0;          ///< snapped to the zone's road
+    std::size_t incidents = 0;          ///< in the zone's polygon (else on its road)
+    std::size_t unreached = 0;          ///< of those, with no road a kiosk reaches within 300 m
     double road_km = 0;                 ///< drivable, inside the boundary
     std::vector<double> incident_share; ///< per threshold (0 when no incidents)
     std::vector<double> road_share;     ///< per threshold
