@@ -20,6 +20,18 @@ Refusal bad(const std::string &message, const std::string &parameter) {
     return Refusal(400, "bad_parameter", message, parameter);
 }
 
+namespace {
+
+/// The text as one finite number (all of it), else nullopt.
+std::optional<double> finite_number(const std::string &t) {
+    char *end = nullptr;
+    const double d = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(d)) return std::nullopt;
+    return d;
+}
+
+} // namespace
+
 bool valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
@@ -90,13 +102,12 @@ std::optional<double> Query::number(const char *name, double lo, double hi,
                                     const char *unit) const {
     const auto v = get(name);
     if (!v) return std::nullopt;
-    char *end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(d) || d < lo || d > hi)
+    const auto d = finite_number(*v);
+    if (!d || *d < lo || *d > hi)
         throw bad(std::string("parameter '") + name + "': '" + printable_value(*v) +
                       "' is not a number in [" + fmt(lo, 0) + ", " + fmt(hi, 0) + "] " + unit,
                   name);
-    return d;
+    return *d;
 }
 
 std::optional<std::size_t> Query::count(const char *name, std::size_t lo, std::size_t hi) const {
@@ -208,16 +219,14 @@ std::vector<double> minutes_list(const std::string &text) {
     std::stringstream ss(text);
     std::string item;
     while (std::getline(ss, item, ',')) {
-        char *end = nullptr;
-        const double d = std::strtod(item.c_str(), &end);
-        if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(d) || d <= 0 ||
-            d > limits::max_minutes)
+        const auto d = finite_number(item);
+        if (!d || *d <= 0 || *d > limits::max_minutes)
             throw bad("parameter 'minutes': '" + printable_value(item) +
                           "' is not a number of minutes in (0, 1440]",
                       "minutes");
-        if (!minutes.empty() && d <= minutes.back())
+        if (!minutes.empty() && *d <= minutes.back())
             throw bad("parameter 'minutes': thresholds must increase", "minutes");
-        minutes.push_back(d);
+        minutes.push_back(*d);
     }
     if (minutes.empty() || minutes.size() > 8)
         throw bad("parameter 'minutes': one to eight thresholds", "minutes");
@@ -317,13 +326,12 @@ Box parse_bbox(const std::string &t) {
     std::stringstream ss(t);
     std::string item;
     while (std::getline(ss, item, ',')) {
-        char *end = nullptr;
-        const double d = std::strtod(item.c_str(), &end);
-        if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(d))
+        const auto d = finite_number(item);
+        if (!d)
             throw bad("bbox '" + printable_value(t) +
                           "': not numbers (minlon,minlat,maxlon,maxlat)",
                       "bbox");
-        v.push_back(d);
+        v.push_back(*d);
     }
     if (v.size() != 4 || v[0] > v[2] || v[1] > v[3] || std::abs(v[0]) > 180 ||
         std::abs(v[2]) > 180 || std::abs(v[1]) > 90 || std::abs(v[3]) > 90)
