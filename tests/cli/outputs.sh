@@ -199,9 +199,16 @@ for name, expect in want.items():
     if name == "iso.gpkg":
         n = db.execute("SELECT count(DISTINCT to_min) FROM bands").fetchone()[0]
         assert len(seen["bands"][2].getElementsByTagName("range")) == n
+        uppers = [float(x.getAttribute("upper")) for x in seen["bands"][2].getElementsByTagName("range")]
+        vals = [r[0] for r in db.execute("SELECT DISTINCT to_min FROM bands ORDER BY 1")]
+        assert uppers == vals, ("band classes", uppers, vals)
     if name == "z.gpkg":
         n = db.execute("SELECT count(DISTINCT kiosk) FROM zones").fetchone()[0]
         assert len(seen["zones"][2].getElementsByTagName("category")) == n == 6
+        # the categories are the values written (collected as they are written)
+        cats = [c.getAttribute("value") for c in seen["zones"][2].getElementsByTagName("category")]
+        vals = [r[0] for r in db.execute("SELECT DISTINCT kiosk FROM zones ORDER BY 1")]
+        assert cats == vals, ("zone categories", cats, vals)
     if name == "planner.gpkg":  # the update kept the planner's layer and did not style it
         assert "my_notes" in tables and "my_notes" not in seen
     if name == "picks.gpkg":

@@ -12,6 +12,7 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
+#include <set>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -161,36 +162,50 @@ using detail::style_qml;
 using detail::StyleInput;
 
 /// Distinct values of a column, in order (SQLite dialect: GeoPackage).
-std::vector<std::string> distinct_values(GDALDatasetH ds, const std::string &layer,
-                                         const std::string &field) {
-    std::vector<std::string> out;
-    const std::string sql = "SELECT DISTINCT \"" + field + "\" FROM \"" + layer + "\" WHERE \"" +
-                            field + "\" IS NOT NULL ORDER BY 1";
-    OGRLayerH rs = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
-    if (!rs) return out;
-    OGR_L_ResetReading(rs);
-    while (OGRFeatureH f = OGR_L_GetNextFeature(rs)) {
-        out.emplace_back(OGR_F_GetFieldAsString(f, 0));
-        OGR_F_Destroy(f);
+StyleInput style_input(const LayerDef &def) {
+    StyleInput in;
+    in.layer = def.name;
+    in.geometry = def.geometry_type;
+    for (const auto &f : def.fields)
+        in.fields.push_back(f.name);
+    return in;
+}
+
+/// The field a layer's style categorises or graduates by ("": none).
+std::string style_field_of(const LayerDef &def) {
+    const StyleInput in = style_input(def);
+    const std::string c = style_category_field(in);
+    return c.empty() ? style_graduated_field(in) : c;
+}
+
+/// A value as the database gives it back as text (a category of a style).
+std::string field_text(const FieldValue &v) {
+    if (const auto *i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (const auto *d = std::get_if<double>(&v)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.15g", *d);
+        return buf;
     }
-    GDALDatasetReleaseResultSet(ds, rs);
-    return out;
+    if (const auto *t = std::get_if<std::string>(&v)) return *t;
+    return {};
+}
+
+/// A value as a number (a class of a graduated style).
+double field_number(const FieldValue &v) {
+    if (const auto *i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    if (const auto *d = std::get_if<double>(&v)) return *d;
+    if (const auto *t = std::get_if<std::string>(&v)) return std::atof(t->c_str());
+    return 0.0;
 }
 
 /// QGIS styles of the layers just written into a GeoPackage, in its `layer_styles` table
 /// (QGIS applies the default style of a layer when it opens it). A style that was there for
-/// the same layer (an update) is replaced.
+/// the same layer (an update) is replaced. Each StyleInput has its categories and classes (the
+/// distinct values written).
 void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, StyleInput>> &layers) {
     std::vector<std::pair<std::string, std::string>> qml;
-    for (auto [table, in] : layers) {
-        if (const std::string c = style_category_field(in); !c.empty())
-            in.categories = distinct_values(ds, table, c);
-        if (const std::string g = style_graduated_field(in); !g.empty())
-            for (const auto &v : distinct_values(ds, table, g))
-                in.classes.push_back(std::atof(v.c_str()));
-        std::sort(in.classes.begin(), in.classes.end());
+    for (const auto &[table, in] : layers)
         if (std::string q = style_qml(in); !q.empty()) qml.emplace_back(table, std::move(q));
-    }
     if (qml.empty()) return;
     OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
     if (!styles) {
@@ -256,6 +271,10 @@ struct VectorWriter::Impl {
         bool crs_column = false;
         std::size_t sink = 0;
         OGRCoordinateTransformationH ct = nullptr;
+        /// The field the layer's QGIS style categorises or graduates by (-1: none), and its
+        /// distinct non-null values as written (ordered as the database orders them).
+        int style_field = -1;
+        std::set<FieldValue> style_values;
     };
     std::vector<L> layers;
     std::vector<std::string> written;
@@ -555,6 +574,11 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
                                            entry.name + "': " + cap.last_error());
     }
     entry.layer = layer;
+    if (S.driver == "GPKG") {
+        const std::string sf = style_field_of(def);
+        for (std::size_t i = 0; i < def.fields.size(); ++i)
+            if (def.fields[i].name == sf) entry.style_field = static_cast<int>(i);
+    }
     if (entry.crs_column) entry.def.description = out_crs; // kept for the crs column
     S.layers.push_back(entry.name);
     I.layers.push_back(std::move(entry));
@@ -661,6 +685,10 @@ void VectorWriter::add_feature(std::size_t layer, const Geometry &geometry,
     }
     if (L.crs_column)
         OGR_F_SetFieldString(f, static_cast<int>(values.size()), L.def.description.c_str());
+    if (L.style_field >= 0) {
+        const FieldValue &v = values[static_cast<std::size_t>(L.style_field)];
+        if (!std::holds_alternative<std::monostate>(v)) L.style_values.insert(v);
+    }
     GdalErrorCapture cap;
     if (OGRGeometryH g = to_ogr(geometry, L.def.geometry_type)) {
         if (OGR_G_GetGeometryType(g) == wkbPoint &&
@@ -739,11 +767,15 @@ void VectorWriter::commit() {
         std::vector<std::pair<std::string, detail::StyleInput>> styled;
         for (const auto &L : I.layers)
             if (!L.skipped && L.sink == k) {
-                detail::StyleInput in;
-                in.layer = L.def.name;
-                in.geometry = L.def.geometry_type;
-                for (const auto &f : L.def.fields)
-                    in.fields.push_back(f.name);
+                detail::StyleInput in = style_input(L.def);
+                const bool categorised = !style_category_field(in).empty();
+                for (const FieldValue &v : L.style_values) {
+                    if (categorised)
+                        in.categories.push_back(field_text(v));
+                    else
+                        in.classes.push_back(field_number(v));
+                }
+                std::sort(in.classes.begin(), in.classes.end());
                 styled.emplace_back(L.name, std::move(in));
             }
         write_styles(I.sinks[k].ds, styled);
