@@ -128,12 +128,14 @@ public:
     };
     /// A directed arc in a profile's CSR. `node` is the head (forward CSR) or the tail
     /// (backward CSR); `along` says whether it runs in the edge's digitized direction.
+    /// 16 bytes (the arcs are a third of a network's memory): an edge id below 2^31.
     struct Arc {
         std::uint32_t node;
-        std::uint32_t edge;
+        std::uint32_t edge : 31;
+        std::uint32_t along : 1;
         double time_s;
-        bool along;
     };
+    static constexpr std::size_t max_edges = std::size_t{1} << 31;
 
     Network() = default;
 

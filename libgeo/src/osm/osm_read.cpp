@@ -19,6 +19,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#if defined(__GLIBC__)
+#include <malloc.h> // malloc_trim
+#endif
 
 namespace lugeo::osm {
 
@@ -314,6 +317,12 @@ Extract read(const std::string &path, const ReadWhat &what, const ProgressFn &pr
         throw Error(ErrorCode::io, ErrorContext::of_file(path),
                     std::string("cannot read the OSM file: ") + e.what());
     }
+#if defined(__GLIBC__)
+    // The reader's threads and the node index leave their freed memory in malloc's arenas,
+    // where the network build (on this thread) cannot reuse it: give it back to the system
+    // (a prefecture's resident memory after the read 273 -> 176 MiB).
+    malloc_trim(0);
+#endif
     if (progress) progress(1.0, "read OSM");
     x.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return x;
