@@ -417,3 +417,57 @@ TEST_CASE("roads given alone get the metric CRS chosen for their area, and say w
         CHECK(said);
     }
 }
+
+TEST_CASE("the layers read beside the roads: the same data, reports and errors in role order") {
+    // A scene with its CRS reads its other layers on a second thread while the roads are
+    // read: the reports keep the role order, and of two broken layers the roads' error wins,
+    // then the first broken layer in role order (cameras before units).
+    TempDir d;
+    d.write("roads.geojson", road_grid(lon0, lat0));
+    std::vector<XY> pts;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) {
+        pts.push_back({lon0 + 0.002 * i, lat0 + 0.003 * i});
+        ids.push_back("U" + std::to_string(i));
+    }
+    d.write("units.geojson", points_geojson(pts, ids));
+    d.write("boundary.geojson",
+            square_geojson(lon0 - 0.001, lat0 - 0.001, lon0 + 0.03, lat0 + 0.03));
+    for (const char *name :
+         {"broken_roads.geojson", "broken_cameras.geojson", "broken_units.geojson"})
+        d.write(name, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":");
+    const std::string layers = "[layers.units]\nsource = \"units.geojson\"\n"
+                               "[layers.boundary]\nsource = \"boundary.geojson\"\n";
+    const Scene scene = load_scene(d.write("s.toml", scene_toml(layers)));
+    const SceneData data = read_scene_data(scene);
+    REQUIRE(data.reports.size() == 3);
+    CHECK(data.reports[0].role == LayerRole::roads);
+    CHECK(data.reports[1].role == LayerRole::units);
+    CHECK(data.reports[2].role == LayerRole::boundary);
+    CHECK(data.units.size() == 4);
+    CHECK(data.roads.ways.size() == 10);
+    CHECK(data.boundary.size() == 1);
+    // the same as the layers read one at a time, after the roads
+    SceneData alone = read_scene_data(scene, {LayerRole::units, LayerRole::boundary});
+    REQUIRE(alone.units.size() == data.units.size());
+    for (std::size_t i = 0; i < data.units.size(); ++i) {
+        CHECK(alone.units[i].id == data.units[i].id);
+        CHECK(alone.units[i].position.x == data.units[i].position.x);
+        CHECK(alone.units[i].position.y == data.units[i].position.y);
+    }
+    const std::string broken_cameras = "[layers.cameras]\nsource = \"broken_cameras.geojson\"\n";
+    const std::string broken_units = "[layers.units]\nsource = \"broken_units.geojson\"\n";
+    // the roads broken as well: their error
+    const std::string roads_broken = "[scene]\nname = \"t\"\ncrs = \"" + metric +
+                                     "\"\n[layers.roads]\nsource = \"broken_roads.geojson\"\n";
+    for (int run = 0; run < 5; ++run) {
+        const Error e1 = error_of(
+            [&] { read_scene_data(load_scene(d.write("a.toml", roads_broken + broken_cameras))); });
+        CHECK(has(e1.context().file, "broken_roads.geojson"));
+        const Error e2 = error_of([&] {
+            read_scene_data(
+                load_scene(d.write("b.toml", scene_toml(broken_cameras + broken_units))));
+        });
+        CHECK(has(e2.context().file, "broken_cameras.geojson"));
+    }
+}

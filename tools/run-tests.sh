@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds lugeo and runs the whole test suite: once in the normal (Release) build and once
-# under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrent tests (test_dispatch,
+# under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrent tests (test_dispatch, test_layers,
 # lugeo serve's) under ThreadSanitizer, then each libFuzzer harness (fuzz/) for 60 s, two at a
 # time. This is the README's second command and what CI runs (.ci/run).
 #   tools/run-tests.sh            the three builds and the fuzzers
@@ -53,7 +53,7 @@ if [[ "${1:-}" != "--fast" ]]; then
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$jobs"
     ctest --preset asan -j "$jobs"
-    echo "== ThreadSanitizer: the concurrent tests (test_dispatch, cli_serve) ==" >&2
+    echo "== ThreadSanitizer: the concurrent tests (test_dispatch, test_layers, cli_serve) ==" >&2
     cmake --preset tsan >/dev/null
     cmake --build --preset tsan -j "$jobs"
     ctest --preset tsan -j "$jobs"

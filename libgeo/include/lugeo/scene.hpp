@@ -73,7 +73,10 @@ LayerReadContext layer_read_context(const Scene &scene, const SceneReadOptions &
 /// without a metric CRS gets the one chosen for them), then cross-checks them: a layer whose
 /// extent does not overlap the roads' is an Error naming both extents and the likely cause;
 /// a plate ID used by both poles and lamps is an Error naming both features. Roles the scene
-/// does not declare are left empty (SceneData::has says which were read).
+/// does not declare are left empty (SceneData::has says which were read). With the metric
+/// CRS known, the other layers are read on a second thread while the roads are read; the
+/// result and the error thrown (the roads', else the first layer's in role order) are the
+/// same as one layer at a time. `options.progress` is called on the calling thread only.
 SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &roles,
                           const SceneReadOptions &options = {});
 /// Every role the scene declares.
