@@ -17,7 +17,7 @@ namespace lugeo {
 namespace coverage_detail {
 
 RoadIndex::RoadIndex(const Network &net, Profile profile, const MultiPolygon &area, double cell_m)
-    : m_net(&net), m_cell(cell_m) {
+    : m_net(&net) {
     m_slot.assign(net.edge_count(), npos);
     m_len.assign(net.edge_count(), 0.0);
     std::size_t npts = 0;
@@ -41,69 +41,23 @@ RoadIndex::RoadIndex(const Network &net, Profile profile, const MultiPolygon &ar
             all.extend(p);
     }
     if (!all.valid()) return;
-    m_minx = all.minx, m_miny = all.miny;
-    m_nx = static_cast<std::uint32_t>(
-        std::min(4096.0, std::floor((all.maxx - all.minx) / m_cell) + 1));
-    m_ny = static_cast<std::uint32_t>(
-        std::min(4096.0, std::floor((all.maxy - all.miny) / m_cell) + 1));
-    m_cell = std::max(
-        {m_cell, (all.maxx - all.minx) / m_nx * 1.000001, (all.maxy - all.miny) / m_ny * 1.000001});
-    m_offsets.assign(std::size_t(m_nx) * m_ny + 1, 0);
-    auto cell_range = [&](XY a, XY b, std::uint32_t &x0, std::uint32_t &y0, std::uint32_t &x1,
-                          std::uint32_t &y1) {
-        auto cx = [&](double x) {
-            return static_cast<std::uint32_t>(
-                std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1)));
-        };
-        auto cy = [&](double y) {
-            return static_cast<std::uint32_t>(
-                std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1)));
-        };
-        x0 = cx(std::min(a.x, b.x)), x1 = cx(std::max(a.x, b.x)), y0 = cy(std::min(a.y, b.y)),
-        y1 = cy(std::max(a.y, b.y));
-    };
-    for (int pass = 0; pass < 2; ++pass) {
-        std::vector<std::uint32_t> fill;
-        if (pass == 1) {
-            for (std::size_t i = 1; i < m_offsets.size(); ++i)
-                m_offsets[i] += m_offsets[i - 1];
-            m_refs.assign(m_offsets.back(), 0);
-            fill.assign(m_offsets.begin(), m_offsets.end() - 1);
-        }
+    m_grid = BucketGrid<std::uint64_t>(all, cell_m);
+    m_grid.fill([&](auto &&put) {
         for (std::uint32_t e : m_edges) {
             const auto g = net.edge_geometry(e);
-            for (std::size_t k = 0; k + 1 < g.size(); ++k) {
-                std::uint32_t x0, y0, x1, y1;
-                cell_range(g[k], g[k + 1], x0, y0, x1, y1);
-                for (std::uint32_t y = y0; y <= y1; ++y)
-                    for (std::uint32_t x = x0; x <= x1; ++x) {
-                        const std::size_t c = std::size_t(y) * m_nx + x;
-                        if (pass == 0)
-                            ++m_offsets[c + 1];
-                        else
-                            m_refs[fill[c]++] = (std::uint64_t(e) << 32) | k;
-                    }
-            }
+            for (std::size_t k = 0; k + 1 < g.size(); ++k)
+                put(Box{std::min(g[k].x, g[k + 1].x), std::min(g[k].y, g[k + 1].y),
+                        std::max(g[k].x, g[k + 1].x), std::max(g[k].y, g[k + 1].y)},
+                    (std::uint64_t(e) << 32) | k);
         }
-    }
+    });
 }
 
 void RoadIndex::segments_near(const Box &box, std::vector<std::uint64_t> &out) const {
     out.clear();
-    if (m_nx == 0 || box.maxx < m_minx || box.maxy < m_miny || box.minx > m_minx + m_nx * m_cell ||
-        box.miny > m_miny + m_ny * m_cell)
-        return;
-    auto cx = [&](double x) {
-        return static_cast<std::uint32_t>(std::clamp((x - m_minx) / m_cell, 0.0, double(m_nx - 1)));
-    };
-    auto cy = [&](double y) {
-        return static_cast<std::uint32_t>(std::clamp((y - m_miny) / m_cell, 0.0, double(m_ny - 1)));
-    };
-    for (std::uint32_t y = cy(box.miny); y <= cy(box.maxy); ++y)
-        for (std::uint32_t x = cx(box.minx); x <= cx(box.maxx); ++x) {
-            const std::size_t c = std::size_t(y) * m_nx + x;
-            out.insert(out.end(), m_refs.begin() + m_offsets[c], m_refs.begin() + m_offsets[c + 1]);
-        }
+    m_grid.cells_meeting(box, [&](std::span<const std::uint64_t> items) {
+        out.insert(out.end(), items.begin(), items.end());
+    });
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
 }

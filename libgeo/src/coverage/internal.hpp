@@ -2,6 +2,7 @@
 // index over road segments, and interval helpers.
 #pragma once
 
+#include "geometry/bucket_grid.hpp"
 #include <lugeo/coverage.hpp>
 
 #include <cstdint>
@@ -63,10 +64,7 @@ private:
     std::vector<std::uint32_t> m_edges, m_slot;
     std::vector<double> m_len, m_cum;
     double m_total = 0.0;
-    double m_cell, m_minx = 0, m_miny = 0;
-    std::uint32_t m_nx = 0, m_ny = 0;
-    std::vector<std::uint32_t> m_offsets;
-    std::vector<std::uint64_t> m_refs;
+    BucketGrid<std::uint64_t> m_grid; ///< (edge << 32 | segment) by cell
 };
 
 /// Moves a camera that stands inside a footprint out to the nearest wall (0.1 m outside)

@@ -1,7 +1,9 @@
 // Private: the nearest point of a set of polylines to a query point, by a uniform grid of
-// their segments searched ring by ring (exact: the ring search stops only when no unseen
-// segment can be nearer).
+// their segments (BucketGrid) searched ring by ring (exact: the ring search stops only when no
+// unseen segment can be nearer).
 #pragma once
+
+#include "geometry/bucket_grid.hpp"
 
 #include <lugeo/geometry.hpp>
 
@@ -36,9 +38,7 @@ private:
         double start_m; ///< offset of a along its line
     };
     std::vector<Seg> m_segs;
-    double m_cell = 1, m_minx = 0, m_miny = 0;
-    long m_nx = 0, m_ny = 0;
-    std::vector<std::uint32_t> m_offsets, m_items; ///< per grid cell: its segments
+    BucketGrid<> m_grid; ///< the segments by cell
 };
 
 } // namespace lugeo

@@ -1,4 +1,6 @@
 // Incident surroundings: cameras, units in rings and by road, zone, grid, nearest junction.
+#include "geometry/bucket_grid.hpp"
+
 #include <lugeo/error.hpp>
 #include <lugeo/incident.hpp>
 #include <lugeo/routing.hpp>
@@ -49,15 +51,12 @@ struct JunctionIndex::Impl {
     const Network *net = nullptr;
     std::vector<std::uint32_t> nodes;            ///< junction nodes
     std::vector<std::vector<std::string>> names; ///< per junction
-    double cell = 100.0, minx = 0, miny = 0;
-    int cols = 0, rows = 0;
-    std::vector<std::uint32_t> start, items;
+    BucketGrid<> grid;                           ///< junction numbers by cell
 };
 
 JunctionIndex::JunctionIndex(const Network &net, double cell_m) : m_impl(std::make_unique<Impl>()) {
     Impl &im = *m_impl;
     im.net = &net;
-    im.cell = std::max(cell_m, 1.0);
     const std::size_t nn = net.node_count();
     std::vector<std::uint32_t> degree(nn, 0);
     for (const auto &e : net.edges()) {
@@ -84,34 +83,14 @@ JunctionIndex::JunctionIndex(const Network &net, double cell_m) : m_impl(std::ma
     for (auto &v : im.names)
         std::sort(v.begin(), v.end());
     if (im.nodes.empty()) return;
-    double maxx = -std::numeric_limits<double>::infinity(), maxy = maxx;
-    im.minx = im.miny = std::numeric_limits<double>::infinity();
+    std::vector<XY> at;
+    Box box;
     for (auto n : im.nodes) {
-        const XY p = net.node(n);
-        im.minx = std::min(im.minx, p.x);
-        im.miny = std::min(im.miny, p.y);
-        maxx = std::max(maxx, p.x);
-        maxy = std::max(maxy, p.y);
+        at.push_back(net.node(n));
+        box.extend(at.back());
     }
-    im.cell = std::max(im.cell, std::max(maxx - im.minx, maxy - im.miny) / 4096.0);
-    im.cols = static_cast<int>((maxx - im.minx) / im.cell) + 1;
-    im.rows = static_cast<int>((maxy - im.miny) / im.cell) + 1;
-    const auto ncells = static_cast<std::size_t>(im.cols) * static_cast<std::size_t>(im.rows);
-    im.start.assign(ncells + 1, 0);
-    std::vector<std::uint32_t> cell_of(im.nodes.size());
-    for (std::size_t j = 0; j < im.nodes.size(); ++j) {
-        const XY p = net.node(im.nodes[j]);
-        const int cx = std::min(im.cols - 1, static_cast<int>((p.x - im.minx) / im.cell));
-        const int cy = std::min(im.rows - 1, static_cast<int>((p.y - im.miny) / im.cell));
-        cell_of[j] = static_cast<std::uint32_t>(cy * im.cols + cx);
-        ++im.start[cell_of[j] + 1];
-    }
-    for (std::size_t c = 0; c < ncells; ++c)
-        im.start[c + 1] += im.start[c];
-    im.items.resize(im.nodes.size());
-    std::vector<std::uint32_t> fill(im.start.begin(), im.start.end() - 1);
-    for (std::size_t j = 0; j < im.nodes.size(); ++j)
-        im.items[fill[cell_of[j]]++] = static_cast<std::uint32_t>(j);
+    im.grid = BucketGrid<>(box, std::max(cell_m, 1.0));
+    im.grid.fill_points(at);
 }
 
 JunctionIndex::~JunctionIndex() = default;
@@ -125,26 +104,19 @@ std::optional<Junction> JunctionIndex::nearest(XY p, double max_m) const {
     const Impl &im = *m_impl;
     if (im.nodes.empty() || !std::isfinite(p.x) || !std::isfinite(p.y) || !(max_m >= 0))
         return std::nullopt;
-    const int cx = static_cast<int>(std::floor((p.x - im.minx) / im.cell));
-    const int cy = static_cast<int>(std::floor((p.y - im.miny) / im.cell));
-    const int reach = static_cast<int>(std::ceil(max_m / im.cell)) + 1;
-    const int x0 = std::max(0, cx - reach), x1 = std::min(im.cols - 1, cx + reach);
-    const int y0 = std::max(0, cy - reach), y1 = std::min(im.rows - 1, cy + reach);
     double best = max_m;
     std::optional<std::uint32_t> pick;
-    for (int y = y0; y <= y1; ++y)
-        for (int x = x0; x <= x1; ++x) {
-            const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) +
-                           static_cast<std::size_t>(x);
-            for (auto s = im.start[c]; s < im.start[c + 1]; ++s) {
-                const auto j = im.items[s];
-                const double d = distance(p, im.net->node(im.nodes[j]));
-                if (d < best || (d == best && pick && j < *pick) || (d <= best && !pick)) {
-                    best = d;
-                    pick = j;
-                }
-            }
-        }
+    im.grid.cells_meeting(Box{p.x - max_m, p.y - max_m, p.x + max_m, p.y + max_m},
+                          [&](std::span<const std::uint32_t> items) {
+                              for (const std::uint32_t j : items) {
+                                  const double d = distance(p, im.net->node(im.nodes[j]));
+                                  if (d < best || (d == best && pick && j < *pick) ||
+                                      (d <= best && !pick)) {
+                                      best = d;
+                                      pick = j;
+                                  }
+                              }
+                          });
     if (!pick) return std::nullopt;
     Junction out;
     out.node = im.nodes[*pick];

@@ -161,40 +161,15 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
         im.box.extend(p.position);
     if (im.box.valid())
         im.area_m2 = (im.box.maxx - im.box.minx + 1000.0) * (im.box.maxy - im.box.miny + 1000.0);
-    // uniform grid
+    // uniform grid, about two plates per cell
     if (n > 0) {
-        double min_x = im.plates[0].position.x, max_x = min_x;
-        double min_y = im.plates[0].position.y, max_y = min_y;
-        for (const auto &p : im.plates) {
-            min_x = std::min(min_x, p.position.x);
-            max_x = std::max(max_x, p.position.x);
-            min_y = std::min(min_y, p.position.y);
-            max_y = std::max(max_y, p.position.y);
-        }
-        const double w = max_x - min_x, h = max_y - min_y;
+        const double w = im.box.maxx - im.box.minx, h = im.box.maxy - im.box.miny;
         double cell = std::sqrt(std::max(w * h, 1.0) / std::max(1.0, static_cast<double>(n) / 2.0));
-        cell = std::max({cell, std::max(w, h) / 2048.0, 1.0});
-        im.min_x = min_x;
-        im.min_y = min_y;
-        im.cell = cell;
-        im.cols = static_cast<int>(w / cell) + 1;
-        im.rows = static_cast<int>(h / cell) + 1;
-        const auto ncells = static_cast<std::size_t>(im.cols) * static_cast<std::size_t>(im.rows);
-        im.cell_start.assign(ncells + 1, 0);
-        std::vector<std::uint32_t> cell_of(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto &q = im.plates[i].position;
-            const int cx = std::min(im.cols - 1, static_cast<int>((q.x - min_x) / cell));
-            const int cy = std::min(im.rows - 1, static_cast<int>((q.y - min_y) / cell));
-            cell_of[i] = static_cast<std::uint32_t>(cy * im.cols + cx);
-            ++im.cell_start[cell_of[i] + 1];
-        }
-        for (std::size_t c = 0; c < ncells; ++c)
-            im.cell_start[c + 1] += im.cell_start[c];
-        im.cell_items.resize(n);
-        std::vector<std::uint32_t> fill(im.cell_start.begin(), im.cell_start.end() - 1);
+        im.grid = BucketGrid<>(im.box, std::max(cell, 1.0), 2048);
+        std::vector<XY> at(n);
         for (std::size_t i = 0; i < n; ++i)
-            im.cell_items[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
+            at[i] = im.plates[i].position;
+        im.grid.fill_points(at);
     }
 }
 
@@ -653,24 +628,12 @@ std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
     if (k == 0 || im.plates.empty() || !std::isfinite(point.x) || !std::isfinite(point.y))
         return out;
     k = std::min(k, im.plates.size());
-    const auto cell_coord = [&](double v, double lo, int count) {
-        const double c = std::floor((v - lo) / im.cell);
-        return static_cast<int>(std::clamp(c, 0.0, static_cast<double>(count - 1)));
-    };
-    const int cx = cell_coord(point.x, im.min_x, im.cols);
-    const int cy = cell_coord(point.y, im.min_y, im.rows);
     // max-heap on (distance, index) of the best k so far
     std::vector<std::pair<double, std::uint32_t>> heap;
     heap.reserve(k + 1);
-    const int max_ring = std::max(im.cols, im.rows);
-    auto visit = [&](int x, int y) {
-        if (x < 0 || y < 0 || x >= im.cols || y >= im.rows) return;
-        const auto c = static_cast<std::size_t>(y) * static_cast<std::size_t>(im.cols) +
-                       static_cast<std::size_t>(x);
-        for (auto s = im.cell_start[c]; s < im.cell_start[c + 1]; ++s) {
-            const std::uint32_t i = im.cell_items[s];
-            const double d = distance(point, im.plates[i].position);
-            const std::pair<double, std::uint32_t> e{d, i};
+    im.grid.rings(point, [&](std::span<const std::uint32_t> items) {
+        for (const std::uint32_t i : items) {
+            const std::pair<double, std::uint32_t> e{distance(point, im.plates[i].position), i};
             if (heap.size() < k) {
                 heap.push_back(e);
                 std::push_heap(heap.begin(), heap.end());
@@ -680,23 +643,8 @@ std::vector<NearbyPlate> Registry::nearest(XY point, std::size_t k) const {
                 std::push_heap(heap.begin(), heap.end());
             }
         }
-    };
-    for (int r = 0; r <= max_ring; ++r) {
-        if (r == 0) {
-            visit(cx, cy);
-        } else {
-            for (int x = cx - r; x <= cx + r; ++x) {
-                visit(x, cy - r);
-                visit(x, cy + r);
-            }
-            for (int y = cy - r + 1; y <= cy + r - 1; ++y) {
-                visit(cx - r, y);
-                visit(cx + r, y);
-            }
-        }
-        // every cell of ring r+1 is at least r cells away from the point
-        if (heap.size() == k && heap.front().first <= static_cast<double>(r) * im.cell) break;
-    }
+        return heap.size() < k ? INFINITY : heap.front().first;
+    });
     std::sort_heap(heap.begin(), heap.end());
     out.reserve(heap.size());
     for (const auto &[d, i] : heap) {

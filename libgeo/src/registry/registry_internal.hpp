@@ -1,6 +1,7 @@
 // Private to the registry module: parsed input, keys, the hash index, the error model.
 #pragma once
 
+#include "geometry/bucket_grid.hpp"
 #include <lugeo/geometry.hpp>
 #include <lugeo/registry.hpp>
 
@@ -229,11 +230,7 @@ struct Registry::Impl {
 
     Box box;              ///< of the plates
     double area_m2 = 1e6; ///< of the box grown by 500 m (the "anywhere" position density)
-    // uniform grid for nearest()
-    double min_x = 0, min_y = 0, cell = 1;
-    int cols = 0, rows = 0;
-    std::vector<std::uint32_t> cell_start; ///< size cols*rows+1
-    std::vector<std::uint32_t> cell_items;
+    BucketGrid<> grid;    ///< plate numbers by position, for nearest()
 };
 
 } // namespace lugeo

@@ -9,73 +9,31 @@
 
 namespace lugeo::zones_detail {
 
-SiteIndex::SiteIndex(const std::vector<Site> &sites, double cell_m) : m_cell(cell_m) {
+SiteIndex::SiteIndex(const std::vector<Site> &sites, double cell_m) {
     if (sites.empty()) return;
     m_points.reserve(sites.size());
-    for (const auto &s : sites)
-        m_points.push_back(s.p);
     Box b;
-    for (const auto &s : sites)
+    for (const auto &s : sites) {
+        m_points.push_back(s.p);
         b.extend(s.p);
-    m_minx = b.minx;
-    m_miny = b.miny;
-    m_nx = std::max(1L, static_cast<long>(std::ceil((b.maxx - b.minx) / m_cell)) + 1);
-    m_ny = std::max(1L, static_cast<long>(std::ceil((b.maxy - b.miny) / m_cell)) + 1);
-    std::vector<std::uint32_t> count(static_cast<std::size_t>(m_nx * m_ny) + 1, 0);
-    auto cell_of = [&](XY p) {
-        const long cx = std::clamp(static_cast<long>((p.x - m_minx) / m_cell), 0L, m_nx - 1);
-        const long cy = std::clamp(static_cast<long>((p.y - m_miny) / m_cell), 0L, m_ny - 1);
-        return static_cast<std::size_t>(cy * m_nx + cx);
-    };
-    for (const auto &s : sites)
-        ++count[cell_of(s.p) + 1];
-    for (std::size_t i = 1; i < count.size(); ++i)
-        count[i] += count[i - 1];
-    m_offsets = count;
-    m_items.resize(sites.size());
-    for (std::uint32_t i = 0; i < sites.size(); ++i)
-        m_items[count[cell_of(sites[i].p)]++] = i;
+    }
+    m_grid = BucketGrid<>(b, cell_m);
+    m_grid.fill_points(m_points);
 }
 
 std::uint32_t SiteIndex::nearest(XY p) const {
-    if (m_points.empty()) return npos;
-    const auto &sites = m_points;
-    const long cx = static_cast<long>(std::floor((p.x - m_minx) / m_cell));
-    const long cy = static_cast<long>(std::floor((p.y - m_miny) / m_cell));
     std::uint32_t best = npos;
     double best_d2 = INFINITY;
-    auto scan = [&](long x, long y) {
-        if (x < 0 || y < 0 || x >= m_nx || y >= m_ny) return;
-        const auto c = static_cast<std::size_t>(y * m_nx + x);
-        for (std::uint32_t k = m_offsets[c]; k < m_offsets[c + 1]; ++k) {
-            const std::uint32_t i = m_items[k];
-            const double dx = sites[i].x - p.x, dy = sites[i].y - p.y, d2 = dx * dx + dy * dy;
+    m_grid.rings(p, [&](std::span<const std::uint32_t> items) {
+        for (const std::uint32_t i : items) {
+            const double dx = m_points[i].x - p.x, dy = m_points[i].y - p.y, d2 = dx * dx + dy * dy;
             if (d2 < best_d2 || (d2 == best_d2 && i < best)) {
                 best_d2 = d2;
                 best = i;
             }
         }
-    };
-    const long max_ring = std::max({m_nx, m_ny, std::labs(cx) + m_nx, std::labs(cy) + m_ny});
-    for (long r = 0; r <= max_ring; ++r) {
-        // Everything in ring r is at least (r - 1) cells away from p's cell boundary.
-        if (best != npos) {
-            const double reach = (static_cast<double>(r) - 1.0) * m_cell;
-            if (reach > 0 && reach * reach > best_d2) break;
-        }
-        if (r == 0) {
-            scan(cx, cy);
-            continue;
-        }
-        for (long x = cx - r; x <= cx + r; ++x) {
-            scan(x, cy - r);
-            scan(x, cy + r);
-        }
-        for (long y = cy - r + 1; y <= cy + r - 1; ++y) {
-            scan(cx - r, y);
-            scan(cx + r, y);
-        }
-    }
+        return std::sqrt(best_d2);
+    });
     return best;
 }
 

@@ -16,6 +16,7 @@
 // by every balancing iteration: a plan only decides which zone each site belongs to.
 #pragma once
 
+#include "geometry/bucket_grid.hpp"
 #include "geometry/geos.hpp"
 #include "raster/raster.hpp"
 
@@ -37,7 +38,7 @@ struct Site {
     XY p;
 };
 
-/// Nearest site to a point: a uniform grid searched ring by ring.
+/// Nearest site to a point: a uniform grid (BucketGrid) searched ring by ring.
 class SiteIndex {
 public:
     SiteIndex() = default;
@@ -47,9 +48,7 @@ public:
 
 private:
     std::vector<XY> m_points; ///< a copy: the index stays valid when its Cells is moved
-    double m_cell = 1, m_minx = 0, m_miny = 0;
-    long m_nx = 0, m_ny = 0;
-    std::vector<std::uint32_t> m_offsets, m_items;
+    BucketGrid<> m_grid;
 };
 
 /// The cells of a fixed set of sites, clipped to a boundary.
