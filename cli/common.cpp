@@ -25,7 +25,9 @@ const CLI::App *g_command = nullptr; ///< the command run_command runs (for prin
 } // namespace
 
 void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
-    cmd.add_option("--scene", a.scene, "Scene config (TOML); default: the bundled demo scene")
+    cmd.add_option("--scene", a.scene,
+                   "Scene config (TOML); default: scene.toml in the current folder, else the "
+                   "bundled demo scene")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
     if (with_roads) {
@@ -51,9 +53,28 @@ void add_scene_options(CLI::App &cmd, SceneArgs &a, bool with_roads) {
                  "of stopping");
 }
 
+namespace {
+
+/// --scene, else scene.toml in the current folder (a city's folder as `scene init` writes
+/// it: running a command there must not answer from the demo), else the bundled demo.
+std::string scene_file(const SceneArgs &a) {
+    if (!a.scene.empty()) return a.scene;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file("scene.toml", ec)) {
+        const std::string here = std::filesystem::absolute("scene.toml", ec).string();
+        if (!a.quiet)
+            std::cerr << "lugeo: note: the scene of this folder: '" << here
+                      << "' (--scene FILE for another)\n";
+        return ec ? std::string("scene.toml") : here;
+    }
+    return default_scene_path();
+}
+
+} // namespace
+
 Scene resolve_scene(const SceneArgs &a) {
     if (!a.roads.empty()) return scene_from_roads(a.roads, a.roads_crs, a.crs);
-    Scene scene = load_scene(a.scene.empty() ? default_scene_path() : a.scene);
+    Scene scene = load_scene(scene_file(a));
     if (!a.quiet)
         for (const auto &n : scene.settings.notes)
             std::cerr << "lugeo: note: " << redact_secrets(n) << "\n";

@@ -57,6 +57,15 @@ assert cmds["nearest"]["can_run"] and cmds["site"]["can_run"]
 assert not cmds["locate / poles check"]["can_run"]
 assert not cmds["incident PLATE_ID"]["can_run"] and "plates" in cmds["incident PLATE_ID"]["why"]
 PY
+# without --scene, a command run in the scene's folder uses its scene.toml (not the demo's),
+# and says so on stderr; elsewhere the demo
+(cd "$TMP/lauf" && "$LUGEO" network info --json 2> "$TMP/here.err") > "$TMP/net_here.json"
+grep -q "the scene of this folder: '.*lauf/scene.toml'" "$TMP/here.err" ||
+    fail "no note on the folder's scene: $(cat "$TMP/here.err")"
+cmp -s "$TMP/net.json" "$TMP/net_here.json" || fail "network info in the scene's folder is not its scene's"
+mkdir -p "$TMP/elsewhere"
+(cd "$TMP/elsewhere" && "$LUGEO" network info --json -q) > "$TMP/net_demo.json"
+! cmp -s "$TMP/net.json" "$TMP/net_demo.json" || fail "a folder without scene.toml did not get the demo"
 "$LUGEO" isochrones --scene "$S" -q > /dev/null || fail "isochrones"
 "$LUGEO" zones --scene "$S" -q > /dev/null || fail "zones"
 "$LUGEO" coverage --scene "$S" -q > /dev/null || fail "coverage"
