@@ -162,7 +162,7 @@ void query_request(Endpoint e, std::uint8_t flags, const std::string &text) {
     bool bad_name = false;
     for (const auto &[name, value] : params) {
         allowed.insert(name);
-        bad_name = bad_name || !valid_utf8(name);
+        bad_name = bad_name || name.empty() || !valid_utf8(name); // nothing to name
     }
     const SceneFacts scene{extent(flags & 1), (flags & 2) != 0, (flags & 4) != 0};
     try {

@@ -256,3 +256,19 @@ TEST_CASE("a printed scheme reads back: spaces that begin a prefix are layout (f
             CHECK((t.prefix.empty() || t.prefix.front() != ' '));
     }
 }
+
+TEST_CASE(
+    "a {…} set with an empty alternative: its prefix has no dangling space, and prints back") {
+    // fuzz_scheme (2026-12-03): "GD { | GT }-###.#" gave the prefix "GD " (the space before
+    // the set), printed as "{GD |GD GT}…", which reads back as "GD": not the same scheme
+    for (const char *pattern :
+         {"GD { | GT }-###.#", "GD {|GT} ###", "{ A | }###", "X { | Y } ##"}) {
+        CAPTURE(pattern);
+        const PlateScheme s = parse_plate_scheme(pattern, "pole");
+        for (const auto &t : s.types) {
+            CHECK((t.prefix.empty() || t.prefix.front() != ' '));
+            CHECK((t.prefix.empty() || t.prefix.back() != ' '));
+        }
+        CHECK(parse_plate_scheme(s.text(), "pole").text() == s.text());
+    }
+}

@@ -499,6 +499,9 @@ std::vector<PlateType> parse_form(std::string_view form, const std::string &kind
     for (const auto &a : alts) {
         PlateType u = t;
         u.prefix = before + a.first + after;
+        // the spaces around an empty alternative ("GD { | GT }") are layout, as around a form
+        u.prefix.erase(0, u.prefix.find_first_not_of(' '));
+        u.prefix.erase(u.prefix.find_last_not_of(' ') + 1);
         u.words = a.second;
         out.push_back(std::move(u));
     }
