@@ -319,6 +319,11 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
     LayerReadContext ctx = layer_read_context(scene, options);
     const bool read_roads_layer =
         wanted(LayerRole::roads) || (data.crs.empty() && scene.has_layer(LayerRole::roads));
+    auto roads_read = [&](LayerReport &rep) { // with the progress: the calling thread's only
+        LayerReadContext rc = ctx;
+        rc.progress = options.progress;
+        return read_roads(scene.layer(LayerRole::roads), rc, &rep);
+    };
     bool others = false;
     for (LayerRole role : all_layer_roles())
         others = others || (role != LayerRole::roads && wanted(role));
@@ -331,12 +336,10 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
         data.settings.network.metric_crs = data.crs;
         auto rest =
             std::async(std::launch::async, [&] { read_other_layers(scene, wanted, ctx, data); });
-        LayerReadContext rc = ctx;
-        rc.progress = options.progress;
         LayerReport rep;
         Roads roads;
         try {
-            roads = read_roads(scene.layer(LayerRole::roads), rc, &rep);
+            roads = roads_read(rep);
         } catch (...) {
             rest.wait();
             throw;
@@ -347,10 +350,8 @@ SceneData read_scene_data(const Scene &scene, const std::vector<LayerRole> &role
     } else {
         // roads first: they settle the metric CRS of a scene made from roads alone
         if (read_roads_layer) {
-            LayerReadContext rc = ctx;
-            rc.progress = options.progress;
             LayerReport rep;
-            data.roads = read_roads(scene.layer(LayerRole::roads), rc, &rep);
+            data.roads = roads_read(rep);
             data.reports.push_back(std::move(rep));
             if (data.crs.empty()) data.crs = data.roads.crs;
             ctx.metric_crs = data.crs;
