@@ -49,15 +49,20 @@ BandGrid make_grid(const Box &box, double margin, double cell, XY origin,
 
 namespace {
 
-/// {x : lo <= a x + b <= hi} intersected into [l, r]; false when empty.
-bool clip_linear(double a, double b, double lo, double hi, double &l, double &r) {
-    if (std::abs(a) < 1e-12) return b >= lo && b <= hi;
-    double x1 = (lo - b) / a, x2 = (hi - b) / a;
-    if (x1 > x2) std::swap(x1, x2);
-    l = std::max(l, x1);
-    r = std::min(r, x2);
-    return l <= r;
-}
+/// {x : lo <= a x + b <= hi} intersected into [l, r]; false when empty. The divisions by a
+/// are done once per shape: `inv_a` is 1 / a (unused when a is 0).
+struct Linear {
+    double a, inv_a;
+    explicit Linear(double a_) : a(a_), inv_a(std::abs(a_) < 1e-12 ? 0.0 : 1.0 / a_) {}
+    bool clip(double b, double lo, double hi, double &l, double &r) const {
+        if (std::abs(a) < 1e-12) return b >= lo && b <= hi;
+        double x1 = (lo - b) * inv_a, x2 = (hi - b) * inv_a;
+        if (x1 > x2) std::swap(x1, x2);
+        l = std::max(l, x1);
+        r = std::min(r, x2);
+        return l <= r;
+    }
+};
 
 /// The cells of rows [jlo, jhi] (never the border rows) whose centre x lies in [xl, xr],
 /// per row: `interval(yc, xl, xr)` returns false when the row holds none.
@@ -99,16 +104,18 @@ template <class T, class Interval>
 void burn_rows_of(const T &t, double ymin, double ymax, std::uint8_t value, int jlo, int jhi,
                   Interval &&interval) {
     const auto &g = t.g;
-    const double c = g.cell;
-    const int j0 = std::max(jlo, static_cast<int>(std::ceil((ymin - g.y0) / c - 0.5)));
-    const int j1 = std::min(jhi, static_cast<int>(std::floor((ymax - g.y0) / c - 0.5)));
+    const double c = g.cell, inv_c = 1.0 / c;
+    const int j0 = std::max(jlo, static_cast<int>(std::ceil((ymin - g.y0) * inv_c - 0.5)));
+    const int j1 = std::min(jhi, static_cast<int>(std::floor((ymax - g.y0) * inv_c - 0.5)));
+    // (a cell's centre column: the least i with x0 + (i + 0.5) c >= xl, in cell units)
+    const double u0 = -g.x0 * inv_c - 0.5;
     for (int j = j0; j <= j1; ++j) {
         const double yc = g.y0 + (j + 0.5) * c;
         double xl = -INFINITY, xr = INFINITY;
         if (!interval(yc, xl, xr) || !(xl <= xr)) continue;
-        const int i0 = std::max(1, static_cast<int>(std::ceil((xl - g.x0) / c - 0.5)));
-        const int i1 = std::min(g.w - 2, static_cast<int>(std::floor((xr - g.x0) / c - 0.5)));
-        if (i0 <= i1) t.lower(j, i0, i1, value);
+        const double ul = std::max(1.0, std::ceil(xl * inv_c + u0));
+        const double ur = std::min(g.w - 2.0, std::floor(xr * inv_c + u0));
+        if (ul <= ur) t.lower(j, static_cast<int>(ul), static_cast<int>(ur), value);
     }
 }
 
@@ -131,13 +138,14 @@ void burn_rect(const G &g, XY a, XY b, double r, std::uint8_t value, int jlo, in
     const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy, len = std::sqrt(len2);
     // t(x) = ((x - ax) dx + ey dy) / len2 in [0, 1]; s(x) = (dx ey - dy (x - ax)) / len in
     // [-r, r], with ey = yc - ay
-    const double ta = dx / len2, sa = -dy / len;
+    const Linear ta(dx / len2), sa(-dy / len);
+    const double inv_len2 = 1.0 / len2, inv_len = 1.0 / len;
     const double ext = r * std::abs(dx) / len; // the rectangle's half height in y, beyond ab
     burn_rows_of(g, std::min(a.y, b.y) - ext, std::max(a.y, b.y) + ext, value, jlo, jhi,
                  [&](double yc, double &l, double &rr) {
                      const double ey = yc - a.y;
-                     return clip_linear(ta, (ey * dy - a.x * dx) / len2, 0.0, 1.0, l, rr) &&
-                            clip_linear(sa, (dx * ey + dy * a.x) / len, -r, r, l, rr);
+                     return ta.clip((ey * dy - a.x * dx) * inv_len2, 0.0, 1.0, l, rr) &&
+                            sa.clip((dx * ey + dy * a.x) * inv_len, -r, r, l, rr);
                  });
 }
 
@@ -155,6 +163,7 @@ void burn_wedge(const G &g, XY v, XY d1, XY d2, double r, std::uint8_t value, in
     if (d1.y >= 0 && d2.y <= 0) hi = 1; // straight north lies in the sector
     if (d1.y <= 0 && d2.y >= 0) lo = -1;
     const double r2 = r * r;
+    const Linear a1(d1.x), a2(d2.x);
     burn_rows_of(g, v.y + r * lo, v.y + r * hi, value, jlo, jhi,
                  [&](double yc, double &l, double &rr) {
                      const double ey = yc - v.y;
@@ -162,8 +171,8 @@ void burn_wedge(const G &g, XY v, XY d1, XY d2, double r, std::uint8_t value, in
                      const double half = std::sqrt(r2 - ey * ey);
                      l = v.x - half;
                      rr = v.x + half;
-                     return clip_linear(d1.x, ey * d1.y - v.x * d1.x, 0.0, INFINITY, l, rr) &&
-                            clip_linear(d2.x, ey * d2.y - v.x * d2.x, -INFINITY, 0.0, l, rr);
+                     return a1.clip(ey * d1.y - v.x * d1.x, 0.0, INFINITY, l, rr) &&
+                            a2.clip(ey * d2.y - v.x * d2.x, -INFINITY, 0.0, l, rr);
                  });
 }
 
