@@ -278,11 +278,9 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
     burn_all(DenseTarget{g}, g.h, lines, r, threads);
 }
 
-void TiledBandGrid::allocate(int ti, int tj) {
-    auto &t = tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(tx) +
-                   static_cast<std::size_t>(ti)];
-    if (t != 0) return;
-    if (static_cast<double>(band.size()) > limits::max_raster_cells) {
+void TiledBandGrid::make_room(std::size_t tiles) const {
+    if (static_cast<double>(band.size() - tile_cells) + static_cast<double>(tiles) * tile_cells >
+        limits::max_raster_cells) {
         char buf[200];
         std::snprintf(buf, sizeof buf,
                       "the raster reaches more than the limit of %.0f million cells of %.3g m "
@@ -290,8 +288,26 @@ void TiledBandGrid::allocate(int ti, int tj) {
                       limits::max_raster_cells / 1e6, cell);
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("cell_m"), buf);
     }
+}
+
+void TiledBandGrid::allocate(int ti, int tj) {
+    auto &t = tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(tx) +
+                   static_cast<std::size_t>(ti)];
+    if (t != 0) return;
+    make_room(1);
     t = static_cast<std::uint32_t>(band.size() / tile_cells);
     band.resize(band.size() + tile_cells, BandGrid::none);
+}
+
+void TiledBandGrid::allocate_wanted() {
+    std::size_t n = 0;
+    for (const std::uint32_t t : tile)
+        n += t == wanted;
+    make_room(n);
+    std::uint32_t next = static_cast<std::uint32_t>(band.size() / tile_cells);
+    band.resize(band.size() + n * tile_cells, BandGrid::none);
+    for (std::uint32_t &t : tile)
+        if (t == wanted) t = next++;
 }
 
 TiledBandGrid make_tiled_grid(const Box &box, double margin, double cell, XY origin,
@@ -342,8 +358,11 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
         const int j1 = std::min(
             g.ty - 1, static_cast<int>(std::floor((std::max(a.y, b.y) + grow - g.y0) / span)));
         for (int tj = j0; tj <= j1; ++tj)
-            for (int ti = i0; ti <= i1; ++ti)
-                g.allocate(ti, tj);
+            for (int ti = i0; ti <= i1; ++ti) {
+                auto &t = g.tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(g.tx) +
+                                 static_cast<std::size_t>(ti)];
+                if (t == 0) t = TiledBandGrid::wanted;
+            }
     };
     for (const auto &[l, v] : lines) {
         if (l.size() == 1) cover(l[0], l[0]);
@@ -357,6 +376,7 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
             }
         }
     }
+    g.allocate_wanted(); // at once: the band vector does not grow (and copy) tile by tile
     int missed = 0;
     burn_all(TiledTarget{g, missed}, g.h, lines, r, threads);
     if (missed > 0) throw std::logic_error("raster: a burnt cell lies outside the allocated tiles");

@@ -139,6 +139,13 @@ struct TiledBandGrid {
     /// Allocates tile (ti, tj) (all `none`) if it is not; throws Error(invalid_argument)
     /// when the allocated cells would exceed limits::max_raster_cells.
     void allocate(int ti, int tj);
+    /// A `tile` entry to be allocated by allocate_wanted.
+    static constexpr std::uint32_t wanted = 0xffffffffu;
+    /// Allocates every tile whose entry is `wanted`, at once (storage in row-major order of
+    /// the tiles), with allocate's limit.
+    void allocate_wanted();
+    /// Throws allocate's Error when `tiles` more tiles would exceed the limit.
+    void make_room(std::size_t tiles) const;
     std::size_t allocated_cells() const { return band.size() - tile_cells; }
 };
 
