@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <regex>
+#include <string>
+#include <string_view>
 
 namespace lugeo {
 
@@ -87,14 +89,18 @@ std::string number_text(double v, int decimals) {
 
 std::string ErrorContext::describe() const {
     std::string s;
-    auto add = [&](const std::string &part) { s += (s.empty() ? "" : " ") + part; };
-    if (!file.empty()) add("'" + redact_secrets(file) + "'");
-    if (line > 0) add("line " + std::to_string(line));
-    if (!layer.empty()) add("layer '" + layer + "'");
-    if (feature) add("feature " + std::to_string(*feature));
-    if (!field.empty()) add("field '" + field + "'");
-    if (!value.empty()) add("(value '" + value + "')");
-    if (!parameter.empty()) add("[" + parameter + "]");
+    // appended piece by piece (GCC 12's -Wrestrict misreads "'" + part + "'" here)
+    auto add = [&](std::string_view open, std::string_view part, std::string_view close) {
+        if (!s.empty()) s += ' ';
+        s.append(open).append(part).append(close);
+    };
+    if (!file.empty()) add("'", redact_secrets(file), "'");
+    if (line > 0) add("line ", std::to_string(line), "");
+    if (!layer.empty()) add("layer '", layer, "'");
+    if (feature) add("feature ", std::to_string(*feature), "");
+    if (!field.empty()) add("field '", field, "'");
+    if (!value.empty()) add("(value '", value, "')");
+    if (!parameter.empty()) add("[", parameter, "]");
     return s;
 }
 

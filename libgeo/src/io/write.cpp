@@ -201,16 +201,18 @@ double field_number(const FieldValue &v) {
 /// QGIS styles of the layers just written into a GeoPackage, in its `layer_styles` table
 /// (QGIS applies the default style of a layer when it opens it). A style that was there for
 /// the same layer (an update) is replaced. Each StyleInput has its categories and classes (the
-/// distinct values written).
-void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, StyleInput>> &layers) {
+/// distinct values written). Returns the first layer whose style could not be written ("": all
+/// were).
+std::string write_styles(GDALDatasetH ds,
+                         const std::vector<std::pair<std::string, StyleInput>> &layers) {
     std::vector<std::pair<std::string, std::string>> qml;
     for (const auto &[table, in] : layers)
         if (std::string q = style_qml(in); !q.empty()) qml.emplace_back(table, std::move(q));
-    if (qml.empty()) return;
+    if (qml.empty()) return "";
     OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
     if (!styles) {
         styles = GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, nullptr);
-        if (!styles) return;
+        if (!styles) return qml.front().first;
         const std::pair<const char *, OGRFieldType> fields[] = {{"f_table_catalog", OFTString},
                                                                 {"f_table_schema", OFTString},
                                                                 {"f_table_name", OFTString},
@@ -248,9 +250,11 @@ void write_styles(GDALDatasetH ds, const std::vector<std::pair<std::string, Styl
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault"), 1);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), "written by lugeo");
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "owner"), "");
-        OGR_L_CreateFeature(styles, f);
+        const OGRErr err = OGR_L_CreateFeature(styles, f);
         OGR_F_Destroy(f);
+        if (err != OGRERR_NONE) return table;
     }
+    return "";
 }
 
 } // namespace
@@ -285,7 +289,9 @@ struct VectorWriter::Impl {
                std::find(opt.layers.begin(), opt.layers.end(), name) != opt.layers.end();
     }
     std::string what() const {
-        return path == "-" ? std::string("standard output") : "'" + redact_secrets(path) + "'";
+        if (path == "-") return "standard output";
+        std::string s(1, '\'');
+        return s.append(redact_secrets(path)).append(1, '\'');
     }
 
     void refuse_existing(const std::string &shown) const {
@@ -778,7 +784,13 @@ void VectorWriter::commit() {
                 std::sort(in.classes.begin(), in.classes.end());
                 styled.emplace_back(L.name, std::move(in));
             }
-        write_styles(I.sinks[k].ds, styled);
+        if (const std::string failed = write_styles(I.sinks[k].ds, styled); !failed.empty()) {
+            const std::string e = redact_secrets(cap.last_error());
+            I.discard();
+            std::string msg = "cannot write the QGIS style of layer '";
+            msg.append(failed).append("' into ").append(I.what()).append(": ").append(e);
+            throw Error(ErrorCode::io, msg);
+        }
     }
     for (auto &S : I.sinks) {
         if (S.in_tx && GDALDatasetCommitTransaction(S.ds) != OGRERR_NONE) {

@@ -89,8 +89,8 @@ void add_base_roads(SvgMap &map, const Network &net, const std::string &colour) 
         auto g = net.edge_geometry(e);
         (is_main_road(net.class_of(e)) ? main : minor).emplace_back(g.begin(), g.end());
     }
-    map.add_lines(minor, Style{"none", colour, 0.6});
-    map.add_lines(main, Style{"none", colour, 1.4});
+    map.add_lines(minor, Style{.fill = "none", .stroke = colour, .stroke_width = 0.6});
+    map.add_lines(main, Style{.fill = "none", .stroke = colour, .stroke_width = 1.4});
 }
 
 /// The main roads' names in the report's language, each once, the longest road first: at the

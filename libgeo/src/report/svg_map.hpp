@@ -15,11 +15,11 @@ struct Style {
     std::string stroke = "#000000";
     double stroke_width = 1.0; ///< pixels
     double fill_opacity = 1.0;
-    std::string dash;              ///< SVG dasharray, e.g. "4 2"
-    std::string hatch;             ///< "diag" or "cross": a pattern over the fill (grey print)
+    std::string dash = "";         ///< SVG dasharray, e.g. "4 2"
+    std::string hatch = "";        ///< "diag" or "cross": a pattern over the fill (grey print)
     double radius = 2.5;           ///< points
     std::string marker = "circle"; ///< points: circle | square | triangle
-    std::string label;             ///< legend text; empty: not in the legend
+    std::string label = "";        ///< legend text; empty: not in the legend
 };
 
 class SvgMap {
