@@ -144,7 +144,10 @@ int run_isochrones(const IsochronesOptions &o) {
         if (!role) {
             const ParsedPosition p = parse_position_arg(f, o.pos, "--from", false);
             require_in_scene(p, extent, o.pos, "--from '" + f + "'");
-            sources.push_back({f, "", "", frame.to_metric(p.wgs84)});
+            LayerPoint given_point;
+            given_point.id = f;
+            given_point.position = frame.to_metric(p.wgs84);
+            sources.push_back(std::move(given_point));
             given.push_back(p);
             continue;
         }
@@ -387,14 +390,23 @@ int run_isochrones(const IsochronesOptions &o) {
         << "\nThe standard (nearest source)   road reached          key sites          incidents\n";
     for (std::size_t k = 0; k < r.standard.size(); ++k) {
         const auto &f = r.standard[k];
+        // "within / all (share)"; with none at all, no share: 0/0 is not 0 %
+        auto of = [](std::size_t within, std::size_t all) {
+            char b[64];
+            if (all == 0) return std::string("   none        ");
+            std::snprintf(b, sizeof b, "%5zu/%-5zu (%5.1f%%)", within, all,
+                          100.0 * double(within) / double(all));
+            return std::string(b);
+        };
         char line[200];
-        std::snprintf(
-            line, sizeof line,
-            "  %s %8.1f of %7.1f km (%5.1f%%)  %5zu/%-5zu (%5.1f%%)  %5zu/%-5zu (%5.1f%%)\n",
-            pad(label(k), 20).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(),
-            f.key_sites_within, f.key_sites, 100.0 * f.key_site_share(), f.incidents_within,
-            f.incidents, 100.0 * f.incident_share());
-        std::cout << line;
+        std::snprintf(line, sizeof line, "  %s %8.1f of %7.1f km (%5.1f%%)  %s  %s\n",
+                      pad(label(k), 20).c_str(), f.reached_km, f.road_km, 100.0 * f.road_share(),
+                      of(f.key_sites_within, f.key_sites).c_str(),
+                      of(f.incidents_within, f.incidents).c_str());
+        std::string text(line);
+        text.pop_back(); // the newline, then the padding of a last column of none
+        text.erase(text.find_last_not_of(' ') + 1);
+        std::cout << text << '\n';
     }
     if (!r.beyond.empty()) {
         std::cout << "\nRoad beyond " << fmt(io.beyond_minutes, 0)

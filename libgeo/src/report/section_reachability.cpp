@@ -123,7 +123,7 @@ std::string reachability_section(const ReportContext &c) {
                 {minutes_label(c.lang, f0(f.minutes)), profile_label(c.lang, f.profile),
                  f1(f.reached_km) + " km", pct(f.road_share()),
                  std::to_string(f.key_sites_within) + " / " + std::to_string(f.key_sites),
-                 pct(f.incident_share())});
+                 f.incidents ? pct(f.incident_share()) : std::string("—")});
         s += t.html();
         s += seal_share_line(c.net, c.scene, c.lang);
         Table w;
