@@ -5,6 +5,7 @@
 #include <lugeo/error.hpp>
 
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <cstring>
 
@@ -720,6 +721,50 @@ std::uint32_t zone_at(const raster::TiledBandGrid &g, XY p) {
     return z == raster::BandGrid::none ? npos : z;
 }
 
+namespace {
+
+/// Per stored tile of `labels`: the labels its cells hold.
+std::vector<std::bitset<256>> labels_per_tile(const raster::TiledBandGrid &labels) {
+    std::vector<std::bitset<256>> out(labels.band.size() / raster::TiledBandGrid::tile_cells);
+    for (std::size_t c = 0; c < labels.band.size(); ++c)
+        out[c / raster::TiledBandGrid::tile_cells].set(labels.band[c]);
+    return out;
+}
+
+/// The tiles of `labels` within one tile of a cell of `label` (all that tracing it reads:
+/// the cells next to its own), the others `none`: tracing this grid gives the same
+/// polygons, but its work follows the label's tiles, not the grid's.
+raster::TiledBandGrid label_window(const raster::TiledBandGrid &labels,
+                                   const std::vector<std::bitset<256>> &held, std::uint8_t label) {
+    constexpr std::size_t tc = raster::TiledBandGrid::tile_cells;
+    raster::TiledBandGrid w = labels;
+    w.tile.assign(labels.tile.size(), 0);
+    w.band.assign(tc, raster::BandGrid::none);
+    std::vector<char> keep(labels.tile.size(), 0);
+    const int tx = labels.tx, ty = labels.ty;
+    for (int tj = 0; tj < ty; ++tj)
+        for (int ti = 0; ti < tx; ++ti) {
+            if (!held[labels.tile[static_cast<std::size_t>(tj * tx + ti)]].test(label)) continue;
+            for (int j = std::max(0, tj - 1); j <= std::min(ty - 1, tj + 1); ++j)
+                for (int i = std::max(0, ti - 1); i <= std::min(tx - 1, ti + 1); ++i)
+                    keep[static_cast<std::size_t>(j * tx + i)] = 1;
+        }
+    std::vector<std::uint32_t> moved(held.size(), 0); // per stored tile: its copy in w
+    for (std::size_t t = 0; t < keep.size(); ++t) {
+        const std::uint32_t s = labels.tile[t];
+        if (!keep[t] || s == 0) continue;
+        if (moved[s] == 0) {
+            moved[s] = static_cast<std::uint32_t>(w.band.size() / tc);
+            w.band.insert(w.band.end(), labels.band.begin() + static_cast<std::ptrdiff_t>(s * tc),
+                          labels.band.begin() + static_cast<std::ptrdiff_t>((s + 1) * tc));
+        }
+        w.tile[t] = moved[s]; // a shared tile stays shared (and enclosed where it was)
+    }
+    return w;
+}
+
+} // namespace
+
 std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
                                    std::size_t zone_count) {
     std::vector<geos::GeomPtr> zones(zone_count);
@@ -727,14 +772,16 @@ std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::ui
     if (cells.raster) {
         if (!cells.grid.empty()) {
             const raster::TiledBandGrid labels = label_cells(cells, site_zone, zone_count);
-            std::vector<char> used(zone_count, 0);
-            for (auto l : labels.band)
-                if (l < zone_count) used[l] = 1;
+            const auto held = labels_per_tile(labels);
+            std::bitset<256> used;
+            for (const auto &h : held)
+                used |= h;
             std::vector<std::uint8_t> scratch;
             for (std::size_t z = 0; z < zone_count; ++z) {
-                if (!used[z]) continue;
+                if (!used.test(z)) continue;
+                const auto label = static_cast<std::uint8_t>(z);
                 const MultiPolygon mp =
-                    raster::polygonize_label(labels, static_cast<std::uint8_t>(z), scratch);
+                    raster::polygonize_label(label_window(labels, held, label), label, scratch);
                 zones[z] = geos::intersection(geos::multi_polygon(mp).get(), cells.boundary.get());
                 if (!geos::is_empty(zones[z].get())) last = z;
             }
