@@ -600,15 +600,8 @@ struct TileLabeller {
         return s != npos && site_zone[s] < zone_count ? static_cast<std::uint8_t>(site_zone[s])
                                                       : raster::BandGrid::none;
     }
-    /// far and not at the edge of the grid: its cells are whole blocks of coarse cells
-    bool blocks(int ti, int tj) const {
-        return g.tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(g.tx) +
-                      static_cast<std::size_t>(ti)] == npos &&
-               ti > 0 && tj > 0 && (ti + 1) * RasterCells::side < g.w - 1 &&
-               (tj + 1) * RasterCells::side < g.h - 1;
-    }
     /// Calls f(q, n, zone) for runs of cells of tile (ti, tj): n cells from cell q of the
-    /// tile (row-major), all of one zone.
+    /// tile (row-major), all of one zone; a later run overrides an earlier one.
     template <class F> void runs(int ti, int tj, F &&f) const {
         constexpr int side = RasterCells::side;
         const int i0 = ti * side, j0 = tj * side;
@@ -621,21 +614,26 @@ struct TileLabeller {
                 f(q, 1, zone(s[q]));
             return;
         }
-        if (blocks(ti, tj)) {
-            const int k = g.k();
-            for (int bj = 0; bj < side; bj += k)
-                for (int bi = 0; bi < side; bi += k) {
-                    const std::uint8_t z = zone(g.coarse[g.coarse_index(i0 + bi, j0 + bj)]);
-                    for (int r = 0; r < k; ++r)
-                        f((bj + r) * side + bi, k, z);
-                }
-            return;
+        // far: whole blocks of coarse cells, then the frame and beyond `none`
+        const int k = g.k();
+        for (int bj = 0; bj < side; bj += k)
+            for (int bi = 0; bi < side; bi += k) {
+                const bool in = i0 + bi < g.w - 1 && j0 + bj < g.h - 1;
+                const std::uint8_t z =
+                    in ? zone(g.coarse[g.coarse_index(i0 + bi, j0 + bj)]) : raster::BandGrid::none;
+                for (int r = 0; r < k; ++r)
+                    f((bj + r) * side + bi, k, z);
+            }
+        if (i0 > 0 && j0 > 0 && i0 + side < g.w - 1 && j0 + side < g.h - 1) return;
+        const int right = std::max(0, g.w - 1 - i0); // the first column of the frame, or beyond
+        for (int jj = 0; jj < side; ++jj) {
+            if (j0 + jj < 1 || j0 + jj >= g.h - 1) {
+                f(jj * side, side, raster::BandGrid::none);
+                continue;
+            }
+            if (i0 == 0) f(jj * side, 1, raster::BandGrid::none);
+            if (right < side) f(jj * side + right, side - right, raster::BandGrid::none);
         }
-        for (int jj = 0; jj < side; ++jj)
-            for (int ii = 0; ii < side; ++ii)
-                f(jj * side + ii, 1,
-                  i0 + ii < g.w && j0 + jj < g.h ? zone(g.site(i0 + ii, j0 + jj))
-                                                 : raster::BandGrid::none);
     }
     /// The one zone of a far tile's cells; -1 when they are not one, or the tile is near
     /// (always stored: it holds sites per cell anyway).
