@@ -372,6 +372,7 @@ std::vector<char> near_mask(const RasterCells &g, const Network &net,
 /// numbered (the others npos).
 RasterCells plan_lattice(const Box &b, const Network &net, const std::vector<std::uint32_t> &edges,
                          double cell_m, std::size_t max_cells, double near_m) {
+    // (at least 16 near tiles' worth: a near tile alone is 4,096 cells)
     const double most = static_cast<double>(std::max<std::size_t>(max_cells, 1 << 16));
     double cell = cell_m;
     for (int attempt = 0;; ++attempt) {
