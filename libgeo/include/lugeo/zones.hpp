@@ -161,7 +161,7 @@ struct ZonePlan {
     double misassigned_length_m = 0, worst_extra_s = 0;
     /// Existing plans: boundary area no zone covers, and area covered by two or more zones.
     double gap_area_m2 = 0, overlap_area_m2 = 0;
-    std::size_t sites = 0;    ///< Voronoi sites, or raster seed cells (cells a road crosses)
+    std::size_t sites = 0;    ///< Voronoi sites, or raster seed cells (fine and coarse)
     double cell_m = 0;        ///< raster cell size used (0: Voronoi)
     double coarse_cell_m = 0; ///< raster: the cell of the land far from the roads
     double seconds_allocation = 0, seconds_polygons = 0;
