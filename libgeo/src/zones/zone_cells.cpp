@@ -369,7 +369,7 @@ std::vector<char> near_mask(const RasterCells &g, const Network &net,
 
 /// The lattice for `cell_m` over b, its cell made larger (and the coarse factor grown)
 /// until the near cells and the coarse grid hold at most `max_cells`; its near tiles
-/// numbered (the others npos).
+/// numbered (the others npos), their cells without a site yet.
 RasterCells plan_lattice(const Box &b, const Network &net, const std::vector<std::uint32_t> &edges,
                          double cell_m, std::size_t max_cells, double near_m) {
     // (at least 16 near tiles' worth: a near tile alone is 4,096 cells)
@@ -391,6 +391,7 @@ RasterCells plan_lattice(const Box &b, const Network &net, const std::vector<std
             std::uint32_t n = 0;
             for (std::size_t t = 0; t < near.size(); ++t)
                 if (near[t]) g.tile[t] = n++;
+            g.fine.assign(std::size_t{n} * RasterCells::side * RasterCells::side, npos);
             return g;
         }
         cell *= std::max(1.05, std::sqrt(total / most) * 1.01);
@@ -475,10 +476,6 @@ double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t
     RasterCells &g = c.grid;
     g = plan_lattice(b, net, edges, cell, max_cells, near_m);
     constexpr std::size_t tc = RasterCells::side * RasterCells::side;
-    g.fine.assign(
-        static_cast<std::size_t>(g.tile.size() - std::count(g.tile.begin(), g.tile.end(), npos)) *
-            tc,
-        npos);
     g.coarse.assign(static_cast<std::size_t>(g.cw) * static_cast<std::size_t>(g.ch), npos);
     const double kc = g.coarse_cell();
     const Lattice fl{g.x0, g.y0, g.cell, g.w, g.h, 0.f, 0.f};
