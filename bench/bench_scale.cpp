@@ -227,9 +227,10 @@ int main(int argc, char **argv) {
         ZonePlan plan;
         const Timing t = best_of(runs, [&] { plan = build_zones(net, kiosks, ZoneContext{}, o); });
         std::snprintf(extra, sizeof extra,
-                      "allocation %.1f ms, polygons/cells %.1f ms (wall), %zu sites, cell %.1f m",
+                      "allocation %.1f ms, polygons/cells %.1f ms (wall), %zu sites, cell %.1f m "
+                      "(%.0f m far from the roads)",
                       plan.seconds_allocation * 1e3, plan.seconds_polygons * 1e3, plan.sites,
-                      plan.cell_m);
+                      plan.cell_m, plan.coarse_cell_m);
         line(o.polygons          ? "zones, 60 kiosks, polygons"
              : o.allocation_only ? "zones, 60 kiosks, allocation only"
                                  : "zones, 60 kiosks, cells, no polygons",

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <queue>
 #include <random>
@@ -294,6 +295,122 @@ TEST_CASE("raster labels: the traced polygons of every label tile the grid, are 
             CHECK_MESSAGE(contains(polys[z], p), "point ", p.x, " ", p.y, " label ", z);
         }
     }
+}
+
+TEST_CASE("raster zones far from the roads: coarse cells, still tiling exactly, and a road "
+          "point's zone is its allocation") {
+    // A street grid in one corner and a few long roads across a 6 x 4 km box, so that most
+    // tiles lie far from any road (coarse cells, many of them one zone) and a few near.
+    std::vector<RoadInput> roads;
+    auto road = [&](std::vector<XY> line, const char *cls = "residential") {
+        RoadInput r;
+        r.line = std::move(line);
+        r.road_class = cls;
+        r.fid = static_cast<std::int64_t>(roads.size());
+        r.name = "r" + std::to_string(roads.size());
+        roads.push_back(std::move(r));
+    };
+    for (int q = 0; q <= 8; ++q) // blocks of 100 m, a vertex at every crossing
+        for (int r = 0; r < 8; ++r) {
+            road({{100.0 * q, 100.0 * r}, {100.0 * q, 100.0 * r + 100}});
+            road({{100.0 * r, 100.0 * q}, {100.0 * r + 100, 100.0 * q}});
+        }
+    road({{800, 400}, {3000, 1500}, {6000, 1200}}, "primary");
+    road({{400, 800}, {1200, 4000}}, "primary");
+    road({{3000, 1500}, {3300, 4000}}, "secondary");
+    road({{3000, 1500}, {4500, -200}}, "secondary");
+    const Network net = build_network(roads, "EPSG:32648", NetworkOptions{});
+    // (no two zones meet at a corner of the network, where a wedge of land would be as
+    // near to both: its share would be a tie)
+    const std::vector<Unit> kiosks = {kiosk("a", {50, 0}),      kiosk("b", {800, 730}),
+                                      kiosk("c", {3000, 1500}), kiosk("d", {1200, 4000}),
+                                      kiosk("e", {6000, 1200}), kiosk("f", {3300, 4000})};
+    ZoneContext ctx;
+    ctx.boundary = {Polygon{
+        {{-300, -400}, {5200, -300}, {5800, 2500}, {2500, 4300}, {-200, 3000}, {-300, -400}}, {}}};
+    ZoneOptions o;
+    const ZonePlan plan = build_zones(net, kiosks, ctx, o);
+    REQUIRE(plan.cell_m == doctest::Approx(5.0));
+    CHECK(plan.coarse_cell_m > plan.cell_m);
+    check_tiling(plan, ctx.boundary);
+
+    // The case occurs: far tiles, and far tiles sharing one stored tile of their zone.
+    std::vector<std::uint32_t> edges(net.edge_count());
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e)
+        edges[e] = e;
+    const auto cells =
+        zones_detail::build_raster_cells(net, edges, ctx.boundary, o.cell_m, o.max_cells);
+    const auto &g = cells.grid;
+    CHECK(g.near_tiles() * 2 < g.tile.size());
+    CHECK(g.near_tiles() > 10);
+    auto zones_of = [&](const zones_detail::Cells &cs) {
+        std::vector<std::uint32_t> sz(cs.sites.size());
+        for (std::size_t s = 0; s < cs.sites.size(); ++s) {
+            const ZonePiece *p = piece_at(plan, cs.sites[s].edge, cs.sites[s].offset_m);
+            REQUIRE(p != nullptr);
+            sz[s] = p->zone;
+        }
+        return sz;
+    };
+    const auto site_zone = zones_of(cells);
+    const auto labels = zones_detail::label_cells(cells, site_zone, kiosks.size());
+    // Every tile near (fine everywhere) gives nearly the same zone areas: the coarse cells
+    // move borders far from the roads by about a block.
+    const auto fine =
+        zones_detail::build_raster_cells(net, edges, ctx.boundary, o.cell_m, 100'000'000, 1e9);
+    CHECK(fine.grid.near_tiles() == fine.grid.tile.size());
+    const auto fine_zone = zones_of(fine);
+    std::vector<double> area(kiosks.size()), fine_area(kiosks.size());
+    for (std::size_t s = 0; s < cells.sites.size(); ++s)
+        area[site_zone[s]] += cells.site_area[s];
+    for (std::size_t s = 0; s < fine.sites.size(); ++s)
+        fine_area[fine_zone[s]] += fine.site_area[s];
+    for (std::size_t z = 0; z < kiosks.size(); ++z) {
+        CHECK(area[z] == doctest::Approx(fine_area[z]).epsilon(0.01));
+        CHECK(plan.zones[z].area_m2 == doctest::Approx(area[z]).epsilon(0.005));
+    }
+    std::map<std::uint32_t, int> users;
+    for (auto t : labels.tile)
+        ++users[t];
+    int shared = 0;
+    for (const auto &[t, n] : users)
+        shared += t != 0 && n > 1 ? n : 0;
+    CHECK(shared >= 4);
+    CHECK(labels.band.size() < labels.tile.size() * raster::TiledBandGrid::tile_cells);
+
+    // A road point's zone is the zone of its piece (away from the piece's ends, from
+    // another zone's road and from the boundary: borders move by about a cell).
+    auto near_other = [&](XY q, std::uint32_t zone) {
+        for (const auto &p : plan.pieces) {
+            if (p.zone == zone) continue;
+            const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+            for (std::size_t s = 0; s + 1 < l.size(); ++s) {
+                double t;
+                if (distance(q, closest_on_segment(l[s], l[s + 1], q, t)) < 4 * o.cell_m)
+                    return true;
+            }
+        }
+        return false;
+    };
+    auto near_boundary = [&](XY q) {
+        const Ring &r = ctx.boundary[0].outer;
+        for (std::size_t s = 0; s + 1 < r.size(); ++s) {
+            double t;
+            if (distance(q, closest_on_segment(r[s], r[s + 1], q, t)) < 4 * o.cell_m) return true;
+        }
+        return false;
+    };
+    int checked = 0;
+    for (const auto &p : plan.pieces)
+        for (double x = p.from_m + 4 * o.cell_m; x < p.to_m - 4 * o.cell_m; x += 37.0) {
+            const XY q = net.point_along(p.edge, x);
+            if (!contains(ctx.boundary, q) || near_boundary(q) || near_other(q, p.zone)) continue;
+            CAPTURE(q.x);
+            CAPTURE(q.y);
+            CHECK(contains(plan.zones[p.zone].polygon, q));
+            ++checked;
+        }
+    CHECK(checked > 200);
 }
 
 TEST_CASE("grades and balance names") {

@@ -9,10 +9,11 @@
 // network: the shortest path from a kiosk to any place of its zone stays inside the zone.
 //
 // Zone polygons tile the boundary (no gaps, no overlaps): the land between roads goes to
-// the zone of the nearest drivable edge piece. By default on a grid of `cell_m` cells:
-// every cell takes the zone of the nearest point of the reached edges (a distance
-// transform from the cells the roads cross), and each zone's cells are traced into
-// polygons that share their borders exactly, then clipped to the boundary. The reference
+// the zone of the nearest drivable edge piece. By default on a grid of `cell_m` cells
+// near the roads (coarser blocks of them far off): every cell takes the zone of the
+// nearest point of the reached edges (a distance transform from the cells the roads
+// cross), and each zone's cells are traced into polygons that share their borders
+// exactly, then clipped to the boundary. The reference
 // construction is a Voronoi diagram of sites every `site_spacing_m` along the edges.
 // Points (incidents, key sites, cameras) are counted in the zone whose polygon holds them.
 // docs/zones.md describes the method.
@@ -77,8 +78,9 @@ struct ZoneOptions {
     /// Raster: cell size (metres). A zone border lies within about one cell of the exact
     /// nearest-road border, and crosses a road within about one cell of the edge split.
     double cell_m = 5.0;
-    /// Raster: the cells are made larger when the grid over the boundary and the reached
-    /// network would exceed this many (e.g. Malta's 1,360 km² at 5 m: 54 M → 11.9 m cells).
+    /// Raster: the cells are made larger when the cells near the roads (tiles of 64 x 64
+    /// cells within 150 m of a reached edge) and the coarse grid of the land farther off
+    /// would exceed this many.
     std::size_t max_cells = 6'000'000;
     /// Voronoi: spacing of the sites along the reached edges (metres); zone boundaries
     /// between roads are exact for these sites, within half a spacing of the edge split.
@@ -159,8 +161,9 @@ struct ZonePlan {
     double misassigned_length_m = 0, worst_extra_s = 0;
     /// Existing plans: boundary area no zone covers, and area covered by two or more zones.
     double gap_area_m2 = 0, overlap_area_m2 = 0;
-    std::size_t sites = 0; ///< Voronoi sites, or raster seed cells (cells a road crosses)
-    double cell_m = 0;     ///< raster cell size used (0: Voronoi)
+    std::size_t sites = 0;    ///< Voronoi sites, or raster seed cells (fine and coarse)
+    double cell_m = 0;        ///< raster cell size used (0: Voronoi)
+    double coarse_cell_m = 0; ///< raster: the cell of the land far from the roads
     double seconds_allocation = 0, seconds_polygons = 0;
 };
 

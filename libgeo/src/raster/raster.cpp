@@ -486,7 +486,19 @@ struct TiledLayout {
         }
         for (int tj = 0; tj < g.ty; ++tj)
             for (int ti = 0; ti < g.tx; ++ti)
-                if (g.allocated(ti, tj)) cols[static_cast<std::size_t>(tj)].push_back(ti);
+                if (g.allocated(ti, tj) && !enclosed(ti, tj))
+                    cols[static_cast<std::size_t>(tj)].push_back(ti);
+    }
+    /// A tile whose storage backs its four neighbours too: a shared tile of one value
+    /// inside a region of that value, holding no boundary (nothing to scan).
+    bool enclosed(int ti, int tj) const {
+        const auto t = [&](int i, int j) {
+            return g.tile[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.tx) +
+                          static_cast<std::size_t>(i)];
+        };
+        return ti > 0 && tj > 0 && ti + 1 < g.tx && tj + 1 < g.ty && t(ti - 1, tj) == t(ti, tj) &&
+               t(ti + 1, tj) == t(ti, tj) && t(ti, tj - 1) == t(ti, tj) &&
+               t(ti, tj + 1) == t(ti, tj);
     }
     std::size_t s(std::size_t c) const {
         return g.storage(static_cast<int>(c & (nx - 1)), static_cast<int>(c >> lg));

@@ -115,7 +115,10 @@ std::uint8_t label_at(const BandGrid &g, XY p);
 /// semantics are BandGrid's, and the tracers give the same polygons (up to the last bits of
 /// the coordinates: a dense grid's tracer may work on a cropped window). Index of cell
 /// (i, j): tile (j >> 6) * tx + (i >> 6), its storage tile[...] * 4096 + (j & 63) * 64 +
-/// (i & 63); storage tile 0 is a shared tile of `none` (never written).
+/// (i & 63); storage tile 0 is a shared tile of `none` (never written). Another storage
+/// tile may back several tiles only when its cells all hold one value and every tile it
+/// backs has its four neighbours backed by it too (the inside of a region of one value, as
+/// zone labels far from the roads): such a tile holds no boundary and the tracers skip it.
 struct TiledBandGrid {
     static constexpr int shift = 6, side = 64, tile_cells = side * side;
     double x0 = 0, y0 = 0, cell = 5;

@@ -579,6 +579,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
     double cell_seconds = seconds_since(tc);
     plan.sites = cells.sites.size();
     plan.cell_m = cells.raster ? cells.grid.cell : 0.0;
+    plan.coarse_cell_m = cells.raster && !cells.grid.empty() ? cells.grid.coarse_cell() : 0.0;
     report(o, 0.3, "balancing");
 
     auto sz = site_zones(cells, pieces, off);
@@ -692,7 +693,7 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
         cell_seconds += seconds_since(tp);
     }
     const auto tf = std::chrono::steady_clock::now();
-    if (cells.raster && !cells.cell_seed.empty()) {
+    if (cells.raster && !cells.grid.empty()) {
         // Points in the zone whose traced polygon holds them (a point near a border may lie
         // in a neighbour's corner of its grid cell).
         const auto labels = zones_detail::label_cells(cells, sz, k);
