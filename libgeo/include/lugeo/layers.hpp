@@ -125,7 +125,7 @@ struct Unit {
     std::string name;
     int crew = 0; ///< 0 when not given
     XY position;
-    ErrorContext origin; ///< the file, layer, feature and id it was read from (for messages)
+    ErrorContext origin = {}; ///< the file, layer, feature and id it was read from (messages)
 };
 /// The units whose kind is `kind` (all of them when `kind` is empty), in layer order.
 std::vector<Unit> units_of_kind(const std::vector<Unit> &units, std::string_view kind);
@@ -303,7 +303,7 @@ struct LayerPoint {
     std::string id, name;
     std::string kind; ///< units, key sites: kind; cameras: type; plates: kind; incidents: grade
     XY position;
-    ErrorContext origin; ///< where it was read from, for messages (units; else empty)
+    ErrorContext origin = {}; ///< where it was read from, for messages (units; else empty)
 };
 /// The points of `role` in `data` (units, key sites, cameras, plates of poles or lamps,
 /// incidents; zones and grids by a representative point) whose kind is `kind` (all when
