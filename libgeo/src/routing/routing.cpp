@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
 #include <string>
 #include <tuple>
 
@@ -18,7 +17,7 @@ struct HeapEntry {
     double time;
     std::uint32_t label;
     std::uint32_t node;
-    // std::priority_queue is a max-heap: "less" means later in (time, label, node) order.
+    // std::push_heap makes a max-heap: "less" means later in (time, label, node) order.
     bool operator<(const HeapEntry &o) const {
         return std::tie(time, label, node) > std::tie(o.time, o.label, o.node);
     }
@@ -29,7 +28,115 @@ bool better(double t, std::uint32_t l, double t0, std::uint32_t l0) {
     return t < t0 || (t == t0 && l < l0);
 }
 
+/// Reach keeps plain per-node vectors when at least 1/dense_share of the nodes are reached.
+constexpr std::size_t dense_share = 3;
+
+bool is_dense(std::size_t reached, std::size_t node_count) {
+    return reached > 0 && dense_share * reached >= node_count;
+}
+
+/// A search's working state for one node. Valid only when `stamp` is the current search's:
+/// a search sets only the nodes it touches, whatever the network's size.
+struct NodeState {
+    double time = inf;
+    std::uint32_t label = Reach::npos, edge = Reach::npos;
+    std::uint32_t stamp = 0;
+};
+
+/// The working arrays of the searches on one thread, kept between searches.
+struct Workspace {
+    std::vector<NodeState> nodes; ///< per node of the largest network searched so far
+    std::uint32_t stamp = 0;      ///< the current search's
+    std::vector<HeapEntry> heap;  ///< a binary heap (std::push_heap order)
+
+    void begin(std::size_t node_count) {
+        if (nodes.size() < node_count) nodes.resize(node_count);
+        if (++stamp == 0) { // wrapped: forget every old stamp
+            for (NodeState &s : nodes)
+                s.stamp = 0;
+            stamp = 1;
+        }
+        heap.clear();
+    }
+};
+
+Workspace &workspace() {
+    thread_local Workspace ws;
+    return ws;
+}
+
+void check_source(const Network &net, const RoutingSource &s, std::uint32_t i) {
+    if (s.at.edge >= net.edge_count())
+        throw Error(ErrorCode::invalid_argument, "routing source " + std::to_string(i) +
+                                                     ": no edge " + std::to_string(s.at.edge) +
+                                                     " in the network (" +
+                                                     std::to_string(net.edge_count()) + " edges)");
+    if (!std::isfinite(s.offset_s) || s.offset_s < 0)
+        throw Error(ErrorCode::invalid_argument,
+                    "routing source " + std::to_string(i) +
+                        ": initial time must be finite and >= 0, got " +
+                        std::to_string(s.offset_s));
+}
+
 } // namespace
+
+void Reach::index_reached(std::size_t node_count) {
+    m_count = m_nodes.size();
+    if (is_dense(m_count, node_count)) {
+        std::vector<double> time(node_count, inf);
+        std::vector<std::uint32_t> source(node_count, npos), edge(node_count, npos);
+        for (std::size_t k = 0; k < m_count; ++k) {
+            time[m_nodes[k]] = m_time[k];
+            source[m_nodes[k]] = m_source[k];
+            edge[m_nodes[k]] = m_edge[k];
+        }
+        m_time = std::move(time);
+        m_source = std::move(source);
+        m_edge = std::move(edge);
+        m_nodes = {};
+        m_dense = true;
+        return;
+    }
+    if (m_count == 0) return;
+    // by node: (node << 32 | old position), sorted
+    std::vector<std::uint64_t> order(m_count);
+    for (std::size_t k = 0; k < m_count; ++k)
+        order[k] = std::uint64_t{m_nodes[k]} << 32 | k;
+    std::sort(order.begin(), order.end());
+    std::vector<double> time(m_count);
+    std::vector<std::uint32_t> source(m_count), edge(m_count);
+    for (std::size_t k = 0; k < m_count; ++k) {
+        const auto old = static_cast<std::uint32_t>(order[k]);
+        m_nodes[k] = static_cast<std::uint32_t>(order[k] >> 32);
+        time[k] = m_time[old];
+        source[k] = m_source[old];
+        edge[k] = m_edge[old];
+    }
+    m_time = std::move(time);
+    m_source = std::move(source);
+    m_edge = std::move(edge);
+    unsigned bits = 1;
+    while ((std::size_t{1} << bits) < 2 * m_count)
+        ++bits;
+    m_shift = 64 - bits;
+    m_index.assign(std::size_t{1} << bits, empty_entry);
+    const std::size_t mask = m_index.size() - 1;
+    for (std::size_t k = 0; k < m_count; ++k) {
+        std::size_t i = hash(m_nodes[k]);
+        while (m_index[i] != empty_entry)
+            i = (i + 1) & mask;
+        m_index[i] = std::uint64_t{m_nodes[k]} << 32 | k;
+    }
+}
+
+std::vector<std::uint32_t> Reach::reached_nodes() const {
+    if (!m_dense) return m_nodes;
+    std::vector<std::uint32_t> out;
+    out.reserve(m_count);
+    for (std::uint32_t n = 0; n < m_source.size(); ++n)
+        if (m_source[n] != npos) out.push_back(n);
+    return out;
+}
 
 Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sources,
                      const RoutingOptions &options) {
@@ -37,40 +144,27 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     r.options = options;
     r.sources = sources;
     const std::size_t nn = net.node_count();
-    r.node_time.assign(nn, inf);
-    r.node_source.assign(nn, Reach::npos);
-    r.node_edge.assign(nn, Reach::npos);
+    Workspace &ws = workspace();
+    ws.begin(nn);
     const double limit = options.limit_s;
     const Profile p = options.profile;
     const bool outbound = options.direction == Direction::outbound;
 
-    std::vector<HeapEntry> storage;
-    storage.reserve(std::min<std::size_t>(nn, 1u << 16));
-    std::priority_queue<HeapEntry> heap(std::less<HeapEntry>(), std::move(storage));
     auto relax = [&](std::uint32_t v, double t, std::uint32_t label, std::uint32_t edge) {
         if (!(t <= limit)) {
             r.cut = r.cut || t < inf;
             return;
         }
-        if (!better(t, label, r.node_time[v], r.node_source[v])) return;
-        r.node_time[v] = t;
-        r.node_source[v] = label;
-        r.node_edge[v] = edge;
-        heap.push({t, label, v});
+        NodeState &s = ws.nodes[v];
+        if (s.stamp == ws.stamp && !better(t, label, s.time, s.label)) return;
+        s = {t, label, edge, ws.stamp};
+        ws.heap.push_back({t, label, v});
+        std::push_heap(ws.heap.begin(), ws.heap.end());
     };
 
     for (std::uint32_t i = 0; i < sources.size(); ++i) {
         const RoutingSource &s = sources[i];
-        if (s.at.edge >= net.edge_count())
-            throw Error(ErrorCode::invalid_argument,
-                        "routing source " + std::to_string(i) + ": no edge " +
-                            std::to_string(s.at.edge) + " in the network (" +
-                            std::to_string(net.edge_count()) + " edges)");
-        if (!std::isfinite(s.offset_s) || s.offset_s < 0)
-            throw Error(ErrorCode::invalid_argument,
-                        "routing source " + std::to_string(i) +
-                            ": initial time must be finite and >= 0, got " +
-                            std::to_string(s.offset_s));
+        check_source(net, s, i);
         r.sources_by_edge.emplace_back(s.at.edge, i);
         const auto &ed = net.edge(s.at.edge);
         const double len = ed.length_m;
@@ -94,16 +188,22 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     }
     std::sort(r.sources_by_edge.begin(), r.sources_by_edge.end());
 
-    while (!heap.empty()) {
-        const HeapEntry top = heap.top();
-        heap.pop();
-        if (top.time != r.node_time[top.node] || top.label != r.node_source[top.node])
-            continue; // stale
-        ++r.settled;
+    while (!ws.heap.empty()) {
+        std::pop_heap(ws.heap.begin(), ws.heap.end());
+        const HeapEntry top = ws.heap.back();
+        ws.heap.pop_back();
+        const NodeState &s = ws.nodes[top.node];
+        if (top.time != s.time || top.label != s.label) continue; // stale
+        r.m_nodes.push_back(top.node); // settled: its time and label are final
+        r.m_time.push_back(s.time);
+        r.m_source.push_back(s.label);
+        r.m_edge.push_back(s.edge);
         const auto arcs = outbound ? net.out_arcs(p, top.node) : net.in_arcs(p, top.node);
         for (const Network::Arc &a : arcs)
             relax(a.node, top.time + a.time_s, top.label, a.edge);
     }
+    r.settled = r.m_nodes.size();
+    r.index_reached(nn);
     return r;
 }
 
@@ -119,8 +219,8 @@ std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::
     const double spm_along = can_along ? t_along / len : inf;
     const double spm_against = can_against ? t_against / len : inf;
     auto node_front = [&](std::uint32_t n, double start, double spm, bool forward) {
-        if (reach.node_source.empty() || !reach.is_reached(n)) return;
-        out.push_back({start, reach.node_time[n], spm, forward, reach.node_source[n]});
+        if (!reach.is_reached(n)) return;
+        out.push_back({start, reach.time(n), spm, forward, reach.source(n)});
     };
     // Outbound: one enters at `from` and runs along, or at `to` and runs against.
     // Inbound: from x one runs along to `to` (time grows towards offset 0), or against to `from`.
@@ -247,18 +347,45 @@ void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e,
     }
 }
 
+namespace {
+
+bool has_source(const Reach &reach, std::uint32_t e) {
+    auto it = std::lower_bound(reach.sources_by_edge.begin(), reach.sources_by_edge.end(),
+                               std::pair<std::uint32_t, std::uint32_t>{e, 0});
+    return it != reach.sources_by_edge.end() && it->first == e;
+}
+
+/// Calls f(e), by ascending id, for every edge a front may enter: one with a source on it,
+/// or one the search could leave a reached node by (outbound; inbound: arrive at one). Few
+/// nodes reached: only their arcs are visited; many: every edge.
+template <class F> void for_each_touched_edge(const Network &net, const Reach &reach, F &&f) {
+    if (is_dense(reach.reached_count(), net.node_count())) {
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            const auto &ed = net.edge(e);
+            if (reach.is_reached(ed.from) || reach.is_reached(ed.to) || has_source(reach, e)) f(e);
+        }
+        return;
+    }
+    const bool outbound = reach.options.direction == Direction::outbound;
+    std::vector<std::uint32_t> edges;
+    for (const auto &[e, i] : reach.sources_by_edge)
+        edges.push_back(e);
+    for (std::uint32_t n : reach.reached_nodes())
+        for (const Network::Arc &a : outbound ? net.out_arcs(reach.options.profile, n)
+                                              : net.in_arcs(reach.options.profile, n))
+            edges.push_back(a.edge);
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    for (std::uint32_t e : edges)
+        f(e);
+}
+
+} // namespace
+
 std::vector<EdgePiece> reached_pieces(const Network &net, const Reach &reach, double threshold_s) {
     std::vector<EdgePiece> out;
-    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-        const auto &ed = net.edge(e);
-        // quick reject: neither end reached and no source on it
-        if (!reach.is_reached(ed.from) && !reach.is_reached(ed.to)) {
-            auto it = std::lower_bound(reach.sources_by_edge.begin(), reach.sources_by_edge.end(),
-                                       std::pair<std::uint32_t, std::uint32_t>{e, 0});
-            if (it == reach.sources_by_edge.end() || it->first != e) continue;
-        }
-        append_edge_pieces(net, reach, e, threshold_s, out);
-    }
+    for_each_touched_edge(
+        net, reach, [&](std::uint32_t e) { append_edge_pieces(net, reach, e, threshold_s, out); });
     return out;
 }
 
