@@ -95,10 +95,16 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
 
 /// The result of a search. Per node it keeps only the nodes reached (time, nearest source,
 /// the edge it was reached over) behind an O(1) lookup, so a small search on a large network
-/// costs what it reached. When a third or more of the network is reached it keeps plain
-/// per-node vectors instead (less memory there); the answers are the same either way.
+/// costs what it reached. When a sixteenth or more of the network is reached it keeps a
+/// plain per-node vector instead (faster there); the answers are the same either way.
 struct Reach {
     static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
+    /// What a search found at one node.
+    struct Node {
+        double time = std::numeric_limits<double>::infinity(); ///< seconds
+        std::uint32_t source = npos; ///< index into `sources` of the nearest source (its label)
+        std::uint32_t edge = npos;   ///< the edge the node was last reached over
+    };
     RoutingOptions options;
     std::vector<RoutingSource> sources;
     /// (edge, source index) for every source, sorted: the sources placed on each edge.
@@ -108,22 +114,33 @@ struct Reach {
     /// can reach was reached (a larger limit would change nothing).
     bool cut = false;
 
+    /// Node n as reached; nullptr when not reached within the limit.
+    const Node *find(std::uint32_t n) const {
+        if (m_dense) return m_values[n].source != npos ? &m_values[n] : nullptr;
+        if (m_index.empty()) return nullptr;
+        const std::size_t mask = m_index.size() - 1;
+        for (std::size_t i = hash(n);; i = (i + 1) & mask) {
+            const std::uint64_t entry = m_index[i];
+            if (entry == empty_entry) return nullptr;
+            if (entry >> 32 == n) return &m_values[static_cast<std::uint32_t>(entry)];
+        }
+    }
     /// Time in seconds to node n (+infinity when not reached within the limit).
     double time(std::uint32_t n) const {
-        const std::uint32_t k = slot(n);
-        return k == npos ? std::numeric_limits<double>::infinity() : m_time[k];
+        const Node *r = find(n);
+        return r ? r->time : std::numeric_limits<double>::infinity();
     }
     /// Index into `sources` of the nearest source of node n (npos when not reached).
     std::uint32_t source(std::uint32_t n) const {
-        const std::uint32_t k = slot(n);
-        return k == npos ? npos : m_source[k];
+        const Node *r = find(n);
+        return r ? r->source : npos;
     }
     /// The edge node n was last reached over (npos when not reached).
     std::uint32_t edge(std::uint32_t n) const {
-        const std::uint32_t k = slot(n);
-        return k == npos ? npos : m_edge[k];
+        const Node *r = find(n);
+        return r ? r->edge : npos;
     }
-    bool is_reached(std::uint32_t n) const { return slot(n) != npos; }
+    bool is_reached(std::uint32_t n) const { return find(n) != nullptr; }
     /// How many nodes were reached.
     std::size_t reached_count() const { return m_count; }
     /// The nodes reached, by ascending id (O(nodes reached)).
@@ -132,31 +149,20 @@ struct Reach {
 private:
     friend Reach shortest_times(const Network &, const std::vector<RoutingSource> &,
                                 const RoutingOptions &);
-    /// Position of node n in the per-node vectors; npos when not reached.
-    std::uint32_t slot(std::uint32_t n) const {
-        if (m_dense) return m_source[n] != npos ? n : npos;
-        if (m_index.empty()) return npos;
-        const std::size_t mask = m_index.size() - 1;
-        for (std::size_t i = hash(n);; i = (i + 1) & mask) {
-            const std::uint64_t entry = m_index[i];
-            if (entry == empty_entry) return npos;
-            if (entry >> 32 == n) return static_cast<std::uint32_t>(entry);
-        }
-    }
     std::size_t hash(std::uint32_t n) const { // Fibonacci hashing: the top bits of n * 2^64/phi
         return static_cast<std::size_t>((std::uint64_t{n} * 0x9E3779B97F4A7C15ull) >> m_shift);
     }
-    /// Called once m_nodes, m_time, m_source and m_edge hold the reached nodes in parallel:
-    /// sorts them by node and indexes them, or spreads them per node when they are many.
-    void index_reached(std::size_t node_count);
+    /// Room for the nodes reached (any order), unset: per node of the network when they
+    /// are many, else sorted into m_nodes and indexed. Then m_values[k] is node
+    /// m_nodes[k]'s (dense: node k's).
+    void make_room(std::vector<std::uint32_t> nodes, std::size_t node_count);
     static constexpr std::uint64_t empty_entry = ~std::uint64_t{0};
     std::size_t m_count = 0;
-    bool m_dense = false;               ///< the vectors below are per node (no m_nodes, no index)
+    bool m_dense = false;               ///< m_values is per node (no m_nodes, no index)
     std::vector<std::uint32_t> m_nodes; ///< sparse: the nodes reached, ascending
-    std::vector<double> m_time;         ///< per position (sparse: as m_nodes)
-    std::vector<std::uint32_t> m_source, m_edge; ///< per position, as m_time
-    /// Sparse: open addressing with linear probing of (node << 32 | position), at most
-    /// half full (a power of two).
+    std::vector<Node> m_values;         ///< sparse: as m_nodes; dense: per node
+    /// Sparse: open addressing with linear probing of (node << 32 | position in m_nodes),
+    /// at most half full (a power of two).
     std::vector<std::uint64_t> m_index;
     unsigned m_shift = 63; ///< 64 - log2(m_index.size())
 };
