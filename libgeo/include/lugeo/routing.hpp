@@ -155,7 +155,7 @@ private:
     /// Room for the nodes reached (any order), unset: per node of the network when they
     /// are many, else sorted into m_nodes and indexed. Then m_values[k] is node
     /// m_nodes[k]'s (dense: node k's).
-    void make_room(std::vector<std::uint32_t> nodes, std::size_t node_count);
+    void make_room(const std::vector<std::uint32_t> &nodes, std::size_t node_count);
     static constexpr std::uint64_t empty_entry = ~std::uint64_t{0};
     std::size_t m_count = 0;
     bool m_dense = false;               ///< m_values is per node (no m_nodes, no index)

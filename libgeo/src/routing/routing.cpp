@@ -83,7 +83,7 @@ void check_source(const Network &net, const RoutingSource &s, std::uint32_t i) {
 
 } // namespace
 
-void Reach::make_room(std::vector<std::uint32_t> nodes, std::size_t node_count) {
+void Reach::make_room(const std::vector<std::uint32_t> &nodes, std::size_t node_count) {
     m_count = nodes.size();
     if (is_dense(m_count, node_count)) {
         m_dense = true;
@@ -91,8 +91,8 @@ void Reach::make_room(std::vector<std::uint32_t> nodes, std::size_t node_count) 
         return;
     }
     if (m_count == 0) return;
-    std::sort(nodes.begin(), nodes.end());
-    m_nodes = std::move(nodes);
+    m_nodes = nodes;
+    std::sort(m_nodes.begin(), m_nodes.end());
     m_values.resize(m_count);
     unsigned bits = 1;
     while ((std::size_t{1} << bits) < 2 * m_count)
@@ -125,6 +125,11 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     const std::size_t nn = net.node_count();
     Workspace &ws = workspace();
     ws.begin(nn);
+    // locals: the compiler need not reload them after every store through the heap
+    NodeState *const state = ws.nodes.data();
+    const std::uint32_t stamp = ws.stamp;
+    std::vector<HeapEntry> heap = std::move(ws.heap);
+    std::vector<std::uint32_t> settled = std::move(ws.settled);
     const double limit = options.limit_s;
     const Profile p = options.profile;
     const bool outbound = options.direction == Direction::outbound;
@@ -134,11 +139,11 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
             r.cut = r.cut || t < inf;
             return;
         }
-        NodeState &s = ws.nodes[v];
-        if (s.stamp == ws.stamp && !better(t, label, s.at.time, s.at.source)) return;
-        s = {{t, label, edge}, ws.stamp};
-        ws.heap.push_back({t, label, v});
-        std::push_heap(ws.heap.begin(), ws.heap.end());
+        NodeState &s = state[v];
+        if (s.stamp == stamp && !better(t, label, s.at.time, s.at.source)) return;
+        s = {{t, label, edge}, stamp};
+        heap.push_back({t, label, v});
+        std::push_heap(heap.begin(), heap.end());
     };
 
     for (std::uint32_t i = 0; i < sources.size(); ++i) {
@@ -167,25 +172,27 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     }
     std::sort(r.sources_by_edge.begin(), r.sources_by_edge.end());
 
-    while (!ws.heap.empty()) {
-        std::pop_heap(ws.heap.begin(), ws.heap.end());
-        const HeapEntry top = ws.heap.back();
-        ws.heap.pop_back();
-        const Reach::Node &at = ws.nodes[top.node].at;
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end());
+        const HeapEntry top = heap.back();
+        heap.pop_back();
+        const Reach::Node &at = state[top.node].at;
         if (top.time != at.time || top.label != at.source) continue; // stale
-        ws.settled.push_back(top.node);                              // its time and label are final
+        settled.push_back(top.node);                                 // its time and label are final
         const auto arcs = outbound ? net.out_arcs(p, top.node) : net.in_arcs(p, top.node);
         for (const Network::Arc &a : arcs)
             relax(a.node, top.time + a.time_s, top.label, a.edge);
     }
-    r.settled = ws.settled.size();
-    r.make_room(ws.settled, nn);
+    r.settled = settled.size();
+    r.make_room(settled, nn);
     if (r.m_dense)
-        for (std::uint32_t v : ws.settled)
-            r.m_values[v] = ws.nodes[v].at;
+        for (std::uint32_t v : settled)
+            r.m_values[v] = state[v].at;
     else
         for (std::size_t k = 0; k < r.m_nodes.size(); ++k)
-            r.m_values[k] = ws.nodes[r.m_nodes[k]].at;
+            r.m_values[k] = state[r.m_nodes[k]].at;
+    ws.heap = std::move(heap); // kept for the next search on this thread
+    ws.settled = std::move(settled);
     return r;
 }
 
