@@ -199,6 +199,9 @@ int main(int argc, char **argv) {
                       settled, pieces.size(), len / 1e3, (box.maxx - box.minx) / 1e3,
                       (box.maxy - box.miny) / 1e3, cells / 1e6, po.cell_m);
         line("search + pieces", ts, extra);
+        Reach reach;
+        line("  search alone", best_of(runs, [&] { reach = shortest_times(net, rs, ro); }));
+        line("  pieces alone", best_of(runs, [&] { pieces = reached_pieces(net, reach, limit); }));
         double a = 0;
         const Timing tp = best_of(runs, [&] { a = area(pieces_to_polygon(net, pieces, po)); });
         std::snprintf(extra, sizeof extra, "%.2f km2", a / 1e6);

@@ -7,10 +7,12 @@
 #include <lugeo/routing.hpp>
 #include <lugeo/scene.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <queue>
 #include <random>
+#include <thread>
 
 using namespace lugeo;
 using lugeo::test::AsciiMap;
@@ -61,10 +63,10 @@ A---B---C
     RoutingOptions o;
     o.profile = Profile::walk;
     const Reach r = shortest_times(net, {at_node(net, map, 'A')}, o);
-    CHECK(r.node_time[A] == doctest::Approx(0.0));
-    CHECK(r.node_time[B] == doctest::Approx(40.0 / walk_mps));
-    CHECK(r.node_time[C] == doctest::Approx(80.0 / walk_mps));
-    CHECK(r.node_source[C] == 0);
+    CHECK(r.time(A) == doctest::Approx(0.0));
+    CHECK(r.time(B) == doctest::Approx(40.0 / walk_mps));
+    CHECK(r.time(C) == doctest::Approx(80.0 / walk_mps));
+    CHECK(r.source(C) == 0);
 
     // at 60 m worth of time: AB whole, 20 m of BC
     const double t60 = 60.0 / walk_mps;
@@ -87,7 +89,7 @@ A---B---C
     const Reach lim = shortest_times(net, {at_node(net, map, 'A')}, o);
     CHECK(lim.is_reached(B));
     CHECK_FALSE(lim.is_reached(C));
-    CHECK(std::isinf(lim.node_time[C]));
+    CHECK(std::isinf(lim.time(C)));
     CHECK(reached_length(net, lim, bc, t60) == doctest::Approx(20.0));
     CHECK(reached_length(net, lim, bc, 1e9) ==
           doctest::Approx(20.0)); // thresholds are capped by the limit
@@ -109,14 +111,14 @@ A-----B
     const Reach rc = shortest_times(net, {at_node(net, map, 'B', Profile::car)}, car);
     CHECK_FALSE(rc.is_reached(A));
     const Reach rw = shortest_times(net, {at_node(net, map, 'B', Profile::walk)}, walk);
-    CHECK(rw.node_time[A] == doctest::Approx(60.0 / walk_mps));
+    CHECK(rw.time(A) == doctest::Approx(60.0 / walk_mps));
     // from A, with it
     const Reach ra = shortest_times(net, {at_node(net, map, 'A', Profile::car)}, car);
-    CHECK(ra.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(ra.time(B) == doctest::Approx(60.0 / res_car_mps));
     // inbound to B: A can drive there; inbound to A: B cannot
     car.direction = Direction::inbound;
     const Reach ib = shortest_times(net, {at_node(net, map, 'B', Profile::car)}, car);
-    CHECK(ib.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(ib.time(A) == doctest::Approx(60.0 / res_car_mps));
     const Reach ia = shortest_times(net, {at_node(net, map, 'A', Profile::car)}, car);
     CHECK_FALSE(ia.is_reached(B));
 }
@@ -137,8 +139,8 @@ A---------B---C
 
     const Reach out = shortest_times(net, {s}, car);
     CHECK_FALSE(out.is_reached(A));
-    CHECK(out.node_time[B] == doctest::Approx(70.0 / res_car_mps));
-    CHECK(out.node_time[C] == doctest::Approx(110.0 / res_car_mps));
+    CHECK(out.time(B) == doctest::Approx(70.0 / res_car_mps));
+    CHECK(out.time(C) == doctest::Approx(110.0 / res_car_mps));
     std::vector<EdgePiece> pieces;
     append_edge_pieces(net, out, ab, 1e9, pieces);
     REQUIRE(pieces.size() == 1);
@@ -149,7 +151,7 @@ A---------B---C
 
     car.direction = Direction::inbound;
     const Reach in = shortest_times(net, {s}, car);
-    CHECK(in.node_time[A] == doctest::Approx(30.0 / res_car_mps));
+    CHECK(in.time(A) == doctest::Approx(30.0 / res_car_mps));
     CHECK_FALSE(in.is_reached(B)); // B cannot drive back against the one-way
     pieces.clear();
     append_edge_pieces(net, in, ab, 1e9, pieces);
@@ -163,8 +165,8 @@ A---------B---C
     RoutingOptions walk;
     walk.profile = Profile::walk;
     const Reach w = shortest_times(net, {s}, walk);
-    CHECK(w.node_time[A] == doctest::Approx(30.0 / walk_mps));
-    CHECK(w.node_time[B] == doctest::Approx(70.0 / walk_mps));
+    CHECK(w.time(A) == doctest::Approx(30.0 / walk_mps));
+    CHECK(w.time(B) == doctest::Approx(70.0 / walk_mps));
     CHECK(reached_length(net, w, ab, 20.0 / walk_mps) == doctest::Approx(40.0));
 }
 
@@ -203,7 +205,7 @@ A---B---C
         std::vector<RoutingSource> src = {at_node(net, map, order ? 'C' : 'A'),
                                           at_node(net, map, order ? 'A' : 'C')};
         const Reach r = shortest_times(net, src, walk);
-        CHECK(r.node_source[B] == 0); // a tie: the lower index
+        CHECK(r.source(B) == 0); // a tie: the lower index
         const auto pieces = reached_pieces(net, r, 1e9);
         double l0 = 0, l1 = 0;
         for (const auto &p : pieces)
@@ -222,7 +224,7 @@ A---B---C
     }
     CHECK(l0 == doctest::Approx(50.0));
     CHECK(l1 == doctest::Approx(30.0));
-    CHECK(r.node_time[node_at(net, map.at('C'))] == doctest::Approx(16.0));
+    CHECK(r.time(node_at(net, map.at('C'))) == doctest::Approx(16.0));
 
     CHECK_THROWS_AS(shortest_times(net, {RoutingSource{Network::Snap{99, 0, 0, {}}, 0}}, walk),
                     Error);
@@ -357,9 +359,9 @@ TEST_CASE("times agree with a plain Bellman-Ford on a real subgraph (demo roads)
         for (std::uint32_t n = 0; n < net.node_count(); ++n) {
             const double want = ref.t[n] <= o.limit_s ? ref.t[n] : inf;
             if (std::isinf(want))
-                CHECK(std::isinf(r.node_time[n]));
+                CHECK(std::isinf(r.time(n)));
             else
-                CHECK(r.node_time[n] == doctest::Approx(want).epsilon(1e-9));
+                CHECK(r.time(n) == doctest::Approx(want).epsilon(1e-9));
         }
         for (int k = 0; k < 60; ++k) {
             const auto e = pick_edge(rng);
@@ -491,8 +493,8 @@ TEST_CASE("junction snap: every source placement at a node reaches what a search
                               << (outbound ? " outbound" : " inbound"));
                     bool same = true;
                     for (std::uint32_t m = 0; m < net.node_count() && same; ++m)
-                        same = std::isinf(want[m]) ? std::isinf(r.node_time[m])
-                                                   : std::abs(r.node_time[m] - want[m]) <= 1e-6;
+                        same = std::isinf(want[m]) ? std::isinf(r.time(m))
+                                                   : std::abs(r.time(m) - want[m]) <= 1e-6;
                     CHECK(same);
                     CHECK(reached_km(net, r, threshold) == doctest::Approx(want_km).epsilon(1e-9));
                 };
@@ -540,15 +542,15 @@ A-----J-----B
     REQUIRE(net.edge(jb).from == J);
     RoutingOptions car;
     const Reach r = shortest_times(net, {RoutingSource{Network::Snap{jb, 0.0, 0, {}}}}, car);
-    CHECK(r.node_time[J] == 0.0);
-    CHECK(r.node_time[A] == doctest::Approx(60.0 / res_car_mps));
-    CHECK(r.node_time[C] == doctest::Approx(20.0 / res_car_mps));
-    CHECK(r.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(r.time(J) == 0.0);
+    CHECK(r.time(A) == doctest::Approx(60.0 / res_car_mps));
+    CHECK(r.time(C) == doctest::Approx(20.0 / res_car_mps));
+    CHECK(r.time(B) == doctest::Approx(60.0 / res_car_mps));
     // inbound: B cannot drive to J (against JB), A and C can
     car.direction = Direction::inbound;
     const Reach in = shortest_times(net, {RoutingSource{Network::Snap{jb, 0.0, 0, {}}}}, car);
-    CHECK(in.node_time[J] == 0.0);
-    CHECK(in.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(in.time(J) == 0.0);
+    CHECK(in.time(A) == doctest::Approx(60.0 / res_car_mps));
     CHECK_FALSE(in.is_reached(B));
 }
 
@@ -576,13 +578,136 @@ A-----J-----B
     RoutingOptions car;
     const Reach r =
         shortest_times(net, {RoutingSource{Network::Snap{aj, net.edge(aj).length_m, 0, {}}}}, car);
-    CHECK(r.node_time[J] == 0.0);
-    CHECK(r.node_time[B] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(r.time(J) == 0.0);
+    CHECK(r.time(B) == doctest::Approx(60.0 / res_car_mps));
     CHECK_FALSE(r.is_reached(A));
     // inbound to it: A drives to J along AJ
     car.direction = Direction::inbound;
     const Reach in =
         shortest_times(net, {RoutingSource{Network::Snap{aj, net.edge(aj).length_m, 0, {}}}}, car);
-    CHECK(in.node_time[J] == 0.0);
-    CHECK(in.node_time[A] == doctest::Approx(60.0 / res_car_mps));
+    CHECK(in.time(J) == 0.0);
+    CHECK(in.time(A) == doctest::Approx(60.0 / res_car_mps));
+}
+
+// ---- issue 17: a search keeps only the nodes it reached ------------------------------------
+
+namespace {
+
+bool same_pieces(const std::vector<EdgePiece> &a, const std::vector<EdgePiece> &b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k)
+        if (a[k].edge != b[k].edge || a[k].from_m != b[k].from_m || a[k].to_m != b[k].to_m ||
+            a[k].time_from_s != b[k].time_from_s || a[k].time_to_s != b[k].time_to_s ||
+            a[k].source != b[k].source)
+            return false;
+    return true;
+}
+
+/// Every node's time, source and edge are the same in both, and `small` reached exactly the
+/// nodes `whole` reached within small's limit.
+void check_nodes_within(const Network &net, const Reach &small, const Reach &whole) {
+    std::size_t reached = 0, mismatches = 0;
+    for (std::uint32_t n = 0; n < net.node_count(); ++n) {
+        const bool in = whole.is_reached(n) && whole.time(n) <= small.options.limit_s;
+        CHECK(small.is_reached(n) == in);
+        if (!in) {
+            mismatches += !std::isinf(small.time(n)) || small.source(n) != Reach::npos ||
+                          small.edge(n) != Reach::npos;
+            continue;
+        }
+        ++reached;
+        mismatches += small.time(n) != whole.time(n) || small.source(n) != whole.source(n) ||
+                      small.edge(n) != whole.edge(n);
+    }
+    CHECK(mismatches == 0);
+    CHECK(reached == small.reached_count());
+    const auto nodes = small.reached_nodes();
+    CHECK(nodes.size() == reached);
+    CHECK(small.settled == reached);
+    CHECK(std::is_sorted(nodes.begin(), nodes.end()));
+    CHECK(std::adjacent_find(nodes.begin(), nodes.end()) == nodes.end());
+    for (std::uint32_t n : nodes)
+        CHECK(small.is_reached(n));
+}
+
+} // namespace
+
+TEST_CASE("a search with a small limit reaches what the whole search reaches within it: the "
+          "same node times, labels, edges and pieces (demo roads)") {
+    const Network net = demo_subgraph();
+    INFO(net.node_count() << " nodes");
+    const std::uint32_t mid = static_cast<std::uint32_t>(net.edge_count() / 2);
+    std::uint32_t e1 = mid, e2 = mid / 3;
+    while (!net.is_usable(Profile::car, e1))
+        ++e1;
+    while (!net.is_usable(Profile::car, e2))
+        ++e2;
+    const std::vector<RoutingSource> src = {
+        {Network::Snap{e1, net.edge(e1).length_m / 3, 0, {}}, 0.0},
+        {Network::Snap{e2, net.edge(e2).length_m / 2, 0, {}}, 5.0}};
+    for (const Direction dir : {Direction::outbound, Direction::inbound}) {
+        INFO(std::string(dir == Direction::outbound ? "outbound" : "inbound"));
+        RoutingOptions o;
+        o.profile = Profile::car;
+        o.direction = dir;
+        const Reach whole = shortest_times(net, src, o);
+        REQUIRE(3 * whole.reached_count() > net.node_count()); // most of the network
+        // a limit that reaches a small part of it (a Reach keeps it in its sparse form)
+        Reach small;
+        for (o.limit_s = 300.0; o.limit_s > 5.0; o.limit_s /= 2) {
+            small = shortest_times(net, src, o);
+            if (20 * small.reached_count() < net.node_count()) break;
+        }
+        const double small_limit = o.limit_s;
+        INFO(small.reached_count() << " nodes reached within " << small_limit << " s");
+        REQUIRE(small.reached_count() > 10);
+        REQUIRE(20 * small.reached_count() < net.node_count());
+        CHECK(small.cut);
+        check_nodes_within(net, small, whole);
+        bool both_labels = false;
+        for (std::uint32_t n : small.reached_nodes())
+            both_labels |= small.source(n) == 1;
+        CHECK(both_labels);
+        for (const double t : {small_limit, small_limit / 2, 1.0}) {
+            const auto pieces = reached_pieces(net, small, t);
+            CHECK(!pieces.empty());
+            CHECK(same_pieces(pieces, reached_pieces(net, whole, t)));
+        }
+        // the whole search again, after a search on another (smaller) network on this thread
+        const AsciiMap map("A---B\n", 10.0);
+        const Network tiny = map.build({{"AB"}});
+        CHECK(shortest_times(tiny, {at_node(tiny, map, 'A')}, {}).reached_count() == 2);
+        o.limit_s = inf;
+        const Reach again = shortest_times(net, src, o);
+        check_nodes_within(net, again, whole);
+        CHECK(same_pieces(reached_pieces(net, again, 600.0), reached_pieces(net, whole, 600.0)));
+    }
+}
+
+TEST_CASE("searches on several threads at once give what one thread gives") {
+    const Network net = demo_subgraph();
+    std::vector<std::vector<RoutingSource>> jobs;
+    for (std::uint32_t e = 0; e < net.edge_count() && jobs.size() < 24; e += 37)
+        if (net.is_usable(Profile::car, e))
+            jobs.push_back({{Network::Snap{e, net.edge(e).length_m / 2, 0, {}}, 0.0}});
+    RoutingOptions o;
+    o.profile = Profile::car;
+    o.limit_s = 120.0;
+    std::vector<std::vector<EdgePiece>> want;
+    for (const auto &src : jobs)
+        want.push_back(reached_pieces(net, shortest_times(net, src, o), o.limit_s));
+    std::vector<std::vector<EdgePiece>> got(jobs.size());
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (std::size_t k = t; k < jobs.size(); k += 4)
+                got[k] = reached_pieces(net, shortest_times(net, jobs[k], o), o.limit_s);
+        });
+    for (auto &th : threads)
+        th.join();
+    REQUIRE(jobs.size() == 24);
+    std::size_t same = 0;
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+        same += !want[k].empty() && same_pieces(got[k], want[k]);
+    CHECK(same == jobs.size());
 }

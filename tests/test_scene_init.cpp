@@ -48,8 +48,8 @@ double worst_time(const Network &net, const std::vector<Network::Snap> &sites) {
     const auto comp = net.largest_component(Profile::car);
     double worst = 0;
     for (std::uint32_t n = 0; n < net.node_count(); ++n)
-        if (net.node_components(Profile::car)[n] == comp && std::isfinite(r.node_time[n]))
-            worst = std::max(worst, r.node_time[n]);
+        if (net.node_components(Profile::car)[n] == comp && std::isfinite(r.time(n)))
+            worst = std::max(worst, r.time(n));
     return worst;
 }
 

@@ -8,7 +8,7 @@
 //   - outbound: the time to travel FROM the nearest source to each place (out-arcs);
 //   - inbound:  the time to travel from each place TO the nearest source (in-arcs).
 //
-// The result gives, per node, the time and the index of the nearest source (its label),
+// The result gives, per node reached, the time and the index of the nearest source (its label),
 // and, per edge, everything needed to know the time at any point along it: the "fronts"
 // that enter the edge from its two end nodes and from any source placed on it. Within an
 // edge the time is the lower envelope of these linear fronts, so callers can cut the
@@ -81,32 +81,91 @@ struct EdgePiece {
     double min_time_s() const { return time_from_s < time_to_s ? time_from_s : time_to_s; }
 };
 
-/// The result of a search.
-struct Reach {
-    static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
-    RoutingOptions options;
-    std::vector<RoutingSource> sources;
-    /// Per node: time in seconds (+infinity when not reached within the limit).
-    std::vector<double> node_time;
-    /// Per node: index into `sources` of the nearest source (npos when not reached).
-    std::vector<std::uint32_t> node_source;
-    /// Per node: the edge it was last reached over (npos for unreached nodes).
-    std::vector<std::uint32_t> node_edge;
-    /// (edge, source index) for every source, sorted: the sources placed on each edge.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> sources_by_edge;
-    std::size_t settled = 0; ///< nodes settled (a cost figure)
-    /// The limit cut the search: some node lies beyond it. False: everything the sources
-    /// can reach was reached (a larger limit would change nothing).
-    bool cut = false;
-
-    bool is_reached(std::uint32_t node) const { return node_source[node] != npos; }
-};
+struct Reach;
 
 /// Multi-source Dijkstra (binary heap, lazy deletion) with a time limit.
 /// Throws Error(invalid_argument) for a source on a nonexistent edge or a negative or
 /// non-finite offset_s. No sources: nothing reached (not an error).
+/// Its cost follows the nodes it reaches, not the network's size: the working arrays are
+/// kept per thread between searches (24 bytes per node of the largest network searched on
+/// that thread, stamped so that a search sets only the nodes it touches), and the result
+/// holds only the nodes reached. Searches on several threads at once each use their own.
 Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sources,
                      const RoutingOptions &options = {});
+
+/// The result of a search. Per node it keeps only the nodes reached (time, nearest source,
+/// the edge it was reached over) behind an O(1) lookup, so a small search on a large network
+/// costs what it reached. When a sixteenth or more of the network is reached it keeps a
+/// plain per-node vector instead (faster there); the answers are the same either way.
+struct Reach {
+    static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
+    /// What a search found at one node.
+    struct Node {
+        double time = std::numeric_limits<double>::infinity(); ///< seconds
+        std::uint32_t source = npos; ///< index into `sources` of the nearest source (its label)
+        std::uint32_t edge = npos;   ///< the edge the node was last reached over
+    };
+    RoutingOptions options;
+    std::vector<RoutingSource> sources;
+    /// (edge, source index) for every source, sorted: the sources placed on each edge.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> sources_by_edge;
+    std::size_t settled = 0; ///< nodes settled (a cost figure; each node reached once)
+    /// The limit cut the search: some node lies beyond it. False: everything the sources
+    /// can reach was reached (a larger limit would change nothing).
+    bool cut = false;
+
+    /// Node n as reached; nullptr when not reached within the limit.
+    const Node *find(std::uint32_t n) const {
+        if (m_dense) return m_values[n].source != npos ? &m_values[n] : nullptr;
+        if (m_index.empty()) return nullptr;
+        const std::size_t mask = m_index.size() - 1;
+        for (std::size_t i = hash(n);; i = (i + 1) & mask) {
+            const std::uint64_t entry = m_index[i];
+            if (entry == empty_entry) return nullptr;
+            if (entry >> 32 == n) return &m_values[static_cast<std::uint32_t>(entry)];
+        }
+    }
+    /// Time in seconds to node n (+infinity when not reached within the limit).
+    double time(std::uint32_t n) const {
+        const Node *r = find(n);
+        return r ? r->time : std::numeric_limits<double>::infinity();
+    }
+    /// Index into `sources` of the nearest source of node n (npos when not reached).
+    std::uint32_t source(std::uint32_t n) const {
+        const Node *r = find(n);
+        return r ? r->source : npos;
+    }
+    /// The edge node n was last reached over (npos when not reached).
+    std::uint32_t edge(std::uint32_t n) const {
+        const Node *r = find(n);
+        return r ? r->edge : npos;
+    }
+    bool is_reached(std::uint32_t n) const { return find(n) != nullptr; }
+    /// How many nodes were reached.
+    std::size_t reached_count() const { return m_count; }
+    /// The nodes reached, by ascending id (O(nodes reached)).
+    std::vector<std::uint32_t> reached_nodes() const;
+
+private:
+    friend Reach shortest_times(const Network &, const std::vector<RoutingSource> &,
+                                const RoutingOptions &);
+    std::size_t hash(std::uint32_t n) const { // Fibonacci hashing: the top bits of n * 2^64/phi
+        return static_cast<std::size_t>((std::uint64_t{n} * 0x9E3779B97F4A7C15ull) >> m_shift);
+    }
+    /// Room for the nodes reached (any order), unset: per node of the network when they
+    /// are many, else sorted into m_nodes and indexed. Then m_values[k] is node
+    /// m_nodes[k]'s (dense: node k's).
+    void make_room(const std::vector<std::uint32_t> &nodes, std::size_t node_count);
+    static constexpr std::uint64_t empty_entry = ~std::uint64_t{0};
+    std::size_t m_count = 0;
+    bool m_dense = false;               ///< m_values is per node (no m_nodes, no index)
+    std::vector<std::uint32_t> m_nodes; ///< sparse: the nodes reached, ascending
+    std::vector<Node> m_values;         ///< sparse: as m_nodes; dense: per node
+    /// Sparse: open addressing with linear probing of (node << 32 | position in m_nodes),
+    /// at most half full (a power of two).
+    std::vector<std::uint64_t> m_index;
+    unsigned m_shift = 63; ///< 64 - log2(m_index.size())
+};
 
 /// The fronts over edge e (up to two from its end nodes, two per source on it), in a
 /// fixed order; empty when nothing reaches the edge within the limit.

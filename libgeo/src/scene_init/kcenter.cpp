@@ -40,7 +40,7 @@ std::pair<double, std::uint32_t> farthest(const Graph &g, const Reach &r) {
     double worst = 0;
     std::uint32_t at = Network::npos;
     for (std::uint32_t n : g.comp_nodes) {
-        const double t = r.node_time[n];
+        const double t = r.time(n);
         if (std::isfinite(t) && t >= worst) {
             worst = t;
             at = n;
@@ -114,7 +114,7 @@ KCenter place_kiosks(const Network &net, int k) {
         const auto [worst, node] = farthest(g, r);
         if (node == Network::npos || worst <= 0) break;
         std::uint32_t e = g.node_edge[node];
-        if (e == Network::npos || used.count(e)) e = r.node_edge[node];
+        if (e == Network::npos || used.count(e)) e = r.edge(node);
         if (e == Network::npos || used.count(e)) break;
         out.sites.push_back(site_on(net, e));
         used.insert(e);
@@ -127,7 +127,7 @@ KCenter place_kiosks(const Network &net, int k) {
         const std::size_t m = out.sites.size();
         std::vector<double> sx(m, 0), sy(m, 0), cnt(m, 0);
         for (std::uint32_t n : g.comp_nodes) {
-            const std::uint32_t s = r.node_source[n];
+            const std::uint32_t s = r.source(n);
             if (s == Reach::npos) continue;
             sx[s] += net.node(n).x;
             sy[s] += net.node(n).y;
@@ -135,8 +135,7 @@ KCenter place_kiosks(const Network &net, int k) {
         }
         std::vector<std::vector<std::uint32_t>> mine(m);
         for (std::uint32_t e : g.candidates) {
-            const std::uint32_t a = r.node_source[net.edge(e).from],
-                                b = r.node_source[net.edge(e).to];
+            const std::uint32_t a = r.source(net.edge(e).from), b = r.source(net.edge(e).to);
             if (a != Reach::npos && a == b) mine[a].push_back(e);
         }
         std::vector<Network::Snap> moved = out.sites;

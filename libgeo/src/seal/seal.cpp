@@ -424,20 +424,20 @@ SealContext::SealContext(const Network &net, std::vector<Unit> units, SealArea a
     }
     // per node: (unit, arrival) by arrival
     m.arr_offsets.assign(n + 1, 0);
+    std::vector<std::vector<std::uint32_t>> reached(m.units.size());
     for (std::size_t u = 0; u < m.units.size(); ++u)
-        if (m.on_net[u])
-            for (std::uint32_t v = 0; v < n; ++v)
-                if (std::isfinite(m.reach[u].node_time[v])) ++m.arr_offsets[v + 1];
+        if (m.on_net[u]) reached[u] = m.reach[u].reached_nodes();
+    for (const auto &nodes : reached)
+        for (std::uint32_t v : nodes)
+            ++m.arr_offsets[v + 1];
     for (std::size_t v = 0; v < n; ++v)
         m.arr_offsets[v + 1] += m.arr_offsets[v];
     m.arrivals.resize(m.arr_offsets.back());
     std::vector<std::uint32_t> pos(m.arr_offsets.begin(), m.arr_offsets.end() - 1);
     for (std::size_t u = 0; u < m.units.size(); ++u)
-        if (m.on_net[u])
-            for (std::uint32_t v = 0; v < n; ++v)
-                if (std::isfinite(m.reach[u].node_time[v]))
-                    m.arrivals[pos[v]++] = {static_cast<std::uint32_t>(u),
-                                            m.reach[u].node_time[v] + m.turnout[u]};
+        for (std::uint32_t v : reached[u])
+            m.arrivals[pos[v]++] = {static_cast<std::uint32_t>(u),
+                                    m.reach[u].time(v) + m.turnout[u]};
     for (std::uint32_t v = 0; v < n; ++v)
         std::sort(m.arrivals.begin() + m.arr_offsets[v], m.arrivals.begin() + m.arr_offsets[v + 1],
                   [](const auto &a, const auto &b) { return a.second < b.second; });
@@ -461,7 +461,7 @@ bool SealContext::unit_on_network(std::size_t u) const {
 }
 double SealContext::arrival_s(std::size_t u, std::uint32_t node) const {
     if (!m_impl->on_net[u]) return inf;
-    return m_impl->reach[u].node_time[node] + m_impl->turnout[u];
+    return m_impl->reach[u].time(node) + m_impl->turnout[u];
 }
 double SealContext::arrival_s(std::size_t u, const Network::Snap &at) const {
     if (!m_impl->on_net[u]) return inf;
@@ -484,13 +484,13 @@ LineString SealContext::unit_route(std::size_t u, std::uint32_t node) const {
     const Impl &m = *m_impl;
     const Network &net = *m.net;
     LineString out;
-    if (!m.on_net[u] || !std::isfinite(m.reach[u].node_time[node])) return out;
+    if (!m.on_net[u] || !m.reach[u].is_reached(node)) return out;
     const Reach &r = m.reach[u];
     const Network::Snap &s = m.snaps[u];
     std::vector<LineString> parts;
     std::uint32_t v = node;
     for (std::size_t guard = 0; guard < net.node_count(); ++guard) {
-        const std::uint32_t e = r.node_edge[v];
+        const std::uint32_t e = r.edge(v);
         if (e == Reach::npos) break;
         const auto &ed = net.edge(e);
         if (e == s.edge) {
