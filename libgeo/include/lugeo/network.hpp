@@ -8,6 +8,7 @@
 // forward (out-arcs) and backward (in-arcs).
 #pragma once
 
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/geometry.hpp>
 #include <lugeo/io.hpp>
 
@@ -241,17 +242,13 @@ private:
     std::array<std::vector<std::uint32_t>, profile_count> m_components;
     std::array<std::size_t, profile_count> m_component_count{};
     std::array<std::uint32_t, profile_count> m_largest{};
-    // snapping index: a uniform grid of segment references
+    // snapping index: segment references by cell (the library's one grid index)
     struct SegRef {
         std::uint32_t edge;
         std::uint32_t seg; ///< index of the segment's first point in m_points
     };
     std::array<double, profile_count> m_usable_m{};
-    double m_grid_cell = 100.0;
-    double m_grid_minx = 0.0, m_grid_miny = 0.0;
-    std::uint32_t m_grid_nx = 0, m_grid_ny = 0;
-    std::vector<std::uint32_t> m_grid_offsets;
-    std::vector<SegRef> m_grid_refs;
+    detail::BucketGrid<SegRef> m_grid;
     std::vector<double> m_cumlen; ///< per point: length from its edge's first vertex
     NetworkBuildReport m_report;
 };

@@ -41,7 +41,7 @@ RoadIndex::RoadIndex(const Network &net, Profile profile, const MultiPolygon &ar
             all.extend(p);
     }
     if (!all.valid()) return;
-    m_grid = BucketGrid<std::uint64_t>(all, cell_m);
+    m_grid = detail::BucketGrid<std::uint64_t>(all, cell_m);
     m_grid.fill([&](auto &&put) {
         for (std::uint32_t e : m_edges) {
             const auto g = net.edge_geometry(e);

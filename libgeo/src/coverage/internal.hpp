@@ -2,7 +2,7 @@
 // index over road segments, and interval helpers.
 #pragma once
 
-#include "geometry/bucket_grid.hpp"
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/coverage.hpp>
 
 #include <cstdint>
@@ -64,7 +64,7 @@ private:
     std::vector<std::uint32_t> m_edges, m_slot;
     std::vector<double> m_len, m_cum;
     double m_total = 0.0;
-    BucketGrid<std::uint64_t> m_grid; ///< (edge << 32 | segment) by cell
+    detail::BucketGrid<std::uint64_t> m_grid; ///< (edge << 32 | segment) by cell
 };
 
 /// Moves a camera that stands inside a footprint out to the nearest wall (0.1 m outside)
