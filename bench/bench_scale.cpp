@@ -186,7 +186,7 @@ int main(int argc, char **argv) {
         Box box;
         for (const auto &p : pieces) {
             len += p.to_m - p.from_m;
-            for (XY q : net.sub_line(p.edge, p.from_m, p.to_m))
+            for (XY q : net.sub_line(p))
                 box.extend(q);
         }
         const PolygonOptions po;

@@ -49,13 +49,9 @@ public:
     void segments_near(const Box &box, std::vector<std::uint64_t> &out) const;
     double total_m() const { return m_total; }
 
-    struct EdgeInterval {
-        std::uint32_t edge;
-        double from, to;
-    };
-    /// The road intervals a camera sees, by edge then offset, merged within each edge.
+    /// The road spans a camera sees, by edge then offset, merged within each edge.
     void camera_intervals(const Camera &cam, const Occluders &occ,
-                          std::vector<EdgeInterval> &out) const;
+                          std::vector<EdgeSpan> &out) const;
 
     static constexpr std::uint32_t npos = 0xffffffffu;
 

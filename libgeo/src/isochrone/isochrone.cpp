@@ -310,18 +310,9 @@ CumulativeReach reach_all(const Network &net,
             auto it = cum.find(pc.edge);
             for (const Interval &part :
                  subtract({pc.from_m, pc.to_m}, it == cum.end() ? nullptr : &it->second)) {
-                EdgePiece sub = pc;
-                const double len = pc.to_m - pc.from_m;
-                auto lerp = [&](double x) {
-                    return len > 0 ? pc.time_from_s +
-                                         (pc.time_to_s - pc.time_from_s) * (x - pc.from_m) / len
-                                   : pc.time_from_s;
-                };
-                sub.from_m = part.a;
-                sub.to_m = part.b;
-                sub.time_from_s = lerp(part.a);
-                sub.time_to_s = lerp(part.b);
-                c.pieces.push_back({k, profiles[k], sub});
+                IsochronePiece sub{pc, k, profiles[k]};
+                sub.cut_to(part.a, part.b);
+                c.pieces.push_back(sub);
                 added[pc.edge].push_back(part);
             }
         }
@@ -424,7 +415,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         std::vector<std::pair<LineString, std::uint8_t>> lines;
         lines.reserve(pieces.size());
         for (const EdgePiece &p : pieces)
-            lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
+            lines.emplace_back(net.sub_line(p), 0);
         RasterWork work;
         return raster_polygons(
             lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
@@ -433,7 +424,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
     for (const EdgePiece &p : pieces)
-        lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
+        lines.push_back(net.sub_line(p));
     const geos::GeomPtr b = buffer_lines(lines, o.trim_m, o.quadrant_segments);
     MultiPolygon mp = geos::to_multi_polygon(b.get());
     fill_small_holes(mp, o.fill_holes_below_m2);
@@ -541,8 +532,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             std::vector<std::pair<LineString, std::uint8_t>> lines;
             lines.reserve(pieces.size());
             for (const IsochronePiece &ip : pieces)
-                lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
-                                   static_cast<std::uint8_t>(ip.threshold));
+                lines.emplace_back(net.sub_line(ip), static_cast<std::uint8_t>(ip.threshold));
             raster_polygons(lines, nk, po, origin, work, bands, threads,
                             [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
@@ -708,19 +698,15 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (const Interval &part :
                  subtract({0.0, net.edge(e).length_m},
                           it == all.reached[k].end() ? nullptr : &it->second)) {
-                BeyondPiece b;
-                b.edge = e;
-                b.from_m = part.a;
-                b.to_m = part.b;
-                b.length_m = part.b - part.a;
+                BeyondPiece b{{e, part.a, part.b}};
                 b.time_s = std::min({time_at(net, last, e, part.a), time_at(net, last, e, part.b),
-                                     time_at(net, last, e, 0.5 * (part.a + part.b))});
+                                     time_at(net, last, e, b.mid_m())});
                 res.beyond.push_back(b);
             }
         }
         std::stable_sort(
             res.beyond.begin(), res.beyond.end(),
-            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m > b.length_m; });
+            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m() > b.length_m(); });
     }
     res.stats_seconds = seconds_since(t2);
     return res;
@@ -733,7 +719,7 @@ double IsochroneResult::band_area_km2(std::size_t k) const {
 double IsochroneResult::beyond_km() const {
     double km = 0;
     for (const auto &b : beyond)
-        km += b.length_m / 1000.0;
+        km += b.length_m() / 1000.0;
     return km;
 }
 
