@@ -2,8 +2,10 @@
 // index over road segments, and interval helpers.
 #pragma once
 
-#include <lugeo/detail/bucket_grid.hpp>
+#include "geometry/intervals.hpp"
+
 #include <lugeo/coverage.hpp>
+#include <lugeo/detail/bucket_grid.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -66,8 +68,5 @@ private:
 /// Moves a camera that stands inside a footprint out to the nearest wall (0.1 m outside)
 /// when within max_m. Returns the issue (if any); `blind` is set for an indoor camera.
 std::optional<CameraIssue> relocate(Camera &cam, const Occluders &occ, double max_m, bool &blind);
-
-/// Sorted disjoint union of intervals (sorts in place).
-void merge_intervals(std::vector<Interval> &v);
 
 } // namespace lugeo::coverage_detail

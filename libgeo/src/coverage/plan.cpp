@@ -145,7 +145,7 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
         }
     }
     for (auto &v : cov)
-        coverage_detail::merge_intervals(v);
+        merge_intervals(v);
     double covered_m = 0.0, weighted = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
         double wall = 0.0, mall = 0.0, wun = 0.0, mun = 0.0;
@@ -286,7 +286,7 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
         for (std::size_t i = coff[top.k]; i < coff[top.k + 1]; ++i) {
             auto &v = cov[civ[i].slot];
             v.push_back({civ[i].from, civ[i].to});
-            coverage_detail::merge_intervals(v);
+            merge_intervals(v);
         }
         res.picks.push_back(std::move(p));
         ++round;

@@ -4,6 +4,7 @@
 #include <lugeo/limits.hpp>
 
 #include "geometry/geos.hpp"
+#include "geometry/intervals.hpp"
 #include "isochrone/isochrone_reference.hpp"
 #include "raster/raster.hpp"
 
@@ -35,38 +36,30 @@ double seconds_since(Clock::time_point t0) {
 }
 
 struct Interval {
-    double a, b;
+    double from, to;
 };
 /// Per edge: sorted, disjoint reached intervals.
 using IntervalMap = std::map<std::uint32_t, std::vector<Interval>>;
 
 void add_interval(std::vector<Interval> &v, Interval x) {
     v.push_back(x);
-    std::sort(v.begin(), v.end(), [](const Interval &p, const Interval &q) { return p.a < q.a; });
-    std::vector<Interval> out;
-    for (const Interval &i : v) {
-        if (!out.empty() && i.a <= out.back().b + 1e-9)
-            out.back().b = std::max(out.back().b, i.b);
-        else
-            out.push_back(i);
-    }
-    v = std::move(out);
+    merge_intervals(v, 1e-9);
 }
 
 /// The parts of [a, b] not covered by the sorted intervals v.
 std::vector<Interval> subtract(Interval x, const std::vector<Interval> *v) {
     std::vector<Interval> out;
-    double cur = x.a;
+    double cur = x.from;
     if (v)
         for (const Interval &i : *v) {
-            if (i.b <= cur) continue;
-            if (i.a >= x.b) break;
-            if (i.a > cur) out.push_back({cur, std::min(i.a, x.b)});
-            cur = std::max(cur, i.b);
-            if (cur >= x.b) break;
+            if (i.to <= cur) continue;
+            if (i.from >= x.to) break;
+            if (i.from > cur) out.push_back({cur, std::min(i.from, x.to)});
+            cur = std::max(cur, i.to);
+            if (cur >= x.to) break;
         }
-    if (cur < x.b) out.push_back({cur, x.b});
-    std::erase_if(out, [](const Interval &i) { return i.b - i.a <= 1e-9; });
+    if (cur < x.to) out.push_back({cur, x.to});
+    std::erase_if(out, [](const Interval &i) { return i.to - i.from <= 1e-9; });
     return out;
 }
 
@@ -74,7 +67,7 @@ double total_length(const IntervalMap &m) {
     double s = 0;
     for (const auto &[e, v] : m)
         for (const Interval &i : v)
-            s += i.b - i.a;
+            s += i.to - i.from;
     return s;
 }
 
@@ -82,7 +75,7 @@ std::vector<LineString> interval_lines(const Network &net, const IntervalMap &m)
     std::vector<LineString> lines;
     for (const auto &[e, v] : m)
         for (const Interval &i : v)
-            lines.push_back(net.sub_line(e, i.a, i.b));
+            lines.push_back(net.sub_line(e, i.from, i.to));
     return lines;
 }
 
@@ -186,9 +179,9 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
 double overlap(const std::vector<Interval> &v, double a, double b) {
     double s = 0;
     for (const Interval &i : v) {
-        if (i.a >= b) break;
-        if (i.b <= a) continue;
-        s += std::min(b, i.b) - std::max(a, i.a);
+        if (i.from >= b) break;
+        if (i.to <= a) continue;
+        s += std::min(b, i.to) - std::max(a, i.from);
     }
     return s;
 }
@@ -311,7 +304,7 @@ CumulativeReach reach_all(const Network &net,
             for (const Interval &part :
                  subtract({pc.from_m, pc.to_m}, it == cum.end() ? nullptr : &it->second)) {
                 IsochronePiece sub{pc, k, profiles[k]};
-                sub.cut_to(part.a, part.b);
+                sub.cut_to(part.from, part.to);
                 c.pieces.push_back(sub);
                 added[pc.edge].push_back(part);
             }
@@ -374,7 +367,7 @@ void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMa
     double reached_inside = 0;
     for (const auto &[e, v] : reached)
         for (const Interval &i : v)
-            reached_inside += length_inside(pp, net.sub_line(e, i.a, i.b));
+            reached_inside += length_inside(pp, net.sub_line(e, i.from, i.to));
     out.recall = out.road_length_m > 0 ? std::min(1.0, reached_inside / out.road_length_m) : 1.0;
     // road the profile may use that lies inside but was not reached
     double unreached_inside = 0;
@@ -384,7 +377,7 @@ void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMa
         const double len = net.edge(e).length_m;
         for (const Interval &part :
              subtract({0.0, len}, it == reached.end() ? nullptr : &it->second))
-            unreached_inside += length_inside(pp, net.sub_line(e, part.a, part.b));
+            unreached_inside += length_inside(pp, net.sub_line(e, part.from, part.to));
     }
     out.unreachable_inside_m = unreached_inside;
 }
@@ -676,7 +669,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         for (const auto &[e, intervals] : all.reached[k]) {
             if (!net.is_usable(f.profile, e)) continue;
             for (const Interval &i : intervals)
-                reached += i.b - i.a;
+                reached += i.to - i.from;
         }
         f.road_km = net.usable_length_m(f.profile) / 1000.0;
         f.reached_km = reached / 1000.0;
@@ -698,9 +691,10 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (const Interval &part :
                  subtract({0.0, net.edge(e).length_m},
                           it == all.reached[k].end() ? nullptr : &it->second)) {
-                BeyondPiece b{{e, part.a, part.b}};
-                b.time_s = std::min({time_at(net, last, e, part.a), time_at(net, last, e, part.b),
-                                     time_at(net, last, e, b.mid_m())});
+                BeyondPiece b{{e, part.from, part.to}};
+                b.time_s =
+                    std::min({time_at(net, last, e, part.from), time_at(net, last, e, part.to),
+                              time_at(net, last, e, b.mid_m())});
                 res.beyond.push_back(b);
             }
         }

@@ -1,5 +1,6 @@
 // Patrol zones: network Voronoi from kiosks over the routing core, balancing by additive
 // weights, per-zone figures, and the evaluation of an existing (hand-drawn) plan.
+#include "geometry/intervals.hpp"
 #include "zones/zone_cells.hpp"
 
 #include <lugeo/error.hpp>
@@ -234,7 +235,10 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
 /// crosses the boundary, its parts projected back onto the edge.
 struct InsideParts {
     bool all = true;
-    std::vector<std::vector<std::pair<double, double>>> parts; ///< per edge
+    struct Part {
+        double from, to; ///< metres along the edge
+    };
+    std::vector<std::vector<Part>> parts; ///< per edge: sorted, disjoint
 };
 
 InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profile profile) {
@@ -285,15 +289,7 @@ InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profi
             }
             c0 = c1;
         }
-        std::sort(v.begin(), v.end());
-        // merge touching parts
-        std::vector<std::pair<double, double>> m;
-        for (const auto &iv : v)
-            if (!m.empty() && iv.first <= m.back().second + 1e-9)
-                m.back().second = std::max(m.back().second, iv.second);
-            else
-                m.push_back(iv);
-        v = std::move(m);
+        merge_intervals(v, 1e-9);
     }
     return in;
 }
