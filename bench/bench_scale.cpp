@@ -185,7 +185,7 @@ int main(int argc, char **argv) {
         double len = 0;
         Box box;
         for (const auto &p : pieces) {
-            len += p.to_m - p.from_m;
+            len += p.length_m();
             for (XY q : net.sub_line(p))
                 box.extend(q);
         }
