@@ -94,7 +94,7 @@ int main(int argc, char **argv) {
     const double t_reach = seconds([&] {
         const Reach r = shortest_times(net, rs, ro);
         for (const auto &p : reached_pieces(net, r, ro.limit_s))
-            reached += p.to_m - p.from_m;
+            reached += p.length_m();
     });
 
     IsochroneOptions io;

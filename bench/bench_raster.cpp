@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
     const Reach r = shortest_times(net, src, ro);
     std::vector<std::pair<LineString, std::uint8_t>> lines;
     for (const auto &p : reached_pieces(net, r, 1800))
-        lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
+        lines.emplace_back(net.sub_line(p), 0);
     Box box;
     for (auto &[l, v] : lines)
         for (XY q : l)

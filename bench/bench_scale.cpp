@@ -185,8 +185,8 @@ int main(int argc, char **argv) {
         double len = 0;
         Box box;
         for (const auto &p : pieces) {
-            len += p.to_m - p.from_m;
-            for (XY q : net.sub_line(p.edge, p.from_m, p.to_m))
+            len += p.length_m();
+            for (XY q : net.sub_line(p))
                 box.extend(q);
         }
         const PolygonOptions po;

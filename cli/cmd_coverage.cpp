@@ -158,11 +158,11 @@ int run_coverage(const CoverageCliOptions &o) {
         pd.description = "lugeo coverage: road pieces no camera sees";
         const auto LU = w.add_layer(pd);
         for (const RoadPiece &p : r.pieces) {
-            LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+            LineString l = net.sub_line(p);
             if (l.size() < 2) continue;
             w.add_feature(p.cameras ? LC : LU, Geometry::of_line(std::move(l)),
                           {std::int64_t(p.edge), net.class_of(p.edge), net.name_of(p.edge),
-                           std::int64_t(p.cameras), round2(p.to_m - p.from_m)});
+                           std::int64_t(p.cameras), round2(p.length_m())});
         }
         LayerDef gd{
             "gaps",

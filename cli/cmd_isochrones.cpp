@@ -216,13 +216,13 @@ int run_isochrones(const IsochronesOptions &o) {
         for (const auto &ip : r.pieces) {
             Geometry g;
             g.type = Geometry::Type::line;
-            g.lines = {net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m)};
+            g.lines = {net.sub_line(ip)};
             w.add_feature(LP, g,
                           {r.minutes[ip.threshold], std::string(profile_name(ip.profile)),
-                           std::int64_t(ip.piece.edge), round_to(ip.piece.from_m, 0.01),
-                           round_to(ip.piece.to_m, 0.01), round_to(ip.piece.time_from_s, 0.01),
-                           round_to(ip.piece.time_to_s, 0.01), std::int64_t(ip.piece.source),
-                           net.name_of(ip.piece.edge)});
+                           std::int64_t(ip.edge), round_to(ip.from_m, 0.01),
+                           round_to(ip.to_m, 0.01), round_to(ip.time_from_s, 0.01),
+                           round_to(ip.time_to_s, 0.01), std::int64_t(ip.source),
+                           net.name_of(ip.edge)});
         }
         auto poly_layer = [&](const std::string &name, const std::string &desc) {
             LayerDef d{name, Geometry::Type::polygon, {}, crs, desc};
@@ -291,11 +291,11 @@ int run_isochrones(const IsochronesOptions &o) {
             const auto &b = r.beyond[i];
             Geometry g;
             g.type = Geometry::Type::line;
-            g.lines = {net.sub_line(b.edge, b.from_m, b.to_m)};
+            g.lines = {net.sub_line(b)};
             w.add_feature(
                 LY, g,
                 {std::int64_t(i + 1), std::int64_t(b.edge), net.name_of(b.edge),
-                 net.class_of(b.edge), round_to(b.length_m, 0.01),
+                 net.class_of(b.edge), round_to(b.length_m(), 0.01),
                  std::isfinite(b.time_s) ? FieldValue(round_to(b.time_s, 0.1)) : FieldValue()});
         }
         w.commit();
@@ -357,7 +357,7 @@ int run_isochrones(const IsochronesOptions &o) {
                 {{"edge_id", b.edge},
                  {"name", net.name_of(b.edge)},
                  {"class", net.class_of(b.edge)},
-                 {"length_m", round_to(b.length_m, 0.01)},
+                 {"length_m", round_to(b.length_m(), 0.01)},
                  {"time_s", std::isfinite(b.time_s) ? nlohmann::json(round_to(b.time_s, 0.1))
                                                     : nlohmann::json()}});
         }
@@ -416,7 +416,7 @@ int run_isochrones(const IsochronesOptions &o) {
             const auto &b = r.beyond[i];
             char line[300];
             std::snprintf(
-                line, sizeof line, "  %3zu. %7.0f m  %s %s %s\n", i + 1, b.length_m,
+                line, sizeof line, "  %3zu. %7.0f m  %s %s %s\n", i + 1, b.length_m(),
                 pad(net.class_of(b.edge), 14).c_str(),
                 pad(net.name_of(b.edge).empty() ? "(unnamed)" : net.name_of(b.edge).c_str(), 30)
                     .c_str(),

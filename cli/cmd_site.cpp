@@ -374,9 +374,8 @@ void write_gpkg(const SiteResult &r, const SiteSummary &summary, const SiteInput
     const std::size_t lc = w.add_layer(cd);
     for (const auto &p : r.points) {
         if (!(p.time_after_s < p.time_before_s - 1e-6)) continue;
-        Geometry g = r.demand == SiteDemand::roads
-                         ? Geometry::of_line(net.sub_line(p.edge, p.from_m, p.to_m))
-                         : Geometry::of_point(p.position);
+        Geometry g = r.demand == SiteDemand::roads ? Geometry::of_line(net.sub_line(p))
+                                                   : Geometry::of_point(p.position);
         if (r.demand == SiteDemand::roads && g.lines.back().size() < 2) continue;
         const auto zname = [](const std::vector<SiteZone> &zs, std::uint32_t z) {
             return z < zs.size() ? zs[z].unit_id : std::string();

@@ -185,7 +185,7 @@ void write_gpkg(const ZonePlan &plan, const ZoneSummary &s, const Network &net,
                  {"extra_s", FieldType::real}};
     const std::size_t le = w.add_layer(ed);
     for (const auto &p : plan.pieces) {
-        Geometry g = Geometry::of_line(net.sub_line(p.edge, p.from_m, p.to_m));
+        Geometry g = Geometry::of_line(net.sub_line(p));
         if (g.lines.back().size() < 2) continue;
         w.add_feature(le, g,
                       {std::int64_t(p.zone), plan.kiosks[p.zone].id, std::int64_t(p.edge),

@@ -42,7 +42,7 @@ CoverageInput input(std::vector<Camera> cams, std::vector<Polygon> buildings = {
 double piece_sum(const CoverageResult &r, bool covered) {
     double s = 0;
     for (const auto &p : r.pieces)
-        if ((p.cameras > 0) == covered) s += p.to_m - p.from_m;
+        if ((p.cameras > 0) == covered) s += p.length_m();
     return s;
 }
 
@@ -196,8 +196,8 @@ TEST_CASE("covered + uncovered = total, and pieces agree with an independent poi
         // every piece's middle: seen by exactly `cameras` cameras (segment-crossing test)
         int checked = 0;
         for (const auto &p : r.pieces) {
-            if (p.to_m - p.from_m < 0.05) continue;
-            const XY mid = city.net.point_along(p.edge, 0.5 * (p.from_m + p.to_m));
+            if (p.length_m() < 0.05) continue;
+            const XY mid = city.net.point_along(p.edge, p.mid_m());
             std::uint32_t n = 0;
             for (const Camera &c : r.cameras)
                 n += camera_sees(c, city.in.occluders, mid);

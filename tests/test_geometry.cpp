@@ -1,10 +1,10 @@
-// The one uniform grid index (geometry/bucket_grid.hpp) and the nearest point of polylines
+// The one uniform grid index (lugeo/detail/bucket_grid.hpp) and the nearest point of polylines
 // on it (geometry/segment_index.hpp), against brute force: nearest and k nearest by rings,
 // cells meeting a box, points far outside the grid, a limit on the distance, and NaN.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include "geometry/bucket_grid.hpp"
+#include <lugeo/detail/bucket_grid.hpp>
 #include "geometry/segment_index.hpp"
 
 #include <algorithm>
@@ -33,7 +33,7 @@ std::vector<XY> blobs(std::mt19937 &rng, std::size_t n) {
 }
 
 /// k nearest of `pts` to p by rings (ties: the lower index), as (distance, index).
-std::vector<std::pair<double, std::uint32_t>> k_nearest(const BucketGrid<> &grid,
+std::vector<std::pair<double, std::uint32_t>> k_nearest(const detail::BucketGrid<> &grid,
                                                         const std::vector<XY> &pts, XY p,
                                                         std::size_t k, double max_d = INFINITY) {
     std::vector<std::pair<double, std::uint32_t>> heap;
@@ -78,7 +78,7 @@ TEST_CASE("BucketGrid rings: the k nearest agree with brute force, inside and fa
         Box b;
         for (XY p : pts)
             b.extend(p);
-        BucketGrid<> grid(b, cell);
+        detail::BucketGrid<> grid(b, cell);
         grid.fill_points(pts);
         std::uniform_real_distribution<double> u(-0.5, 1.5);
         for (int q = 0; q < 300; ++q) {
@@ -102,13 +102,13 @@ TEST_CASE("BucketGrid: ties go to the lower index; NaN finds nothing; empty grid
     Box b;
     for (XY p : pts)
         b.extend(p);
-    BucketGrid<> grid(b, 3.0);
+    detail::BucketGrid<> grid(b, 3.0);
     grid.fill_points(pts);
     CHECK(k_nearest(grid, pts, {5, 5}, 1).front().second == 4);
     CHECK(k_nearest(grid, pts, {5, -5}, 2) == brute(pts, {5, -5}, 2)); // 0 and 1 tie at 7.07
     CHECK(k_nearest(grid, pts, {NAN, 1}, 3).empty());
     CHECK(k_nearest(grid, pts, {1, INFINITY}, 3).empty());
-    const BucketGrid<> none;
+    const detail::BucketGrid<> none;
     CHECK(k_nearest(none, pts, {1, 1}, 3).empty());
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("BucketGrid cells_meeting: every item whose box meets the query box is
         all.extend({boxes.back().minx, boxes.back().miny});
         all.extend({boxes.back().maxx, boxes.back().maxy});
     }
-    BucketGrid<> grid(all, 35.0);
+    detail::BucketGrid<> grid(all, 35.0);
     grid.fill([&](auto &&put) {
         for (std::uint32_t i = 0; i < boxes.size(); ++i)
             put(boxes[i], i);

@@ -26,7 +26,7 @@ double distance_to_pieces(const Network &net, const std::vector<IsochronePiece> 
     double best = INFINITY;
     for (const auto &ip : pieces) {
         if (ip.threshold > up_to) continue;
-        const LineString l = net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m);
+        const LineString l = net.sub_line(ip);
         for (std::size_t i = 0; i + 1 < l.size(); ++i) {
             double t;
             best = std::min(best, distance(p, closest_on_segment(l[i], l[i + 1], p, t)));
@@ -105,17 +105,17 @@ TEST_CASE("demo kiosks: nesting, reached nodes inside, far points outside, figur
 
     // every reached node is inside its polygon (union and per source)
     for (const auto &ip : r.pieces) {
-        const auto &ed = d.net.edge(ip.piece.edge);
+        const auto &ed = d.net.edge(ip.edge);
         for (auto [n, at] : {std::pair{ed.from, 0.0}, std::pair{ed.to, ed.length_m}})
-            if (std::abs(ip.piece.from_m - at) < 1e-9 || std::abs(ip.piece.to_m - at) < 1e-9)
+            if (std::abs(ip.from_m - at) < 1e-9 || std::abs(ip.to_m - at) < 1e-9)
                 for (std::size_t k = ip.threshold; k < 3; ++k)
                     CHECK(contains(r.unions[k].polygon, d.net.node(n)));
     }
     // pieces: within their threshold, times agree with the routing core's
     for (const auto &ip : r.pieces) {
-        CHECK(ip.piece.max_time_s() <= r.minutes[ip.threshold] * 60.0 + 1e-6);
+        CHECK(ip.max_time_s() <= r.minutes[ip.threshold] * 60.0 + 1e-6);
         if (ip.threshold > 0 && r.profiles[ip.threshold] == r.profiles[ip.threshold - 1])
-            CHECK(ip.piece.max_time_s() >= r.minutes[ip.threshold - 1] * 60.0 - 1e-6);
+            CHECK(ip.max_time_s() >= r.minutes[ip.threshold - 1] * 60.0 - 1e-6);
     }
     // per-source polygons lie inside the union
     for (const auto &p : r.per_source) {
@@ -152,8 +152,8 @@ TEST_CASE("the standard: beyond pieces and reached length add up to the usable l
     const IsochroneResult r = compute_isochrones(d.net, d.kiosks, o);
     double beyond = 0;
     for (std::size_t i = 0; i < r.beyond.size(); ++i) {
-        beyond += r.beyond[i].length_m;
-        if (i) CHECK(r.beyond[i].length_m <= r.beyond[i - 1].length_m);
+        beyond += r.beyond[i].length_m();
+        if (i) CHECK(r.beyond[i].length_m() <= r.beyond[i - 1].length_m());
         CHECK(r.beyond[i].time_s > 300.0 - 1e-6);
     }
     CHECK((beyond / 1000.0 + r.standard[1].reached_km) ==
@@ -347,9 +347,9 @@ D-----E     F-----G
         o.cell_m = cell;
         const auto r = compute_isochrones(net, {map.at('A'), map.at('C')}, o);
         for (const auto &ip : r.pieces) {
-            const auto &ed = net.edge(ip.piece.edge);
+            const auto &ed = net.edge(ip.edge);
             for (auto [nd, at] : {std::pair{ed.from, 0.0}, std::pair{ed.to, ed.length_m}})
-                if (std::abs(ip.piece.from_m - at) < 1e-9 || std::abs(ip.piece.to_m - at) < 1e-9)
+                if (std::abs(ip.from_m - at) < 1e-9 || std::abs(ip.to_m - at) < 1e-9)
                     for (std::size_t k = ip.threshold; k < 3; ++k)
                         CHECK(contains(r.unions[k].polygon, net.node(nd)));
         }
@@ -391,7 +391,7 @@ TEST_CASE("figures read from the band grid agree with the GEOS reference on the 
         ref.key_sites = ref.cameras = 0;
         std::vector<EdgePiece> reached;
         for (const auto &ip : r.pieces)
-            if (ip.threshold <= k) reached.push_back(ip.piece);
+            if (ip.threshold <= k) reached.push_back(ip);
         isochrone_detail::polygon_figures_geos(d.net, ref, reached, pts);
         MESSAGE("threshold " << k << ": key sites " << u.key_sites << " / " << ref.key_sites
                              << ", cameras " << u.cameras << " / " << ref.cameras << ", recall "

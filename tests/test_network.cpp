@@ -417,7 +417,8 @@ A-----B
     CHECK(net.snap(map.at('A'), {Profile::car, 0.0, false}));
 }
 
-TEST_CASE("sub_line conserves length") {
+TEST_CASE("sub_line conserves length; an edge span draws as its sub_line; its distance to an "
+          "offset is 0 only inside it") {
     const LayerSpec spec =
         layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");
     const Network net = build_network(read_roads(spec, {}), NetworkOptions{});
@@ -427,6 +428,48 @@ TEST_CASE("sub_line conserves length") {
         const double sum = length(net.sub_line(e, 0, a)) + length(net.sub_line(e, a, b)) +
                            length(net.sub_line(e, b, L));
         CHECK(sum == doctest::Approx(L).epsilon(1e-9));
+        const EdgeSpan s{e, 0.25 * L, 0.75 * L};
+        CHECK(length(net.sub_line(s)) == doctest::Approx(s.length_m()).epsilon(1e-9));
+        const LineString drawn = net.sub_line(s), cut = net.sub_line(e, s.from_m, s.to_m);
+        REQUIRE(drawn.size() == cut.size());
+        CHECK(drawn.front().x == cut.front().x);
+        CHECK(drawn.back().y == cut.back().y);
+        CHECK(s.distance_to(s.mid_m()) == 0.0);
+        CHECK(s.distance_to(0.0) == doctest::Approx(0.25 * L));
+        CHECK(s.distance_to(L) == doctest::Approx(0.25 * L));
+    }
+}
+
+TEST_CASE("a timed span: times linear along it, cut without changing them, length within t") {
+    std::mt19937 rng(17);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (int i = 0; i < 200; ++i) {
+        CAPTURE(i);
+        TimedSpan s;
+        s.from_m = 100 * u(rng);
+        s.to_m = s.from_m + 1 + 100 * u(rng);
+        s.time_from_s = 60 * u(rng);
+        s.time_to_s = 60 * u(rng);
+        CHECK(s.time_at(s.from_m) == doctest::Approx(s.time_from_s));
+        CHECK(s.time_at(s.to_m) == doctest::Approx(s.time_to_s));
+        // the cut keeps the time at every offset within it
+        const double lo = s.from_m + 0.2 * s.length_m(), hi = s.from_m + 0.7 * s.length_m();
+        TimedSpan c = s;
+        c.cut_to(lo, hi);
+        CHECK(c.length_m() == doctest::Approx(hi - lo));
+        for (double f : {0.0, 0.3, 1.0}) {
+            const double x = lo + f * (hi - lo);
+            CHECK(c.time_at(x) == doctest::Approx(s.time_at(x)));
+        }
+        // the length reached within t, against a count of 1000 samples
+        const double t = s.min_time_s() + u(rng) * (s.max_time_s() - s.min_time_s());
+        int within = 0;
+        for (int k = 0; k < 1000; ++k)
+            within += s.time_at(s.from_m + (k + 0.5) / 1000.0 * s.length_m()) <= t;
+        CHECK(std::abs(s.length_within_m(t) - within / 1000.0 * s.length_m()) <=
+              s.length_m() / 1000.0 + 1e-9);
+        CHECK(s.length_within_m(s.max_time_s()) == s.length_m());
+        CHECK(s.length_within_m(s.min_time_s() - 1) == 0.0);
     }
 }
 

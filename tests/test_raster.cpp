@@ -119,7 +119,7 @@ Lines reach_lines(const Network &net, const std::vector<XY> &sources) {
     for (std::uint8_t k = 0; k < 3; ++k) {
         const double lim = std::array<double, 3>{60, 300, 1800}[k];
         for (const EdgePiece &p : reached_pieces(net, r, lim))
-            out.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), k);
+            out.emplace_back(net.sub_line(p), k);
     }
     return out;
 }

@@ -118,8 +118,7 @@ void check_against_reference(const Network &net, const ZonePlan &plan,
             REQUIRE_MESSAGE(p != nullptr, "edge ", e, " at ", x, " reachable in ", best,
                             " s but in no piece");
             if (second - best > 1e-6) CHECK_MESSAGE(p->zone == arg, "edge ", e, " at ", x);
-            const double own = p->time_from_s + (p->time_to_s - p->time_from_s) * (x - p->from_m) /
-                                                    (p->to_m - p->from_m);
+            const double own = p->time_at(x);
             CHECK_MESSAGE(own == doctest::Approx(ref.time(p->zone, e, x)).epsilon(1e-6), "edge ", e,
                           " at ", x);
         }
@@ -664,7 +663,7 @@ TEST_CASE("figures follow the boundary: road length per zone summed == road leng
             double m = 0;
             // segment by segment: GEOS dissolves a line that doubles back over itself
             for (const auto &p : plan.pieces) {
-                const LineString l = d.net.sub_line(p.edge, p.from_m, p.to_m);
+                const LineString l = d.net.sub_line(p);
                 for (std::size_t i = 0; i + 1 < l.size(); ++i) {
                     if (distance(l[i], l[i + 1]) <= 0) continue;
                     const geos::GeomPtr sg = geos::line({l[i], l[i + 1]});
@@ -750,7 +749,7 @@ W                              X
             double best = 1e300;
             for (const auto &p : plan.pieces) {
                 if (ground_only && net.edge(p.edge).level != 0) continue;
-                const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+                const LineString l = net.sub_line(p);
                 for (std::size_t i = 0; i + 1 < l.size(); ++i) {
                     double t;
                     const double d = distance(q, closest_on_segment(l[i], l[i + 1], q, t));
@@ -773,7 +772,7 @@ W                              X
                 double other = 1e300;
                 for (const auto &p : plan.pieces) {
                     if (net.edge(p.edge).level != 0 || p.zone == zg) continue;
-                    const LineString l = net.sub_line(p.edge, p.from_m, p.to_m);
+                    const LineString l = net.sub_line(p);
                     for (std::size_t s = 0; s + 1 < l.size(); ++s) {
                         double t;
                         other =

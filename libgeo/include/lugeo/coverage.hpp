@@ -117,9 +117,7 @@ struct LengthSplit {
 };
 
 /// A piece of an edge with the number of cameras that see it (0 = uncovered).
-struct RoadPiece {
-    std::uint32_t edge = 0;
-    double from_m = 0.0, to_m = 0.0;
+struct RoadPiece : EdgeSpan {
     std::uint32_t cameras = 0;
 };
 

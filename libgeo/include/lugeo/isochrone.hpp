@@ -91,11 +91,11 @@ struct IsochronePoints {
     double max_snap_m = 300.0; ///< a point is timed at its snap onto the network within this
 };
 
-/// A reached piece of an edge within a threshold (cumulative over thresholds).
-struct IsochronePiece {
+/// A reached piece of an edge within a threshold (cumulative over thresholds), with the time
+/// by that threshold's profile.
+struct IsochronePiece : EdgePiece {
     std::size_t threshold = 0; ///< index into minutes: the first threshold that reaches it
     Profile profile = Profile::car;
-    EdgePiece piece; ///< with the time by that threshold's profile
 };
 
 struct IsochronePolygon {
@@ -132,10 +132,7 @@ struct StandardFigure {
 };
 
 /// A stretch of road not reached within `beyond_minutes`.
-struct BeyondPiece {
-    std::uint32_t edge = 0;
-    double from_m = 0, to_m = 0;
-    double length_m = 0;
+struct BeyondPiece : EdgeSpan {
     double time_s = 0; ///< least time to reach it by the last threshold's search (inf: never)
 };
 

@@ -8,6 +8,7 @@
 // forward (out-arcs) and backward (in-arcs).
 #pragma once
 
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/geometry.hpp>
 #include <lugeo/io.hpp>
 
@@ -109,6 +110,49 @@ struct NetworkBuildReport {
     double build_seconds = 0.0;
 };
 
+/// A stretch of one edge: [from_m, to_m] in metres from the edge's first vertex along its
+/// geometry (0 <= from_m <= to_m <= the edge's length). Every "piece of an edge" an analysis
+/// returns derives from it and adds its own figures: EdgePiece (routing), IsochronePiece and
+/// BeyondPiece (isochrones), ZonePiece (zones), RoadPiece (coverage), SiteDemandPoint (site);
+/// Network::sub_line draws any of them.
+struct EdgeSpan {
+    std::uint32_t edge = 0;
+    double from_m = 0, to_m = 0;
+    double length_m() const { return to_m - from_m; }
+    double mid_m() const { return 0.5 * (from_m + to_m); }
+    /// Metres along the edge from offset x to the span (0 within it).
+    double distance_to(double x) const {
+        return x < from_m ? from_m - x : (x > to_m ? x - to_m : 0.0);
+    }
+};
+
+/// A span over which a travel time runs linearly from time_from_s at from_m to time_to_s at
+/// to_m: the part routing's EdgePiece and zones' ZonePiece share.
+struct TimedSpan : EdgeSpan {
+    double time_from_s = 0, time_to_s = 0;
+    /// The time at offset x (interpolated; time_from_s on an empty span).
+    double time_at(double x) const {
+        const double len = length_m();
+        return len > 0 ? time_from_s + (time_to_s - time_from_s) * (x - from_m) / len : time_from_s;
+    }
+    double max_time_s() const { return time_from_s > time_to_s ? time_from_s : time_to_s; }
+    double min_time_s() const { return time_from_s < time_to_s ? time_from_s : time_to_s; }
+    /// Metres of the span reached within t_s seconds.
+    double length_within_m(double t_s) const {
+        const double a = min_time_s(), b = max_time_s();
+        if (t_s >= b) return length_m();
+        return t_s > a ? length_m() * (t_s - a) / (b - a) : 0.0;
+    }
+    /// Narrows the span to [lo, hi] (within it), with the times there.
+    void cut_to(double lo, double hi) {
+        const double t_lo = time_at(lo), t_hi = time_at(hi);
+        from_m = lo;
+        to_m = hi;
+        time_from_s = t_lo;
+        time_to_s = t_hi;
+    }
+};
+
 class Network {
 public:
     struct Edge {
@@ -157,6 +201,8 @@ public:
     XY point_along(std::uint32_t e, double offset_m) const;
     /// The part of edge e between two offsets (metres from its first vertex), from <= to.
     LineString sub_line(std::uint32_t e, double from_m, double to_m) const;
+    /// The line of a span (or of any piece of an edge).
+    LineString sub_line(const EdgeSpan &s) const { return sub_line(s.edge, s.from_m, s.to_m); }
 
     // ---- profiles ----
     /// Travel time in seconds over the whole edge, along or against its geometry;
@@ -241,17 +287,13 @@ private:
     std::array<std::vector<std::uint32_t>, profile_count> m_components;
     std::array<std::size_t, profile_count> m_component_count{};
     std::array<std::uint32_t, profile_count> m_largest{};
-    // snapping index: a uniform grid of segment references
+    // snapping index: segment references by cell (the library's one grid index)
     struct SegRef {
         std::uint32_t edge;
         std::uint32_t seg; ///< index of the segment's first point in m_points
     };
     std::array<double, profile_count> m_usable_m{};
-    double m_grid_cell = 100.0;
-    double m_grid_minx = 0.0, m_grid_miny = 0.0;
-    std::uint32_t m_grid_nx = 0, m_grid_ny = 0;
-    std::vector<std::uint32_t> m_grid_offsets;
-    std::vector<SegRef> m_grid_refs;
+    detail::BucketGrid<SegRef> m_grid;
     std::vector<double> m_cumlen; ///< per point: length from its edge's first vertex
     NetworkBuildReport m_report;
 };

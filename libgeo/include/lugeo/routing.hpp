@@ -71,14 +71,8 @@ struct EdgeFront {
 
 /// A reached piece of an edge, all of it nearest to one source by one front: the time
 /// runs linearly from time_from_s at from_m to time_to_s at to_m (from_m < to_m).
-struct EdgePiece {
-    std::uint32_t edge = 0;
-    double from_m = 0, to_m = 0; ///< offsets along the edge's geometry
-    double time_from_s = 0, time_to_s = 0;
+struct EdgePiece : TimedSpan {
     std::uint32_t source = 0; ///< the nearest source (label)
-    double length_m() const { return to_m - from_m; }
-    double max_time_s() const { return time_from_s > time_to_s ? time_from_s : time_to_s; }
-    double min_time_s() const { return time_from_s < time_to_s ? time_from_s : time_to_s; }
 };
 
 struct Reach;

@@ -100,16 +100,12 @@ struct ZoneOptions {
 
 /// A piece of one edge in one zone. The time from the zone's own kiosk runs linearly from
 /// time_from_s at from_m to time_to_s at to_m (offsets along the edge's geometry).
-struct ZonePiece {
-    std::uint32_t edge = 0;
-    double from_m = 0, to_m = 0;
+struct ZonePiece : TimedSpan {
     std::uint32_t zone = 0; ///< index of the kiosk
-    double time_from_s = 0, time_to_s = 0;
     /// Existing plans: the kiosk that reaches this piece fastest, and how many seconds
     /// later the own kiosk gets there at worst (0 when the own kiosk is the fastest).
     std::uint32_t fastest = 0;
     double extra_s = 0;
-    double length_m() const { return to_m - from_m; }
 };
 
 struct ZoneFigures {

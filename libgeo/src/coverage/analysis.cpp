@@ -41,7 +41,7 @@ RoadIndex::RoadIndex(const Network &net, Profile profile, const MultiPolygon &ar
             all.extend(p);
     }
     if (!all.valid()) return;
-    m_grid = BucketGrid<std::uint64_t>(all, cell_m);
+    m_grid = detail::BucketGrid<std::uint64_t>(all, cell_m);
     m_grid.fill([&](auto &&put) {
         for (std::uint32_t e : m_edges) {
             const auto g = net.edge_geometry(e);
@@ -63,7 +63,7 @@ void RoadIndex::segments_near(const Box &box, std::vector<std::uint64_t> &out) c
 }
 
 void RoadIndex::camera_intervals(const Camera &cam, const Occluders &occ,
-                                 std::vector<EdgeInterval> &out) const {
+                                 std::vector<EdgeSpan> &out) const {
     out.clear();
     const CameraFrame f = make_frame(cam, occ);
     if (f.r <= 0) return;
@@ -84,8 +84,8 @@ void RoadIndex::camera_intervals(const Camera &cam, const Occluders &occ,
             const double a = t0 <= 0.0 ? c0 : std::min(c1, c0 + t0 * (c1 - c0));
             const double b = t1 >= 1.0 ? c1 : std::min(c1, c0 + t1 * (c1 - c0));
             if (!(a < b)) continue;
-            if (!out.empty() && out.back().edge == e && a <= out.back().to)
-                out.back().to = std::max(out.back().to, b);
+            if (!out.empty() && out.back().edge == e && a <= out.back().to_m)
+                out.back().to_m = std::max(out.back().to_m, b);
             else
                 out.push_back({e, a, b});
         }
@@ -131,7 +131,7 @@ void sweep(const std::vector<Tagged> &ivs, double len, Use use, std::vector<Road
 
 void add_pieces(LengthSplit &s, const std::vector<RoadPiece> &pieces, std::size_t begin) {
     for (std::size_t i = begin; i < pieces.size(); ++i) {
-        const double l = pieces[i].to_m - pieces[i].from_m;
+        const double l = pieces[i].length_m();
         s.total_m += l;
         if (pieces[i].cameras >= 1) s.covered_m += l;
         if (pieces[i].cameras >= 2) s.backup_m += l;
@@ -183,7 +183,7 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
 
     // ---- per camera ----
     std::vector<std::vector<Tagged>> by_edge(net.edge_count());
-    std::vector<RoadIndex::EdgeInterval> ivs;
+    std::vector<EdgeSpan> ivs;
     std::vector<char> blind_cam(nc, 0);
     for (std::size_t c = 0; c < nc; ++c) {
         Camera &cam = r.cameras[c];
@@ -198,8 +198,8 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
         }
         ri.camera_intervals(cam, in.occluders, ivs);
         for (const auto &iv : ivs) {
-            by_edge[iv.edge].push_back({iv.from, iv.to, static_cast<std::uint32_t>(c)});
-            r.camera_road_m[c] += iv.to - iv.from;
+            by_edge[iv.edge].push_back({iv.from_m, iv.to_m, static_cast<std::uint32_t>(c)});
+            r.camera_road_m[c] += iv.length_m();
         }
         if (o.view_polygons) r.views[c] = view_polygon(cam, in.occluders, o.arc_step_deg);
         if (o.progress && c % 64 == 0)
@@ -222,7 +222,7 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
         add_pieces(r.by_class[net.class_of(e)], r.pieces, begin);
         if (!in.zones.empty()) {
             for (std::size_t i = begin; i < r.pieces.size(); ++i) {
-                const XY mid = net.point_along(e, 0.5 * (r.pieces[i].from_m + r.pieces[i].to_m));
+                const XY mid = net.point_along(e, r.pieces[i].mid_m());
                 std::string zone = CoverageResult::outside_zones;
                 for (const NamedArea &z : in.zones)
                     if (contains(z.area, mid)) {
@@ -288,11 +288,11 @@ CoverageResult analyze_coverage(const Network &net, const CoverageInput &in,
             seen[cur] = 1;
             const RoadPiece &p = r.pieces[un[cur]];
             g.pieces.push_back(p);
-            const double l = p.to_m - p.from_m;
+            const double l = p.length_m();
             g.length_m += l;
             if (l > longest)
                 longest = l, g.road_class = net.class_of(p.edge), g.road = net.name_of(p.edge);
-            LineString part = net.sub_line(p.edge, p.from_m, p.to_m);
+            LineString part = net.sub_line(p);
             if (s == 1) std::reverse(part.begin(), part.end());
             for (std::size_t k = 0; k < part.size(); ++k)
                 if (k > 0 || g.line.empty() || distance(g.line.back(), part[k]) > 1e-9)

@@ -2,8 +2,10 @@
 // index over road segments, and interval helpers.
 #pragma once
 
-#include "geometry/bucket_grid.hpp"
+#include "geometry/intervals.hpp"
+
 #include <lugeo/coverage.hpp>
+#include <lugeo/detail/bucket_grid.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -49,13 +51,9 @@ public:
     void segments_near(const Box &box, std::vector<std::uint64_t> &out) const;
     double total_m() const { return m_total; }
 
-    struct EdgeInterval {
-        std::uint32_t edge;
-        double from, to;
-    };
-    /// The road intervals a camera sees, by edge then offset, merged within each edge.
+    /// The road spans a camera sees, by edge then offset, merged within each edge.
     void camera_intervals(const Camera &cam, const Occluders &occ,
-                          std::vector<EdgeInterval> &out) const;
+                          std::vector<EdgeSpan> &out) const;
 
     static constexpr std::uint32_t npos = 0xffffffffu;
 
@@ -64,14 +62,11 @@ private:
     std::vector<std::uint32_t> m_edges, m_slot;
     std::vector<double> m_len, m_cum;
     double m_total = 0.0;
-    BucketGrid<std::uint64_t> m_grid; ///< (edge << 32 | segment) by cell
+    detail::BucketGrid<std::uint64_t> m_grid; ///< (edge << 32 | segment) by cell
 };
 
 /// Moves a camera that stands inside a footprint out to the nearest wall (0.1 m outside)
 /// when within max_m. Returns the issue (if any); `blind` is set for an indoor camera.
 std::optional<CameraIssue> relocate(Camera &cam, const Occluders &occ, double max_m, bool &blind);
-
-/// Sorted disjoint union of intervals (sorts in place).
-void merge_intervals(std::vector<Interval> &v);
 
 } // namespace lugeo::coverage_detail

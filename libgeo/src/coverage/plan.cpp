@@ -134,18 +134,18 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
 
     // ---- what the existing cameras cover ----
     std::vector<std::vector<Interval>> cov(ns);
-    std::vector<RoadIndex::EdgeInterval> ivs;
+    std::vector<EdgeSpan> ivs;
     for (Camera cam : in.cameras) {
         bool blind = false;
         coverage_detail::relocate(cam, in.occluders, o.relocate_max_m, blind);
         if (blind) continue;
         ri.camera_intervals(cam, in.occluders, ivs);
         for (const auto &iv : ivs) {
-            cov[ri.slot(iv.edge)].push_back({iv.from, iv.to});
+            cov[ri.slot(iv.edge)].push_back({iv.from_m, iv.to_m});
         }
     }
     for (auto &v : cov)
-        coverage_detail::merge_intervals(v);
+        merge_intervals(v);
     double covered_m = 0.0, weighted = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
         double wall = 0.0, mall = 0.0, wun = 0.0, mun = 0.0;
@@ -231,7 +231,7 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
     for (std::size_t k = 0; k < nk; ++k) {
         ri.camera_intervals(res.candidates[k], in.occluders, ivs);
         for (const auto &iv : ivs) {
-            civ.push_back({ri.slot(iv.edge), iv.from, iv.to});
+            civ.push_back({ri.slot(iv.edge), iv.from_m, iv.to_m});
         }
         coff[k + 1] = civ.size();
         if (o.progress && k % 1024 == 0) o.progress(0.8 * double(k) / double(nk), "candidates");
@@ -286,7 +286,7 @@ PlanResult plan_cameras(const Network &net, const CoverageInput &in, const PlanO
         for (std::size_t i = coff[top.k]; i < coff[top.k + 1]; ++i) {
             auto &v = cov[civ[i].slot];
             v.push_back({civ[i].from, civ[i].to});
-            coverage_detail::merge_intervals(v);
+            merge_intervals(v);
         }
         res.picks.push_back(std::move(p));
         ++round;

@@ -42,7 +42,7 @@ CoverageSummary coverage_summary(const CoverageResult &r) {
     // covered + uncovered = total to the centimetre (docs/coverage.md)
     double uncovered = 0.0;
     for (const RoadPiece &p : r.pieces)
-        if (p.cameras == 0) uncovered += p.to_m - p.from_m;
+        if (p.cameras == 0) uncovered += p.length_m();
     s.total.uncovered_m = round2(uncovered);
     s.by_class = rows_of(r.by_class); // by name, then the longest first: ties stay by name
     std::stable_sort(

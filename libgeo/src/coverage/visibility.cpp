@@ -303,20 +303,6 @@ void segment_visible(const CameraFrame &f, XY a, XY b, std::vector<TInterval> &o
     }
 }
 
-void merge_intervals(std::vector<Interval> &v) {
-    std::sort(v.begin(), v.end(),
-              [](const Interval &x, const Interval &y) { return x.from < y.from; });
-    std::size_t k = 0;
-    for (const Interval &iv : v) {
-        if (!(iv.from < iv.to)) continue;
-        if (k > 0 && iv.from <= v[k - 1].to)
-            v[k - 1].to = std::max(v[k - 1].to, iv.to);
-        else
-            v[k++] = iv;
-    }
-    v.resize(k);
-}
-
 std::optional<CameraIssue> relocate(Camera &cam, const Occluders &occ, double max_m, bool &blind) {
     blind = false;
     const auto inside = occ.footprint_at(cam.position);
@@ -400,7 +386,7 @@ std::vector<Interval> visible_intervals(const Camera &cam, const Occluders &occ,
             out.push_back({cum + t0 * seg, cum + t1 * seg});
         cum += seg;
     }
-    coverage_detail::merge_intervals(out);
+    merge_intervals(out);
     return out;
 }
 

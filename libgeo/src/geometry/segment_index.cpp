@@ -24,7 +24,7 @@ SegmentIndex::SegmentIndex(const std::vector<LineString> &lines, double cell_m) 
     }
     if (m_segs.empty()) return;
     // each segment in every cell of its box (segments are short against the cells)
-    m_grid = BucketGrid<>(b, cell_m);
+    m_grid = detail::BucketGrid<>(b, cell_m);
     m_grid.fill([&](auto &&put) {
         for (std::uint32_t k = 0; k < m_segs.size(); ++k) {
             const Seg &s = m_segs[k];

@@ -3,8 +3,7 @@
 // unseen segment can be nearer).
 #pragma once
 
-#include "geometry/bucket_grid.hpp"
-
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/geometry.hpp>
 
 #include <cstdint>
@@ -38,7 +37,7 @@ private:
         double start_m; ///< offset of a along its line
     };
     std::vector<Seg> m_segs;
-    BucketGrid<> m_grid; ///< the segments by cell
+    detail::BucketGrid<> m_grid; ///< the segments by cell
 };
 
 } // namespace lugeo

@@ -1,6 +1,5 @@
 // Incident surroundings: cameras, units in rings and by road, zone, grid, nearest junction.
-#include "geometry/bucket_grid.hpp"
-
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/error.hpp>
 #include <lugeo/incident.hpp>
 #include <lugeo/routing.hpp>
@@ -51,7 +50,7 @@ struct JunctionIndex::Impl {
     const Network *net = nullptr;
     std::vector<std::uint32_t> nodes;            ///< junction nodes
     std::vector<std::vector<std::string>> names; ///< per junction
-    BucketGrid<> grid;                           ///< junction numbers by cell
+    detail::BucketGrid<> grid;                   ///< junction numbers by cell
 };
 
 JunctionIndex::JunctionIndex(const Network &net, double cell_m) : m_impl(std::make_unique<Impl>()) {
@@ -89,7 +88,7 @@ JunctionIndex::JunctionIndex(const Network &net, double cell_m) : m_impl(std::ma
         at.push_back(net.node(n));
         box.extend(at.back());
     }
-    im.grid = BucketGrid<>(box, std::max(cell_m, 1.0));
+    im.grid = detail::BucketGrid<>(box, std::max(cell_m, 1.0));
     im.grid.fill_points(at);
 }
 

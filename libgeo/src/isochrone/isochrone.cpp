@@ -4,6 +4,7 @@
 #include <lugeo/limits.hpp>
 
 #include "geometry/geos.hpp"
+#include "geometry/intervals.hpp"
 #include "isochrone/isochrone_reference.hpp"
 #include "raster/raster.hpp"
 
@@ -35,38 +36,30 @@ double seconds_since(Clock::time_point t0) {
 }
 
 struct Interval {
-    double a, b;
+    double from, to;
 };
 /// Per edge: sorted, disjoint reached intervals.
 using IntervalMap = std::map<std::uint32_t, std::vector<Interval>>;
 
 void add_interval(std::vector<Interval> &v, Interval x) {
     v.push_back(x);
-    std::sort(v.begin(), v.end(), [](const Interval &p, const Interval &q) { return p.a < q.a; });
-    std::vector<Interval> out;
-    for (const Interval &i : v) {
-        if (!out.empty() && i.a <= out.back().b + 1e-9)
-            out.back().b = std::max(out.back().b, i.b);
-        else
-            out.push_back(i);
-    }
-    v = std::move(out);
+    merge_intervals(v, 1e-9);
 }
 
 /// The parts of [a, b] not covered by the sorted intervals v.
 std::vector<Interval> subtract(Interval x, const std::vector<Interval> *v) {
     std::vector<Interval> out;
-    double cur = x.a;
+    double cur = x.from;
     if (v)
         for (const Interval &i : *v) {
-            if (i.b <= cur) continue;
-            if (i.a >= x.b) break;
-            if (i.a > cur) out.push_back({cur, std::min(i.a, x.b)});
-            cur = std::max(cur, i.b);
-            if (cur >= x.b) break;
+            if (i.to <= cur) continue;
+            if (i.from >= x.to) break;
+            if (i.from > cur) out.push_back({cur, std::min(i.from, x.to)});
+            cur = std::max(cur, i.to);
+            if (cur >= x.to) break;
         }
-    if (cur < x.b) out.push_back({cur, x.b});
-    std::erase_if(out, [](const Interval &i) { return i.b - i.a <= 1e-9; });
+    if (cur < x.to) out.push_back({cur, x.to});
+    std::erase_if(out, [](const Interval &i) { return i.to - i.from <= 1e-9; });
     return out;
 }
 
@@ -74,7 +67,7 @@ double total_length(const IntervalMap &m) {
     double s = 0;
     for (const auto &[e, v] : m)
         for (const Interval &i : v)
-            s += i.b - i.a;
+            s += i.to - i.from;
     return s;
 }
 
@@ -82,7 +75,7 @@ std::vector<LineString> interval_lines(const Network &net, const IntervalMap &m)
     std::vector<LineString> lines;
     for (const auto &[e, v] : m)
         for (const Interval &i : v)
-            lines.push_back(net.sub_line(e, i.a, i.b));
+            lines.push_back(net.sub_line(e, i.from, i.to));
     return lines;
 }
 
@@ -186,9 +179,9 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
 double overlap(const std::vector<Interval> &v, double a, double b) {
     double s = 0;
     for (const Interval &i : v) {
-        if (i.a >= b) break;
-        if (i.b <= a) continue;
-        s += std::min(b, i.b) - std::max(a, i.a);
+        if (i.from >= b) break;
+        if (i.to <= a) continue;
+        s += std::min(b, i.to) - std::max(a, i.from);
     }
     return s;
 }
@@ -310,18 +303,9 @@ CumulativeReach reach_all(const Network &net,
             auto it = cum.find(pc.edge);
             for (const Interval &part :
                  subtract({pc.from_m, pc.to_m}, it == cum.end() ? nullptr : &it->second)) {
-                EdgePiece sub = pc;
-                const double len = pc.to_m - pc.from_m;
-                auto lerp = [&](double x) {
-                    return len > 0 ? pc.time_from_s +
-                                         (pc.time_to_s - pc.time_from_s) * (x - pc.from_m) / len
-                                   : pc.time_from_s;
-                };
-                sub.from_m = part.a;
-                sub.to_m = part.b;
-                sub.time_from_s = lerp(part.a);
-                sub.time_to_s = lerp(part.b);
-                c.pieces.push_back({k, profiles[k], sub});
+                IsochronePiece sub{pc, k, profiles[k]};
+                sub.cut_to(part.from, part.to);
+                c.pieces.push_back(sub);
                 added[pc.edge].push_back(part);
             }
         }
@@ -383,7 +367,7 @@ void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMa
     double reached_inside = 0;
     for (const auto &[e, v] : reached)
         for (const Interval &i : v)
-            reached_inside += length_inside(pp, net.sub_line(e, i.a, i.b));
+            reached_inside += length_inside(pp, net.sub_line(e, i.from, i.to));
     out.recall = out.road_length_m > 0 ? std::min(1.0, reached_inside / out.road_length_m) : 1.0;
     // road the profile may use that lies inside but was not reached
     double unreached_inside = 0;
@@ -393,7 +377,7 @@ void polygon_figures(const Network &net, IsochronePolygon &out, const IntervalMa
         const double len = net.edge(e).length_m;
         for (const Interval &part :
              subtract({0.0, len}, it == reached.end() ? nullptr : &it->second))
-            unreached_inside += length_inside(pp, net.sub_line(e, part.a, part.b));
+            unreached_inside += length_inside(pp, net.sub_line(e, part.from, part.to));
     }
     out.unreachable_inside_m = unreached_inside;
 }
@@ -424,7 +408,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         std::vector<std::pair<LineString, std::uint8_t>> lines;
         lines.reserve(pieces.size());
         for (const EdgePiece &p : pieces)
-            lines.emplace_back(net.sub_line(p.edge, p.from_m, p.to_m), 0);
+            lines.emplace_back(net.sub_line(p), 0);
         RasterWork work;
         return raster_polygons(
             lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
@@ -433,7 +417,7 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
     std::vector<LineString> lines;
     lines.reserve(pieces.size());
     for (const EdgePiece &p : pieces)
-        lines.push_back(net.sub_line(p.edge, p.from_m, p.to_m));
+        lines.push_back(net.sub_line(p));
     const geos::GeomPtr b = buffer_lines(lines, o.trim_m, o.quadrant_segments);
     MultiPolygon mp = geos::to_multi_polygon(b.get());
     fill_small_holes(mp, o.fill_holes_below_m2);
@@ -541,8 +525,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             std::vector<std::pair<LineString, std::uint8_t>> lines;
             lines.reserve(pieces.size());
             for (const IsochronePiece &ip : pieces)
-                lines.emplace_back(net.sub_line(ip.piece.edge, ip.piece.from_m, ip.piece.to_m),
-                                   static_cast<std::uint8_t>(ip.threshold));
+                lines.emplace_back(net.sub_line(ip), static_cast<std::uint8_t>(ip.threshold));
             raster_polygons(lines, nk, po, origin, work, bands, threads,
                             [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                                 for (std::size_t k = 0; k < nk; ++k)
@@ -686,7 +669,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         for (const auto &[e, intervals] : all.reached[k]) {
             if (!net.is_usable(f.profile, e)) continue;
             for (const Interval &i : intervals)
-                reached += i.b - i.a;
+                reached += i.to - i.from;
         }
         f.road_km = net.usable_length_m(f.profile) / 1000.0;
         f.reached_km = reached / 1000.0;
@@ -708,19 +691,16 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (const Interval &part :
                  subtract({0.0, net.edge(e).length_m},
                           it == all.reached[k].end() ? nullptr : &it->second)) {
-                BeyondPiece b;
-                b.edge = e;
-                b.from_m = part.a;
-                b.to_m = part.b;
-                b.length_m = part.b - part.a;
-                b.time_s = std::min({time_at(net, last, e, part.a), time_at(net, last, e, part.b),
-                                     time_at(net, last, e, 0.5 * (part.a + part.b))});
+                BeyondPiece b{{e, part.from, part.to}};
+                b.time_s =
+                    std::min({time_at(net, last, e, part.from), time_at(net, last, e, part.to),
+                              time_at(net, last, e, b.mid_m())});
                 res.beyond.push_back(b);
             }
         }
         std::stable_sort(
             res.beyond.begin(), res.beyond.end(),
-            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m > b.length_m; });
+            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m() > b.length_m(); });
     }
     res.stats_seconds = seconds_since(t2);
     return res;
@@ -733,7 +713,7 @@ double IsochroneResult::band_area_km2(std::size_t k) const {
 double IsochroneResult::beyond_km() const {
     double km = 0;
     for (const auto &b : beyond)
-        km += b.length_m / 1000.0;
+        km += b.length_m() / 1000.0;
     return km;
 }
 

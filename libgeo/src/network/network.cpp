@@ -625,74 +625,38 @@ void Network::Builder::build_grid(Network &net) {
     Box b;
     for (XY p : net.m_points)
         b.extend(p);
-    const double w = b.maxx - b.minx, h = b.maxy - b.miny;
     // about 4 segments per cell on average, cells between 25 m and 1 km
     const double segs = static_cast<double>(net.m_points.size());
-    double cell = std::sqrt(std::max(w * h, 1.0) / std::max(segs / 4.0, 1.0));
-    cell = std::clamp(cell, 25.0, 1000.0);
-    net.m_grid_cell = cell;
-    net.m_grid_minx = b.minx;
-    net.m_grid_miny = b.miny;
-    net.m_grid_nx = static_cast<std::uint32_t>(std::floor(w / cell)) + 1;
-    net.m_grid_ny = static_cast<std::uint32_t>(std::floor(h / cell)) + 1;
-    const std::size_t ncells = static_cast<std::size_t>(net.m_grid_nx) * net.m_grid_ny;
-    auto cells_of = [&](XY a, XY c, auto &&fn) {
-        const auto x0 = static_cast<std::uint32_t>((std::min(a.x, c.x) - b.minx) / cell);
-        const auto x1 = static_cast<std::uint32_t>((std::max(a.x, c.x) - b.minx) / cell);
-        const auto y0 = static_cast<std::uint32_t>((std::min(a.y, c.y) - b.miny) / cell);
-        const auto y1 = static_cast<std::uint32_t>((std::max(a.y, c.y) - b.miny) / cell);
-        for (std::uint32_t y = y0; y <= y1 && y < net.m_grid_ny; ++y)
-            for (std::uint32_t x = x0; x <= x1 && x < net.m_grid_nx; ++x)
-                fn(static_cast<std::size_t>(y) * net.m_grid_nx + x);
-    };
-    net.m_grid_offsets.assign(ncells + 1, 0);
-    for (const Edge &e : net.m_edges)
-        for (std::uint32_t q = e.geom_begin; q + 1 < e.geom_end; ++q)
-            cells_of(net.m_points[q], net.m_points[q + 1],
-                     [&](std::size_t c) { ++net.m_grid_offsets[c + 1]; });
-    for (std::size_t c = 0; c < ncells; ++c)
-        net.m_grid_offsets[c + 1] += net.m_grid_offsets[c];
-    net.m_grid_refs.resize(net.m_grid_offsets[ncells]);
-    std::vector<std::uint32_t> pos(net.m_grid_offsets.begin(), net.m_grid_offsets.end() - 1);
-    for (std::uint32_t ei = 0; ei < net.m_edges.size(); ++ei) {
-        const Edge &e = net.m_edges[ei];
-        for (std::uint32_t q = e.geom_begin; q + 1 < e.geom_end; ++q)
-            cells_of(net.m_points[q], net.m_points[q + 1], [&](std::size_t c) {
-                net.m_grid_refs[pos[c]++] = {ei, q};
-            });
-    }
+    const double area = std::max((b.maxx - b.minx) * (b.maxy - b.miny), 1.0);
+    const double cell = std::clamp(std::sqrt(area / std::max(segs / 4.0, 1.0)), 25.0, 1000.0);
+    net.m_grid = detail::BucketGrid<SegRef>(b, cell);
+    net.m_grid.fill([&](auto &&put) {
+        for (std::uint32_t ei = 0; ei < net.m_edges.size(); ++ei) {
+            const Edge &e = net.m_edges[ei];
+            for (std::uint32_t q = e.geom_begin; q + 1 < e.geom_end; ++q) {
+                const XY p = net.m_points[q], r = net.m_points[q + 1];
+                put(Box{std::min(p.x, r.x), std::min(p.y, r.y), std::max(p.x, r.x),
+                        std::max(p.y, r.y)},
+                    SegRef{ei, q});
+            }
+        }
+    });
 }
 
 // ---------------------------------------------------------------------------------------
 
 std::vector<std::uint32_t> Network::edges_in(const Box &box) const {
     std::vector<std::uint32_t> out;
-    if (m_grid_nx == 0 || m_grid_ny == 0 || !(box.minx <= box.maxx && box.miny <= box.maxy))
-        return out;
-    auto cell_of = [&](double v, double v0, std::uint32_t n) {
-        const double c = std::floor((v - v0) / m_grid_cell);
-        return static_cast<std::uint32_t>(std::clamp(c, 0.0, static_cast<double>(n - 1)));
-    };
-    const double gx1 = m_grid_minx + m_grid_cell * m_grid_nx,
-                 gy1 = m_grid_miny + m_grid_cell * m_grid_ny;
-    if (box.maxx < m_grid_minx || box.maxy < m_grid_miny || box.minx > gx1 || box.miny > gy1)
-        return out;
-    const std::uint32_t x0 = cell_of(box.minx, m_grid_minx, m_grid_nx),
-                        x1 = cell_of(box.maxx, m_grid_minx, m_grid_nx),
-                        y0 = cell_of(box.miny, m_grid_miny, m_grid_ny),
-                        y1 = cell_of(box.maxy, m_grid_miny, m_grid_ny);
-    for (std::uint32_t y = y0; y <= y1; ++y)
-        for (std::uint32_t x = x0; x <= x1; ++x) {
-            const std::size_t c = static_cast<std::size_t>(y) * m_grid_nx + x;
-            for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
-                const SegRef r = m_grid_refs[k];
-                const XY a = m_points[r.seg], b = m_points[r.seg + 1];
-                if (std::max(a.x, b.x) < box.minx || std::min(a.x, b.x) > box.maxx ||
-                    std::max(a.y, b.y) < box.miny || std::min(a.y, b.y) > box.maxy)
-                    continue;
-                out.push_back(r.edge);
-            }
+    if (!(box.minx <= box.maxx && box.miny <= box.maxy)) return out;
+    m_grid.cells_meeting(box, [&](std::span<const SegRef> refs) {
+        for (const SegRef r : refs) {
+            const XY a = m_points[r.seg], b = m_points[r.seg + 1];
+            if (std::max(a.x, b.x) < box.minx || std::min(a.x, b.x) > box.maxx ||
+                std::max(a.y, b.y) < box.miny || std::min(a.y, b.y) > box.maxy)
+                continue;
+            out.push_back(r.edge);
         }
+    });
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -754,27 +718,6 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
     const auto &comp = m_components[pi];
     const std::uint32_t largest = m_largest[pi];
     const double max_d = o.max_distance_m;
-    // The grid's box (cells are [min + i * cell, min + (i + 1) * cell)); a point farther from
-    // it than the limit has no edge within the limit.
-    const double gx0 = m_grid_minx, gy0 = m_grid_miny;
-    const double gx1 = gx0 + m_grid_cell * m_grid_nx, gy1 = gy0 + m_grid_cell * m_grid_ny;
-    const double bdx = std::max({gx0 - p.x, 0.0, p.x - gx1});
-    const double bdy = std::max({gy0 - p.y, 0.0, p.y - gy1});
-    if (std::hypot(bdx, bdy) > max_d) return std::nullopt;
-
-    // Only the cells within max_d of p matter: [c0, c1] per axis, clipped to the grid.
-    const long nx = m_grid_nx, ny = m_grid_ny;
-    auto cell_of = [&](double v, double v0, long n) {
-        const double c = std::floor((v - v0) / m_grid_cell);
-        return static_cast<long>(std::clamp(c, -1.0, static_cast<double>(n)));
-    };
-    const long cx = cell_of(p.x, gx0, nx), cy = cell_of(p.y, gy0, ny);
-    const long x_lo = std::max(0L, cell_of(p.x - max_d, gx0, nx));
-    const long x_hi = std::min(nx - 1, cell_of(p.x + max_d, gx0, nx));
-    const long y_lo = std::max(0L, cell_of(p.y - max_d, gy0, ny));
-    const long y_hi = std::min(ny - 1, cell_of(p.y + max_d, gy0, ny));
-    const long max_ring = std::max({cx - x_lo, x_hi - cx, cy - y_lo, y_hi - cy, 0L});
-
     std::optional<Snap> best;
     double best_d = max_d;
     int best_score = -1;
@@ -787,10 +730,9 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
         return (along && x < len - snap_end_tolerance_m ? 1 : 0) +
                (against && x > snap_end_tolerance_m ? 1 : 0);
     };
-    auto visit = [&](long x, long y) {
-        const std::size_t c = static_cast<std::size_t>(y) * m_grid_nx + static_cast<std::size_t>(x);
-        for (std::uint32_t k = m_grid_offsets[c]; k < m_grid_offsets[c + 1]; ++k) {
-            const SegRef s = m_grid_refs[k];
+    // the segments of one grid cell; returns the distance to beat (rings stop beyond it)
+    auto visit = [&](std::span<const SegRef> refs) {
+        for (const SegRef s : refs) {
             const Edge &ed = m_edges[s.edge];
             if (!is_usable(o.profile, s.edge)) continue;
             if (o.largest_component_only && (comp[ed.from] != largest || comp[ed.to] != largest))
@@ -818,21 +760,9 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
             sn.offset_m = off;
             best = sn;
         }
+        return best ? best_d : INFINITY;
     };
-    for (long r = 0; r <= max_ring; ++r) {
-        // every cell in ring r is at least (r - 1) * cell away
-        if (best && static_cast<double>(r - 1) * m_grid_cell > best_d) break;
-        for (long y = std::max(cy - r, y_lo); y <= std::min(cy + r, y_hi); ++y) {
-            const bool edge_row = y == cy - r || y == cy + r;
-            if (edge_row) {
-                for (long x = std::max(cx - r, x_lo); x <= std::min(cx + r, x_hi); ++x)
-                    visit(x, y);
-            } else {
-                if (cx - r >= x_lo) visit(cx - r, y);
-                if (r > 0 && cx + r <= x_hi) visit(cx + r, y);
-            }
-        }
-    }
+    m_grid.rings(p, visit, max_d);
     return best;
 }
 

@@ -165,7 +165,7 @@ Registry::Registry(std::vector<Plate> plates, PlateScheme scheme)
     if (n > 0) {
         const double w = im.box.maxx - im.box.minx, h = im.box.maxy - im.box.miny;
         double cell = std::sqrt(std::max(w * h, 1.0) / std::max(1.0, static_cast<double>(n) / 2.0));
-        im.grid = BucketGrid<>(im.box, std::max(cell, 1.0), 2048);
+        im.grid = detail::BucketGrid<>(im.box, std::max(cell, 1.0), 2048);
         std::vector<XY> at(n);
         for (std::size_t i = 0; i < n; ++i)
             at[i] = im.plates[i].position;

@@ -1,7 +1,7 @@
 // Private to the registry module: parsed input, keys, the hash index, the error model.
 #pragma once
 
-#include "geometry/bucket_grid.hpp"
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/geometry.hpp>
 #include <lugeo/registry.hpp>
 
@@ -228,9 +228,9 @@ struct Registry::Impl {
     /// Plate::road -> the plates on it (cross streets judged by their plates)
     std::unordered_map<std::string, std::vector<std::uint32_t>> road_plates;
 
-    Box box;              ///< of the plates
-    double area_m2 = 1e6; ///< of the box grown by 500 m (the "anywhere" position density)
-    BucketGrid<> grid;    ///< plate numbers by position, for nearest()
+    Box box;                   ///< of the plates
+    double area_m2 = 1e6;      ///< of the box grown by 500 m (the "anywhere" position density)
+    detail::BucketGrid<> grid; ///< plate numbers by position, for nearest()
 };
 
 } // namespace lugeo

@@ -28,7 +28,7 @@ std::string coverage_section(const ReportContext &c, const std::vector<NamedArea
         SvgMap map(c.extent, c.options.map_width_px);
         std::vector<LineString> covered, uncovered, gaps;
         for (const auto &p : cov.pieces)
-            (p.cameras ? covered : uncovered).push_back(c.net.sub_line(p.edge, p.from_m, p.to_m));
+            (p.cameras ? covered : uncovered).push_back(c.net.sub_line(p));
         for (const auto &g : cov.gaps)
             gaps.push_back(g.line);
         map.add_lines(uncovered, Style{"none", "#c8c8c8", 0.8, 1.0, "", "", 0, "",
@@ -144,8 +144,8 @@ std::string coverage_section(const ReportContext &c, const std::vector<NamedArea
                                      "",
                                      ""});
         for (const auto &p : cov.pieces)
-            c.gpkg.add_feature(LC, Geometry::of_lines({c.net.sub_line(p.edge, p.from_m, p.to_m)}),
-                               {std::int64_t(p.edge), std::int64_t(p.cameras), p.to_m - p.from_m});
+            c.gpkg.add_feature(LC, Geometry::of_lines({c.net.sub_line(p)}),
+                               {std::int64_t(p.edge), std::int64_t(p.cameras), p.length_m()});
         const auto LG = c.add_layer({"coverage_gaps",
                                      Geometry::Type::line,
                                      {{"road", FieldType::string},

@@ -135,7 +135,7 @@ std::string reachability_section(const ReportContext &c) {
             const auto &b = iso.beyond[i];
             w.rows.push_back({road_or_unnamed(c.lang, c.net.name_of(b.edge)),
                               road_class_label(c.lang, c.net.class_of(b.edge)),
-                              f0(b.length_m) + " m",
+                              f0(b.length_m()) + " m",
                               std::isfinite(b.time_s) ? minutes_label(c.lang, f1(b.time_s / 60.0))
                                                       : tr(c.lang, "not reached", "不可达")});
         }

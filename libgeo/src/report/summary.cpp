@@ -28,14 +28,6 @@ std::string min1(double s) {
     return b;
 }
 
-/// Length of the piece reached within t seconds (times linear along the piece).
-double within(const ZonePiece &p, double t) {
-    const double a = std::min(p.time_from_s, p.time_to_s), b = std::max(p.time_from_s, p.time_to_s);
-    if (t >= b) return p.length_m();
-    if (t < a) return 0.0;
-    return b > a ? p.length_m() * (t - a) / (b - a) : p.length_m();
-}
-
 /// The time at `offset` of an edge from pieces (sorted by edge, then offset), and its zone;
 /// nullopt when no piece covers it (not drivable, no kiosk reaches it, outside the boundary).
 std::optional<std::pair<std::uint32_t, double>> time_at(const std::vector<ZonePiece> &pieces,
@@ -45,17 +37,11 @@ std::optional<std::pair<std::uint32_t, double>> time_at(const std::vector<ZonePi
     const ZonePiece *best = nullptr;
     double gap = 1e300;
     for (; it != pieces.end() && it->edge == edge; ++it) {
-        const double d = offset < it->from_m ? it->from_m - offset
-                         : offset > it->to_m ? offset - it->to_m
-                                             : 0.0;
+        const double d = it->distance_to(offset);
         if (d < gap) gap = d, best = &*it;
     }
     if (!best || gap > 1.0) return std::nullopt;
-    const double f = best->length_m() > 0
-                         ? std::clamp((offset - best->from_m) / best->length_m(), 0.0, 1.0)
-                         : 0.0;
-    return std::make_pair(best->zone,
-                          best->time_from_s + f * (best->time_to_s - best->time_from_s));
+    return std::make_pair(best->zone, best->time_at(std::clamp(offset, best->from_m, best->to_m)));
 }
 
 /// The zone whose polygon holds a point (Z: none), as the zones' table counts incidents; an
@@ -110,7 +96,7 @@ void standard_figures(const Network &net, const ZonePlan &plan,
         if (p.zone >= Z) continue;
         road[p.zone] += p.length_m();
         for (std::size_t k = 0; k < K; ++k)
-            road_within[p.zone][k] += within(p, 60.0 * s.minutes[k]);
+            road_within[p.zone][k] += p.length_within_m(60.0 * s.minutes[k]);
     }
     const auto zone_of = incident_zones(plan);
     for (const Incident &inc : incidents) {

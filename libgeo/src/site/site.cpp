@@ -870,13 +870,10 @@ DemandSet site_detail::demand_points(const Network &net, const SiteInput &in,
                 const double x = 0.5 * (a + b);
                 demand_at.push_back({e, x});
                 weight.push_back(b - a);
-                SiteDemandPoint dp;
+                SiteDemandPoint dp{{e, a, b}};
                 dp.position = net.point_along(e, x);
                 dp.weight = b - a;
-                dp.edge = e;
                 dp.offset_m = x;
-                dp.from_m = a;
-                dp.to_m = b;
                 ds.points.push_back(std::move(dp));
             }
         }

@@ -19,7 +19,7 @@ SiteIndex::SiteIndex(const std::vector<Site> &sites, double cell_m) {
         m_points.push_back(s.p);
         b.extend(s.p);
     }
-    m_grid = BucketGrid<>(b, cell_m);
+    m_grid = detail::BucketGrid<>(b, cell_m);
     m_grid.fill_points(m_points);
 }
 

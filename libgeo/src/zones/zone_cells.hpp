@@ -19,13 +19,12 @@
 // by every balancing iteration: a plan only decides which zone each site belongs to.
 #pragma once
 
-#include "geometry/bucket_grid.hpp"
 #include "geometry/geos.hpp"
 #include "raster/raster.hpp"
 
-#include <lugeo/network.hpp>
-
+#include <lugeo/detail/bucket_grid.hpp>
 #include <lugeo/geometry.hpp>
+#include <lugeo/network.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -51,7 +50,7 @@ public:
 
 private:
     std::vector<XY> m_points; ///< a copy: the index stays valid when its Cells is moved
-    BucketGrid<> m_grid;
+    detail::BucketGrid<> m_grid;
 };
 
 /// Raster cells: a lattice of square cells stored in tiles of 64 x 64 (the tiles of

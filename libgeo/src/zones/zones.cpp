@@ -1,5 +1,6 @@
 // Patrol zones: network Voronoi from kiosks over the routing core, balancing by additive
 // weights, per-zone figures, and the evaluation of an existing (hand-drawn) plan.
+#include "geometry/intervals.hpp"
 #include "zones/zone_cells.hpp"
 
 #include <lugeo/error.hpp>
@@ -85,12 +86,8 @@ std::vector<ZonePiece> allocate(const Network &net, const std::vector<Network::S
     out.reserve(rp.size());
     for (const auto &p : rp) {
         if (!(p.to_m > p.from_m)) continue;
-        ZonePiece z;
-        z.edge = p.edge;
-        z.from_m = p.from_m;
-        z.to_m = p.to_m;
-        z.zone = p.source;
-        z.fastest = p.source;
+        ZonePiece z{p};
+        z.zone = z.fastest = p.source;
         z.time_from_s = std::max(0.0, p.time_from_s - weights[p.source]);
         z.time_to_s = std::max(0.0, p.time_to_s - weights[p.source]);
         out.push_back(z);
@@ -116,8 +113,7 @@ std::uint32_t piece_at(const std::vector<ZonePiece> &pieces, const std::vector<s
     double best_d = INFINITY;
     for (std::uint32_t i = off[edge]; i < off[edge + 1]; ++i) {
         const auto &p = pieces[i];
-        const double d =
-            offset < p.from_m ? p.from_m - offset : (offset > p.to_m ? offset - p.to_m : 0.0);
+        const double d = p.distance_to(offset);
         if (d < best_d) {
             best_d = d;
             best = i;
@@ -239,7 +235,10 @@ SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
 /// crosses the boundary, its parts projected back onto the edge.
 struct InsideParts {
     bool all = true;
-    std::vector<std::vector<std::pair<double, double>>> parts; ///< per edge
+    struct Part {
+        double from, to; ///< metres along the edge
+    };
+    std::vector<std::vector<Part>> parts; ///< per edge: sorted, disjoint
 };
 
 InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profile profile) {
@@ -290,15 +289,7 @@ InsideParts inside_parts(const Network &net, const MultiPolygon &boundary, Profi
             }
             c0 = c1;
         }
-        std::sort(v.begin(), v.end());
-        // merge touching parts
-        std::vector<std::pair<double, double>> m;
-        for (const auto &iv : v)
-            if (!m.empty() && iv.first <= m.back().second + 1e-9)
-                m.back().second = std::max(m.back().second, iv.second);
-            else
-                m.push_back(iv);
-        v = std::move(m);
+        merge_intervals(v, 1e-9);
     }
     return in;
 }
@@ -309,20 +300,11 @@ std::vector<ZonePiece> pieces_inside(const std::vector<ZonePiece> &pieces, const
     std::vector<ZonePiece> out;
     out.reserve(pieces.size());
     for (const auto &p : pieces) {
-        const double len = p.length_m();
         for (const auto &[a, b] : in.parts[p.edge]) {
             const double lo = std::max(a, p.from_m), hi = std::min(b, p.to_m);
             if (!(hi > lo)) continue;
             ZonePiece q = p;
-            auto t = [&](double x) {
-                return len > 0
-                           ? p.time_from_s + (p.time_to_s - p.time_from_s) * (x - p.from_m) / len
-                           : p.time_from_s;
-            };
-            q.from_m = lo;
-            q.to_m = hi;
-            q.time_from_s = t(lo);
-            q.time_to_s = t(hi);
+            q.cut_to(lo, hi);
             out.push_back(q);
         }
     }
@@ -436,7 +418,7 @@ void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> 
         f.worst_time_s = 0;
         for (const auto &p : by_zone[z]) {
             f.road_length_m += p.length_m();
-            f.worst_time_s = std::max({f.worst_time_s, p.time_from_s, p.time_to_s});
+            f.worst_time_s = std::max(f.worst_time_s, p.max_time_s());
         }
         f.mean_time_s = pieces_mean_time(by_zone[z]);
         f.p95_time_s = pieces_time_quantile(by_zone[z], 0.95);
@@ -446,7 +428,7 @@ void fill_figures(const Network &net, ZonePlan &plan, const std::vector<double> 
     plan.p95_time_s = pieces_time_quantile(in_pieces, 0.95);
     plan.worst_time_s = 0;
     for (const auto &p : in_pieces)
-        plan.worst_time_s = std::max({plan.worst_time_s, p.time_from_s, p.time_to_s});
+        plan.worst_time_s = std::max(plan.worst_time_s, p.max_time_s());
     double total = 0;
     for (const auto &p : plan.pieces)
         total += p.length_m();
@@ -498,21 +480,15 @@ double pieces_time_quantile(const std::vector<ZonePiece> &pieces, double q) {
     double total = 0, lo = INFINITY, hi = 0;
     for (const auto &p : pieces) {
         total += p.length_m();
-        lo = std::min({lo, p.time_from_s, p.time_to_s});
-        hi = std::max({hi, p.time_from_s, p.time_to_s});
+        lo = std::min(lo, p.min_time_s());
+        hi = std::max(hi, p.max_time_s());
     }
     if (total <= 0) return 0.0;
     // Length with time <= t: each piece's time is linear, so its share is a clamped ratio.
     auto below = [&](double t) {
         double s = 0;
-        for (const auto &p : pieces) {
-            const double a = std::min(p.time_from_s, p.time_to_s),
-                         b = std::max(p.time_from_s, p.time_to_s);
-            if (t >= b)
-                s += p.length_m();
-            else if (t > a)
-                s += p.length_m() * (t - a) / (b - a);
-        }
+        for (const auto &p : pieces)
+            s += p.length_within_m(t);
         return s;
     };
     const double target = std::clamp(q, 0.0, 1.0) * total;
@@ -929,7 +905,7 @@ ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
     // the polygon holding its middle, and merge runs of one zone.
     const double step = std::max(0.5, o.site_spacing_m / 4.0);
     for (const auto &bp : best) {
-        const double len = bp.to_m - bp.from_m;
+        const double len = bp.length_m();
         if (!(len > 0)) continue;
         const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(len / step)));
         ZonePiece cur;
@@ -966,10 +942,10 @@ ZonePlan evaluate_zones(const Network &net, const std::vector<Unit> &kiosks,
     for (auto &p : plan.pieces) {
         p.time_from_s = time_at(net, own[p.zone], p.edge, p.from_m);
         p.time_to_s = time_at(net, own[p.zone], p.edge, p.to_m);
-        const double mid = time_at(net, own[p.zone], p.edge, 0.5 * (p.from_m + p.to_m));
+        const double mid = time_at(net, own[p.zone], p.edge, p.mid_m());
         const double fa = time_at(net, all, p.edge, p.from_m),
                      fb = time_at(net, all, p.edge, p.to_m);
-        const double fm = time_at(net, all, p.edge, 0.5 * (p.from_m + p.to_m));
+        const double fm = time_at(net, all, p.edge, p.mid_m());
         if (!std::isfinite(p.time_from_s) || !std::isfinite(p.time_to_s)) {
             // The own kiosk cannot reach this piece at all (one-way dead end): count it as
             // misassigned and keep the fastest time so the figures stay finite.

@@ -1,10 +1,13 @@
-// Private: the one uniform grid index of the library. Cells of one size over a box hold
-// items (indices, or references) in compressed rows: each item in every cell its box meets.
-// Searched by a box (the cells it meets) or ring by ring around a point for the nearest
-// item (exact: the search stops only when no unseen cell can hold a nearer one).
+// lugeo::detail — not part of the API (it may change between versions); public only because
+// Network holds one (network.hpp). The one uniform grid index of the library. Cells of one
+// size over a box hold items (indices, or references) in compressed rows: each item in every
+// cell its box meets. Searched by a box (the cells it meets) or ring by ring around a point
+// for the nearest item (exact: the search stops only when no unseen cell can hold a nearer
+// one).
 //
-// Used by SegmentIndex (nearest point of polylines), zones' SiteIndex, incident's
-// JunctionIndex, the registry's plates by position and coverage's RoadIndex.
+// Used by Network's snapping index, SegmentIndex (nearest point of polylines), zones'
+// SiteIndex, incident's JunctionIndex, the registry's plates by position and coverage's
+// RoadIndex.
 #pragma once
 
 #include <lugeo/geometry.hpp>
@@ -15,7 +18,7 @@
 #include <span>
 #include <vector>
 
-namespace lugeo {
+namespace lugeo::detail {
 
 template <class Item = std::uint32_t> class BucketGrid {
 public:
@@ -148,4 +151,4 @@ private:
     std::vector<Item> m_items;
 };
 
-} // namespace lugeo
+} // namespace lugeo::detail
