@@ -169,10 +169,10 @@ struct SiteZone {
 /// One demand point with its times before and after. The span: its snapped edge, and (roads)
 /// the piece of the edge it stands for (from_m = to_m = offset_m for a point).
 struct SiteDemandPoint : EdgeSpan {
-    XY position; ///< the point (incident, key site, or the road piece's midpoint)
+    XY position = {}; ///< the point (incident, key site, or the road piece's midpoint)
     double weight = 0;
     double offset_m = 0; ///< along the edge
-    std::string id;      ///< incident / key site id ("" for roads)
+    std::string id = {}; ///< incident / key site id ("" for roads)
     double time_before_s = 0, time_after_s = 0;
     std::uint32_t zone_before = 0; ///< index into SiteResult::zones_before
     std::uint32_t zone_after = 0;  ///< index into SiteResult::zones_after

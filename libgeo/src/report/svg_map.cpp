@@ -62,7 +62,10 @@ std::string SvgMap::path_of(const std::vector<XY> &pts, bool close) const {
         // drop vertices closer than half a pixel to the last one (keeps the file small)
         if (i != 0 && i + 1 != pts.size() && std::abs(x - lx) < 0.5 && std::abs(y - ly) < 0.5)
             continue;
-        d += (n == 0 ? "M" : "L") + num(x) + " " + num(y);
+        d += n == 0 ? 'M' : 'L';
+        d += num(x);
+        d += ' ';
+        d += num(y);
         lx = x;
         ly = y;
         ++n;
@@ -72,7 +75,9 @@ std::string SvgMap::path_of(const std::vector<XY> &pts, bool close) const {
 }
 
 static std::string hatch_id(const Style &s) {
-    return "h" + std::to_string(std::hash<std::string>{}(s.hatch + s.stroke) % 100000);
+    std::string id = "h";
+    id += std::to_string(std::hash<std::string>{}(s.hatch + s.stroke) % 100000);
+    return id;
 }
 
 void SvgMap::add_polygons(const MultiPolygon &mp, const Style &s) {

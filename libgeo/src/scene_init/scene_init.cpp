@@ -61,13 +61,6 @@ std::string path_from(const fs::path &dir, const std::string &source) {
     return rel.generic_string();
 }
 
-double ring_length(const LineString &l) {
-    double s = 0;
-    for (std::size_t i = 1; i < l.size(); ++i)
-        s += distance(l[i - 1], l[i]);
-    return s;
-}
-
 /// Metric copy of a lon/lat multipolygon.
 MultiPolygon to_metric(const MultiPolygon &mp, const Transformer &tr) {
     MultiPolygon out = mp;
@@ -99,14 +92,14 @@ struct Writer {
 
 /// A layer to declare in scene.toml.
 struct TomlLayer {
-    std::string role, layer;
-    std::vector<std::pair<std::string, std::string>> fields;
+    std::string role = {}, layer = {};
+    std::vector<std::pair<std::string, std::string>> fields = {};
     bool synthetic = false;
     bool declared = true;
-    std::string comment; ///< lines, each without '#'
-    std::string source;  ///< empty: the GeoPackage
-    std::string where;
-    std::string scheme; ///< plates: the numbering scheme
+    std::string comment = {}; ///< lines, each without '#'
+    std::string source = {};  ///< empty: the GeoPackage
+    std::string where = {};
+    std::string scheme = {}; ///< plates: the numbering scheme
 };
 
 int auto_kiosks(double car_km) {
@@ -370,7 +363,7 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
             const detail::KCenter kc = detail::place_kiosks(net, k);
             res.worst_response_s = kc.worst_s;
             for (std::size_t i = 0; i < kc.sites.size(); ++i) {
-                char id[16];
+                char id[24];
                 std::snprintf(id, sizeof id, "K%02zu", i + 1);
                 units.push_back({id, "kiosk", "placeholder kiosk " + std::to_string(i + 1),
                                  tr.inverse(kc.sites[i].point), kc.sites[i].point});
