@@ -104,6 +104,8 @@ nlohmann::json summary_json(const ReportSummary &s) {
     for (const auto &z : s.zones)
         j["zones"].push_back(row_json(z, s));
     j["incidents_unreached"] = s.incidents_unreached;
+    j["drivable_km"] = s.drivable_km;
+    j["unreached_km"] = s.unreached_km;
     j["camera_covered_share"] =
         s.camera_covered_share >= 0 ? nlohmann::json(s.camera_covered_share) : nlohmann::json();
     j["confusable_pairs"] = s.confusable_pairs;

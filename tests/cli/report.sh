@@ -102,6 +102,11 @@ for r in zones + [city]:
     assert r["mean_time_s"] <= r["p95_time_s"] <= r["worst_time_s"]
 assert 1 <= len(s["findings"]) <= 3
 assert 0 < s["camera_covered_share"] < 1
+# the road no kiosk reaches is the zones section's, and said when it is large
+assert abs(s["unreached_km"] - j["zones"]["unreached_km"]) < 1e-9
+assert abs(s["drivable_km"] - j["zones"]["drivable_km"]) < 1e-9 and s["drivable_km"] > 0
+big = s["unreached_km"] >= 0.05 * s["drivable_km"]
+assert big == any("警务站都无法到达" in f for f in s["findings"]), (s["unreached_km"], s["findings"])
 PY
 html="$TMP/out/report.html"
 grep -q '<section id="summary"' "$html" || fail "no summary section"

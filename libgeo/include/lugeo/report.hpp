@@ -62,6 +62,10 @@ struct ReportSummary {
     /// Incidents in a zone with no road a kiosk reaches within 300 m (counted as not reached
     /// within any threshold: no kiosk move brings them in; the road data there needs a look).
     std::size_t incidents_unreached = 0;
+    /// The drivable road, and the part of it no kiosk reaches at all (in no zone, so in no
+    /// zone's share: parts of the network no kiosk's roads join, e.g. cut off at the edge of
+    /// an extract); 0 without zones.
+    double drivable_km = 0, unreached_km = 0;
     double camera_covered_share = -1;      ///< road seen by a camera; -1 without cameras
     std::size_t confusable_pairs = 0;      ///< confusable plate pairs (registry checks)
     std::size_t confusable_road_pairs = 0; ///< pairs of roads they join (each pair once)

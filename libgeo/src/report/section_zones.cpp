@@ -40,6 +40,8 @@ std::string zones_section(const ReportContext &c, std::vector<NamedArea> &zone_a
         const ZonePlan plan = build_zones(c.net, c.kiosks, c.zone_context, ZoneOptions{});
         standard_figures(c.net, plan, c.scene.incidents, c.summary);
         const ZoneSummary &zs = c.figures.zones.emplace(zone_summary(plan));
+        c.summary.drivable_km = zs.drivable_km;
+        c.summary.unreached_km = zs.unreached_km;
         // hues for the screen; in grey print each zone differs from the ones beside it in the
         // list by lightness (luminance 70, 86, 95, 78, 82, 97, 76, 90, 85, 68%) or hatching
         static const char *zone_fill[] = {"#ed9a9a", "#c8e0f5", "#e6fbe6", "#dbb5ed", "#efcaa7",

@@ -1,5 +1,6 @@
 // The report's executive summary (docs/report.md, "The summary").
 #include "report/summary.hpp"
+#include "report/parts.hpp"
 #include "report/svg_map.hpp"
 
 #include "geometry/geos.hpp"
@@ -212,6 +213,17 @@ void summary_findings(ReportSummary &s) {
         s.findings.push_back(zh ? "所有巡区均达到 1/5/30 分钟标准。措施：保持现有布点，每季度复核。"
                                 : "Every patrol zone meets the 1/5/30-minute standard. Action: "
                                   "keep the kiosks where they are; review each quarter.");
+    if (s.drivable_km > 0 && s.unreached_km >= 0.05 * s.drivable_km) {
+        const std::string km = f1(s.unreached_km), share = pct1(s.unreached_km / s.drivable_km);
+        s.findings.push_back(
+            zh ? km + " 公里可通车道路（" + share +
+                     "）任何警务站都无法到达。措施：核查该处道路数据（数据边缘被截断的道路、缺失的"
+                     "连接），或为该部分路网设警务站（第 3 节）。"
+               : km + " km of drivable road (" + share +
+                     ") is reached by no kiosk at all. Action: check the road data there (roads "
+                     "cut off at the edge of the data, missing links) or give that part of the "
+                     "network a kiosk (section 3).");
+    }
     if (s.camera_covered_share >= 0)
         s.findings.push_back(
             zh ? "视频监控覆盖 " + pct1(s.camera_covered_share) +
@@ -308,6 +320,14 @@ std::string summary_html(const ReportSummary &s, const std::string &scene_name,
                              "reached: no kiosk move brings them in; check the road data there "
                              "(missing or unconnected roads).";
     }
+    if (s.drivable_km > 0 && s.unreached_km >= 0.01 * s.drivable_km) {
+        const std::string km = f1(s.unreached_km), share = pct1(s.unreached_km / s.drivable_km);
+        h += L == "zh" ? " 另有 " + km + " 公里可通车道路（" + share +
+                             "）任何警务站都无法到达，不属于任何巡区，未计入上表（第 3 节）。"
+                       : " " + km + " km of drivable road (" + share +
+                             ") is reached by no kiosk at all: it lies in no zone and is not "
+                             "counted above (section 3).";
+    }
     h += "</p>\n";
     // key figures
     h += "<div class=\"figs\">";
@@ -318,8 +338,8 @@ std::string summary_html(const ReportSummary &s, const std::string &scene_name,
              pct1(s.city.incident_share.empty() || !s.by_incidents ? s.city.road_share[k]
                                                                    : s.city.incident_share[k]) +
              "</b>" +
-             (zh ? std::string(s.by_incidents ? "警情 " : "道路 ") + m + " 分钟内可达"
-                 : std::string(s.by_incidents ? "of incidents" : "of road") + " within " + m +
+             (zh ? std::string(s.by_incidents ? "警情 " : "巡区道路 ") + m + " 分钟内可达"
+                 : std::string(s.by_incidents ? "of incidents" : "of the zones' road") + " within " + m +
                        " min") +
              "</div>";
     }
