@@ -565,7 +565,8 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
 
 TEST_CASE("per-source polygons lie inside the union: area outside it ~0 (fixtures)") {
     // issue 11: a source's polygon stuck out of the union by 1.7 ha (a hole its own grid
-    // filled and the union's did not); now clipped to the union by construction
+    // filled and the union's did not); now traced from its cells with the union's labels
+    // (raster::relabel_within, no GEOS clip), checked here by GEOS
     for (const char *name :
          {"lauf-an-der-pegnitz-2020-01-15.osm.pbf", "malta-2016-11-09.osm.pbf"}) {
         CAPTURE(name);
@@ -605,5 +606,15 @@ TEST_CASE("per-source polygons lie inside the union: area outside it ~0 (fixture
         MESSAGE(std::string(name) << ": worst per-source area outside the union " << worst
                                   << " m² of " << total << " m²");
         CHECK(total > 0);
+        // and each source's polygons nest: threshold k inside k + 1
+        for (const auto &p : r.per_source) {
+            if (p.polygon.empty() || p.threshold + 1 >= o.minutes.size()) continue;
+            for (const auto &q : r.per_source)
+                if (q.source == p.source && q.threshold == p.threshold + 1) {
+                    const auto d = geos::difference(geos::multi_polygon(p.polygon).get(),
+                                                    geos::multi_polygon(q.polygon).get());
+                    CHECK(geos::area(d.get()) <= 1e-6 * std::max(1.0, p.area_m2));
+                }
+        }
     }
 }

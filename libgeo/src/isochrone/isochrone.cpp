@@ -203,13 +203,18 @@ struct RasterWork {
 /// <= k (polygonize_nested); band k = the cells with band == k (polygonize_label), so that
 /// bands tile the polygons exactly. `origin` aligns the grid; `threads` burn the lines.
 /// `visit` sees the grid and the polygons before the grid's memory goes back to `work`.
+/// With `within` (a grid on the same lattice, e.g. the union's), polygon k is traced from
+/// the cells with band <= k labelled as in `within` (raster::relabel_within), so that it
+/// lies inside `within`'s polygon k, also where several labels meet, and polygon k lies
+/// inside polygon k + 1 (no band polygons then).
 /// The grid is tiled: only the tiles within the trim distance of a piece are allocated, so
 /// memory and time follow the road reached, not its bounding box.
 template <class Visit>
 std::vector<MultiPolygon>
 raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
                 const PolygonOptions &o, XY origin, RasterWork &work,
-                std::vector<MultiPolygon> *band_polygons, unsigned threads, Visit &&visit) {
+                std::vector<MultiPolygon> *band_polygons, unsigned threads, Visit &&visit,
+                const raster::TiledBandGrid *within = nullptr) {
     Box box;
     for (const auto &[l, b] : lines)
         for (const XY &p : l)
@@ -224,6 +229,11 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
         raster::make_tiled_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
     raster::burn_lines(g, lines, o.trim_m, threads);
     auto traced = raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
+    if (within)
+        for (std::size_t k = 0; k < bands; ++k)
+            traced[k] = raster::polygonize_nested(
+                raster::relabel_within(g, *within, static_cast<std::uint8_t>(k)),
+                static_cast<std::uint8_t>(k), work.scratch);
     for (std::size_t k = 0; k < bands; ++k) {
         out[k] = traced[k]
                      ? std::move(*traced[k])
@@ -583,7 +593,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     auto make_all = [&](const std::vector<IsochronePiece> &pieces,
                         const std::vector<IntervalMap> &reached, long source,
                         std::vector<IsochronePolygon> &out, RasterWork &work,
-                        std::vector<MultiPolygon> *bands, unsigned threads) {
+                        std::vector<MultiPolygon> *bands, unsigned threads,
+                        raster::TiledBandGrid *keep, const raster::TiledBandGrid *within) {
         const std::size_t first = out.size();
         for (std::size_t k = 0; k < nk; ++k)
             out.push_back(shell(source, k));
@@ -598,7 +609,9 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                                     out[first + k].polygon = std::move(polys[k]);
                                 grid_figures(net, g, reached, pts, &out[first], nk,
                                              o.polygon_checks);
-                            });
+                                if (keep) *keep = g;
+                            },
+                            within);
             return;
         }
         for (std::size_t k = 0; k < nk; ++k) {
@@ -608,13 +621,18 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             fill_small_holes(out[first + k].polygon, o.fill_holes_below_m2);
         }
     };
+    // (the union's grid is kept for the sources' grids to be clamped to: each source's
+    // polygon then lies inside the union's, but for slivers where labels meet, which the
+    // GEOS clip below removes)
+    raster::TiledBandGrid union_grid;
     {
         RasterWork work;
         make_all(res.pieces, all.reached, -1, res.unions, work,
-                 po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads());
+                 po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads(),
+                 o.per_source ? &union_grid : nullptr, nullptr);
     }
-    // (all grids share the lattice through the origin: each source's cells are a subset of
-    // the union's; its polygon is clipped to the union below)
+    // (all grids share the lattice through the origin; each source's polygons are traced
+    // from its cells with the union's labels, so they lie inside the union's)
     // sources are independent: a few threads, each with its own work buffers (and GEOS
     // context, for the buffer method)
     {
@@ -629,7 +647,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                     RasterWork work;
                     for (std::size_t i = t; i < each.size(); i += nt)
                         make_all(each[i].pieces, each[i].reached, static_cast<long>(i), per[i],
-                                 work, nullptr, 1);
+                                 work, nullptr, 1, nullptr, &union_grid);
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }
@@ -642,10 +660,13 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (auto &p : v)
                 res.per_source.push_back(std::move(p));
     }
-    // Each source's polygon lies inside the union by construction: clipped to it. (Its own
-    // grid can differ from the union's where bands meet, and where it fills a hole below
-    // the hole area that the union, tracing two bands there, leaves open: up to ~2 ha.)
-    if (!res.per_source.empty()) {
+    // Each source's polygon lies inside the union. Raster: by construction (its cells are
+    // the union's cells with the union's labels, only fewer: raster::relabel_within; a test
+    // checks it against GEOS), with no GEOS work here — a GEOS check was most of the time of
+    // `isochrones` (polygons sharing most of their boundary make prepared contains fall back
+    // to a full relate: 10 s on the demo). Buffer: clipped to it (GEOS's two buffer unions
+    // need not nest to the last bit).
+    if (!res.per_source.empty() && po.method == PolygonMethod::buffer) {
         std::vector<geos::GeomPtr> ug;
         std::vector<geos::PreparedPtr> up;
         for (const auto &u : res.unions) {

@@ -1077,6 +1077,36 @@ std::uint8_t label_at(const BandGrid &g, XY p) {
     return label_at_of(g, p);
 }
 
+TiledBandGrid relabel_within(const TiledBandGrid &g, const TiledBandGrid &over, std::uint8_t k) {
+    TiledBandGrid out = g;
+    if (g.tile.empty()) return out;
+    constexpr int side = TiledBandGrid::side;
+    const long di = std::lround((g.x0 - over.x0) / g.cell),
+               dj = std::lround((g.y0 - over.y0) / g.cell);
+    const bool same = std::abs(over.cell - g.cell) <= 1e-9 * g.cell &&
+                      std::abs(g.x0 - over.x0 - static_cast<double>(di) * g.cell) <= 1e-6 * g.cell &&
+                      std::abs(g.y0 - over.y0 - static_cast<double>(dj) * g.cell) <= 1e-6 * g.cell;
+    if (!same) throw std::logic_error("raster: relabel_within needs grids on one lattice");
+    for (int tj = 0; tj < g.ty; ++tj)
+        for (int ti = 0; ti < g.tx; ++ti) {
+            if (!g.allocated(ti, tj)) continue;
+            for (int j = tj * side; j < std::min(g.h, (tj + 1) * side); ++j)
+                for (int i = ti * side; i < std::min(g.w, (ti + 1) * side); ++i) {
+                    std::uint8_t &b = out.band[out.storage(i, j)];
+                    if (b > k) {
+                        b = BandGrid::none;
+                        continue;
+                    }
+                    const long oi = i + di, oj = j + dj;
+                    b = oi >= 0 && oj >= 0 && oi < over.w && oj < over.h
+                            ? over.at(static_cast<int>(oi), static_cast<int>(oj))
+                            : BandGrid::none;
+                    if (b > k) b = BandGrid::none; // (not inside over's polygon k either)
+                }
+        }
+    return out;
+}
+
 std::uint8_t label_at(const TiledBandGrid &g, XY p) {
     return label_at_of(g, p);
 }

@@ -174,4 +174,13 @@ std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_
                                                     std::vector<std::uint8_t> &scratch);
 std::uint8_t label_at(const TiledBandGrid &g, XY p);
 
+/// The cells of g with band <= k, each labelled with the band of the same cell in `over` (the
+/// same lattice: both grids made with one origin and cell); every other cell `none`. When
+/// {band <= k} of g lies inside {band <= k} of `over`, polygonize_nested(result, k) lies
+/// inside polygonize_nested(over, k): the result is `over` with cells cleared, and a cleared
+/// cell never gives its neighbours a share of the marching-squares cells `over` leaves
+/// outside (each share a label gains through the saddle and join rules was held by a label
+/// <= k there). (g has no storage tile backing several tiles: a burnt grid.)
+TiledBandGrid relabel_within(const TiledBandGrid &g, const TiledBandGrid &over, std::uint8_t k);
+
 } // namespace lugeo::raster
