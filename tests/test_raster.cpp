@@ -5,6 +5,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include "geometry/geos.hpp"
 #include "raster/raster.hpp"
 
 #include <lugeo/error.hpp>
@@ -186,4 +187,54 @@ TEST_CASE("tiled grid = dense grid: Malta's 30-minute reach from 6 sources, and 
 TEST_CASE("tiled grid: a box too large even for the tile table is refused with the parameter") {
     const Box huge{0, 0, 1e7, 1e7};
     CHECK_THROWS_AS(raster::make_tiled_grid(huge, 50, 0.01), Error);
+}
+
+TEST_CASE("relabel_within: the cleared union's polygons lie inside its own and nest (random "
+          "labels, every kind of junction), seeded") {
+    // random labels cell by cell (0..3 or none) meet in saddles and in three- and four-label
+    // junctions far more often than burnt roads do; the source grid marks a random subset of
+    // the union's cells with a band no lower than the union's there
+    for (unsigned seed : {1u, 7u, 20261203u}) {
+        INFO("seed ", seed);
+        std::mt19937 rng(seed);
+        const double cell = 5;
+        raster::TiledBandGrid u = raster::make_tiled_grid({0, 0, 400, 300}, 0, cell);
+        for (int tj = 0; tj < u.ty; ++tj)
+            for (int ti = 0; ti < u.tx; ++ti)
+                u.allocate(ti, tj);
+        raster::TiledBandGrid s = u;
+        std::uniform_int_distribution<int> label(0, 4), coin(0, 3);
+        for (int j = 1; j + 1 < u.h; ++j)
+            for (int i = 1; i + 1 < u.w; ++i) {
+                const int l = label(rng);
+                const std::uint8_t ul = l == 4 ? raster::BandGrid::none : std::uint8_t(l);
+                u.band[u.storage(i, j)] = ul;
+                // the source: none, or the union's band raised by 0..2 (at most 3)
+                const int c = coin(rng);
+                s.band[s.storage(i, j)] = ul == raster::BandGrid::none || c == 0
+                                              ? raster::BandGrid::none
+                                              : std::uint8_t(std::min(3, ul + c - 1));
+            }
+        std::vector<std::uint8_t> scratch;
+        MultiPolygon prev;
+        for (std::uint8_t k = 0; k < 4; ++k) {
+            INFO("k ", int(k));
+            const MultiPolygon up = raster::polygonize_nested(u, k, scratch);
+            const MultiPolygon sp =
+                raster::polygonize_nested(raster::relabel_within(s, u, k), k, scratch);
+            REQUIRE(!sp.empty());
+            const auto sg = geos::multi_polygon(sp);
+            REQUIRE(geos::is_valid(sg.get()));
+            const auto out = geos::difference(sg.get(), geos::multi_polygon(up).get());
+            CHECK(geos::area(out.get()) <= 1e-9);
+            if (k > 0) {
+                const auto lost = geos::difference(geos::multi_polygon(prev).get(), sg.get());
+                CHECK(geos::area(lost.get()) <= 1e-9);
+            }
+            // not vacuous: the source's polygon is a real part of the union's, not all of it
+            CHECK(area(sp) > 0.05 * area(up));
+            CHECK(area(sp) < area(up));
+            prev = sp;
+        }
+    }
 }
