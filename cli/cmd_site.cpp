@@ -24,7 +24,7 @@ struct SiteCliOptions {
     std::size_t add = 1;
     std::string candidates = "junctions";
     std::string objective = "cover";
-    std::string demand = "incidents";
+    std::string demand; ///< "": incidents when the scene has them, else roads
     double within_min = 5;
     std::string fixed;
     std::size_t relocate = 0;
@@ -546,11 +546,19 @@ int run_site(const SiteCliOptions &o) {
     if (!objective)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("objective"),
                     "'" + o.objective + "' is not one of cover, median, center, seal");
-    const auto demand = site_demand_from_name(o.demand);
+    const Scene scene = resolve_scene(o.scene);
+    // a new city rarely has incidents: then the road is the demand (said on stderr)
+    const std::string demand_name =
+        !o.demand.empty() ? o.demand
+        : scene.has_layer(LayerRole::incidents) ? "incidents"
+                                                : "roads";
+    if (o.demand.empty() && demand_name == "roads" && !o.scene.quiet)
+        std::cerr << "lugeo: note: the scene has no incidents layer: the demand is the road "
+                     "length (--demand to choose)\n";
+    const auto demand = site_demand_from_name(demand_name);
     if (!demand)
         throw Error(ErrorCode::invalid_argument, ErrorContext::of_parameter("demand"),
-                    "'" + o.demand + "' is not one of incidents, roads, key_sites");
-    const Scene scene = resolve_scene(o.scene);
+                    "'" + demand_name + "' is not one of incidents, roads, key_sites");
     if (!o.output.empty()) check_not_input(scene, o.output.path);
     std::vector<LayerRole> roles = {LayerRole::roads, LayerRole::boundary, LayerRole::incidents,
                                     LayerRole::key_sites, LayerRole::units};
@@ -674,9 +682,9 @@ void register_site(CLI::App &app) {
         ->capture_default_str();
     cmd->add_option("--demand", opts->demand,
                     "What is measured: incidents (weighted red 8, orange 4, blue 2, green 1), "
-                    "roads (length) or key_sites")
-        ->check(CLI::IsMember({"incidents", "roads", "key_sites"}))
-        ->capture_default_str();
+                    "roads (length) or key_sites; default: incidents when the scene has an "
+                    "incidents layer, else roads")
+        ->check(CLI::IsMember({"incidents", "roads", "key_sites"}));
     cmd->add_option("--within", opts->within_min,
                     "The response standard in minutes (seal: the ring's deadline)")
         ->check(real_in(0, 120, Bound::open, Bound::closed, "minutes"))

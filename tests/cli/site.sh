@@ -112,4 +112,22 @@ grep -q "16 candidate" "$TMP/err" || fail "K > candidates message: $(cat "$TMP/e
 "$LUGEO" site -q --objective seal --relocate 1 > /dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "seal with --relocate: exit $rc"
 set -e
+
+# a new city has no incidents: the demand defaults to the road length, and says so
+FIX=$(cd "$(dirname "$0")/../fixtures/osm" && pwd)
+"$LUGEO" scene init -q "$FIX/lauf-an-der-pegnitz-2020-01-15.osm.pbf" -o "$TMP/lauf" > /dev/null
+"$LUGEO" site --scene "$TMP/lauf/scene.toml" --json > "$TMP/lauf.json" 2> "$TMP/lauf.err"
+grep -q "no incidents layer: the demand is the road length" "$TMP/lauf.err" \
+    || fail "no note on the road demand: $(cat "$TMP/lauf.err")"
+python3 - "$TMP/lauf.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["demand"] == "roads", j["demand"]
+assert len(j["sites"]) == 1 and j["after"]["covered_weight"] > j["before"]["covered_weight"], j["after"]
+PY
+# asked for explicitly, incidents still stop with the parameter named (exit 3)
+set +e
+"$LUGEO" site -q --scene "$TMP/lauf/scene.toml" --demand incidents > /dev/null 2> "$TMP/lauf2.err"; rc=$?
+set -e
+[ $rc -eq 3 ] && grep -q "\[demand\]" "$TMP/lauf2.err" || fail "--demand incidents without incidents: exit $rc"
 echo "site: ok"
