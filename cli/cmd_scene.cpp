@@ -72,7 +72,7 @@ int run_scene_init(const SceneInitCliOptions &o) {
     std::cout << "Scene written: " << r.scene_path << " (layers in " << r.gpkg_path << ")\n"
               << "  metric CRS  " << r.crs << ": " << r.crs_reason << "\n"
               << "  roads       " << fmt(r.road_km, 1) << " km, " << fmt(r.car_km, 1)
-              << " km drivable\n"
+              << " km drivable (the largest car component)\n"
               << "  boundary    " << r.boundary_from << "\n"
               << "  units       " << r.units << ": " << r.units_from << "\n\n"
               << "Layers\n";

@@ -548,10 +548,9 @@ int run_site(const SiteCliOptions &o) {
                     "'" + o.objective + "' is not one of cover, median, center, seal");
     const Scene scene = resolve_scene(o.scene);
     // a new city rarely has incidents: then the road is the demand (said on stderr)
-    const std::string demand_name =
-        !o.demand.empty() ? o.demand
-        : scene.has_layer(LayerRole::incidents) ? "incidents"
-                                                : "roads";
+    const std::string demand_name = !o.demand.empty()                       ? o.demand
+                                    : scene.has_layer(LayerRole::incidents) ? "incidents"
+                                                                            : "roads";
     if (o.demand.empty() && demand_name == "roads" && !o.scene.quiet)
         std::cerr << "lugeo: note: the scene has no incidents layer: the demand is the road "
                      "length (--demand to choose)\n";

@@ -148,10 +148,10 @@ struct WriteOptions {
     std::string driver; ///< GDAL vector driver that can create ("GPKG", "FlatGeobuf", …)
     ExistingOutput existing = ExistingOutput::refuse;
     std::vector<std::string> layers = {}; ///< write only these layers (empty: every layer added)
-    std::string crs = {};          ///< transform coordinates into this CRS ("" = as given)
-    std::string layer_prefix = {}; ///< prepended to every layer (and folder file) name
-    std::string schema = {};       ///< database schema ("" = the database's default)
-    int stdout_fd = 1;               ///< where "-" writes
+    std::string crs = {};                 ///< transform coordinates into this CRS ("" = as given)
+    std::string layer_prefix = {};        ///< prepended to every layer (and folder file) name
+    std::string schema = {};              ///< database schema ("" = the database's default)
+    int stdout_fd = 1;                    ///< where "-" writes
 };
 
 /// Writes one or more layers (see WriteOptions for the targets), atomically: files go to a

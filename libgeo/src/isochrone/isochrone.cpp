@@ -72,8 +72,7 @@ public:
         });
         for (const Part &p : parts) {
             if (!(p.iv.from < p.iv.to)) continue;
-            if (!edges_.empty() && edges_.back() == p.edge &&
-                p.iv.from <= ivs_.back().to + 1e-9) {
+            if (!edges_.empty() && edges_.back() == p.edge && p.iv.from <= ivs_.back().to + 1e-9) {
                 ivs_.back().to = std::max(ivs_.back().to, p.iv.to);
                 continue;
             }
@@ -101,7 +100,9 @@ public:
         const auto k = static_cast<std::size_t>(it - edges_.begin());
         return at(k);
     }
-    bool contains(std::uint32_t e) const { return std::binary_search(edges_.begin(), edges_.end(), e); }
+    bool contains(std::uint32_t e) const {
+        return std::binary_search(edges_.begin(), edges_.end(), e);
+    }
     std::size_t size() const { return edges_.size(); }
     std::uint32_t edge(std::size_t k) const { return edges_[k]; }
     std::span<const Interval> at(std::size_t k) const {
@@ -373,8 +374,8 @@ CumulativeReach reach_all(const Network &net,
         const Reach &r = c.searches.at(profiles[k]);
         const auto pieces = reached_pieces(net, r, minutes[k] * 60.0);
         // the parts of this threshold's pieces that no earlier threshold reached
-        std::vector<IntervalMap::Part> parts = k ? c.reached.back().parts()
-                                                 : std::vector<IntervalMap::Part>{};
+        std::vector<IntervalMap::Part> parts =
+            k ? c.reached.back().parts() : std::vector<IntervalMap::Part>{};
         parts.reserve(parts.size() + pieces.size());
         for (const EdgePiece &pc : pieces) {
             const auto add = [&](Interval part) {
@@ -387,7 +388,8 @@ CumulativeReach reach_all(const Network &net,
                 if (pc.to_m - pc.from_m > 1e-9) add({pc.from_m, pc.to_m});
                 continue;
             }
-            for (const Interval &part : subtract({pc.from_m, pc.to_m}, c.reached.back().of(pc.edge)))
+            for (const Interval &part :
+                 subtract({pc.from_m, pc.to_m}, c.reached.back().of(pc.edge)))
                 add(part);
         }
         c.reached.emplace_back(std::move(parts));
@@ -603,15 +605,15 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             lines.reserve(pieces.size());
             for (const IsochronePiece &ip : pieces)
                 lines.emplace_back(net.sub_line(ip), static_cast<std::uint8_t>(ip.threshold));
-            raster_polygons(lines, nk, po, origin, work, bands, threads,
-                            [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
-                                for (std::size_t k = 0; k < nk; ++k)
-                                    out[first + k].polygon = std::move(polys[k]);
-                                grid_figures(net, g, reached, pts, &out[first], nk,
-                                             o.polygon_checks);
-                                if (keep) *keep = g;
-                            },
-                            within);
+            raster_polygons(
+                lines, nk, po, origin, work, bands, threads,
+                [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
+                    for (std::size_t k = 0; k < nk; ++k)
+                        out[first + k].polygon = std::move(polys[k]);
+                    grid_figures(net, g, reached, pts, &out[first], nk, o.polygon_checks);
+                    if (keep) *keep = g;
+                },
+                within);
             return;
         }
         for (std::size_t k = 0; k < nk; ++k) {
@@ -774,7 +776,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         const Reach &last = all.searches.at(res.profiles.back());
         for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
             if (!net.is_usable(p, e)) continue;
-            for (const Interval &part : subtract({0.0, net.edge(e).length_m}, all.reached[k].of(e))) {
+            for (const Interval &part :
+                 subtract({0.0, net.edge(e).length_m}, all.reached[k].of(e))) {
                 BeyondPiece b{{e, part.from, part.to}};
                 b.time_s =
                     std::min({time_at(net, last, e, part.from), time_at(net, last, e, part.to),

@@ -1083,9 +1083,10 @@ TiledBandGrid relabel_within(const TiledBandGrid &g, const TiledBandGrid &over, 
     constexpr int side = TiledBandGrid::side;
     const long di = std::lround((g.x0 - over.x0) / g.cell),
                dj = std::lround((g.y0 - over.y0) / g.cell);
-    const bool same = std::abs(over.cell - g.cell) <= 1e-9 * g.cell &&
-                      std::abs(g.x0 - over.x0 - static_cast<double>(di) * g.cell) <= 1e-6 * g.cell &&
-                      std::abs(g.y0 - over.y0 - static_cast<double>(dj) * g.cell) <= 1e-6 * g.cell;
+    const bool same =
+        std::abs(over.cell - g.cell) <= 1e-9 * g.cell &&
+        std::abs(g.x0 - over.x0 - static_cast<double>(di) * g.cell) <= 1e-6 * g.cell &&
+        std::abs(g.y0 - over.y0 - static_cast<double>(dj) * g.cell) <= 1e-6 * g.cell;
     if (!same) throw std::logic_error("raster: relabel_within needs grids on one lattice");
     for (int tj = 0; tj < g.ty; ++tj)
         for (int ti = 0; ti < g.tx; ++ti) {

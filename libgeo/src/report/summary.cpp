@@ -339,8 +339,8 @@ std::string summary_html(const ReportSummary &s, const std::string &scene_name,
                                                                    : s.city.incident_share[k]) +
              "</b>" +
              (zh ? std::string(s.by_incidents ? "警情 " : "巡区道路 ") + m + " 分钟内可达"
-                 : std::string(s.by_incidents ? "of incidents" : "of the zones' road") + " within " + m +
-                       " min") +
+                 : std::string(s.by_incidents ? "of incidents" : "of the zones' road") +
+                       " within " + m + " min") +
              "</div>";
     }
     if (s.camera_covered_share >= 0)

@@ -218,7 +218,8 @@ SceneInitResult init_scene(const SceneInitOptions &o) {
         res.layers.push_back(l);
     };
     report_layer("roads", net.edge_count(), true, false,
-                 num(res.road_km, 1) + " km, " + num(res.car_km, 1) + " km drivable",
+                 num(res.road_km, 1) + " km, " + num(res.car_km, 1) +
+                     " km drivable (the largest car component)",
                  path_from(dir, roads_spec.source));
 
     // ---- car-network node sample (boundary choice) ----
