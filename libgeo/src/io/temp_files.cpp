@@ -61,9 +61,12 @@ bool alive(long pid) {
 std::string sibling(const std::string &path) {
     const fs::path p(path);
     const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    return (dir / ("." + p.stem().string() + ".tmp" + std::to_string(::getpid()) +
-                   p.extension().string()))
-        .string();
+    std::string name = ".";
+    name += p.stem().string();
+    name += ".tmp";
+    name += std::to_string(::getpid());
+    name += p.extension().string();
+    return (dir / name).string();
 }
 
 void track(const std::string &path) {

@@ -55,9 +55,12 @@ std::string road_or_unnamed(const std::string &lang, const std::string &name) {
 }
 
 std::string num_thousands(std::size_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-        s.insert(static_cast<std::size_t>(i), ",");
+    const std::string d = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (i > 0 && (d.size() - i) % 3 == 0) s += ',';
+        s += d[i];
+    }
     return s;
 }
 
