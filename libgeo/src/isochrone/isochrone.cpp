@@ -4,6 +4,7 @@
 #include <lugeo/limits.hpp>
 
 #include "geometry/geos.hpp"
+#include "geometry/intervals.hpp"
 #include "isochrone/isochrone_reference.hpp"
 #include "raster/raster.hpp"
 
@@ -67,20 +68,19 @@ public:
     IntervalMap() = default;
     /// The union of the parts, per edge (overlapping or touching parts merged).
     explicit IntervalMap(std::vector<Part> parts) {
-        std::sort(parts.begin(), parts.end(), [](const Part &a, const Part &b) {
-            return a.edge != b.edge ? a.edge < b.edge : a.iv.from < b.iv.from;
-        });
-        for (const Part &p : parts) {
-            if (!(p.iv.from < p.iv.to)) continue;
-            if (!edges_.empty() && edges_.back() == p.edge && p.iv.from <= ivs_.back().to + 1e-9) {
-                ivs_.back().to = std::max(ivs_.back().to, p.iv.to);
-                continue;
-            }
-            if (edges_.empty() || edges_.back() != p.edge) {
-                edges_.push_back(p.edge);
-                start_.push_back(static_cast<std::uint32_t>(ivs_.size()));
-            }
-            ivs_.push_back(p.iv);
+        std::sort(parts.begin(), parts.end(),
+                  [](const Part &a, const Part &b) { return a.edge < b.edge; });
+        ivs_.reserve(parts.size());
+        for (std::size_t b = 0, e = 0; b < parts.size(); b = e) {
+            const std::size_t first = ivs_.size();
+            for (e = b; e < parts.size() && parts[e].edge == parts[b].edge; ++e)
+                ivs_.push_back(parts[e].iv);
+            ivs_.erase(merge_interval_range(ivs_.begin() + static_cast<std::ptrdiff_t>(first),
+                                            ivs_.end(), 1e-9),
+                       ivs_.end());
+            if (ivs_.size() == first) continue; // only empty parts
+            edges_.push_back(parts[b].edge);
+            start_.push_back(static_cast<std::uint32_t>(first));
         }
         start_.push_back(static_cast<std::uint32_t>(ivs_.size()));
     }
