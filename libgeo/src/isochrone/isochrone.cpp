@@ -103,8 +103,6 @@ public:
     bool contains(std::uint32_t e) const {
         return std::binary_search(edges_.begin(), edges_.end(), e);
     }
-    std::size_t size() const { return edges_.size(); }
-    std::uint32_t edge(std::size_t k) const { return edges_[k]; }
     std::span<const Interval> at(std::size_t k) const {
         return {ivs_.data() + start_[k], ivs_.data() + start_[k + 1]};
     }
