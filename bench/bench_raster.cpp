@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     for (auto &[l, v] : lines)
         for (XY q : l)
             box.extend(q);
-    std::vector<std::uint8_t> sc;
+    raster::Scratch sc;
     for (int rep = 0; rep < 3; ++rep) {
         if (argc < 3 || argv[2][0] == 'd') {
             double c0 = cpu();
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
             double c2 = cpu();
             auto f = raster::fill_holes(g, 1, 20000, sc);
             double c3 = cpu();
-            std::vector<std::uint8_t> s2;
+            raster::Scratch s2;
             double c4 = cpu();
             auto p = raster::polygonize_nested(g, 0, s2);
             double c5 = cpu();

@@ -432,7 +432,7 @@ TEST_CASE("nested raster polygons: valid, nested, tiled exactly by the label pol
                 if (i > 1 && std::uniform_int_distribution<int>(0, 2)(rng) == 0)
                     l = g.band[static_cast<std::size_t>(j * g.w + i - 1)];
             }
-        std::vector<std::uint8_t> scratch;
+        raster::Scratch scratch;
         std::vector<MultiPolygon> nested, labels;
         double sum = 0;
         for (std::uint8_t k = 0; k < 3; ++k) {
@@ -536,7 +536,7 @@ TEST_CASE("burning lines marks exactly the cells whose centre lies within r (bru
             REQUIRE(g.extent.size() == 3);
             raster::BandGrid whole = g;
             whole.extent.clear();
-            std::vector<std::uint8_t> scratch;
+            raster::Scratch scratch;
             for (std::uint8_t k = 0; k < 3; ++k) {
                 const MultiPolygon a = raster::polygonize_nested(g, k, scratch);
                 const MultiPolygon b = raster::polygonize_nested(whole, k, scratch);

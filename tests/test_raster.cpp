@@ -62,7 +62,7 @@ void compare(const Lines &lines, std::size_t bands, double r, double cell, doubl
         for (int i = 0; i < d.w; ++i)
             differ += d.band[static_cast<std::size_t>(j) * d.w + i] != t.at(i, j);
     CHECK(differ == 0);
-    std::vector<std::uint8_t> s1, s2;
+    raster::Scratch s1, s2;
     auto fd = raster::fill_holes(d, bands, fill_m2, s1);
     auto ft = raster::fill_holes(t, bands, fill_m2, s2);
     for (int j = 0; j < d.h; ++j)
@@ -215,7 +215,7 @@ TEST_CASE("relabel_within: the cleared union's polygons lie inside its own and n
                                               ? raster::BandGrid::none
                                               : std::uint8_t(std::min(3, ul + c - 1));
             }
-        std::vector<std::uint8_t> scratch;
+        raster::Scratch scratch;
         MultiPolygon prev;
         for (std::uint8_t k = 0; k < 4; ++k) {
             INFO("k ", int(k));

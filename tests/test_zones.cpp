@@ -264,7 +264,7 @@ TEST_CASE("raster labels: the traced polygons of every label tile the grid, are 
                 if (i > 1 && std::uniform_int_distribution<int>(0, 2)(rng) == 0)
                     l = g.band[static_cast<std::size_t>(j * g.w + i - 1)];
             }
-        std::vector<std::uint8_t> scratch;
+        raster::Scratch scratch;
         std::vector<MultiPolygon> polys;
         std::vector<OgrPtr> ogr;
         double sum = 0;

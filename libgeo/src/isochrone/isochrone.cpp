@@ -194,7 +194,8 @@ unsigned burn_threads() {
 
 /// Work buffers of the raster construction, reused from one set of pieces to the next.
 struct RasterWork {
-    std::vector<std::uint8_t> band, scratch;
+    std::vector<std::uint8_t> band;
+    raster::Scratch scratch;
 };
 
 /// Raster polygons of nested thresholds: each line burnt with its band (the first

@@ -14,6 +14,9 @@
 #include <stdexcept>
 #include <thread>
 #include <atomic>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace lugeo::raster {
 
@@ -73,18 +76,43 @@ void lower_run(BandGrid &g, int j, int i0, int i1, std::uint8_t value) {
         row[i] = std::min(row[i], value);
 }
 
+/// Lowers cells q0..q1 (0 <= q0 <= q1 < 64) of the 64-byte tile row at p to `value` (at
+/// most): 16 cells at once, the cells outside the run lowered to 255 (unchanged).
+inline void lower_tile_run(std::uint8_t *p, int q0, int q1, std::uint8_t value) {
+#if defined(__SSE2__)
+    const __m128i v = _mm_set1_epi8(static_cast<char>(value));
+    const __m128i lo = _mm_set1_epi8(static_cast<char>(q0 - 1)),
+                  hi = _mm_set1_epi8(static_cast<char>(q1 + 1));
+    for (int a = q0 & ~15; a <= q1; a += 16) {
+        const __m128i idx =
+            _mm_add_epi8(_mm_set1_epi8(static_cast<char>(a)),
+                         _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+        const __m128i in = _mm_and_si128(_mm_cmpgt_epi8(idx, lo), _mm_cmplt_epi8(idx, hi));
+        __m128i *q = reinterpret_cast<__m128i *>(p + a);
+        _mm_storeu_si128(q, _mm_min_epu8(_mm_loadu_si128(q),
+                                         _mm_or_si128(v, _mm_andnot_si128(in, _mm_set1_epi8(-1)))));
+    }
+#else
+    for (int q = q0; q <= q1; ++q)
+        p[q] = std::min(p[q], value);
+#endif
+}
+
 /// The same on the tiled grid, tile by tile (the tiles were allocated beforehand: a cell of
 /// a tile that is not is counted in g's `missed`, never written).
-void lower_run(TiledBandGrid &g, int j, int i0, int i1, std::uint8_t value, int &missed) {
+inline void lower_run(TiledBandGrid &g, int j, int i0, int i1, std::uint8_t value, int &missed) {
+    constexpr int side = TiledBandGrid::side;
+    const std::uint32_t *tiles =
+        g.tile.data() +
+        static_cast<std::size_t>(j >> TiledBandGrid::shift) * static_cast<std::size_t>(g.tx);
+    std::uint8_t *row = g.band.data() + static_cast<std::size_t>(j & (side - 1)) * side;
     for (int i = i0; i <= i1;) {
-        const int end = std::min(i1, i | (TiledBandGrid::side - 1));
-        if (!g.allocated(i >> TiledBandGrid::shift, j >> TiledBandGrid::shift)) {
+        const int end = std::min(i1, i | (side - 1));
+        if (const std::uint32_t t = tiles[i >> TiledBandGrid::shift]; t == 0)
             std::atomic_ref<int>(missed).fetch_add(end - i + 1, std::memory_order_relaxed);
-        } else {
-            std::uint8_t *p = g.band.data() + g.storage(i, j);
-            for (int q = 0; q <= end - i; ++q)
-                p[q] = std::min(p[q], value);
-        }
+        else
+            lower_tile_run(row + static_cast<std::size_t>(t) * TiledBandGrid::tile_cells,
+                           i & (side - 1), end & (side - 1), value);
         i = end + 1;
     }
 }
@@ -439,33 +467,39 @@ BandGrid crop(const BandGrid &g, const std::array<int, 4> &win) {
     return c;
 }
 
+/// The tracers' bits: bit b of word w is stored cell 64 w + b (dense: cell c is bit c; tiled:
+/// word t * 64 + row holds one row of storage tile t's cells).
+bool bit(const std::uint64_t *bits, std::size_t s) {
+    return ((bits[s >> 6] >> (s & 63)) & 1) != 0;
+}
+
 /// Dense: a cell's index is its storage; rows of nx = w cells.
 struct DenseLayout {
     std::size_t nx, ny;
     static std::size_t s(std::size_t c) { return c; }
     long ci(std::size_t c) const { return static_cast<long>(c % nx); }
     long cj(std::size_t c) const { return static_cast<long>(c / nx); }
-    static void clear_shared(std::uint8_t *) {}
-    /// Every interior cell in row-major order, but eight cells at once where they equal
-    /// their four neighbours (no boundary among them).
-    template <class F> void scan(const std::uint8_t *flags, F &&f) const {
-        auto word = [&](std::size_t c) {
-            std::uint64_t v;
-            std::memcpy(&v, flags + c, sizeof v);
-            return v;
+    /// Words of bits for `cells` stored cells (one more: scan reads a word past the last).
+    static std::size_t words(std::size_t cells) { return cells / 64 + 2; }
+    static void clear_shared(std::uint64_t *) {}
+    /// Every interior cell that is inside with its south neighbour outside and whose south
+    /// edge is not `seen` (when f is called), in row-major order: 64 cells at once.
+    template <class F> void scan(const std::uint64_t *in, const std::uint64_t *seen, F &&f) const {
+        auto get = [](const std::uint64_t *b, std::size_t p) -> std::uint64_t {
+            const std::size_t w = p >> 6;
+            const unsigned o = static_cast<unsigned>(p & 63);
+            return o == 0 ? b[w] : (b[w] >> o) | (b[w + 1] << (64 - o));
         };
         for (std::size_t j = 1; j + 1 < ny; ++j)
-            for (std::size_t i = 1; i + 1 < nx; ++i) {
-                const std::size_t c0 = j * nx + i;
-                if (i + 9 < nx) {
-                    const std::uint64_t v = word(c0);
-                    if (v == word(c0 - 1) && v == word(c0 + 1) && v == word(c0 - nx) &&
-                        v == word(c0 + nx)) {
-                        i += 7;
-                        continue;
-                    }
+            for (std::size_t i = 1; i + 1 < nx; i += 64) {
+                const std::size_t c0 = j * nx + i, n = std::min<std::size_t>(64, nx - 1 - i);
+                const std::uint64_t valid = n == 64 ? ~0ULL : (1ULL << n) - 1;
+                std::uint64_t m = get(in, c0) & ~get(in, c0 - nx) & valid;
+                while (m != 0) {
+                    const std::size_t c = c0 + static_cast<std::size_t>(std::countr_zero(m));
+                    m &= m - 1;
+                    if (!bit(seen, c)) f(c);
                 }
-                f(c0);
             }
     }
 };
@@ -492,68 +526,46 @@ struct TiledLayout {
     /// A tile whose storage backs its four neighbours too: a shared tile of one value
     /// inside a region of that value, holding no boundary (nothing to scan).
     bool enclosed(int ti, int tj) const {
-        const auto t = [&](int i, int j) {
-            return g.tile[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.tx) +
-                          static_cast<std::size_t>(i)];
-        };
-        return ti > 0 && tj > 0 && ti + 1 < g.tx && tj + 1 < g.ty && t(ti - 1, tj) == t(ti, tj) &&
-               t(ti + 1, tj) == t(ti, tj) && t(ti, tj - 1) == t(ti, tj) &&
-               t(ti, tj + 1) == t(ti, tj);
+        return ti > 0 && tj > 0 && ti + 1 < g.tx && tj + 1 < g.ty &&
+               tile(ti - 1, tj) == tile(ti, tj) && tile(ti + 1, tj) == tile(ti, tj) &&
+               tile(ti, tj - 1) == tile(ti, tj) && tile(ti, tj + 1) == tile(ti, tj);
     }
     std::size_t s(std::size_t c) const {
         return g.storage(static_cast<int>(c & (nx - 1)), static_cast<int>(c >> lg));
     }
     long ci(std::size_t c) const { return static_cast<long>(c & (nx - 1)); }
     long cj(std::size_t c) const { return static_cast<long>(c >> lg); }
+    static std::size_t words(std::size_t cells) { return cells / 64; }
     /// the shared tile is outside everywhere (it is never marked inside, so never written)
-    static void clear_shared(std::uint8_t *flags) {
-        std::memset(flags, 0, TiledBandGrid::tile_cells);
-    }
-    /// The interior cells of the allocated tiles that are inside with an outside neighbour (f
-    /// does nothing for the others), in row-major order. A tile's row of 64 cells is one
-    /// word of inside bits (bit 0 of its flags), so a row is tested against its four
-    /// neighbours at once.
-    template <class F> void scan(const std::uint8_t *flags, F &&f) const {
+    static void clear_shared(std::uint64_t *in) { std::fill_n(in, TiledBandGrid::side, 0); }
+    /// DenseLayout::scan on the allocated tiles: a tile's row of 64 cells is one word, so a
+    /// row is tested against the row below at once.
+    template <class F> void scan(const std::uint64_t *in, const std::uint64_t *seen, F &&f) const {
         constexpr int side = TiledBandGrid::side;
-        std::vector<std::uint64_t> bits(g.band.size() / side); // per stored tile row
-        for (std::size_t r = 0; r < bits.size(); ++r)
-            bits[r] = inside_bits(flags + r * side);
-        auto row = [&](int ti, int j) -> std::uint64_t {
-            if (ti < 0 || ti >= g.tx || j < 0 || j >= g.h) return 0;
-            const std::size_t t = g.tile[static_cast<std::size_t>(j >> TiledBandGrid::shift) *
-                                             static_cast<std::size_t>(g.tx) +
-                                         static_cast<std::size_t>(ti)];
-            return bits[t * side + static_cast<std::size_t>(j & (side - 1))];
+        auto word = [&](int ti, int j) {
+            return static_cast<std::size_t>(tile(ti, j >> TiledBandGrid::shift)) * side +
+                   static_cast<std::size_t>(j & (side - 1));
         };
         for (int j = 1; j + 1 < g.h; ++j) {
             const int tj = j >> TiledBandGrid::shift;
             for (const int ti : cols[static_cast<std::size_t>(tj)]) {
-                const std::uint64_t in = row(ti, j);
-                if (in == 0) continue;
-                const std::uint64_t west = (in << 1) | (row(ti - 1, j) >> 63);
-                const std::uint64_t east = (in >> 1) | (row(ti + 1, j) << 63);
-                std::uint64_t edge =
-                    in & ~(west & east & row(ti, j - 1) & row(ti, j + 1)) & interior(ti);
+                const std::size_t w = word(ti, j);
+                std::uint64_t m = in[w] & ~in[word(ti, j - 1)] & interior(ti);
                 const std::size_t c0 =
                     (static_cast<std::size_t>(j) << lg) + static_cast<std::size_t>(ti) * side;
-                while (edge != 0) {
-                    f(c0 + static_cast<std::size_t>(std::countr_zero(edge)));
-                    edge &= edge - 1;
+                while (m != 0) {
+                    const int b = std::countr_zero(m);
+                    m &= m - 1;
+                    if (((seen[w] >> b) & 1) == 0) f(c0 + static_cast<std::size_t>(b));
                 }
             }
         }
     }
 
 private:
-    /// Bit q: bit 0 of p[q], for the 64 bytes at p (eight gathered by one multiplication).
-    static std::uint64_t inside_bits(const std::uint8_t *p) {
-        std::uint64_t out = 0;
-        for (int q = 0; q < 8; ++q) {
-            std::uint64_t v;
-            std::memcpy(&v, p + 8 * q, 8);
-            out |= (((v & 0x0101010101010101ULL) * 0x0102040810204080ULL) >> 56) << (8 * q);
-        }
-        return out;
+    std::uint32_t tile(int ti, int tj) const {
+        return g.tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(g.tx) +
+                      static_cast<std::size_t>(ti)];
     }
     /// The bits of tile column ti's cells i with 1 <= i <= w - 2.
     std::uint64_t interior(int ti) const {
@@ -568,42 +580,43 @@ private:
 /// The stages of trace on one grid: mark the traced cells, follow the rings of their
 /// boundary, find each ring's owner (by rays on the grid), decide which rings are kept,
 /// filled or dropped, and assemble the polygons. A cell is named by its index
-/// c = j * nx + i (nx: the layout's row stride); the layout says where its band and flags
-/// are stored (dense: at c; tiled: in its tile).
+/// c = j * nx + i (nx: the layout's row stride); the layout says where its band is stored
+/// (dense: at c; tiled: in its tile) and so which bits are its own.
 template <class L> class Tracer {
 public:
     Tracer(const L &layout, const std::uint8_t *labels, std::size_t storage_cells, double x0,
-           double y0, double cell, std::uint8_t k, Mode mode, std::vector<std::uint8_t> &scratch)
+           double y0, double cell, std::uint8_t k, Mode mode, Scratch &scratch)
         : m_L(layout), m_x0(x0), m_y0(y0), m_k(k), m_mode(mode), m_nx(layout.nx), m_ny(layout.ny),
           m_labels(labels), m_cells(storage_cells), m_off{-static_cast<std::ptrdiff_t>(m_nx), 1,
                                                           static_cast<std::ptrdiff_t>(m_nx), -1},
-          m_half(cell / 2) {
-        scratch.resize(storage_cells);
-        m_flags = scratch.data();
+          m_half(cell / 2), m_words(L::words(storage_cells)) {
+        scratch.resize(2 * m_words);
+        m_in = scratch.data();
+        m_seen = m_in + m_words;
     }
 
-    /// Stage 1: bit 0 of every stored cell's flags: inside (band <= k, or label == k).
+    /// Stage 1: the inside bits (band <= k, or label == k), 64 cells to a word.
     void mark() {
-        const std::size_t n = m_cells;
-        if (m_mode == Mode::label)
-            for (std::size_t c = 0; c < n; ++c)
-                m_flags[c] = m_labels[c] == m_k ? 1 : 0;
-        else
-            for (std::size_t c = 0; c < n; ++c)
-                m_flags[c] = m_labels[c] <= m_k ? 1 : 0;
-        m_L.clear_shared(m_flags);
+        const std::size_t full = m_cells / 64;
+        const bool eq = m_mode == Mode::label;
+        for (std::size_t w = 0; w < full; ++w)
+            m_in[w] = inside_bits(m_labels + 64 * w, eq);
+        for (std::size_t w = full; w < m_words; ++w)
+            m_in[w] = 0;
+        for (std::size_t c = 64 * full; c < m_cells; ++c)
+            if (eq ? m_labels[c] == m_k : m_labels[c] <= m_k) m_in[c >> 6] |= 1ULL << (c & 63);
+        m_L.clear_shared(m_in);
+        std::fill_n(m_seen, m_words, 0);
     }
 
-    /// Stage 2: every ring of the boundary between inside and outside cells (bits 1..4 of
-    /// the flags: the sides already traced), with the ring of every E and W boundary edge.
+    /// Stage 2: every ring of the boundary between inside and outside cells, with the ring
+    /// of every E and W boundary edge. Every ring has an edge on a south side (the sides of
+    /// a walk turn through all four directions: a walk without S edges never runs east and
+    /// cannot close), so the walks start there only, at the S edges not yet traced.
     void follow_rings() {
-        m_L.scan(m_flags, [&](std::size_t c0) {
-            if (!inside(c0)) return;
-            for (int s0 = 0; s0 < 4; ++s0)
-                if (!visited(c0, s0) && !inside(at(c0, m_off[s0]))) {
-                    walk(c0, s0);
-                    add_rings();
-                }
+        m_L.scan(m_in, m_seen, [&](std::size_t c0) {
+            walk(c0, S);
+            add_rings();
         });
     }
 
@@ -616,23 +629,24 @@ public:
     /// left); none: top level. A hole's owner is the outer ring it reaches, an outer's the
     /// hole it reaches.
     void find_owners() {
-        std::sort(m_ring_of.begin(), m_ring_of.end());
-        std::vector<int> step(m_rings.size(), -1);
+        constexpr std::uint64_t no_edge = ~0ULL;
+        std::vector<std::uint64_t> reached(m_rings.size(), no_edge); // cell * 4 + side
         for (std::size_t r = 0; r < m_rings.size(); ++r) {
             RingInfo &ring = m_rings[r];
             if (ring.area_m2 < 0) {
                 std::size_t c = ring.left_e;
                 while (inside(c - 1))
                     --c;
-                step[r] = ring_at(c, W);
+                reached[r] = static_cast<std::uint64_t>(c) * 4 + W;
             } else {
                 std::size_t c = ring.left_w - 1;
                 const std::size_t row_start = c - static_cast<std::size_t>(m_L.ci(c));
                 while (c > row_start && !inside(c))
                     --c;
-                if (inside(c)) step[r] = ring_at(c, E);
+                if (inside(c)) reached[r] = static_cast<std::uint64_t>(c) * 4 + E;
             }
         }
+        std::vector<int> step = rings_of(reached, no_edge);
         std::vector<int> chain;
         for (std::size_t r = 0; r < m_rings.size(); ++r) {
             chain.clear();
@@ -686,15 +700,33 @@ public:
     }
 
 private:
-    bool inside(std::size_t c) const { return (m_flags[m_L.s(c)] & 1) != 0; }
-    bool visited(std::size_t c, int side) const {
-        return ((m_flags[m_L.s(c)] >> (side + 1)) & 1) != 0;
+    bool inside(std::size_t c) const { return bit(m_in, m_L.s(c)); }
+    /// Bit q: cell p[q] is inside (== k when eq, else <= k).
+    std::uint64_t inside_bits(const std::uint8_t *p, bool eq) const {
+        std::uint64_t out = 0;
+#if defined(__SSE2__)
+        const __m128i k = _mm_set1_epi8(static_cast<char>(m_k));
+        for (int q = 0; q < 4; ++q) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * q));
+            const __m128i m = eq ? _mm_cmpeq_epi8(x, k) : _mm_cmpeq_epi8(_mm_min_epu8(x, k), x);
+            out |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(m)))
+                   << (16 * q);
+        }
+#else
+        for (int q = 0; q < 64; ++q)
+            out |= static_cast<std::uint64_t>(eq ? p[q] == m_k : p[q] <= m_k) << q;
+#endif
+        return out;
     }
-    std::uint8_t label(std::size_t c) const { return m_labels[m_L.s(c)]; }
+    std::uint8_t label(std::size_t c) const {
+        return m_labels[m_L.s(c)];
+    }
     static std::size_t at(std::size_t c, std::ptrdiff_t d) {
         return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d);
     }
-    RingInfo &ring(int r) { return m_rings[static_cast<std::size_t>(r)]; }
+    RingInfo &ring(int r) {
+        return m_rings[static_cast<std::size_t>(r)];
+    }
 
     /// One ring from side s0 of cell c0 into m_pts (with its E/W sides and pinch points).
     void walk(std::size_t c0, int s0) {
@@ -708,7 +740,10 @@ private:
         std::size_t c = c0;
         int s = s0;
         do {
-            m_flags[m_L.s(c)] |= static_cast<std::uint8_t>(2 << s);
+            if (s == S) {
+                const std::size_t st = m_L.s(c);
+                m_seen[st >> 6] |= 1ULL << (st & 63);
+            }
             const long ci = m_L.ci(c), cj = m_L.cj(c);
             m_pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
             if (s == E || s == W)
@@ -828,14 +863,31 @@ private:
         }
     }
 
-    int ring_at(std::size_t c, int side) const {
-        const std::uint64_t key =
-            static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(side);
-        const auto it = std::lower_bound(m_ring_of.begin(), m_ring_of.end(),
-                                         std::pair<std::uint64_t, int>{key, -1});
-        if (it == m_ring_of.end() || it->first != key)
-            throw std::logic_error("raster polygonize: untraced edge");
-        return it->second;
+    /// The ring of each edge in `edges` (cell * 4 + side; -1 for `none`), in one pass over
+    /// the traced E and W edges: the few edges asked for go into a small hash table.
+    std::vector<int> rings_of(const std::vector<std::uint64_t> &edges, std::uint64_t none) const {
+        std::size_t size = 16;
+        while (size < 2 * edges.size())
+            size <<= 1;
+        const int bits = std::countr_zero(size);
+        std::vector<std::pair<std::uint64_t, int>> table(size, {none, -1});
+        auto slot = [&](std::uint64_t key) {
+            std::size_t q = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+            while (table[q].first != key && table[q].first != none)
+                q = (q + 1) & (size - 1);
+            return q;
+        };
+        for (const std::uint64_t e : edges)
+            if (e != none) table[slot(e)].first = e;
+        for (const auto &[key, ring] : m_ring_of)
+            if (auto &t = table[slot(key)]; t.first == key) t.second = ring;
+        std::vector<int> out(edges.size(), -1);
+        for (std::size_t r = 0; r < edges.size(); ++r) {
+            if (edges[r] == none) continue;
+            out[r] = table[slot(edges[r])].second;
+            if (out[r] < 0) throw std::logic_error("raster polygonize: untraced edge");
+        }
+        return out;
     }
 
     int state_of(int r, double fill_below) {
@@ -866,9 +918,11 @@ private:
     std::size_t m_nx, m_ny;
     const std::uint8_t *m_labels;
     std::size_t m_cells;
-    std::uint8_t *m_flags = nullptr;
     std::ptrdiff_t m_off[4];
     double m_half;
+    std::size_t m_words;             ///< per bit array
+    std::uint64_t *m_in = nullptr;   ///< per stored cell: inside
+    std::uint64_t *m_seen = nullptr; ///< per stored cell: its S edge traced
     std::vector<RingInfo> m_rings;
     std::vector<std::pair<std::uint64_t, int>> m_ring_of; ///< (cell * 4 + side, ring), E and W
     // the ring being walked
@@ -890,8 +944,7 @@ private:
 /// When the grid's extent says the traced cells fill less than 3/4 of it, only their window
 /// is traced (a cropped copy).
 MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
-                   std::vector<std::uint8_t> &scratch,
-                   std::vector<std::vector<Pt>> *filled = nullptr) {
+                   Scratch &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
     if (g.band.empty()) return {};
     if (const auto win = traced_window(g, k)) {
         const auto [i0, j0, i1, j1] = *win;
@@ -921,8 +974,7 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
 
 /// trace on the tiled grid (no window: the tiles are the window).
 MultiPolygon trace(const TiledBandGrid &g, std::uint8_t k, Mode mode, double fill_holes_below_m2,
-                   std::vector<std::uint8_t> &scratch,
-                   std::vector<std::vector<Pt>> *filled = nullptr) {
+                   Scratch &scratch, std::vector<std::vector<Pt>> *filled = nullptr) {
     if (g.tile.empty()) return {};
     const TiledLayout layout(g);
     Tracer<TiledLayout> t(layout, g.band.data(), g.band.size(), g.x0, g.y0, g.cell, k, mode,
@@ -937,17 +989,15 @@ MultiPolygon trace(const TiledBandGrid &g, std::uint8_t k, Mode mode, double fil
 } // namespace
 
 MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t> &scratch) {
+                        Scratch &scratch) {
     return trace(g, k, Mode::mask, fill_holes_below_m2, scratch);
 }
 
-MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
-                              std::vector<std::uint8_t> &scratch) {
+MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label, Scratch &scratch) {
     return trace(g, label, Mode::label, 0.0, scratch);
 }
 
-MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
-                               std::vector<std::uint8_t> &scratch) {
+MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k, Scratch &scratch) {
     return trace(g, k, Mode::nested, 0.0, scratch);
 }
 
@@ -979,7 +1029,7 @@ bool empty_grid(const TiledBandGrid &g) {
 
 template <class G>
 std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, double below_m2,
-                                                       std::vector<std::uint8_t> &scratch) {
+                                                       Scratch &scratch) {
     std::vector<std::optional<MultiPolygon>> traced(bands);
     if (empty_grid(g)) return traced;
     std::vector<std::vector<std::pair<long, long>>> holes;
@@ -1039,13 +1089,12 @@ std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, 
 } // namespace
 
 std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
-                                                    std::vector<std::uint8_t> &scratch) {
+                                                    Scratch &scratch) {
     return fill_holes_of(g, bands, below_m2, scratch);
 }
 
 std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_t bands,
-                                                    double below_m2,
-                                                    std::vector<std::uint8_t> &scratch) {
+                                                    double below_m2, Scratch &scratch) {
     return fill_holes_of(g, bands, below_m2, scratch);
 }
 
@@ -1113,17 +1162,15 @@ std::uint8_t label_at(const TiledBandGrid &g, XY p) {
 }
 
 MultiPolygon polygonize(const TiledBandGrid &g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t> &scratch) {
+                        Scratch &scratch) {
     return trace(g, k, Mode::mask, fill_holes_below_m2, scratch);
 }
 
-MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label,
-                              std::vector<std::uint8_t> &scratch) {
+MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label, Scratch &scratch) {
     return trace(g, label, Mode::label, 0.0, scratch);
 }
 
-MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k,
-                               std::vector<std::uint8_t> &scratch) {
+MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k, Scratch &scratch) {
     return trace(g, k, Mode::nested, 0.0, scratch);
 }
 

@@ -32,6 +32,10 @@
 
 namespace lugeo::raster {
 
+/// The tracers' work buffer: two bits per stored cell (inside; an edge on its south side
+/// traced), kept by the caller from one trace to the next to reuse its memory.
+using Scratch = std::vector<std::uint64_t>;
+
 /// Largest distance, in cells, between the raster polygon's boundary and the exact buffer's.
 constexpr double tolerance_cells = 0.7906;
 
@@ -65,9 +69,9 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
 
 /// The polygons of the cells with band <= k (outer rings counter-clockwise, holes
 /// clockwise, closed); holes with an area below `fill_holes_below_m2` are filled.
-/// `scratch` is a work buffer (one byte per cell), kept by the caller to reuse its memory.
+/// `scratch` is a work buffer (Scratch), kept by the caller to reuse its memory.
 MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t> &scratch);
+                        Scratch &scratch);
 
 /// The polygons of the cells whose band (read as a label) equals `label`, traced like
 /// polygonize but so that the polygons of all labels tile the grid's interior exactly:
@@ -78,8 +82,7 @@ MultiPolygon polygonize(const BandGrid &g, std::uint8_t k, double fill_holes_bel
 /// quarter (boundaries through the shared cell corner). Every ring is simple and rings
 /// never touch. The cells of the grid's outer frame must hold a label nobody traces (e.g.
 /// `none`). Holes are never filled.
-MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
-                              std::vector<std::uint8_t> &scratch);
+MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label, Scratch &scratch);
 
 /// The union of the polygonize_label polygons of the labels <= k, traced at once, so that
 /// the polygons of nested thresholds (k = 0, 1, ...) nest exactly and the label polygons
@@ -89,8 +92,7 @@ MultiPolygon polygonize_label(const BandGrid &g, std::uint8_t label,
 /// two different labels on a diagonal do not join). Where two such quarters touch at a
 /// cell centre, the ring is split there, so that every ring is simple. Holes are never
 /// filled (fill them in the grid first: fill_holes).
-MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
-                               std::vector<std::uint8_t> &scratch);
+MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k, Scratch &scratch);
 
 /// For k = 0 .. bands - 1 in turn: the holes of polygonize_nested(g, k) with an area below
 /// `below_m2` are filled in the grid: every cell whose centre lies inside such a hole
@@ -100,7 +102,7 @@ MultiPolygon polygonize_nested(const BandGrid &g, std::uint8_t k,
 /// polygonize_nested(g, k) of the filled grid when the fill already traced it (always for
 /// the last; for the others unless a later fill changed a cell next to theirs).
 std::vector<std::optional<MultiPolygon>> fill_holes(BandGrid &g, std::size_t bands, double below_m2,
-                                                    std::vector<std::uint8_t> &scratch);
+                                                    Scratch &scratch);
 
 /// The label (band) whose polygonize_label polygon holds p; `none` outside the grid's
 /// interior. p lies inside polygonize_nested(g, k) iff label_at(g, p) <= k (boundaries
@@ -163,15 +165,12 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
                 double r, unsigned threads = 1);
 
 /// polygonize_nested, polygonize_label, fill_holes and label_at on the tiled grid.
-MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k,
-                               std::vector<std::uint8_t> &scratch);
-MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label,
-                              std::vector<std::uint8_t> &scratch);
+MultiPolygon polygonize_nested(const TiledBandGrid &g, std::uint8_t k, Scratch &scratch);
+MultiPolygon polygonize_label(const TiledBandGrid &g, std::uint8_t label, Scratch &scratch);
 MultiPolygon polygonize(const TiledBandGrid &g, std::uint8_t k, double fill_holes_below_m2,
-                        std::vector<std::uint8_t> &scratch);
+                        Scratch &scratch);
 std::vector<std::optional<MultiPolygon>> fill_holes(TiledBandGrid &g, std::size_t bands,
-                                                    double below_m2,
-                                                    std::vector<std::uint8_t> &scratch);
+                                                    double below_m2, Scratch &scratch);
 std::uint8_t label_at(const TiledBandGrid &g, XY p);
 
 /// The cells of g with band <= k, each labelled with the band of the same cell in `over` (the

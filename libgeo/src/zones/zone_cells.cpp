@@ -772,7 +772,7 @@ std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::ui
             std::bitset<256> used;
             for (const auto &h : held)
                 used |= h;
-            std::vector<std::uint8_t> scratch;
+            raster::Scratch scratch;
             for (std::size_t z = 0; z < zone_count; ++z) {
                 if (!used.test(z)) continue;
                 const auto label = static_cast<std::uint8_t>(z);
