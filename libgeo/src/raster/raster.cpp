@@ -472,6 +472,9 @@ BandGrid crop(const BandGrid &g, const std::array<int, 4> &win) {
 bool bit(const std::uint64_t *bits, std::size_t s) {
     return ((bits[s >> 6] >> (s & 63)) & 1) != 0;
 }
+void set_bit(std::uint64_t *bits, std::size_t s) {
+    bits[s >> 6] |= 1ULL << (s & 63);
+}
 
 /// Dense: a cell's index is its storage; rows of nx = w cells.
 struct DenseLayout {
@@ -556,7 +559,8 @@ struct TiledLayout {
                 while (m != 0) {
                     const int b = std::countr_zero(m);
                     m &= m - 1;
-                    if (((seen[w] >> b) & 1) == 0) f(c0 + static_cast<std::size_t>(b));
+                    if (!bit(seen, w * side + static_cast<std::size_t>(b)))
+                        f(c0 + static_cast<std::size_t>(b));
                 }
             }
         }
@@ -604,7 +608,7 @@ public:
         for (std::size_t w = full; w < m_words; ++w)
             m_in[w] = 0;
         for (std::size_t c = 64 * full; c < m_cells; ++c)
-            if (eq ? m_labels[c] == m_k : m_labels[c] <= m_k) m_in[c >> 6] |= 1ULL << (c & 63);
+            if (eq ? m_labels[c] == m_k : m_labels[c] <= m_k) set_bit(m_in, c);
         m_L.clear_shared(m_in);
         std::fill_n(m_seen, m_words, 0);
     }
@@ -740,10 +744,7 @@ private:
         std::size_t c = c0;
         int s = s0;
         do {
-            if (s == S) {
-                const std::size_t st = m_L.s(c);
-                m_seen[st >> 6] |= 1ULL << (st & 63);
-            }
+            if (s == S) set_bit(m_seen, m_L.s(c));
             const long ci = m_L.ci(c), cj = m_L.cj(c);
             m_pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
             if (s == E || s == W)
