@@ -35,6 +35,7 @@
 #include <functional>
 #include <string>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace lugeo;
@@ -51,6 +52,16 @@ double peak_mib() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+/// The process's resident memory now (/proc/self/statm), MiB.
+double resident_mib() {
+    long pages = 0, resident = 0;
+    if (FILE *f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
 }
 
 struct Timing {
@@ -136,8 +147,8 @@ std::vector<Unit> grid_kiosks(const Network &net, int nx, int ny) {
 }
 
 void line(const char *what, const Timing &t, const char *extra = "") {
-    std::printf("  %-34s wall %8.1f ms  cpu %8.1f ms  peak RSS %7.1f MiB  %s\n", what, t.wall * 1e3,
-                t.cpu * 1e3, peak_mib(), extra);
+    std::printf("  %-34s wall %8.1f ms  cpu %8.1f ms  peak RSS %7.1f MiB (now %5.1f)  %s\n", what,
+                t.wall * 1e3, t.cpu * 1e3, peak_mib(), resident_mib(), extra);
 }
 
 } // namespace
@@ -206,17 +217,24 @@ int main(int argc, char **argv) {
         const Timing tp = best_of(runs, [&] { a = area(pieces_to_polygon(net, pieces, po)); });
         std::snprintf(extra, sizeof extra, "%.2f km2", a / 1e6);
         line("union polygon alone (raster)", tp, extra);
+        // (what this program kept of the steps above is freed: the peak is the call's own)
+        reach = Reach{};
+        std::vector<EdgePiece>().swap(pieces);
         IsochroneOptions io;
         io.minutes = {limit / 60};
         io.profile = Profile::car;
         io.per_source = false;
         IsochroneResult res;
-        const Timing te = best_of(runs, [&] { res = compute_isochrones(net, src, io); });
+        auto call = [&] {
+            res = IsochroneResult{}; // (the last run's result is not kept beside the next)
+            res = compute_isochrones(net, src, io);
+        };
+        const Timing te = best_of(runs, call);
         std::snprintf(extra, sizeof extra, "search %.1f, polygons %.1f, figures %.1f ms (wall)",
                       res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
         line("compute_isochrones end to end", te, extra);
         io.city_figures = false; // what a map asks: the polygon and its own figures
-        const Timing tm = best_of(runs, [&] { res = compute_isochrones(net, src, io); });
+        const Timing tm = best_of(runs, call);
         std::snprintf(extra, sizeof extra, "search %.1f, polygons %.1f, figures %.1f ms (wall)",
                       res.search_seconds * 1e3, res.polygon_seconds * 1e3, res.stats_seconds * 1e3);
         line("  without the city-wide figures", tm, extra);

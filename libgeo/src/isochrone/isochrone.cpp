@@ -201,7 +201,9 @@ struct RasterWork {
 /// Raster polygons of nested thresholds: each line burnt with its band (the first
 /// threshold reaching it), small holes filled in the grid, polygon k = the cells with band
 /// <= k (polygonize_nested); band k = the cells with band == k (polygonize_label), so that
-/// bands tile the polygons exactly. `origin` aligns the grid; `threads` burn the lines.
+/// bands tile the polygons exactly; band 0 is polygon 0 (for the lowest label the label
+/// tracer's rules and the nested one's agree: test_raster), left empty here for the caller
+/// to copy once the grid's memory is free. `origin` aligns the grid; `threads` burn the lines.
 /// `visit` sees the grid and the polygons before the grid's memory goes back to `work`.
 /// With `within` (a grid on the same lattice, e.g. the union's), polygon k is traced from
 /// the cells with band <= k labelled as in `within` (raster::relabel_within), so that it
@@ -238,12 +240,9 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
         out[k] = traced[k]
                      ? std::move(*traced[k])
                      : raster::polygonize_nested(g, static_cast<std::uint8_t>(k), work.scratch);
-        // band 0 is polygon 0: for the lowest label the label tracer's rules and the nested
-        // one's agree (test_raster), so it is not traced twice
-        if (band_polygons)
+        if (band_polygons && k > 0)
             (*band_polygons)[k] =
-                k == 0 ? out[0]
-                       : raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
+                raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
     }
     visit(static_cast<const raster::TiledBandGrid &>(g), out);
     work.band = std::move(g.band);
@@ -394,6 +393,80 @@ CumulativeReach reach_all(const Network &net,
         c.reached.emplace_back(std::move(parts));
     }
     return c;
+}
+
+/// The city-wide figures of `all` (the union's reach): the 1/5/30 standard (road, key sites
+/// and incidents within each threshold) and the road beyond `beyond_minutes`.
+void city_figures(const Network &net, const CumulativeReach &all, const IsochroneOptions &o,
+                  const IsochronePoints &pts, IsochroneResult &res) {
+    // the city-wide standard: a point is within threshold k if some threshold j <= k
+    // reaches its snap on the network (by j's profile) in time
+    std::map<Profile, std::vector<double>> ks_time, inc_time; // per profile, per point
+    auto time_points = [&](const std::vector<XY> &points, Profile p) {
+        std::vector<double> t(points.size(), inf);
+        Network::SnapOptions so;
+        so.profile = p;
+        so.max_distance_m = pts.max_snap_m;
+        const Reach &r = all.searches.at(p);
+        for (std::size_t i = 0; i < points.size(); ++i)
+            if (const auto s = net.snap(points[i], so))
+                t[i] = time_at(net, r, s->edge, s->offset_m);
+        return t;
+    };
+    for (const auto &[p, r] : all.searches) {
+        ks_time[p] = time_points(pts.key_sites, p);
+        inc_time[p] = time_points(pts.incidents, p);
+    }
+    auto count_within = [&](std::map<Profile, std::vector<double>> &times, std::size_t n,
+                            std::size_t k) {
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            bool ok = false;
+            for (std::size_t j = 0; j <= k && !ok; ++j)
+                ok = times[res.profiles[j]][i] <= o.minutes[j] * 60.0;
+            c += ok;
+        }
+        return c;
+    };
+    for (std::size_t k = 0; k < o.minutes.size(); ++k) {
+        StandardFigure f;
+        f.minutes = o.minutes[k];
+        f.profile = res.profiles[k];
+        double reached = 0; // (the usable road is the network's: Network::usable_length_m)
+        for (const auto &[e, intervals] : all.reached[k]) {
+            if (!net.is_usable(f.profile, e)) continue;
+            for (const Interval &i : intervals)
+                reached += i.to - i.from;
+        }
+        f.road_km = net.usable_length_m(f.profile) / 1000.0;
+        f.reached_km = reached / 1000.0;
+        f.key_sites = pts.key_sites.size();
+        f.key_sites_within = count_within(ks_time, pts.key_sites.size(), k);
+        f.incidents = pts.incidents.size();
+        f.incidents_within = count_within(inc_time, pts.incidents.size(), k);
+        res.standard.push_back(f);
+    }
+
+    // the road beyond `beyond_minutes`, longest first
+    for (std::size_t k = 0; k < o.minutes.size(); ++k) {
+        if (std::abs(o.minutes[k] - o.beyond_minutes) > 1e-9) continue;
+        const Profile p = res.profiles[k];
+        const Reach &last = all.searches.at(res.profiles.back());
+        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+            if (!net.is_usable(p, e)) continue;
+            for (const Interval &part :
+                 subtract({0.0, net.edge(e).length_m}, all.reached[k].of(e))) {
+                BeyondPiece b{{e, part.from, part.to}};
+                b.time_s =
+                    std::min({time_at(net, last, e, part.from), time_at(net, last, e, part.to),
+                              time_at(net, last, e, b.mid_m())});
+                res.beyond.push_back(b);
+            }
+        }
+        std::stable_sort(
+            res.beyond.begin(), res.beyond.end(),
+            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m() > b.length_m(); });
+    }
 }
 
 struct PreparedPolygon {
@@ -574,7 +647,16 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                 one[p] = {v[i]};
             each.push_back(reach_all(net, one, o.minutes, res.profiles, o.direction));
         }
+    for (auto &c : each) // (only the union's searches are read again: city_figures)
+        c.searches.clear();
     res.search_seconds = seconds_since(t0);
+
+    // the city-wide figures first: they read the searches, the polygons only what was
+    // reached, so the searches' memory is free before the grids are made
+    const auto t2 = Clock::now();
+    if (o.city_figures) city_figures(net, all, o, pts, res);
+    all.searches.clear();
+    res.stats_seconds = seconds_since(t2);
 
     // polygons
     const auto t1 = Clock::now();
@@ -632,6 +714,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                  po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads(),
                  o.per_source ? &union_grid : nullptr, nullptr);
     }
+    if (po.method == PolygonMethod::raster && !res.bands.empty())
+        res.bands[0] = res.unions[0].polygon; // (raster_polygons: band 0 is polygon 0)
     // (all grids share the lattice through the origin; each source's polygons are traced
     // from its cells with the union's labels, so they lie inside the union's)
     // sources are independent: a few threads, each with its own work buffers (and GEOS
@@ -706,8 +790,8 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
         }
     res.polygon_seconds = seconds_since(t1);
 
-    // figures per polygon
-    const auto t2 = Clock::now();
+    // figures per polygon (raster: read from the grids, above)
+    const auto t3 = Clock::now();
     if (po.method == PolygonMethod::buffer) {
         for (auto &u : res.unions)
             polygon_figures(net, u, all.reached[u.threshold], pts, u.profile);
@@ -716,79 +800,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
                             pts, p.profile);
     }
 
-    if (!o.city_figures) {
-        res.stats_seconds = seconds_since(t2);
-        return res;
-    }
-    // the city-wide standard: a point is within threshold k if some threshold j <= k
-    // reaches its snap on the network (by j's profile) in time
-    std::map<Profile, std::vector<double>> ks_time, inc_time; // per profile, per point
-    auto time_points = [&](const std::vector<XY> &points, Profile p) {
-        std::vector<double> t(points.size(), inf);
-        Network::SnapOptions so;
-        so.profile = p;
-        so.max_distance_m = pts.max_snap_m;
-        const Reach &r = all.searches.at(p);
-        for (std::size_t i = 0; i < points.size(); ++i)
-            if (const auto s = net.snap(points[i], so))
-                t[i] = time_at(net, r, s->edge, s->offset_m);
-        return t;
-    };
-    for (const auto &[p, r] : all.searches) {
-        ks_time[p] = time_points(pts.key_sites, p);
-        inc_time[p] = time_points(pts.incidents, p);
-    }
-    auto count_within = [&](std::map<Profile, std::vector<double>> &times, std::size_t n,
-                            std::size_t k) {
-        std::size_t c = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            bool ok = false;
-            for (std::size_t j = 0; j <= k && !ok; ++j)
-                ok = times[res.profiles[j]][i] <= o.minutes[j] * 60.0;
-            c += ok;
-        }
-        return c;
-    };
-    for (std::size_t k = 0; k < o.minutes.size(); ++k) {
-        StandardFigure f;
-        f.minutes = o.minutes[k];
-        f.profile = res.profiles[k];
-        double reached = 0; // (the usable road is the network's: Network::usable_length_m)
-        for (const auto &[e, intervals] : all.reached[k]) {
-            if (!net.is_usable(f.profile, e)) continue;
-            for (const Interval &i : intervals)
-                reached += i.to - i.from;
-        }
-        f.road_km = net.usable_length_m(f.profile) / 1000.0;
-        f.reached_km = reached / 1000.0;
-        f.key_sites = pts.key_sites.size();
-        f.key_sites_within = count_within(ks_time, pts.key_sites.size(), k);
-        f.incidents = pts.incidents.size();
-        f.incidents_within = count_within(inc_time, pts.incidents.size(), k);
-        res.standard.push_back(f);
-    }
-
-    // the road beyond `beyond_minutes`, longest first
-    for (std::size_t k = 0; k < o.minutes.size(); ++k) {
-        if (std::abs(o.minutes[k] - o.beyond_minutes) > 1e-9) continue;
-        const Profile p = res.profiles[k];
-        const Reach &last = all.searches.at(res.profiles.back());
-        for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
-            if (!net.is_usable(p, e)) continue;
-            for (const Interval &part :
-                 subtract({0.0, net.edge(e).length_m}, all.reached[k].of(e))) {
-                BeyondPiece b{{e, part.from, part.to}};
-                b.time_s =
-                    std::min({time_at(net, last, e, part.from), time_at(net, last, e, part.to),
-                              time_at(net, last, e, b.mid_m())});
-                res.beyond.push_back(b);
-            }
-        }
-        std::stable_sort(
-            res.beyond.begin(), res.beyond.end(),
-            [](const BeyondPiece &a, const BeyondPiece &b) { return a.length_m() > b.length_m(); });
-    }
-    res.stats_seconds = seconds_since(t2);
+    res.stats_seconds += seconds_since(t3);
     return res;
 }
 

@@ -416,11 +416,18 @@ namespace {
 // its left: S runs east, E north, N west, W south.
 enum Side : int { S = 0, E = 1, N = 2, W = 3 };
 
-using Pt = std::pair<long, long>; ///< a lattice point, in half cells from the grid's corner
+/// A lattice point, in half cells from the grid's corner (a grid is at most 1e9 cells wide
+/// and high: make_tiled_grid, limits::max_raster_cells).
+using Pt = std::pair<std::int32_t, std::int32_t>;
+
+Pt lattice(long x, long y) {
+    return {static_cast<std::int32_t>(x), static_cast<std::int32_t>(y)};
+}
 
 struct RingInfo {
     std::vector<Pt> lat;                ///< vertices in half cells from the grid's corner
     double area_m2 = 0;                 ///< signed: > 0 outer (counter-clockwise), < 0 hole
+    std::size_t keys_begin = 0, keys_end = 0; ///< its E and W edges in Tracer::m_keys
     std::size_t left_e = 0, left_w = 0; ///< cells of the leftmost E-side and W-side edges
     int left_e_col = 1 << 30, left_w_col = 1 << 30;
     int owner = -1; ///< hole: its outer ring; outer: the hole it lies in (-1: none)
@@ -689,14 +696,14 @@ public:
         for (std::size_t r = 0; r < m_rings.size(); ++r)
             if (m_rings[r].area_m2 > 0 && m_rings[r].state == 0) {
                 poly_of[r] = static_cast<int>(out.size());
-                out.push_back(Polygon{world(m_rings[r].lat), {}});
+                out.push_back(Polygon{world(std::move(m_rings[r].lat)), {}});
             }
         for (std::size_t r = 0; r < m_rings.size(); ++r) {
             if (m_rings[r].area_m2 >= 0) continue;
             const int st = m_rings[r].state;
             if (st == 0)
                 out[static_cast<std::size_t>(poly_of[static_cast<std::size_t>(m_rings[r].owner)])]
-                    .holes.push_back(world(m_rings[r].lat));
+                    .holes.push_back(world(std::move(m_rings[r].lat)));
             else if (st == 1 && filled)
                 filled->push_back(std::move(m_rings[r].lat));
         }
@@ -739,18 +746,21 @@ private:
         // the cell corner between side s and side s + 1 (the centre of a marching-squares cell)
         static constexpr int corner[4][2] = {{2, 0}, {2, 2}, {0, 2}, {0, 0}};
         m_pts.clear();
-        m_sides.clear();
+        m_side_at.clear();
         m_pinches.clear();
+        m_walk_keys = m_keys.size();
         std::size_t c = c0;
         int s = s0;
         do {
             if (s == S) set_bit(m_seen, m_L.s(c));
             const long ci = m_L.ci(c), cj = m_L.cj(c);
-            m_pts.emplace_back(2 * ci + mid[s][0], 2 * cj + mid[s][1]);
-            if (s == E || s == W)
-                m_sides.emplace_back(static_cast<std::uint64_t>(c) * 4 +
-                                         static_cast<std::uint64_t>(s),
-                                     m_pts.size() - 1);
+            m_pts.push_back(lattice(2 * ci + mid[s][0], 2 * cj + mid[s][1]));
+            if (s == E || s == W) {
+                m_keys.push_back(static_cast<std::uint64_t>(c) * 4 + static_cast<std::uint64_t>(s));
+                // (only a nested walk can split at pinches and needs to know where it was)
+                if (m_mode == Mode::nested)
+                    m_side_at.push_back(static_cast<std::uint32_t>(m_pts.size() - 1));
+            }
             const int s1 = (s + 1) % 4;
             const std::size_t nb = at(c, m_off[s]);
             const std::size_t diag = at(c, m_off[s] + m_off[s1]);
@@ -770,7 +780,7 @@ private:
                 centre = label(c) != label(diag);
             }
             if (!go_diag) go_ahead = inside(ahead);
-            if (centre) m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
+            if (centre) m_pts.push_back(lattice(2 * ci + corner[s][0], 2 * cj + corner[s][1]));
             if (go_diag) {
                 c = diag;
                 s = (s + 3) % 4;
@@ -781,7 +791,7 @@ private:
                 // marching-squares cell: when the two neighbouring corners differ, it takes
                 // its quarter, through the shared corner point
                 if (m_mode != Mode::mask && label(nb) != label(ahead)) {
-                    m_pts.emplace_back(2 * ci + corner[s][0], 2 * cj + corner[s][1]);
+                    m_pts.push_back(lattice(2 * ci + corner[s][0], 2 * cj + corner[s][1]));
                     if (m_mode == Mode::nested && saddle) m_pinches.push_back(m_pts.size() - 1);
                 }
                 s = s1;
@@ -791,18 +801,21 @@ private:
 
     /// The walked sequence split at pinch points visited twice (nested: two quarters of
     /// different labels on a diagonal), so that every ring is simple: sequences of indices
-    /// into m_pts.
-    void split_at_pinches() {
-        m_subs.clear();
-        m_subs.emplace_back(m_pts.size());
-        for (std::size_t q = 0; q < m_pts.size(); ++q)
-            m_subs[0][q] = q;
-        if (m_pinches.size() < 2) return;
+    /// into m_pts; false (and m_subs untouched) when the walk is one ring.
+    bool split_at_pinches() {
+        if (m_pinches.size() < 2) return false;
         std::sort(m_pinches.begin(), m_pinches.end(), [&](std::size_t a, std::size_t b) {
             return m_pts[a] != m_pts[b] ? m_pts[a] < m_pts[b] : a < b;
         });
+        bool split = false;
         for (std::size_t q = 0; q + 1 < m_pinches.size(); ++q) {
             if (m_pts[m_pinches[q]] != m_pts[m_pinches[q + 1]]) continue;
+            if (!split) {
+                m_subs.assign(1, std::vector<std::size_t>(m_pts.size()));
+                for (std::size_t i = 0; i < m_pts.size(); ++i)
+                    m_subs[0][i] = i;
+                split = true;
+            }
             const std::size_t a = m_pinches[q], b = m_pinches[q + 1]; // a < b
             // the sub-sequence holding a (and then b): cut [a, b) out of it
             for (auto &seq : m_subs) {
@@ -816,50 +829,79 @@ private:
                 break;
             }
         }
+        return split;
     }
 
-    /// One closed sequence of lattice points into a ring: collinear points dropped, area.
-    RingInfo make_ring(const std::vector<std::size_t> &idx) const {
+    /// One closed sequence of n lattice points (point q: pt(q)) into a ring: collinear
+    /// points dropped, area.
+    template <class At> RingInfo make_ring(std::size_t n, At &&pt) const {
         RingInfo ring;
-        const std::size_t n = idx.size();
-        long long twice = 0;
-        for (std::size_t q = 0; q < n; ++q) {
-            const Pt &p = m_pts[idx[q]];
-            const Pt &pn = m_pts[idx[(q + 1) % n]];
-            twice += static_cast<long long>(p.first) * pn.second -
-                     static_cast<long long>(pn.first) * p.second;
-            const Pt &pv = m_pts[idx[(q + n - 1) % n]];
+        auto corner = [&](std::size_t q) {
+            const Pt &p = pt(q), &pn = pt((q + 1) % n), &pv = pt((q + n - 1) % n);
             const long ax = p.first - pv.first, ay = p.second - pv.second;
             const long bx = pn.first - p.first, by = pn.second - p.second;
-            if (ax * by - ay * bx != 0) ring.lat.push_back(p);
+            return ax * by - ay * bx != 0;
+        };
+        std::size_t corners = 0; // counted first: the ring's memory is exact
+        for (std::size_t q = 0; q < n; ++q)
+            corners += corner(q);
+        ring.lat.reserve(corners + 1);
+        long long twice = 0;
+        for (std::size_t q = 0; q < n; ++q) {
+            const Pt &p = pt(q), &pn = pt((q + 1) % n);
+            twice += static_cast<long long>(p.first) * pn.second -
+                     static_cast<long long>(pn.first) * p.second;
+            if (corner(q)) ring.lat.push_back(p);
         }
         ring.lat.push_back(ring.lat.front());
         ring.area_m2 = static_cast<double>(twice) / 2 * m_half * m_half;
         return ring;
     }
 
-    /// The walked sequence as rings (split at pinches), each E/W side recorded with its
-    /// ring, and each ring's leftmost E and W edges.
+    /// The walked sequence as rings (split at pinches), each ring with its E/W edges (a
+    /// range of m_keys) and its leftmost E and W edges.
     void add_rings() {
-        split_at_pinches();
-        m_sub_of.assign(m_pts.size(), 0);
-        const int first_id = static_cast<int>(m_rings.size());
-        for (std::size_t t = 0; t < m_subs.size(); ++t) {
-            for (std::size_t q : m_subs[t])
-                m_sub_of[q] = first_id + static_cast<int>(t);
-            m_rings.push_back(make_ring(m_subs[t]));
+        const std::size_t first = m_rings.size();
+        if (!split_at_pinches()) {
+            m_rings.push_back(make_ring(m_pts.size(), [&](std::size_t q) -> const Pt & {
+                return m_pts[q];
+            }));
+            m_rings.back().keys_begin = m_walk_keys;
+        } else {
+            // the walk's keys regrouped by ring (a counting sort: rings keep their order)
+            std::vector<std::uint32_t> sub_of(m_pts.size(), 0);
+            std::vector<std::size_t> begin(m_subs.size() + 1, 0);
+            for (std::size_t t = 0; t < m_subs.size(); ++t) {
+                for (std::size_t q : m_subs[t])
+                    sub_of[q] = static_cast<std::uint32_t>(t);
+                const auto &seq = m_subs[t];
+                m_rings.push_back(make_ring(
+                    seq.size(), [&](std::size_t q) -> const Pt & { return m_pts[seq[q]]; }));
+            }
+            for (const std::uint32_t q : m_side_at)
+                ++begin[sub_of[q] + 1];
+            for (std::size_t t = 0; t < m_subs.size(); ++t)
+                begin[t + 1] += begin[t];
+            std::vector<std::uint64_t> keys(m_side_at.size());
+            std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+            for (std::size_t e = 0; e < m_side_at.size(); ++e)
+                keys[next[sub_of[m_side_at[e]]]++] = m_keys[m_walk_keys + e];
+            std::copy(keys.begin(), keys.end(), m_keys.begin() + static_cast<long>(m_walk_keys));
+            for (std::size_t t = 0; t < m_subs.size(); ++t)
+                m_rings[first + t].keys_begin = m_walk_keys + begin[t];
         }
-        for (const auto &[key, q] : m_sides) {
-            const int id = m_sub_of[q];
-            m_ring_of.emplace_back(key, id);
-            RingInfo &r = ring(id);
-            const std::size_t cell = static_cast<std::size_t>(key / 4);
-            const int side = static_cast<int>(key % 4);
-            const int ci = static_cast<int>(m_L.ci(cell));
-            int &col = side == E ? r.left_e_col : r.left_w_col;
-            if (ci < col) {
-                col = ci;
-                (side == E ? r.left_e : r.left_w) = cell;
+        for (std::size_t r = first; r < m_rings.size(); ++r) {
+            RingInfo &ring = m_rings[r];
+            ring.keys_end = r + 1 < m_rings.size() ? m_rings[r + 1].keys_begin : m_keys.size();
+            for (std::size_t e = ring.keys_begin; e < ring.keys_end; ++e) {
+                const std::size_t cell = static_cast<std::size_t>(m_keys[e] / 4);
+                const int side = static_cast<int>(m_keys[e] % 4);
+                const int ci = static_cast<int>(m_L.ci(cell));
+                int &col = side == E ? ring.left_e_col : ring.left_w_col;
+                if (ci < col) {
+                    col = ci;
+                    (side == E ? ring.left_e : ring.left_w) = cell;
+                }
             }
         }
     }
@@ -880,8 +922,10 @@ private:
         };
         for (const std::uint64_t e : edges)
             if (e != none) table[slot(e)].first = e;
-        for (const auto &[key, ring] : m_ring_of)
-            if (auto &t = table[slot(key)]; t.first == key) t.second = ring;
+        for (std::size_t r = 0; r < m_rings.size(); ++r)
+            for (std::size_t e = m_rings[r].keys_begin; e < m_rings[r].keys_end; ++e)
+                if (auto &t = table[slot(m_keys[e])]; t.first == m_keys[e])
+                    t.second = static_cast<int>(r);
         std::vector<int> out(edges.size(), -1);
         for (std::size_t r = 0; r < edges.size(); ++r) {
             if (edges[r] == none) continue;
@@ -903,12 +947,14 @@ private:
         return rg.state;
     }
 
-    Ring world(const std::vector<Pt> &lat) const {
+    /// A ring in world coordinates (its lattice points freed: a ring is in memory once).
+    Ring world(std::vector<Pt> &&lat) const {
         Ring r;
         r.reserve(lat.size());
         for (const auto &[x, y] : lat)
             r.push_back(
                 {m_x0 + static_cast<double>(x) * m_half, m_y0 + static_cast<double>(y) * m_half});
+        std::vector<Pt>().swap(lat);
         return r;
     }
 
@@ -925,13 +971,14 @@ private:
     std::uint64_t *m_in = nullptr;   ///< per stored cell: inside
     std::uint64_t *m_seen = nullptr; ///< per stored cell: its S edge traced
     std::vector<RingInfo> m_rings;
-    std::vector<std::pair<std::uint64_t, int>> m_ring_of; ///< (cell * 4 + side, ring), E and W
+    /// every traced E and W edge (cell * 4 + side), grouped by ring (RingInfo::keys_begin)
+    std::vector<std::uint64_t> m_keys;
     // the ring being walked
     std::vector<Pt> m_pts;
-    std::vector<std::pair<std::uint64_t, std::size_t>> m_sides; ///< (cell * 4 + side, in m_pts)
-    std::vector<std::size_t> m_pinches;                         ///< indices in m_pts
-    std::vector<int> m_sub_of;                                  ///< per index in m_pts: ring
-    std::vector<std::vector<std::size_t>> m_subs;
+    std::size_t m_walk_keys = 0;          ///< where its edges begin in m_keys
+    std::vector<std::uint32_t> m_side_at; ///< nested: per edge of the walk, its index in m_pts
+    std::vector<std::size_t> m_pinches;   ///< indices in m_pts
+    std::vector<std::vector<std::size_t>> m_subs; ///< the walk split at pinches
 };
 
 /// The tracer behind polygonize, polygonize_label and polygonize_nested.
@@ -957,8 +1004,8 @@ MultiPolygon trace(const BandGrid &g, std::uint8_t k, Mode mode, double fill_hol
             if (filled)
                 for (std::size_t q = before; q < filled->size(); ++q)
                     for (auto &p : (*filled)[q]) {
-                        p.first += 2L * i0;
-                        p.second += 2L * j0;
+                        p.first += 2 * i0;
+                        p.second += 2 * j0;
                     }
             return out;
         }
@@ -1033,7 +1080,7 @@ std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, 
                                                        Scratch &scratch) {
     std::vector<std::optional<MultiPolygon>> traced(bands);
     if (empty_grid(g)) return traced;
-    std::vector<std::vector<std::pair<long, long>>> holes;
+    std::vector<std::vector<Pt>> holes;
     std::vector<double> xs;
     // per level: the lowest band next to (8 neighbours) a cell its fill changed
     std::vector<std::uint8_t> touched(bands, BandGrid::none);
@@ -1046,8 +1093,8 @@ std::vector<std::optional<MultiPolygon>> fill_holes_of(G &g, std::size_t bands, 
         for (const auto &h : holes) {
             long ymin = h[0].second, ymax = ymin;
             for (const auto &p : h) {
-                ymin = std::min(ymin, p.second);
-                ymax = std::max(ymax, p.second);
+                ymin = std::min<long>(ymin, p.second);
+                ymax = std::max<long>(ymax, p.second);
             }
             for (long j = std::max(0L, (ymin - 1) / 2); 2 * j + 1 <= ymax && j < g.h; ++j) {
                 const long y = 2 * j + 1;
