@@ -5,7 +5,9 @@
 // 101.55 E), each copy moved as a whole (no rotation, no scaling: lengths are kept within
 // the error of a local equirectangular projection), and neighbouring tiles are joined by
 // synthetic trunk roads (highway=trunk, name "synthetic link ...", lugeo:synthetic=yes)
-// between nodes of their major roads facing each other. The streets, their classes, names,
+// between nodes of their major roads facing each other, chosen among the nodes of each
+// copy's largest strongly connected car network (so that the links join the copies' cores,
+// not a one-way fragment or a road cut at the extract's edge). The streets, their classes, names,
 // one-way and speed tags are the extracts' own: © OpenStreetMap contributors, ODbL 1.0
 // (https://www.openstreetmap.org/copyright). The layout, the links and the ids are not OSM.
 // Never a test fixture; used by bench/ only (docs/benchmarks.md).
@@ -59,8 +61,98 @@ struct Extract {
     };
     std::vector<Way> ways;
     double minx = 1e300, miny = 1e300, maxx = -1e300, maxy = -1e300;
-    std::vector<std::uint32_t> major; ///< nodes of primary/secondary/tertiary/trunk ways
+    std::vector<std::uint32_t> major; ///< nodes of primary/secondary/tertiary/trunk ways,
+                                      ///< in the largest strongly connected car network
 };
+
+/// Whether a car may drive the way (lugeo's default car profile: its road classes, one-way
+/// rules and access tags, as far as they decide the largest component): 0 no, else the
+/// directions allowed, 1 along, 2 against, 3 both.
+int car_directions(const std::vector<std::pair<std::string, std::string>> &tags) {
+    static const char *const classes[] = {
+        "motorway",     "motorway_link", "trunk",         "trunk_link",     "primary",
+        "primary_link", "secondary",     "secondary_link", "tertiary",      "tertiary_link",
+        "unclassified", "residential",   "road",          "living_street",  "service"};
+    auto get = [&](const char *k) -> std::string {
+        for (const auto &[key, v] : tags)
+            if (key == k) return v;
+        return "";
+    };
+    const std::string hw = get("highway");
+    if (std::none_of(std::begin(classes), std::end(classes), [&](const char *c) { return hw == c; }))
+        return 0;
+    for (const char *k : {"access", "motor_vehicle", "motorcar", "vehicle"})
+        if (const std::string v = get(k); v == "no" || v == "private") return 0;
+    const std::string ow = get("oneway"), junction = get("junction");
+    if (ow == "yes" || ow == "true" || ow == "1") return 1;
+    if (ow == "-1" || ow == "reverse") return 2;
+    if (ow.empty() && (junction == "roundabout" || junction == "circular" || hw == "motorway"))
+        return 1;
+    return 3;
+}
+
+/// Per node: whether it lies in the largest strongly connected component of the car graph
+/// (Kosaraju, iterative: first the finishing order on the graph, then the components on
+/// the reversed graph in reverse finishing order).
+std::vector<bool> largest_car_core(std::size_t nodes, const std::vector<Extract::Way> &ways) {
+    std::vector<std::vector<std::uint32_t>> fwd(nodes), bwd(nodes);
+    for (const auto &w : ways) {
+        const int d = car_directions(w.tags);
+        for (std::size_t i = 0; d && i + 1 < w.nodes.size(); ++i) {
+            const std::uint32_t a = w.nodes[i], b = w.nodes[i + 1];
+            if (d & 1) fwd[a].push_back(b), bwd[b].push_back(a);
+            if (d & 2) fwd[b].push_back(a), bwd[a].push_back(b);
+        }
+    }
+    std::vector<std::uint32_t> order;
+    std::vector<char> seen(nodes, 0);
+    std::vector<std::pair<std::uint32_t, std::size_t>> stack;
+    for (std::uint32_t s = 0; s < nodes; ++s) {
+        if (seen[s]) continue;
+        seen[s] = 1;
+        stack.push_back({s, 0});
+        while (!stack.empty()) {
+            auto &[v, next] = stack.back();
+            if (next < fwd[v].size()) {
+                const std::uint32_t u = fwd[v][next++];
+                if (!seen[u]) {
+                    seen[u] = 1;
+                    stack.push_back({u, 0});
+                }
+            } else {
+                order.push_back(v);
+                stack.pop_back();
+            }
+        }
+    }
+    std::vector<std::int32_t> comp(nodes, -1);
+    std::vector<std::size_t> size;
+    std::vector<std::uint32_t> todo;
+    for (std::size_t q = order.size(); q-- > 0;) {
+        const std::uint32_t s = order[q];
+        if (comp[s] >= 0) continue;
+        const auto c = static_cast<std::int32_t>(size.size());
+        size.push_back(0);
+        comp[s] = c;
+        todo.push_back(s);
+        while (!todo.empty()) {
+            const std::uint32_t v = todo.back();
+            todo.pop_back();
+            ++size.back();
+            for (const std::uint32_t u : bwd[v])
+                if (comp[u] < 0) {
+                    comp[u] = c;
+                    todo.push_back(u);
+                }
+        }
+    }
+    const auto largest =
+        static_cast<std::int32_t>(std::max_element(size.begin(), size.end()) - size.begin());
+    std::vector<bool> out(nodes);
+    for (std::size_t n = 0; n < nodes; ++n)
+        out[n] = comp[n] == largest;
+    return out;
+}
 
 using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
 
@@ -147,11 +239,15 @@ Extract read_extract(const std::string &path, const std::string &name) {
     }
     e.node_tags = std::move(c.node_tags);
     e.ways = std::move(c.ways);
+    const std::vector<bool> core = largest_car_core(e.x.size(), e.ways);
     for (std::uint32_t n = 0; n < c.major_node.size(); ++n)
-        if (c.major_node[n]) e.major.push_back(n);
-    std::fprintf(stderr, "make_prefecture: %s: %zu highway ways, %zu nodes, %.1f x %.1f km\n",
-                 path.c_str(), e.ways.size(), e.x.size(), (e.maxx - e.minx) / 1e3,
-                 (e.maxy - e.miny) / 1e3);
+        if (c.major_node[n] && core[n]) e.major.push_back(n);
+    std::fprintf(stderr,
+                 "make_prefecture: %s: %zu highway ways, %zu nodes (%zu in the largest strongly "
+                 "connected car network, %zu of them on major roads), %.1f x %.1f km\n",
+                 path.c_str(), e.ways.size(), e.x.size(),
+                 static_cast<std::size_t>(std::count(core.begin(), core.end(), true)),
+                 e.major.size(), (e.maxx - e.minx) / 1e3, (e.maxy - e.miny) / 1e3);
     return e;
 }
 

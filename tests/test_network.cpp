@@ -687,11 +687,14 @@ TEST_CASE("edges in a box: the snapping index gives what a pass over every edge 
         all.extend(p);
     std::mt19937 rng(20261202);
     std::uniform_real_distribution<double> ux(all.minx - 500, all.maxx + 500),
-        uy(all.miny - 500, all.maxy + 500), size(0, 3000);
+        uy(all.miny - 500, all.maxy + 500), size(0, 3000),
+        large(3000, std::max(all.maxx - all.minx, all.maxy - all.miny));
     for (int n = 0; n < 40; ++n) {
+        // small boxes (a few hits, sorted) and large ones (much of the network: a bit per edge)
+        auto &sz = n % 2 ? large : size;
         Box b;
         b.extend({ux(rng), uy(rng)});
-        b.extend({b.minx + size(rng), b.miny + size(rng)});
+        b.extend({b.minx + sz(rng), b.miny + sz(rng)});
         std::vector<std::uint32_t> brute;
         for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
             const auto g = net.edge_geometry(e);

@@ -196,6 +196,7 @@ unsigned burn_threads() {
 struct RasterWork {
     std::vector<std::uint8_t> band;
     raster::Scratch scratch;
+    bool reused = true; ///< false: one set of pieces only (the scratch is freed once traced)
 };
 
 /// Raster polygons of nested thresholds: each line burnt with its band (the first
@@ -213,7 +214,7 @@ struct RasterWork {
 /// memory and time follow the road reached, not its bounding box.
 template <class Visit>
 std::vector<MultiPolygon>
-raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, std::size_t bands,
+raster_polygons(std::vector<std::pair<LineString, std::uint8_t>> &&lines, std::size_t bands,
                 const PolygonOptions &o, XY origin, RasterWork &work,
                 std::vector<MultiPolygon> *band_polygons, unsigned threads, Visit &&visit,
                 const raster::TiledBandGrid *within = nullptr) {
@@ -230,6 +231,7 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
     raster::TiledBandGrid g =
         raster::make_tiled_grid(box, o.trim_m, o.cell_m, origin, std::move(work.band));
     raster::burn_lines(g, lines, o.trim_m, threads);
+    std::vector<std::pair<LineString, std::uint8_t>>().swap(lines); // (burnt: not needed again)
     auto traced = raster::fill_holes(g, bands, o.fill_holes_below_m2, work.scratch);
     if (within)
         for (std::size_t k = 0; k < bands; ++k)
@@ -244,6 +246,7 @@ raster_polygons(const std::vector<std::pair<LineString, std::uint8_t>> &lines, s
             (*band_polygons)[k] =
                 raster::polygonize_label(g, static_cast<std::uint8_t>(k), work.scratch);
     }
+    if (!work.reused) raster::Scratch().swap(work.scratch);
     visit(static_cast<const raster::TiledBandGrid &>(g), out);
     work.band = std::move(g.band);
     return out;
@@ -375,6 +378,7 @@ CumulativeReach reach_all(const Network &net,
         std::vector<IntervalMap::Part> parts =
             k ? c.reached.back().parts() : std::vector<IntervalMap::Part>{};
         parts.reserve(parts.size() + pieces.size());
+        c.pieces.reserve(c.pieces.size() + pieces.size()); // (exact for one threshold)
         for (const EdgePiece &pc : pieces) {
             const auto add = [&](Interval part) {
                 IsochronePiece sub{pc, k, profiles[k]};
@@ -560,8 +564,9 @@ MultiPolygon pieces_to_polygon(const Network &net, const std::vector<EdgePiece> 
         for (const EdgePiece &p : pieces)
             lines.emplace_back(net.sub_line(p), 0);
         RasterWork work;
+        work.reused = false;
         return raster_polygons(
-            lines, 1, o, {0, 0}, work, nullptr, burn_threads(),
+            std::move(lines), 1, o, {0, 0}, work, nullptr, burn_threads(),
             [](const raster::TiledBandGrid &, std::vector<MultiPolygon> &) {})[0];
     }
     std::vector<LineString> lines;
@@ -687,7 +692,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             for (const IsochronePiece &ip : pieces)
                 lines.emplace_back(net.sub_line(ip), static_cast<std::uint8_t>(ip.threshold));
             raster_polygons(
-                lines, nk, po, origin, work, bands, threads,
+                std::move(lines), nk, po, origin, work, bands, threads,
                 [&](const raster::TiledBandGrid &g, std::vector<MultiPolygon> &polys) {
                     for (std::size_t k = 0; k < nk; ++k)
                         out[first + k].polygon = std::move(polys[k]);
@@ -710,6 +715,7 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
     raster::TiledBandGrid union_grid;
     {
         RasterWork work;
+        work.reused = false;
         make_all(res.pieces, all.reached, -1, res.unions, work,
                  po.method == PolygonMethod::raster ? &res.bands : nullptr, burn_threads(),
                  o.per_source ? &union_grid : nullptr, nullptr);

@@ -648,17 +648,38 @@ void Network::Builder::build_grid(Network &net) {
 std::vector<std::uint32_t> Network::edges_in(const Box &box) const {
     std::vector<std::uint32_t> out;
     if (!(box.minx <= box.maxx && box.miny <= box.maxy)) return out;
-    m_grid.cells_meeting(box, [&](std::span<const SegRef> refs) {
-        for (const SegRef r : refs) {
-            const XY a = m_points[r.seg], b = m_points[r.seg + 1];
-            if (std::max(a.x, b.x) < box.minx || std::min(a.x, b.x) > box.maxx ||
-                std::max(a.y, b.y) < box.miny || std::min(a.y, b.y) > box.maxy)
-                continue;
-            out.push_back(r.edge);
-        }
-    });
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    auto each = [&](auto &&f) {
+        m_grid.cells_meeting(box, [&](std::span<const SegRef> refs) {
+            for (const SegRef r : refs) {
+                const XY a = m_points[r.seg], b = m_points[r.seg + 1];
+                if (std::max(a.x, b.x) < box.minx || std::min(a.x, b.x) > box.maxx ||
+                    std::max(a.y, b.y) < box.miny || std::min(a.y, b.y) > box.maxy)
+                    continue;
+                f(r.edge);
+            }
+        });
+    };
+    // a segment is in every cell it crosses and an edge has many segments: a box holding
+    // much of the network marks its edges in a bit per edge (a 500k-edge network: 64 KB,
+    // where the list of every hit took 12 MB), a small one sorts its few hits
+    std::size_t refs = 0;
+    m_grid.cells_meeting(box, [&](std::span<const SegRef> r) { refs += r.size(); });
+    if (refs < m_edges.size() / 16) {
+        out.reserve(refs);
+        each([&](std::uint32_t e) { out.push_back(e); });
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+    std::vector<std::uint64_t> hit((m_edges.size() + 63) / 64, 0);
+    each([&](std::uint32_t e) { hit[e / 64] |= 1ULL << (e % 64); });
+    std::size_t n = 0;
+    for (const std::uint64_t w : hit)
+        n += static_cast<std::size_t>(std::popcount(w));
+    out.reserve(n);
+    for (std::size_t w = 0; w < hit.size(); ++w)
+        for (std::uint64_t m = hit[w]; m; m &= m - 1)
+            out.push_back(static_cast<std::uint32_t>(64 * w + static_cast<std::size_t>(std::countr_zero(m))));
     return out;
 }
 
