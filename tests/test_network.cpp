@@ -336,6 +336,37 @@ TEST_CASE("snapping: nearest usable edge, offset along it, distance, limit") {
     CHECK_FALSE(net.snap(XY{p.x, p.y - 1000.0}, {Profile::car, 100.0, true}));
 }
 
+TEST_CASE("a failed snap says why: the limit, and a nearby road outside the largest component") {
+    const AsciiMap map(R"(
+    A-----------B-----------C
+
+                            G
+
+    E-------F
+    )");
+    // E-F (80 m) is cut off; B-G (30 m) is one way out of the main roads
+    const Network net = map.build(
+        {{"ABC", "residential"}, {"EF", "residential"}, {"BG", "residential", "yes"}});
+    const Network::SnapOptions near{Profile::car, 30.0, true};
+    // 4 m north of E-F, 50 m from A-B-C: the cut-off part is named with its length
+    const XY p{map.at('E').x + 40.0, map.at('E').y + 4.0};
+    REQUIRE_FALSE(net.snap(p, near));
+    const std::string why = net.snap_failure(p, near);
+    CHECK(why.find("more than 30 m from every road usable by car in the network's largest "
+                   "component") == 0);
+    CHECK(why.find("the nearest, 4 m away, is in a part of 80 m of road") != std::string::npos);
+    // beside G: the one-way spur is the nearest, between parts of the network
+    const XY q{map.at('G').x + 3.0, map.at('G').y};
+    REQUIRE_FALSE(net.snap(q, Network::SnapOptions{Profile::car, 10.0, true}));
+    CHECK(net.snap_failure(q, {Profile::car, 10.0, true}).find("the nearest, 3 m away, is a one-way "
+                                                               "road between parts") !=
+          std::string::npos);
+    // nothing at all within the limit: the limit alone
+    const XY far{map.at('C').x + 500.0, map.at('C').y};
+    CHECK(net.snap_failure(far, near) ==
+          "more than 30 m from every road usable by car in the network's largest component");
+}
+
 TEST_CASE("snapping agrees with brute force on a real network") {
     const LayerSpec spec =
         layer_spec_from_arg(fixtures + "/osm/tw-taipei-zhongshan-2024-03.osm", "roads");

@@ -259,6 +259,13 @@ public:
     /// Error(invalid_argument) when the limit is negative or NaN (+infinity: no limit).
     std::optional<Snap> snap(XY p, const SnapOptions &options) const;
     std::optional<Snap> snap(XY p) const { return snap(p, SnapOptions{}); }
+    /// Why snap(p, options) found no edge, as the end of an error message's sentence: "more
+    /// than 500 m from every road usable by car in the network's largest component", and,
+    /// when a usable road outside that component lies within the limit, where the nearest
+    /// is ("; the nearest, 12 m away, is in a part of 0.4 km of road that is not connected to
+    /// it (check the roads' connections there, or move the position)"). Call it only on that
+    /// failure (it searches again without the component restriction).
+    std::string snap_failure(XY p, const SnapOptions &options) const;
     /// Every edge with a segment whose bounding box meets `box`, by ascending id (from the
     /// snapping index: the cost follows the box, not the network).
     std::vector<std::uint32_t> edges_in(const Box &box) const;

@@ -23,13 +23,6 @@ namespace lugeo {
 
 namespace {
 
-/// A distance limit for a message ("500", "inf"): never cast to an integer.
-std::string metres_text(double m) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", m);
-    return buf;
-}
-
 constexpr double inf = std::numeric_limits<double>::infinity();
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
@@ -626,15 +619,18 @@ IsochroneResult compute_isochrones(const Network &net, const std::vector<XY> &so
             so.profile = p;
             so.max_distance_m = o.max_snap_m;
             const auto s = net.snap(sources[i], so);
-            if (!s)
+            if (!s) {
+                const std::string why = net.snap_failure(sources[i], so);
                 throw Error(ErrorCode::off_network,
                             (i < o.source_origins.size() ? o.source_origins[i] : ErrorContext{})
                                 .with_parameter("max_snap_m"),
                             "isochrone source " + std::to_string(i + 1) + " at (" +
                                 std::to_string(sources[i].x) + ", " + std::to_string(sources[i].y) +
-                                ") lies more than " + metres_text(o.max_snap_m) +
-                                " m from every road usable by " + profile_name(p) +
-                                " (raise the snap limit or move the source)");
+                                ") lies " + why +
+                                (why.find("; the nearest") == std::string::npos
+                                     ? " (raise the snap limit or move the source)"
+                                     : ""));
+            }
             v.push_back({*s, 0.0});
         }
     }

@@ -787,6 +787,46 @@ std::optional<Network::Snap> Network::snap(XY p, const SnapOptions &o) const {
     return best;
 }
 
+std::string Network::snap_failure(XY p, const SnapOptions &o) const {
+    char buf[400];
+    const char *part = o.largest_component_only ? " in the network's largest component" : "";
+    if (std::isinf(o.max_distance_m))
+        std::snprintf(buf, sizeof buf, "not near any road: the network has no road usable by %s%s",
+                      profile_name(o.profile), part);
+    else
+        std::snprintf(buf, sizeof buf, "more than %.0f m from every road usable by %s%s",
+                      o.max_distance_m, profile_name(o.profile), part);
+    std::string out = buf;
+    if (!o.largest_component_only) return out;
+    SnapOptions any = o;
+    any.largest_component_only = false;
+    const auto s = snap(p, any);
+    if (!s) return out;
+    const std::uint32_t c = edge_component(o.profile, s->edge);
+    if (c == npos) {
+        std::snprintf(buf, sizeof buf,
+                      "; the nearest, %.0f m away, is a one-way road between parts of the network "
+                      "that do not connect back to its largest component (check the roads' "
+                      "connections there, or move the position)",
+                      s->distance_m);
+        return out + buf;
+    }
+    double m = 0;
+    for (std::uint32_t e = 0; e < edge_count(); ++e)
+        if (is_usable(o.profile, e) && edge_component(o.profile, e) == c) m += m_edges[e].length_m;
+    char length[32];
+    if (m < 1000.0)
+        std::snprintf(length, sizeof length, "%.0f m", m);
+    else
+        std::snprintf(length, sizeof length, "%.1f km", m / 1000.0);
+    std::snprintf(buf, sizeof buf,
+                  "; the nearest, %.0f m away, is in a part of %s of road that is not "
+                  "connected to it both ways (check the roads' connections there, or move the "
+                  "position)",
+                  s->distance_m, length);
+    return out + buf;
+}
+
 // ---------------------------------------------------------------------------------------
 
 Network build_network(std::vector<RoadInput> roads, const std::string &crs,

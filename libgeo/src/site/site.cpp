@@ -934,10 +934,7 @@ SiteResult plan_sites(const Network &net, const SiteInput &in, const SiteOptions
         auto s = net.snap(u.position, so);
         if (!s)
             throw Error(ErrorCode::off_network, u.origin.with_parameter("max_snap_m"),
-                        "unit '" + u.id + "' is more than " +
-                            std::to_string(static_cast<int>(o.snap_max_m)) +
-                            " m from every road usable by " + profile_name(prof) +
-                            " in the network's largest component");
+                        "unit '" + u.id + "' is " + net.snap_failure(u.position, so));
         unit_snaps.push_back(*s);
     }
     if (o.objective == SiteObjective::seal)

@@ -24,13 +24,6 @@ using zones_detail::Site;
 
 namespace {
 
-/// A distance limit for a message ("500", "inf"): never cast to an integer.
-std::string metres_text(double m) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", m);
-    return buf;
-}
-
 constexpr std::uint32_t npos = zones_detail::npos;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -55,9 +48,7 @@ std::vector<Network::Snap> snap_kiosks(const Network &net, const std::vector<Uni
         auto s = net.snap(k.position, so);
         if (!s)
             throw Error(ErrorCode::off_network, k.origin.with_parameter("max_snap_m"),
-                        "kiosk '" + k.id + "' is more than " + metres_text(o.snap_max_m) +
-                            " m from every road usable by " + profile_name(o.profile) +
-                            " in the network's largest component");
+                        "kiosk '" + k.id + "' is " + net.snap_failure(k.position, so));
         snaps.push_back(*s);
     }
     return snaps;
