@@ -5,6 +5,7 @@
 #include <lugeo/io.hpp>
 #include <lugeo/json_contract.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -158,13 +159,16 @@ Network load_network(SceneData &data, const SceneArgs &args) {
     }
     Network net = std::move(*built);
     bar.done();
+    // (the network's report repeats the roads layer's reading notes, already printed with
+    // the layer's: only the network builder's own are said here)
+    const LayerReport *roads = data.report(LayerRole::roads);
     if (!args.quiet)
         for (const auto &w : net.report().warnings)
-            std::cerr << "lugeo: note: "
-                      << (data.report(LayerRole::roads)
-                              ? layer_where(*data.report(LayerRole::roads))
-                              : std::string("roads"))
-                      << ": " << redact_secrets(w) << "\n";
+            if (!roads || std::find(roads->notes.begin(), roads->notes.end(), w) ==
+                              roads->notes.end())
+                std::cerr << "lugeo: note: "
+                          << (roads ? layer_where(*roads) : std::string("roads")) << ": "
+                          << redact_secrets(w) << "\n";
     return net;
 }
 

@@ -3,7 +3,7 @@
 # roads is an error (exit 3) naming the layer, both extents and the likely cause; a repeated
 # unit id is exit 3 naming both features; units from a CSV with lon/lat columns load as points
 # and a CSV without coordinate columns lists its columns; compressed and /vsi sources open as
-# they are; --roads without --crs gets the metric CRS chosen for the area and says so; counts
+# they are; --roads without --crs gets the metric CRS chosen for the area and says so (once); counts
 # shown are after the layer's `where`.
 set -euo pipefail
 lugeo="$1"; src="$2"; build="$3"
@@ -141,6 +141,7 @@ done
 "$lugeo" isochrones --roads "$out/roads.osm.gz" --from 104.0665,30.6598 --minutes 1 --profile car \
     --json > "$out/iso.json" 2> "$out/iso.err" || fail "isochrones --roads --from without --crs"
 grep -q "metric CRS EPSG:4544 .* chosen for the data" "$out/iso.err" || fail "the chosen CRS is not said"
+[ "$(grep -c "chosen for the data" "$out/iso.err")" = 1 ] || fail "the chosen CRS is said more than once"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["union"][0]["road_km"]>0' "$out/iso.json"
 
 # 5. counts after `where`: network info and the report's scene table
