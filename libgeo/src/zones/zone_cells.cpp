@@ -5,9 +5,12 @@
 #include <lugeo/error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <bitset>
 #include <cmath>
 #include <cstring>
+#include <future>
+#include <thread>
 
 namespace lugeo::zones_detail {
 
@@ -419,15 +422,17 @@ std::vector<std::vector<std::pair<int, int>>> near_runs(const RasterCells &g) {
 }
 
 /// Each site's area within the boundary: the near cells and the coarse cells of far tiles
-/// whose centre lies inside. Returns the largest distance from such a centre to its site.
+/// whose centre lies inside. Returns the largest distance from such a centre to its site
+/// when `far` is asked for (0 otherwise: it costs a look at every cell's site).
 double site_areas(Cells &c, const MultiPolygon &boundary, const Lattice &fl, const Lattice &cl,
-                  const std::vector<std::vector<std::pair<int, int>>> &runs) {
+                  const std::vector<std::vector<std::pair<int, int>>> &runs, bool far) {
     const RasterCells &g = c.grid;
     c.site_area.assign(c.sites.size(), 0.0);
     double max_d2 = 0;
     auto add = [&](const Lattice &l, int i, int j, std::uint32_t s) {
         if (s == npos) return;
         c.site_area[s] += l.cell * l.cell;
+        if (!far) return;
         const XY p = c.sites[s].p;
         const double dx = l.x0 + (i + 0.5) * l.cell - p.x, dy = l.y0 + (j + 0.5) * l.cell - p.y;
         max_d2 = std::max(max_d2, dx * dx + dy * dy);
@@ -468,10 +473,10 @@ double site_areas(Cells &c, const MultiPolygon &boundary, const Lattice &fl, con
 }
 
 /// Fills the raster cells over `b` (grown by two frame cells); returns the largest distance
-/// from the centre of a cell inside the boundary to its site.
+/// from the centre of a cell inside the boundary to its site when `far` (0 otherwise).
 double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t> &edges,
                    const MultiPolygon &boundary, const Box &b, double cell, std::size_t max_cells,
-                   double near_m) {
+                   double near_m, bool far) {
     c.sites.clear();
     RasterCells &g = c.grid;
     g = plan_lattice(b, net, edges, cell, max_cells, near_m);
@@ -502,7 +507,7 @@ double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t
     // that a cell whose nearest site lies beyond the near tiles finds it)
     const auto runs = near_runs(g);
     sweep_near(g, Sweeper{sxy, fl}, runs);
-    return site_areas(c, boundary, fl, cl, runs);
+    return site_areas(c, boundary, fl, cl, runs, far);
 }
 
 } // namespace
@@ -536,12 +541,14 @@ Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &e
     if (roads_outside) {
         // (far from the roads the distance is measured at the coarse cells' centres)
         const double far =
-            fill_raster(c, net, edges, boundary, grown(5000.0), 4 * cell_m, max_cells / 16, 0.0);
+            fill_raster(c, net, edges, boundary, grown(5000.0), 4 * cell_m, max_cells / 16, 0.0,
+                        true);
         margin = std::max(margin, far + 2 * c.grid.coarse_cell());
     }
     for (int attempt = 0; attempt < 2; ++attempt) {
         const double far =
-            fill_raster(c, net, edges, boundary, grown(margin), cell_m, max_cells, near_m);
+            fill_raster(c, net, edges, boundary, grown(margin), cell_m, max_cells, near_m,
+                        roads_outside);
         const double kc = c.grid.coarse_cell();
         if (!roads_outside || far <= margin - 3 * kc) break;
         margin = far + 4 * kc;
@@ -588,18 +595,41 @@ Cells build_point_sites(const Network &net, const std::vector<std::uint32_t> &ed
 
 namespace {
 
+/// Runs `work` on this thread and, when `both` and the machine has two cores, on a second
+/// one at once (work shares itself out, e.g. by an atomic counter); what either threw is
+/// rethrown here, once both have stopped.
+template <class Work> void on_two_threads(Work &work, bool both) {
+    std::future<void> other;
+    if (both && std::thread::hardware_concurrency() > 1)
+        other = std::async(std::launch::async, [&] { work(); });
+    std::exception_ptr mine;
+    try {
+        work();
+    } catch (...) {
+        mine = std::current_exception();
+    }
+    if (other.valid()) other.wait();
+    if (mine) std::rethrow_exception(mine);
+    if (other.valid()) other.get();
+}
+
 /// The zones of the cells of a plan, tile by tile.
 struct TileLabeller {
     const RasterCells &g;
-    const std::vector<std::uint32_t> &site_zone;
-    std::size_t zone_count;
+    std::vector<std::uint8_t> zone_of; ///< per site: its zone, `none` when it has none
 
+    TileLabeller(const RasterCells &grid, const std::vector<std::uint32_t> &site_zone,
+                 std::size_t zone_count)
+        : g(grid), zone_of(site_zone.size(), raster::BandGrid::none) {
+        for (std::size_t s = 0; s < site_zone.size(); ++s)
+            if (site_zone[s] < zone_count) zone_of[s] = static_cast<std::uint8_t>(site_zone[s]);
+    }
     std::uint8_t zone(std::uint32_t s) const {
-        return s != npos && site_zone[s] < zone_count ? static_cast<std::uint8_t>(site_zone[s])
-                                                      : raster::BandGrid::none;
+        return s != npos ? zone_of[s] : raster::BandGrid::none;
     }
     /// Calls f(q, n, zone) for runs of cells of tile (ti, tj): n cells from cell q of the
-    /// tile (row-major), all of one zone; a later run overrides an earlier one.
+    /// tile (row-major), all of one zone; a later run overrides an earlier one. A near
+    /// tile's cells, one zone each, go to f.cells(zones) instead (side * side of them).
     template <class F> void runs(int ti, int tj, F &&f) const {
         constexpr int side = RasterCells::side;
         const int i0 = ti * side, j0 = tj * side;
@@ -608,8 +638,10 @@ struct TileLabeller {
                    static_cast<std::size_t>(ti)];
         if (t != npos) { // near: the frame's cells (and those beyond) hold npos
             const std::uint32_t *s = &g.fine[std::size_t{t} * side * side];
+            std::uint8_t z[side * side];
             for (int q = 0; q < side * side; ++q)
-                f(q, 1, zone(s[q]));
+                z[q] = zone(s[q]);
+            f.cells(z);
             return;
         }
         // far: whole blocks of coarse cells, then the frame and beyond `none`
@@ -639,14 +671,18 @@ struct TileLabeller {
         if (g.tile[static_cast<std::size_t>(tj) * static_cast<std::size_t>(g.tx) +
                    static_cast<std::size_t>(ti)] != npos)
             return -1;
-        int u = -2;
-        runs(ti, tj, [&](int, int, std::uint8_t z) {
-            if (u == -2)
-                u = z;
-            else if (u != z)
-                u = -1;
-        });
-        return u;
+        struct One {
+            int u = -2;
+            void operator()(int, int, std::uint8_t z) {
+                if (u == -2)
+                    u = z;
+                else if (u != z)
+                    u = -1;
+            }
+            void cells(const std::uint8_t *) { u = -1; } // (never: a far tile)
+        } one;
+        runs(ti, tj, one);
+        return one.u;
     }
 };
 
@@ -675,11 +711,13 @@ raster::TiledBandGrid label_cells(const Cells &cells, const std::vector<std::uin
         return ti >= 0 && tj >= 0 && ti < g.tx && tj < g.ty &&
                uni[static_cast<std::size_t>(tj * g.tx + ti)] == u;
     };
+    constexpr std::size_t tc = raster::TiledBandGrid::tile_cells;
+    // the storage of every tile first (in the order of the tiles, as one pass would give
+    // it), then the tiles filled, on two threads
     std::vector<std::uint32_t> shared(raster::BandGrid::none, 0); // per zone: its uniform tile
-    auto new_tile = [&] {
-        out.band.resize(out.band.size() + raster::TiledBandGrid::tile_cells);
-        return static_cast<std::uint32_t>(out.band.size() / raster::TiledBandGrid::tile_cells - 1);
-    };
+    std::vector<int> shared_zone;                                 // per shared storage tile
+    std::vector<std::pair<int, int>> own;                         // the tiles with their own
+    std::uint32_t stored = 1;
     for (int tj = 0; tj < g.ty; ++tj)
         for (int ti = 0; ti < g.tx; ++ti) {
             const int u = uni[static_cast<std::size_t>(tj * g.tx + ti)];
@@ -691,18 +729,37 @@ raster::TiledBandGrid label_cells(const Cells &cells, const std::vector<std::uin
                 same(ti, tj + 1, u)) {
                 auto &s = shared[static_cast<std::size_t>(u)];
                 if (s == 0) {
-                    s = new_tile();
-                    std::fill_n(out.band.begin() + s * raster::TiledBandGrid::tile_cells,
-                                raster::TiledBandGrid::tile_cells, static_cast<std::uint8_t>(u));
+                    s = stored++;
+                    shared_zone.push_back(u);
+                    own.emplace_back(-1, u); // (filled with its zone)
                 }
                 t = s;
                 continue;
             }
-            t = new_tile();
-            std::uint8_t *dst =
-                out.band.data() + std::size_t{t} * raster::TiledBandGrid::tile_cells;
-            tl.runs(ti, tj, [&](int q, int n, std::uint8_t z) { std::fill_n(dst + q, n, z); });
+            t = stored++;
+            own.emplace_back(ti, tj);
         }
+    out.band.resize(std::size_t{stored} * tc);
+    std::atomic<std::size_t> next{0};
+    auto fill = [&] {
+        constexpr std::size_t chunk = 16;
+        for (std::size_t a; (a = next.fetch_add(chunk)) < own.size();)
+            for (std::size_t q = a; q < std::min(own.size(), a + chunk); ++q) {
+                std::uint8_t *dst = out.band.data() + (q + 1) * tc;
+                const auto [ti, tj] = own[q];
+                if (ti < 0) {
+                    std::fill_n(dst, tc, static_cast<std::uint8_t>(tj));
+                    continue;
+                }
+                struct Into {
+                    std::uint8_t *dst;
+                    void operator()(int q0, int n, std::uint8_t z) { std::fill_n(dst + q0, n, z); }
+                    void cells(const std::uint8_t *z) { std::copy_n(z, tc, dst); }
+                } into{dst};
+                tl.runs(ti, tj, into);
+            }
+    };
+    on_two_threads(fill, own.size() > 64);
     return out;
 }
 
@@ -721,9 +778,20 @@ namespace {
 
 /// Per stored tile of `labels`: the labels its cells hold.
 std::vector<std::bitset<256>> labels_per_tile(const raster::TiledBandGrid &labels) {
-    std::vector<std::bitset<256>> out(labels.band.size() / raster::TiledBandGrid::tile_cells);
-    for (std::size_t c = 0; c < labels.band.size(); ++c)
-        out[c / raster::TiledBandGrid::tile_cells].set(labels.band[c]);
+    constexpr std::size_t tc = raster::TiledBandGrid::tile_cells;
+    std::vector<std::bitset<256>> out(labels.band.size() / tc);
+    std::atomic<std::size_t> next{0};
+    auto scan = [&] {
+        for (std::size_t t; (t = next.fetch_add(1)) < out.size();) {
+            const std::uint8_t *p = labels.band.data() + t * tc;
+            bool seen[256] = {};
+            for (std::size_t c = 0; c < tc; ++c)
+                seen[p[c]] = true;
+            for (int v = 0; v < 256; ++v)
+                if (seen[v]) out[t].set(static_cast<std::size_t>(v));
+        }
+    };
+    on_two_threads(scan, out.size() > 64);
     return out;
 }
 
@@ -762,25 +830,35 @@ raster::TiledBandGrid label_window(const raster::TiledBandGrid &labels,
 } // namespace
 
 std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
-                                   std::size_t zone_count) {
+                                   std::size_t zone_count, const raster::TiledBandGrid *labels) {
     std::vector<geos::GeomPtr> zones(zone_count);
     std::size_t last = zone_count;
     if (cells.raster) {
         if (!cells.grid.empty()) {
-            const raster::TiledBandGrid labels = label_cells(cells, site_zone, zone_count);
-            const auto held = labels_per_tile(labels);
+            raster::TiledBandGrid own;
+            if (!labels) labels = &(own = label_cells(cells, site_zone, zone_count));
+            const auto held = labels_per_tile(*labels);
             std::bitset<256> used;
             for (const auto &h : held)
                 used |= h;
-            raster::Scratch scratch;
-            for (std::size_t z = 0; z < zone_count; ++z) {
-                if (!used.test(z)) continue;
-                const auto label = static_cast<std::uint8_t>(z);
-                const MultiPolygon mp =
-                    raster::polygonize_label(label_window(labels, held, label), label, scratch);
-                zones[z] = geos::intersection(geos::multi_polygon(mp).get(), cells.boundary.get());
-                if (!geos::is_empty(zones[z].get())) last = z;
-            }
+            // each zone on its own (its window of the labels, traced, clipped): two threads
+            // take the zones in turn, each with its own work buffer (and GEOS context)
+            std::atomic<std::size_t> next{0};
+            auto work = [&] {
+                raster::Scratch scratch;
+                // (its own copy of the boundary: a GEOS geometry may cache on first use)
+                const geos::GeomPtr boundary = geos::clone(cells.boundary.get());
+                for (std::size_t z; (z = next.fetch_add(1)) < zone_count;) {
+                    if (!used.test(z)) continue;
+                    const auto label = static_cast<std::uint8_t>(z);
+                    const MultiPolygon mp = raster::polygonize_label(
+                        label_window(*labels, held, label), label, scratch);
+                    zones[z] = geos::intersection(geos::multi_polygon(mp).get(), boundary.get());
+                }
+            };
+            on_two_threads(work, zone_count > 1);
+            for (std::size_t z = 0; z < zone_count; ++z)
+                if (zones[z] && !geos::is_empty(zones[z].get())) last = z;
         }
     } else {
         std::vector<std::vector<geos::GeomPtr>> parts(zone_count);

@@ -144,7 +144,10 @@ std::uint32_t zone_at(const raster::TiledBandGrid &labels, XY p);
 
 /// Per zone, its cells as polygons clipped to the boundary, from the zone of each site.
 /// The zones tile the boundary: the last non-empty zone is the boundary minus the others.
+/// Raster: `labels` is label_cells(cells, site_zone, zone_count) when the caller has it
+/// (made here otherwise); the zones are traced and clipped on two threads.
 std::vector<MultiPolygon> dissolve(const Cells &cells, const std::vector<std::uint32_t> &site_zone,
-                                   std::size_t zone_count);
+                                   std::size_t zone_count,
+                                   const raster::TiledBandGrid *labels = nullptr);
 
 } // namespace lugeo::zones_detail

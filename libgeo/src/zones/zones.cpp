@@ -651,19 +651,22 @@ ZonePlan build_zones(const Network &net, const std::vector<Unit> &kiosks, const 
         for (auto &f : plan.zones)
             f.area_m2 = std::numeric_limits<double>::quiet_NaN();
     plan.seconds_allocation = seconds_since(t0) - cell_seconds;
+    // (raster: the cells' zones, traced into the polygons and read for the points below)
+    const auto tp = std::chrono::steady_clock::now();
+    const bool labelled = cells.raster && !cells.grid.empty();
+    const raster::TiledBandGrid labels =
+        labelled ? zones_detail::label_cells(cells, sz, k) : raster::TiledBandGrid{};
     if (o.polygons) {
         report(o, 0.7, "polygons");
-        const auto tp = std::chrono::steady_clock::now();
-        auto polys = zones_detail::dissolve(cells, sz, k);
+        auto polys = zones_detail::dissolve(cells, sz, k, labelled ? &labels : nullptr);
         for (std::size_t z = 0; z < k; ++z)
             plan.zones[z].polygon = std::move(polys[z]);
-        cell_seconds += seconds_since(tp);
     }
+    cell_seconds += seconds_since(tp);
     const auto tf = std::chrono::steady_clock::now();
-    if (cells.raster && !cells.grid.empty()) {
+    if (labelled) {
         // Points in the zone whose traced polygon holds them (a point near a border may lie
         // in a neighbour's corner of its grid cell).
-        const auto labels = zones_detail::label_cells(cells, sz, k);
         auto prepared = geos::prepare(cells.boundary.get());
         auto zone_of = [&](XY p) {
             return geos::prepared_covers_xy(prepared.get(), p) ? zones_detail::zone_at(labels, p)
