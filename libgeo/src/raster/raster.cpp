@@ -837,7 +837,7 @@ private:
     template <class At> RingInfo make_ring(std::size_t n, At &&pt) const {
         RingInfo ring;
         auto corner = [&](std::size_t q) {
-            const Pt &p = pt(q), &pn = pt((q + 1) % n), &pv = pt((q + n - 1) % n);
+            const Pt &p = pt(q), &pn = pt(q + 1 == n ? 0 : q + 1), &pv = pt(q == 0 ? n - 1 : q - 1);
             const long ax = p.first - pv.first, ay = p.second - pv.second;
             const long bx = pn.first - p.first, by = pn.second - p.second;
             return ax * by - ay * bx != 0;
@@ -848,7 +848,7 @@ private:
         ring.lat.reserve(corners + 1);
         long long twice = 0;
         for (std::size_t q = 0; q < n; ++q) {
-            const Pt &p = pt(q), &pn = pt((q + 1) % n);
+            const Pt &p = pt(q), &pn = pt(q + 1 == n ? 0 : q + 1);
             twice += static_cast<long long>(p.first) * pn.second -
                      static_cast<long long>(pn.first) * p.second;
             if (corner(q)) ring.lat.push_back(p);
