@@ -12,7 +12,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     libgdal-dev gdal-bin libproj-dev libgeos-dev
     libcli11-dev doctest-dev libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
-    libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
+    libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libsqlite3-dev
     python3
     # lugeo serve: the HTTP server (cpp-httplib) and the page's map library (Leaflet)
     libcpp-httplib-dev libjs-leaflet

@@ -4,6 +4,7 @@
 #include <lugeo/temp_files.hpp>
 
 #include "io/gdal_util.hpp"
+#include "io/gpkg_rtree.hpp"
 #include "io/styles.hpp"
 
 #include <cpl_string.h>
@@ -279,6 +280,10 @@ struct VectorWriter::Impl {
         /// distinct non-null values as written (ordered as the database orders them).
         int style_field = -1;
         std::set<FieldValue> style_values;
+        /// GeoPackage: the spatial index is bulk-loaded on commit (gpkg_rtree.hpp) from the
+        /// boxes of the features written, not built by GDAL feature by feature.
+        bool own_rtree = false;
+        std::vector<detail::FeatureBox> boxes;
     };
     std::vector<L> layers;
     std::vector<std::string> written;
@@ -560,6 +565,10 @@ std::size_t VectorWriter::add_layer(const LayerDef &def) {
     }
     if ((drv == "GPKG" || drv == "GeoJSON" || drv == "PostgreSQL") && !def.description.empty())
         opts.SetNameValue("DESCRIPTION", def.description.c_str());
+    if (drv == "GPKG" && gt != wkbNone) {
+        opts.SetNameValue("SPATIAL_INDEX", "NO"); // (bulk-loaded on commit instead)
+        entry.own_rtree = true;
+    }
     Sink &S = I.sinks[sink];
     OGRLayerH layer = GDALDatasetCreateLayer(S.ds, entry.name.c_str(), srs, gt, opts.List());
     if (srs) OSRDestroySpatialReference(srs);
@@ -713,6 +722,12 @@ void VectorWriter::add_feature(std::size_t layer, const Geometry &geometry,
         OGR_F_SetGeometryDirectly(f, g);
     }
     const OGRErr err = OGR_L_CreateFeature(L.layer, f);
+    if (err == OGRERR_NONE && L.own_rtree)
+        if (OGRGeometryH g = OGR_F_GetGeometryRef(f); g && !OGR_G_IsEmpty(g)) {
+            OGREnvelope env;
+            OGR_G_GetEnvelope(g, &env);
+            L.boxes.push_back({OGR_F_GetFID(f), env.MinX, env.MaxX, env.MinY, env.MaxY});
+        }
     OGR_F_Destroy(f);
     if (err != OGRERR_NONE)
         throw Error(ErrorCode::io, "cannot write a feature to layer '" + L.name + "' of " +
@@ -767,6 +782,18 @@ void VectorWriter::commit() {
             OCTDestroyCoordinateTransformation(L.ct);
             L.ct = nullptr;
         }
+    // the GeoPackages' spatial indexes, each at once
+    for (auto &L : I.layers) {
+        if (!L.own_rtree || L.skipped) continue;
+        const char *geom = OGR_L_GetGeometryColumn(L.layer);
+        const std::string failed =
+            detail::write_gpkg_rtree(I.sinks[L.sink].ds, OGR_L_GetName(L.layer),
+                                     geom && *geom ? geom : "geom", std::move(L.boxes));
+        if (!failed.empty()) {
+            I.discard();
+            throw Error(ErrorCode::io, redact_secrets(failed) + " in " + I.what());
+        }
+    }
     // QGIS styles in every GeoPackage
     for (std::size_t k = 0; k < I.sinks.size(); ++k) {
         if (I.sinks[k].driver != "GPKG") continue;
