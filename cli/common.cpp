@@ -164,11 +164,10 @@ Network load_network(SceneData &data, const SceneArgs &args) {
     const LayerReport *roads = data.report(LayerRole::roads);
     if (!args.quiet)
         for (const auto &w : net.report().warnings)
-            if (!roads || std::find(roads->notes.begin(), roads->notes.end(), w) ==
-                              roads->notes.end())
-                std::cerr << "lugeo: note: "
-                          << (roads ? layer_where(*roads) : std::string("roads")) << ": "
-                          << redact_secrets(w) << "\n";
+            if (!roads ||
+                std::find(roads->notes.begin(), roads->notes.end(), w) == roads->notes.end())
+                std::cerr << "lugeo: note: " << (roads ? layer_where(*roads) : std::string("roads"))
+                          << ": " << redact_secrets(w) << "\n";
     return net;
 }
 

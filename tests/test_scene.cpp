@@ -365,8 +365,8 @@ std::string sql_text(const std::string &path, const std::string &sql) {
 }
 
 void sql_run(const std::string &path, const std::string &sql) {
-    GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr,
-                                 nullptr);
+    GDALDatasetH ds =
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
     REQUIRE(ds);
     if (OGRLayerH r = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr))
         GDALDatasetReleaseResultSet(ds, r);
@@ -445,7 +445,8 @@ TEST_CASE("a GeoPackage's spatial index is bulk-loaded: SQLite's own check accep
         if (n < 52) continue;
         // edits through the triggers: a third deleted, one geometry replaced by another's
         sql_run(out, "DELETE FROM lines WHERE fid % 3 = 0");
-        sql_run(out, "UPDATE lines SET geom = (SELECT geom FROM lines WHERE fid = 2) WHERE fid = 4");
+        sql_run(out,
+                "UPDATE lines SET geom = (SELECT geom FROM lines WHERE fid = 2) WHERE fid = 4");
         CHECK(sql_text(out, "SELECT rtreecheck('rtree_lines_geom')") == "ok");
         CHECK(sql_text(out, "SELECT count(*) FROM rtree_lines_geom") ==
               sql_text(out, "SELECT count(*) FROM lines"));

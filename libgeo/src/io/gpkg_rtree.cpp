@@ -58,8 +58,8 @@ std::vector<std::vector<Entry>> pack(std::vector<Entry> in, std::size_t m) {
         const auto last = in.begin() + static_cast<std::ptrdiff_t>(std::min(n, s + per_slice));
         std::sort(first, last, [&](const Entry &a, const Entry &b) { return cy(a) < cy(b); });
         for (auto g = first; g < last;) {
-            const auto end =
-                g + static_cast<std::ptrdiff_t>(std::min<std::size_t>(m, static_cast<std::size_t>(last - g)));
+            const auto end = g + static_cast<std::ptrdiff_t>(
+                                     std::min<std::size_t>(m, static_cast<std::size_t>(last - g)));
             out.emplace_back(g, end);
             g = end;
         }
@@ -181,9 +181,9 @@ std::string write_gpkg_rtree(GDALDatasetH ds, const std::string &table, const st
         std::vector<Entry> entries;
         entries.reserve(boxes.size());
         for (const FeatureBox &b : boxes)
-            entries.push_back({b.fid,
-                               {round_down(b.minx), round_up(b.maxx), round_down(b.miny),
-                                round_up(b.maxy)}});
+            entries.push_back(
+                {b.fid,
+                 {round_down(b.minx), round_up(b.maxx), round_down(b.miny), round_up(b.maxy)}});
         std::vector<FeatureBox>().swap(boxes);
         std::vector<std::vector<std::vector<Entry>>> levels;
         levels.push_back(pack(std::move(entries), m));
@@ -240,7 +240,8 @@ std::string write_gpkg_rtree(GDALDatasetH ds, const std::string &table, const st
                         sqlite3_bind_blob(st, 2, nodes[i].second.data(),
                                           static_cast<int>(nodes[i].second.size()), SQLITE_STATIC);
                     }) &&
-            db.each("INSERT INTO " + quoted_id(rt + "_parent") + "(nodeno, parentnode) VALUES (?, ?)",
+            db.each("INSERT INTO " + quoted_id(rt + "_parent") +
+                        "(nodeno, parentnode) VALUES (?, ?)",
                     parents.size(), pairs(parents)) &&
             db.each("INSERT INTO " + quoted_id(rt + "_rowid") + "(rowid, nodeno) VALUES (?, ?)",
                     rowids.size(), pairs(rowids));
@@ -268,15 +269,23 @@ std::string write_gpkg_rtree(GDALDatasetH ds, const std::string &table, const st
         "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
         "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-        "VALUES ({t}, {c}, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', "
+        "VALUES ({t}, {c}, 'gpkg_rtree_index', "
+        "'http://www.geopackage.org/spec120/#extension_rtree', "
         "'write-only')"};
     const std::pair<std::string, std::string> names[] = {
         {"{INS}", "INSERT OR REPLACE INTO {R} VALUES (NEW.\"fid\",ST_MinX(NEW.{C}), "
                   "ST_MaxX(NEW.{C}),ST_MinY(NEW.{C}), ST_MaxY(NEW.{C}))"},
-        {"{r_insert}", quoted_id(rt + "_insert")},   {"{r_update1}", quoted_id(rt + "_update1")},
-        {"{r_update2}", quoted_id(rt + "_update2")}, {"{r_update3}", quoted_id(rt + "_update3")},
-        {"{r_update4}", quoted_id(rt + "_update4")}, {"{r_delete}", quoted_id(rt + "_delete")},
-        {"{R}", r}, {"{T}", t}, {"{C}", c}, {"{t}", quoted_text(table)}, {"{c}", quoted_text(column)}};
+        {"{r_insert}", quoted_id(rt + "_insert")},
+        {"{r_update1}", quoted_id(rt + "_update1")},
+        {"{r_update2}", quoted_id(rt + "_update2")},
+        {"{r_update3}", quoted_id(rt + "_update3")},
+        {"{r_update4}", quoted_id(rt + "_update4")},
+        {"{r_delete}", quoted_id(rt + "_delete")},
+        {"{R}", r},
+        {"{T}", t},
+        {"{C}", c},
+        {"{t}", quoted_text(table)},
+        {"{c}", quoted_text(column)}};
     std::vector<std::string> statements;
     for (const char *tpl : templates) {
         std::string stmt = tpl;

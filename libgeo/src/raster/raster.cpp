@@ -425,10 +425,10 @@ Pt lattice(long x, long y) {
 }
 
 struct RingInfo {
-    std::vector<Pt> lat;                ///< vertices in half cells from the grid's corner
-    double area_m2 = 0;                 ///< signed: > 0 outer (counter-clockwise), < 0 hole
+    std::vector<Pt> lat;                      ///< vertices in half cells from the grid's corner
+    double area_m2 = 0;                       ///< signed: > 0 outer (counter-clockwise), < 0 hole
     std::size_t keys_begin = 0, keys_end = 0; ///< its E and W edges in Tracer::m_keys
-    std::size_t left_e = 0, left_w = 0; ///< cells of the leftmost E-side and W-side edges
+    std::size_t left_e = 0, left_w = 0;       ///< cells of the leftmost E-side and W-side edges
     int left_e_col = 1 << 30, left_w_col = 1 << 30;
     int owner = -1; ///< hole: its outer ring; outer: the hole it lies in (-1: none)
     bool resolved = false;
@@ -863,9 +863,8 @@ private:
     void add_rings() {
         const std::size_t first = m_rings.size();
         if (!split_at_pinches()) {
-            m_rings.push_back(make_ring(m_pts.size(), [&](std::size_t q) -> const Pt & {
-                return m_pts[q];
-            }));
+            m_rings.push_back(
+                make_ring(m_pts.size(), [&](std::size_t q) -> const Pt & { return m_pts[q]; }));
             m_rings.back().keys_begin = m_walk_keys;
         } else {
             // the walk's keys regrouped by ring (a counting sort: rings keep their order)

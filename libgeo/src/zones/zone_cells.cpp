@@ -540,15 +540,13 @@ Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &e
                                eb.maxx > bb.maxx + margin || eb.maxy > bb.maxy + margin;
     if (roads_outside) {
         // (far from the roads the distance is measured at the coarse cells' centres)
-        const double far =
-            fill_raster(c, net, edges, boundary, grown(5000.0), 4 * cell_m, max_cells / 16, 0.0,
-                        true);
+        const double far = fill_raster(c, net, edges, boundary, grown(5000.0), 4 * cell_m,
+                                       max_cells / 16, 0.0, true);
         margin = std::max(margin, far + 2 * c.grid.coarse_cell());
     }
     for (int attempt = 0; attempt < 2; ++attempt) {
-        const double far =
-            fill_raster(c, net, edges, boundary, grown(margin), cell_m, max_cells, near_m,
-                        roads_outside);
+        const double far = fill_raster(c, net, edges, boundary, grown(margin), cell_m, max_cells,
+                                       near_m, roads_outside);
         const double kc = c.grid.coarse_cell();
         if (!roads_outside || far <= margin - 3 * kc) break;
         margin = far + 4 * kc;
