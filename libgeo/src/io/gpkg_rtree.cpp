@@ -118,9 +118,9 @@ public:
         for (std::size_t i = 0; i < rows && ok; ++i) {
             bind(st, i);
             ok = sqlite3_step(st) == SQLITE_DONE;
+            if (!ok) error = sqlite3_errmsg(m_db); // (before the reset, which may replace it)
             sqlite3_reset(st);
         }
-        if (!ok) error = sqlite3_errmsg(m_db);
         sqlite3_finalize(st);
         return ok;
     }
