@@ -419,9 +419,9 @@ TEST_CASE("roads given alone get the metric CRS chosen for their area, and say w
 }
 
 TEST_CASE("the layers read beside the roads: the same data, reports and errors in role order") {
-    // A scene with its CRS reads its other layers on a second thread while the roads are
-    // read: the reports keep the role order, and of two broken layers the roads' error wins,
-    // then the first broken layer in role order (cameras before units).
+    // A scene with its CRS reads its other layers each on a thread of its own while the
+    // roads are read: the reports keep the role order, and of two broken layers the roads'
+    // error wins, then the first broken layer in role order (cameras before units).
     TempDir d;
     d.write("roads.geojson", road_grid(lon0, lat0));
     std::vector<XY> pts;

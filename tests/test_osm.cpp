@@ -2,6 +2,7 @@
 // (closed ways tagged area=yes) are routed along their outline, road levels, the features a
 // scene is made of, compass directions.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <lugeo/error.hpp>
@@ -195,6 +196,49 @@ TEST_CASE("XML, gzip and bzip2 XML read the same; scene features are what they s
             CHECK(p.x > big.minx - 1);
             CHECK(p.x < big.maxx + 1);
         }
+}
+
+TEST_CASE("an XML file read once, into memory, reads the same as read twice") {
+    // The demo's extract: its multipolygon relations (14 buildings) are assembled from ways
+    // read before them; in memory, the relations are taken first from the kept buffers.
+    osm::ReadWhat what;
+    what.features = true;
+    what.buildings = true;
+    what.boundaries = true;
+    const std::string demo = std::string(LUGEO_DATA_DIR) + "/chengdu-centre-2018.osm";
+    const osm::Extract once = osm::read(demo, what);
+    what.read_once_max_bytes = 0;
+    const osm::Extract twice = osm::read(demo, what);
+    REQUIRE(once.roads.size() == twice.roads.size());
+    CHECK(once.roads.size() > 1000);
+    const auto same = [](const LineString &a, const LineString &b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t k = 0; k < a.size(); ++k)
+            if (a[k].x != b[k].x || a[k].y != b[k].y) return false;
+        return true;
+    };
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < once.roads.size(); ++i)
+        differ +=
+            once.roads[i].id != twice.roads[i].id || !same(once.roads[i].line, twice.roads[i].line);
+    CHECK(differ == 0);
+    const auto relations = [](const std::vector<osm::Feature> &fs) {
+        return std::count_if(fs.begin(), fs.end(), [](const auto &f) { return f.type == 'r'; });
+    };
+    CHECK(relations(once.buildings) >= 10);
+    CHECK(relations(once.buildings) == relations(twice.buildings));
+    using Layer = std::vector<osm::Feature> osm::Extract::*;
+    for (const Layer l :
+         {&osm::Extract::buildings, &osm::Extract::boundaries, &osm::Extract::key_sites,
+          &osm::Extract::cameras, &osm::Extract::lamps, &osm::Extract::police}) {
+        REQUIRE((once.*l).size() == (twice.*l).size());
+        for (std::size_t i = 0; i < (once.*l).size(); ++i) {
+            CHECK((once.*l)[i].id == (twice.*l)[i].id);
+            CHECK((once.*l)[i].type == (twice.*l)[i].type);
+        }
+    }
+    CHECK(once.road_ways_cut == twice.road_ways_cut);
+    CHECK(once.other_lines == twice.other_lines);
 }
 
 TEST_CASE("a missing or broken OSM file is an io error naming it") {

@@ -48,6 +48,10 @@ struct ReadWhat {
     bool features = false; ///< lamps, poles, cameras, key sites, police (points of any element)
     bool buildings = false;
     bool boundaries = false; ///< boundary=administrative polygons with admin_level
+    /// A file that is not PBF and at most this large (an eighth of it when compressed) is
+    /// read once, into memory (its objects take about its size); others are read twice, the
+    /// relations first. (0: always twice.)
+    std::uintmax_t read_once_max_bytes = std::uintmax_t{256} << 20;
 };
 
 struct Extract {
