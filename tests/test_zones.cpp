@@ -412,6 +412,90 @@ TEST_CASE("raster zones far from the roads: coarse cells, still tiling exactly, 
     CHECK(checked > 200);
 }
 
+TEST_CASE("demo: the near cells' distance transform against brute force, on one thread and two") {
+    // Every near cell holds a site within half a cell of its nearest one (a site is a point
+    // of a road; the sweeps carry the nearest of a cell's neighbours', not the exact
+    // nearest), on one thread (down, then up) and on two (down and up apart, then the
+    // nearer of the two): the two-thread transform is no worse than the one-thread one.
+    const Demo &d = demo();
+    std::vector<std::uint32_t> edges;
+    Box b;
+    for (std::uint32_t e = 0; e < d.net.edge_count(); ++e)
+        if (d.net.edge(e).level == 0) {
+            edges.push_back(e);
+            for (XY q : d.net.edge_geometry(e))
+                b.extend(q);
+        }
+    const MultiPolygon boundary = {Polygon{{{b.minx + 300, b.miny + 300},
+                                            {b.maxx - 300, b.miny + 300},
+                                            {b.maxx - 300, b.maxy - 300},
+                                            {b.minx + 300, b.maxy - 300},
+                                            {b.minx + 300, b.miny + 300}},
+                                           {}}};
+    const ZoneOptions o;
+    struct Score {
+        std::size_t sampled = 0, not_nearest = 0;
+        double worst = 0, excess = 0;
+    };
+    auto score = [&](bool threads) {
+        const zones_detail::Cells c = zones_detail::build_raster_cells(
+            d.net, edges, boundary, o.cell_m, o.max_cells, 150.0, threads);
+        const auto &g = c.grid;
+        REQUIRE(g.near_tiles() >= 16);
+        // the sites in buckets of 20 m, searched ring by ring (an independent index)
+        const double bs = 20;
+        const int bw = static_cast<int>(g.w * g.cell / bs) + 2,
+                  bh = static_cast<int>(g.h * g.cell / bs) + 2;
+        std::vector<std::vector<std::uint32_t>> buckets(static_cast<std::size_t>(bw) * bh);
+        auto bucket_of = [&](double x, double y) {
+            return std::pair<int, int>{static_cast<int>((x - g.x0) / bs),
+                                       static_cast<int>((y - g.y0) / bs)};
+        };
+        for (std::uint32_t s = 0; s < c.sites.size(); ++s) {
+            const auto [i, j] = bucket_of(c.sites[s].p.x, c.sites[s].p.y);
+            buckets[static_cast<std::size_t>(j) * bw + i].push_back(s);
+        }
+        Score sc;
+        std::mt19937 rng(20261207);
+        for (int n = 0; n < 40000; ++n) {
+            const int i = 1 + static_cast<int>(rng() % static_cast<unsigned>(g.w - 2));
+            const int j = 1 + static_cast<int>(rng() % static_cast<unsigned>(g.h - 2));
+            if (g.tile_of(i, j) == zones_detail::npos) continue;
+            const std::uint32_t s = g.site(i, j);
+            REQUIRE(s < c.sites.size());
+            const XY cc{g.x0 + (i + 0.5) * g.cell, g.y0 + (j + 0.5) * g.cell};
+            const double ds = distance(c.sites[s].p, cc);
+            double best = inf;
+            const auto [bi, bj] = bucket_of(cc.x, cc.y);
+            for (int r = 0; (r - 1) * bs <= best; ++r)
+                for (int jj = bj - r; jj <= bj + r; ++jj)
+                    for (int ii = bi - r; ii <= bi + r; ++ii) {
+                        if (std::max(std::abs(ii - bi), std::abs(jj - bj)) != r || ii < 0 ||
+                            jj < 0 || ii >= bw || jj >= bh)
+                            continue;
+                        for (std::uint32_t q : buckets[static_cast<std::size_t>(jj) * bw + ii])
+                            best = std::min(best, distance(c.sites[q].p, cc));
+                    }
+            ++sc.sampled;
+            if (ds > best + 1e-3) {
+                ++sc.not_nearest;
+                sc.worst = std::max(sc.worst, ds - best);
+                sc.excess += ds - best;
+            }
+        }
+        CHECK(sc.sampled > 15000);
+        CHECK(sc.worst <= 0.5 * g.cell);
+        CHECK(sc.excess / static_cast<double>(sc.sampled) <= 0.01 * g.cell);
+        const std::string how = threads ? "two threads: " : "one thread: ";
+        MESSAGE(how << sc.not_nearest << " of " << sc.sampled
+                    << " cells not the nearest site, worst by " << sc.worst << " m");
+        return sc;
+    };
+    const Score one = score(false), two = score(true);
+    CHECK(two.not_nearest <= one.not_nearest + one.not_nearest / 20);
+    CHECK(two.excess <= one.excess * 1.05);
+}
+
 TEST_CASE("grades and balance names") {
     CHECK(incident_grade_weight(IncidentGrade::red) == 8);
     CHECK(incident_grade_weight(IncidentGrade::orange) == 4);

@@ -261,35 +261,40 @@ void sweep_coarse(RasterCells &g, const Sweeper &sw) {
     }
 }
 
-/// The near tiles' sweeps at the cell, row by row across the near tiles (a far neighbour
-/// offers its coarse cell's site). Each tile's row is swept in place, the row before it
-/// (in the sweep's direction) copied with a cell either side.
-void sweep_near(RasterCells &g, const Sweeper &sw,
-                const std::vector<std::vector<std::pair<int, int>>> &runs) {
-    constexpr int side = RasterCells::side;
-    constexpr std::size_t tc = side * side;
-    auto any = [&](int i, int j) {
+/// The near tiles' sweeps at the cell over one copy of their sites (`fine`: g.fine's
+/// layout), row by row across the near tiles (a far neighbour offers its coarse cell's
+/// site). Each tile's row is swept in place, the row before it (in the sweep's direction)
+/// copied with a cell either side.
+struct NearSweep {
+    const RasterCells &g;
+    std::uint32_t *fine;
+    const Sweeper &sw;
+    const std::vector<std::vector<std::pair<int, int>>> &runs;
+    static constexpr int side = RasterCells::side;
+    static constexpr std::size_t tc = side * side;
+    std::uint32_t near[side + 2] = {};
+    std::vector<int> tiles = {};
+
+    std::uint32_t any(int i, int j) const {
         if (i < 0 || j < 0 || i >= g.tx * side || j >= g.ty * side) return npos;
         const std::uint32_t t = g.tile_of(i, j);
         return t == npos ? g.coarse[g.coarse_index(i, j)]
-                         : g.fine[t * tc + RasterCells::in_tile(i, j)];
-    };
-    // the sites of cells i0 - 1 .. i0 + side of row j into dst[0 .. side + 1]
-    auto load = [&](std::uint32_t *dst, int i0, int j) {
+                         : fine[t * tc + RasterCells::in_tile(i, j)];
+    }
+    /// The sites of cells i0 - 1 .. i0 + side of row j into dst[0 .. side + 1].
+    void load(std::uint32_t *dst, int i0, int j) const {
         dst[0] = any(i0 - 1, j);
         dst[side + 1] = any(i0 + side, j);
         const std::uint32_t t = g.tile_of(i0, j);
         if (t != npos)
-            std::memcpy(dst + 1, &g.fine[t * tc + RasterCells::in_tile(i0, j)],
+            std::memcpy(dst + 1, &fine[t * tc + RasterCells::in_tile(i0, j)],
                         side * sizeof(std::uint32_t));
         else
             for (int q = 0; q < side; ++q)
                 dst[1 + q] = g.coarse[g.coarse_index(i0 + q, j)];
-    };
-    std::uint32_t near[side + 2];
-    std::vector<int> tiles;
-    // one row: its tiles swept by Step (with the row j - Step's sites when Row), in place
-    auto row = [&]<int Step, bool Row>(int j) {
+    }
+    /// Row j's tiles swept by Step (with the row j - Step's sites when Row), in place.
+    template <int Step, bool Row> void row(int j) {
         tiles.clear();
         for (const auto &[i0, i1] : runs[static_cast<std::size_t>(j >> RasterCells::shift)])
             for (int ti = i0 >> RasterCells::shift; ti <= i1 >> RasterCells::shift; ++ti)
@@ -298,7 +303,7 @@ void sweep_near(RasterCells &g, const Sweeper &sw,
         for (const int ti : tiles) {
             const int i0 = ti * side;
             const int a = std::max(1, i0) - i0, b = std::min(g.w - 2, i0 + side - 1) - i0;
-            std::uint32_t *x = &g.fine[g.tile_of(i0, j) * tc + RasterCells::in_tile(i0, j)];
+            std::uint32_t *x = &fine[g.tile_of(i0, j) * tc + RasterCells::in_tile(i0, j)];
             if constexpr (Row) load(near, i0, j - Step);
             if constexpr (Step > 0)
                 sw.run<1, Row>(x, a > 0 ? x[a - 1] : any(i0 - 1, j), near + 1, a, b, i0, j);
@@ -306,14 +311,72 @@ void sweep_near(RasterCells &g, const Sweeper &sw,
                 sw.run<-1, Row>(x, b < side - 1 ? x[b + 1] : any(i0 + side, j), near + 1, b, a, i0,
                                 j);
         }
-    };
-    for (int j = 1; j + 1 < g.h; ++j) {
-        row.template operator()<1, true>(j);
-        row.template operator()<-1, false>(j);
     }
-    for (int j = g.h - 2; j >= 1; --j) {
-        row.template operator()<-1, true>(j);
-        row.template operator()<1, false>(j);
+    /// The sweeps down the rows (each row left to right with the row below, then back).
+    void down() {
+        for (int j = 1; j + 1 < g.h; ++j) {
+            row<1, true>(j);
+            row<-1, false>(j);
+        }
+    }
+    /// The sweeps up the rows (each row right to left with the row above, then back).
+    void up() {
+        for (int j = g.h - 2; j >= 1; --j) {
+            row<-1, true>(j);
+            row<1, false>(j);
+        }
+    }
+};
+
+/// The near tiles' distance transform. On one thread: the sweeps down, then up over their
+/// result. On two: down and up each over its own copy of the seeds at once, and each cell
+/// takes the nearer of the two sites (the lower index at a tie), so that a site reaches a
+/// cell along rows that only go down or only go up from it (its cell is convex, so a
+/// straight path does); the sites differ from one thread's in a few cells, by a fraction
+/// of a cell in distance (tests/test_zones.cpp measures both against brute force).
+void sweep_near(RasterCells &g, const Sweeper &sw,
+                const std::vector<std::vector<std::pair<int, int>>> &runs, bool two_threads) {
+    if (!two_threads) {
+        NearSweep one{g, g.fine.data(), sw, runs};
+        one.down();
+        one.up();
+        return;
+    }
+    std::vector<std::uint32_t> upward = g.fine;
+    auto other = std::async(std::launch::async, [&] {
+        NearSweep u{g, upward.data(), sw, runs};
+        u.up();
+    });
+    {
+        NearSweep d{g, g.fine.data(), sw, runs};
+        d.down();
+    }
+    other.get();
+    constexpr int side = RasterCells::side;
+    const float fc = static_cast<float>(g.cell);
+    const float *const xy = sw.sxy.data();
+    for (std::size_t p = 0; p < g.tile.size(); ++p) {
+        const std::uint32_t t = g.tile[p];
+        if (t == npos) continue;
+        const int i0 = static_cast<int>(p % static_cast<std::size_t>(g.tx)) * side;
+        const int j0 = static_cast<int>(p / static_cast<std::size_t>(g.tx)) * side;
+        std::uint32_t *a = &g.fine[std::size_t{t} * side * side];
+        const std::uint32_t *b = &upward[std::size_t{t} * side * side];
+        for (int q = 0; q < side * side; ++q) {
+            const std::uint32_t sa = a[q], sb = b[q];
+            if (sa == sb || sb == npos) continue;
+            if (sa == npos) {
+                a[q] = sb;
+                continue;
+            }
+            const float xc = sw.g.ox + (static_cast<float>(i0 + (q & (side - 1))) + 0.5f) * fc;
+            const float yc =
+                sw.g.oy + (static_cast<float>(j0 + (q >> RasterCells::shift)) + 0.5f) * fc;
+            const float dax = xy[2 * sa] - xc, day = xy[2 * sa + 1] - yc;
+            const float dbx = xy[2 * sb] - xc, dby = xy[2 * sb + 1] - yc;
+            const float da = dax * dax + day * day, db = dbx * dbx + dby * dby;
+            if (db < da || (db == da && sb < sa)) a[q] = sb;
+        }
     }
 }
 
@@ -476,7 +539,7 @@ double site_areas(Cells &c, const MultiPolygon &boundary, const Lattice &fl, con
 /// from the centre of a cell inside the boundary to its site when `far` (0 otherwise).
 double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t> &edges,
                    const MultiPolygon &boundary, const Box &b, double cell, std::size_t max_cells,
-                   double near_m, bool far) {
+                   double near_m, bool far, bool threads) {
     c.sites.clear();
     RasterCells &g = c.grid;
     g = plan_lattice(b, net, edges, cell, max_cells, near_m);
@@ -506,7 +569,8 @@ double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t
     // the near tiles at the cell (the far cells next to them offer their coarse sites, so
     // that a cell whose nearest site lies beyond the near tiles finds it)
     const auto runs = near_runs(g);
-    sweep_near(g, Sweeper{sxy, fl}, runs);
+    sweep_near(g, Sweeper{sxy, fl}, runs,
+               threads && g.near_tiles() >= 16 && std::thread::hardware_concurrency() > 1);
     return site_areas(c, boundary, fl, cl, runs, far);
 }
 
@@ -514,7 +578,7 @@ double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t
 
 Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &edges,
                          const MultiPolygon &boundary, double cell_m, std::size_t max_cells,
-                         double near_m) {
+                         double near_m, bool threads) {
     Cells c;
     c.raster = true;
     c.boundary = geos::make_valid(geos::multi_polygon(boundary).get());
@@ -541,12 +605,12 @@ Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &e
     if (roads_outside) {
         // (far from the roads the distance is measured at the coarse cells' centres)
         const double far = fill_raster(c, net, edges, boundary, grown(5000.0), 4 * cell_m,
-                                       max_cells / 16, 0.0, true);
+                                       max_cells / 16, 0.0, true, threads);
         margin = std::max(margin, far + 2 * c.grid.coarse_cell());
     }
     for (int attempt = 0; attempt < 2; ++attempt) {
         const double far = fill_raster(c, net, edges, boundary, grown(margin), cell_m, max_cells,
-                                       near_m, roads_outside);
+                                       near_m, roads_outside, threads);
         const double kc = c.grid.coarse_cell();
         if (!roads_outside || far <= margin - 3 * kc) break;
         margin = far + 4 * kc;

@@ -121,9 +121,11 @@ Cells build_voronoi_cells(std::vector<Site> sites, const MultiPolygon &boundary,
 /// Raster cells of the given edges (whole geometries) over the boundary and the edges:
 /// cells of `cell_m` in the tiles within `near_m` of an edge, coarse cells elsewhere; the
 /// cell is made larger when the near cells and the coarse grid would exceed `max_cells`.
+/// `threads`: the near cells' distance transform on two threads when the machine has them
+/// (see sweep_near; false: one thread, the sweeps down then up).
 Cells build_raster_cells(const Network &net, const std::vector<std::uint32_t> &edges,
                          const MultiPolygon &boundary, double cell_m, std::size_t max_cells,
-                         double near_m = 150.0);
+                         double near_m = 150.0, bool threads = true);
 
 /// Allocation only, no land: one site per point of each set inside the boundary, the
 /// nearest point of the edges (whole geometries) to it — the rule the raster cells apply
