@@ -1,5 +1,6 @@
 // The raster kernel: burning pieces into a band grid and tracing its polygons (raster.hpp).
 #include "raster/raster.hpp"
+#include "core/huge_pages.hpp"
 
 #include <lugeo/error.hpp>
 #include <lugeo/limits.hpp>
@@ -46,7 +47,8 @@ BandGrid make_grid(const Box &box, double margin, double cell, XY origin,
     }
     g.w = static_cast<int>(w);
     g.h = static_cast<int>(h);
-    g.band.assign(static_cast<std::size_t>(g.w) * static_cast<std::size_t>(g.h), BandGrid::none);
+    detail::assign_huge(g.band, static_cast<std::size_t>(g.w) * static_cast<std::size_t>(g.h),
+                        BandGrid::none);
     return g;
 }
 
@@ -333,7 +335,7 @@ void TiledBandGrid::allocate_wanted() {
         n += t == wanted;
     make_room(n);
     std::uint32_t next = static_cast<std::uint32_t>(band.size() / tile_cells);
-    band.resize(band.size() + n * tile_cells, BandGrid::none);
+    detail::resize_huge(band, band.size() + n * tile_cells, BandGrid::none);
     for (std::uint32_t &t : tile)
         if (t == wanted) t = next++;
 }

@@ -152,6 +152,20 @@ struct TiledBandGrid {
     /// Throws allocate's Error when `tiles` more tiles would exceed the limit.
     void make_room(std::size_t tiles) const;
     std::size_t allocated_cells() const { return band.size() - tile_cells; }
+    /// The same lattice with no tile allocated (storage tile 0, all `none`, only).
+    TiledBandGrid frame() const {
+        TiledBandGrid f;
+        f.x0 = x0;
+        f.y0 = y0;
+        f.cell = cell;
+        f.w = w;
+        f.h = h;
+        f.tx = tx;
+        f.ty = ty;
+        f.tile.assign(tile.size(), 0);
+        f.band.assign(tile_cells, BandGrid::none);
+        return f;
+    }
 };
 
 /// make_grid's lattice and size over `box`, no tile allocated (the vector's memory is reused

@@ -1,4 +1,5 @@
 #include "zones/zone_cells.hpp"
+#include "core/huge_pages.hpp"
 
 #include "geometry/segment_index.hpp"
 
@@ -342,7 +343,7 @@ void sweep_near(RasterCells &g, const Sweeper &sw,
         one.up();
         return;
     }
-    std::vector<std::uint32_t> upward = g.fine;
+    std::vector<std::uint32_t> upward = detail::copy_huge(g.fine);
     auto other = std::async(std::launch::async, [&] {
         NearSweep u{g, upward.data(), sw, runs};
         u.up();
@@ -457,7 +458,8 @@ RasterCells plan_lattice(const Box &b, const Network &net, const std::vector<std
             std::uint32_t n = 0;
             for (std::size_t t = 0; t < near.size(); ++t)
                 if (near[t]) g.tile[t] = n++;
-            g.fine.assign(std::size_t{n} * RasterCells::side * RasterCells::side, npos);
+            detail::assign_huge(g.fine, std::size_t{n} * RasterCells::side * RasterCells::side,
+                                npos);
             return g;
         }
         cell *= std::max(1.05, std::sqrt(total / most) * 1.01);
@@ -801,7 +803,7 @@ raster::TiledBandGrid label_cells(const Cells &cells, const std::vector<std::uin
             t = stored++;
             own.emplace_back(ti, tj);
         }
-    out.band.resize(std::size_t{stored} * tc);
+    detail::resize_huge(out.band, std::size_t{stored} * tc, std::uint8_t{0});
     std::atomic<std::size_t> next{0};
     auto fill = [&] {
         constexpr std::size_t chunk = 16;
@@ -863,9 +865,7 @@ std::vector<std::bitset<256>> labels_per_tile(const raster::TiledBandGrid &label
 raster::TiledBandGrid label_window(const raster::TiledBandGrid &labels,
                                    const std::vector<std::bitset<256>> &held, std::uint8_t label) {
     constexpr std::size_t tc = raster::TiledBandGrid::tile_cells;
-    raster::TiledBandGrid w = labels;
-    w.tile.assign(labels.tile.size(), 0);
-    w.band.assign(tc, raster::BandGrid::none);
+    raster::TiledBandGrid w = labels.frame();
     std::vector<char> keep(labels.tile.size(), 0);
     const int tx = labels.tx, ty = labels.ty;
     for (int tj = 0; tj < ty; ++tj)
@@ -876,6 +876,16 @@ raster::TiledBandGrid label_window(const raster::TiledBandGrid &labels,
                     keep[static_cast<std::size_t>(j * tx + i)] = 1;
         }
     std::vector<std::uint32_t> moved(held.size(), 0); // per stored tile: its copy in w
+    {
+        std::vector<char> used(held.size(), 0);
+        std::size_t n = 1;
+        for (std::size_t t = 0; t < keep.size(); ++t)
+            if (keep[t] && labels.tile[t] != 0 && !used[labels.tile[t]]) {
+                used[labels.tile[t]] = 1;
+                ++n;
+            }
+        w.band.reserve(n * tc);
+    }
     for (std::size_t t = 0; t < keep.size(); ++t) {
         const std::uint32_t s = labels.tile[t];
         if (!keep[t] || s == 0) continue;
