@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 #if defined(__linux__)
@@ -39,6 +40,17 @@ template <class T> void assign_huge(std::vector<T> &v, std::size_t n, const T &v
         advise_huge_pages(v.data(), n * sizeof(T));
     }
     v.assign(n, value);
+}
+
+/// Room for n elements in v (its elements kept), as assign_huge: memory reserved and never
+/// written costs nothing, so a generous estimate is free.
+template <class T> void reserve_huge(std::vector<T> &v, std::size_t n) {
+    if (n * sizeof(T) < huge_buffer_bytes || v.capacity() >= n) return;
+    std::vector<T> fresh;
+    fresh.reserve(n);
+    advise_huge_pages(fresh.data(), n * sizeof(T));
+    fresh.insert(fresh.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+    v.swap(fresh);
 }
 
 /// v grown (or shrunk) to n elements, the new ones `value`, as assign_huge.

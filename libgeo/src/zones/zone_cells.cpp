@@ -492,7 +492,7 @@ std::vector<std::vector<std::pair<int, int>>> near_runs(const RasterCells &g) {
 double site_areas(Cells &c, const MultiPolygon &boundary, const Lattice &fl, const Lattice &cl,
                   const std::vector<std::vector<std::pair<int, int>>> &runs, bool far) {
     const RasterCells &g = c.grid;
-    c.site_area.assign(c.sites.size(), 0.0);
+    detail::assign_huge(c.site_area, c.sites.size(), 0.0);
     double max_d2 = 0;
     auto add = [&](const Lattice &l, int i, int j, std::uint32_t s) {
         if (s == npos) return;
@@ -559,9 +559,17 @@ double fill_raster(Cells &c, const Network &net, const std::vector<std::uint32_t
         return g.coarse[static_cast<std::size_t>(J) * static_cast<std::size_t>(g.cw) +
                         static_cast<std::size_t>(I)];
     };
+    // (a seeded cell lies within 0.75 cell of an edge: at most about 1.5 length / cell of
+    // them per lattice, ends and bends aside)
+    double length = 0;
+    for (std::uint32_t e : edges)
+        length += net.edge(e).length_m;
+    detail::reserve_huge(c.sites,
+                         static_cast<std::size_t>(3 * length / g.cell + 3 * length / kc) + 1024);
     seed_cells(c.sites, net, edges, cl, [&](int I, int J) { return &coarse_at(I, J); });
     seed_cells(c.sites, net, edges, fl, fine_slot);
-    std::vector<float> sxy(2 * c.sites.size());
+    std::vector<float> sxy;
+    detail::assign_huge(sxy, 2 * c.sites.size(), 0.0f);
     for (std::size_t i = 0; i < c.sites.size(); ++i) {
         sxy[2 * i] = static_cast<float>(c.sites[i].p.x - g.x0);
         sxy[2 * i + 1] = static_cast<float>(c.sites[i].p.y - g.y0);

@@ -1,6 +1,7 @@
 // Patrol zones: network Voronoi from kiosks over the routing core, balancing by additive
 // weights, per-zone figures, and the evaluation of an existing (hand-drawn) plan.
 #include "geometry/intervals.hpp"
+#include "core/huge_pages.hpp"
 #include "zones/zone_cells.hpp"
 
 #include <lugeo/error.hpp>
@@ -199,10 +200,10 @@ std::vector<std::uint32_t> cells_of(const Cells &cells, const std::vector<XY> &p
 SiteWeights site_weights(const Cells &cells, const ZoneContext &ctx) {
     const std::size_t n = cells.sites.size();
     SiteWeights w;
-    w.incident_weight.assign(n, 0.0);
-    w.incidents.assign(n, {});
-    w.key_sites.assign(n, 0);
-    w.cameras.assign(n, 0);
+    detail::assign_huge(w.incident_weight, n, 0.0);
+    detail::assign_huge(w.incidents, n, {});
+    detail::assign_huge(w.key_sites, n, std::size_t{0});
+    detail::assign_huge(w.cameras, n, std::size_t{0});
     const auto inc =
         cells.point_sites.empty() ? cells_of(cells, ctx.incidents) : cells.point_sites[0];
     for (std::size_t i = 0; i < inc.size(); ++i) {
