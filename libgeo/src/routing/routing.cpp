@@ -196,8 +196,12 @@ Reach shortest_times(const Network &net, const std::vector<RoutingSource> &sourc
     return r;
 }
 
-std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::uint32_t e) {
-    std::vector<EdgeFront> out;
+namespace {
+
+/// edge_fronts into `out` (cleared first: a caller's buffer, reused edge after edge).
+void fill_edge_fronts(const Network &net, const Reach &reach, std::uint32_t e,
+                      std::vector<EdgeFront> &out) {
+    out.clear();
     const Profile p = reach.options.profile;
     const bool outbound = reach.options.direction == Direction::outbound;
     const auto &ed = net.edge(e);
@@ -234,6 +238,13 @@ std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::
             if (can_against) out.push_back({x, s.offset_s, spm_against, true, it->second});
         }
     }
+}
+
+} // namespace
+
+std::vector<EdgeFront> edge_fronts(const Network &net, const Reach &reach, std::uint32_t e) {
+    std::vector<EdgeFront> out;
+    fill_edge_fronts(net, reach, e, out);
     return out;
 }
 
@@ -278,7 +289,11 @@ double time_at(const Network &net, const Reach &reach, std::uint32_t e, double o
 
 void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e, double threshold_s,
                         std::vector<EdgePiece> &out) {
-    const std::vector<EdgeFront> fronts = edge_fronts(net, reach, e);
+    // (the buffers are the thread's own, reused edge after edge: reached_pieces calls this
+    // for every edge touched, and three allocations an edge were a tenth of its time)
+    thread_local std::vector<EdgeFront> fronts;
+    thread_local std::vector<double> xs, merged;
+    fill_edge_fronts(net, reach, e, fronts);
     if (fronts.empty()) return;
     threshold_s = std::min(threshold_s, reach.options.limit_s);
     const double len = net.edge(e).length_m;
@@ -287,7 +302,7 @@ void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e,
     // Candidate breakpoints: the ends, front starts, where two fronts are equal, and
     // where a front crosses the threshold. Between two consecutive candidates one front
     // is least throughout, and it is either all within the threshold or all beyond it.
-    std::vector<double> xs = {0.0, len};
+    xs.assign({0.0, len});
     auto add = [&](double x) {
         if (std::isfinite(x) && x > 0.0 && x < len) xs.push_back(x);
     };
@@ -306,12 +321,12 @@ void append_edge_pieces(const Network &net, const Reach &reach, std::uint32_t e,
     }
     std::sort(xs.begin(), xs.end());
     { // merge candidates closer than the tolerance (keeping 0 and the length exact)
-        std::vector<double> merged;
+        merged.clear();
         for (double x : xs)
             if (merged.empty() || x - merged.back() > tol) merged.push_back(x);
         merged.back() = len;
-        if (merged.size() < 2) merged = {0.0, len};
-        xs = std::move(merged);
+        if (merged.size() < 2) merged.assign({0.0, len});
+        xs.swap(merged);
     }
     const std::size_t first = out.size();
     int last_front = -1;
