@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -241,16 +242,15 @@ void burn_line(BandGrid &g, const LineString &line, double r, std::uint8_t value
 
 namespace {
 
-/// Every line into the target's rows [1, h - 2], by `threads` threads (each its own slice of
-/// rows): the end discs once per point (pieces meet at nodes, the lowest value wins), then
-/// each line's rectangles and inner wedges.
-template <class T>
-void burn_all(const T &t, int h, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
-              double r, unsigned threads) {
-    struct End {
-        double x, y;
-        std::uint8_t v;
-    };
+/// An end of a line, with the line's value.
+struct End {
+    double x, y;
+    std::uint8_t v;
+};
+
+/// The lines' ends, each point once with the lowest value of the lines ending there (pieces
+/// meet at nodes).
+std::vector<End> line_ends(const std::vector<std::pair<LineString, std::uint8_t>> &lines) {
     std::vector<End> ends;
     ends.reserve(2 * lines.size());
     for (const auto &[l, v] : lines)
@@ -264,6 +264,14 @@ void burn_all(const T &t, int h, const std::vector<std::pair<LineString, std::ui
     ends.erase(std::unique(ends.begin(), ends.end(),
                            [](const End &a, const End &b) { return a.x == b.x && a.y == b.y; }),
                ends.end());
+    return ends;
+}
+
+/// Every line into the target's rows [1, h - 2], by `threads` threads (each its own slice of
+/// rows): the end discs (line_ends), then each line's rectangles and inner wedges.
+template <class T>
+void burn_all(const T &t, int h, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
+              const std::vector<End> &ends, double r, unsigned threads) {
     threads = std::max(1u, std::min(threads, static_cast<unsigned>(h / 64 + 1)));
     // rows [1, h - 2] in `threads` slices: each thread writes its own rows only
     auto part = [&](unsigned th) {
@@ -305,7 +313,7 @@ void burn_lines(BandGrid &g, const std::vector<std::pair<LineString, std::uint8_
         e[3] = std::max(
             e[3], std::min(g.h - 2, static_cast<int>(std::ceil((b.maxy + r - g.y0) / g.cell))));
     }
-    burn_all(DenseTarget{g}, g.h, lines, r, threads);
+    burn_all(DenseTarget{g}, g.h, lines, line_ends(lines), r, threads);
 }
 
 void TiledBandGrid::make_room(std::size_t tiles) const {
@@ -375,6 +383,10 @@ TiledBandGrid make_tiled_grid(const Box &box, double margin, double cell, XY ori
 void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::uint8_t>> &lines,
                 double r, unsigned threads) {
     if (g.tile.empty()) return;
+    // (the ends sorted on a second thread while the tiles are chosen here)
+    std::future<std::vector<End>> ends =
+        std::async(threads > 1 ? std::launch::async : std::launch::deferred,
+                   [&lines] { return line_ends(lines); });
     // the tiles within r (and a cell) of every segment: each segment cut into steps of at
     // most a tile, each step's box grown by r + a cell (the step's capsule lies inside)
     const double span = TiledBandGrid::side * g.cell, grow = r + 2 * g.cell;
@@ -408,7 +420,7 @@ void burn_lines(TiledBandGrid &g, const std::vector<std::pair<LineString, std::u
     }
     g.allocate_wanted(); // at once: the band vector does not grow (and copy) tile by tile
     int missed = 0;
-    burn_all(TiledTarget{g, missed}, g.h, lines, r, threads);
+    burn_all(TiledTarget{g, missed}, g.h, lines, ends.get(), r, threads);
     if (missed > 0) throw std::logic_error("raster: a burnt cell lies outside the allocated tiles");
 }
 
