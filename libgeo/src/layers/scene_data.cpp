@@ -238,45 +238,53 @@ LayerReadContext layer_read_context(const Scene &scene, const SceneReadOptions &
 
 namespace {
 
-/// One layer but the roads, read into a SceneData of its own (its report the one entry).
-SceneData read_one_layer(const Scene &scene, LayerRole role, const LayerReadContext &ctx) {
+/// What a layer's reading leaves to be merged in role order: its report, and the plates of
+/// a poles or lamps layer (appended after those read before).
+struct LayerRead {
+    LayerReport report;
+    Plates plates;
+};
+
+/// One layer but the roads: its features go straight into its own member of `data` (layers
+/// read at once each write a different member; the plates and the report are merged later).
+LayerRead read_one_layer(const Scene &scene, LayerRole role, const LayerReadContext &ctx,
+                         SceneData &data) {
     const LayerSpec &spec = scene.layer(role);
-    SceneData part;
-    LayerReport rep;
+    LayerRead out;
+    LayerReport *rep = &out.report;
     switch (role) {
     case LayerRole::poles:
     case LayerRole::lamps:
-        part.plates = read_plates(spec, role == LayerRole::poles ? "pole" : "lamp", ctx, &rep);
+        out.plates = read_plates(spec, role == LayerRole::poles ? "pole" : "lamp", ctx, rep);
         break;
     case LayerRole::cameras:
-        part.cameras = read_cameras(spec, ctx, &rep);
+        data.cameras = read_cameras(spec, ctx, rep);
         break;
     case LayerRole::units:
-        part.units = read_units(spec, ctx, &rep);
+        data.units = read_units(spec, ctx, rep);
         break;
     case LayerRole::buildings:
-        part.buildings = read_buildings(spec, ctx, &rep);
+        data.buildings = read_buildings(spec, ctx, rep);
         break;
     case LayerRole::key_sites:
-        part.key_sites = read_key_sites(spec, ctx, &rep);
+        data.key_sites = read_key_sites(spec, ctx, rep);
         break;
     case LayerRole::boundary:
-        part.boundary = read_boundary(spec, ctx, &rep);
+        data.boundary = read_boundary(spec, ctx, rep);
         break;
     case LayerRole::incidents:
-        part.incidents = read_incidents(spec, ctx, &rep);
+        data.incidents = read_incidents(spec, ctx, rep);
         break;
     case LayerRole::zones:
-        part.zones = read_areas(spec, ctx, &rep, LayerRole::zones);
+        data.zones = read_areas(spec, ctx, rep, LayerRole::zones);
         break;
     case LayerRole::grids:
-        part.grids = read_areas(spec, ctx, &rep, LayerRole::grids);
+        data.grids = read_areas(spec, ctx, rep, LayerRole::grids);
         break;
     case LayerRole::roads:
         break;
     }
-    part.reports.push_back(std::move(rep));
-    return part;
+    return out;
 }
 
 /// The plates of `p` after those of `data` (poles, then lamps), with the lamps' IDs checked
@@ -300,43 +308,6 @@ void append_plates(Plates p, const LayerReadContext &ctx, SceneData &data) {
     if (offset > 0) detail::check_duplicate_plates(data.plates, ctx, offset);
 }
 
-/// Moves role's layer and report from `part` into `data`.
-void merge_layer(LayerRole role, SceneData &&part, const LayerReadContext &ctx, SceneData &data) {
-    switch (role) {
-    case LayerRole::poles:
-    case LayerRole::lamps:
-        append_plates(std::move(part.plates), ctx, data);
-        break;
-    case LayerRole::cameras:
-        data.cameras = std::move(part.cameras);
-        break;
-    case LayerRole::units:
-        data.units = std::move(part.units);
-        break;
-    case LayerRole::buildings:
-        data.buildings = std::move(part.buildings);
-        break;
-    case LayerRole::key_sites:
-        data.key_sites = std::move(part.key_sites);
-        break;
-    case LayerRole::boundary:
-        data.boundary = std::move(part.boundary);
-        break;
-    case LayerRole::incidents:
-        data.incidents = std::move(part.incidents);
-        break;
-    case LayerRole::zones:
-        data.zones = std::move(part.zones);
-        break;
-    case LayerRole::grids:
-        data.grids = std::move(part.grids);
-        break;
-    case LayerRole::roads:
-        break;
-    }
-    data.reports.push_back(std::move(part.reports.front()));
-}
-
 /// Every wanted layer but the roads, read into `data` in role order (plates: poles, then
 /// lamps), each with its report: each on a thread of its own when `threads` (the errors
 /// the same, in role order: a failed layer's error leaves once the others are done), else
@@ -346,12 +317,16 @@ void read_other_layers(const Scene &scene, const std::function<bool(LayerRole)> 
     std::vector<LayerRole> roles;
     for (LayerRole role : all_layer_roles())
         if (role != LayerRole::roads && wanted(role)) roles.push_back(role);
-    std::vector<std::future<SceneData>> parts;
+    std::vector<std::future<LayerRead>> parts;
     for (LayerRole role : roles)
         parts.push_back(std::async(threads ? std::launch::async : std::launch::deferred,
-                                   [&, role] { return read_one_layer(scene, role, ctx); }));
-    for (std::size_t i = 0; i < roles.size(); ++i)
-        merge_layer(roles[i], parts[i].get(), ctx, data);
+                                   [&, role] { return read_one_layer(scene, role, ctx, data); }));
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        LayerRead r = parts[i].get();
+        if (roles[i] == LayerRole::poles || roles[i] == LayerRole::lamps)
+            append_plates(std::move(r.plates), ctx, data);
+        data.reports.push_back(std::move(r.report));
+    }
 }
 
 } // namespace
